@@ -1,0 +1,56 @@
+# migcheck - the two commands are 'make demo' and 'make test'.
+# Meson and ninja do the building; this file only names the jobs.
+
+BUILD   ?= build
+ASAN    ?= build-asan
+PREFIX  ?= /usr/local
+DESTDIR ?=
+MESON_OPTS ?=
+
+.PHONY: all build deps demo test test-sanitize fuzz bench install clean
+
+all: build
+
+$(BUILD)/build.ninja:
+	@tools/deps.sh build
+	meson setup $(BUILD) --prefix=$(PREFIX) $(MESON_OPTS)
+
+build: $(BUILD)/build.ninja
+	@tools/deps.sh build
+	ninja -C $(BUILD)
+
+demo: build
+	./$(BUILD)/migcheck demo
+
+test: build
+	@tools/deps.sh test
+	meson test -C $(BUILD) --print-errorlogs --num-processes 2
+
+# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+test-sanitize:
+	@tools/deps.sh sanitize
+	@test -f $(ASAN)/build.ninja || meson setup $(ASAN) -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dbuildtype=debug $(MESON_OPTS)
+	ninja -C $(ASAN)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C $(ASAN) --print-errorlogs --num-processes 2 -t 3
+
+# Coverage-guided fuzzing with libFuzzer (clang); the seed corpora are
+# replayed by 'make test' without it.
+fuzz:
+	@tools/deps.sh build
+	@command -v clang >/dev/null || { echo "make fuzz needs clang: apt-get install clang"; exit 1; }
+	@test -f build-fuzz/build.ninja || CC=clang meson setup build-fuzz -Dfuzzing=true \
+		-Db_sanitize=address,undefined -Db_lundef=false
+	ninja -C build-fuzz
+	@echo "fuzzers are in build-fuzz/fuzz/; e.g. build-fuzz/fuzz/fuzz_hostport fuzz/corpus/hostport"
+
+bench: build
+	@tools/deps.sh bench
+	bench/run.sh $(BUILD)
+
+install: build
+	DESTDIR=$(DESTDIR) meson install -C $(BUILD) --no-rebuild
+
+clean:
+	rm -rf $(BUILD) $(ASAN) build-fuzz

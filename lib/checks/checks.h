@@ -1,0 +1,58 @@
+/*
+ * checks.h - the checks: each a short plan of steps over the layers, with
+ * the rules that turn observations into findings.
+ *
+ * A check fills a fresh report and returns it; it never prints. The shared
+ * walk (DNS -> TCP -> TLS) lives in walk.c so every check names the lower
+ * layers' causes the same way.
+ */
+#ifndef MC_CHECKS_CHECKS_H
+#define MC_CHECKS_CHECKS_H
+
+#include <stdbool.h>
+
+#include "model/report.h"
+#include "net/net.h"
+
+/* What to check and how: built by src/ from options. */
+struct mc_target {
+  char *host;                 /* name or address as the user gave it */
+  int port;                   /* 0: the check's default */
+  char *sni;                  /* TLS server name (default: host unless literal) */
+  struct mc_net_opts net;     /* --resolve, --dns-server, timeout */
+  char *ca_file;              /* extra trust anchors; NULL: the system store only */
+  bool insecure;              /* --insecure: do not verify (shown in the report) */
+  int timeout_ms;             /* per network step */
+  bool legacy_rpc;            /* ports: add 6001, 6002, 6004 */
+  int *ports;                 /* ports: explicit list */
+  size_t nports;
+};
+
+void mc_target_release(struct mc_target *t);
+
+/* migcheck ports: resolve, then probe every (address, port) concurrently. */
+struct mc_report *mc_check_ports(const struct mc_target *t);
+
+/* migcheck tls: resolve, connect, then the protocol versions one by one and
+ * the certificate chain of the best handshake. */
+struct mc_report *mc_check_tls(const struct mc_target *t);
+
+/* Shared walk steps. Each records one step (with findings) under parent and
+ * returns whether the walk may go on. */
+bool mc_walk_dns(struct mc_report *r, struct mc_step *parent, const struct mc_target *t,
+                 int port, struct mc_dns_result *out);
+/* One TCP connect to addr:port: TCP_REFUSED, TCP_TIMEOUT, TCP_RESET. */
+bool mc_walk_tcp(struct mc_report *r, struct mc_step *parent, const struct mc_target *t,
+                 const struct mc_addr *addr, int port);
+/* One TLS handshake the way Exchange Online makes it (TLS 1.0 to 1.3
+ * offered, the chain verified against the system store plus t->ca_file,
+ * the name checked against t->sni or t->host): the TLS_* causes. Returns
+ * false when no handshake completed. With t->insecure, certificate
+ * problems are still shown but as warnings, and the walk goes on. */
+bool mc_walk_tls(struct mc_report *r, struct mc_step *parent, const struct mc_target *t,
+                 const struct mc_addr *addr, int port);
+/* The name the certificate must carry: --sni, else the host (unless it is
+ * a literal address and no --sni was given: then the address). */
+const char *mc_target_tls_name(const struct mc_target *t);
+
+#endif

@@ -1,0 +1,310 @@
+/*
+ * tls.c - migcheck tls, and the TLS step every HTTPS check walks through.
+ *
+ * Plan: resolve; connect; one handshake offering TLS 1.0-1.3 that collects
+ * and verifies the chain; then one handshake per protocol version on its
+ * own; then one step per certificate as sent. Rules:
+ *   the peer answers with non-TLS bytes         -> TLS_NOT_TLS
+ *   no handshake completes (alert, close, time) -> TLS_HANDSHAKE_FAILED
+ *   nothing at TLS 1.2 or above                 -> TLS_PROTOCOL_TOO_OLD
+ *   leaf expired / not yet valid                -> TLS_CERT_EXPIRED
+ *   leaf expires within 30 days                 -> TLS_CERT_EXPIRED (warn)
+ *   only the leaf sent, issuer unknown          -> TLS_CERT_CHAIN_INCOMPLETE
+ *   self-signed, unknown root, bad signature    -> TLS_CERT_UNTRUSTED
+ *   name not in the certificate                 -> TLS_CERT_NAME_MISMATCH
+ */
+#include "checks/checks.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+
+#include "tls/tls.h"
+
+#define EXPIRY_WARN_DAYS 30
+
+const char *mc_target_tls_name(const struct mc_target *t)
+{
+  return t->sni && *t->sni ? t->sni : t->host;
+}
+
+bool mc_walk_tcp(struct mc_report *r, struct mc_step *parent, const struct mc_target *t,
+                 const struct mc_addr *addr, int port)
+{
+  bool v6 = addr->family == AF_INET6;
+  struct mc_step *s = mc_step_add(r, parent, "Connect to %s%s%s port %d", v6 ? "[" : "",
+                                  addr->text, v6 ? "]" : "", port);
+  struct mc_tcp_probe p = { .addr = *addr, .port = port };
+  mc_tcp_probe_many(&p, 1, t->timeout_ms, 0);
+  mc_step_set_duration(s, p.connect_ms);
+  switch(p.outcome) {
+  case MC_TCP_OPEN:
+    mc_step_done(r, s, MC_PASS, "connected in %lld ms", (long long)p.connect_ms);
+    return true;
+  case MC_TCP_REFUSED:
+    mc_step_find(r, s, "TCP_REFUSED", "%s port %d: connection refused", addr->text, port);
+    break;
+  case MC_TCP_TIMEOUT:
+    mc_step_find(r, s, "TCP_TIMEOUT", "%s port %d: no answer in %d ms", addr->text, port,
+                 t->timeout_ms);
+    break;
+  case MC_TCP_RESET:
+  case MC_TCP_CLOSED:
+    mc_step_find(r, s, "TCP_RESET", "%s port %d: %s", addr->text, port,
+                 mc_tcp_outcome_name(p.outcome));
+    break;
+  default:
+    mc_step_ev(s, "error", "%s", strerror(p.err));
+    mc_step_done(r, s, MC_UNKNOWN, "%s", mc_tcp_outcome_name(p.outcome));
+    mc_report_incomplete(r, "%s could not be reached from this machine (%s)", addr->text,
+                         strerror(p.err));
+    return false;
+  }
+  mc_step_done(r, s, MC_FAIL, "%s", mc_tcp_outcome_name(p.outcome));
+  return false;
+}
+
+static void cert_evidence(struct mc_step *s, const struct mc_tls_cert *c)
+{
+  mc_step_ev(s, "subject", "%s", c->subject);
+  mc_step_ev(s, "names", "%s", c->sans ? c->sans : "(none)");
+  mc_step_ev(s, "issuer", "%s", c->issuer);
+  mc_step_ev(s, "valid", "%s to %s (%lld days left)", c->not_before, c->not_after,
+             (long long)c->days_left);
+  mc_step_ev(s, "key", "%s, signed with %s", c->key, c->sig_alg);
+  mc_step_ev(s, "sha256", "%s", c->sha256);
+}
+
+/* Turns the verification result into causes. Severity drops to a warning
+ * with --insecure (the user chose to go on; the report says so). */
+static void judge_chain(struct mc_report *r, struct mc_step *s, const struct mc_target *t,
+                        const struct mc_tls_result *res)
+{
+  enum mc_status sev = t->insecure ? MC_WARN : MC_INFO;
+  const struct mc_tls_cert *leaf = res->nchain ? &res->chain[0] : NULL;
+  if(!leaf) {
+    mc_step_done(r, s, MC_UNKNOWN, "the server sent no certificate");
+    return;
+  }
+  bool untrusted = false, incomplete = false;
+  for(size_t i = 0; i < res->nverify_errors; i++) {
+    int e = res->verify_errors[i];
+    int depth = res->verify_error_depth[i];
+    const char *what = X509_verify_cert_error_string(e);
+    switch(e) {
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+      mc_step_find_sev(r, s, "TLS_CERT_EXPIRED", sev, "%s expired on %s",
+                       depth == 0 ? "the server certificate" : "a CA certificate in the chain",
+                       depth < (int)res->nchain ? res->chain[depth].not_after : "?");
+      break;
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      mc_step_find_sev(r, s, "TLS_CERT_EXPIRED", sev, "not valid before %s (check the "
+                       "server's clock)", depth < (int)res->nchain ?
+                       res->chain[depth].not_before : "?");
+      break;
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+      if(res->nchain == 1 && !leaf->self_signed)
+        incomplete = true;
+      else
+        untrusted = true;
+      break;
+    default:
+      untrusted = true;
+      mc_step_ev(s, "verify error", "%s (depth %d)", what, depth);
+      break;
+    }
+  }
+  if(incomplete)
+    mc_step_find_sev(r, s, "TLS_CERT_CHAIN_INCOMPLETE", t->insecure ? MC_WARN : MC_FAIL,
+                     "the server sent only its own certificate; its issuer \"%s\" was not "
+                     "sent and is not a trusted root", leaf->issuer);
+  if(untrusted) {
+    if(leaf->self_signed)
+      mc_step_find_sev(r, s, "TLS_CERT_UNTRUSTED", sev, "the certificate is self-signed "
+                       "(\"%s\")", leaf->subject);
+    else
+      mc_step_find_sev(r, s, "TLS_CERT_UNTRUSTED", sev, "the chain does not end at a "
+                       "trusted root: %s", res->verify_text);
+  }
+  if(!mc_tls_has_error(res, X509_V_ERR_CERT_HAS_EXPIRED) && leaf->days_left >= 0 &&
+     leaf->days_left <= EXPIRY_WARN_DAYS)
+    mc_step_find_sev(r, s, "TLS_CERT_EXPIRED", MC_WARN, "the certificate expires in %lld "
+                     "day%s (%s)", (long long)leaf->days_left,
+                     leaf->days_left == 1 ? "" : "s", leaf->not_after);
+  if(!res->name_ok)
+    mc_step_find_sev(r, s, "TLS_CERT_NAME_MISMATCH", sev, "\"%s\" is not among the names "
+                     "the certificate carries: %s", mc_target_tls_name(t),
+                     leaf->sans ? leaf->sans : "(none)");
+  if(res->verified && res->name_ok)
+    mc_step_done(r, s, MC_PASS, "trusted, valid for %s, %lld days left",
+                 mc_target_tls_name(t), (long long)leaf->days_left);
+  else
+    mc_step_done(r, s, MC_FAIL, "%s", res->verified ? "trusted, with problems" :
+                 "not trusted by a strict client");
+}
+
+/* The handshake step: TLS_NOT_TLS or TLS_HANDSHAKE_FAILED, or the chain. */
+static bool walk_tls(struct mc_report *r, struct mc_step *parent, const struct mc_target *t,
+                     const struct mc_addr *addr, int port, struct mc_tls_result *res)
+{
+  struct mc_step *s = mc_step_add(r, parent, "TLS handshake with %s",
+                                  mc_target_tls_name(t));
+  struct mc_tls_opts o = {
+    .addr = addr, .port = port, .sni = mc_target_tls_name(t),
+    .min_version = TLS1_VERSION, .max_version = TLS1_3_VERSION,
+    .deadline_ms = mc_now_ms() + t->timeout_ms, .want_chain = true,
+    .ca_file = t->ca_file, .verify_name = mc_target_tls_name(t),
+  };
+  mc_tls_probe(&o, res);
+  mc_step_set_duration(s, res->ms);
+  if(o.sni && !mc_is_ip_literal(o.sni))
+    mc_step_ev(s, "SNI", "%s", o.sni);
+  switch(res->outcome) {
+  case MC_TLS_OK:
+    break;
+  case MC_TLS_NOT_TLS: {
+    char *b = mc_printable(res->first_bytes, res->nfirst, 160);
+    mc_step_ev(s, "received", "%s", b);
+    free(b);
+    mc_step_find(r, s, "TLS_NOT_TLS", "port %d answered with %s", port, res->detail);
+    mc_step_done(r, s, MC_FAIL, "the port does not speak TLS");
+    return false;
+  }
+  case MC_TLS_NO_CONNECT:
+    mc_step_done(r, s, MC_UNKNOWN, "%s", res->detail);
+    mc_report_incomplete(r, "the TLS connection could not be made: %s", res->detail);
+    return false;
+  case MC_TLS_LOCAL:
+    mc_step_done(r, s, MC_UNKNOWN, "this machine's OpenSSL cannot make the handshake");
+    mc_report_incomplete(r, "this machine's OpenSSL could not offer TLS 1.0-1.3");
+    return false;
+  default:
+    mc_step_ev(s, "outcome", "%s", mc_tls_outcome_name(res->outcome));
+    if(res->detail[0])
+      mc_step_ev(s, "detail", "%s", res->detail);
+    mc_step_find(r, s, "TLS_HANDSHAKE_FAILED", "%s: %s", mc_tls_outcome_name(res->outcome),
+                 res->detail[0] ? res->detail : "no detail");
+    mc_step_done(r, s, MC_FAIL, "%s", mc_tls_outcome_name(res->outcome));
+    return false;
+  }
+  mc_step_ev(s, "negotiated", "%s, %s", res->version, res->cipher);
+  mc_step_done(r, s, MC_PASS, "%s, %s", res->version, res->cipher);
+  struct mc_step *c = mc_step_add(r, parent, "Certificate of %s", mc_target_tls_name(t));
+  if(res->nchain)
+    cert_evidence(c, &res->chain[0]);
+  mc_step_ev(c, "chain sent", "%zu certificate%s", res->nchain, res->nchain == 1 ? "" : "s");
+  judge_chain(r, c, t, res);
+  return true;
+}
+
+bool mc_walk_tls(struct mc_report *r, struct mc_step *parent, const struct mc_target *t,
+                 const struct mc_addr *addr, int port)
+{
+  struct mc_tls_result res;
+  bool ok = walk_tls(r, parent, t, addr, port, &res);
+  bool cert_failed = false;
+  for(size_t i = 0; i < r->nfindings; i++) {
+    const char *id = r->findings[i]->cause->id;
+    cert_failed = cert_failed || (r->findings[i]->severity == MC_FAIL &&
+                                  strncmp(id, "TLS_CERT_", 9) == 0);
+  }
+  mc_tls_result_release(&res);
+  /* A certificate Exchange Online would reject ends the walk unless the
+   * user chose --insecure. */
+  return ok && (!cert_failed || t->insecure);
+}
+
+/* One handshake per protocol version; returns a bit per accepted version
+ * (1 << 0 TLS 1.0 ... 1 << 3 TLS 1.3) and marks unknown ones. */
+static unsigned probe_versions(struct mc_report *r, struct mc_step *parent,
+                               const struct mc_target *t, const struct mc_addr *addr,
+                               int port, unsigned *unknown)
+{
+  static const int versions[] = { TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION,
+                                  TLS1_3_VERSION };
+  unsigned accepted = 0;
+  *unknown = 0;
+  struct mc_step *all = mc_step_add(r, parent, "Protocol versions, one at a time");
+  struct mc_buf summary = MC_BUF_INIT(256);
+  for(int i = 0; i < 4; i++) {
+    struct mc_step *s = mc_step_add(r, all, "%s", mc_tls_version_name(versions[i]));
+    struct mc_tls_opts o = {
+      .addr = addr, .port = port, .sni = mc_target_tls_name(t),
+      .min_version = versions[i], .max_version = versions[i],
+      .deadline_ms = mc_now_ms() + t->timeout_ms,
+    };
+    struct mc_tls_result res;
+    mc_tls_probe(&o, &res);
+    mc_step_set_duration(s, res.ms);
+    if(res.outcome == MC_TLS_OK) {
+      accepted |= 1u << i;
+      mc_step_done(r, s, MC_PASS, "accepted (%s)", res.cipher);
+      mc_buf_printf(&summary, "%s%s", summary.len ? ", " : "", mc_tls_version_name(versions[i]));
+    }
+    else if(res.outcome == MC_TLS_ALERT || res.outcome == MC_TLS_CLOSED ||
+            res.outcome == MC_TLS_ERROR) {
+      mc_step_done(r, s, MC_INFO, "refused (%s)", res.detail[0] ? res.detail :
+                   mc_tls_outcome_name(res.outcome));
+    }
+    else {
+      *unknown |= 1u << i;
+      mc_step_done(r, s, MC_UNKNOWN, "%s%s%s", mc_tls_outcome_name(res.outcome),
+                   res.detail[0] ? ": " : "", res.detail);
+    }
+    mc_tls_result_release(&res);
+  }
+  mc_step_done(r, all, accepted ? MC_PASS : MC_FAIL, "accepted: %s",
+               summary.len ? summary.ptr : "none");
+  mc_buf_release(&summary);
+  return accepted;
+}
+
+struct mc_report *mc_check_tls(const struct mc_target *t)
+{
+  int port = t->port ? t->port : 443;
+  char *target = mc_xasprintf("%s:%d", t->host, port);
+  struct mc_report *r = mc_report_new("tls", target);
+  free(target);
+  if(t->insecure)
+    mc_report_note(r, "certificate verification was turned off (--insecure): certificate "
+                   "problems are shown as warnings");
+  struct mc_dns_result dns;
+  if(!mc_walk_dns(r, NULL, t, port, &dns))
+    return r;
+  if(dns.naddrs > 1)
+    mc_report_note(r, "%s has %zu addresses; this check used %s (pick another with "
+                   "--resolve)", t->host, dns.naddrs, dns.addrs[0].text);
+  const struct mc_addr *addr = &dns.addrs[0];
+  if(!mc_walk_tcp(r, NULL, t, addr, port))
+    return r;
+  struct mc_tls_result res;
+  bool shook = walk_tls(r, NULL, t, addr, port, &res);
+  bool timed_out = res.outcome == MC_TLS_TIMEOUT;
+  bool not_tls = res.outcome == MC_TLS_NOT_TLS;
+  for(size_t i = 1; i < res.nchain; i++) {
+    struct mc_step *s = mc_step_add(r, NULL, "Chain certificate %zu (sent by the server)", i);
+    cert_evidence(s, &res.chain[i]);
+    mc_step_done(r, s, MC_INFO, "%s", res.chain[i].subject);
+  }
+  mc_tls_result_release(&res);
+  /* A peer that does not speak TLS, or never finishes a handshake, would
+   * only make four more slow failures. */
+  if(not_tls || timed_out)
+    return r;
+  unsigned unknown = 0;
+  unsigned accepted = probe_versions(r, NULL, t, addr, port, &unknown);
+  bool modern = accepted & (1u << 2 | 1u << 3);
+  bool modern_unknown = unknown & (1u << 2 | 1u << 3);
+  if(accepted && !modern && !modern_unknown) {
+    struct mc_step *s = r->root->last_child;
+    mc_step_find(r, s, "TLS_PROTOCOL_TOO_OLD", "the server accepts only %s; Exchange Online "
+                 "needs TLS 1.2 or later", accepted & 2u ? "TLS 1.0 and 1.1" : "TLS 1.0");
+  }
+  (void)shook;
+  return r;
+}

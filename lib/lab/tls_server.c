@@ -1,0 +1,130 @@
+/*
+ * tls_server.c - the lab's TLS front door: a listener that completes (or
+ * refuses) handshakes with the certificate and protocol versions its
+ * scenario names, then answers one HTTP request the way IIS does for the
+ * site root. The Exchange scenarios build their HTTP on top of this.
+ *
+ * Invariants: one SSL_CTX per site, made at start and freed at stop; every
+ * read is bounded (16 KiB of request head) and timed (the lab's socket
+ * timeouts); the handler always closes its socket.
+ */
+#include "lab/pki.h"
+#include "lab/scenarios.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#define HEAD_MAX 16384
+
+static void ctx_free(void *p)
+{
+  SSL_CTX_free(p);
+}
+
+/* Reads until the end of the request head, a close, or the limit. */
+static size_t read_head(SSL *ssl, char *buf, size_t cap)
+{
+  size_t n = 0;
+  while(n + 1 < cap) {
+    int r = SSL_read(ssl, buf + n, (int)(cap - 1 - n));
+    if(r <= 0)
+      break;
+    n += (size_t)r;
+    buf[n] = '\0';
+    if(strstr(buf, "\r\n\r\n"))
+      break;
+  }
+  buf[n] = '\0';
+  return n;
+}
+
+static void tls_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
+{
+  (void)lab;
+  SSL *ssl = SSL_new(site->priv);
+  if(!ssl) {
+    close(fd);
+    return;
+  }
+  SSL_set_fd(ssl, fd);
+  if(SSL_accept(ssl) == 1) {
+    char head[HEAD_MAX];
+    if(read_head(ssl, head, sizeof head) > 0) {
+      static const char body[] =
+        "<!DOCTYPE html><html><head><title>IIS Windows Server</title></head>"
+        "<body><h1>IIS Windows Server</h1></body></html>\r\n";
+      char date[64];
+      time_t t = time(NULL);
+      struct tm tm;
+      gmtime_r(&t, &tm);
+      strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+      char resp[512];
+      int n = snprintf(resp, sizeof resp,
+                       "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nServer: Microsoft-IIS/10.0"
+                       "\r\nX-Powered-By: ASP.NET\r\nDate: %s\r\nContent-Length: %zu\r\n"
+                       "Connection: close\r\n\r\n", date, sizeof body - 1);
+      if(SSL_write(ssl, resp, n) == n)
+        SSL_write(ssl, body, (int)sizeof body - 1);
+    }
+    SSL_shutdown(ssl);
+  }
+  SSL_free(ssl);
+  ERR_clear_error();
+  close(fd);
+}
+
+mc_code mc_lab_tls_start(struct mc_lab *lab, struct mc_lab_site *site)
+{
+  const struct mc_lab_scenario *sc = site->sc;
+  const char *good[] = { site->host, NULL };
+  const char *other[] = { "mail.fabrikam.test", "legacy.fabrikam.test", NULL };
+  struct mc_lab_leaf_spec spec = { .cn = site->host, .dns = good, .not_before_days = -30,
+                                   .not_after_days = 365 };
+  switch(sc->cert) {
+  case MC_LAB_CERT_SELF_SIGNED: spec.self_signed = true; break;
+  case MC_LAB_CERT_OTHER_NAME: spec.cn = other[0]; spec.dns = other; break;
+  case MC_LAB_CERT_EXPIRED: spec.not_before_days = -400; spec.not_after_days = -5; break;
+  case MC_LAB_CERT_EXPIRING: spec.not_after_days = 10; break;
+  default: break;
+  }
+  EVP_PKEY *key;
+  X509 *cert;
+  mc_code rc = mc_lab_pki_leaf(mc_lab_pki(lab), &spec, &key, &cert);
+  if(rc)
+    return rc;
+  SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+  if(!ctx) {
+    X509_free(cert);
+    EVP_PKEY_free(key);
+    return MC_ERR_INTERNAL;
+  }
+  /* Old protocol versions need the lowest security level in OpenSSL 3. */
+  if(sc->tls_min && sc->tls_min < TLS1_2_VERSION) {
+    SSL_CTX_set_security_level(ctx, 0);
+    SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0");
+  }
+  SSL_CTX_set_min_proto_version(ctx, sc->tls_min);
+  SSL_CTX_set_max_proto_version(ctx, sc->tls_max);
+  bool ok = SSL_CTX_use_certificate(ctx, cert) == 1 && SSL_CTX_use_PrivateKey(ctx, key) == 1;
+  if(ok && sc->cert != MC_LAB_CERT_NO_CHAIN && !spec.self_signed)
+    ok = SSL_CTX_add1_chain_cert(ctx, mc_lab_pki_intermediate(mc_lab_pki(lab))) == 1;
+  X509_free(cert);
+  EVP_PKEY_free(key);
+  if(!ok) {
+    SSL_CTX_free(ctx);
+    return MC_ERR_INTERNAL;
+  }
+  site->priv = ctx;
+  site->priv_free = ctx_free;
+  int port;
+  rc = mc_lab_listen(lab, site, 64, tls_conn, &port);
+  if(!rc)
+    mc_lab_site_ready(lab, site, port);
+  return rc;
+}

@@ -1,0 +1,35 @@
+/*
+ * cause.h - the cause catalogue: every reason migcheck can name, as data.
+ *
+ * A cause is what a finding points at. Its id is stable forever (tests, scripts
+ * and users key on it); its title and text may improve. The table itself lives
+ * in cause_table.c and holds nothing but data. This header is not for findings
+ * (see step.h) and knows nothing about how a cause is detected.
+ */
+#ifndef MC_MODEL_CAUSE_H
+#define MC_MODEL_CAUSE_H
+
+#include <stddef.h>
+
+#include "model/status.h"
+
+struct mc_cause {
+  const char *id;              /* stable, UPPER_SNAKE, never renamed */
+  enum mc_status severity;     /* default severity: MC_FAIL or MC_WARN */
+  const char *area;            /* "dns" "tcp" "tls" "http" "ews" "oa" "autodiscover"
+                                  "imap" "logs" "config" "process" */
+  const char *title;           /* one line, no trailing period */
+  const char *why;             /* a short paragraph: what it means and why it breaks */
+  const char *const *fix;      /* NULL-terminated list of numbered fix steps */
+  const char *check;           /* the migcheck command line that confirms it */
+  const char *source;          /* seed file name and/or KB number, reference section */
+};
+
+/* The table, in catalogue order. */
+extern const struct mc_cause mc_cause_table[];
+extern const size_t mc_cause_table_len;
+
+/* Returns the cause with this id (exact, case-sensitive), or NULL. */
+const struct mc_cause *mc_cause_find(const char *id);
+
+#endif

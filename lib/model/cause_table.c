@@ -1,0 +1,1614 @@
+/*
+ * cause_table.c - the cause catalogue: every reason migcheck can name, as data.
+ *
+ * One entry per cause, in catalogue order: first the ids listed in DESIGN.md (in that
+ * order), then causes taken from the field cases and the wire reference. This file holds
+ * data only; mc_cause_find() lives elsewhere. Ids are stable and are never renamed (tests,
+ * scripts and users key on them); titles, text, fix steps and sources may be improved.
+ * Host names are placeholders: EX01 / ex01.contoso.local inside, mail.contoso.com outside,
+ * CONTOSO\migadmin as the migration account.
+ */
+#include "model/cause.h"
+
+const struct mc_cause mc_cause_table[] = {
+  /* ---- network: DNS and TCP ---- */
+  { .id = "DNS_NOT_FOUND", .severity = MC_FAIL, .area = "dns",
+    .title = "Host name does not resolve in public DNS",
+    .why = "The name given for the migration server (or for Autodiscover) has no A or AAAA "
+           "record that an internet resolver can find. Exchange Online looks the name up "
+           "from outside your network, so a missing record or an internal-only name such as "
+           "ex01.contoso.local leaves it with nowhere to connect.",
+    .fix = (const char *const[]){
+      "Create a public A record for the published name (mail.contoso.com) that points at the "
+      "public address of your firewall or load balancer",
+      "Confirm from outside with a public resolver: nslookup mail.contoso.com 8.8.8.8 (allow "
+      "for the record's TTL after a change)",
+      "Use the public FQDN, never the .local name, as RemoteServer, RPCProxyServer or IMAP "
+      "server; recreate the endpoint if it still holds a stale name",
+      NULL },
+    .check = "migcheck ports mail.contoso.com 443",
+    .source = "field-cases.md case C40 (KB10062); exchange-wire.md sec. 2.2" },
+
+  /* WARN: with split DNS a private answer is normal inside the network; only the public
+     answer matters to Exchange Online. */
+  { .id = "DNS_PRIVATE_ADDRESS", .severity = MC_WARN, .area = "dns",
+    .title = "Host name resolves to a private (RFC 1918) address",
+    .why = "The name resolved to an internal address (10.x, 172.16-31.x, 192.168.x). Inside a "
+           "split-DNS network that is expected, but if public DNS gives the same answer "
+           "Exchange Online cannot route to it and the endpoint fails.",
+    .fix = (const char *const[]){
+      "Resolve the name against a public resolver: nslookup mail.contoso.com 8.8.8.8; it must "
+      "return the public address that is NAT-ed or load-balanced to Exchange",
+      "If public DNS returns a private address, correct the records for mail.contoso.com and "
+      "autodiscover.contoso.com in the public zone",
+      "Run migcheck from a machine outside the network (or against a public resolver) to test "
+      "the path Exchange Online really uses",
+      NULL },
+    .check = "migcheck ports mail.contoso.com 443",
+    .source = "exchange-wire.md sec. 7; field-cases.md case C33" },
+
+  { .id = "TCP_TIMEOUT", .severity = MC_FAIL, .area = "tcp",
+    .title = "Port timed out: the connection attempt is silently dropped",
+    .why = "The TCP connection request got no reply at all, which is what a firewall drop "
+           "rule, a missing NAT or port-forward rule, or a black-holed route looks like. "
+           "Exchange Online's attempts are discarded the same way, so the endpoint test "
+           "times out before any HTTPS is spoken.",
+    .fix = (const char *const[]){
+      "On the perimeter firewall allow inbound TCP 443 to the published address from the "
+      "Exchange Online IP ranges (Microsoft 365 endpoint set 'Exchange Online'); for IMAP "
+      "allow 993 (or 143)",
+      "Check that the NAT / port-forward rule sends public 443 to the load balancer or an "
+      "Exchange server, and that Windows Firewall on EX01 allows inbound 443",
+      "If you allow-list by source address, keep the list in step with Microsoft's published "
+      "ranges (subscribe to the change notifications)",
+      NULL },
+    .check = "migcheck ports mail.contoso.com 443",
+    .source = "seed 001 (firewall considerations); seed 002 step 1; exchange-wire.md sec. 7; "
+              "field-cases.md case C39" },
+
+  { .id = "TCP_REFUSED", .severity = MC_FAIL, .area = "tcp",
+    .title = "Port refused: nothing listens or a firewall rejects",
+    .why = "The host answered the connection attempt with a reset: it is reachable, but "
+           "nothing accepts connections on that port or a firewall actively rejects them. "
+           "Typical causes are IIS or the IMAP4 service being stopped, a NAT rule aimed at "
+           "the wrong internal server, or a reject rule.",
+    .fix = (const char *const[]){
+      "On EX01 check that IIS listens: Get-Service W3SVC; Start-Service W3SVC; "
+      "netstat -ano | findstr :443",
+      "For IMAP start the services and make them automatic: Start-Service MSExchangeIMAP4, "
+      "MSExchangeIMAP4BE (2013+; only MSExchangeIMAP4 on 2010); "
+      "Set-Service MSExchangeIMAP4 -StartupType Automatic",
+      "Check that the NAT or load-balancer rule forwards the port to an Exchange server that "
+      "listens on it, and remove any reject rule for the Exchange Online ranges",
+      NULL },
+    .check = "migcheck ports mail.contoso.com 443",
+    .source = "seed 002 step 1; exchange-wire.md sec. 7; field-cases.md case C39 (KB10062)" },
+
+  { .id = "TCP_RESET", .severity = MC_FAIL, .area = "tcp",
+    .title = "Connection accepted, then reset by a device in the path",
+    .why = "The TCP connection opened but was torn down with a reset before or during the "
+           "request. An IPS, a next-generation firewall or a load balancer that inspects and "
+           "kills the traffic is the usual source; Exchange Online sees the connection close "
+           "at once and reports a transient communication error or a near-zero timeout.",
+    .fix = (const char *const[]){
+      "Search the firewall and IPS logs for resets of traffic from the Exchange Online ranges "
+      "to mail.contoso.com:443 and exempt that traffic from inspection and threat signatures",
+      "Check the load balancer's pool health and its idle and reset settings for the virtual "
+      "server on 443",
+      "As a test, publish one Exchange server directly (bypassing the device) and run the "
+      "check again",
+      NULL },
+    .check = "migcheck ports mail.contoso.com 443",
+    .source = "field-cases.md cases C28 and C05; exchange-wire.md sec. 1.4" },
+
+  /* ---- network: TLS ---- */
+  { .id = "TLS_NOT_TLS", .severity = MC_FAIL, .area = "tls",
+    .title = "Port does not speak TLS: plain HTTP or another service answers",
+    .why = "The port accepted the connection but answered the TLS ClientHello with plain "
+           "HTTP or other non-TLS bytes instead of a ServerHello. Usually 443 is forwarded to "
+           "port 80 on the server, or an offloading device publishes its clear-text side; the "
+           "migration service needs HTTPS all the way to Exchange and cannot connect.",
+    .fix = (const char *const[]){
+      "Point the public 443 NAT or load-balancer rule at port 443 on the Exchange servers, "
+      "not at port 80",
+      "If a device terminates TLS, re-encrypt towards the servers (SSL bridging with the same "
+      "certificate) instead of forwarding clear text; remote moves do not support SSL "
+      "offloading",
+      "Check the IIS binding: Get-WebBinding -Name 'Default Web Site' must list https *:443; "
+      "bind the certificate with Enable-ExchangeCertificate -Server EX01 -Thumbprint "
+      "<thumbprint> -Services IIS",
+      NULL },
+    .check = "migcheck tls mail.contoso.com:443",
+    .source = "seed 001 (firewall considerations: SSL offloading); field-cases.md case C18; "
+              "exchange-wire.md sec. 7" },
+
+  { .id = "TLS_HANDSHAKE_FAILED", .severity = MC_FAIL, .area = "tls",
+    .title = "TLS handshake fails: no common cipher, no certificate bound, or interference",
+    .why = "The server speaks TLS but ended the handshake with an alert or dropped the "
+           "connection part-way. Common reasons are no cipher suite shared with current "
+           "clients, no certificate bound for the address or SNI name, a demand for a client "
+           "certificate, or a device meddling with TLS; the .NET client in Exchange Online "
+           "then reports that the underlying connection was closed.",
+    .fix = (const char *const[]){
+      "Confirm a certificate is bound for 443: netsh http show sslcert ipport=0.0.0.0:443 (and "
+      "the hostnameport entry if SNI is used); rebind with Enable-ExchangeCertificate -Server "
+      "EX01 -Thumbprint <thumbprint> -Services IIS",
+      "Enable TLS 1.2 and ECDHE AES-GCM cipher suites on the server and on any load balancer "
+      "in front (SCHANNEL keys as in TLS_PROTOCOL_TOO_OLD)",
+      "Make sure client certificates are not required (IIS SSL Settings: Ignore) on the /EWS, "
+      "/rpc and /Autodiscover virtual directories",
+      NULL },
+    .check = "migcheck tls mail.contoso.com:443",
+    .source = "exchange-wire.md sec. 1.4; field-cases.md cases C24 and C49" },
+
+  { .id = "TLS_PROTOCOL_TOO_OLD", .severity = MC_FAIL, .area = "tls",
+    .title = "Server offers nothing newer than TLS 1.1",
+    .why = "The server completed a handshake only with TLS 1.1 or older and refused TLS 1.2 "
+           "and 1.3. Exchange Online connects with TLS 1.2 or later, so the handshake cannot "
+           "succeed until TLS 1.2 is enabled on the server or on the device that terminates "
+           "TLS.",
+    .fix = (const char *const[]){
+      "Enable TLS 1.2 in SCHANNEL: reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Control\\"
+      "SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Server\" /v Enabled /t REG_DWORD "
+      "/d 1 /f, the same with /v DisabledByDefault /d 0, and both again under the "
+      "...\\TLS 1.2\\Client key",
+      "Let .NET use it: reg add \"HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319\" /v "
+      "SchUseStrongCrypto /t REG_DWORD /d 1 /f, and /v SystemDefaultTlsVersions /d 1; repeat "
+      "under HKLM\\SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v4.0.30319",
+      "Reboot EX01 (Exchange 2010 on Windows Server 2008 R2 needs current updates before TLS "
+      "1.2 works at all)",
+      "If a load balancer or firewall terminates TLS, enable TLS 1.2 in its client-side SSL "
+      "profile as well",
+      NULL },
+    .check = "migcheck tls mail.contoso.com:443",
+    .source = "exchange-wire.md sec. 7 (TLS 1.2); field-cases.md cases C38 and C49" },
+
+  { .id = "TLS_CERT_UNTRUSTED", .severity = MC_FAIL, .area = "tls",
+    .title = "Certificate is not trusted: self-signed or from a private CA",
+    .why = "The certificate does not chain to a public root that Exchange Online trusts; "
+           "typically it is Exchange's own self-signed certificate or one from an internal "
+           "CA. The migration service refuses to build a trusted TLS session, so endpoint "
+           "creation fails with a trust error.",
+    .fix = (const char *const[]){
+      "See what is bound: Get-ExchangeCertificate | fl Thumbprint,Subject,CertificateDomains,"
+      "NotAfter,Services,RootCAType",
+      "Request a public CA certificate: New-ExchangeCertificate -Server EX01 -GenerateRequest "
+      "-SubjectName \"CN=mail.contoso.com\" -DomainName mail.contoso.com,"
+      "autodiscover.contoso.com -PrivateKeyExportable $true -RequestFile "
+      "\\\\EX01\\share\\mail.req",
+      "Import the issued certificate and bind it on every server behind the name: "
+      "Import-ExchangeCertificate -Server EX01 -FileData ([System.IO.File]::ReadAllBytes("
+      "'\\\\EX01\\share\\mail.cer')); Enable-ExchangeCertificate -Server EX01 -Thumbprint "
+      "<thumbprint> -Services IIS",
+      "If a load balancer or reverse proxy presents its own certificate, install the public "
+      "one there too",
+      NULL },
+    .check = "migcheck tls mail.contoso.com:443",
+    .source = "field-cases.md cases C19 and C32 (KB2389390); exchange-wire.md sec. 7" },
+
+  /* WARN: Windows clients can often fetch a missing intermediate themselves (AIA), so this
+     may work today and fail from another client or when the CA's URL is unreachable. */
+  { .id = "TLS_CERT_CHAIN_INCOMPLETE", .severity = MC_WARN, .area = "tls",
+    .title = "Certificate chain incomplete: the intermediate CA is not sent",
+    .why = "The server sends its own certificate without the intermediate CA certificate "
+           "that issued it. Clients able to download the intermediate may still connect, but "
+           "any client that cannot fails chain validation, so the endpoint can fail "
+           "intermittently or only from some places.",
+    .fix = (const char *const[]){
+      "Get the intermediate certificate(s) from your CA and add them to the Local Computer "
+      "Intermediate Certification Authorities store on every Exchange server: "
+      "certutil -addstore CA intermediate.cer",
+      "On a load balancer or reverse proxy that terminates TLS, attach the intermediate "
+      "bundle to the SSL profile",
+      "Run iisreset (reboot if the old chain is still sent) and check again",
+      NULL },
+    .check = "migcheck tls mail.contoso.com:443",
+    .source = "exchange-wire.md sec. 2.2 and 2.3 (missing-intermediate-certificates-chain)" },
+
+  { .id = "TLS_CERT_NAME_MISMATCH", .severity = MC_FAIL, .area = "tls",
+    .title = "Certificate does not cover the host name",
+    .why = "Neither the subject nor any SAN entry of the certificate matches the name the "
+           "endpoint connects to (a wildcard covers only one label). Exchange Online treats "
+           "the server as untrustworthy and will not connect; for Outlook Anywhere the "
+           "Connectivity Analyzer may also report that mutual authentication failed.",
+    .fix = (const char *const[]){
+      "Compare the names: Get-ExchangeCertificate | fl Thumbprint,Subject,CertificateDomains,"
+      "Services",
+      "Get a certificate whose SAN includes the published names (mail.contoso.com, "
+      "autodiscover.contoso.com) and enable it for IIS, or point the endpoint at a covered "
+      "name: Set-MigrationEndpoint -Identity \"Hybrid Migration Endpoint - EWS (Default Web "
+      "Site)\" -RemoteServer mail.contoso.com",
+      "Check that the load balancer or firewall serves the same certificate for this name "
+      "(SNI and default profile)",
+      NULL },
+    .check = "migcheck tls mail.contoso.com:443",
+    .source = "field-cases.md cases C19, C32 and C36; exchange-wire.md sec. 2.2" },
+
+  { .id = "TLS_CERT_EXPIRED", .severity = MC_FAIL, .area = "tls",
+    .title = "Certificate expired or not yet valid",
+    .why = "The current time is outside the certificate's validity dates. Exchange Online "
+           "rejects it during the handshake, so every endpoint test and every running move "
+           "fails until a current certificate is bound.",
+    .fix = (const char *const[]){
+      "Find it: Get-ExchangeCertificate | fl Thumbprint,Subject,NotAfter,Services",
+      "Renew: Get-ExchangeCertificate -Thumbprint <old thumbprint> | New-ExchangeCertificate "
+      "-GenerateRequest -RequestFile \\\\EX01\\share\\renew.req, then bring in the issued "
+      "certificate with Import-ExchangeCertificate",
+      "Bind it on every server and device: Enable-ExchangeCertificate -Server EX01 -Thumbprint "
+      "<new thumbprint> -Services IIS (add IMAP if used), then Remove-ExchangeCertificate "
+      "-Thumbprint <old thumbprint>",
+      NULL },
+    .check = "migcheck tls mail.contoso.com:443",
+    .source = "exchange-wire.md sec. 7 (certificate requirements); field-cases.md case C19" },
+
+  /* ---- front door: HTTP ---- */
+  { .id = "HTTP_PREAUTH", .severity = MC_FAIL, .area = "http",
+    .title = "A device in front answers instead of Exchange (pre-authentication)",
+    .why = "The reply to the EWS/MRSProxy request came from something other than Exchange: a "
+           "redirect to a login page, a Basic challenge with a foreign realm, or an HTML 403 "
+           "page from a reverse proxy, WAF or gateway. The MRS client can only answer "
+           "Exchange's own NTLM/Negotiate challenge, so pre-authentication breaks endpoint "
+           "creation and moves.",
+    .fix = (const char *const[]){
+      "Publish these paths without pre-authentication, in a rule placed above the other "
+      "Exchange rules: /ews/mrsproxy.svc, /ews/exchange.asmx/wssecurity, "
+      "/autodiscover/autodiscover.svc/wssecurity, /autodiscover/autodiscover.svc",
+      "On TMG set that rule to 'No delegation, but client may authenticate directly' for All "
+      "Users; on F5 APM disable the access policy (ACCESS::disable) for those paths",
+      "If the device cannot pass the traffic untouched, bypass it for the migration (a "
+      "separate name or a NAT rule straight to the Exchange servers)",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "seed 001 (firewall considerations); field-cases.md cases C04, C14 and C15 "
+              "(KB10094); exchange-wire.md sec. 7" },
+
+  { .id = "HTTP_TIMEOUT", .severity = MC_FAIL, .area = "http",
+    .title = "No HTTP response: the request was accepted but never answered",
+    .why = "TCP and TLS worked, but no HTTP response arrived before the deadline. A device "
+           "holding or buffering the request, a hung application pool, or a front end that "
+           "cannot reach its back end all look like this, and Exchange Online gives up with "
+           "a timeout error.",
+    .fix = (const char *const[]){
+      "Look for this run's request in the IIS logs of every Exchange server: if it is absent, "
+      "a device in front is holding it; if present with a long time-taken, the server side "
+      "is slow",
+      "On the server recycle the EWS pool and check services: Restart-WebAppPool "
+      "MSExchangeServicesAppPool; Test-ServiceHealth",
+      "On load balancers and reverse proxies raise idle and response timeouts for /EWS and "
+      "/rpc and turn off request buffering for those paths",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "field-cases.md case C28; exchange-wire.md sec. 1.4 and 4.6" },
+
+  { .id = "HTTP_SERVICE_UNAVAILABLE", .severity = MC_FAIL, .area = "http",
+    .title = "HTTP 503: the service or its application pool is unavailable",
+    .why = "The server, or a load balancer with no healthy members, answered 503 Service "
+           "Unavailable. On Exchange this usually means the application pool behind /EWS or "
+           "/rpc is stopped or its queue is full, or the front end could not reach a back-end "
+           "server, so no migration request can be served.",
+    .fix = (const char *const[]){
+      "Check the pools: Import-Module WebAdministration; Get-ChildItem IIS:\\AppPools | ft "
+      "Name,State; then Start-WebAppPool MSExchangeServicesAppPool (for /rpc: "
+      "MSExchangeRpcProxyFrontEndAppPool and MSExchangeRpcProxyAppPool)",
+      "Check the Exchange services with Test-ServiceHealth and start any that are stopped",
+      "Read the HTTPERR and HttpProxy logs for the reason (QueueFull, AppOffline, back-end "
+      "errors) and the load balancer's pool health",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "exchange-wire.md sec. 1.5 and 6.2; KB 943891; KB 2832198" },
+
+  { .id = "HTTP_SERVER_ERROR", .severity = MC_FAIL, .area = "http",
+    .title = "HTTP 500/502: the server fails while handling the request",
+    .why = "Exchange, or a proxy in front of it, returned an internal error (500) or a bad "
+           "gateway (502). The request reached a web server but the application failed, for "
+           "example because of a damaged web.config, a missing Exchange Auth certificate or a "
+           "broken back-end connection, so the migration call never completes.",
+    .fix = (const char *const[]){
+      "Read the Application event log on EX01 at the failure time for ASP.NET event 1309 and "
+      "MSExchange errors",
+      "If the answer mentions 'Missing signing certificate' see EWS_AUTH_CERT_MISSING; if an "
+      "update damaged the web.config files, run .\\UpdateCas.ps1 from %ExchangeInstallPath%Bin "
+      "(Exchange 2013+) and then iisreset",
+      "For 502, check the reverse proxy's connection to the Exchange servers (certificate, "
+      "name, port)",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "exchange-wire.md sec. 1.4 and 6.2; field-cases.md case C46; KB 943891" },
+
+  /* ---- front door: EWS, MRSProxy and authentication ---- */
+  { .id = "EWS_NOT_PUBLISHED", .severity = MC_FAIL, .area = "ews",
+    .title = "EWS is not published to the internet",
+    .why = "https://<host>/EWS/Exchange.asmx does not reach Exchange from outside: it gives "
+           "404, a page that is not Exchange's, or no credential prompt. MRSProxy lives under "
+           "the EWS virtual directory, so without EWS there is no migration endpoint at that "
+           "name.",
+    .fix = (const char *const[]){
+      "Publish https://mail.contoso.com/EWS/ on the firewall or reverse proxy to the Exchange "
+      "servers (on TMG, create a rule that publishes EWS)",
+      "Set the external URL on every server: Set-WebServicesVirtualDirectory -Identity "
+      "\"EX01\\EWS (Default Web Site)\" -ExternalUrl https://mail.contoso.com/EWS/Exchange.asmx",
+      "From outside, https://mail.contoso.com/EWS/mrsproxy.svc must now bring up a credential "
+      "prompt",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "seed 001 (firewall considerations) and steps 1 and 3; exchange-wire.md sec. 3.1" },
+
+  { .id = "MRSPROXY_URL_BLOCKED", .severity = MC_FAIL, .area = "ews",
+    .title = "MRSProxy URL blocked while the rest of EWS gets through",
+    .why = "/EWS/Exchange.asmx reaches Exchange, but /EWS/mrsproxy.svc is answered or dropped "
+           "by something else (404, 403, reset or timeout). A URL filter or WAF rule that "
+           "allows the familiar EWS paths but not mrsproxy.svc does exactly this, which is why "
+           "the hybrid wizard can succeed while endpoint creation fails.",
+    .fix = (const char *const[]){
+      "Allow the path /EWS/mrsproxy.svc (POST) in the firewall or WAF URL filter, or allow "
+      "all of 443 to the Exchange servers",
+      "Make sure the rule does not pre-authenticate this path (see HTTP_PREAUTH)",
+      "Confirm that POST /EWS/mrsproxy.svc lines now appear in the Exchange servers' IIS logs "
+      "for the test",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "seed 001 (firewall considerations: URL filtering) and step 3; field-cases.md "
+              "sec. 6 (rank 1)" },
+
+  { .id = "MRSPROXY_DISABLED", .severity = MC_FAIL, .area = "ews",
+    .title = "MRSProxy is disabled on the server that answered",
+    .why = "An authenticated request to /EWS/mrsproxy.svc got 403 Forbidden from Exchange, "
+           "which is how Exchange reports that the MRS proxy endpoint is off. It is off by "
+           "default, must be on for every server behind the published name, and can show as "
+           "enabled while being effectively off (Application log event 1309, 'MRS proxy "
+           "service is disabled').",
+    .fix = (const char *const[]){
+      "Enable it on every server behind the name: Set-WebServicesVirtualDirectory -Identity "
+      "\"EX01\\EWS (Default Web Site)\" -MRSProxyEnabled $true (all at once: "
+      "Get-WebServicesVirtualDirectory | Set-WebServicesVirtualDirectory -MRSProxyEnabled "
+      "$true)",
+      "If it already reads True, set it to $false and back to $true",
+      "Run iisreset on each server, then confirm: Get-WebServicesVirtualDirectory | fl "
+      "Server,MRSProxyEnabled",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "seed 001 (prerequisites) and step 1; field-cases.md cases C01 and C02 "
+              "(KB3063913); exchange-wire.md sec. 3.2" },
+
+  { .id = "MRSPROXY_HANDLER_MISSING", .severity = MC_FAIL, .area = "ews",
+    .title = "HTTP 405 on mrsproxy.svc: the WCF handler mapping is missing",
+    .why = "POST /EWS/mrsproxy.svc returns 405 Method Not Allowed because IIS has no handler "
+           "for .svc files (the svc-Integrated mapping is gone), so the WCF service behind "
+           "MRSProxy never runs. Autodiscover.xml keeps working, which hides the problem, and "
+           "federation lookups fail with 405 too.",
+    .fix = (const char *const[]){
+      "Re-register WCF with IIS on each affected server: \"%WINDIR%\\Microsoft.NET\\"
+      "Framework64\\v3.0\\Windows Communication Foundation\\ServiceModelReg.exe\" -r",
+      "Or restore the svc-Integrated handler mapping on the EWS virtual directory (IIS "
+      "Manager > EWS > Handler Mappings > Revert To Parent)",
+      "Run iisreset and test again",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "field-cases.md case C03 (KB2626696, KB2773628); exchange-wire.md sec. 3.1" },
+
+  { .id = "EWS_WINDOWS_AUTH_DISABLED", .severity = MC_FAIL, .area = "ews",
+    .title = "Windows (NTLM/Negotiate) authentication is off on EWS",
+    .why = "The EWS 401 challenge offers neither Negotiate nor NTLM, only Basic. Exchange "
+           "Online's MRS client signs in with Negotiate/NTLM, so it fails with (401) "
+           "Unauthorized and an error saying the server sent 'Basic realm=...'.",
+    .fix = (const char *const[]){
+      "Turn it on: Set-WebServicesVirtualDirectory -Identity \"EX01\\EWS (Default Web Site)\" "
+      "-WindowsAuthentication $true",
+      "On Exchange 2013+ also check in IIS Manager that Windows Authentication is enabled on "
+      "EWS under the Exchange Back End site",
+      "Run iisreset; if the Basic-only challenge remains with the setting on, a device in "
+      "front is answering (see HTTP_PREAUTH)",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "seed 001 step 1; field-cases.md cases C08 and C14; exchange-wire.md sec. 3.2" },
+
+  /* WARN: remote moves authenticate with NTLM/Negotiate; Basic is expected by the guidance
+     (seed 001) but its absence alone does not stop a move. */
+  { .id = "EWS_BASIC_AUTH_DISABLED", .severity = MC_WARN, .area = "ews",
+    .title = "Basic authentication is off on EWS",
+    .why = "The EWS challenge offers Negotiate/NTLM but not Basic. Moves normally sign in "
+           "with NTLM, so this alone rarely blocks a migration, but the hybrid "
+           "troubleshooting guidance expects Basic next to Windows authentication and the "
+           "hybrid endpoint table lists Basic as the authorization method.",
+    .fix = (const char *const[]){
+      "Enable it: Set-WebServicesVirtualDirectory -Identity \"EX01\\EWS (Default Web Site)\" "
+      "-BasicAuthentication $true",
+      "Run iisreset and confirm: Get-WebServicesVirtualDirectory | fl Server,"
+      "BasicAuthentication,WindowsAuthentication",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "seed 001 step 1; exchange-wire.md sec. 3.1 and 8 (item 5)" },
+
+  { .id = "AUTH_BAD_CREDENTIALS", .severity = MC_FAIL, .area = "ews",
+    .title = "Credentials rejected: wrong user name, password or format",
+    .why = "The server completed the authentication exchange and still refused the account. "
+           "The endpoint credentials are wrong, expired or locked, or written in a form the "
+           "server does not accept (use DOMAIN\\user); Exchange Online then reports (401) "
+           "Unauthorized although the right schemes are offered.",
+    .fix = (const char *const[]){
+      "Sign in on-premises as CONTOSO\\migadmin (OWA or ECP) and check that the account is "
+      "enabled, not locked and its password not expired",
+      "Update the endpoint: Set-MigrationEndpoint -Identity \"Hybrid Migration Endpoint - EWS "
+      "(Default Web Site)\" -Credentials (Get-Credential CONTOSO\\migadmin)",
+      "Re-test from Exchange Online PowerShell: Test-MigrationServerAvailability "
+      "-ExchangeRemoteMove -RemoteServer mail.contoso.com -Credentials (Get-Credential "
+      "CONTOSO\\migadmin)",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "seed 001 steps 4 and 5; field-cases.md cases C26 and C41; KB10094; "
+              "exchange-wire.md sec. 6.2" },
+
+  /* WARN: moves still progress, only slowly and with transient faults (seed 001). */
+  { .id = "LB_NO_AFFINITY", .severity = MC_WARN, .area = "ews",
+    .title = "No session persistence on the load balancer in front of Exchange 2010 CAS",
+    .why = "Exchange 2010 keeps the MRSProxy reliable-session state in the memory of one "
+           "Client Access server, so all requests of a move must reach the same CAS. Without "
+           "source-IP persistence they are spread out and moves crawl with transient errors "
+           "such as 'wsrm:Identifier is not a known Sequence identifier', 'The reliable "
+           "session was faulted' or SourceMailboxAlreadyBeingMovedTransientException.",
+    .fix = (const char *const[]){
+      "Set client source-IP persistence on the load balancer's 443 virtual server; cookie "
+      "persistence does not help because MRS authenticates with NTLM",
+      "Or, for the migration, publish a dedicated name that points at a single Exchange 2010 "
+      "CAS (bypassing the load balancer)",
+      "Exchange 2013 and later do not need affinity; if every CAS is 2013+, look elsewhere",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "seed 001 (load balancer considerations); field-cases.md cases C06 and C07" },
+
+  { .id = "LB_INCONSISTENT_BACKENDS", .severity = MC_FAIL, .area = "ews",
+    .title = "Servers behind the load balancer answer differently",
+    .why = "Repeated requests to one name reached different servers, and not all of them can "
+           "serve the migration: some have MRSProxy off, lack a service, present another "
+           "certificate or are 'passive' servers. A move fails whenever a request lands on the "
+           "wrong one, which makes the failure look random.",
+    .fix = (const char *const[]){
+      "Compare every server in the pool: Get-WebServicesVirtualDirectory | fl Server,"
+      "MRSProxyEnabled,ExternalUrl,ExternalAuthenticationMethods",
+      "Give them all the same settings (Get-WebServicesVirtualDirectory | "
+      "Set-WebServicesVirtualDirectory -MRSProxyEnabled $true) and the same certificate",
+      "Take passive or retired servers out of the load-balancer pool, or point the migration "
+      "name only at servers that are ready",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "seed 001 step 5 (passive servers); field-cases.md case C01" },
+
+  /* ---- Outlook Anywhere (RPC over HTTP: cutover and staged) ---- */
+  { .id = "OA_NOT_PUBLISHED", .severity = MC_FAIL, .area = "oa",
+    .title = "Outlook Anywhere (RPC over HTTP) is not published",
+    .why = "/rpc/rpcproxy.dll does not answer as an RPC proxy from outside (404, a page that "
+           "is not Exchange's, or no challenge). Cutover and staged migrations reach the "
+           "source organization only through Outlook Anywhere, so the endpoint cannot be "
+           "created without it.",
+    .fix = (const char *const[]){
+      "Exchange 2013+: Set-OutlookAnywhere -Identity \"EX01\\Rpc (Default Web Site)\" "
+      "-ExternalHostname mail.contoso.com -ExternalClientsRequireSsl $true "
+      "-ExternalClientAuthenticationMethod Basic",
+      "Exchange 2010: install the RPC over HTTP Proxy feature, then Enable-OutlookAnywhere "
+      "-Server EX01 -ExternalHostname mail.contoso.com -ClientAuthenticationMethod Basic "
+      "-SSLOffloading $false",
+      "Exchange 2003: install the RPC over HTTP Proxy component and set the server up as an "
+      "RPC-HTTP back-end in Exchange System Manager",
+      "Publish /rpc/* on the firewall or reverse proxy to the Exchange servers",
+      NULL },
+    .check = "migcheck outlook-anywhere --exchange-server ex01.contoso.local "
+             "--rpc-proxy mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "seed 000 (KB 2903050) cause; field-cases.md cases C32 and C34 (KB2389390); "
+              "exchange-wire.md sec. 4.1" },
+
+  { .id = "OA_BASIC_NOT_OFFERED", .severity = MC_FAIL, .area = "oa",
+    .title = "Outlook Anywhere does not offer Basic authentication",
+    .why = "The 401 from /rpc/rpcproxy.dll lists NTLM/Negotiate but not Basic. Migration "
+           "endpoints use Basic unless told otherwise, so an endpoint created with the "
+           "defaults fails with 'Error 0x6ba (The RPC server is unavailable) from "
+           "cli_NspiBind'.",
+    .fix = (const char *const[]){
+      "Exchange 2013+: Set-OutlookAnywhere -Identity \"EX01\\Rpc (Default Web Site)\" "
+      "-ExternalClientAuthenticationMethod Basic -IISAuthenticationMethods Basic,NTLM,Negotiate",
+      "Exchange 2010: Set-OutlookAnywhere -Identity \"EX01\\Rpc (Default Web Site)\" "
+      "-ClientAuthenticationMethod Basic -IISAuthenticationMethods Basic,NTLM",
+      "Run iisreset, then test from Exchange Online: Test-MigrationServerAvailability "
+      "-ExchangeOutlookAnywhere -ExchangeServer ex01.contoso.local -RPCProxyServer "
+      "mail.contoso.com -Credentials (Get-Credential) -EmailAddress admin@contoso.com "
+      "-Authentication Basic",
+      "Or keep NTLM on the server and create the endpoint with -Authentication NTLM so both "
+      "sides agree",
+      NULL },
+    .check = "migcheck outlook-anywhere --exchange-server ex01.contoso.local "
+             "--rpc-proxy mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "seed 000 (KB 2903050) steps 1 and 3; field-cases.md cases C31 and C35; "
+              "exchange-wire.md sec. 4.5" },
+
+  { .id = "OA_PORT_NOT_ALLOWED", .severity = MC_FAIL, .area = "oa",
+    .title = "RPC proxy refuses the server:port (ValidPorts): RPC Error 6ba",
+    .why = "The RPC proxy accepted the credentials but would not connect to the requested "
+           "server and port, answering 'RPC Error: 6ba' (or 'Invalid RPC Port'). The RpcProxy "
+           "ValidPorts list lacks that name with that port, so the migration's first NSPI call "
+           "fails with 0x6ba from cli_NspiBind.",
+    .fix = (const char *const[]){
+      "Inspect the list: reg query HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy /v ValidPorts",
+      "Add the short name, the internal FQDN and the public FQDN, each with 6001-6002 and "
+      "6004: reg add HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy /v ValidPorts /t REG_SZ /d "
+      "\"EX01:6001-6002;EX01:6004;ex01.contoso.local:6001-6002;ex01.contoso.local:6004;"
+      "mail.contoso.com:6001-6002;mail.contoso.com:6004\" /f",
+      "Exchange 2003/2007: restart System Attendant (net stop MSExchangeSA /y, then net start "
+      "MSExchangeSA and net start MSExchangeIS); note that this restarts the Information "
+      "Store too",
+      "Exchange 2010 and later write the list themselves (ValidPorts_Exchange, "
+      "ValidPorts_AutoConfig_Exchange): rather than editing it, run Restart-Service "
+      "MSExchangeServiceHost and then iisreset",
+      NULL },
+    .check = "migcheck outlook-anywhere --exchange-server ex01.contoso.local "
+             "--rpc-proxy mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "seed 002 step 2; seed 000 (KB 2903050) step 2; exchange-wire.md sec. 4.2 and "
+              "4.3" },
+
+  { .id = "OA_BACKEND_UNAVAILABLE", .severity = MC_FAIL, .area = "oa",
+    .title = "RPC proxy cannot reach the back end: nothing listens on 6001/6002/6004",
+    .why = "The proxy accepted the request and the port is allowed, but the connection behind "
+           "it failed: no service listens on the target port (typically NSPI on 6004 on the "
+           "Exchange server or on the domain controllers), or an internal firewall blocks it. "
+           "The migration sees the same 0x6ba from cli_NspiBind as with a ValidPorts gap.",
+    .fix = (const char *const[]){
+      "From the RPC proxy server test each target: telnet ex01.contoso.local 6004 (and 6001, "
+      "6002) must answer with ncacn_http/1.0",
+      "Exchange 2003: mark EX01 as RPC-HTTP back-end in Exchange System Manager; on each "
+      "global catalog the proxy uses run reg add HKLM\\SYSTEM\\CurrentControlSet\\Services\\"
+      "NTDS\\Parameters /v \"NSPI interface protocol sequences\" /t REG_MULTI_SZ /d "
+      "ncacn_http:6004 /f and restart that DC",
+      "List those global catalogs in ValidPorts as well (DC01:6004;dc01.contoso.local:6004)",
+      "Exchange 2010 and later: start the RPC Client Access and Address Book services "
+      "(Get-Service MSExchangeRPC,MSExchangeAB | Start-Service) and open 6001-6004 between "
+      "proxy and back end",
+      NULL },
+    .check = "migcheck outlook-anywhere --exchange-server ex01.contoso.local "
+             "--rpc-proxy mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "seed 000 (KB 2903050) step 2; exchange-wire.md sec. 2.3 and 4.5; "
+              "rpch-autodiscover.md sec. 2.3" },
+
+  { .id = "OA_SERVER_NAME_UNRESOLVED", .severity = MC_FAIL, .area = "oa",
+    .title = "Exchange 2013+ cannot resolve the RPC server name (404)",
+    .why = "The RPC proxy of Exchange 2013 or later answered 404 because it could not map the "
+           "server name in the request to a mailbox server. These versions expect the mailbox "
+           "GUID form <ExchangeGuid>@contoso.com that Autodiscover hands out, so an endpoint "
+           "built with an old or wrong ExchangeServer value fails.",
+    .fix = (const char *const[]){
+      "Take the name from Autodiscover (EXCH Server), or build it from "
+      "(Get-Mailbox admin@contoso.com).ExchangeGuid as <ExchangeGuid>@contoso.com",
+      "Create the endpoint with that value: New-MigrationEndpoint -ExchangeOutlookAnywhere "
+      "-Name Cutover -ExchangeServer <ExchangeGuid>@contoso.com -RpcProxyServer "
+      "mail.contoso.com -Credentials (Get-Credential) -EmailAddress admin@contoso.com "
+      "-Authentication Basic",
+      "Or create the endpoint through Autodiscover so Exchange Online picks the name itself",
+      NULL },
+    .check = "migcheck outlook-anywhere --exchange-server ex01.contoso.local "
+             "--rpc-proxy mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "exchange-wire.md sec. 4.4; rpch-autodiscover.md sec. 2.3 and 4.7" },
+
+  { .id = "OA_BIND_REJECTED", .severity = MC_FAIL, .area = "oa",
+    .title = "DCE/RPC bind rejected: the interface is not offered on that port",
+    .why = "The RPC over HTTP tunnel opened, but the server behind it refused the bind for "
+           "NSPI, EMSMDB or RFR (bind_nak or provider rejection). Something listens on the "
+           "port but not the expected Exchange interface, for example a domain controller on "
+           "6004 without NSPI over HTTP, so the migration's first RPC call fails.",
+    .fix = (const char *const[]){
+      "Check which server the name in the request reaches and that it is the Exchange or "
+      "global catalog server you meant",
+      "Exchange 2003: register NSPI over HTTP on the global catalogs (NSPI interface protocol "
+      "sequences = ncacn_http:6004, see OA_BACKEND_UNAVAILABLE) and set up the Exchange server "
+      "as RPC-HTTP back-end; restart",
+      "Exchange 2010 and later: Restart-Service MSExchangeRPC,MSExchangeAB on the mailbox "
+      "server",
+      NULL },
+    .check = "migcheck outlook-anywhere --exchange-server ex01.contoso.local "
+             "--rpc-proxy mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "rpch-autodiscover.md sec. 2.2 and 4.6; seed 000 (KB 2903050) step 2; "
+              "exchange-wire.md sec. 1.2" },
+
+  /* ---- Autodiscover ---- */
+  { .id = "AUTODISCOVER_NOT_FOUND", .severity = MC_FAIL, .area = "autodiscover",
+    .title = "No Autodiscover service found for the domain",
+    .why = "None of the standard places answered as Autodiscover: https://contoso.com, "
+           "https://autodiscover.contoso.com, the HTTP redirect on port 80 and the "
+           "_autodiscover._tcp SRV record. Exchange Online cannot then discover the migration "
+           "server, and an endpoint created through Autodiscover fails (Exchange 2003 has no "
+           "Autodiscover at all).",
+    .fix = (const char *const[]){
+      "Publish Autodiscover: a public DNS record autodiscover.contoso.com pointing at the "
+      "Exchange publishing address, that name in the certificate SAN, and /autodiscover/* "
+      "allowed through the firewall",
+      "If that name cannot be used, add an SRV record _autodiscover._tcp.contoso.com pointing "
+      "to mail.contoso.com port 443",
+      "Or create the endpoint with manual settings: -RemoteServer mail.contoso.com (remote "
+      "move) or -ExchangeServer ex01.contoso.local -RpcProxyServer mail.contoso.com (Outlook "
+      "Anywhere)",
+      NULL },
+    .check = "migcheck autodiscover --email admin@contoso.com",
+    .source = "seed 001 (creating the endpoint, option b); exchange-wire.md sec. 2.2 and 5.3; "
+              "field-cases.md case C34" },
+
+  { .id = "AUTODISCOVER_AUTH_FAILED", .severity = MC_FAIL, .area = "autodiscover",
+    .title = "Autodiscover rejects the credentials",
+    .why = "Autodiscover answered but refused the supplied account (401 or 403 after "
+           "authentication). Exchange Online needs an authenticated Autodiscover answer to "
+           "learn the server settings, so discovery fails even when the rest of the path "
+           "works.",
+    .fix = (const char *const[]){
+      "Check the account form and password (CONTOSO\\migadmin or its UPN) and that the "
+      "account is neither locked nor expired",
+      "Check the virtual directory: Get-AutodiscoverVirtualDirectory | fl Server,"
+      "*Authentication*; enable what is missing with Set-AutodiscoverVirtualDirectory "
+      "-Identity \"EX01\\Autodiscover (Default Web Site)\" -WindowsAuthentication $true "
+      "-BasicAuthentication $true",
+      "Make sure no device pre-authenticates /autodiscover/autodiscover.svc (see HTTP_PREAUTH)",
+      NULL },
+    .check = "migcheck autodiscover --email admin@contoso.com",
+    .source = "exchange-wire.md sec. 5.3 and 7; field-cases.md case C04 (KB10094)" },
+
+  { .id = "AUTODISCOVER_BAD_RESPONSE", .severity = MC_FAIL, .area = "autodiscover",
+    .title = "Autodiscover answer is not a usable settings response",
+    .why = "The Autodiscover URL returned something other than valid settings: an HTML page, "
+           "an <Error> response (ErrorCode 500, 600 ...), or XML without the EXPR/EXCH "
+           "protocol data the migration needs. Exchange Online then fails with "
+           "MigrationAutodiscoverConfigurationFailure or cannot locate the server.",
+    .fix = (const char *const[]){
+      "Read the raw answer migcheck shows: an HTML body means a device or the wrong web site "
+      "answered the request",
+      "For an <Error> answer, use the address of a mailbox that exists on-premises and check "
+      "the request reached Exchange's /autodiscover directory",
+      "Give Outlook Anywhere an external host name so EXPR is returned: Set-OutlookAnywhere "
+      "-Identity \"EX01\\Rpc (Default Web Site)\" -ExternalHostname mail.contoso.com "
+      "-ExternalClientsRequireSsl $true -ExternalClientAuthenticationMethod Basic",
+      NULL },
+    .check = "migcheck autodiscover --email admin@contoso.com",
+    .source = "exchange-wire.md sec. 1.4, 5.2 and 5.4; rpch-autodiscover.md sec. 5.2" },
+
+  /* WARN: entering the public names by hand still works; discovery is what breaks. */
+  { .id = "AUTODISCOVER_INTERNAL_URL", .severity = MC_WARN, .area = "autodiscover",
+    .title = "Autodiscover hands out internal host names",
+    .why = "The Autodiscover answer points EWS or Outlook Anywhere at names that only resolve "
+           "inside the network (ex01.contoso.local, an internal URL). Clients inside keep "
+           "working, but Exchange Online follows those names from the internet and cannot "
+           "reach them, so only an endpoint with hand-entered public names works.",
+    .fix = (const char *const[]){
+      "Set the external names: Set-WebServicesVirtualDirectory -Identity \"EX01\\EWS (Default "
+      "Web Site)\" -ExternalUrl https://mail.contoso.com/EWS/Exchange.asmx",
+      "And: Set-OutlookAnywhere -Identity \"EX01\\Rpc (Default Web Site)\" -ExternalHostname "
+      "mail.contoso.com -ExternalClientsRequireSsl $true",
+      "Until then, create the endpoint with manual settings that use mail.contoso.com",
+      NULL },
+    .check = "migcheck autodiscover --email admin@contoso.com",
+    .source = "field-cases.md cases C33 and C32; exchange-wire.md sec. 5.4" },
+
+  { .id = "AUTODISCOVER_UNSAFE_REDIRECT", .severity = MC_FAIL, .area = "autodiscover",
+    .title = "Autodiscover redirects to an unsafe place",
+    .why = "A discovery step redirected to plain http:// or to a host outside the user's "
+           "domain that nothing vouches for. Following it could hand credentials to the wrong "
+           "server (the 2021 autodiscover.<TLD> credential leak worked that way), so migcheck "
+           "does not follow it and discovery cannot complete.",
+    .fix = (const char *const[]){
+      "Make the redirect on http://autodiscover.contoso.com/autodiscover/autodiscover.xml "
+      "point to an https:// URL in your own namespace "
+      "(https://mail.contoso.com/autodiscover/autodiscover.xml)",
+      "Remove redirects to third-party or old hosting providers from DNS and IIS",
+      "If the redirect is intended (another domain you own), confirm it explicitly when "
+      "running migcheck, or create the endpoint with manual settings",
+      NULL },
+    .check = "migcheck autodiscover --email admin@contoso.com",
+    .source = "exchange-wire.md sec. 5.3 and 5.5; rpch-autodiscover.md sec. 3.1" },
+
+  { .id = "AUTODISCOVER_REDIRECT_LOOP", .severity = MC_FAIL, .area = "autodiscover",
+    .title = "Autodiscover redirects in a loop or too many times",
+    .why = "Autodiscover kept redirecting (HTTP 3xx, redirectAddr or redirectUrl) back to a "
+           "place already visited, or past the limit of 10 redirects. Clients stop there, so "
+           "no settings come back and Autodiscover-based endpoint creation fails.",
+    .fix = (const char *const[]){
+      "Follow the chain migcheck prints and fix the step that points back, usually an IIS "
+      "HTTP Redirect on the Autodiscover directory or a recipient whose targetAddress leads "
+      "into the same loop",
+      "Remove HTTP Redirect from the /Autodiscover virtual directory in IIS Manager on every "
+      "server, then iisreset",
+      "Test with the address of a mailbox that lives on-premises",
+      NULL },
+    .check = "migcheck autodiscover --email admin@contoso.com",
+    .source = "exchange-wire.md sec. 5.2 and 5.3; rpch-autodiscover.md sec. 3.1" },
+
+  /* ---- IMAP ---- */
+  { .id = "IMAP_NOT_IMAP", .severity = MC_FAIL, .area = "imap",
+    .title = "Port does not answer as an IMAP server",
+    .why = "The connection opened but the greeting was not an IMAP '* OK' line: another "
+           "service, a web server or a device answers on that port, or it closes at once. "
+           "IMAP migration needs a real IMAP server on 993 (or 143), so the endpoint test "
+           "fails.",
+    .fix = (const char *const[]){
+      "Check that the NAT or forwarding rule sends 993/143 to the Exchange server running "
+      "IMAP4",
+      "Start the service on Exchange: Start-Service MSExchangeIMAP4 (and MSExchangeIMAP4BE on "
+      "2013+); Set-Service MSExchangeIMAP4 -StartupType Automatic",
+      "Check the bindings: Get-ImapSettings | fl SSLBindings,UnencryptedOrTLSBindings,"
+      "ExternalConnectionSettings",
+      NULL },
+    .check = "migcheck imap mail.contoso.com",
+    .source = "field-cases.md case C39 (KB10062); exchange-wire.md sec. 1.1" },
+
+  { .id = "IMAP_NO_TLS", .severity = MC_FAIL, .area = "imap",
+    .title = "IMAP offers no encryption (neither IMAPS nor STARTTLS)",
+    .why = "Neither implicit TLS on 993 nor STARTTLS on 143 is available. The migration would "
+           "have to send user passwords in clear text, which Exchange refuses by default, so "
+           "the endpoint needs TLS to sign in at all.",
+    .fix = (const char *const[]){
+      "Bind a public certificate to IMAP: Enable-ExchangeCertificate -Server EX01 -Thumbprint "
+      "<thumbprint> -Services IMAP",
+      "Set the certificate name and restart: Set-ImapSettings -X509CertificateName "
+      "mail.contoso.com; Restart-Service MSExchangeIMAP4,MSExchangeIMAP4BE",
+      "Publish 993 and create the endpoint with -Security Ssl -Port 993",
+      NULL },
+    .check = "migcheck imap mail.contoso.com",
+    .source = "field-cases.md sec. 2 (C38-C42 notes); field-cases.md case C42" },
+
+  { .id = "IMAP_LOGIN_DISABLED", .severity = MC_FAIL, .area = "imap",
+    .title = "IMAP refuses LOGIN before STARTTLS (LOGINDISABLED)",
+    .why = "On port 143 the server advertises LOGINDISABLED until STARTTLS has been done, "
+           "which is Exchange's default (LoginType SecureLogin). An endpoint set to -Security "
+           "None -Port 143 can therefore never sign in.",
+    .fix = (const char *const[]){
+      "Create the endpoint with encryption: New-MigrationEndpoint -IMAP -Name IMAP "
+      "-RemoteServer mail.contoso.com -Port 993 -Security Ssl (or -Port 143 -Security Tls)",
+      "Keep Set-ImapSettings -LoginType SecureLogin; switching to PlainTextLogin just for the "
+      "migration exposes every password on the wire",
+      NULL },
+    .check = "migcheck imap mail.contoso.com",
+    .source = "field-cases.md sec. 2 (C38-C42 notes, LOGINDISABLED STARTTLS)" },
+
+  { .id = "IMAP_AUTH_FAILED", .severity = MC_FAIL, .area = "imap",
+    .title = "IMAP login fails for the migration account",
+    .why = "The IMAP server refused the login. The CSV credentials are wrong or in the wrong "
+           "form, IMAP is disabled for the mailbox, or the admin used for super-user login "
+           "lacks FullAccess; Exchange Online reports that it had trouble signing in to the "
+           "account.",
+    .fix = (const char *const[]){
+      "Check the CSV: for admin (super-user) login on Exchange put contoso/mailadmin/usera in "
+      "UserName with the admin's password",
+      "Give the admin FullAccess: Add-MailboxPermission -Identity usera@contoso.com -User "
+      "CONTOSO\\mailadmin -AccessRights FullAccess -InheritanceType All",
+      "Make sure IMAP is enabled for the user: Set-CASMailbox -Identity usera@contoso.com "
+      "-ImapEnabled $true",
+      NULL },
+    .check = "migcheck imap mail.contoso.com",
+    .source = "field-cases.md case C41 (KB10062)" },
+
+  /* ---- on-premises logs: IIS W3C, HTTPERR, HttpProxy ---- */
+  { .id = "LOG_NO_MIGRATION_TRAFFIC", .severity = MC_FAIL, .area = "logs",
+    .title = "No migration requests in the server logs",
+    .why = "The IIS logs of the Exchange servers hold no /EWS/mrsproxy.svc or "
+           "/rpc/rpcproxy.dll requests for the test period, not even the ones migcheck "
+           "stamped with its run id. The requests stop before IIS (DNS, firewall, a device in "
+           "front) or land on a server whose logs were not collected.",
+    .fix = (const char *const[]){
+      "Reproduce with Test-MigrationServerAvailability or migcheck, wait a few minutes and "
+      "search again (IIS log times are UTC)",
+      "Collect C:\\inetpub\\logs\\LogFiles\\W3SVC1 from every Exchange server behind the name, "
+      "not just one",
+      "If no server has the requests, check the firewall and reverse-proxy logs and rules for "
+      "the Exchange Online ranges and the /EWS/mrsproxy.svc path",
+      NULL },
+    .check = "migcheck logs ./W3SVC1 ./HTTPERR",
+    .source = "seed 001 steps 4 and 5; exchange-wire.md sec. 6.1" },
+
+  { .id = "LOG_TRAFFIC_ON_WRONG_SERVER", .severity = MC_FAIL, .area = "logs",
+    .title = "Migration requests reach a server that should not serve them",
+    .why = "The mrsproxy.svc or rpcproxy.dll requests show up in the logs of a server that is "
+           "not meant to take them (passive, old, or without MRSProxy) instead of the intended "
+           "one. The firewall NAT rule or the load-balancer pool sends the migration to the "
+           "wrong place.",
+    .fix = (const char *const[]){
+      "Aim the NAT rule or load-balancer pool for the migration name at the intended servers "
+      "only",
+      "Or make the receiving server ready: MRSProxy and the required authentication enabled",
+      "Compare the servers: Get-ExchangeServer | fl Name,ServerRole,AdminDisplayVersion and "
+      "Get-WebServicesVirtualDirectory | fl Server,MRSProxyEnabled,ExternalUrl",
+      NULL },
+    .check = "migcheck logs ./W3SVC1",
+    .source = "seed 001 step 5" },
+
+  { .id = "LOG_AUTH_FAILURES", .severity = MC_FAIL, .area = "logs",
+    .title = "Logs show migration requests failing authentication",
+    .why = "Migration requests end in 401 with no 200 after them: 401 1 2148074252 "
+           "(0x8009030C, logon denied: bad password, locked or disabled account) or 401 1 0 "
+           "for a failed Basic logon. A lone 401 1 2148074254 (0x8009030E) is only the normal "
+           "first leg of NTLM, not a failure.",
+    .fix = (const char *const[]){
+      "Check the endpoint account CONTOSO\\migadmin (password, lockout, expiry) and update it: "
+      "Set-MigrationEndpoint -Identity \"Hybrid Migration Endpoint - EWS (Default Web Site)\" "
+      "-Credentials (Get-Credential CONTOSO\\migadmin)",
+      "Read the Security event log on the server (event 4625) for the exact reason",
+      "If the account is fine, look at authentication policies and protected-group "
+      "membership (AUTH_LEGACY_BLOCKED_BY_POLICY, AUTH_PROTECTED_GROUP)",
+      NULL },
+    .check = "migcheck logs ./W3SVC1",
+    .source = "seed 001 step 5; exchange-wire.md sec. 6.2; KB 907273; KB 2749007" },
+
+  { .id = "LOG_NTLM_SPLIT", .severity = MC_FAIL, .area = "logs",
+    .title = "NTLM handshake split across connections or servers",
+    .why = "The logs show 401 1 2148074248 (0x80090308, invalid token): the NTLM challenge and "
+           "response arrived on different connections or servers. A load balancer without "
+           "persistence, or a proxy that does not keep the client's connection, breaks NTLM, "
+           "so the logon never completes.",
+    .fix = (const char *const[]){
+      "Enable source-IP persistence on the load balancer for 443 (cookie persistence does not "
+      "help NTLM)",
+      "Make any reverse proxy keep one back-end connection per client connection (no "
+      "connection pooling or multiplexing for /EWS and /rpc)",
+      "As a test, point the migration name at one server and run the check again",
+      NULL },
+    .check = "migcheck logs ./W3SVC1",
+    .source = "exchange-wire.md sec. 6.2; field-cases.md case C06" },
+
+  { .id = "LOG_SERVER_ERRORS", .severity = MC_FAIL, .area = "logs",
+    .title = "Logs show server-side errors for migration requests",
+    .why = "Migration requests reached IIS and were answered with 5xx or unexpected 4xx codes "
+           "(500, 503, 400, 405 ...). The network path works, so the fault is in IIS or "
+           "Exchange on that server, and the status and substatus point at it.",
+    .fix = (const char *const[]){
+      "Read the decoded status lines: 405 on mrsproxy.svc = missing svc handler; 403 for an "
+      "authenticated user = MRSProxy disabled; 400 late in a move = WCF quota; 503 = pool or "
+      "back end down",
+      "Check the Application event log on that server at the same (UTC) time",
+      "Apply the fix of the matching cause (MRSPROXY_HANDLER_MISSING, MRSPROXY_DISABLED, "
+      "MRSPROXY_WCF_QUOTA, HTTP_SERVICE_UNAVAILABLE), then iisreset",
+      NULL },
+    .check = "migcheck logs ./W3SVC1",
+    .source = "seed 001 step 5; exchange-wire.md sec. 6.2; field-cases.md sec. 3; KB 943891" },
+
+  /* WARN: a few dropped connections are normal on a busy server; this one points at a
+     device in the path and shows up as transient, retried errors rather than a hard stop. */
+  { .id = "HTTPERR_CONNECTION_DROPPED", .severity = MC_WARN, .area = "logs",
+    .title = "HTTP.sys dropped or timed out migration connections",
+    .why = "The HTTPERR log shows migration URLs ending in Connection_Dropped, "
+           "Timer_ConnectionIdle, Timer_EntityBody or Client_Reset. Something on the client "
+           "side, usually a firewall, IPS or proxy in the path, closed or stalled the "
+           "connection before the request was done; Exchange Online sees transient "
+           "communication errors and slow moves.",
+    .fix = (const char *const[]){
+      "Line the times (UTC) up with the firewall and IPS logs, and exempt the Exchange Online "
+      "ranges from inspection, flood limits and short idle timeouts",
+      "Raise idle timeouts on load balancers and proxies for /EWS and /rpc well above two "
+      "minutes",
+      "If the request body stalls (Timer_EntityBody), turn off request buffering on the proxy "
+      "for these paths",
+      NULL },
+    .check = "migcheck logs ./HTTPERR",
+    .source = "seed 001 step 6; exchange-wire.md sec. 6.3; KB 820729; KB 937692" },
+
+  { .id = "HTTPERR_QUEUE_FULL", .severity = MC_FAIL, .area = "logs",
+    .title = "HTTP.sys rejected requests: application pool queue full or offline",
+    .why = "The HTTPERR log shows QueueFull, AppOffline or Connections_Refused for migration "
+           "URLs. The application pool behind /EWS or /rpc was stopped, crashing or "
+           "overloaded, so HTTP.sys answered 503 before Exchange ever saw the request.",
+    .fix = (const char *const[]){
+      "Check and start the pools: Import-Module WebAdministration; Get-ChildItem "
+      "IIS:\\AppPools | ft Name,State; Start-WebAppPool MSExchangeServicesAppPool",
+      "Look in the System and Application logs for w3wp crashes or rapid-fail protection "
+      "stopping the pool",
+      "Lower concurrency while the server is short of resources: Set-MigrationEndpoint "
+      "-Identity \"Hybrid Migration Endpoint - EWS (Default Web Site)\" "
+      "-MaxConcurrentMigrations 20",
+      NULL },
+    .check = "migcheck logs ./HTTPERR",
+    .source = "exchange-wire.md sec. 6.3; KB 820729; KB 2832198" },
+
+  { .id = "PROXY_BACKEND_ERRORS", .severity = MC_FAIL, .area = "logs",
+    .title = "Front end could not proxy migration requests to the back end",
+    .why = "The Exchange 2013+ HttpProxy log (Ews or RpcHttp) shows migration requests "
+           "failing between the front end and the mailbox server: a 4xx/5xx BackEndStatus, "
+           "a ProtocolError in GenericErrors, or a sub-error such as BackEndRequestTimedOut. "
+           "The front door worked; the failure is inside the Exchange organization.",
+    .fix = (const char *const[]){
+      "Read TargetServer, BackEndStatus, ErrorCode and GenericErrors in "
+      "%ExchangeInstallPath%Logging\\HttpProxy\\Ews for the failing requests",
+      "A (400) Bad Request often means the EWS ExternalUrl does not match the published name "
+      "(see CFG_EWS_EXTERNAL_URL_MISMATCH); a timeout or 503 means the target server or its "
+      "MSExchangeServicesAppPool is unhealthy",
+      "Check the target server: Test-ServiceHealth -Server EX02, and Restart-WebAppPool "
+      "MSExchangeServicesAppPool on it if needed",
+      NULL },
+    .check = "migcheck logs ./HttpProxy/Ews",
+    .source = "seed 001 step 6; exchange-wire.md sec. 3.3 and 6.4; field-cases.md case C12" },
+
+  /* ---- pasted configuration: PowerShell fl output, RpcProxy registry ---- */
+  { .id = "CFG_MRSPROXY_DISABLED", .severity = MC_FAIL, .area = "config",
+    .title = "MRSProxyEnabled is False on an EWS virtual directory",
+    .why = "The pasted Get-WebServicesVirtualDirectory output shows MRSProxyEnabled : False "
+           "for at least one server. MRSProxy is off after setup, and every migration request "
+           "that lands on such a server is refused.",
+    .fix = (const char *const[]){
+      "On each listed server: Set-WebServicesVirtualDirectory -Identity \"EX01\\EWS (Default "
+      "Web Site)\" -MRSProxyEnabled $true",
+      "Run iisreset and paste Get-WebServicesVirtualDirectory | fl Server,MRSProxyEnabled "
+      "again",
+      NULL },
+    .check = "migcheck config ews-vdir.txt",
+    .source = "seed 001 step 1; field-cases.md cases C01 and C02 (KB3063913)" },
+
+  { .id = "CFG_EWS_EXTERNAL_URL_MISSING", .severity = MC_FAIL, .area = "config",
+    .title = "EWS ExternalUrl is empty",
+    .why = "ExternalUrl is blank on an EWS virtual directory. Autodiscover then gives outside "
+           "clients no EWS address for that server, and the hybrid wizard and Exchange Online "
+           "have no published name to find MRSProxy at.",
+    .fix = (const char *const[]){
+      "Set it on every internet-facing server: Set-WebServicesVirtualDirectory -Identity "
+      "\"EX01\\EWS (Default Web Site)\" -ExternalUrl https://mail.contoso.com/EWS/Exchange.asmx",
+      "Use the public name that the certificate covers and the firewall publishes",
+      NULL },
+    .check = "migcheck config ews-vdir.txt",
+    .source = "seed 001 step 1" },
+
+  { .id = "CFG_EWS_AUTH_METHODS", .severity = MC_FAIL, .area = "config",
+    .title = "EWS authentication methods lack Windows (NTLM) authentication",
+    .why = "ExternalAuthenticationMethods (or WindowsAuthentication : False) shows that "
+           "NTLM/WindowsIntegrated is not enabled on EWS. Exchange Online authenticates its "
+           "MRSProxy calls with Windows authentication, so the endpoint fails with 401; Basic "
+           "is expected alongside it.",
+    .fix = (const char *const[]){
+      "Set-WebServicesVirtualDirectory -Identity \"EX01\\EWS (Default Web Site)\" "
+      "-WindowsAuthentication $true -BasicAuthentication $true -WSSecurityAuthentication $true",
+      "Run iisreset and confirm: Get-WebServicesVirtualDirectory | fl Server,"
+      "ExternalAuthenticationMethods,WindowsAuthentication,BasicAuthentication,"
+      "WSSecurityAuthentication",
+      NULL },
+    .check = "migcheck config ews-vdir.txt",
+    .source = "seed 001 step 1; field-cases.md case C08; exchange-wire.md sec. 3.1" },
+
+  { .id = "CFG_OA_AUTH_NOT_BASIC", .severity = MC_FAIL, .area = "config",
+    .title = "Outlook Anywhere client authentication is not Basic",
+    .why = "Get-OutlookAnywhere shows ExternalClientAuthenticationMethod (ClientAuthentication"
+           "Method on 2010) other than Basic, or IISAuthenticationMethods without Basic. "
+           "Cutover and staged endpoints use Basic by default, so the NSPI bind fails with "
+           "0x6ba unless both sides agree.",
+    .fix = (const char *const[]){
+      "Exchange 2013+: Set-OutlookAnywhere -Identity \"EX01\\Rpc (Default Web Site)\" "
+      "-ExternalClientAuthenticationMethod Basic -IISAuthenticationMethods Basic,NTLM,Negotiate",
+      "Exchange 2010: Set-OutlookAnywhere -Identity \"EX01\\Rpc (Default Web Site)\" "
+      "-ClientAuthenticationMethod Basic -IISAuthenticationMethods Basic,NTLM",
+      "Run iisreset, or keep NTLM and create the endpoint with -Authentication NTLM",
+      NULL },
+    .check = "migcheck config outlookanywhere.txt",
+    .source = "seed 000 (KB 2903050) step 1; field-cases.md case C35; exchange-wire.md sec. 4.7" },
+
+  /* WARN: RPC over HTTP keeps working; the setting is a risk and clashes with Extended
+     Protection rather than a break on its own. */
+  { .id = "CFG_OA_SSL_OFFLOADING", .severity = MC_WARN, .area = "config",
+    .title = "Outlook Anywhere SSLOffloading is True",
+    .why = "SSLOffloading : True removes 'Require SSL' from the /rpc directory so that a device "
+           "can pass decrypted traffic on. That only makes sense when a load balancer really "
+           "terminates TLS, it cannot be combined with Extended Protection, and migrations "
+           "expect TLS all the way to the server.",
+    .fix = (const char *const[]){
+      "If nothing offloads TLS in front of the servers: Set-OutlookAnywhere -Identity "
+      "\"EX01\\Rpc (Default Web Site)\" -SSLOffloading $false, then iisreset",
+      "If a device does offload, switch it to SSL bridging (re-encrypt with the same "
+      "certificate) and then set SSLOffloading to $false",
+      NULL },
+    .check = "migcheck config outlookanywhere.txt",
+    .source = "seed 001 (firewall considerations); field-cases.md sec. 2 (C17/C18 notes); "
+              "exchange-wire.md sec. 4.7 and 8 (item 4)" },
+
+  { .id = "CFG_VALIDPORTS_MISSING", .severity = MC_FAIL, .area = "config",
+    .title = "RpcProxy ValidPorts lacks required name:port entries",
+    .why = "The exported HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy ValidPorts value does not list "
+           "the server's short name, internal FQDN and public FQDN, each with 6001-6002 and "
+           "6004. Requests for a missing combination are refused with RPC Error 6ba and the "
+           "cutover endpoint fails.",
+    .fix = (const char *const[]){
+      "reg add HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy /v ValidPorts /t REG_SZ /d "
+      "\"EX01:6001-6002;EX01:6004;ex01.contoso.local:6001-6002;ex01.contoso.local:6004;"
+      "mail.contoso.com:6001-6002;mail.contoso.com:6004\" /f",
+      "Exchange 2003/2007: restart System Attendant (net stop MSExchangeSA /y, net start "
+      "MSExchangeSA, net start MSExchangeIS); later versions: Restart-Service "
+      "MSExchangeServiceHost, then iisreset",
+      "Export again to verify: reg export HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy "
+      "rpcproxy.reg",
+      NULL },
+    .check = "migcheck config rpcproxy.reg",
+    .source = "seed 002 step 2; exchange-wire.md sec. 4.3" },
+
+  /* ---- process: batches, throttling, locks, limits ---- */
+  { .id = "NOTIFICATION_EMAIL_MISSING", .severity = MC_FAIL, .area = "process",
+    .title = "Migration batch has no notification e-mail address",
+    .why = "The batch was set up without a valid address for the migration report, and "
+           "Exchange Online will not start it ('Please provide the list of notification "
+           "mails'). In the older wizard the recipient picker could even be empty.",
+    .fix = (const char *const[]){
+      "Add a recipient: Set-MigrationBatch -Identity \"Batch1\" -NotificationEmails "
+      "admin@contoso.com (or pass -NotificationEmails to New-MigrationBatch)",
+      "In the admin center, type the administrator's address in the report field, check the "
+      "name and add it",
+      "Start the batch again: Start-MigrationBatch -Identity \"Batch1\"",
+      NULL },
+    .check = "migcheck explain \"Please provide the list of notification mails\"",
+    .source = "seed 002 step 8" },
+
+  /* WARN: nothing is broken on-premises; the test just has to wait. */
+  { .id = "MIGRATION_THROTTLED", .severity = MC_WARN, .area = "process",
+    .title = "Endpoint tests throttled: the last attempt was too recent",
+    .why = "Exchange Online limits how often an endpoint may be tested and answers "
+           "MigrationConnectionTestedTooRecentlyException, which the hybrid wizard shows as "
+           "HCW8078. The on-premises side may be fine; the test has to wait.",
+    .fix = (const char *const[]){
+      "Wait until the time given in the message, then test again",
+      "Create the endpoint in Exchange Online PowerShell instead: New-MigrationEndpoint "
+      "-ExchangeRemoteMove -Name \"Hybrid Migration Endpoint - EWS (Default Web Site)\" "
+      "-RemoteServer mail.contoso.com -Credentials (Get-Credential CONTOSO\\migadmin)",
+      "Or run the hybrid wizard again with the Migration Endpoint option cleared",
+      NULL },
+    .check = "migcheck explain \"MigrationConnectionTestedTooRecentlyException\"",
+    .source = "field-cases.md case C20 (migration-endpoint-could-not-be-created)" },
+
+  { .id = "MAILBOX_LOCKED", .severity = MC_FAIL, .area = "process",
+    .title = "Source mailbox still locked by an earlier move session",
+    .why = "The move fails with SourceMailboxAlreadyBeingMovedTransientException: the source "
+           "store still holds the in-transit lock of an earlier MRSProxy session that was cut "
+           "off. The lock goes away only when that session closes, and cut-off sessions "
+           "usually come from a load balancer without affinity or a device that resets "
+           "connections.",
+    .fix = (const char *const[]){
+      "Fix the communication problem first (LB_NO_AFFINITY, HTTP_FLOOD_PROTECTION, TCP_RESET)",
+      "If the lock does not clear, end the stale session by recycling what hosts MRSProxy "
+      "(Exchange 2010 CAS: Restart-WebAppPool MSExchangeServicesAppPool; 2013+: "
+      "Restart-Service MSExchangeMailboxReplication on the mailbox server)",
+      "Resume the move in Exchange Online: Resume-MoveRequest -Identity user@contoso.com",
+      NULL },
+    .check = "migcheck explain \"SourceMailboxAlreadyBeingMovedTransientException\"",
+    .source = "field-cases.md case C07; seed 001 (load balancer considerations)" },
+
+  /* WARN: moves over the limit wait and retry; batches slow down rather than fail. */
+  { .id = "MRSPROXY_CONNECTION_LIMIT", .severity = MC_WARN, .area = "process",
+    .title = "MRSProxy connection limit reached",
+    .why = "MRSProxy accepts a limited number of concurrent move connections (100 by default) "
+           "and answers MRSProxyConnectionLimitReachedTransientException beyond that. The "
+           "extra moves are retried later, so large batches stall and run slowly.",
+    .fix = (const char *const[]){
+      "Exchange 2013+: raise MaxMRSConnections (MRSProxyConfiguration element) in "
+      "%ExchangeInstallPath%Bin\\MSExchangeMailboxReplication.exe.config, then Restart-Service "
+      "MSExchangeMailboxReplication; cumulative updates reset the file, so reapply after each",
+      "Exchange 2010: Set-WebServicesVirtualDirectory -Identity \"EX01\\EWS (Default Web "
+      "Site)\" -MRSProxyMaxConnections 320",
+      "Or lower concurrency in Exchange Online: Set-MigrationEndpoint -Identity \"Hybrid "
+      "Migration Endpoint - EWS (Default Web Site)\" -MaxConcurrentMigrations 100",
+      NULL },
+    .check = "migcheck explain \"MRSProxyConnectionLimitReachedTransientException\"",
+    .source = "field-cases.md case C13 (KB3091026); exchange-wire.md sec. 3.1" },
+
+  /* ---- field cases (field-cases.md): network, TLS and front door ---- */
+  { .id = "TCP_IP_ALLOWLIST_INCOMPLETE", .severity = MC_FAIL, .area = "tcp",
+    .title = "Inbound source-address allow-list misses some Exchange Online addresses",
+    .why = "Some migration requests get through and others time out because the firewall "
+           "admits only part of the addresses Exchange Online connects from. Exchange Online "
+           "has been seen connecting from addresses published under another Microsoft 365 "
+           "service area, so a list built from the Exchange ranges alone can fall short.",
+    .fix = (const char *const[]){
+      "Allow the complete, current Microsoft 365 ranges on the rule that protects the "
+      "migration name, not a hand-picked subset",
+      "Before restricting 443 by source address, give MRSProxy its own FQDN and public IP so "
+      "other published services are not cut off",
+      "Check the firewall's deny log for 443 from Microsoft addresses during a failing move",
+      NULL },
+    .check = NULL,
+    .source = "field-cases.md case C22; field-cases.md sec. 2 (C22/C23 notes)" },
+
+  { .id = "TLS_INSPECTION", .severity = MC_FAIL, .area = "tls",
+    .title = "A TLS-inspection device intercepts the migration traffic",
+    .why = "A device decrypts and re-encrypts the traffic between Exchange Online and the "
+           "hybrid server with a certificate of its own, so the peer sees the inspection CA "
+           "and NTLM channel bindings no longer match. Endpoint creation and the hybrid wizard "
+           "fail with access-denied or trust errors.",
+    .fix = (const char *const[]){
+      "Exempt traffic between the Exchange Online ranges and the Exchange servers (both "
+      "directions) from TLS inspection",
+      "Confirm that the certificate seen from outside is your public one, not one issued by "
+      "the inspection CA",
+      NULL },
+    .check = "migcheck tls mail.contoso.com:443",
+    .source = "field-cases.md case C23; field-cases.md sec. 5" },
+
+  { .id = "HTTP_FLOOD_PROTECTION", .severity = MC_FAIL, .area = "http",
+    .title = "Firewall flood or DoS protection blocks Exchange Online addresses",
+    .why = "Moves fail part-way with CommunicationErrorTransientException because the "
+           "firewall treats the many parallel MRS requests from a few Exchange Online "
+           "addresses as a flood and blocks them for a while. TMG flood mitigation (HTTP "
+           "requests per minute per IP) is the classic case; IDS/IPS rate limits do the same.",
+    .fix = (const char *const[]){
+      "Add the Exchange Online IP ranges to the flood-mitigation or DoS exception list (TMG: "
+      "Configure Flood Mitigation > IP Exceptions)",
+      "Raise the per-address HTTP request limit for those ranges (the documented TMG fix uses "
+      "a custom limit of 6000 or more)",
+      "Exempt the migration traffic from IDS/IPS rate signatures, then resume the failed "
+      "moves: Get-MoveRequest -MoveStatus Failed | Resume-MoveRequest",
+      NULL },
+    .check = NULL,
+    .source = "field-cases.md case C05 (mailbox-move-to-cloud-fail-with-error); KB10094 "
+              "(exchange-wire.md sec. 3.1)" },
+
+  { .id = "HTTP_REQUEST_TOO_LARGE", .severity = MC_FAIL, .area = "http",
+    .title = "HTTP 413: a request size limit in the path rejects MRS requests",
+    .why = "A request to mrsproxy.svc was refused with 413 Request Entity Too Large. A WAF, "
+           "reverse proxy or IIS request filter caps the body size below what MRS sends, so "
+           "the endpoint test or the move fails.",
+    .fix = (const char *const[]){
+      "Find the hop that answered 413 (migcheck shows the response headers) and raise its "
+      "body-size limit for /EWS/mrsproxy.svc",
+      "In IIS Manager check Request Filtering > Edit Feature Settings > Maximum allowed "
+      "content length on the EWS virtual directory",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "field-cases.md case C25; exchange-wire.md sec. 1.4" },
+
+  { .id = "HYBRID_AGENT_UNREACHABLE", .severity = MC_FAIL, .area = "http",
+    .title = "Hybrid Agent cannot relay to the on-premises server (504 via msappproxy.net)",
+    .why = "With Modern Hybrid, Exchange Online reaches MRSProxy through "
+           "<guid>.resource.mailboxmigration.his.msappproxy.net and the Hybrid Agent. A 504 "
+           "Gateway Timeout or a timeout there means the agent could not complete the "
+           "request: its outbound connections are blocked, its host is offline, or the "
+           "server it forwards to lost its IIS certificate binding.",
+    .fix = (const char *const[]){
+      "On the agent host run Test-HybridConnectivity -TestO365Endpoints and open the outbound "
+      "URLs and ports it reports (80/443 to the App Proxy and Service Bus endpoints, "
+      "login.windows.net)",
+      "Make sure the agent host is online and the agent service runs",
+      "On the target server check the 443 certificate binding and rebind if it is gone: "
+      "Enable-ExchangeCertificate -Server EX01 -Thumbprint <thumbprint> -Services IIS",
+      "From the agent host, confirm MRSProxy answers on the server it publishes",
+      NULL },
+    .check = "migcheck remote-move --server ex01.contoso.local --user 'CONTOSO\\migadmin'",
+    .source = "field-cases.md case C24 (hybrid-agent.md); exchange-wire.md sec. 1.4 and 7" },
+
+  /* ---- field cases (field-cases.md): EWS, MRSProxy and authentication ---- */
+  { .id = "AUTH_PROTECTED_GROUP", .severity = MC_FAIL, .area = "ews",
+    .title = "Exchange server account is in a protected AD group (AdminSDHolder)",
+    .why = "The hybrid server's computer account belongs to a protected group, so adminCount "
+           "is 1 and AdminSDHolder has switched off permission inheritance on it. MRSProxy "
+           "then fails with 'Access is denied', which an Autodiscover-based test reports as "
+           "'No MRSProxy was found running at ...'.",
+    .fix = (const char *const[]){
+      "Check: Get-ADComputer EX01 -Properties adminCount,memberOf | fl adminCount,memberOf",
+      "Remove EX01 from the protected groups, e.g. Remove-ADGroupMember -Identity \"Domain "
+      "Admins\" -Members (Get-ADComputer EX01)",
+      "Reset the flag: Set-ADComputer EX01 -Replace @{adminCount=0}, then in AD Users and "
+      "Computers > EX01 > Security > Advanced enable inheritance",
+      "Reboot EX01",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "field-cases.md case C10 (KB2975731); exchange-wire.md sec. 1.3" },
+
+  { .id = "AUTH_LEGACY_BLOCKED_BY_POLICY", .severity = MC_FAIL, .area = "ews",
+    .title = "An authentication policy blocks legacy auth to EWS for the endpoint account",
+    .why = "On Exchange 2019 CU1 or later, an authentication policy with "
+           "BlockLegacyAuthWebServices applies to the migration account, directly or as the "
+           "organization default. Migration endpoints sign in to EWS with legacy (NTLM/Basic) "
+           "authentication, so the account is refused although its password is right.",
+    .fix = (const char *const[]){
+      "Find the policy: Get-AuthenticationPolicy | fl Name,BlockLegacyAuthWebServices; "
+      "Get-User CONTOSO\\migadmin | fl AuthenticationPolicy; Get-OrganizationConfig | fl "
+      "DefaultAuthenticationPolicy",
+      "Exclude the account: Set-User -Identity CONTOSO\\migadmin -AuthenticationPolicy $null, "
+      "or give it a policy of its own that does not block web services",
+      "Re-test; if the old policy still applies, run iisreset on the servers",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "field-cases.md case C09 (block-legacy-auth-2019-hybrid.md)" },
+
+  { .id = "AUTH_EXTENDED_PROTECTION", .severity = MC_FAIL, .area = "ews",
+    .title = "Extended Protection breaks behind SSL offloading or mismatched SSL bridging",
+    .why = "Extended Protection ties NTLM to the TLS channel the server sees. When a load "
+           "balancer terminates TLS, or re-encrypts with a different certificate, the channel "
+           "binding does not match and every logon fails (Security log event 4625, status "
+           "0xC000035B) even with the right password.",
+    .fix = (const char *const[]){
+      "Use SSL bridging with the same certificate and key on the load balancer and on IIS, "
+      "or do not terminate TLS on the device at all",
+      "Turn SSLOffloading off: Set-OutlookAnywhere -Identity \"EX01\\Rpc (Default Web Site)\" "
+      "-SSLOffloading $false",
+      "If the device cannot change, set Extended Protection to None on the affected front-end "
+      "directory: Set-WebServicesVirtualDirectory -Identity \"EX01\\EWS (Default Web Site)\" "
+      "-ExtendedProtectionTokenChecking None, then iisreset",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "field-cases.md case C18 (CSS-Exchange Extended-Protection.md); "
+              "exchange-wire.md sec. 1.4 and 7" },
+
+  { .id = "HYBRID_AGENT_EP_ENABLED", .severity = MC_FAIL, .area = "ews",
+    .title = "Extended Protection enabled on a server published through the Hybrid Agent",
+    .why = "Extended Protection is not supported on Exchange servers that Modern Hybrid "
+           "publishes through the Hybrid Agent. Once it is on, the agent's EWS requests fail "
+           "and mailbox migrations and free/busy stop.",
+    .fix = (const char *const[]){
+      "Leave Extended Protection off on the front-end EWS directory of agent-published "
+      "servers; with the CSS-Exchange script run .\\ExchangeExtendedProtectionManagement.ps1 "
+      "-SkipExchangeServerNames EX01",
+      "Or directly: Set-WebServicesVirtualDirectory -Identity \"EX01\\EWS (Default Web Site)\" "
+      "-ExtendedProtectionTokenChecking None, then iisreset",
+      "Restrict inbound access to that EWS directory to the Hybrid Agent host instead",
+      NULL },
+    .check = "migcheck config ews-vdir.txt",
+    .source = "field-cases.md case C17 (CSS-Exchange Extended-Protection.md); "
+              "exchange-wire.md sec. 7" },
+
+  { .id = "MRSPROXY_WCF_QUOTA", .severity = MC_FAIL, .area = "ews",
+    .title = "MRSProxy WCF message quotas too small (HTTP 400 late in the move)",
+    .why = "An offboarding or large move stops near 95% with HTTP 400 for /EWS/mrsproxy.svc "
+           "in the IIS and HTTPERR logs. One MRS message (for example the mailbox rules sent "
+           "by SetRules) is bigger than the MRSProxy WCF bindings of Exchange 2010 allow, so "
+           "IIS rejects it.",
+    .fix = (const char *const[]){
+      "On every Exchange 2010 CAS in the path, back up and edit "
+      "%ExchangeInstallPath%ClientAccess\\exchweb\\ews\\web.config: in the bindings "
+      "MRSProxyHttpsBinding and MRSProxyWSSecurityBinding change maxReceivedMessageSize and "
+      "the readerQuotas values from 1048576 to 8388608",
+      "Run iisreset",
+      "Resume the move: Resume-MoveRequest -Identity user@contoso.com",
+      NULL },
+    .check = "migcheck logs ./W3SVC1 ./HTTPERR",
+    .source = "field-cases.md case C11 (hybrid-move-fails); field-cases.md sec. 3" },
+
+  /* ---- field cases (field-cases.md): Outlook Anywhere and Autodiscover ---- */
+  { .id = "OA_ADMIN_NO_MAILBOX_RIGHTS", .severity = MC_FAIL, .area = "oa",
+    .title = "Migration admin lacks rights on the source mailboxes",
+    .why = "A cutover or staged endpoint signs in as an administrator who must open every "
+           "mailbox. Unless that account is a Domain Admin, holds FullAccess on every mailbox "
+           "or has Receive As on the mailbox databases, the logon to the test mailbox fails "
+           "and the endpoint cannot be verified.",
+    .fix = (const char *const[]){
+      "Grant FullAccess: Get-Mailbox -ResultSize Unlimited | Add-MailboxPermission -User "
+      "CONTOSO\\migadmin -AccessRights FullAccess -InheritanceType All",
+      "Or Receive As on the databases: Get-MailboxDatabase | Add-ADPermission -User "
+      "CONTOSO\\migadmin -ExtendedRights Receive-As",
+      "Staged migrations also need WriteProperty on targetAddress; then re-test with "
+      "Test-MigrationServerAvailability -ExchangeOutlookAnywhere ... -MailboxPermission "
+      "FullAccess",
+      NULL },
+    .check = NULL,
+    .source = "field-cases.md cases C32 and C34 (KB2389390); field-cases.md sec. 2 (C31-C35 "
+              "notes); exchange-wire.md sec. 1.2" },
+
+  { .id = "OA_CERT_PRINCIPAL_MISMATCH", .severity = MC_FAIL, .area = "oa",
+    .title = "Outlook Anywhere certificate principal name (msstd:) does not match",
+    .why = "Autodiscover publishes a CertPrincipalName (msstd:<name>) for Outlook Anywhere "
+           "that differs from the name on the certificate. Clients that check it, the Remote "
+           "Connectivity Analyzer among them, report 'Mutual Authentication could not be "
+           "established' and refuse the RPC proxy.",
+    .fix = (const char *const[]){
+      "Compare: Get-OutlookProvider EXPR | fl CertPrincipalName and Get-ExchangeCertificate | "
+      "fl Subject,CertificateDomains",
+      "Set it to the certificate's name: Set-OutlookProvider EXPR -CertPrincipalName "
+      "\"msstd:mail.contoso.com\"",
+      NULL },
+    .check = "migcheck autodiscover --email admin@contoso.com",
+    .source = "field-cases.md case C36; exchange-wire.md sec. 2.2 and 2.3" },
+
+  { .id = "AUTODISCOVER_WRONG_MRS_HOST", .severity = MC_FAIL, .area = "autodiscover",
+    .title = "Autodiscover points the endpoint at a host that is not the MRSProxy name",
+    .why = "For an endpoint created through Autodiscover, Exchange Online takes the host from "
+           "the Autodiscover answer (the Outlook Anywhere external host name, in the code "
+           "studied) and probes MRSProxy there. If EWS is published under another name, the "
+           "test says 'No MRSProxy was found running at <host>' although mrsproxy.svc works.",
+    .fix = (const char *const[]){
+      "Compare: Get-OutlookAnywhere | fl Server,ExternalHostname and "
+      "Get-WebServicesVirtualDirectory | fl Server,ExternalUrl",
+      "Create the endpoint with the EWS host: New-MigrationEndpoint -ExchangeRemoteMove -Name "
+      "\"Hybrid Migration Endpoint - EWS (Default Web Site)\" -RemoteServer mail.contoso.com "
+      "-Credentials (Get-Credential CONTOSO\\migadmin)",
+      "Or align the names so the Outlook Anywhere host also publishes /EWS/mrsproxy.svc",
+      NULL },
+    .check = "migcheck autodiscover --email admin@contoso.com",
+    .source = "field-cases.md case C21; exchange-wire.md sec. 1.2 and 5.4" },
+
+  /* ---- field cases (field-cases.md): IMAP ---- */
+  { .id = "IMAP_TLS_TOO_OLD", .severity = MC_FAIL, .area = "imap",
+    .title = "Source IMAP server supports only TLS 1.0 (Exchange 2010)",
+    .why = "The IMAP service of Exchange 2010 negotiates only TLS 1.0 while Exchange Online "
+           "requires TLS 1.2, so the connection fails with 'TLS negotiation failed ... do not "
+           "possess a common algorithm'. This cannot be fixed on the IMAP side.",
+    .fix = (const char *const[]){
+      "Migrate another way: cutover (Outlook Anywhere), hybrid remote move (MRSProxy) or PST "
+      "import",
+      "If the source is another IMAP server, enable TLS 1.2 on it (see TLS_PROTOCOL_TOO_OLD)",
+      NULL },
+    .check = "migcheck tls mail.contoso.com:993",
+    .source = "field-cases.md case C38 (mailbox-migration-fails-using-imap); exchange-wire.md "
+              "sec. 1.4" },
+
+  { .id = "IMAP_CERT_BINDING_BROKEN", .severity = MC_FAIL, .area = "imap",
+    .title = "IMAP login broken after a certificate change",
+    .why = "After a renewed certificate was bound to IMAP and POP, logins fail with 'NO LOGIN "
+           "failed' although the credentials are right. The IMAP service is left with a "
+           "certificate or binding it cannot use for secure login, so every migration login "
+           "is refused.",
+    .fix = (const char *const[]){
+      "Check: Get-ImapSettings | fl X509CertificateName; Get-ExchangeCertificate | fl "
+      "Thumbprint,Subject,CertificateDomains,NotAfter,Services",
+      "Bind the current certificate: Enable-ExchangeCertificate -Server EX01 -Thumbprint "
+      "<thumbprint> -Services IMAP; Set-ImapSettings -X509CertificateName mail.contoso.com",
+      "Restart-Service MSExchangeIMAP4,MSExchangeIMAP4BE, then test with "
+      "Test-ImapConnectivity",
+      NULL },
+    .check = "migcheck imap mail.contoso.com",
+    .source = "field-cases.md case C42" },
+
+  /* ---- field cases (field-cases.md): configuration ---- */
+  { .id = "CFG_EWS_EXTERNAL_URL_MISMATCH", .severity = MC_FAIL, .area = "config",
+    .title = "EWS ExternalUrl does not match the published migration name",
+    .why = "The endpoint uses one host name but EWS ExternalUrl on the servers names another. "
+           "Requests are then rejected between front end and back end (HttpProxy shows "
+           "ProtocolError, (400) Bad Request) and Autodiscover sends clients to the other "
+           "name.",
+    .fix = (const char *const[]){
+      "Use the published FQDN on each server: Set-WebServicesVirtualDirectory -Identity "
+      "\"EX01\\EWS (Default Web Site)\" -ExternalUrl https://mail.contoso.com/EWS/Exchange.asmx",
+      "Preferably align InternalUrl too (-InternalUrl "
+      "https://mail.contoso.com/EWS/Exchange.asmx, with split DNS)",
+      "Use the same name as RemoteServer in the migration endpoint",
+      NULL },
+    .check = "migcheck config ews-vdir.txt",
+    .source = "field-cases.md case C12; exchange-wire.md sec. 6.4" },
+
+  /* ---- field cases (field-cases.md): process and pasted errors ---- */
+  { .id = "HYBRID_AGENT_APP_DELETED", .severity = MC_FAIL, .area = "process",
+    .title = "Hybrid Agent application is soft-deleted in Entra ID",
+    .why = "Reinstalling the Hybrid Agent fails because the App Proxy application it needs "
+           "still exists in a soft-deleted state; the wizard's Graph call returns Invalid_App "
+           "'is soft-deleted'. The agent cannot register, so migrations have no path.",
+    .fix = (const char *const[]){
+      "Look for Invalid_App and 'soft-deleted' in the hybrid wizard log",
+      "Have the stale application restored and then removed (Microsoft support did this in "
+      "the reported case), then run the Hybrid Configuration Wizard again",
+      NULL },
+    .check = "migcheck explain \"Invalid_App\"",
+    .source = "field-cases.md case C27" },
+
+  { .id = "HYBRID_OUTBOUND_PROXY", .severity = MC_FAIL, .area = "process",
+    .title = "Outbound web proxy blocks the hybrid server's calls to Microsoft 365",
+    .why = "The hybrid wizard must reach Microsoft 365 from the Exchange server, but Exchange "
+           "ignores the browser and WinHTTP proxy settings for these calls. Behind a proxy "
+           "that blocks direct access or wants authentication they fail ('underlying "
+           "connection was closed', 'Could not create SSL/TLS secure channel', '(407) Proxy "
+           "Authentication Required').",
+    .fix = (const char *const[]){
+      "Tell Exchange which proxy to use: Set-ExchangeServer -Identity EX01 -InternetWebProxy "
+      "http://proxy.contoso.local:8080",
+      "Let the Exchange servers through the proxy without authentication for the Microsoft "
+      "365 endpoints",
+      "Run the hybrid wizard again",
+      NULL },
+    .check = "migcheck explain \"(407) Proxy Authentication Required\"",
+    .source = "field-cases.md case C48 (KB3068838, KB3067292)" },
+
+  /* WARN: the connection problem is not new; skipping verification only hides it until
+     the batch runs. */
+  { .id = "MIGRATION_ENDPOINT_UNVERIFIED", .severity = MC_WARN, .area = "process",
+    .title = "Endpoint was created with -SkipVerification",
+    .why = "New-MigrationEndpoint -SkipVerification stores the endpoint without testing it. "
+           "Whatever stopped the test is still there and comes back as failed batches, so "
+           "skipping only postpones the error.",
+    .fix = (const char *const[]){
+      "Test it now: Test-MigrationServerAvailability -Endpoint \"Hybrid Migration Endpoint - "
+      "EWS (Default Web Site)\"",
+      "Fix what the test reports, then recreate the endpoint without -SkipVerification",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "field-cases.md cases C15 and C28; field-cases.md sec. 4" },
+
+  /* WARN: the on-premises side is fine; only the admin center path fails. */
+  { .id = "MIGRATION_EAC_ENDPOINT_BUG", .severity = MC_WARN, .area = "process",
+    .title = "Admin center fails to create the endpoint although the tests pass",
+    .why = "Creating the endpoint in the Exchange admin center fails with 'We weren't able to "
+           "connect to the remote server' while Test-MigrationServerAvailability and the "
+           "Remote Connectivity Analyzer both pass. Microsoft support confirmed it as an "
+           "admin-center problem, not an on-premises one.",
+    .fix = (const char *const[]){
+      "Create the endpoint in Exchange Online PowerShell: New-MigrationEndpoint "
+      "-ExchangeOutlookAnywhere -Name Cutover -ExchangeServer ex01.contoso.local "
+      "-RpcProxyServer mail.contoso.com -Credentials (Get-Credential CONTOSO\\migadmin) "
+      "-EmailAddress admin@contoso.com -Authentication Basic",
+      "Then choose that endpoint when creating the batch in the admin center",
+      NULL },
+    .check = NULL,
+    .source = "field-cases.md case C33" },
+
+  /* WARN: the move completes, only slowly. */
+  { .id = "MIGRATION_SLOW_NETWORK", .severity = MC_WARN, .area = "process",
+    .title = "Moves are slow because of network latency",
+    .why = "Large moves crawl and their statistics show most of the time on the source side "
+           "(SourceSideDuration above roughly 60-80%). Latency between Exchange Online and the "
+           "MRSProxy server makes every export round trip slow; the move finishes, but late.",
+    .fix = (const char *const[]){
+      "Confirm: Get-MoveRequestStatistics -Identity user@contoso.com -IncludeReport | fl "
+      "SourceSideDuration,DestinationSideDuration",
+      "On the MRSProxy servers (Exchange 2013 SP1+) set ExportBufferSizeOverrideKB (7500 or "
+      "less) in MSExchangeMailboxReplication.exe.config with a matching DataImportTimeout, "
+      "then Restart-Service MSExchangeMailboxReplication",
+      "Shorten the path for migration traffic (no inspection devices or long detours)",
+      NULL },
+    .check = NULL,
+    .source = "field-cases.md case C30 (KB3184611)" },
+
+  { .id = "MIGRATION_FORCE_PASSWORD", .severity = MC_FAIL, .area = "process",
+    .title = "Staged migration forces a password change on federated users",
+    .why = "For users federated through AD FS, Exchange Online cannot force a password change, "
+           "so provisioning fails ('This action is currently blocked for the API') and the "
+           "mailboxes are reported as containing errors.",
+    .fix = (const char *const[]){
+      "In the staged migration CSV set ForceChangePassword to False for federated users",
+      "Submit the batch again with the corrected CSV",
+      NULL },
+    .check = "migcheck explain \"This action is currently blocked for the API\"",
+    .source = "field-cases.md case C37 (KB2845956)" },
+
+  { .id = "MOVE_REQUEST_ORPHANED", .severity = MC_FAIL, .area = "process",
+    .title = "An orphaned move request blocks the new move",
+    .why = "The user still has a move request or migration user left from an earlier "
+           "attempt, in Exchange Online or on-premises (msExchMailboxMove* attributes). New "
+           "moves fail with UserAlreadyBeingMigratedException or 'is already being moved'.",
+    .fix = (const char *const[]){
+      "In Exchange Online: Get-MoveRequest -Identity user@contoso.com | Remove-MoveRequest; "
+      "Get-MigrationUser -Identity user@contoso.com | Remove-MigrationUser",
+      "On-premises: Get-MoveRequest -Identity user@contoso.com | Remove-MoveRequest",
+      "If nothing is listed, clear the leftover msExchMailboxMove* attributes of the "
+      "on-premises user (see them with Get-ADUser user -Properties msExchMailboxMove* | fl "
+      "msExchMailboxMove*), let directory sync run, and retry",
+      NULL },
+    .check = "migcheck explain \"UserAlreadyBeingMigratedException\"",
+    .source = "field-cases.md case C43 (KB4502865)" },
+
+  { .id = "MOVE_REQUEST_UNQUOTED_PARAMS", .severity = MC_FAIL, .area = "process",
+    .title = "Move request host and domain parameters not quoted",
+    .why = "An offboarding New-MoveRequest times out against mrsproxy.svc ('The operation has "
+           "timed out', RemoteTransientException) when the host and domain names are passed "
+           "without single quotes; the same request with quoted values works.",
+    .fix = (const char *const[]){
+      "Remove the failed request: Remove-MoveRequest -Identity user@contoso.com",
+      "Submit it with quoted values: New-MoveRequest -Identity user@contoso.com -Outbound "
+      "-RemoteHostName 'mail.contoso.com' -RemoteTargetDatabase 'DB01' -TargetDeliveryDomain "
+      "'contoso.com' -RemoteCredential (Get-Credential CONTOSO\\migadmin)",
+      NULL },
+    .check = NULL,
+    .source = "field-cases.md case C29 (operation-has-timed-out)" },
+
+  { .id = "MOVE_CORRUPT_SEARCH_FOLDERS", .severity = MC_FAIL, .area = "process",
+    .title = "Corrupt search folders break an offboarding move to Exchange 2010",
+    .why = "The move restarts with RestartMoveCorruptSyncStateTransientException and "
+           "mrsproxy.svc reports an internal error because the mailbox holds damaged search "
+           "folders (finders). MRS keeps failing on the same data until they are rebuilt.",
+    .fix = (const char *const[]){
+      "Start Outlook once for that mailbox with: outlook.exe /cleanfinders",
+      "If the error remains, start it once with: outlook.exe /cleanviews",
+      "Resume the move: Resume-MoveRequest -Identity user@contoso.com",
+      NULL },
+    .check = "migcheck explain \"RestartMoveCorruptSyncStateTransientException\"",
+    .source = "field-cases.md case C46 (KB3063045)" },
+
+  { .id = "OFFBOARD_EXCHANGE_GUID_MISSING", .severity = MC_FAIL, .area = "process",
+    .title = "Offboarding: the on-premises remote mailbox lacks the ExchangeGuid",
+    .why = "Moving a mailbox that was created in the cloud back on-premises fails with "
+           "'Cannot find a recipient that has mailbox GUID' because the on-premises "
+           "RemoteMailbox object does not carry the mailbox's ExchangeGuid.",
+    .fix = (const char *const[]){
+      "Read it in Exchange Online: Get-Mailbox user@contoso.com | fl ExchangeGuid",
+      "Stamp it on-premises: Set-RemoteMailbox -Identity user@contoso.com -ExchangeGuid "
+      "<ExchangeGuid>",
+      "Run a directory sync (Start-ADSyncSyncCycle -PolicyType Delta) and retry the move",
+      NULL },
+    .check = "migcheck explain \"Cannot find a recipient that has mailbox GUID\"",
+    .source = "field-cases.md case C44 (KB2956029)" },
+
+  { .id = "OFFBOARD_TARGET_HAS_MAILBOX", .severity = MC_FAIL, .area = "process",
+    .title = "Offboarding: the on-premises user still looks like a mailbox user",
+    .why = "The offboarding move fails with 'Target user ... already has a primary mailbox' "
+           "because homeMDB and homeMTA are still set on the on-premises user, so Exchange "
+           "believes a local mailbox exists.",
+    .fix = (const char *const[]){
+      "Check: Get-ADUser user -Properties homeMDB,homeMTA | fl homeMDB,homeMTA",
+      "Clear them: Set-ADUser user -Clear homeMDB,homeMTA",
+      "Restart the migration user in Exchange Online: Start-MigrationUser -Identity "
+      "user@contoso.com",
+      NULL },
+    .check = "migcheck explain \"already has a primary mailbox\"",
+    .source = "field-cases.md case C45 (offboarding-mailbox-fails-with-error)" },
+
+  { .id = "PF_HIERARCHY_MAILBOX_SPLIT", .severity = MC_FAIL, .area = "process",
+    .title = "Public folder and arbitration mailboxes on different servers",
+    .why = "A public folder migration endpoint fails with 'MAPI provider is not supported for "
+           "mailbox with version ...' when the primary hierarchy public folder mailbox and the "
+           "SystemMailbox arbitration mailbox sit on databases active on different servers.",
+    .fix = (const char *const[]){
+      "Find them: Get-Mailbox -PublicFolder | fl Name,Database,IsRootPublicFolderMailbox and "
+      "Get-Mailbox -Arbitration | fl Name,Database",
+      "Activate both databases on one server (Move-ActiveMailboxDatabase DB01 "
+      "-ActivateOnServer EX01) or move one mailbox next to the other (New-MoveRequest)",
+      "Create the endpoint again",
+      NULL },
+    .check = "migcheck explain \"MAPI provider is not supported for mailbox with version\"",
+    .source = "field-cases.md case C47 (KB4052729)" },
+
+  /* ---- from the wire reference (exchange-wire.md), not tied to a field case ---- */
+  { .id = "EWS_AUTH_CERT_MISSING", .severity = MC_FAIL, .area = "ews",
+    .title = "Exchange Auth certificate missing (HTTP 500 'Missing signing certificate')",
+    .why = "A request to mrsproxy.svc returns HTTP 500 mentioning 'Missing signing "
+           "certificate': the certificate named in Get-AuthConfig is gone or expired, and EWS "
+           "cannot handle authenticated requests.",
+    .fix = (const char *const[]){
+      "Check: Get-AuthConfig | fl CurrentCertificateThumbprint; Get-ExchangeCertificate "
+      "-Thumbprint <thumbprint>",
+      "If needed create one: New-ExchangeCertificate -KeySize 2048 -PrivateKeyExportable "
+      "$true -SubjectName \"cn=Microsoft Exchange Server Auth Certificate\" -FriendlyName "
+      "\"Microsoft Exchange Server Auth Certificate\" -DomainName @()",
+      "Publish it: Set-AuthConfig -NewCertificateThumbprint <thumbprint> "
+      "-NewCertificateEffectiveDate (Get-Date); Set-AuthConfig -PublishCertificate",
+      "Restart-Service MSExchangeServiceHost; Restart-WebAppPool MSExchangeServicesAppPool",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "exchange-wire.md sec. 1.4 (single third-party source)" },
+
+  { .id = "OA_TEST_MAILBOX_HIDDEN", .severity = MC_FAIL, .area = "oa",
+    .title = "Test mailbox is hidden from address lists",
+    .why = "The endpoint test looks the e-mail address up through the address book (NSPI). A "
+           "mailbox hidden from address lists is not found there, so verification fails even "
+           "when connectivity is fine.",
+    .fix = (const char *const[]){
+      "Use a visible mailbox for -EmailAddress, or unhide it: Set-Mailbox -Identity "
+      "admin@contoso.com -HiddenFromAddressListsEnabled $false",
+      "Run the endpoint test again",
+      NULL },
+    .check = NULL,
+    .source = "exchange-wire.md sec. 1.2 and 7 (cutover doc)" },
+
+  { .id = "OA_MAILBOX_RPCHTTP_BLOCKED", .severity = MC_FAIL, .area = "oa",
+    .title = "RPC over HTTP is blocked for the mailbox",
+    .why = "The mailbox has MAPIBlockOutlookRpcHttp set (or MAPI disabled), so the store "
+           "refuses the Outlook Anywhere logon (ecRpcHttpDisallowed) that cutover and staged "
+           "migrations depend on.",
+    .fix = (const char *const[]){
+      "Check: Get-CASMailbox -Identity admin@contoso.com | fl MAPIEnabled,"
+      "MAPIBlockOutlookRpcHttp",
+      "Allow it: Set-CASMailbox -Identity admin@contoso.com -MAPIBlockOutlookRpcHttp $false "
+      "-MAPIEnabled $true",
+      NULL },
+    .check = NULL,
+    .source = "exchange-wire.md sec. 2.3 (rpc-over-http-connection-not-allowed, "
+              "mapi-connections-are-not-allowed)" },
+
+  { .id = "OA_REVERSE_PROXY_BUFFERING", .severity = MC_FAIL, .area = "oa",
+    .title = "Reverse proxy cannot pass RPC over HTTP (1 GB RPC_IN_DATA)",
+    .why = "RPC over HTTP opens an RPC_IN_DATA request with a 1 GB Content-Length and streams "
+           "it for minutes. Generic reverse proxies and WAFs (stock Apache, for one) try to "
+           "buffer or reject it, so OWA works through them while Outlook Anywhere times out "
+           "or gets 400, 411 or 413.",
+    .fix = (const char *const[]){
+      "Use a rule or module that tunnels RPC_IN_DATA and RPC_OUT_DATA (for example "
+      "mod_proxy_msrpc), or a plain TCP/SSL-bridging forward for /rpc",
+      "Turn off request buffering and body-size limits for /rpc/rpcproxy.dll",
+      "As a test, forward 443 straight to an Exchange server and repeat the check",
+      NULL },
+    .check = "migcheck outlook-anywhere --exchange-server ex01.contoso.local "
+             "--rpc-proxy mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "exchange-wire.md sec. 4.6; rpch-autodiscover.md sec. 5.3" },
+
+  { .id = "AUTODISCOVER_NO_OA_SETTINGS", .severity = MC_FAIL, .area = "autodiscover",
+    .title = "Autodiscover returns no Outlook Anywhere external settings",
+    .why = "The Autodiscover answer carries no external Outlook Anywhere host "
+           "(ExternalMailboxServer / EXPR) or authentication method. The migration service "
+           "needs those values for cutover and staged endpoints (and has used the same host "
+           "for Autodiscover-based remote moves), so creation fails with "
+           "MigrationAutodiscoverConfigurationFailure.",
+    .fix = (const char *const[]){
+      "Set-OutlookAnywhere -Identity \"EX01\\Rpc (Default Web Site)\" -ExternalHostname "
+      "mail.contoso.com -ExternalClientsRequireSsl $true -ExternalClientAuthenticationMethod "
+      "Basic",
+      "Run iisreset and test again",
+      "Or create the endpoint with manual settings (-RemoteServer, or -ExchangeServer with "
+      "-RpcProxyServer)",
+      NULL },
+    .check = "migcheck autodiscover --email admin@contoso.com",
+    .source = "exchange-wire.md sec. 1.4 and 5.4" },
+};
+
+const size_t mc_cause_table_len = sizeof mc_cause_table / sizeof mc_cause_table[0];

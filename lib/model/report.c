@@ -1,0 +1,311 @@
+/*
+ * report.c - building the step tree and ranking findings. See report.h.
+ */
+#include "model/report.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/rand.h>
+
+#include "util/util.h"
+
+#define EVIDENCE_MAX 2000
+
+const char *mc_status_name(enum mc_status s)
+{
+  switch(s) {
+  case MC_INFO: return "info";
+  case MC_SKIP: return "skip";
+  case MC_PASS: return "pass";
+  case MC_UNKNOWN: return "unknown";
+  case MC_WARN: return "warn";
+  case MC_FAIL: return "fail";
+  }
+  return "info";
+}
+
+const struct mc_cause *mc_cause_find(const char *id)
+{
+  for(size_t i = 0; i < mc_cause_table_len; i++) {
+    if(strcmp(mc_cause_table[i].id, id) == 0)
+      return &mc_cause_table[i];
+  }
+  return NULL;
+}
+
+struct mc_report *mc_report_new(const char *command, const char *target)
+{
+  struct mc_report *r = mc_xcalloc(1, sizeof *r);
+  r->command = mc_xstrdup(command);
+  r->target = mc_xstrdup(target ? target : "");
+  r->t0_ms = mc_now_ms();
+  mc_wall_iso8601(r->started, sizeof r->started);
+  r->root = mc_xcalloc(1, sizeof *r->root);
+  r->root->title = mc_xasprintf("%s %s", command, r->target);
+  r->root->duration_ms = -1;
+  return r;
+}
+
+void mc_report_new_run_id(struct mc_report *r)
+{
+  unsigned char rnd[6];
+  if(RAND_bytes(rnd, sizeof rnd) != 1) {
+    /* No entropy from OpenSSL: fall back to the clock, still unique enough
+     * to find one's own requests in a log. */
+    int64_t t = mc_now_ms();
+    memcpy(rnd, &t, sizeof rnd);
+  }
+  snprintf(r->run_id, sizeof r->run_id, "mc-%02x%02x%02x%02x%02x%02x",
+           rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]);
+}
+
+static void step_free(struct mc_step *s)
+{
+  while(s) {
+    struct mc_step *next = s->next;
+    step_free(s->child);
+    for(size_t i = 0; i < s->nev; i++) {
+      free(s->ev[i].label);
+      free(s->ev[i].text);
+    }
+    free(s->ev);
+    free(s->findings);
+    free(s->title);
+    free(s->summary);
+    free(s);
+    s = next;
+  }
+}
+
+void mc_report_free(struct mc_report *r)
+{
+  if(!r)
+    return;
+  step_free(r->root);
+  for(size_t i = 0; i < r->nfindings; i++) {
+    free(r->findings[i]->detail);
+    free(r->findings[i]);
+  }
+  free(r->findings);
+  for(size_t i = 0; i < r->nnotes; i++)
+    free(r->notes[i]);
+  free(r->notes);
+  for(size_t i = 0; i < r->nsections; i++) {
+    free(r->sections[i].key);
+    free(r->sections[i].json);
+  }
+  free(r->sections);
+  free(r->command);
+  free(r->target);
+  free(r);
+}
+
+void mc_report_note(struct mc_report *r, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  r->notes = mc_xrealloc(r->notes, (r->nnotes + 1) * sizeof *r->notes);
+  r->notes[r->nnotes++] = mc_xvasprintf(fmt, ap);
+  va_end(ap);
+}
+
+void mc_report_section(struct mc_report *r, const char *key, const char *json)
+{
+  r->sections = mc_xrealloc(r->sections, (r->nsections + 1) * sizeof *r->sections);
+  r->sections[r->nsections].key = mc_xstrdup(key);
+  r->sections[r->nsections].json = mc_xstrdup(json);
+  r->nsections++;
+}
+
+struct mc_step *mc_step_add(struct mc_report *r, struct mc_step *parent,
+                            const char *fmt, ...)
+{
+  struct mc_step *s = mc_xcalloc(1, sizeof *s);
+  va_list ap;
+  va_start(ap, fmt);
+  s->title = mc_xvasprintf(fmt, ap);
+  va_end(ap);
+  s->status = MC_INFO;
+  s->started_ms = mc_now_ms() - r->t0_ms;
+  s->duration_ms = -1;
+  s->parent = parent ? parent : r->root;
+  if(s->parent->last_child)
+    s->parent->last_child->next = s;
+  else
+    s->parent->child = s;
+  s->parent->last_child = s;
+  return s;
+}
+
+void mc_step_done(struct mc_report *r, struct mc_step *s, enum mc_status st,
+                  const char *fmt, ...)
+{
+  /* A finding may already have raised the status; never lower it below
+   * the worst finding's severity. */
+  enum mc_status worst = MC_INFO;
+  for(size_t i = 0; i < s->nfindings; i++) {
+    if(s->findings[i]->severity > worst)
+      worst = s->findings[i]->severity;
+  }
+  s->status = st > worst ? st : worst;
+  if(fmt) {
+    va_list ap;
+    va_start(ap, fmt);
+    free(s->summary);
+    s->summary = mc_xvasprintf(fmt, ap);
+    va_end(ap);
+  }
+  if(s->duration_ms < 0)
+    s->duration_ms = mc_now_ms() - r->t0_ms - s->started_ms;
+}
+
+void mc_step_set_duration(struct mc_step *s, int64_t ms)
+{
+  s->duration_ms = ms;
+}
+
+void mc_step_evn(struct mc_step *s, const char *label, const char *text, size_t n)
+{
+  if(s->nev == s->cap_ev) {
+    s->cap_ev = s->cap_ev ? s->cap_ev * 2 : 4;
+    s->ev = mc_xrealloc(s->ev, s->cap_ev * sizeof *s->ev);
+  }
+  s->ev[s->nev].label = mc_xstrdup(label);
+  s->ev[s->nev].text = mc_printable(text, n, EVIDENCE_MAX);
+  s->nev++;
+}
+
+void mc_step_ev(struct mc_step *s, const char *label, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  char *t = mc_xvasprintf(fmt, ap);
+  va_end(ap);
+  mc_step_evn(s, label, t, strlen(t));
+  free(t);
+}
+
+static struct mc_finding *vfind(struct mc_report *r, struct mc_step *s, const char *id,
+                                enum mc_status sev, const char *fmt, va_list ap)
+{
+  const struct mc_cause *c = mc_cause_find(id);
+  if(!c) {
+    fprintf(stderr, "migcheck: internal error: unknown cause id '%s'\n", id);
+    abort();
+  }
+  struct mc_finding *f = mc_xcalloc(1, sizeof *f);
+  f->cause = c;
+  f->severity = sev != MC_INFO ? sev : c->severity;
+  f->detail = fmt ? mc_xvasprintf(fmt, ap) : mc_xstrdup("");
+  f->step = s;
+  f->seq = (unsigned)r->nfindings;
+  if(r->nfindings == r->cap_findings) {
+    r->cap_findings = r->cap_findings ? r->cap_findings * 2 : 8;
+    r->findings = mc_xrealloc(r->findings, r->cap_findings * sizeof *r->findings);
+  }
+  r->findings[r->nfindings++] = f;
+  if(s->nfindings == s->cap_findings) {
+    s->cap_findings = s->cap_findings ? s->cap_findings * 2 : 2;
+    s->findings = mc_xrealloc(s->findings, s->cap_findings * sizeof *s->findings);
+  }
+  s->findings[s->nfindings++] = f;
+  if(f->severity > s->status)
+    s->status = f->severity;
+  return f;
+}
+
+struct mc_finding *mc_step_find(struct mc_report *r, struct mc_step *s,
+                                const char *id, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  struct mc_finding *f = vfind(r, s, id, MC_INFO, fmt, ap);
+  va_end(ap);
+  return f;
+}
+
+struct mc_finding *mc_step_find_sev(struct mc_report *r, struct mc_step *s,
+                                    const char *id, enum mc_status sev,
+                                    const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  struct mc_finding *f = vfind(r, s, id, sev, fmt, ap);
+  va_end(ap);
+  return f;
+}
+
+static enum mc_status worst_step(const struct mc_step *s)
+{
+  enum mc_status w = MC_INFO;
+  for(; s; s = s->next) {
+    if(s->status == MC_FAIL || s->status == MC_WARN)
+      w = s->status > w ? s->status : w;
+    enum mc_status c = worst_step(s->child);
+    w = c > w ? c : w;
+  }
+  return w;
+}
+
+enum mc_status mc_report_verdict(const struct mc_report *r)
+{
+  enum mc_status w = worst_step(r->root);
+  for(size_t i = 0; i < r->nfindings; i++) {
+    if(r->findings[i]->severity > w)
+      w = r->findings[i]->severity;
+  }
+  if(w == MC_FAIL || w == MC_WARN)
+    return w;
+  return r->incomplete ? MC_UNKNOWN : MC_PASS;
+}
+
+void mc_report_incomplete(struct mc_report *r, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  char *t = mc_xvasprintf(fmt, ap);
+  va_end(ap);
+  r->incomplete = true;
+  mc_report_note(r, "%s", t);
+  free(t);
+}
+
+static int rank_cmp(const void *a, const void *b)
+{
+  const struct mc_finding *x = *(const struct mc_finding *const *)a;
+  const struct mc_finding *y = *(const struct mc_finding *const *)b;
+  if(x->severity != y->severity)
+    return x->severity > y->severity ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+struct mc_finding **mc_report_ranked(const struct mc_report *r, size_t *n)
+{
+  struct mc_finding **v = mc_xcalloc(r->nfindings + 1, sizeof *v);
+  if(r->nfindings)
+    memcpy(v, r->findings, r->nfindings * sizeof *v);
+  qsort(v, r->nfindings, sizeof *v, rank_cmp);
+  *n = r->nfindings;
+  return v;
+}
+
+bool mc_report_has(const struct mc_report *r, const char *id)
+{
+  for(size_t i = 0; i < r->nfindings; i++) {
+    if(strcmp(r->findings[i]->cause->id, id) == 0)
+      return true;
+  }
+  return false;
+}
+
+int mc_report_exit_code(const struct mc_report *r)
+{
+  switch(mc_report_verdict(r)) {
+  case MC_PASS: return 0;
+  case MC_UNKNOWN: return 3;
+  default: return 1;
+  }
+}

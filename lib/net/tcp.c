@@ -1,0 +1,233 @@
+/*
+ * tcp.c - TCP connects with deadlines, one at a time or many at once.
+ *
+ * A probe is: non-blocking connect, wait for writability or the deadline,
+ * read SO_ERROR; then, once connected, watch the socket for a short while
+ * to tell a port that stays open from one a device resets or closes right
+ * after accepting. Outcomes are observations; the checks judge them.
+ */
+#include "net/net.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *mc_tcp_outcome_name(enum mc_tcp_outcome t)
+{
+  switch(t) {
+  case MC_TCP_OPEN: return "open";
+  case MC_TCP_REFUSED: return "refused";
+  case MC_TCP_TIMEOUT: return "no answer";
+  case MC_TCP_RESET: return "reset after connect";
+  case MC_TCP_CLOSED: return "closed after connect";
+  case MC_TCP_UNREACHABLE: return "unreachable";
+  case MC_TCP_ERROR: return "error";
+  }
+  return "error";
+}
+
+static enum mc_tcp_outcome classify(int err)
+{
+  switch(err) {
+  case ECONNREFUSED: return MC_TCP_REFUSED;
+  case ETIMEDOUT: return MC_TCP_TIMEOUT;
+  case ECONNRESET: return MC_TCP_RESET;
+  case ENETUNREACH: case EHOSTUNREACH: case ENETDOWN: case EHOSTDOWN:
+  case EADDRNOTAVAIL:
+    return MC_TCP_UNREACHABLE;
+  default: return MC_TCP_ERROR;
+  }
+}
+
+int mc_wait_fd(int fd, short events, int64_t deadline_ms)
+{
+  for(;;) {
+    int64_t left = deadline_ms - mc_now_ms();
+    if(left <= 0)
+      return 0;
+    struct pollfd p = { .fd = fd, .events = events };
+    int rc = poll(&p, 1, left > 1000000 ? 1000000 : (int)left);
+    if(rc < 0 && errno == EINTR)
+      continue;
+    if(rc < 0)
+      return -1;
+    if(rc == 0)
+      return 0;
+    return 1;
+  }
+}
+
+/* Starts a non-blocking connect. Returns the socket or -1 (errno set). */
+static int start_connect(const struct mc_addr *a, int port, bool *connected)
+{
+  struct mc_addr tmp = *a;
+  mc_addr_set_port(&tmp, port);
+  int fd = socket(tmp.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if(fd < 0)
+    return -1;
+  *connected = false;
+  if(connect(fd, (struct sockaddr *)&tmp.ss, tmp.len) == 0)
+    *connected = true;
+  else if(errno != EINPROGRESS) {
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  return fd;
+}
+
+int mc_tcp_connect(const struct mc_addr *a, int port, int64_t deadline_ms,
+                   enum mc_tcp_outcome *outcome, int *err)
+{
+  bool connected;
+  *err = 0;
+  int fd = start_connect(a, port, &connected);
+  if(fd < 0) {
+    *err = errno;
+    *outcome = classify(errno);
+    return -1;
+  }
+  if(!connected) {
+    int w = mc_wait_fd(fd, POLLOUT, deadline_ms);
+    if(w <= 0) {
+      close(fd);
+      *outcome = w == 0 ? MC_TCP_TIMEOUT : MC_TCP_ERROR;
+      *err = w == 0 ? ETIMEDOUT : errno;
+      return -1;
+    }
+    int soerr = 0;
+    socklen_t sl = sizeof soerr;
+    getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
+    if(soerr) {
+      close(fd);
+      *err = soerr;
+      *outcome = classify(soerr);
+      return -1;
+    }
+  }
+  *outcome = MC_TCP_OPEN;
+  return fd;
+}
+
+enum probe_state { P_CONNECTING, P_WATCHING, P_DONE };
+
+void mc_tcp_probe_many(struct mc_tcp_probe *v, size_t n, int timeout_ms, int settle_ms)
+{
+  if(n == 0)
+    return;
+  int *fd = mc_xcalloc(n, sizeof *fd);
+  enum probe_state *st = mc_xcalloc(n, sizeof *st);
+  int64_t *t0 = mc_xcalloc(n, sizeof *t0);
+  int64_t *until = mc_xcalloc(n, sizeof *until);
+  struct pollfd *pf = mc_xcalloc(n, sizeof *pf);
+  size_t *map = mc_xcalloc(n, sizeof *map);
+
+  for(size_t i = 0; i < n; i++) {
+    bool connected;
+    v[i].banner_len = 0;
+    v[i].err = 0;
+    t0[i] = mc_now_ms();
+    fd[i] = start_connect(&v[i].addr, v[i].port, &connected);
+    if(fd[i] < 0) {
+      v[i].err = errno;
+      v[i].outcome = classify(errno);
+      v[i].connect_ms = 0;
+      st[i] = P_DONE;
+      continue;
+    }
+    st[i] = connected ? P_WATCHING : P_CONNECTING;
+    until[i] = connected ? t0[i] + settle_ms : t0[i] + timeout_ms;
+    if(connected)
+      v[i].connect_ms = 0;
+  }
+
+  for(;;) {
+    nfds_t np = 0;
+    int64_t now = mc_now_ms();
+    int64_t next = now + 1000000;
+    for(size_t i = 0; i < n; i++) {
+      if(st[i] == P_DONE)
+        continue;
+      if(now >= until[i]) {
+        /* Deadline: still connecting means no answer; still watching
+         * means it stayed open. */
+        v[i].outcome = st[i] == P_CONNECTING ? MC_TCP_TIMEOUT : MC_TCP_OPEN;
+        if(st[i] == P_CONNECTING) {
+          v[i].err = ETIMEDOUT;
+          v[i].connect_ms = now - t0[i];
+        }
+        close(fd[i]);
+        st[i] = P_DONE;
+        continue;
+      }
+      if(until[i] < next)
+        next = until[i];
+      pf[np].fd = fd[i];
+      pf[np].events = st[i] == P_CONNECTING ? POLLOUT : POLLIN;
+      pf[np].revents = 0;
+      map[np] = i;
+      np++;
+    }
+    if(np == 0)
+      break;
+    int wait = (int)(next - now);
+    int rc = poll(pf, np, wait < 0 ? 0 : wait);
+    if(rc < 0 && errno != EINTR)
+      break;
+    now = mc_now_ms();
+    for(nfds_t k = 0; rc > 0 && k < np; k++) {
+      if(!pf[k].revents)
+        continue;
+      size_t i = map[k];
+      if(st[i] == P_CONNECTING) {
+        int soerr = 0;
+        socklen_t sl = sizeof soerr;
+        getsockopt(fd[i], SOL_SOCKET, SO_ERROR, &soerr, &sl);
+        v[i].connect_ms = now - t0[i];
+        if(soerr) {
+          v[i].err = soerr;
+          v[i].outcome = classify(soerr);
+          close(fd[i]);
+          st[i] = P_DONE;
+        }
+        else {
+          st[i] = P_WATCHING;
+          until[i] = now + settle_ms;
+        }
+      }
+      else {
+        ssize_t got = recv(fd[i], v[i].banner, sizeof v[i].banner, MSG_DONTWAIT);
+        if(got > 0) {
+          v[i].banner_len = (size_t)got;
+          v[i].outcome = MC_TCP_OPEN;
+        }
+        else if(got == 0)
+          v[i].outcome = MC_TCP_CLOSED;
+        else if(errno == EAGAIN || errno == EWOULDBLOCK)
+          continue;
+        else {
+          v[i].err = errno;
+          v[i].outcome = errno == ECONNRESET ? MC_TCP_RESET : classify(errno);
+        }
+        close(fd[i]);
+        st[i] = P_DONE;
+      }
+    }
+  }
+  for(size_t i = 0; i < n; i++) {
+    if(st[i] != P_DONE) {
+      close(fd[i]);
+      v[i].outcome = MC_TCP_ERROR;
+    }
+  }
+  free(fd);
+  free(st);
+  free(t0);
+  free(until);
+  free(pf);
+  free(map);
+}

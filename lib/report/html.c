@@ -1,0 +1,161 @@
+/*
+ * html.c - one self-contained HTML file (inline CSS, no scripts, no external
+ * resources) that a person can forward to a colleague: the verdict, the
+ * causes with their fixes, then every step with its evidence. Every string
+ * from the tree is escaped; nothing a peer sent can become markup.
+ */
+#include "report/render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "version.h"
+
+static void esc(struct mc_buf *out, const char *s)
+{
+  for(; *s; s++) {
+    switch(*s) {
+    case '&': mc_buf_addstr(out, "&amp;"); break;
+    case '<': mc_buf_addstr(out, "&lt;"); break;
+    case '>': mc_buf_addstr(out, "&gt;"); break;
+    case '"': mc_buf_addstr(out, "&quot;"); break;
+    case '\'': mc_buf_addstr(out, "&#39;"); break;
+    default: mc_buf_addch(out, *s); break;
+    }
+  }
+}
+
+static void steps_html(struct mc_buf *out, const struct mc_step *s)
+{
+  mc_buf_addstr(out, "<ul class=\"steps\">\n");
+  for(; s; s = s->next) {
+    const char *st = mc_status_name(s->status);
+    mc_buf_printf(out, "<li><span class=\"mark %s\">%s</span> <b>", st, st);
+    esc(out, s->title);
+    mc_buf_addstr(out, "</b>");
+    if(s->summary && *s->summary) {
+      mc_buf_addstr(out, ": ");
+      esc(out, s->summary);
+    }
+    if(s->duration_ms >= 0)
+      mc_buf_printf(out, " <span class=\"ms\">%lld ms</span>", (long long)s->duration_ms);
+    if(s->nev) {
+      mc_buf_addstr(out, "\n<table class=\"ev\">\n");
+      for(size_t i = 0; i < s->nev; i++) {
+        mc_buf_addstr(out, "<tr><th>");
+        esc(out, s->ev[i].label);
+        mc_buf_addstr(out, "</th><td><code>");
+        esc(out, s->ev[i].text);
+        mc_buf_addstr(out, "</code></td></tr>\n");
+      }
+      mc_buf_addstr(out, "</table>");
+    }
+    for(size_t i = 0; i < s->nfindings; i++) {
+      mc_buf_printf(out, "\n<div class=\"finding %s\">&rarr; <a href=\"#%s\">%s</a>",
+                    mc_status_name(s->findings[i]->severity),
+                    s->findings[i]->cause->id, s->findings[i]->cause->id);
+      if(*s->findings[i]->detail) {
+        mc_buf_addstr(out, ": ");
+        esc(out, s->findings[i]->detail);
+      }
+      mc_buf_addstr(out, "</div>");
+    }
+    if(s->child)
+      steps_html(out, s->child);
+    mc_buf_addstr(out, "</li>\n");
+  }
+  mc_buf_addstr(out, "</ul>\n");
+}
+
+void mc_render_html(const struct mc_report *r, struct mc_buf *out)
+{
+  enum mc_status v = mc_report_verdict(r);
+  mc_buf_addstr(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+                     "<title>migcheck ");
+  esc(out, r->command);
+  mc_buf_addstr(out, " ");
+  esc(out, r->target);
+  mc_buf_addstr(out,
+    "</title>\n<style>\n"
+    "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;"
+    "padding:0 1rem;color:#222}\n"
+    "code{font-family:ui-monospace,monospace;font-size:.9em;word-break:break-all}\n"
+    ".verdict{font-size:1.4rem;padding:.6rem 1rem;border-radius:.4rem}\n"
+    ".verdict.pass{background:#e3f5e1}.verdict.warn{background:#fff4d6}"
+    ".verdict.fail{background:#fde2e1}\n"
+    ".mark{display:inline-block;min-width:4.5em;text-align:center;border-radius:.3rem;"
+    "font-size:.8em;font-weight:bold;text-transform:uppercase}\n"
+    ".mark.pass{background:#2e7d32;color:#fff}.mark.warn{background:#f9a825}"
+    ".mark.fail{background:#c62828;color:#fff}.mark.unknown{background:#8e24aa;color:#fff}"
+    ".mark.skip,.mark.info{background:#ddd}\n"
+    "ul.steps{list-style:none;padding-left:1.2rem}ul.steps li{margin:.4rem 0}\n"
+    "table.ev{border-collapse:collapse;margin:.3rem 0 .3rem 5.5em;font-size:.9em}\n"
+    "table.ev th{text-align:left;color:#666;font-weight:normal;padding-right:1em;"
+    "vertical-align:top;white-space:nowrap}\n"
+    ".finding{margin-left:5.5em}.finding.fail a{color:#c62828}.finding.warn a{color:#a06800}\n"
+    ".cause{border-left:.3rem solid #c62828;padding:.2rem 1rem;margin:1rem 0}\n"
+    ".cause.warn{border-color:#f9a825}\n"
+    ".ms{color:#888;font-size:.8em}footer{color:#888;font-size:.8em;margin-top:3rem}\n"
+    "</style></head><body>\n<h1>migcheck ");
+  esc(out, r->command);
+  mc_buf_addstr(out, " <code>");
+  esc(out, r->target);
+  mc_buf_addstr(out, "</code></h1>\n<p>");
+  if(r->run_id[0])
+    mc_buf_printf(out, "Run id <code>%s</code>, ", r->run_id);
+  mc_buf_printf(out, "started %s.</p>\n", r->started);
+  for(size_t i = 0; i < r->nnotes; i++) {
+    mc_buf_addstr(out, "<p class=\"note\">Note: ");
+    esc(out, r->notes[i]);
+    mc_buf_addstr(out, "</p>\n");
+  }
+  mc_buf_printf(out, "<p class=\"verdict %s\">Verdict: <b>%s</b></p>\n",
+                mc_status_name(v), mc_status_name(v));
+
+  size_t n = 0;
+  struct mc_finding **ranked = mc_report_ranked(r, &n);
+  if(n)
+    mc_buf_addstr(out, "<h2>Causes, most likely first</h2>\n");
+  for(size_t i = 0; i < n; i++) {
+    const struct mc_cause *c = ranked[i]->cause;
+    bool seen = false;
+    for(size_t k = 0; k < i; k++)
+      seen = seen || ranked[k]->cause == c;
+    if(seen)
+      continue;
+    mc_buf_printf(out, "<div class=\"cause %s\" id=\"%s\"><h3><code>%s</code> ",
+                  mc_status_name(ranked[i]->severity), c->id, c->id);
+    esc(out, c->title);
+    mc_buf_addstr(out, "</h3>\n<p>");
+    esc(out, c->why);
+    mc_buf_addstr(out, "</p>\n<p>Seen here:</p><ul>");
+    for(size_t k = i; k < n; k++) {
+      if(ranked[k]->cause != c)
+        continue;
+      mc_buf_addstr(out, "<li>");
+      esc(out, ranked[k]->detail);
+      mc_buf_addstr(out, " <span class=\"ms\">(");
+      esc(out, ranked[k]->step->title);
+      mc_buf_addstr(out, ")</span></li>");
+    }
+    mc_buf_addstr(out, "</ul>\n<p>Fix:</p><ol>");
+    for(int f = 0; c->fix && c->fix[f]; f++) {
+      mc_buf_addstr(out, "<li><code>");
+      esc(out, c->fix[f]);
+      mc_buf_addstr(out, "</code></li>");
+    }
+    mc_buf_addstr(out, "</ol>\n");
+    if(c->check) {
+      mc_buf_addstr(out, "<p>Confirm with <code>");
+      esc(out, c->check);
+      mc_buf_addstr(out, "</code></p>\n");
+    }
+    mc_buf_addstr(out, "<p class=\"ms\">Source: ");
+    esc(out, c->source);
+    mc_buf_addstr(out, "</p></div>\n");
+  }
+  free(ranked);
+  mc_buf_addstr(out, "<h2>What migcheck did</h2>\n");
+  steps_html(out, r->root->child);
+  mc_buf_addstr(out, "<footer>Made by migcheck " MC_VERSION ".</footer>\n</body></html>\n");
+}

@@ -1,0 +1,127 @@
+/*
+ * json.c - the machine report, the versioned contract of docs/json-schema.md:
+ * verdict, causes (ranked, one per cause id, with every finding as evidence),
+ * steps (the tree), plus any sections a command adds (e.g. "traffic").
+ */
+#include "report/render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/json.h"
+#include "version.h"
+
+void mc_render_cause_json(struct mc_json *j, const struct mc_cause *c)
+{
+  mc_json_kstr(j, "id", c->id);
+  mc_json_kstr(j, "severity", mc_status_name(c->severity));
+  mc_json_kstr(j, "area", c->area);
+  mc_json_kstr(j, "title", c->title);
+  mc_json_kstr(j, "why", c->why);
+  mc_json_key(j, "fix");
+  mc_json_arr_begin(j);
+  for(int i = 0; c->fix && c->fix[i]; i++)
+    mc_json_str(j, c->fix[i]);
+  mc_json_arr_end(j);
+  mc_json_kstr(j, "check", c->check);
+  mc_json_kstr(j, "source", c->source);
+}
+
+static void steps_json(struct mc_json *j, const struct mc_step *s)
+{
+  mc_json_arr_begin(j);
+  for(; s; s = s->next) {
+    mc_json_obj_begin(j);
+    mc_json_kstr(j, "title", s->title);
+    mc_json_kstr(j, "status", mc_status_name(s->status));
+    mc_json_kstr(j, "summary", s->summary ? s->summary : "");
+    mc_json_kint(j, "started_ms", s->started_ms);
+    mc_json_key(j, "duration_ms");
+    if(s->duration_ms >= 0)
+      mc_json_int(j, s->duration_ms);
+    else
+      mc_json_null(j);
+    mc_json_key(j, "evidence");
+    mc_json_arr_begin(j);
+    for(size_t i = 0; i < s->nev; i++) {
+      mc_json_obj_begin(j);
+      mc_json_kstr(j, "label", s->ev[i].label);
+      mc_json_kstr(j, "text", s->ev[i].text);
+      mc_json_obj_end(j);
+    }
+    mc_json_arr_end(j);
+    mc_json_key(j, "findings");
+    mc_json_arr_begin(j);
+    for(size_t i = 0; i < s->nfindings; i++) {
+      mc_json_obj_begin(j);
+      mc_json_kstr(j, "id", s->findings[i]->cause->id);
+      mc_json_kstr(j, "severity", mc_status_name(s->findings[i]->severity));
+      mc_json_kstr(j, "detail", s->findings[i]->detail);
+      mc_json_obj_end(j);
+    }
+    mc_json_arr_end(j);
+    mc_json_key(j, "steps");
+    steps_json(j, s->child);
+    mc_json_obj_end(j);
+  }
+  mc_json_arr_end(j);
+}
+
+void mc_render_json(const struct mc_report *r, struct mc_buf *out)
+{
+  struct mc_json j;
+  mc_json_init(&j, out, true);
+  mc_json_obj_begin(&j);
+  mc_json_kint(&j, "schema_version", MC_JSON_SCHEMA_VERSION);
+  mc_json_kstr(&j, "tool", "migcheck " MC_VERSION);
+  mc_json_kstr(&j, "command", r->command);
+  mc_json_kstr(&j, "target", r->target);
+  mc_json_kstr(&j, "run_id", r->run_id[0] ? r->run_id : NULL);
+  mc_json_kstr(&j, "started", r->started);
+  mc_json_kint(&j, "duration_ms", mc_now_ms() - r->t0_ms);
+  mc_json_kstr(&j, "verdict", mc_status_name(mc_report_verdict(r)));
+  mc_json_key(&j, "notes");
+  mc_json_arr_begin(&j);
+  for(size_t i = 0; i < r->nnotes; i++)
+    mc_json_str(&j, r->notes[i]);
+  mc_json_arr_end(&j);
+
+  size_t n = 0;
+  struct mc_finding **ranked = mc_report_ranked(r, &n);
+  mc_json_key(&j, "causes");
+  mc_json_arr_begin(&j);
+  for(size_t i = 0; i < n; i++) {
+    bool seen = false;
+    for(size_t k = 0; k < i; k++)
+      seen = seen || ranked[k]->cause == ranked[i]->cause;
+    if(seen)
+      continue;
+    mc_json_obj_begin(&j);
+    mc_render_cause_json(&j, ranked[i]->cause);
+    /* The cause's severity here is the worst this run saw. */
+    mc_json_kstr(&j, "observed_severity", mc_status_name(ranked[i]->severity));
+    mc_json_key(&j, "evidence");
+    mc_json_arr_begin(&j);
+    for(size_t k = i; k < n; k++) {
+      if(ranked[k]->cause != ranked[i]->cause)
+        continue;
+      mc_json_obj_begin(&j);
+      mc_json_kstr(&j, "detail", ranked[k]->detail);
+      mc_json_kstr(&j, "step", ranked[k]->step->title);
+      mc_json_obj_end(&j);
+    }
+    mc_json_arr_end(&j);
+    mc_json_obj_end(&j);
+  }
+  mc_json_arr_end(&j);
+  free(ranked);
+
+  mc_json_key(&j, "steps");
+  steps_json(&j, r->root->child);
+  for(size_t i = 0; i < r->nsections; i++) {
+    mc_json_key(&j, r->sections[i].key);
+    mc_json_raw(&j, r->sections[i].json);
+  }
+  mc_json_obj_end(&j);
+  mc_buf_addch(out, '\n');
+}

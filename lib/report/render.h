@@ -1,0 +1,44 @@
+/*
+ * render.h - turning a finished report into text, JSON or HTML.
+ *
+ * Renderers only read the tree; they never probe and never decide. Each
+ * writes into a caller-owned struct mc_buf; the caller chooses the stream.
+ * The JSON layout is the documented contract in docs/json-schema.md.
+ */
+#ifndef MC_REPORT_RENDER_H
+#define MC_REPORT_RENDER_H
+
+#include <stdbool.h>
+
+#include "model/report.h"
+#include "util/util.h"
+
+#define MC_JSON_SCHEMA_VERSION 1
+#define MC_RENDER_LIMIT ((size_t)256 << 20)
+
+struct mc_render_opts {
+  bool color;      /* ANSI colors (only for a terminal, never with NO_COLOR) */
+  bool verbose;    /* every evidence line, and step timings */
+  bool causes;     /* append the causes with their fixes (text) */
+};
+
+void mc_render_text(const struct mc_report *r, const struct mc_render_opts *o,
+                    struct mc_buf *out);
+void mc_render_json(const struct mc_report *r, struct mc_buf *out);
+void mc_render_html(const struct mc_report *r, struct mc_buf *out);
+
+/* One cause, as `migcheck causes ID` shows it (text). */
+void mc_render_cause_text(const struct mc_cause *c, const struct mc_render_opts *o,
+                          struct mc_buf *out);
+/* One cause as a JSON object (without evidence). */
+struct mc_json;
+void mc_render_cause_json(struct mc_json *j, const struct mc_cause *c);
+
+/* Word-wraps text at width, every line prefixed by indent. */
+void mc_render_wrap(struct mc_buf *out, const char *text, const char *indent, int width);
+
+/* The ANSI sequence for a status (or "" without color), and the reset. */
+const char *mc_render_color(enum mc_status s, bool color);
+const char *mc_render_reset(bool color);
+
+#endif

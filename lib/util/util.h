@@ -1,0 +1,86 @@
+/*
+ * util.h - the small things every layer uses: result codes, allocation that
+ * never returns NULL, bounded growable buffers, string slices and clocks.
+ *
+ * Nothing here knows about Exchange, the network or the report. Every buffer
+ * that takes bytes from a peer or a file is a struct mc_buf with a hard limit.
+ */
+#ifndef MC_UTIL_UTIL_H
+#define MC_UTIL_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+  MC_OK = 0,
+  MC_ERR_NOMEM,     /* allocation failed (only where we do not abort) */
+  MC_ERR_LIMIT,     /* a buffer or input would exceed its limit */
+  MC_ERR_USAGE,     /* the caller or the user asked for something invalid */
+  MC_ERR_IO,        /* a file or socket operation failed */
+  MC_ERR_PARSE,     /* input is not in the expected format */
+  MC_ERR_TIMEOUT,   /* a deadline passed */
+  MC_ERR_INTERNAL   /* a library we depend on failed unexpectedly */
+} mc_code;
+
+const char *mc_code_str(mc_code c);
+
+/* Allocation that prints "migcheck: out of memory" and exits 3 on failure. */
+void *mc_xmalloc(size_t n);
+void *mc_xcalloc(size_t n, size_t size);
+void *mc_xrealloc(void *p, size_t n);
+char *mc_xstrdup(const char *s);
+char *mc_xstrndup(const char *s, size_t n);
+char *mc_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *mc_xvasprintf(const char *fmt, va_list ap);
+
+/* A growable byte buffer with a hard limit. ptr is always NUL-terminated
+ * (when cap > 0), len excludes the NUL. */
+struct mc_buf {
+  char *ptr;
+  size_t len;
+  size_t cap;
+  size_t limit;   /* the most bytes len may reach */
+};
+
+#define MC_BUF_INIT(lim) { NULL, 0, 0, (lim) }
+
+void mc_buf_init(struct mc_buf *b, size_t limit);
+void mc_buf_release(struct mc_buf *b);       /* frees and re-inits with the same limit */
+void mc_buf_reset(struct mc_buf *b);         /* len = 0, keeps the memory */
+mc_code mc_buf_add(struct mc_buf *b, const void *p, size_t n);
+mc_code mc_buf_addstr(struct mc_buf *b, const char *s);
+mc_code mc_buf_addch(struct mc_buf *b, char c);
+mc_code mc_buf_printf(struct mc_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+mc_code mc_buf_vprintf(struct mc_buf *b, const char *fmt, va_list ap);
+/* Hands the string to the caller (who frees it) and re-inits the buffer. */
+char *mc_buf_detach(struct mc_buf *b);
+
+/* A borrowed slice of someone else's bytes. */
+struct mc_slice {
+  const char *p;
+  size_t n;
+};
+
+bool mc_slice_eq(struct mc_slice s, const char *lit);
+bool mc_slice_caseeq(struct mc_slice s, const char *lit);
+bool mc_starts_with(const char *s, const char *prefix);
+bool mc_case_starts_with(const char *s, const char *prefix);
+/* Case-insensitive search for needle in the first n bytes of hay (no NUL needed). */
+const char *mc_memcasemem(const char *hay, size_t n, const char *needle);
+/* Copies at most dstlen-1 bytes and always terminates. Returns strlen(src). */
+size_t mc_strlcpy(char *dst, const char *src, size_t dstlen);
+/* Parses a decimal integer in [min, max]; false on junk, overflow or range. */
+bool mc_parse_long(const char *s, long min, long max, long *out);
+/* Makes bytes printable for a one-line report: control bytes and invalid
+ * UTF-8 become \xNN, at most max output bytes ("..." appended when cut). */
+char *mc_printable(const void *p, size_t n, size_t max);
+
+/* Clocks. */
+int64_t mc_now_ms(void);            /* monotonic milliseconds */
+/* Wall clock as "2026-11-22T01:41:36Z" into out (at least 21 bytes). */
+void mc_wall_iso8601(char *out, size_t outlen);
+
+#endif

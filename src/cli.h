@@ -1,0 +1,122 @@
+/*
+ * cli.h - the command line: one option table, one command table, and the
+ * parsed options every command reads.
+ *
+ * Adding a command is one row in commands.c (its name, handler, usage,
+ * teaching text, accepted options) plus its cmd_*.c. Adding an option is one
+ * row in options.c and its name in the rows of the commands that take it.
+ */
+#ifndef MC_SRC_CLI_H
+#define MC_SRC_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "model/report.h"
+#include "net/net.h"
+
+/* Exit codes (documented in the man page and README). */
+enum {
+  MC_EXIT_OK = 0,        /* nothing wrong */
+  MC_EXIT_PROBLEM = 1,   /* a problem found (warn or fail) */
+  MC_EXIT_USAGE = 2,     /* bad command line */
+  MC_EXIT_CANNOT = 3     /* could not run or could not observe enough */
+};
+
+/* Parsed options. Fields are filled through the option table's offsets. */
+struct mc_cli {
+  const struct mc_command *cmd;
+  char **args;                /* positional arguments */
+  size_t nargs;
+
+  bool json;
+  char *html;                 /* --html FILE */
+  bool no_color;
+  bool verbose;
+  bool help;
+  long timeout_s;             /* --timeout SECONDS */
+  char **resolve;             /* --resolve HOST:PORT:ADDR (repeatable) */
+  size_t nresolve;
+  char *dns_server;
+  char *ca_file;
+  bool insecure;
+  char *sni;
+  bool legacy_rpc;
+  char *scenario;             /* lab */
+  bool list;                  /* lab, causes */
+  bool quiet;
+};
+
+typedef int (*mc_command_fn)(struct mc_cli *cli);
+/* A check: builds its report from the options, or returns an exit code
+ * (usage error) with *out left NULL. */
+typedef int (*mc_check_fn)(struct mc_cli *cli, struct mc_report **out);
+
+struct mc_command {
+  const char *name;
+  mc_command_fn fn;           /* runs the command; for checks: mc_cmd_check */
+  mc_check_fn check;          /* checks only (NULL otherwise) */
+  const char *usage;          /* after "migcheck NAME " */
+  const char *summary;        /* one line for the command list */
+  const char *about;          /* paragraphs that teach, for NAME --help */
+  const char *options;        /* space-separated long option names it accepts */
+  const char *examples;       /* lines of examples */
+};
+
+enum mc_opt_type { MC_OPT_FLAG, MC_OPT_STR, MC_OPT_SECONDS, MC_OPT_LIST };
+
+struct mc_option {
+  const char *name;           /* long name without "--" */
+  char shortname;             /* 0 when none */
+  enum mc_opt_type type;
+  size_t offset;              /* into struct mc_cli */
+  size_t count_offset;        /* MC_OPT_LIST: the size_t count field */
+  const char *arg;            /* "FILE", "SECONDS" ... (NULL for flags) */
+  const char *help;
+};
+
+extern const struct mc_command mc_commands[];
+extern const size_t mc_ncommands;
+extern const struct mc_option mc_options[];
+extern const size_t mc_noptions;
+
+/* Parses argv after the command name. Prints a one-line error and returns
+ * MC_EXIT_USAGE on bad input, else 0. */
+int mc_cli_parse(struct mc_cli *cli, const struct mc_command *cmd, int argc, char **argv);
+void mc_cli_release(struct mc_cli *cli);
+/* A one-line usage error: "migcheck: <msg>" plus a hint, returns MC_EXIT_USAGE. */
+int mc_cli_usage_error(const struct mc_cli *cli, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* A one-line "could not run" error, returns MC_EXIT_CANNOT. */
+int mc_cli_cannot(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void mc_cli_print_command_help(const struct mc_command *cmd, FILE *out);
+void mc_cli_print_help(FILE *out);
+const struct mc_command *mc_cli_find_command(const char *name);
+
+/* Whether color is wanted on stdout (terminal, no NO_COLOR, no --no-color). */
+bool mc_cli_color(const struct mc_cli *cli);
+/* Builds the shared network options (timeout, --resolve, --dns-server);
+ * prints the error and returns MC_EXIT_USAGE when one is malformed. */
+int mc_cli_net_opts(const struct mc_cli *cli, struct mc_net_opts *net);
+/* Renders the finished report the way the options ask (text or JSON on
+ * stdout, HTML to --html FILE), frees it, and returns the exit code. */
+int mc_cli_finish(const struct mc_cli *cli, struct mc_report *r);
+/* Runs cli->cmd->check and renders its report. */
+int mc_cmd_check(struct mc_cli *cli);
+/* Runs a check command given as an argument vector (the command name first)
+ * and returns its report, or NULL with *code set (usage error). demo uses
+ * this so that it runs exactly what a user would type. */
+struct mc_report *mc_cli_run_check(int argc, char **argv, int *code);
+
+/* Checks. */
+int mc_check_ports_cli(struct mc_cli *cli, struct mc_report **out);
+int mc_check_tls_cli(struct mc_cli *cli, struct mc_report **out);
+
+/* Other command handlers. */
+int mc_cmd_causes(struct mc_cli *cli);
+int mc_cmd_lab(struct mc_cli *cli);
+int mc_cmd_demo(struct mc_cli *cli);
+int mc_cmd_version(struct mc_cli *cli);
+
+#endif

@@ -1,0 +1,178 @@
+/*
+ * commands.c - the command table and the help that teaches.
+ *
+ * Each row: name, handler, usage, one-line summary, the teaching text shown
+ * by "migcheck NAME --help", the options it takes, and examples.
+ */
+#include "cli.h"
+
+#include <string.h>
+
+#include "version.h"
+
+#define NET_OPTS "json html no-color verbose quiet timeout resolve dns-server"
+
+const struct mc_command mc_commands[] = {
+  { "ports", mc_cmd_check, mc_check_ports_cli, "HOST [PORT...]",
+    "is the port reachable? (the seeds' telnet test, every address at once)",
+    "Resolves HOST to all its addresses (IPv4 and IPv6) and connects to every\n"
+    "port on every address at the same time, the way the seeds use telnet. Each\n"
+    "result is open, refused (TCP_REFUSED: nothing listens, or a firewall rejects),\n"
+    "no answer (TCP_TIMEOUT: a firewall drops), reset or closed right after the\n"
+    "connect (TCP_RESET: a device in front), or unreachable from here. A public\n"
+    "name that resolves to a private or loopback address is a warning\n"
+    "(DNS_PRIVATE_ADDRESS): Exchange Online connects from the internet.\n"
+    "Default port: 443. --legacy-rpc adds 6001, 6002 and 6004, which Exchange\n"
+    "2003 cutover migrations need (seed 002).",
+    NET_OPTS " legacy-rpc",
+    "migcheck ports mail.contoso.com\n"
+    "migcheck ports mail.contoso.com 443 80 --legacy-rpc\n"
+    "migcheck ports mail.contoso.com --resolve mail.contoso.com:443:203.0.113.10" },
+  { "tls", mc_cmd_check, mc_check_tls_cli, "HOST[:PORT]",
+    "which TLS versions, which certificate, would a strict client trust it?",
+    "Connects to HOST (port 443 by default) and tries TLS 1.0, 1.1, 1.2 and 1.3\n"
+    "each on its own, then reads the whole certificate chain the server sends:\n"
+    "subject, names (SANs), issuer, validity, key and signature algorithm. The\n"
+    "chain is verified against the system's trust store (plus --ca-file) the\n"
+    "way Exchange Online does. Causes it names: TLS_NOT_TLS (the port speaks\n"
+    "plain HTTP: SSL offloading or the wrong port), TLS_HANDSHAKE_FAILED,\n"
+    "TLS_PROTOCOL_TOO_OLD (nothing at TLS 1.2 or above), TLS_CERT_UNTRUSTED,\n"
+    "TLS_CERT_CHAIN_INCOMPLETE (the intermediate is not sent),\n"
+    "TLS_CERT_NAME_MISMATCH and TLS_CERT_EXPIRED; expiry within 30 days warns.",
+    NET_OPTS " ca-file insecure sni",
+    "migcheck tls mail.contoso.com\n"
+    "migcheck tls mail.contoso.com:443 --sni autodiscover.contoso.com\n"
+    "migcheck tls 203.0.113.10 --sni mail.contoso.com --json" },
+  { "causes", mc_cmd_causes, NULL, "[ID...]",
+    "the cause catalogue: every cause id, why it breaks, how to fix it",
+    "Without an ID, lists every cause id with its title. With IDs, prints each\n"
+    "cause in full: why it breaks the migration, the numbered fix with the exact\n"
+    "PowerShell, registry or firewall change, the migcheck command that\n"
+    "confirms it, and where the knowledge comes from. Ids are stable: scripts\n"
+    "may key on them.",
+    "json no-color list",
+    "migcheck causes\n"
+    "migcheck causes OA_PORT_NOT_ALLOWED\n"
+    "migcheck causes --json" },
+  { "lab", mc_cmd_lab, NULL, "[--scenario NAME] [--list]",
+    "serve the built-in simulator of a misconfigured on-premises server",
+    "Starts the lab on loopback (ports picked by the kernel, a CA and\n"
+    "certificates made at start) and serves scenarios until interrupted with\n"
+    "Ctrl-C. For each scenario it prints the migcheck command that exercises\n"
+    "it, with the --resolve and --ca-file arguments to use. --list prints the\n"
+    "scenarios and the causes each must produce.",
+    "scenario list json quiet",
+    "migcheck lab --list\n"
+    "migcheck lab --scenario self-signed\n"
+    "migcheck lab" },
+  { "demo", mc_cmd_demo, NULL, "",
+    "run every lab scenario against its check and show what was found",
+    "Starts the lab in-process, runs the matching check against every scenario\n"
+    "and prints a table: scenario, what migcheck found, the cause ids, the time\n"
+    "taken. Exits 0 only when every scenario was diagnosed as its cause.",
+    "json no-color verbose timeout",
+    "migcheck demo" },
+  { "version", mc_cmd_version, NULL, "", "print the version", "Prints migcheck's version.",
+    "", "migcheck version" },
+};
+const size_t mc_ncommands = sizeof mc_commands / sizeof mc_commands[0];
+
+int mc_cmd_check(struct mc_cli *cli)
+{
+  struct mc_report *r = NULL;
+  int rc = cli->cmd->check(cli, &r);
+  if(!r)
+    return rc;
+  return mc_cli_finish(cli, r);
+}
+
+struct mc_report *mc_cli_run_check(int argc, char **argv, int *code)
+{
+  const struct mc_command *cmd = argc > 0 ? mc_cli_find_command(argv[0]) : NULL;
+  struct mc_report *r = NULL;
+  if(!cmd || !cmd->check) {
+    *code = MC_EXIT_USAGE;
+    return NULL;
+  }
+  struct mc_cli cli = { 0 };
+  *code = mc_cli_parse(&cli, cmd, argc - 1, argv + 1);
+  if(*code == 0)
+    *code = cmd->check(&cli, &r);
+  mc_cli_release(&cli);
+  return r;
+}
+
+const struct mc_command *mc_cli_find_command(const char *name)
+{
+  for(size_t i = 0; i < mc_ncommands; i++) {
+    if(strcmp(mc_commands[i].name, name) == 0)
+      return &mc_commands[i];
+  }
+  return NULL;
+}
+
+static void print_indented(FILE *out, const char *text, const char *indent)
+{
+  const char *p = text;
+  while(*p) {
+    const char *nl = strchr(p, '\n');
+    size_t n = nl ? (size_t)(nl - p) : strlen(p);
+    fprintf(out, "%s%.*s\n", indent, (int)n, p);
+    p += n;
+    if(*p == '\n')
+      p++;
+  }
+}
+
+void mc_cli_print_command_help(const struct mc_command *cmd, FILE *out)
+{
+  fprintf(out, "usage: migcheck %s %s\n\n", cmd->name, cmd->usage);
+  print_indented(out, cmd->about, "  ");
+  fputs("\noptions:\n", out);
+  for(size_t i = 0; i < mc_noptions; i++) {
+    const struct mc_option *o = &mc_options[i];
+    size_t n = strlen(o->name);
+    bool takes = strcmp(o->name, "help") == 0;
+    for(const char *p = cmd->options; !takes && p && (p = strstr(p, o->name)); p += n) {
+      bool start = p == cmd->options || p[-1] == ' ';
+      bool end = p[n] == '\0' || p[n] == ' ';
+      takes = start && end;
+    }
+    if(!takes)
+      continue;
+    char left[64];
+    if(o->shortname)
+      snprintf(left, sizeof left, "-%c, --%s%s%s", o->shortname, o->name,
+               o->arg ? " " : "", o->arg ? o->arg : "");
+    else
+      snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "",
+               o->arg ? o->arg : "");
+    fprintf(out, "  %-30s %s\n", left, o->help);
+  }
+  fputs("\nexamples:\n", out);
+  print_indented(out, cmd->examples, "  ");
+  fputs("\nexit codes: 0 nothing wrong, 1 a problem found, 2 usage error, "
+        "3 could not run or observe\n", out);
+}
+
+void mc_cli_print_help(FILE *out)
+{
+  fputs("migcheck " MC_VERSION " - why can't Exchange Online reach your Exchange server?\n\n"
+        "When Exchange Online says \"We weren't able to connect to the remote server\"\n"
+        "while creating or using a migration endpoint, migcheck walks the path the\n"
+        "migration service takes (DNS, TCP, TLS, the HTTP front door, authentication,\n"
+        "the protocol), stops at the first layer that breaks, names the cause and\n"
+        "says what to change.\n\n"
+        "usage: migcheck COMMAND [OPTIONS] [ARGS]\n\ncommands:\n", out);
+  for(size_t i = 0; i < mc_ncommands; i++)
+    fprintf(out, "  %-18s %s\n", mc_commands[i].name, mc_commands[i].summary);
+  fputs("\nStart here:\n"
+        "  migcheck ports mail.contoso.com      is 443 reachable?\n"
+        "  migcheck tls mail.contoso.com        would Exchange Online trust the certificate?\n"
+        "  migcheck demo                        see every diagnosis on the built-in lab\n\n"
+        "'migcheck COMMAND --help' explains a command; 'man migcheck' has the rest.\n"
+        "Output: text on a terminal (colors unless NO_COLOR), --json for scripts,\n"
+        "--html FILE for a report to forward.\n"
+        "Exit codes: 0 nothing wrong, 1 a problem found, 2 usage error,\n"
+        "3 could not run or could not observe enough to judge.\n", out);
+}

@@ -1,0 +1,45 @@
+/*
+ * main.c - finds the command in the table, parses its options, runs it.
+ * Everything a command does lives in its cmd_*.c and in lib/.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "version.h"
+
+int main(int argc, char **argv)
+{
+  /* A peer closing a connection must not kill us with SIGPIPE. */
+  signal(SIGPIPE, SIG_IGN);
+  if(argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+     strcmp(argv[1], "help") == 0) {
+    if(argc >= 3 && strcmp(argv[1], "help") == 0) {
+      const struct mc_command *c = mc_cli_find_command(argv[2]);
+      if(c) {
+        mc_cli_print_command_help(c, stdout);
+        return MC_EXIT_OK;
+      }
+    }
+    mc_cli_print_help(argc < 2 ? stderr : stdout);
+    return argc < 2 ? MC_EXIT_USAGE : MC_EXIT_OK;
+  }
+  if(strcmp(argv[1], "--version") == 0) {
+    puts("migcheck " MC_VERSION);
+    return MC_EXIT_OK;
+  }
+  const struct mc_command *cmd = mc_cli_find_command(argv[1]);
+  if(!cmd)
+    return mc_cli_usage_error(NULL, "unknown command '%s'", argv[1]);
+  struct mc_cli cli = { 0 };
+  int rc = mc_cli_parse(&cli, cmd, argc - 2, argv + 2);
+  if(rc == 0 && cli.help) {
+    mc_cli_print_command_help(cmd, stdout);
+    rc = MC_EXIT_OK;
+  }
+  else if(rc == 0)
+    rc = cmd->fn(&cli);
+  mc_cli_release(&cli);
+  return rc;
+}

@@ -1,0 +1,285 @@
+/*
+ * options.c - the option table and the one parser every command uses.
+ *
+ * Options are "--name VALUE", "--name=VALUE" or a short "-x VALUE"; "--"
+ * ends options. A command accepts only the options its row names, so a
+ * typo or a misplaced option is a one-line error (exit 2), never ignored.
+ * There is deliberately no option that takes a password.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report/render.h"
+#include "util/util.h"
+
+#define OPT(n, s, t, field, arg, help) \
+  { n, s, t, offsetof(struct mc_cli, field), 0, arg, help }
+#define OPTL(n, s, field, count, arg, help) \
+  { n, s, MC_OPT_LIST, offsetof(struct mc_cli, field), offsetof(struct mc_cli, count), \
+    arg, help }
+
+const struct mc_option mc_options[] = {
+  OPT("json", 0, MC_OPT_FLAG, json, NULL,
+      "print the report as JSON on stdout (schema: docs/json-schema.md)"),
+  OPT("html", 0, MC_OPT_STR, html, "FILE",
+      "also write the report as one self-contained HTML file"),
+  OPT("no-color", 0, MC_OPT_FLAG, no_color, NULL,
+      "no colors, even on a terminal (NO_COLOR in the environment does the same)"),
+  OPT("verbose", 'v', MC_OPT_FLAG, verbose, NULL, "show step timings"),
+  OPT("quiet", 'q', MC_OPT_FLAG, quiet, NULL, "print nothing; only the exit code speaks"),
+  OPT("help", 'h', MC_OPT_FLAG, help, NULL, "show this help"),
+  OPT("timeout", 't', MC_OPT_SECONDS, timeout_s, "SECONDS",
+      "deadline for each network step (default 10, 1-300)"),
+  OPTL("resolve", 0, resolve, nresolve, "HOST:PORT:ADDR[,ADDR]",
+       "use these addresses for HOST and PORT instead of DNS (as curl's --resolve; "
+       "PORT may be *); repeatable"),
+  OPT("dns-server", 0, MC_OPT_STR, dns_server, "ADDR[:PORT]",
+      "ask this DNS server instead of the system's resolver"),
+  OPT("ca-file", 0, MC_OPT_STR, ca_file, "FILE",
+      "also trust the CA certificates in this PEM file (the lab prints one)"),
+  OPT("insecure", 'k', MC_OPT_FLAG, insecure, NULL,
+      "do not verify certificates (the report says so on every page)"),
+  OPT("sni", 0, MC_OPT_STR, sni, "NAME",
+      "TLS server name to send (default: the host name)"),
+  OPT("legacy-rpc", 0, MC_OPT_FLAG, legacy_rpc, NULL,
+      "also probe 6001, 6002 and 6004 (Exchange 2003 RPC over HTTP, seed 002)"),
+  OPT("scenario", 's', MC_OPT_STR, scenario, "NAME",
+      "serve only this scenario (repeat the command for more)"),
+  OPT("list", 'l', MC_OPT_FLAG, list, NULL, "list the names and stop"),
+};
+const size_t mc_noptions = sizeof mc_options / sizeof mc_options[0];
+
+static bool cmd_accepts(const struct mc_command *cmd, const char *name)
+{
+  if(strcmp(name, "help") == 0)
+    return true;
+  size_t n = strlen(name);
+  for(const char *p = cmd->options; p && *p;) {
+    while(*p == ' ')
+      p++;
+    const char *e = strchr(p, ' ');
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    if(len == n && strncmp(p, name, n) == 0)
+      return true;
+    p += len;
+  }
+  return false;
+}
+
+int mc_cli_usage_error(const struct mc_cli *cli, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("migcheck: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  if(cli && cli->cmd)
+    fprintf(stderr, " (see 'migcheck %s --help')\n", cli->cmd->name);
+  else
+    fputs(" (see 'migcheck --help')\n", stderr);
+  return MC_EXIT_USAGE;
+}
+
+int mc_cli_cannot(const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("migcheck: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  return MC_EXIT_CANNOT;
+}
+
+static const struct mc_option *find_long(const char *name, size_t n)
+{
+  for(size_t i = 0; i < mc_noptions; i++) {
+    if(strlen(mc_options[i].name) == n && strncmp(mc_options[i].name, name, n) == 0)
+      return &mc_options[i];
+  }
+  return NULL;
+}
+
+static const struct mc_option *find_short(char c)
+{
+  for(size_t i = 0; i < mc_noptions; i++) {
+    if(mc_options[i].shortname == c)
+      return &mc_options[i];
+  }
+  return NULL;
+}
+
+static int apply(struct mc_cli *cli, const struct mc_option *o, const char *val)
+{
+  char *base = (char *)cli;
+  switch(o->type) {
+  case MC_OPT_FLAG:
+    *(bool *)(base + o->offset) = true;
+    return 0;
+  case MC_OPT_STR: {
+    char **slot = (char **)(base + o->offset);
+    if(!*val)
+      return mc_cli_usage_error(cli, "--%s needs a non-empty %s", o->name, o->arg);
+    free(*slot);
+    *slot = mc_xstrdup(val);
+    return 0;
+  }
+  case MC_OPT_SECONDS: {
+    long v;
+    if(!mc_parse_long(val, 1, 300, &v))
+      return mc_cli_usage_error(cli, "--%s '%s' is not a whole number of seconds from 1 "
+                                "to 300", o->name, val);
+    *(long *)(base + o->offset) = v;
+    return 0;
+  }
+  case MC_OPT_LIST: {
+    char ***list = (char ***)(base + o->offset);
+    size_t *count = (size_t *)(base + o->count_offset);
+    if(!*val)
+      return mc_cli_usage_error(cli, "--%s needs a non-empty %s", o->name, o->arg);
+    *list = mc_xrealloc(*list, (*count + 1) * sizeof **list);
+    (*list)[(*count)++] = mc_xstrdup(val);
+    return 0;
+  }
+  }
+  return 0;
+}
+
+int mc_cli_parse(struct mc_cli *cli, const struct mc_command *cmd, int argc, char **argv)
+{
+  cli->cmd = cmd;
+  cli->timeout_s = 10;
+  cli->args = mc_xcalloc((size_t)argc + 1, sizeof *cli->args);
+  bool only_args = false;
+  for(int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if(only_args || a[0] != '-' || a[1] == '\0') {
+      cli->args[cli->nargs++] = mc_xstrdup(a);
+      continue;
+    }
+    if(strcmp(a, "--") == 0) {
+      only_args = true;
+      continue;
+    }
+    const struct mc_option *o;
+    const char *val = NULL;
+    char shown[64];
+    if(a[1] == '-') {
+      const char *name = a + 2;
+      const char *eq = strchr(name, '=');
+      size_t n = eq ? (size_t)(eq - name) : strlen(name);
+      o = find_long(name, n);
+      snprintf(shown, sizeof shown, "--%.*s", (int)(n > 40 ? 40 : n), name);
+      if(eq)
+        val = eq + 1;
+    }
+    else {
+      o = find_short(a[1]);
+      snprintf(shown, sizeof shown, "-%c", a[1]);
+      if(a[2])
+        val = a + 2;
+    }
+    if(!o || !cmd_accepts(cmd, o->name))
+      return mc_cli_usage_error(cli, "unknown option '%s' for '%s'", shown, cmd->name);
+    if(o->type == MC_OPT_FLAG) {
+      if(val)
+        return mc_cli_usage_error(cli, "option '%s' takes no value", shown);
+      apply(cli, o, "");
+      continue;
+    }
+    if(!val) {
+      if(i + 1 >= argc)
+        return mc_cli_usage_error(cli, "option '%s' needs %s", shown, o->arg);
+      val = argv[++i];
+    }
+    int rc = apply(cli, o, val);
+    if(rc)
+      return rc;
+  }
+  return 0;
+}
+
+void mc_cli_release(struct mc_cli *cli)
+{
+  for(size_t i = 0; i < cli->nargs; i++)
+    free(cli->args[i]);
+  free(cli->args);
+  for(size_t i = 0; i < cli->nresolve; i++)
+    free(cli->resolve[i]);
+  free(cli->resolve);
+  free(cli->html);
+  free(cli->dns_server);
+  free(cli->ca_file);
+  free(cli->sni);
+  free(cli->scenario);
+}
+
+bool mc_cli_color(const struct mc_cli *cli)
+{
+  if(cli->no_color || cli->json)
+    return false;
+  const char *nc = getenv("NO_COLOR");
+  if(nc && *nc)
+    return false;
+  const char *term = getenv("TERM");
+  if(term && strcmp(term, "dumb") == 0)
+    return false;
+  return isatty(STDOUT_FILENO);
+}
+
+int mc_cli_net_opts(const struct mc_cli *cli, struct mc_net_opts *net)
+{
+  char err[256];
+  net->timeout_ms = (int)cli->timeout_s * 1000;
+  for(size_t i = 0; i < cli->nresolve; i++) {
+    if(mc_net_add_override(net, cli->resolve[i], err, sizeof err))
+      return mc_cli_usage_error(cli, "%s", err);
+  }
+  if(cli->dns_server) {
+    if(!mc_net_valid_dns_server(cli->dns_server))
+      return mc_cli_usage_error(cli, "--dns-server '%s' is not ADDRESS or ADDRESS:PORT "
+                                "(IPv6 as [ADDRESS]:PORT)", cli->dns_server);
+    net->dns_server = mc_xstrdup(cli->dns_server);
+  }
+  return 0;
+}
+
+int mc_cli_finish(const struct mc_cli *cli, struct mc_report *r)
+{
+  int code = mc_report_exit_code(r);
+  if(cli->html) {
+    struct mc_buf b = MC_BUF_INIT(MC_RENDER_LIMIT);
+    mc_render_html(r, &b);
+    FILE *f = fopen(cli->html, "w");
+    if(!f || fwrite(b.ptr, 1, b.len, f) != b.len || fclose(f) != 0) {
+      if(f)
+        fclose(f);
+      mc_buf_release(&b);
+      mc_report_free(r);
+      return mc_cli_cannot("cannot write '%s': %s", cli->html, strerror(errno));
+    }
+    mc_buf_release(&b);
+  }
+  if(!cli->quiet) {
+    struct mc_buf b = MC_BUF_INIT(MC_RENDER_LIMIT);
+    if(cli->json)
+      mc_render_json(r, &b);
+    else {
+      struct mc_render_opts o = { .color = mc_cli_color(cli), .verbose = cli->verbose,
+                                  .causes = true };
+      mc_render_text(r, &o, &b);
+    }
+    fwrite(b.ptr, 1, b.len, stdout);
+    fflush(stdout);
+    mc_buf_release(&b);
+  }
+  mc_report_free(r);
+  return code;
+}

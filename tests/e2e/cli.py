@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Command-line behaviour: bad arguments give one line and exit 2, help
+teaches, the catalogue prints, colors follow the terminal rules, and no
+command takes a password on its command line."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+MIGCHECK = sys.argv[1]
+passed = failed = 0
+
+
+def run(*args, env=None, stdin=None):
+    e = dict(os.environ)
+    e.pop("NO_COLOR", None)
+    if env:
+        e.update(env)
+    return subprocess.run([MIGCHECK, *args], capture_output=True, text=True, env=e,
+                          timeout=60, input=stdin)
+
+
+def check(name, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+        print(f"ok   {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name} {detail}")
+
+
+def usage_error(name, *args):
+    p = run(*args)
+    lines = p.stderr.strip().splitlines()
+    check(name, p.returncode == 2 and len(lines) == 1 and lines[0].startswith("migcheck: ")
+          and p.stdout == "", f"exit {p.returncode}, stderr {p.stderr!r}")
+
+
+usage_error("unknown command", "frobnicate")
+usage_error("unknown option", "ports", "mail.contoso.com", "--frob")
+usage_error("option of another command", "causes", "--legacy-rpc")
+usage_error("port 0", "ports", "mail.contoso.com", "0")
+usage_error("port 70000", "ports", "mail.contoso.com", "70000")
+usage_error("port in host 70000", "ports", "mail.contoso.com:70000")
+usage_error("empty host", "ports", "")
+usage_error("host with spaces", "ports", "mail contoso")
+usage_error("no host", "ports")
+usage_error("bad resolve", "ports", "a.test", "--resolve", "a.test:443:nope")
+usage_error("bad timeout", "ports", "a.test", "--timeout", "0")
+usage_error("bad timeout text", "ports", "a.test", "--timeout", "ten")
+usage_error("bad dns server", "ports", "a.test", "--dns-server", "dns.example")
+usage_error("missing value", "ports", "a.test", "--resolve")
+usage_error("flag with value", "ports", "a.test", "--json=yes")
+usage_error("unknown cause", "causes", "NO_SUCH_CAUSE")
+usage_error("password option does not exist", "ports", "a.test", "--password", "x")
+usage_error("unknown scenario", "lab", "--scenario", "no-such-scenario")
+
+p = run("--help")
+check("--help exits 0 and lists commands", p.returncode == 0 and "ports" in p.stdout
+      and "Exit codes" in p.stdout)
+p = run()
+check("no arguments: help on stderr, exit 2", p.returncode == 2 and "usage:" in p.stderr)
+p = run("ports", "--help")
+check("command help teaches", p.returncode == 0 and "TCP_REFUSED" in p.stdout
+      and "examples:" in p.stdout and "--legacy-rpc" in p.stdout)
+p = run("help", "ports")
+check("help COMMAND", p.returncode == 0 and "usage: migcheck ports" in p.stdout)
+p = run("--version")
+check("--version", p.returncode == 0 and p.stdout.startswith("migcheck "))
+
+p = run("causes")
+check("causes lists ids", p.returncode == 0 and "TCP_REFUSED" in p.stdout
+      and "CFG_VALIDPORTS_MISSING" in p.stdout)
+p = run("causes", "TCP_REFUSED")
+check("causes ID in full", p.returncode == 0 and "Why:" in p.stdout and "Fix:" in p.stdout
+      and "Source:" in p.stdout)
+p = run("causes", "--json")
+doc = json.loads(p.stdout)
+check("causes --json", p.returncode == 0 and len(doc["causes"]) >= 59
+      and all(c["fix"] for c in doc["causes"]))
+check("no color when not a terminal", "\033[" not in run("causes").stdout)
+
+p = run("lab", "--list", "--json")
+sc = json.loads(p.stdout)
+check("lab --list --json", p.returncode == 0 and any(s["scenario"] == "port-refused" for s in sc))
+
+# An unreachable --html path is "could not run" (3), after the check ran.
+with tempfile.TemporaryDirectory() as d:
+    p = run("ports", "127.0.0.1", "1", "--timeout", "1", "--html",
+            os.path.join(d, "no", "such", "dir", "r.html"))
+    check("unwritable --html exits 3", p.returncode == 3 and "cannot write" in p.stderr,
+          f"exit {p.returncode} {p.stderr!r}")
+    html = os.path.join(d, "r.html")
+    p = run("ports", "127.0.0.1", "1", "--timeout", "1", "--html", html)
+    content = open(html, encoding="utf-8").read() if os.path.exists(html) else ""
+    check("--html writes a self-contained page", p.returncode == 1 and "<!DOCTYPE html>"
+          in content and "TCP_REFUSED" in content and "<script" not in content
+          and "http" not in content.split("<body>")[0].lower().replace("http-equiv", ""))
+
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)

@@ -1,0 +1,129 @@
+/* test_report.c - the step tree, finding ranking, verdicts, exit codes,
+ * and the catalogue's integrity (every id the design promises is there,
+ * with a title, a why, at least two fix steps and a source). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/report.h"
+
+/* The ids of DESIGN.md: they may never disappear or be renamed. */
+static const char *const promised[] = {
+  "DNS_NOT_FOUND", "DNS_PRIVATE_ADDRESS", "TCP_TIMEOUT", "TCP_REFUSED", "TCP_RESET",
+  "TLS_NOT_TLS", "TLS_HANDSHAKE_FAILED", "TLS_PROTOCOL_TOO_OLD", "TLS_CERT_UNTRUSTED",
+  "TLS_CERT_CHAIN_INCOMPLETE", "TLS_CERT_NAME_MISMATCH", "TLS_CERT_EXPIRED",
+  "HTTP_PREAUTH", "HTTP_TIMEOUT", "HTTP_SERVICE_UNAVAILABLE", "HTTP_SERVER_ERROR",
+  "EWS_NOT_PUBLISHED", "MRSPROXY_URL_BLOCKED", "MRSPROXY_DISABLED",
+  "MRSPROXY_HANDLER_MISSING", "EWS_WINDOWS_AUTH_DISABLED", "EWS_BASIC_AUTH_DISABLED",
+  "AUTH_BAD_CREDENTIALS", "LB_NO_AFFINITY", "LB_INCONSISTENT_BACKENDS",
+  "OA_NOT_PUBLISHED", "OA_BASIC_NOT_OFFERED", "OA_PORT_NOT_ALLOWED",
+  "OA_BACKEND_UNAVAILABLE", "OA_SERVER_NAME_UNRESOLVED", "OA_BIND_REJECTED",
+  "AUTODISCOVER_NOT_FOUND", "AUTODISCOVER_AUTH_FAILED", "AUTODISCOVER_BAD_RESPONSE",
+  "AUTODISCOVER_INTERNAL_URL", "AUTODISCOVER_UNSAFE_REDIRECT", "AUTODISCOVER_REDIRECT_LOOP",
+  "IMAP_NOT_IMAP", "IMAP_NO_TLS", "IMAP_LOGIN_DISABLED", "IMAP_AUTH_FAILED",
+  "LOG_NO_MIGRATION_TRAFFIC", "LOG_TRAFFIC_ON_WRONG_SERVER", "LOG_AUTH_FAILURES",
+  "LOG_NTLM_SPLIT", "LOG_SERVER_ERRORS", "HTTPERR_CONNECTION_DROPPED", "HTTPERR_QUEUE_FULL",
+  "PROXY_BACKEND_ERRORS", "CFG_MRSPROXY_DISABLED", "CFG_EWS_EXTERNAL_URL_MISSING",
+  "CFG_EWS_AUTH_METHODS", "CFG_OA_AUTH_NOT_BASIC", "CFG_OA_SSL_OFFLOADING",
+  "CFG_VALIDPORTS_MISSING", "NOTIFICATION_EMAIL_MISSING", "MIGRATION_THROTTLED",
+  "MAILBOX_LOCKED", "MRSPROXY_CONNECTION_LIMIT",
+};
+
+static void catalogue_complete(void **state)
+{
+  (void)state;
+  for(size_t i = 0; i < sizeof promised / sizeof promised[0]; i++) {
+    const struct mc_cause *c = mc_cause_find(promised[i]);
+    if(!c)
+      fail_msg("cause %s missing from the catalogue", promised[i]);
+  }
+  for(size_t i = 0; i < mc_cause_table_len; i++) {
+    const struct mc_cause *c = &mc_cause_table[i];
+    assert_true(c->title && *c->title);
+    assert_true(c->why && *c->why);
+    assert_true(c->source && *c->source);
+    assert_true(c->area && *c->area);
+    assert_true(c->severity == MC_FAIL || c->severity == MC_WARN);
+    assert_non_null(c->fix);
+    assert_non_null(c->fix[0]);
+    assert_non_null(c->fix[1]);
+    for(const char *p = c->id; *p; p++)
+      assert_true((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_');
+    for(size_t k = i + 1; k < mc_cause_table_len; k++)
+      assert_string_not_equal(c->id, mc_cause_table[k].id);
+  }
+}
+
+static void verdicts_and_ranking(void **state)
+{
+  (void)state;
+  struct mc_report *r = mc_report_new("tls", "mail.contoso.com");
+  assert_int_equal(mc_report_verdict(r), MC_PASS);
+  assert_int_equal(mc_report_exit_code(r), 0);
+  struct mc_step *a = mc_step_add(r, NULL, "Resolve");
+  mc_step_done(r, a, MC_PASS, "1 address");
+  struct mc_step *b = mc_step_add(r, NULL, "TLS");
+  mc_step_find_sev(r, b, "TLS_CERT_EXPIRED", MC_WARN, "expires in %d days", 10);
+  assert_int_equal(b->status, MC_WARN);
+  /* mc_step_done never lowers below a finding's severity. */
+  mc_step_done(r, b, MC_PASS, "handshake ok");
+  assert_int_equal(b->status, MC_WARN);
+  assert_int_equal(mc_report_verdict(r), MC_WARN);
+  struct mc_step *c = mc_step_add(r, b, "chain");
+  mc_step_find_sev(r, c, "TLS_CERT_UNTRUSTED", MC_FAIL, NULL);
+  assert_int_equal(mc_report_verdict(r), MC_FAIL);
+  assert_int_equal(mc_report_exit_code(r), 1);
+  size_t n;
+  struct mc_finding **v = mc_report_ranked(r, &n);
+  assert_int_equal(n, 2);
+  /* The failure ranks before the earlier warning. */
+  assert_string_equal(v[0]->cause->id, "TLS_CERT_UNTRUSTED");
+  assert_string_equal(v[1]->cause->id, "TLS_CERT_EXPIRED");
+  free(v);
+  assert_true(mc_report_has(r, "TLS_CERT_EXPIRED"));
+  assert_false(mc_report_has(r, "TCP_REFUSED"));
+  mc_report_free(r);
+}
+
+static void incomplete_is_unknown(void **state)
+{
+  (void)state;
+  struct mc_report *r = mc_report_new("ports", "x");
+  mc_report_incomplete(r, "the resolver did not answer");
+  assert_int_equal(mc_report_verdict(r), MC_UNKNOWN);
+  assert_int_equal(mc_report_exit_code(r), 3);
+  assert_int_equal(r->nnotes, 1);
+  /* A real problem found still wins over "incomplete". */
+  struct mc_step *s = mc_step_add(r, NULL, "TCP");
+  mc_step_find(r, s, "TCP_REFUSED", "port 443");
+  assert_int_equal(mc_report_verdict(r), MC_FAIL);
+  mc_report_free(r);
+}
+
+static void evidence_is_made_printable(void **state)
+{
+  (void)state;
+  struct mc_report *r = mc_report_new("x", "y");
+  struct mc_step *s = mc_step_add(r, NULL, "t");
+  mc_step_evn(s, "bytes", "HTTP/1.1 400\r\n\x00\xff", 16);
+  assert_string_equal(s->ev[0].text, "HTTP/1.1 400\\x0d\\x0a\\x00\\xff");
+  mc_report_new_run_id(r);
+  assert_int_equal(strlen(r->run_id), 15);
+  assert_memory_equal(r->run_id, "mc-", 3);
+  mc_report_free(r);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(catalogue_complete),
+    cmocka_unit_test(verdicts_and_ranking),
+    cmocka_unit_test(incomplete_is_unknown),
+    cmocka_unit_test(evidence_is_made_printable),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

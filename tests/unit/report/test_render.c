@@ -1,0 +1,97 @@
+/* test_render.c - text, JSON and HTML renderers over one small tree:
+ * colors only when asked, hostile strings escaped, the JSON contract. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "report/render.h"
+
+static struct mc_report *sample(void)
+{
+  struct mc_report *r = mc_report_new("tls", "mail.contoso.com:443");
+  mc_report_note(r, "TLS verification is off (--insecure)");
+  struct mc_step *s = mc_step_add(r, NULL, "TLS handshake");
+  mc_step_ev(s, "subject", "CN=<script>alert(1)</script>");
+  mc_step_find(r, s, "TLS_CERT_UNTRUSTED", "issuer \"Evil & Co\" is not trusted");
+  mc_step_done(r, s, MC_FAIL, "certificate not trusted");
+  mc_step_add(r, s, "child step");
+  return r;
+}
+
+static void text_has_tree_causes_and_no_color(void **state)
+{
+  (void)state;
+  struct mc_report *r = sample();
+  struct mc_buf b = MC_BUF_INIT(MC_RENDER_LIMIT);
+  struct mc_render_opts o = { .color = false, .causes = true };
+  mc_render_text(r, &o, &b);
+  assert_non_null(strstr(b.ptr, "[FAIL] TLS handshake: certificate not trusted"));
+  assert_non_null(strstr(b.ptr, "  [info] child step"));
+  assert_non_null(strstr(b.ptr, "verdict: FAIL (1 cause)"));
+  assert_non_null(strstr(b.ptr, "1. TLS_CERT_UNTRUSTED"));
+  assert_non_null(strstr(b.ptr, "Fix:\n      1. "));
+  assert_null(strchr(b.ptr, '\033'));
+  mc_buf_reset(&b);
+  o.color = true;
+  mc_render_text(r, &o, &b);
+  assert_non_null(strchr(b.ptr, '\033'));
+  mc_buf_release(&b);
+  mc_report_free(r);
+}
+
+static void json_contract(void **state)
+{
+  (void)state;
+  struct mc_report *r = sample();
+  mc_report_section(r, "traffic", "{\"mrsproxy\":{\"requests\":0}}");
+  struct mc_buf b = MC_BUF_INIT(MC_RENDER_LIMIT);
+  mc_render_json(r, &b);
+  assert_non_null(strstr(b.ptr, "\"schema_version\": 1"));
+  assert_non_null(strstr(b.ptr, "\"verdict\": \"fail\""));
+  assert_non_null(strstr(b.ptr, "\"id\": \"TLS_CERT_UNTRUSTED\""));
+  assert_non_null(strstr(b.ptr, "\"detail\": \"issuer \\\"Evil & Co\\\" is not trusted\""));
+  assert_non_null(strstr(b.ptr, "\"traffic\": {\"mrsproxy\":{\"requests\":0}}"));
+  mc_buf_release(&b);
+  mc_report_free(r);
+}
+
+static void html_escapes_everything(void **state)
+{
+  (void)state;
+  struct mc_report *r = sample();
+  struct mc_buf b = MC_BUF_INIT(MC_RENDER_LIMIT);
+  mc_render_html(r, &b);
+  assert_null(strstr(b.ptr, "<script>"));
+  assert_non_null(strstr(b.ptr, "&lt;script&gt;"));
+  assert_non_null(strstr(b.ptr, "Evil &amp; Co"));
+  assert_non_null(strstr(b.ptr, "id=\"TLS_CERT_UNTRUSTED\""));
+  assert_non_null(strstr(b.ptr, "</html>"));
+  mc_buf_release(&b);
+  mc_report_free(r);
+}
+
+static void wrap(void **state)
+{
+  (void)state;
+  struct mc_buf b = MC_BUF_INIT(4096);
+  mc_render_wrap(&b, "aaa bbb ccc ddd", "  ", 29);
+  assert_string_equal(b.ptr, "  aaa bbb ccc ddd\n");
+  mc_buf_reset(&b);
+  mc_render_wrap(&b, "one\ntwo", "> ", 40);
+  assert_string_equal(b.ptr, "> one\n> two\n");
+  mc_buf_release(&b);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(text_has_tree_causes_and_no_color),
+    cmocka_unit_test(json_contract),
+    cmocka_unit_test(html_escapes_everything),
+    cmocka_unit_test(wrap),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,93 @@
+/* test_util.c - bounded buffers, printable text, number parsing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/util.h"
+
+static void buf_respects_limit(void **state)
+{
+  (void)state;
+  struct mc_buf b = MC_BUF_INIT(8);
+  assert_int_equal(mc_buf_addstr(&b, "12345678"), MC_OK);
+  assert_int_equal(b.len, 8);
+  assert_int_equal(mc_buf_addch(&b, 'x'), MC_ERR_LIMIT);
+  assert_int_equal(b.len, 8);
+  assert_string_equal(b.ptr, "12345678");
+  assert_int_equal(mc_buf_printf(&b, "%d", 1), MC_ERR_LIMIT);
+  mc_buf_reset(&b);
+  assert_int_equal(mc_buf_printf(&b, "%s-%d", "ab", 42), MC_OK);
+  assert_string_equal(b.ptr, "ab-42");
+  char *d = mc_buf_detach(&b);
+  assert_string_equal(d, "ab-42");
+  assert_null(b.ptr);
+  free(d);
+}
+
+static void buf_huge_add_is_refused(void **state)
+{
+  (void)state;
+  struct mc_buf b = MC_BUF_INIT(1024);
+  assert_int_equal(mc_buf_add(&b, "x", SIZE_MAX), MC_ERR_LIMIT);
+  assert_int_equal(b.len, 0);
+  mc_buf_release(&b);
+}
+
+static void printable_escapes_controls_and_bad_utf8(void **state)
+{
+  (void)state;
+  char *t = mc_printable("a\r\nb\xff" "c\xc3\xa9", 8, 100);
+  assert_string_equal(t, "a\\x0d\\x0ab\\xffc\xc3\xa9");
+  free(t);
+  t = mc_printable("abcdefghij", 10, 4);
+  assert_string_equal(t, "abcd...");
+  free(t);
+  /* An overlong encoding and a surrogate are not valid UTF-8. */
+  t = mc_printable("\xc0\xaf\xed\xa0\x80", 5, 100);
+  assert_string_equal(t, "\\xc0\\xaf\\xed\\xa0\\x80");
+  free(t);
+}
+
+static void parse_long_checks_range_and_junk(void **state)
+{
+  (void)state;
+  long v;
+  assert_true(mc_parse_long("443", 1, 65535, &v));
+  assert_int_equal(v, 443);
+  assert_false(mc_parse_long("0", 1, 65535, &v));
+  assert_false(mc_parse_long("70000", 1, 65535, &v));
+  assert_false(mc_parse_long("44x", 1, 65535, &v));
+  assert_false(mc_parse_long("", 1, 65535, &v));
+  assert_false(mc_parse_long("99999999999999999999999", 1, 65535, &v));
+}
+
+static void strings(void **state)
+{
+  (void)state;
+  char small[4];
+  assert_int_equal(mc_strlcpy(small, "abcdef", sizeof small), 6);
+  assert_string_equal(small, "abc");
+  assert_true(mc_case_starts_with("MRSProxy.svc", "mrsproxy"));
+  const char hay[] = "POST /EWS/MRSProxy.svc HTTP/1.1";
+  assert_ptr_equal(mc_memcasemem(hay, sizeof hay - 1, "mrsproxy.svc"), hay + 10);
+  assert_null(mc_memcasemem(hay, 12, "mrsproxy.svc"));
+  struct mc_slice s = { "Basic", 5 };
+  assert_true(mc_slice_caseeq(s, "basic"));
+  assert_false(mc_slice_eq(s, "basic"));
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(buf_respects_limit),
+    cmocka_unit_test(buf_huge_add_is_refused),
+    cmocka_unit_test(printable_escapes_controls_and_bad_utf8),
+    cmocka_unit_test(parse_long_checks_range_and_junk),
+    cmocka_unit_test(strings),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
