@@ -188,6 +188,7 @@ void mc_step_ev(struct mc_step *s, const char *label, const char *fmt, ...)
   free(t);
 }
 
+__attribute__((format(printf, 5, 0)))
 static struct mc_finding *vfind(struct mc_report *r, struct mc_step *s, const char *id,
                                 enum mc_status sev, const char *fmt, va_list ap)
 {

@@ -33,7 +33,7 @@ void *mc_xrealloc(void *p, size_t n);
 char *mc_xstrdup(const char *s);
 char *mc_xstrndup(const char *s, size_t n);
 char *mc_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-char *mc_xvasprintf(const char *fmt, va_list ap);
+char *mc_xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* A growable byte buffer with a hard limit. ptr is always NUL-terminated
  * (when cap > 0), len excludes the NUL. */
@@ -54,7 +54,8 @@ mc_code mc_buf_addstr(struct mc_buf *b, const char *s);
 mc_code mc_buf_addch(struct mc_buf *b, char c);
 mc_code mc_buf_printf(struct mc_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-mc_code mc_buf_vprintf(struct mc_buf *b, const char *fmt, va_list ap);
+mc_code mc_buf_vprintf(struct mc_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Hands the string to the caller (who frees it) and re-inits the buffer. */
 char *mc_buf_detach(struct mc_buf *b);
 
