@@ -380,8 +380,10 @@ void mc_resolve(const struct mc_net_opts *o, const char *host, int port,
     }
     out->naddrs = ov->naddrs;
     out->outcome = MC_DNS_OVERRIDE;
-    snprintf(out->detail, sizeof out->detail, "--resolve %s:%s", host,
-             ov->port ? "port" : "*");
+    if(ov->port)
+      snprintf(out->detail, sizeof out->detail, "--resolve %s:%d", host, ov->port);
+    else
+      snprintf(out->detail, sizeof out->detail, "--resolve %s:*", host);
     return;
   }
   if(mc_addr_parse(host, port, &out->addrs[0])) {

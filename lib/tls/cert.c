@@ -140,7 +140,7 @@ bool mc_tls_describe_der(const unsigned char *der, size_t n, struct mc_tls_cert 
   unsigned mdlen = 0;
   if(X509_digest(x, EVP_sha256(), md, &mdlen) == 1) {
     size_t o = 0;
-    for(unsigned i = 0; i < mdlen && o + 4 < sizeof c->sha256; i++)
+    for(unsigned i = 0; i < mdlen && o + 3 < sizeof c->sha256; i++)
       o += (size_t)snprintf(c->sha256 + o, sizeof c->sha256 - o, "%s%02X", i ? ":" : "",
                             md[i]);
   }

@@ -47,7 +47,7 @@ struct mc_tls_cert {
   char sig_alg[48];             /* "sha256WithRSAEncryption" */
   bool self_signed;             /* subject == issuer and self-signature verifies */
   bool is_ca;
-  char sha256[96];              /* fingerprint, "AB:CD:..." */
+  char sha256[100];             /* fingerprint, "AB:CD:..." (32 bytes) */
 };
 
 struct mc_tls_opts {
