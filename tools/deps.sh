@@ -8,9 +8,9 @@
 # from anywhere but the system's package manager.
 set -eu
 
-build="meson ninja-build pkg-config gcc libc6-dev libcurl4-openssl-dev libssl-dev \
+build="meson ninja-build pkg-config gcc libc6-dev libcurl4-openssl-dev libssl-dev ca-certificates \
 libexpat1-dev libc-ares-dev zlib1g-dev"
-test="$build libcmocka-dev python3 curl openssl"
+test="$build libcmocka-dev python3 curl openssl ca-certificates dnsmasq-base"
 sanitize="$test"
 bench="$build curl hyperfine"
 
