@@ -9,6 +9,8 @@ A case file (tests/e2e/cases/*.case) holds lines "key: value":
   exit:     N            the exact exit code expected
   verdict:  pass|warn|fail|unknown   (optional)
   env:      NAME=VALUE   (optional, repeatable)
+  max_seconds: N         (optional) a hang detector, not a benchmark: the run
+                         must end within N seconds (set it far above --timeout)
 Lines starting with # are comments.
 
 The runner starts one lab serving every scenario (migcheck lab --json), runs
@@ -97,6 +99,8 @@ def main():
                     problems.append(f"causes {got}, expected {want}")
                 if p.returncode != int(case["exit"]):
                     problems.append(f"exit {p.returncode}, expected {case['exit']}")
+                if "max_seconds" in case and ms > int(case["max_seconds"]) * 1000:
+                    problems.append(f"took {ms} ms, more than {case['max_seconds']} s: a hang")
                 if "verdict" in case and report["verdict"] != case["verdict"]:
                     problems.append(f"verdict {report['verdict']}, expected {case['verdict']}")
                 if problems:
