@@ -10,8 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* How long a connected socket is watched for a reset or a close. */
-#define SETTLE_MS 300
+/* The least time a connected socket is watched for a reset or a close
+ * (more on a slow path: see mc_tcp_probe_many). */
+#define SETTLE_MS 50
 
 static void port_finding(struct mc_report *r, struct mc_step *s,
                          const struct mc_tcp_probe *p, const char *host)

@@ -38,9 +38,7 @@ bool mc_walk_tcp(struct mc_report *r, struct mc_step *parent, const struct mc_ta
   struct mc_step *s = mc_step_add(r, parent, "Connect to %s%s%s port %d", v6 ? "[" : "",
                                   addr->text, v6 ? "]" : "", port);
   struct mc_tcp_probe p = { .addr = *addr, .port = port };
-  /* Watch briefly after connecting: a device that resets every connection
-   * does so at once, before any TLS or HTTP byte is exchanged. */
-  mc_tcp_probe_many(&p, 1, t->timeout_ms, 100);
+  mc_tcp_probe_many(&p, 1, t->timeout_ms, 0);
   mc_step_set_duration(s, p.connect_ms);
   switch(p.outcome) {
   case MC_TCP_OPEN:
@@ -150,6 +148,16 @@ static void judge_chain(struct mc_report *r, struct mc_step *s, const struct mc_
                  "trusted, with problems" : "not trusted by a strict client");
 }
 
+/* A handshake that died without a byte from the peer may be a server that
+ * refused our ClientHello, or a device that resets every connection. Ask
+ * once more without sending anything: a reset then is not about TLS. */
+static bool resets_unasked(const struct mc_target *t, const struct mc_addr *addr, int port)
+{
+  struct mc_tcp_probe p = { .addr = *addr, .port = port };
+  mc_tcp_probe_many(&p, 1, t->timeout_ms, 200);
+  return p.outcome == MC_TCP_RESET || p.outcome == MC_TCP_CLOSED;
+}
+
 /* The handshake step: TLS_NOT_TLS or TLS_HANDSHAKE_FAILED, or the chain. */
 static bool walk_tls(struct mc_report *r, struct mc_step *parent, const struct mc_target *t,
                      const struct mc_addr *addr, int port, struct mc_tls_result *res)
@@ -189,6 +197,13 @@ static bool walk_tls(struct mc_report *r, struct mc_step *parent, const struct m
     mc_step_ev(s, "outcome", "%s", mc_tls_outcome_name(res->outcome));
     if(res->detail[0])
       mc_step_ev(s, "detail", "%s", res->detail);
+    if(res->outcome == MC_TLS_CLOSED && res->nfirst == 0 && resets_unasked(t, addr, port)) {
+      mc_step_ev(s, "second connect", "reset again without a byte sent by migcheck");
+      mc_step_find(r, s, "TCP_RESET", "%s port %d: every connection is reset right after "
+                   "it is accepted, before any TLS byte", addr->text, port);
+      mc_step_done(r, s, MC_FAIL, "the connection is reset before TLS starts");
+      return false;
+    }
     mc_step_find(r, s, "TLS_HANDSHAKE_FAILED", "%s: %s", mc_tls_outcome_name(res->outcome),
                  res->detail[0] ? res->detail : "no detail");
     mc_step_done(r, s, MC_FAIL, "%s", mc_tls_outcome_name(res->outcome));

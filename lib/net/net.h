@@ -112,8 +112,10 @@ struct mc_tcp_probe {
 };
 
 /* Probes every entry concurrently. Each connection gets timeout_ms to
- * connect; a connected one is then watched for settle_ms for a reset, a
- * close or a banner. Returns when all are decided. */
+ * connect; a connected one is then watched for a reset, a close or a banner
+ * for three times its connect time (a device in front resets within about
+ * one round trip), at least settle_ms and at most one second; settle_ms 0
+ * means no watching at all. Returns when all are decided. */
 void mc_tcp_probe_many(struct mc_tcp_probe *v, size_t n, int timeout_ms, int settle_ms);
 const char *mc_tcp_outcome_name(enum mc_tcp_outcome t);
 

@@ -115,6 +115,18 @@ int mc_tcp_connect(const struct mc_addr *a, int port, int64_t deadline_ms,
 
 enum probe_state { P_CONNECTING, P_WATCHING, P_DONE };
 
+/* How long to watch a fresh connection: three connect times, within
+ * [min_ms, 1000]; 0 when the caller does not want to watch. */
+static int64_t settle_for(int64_t connect_ms, int min_ms)
+{
+  if(min_ms <= 0)
+    return 0;
+  int64_t s = 3 * connect_ms;
+  if(s < min_ms)
+    s = min_ms;
+  return s > 1000 ? 1000 : s;
+}
+
 void mc_tcp_probe_many(struct mc_tcp_probe *v, size_t n, int timeout_ms, int settle_ms)
 {
   if(n == 0)
@@ -140,7 +152,7 @@ void mc_tcp_probe_many(struct mc_tcp_probe *v, size_t n, int timeout_ms, int set
       continue;
     }
     st[i] = connected ? P_WATCHING : P_CONNECTING;
-    until[i] = connected ? t0[i] + settle_ms : t0[i] + timeout_ms;
+    until[i] = connected ? t0[i] + settle_for(0, settle_ms) : t0[i] + timeout_ms;
     if(connected)
       v[i].connect_ms = 0;
   }
@@ -196,7 +208,7 @@ void mc_tcp_probe_many(struct mc_tcp_probe *v, size_t n, int timeout_ms, int set
         }
         else {
           st[i] = P_WATCHING;
-          until[i] = now + settle_ms;
+          until[i] = now + settle_for(v[i].connect_ms, settle_ms);
         }
       }
       else {
