@@ -99,6 +99,8 @@ bool mc_cli_color(const struct mc_cli *cli);
 /* Builds the shared network options (timeout, --resolve, --dns-server);
  * prints the error and returns MC_EXIT_USAGE when one is malformed. */
 int mc_cli_net_opts(const struct mc_cli *cli, struct mc_net_opts *net);
+/* Shows each step's title on stderr while a check runs (a terminal only). */
+void mc_cli_progress(const struct mc_cli *cli, bool on);
 /* Renders the finished report the way the options ask (text or JSON on
  * stdout, HTML to --html FILE), frees it, and returns the exit code. */
 int mc_cli_finish(const struct mc_cli *cli, struct mc_report *r);

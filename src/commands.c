@@ -80,7 +80,9 @@ const size_t mc_ncommands = sizeof mc_commands / sizeof mc_commands[0];
 int mc_cmd_check(struct mc_cli *cli)
 {
   struct mc_report *r = NULL;
+  mc_cli_progress(cli, true);
   int rc = cli->cmd->check(cli, &r);
+  mc_cli_progress(cli, false);
   if(!r)
     return rc;
   return mc_cli_finish(cli, r);

@@ -251,6 +251,30 @@ int mc_cli_net_opts(const struct mc_cli *cli, struct mc_net_opts *net)
   return 0;
 }
 
+static void progress_line(const char *title)
+{
+  /* One line on the terminal, rewritten in place. */
+  fprintf(stderr, "\r\033[K%.*s ...", 70, title);
+  fflush(stderr);
+}
+
+void mc_cli_progress(const struct mc_cli *cli, bool on)
+{
+  bool tty = isatty(STDERR_FILENO) && !cli->quiet;
+  const char *term = getenv("TERM");
+  if(term && strcmp(term, "dumb") == 0)
+    tty = false;
+  if(on && tty)
+    mc_progress_set(progress_line);
+  else {
+    mc_progress_set(NULL);
+    if(tty) {
+      fputs("\r\033[K", stderr);
+      fflush(stderr);
+    }
+  }
+}
+
 int mc_cli_finish(const struct mc_cli *cli, struct mc_report *r)
 {
   int code = mc_report_exit_code(r);

@@ -17,22 +17,26 @@
 static void port_finding(struct mc_report *r, struct mc_step *s,
                          const struct mc_tcp_probe *p, const char *host)
 {
+  /* "mail.contoso.com port 443 at 203.0.113.10", or just the address when
+   * that is what the user gave. */
+  char where[200];
+  if(strcmp(host, p->addr.text) == 0)
+    snprintf(where, sizeof where, "%s port %d", host, p->port);
+  else
+    snprintf(where, sizeof where, "%s port %d at %s", host, p->port, p->addr.text);
   switch(p->outcome) {
   case MC_TCP_REFUSED:
-    mc_step_find(r, s, "TCP_REFUSED", "%s port %d at %s: connection refused",
-                 host, p->port, p->addr.text);
+    mc_step_find(r, s, "TCP_REFUSED", "%s: connection refused", where);
     break;
   case MC_TCP_TIMEOUT:
-    mc_step_find(r, s, "TCP_TIMEOUT", "%s port %d at %s: no answer in %lld ms",
-                 host, p->port, p->addr.text, (long long)p->connect_ms);
+    mc_step_find(r, s, "TCP_TIMEOUT", "%s: no answer in %lld ms", where,
+                 (long long)p->connect_ms);
     break;
   case MC_TCP_RESET:
-    mc_step_find(r, s, "TCP_RESET", "%s port %d at %s: accepted, then reset",
-                 host, p->port, p->addr.text);
+    mc_step_find(r, s, "TCP_RESET", "%s: accepted, then reset", where);
     break;
   case MC_TCP_CLOSED:
-    mc_step_find(r, s, "TCP_RESET", "%s port %d at %s: accepted, then closed at once",
-                 host, p->port, p->addr.text);
+    mc_step_find(r, s, "TCP_RESET", "%s: accepted, then closed at once", where);
     break;
   default:
     break;

@@ -36,6 +36,13 @@ const struct mc_cause *mc_cause_find(const char *id)
   return NULL;
 }
 
+static mc_progress_fn progress;
+
+void mc_progress_set(mc_progress_fn fn)
+{
+  progress = fn;
+}
+
 struct mc_report *mc_report_new(const char *command, const char *target)
 {
   struct mc_report *r = mc_xcalloc(1, sizeof *r);
@@ -137,6 +144,8 @@ struct mc_step *mc_step_add(struct mc_report *r, struct mc_step *parent,
   else
     s->parent->child = s;
   s->parent->last_child = s;
+  if(progress)
+    progress(s->title);
   return s;
 }
 

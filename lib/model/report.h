@@ -63,6 +63,11 @@ struct mc_report {
   bool incomplete;                 /* a layer could not be observed, the walk ended */
 };
 
+/* Live progress: when set, every new step's title goes to fn (src/ sets it
+ * for a terminal). Process-wide; NULL turns it off. */
+typedef void (*mc_progress_fn)(const char *title);
+void mc_progress_set(mc_progress_fn fn);
+
 struct mc_report *mc_report_new(const char *command, const char *target);
 void mc_report_free(struct mc_report *r);
 /* Generates a fresh run id ("mc-" + 12 hex digits) into r->run_id. */
