@@ -16,6 +16,9 @@
 #include "model/report.h"
 #include "net/net.h"
 
+/* Each network step's deadline when --timeout is not given. */
+#define MC_DEFAULT_TIMEOUT_S 10
+
 /* Exit codes (documented in the man page and README). */
 enum {
   MC_EXIT_OK = 0,        /* nothing wrong */
@@ -35,7 +38,7 @@ struct mc_cli {
   bool no_color;
   bool verbose;
   bool help;
-  long timeout_s;             /* --timeout SECONDS */
+  long timeout_s;             /* --timeout SECONDS; 0 when not given */
   char **resolve;             /* --resolve HOST:PORT:ADDR (repeatable) */
   size_t nresolve;
   char *dns_server;

@@ -155,7 +155,6 @@ static int apply(struct mc_cli *cli, const struct mc_option *o, const char *val)
 int mc_cli_parse(struct mc_cli *cli, const struct mc_command *cmd, int argc, char **argv)
 {
   cli->cmd = cmd;
-  cli->timeout_s = 10;
   cli->args = mc_xcalloc((size_t)argc + 1, sizeof *cli->args);
   bool only_args = false;
   for(int i = 0; i < argc; i++) {
@@ -237,7 +236,7 @@ bool mc_cli_color(const struct mc_cli *cli)
 int mc_cli_net_opts(const struct mc_cli *cli, struct mc_net_opts *net)
 {
   char err[256];
-  net->timeout_ms = (int)cli->timeout_s * 1000;
+  net->timeout_ms = (int)(cli->timeout_s ? cli->timeout_s : MC_DEFAULT_TIMEOUT_S) * 1000;
   for(size_t i = 0; i < cli->nresolve; i++) {
     if(mc_net_add_override(net, cli->resolve[i], err, sizeof err))
       return mc_cli_usage_error(cli, "%s", err);

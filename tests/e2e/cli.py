@@ -56,6 +56,10 @@ usage_error("flag with value", "ports", "a.test", "--json=yes")
 usage_error("unknown cause", "causes", "NO_SUCH_CAUSE")
 usage_error("password option does not exist", "ports", "a.test", "--password", "x")
 usage_error("unknown scenario", "lab", "--scenario", "no-such-scenario")
+usage_error("unreadable --ca-file", "tls", "a.test", "--ca-file", "/nonexistent/ca.pem")
+usage_error("tls port 0", "tls", "a.test:0")
+usage_error("tls two targets", "tls", "a.test", "b.test")
+usage_error("demo takes no arguments", "demo", "extra")
 
 p = run("--help")
 check("--help exits 0 and lists commands", p.returncode == 0 and "ports" in p.stdout
