@@ -102,6 +102,11 @@ bool mc_cli_color(const struct mc_cli *cli);
 /* Builds the shared network options (timeout, --resolve, --dns-server);
  * prints the error and returns MC_EXIT_USAGE when one is malformed. */
 int mc_cli_net_opts(const struct mc_cli *cli, struct mc_net_opts *net);
+/* Fills what every check's target takes from the options: network options,
+ * the timeout, and the TLS ones (--ca-file must be readable, --sni,
+ * --insecure). On a usage error it releases t and returns MC_EXIT_USAGE. */
+struct mc_target;
+int mc_cli_target(const struct mc_cli *cli, struct mc_target *t);
 /* Shows each step's title on stderr while a check runs (a terminal only). */
 void mc_cli_progress(const struct mc_cli *cli, bool on);
 /* Renders the finished report the way the options ask (text or JSON on

@@ -52,10 +52,7 @@ static char *found_list(const struct mc_report *r)
   size_t n;
   struct mc_finding **ranked = mc_report_ranked(r, &n);
   for(size_t i = 0; i < n; i++) {
-    bool seen = false;
-    for(size_t k = 0; k < i; k++)
-      seen = seen || ranked[k]->cause == ranked[i]->cause;
-    if(!seen)
+    if(mc_ranked_first(ranked, i))
       mc_buf_printf(&b, "%s%s", b.len ? ", " : "", ranked[i]->cause->id);
   }
   free(ranked);

@@ -33,12 +33,9 @@ int mc_check_ports_cli(struct mc_cli *cli, struct mc_report **out)
     t.ports[t.nports++] = (int)p;
   }
   t.legacy_rpc = cli->legacy_rpc;
-  int rc = mc_cli_net_opts(cli, &t.net);
-  if(rc) {
-    mc_target_release(&t);
+  int rc = mc_cli_target(cli, &t);
+  if(rc)
     return rc;
-  }
-  t.timeout_ms = t.net.timeout_ms;
   *out = mc_check_ports(&t);
   mc_target_release(&t);
   return 0;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "checks/checks.h"
 #include "report/render.h"
 #include "util/util.h"
 
@@ -247,6 +248,27 @@ int mc_cli_net_opts(const struct mc_cli *cli, struct mc_net_opts *net)
                                 "(IPv6 as [ADDRESS]:PORT)", cli->dns_server);
     net->dns_server = mc_xstrdup(cli->dns_server);
   }
+  return 0;
+}
+
+int mc_cli_target(const struct mc_cli *cli, struct mc_target *t)
+{
+  if(cli->ca_file && access(cli->ca_file, R_OK) != 0) {
+    mc_target_release(t);
+    return mc_cli_usage_error(cli, "cannot read --ca-file '%s': %s", cli->ca_file,
+                              strerror(errno));
+  }
+  int rc = mc_cli_net_opts(cli, &t->net);
+  if(rc) {
+    mc_target_release(t);
+    return rc;
+  }
+  t->timeout_ms = t->net.timeout_ms;
+  if(cli->ca_file)
+    t->ca_file = mc_xstrdup(cli->ca_file);
+  if(cli->sni)
+    t->sni = mc_xstrdup(cli->sni);
+  t->insecure = cli->insecure;
   return 0;
 }
 

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <dirent.h>
 
@@ -228,6 +229,23 @@ mc_code mc_lab_listen(struct mc_lab *lab, struct mc_lab_site *site, int backlog,
   }
   lab->nlisteners++;
   return MC_OK;
+}
+
+mc_code mc_lab_serve(struct mc_lab *lab, struct mc_lab_site *site, mc_lab_conn_fn fn)
+{
+  int port;
+  mc_code rc = mc_lab_listen(lab, site, 64, fn, &port);
+  if(!rc)
+    mc_lab_site_ready(lab, site, port);
+  return rc;
+}
+
+void mc_lab_http_date(char *out, size_t outlen)
+{
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(out, outlen, "%a, %d %b %Y %H:%M:%S GMT", &tm);
 }
 
 static mc_code make_dir(struct mc_lab *lab, const char *dir)

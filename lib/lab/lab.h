@@ -84,6 +84,11 @@ typedef void (*mc_lab_conn_fn)(struct mc_lab *lab, struct mc_lab_site *site, int
  * connection on a new thread. backlog as for listen(2). Sets *port. */
 mc_code mc_lab_listen(struct mc_lab *lab, struct mc_lab_site *site, int backlog,
                       mc_lab_conn_fn fn, int *port);
+/* mc_lab_listen with a backlog of 64, then mc_lab_site_ready: the usual
+ * start of a scenario that answers every connection with fn. */
+mc_code mc_lab_serve(struct mc_lab *lab, struct mc_lab_site *site, mc_lab_conn_fn fn);
+/* An HTTP Date header value for now ("Sun, 22 Nov 2026 01:58:11 GMT"). */
+void mc_lab_http_date(char *out, size_t outlen);
 /* Sets site->port, target, args and the default command
  * "CHECK HOST:PORT ARGS" for a listener on port. */
 void mc_lab_site_ready(struct mc_lab *lab, struct mc_lab_site *site, int port);

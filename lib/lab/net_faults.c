@@ -79,11 +79,7 @@ static void reset_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
 
 mc_code mc_lab_reset_start(struct mc_lab *lab, struct mc_lab_site *site)
 {
-  int port;
-  mc_code rc = mc_lab_listen(lab, site, 64, reset_conn, &port);
-  if(!rc)
-    mc_lab_site_ready(lab, site, port);
-  return rc;
+  return mc_lab_serve(lab, site, reset_conn);
 }
 
 /* plain-http-on-443: an HTTP listener where TLS is expected (SSL offloading
@@ -106,10 +102,7 @@ static void plain_http_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd
     "<h2>Bad Request - Invalid Verb</h2>\r\n<hr><p>HTTP Error 400. The request verb is "
     "invalid.</p>\r\n</BODY></HTML>\r\n";
   char date[64];
-  time_t t = time(NULL);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  mc_lab_http_date(date, sizeof date);
   char head[512];
   int hn = snprintf(head, sizeof head,
                     "HTTP/1.1 400 Bad Request\r\nContent-Type: text/html; charset=us-ascii\r\n"
@@ -123,11 +116,7 @@ static void plain_http_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd
 
 mc_code mc_lab_plain_http_start(struct mc_lab *lab, struct mc_lab_site *site)
 {
-  int port;
-  mc_code rc = mc_lab_listen(lab, site, 64, plain_http_conn, &port);
-  if(!rc)
-    mc_lab_site_ready(lab, site, port);
-  return rc;
+  return mc_lab_serve(lab, site, plain_http_conn);
 }
 
 /* tls-trickle: accepts and then sends the start of a TLS record one byte a
@@ -159,9 +148,5 @@ out:
 
 mc_code mc_lab_trickle_start(struct mc_lab *lab, struct mc_lab_site *site)
 {
-  int port;
-  mc_code rc = mc_lab_listen(lab, site, 64, trickle_conn, &port);
-  if(!rc)
-    mc_lab_site_ready(lab, site, port);
-  return rc;
+  return mc_lab_serve(lab, site, trickle_conn);
 }

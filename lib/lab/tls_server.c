@@ -60,10 +60,7 @@ static void tls_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
         "<!DOCTYPE html><html><head><title>IIS Windows Server</title></head>"
         "<body><h1>IIS Windows Server</h1></body></html>\r\n";
       char date[64];
-      time_t t = time(NULL);
-      struct tm tm;
-      gmtime_r(&t, &tm);
-      strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+      mc_lab_http_date(date, sizeof date);
       char resp[512];
       int n = snprintf(resp, sizeof resp,
                        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nServer: Microsoft-IIS/10.0"
@@ -122,9 +119,5 @@ mc_code mc_lab_tls_start(struct mc_lab *lab, struct mc_lab_site *site)
   }
   site->priv = ctx;
   site->priv_free = ctx_free;
-  int port;
-  rc = mc_lab_listen(lab, site, 64, tls_conn, &port);
-  if(!rc)
-    mc_lab_site_ready(lab, site, port);
-  return rc;
+  return mc_lab_serve(lab, site, tls_conn);
 }

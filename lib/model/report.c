@@ -302,6 +302,15 @@ struct mc_finding **mc_report_ranked(const struct mc_report *r, size_t *n)
   return v;
 }
 
+bool mc_ranked_first(struct mc_finding *const *v, size_t i)
+{
+  for(size_t k = 0; k < i; k++) {
+    if(v[k]->cause == v[i]->cause)
+      return false;
+  }
+  return true;
+}
+
 bool mc_report_has(const struct mc_report *r, const char *id)
 {
   for(size_t i = 0; i < r->nfindings; i++) {

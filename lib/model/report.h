@@ -112,6 +112,9 @@ enum mc_status mc_report_verdict(const struct mc_report *r);
 /* Findings ordered most likely first: fail before warn, then discovery order
  * (the lowest broken layer is found first). Returns a new array of n. */
 struct mc_finding **mc_report_ranked(const struct mc_report *r, size_t *n);
+/* In a ranked array, whether v[i] is the first finding of its cause (the
+ * one a renderer lists the cause under). */
+bool mc_ranked_first(struct mc_finding *const *v, size_t i);
 /* Whether a finding with this cause id exists. */
 bool mc_report_has(const struct mc_report *r, const char *id);
 /* Exit code for the verdict: 0 pass, 1 warn or fail, 3 unknown. */

@@ -118,10 +118,7 @@ void mc_render_html(const struct mc_report *r, struct mc_buf *out)
     mc_buf_addstr(out, "<h2>Causes, most likely first</h2>\n");
   for(size_t i = 0; i < n; i++) {
     const struct mc_cause *c = ranked[i]->cause;
-    bool seen = false;
-    for(size_t k = 0; k < i; k++)
-      seen = seen || ranked[k]->cause == c;
-    if(seen)
+    if(!mc_ranked_first(ranked, i))
       continue;
     mc_buf_printf(out, "<div class=\"cause %s\" id=\"%s\"><h3><code>%s</code> ",
                   mc_status_name(ranked[i]->severity), c->id, c->id);

@@ -91,10 +91,7 @@ void mc_render_json(const struct mc_report *r, struct mc_buf *out)
   mc_json_key(&j, "causes");
   mc_json_arr_begin(&j);
   for(size_t i = 0; i < n; i++) {
-    bool seen = false;
-    for(size_t k = 0; k < i; k++)
-      seen = seen || ranked[k]->cause == ranked[i]->cause;
-    if(seen)
+    if(!mc_ranked_first(ranked, i))
       continue;
     mc_json_obj_begin(&j);
     mc_render_cause_json(&j, ranked[i]->cause);

@@ -148,12 +148,8 @@ void mc_render_text(const struct mc_report *r, const struct mc_render_opts *o,
                       v == MC_FAIL ? "FAIL" : "UNKNOWN";
   /* Count distinct causes. */
   size_t distinct = 0;
-  for(size_t i = 0; i < n; i++) {
-    bool seen = false;
-    for(size_t k = 0; k < i; k++)
-      seen = seen || ranked[k]->cause == ranked[i]->cause;
-    distinct += !seen;
-  }
+  for(size_t i = 0; i < n; i++)
+    distinct += mc_ranked_first(ranked, i);
   mc_buf_printf(out, "\n%sverdict: %s%s", mc_render_color(v, o->color), vname,
                 mc_render_reset(o->color));
   if(distinct)
@@ -166,10 +162,7 @@ void mc_render_text(const struct mc_report *r, const struct mc_render_opts *o,
     mc_buf_addstr(out, "\nCauses, most likely first:\n\n");
     size_t num = 0;
     for(size_t i = 0; i < n; i++) {
-      bool seen = false;
-      for(size_t k = 0; k < i; k++)
-        seen = seen || ranked[k]->cause == ranked[i]->cause;
-      if(seen)
+      if(!mc_ranked_first(ranked, i))
         continue;
       num++;
       mc_buf_printf(out, "%zu. ", num);
