@@ -246,6 +246,18 @@ static void gai_cb(void *arg, int status, int timeouts, struct ares_addrinfo *re
     ares_freeaddrinfo(res);
 }
 
+/* c-ares' ARES_GETSOCK_WRITABLE shifts a signed 1 into the sign bit for
+ * the last socket; test the bits unsigned instead. */
+static bool sock_readable(int bits, int i)
+{
+  return ((unsigned)bits >> i) & 1u;
+}
+
+static bool sock_writable(int bits, int i)
+{
+  return ((unsigned)bits >> (i + ARES_GETSOCK_MAXNUM)) & 1u;
+}
+
 static void ares_once(void)
 {
   static bool inited;
@@ -306,11 +318,11 @@ static void dns_lookup(const struct mc_net_opts *o, const char *host, int port,
     struct pollfd pf[ARES_GETSOCK_MAXNUM];
     nfds_t np = 0;
     for(int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-      if(!ARES_GETSOCK_READABLE(bits, i) && !ARES_GETSOCK_WRITABLE(bits, i))
+      if(!sock_readable(bits, i) && !sock_writable(bits, i))
         continue;
       pf[np].fd = socks[i];
-      pf[np].events = (short)((ARES_GETSOCK_READABLE(bits, i) ? POLLIN : 0) |
-                              (ARES_GETSOCK_WRITABLE(bits, i) ? POLLOUT : 0));
+      pf[np].events = (short)((sock_readable(bits, i) ? POLLIN : 0) |
+                              (sock_writable(bits, i) ? POLLOUT : 0));
       pf[np].revents = 0;
       np++;
     }
