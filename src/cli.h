@@ -49,6 +49,10 @@ struct mc_cli {
   char *scenario;             /* lab */
   bool list;                  /* lab, causes */
   bool quiet;
+  char *server;               /* remote-move --server HOST[:PORT] */
+  char *user;                 /* remote-move --user DOMAIN\\user */
+  char *password_file;        /* remote-move --password-file FILE */
+  char *repeat;               /* remote-move --repeat N */
 };
 
 typedef int (*mc_command_fn)(struct mc_cli *cli);
@@ -122,6 +126,7 @@ struct mc_report *mc_cli_run_check(int argc, char **argv, int *code);
 /* Checks. */
 int mc_check_ports_cli(struct mc_cli *cli, struct mc_report **out);
 int mc_check_tls_cli(struct mc_cli *cli, struct mc_report **out);
+int mc_check_remote_move_cli(struct mc_cli *cli, struct mc_report **out);
 
 /* Other command handlers. */
 int mc_cmd_causes(struct mc_cli *cli);

@@ -43,6 +43,30 @@ const struct mc_command mc_commands[] = {
     "migcheck tls mail.contoso.com\n"
     "migcheck tls mail.contoso.com:443 --sni autodiscover.contoso.com\n"
     "migcheck tls 203.0.113.10 --sni mail.contoso.com --json" },
+  { "remote-move", mc_cmd_check, mc_check_remote_move_cli,
+    "--server HOST[:PORT] [--user DOMAIN\\USER] [--repeat N]",
+    "can Exchange Online's MRS reach /EWS/mrsproxy.svc and sign in? (hybrid remote move)",
+    "Walks the path Exchange Online's Mailbox Replication Service takes to\n"
+    "https://HOST/EWS/mrsproxy.svc and stops at the hop that breaks: DNS, TCP 443,\n"
+    "TLS (would Exchange Online trust the certificate?), then the front door\n"
+    "without credentials: /EWS/Exchange.asmx and /EWS/mrsproxy.svc, who answered\n"
+    "(Exchange, and which version, or a device in front), which sign-in schemes\n"
+    "are offered. With --user it signs in with NTLM the way MRS does and sends a\n"
+    "SOAP request to MRSProxy (then Basic, where offered). Last, --repeat N new\n"
+    "connections show which servers behind a load balancer answer and whether\n"
+    "they agree (the 'passive server' of seed 001, or Exchange 2010 without\n"
+    "session persistence). Causes: HTTP_PREAUTH, EWS_NOT_PUBLISHED,\n"
+    "MRSPROXY_URL_BLOCKED, MRSPROXY_HANDLER_MISSING, EWS_WINDOWS_AUTH_DISABLED,\n"
+    "EWS_BASIC_AUTH_DISABLED, HTTP_SERVICE_UNAVAILABLE, HTTP_SERVER_ERROR,\n"
+    "HTTP_TIMEOUT, AUTH_BAD_CREDENTIALS, MRSPROXY_DISABLED,\n"
+    "LB_INCONSISTENT_BACKENDS, LB_NO_AFFINITY, and those of DNS, TCP and TLS.\n"
+    "The password is read from MIGCHECK_PASSWORD, --password-file or a prompt\n"
+    "without echo, and never printed. Every request carries ?migcheck=RUN-ID and\n"
+    "the run id in its User-Agent, so the servers' IIS logs show where it landed.",
+    NET_OPTS " ca-file insecure sni server user password-file repeat",
+    "migcheck remote-move --server mail.contoso.com\n"
+    "MIGCHECK_PASSWORD=... migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'\n"
+    "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin' --repeat 20 --json" },
   { "causes", mc_cmd_causes, NULL, "[ID...]",
     "the cause catalogue: every cause id, why it breaks, how to fix it",
     "Without an ID, lists every cause id with its title. With IDs, prints each\n"

@@ -54,6 +54,17 @@ const struct mc_option mc_options[] = {
   OPT("scenario", 's', MC_OPT_STR, scenario, "NAME",
       "serve only this scenario (repeat the command for more)"),
   OPT("list", 'l', MC_OPT_FLAG, list, NULL, "list the names and stop"),
+  OPT("server", 0, MC_OPT_STR, server, "HOST[:PORT]",
+      "the published Exchange name Exchange Online connects to (the endpoint's "
+      "RemoteServer)"),
+  OPT("user", 'u', MC_OPT_STR, user, "DOMAIN\\USER",
+      "sign in as this account (the migration endpoint's); the password comes from "
+      "MIGCHECK_PASSWORD, --password-file or a prompt without echo"),
+  OPT("password-file", 0, MC_OPT_STR, password_file, "FILE",
+      "read the password from the first line of FILE (never give it on the command line)"),
+  OPT("repeat", 0, MC_OPT_STR, repeat, "N",
+      "make N more requests on new connections to compare the servers behind a load "
+      "balancer (default 6, 0-50)"),
 };
 const size_t mc_noptions = sizeof mc_options / sizeof mc_options[0];
 
@@ -219,6 +230,10 @@ void mc_cli_release(struct mc_cli *cli)
   free(cli->ca_file);
   free(cli->sni);
   free(cli->scenario);
+  free(cli->server);
+  free(cli->user);
+  free(cli->password_file);
+  free(cli->repeat);
 }
 
 bool mc_cli_color(const struct mc_cli *cli)

@@ -26,6 +26,9 @@ struct mc_target {
   bool legacy_rpc;            /* ports: add 6001, 6002, 6004 */
   int *ports;                 /* ports: explicit list */
   size_t nports;
+  char *user;                 /* remote-move: DOMAIN\\user, NULL: no login */
+  char *password;             /* remote-move: never printed; wiped at release */
+  int repeat;                 /* remote-move: new connections to compare (0: none) */
 };
 
 void mc_target_release(struct mc_target *t);
@@ -36,6 +39,13 @@ struct mc_report *mc_check_ports(const struct mc_target *t);
 /* migcheck tls: resolve, connect, then the protocol versions one by one and
  * the certificate chain of the best handshake. */
 struct mc_report *mc_check_tls(const struct mc_target *t);
+
+/* migcheck remote-move: the walk Exchange Online's MRS takes to
+ * https://HOST/EWS/mrsproxy.svc: DNS, TCP, TLS, the unauthenticated front
+ * door (EWS and MRSProxy), the NTLM (and Basic) login with an MRS-like SOAP
+ * request, then t->repeat new connections to compare the servers behind a
+ * load balancer. */
+struct mc_report *mc_check_remote_move(const struct mc_target *t);
 
 /* Shared walk steps. Each records one step (with findings) under parent and
  * returns whether the walk may go on. */

@@ -185,10 +185,23 @@ static bool walk_tls(struct mc_report *r, struct mc_step *parent, const struct m
     mc_step_done(r, s, MC_FAIL, "the port does not speak TLS");
     return false;
   }
-  case MC_TLS_NO_CONNECT:
+  case MC_TLS_NO_CONNECT: {
+    /* The connect for the handshake itself failed; the TCP step before it
+     * had succeeded, so the port's behaviour changed under us (a device
+     * that resets as soon as it accepts can win that race). */
+    const char *id = res->tcp == MC_TCP_REFUSED ? "TCP_REFUSED" :
+                     res->tcp == MC_TCP_TIMEOUT ? "TCP_TIMEOUT" :
+                     res->tcp == MC_TCP_RESET || res->tcp == MC_TCP_CLOSED ? "TCP_RESET" : NULL;
+    if(id) {
+      mc_step_find(r, s, id, "%s port %d: %s when connecting for the handshake", addr->text,
+                   port, mc_tcp_outcome_name(res->tcp));
+      mc_step_done(r, s, MC_FAIL, "%s", res->detail);
+      return false;
+    }
     mc_step_done(r, s, MC_UNKNOWN, "%s", res->detail);
     mc_report_incomplete(r, "the TLS connection could not be made: %s", res->detail);
     return false;
+  }
   case MC_TLS_LOCAL:
     mc_step_done(r, s, MC_UNKNOWN, "this machine's OpenSSL cannot make the handshake");
     mc_report_incomplete(r, "this machine's OpenSSL could not offer TLS 1.0-1.3");
@@ -309,9 +322,10 @@ struct mc_report *mc_check_tls(const struct mc_target *t)
     mc_step_done(r, s, MC_INFO, "%s", res.chain[i].subject);
   }
   mc_tls_result_release(&res);
-  /* A peer that does not speak TLS, or never finishes a handshake, would
-   * only make four more slow failures. */
-  if(not_tls || timed_out)
+  /* Versions are worth trying one by one after a good handshake or a TLS
+   * refusal; a peer that does not speak TLS, never finishes a handshake or
+   * resets every connection would only make four more slow failures. */
+  if(not_tls || timed_out || (!shook && !mc_report_has(r, "TLS_HANDSHAKE_FAILED")))
     return r;
   unsigned unknown = 0;
   unsigned accepted = probe_versions(r, NULL, t, addr, port, &unknown);
@@ -322,6 +336,5 @@ struct mc_report *mc_check_tls(const struct mc_target *t)
     mc_step_find(r, s, "TLS_PROTOCOL_TOO_OLD", "the server accepts only %s; Exchange Online "
                  "needs TLS 1.2 or later", accepted & 2u ? "TLS 1.0 and 1.1" : "TLS 1.0");
   }
-  (void)shook;
   return r;
 }

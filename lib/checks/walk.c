@@ -14,6 +14,11 @@ void mc_target_release(struct mc_target *t)
   free(t->sni);
   free(t->ca_file);
   free(t->ports);
+  free(t->user);
+  if(t->password) {
+    explicit_bzero(t->password, strlen(t->password));
+    free(t->password);
+  }
   mc_net_opts_release(&t->net);
   memset(t, 0, sizeof *t);
 }

@@ -1,0 +1,830 @@
+/*
+ * remote_move.c - migcheck remote-move: the path Exchange Online's MRS takes
+ * to https://HOST/EWS/mrsproxy.svc, hop by hop, stopping at the first that
+ * breaks.
+ *
+ * Plan:
+ *   1. DNS, TCP 443, TLS (the shared walk; a failure ends the walk).
+ *   2. The front door, no credentials, two requests at once:
+ *      GET /EWS/Exchange.asmx and POST /EWS/mrsproxy.svc (an MRS-like SOAP
+ *      request). Who answered (Exchange or a device in front), which
+ *      product, which auth schemes.
+ *   3. With credentials: the same POST with NTLM as MRS signs in.
+ *   4. Basic where offered (after NTLM signed in, so a wrong password is
+ *      not tried over and over), and --repeat new connections, at once.
+ *      Without a working login the repeats send only an NTLM negotiate
+ *      message: the challenge names the server that answered.
+ * Rules (each from what the wire showed, never from a name):
+ *   a redirect, a Basic realm that is not the host's with no Exchange
+ *     header, a 403 page from a non-Exchange answerer     -> HTTP_PREAUTH
+ *   (on mrsproxy.svc only, the 403 page                    -> MRSPROXY_URL_BLOCKED)
+ *   no answer before the deadline                          -> HTTP_TIMEOUT
+ *   503                                                    -> HTTP_SERVICE_UNAVAILABLE
+ *   500/502 that is not a SOAP fault                       -> HTTP_SERVER_ERROR
+ *   Exchange.asmx not answered by Exchange (404, foreign)  -> EWS_NOT_PUBLISHED
+ *   Exchange.asmx by Exchange, mrsproxy.svc not (404, reset, page)
+ *                                                          -> MRSPROXY_URL_BLOCKED
+ *   405 on mrsproxy.svc                                    -> MRSPROXY_HANDLER_MISSING
+ *   Exchange's 401 offers only Basic                       -> EWS_WINDOWS_AUTH_DISABLED
+ *   Exchange's 401 offers no Basic                         -> EWS_BASIC_AUTH_DISABLED
+ *   401 after the NTLM handshake (or a Basic login)        -> AUTH_BAD_CREDENTIALS
+ *   403 after the login                                    -> MRSPROXY_DISABLED
+ *   repeats reach different servers that answer differently
+ *                                                          -> LB_INCONSISTENT_BACKENDS
+ *   repeats reach several servers of Exchange 2010         -> LB_NO_AFFINITY
+ * The authenticated answer is judged together with the repeats: when the
+ * servers disagree, the cause is the load balancer's mix, not the one
+ * answer the first request happened to get.
+ */
+#include "checks/checks.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/http.h"
+#include "proto/ews.h"
+#include "proto/ntlm.h"
+#include "util/json.h"
+#include "version.h"
+
+#define MAX_REPEAT 50
+#define ASMX_PATH "/EWS/Exchange.asmx"
+#define MRS_PATH "/EWS/mrsproxy.svc"
+
+/* What one response was, as far as the rules care. */
+enum kind {
+  K_CHALLENGE,      /* 401 with a challenge from Exchange */
+  K_SERVICE,        /* a SOAP answer or fault from the service, or a 2xx */
+  K_REDIRECT,       /* 3xx */
+  K_FOREIGN_BASIC,  /* 401 Basic with a realm that is not the host's, no Exchange header */
+  K_DEVICE_403,     /* 403 from something that is not Exchange */
+  K_FORBIDDEN,      /* 403 from Exchange */
+  K_NOT_FOUND,      /* 404 */
+  K_METHOD,         /* 405 */
+  K_UNAVAILABLE,    /* 503 */
+  K_SERVER_ERROR,   /* 500, 502 */
+  K_TIMEOUT,
+  K_DROPPED,        /* reset, closed, or not HTTP */
+  K_NO_CONNECT,     /* the connection or TLS failed (the walk said why) */
+  K_OTHER
+};
+
+struct obs {
+  struct mc_http_resp *resp;
+  enum kind kind;
+  bool exchange;          /* an Exchange header or Exchange's own words */
+  bool cafe;              /* 2013+ front-end headers */
+  unsigned schemes;
+  char realm[128];
+  const char *product;    /* from a build header, or NULL */
+  char identity[128];     /* which server answered (X-FEServer, NTLM name) */
+};
+
+struct walk {
+  struct mc_report *r;
+  const struct mc_target *t;
+  int port;
+  const char *addr;
+  char ua[96];
+  char query[48];
+  struct mc_buf envelope;
+  struct mc_buf traffic;  /* JSON array of every request sent */
+  struct mc_http_client *http;
+  bool traffic_any;
+};
+
+static const char *const cafe_headers[] = {
+  "X-FEServer", "X-BEServer", "X-CalculatedBETarget", "X-FailureContext", "X-DiagInfo",
+  "X-OWA-Version", "X-ServerApplication", NULL
+};
+/* Headers shown as evidence when present. */
+static const char *const shown_headers[] = {
+  "Server", "X-FEServer", "X-BEServer", "X-CalculatedBETarget", "X-DiagInfo",
+  "request-id", "X-OWA-Version", "X-ServerApplication", "X-Powered-By", "X-AspNet-Version",
+  "Content-Type", "Location", "X-FailureContext", NULL
+};
+
+static const char *kind_text(enum kind k)
+{
+  static const char *const text[] = {
+    "asked for credentials", "the service answered", "redirected", "a foreign Basic prompt",
+    "a 403 page from a device", "403 Forbidden from Exchange", "404 Not Found",
+    "405 Method Not Allowed", "503 Service Unavailable", "a server error", "no answer in time",
+    "connection dropped", "no connection", "an unexpected answer"
+  };
+  return text[k];
+}
+
+static void classify(struct obs *o, struct mc_http_resp *resp, const char *host)
+{
+  memset(o, 0, sizeof *o);
+  o->resp = resp;
+  const struct mc_http_msg *m = resp->final;
+  switch(resp->error) {
+  case MC_HTTP_OK: break;
+  case MC_HTTP_ERR_TIMEOUT: o->kind = K_TIMEOUT; break;
+  case MC_HTTP_ERR_RESET: case MC_HTTP_ERR_PROTOCOL: o->kind = K_DROPPED; break;
+  case MC_HTTP_ERR_TOO_BIG: o->kind = K_OTHER; break;
+  default: o->kind = K_NO_CONNECT; break;
+  }
+  /* Identity: the front end's own header, else the NTLM challenge's name. */
+  for(size_t i = 0; i < resp->nmsgs; i++) {
+    const char *fe = mc_http_header(&resp->msgs[i], "X-FEServer");
+    if(fe && !o->identity[0])
+      mc_strlcpy(o->identity, fe, sizeof o->identity);
+    for(int k = 0; cafe_headers[k]; k++)
+      o->cafe = o->cafe || mc_http_header(&resp->msgs[i], cafe_headers[k]);
+  }
+  const char *ch = mc_http_ntlm_challenge(resp);
+  struct mc_ntlm_info ni;
+  if(!o->identity[0] && ch && mc_ntlm_challenge_parse_b64(ch, &ni) == MC_OK)
+    mc_strlcpy(o->identity, ni.nb_computer[0] ? ni.nb_computer : ni.dns_computer,
+               sizeof o->identity);
+  if(resp->error != MC_HTTP_OK || !m)
+    return;
+  const char *build = mc_http_header(m, "X-OWA-Version");
+  if(!build)
+    build = mc_http_header(m, "X-ServerApplication");
+  o->product = mc_ews_product_of_build(build);
+  o->schemes = mc_http_auth_schemes(m, o->realm, sizeof o->realm);
+  const char *server = mc_http_header(m, "Server");
+  bool iis = server && mc_case_starts_with(server, "Microsoft-IIS/");
+  bool disabled_text = mc_memcasemem(resp->body.ptr ? resp->body.ptr : "", resp->body.len,
+                                     "MRS proxy service is disabled") != NULL;
+  bool windows = o->schemes & (MC_HTTP_SCHEME_NEGOTIATE | MC_HTTP_SCHEME_NTLM);
+  o->exchange = o->cafe || disabled_text || (m->status == 401 && iis && windows);
+  bool soap = mc_ews_is_soap(resp->body.ptr ? resp->body.ptr : "", resp->body.len);
+  int st = m->status;
+  if(st >= 300 && st < 400)
+    o->kind = K_REDIRECT;
+  else if(st == 401) {
+    bool own_realm = o->realm[0] && strcasecmp(o->realm, host) == 0;
+    if(windows || (o->schemes & MC_HTTP_SCHEME_BASIC && (o->exchange || own_realm)))
+      o->kind = K_CHALLENGE;
+    else if(o->schemes & MC_HTTP_SCHEME_BASIC)
+      o->kind = K_FOREIGN_BASIC;
+    else
+      o->kind = K_OTHER;
+  }
+  else if(st == 403)
+    o->kind = o->exchange ? K_FORBIDDEN : K_DEVICE_403;
+  else if(st == 404)
+    o->kind = K_NOT_FOUND;
+  else if(st == 405)
+    o->kind = K_METHOD;
+  else if(st == 503)
+    o->kind = K_UNAVAILABLE;
+  else if((st == 500 || st == 502) && !soap)
+    o->kind = K_SERVER_ERROR;
+  else if((st >= 200 && st < 300) || soap)
+    o->kind = K_SERVICE;
+  else
+    o->kind = K_OTHER;
+}
+
+/* "<title>" of an HTML body, or its first bytes, printable. */
+static char *body_hint(const struct mc_http_resp *resp)
+{
+  const char *b = resp->body.ptr;
+  size_t n = resp->body.len;
+  if(!b || !n)
+    return NULL;
+  const char *t = mc_memcasemem(b, n, "<title>");
+  if(t) {
+    t += 7;
+    const char *e = mc_memcasemem(t, n - (size_t)(t - b), "</title>");
+    if(e)
+      return mc_printable(t, (size_t)(e - t), 160);
+  }
+  return mc_printable(b, n, 160);
+}
+
+static void add_traffic(struct walk *w, const struct mc_http_req *q,
+                        const struct mc_http_resp *resp, const char *purpose)
+{
+  struct mc_json j;
+  if(w->traffic_any)
+    mc_buf_addch(&w->traffic, ',');
+  w->traffic_any = true;
+  mc_json_init(&j, &w->traffic, false);
+  mc_json_obj_begin(&j);
+  mc_json_kstr(&j, "purpose", purpose);
+  mc_json_kstr(&j, "method", q->method);
+  mc_json_kstr(&j, "url", resp->url);
+  mc_json_kstr(&j, "auth", q->auth == MC_HTTP_AUTH_NTLM ? "ntlm" :
+               q->auth == MC_HTTP_AUTH_BASIC ? "basic" : "none");
+  mc_json_kint(&j, "status", resp->status);
+  mc_json_key(&j, "statuses");
+  mc_json_arr_begin(&j);
+  for(size_t i = 0; i < resp->nmsgs; i++)
+    mc_json_int(&j, resp->msgs[i].status);
+  mc_json_arr_end(&j);
+  mc_json_kstr(&j, "error", resp->error ? mc_http_error_name(resp->error) : NULL);
+  mc_json_kstr(&j, "answered_by", resp->ip[0] ? resp->ip : NULL);
+  mc_json_kint(&j, "port", resp->port);
+  mc_json_kint(&j, "ms", resp->ms_total);
+  mc_json_obj_end(&j);
+}
+
+/* Evidence for one exchange: the request line, each status line, the
+ * headers that tell who answered, the body's gist. */
+static void evidence(struct mc_step *s, const struct mc_http_req *q,
+                     const struct mc_http_resp *resp, const struct obs *o)
+{
+  mc_step_ev(s, "request", "%s %s%s%s HTTP/1.1%s", q->method, q->path, q->query ? "?" : "",
+             q->query ? q->query : "", q->auth == MC_HTTP_AUTH_NTLM ? " (NTLM login)" :
+             q->auth == MC_HTTP_AUTH_BASIC ? " (Basic login)" : "");
+  if(resp->ip[0])
+    mc_step_ev(s, "answered by", "%s port %ld (%ld connection%s, %lld ms)", resp->ip,
+               resp->port, resp->connects, resp->connects == 1 ? "" : "s",
+               (long long)resp->ms_total);
+  for(size_t i = 0; i < resp->nmsgs; i++) {
+    const struct mc_http_msg *m = &resp->msgs[i];
+    mc_step_ev(s, "status", "%s", m->status_line);
+    for(size_t k = 0; k < m->nh; k++) {
+      if(strcasecmp(m->h[k].name, "WWW-Authenticate") == 0) {
+        const char *v = m->h[k].value;
+        /* NTLM tokens are long and say nothing to a reader; the name is shown below. */
+        if(strncasecmp(v, "NTLM ", 5) == 0 && strlen(v) > 5)
+          mc_step_ev(s, "WWW-Authenticate", "NTLM <challenge, %zu characters>", strlen(v) - 5);
+        else
+          mc_step_ev(s, "WWW-Authenticate", "%s", v);
+      }
+    }
+    if(i + 1 < resp->nmsgs)
+      continue;
+    for(int k = 0; shown_headers[k]; k++) {
+      const char *v = mc_http_header(m, shown_headers[k]);
+      if(!v)
+        continue;
+      mc_step_ev(s, shown_headers[k], "%s", v);
+      struct mc_ews_failure f;
+      if(strcasecmp(shown_headers[k], "X-FailureContext") == 0 &&
+         mc_ews_failure_parse(v, &f) == MC_OK) {
+        char text[1800];
+        mc_ews_failure_text(&f, text, sizeof text);
+        mc_step_ev(s, "failure (decoded)", "%s", text);
+      }
+    }
+  }
+  const char *ch = mc_http_ntlm_challenge(resp);
+  struct mc_ntlm_info ni;
+  if(ch && mc_ntlm_challenge_parse_b64(ch, &ni) == MC_OK) {
+    if(ni.has_version)
+      mc_step_ev(s, "NTLM challenge", "from %s (%s), domain %s, Windows %u.%u build %u",
+                 ni.nb_computer[0] ? ni.nb_computer : "?",
+                 ni.dns_computer[0] ? ni.dns_computer : "no DNS name",
+                 ni.nb_domain[0] ? ni.nb_domain : ni.target, ni.os_major, ni.os_minor,
+                 ni.os_build);
+    else
+      mc_step_ev(s, "NTLM challenge", "from %s (%s), domain %s",
+                 ni.nb_computer[0] ? ni.nb_computer : "?",
+                 ni.dns_computer[0] ? ni.dns_computer : "no DNS name",
+                 ni.nb_domain[0] ? ni.nb_domain : ni.target);
+  }
+  if(resp->final && resp->status != 401 && resp->status != 200) {
+    char *hint = body_hint(resp);
+    if(hint)
+      mc_step_ev(s, "body", "%s", hint);
+    free(hint);
+  }
+  if(resp->error)
+    mc_step_ev(s, "error", "%s: %s", mc_http_error_name(resp->error), resp->error_text);
+  (void)o;
+}
+
+static void init_req(struct walk *w, struct mc_http_req *q, const char *method,
+                     const char *path, enum mc_http_auth auth)
+{
+  static const char *const soap_headers[] = {
+    "Content-Type: application/soap+xml; charset=utf-8", NULL
+  };
+  memset(q, 0, sizeof *q);
+  q->method = method;
+  q->host = w->t->host;
+  q->port = w->port;
+  q->addr = w->addr;
+  q->path = path;
+  q->query = w->query;
+  q->user_agent = w->ua;
+  q->ca_file = w->t->ca_file;
+  q->insecure = w->t->insecure;
+  q->timeout_ms = w->t->timeout_ms;
+  q->auth = auth;
+  if(auth != MC_HTTP_AUTH_NONE) {
+    q->user = w->t->user;
+    q->password = w->t->password;
+  }
+  if(strcmp(method, "POST") == 0) {
+    q->headers = soap_headers;
+    q->body = w->envelope.ptr;
+    q->body_len = w->envelope.len;
+  }
+}
+
+static const char *who_answered(const struct obs *o, char *out, size_t outlen)
+{
+  const struct mc_http_msg *m = o->resp->final;
+  const char *server = m ? mc_http_header(m, "Server") : NULL;
+  if(!m)
+    snprintf(out, outlen, "no HTTP answer (%s)", mc_http_error_name(o->resp->error));
+  else if(o->product)
+    snprintf(out, outlen, "%s (%s)", o->product, server ? server : "no Server header");
+  else if(o->cafe)
+    snprintf(out, outlen, "Exchange 2013 or later (front-end headers; %s)",
+             server ? server : "no Server header");
+  else if(o->exchange)
+    snprintf(out, outlen, "Exchange 2010 or earlier (IIS with Windows authentication and "
+             "no front-end headers; %s)", server ? server : "no Server header");
+  else
+    snprintf(out, outlen, "not Exchange (%s)", server ? server : "no Server header");
+  return out;
+}
+
+static void failure_detail(const struct obs *o, char *out, size_t outlen)
+{
+  const char *fc = o->resp->final ? mc_http_header(o->resp->final, "X-FailureContext") : NULL;
+  struct mc_ews_failure f;
+  if(fc && mc_ews_failure_parse(fc, &f) == MC_OK) {
+    mc_ews_failure_text(&f, out, outlen);
+    return;
+  }
+  char *hint = body_hint(o->resp);
+  snprintf(out, outlen, "%s", hint ? hint : "no failure context");
+  free(hint);
+}
+
+/* Step 2's rules over the two answers. Returns whether the walk goes on. */
+static bool judge_front(struct walk *w, struct mc_step *sa, struct mc_step *sb,
+                        const struct obs *a, const struct obs *b)
+{
+  struct mc_report *r = w->r;
+  const struct obs *both[2] = { a, b };
+  struct mc_step *steps[2] = { sa, sb };
+  const char *paths[2] = { ASMX_PATH, MRS_PATH };
+  bool stop = false;
+  /* A device in front: a redirect or a foreign Basic prompt on either. */
+  for(int i = 0; i < 2; i++) {
+    const struct obs *o = both[i];
+    if(o->kind == K_REDIRECT) {
+      const char *loc = mc_http_header(o->resp->final, "Location");
+      mc_step_find(r, steps[i], "HTTP_PREAUTH", "%s answered %d and redirects to %s instead "
+                   "of asking for Windows credentials", paths[i], o->resp->status,
+                   loc ? loc : "(no Location)");
+      return false;
+    }
+    if(o->kind == K_FOREIGN_BASIC) {
+      mc_step_find(r, steps[i], "HTTP_PREAUTH", "%s answered 401 with only Basic realm=\"%s\", "
+                   "a realm that is not %s, and no Exchange header: a device asks for the "
+                   "password", paths[i], o->realm, w->t->host);
+      return false;
+    }
+  }
+  if(a->kind == K_DEVICE_403) {
+    mc_step_find(r, sa, "HTTP_PREAUTH", "%s answered 403 with a page that is not Exchange's",
+                 ASMX_PATH);
+    return false;
+  }
+  for(int i = 0; i < 2; i++) {
+    const struct obs *o = both[i];
+    char detail[1800];
+    switch(o->kind) {
+    case K_UNAVAILABLE:
+      failure_detail(o, detail, sizeof detail);
+      mc_step_find(r, steps[i], "HTTP_SERVICE_UNAVAILABLE", "%s answered 503: %s", paths[i],
+                   detail);
+      return false;
+    case K_SERVER_ERROR:
+      failure_detail(o, detail, sizeof detail);
+      mc_step_find(r, steps[i], "HTTP_SERVER_ERROR", "%s answered %d: %s", paths[i],
+                   o->resp->status, detail);
+      return false;
+    default:
+      break;
+    }
+  }
+  if(a->kind == K_TIMEOUT && b->kind == K_TIMEOUT) {
+    mc_step_find(r, sb, "HTTP_TIMEOUT", "neither %s nor %s answered within %d ms after the "
+                 "TLS handshake", ASMX_PATH, MRS_PATH, w->t->timeout_ms);
+    return false;
+  }
+  if(a->kind == K_NO_CONNECT || b->kind == K_NO_CONNECT) {
+    const struct obs *o = a->kind == K_NO_CONNECT ? a : b;
+    mc_report_incomplete(r, "the HTTPS request could not be made although the handshake "
+                         "worked: %s", o->resp->error_text);
+    return false;
+  }
+  /* EWS itself: Exchange.asmx must be Exchange asking for credentials. */
+  bool ews_ok = a->exchange && (a->kind == K_CHALLENGE || a->kind == K_SERVICE);
+  if(!ews_ok) {
+    if(a->kind == K_TIMEOUT) {
+      mc_step_find(r, sa, "HTTP_TIMEOUT", "%s did not answer within %d ms", ASMX_PATH,
+                   w->t->timeout_ms);
+      return false;
+    }
+    char who[256];
+    mc_step_find(r, sa, "EWS_NOT_PUBLISHED", "%s got %s from %s", ASMX_PATH, kind_text(a->kind),
+                 who_answered(a, who, sizeof who));
+    return false;
+  }
+  switch(b->kind) {
+  case K_METHOD:
+    mc_step_find(r, sb, "MRSPROXY_HANDLER_MISSING", "POST %s answered 405 Method Not Allowed",
+                 MRS_PATH);
+    return false;
+  case K_NOT_FOUND:
+  case K_DEVICE_403:
+  case K_DROPPED:
+  case K_TIMEOUT:
+  case K_OTHER:
+    if(b->exchange && b->kind == K_NOT_FOUND)
+      mc_step_find(r, sb, "MRSPROXY_URL_BLOCKED", "Exchange answered %s but 404 for %s",
+                   ASMX_PATH, MRS_PATH);
+    else
+      mc_step_find(r, sb, "MRSPROXY_URL_BLOCKED", "%s reaches Exchange, but %s got %s%s%s",
+                   ASMX_PATH, MRS_PATH, kind_text(b->kind), b->resp->error ? ": " : "",
+                   b->resp->error ? b->resp->error_text : "");
+    return false;
+  case K_FORBIDDEN:
+    /* 403 from Exchange without a login: anonymous access denied outright. */
+    stop = true;
+    mc_step_done(r, sb, MC_FAIL, "403 from Exchange without asking for credentials");
+    break;
+  default:
+    break;
+  }
+  if(stop)
+    return false;
+  /* The schemes Exchange offers (either answer may carry them). */
+  unsigned schemes = a->schemes | b->schemes;
+  char text[128];
+  mc_http_schemes_text(schemes, text, sizeof text);
+  if(b->kind == K_CHALLENGE || a->kind == K_CHALLENGE) {
+    if(!(schemes & (MC_HTTP_SCHEME_NEGOTIATE | MC_HTTP_SCHEME_NTLM))) {
+      mc_step_find(r, sb, "EWS_WINDOWS_AUTH_DISABLED", "Exchange offers only %s on EWS; MRS "
+                   "signs in with Negotiate/NTLM", text);
+      return false;
+    }
+    if(!(schemes & MC_HTTP_SCHEME_BASIC))
+      mc_step_find(r, sb, "EWS_BASIC_AUTH_DISABLED", "EWS offers %s but not Basic", text);
+  }
+  return true;
+}
+
+static enum mc_status front_status(const struct obs *o)
+{
+  if(o->kind == K_CHALLENGE || o->kind == K_SERVICE)
+    return o->exchange ? MC_PASS : MC_WARN;
+  return MC_FAIL;
+}
+
+/* The authenticated answer's own cause, or NULL when it reached the service. */
+static const char *auth_cause(const struct obs *o)
+{
+  switch(o->kind) {
+  case K_SERVICE: return NULL;
+  case K_CHALLENGE: case K_FOREIGN_BASIC: return "AUTH_BAD_CREDENTIALS";
+  case K_FORBIDDEN: return "MRSPROXY_DISABLED";
+  case K_DEVICE_403: return "HTTP_PREAUTH";
+  case K_METHOD: return "MRSPROXY_HANDLER_MISSING";
+  case K_UNAVAILABLE: return "HTTP_SERVICE_UNAVAILABLE";
+  case K_SERVER_ERROR: return "HTTP_SERVER_ERROR";
+  case K_TIMEOUT: return "HTTP_TIMEOUT";
+  case K_REDIRECT: return "HTTP_PREAUTH";
+  case K_NOT_FOUND: case K_DROPPED: return "MRSPROXY_URL_BLOCKED";
+  default: return "";
+  }
+}
+
+static void auth_finding(struct walk *w, struct mc_step *s, const struct obs *o,
+                         const char *scheme)
+{
+  const char *id = auth_cause(o);
+  char detail[1800];
+  if(!id)
+    return;
+  if(!*id) {
+    mc_step_done(w->r, s, MC_UNKNOWN, "%s", kind_text(o->kind));
+    return;
+  }
+  if(strcmp(id, "AUTH_BAD_CREDENTIALS") == 0)
+    mc_step_find(w->r, s, id, "%s refused %s after the %s exchange (%zu response%s, the "
+                 "last 401)", o->identity[0] ? o->identity : "the server", w->t->user, scheme,
+                 o->resp->nmsgs, o->resp->nmsgs == 1 ? "" : "s");
+  else if(strcmp(id, "MRSPROXY_DISABLED") == 0)
+    mc_step_find(w->r, s, id, "%s signed %s in and answered 403 for %s%s",
+                 o->identity[0] ? o->identity : "Exchange", w->t->user, MRS_PATH,
+                 mc_memcasemem(o->resp->body.ptr ? o->resp->body.ptr : "", o->resp->body.len,
+                               "MRS proxy service is disabled") ?
+                 ": \"MRS proxy service is disabled\"" : "");
+  else {
+    failure_detail(o, detail, sizeof detail);
+    mc_step_find(w->r, s, id, "after the %s login %s got %s (%s)", scheme, MRS_PATH,
+                 kind_text(o->kind), o->resp->error ? o->resp->error_text : detail);
+  }
+}
+
+static void auth_summary(struct walk *w, struct mc_step *s, const struct obs *o,
+                         enum mc_status st)
+{
+  if(o->kind == K_SERVICE)
+    mc_step_done(w->r, s, MC_PASS, "signed in; MRSProxy answered %d%s", o->resp->status,
+                 mc_ews_is_soap_fault(o->resp->body.ptr ? o->resp->body.ptr : "",
+                                      o->resp->body.len) ?
+                 " with a SOAP fault from the service" : "");
+  else
+    mc_step_done(w->r, s, st, "%s", kind_text(o->kind));
+}
+
+struct tally {
+  char identity[128];
+  enum kind kind;
+  size_t count;
+  size_t first;     /* request number */
+};
+
+/* Groups the answers by (server, outcome) and judges the mix. */
+static void judge_backends(struct walk *w, struct mc_step *s, const struct obs *obs,
+                           size_t n, bool authenticated, bool pre2013,
+                           const struct obs *main_auth, struct mc_step *auth_step)
+{
+  struct tally t[MAX_REPEAT + 2];
+  size_t nt = 0;
+  for(size_t i = 0; i < n; i++) {
+    const char *id = obs[i].identity[0] ? obs[i].identity : "(unnamed)";
+    size_t k = 0;
+    while(k < nt && !(strcmp(t[k].identity, id) == 0 && t[k].kind == obs[i].kind))
+      k++;
+    if(k == nt) {
+      mc_strlcpy(t[nt].identity, id, sizeof t[nt].identity);
+      t[nt].kind = obs[i].kind;
+      t[nt].count = 0;
+      t[nt].first = i;
+      nt++;
+    }
+    t[k].count++;
+  }
+  size_t nservers = 0, nkinds = 0;
+  struct mc_buf servers = MC_BUF_INIT(4096);
+  for(size_t k = 0; k < nt; k++) {
+    bool seen = false, seen_kind = false;
+    for(size_t j = 0; j < k; j++) {
+      seen = seen || strcmp(t[j].identity, t[k].identity) == 0;
+      seen_kind = seen_kind || t[j].kind == t[k].kind;
+    }
+    nservers += !seen;
+    nkinds += !seen_kind;
+    if(!seen)
+      mc_buf_printf(&servers, "%s%s", servers.len ? ", " : "", t[k].identity);
+    mc_step_ev(s, "server", "%s: %s, %zu of %zu answers", t[k].identity,
+               kind_text(t[k].kind), t[k].count, n);
+  }
+  enum kind good = authenticated ? K_SERVICE : K_CHALLENGE;
+  if(nkinds > 1) {
+    /* Name the servers that did not give the good answer. */
+    struct mc_buf bad = MC_BUF_INIT(4096);
+    struct mc_buf okay = MC_BUF_INIT(4096);
+    for(size_t k = 0; k < nt; k++)
+      mc_buf_printf(t[k].kind == good ? &okay : &bad, "%s%s (%s, %zu of %zu)",
+                    (t[k].kind == good ? okay.len : bad.len) ? "; " : "", t[k].identity,
+                    kind_text(t[k].kind), t[k].count, n);
+    if(nservers > 1)
+      mc_step_find(w->r, s, "LB_INCONSISTENT_BACKENDS", "the same request got different "
+                   "answers from different servers: %s%s%s", bad.ptr ? bad.ptr : "",
+                   okay.len ? "; while " : "", okay.len ? okay.ptr : "");
+    else
+      mc_step_find_sev(w->r, s, "LB_INCONSISTENT_BACKENDS", MC_WARN, "one server gave "
+                       "different answers to the same request: %s%s%s",
+                       bad.ptr ? bad.ptr : "", okay.len ? "; " : "", okay.len ? okay.ptr : "");
+    mc_buf_release(&bad);
+    mc_buf_release(&okay);
+  }
+  else if(main_auth && auth_step)
+    auth_finding(w, auth_step, main_auth, "NTLM");
+  if(nservers > 1 && pre2013)
+    mc_step_find(w->r, s, "LB_NO_AFFINITY", "%zu new connections were spread over %zu Exchange "
+                 "2010-style servers (%s): MRSProxy on Exchange 2010 keeps each move's "
+                 "session on one server", n, nservers, servers.ptr);
+  if(nkinds > 1)
+    mc_step_done(w->r, s, MC_FAIL, "%zu server%s, answers differ", nservers,
+                 nservers == 1 ? "" : "s");
+  else if(nservers > 1)
+    mc_step_done(w->r, s, pre2013 ? MC_WARN : MC_PASS, "%zu servers answered alike: %s",
+                 nservers, servers.ptr);
+  else
+    /* Alike but not the good answer: the cause sits on the login step. */
+    mc_step_done(w->r, s, t[0].kind == good ? MC_PASS : MC_INFO, "all %zu answered by %s: %s",
+                 n, servers.ptr, kind_text(t[0].kind));
+  mc_buf_release(&servers);
+}
+
+struct mc_report *mc_check_remote_move(const struct mc_target *t)
+{
+  struct walk w = { .t = t, .port = t->port ? t->port : 443 };
+  char *target = mc_xasprintf("%s:%d", t->host, w.port);
+  struct mc_report *r = w.r = mc_report_new("remote-move", target);
+  free(target);
+  mc_report_new_run_id(r);
+  snprintf(w.ua, sizeof w.ua, "migcheck/%s (run %s)", MC_VERSION, r->run_id);
+  snprintf(w.query, sizeof w.query, "migcheck=%s", r->run_id);
+  mc_buf_init(&w.envelope, 4096);
+  w.http = mc_http_client_new();
+  mc_buf_init(&w.traffic, 1 << 20);
+  mc_buf_addch(&w.traffic, '[');
+  mc_ews_mrs_envelope(&w.envelope, t->host, w.port);
+  mc_report_note(r, "every request carries ?migcheck=%s and the User-Agent \"%s\": search "
+                 "the IIS logs for it", r->run_id, w.ua);
+  if(t->insecure)
+    mc_report_note(r, "certificate verification was turned off (--insecure): certificate "
+                   "problems are shown as warnings");
+
+  struct mc_http_req q[MAX_REPEAT + 2];
+  struct mc_http_resp resp[MAX_REPEAT + 2];
+  struct obs obs[MAX_REPEAT + 2];
+  struct obs auth_obs;
+  struct mc_http_resp auth_resp;
+  struct mc_step *auth_step = NULL;
+  bool have_auth = false;
+  size_t nresp = 0;
+  memset(&auth_resp, 0, sizeof auth_resp);
+
+  struct mc_dns_result dns;
+  if(!mc_walk_dns(r, NULL, t, w.port, &dns))
+    goto out;
+  if(dns.naddrs > 1)
+    mc_report_note(r, "%s has %zu addresses; this check used %s (pick another with "
+                   "--resolve)", t->host, dns.naddrs, dns.addrs[0].text);
+  w.addr = dns.addrs[0].text;
+  if(!mc_walk_tcp(r, NULL, t, &dns.addrs[0], w.port) ||
+     !mc_walk_tls(r, NULL, t, &dns.addrs[0], w.port))
+    goto out;
+
+  /* 2. The front door, without credentials. */
+  struct mc_step *front = mc_step_add(r, NULL, "EWS and MRSProxy without credentials");
+  init_req(&w, &q[0], "GET", ASMX_PATH, MC_HTTP_AUTH_NONE);
+  init_req(&w, &q[1], "POST", MRS_PATH, MC_HTTP_AUTH_NONE);
+  nresp = 2;
+  if(mc_http_perform(w.http, q, resp, 2)) {
+    mc_step_done(r, front, MC_UNKNOWN, "libcurl could not be set up");
+    mc_report_incomplete(r, "this machine's libcurl could not make the requests");
+    goto out;
+  }
+  struct mc_step *sa = mc_step_add(r, front, "GET %s", ASMX_PATH);
+  struct mc_step *sb = mc_step_add(r, front, "POST %s (as MRS sends it)", MRS_PATH);
+  classify(&obs[0], &resp[0], t->host);
+  classify(&obs[1], &resp[1], t->host);
+  evidence(sa, &q[0], &resp[0], &obs[0]);
+  evidence(sb, &q[1], &resp[1], &obs[1]);
+  add_traffic(&w, &q[0], &resp[0], "ews");
+  add_traffic(&w, &q[1], &resp[1], "mrsproxy");
+  mc_step_set_duration(sa, resp[0].ms_total);
+  mc_step_set_duration(sb, resp[1].ms_total);
+  char who[256];
+  for(int i = 0; i < 2; i++) {
+    char code[16] = "no response";
+    if(resp[i].status)
+      snprintf(code, sizeof code, "%d", resp[i].status);
+    mc_step_done(r, i ? sb : sa, front_status(&obs[i]), "%s, %s; %s", code,
+                 kind_text(obs[i].kind), who_answered(&obs[i], who, sizeof who));
+  }
+  bool go = judge_front(&w, sa, sb, &obs[0], &obs[1]);
+  unsigned schemes = obs[0].schemes | obs[1].schemes;
+  char stext[128];
+  mc_http_schemes_text(schemes, stext, sizeof stext);
+  bool pre2013 = (obs[0].exchange && !obs[0].cafe && !obs[1].cafe) &&
+                 (!obs[0].product || strcmp(obs[0].product, "Exchange 2010") == 0 ||
+                  strcmp(obs[0].product, "Exchange 2007") == 0);
+  mc_step_done(r, front, go ? MC_PASS : MC_FAIL, "%s; offers %s",
+               who_answered(&obs[0], who, sizeof who), stext);
+  bool creds = t->user && t->password;
+  bool ntlm = schemes & MC_HTTP_SCHEME_NTLM;
+  bool basic = schemes & MC_HTTP_SCHEME_BASIC;
+  if(!go) {
+    struct mc_step *s = mc_step_add(r, NULL, "Sign in to MRSProxy");
+    mc_step_done(r, s, MC_SKIP, "not reached: the front door failed");
+    goto out;
+  }
+
+  /* 3. NTLM, as MRS signs in. */
+  bool login_ok = false;
+  if(!creds) {
+    struct mc_step *s = mc_step_add(r, NULL, "Sign in to MRSProxy");
+    mc_step_done(r, s, MC_SKIP, "no credentials given (--user with MIGCHECK_PASSWORD, "
+                 "--password-file or the prompt): whether MRSProxy is enabled and whether "
+                 "the account can sign in were not checked");
+  }
+  else if(!ntlm) {
+    struct mc_step *s = mc_step_add(r, NULL, "Sign in to MRSProxy with NTLM as %s", t->user);
+    mc_step_done(r, s, MC_SKIP, "the server offers %s, not NTLM", stext);
+  }
+  else {
+    auth_step = mc_step_add(r, NULL, "Sign in to MRSProxy with NTLM as %s", t->user);
+    struct mc_http_req aq;
+    init_req(&w, &aq, "POST", MRS_PATH, MC_HTTP_AUTH_NTLM);
+    if(mc_http_perform(w.http, &aq, &auth_resp, 1) == MC_OK) {
+      have_auth = true;
+      classify(&auth_obs, &auth_resp, t->host);
+      evidence(auth_step, &aq, &auth_resp, &auth_obs);
+      add_traffic(&w, &aq, &auth_resp, "mrsproxy-ntlm");
+      mc_step_set_duration(auth_step, auth_resp.ms_total);
+      login_ok = auth_obs.kind != K_CHALLENGE && auth_obs.kind != K_FOREIGN_BASIC &&
+                 auth_obs.kind != K_TIMEOUT && auth_obs.kind != K_DROPPED &&
+                 auth_obs.kind != K_NO_CONNECT;
+      auth_summary(&w, auth_step, &auth_obs, auth_cause(&auth_obs) ? MC_FAIL : MC_PASS);
+      if(!login_ok) {
+        /* The login itself failed: judge it now, no repeats with the password. */
+        auth_finding(&w, auth_step, &auth_obs, "NTLM");
+        have_auth = false;
+        if(auth_obs.kind == K_TIMEOUT || auth_obs.kind == K_DROPPED)
+          goto out;
+      }
+    }
+  }
+
+  /* 4. Basic (where offered) and the repeats, at once. */
+  size_t nrep = (size_t)(t->repeat < 0 ? 0 : t->repeat > MAX_REPEAT ? MAX_REPEAT : t->repeat);
+  bool do_basic = creds && basic && (login_ok || !ntlm);
+  bool rep_auth = creds && login_ok;
+  size_t nq = 0;
+  struct mc_buf negotiate = MC_BUF_INIT(256);
+  char neg_header[300];
+  const char *neg_headers[3] = { "Content-Type: application/soap+xml; charset=utf-8",
+                                 neg_header, NULL };
+  mc_ntlm_negotiate_b64(&negotiate);
+  snprintf(neg_header, sizeof neg_header, "Authorization: NTLM %s", negotiate.ptr);
+  mc_buf_release(&negotiate);
+  for(size_t i = 0; i < nresp; i++)
+    mc_http_resp_release(&resp[i]);
+  nresp = 0;
+  if(do_basic)
+    init_req(&w, &q[nq++], "POST", MRS_PATH, MC_HTTP_AUTH_BASIC);
+  for(size_t i = 0; i < nrep; i++) {
+    init_req(&w, &q[nq], "POST", MRS_PATH, rep_auth ? MC_HTTP_AUTH_NTLM : MC_HTTP_AUTH_NONE);
+    if(!rep_auth)
+      q[nq].headers = neg_headers;
+    nq++;
+  }
+  if(!nq)
+    goto out;
+  if(mc_http_perform(w.http, q, resp, nq)) {
+    mc_report_incomplete(r, "this machine's libcurl could not make the requests");
+    goto out;
+  }
+  nresp = nq;
+  size_t first_rep = 0;
+  if(do_basic) {
+    struct mc_step *s = mc_step_add(r, NULL, "Sign in to MRSProxy with Basic as %s", t->user);
+    struct obs bo;
+    classify(&bo, &resp[0], t->host);
+    evidence(s, &q[0], &resp[0], &bo);
+    add_traffic(&w, &q[0], &resp[0], "mrsproxy-basic");
+    mc_step_set_duration(s, resp[0].ms_total);
+    if(!ntlm) {
+      auth_summary(&w, s, &bo, auth_cause(&bo) ? MC_FAIL : MC_PASS);
+      auth_finding(&w, s, &bo, "Basic");
+    }
+    else
+      /* NTLM already decided; Basic is what the hybrid table lists, shown for comparison. */
+      auth_summary(&w, s, &bo, MC_INFO);
+    first_rep = 1;
+  }
+  else if(creds && basic) {
+    struct mc_step *s = mc_step_add(r, NULL, "Sign in to MRSProxy with Basic as %s", t->user);
+    mc_step_done(r, s, MC_SKIP, "not tried after the NTLM login was refused (spares the "
+                 "account a lockout)");
+  }
+  if(nrep) {
+    struct mc_step *s = mc_step_add(r, NULL, "%zu new connections: which servers answer, "
+                                    "and alike?", nrep);
+    mc_step_ev(s, "method", "%s", rep_auth ? "POST mrsproxy.svc with the NTLM login, each on "
+               "a new connection" : "POST mrsproxy.svc with an NTLM negotiate message (no "
+               "password), each on a new connection: the challenge names the server");
+    size_t n = 0;
+    struct obs all[MAX_REPEAT + 2];
+    if(have_auth)
+      all[n++] = auth_obs;
+    for(size_t i = first_rep; i < nq; i++) {
+      classify(&all[n], &resp[i], t->host);
+      add_traffic(&w, &q[i], &resp[i], rep_auth ? "repeat-ntlm" : "repeat-negotiate");
+      mc_step_ev(s, "answer", "#%zu %s port %ld: %d (%s), from %s", i - first_rep + 1,
+                 resp[i].ip[0] ? resp[i].ip : "?", resp[i].port, resp[i].status,
+                 kind_text(all[n].kind), all[n].identity[0] ? all[n].identity : "(unnamed)");
+      n++;
+    }
+    judge_backends(&w, s, all, n, rep_auth, pre2013, have_auth ? &auth_obs : NULL, auth_step);
+  }
+  else if(have_auth)
+    auth_finding(&w, auth_step, &auth_obs, "NTLM");
+
+out:
+  mc_buf_addch(&w.traffic, ']');
+  mc_report_section(r, "traffic", w.traffic.ptr);
+  for(size_t i = 0; i < nresp; i++)
+    mc_http_resp_release(&resp[i]);
+  mc_http_resp_release(&auth_resp);
+  mc_buf_release(&w.envelope);
+  mc_buf_release(&w.traffic);
+  mc_http_client_free(w.http);
+  return r;
+}

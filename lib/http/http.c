@@ -1,0 +1,495 @@
+/*
+ * http.c - requests through libcurl (see http.h for the rules kept).
+ *
+ * Each request gets its own easy handle; all of one call share one multi
+ * handle and run concurrently. The header callback splits the exchange into
+ * responses (a new one starts at each "HTTP/" status line) and stops the
+ * transfer when the headers pass their limit; the write callback keeps the
+ * start of the body. Nothing here prints.
+ */
+#include "http/http.h"
+
+#include <dirent.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static bool curl_ok;
+
+static void curl_init_once(void)
+{
+  curl_ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+}
+
+const char *mc_http_error_name(enum mc_http_error e)
+{
+  static const char *const names[] = {
+    "ok", "timeout", "connect failed", "TLS failed", "connection reset",
+    "not HTTP", "headers too large", "error"
+  };
+  return (unsigned)e < sizeof names / sizeof names[0] ? names[e] : "error";
+}
+
+struct xfer {
+  struct mc_http_client *client;
+  const struct mc_http_req *req;
+  struct mc_http_resp *resp;
+  CURL *easy;
+  struct curl_slist *hdrs;
+  struct curl_slist *resolve;
+  char errbuf[CURL_ERROR_SIZE];
+};
+
+static size_t on_header(char *p, size_t size, size_t n, void *arg)
+{
+  struct mc_http_resp *r = arg;
+  size_t len = size * n;
+  r->head_bytes += len;
+  if(r->head_bytes > MC_HTTP_HEAD_LIMIT) {
+    r->head_overflow = true;
+    return 0;                      /* stops the transfer */
+  }
+  while(len && (p[len - 1] == '\n' || p[len - 1] == '\r'))
+    len--;
+  if(len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
+    if(r->nmsgs == MC_HTTP_MAX_MSGS) {
+      r->head_overflow = true;
+      return 0;
+    }
+    struct mc_http_msg *m = &r->msgs[r->nmsgs++];
+    m->status_line = mc_printable(p, len, 240);
+    const char *sp = memchr(p, ' ', len);
+    long st = 0;
+    if(sp && (size_t)(sp - p) + 4 <= len) {
+      char code[4] = { sp[1], sp[2], sp[3], 0 };
+      mc_parse_long(code, 100, 999, &st);
+    }
+    m->status = (int)st;
+    return size * n;
+  }
+  if(!r->nmsgs || !len)
+    return size * n;
+  struct mc_http_msg *m = &r->msgs[r->nmsgs - 1];
+  const char *colon = memchr(p, ':', len);
+  if(!colon || m->nh == MC_HTTP_MAX_HEADERS)
+    return size * n;
+  const char *v = colon + 1;
+  while(v < p + len && (*v == ' ' || *v == '\t'))
+    v++;
+  m->h = mc_xrealloc(m->h, (m->nh + 1) * sizeof *m->h);
+  m->h[m->nh].name = mc_printable(p, (size_t)(colon - p), 120);
+  m->h[m->nh].value = mc_printable(v, (size_t)(p + len - v), 8192);
+  m->nh++;
+  return size * n;
+}
+
+static size_t on_body(char *p, size_t size, size_t n, void *arg)
+{
+  struct mc_http_resp *r = arg;
+  size_t len = size * n;
+  r->body_total += len;
+  size_t room = MC_HTTP_BODY_KEEP > r->body.len ? MC_HTTP_BODY_KEEP - r->body.len : 0;
+  mc_buf_add(&r->body, p, len < room ? len : room);
+  return len;
+}
+
+struct mc_http_client {
+  CURLM *multi;
+  X509_STORE *store;          /* system trust plus the extra CA, built once */
+  bool store_failed;
+};
+
+/* The system's default trust. Where the default directory is hashed (as
+ * update-ca-certificates leaves it), certificates are looked up there by
+ * subject when needed, which costs nothing up front; otherwise the default
+ * file and directory are loaded as OpenSSL's own default does. */
+static bool load_system_trust(X509_STORE *st)
+{
+  const char *dir = getenv(X509_get_default_cert_dir_env());
+  if(!dir || !*dir)
+    dir = X509_get_default_cert_dir();
+  bool hashed = false;
+  /* SSL_CERT_FILE set: honour it the way OpenSSL's default does. */
+  const char *file = getenv(X509_get_default_cert_file_env());
+  DIR *d = dir && !(file && *file) ? opendir(dir) : NULL;
+  if(d) {
+    struct dirent *e;
+    while(!hashed && (e = readdir(d))) {
+      size_t n = strlen(e->d_name);
+      hashed = n == 10 && e->d_name[8] == '.' && e->d_name[9] == '0';
+    }
+    closedir(d);
+  }
+  if(hashed)
+    return X509_STORE_load_path(st, dir) == 1;
+  return X509_STORE_set_default_paths(st) == 1;
+}
+
+/* Gives the handshake the client's store: the system's default trust
+ * (as the TLS probe uses it) plus the extra CA file. Built at the first
+ * handshake and shared by all later ones, so the CA bundle is parsed once
+ * per walk and not once per request. */
+static CURLcode on_ssl_ctx(CURL *easy, void *sslctx, void *arg)
+{
+  struct xfer *x = arg;
+  struct mc_http_client *c = x->client;
+  (void)easy;
+  if(!c->store && !c->store_failed) {
+    c->store = X509_STORE_new();
+    if(!c->store || !load_system_trust(c->store) ||
+       (x->req->ca_file && X509_STORE_load_file(c->store, x->req->ca_file) != 1)) {
+      X509_STORE_free(c->store);
+      c->store = NULL;
+      c->store_failed = true;
+    }
+  }
+  if(!c->store)
+    return CURLE_SSL_CACERT_BADFILE;
+  SSL_CTX_set1_cert_store(sslctx, c->store);
+  return CURLE_OK;
+}
+
+static enum mc_http_error classify(CURLcode c, const struct mc_http_resp *r)
+{
+  if(r->head_overflow)
+    return MC_HTTP_ERR_TOO_BIG;
+  switch(c) {
+  case CURLE_OK:
+    return MC_HTTP_OK;
+  case CURLE_OPERATION_TIMEDOUT:
+    return MC_HTTP_ERR_TIMEOUT;
+  case CURLE_COULDNT_CONNECT:
+  case CURLE_COULDNT_RESOLVE_HOST:
+    return MC_HTTP_ERR_CONNECT;
+  case CURLE_SSL_CONNECT_ERROR:
+  case CURLE_PEER_FAILED_VERIFICATION:
+  case CURLE_SSL_CERTPROBLEM:
+  case CURLE_SSL_CIPHER:
+  case CURLE_SSL_CACERT_BADFILE:
+  case CURLE_SSL_ISSUER_ERROR:
+    return MC_HTTP_ERR_TLS;
+  case CURLE_RECV_ERROR:
+  case CURLE_SEND_ERROR:
+  case CURLE_GOT_NOTHING:
+  case CURLE_PARTIAL_FILE:
+    return MC_HTTP_ERR_RESET;
+  case CURLE_WEIRD_SERVER_REPLY:
+  case CURLE_UNSUPPORTED_PROTOCOL:
+  case CURLE_HTTP2:
+    return MC_HTTP_ERR_PROTOCOL;
+  default:
+    return MC_HTTP_ERR_OTHER;
+  }
+}
+
+static bool setup(struct xfer *x)
+{
+  const struct mc_http_req *q = x->req;
+  struct mc_http_resp *r = x->resp;
+  bool v6 = strchr(q->addr, ':') != NULL;
+  snprintf(r->url, sizeof r->url, "https://%s:%d%s%s%s", q->host, q->port, q->path,
+           q->query ? "?" : "", q->query ? q->query : "");
+  char pin[256];
+  snprintf(pin, sizeof pin, "%s:%d:%s%s%s", q->host, q->port, v6 ? "[" : "", q->addr,
+           v6 ? "]" : "");
+  x->resolve = curl_slist_append(NULL, pin);
+  /* No "Expect: 100-continue" wait: the bodies are small. */
+  x->hdrs = curl_slist_append(NULL, "Expect:");
+  for(const char *const *h = q->headers; h && *h; h++)
+    x->hdrs = curl_slist_append(x->hdrs, *h);
+  CURL *e = x->easy = curl_easy_init();
+  if(!e || !x->resolve || !x->hdrs)
+    return false;
+  curl_easy_setopt(e, CURLOPT_URL, r->url);
+  curl_easy_setopt(e, CURLOPT_RESOLVE, x->resolve);
+  curl_easy_setopt(e, CURLOPT_PROXY, "");
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https");
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+  curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)q->timeout_ms);
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)q->timeout_ms);
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
+  curl_easy_setopt(e, CURLOPT_USERAGENT, q->user_agent);
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, q->insecure ? 0L : 1L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, q->insecure ? 0L : 2L);
+  if(!q->insecure) {
+    /* libcurl loads no bundle of its own: the callback hands it the store. */
+    curl_easy_setopt(e, CURLOPT_CAINFO, NULL);
+    curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
+    curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
+    curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, x);
+  }
+  if(strcmp(q->method, "POST") == 0) {
+    curl_easy_setopt(e, CURLOPT_POST, 1L);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, q->body ? q->body : "");
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)q->body_len);
+  }
+  else if(strcmp(q->method, "GET") != 0)
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, q->method);
+  if(q->auth != MC_HTTP_AUTH_NONE && q->user && q->password) {
+    curl_easy_setopt(e, CURLOPT_HTTPAUTH,
+                     q->auth == MC_HTTP_AUTH_NTLM ? CURLAUTH_NTLM : CURLAUTH_BASIC);
+    curl_easy_setopt(e, CURLOPT_USERNAME, q->user);
+    curl_easy_setopt(e, CURLOPT_PASSWORD, q->password);
+    /* Belt and braces: never send credentials anywhere but this host. */
+    curl_easy_setopt(e, CURLOPT_UNRESTRICTED_AUTH, 0L);
+  }
+  return true;
+}
+
+static void finish(struct xfer *x, CURLcode c)
+{
+  struct mc_http_resp *r = x->resp;
+  CURL *e = x->easy;
+  r->error = classify(c, r);
+  if(r->error != MC_HTTP_OK)
+    snprintf(r->error_text, sizeof r->error_text, "%s",
+             x->errbuf[0] ? x->errbuf : curl_easy_strerror(c));
+  char *ip = NULL;
+  curl_easy_getinfo(e, CURLINFO_PRIMARY_IP, &ip);
+  if(ip)
+    mc_strlcpy(r->ip, ip, sizeof r->ip);
+  curl_easy_getinfo(e, CURLINFO_PRIMARY_PORT, &r->port);
+  curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &r->connects);
+  curl_off_t t;
+  if(curl_easy_getinfo(e, CURLINFO_CONNECT_TIME_T, &t) == CURLE_OK)
+    r->ms_connect = t / 1000;
+  if(curl_easy_getinfo(e, CURLINFO_APPCONNECT_TIME_T, &t) == CURLE_OK)
+    r->ms_tls = t / 1000;
+  if(curl_easy_getinfo(e, CURLINFO_STARTTRANSFER_TIME_T, &t) == CURLE_OK)
+    r->ms_first_byte = t / 1000;
+  if(curl_easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &t) == CURLE_OK)
+    r->ms_total = t / 1000;
+  /* A timeout after some response (e.g. a 401 leg) has no final answer. */
+  if(r->error == MC_HTTP_OK && r->nmsgs) {
+    r->final = &r->msgs[r->nmsgs - 1];
+    r->status = r->final->status;
+  }
+}
+
+struct mc_http_client *mc_http_client_new(void)
+{
+  pthread_once(&curl_once, curl_init_once);
+  struct mc_http_client *c = mc_xcalloc(1, sizeof *c);
+  c->multi = curl_ok ? curl_multi_init() : NULL;
+  return c;
+}
+
+void mc_http_client_free(struct mc_http_client *c)
+{
+  if(!c)
+    return;
+  if(c->multi)
+    curl_multi_cleanup(c->multi);
+  X509_STORE_free(c->store);
+  free(c);
+}
+
+mc_code mc_http_perform(struct mc_http_client *client, const struct mc_http_req *reqs,
+                        struct mc_http_resp *resps, size_t n)
+{
+  for(size_t i = 0; i < n; i++) {
+    memset(&resps[i], 0, sizeof resps[i]);
+    mc_buf_init(&resps[i].body, MC_HTTP_BODY_KEEP);
+  }
+  CURLM *multi = client ? client->multi : NULL;
+  if(!multi)
+    return MC_ERR_INTERNAL;
+  struct xfer *x = mc_xcalloc(n ? n : 1, sizeof *x);
+  mc_code rc = MC_OK;
+  for(size_t i = 0; i < n; i++) {
+    x[i].client = client;
+    x[i].req = &reqs[i];
+    x[i].resp = &resps[i];
+    if(!setup(&x[i]) || curl_multi_add_handle(multi, x[i].easy) != CURLM_OK) {
+      rc = MC_ERR_INTERNAL;
+      goto out;
+    }
+    curl_easy_setopt(x[i].easy, CURLOPT_PRIVATE, &x[i]);
+  }
+  int running = (int)n;
+  while(running) {
+    if(curl_multi_perform(multi, &running) != CURLM_OK) {
+      rc = MC_ERR_INTERNAL;
+      goto out;
+    }
+    CURLMsg *m;
+    int left;
+    while((m = curl_multi_info_read(multi, &left))) {
+      if(m->msg != CURLMSG_DONE)
+        continue;
+      struct xfer *done = NULL;
+      curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&done);
+      if(done)
+        finish(done, m->data.result);
+    }
+    if(running && curl_multi_poll(multi, NULL, 0, 200, NULL) != CURLM_OK) {
+      rc = MC_ERR_INTERNAL;
+      goto out;
+    }
+  }
+out:
+  for(size_t i = 0; i < n; i++) {
+    if(x[i].easy) {
+      curl_multi_remove_handle(multi, x[i].easy);
+      curl_easy_cleanup(x[i].easy);
+    }
+    curl_slist_free_all(x[i].hdrs);
+    curl_slist_free_all(x[i].resolve);
+  }
+  free(x);
+  return rc;
+}
+
+void mc_http_resp_release(struct mc_http_resp *r)
+{
+  for(size_t i = 0; i < r->nmsgs; i++) {
+    for(size_t k = 0; k < r->msgs[i].nh; k++) {
+      free(r->msgs[i].h[k].name);
+      free(r->msgs[i].h[k].value);
+    }
+    free(r->msgs[i].h);
+    free(r->msgs[i].status_line);
+  }
+  mc_buf_release(&r->body);
+  memset(r, 0, sizeof *r);
+}
+
+const char *mc_http_header(const struct mc_http_msg *m, const char *name)
+{
+  for(size_t i = 0; m && i < m->nh; i++) {
+    if(strcasecmp(m->h[i].name, name) == 0)
+      return m->h[i].value;
+  }
+  return NULL;
+}
+
+static const struct {
+  const char *name;
+  unsigned bit;
+} schemes[] = {
+  { "Negotiate", MC_HTTP_SCHEME_NEGOTIATE }, { "NTLM", MC_HTTP_SCHEME_NTLM },
+  { "Basic", MC_HTTP_SCHEME_BASIC }, { "Digest", MC_HTTP_SCHEME_DIGEST },
+  { "Bearer", MC_HTTP_SCHEME_BEARER },
+};
+
+/* One WWW-Authenticate value may list several challenges separated by
+ * commas ("Negotiate,NTLM"); a scheme is a token not followed by '='. */
+static unsigned parse_challenges(const char *v, char *realm, size_t realmlen)
+{
+  unsigned mask = 0;
+  const char *p = v;
+  while(*p) {
+    while(*p == ' ' || *p == ',' || *p == '\t')
+      p++;
+    const char *tok = p;
+    while(*p && *p != ' ' && *p != ',' && *p != '=')
+      p++;
+    size_t n = (size_t)(p - tok);
+    if(*p == '=') {
+      /* a parameter: skip its value (quoted or token) */
+      p++;
+      if(*p == '"') {
+        p++;
+        while(*p && *p != '"')
+          p += (*p == '\\' && p[1]) ? 2 : 1;
+        if(*p)
+          p++;
+      }
+      else
+        while(*p && *p != ',' && *p != ' ')
+          p++;
+      continue;
+    }
+    if(!n)
+      continue;
+    unsigned bit = MC_HTTP_SCHEME_OTHER;
+    for(size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++) {
+      if(strlen(schemes[i].name) == n && strncasecmp(tok, schemes[i].name, n) == 0)
+        bit = schemes[i].bit;
+    }
+    mask |= bit;
+    if(bit == MC_HTTP_SCHEME_BASIC && realm && realmlen) {
+      const char *rp = strcasestr(p, "realm=");
+      if(rp) {
+        rp += 6;
+        bool q = *rp == '"';
+        rp += q;
+        size_t k = 0;
+        while(rp[k] && (q ? rp[k] != '"' : (rp[k] != ',' && rp[k] != ' ')))
+          k++;
+        snprintf(realm, realmlen, "%.*s", (int)k, rp);
+      }
+    }
+    /* skip a token68 (NTLM/Negotiate data) after the scheme */
+    if(*p == ' ') {
+      const char *s = p;
+      while(*s == ' ')
+        s++;
+      const char *t = s;
+      while(*t && *t != ',' && *t != ' ' && *t != '=')
+        t++;
+      while(*t == '=')
+        t++;
+      if(!*t || *t == ',')
+        p = t;
+    }
+  }
+  return mask;
+}
+
+unsigned mc_http_auth_schemes(const struct mc_http_msg *m, char *realm, size_t realmlen)
+{
+  unsigned mask = 0;
+  if(realm && realmlen)
+    realm[0] = '\0';
+  for(size_t i = 0; m && i < m->nh; i++) {
+    if(strcasecmp(m->h[i].name, "WWW-Authenticate") == 0)
+      mask |= parse_challenges(m->h[i].value, realm, realmlen);
+  }
+  return mask;
+}
+
+const char *mc_http_ntlm_challenge(const struct mc_http_resp *r)
+{
+  for(size_t i = 0; i < r->nmsgs; i++) {
+    const struct mc_http_msg *m = &r->msgs[i];
+    for(size_t k = 0; k < m->nh; k++) {
+      const char *v = m->h[k].value;
+      if(strcasecmp(m->h[k].name, "WWW-Authenticate") == 0 &&
+         strncasecmp(v, "NTLM ", 5) == 0 && v[5])
+        return v + 5;
+    }
+  }
+  return NULL;
+}
+
+const char *mc_http_schemes_text(unsigned mask, char *out, size_t outlen)
+{
+  size_t used = 0;
+  out[0] = '\0';
+  for(size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++) {
+    if(mask & schemes[i].bit)
+      used += (size_t)snprintf(out + used, used < outlen ? outlen - used : 0, "%s%s",
+                               used ? ", " : "", schemes[i].name);
+  }
+  if(mask & MC_HTTP_SCHEME_OTHER)
+    used += (size_t)snprintf(out + used, used < outlen ? outlen - used : 0, "%sother",
+                             used ? ", " : "");
+  if(!used)
+    snprintf(out, outlen, "none");
+  return out;
+}

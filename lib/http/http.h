@@ -1,0 +1,139 @@
+/*
+ * http.h - the HTTP layer: one request in, what came back out, through
+ * libcurl. It reports observations (status lines, headers, the start of the
+ * body, the auth schemes offered, timings, which address answered, or the
+ * class of failure) and never a verdict; the checks decide.
+ *
+ * Rules it keeps, whoever calls it:
+ *   - the connection goes to the address the walk resolved (CURLOPT_RESOLVE
+ *     pins host:port to it), never through a proxy from the environment;
+ *   - certificates are verified against the system's default trust (as the
+ *     TLS probe loads it) plus ca_file, unless insecure;
+ *   - redirects are never followed: a redirect is evidence (Location is
+ *     kept), so credentials can never follow one anywhere;
+ *   - every request is its own connection (no reuse between requests; NTLM
+ *     keeps its one connection for its handshake, as it must);
+ *   - everything the peer sends is bounded: 64 KiB of headers, 16 KiB of
+ *     body kept (the rest is counted and dropped), 8 responses per request.
+ * Requests given together run concurrently (curl multi).
+ */
+#ifndef MC_HTTP_HTTP_H
+#define MC_HTTP_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/util.h"
+
+#define MC_HTTP_HEAD_LIMIT (64 * 1024)
+#define MC_HTTP_BODY_KEEP (16 * 1024)
+#define MC_HTTP_MAX_MSGS 8
+#define MC_HTTP_MAX_HEADERS 128
+
+enum mc_http_auth {
+  MC_HTTP_AUTH_NONE,
+  MC_HTTP_AUTH_NTLM,
+  MC_HTTP_AUTH_BASIC
+};
+
+/* What went wrong below HTTP, when no final response arrived. */
+enum mc_http_error {
+  MC_HTTP_OK,             /* a response arrived (any status) */
+  MC_HTTP_ERR_TIMEOUT,    /* the deadline passed */
+  MC_HTTP_ERR_CONNECT,    /* the TCP connection failed */
+  MC_HTTP_ERR_TLS,        /* the TLS handshake or certificate check failed */
+  MC_HTTP_ERR_RESET,      /* the connection was reset or closed mid-request */
+  MC_HTTP_ERR_PROTOCOL,   /* the peer answered with something that is not HTTP */
+  MC_HTTP_ERR_TOO_BIG,    /* the response headers exceeded the limit */
+  MC_HTTP_ERR_OTHER
+};
+
+/* Auth schemes offered in WWW-Authenticate. */
+enum {
+  MC_HTTP_SCHEME_NEGOTIATE = 1 << 0,
+  MC_HTTP_SCHEME_NTLM = 1 << 1,
+  MC_HTTP_SCHEME_BASIC = 1 << 2,
+  MC_HTTP_SCHEME_DIGEST = 1 << 3,
+  MC_HTTP_SCHEME_BEARER = 1 << 4,
+  MC_HTTP_SCHEME_OTHER = 1 << 5
+};
+
+struct mc_http_req {
+  const char *method;           /* "GET", "POST" */
+  const char *host;             /* the name in the URL, Host header and SNI */
+  int port;
+  const char *addr;             /* the address to connect to (text) */
+  const char *path;             /* "/EWS/mrsproxy.svc" */
+  const char *query;            /* without '?'; NULL: none */
+  const char *user_agent;
+  const char *const *headers;   /* extra "Name: value" lines, NULL-terminated */
+  const char *body;
+  size_t body_len;
+  enum mc_http_auth auth;
+  const char *user;             /* "DOMAIN\\user" */
+  const char *password;         /* borrowed; never logged or copied */
+  const char *ca_file;          /* extra trust anchors (PEM), NULL: none */
+  bool insecure;
+  int timeout_ms;               /* for the whole request */
+};
+
+struct mc_http_header {
+  char *name;
+  char *value;                  /* printable (untrusted bytes escaped) */
+};
+
+/* One response in the exchange (an NTLM login has several). */
+struct mc_http_msg {
+  int status;
+  char *status_line;            /* printable */
+  struct mc_http_header *h;
+  size_t nh;
+};
+
+struct mc_http_resp {
+  enum mc_http_error error;
+  char error_text[256];         /* libcurl's words */
+  struct mc_http_msg msgs[MC_HTTP_MAX_MSGS];
+  size_t nmsgs;
+  const struct mc_http_msg *final;   /* the last response, NULL when none */
+  int status;                   /* of the final response, 0 when none */
+  struct mc_buf body;           /* the first MC_HTTP_BODY_KEEP bytes */
+  size_t body_total;            /* bytes received in all */
+  char ip[64];                  /* the address that answered */
+  long port;
+  long connects;                /* connections made for this request */
+  int64_t ms_connect, ms_tls, ms_first_byte, ms_total;
+  char url[1024];               /* as requested (no credentials in it) */
+  /* private */
+  size_t head_bytes;
+  bool head_overflow;
+};
+
+/* A client: one curl multi handle and one trust store (the system's
+ * default trust plus ca_file, parsed once) for a whole walk. All requests
+ * of one client must name the same ca_file. Connections are still never
+ * reused. */
+struct mc_http_client;
+struct mc_http_client *mc_http_client_new(void);
+void mc_http_client_free(struct mc_http_client *c);
+
+/* Runs n requests concurrently and fills resps[i] for reqs[i]. Returns
+ * MC_OK, or MC_ERR_INTERNAL when libcurl could not be set up at all. */
+mc_code mc_http_perform(struct mc_http_client *c, const struct mc_http_req *reqs,
+                        struct mc_http_resp *resps, size_t n);
+void mc_http_resp_release(struct mc_http_resp *r);
+
+/* The first header named name (case-insensitive) in m, or NULL. */
+const char *mc_http_header(const struct mc_http_msg *m, const char *name);
+/* The schemes m's WWW-Authenticate headers offer (MC_HTTP_SCHEME_*); the
+ * Basic realm, when one is offered, goes into realm. */
+unsigned mc_http_auth_schemes(const struct mc_http_msg *m, char *realm, size_t realmlen);
+/* The base64 token of the first "NTLM <token>" challenge in any response
+ * of r, or NULL. */
+const char *mc_http_ntlm_challenge(const struct mc_http_resp *r);
+const char *mc_http_error_name(enum mc_http_error e);
+/* "Negotiate, NTLM, Basic" for a scheme mask (static storage). */
+const char *mc_http_schemes_text(unsigned mask, char *out, size_t outlen);
+
+#endif
