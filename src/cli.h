@@ -46,6 +46,7 @@ struct mc_cli {
   char *scenario;             /* lab */
   bool list;                  /* lab, causes */
   bool quiet;
+  bool collect;               /* config --collect */
 };
 
 typedef int (*mc_command_fn)(struct mc_cli *cli);
@@ -118,5 +119,7 @@ int mc_cmd_causes(struct mc_cli *cli);
 int mc_cmd_lab(struct mc_cli *cli);
 int mc_cmd_demo(struct mc_cli *cli);
 int mc_cmd_version(struct mc_cli *cli);
+int mc_cmd_config(struct mc_cli *cli);
+int mc_cmd_explain(struct mc_cli *cli);
 
 #endif

@@ -53,6 +53,8 @@ const struct mc_option mc_options[] = {
   OPT("scenario", 's', MC_OPT_STR, scenario, "NAME",
       "serve only this scenario (repeat the command for more)"),
   OPT("list", 'l', MC_OPT_FLAG, list, NULL, "list the names and stop"),
+  OPT("collect", 0, MC_OPT_FLAG, collect, NULL,
+      "print the PowerShell and reg commands that produce the files config reads"),
 };
 const size_t mc_noptions = sizeof mc_options / sizeof mc_options[0];
 
