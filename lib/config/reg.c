@@ -231,7 +231,7 @@ static mc_code export_data(const char *d, size_t n, bool utf16, const char **typ
     if(d[i] == '(') {
       t = 0;
       i++;
-      while(i < n && isxdigit((unsigned char)d[i]))
+      while(i < n && isxdigit((unsigned char)d[i]) && t < 0x10000)
         t = t * 16 + hexval(d[i++]);
       if(i >= n || d[i] != ')')
         return MC_ERR_PARSE;
