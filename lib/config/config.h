@@ -32,6 +32,16 @@
  * input (naming the line). */
 mc_code mc_config_decode(const void *data, size_t n, struct mc_buf *out,
                          const char **encoding, char *err, size_t errlen);
+/* One line of decoded text, borrowed: n excludes the CR and trailing blanks,
+ * raw only the CR (the width PowerShell filled). */
+struct mc_config_line {
+  const char *p;
+  size_t n;
+  size_t raw;
+};
+/* The line at *pos (advanced past its LF). */
+struct mc_config_line mc_config_next_line(const char *text, size_t n, size_t *pos);
+
 /* Appends UTF-16LE bytes as UTF-8 (lone surrogates become U+FFFD). */
 void mc_config_utf16le(const unsigned char *p, size_t n, struct mc_buf *out);
 

@@ -70,6 +70,22 @@ static void utf16(const unsigned char *p, size_t n, bool be, struct mc_buf *out)
   }
 }
 
+struct mc_config_line mc_config_next_line(const char *text, size_t n, size_t *pos)
+{
+  struct mc_config_line l = { text + *pos, 0, 0 };
+  size_t i = *pos;
+  while(i < n && text[i] != '\n')
+    i++;
+  l.n = i - *pos;
+  *pos = i < n ? i + 1 : n;
+  while(l.n && l.p[l.n - 1] == '\r')
+    l.n--;
+  l.raw = l.n;
+  while(l.n && (l.p[l.n - 1] == ' ' || l.p[l.n - 1] == '\t'))
+    l.n--;
+  return l;
+}
+
 void mc_config_utf16le(const unsigned char *p, size_t n, struct mc_buf *out)
 {
   utf16(p, n, false, out);

@@ -27,31 +27,9 @@
 #define MAX_VALUE 65536
 #define MAX_KEY 128
 
-struct line {
-  const char *p;
-  size_t n;             /* without CR and trailing blanks */
-  size_t raw;           /* without CR only: the width PowerShell filled */
-};
-
-static struct line line_at(const char *text, size_t n, size_t *pos)
-{
-  struct line l = { text + *pos, 0 };
-  size_t i = *pos;
-  while(i < n && text[i] != '\n')
-    i++;
-  l.n = i - *pos;
-  *pos = i < n ? i + 1 : n;
-  while(l.n && l.p[l.n - 1] == '\r')
-    l.n--;
-  l.raw = l.n;
-  while(l.n && (l.p[l.n - 1] == ' ' || l.p[l.n - 1] == '\t'))
-    l.n--;
-  return l;
-}
-
 /* "Key<spaces>: value" or "Key<spaces>:"? Sets the key length and the value
  * column. At least one space before the colon, as PowerShell pads. */
-static bool kv_split(struct line l, size_t *keylen, size_t *valcol)
+static bool kv_split(struct mc_config_line l, size_t *keylen, size_t *valcol)
 {
   size_t i = 0;
   if(!l.n || !isalpha((unsigned char)l.p[0]))
@@ -74,7 +52,7 @@ static bool kv_split(struct line l, size_t *keylen, size_t *valcol)
   return true;
 }
 
-static bool is_blank(struct line l)
+static bool is_blank(struct mc_config_line l)
 {
   return l.n == 0;
 }
@@ -112,7 +90,7 @@ static bool double_spaced(const char *text, size_t n)
   size_t pos = 0, kv_kv = 0, kv_blank = 0;
   bool prev_kv = false;
   while(pos < n) {
-    struct line l = line_at(text, n, &pos);
+    struct mc_config_line l = mc_config_next_line(text, n, &pos);
     size_t k, c;
     bool kv = kv_split(l, &k, &c);
     if(prev_kv) {
@@ -141,7 +119,7 @@ mc_code mc_fl_parse(const char *text, size_t n, struct mc_fl_doc *doc, char *err
   memset(doc, 0, sizeof *doc);
   size_t width = 0, pos = 0;
   while(pos < n) {
-    struct line l = line_at(text, n, &pos);
+    struct mc_config_line l = mc_config_next_line(text, n, &pos);
     width = l.raw > width ? l.raw : width;
   }
   unsigned boundary = double_spaced(text, n) ? 2 : 1;
@@ -153,7 +131,7 @@ mc_code mc_fl_parse(const char *text, size_t n, struct mc_fl_doc *doc, char *err
   mc_code rc = MC_OK;
   pos = 0;
   while(pos < n) {
-    struct line l = line_at(text, n, &pos);
+    struct mc_config_line l = mc_config_next_line(text, n, &pos);
     lineno++;
     if(is_blank(l)) {
       blanks++;

@@ -32,45 +32,28 @@
 static const char HDR5[] = "Windows Registry Editor Version 5.00";
 static const char HDR4[] = "REGEDIT4";
 
-struct line {
-  const char *p;
-  size_t n;
-};
-
-static struct line next_line(const char *t, size_t n, size_t *pos)
-{
-  struct line l = { t + *pos, 0 };
-  size_t i = *pos;
-  while(i < n && t[i] != '\n')
-    i++;
-  l.n = i - *pos;
-  *pos = i < n ? i + 1 : n;
-  while(l.n && (l.p[l.n - 1] == '\r' || l.p[l.n - 1] == ' ' || l.p[l.n - 1] == '\t'))
-    l.n--;
-  return l;
-}
-
-static bool line_starts(struct line l, const char *lit)
+static bool line_starts(struct mc_config_line l, const char *lit)
 {
   size_t m = strlen(lit);
   return l.n >= m && strncasecmp(l.p, lit, m) == 0;
 }
 
 /* The first non-blank line, for the header check. */
-static struct line first_line(const char *t, size_t n)
+static struct mc_config_line first_line(const char *t, size_t n)
 {
   size_t pos = 0;
   while(pos < n) {
-    struct line l = next_line(t, n, &pos);
+    struct mc_config_line l = mc_config_next_line(t, n, &pos);
     if(l.n)
       return l;
   }
-  struct line none = { t, 0 };
+  struct mc_config_line none = { t, 0, 0 };
   return none;
 }
 
 /* Whether l is a reg query value line; sets the parts. */
-static bool query_value(struct line l, struct line *name, struct line *type, struct line *data)
+static bool query_value(struct mc_config_line l, struct mc_config_line *name,
+                        struct mc_config_line *type, struct mc_config_line *data)
 {
   if(l.n < 4 || strncmp(l.p, "    ", 4) != 0)
     return false;
@@ -96,15 +79,15 @@ static bool query_value(struct line l, struct line *name, struct line *type, str
 
 bool mc_reg_sniff(const char *text, size_t n)
 {
-  struct line f = first_line(text, n);
+  struct mc_config_line f = first_line(text, n);
   if(line_starts(f, HDR5) || line_starts(f, HDR4))
     return true;
   /* reg query: a key line followed by an indented REG_ value line. */
   size_t pos = 0;
   bool key = false;
   while(pos < n) {
-    struct line l = next_line(text, n, &pos);
-    struct line a, b, c;
+    struct mc_config_line l = mc_config_next_line(text, n, &pos);
+    struct mc_config_line a, b, c;
     if(line_starts(l, "HKEY_") || line_starts(l, "HKLM\\"))
       key = true;
     else if(key && query_value(l, &a, &b, &c))
@@ -115,7 +98,7 @@ bool mc_reg_sniff(const char *text, size_t n)
   return false;
 }
 
-static void add_value(struct mc_reg_doc *doc, const char *key, struct line name,
+static void add_value(struct mc_reg_doc *doc, const char *key, struct mc_config_line name,
                       const char *type, const char *data, unsigned line)
 {
   if(doc->n == doc->cap) {
@@ -263,7 +246,7 @@ static mc_code export_data(const char *d, size_t n, bool utf16, const char **typ
 static mc_code parse_export(const char *text, size_t n, struct mc_reg_doc *doc, char *err,
                             size_t errlen)
 {
-  struct line hdr = first_line(text, n);
+  struct mc_config_line hdr = first_line(text, n);
   bool utf16 = line_starts(hdr, HDR5);
   doc->format = utf16 ? "regedit 5.00 export" : "REGEDIT4 export";
   char *key = NULL;
@@ -274,7 +257,7 @@ static mc_code parse_export(const char *text, size_t n, struct mc_reg_doc *doc, 
   mc_code rc = MC_OK;
   bool seen_hdr = false;
   while(pos < n) {
-    struct line l = next_line(text, n, &pos);
+    struct mc_config_line l = mc_config_next_line(text, n, &pos);
     lineno++;
     unsigned first = lineno;
     if(!l.n || l.p[0] == ';')
@@ -299,7 +282,7 @@ static mc_code parse_export(const char *text, size_t n, struct mc_reg_doc *doc, 
     while(logical.len && logical.ptr[logical.len - 1] == '\\' && pos < n &&
           (l.p[0] != '"' || mc_memcasemem(l.p, l.n, "=hex"))) {
       logical.len--;
-      struct line c = next_line(text, n, &pos);
+      struct mc_config_line c = mc_config_next_line(text, n, &pos);
       lineno++;
       size_t lead = 0;
       while(lead < c.n && c.p[lead] == ' ')
@@ -350,7 +333,7 @@ static mc_code parse_export(const char *text, size_t n, struct mc_reg_doc *doc, 
       rc = MC_ERR_LIMIT;
       goto out;
     }
-    struct line nm = { name.ptr ? name.ptr : "", name.len };
+    struct mc_config_line nm = { name.ptr ? name.ptr : "", name.len };
     add_value(doc, key, nm, type, data.ptr ? data.ptr : "", first);
     mc_buf_release(&name);
   }
@@ -369,9 +352,9 @@ static mc_code parse_query(const char *text, size_t n, struct mc_reg_doc *doc, c
   size_t pos = 0;
   unsigned lineno = 0;
   while(pos < n) {
-    struct line l = next_line(text, n, &pos);
+    struct mc_config_line l = mc_config_next_line(text, n, &pos);
     lineno++;
-    struct line name, type, data;
+    struct mc_config_line name, type, data;
     if(line_starts(l, "HKEY_") || line_starts(l, "HKLM\\")) {
       free(key);
       key = mc_xstrndup(l.p, l.n);
@@ -405,7 +388,7 @@ mc_code mc_reg_parse(const char *text, size_t n, struct mc_reg_doc *doc, char *e
                      size_t errlen)
 {
   memset(doc, 0, sizeof *doc);
-  struct line f = first_line(text, n);
+  struct mc_config_line f = first_line(text, n);
   if(line_starts(f, HDR5) || line_starts(f, HDR4))
     return parse_export(text, n, doc, err, errlen);
   return parse_query(text, n, doc, err, errlen);
