@@ -53,6 +53,7 @@ struct mc_cli {
   char *user;                 /* remote-move --user DOMAIN\\user */
   char *password_file;        /* remote-move --password-file FILE */
   char *repeat;               /* remote-move --repeat N */
+  bool collect;               /* config --collect */
 };
 
 typedef int (*mc_command_fn)(struct mc_cli *cli);
@@ -133,5 +134,7 @@ int mc_cmd_causes(struct mc_cli *cli);
 int mc_cmd_lab(struct mc_cli *cli);
 int mc_cmd_demo(struct mc_cli *cli);
 int mc_cmd_version(struct mc_cli *cli);
+int mc_cmd_config(struct mc_cli *cli);
+int mc_cmd_explain(struct mc_cli *cli);
 
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "kb/kb.h"
 #include "lab/lab.h"
 #include "report/render.h"
 #include "util/json.h"
@@ -99,6 +100,38 @@ static void run_one(struct mc_lab_site *site, const char *timeout, struct outcom
   free(line);
 }
 
+/* The demo ends where every admin starts: seed 000's error text, explained.
+ * Its steps 1 and 2 name Basic authentication, the RPC proxy ports and the
+ * back ends on 6004, so those three causes must come out. */
+static bool demo_explain(const struct mc_cli *cli, bool color)
+{
+  static const char seed000[] =
+    "Microsoft.Exchange.Data.Storage.Management.MigrationTransientException: We weren't able "
+    "to connect to the remote server. Please verify that the migration endpoint settings are "
+    "correct and your certificate is valid, and then try again. Consider using the Exchange "
+    "Remote Connectivity Analyzer to diagnose the connectivity issues. ---> "
+    "Microsoft.Exchange.Rpc.ServerUnavailableException: Error 0x6ba (The RPC server is "
+    "unavailable) from cli_NspiBind";
+  static const char *const expect[] = { "OA_BASIC_NOT_OFFERED", "OA_PORT_NOT_ALLOWED",
+                                        "OA_BACKEND_UNAVAILABLE" };
+  struct mc_report *r = mc_explain_text(seed000, sizeof seed000 - 1);
+  bool ok = true;
+  for(size_t i = 0; i < sizeof expect / sizeof expect[0]; i++)
+    ok = ok && mc_report_has(r, expect[i]);
+  if(!cli->json) {
+    struct mc_buf b = MC_BUF_INIT(MC_RENDER_LIMIT);
+    struct mc_render_opts o = { .color = color };
+    mc_render_text(r, &o, &b);
+    printf("\nAnd the error every admin starts from (seed 000), explained:\n\n%s%s%s%s\n", b.ptr,
+           mc_render_color(ok ? MC_PASS : MC_FAIL, color), ok ? "named the Outlook Anywhere "
+           "causes of seed 000 as expected" : "WRONG: the Outlook Anywhere causes of seed 000 "
+           "were not all named", mc_render_reset(color));
+    mc_buf_release(&b);
+  }
+  mc_report_free(r);
+  return ok;
+}
+
 int mc_cmd_demo(struct mc_cli *cli)
 {
   if(cli->nargs)
@@ -177,5 +210,6 @@ int mc_cmd_demo(struct mc_cli *cli)
     free(res[i].found);
   free(res);
   mc_lab_stop(lab);
-  return good == n ? MC_EXIT_OK : MC_EXIT_PROBLEM;
+  bool explained = demo_explain(cli, color);
+  return good == n && explained ? MC_EXIT_OK : MC_EXIT_PROBLEM;
 }

@@ -67,6 +67,45 @@ const struct mc_command mc_commands[] = {
     "migcheck remote-move --server mail.contoso.com\n"
     "MIGCHECK_PASSWORD=... migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'\n"
     "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin' --repeat 20 --json" },
+  { "config", mc_cmd_config, NULL, "FILE... | --collect",
+    "check what you paste from PowerShell and the registry against the seeds' rules",
+    "Reads the output of PowerShell's Format-List ('| fl') and registry exports\n"
+    "you bring back from the Exchange server, recognises each input by its\n"
+    "content (not its name): Get-WebServicesVirtualDirectory,\n"
+    "Get-OutlookAnywhere, Get-MapiVirtualDirectory, Get-ExchangeServer,\n"
+    "Test-MigrationServerAvailability, and 'reg export' or 'reg query' of\n"
+    "HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy. UTF-16LE with BOM (what '>' and\n"
+    "regedit write), UTF-8 with or without BOM, values wrapped at the console\n"
+    "width and several objects per file are all read. Each rule names the\n"
+    "server and the exact command that fixes it: CFG_MRSPROXY_DISABLED,\n"
+    "CFG_EWS_EXTERNAL_URL_MISSING, CFG_EWS_AUTH_METHODS (Windows or Basic off),\n"
+    "CFG_OA_AUTH_NOT_BASIC, CFG_OA_SSL_OFFLOADING, CFG_VALIDPORTS_MISSING (which\n"
+    "name lacks which port, and the whole value to set). Several servers given:\n"
+    "a setting that differs between them is CFG_SERVERS_DIFFER (seed 001's\n"
+    "passive server). A failed Test-MigrationServerAvailability is explained\n"
+    "as 'migcheck explain' would. --collect prints the commands to run.",
+    "json html no-color verbose quiet collect",
+    "migcheck config --collect > collect.ps1\n"
+    "migcheck config ews-vdir.txt outlookanywhere.txt exchange-servers.txt rpcproxy.reg\n"
+    "migcheck config rpcproxy.reg --json" },
+  { "explain", mc_cmd_explain, NULL, "[TEXT... | -]",
+    "name the cause of a pasted error message (migration report, PowerShell, HCW)",
+    "Reads an error text, from the arguments or from standard input ('-', or\n"
+    "when input is piped; at most 1 MiB is read), undoes what pasting does\n"
+    "(line breaks inside words, doubled spaces, curly quotes, '-->' or '--->',\n"
+    "host names, GUIDs and addresses of your own) and matches it against the\n"
+    "error signatures migcheck knows (lib/kb/signatures.c). It prints the\n"
+    "causes, most likely first, with the words that matched, the fix, and the\n"
+    "migcheck command that confirms each one (e.g. 'migcheck outlook-anywhere'\n"
+    "for 0x6ba from cli_NspiBind, 'migcheck remote-move' for a 403 on\n"
+    "mrsproxy.svc). A wrapper message alone ('could not be completed') lists\n"
+    "its usual inner causes. Text it does not recognise gets no invented cause.\n"
+    "Exit codes here: 1 a cause recognised, 3 nothing recognised (verdict\n"
+    "unknown: run the remote checks), 2 no text.",
+    "json html no-color verbose quiet",
+    "migcheck explain \"Error 0x6ba (The RPC server is unavailable) from cli_NspiBind\"\n"
+    "pbpaste | migcheck explain\n"
+    "migcheck explain - < migration-report.txt --json" },
   { "causes", mc_cmd_causes, NULL, "[ID...]",
     "the cause catalogue: every cause id, why it breaks, how to fix it",
     "Without an ID, lists every cause id with its title. With IDs, prints each\n"

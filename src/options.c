@@ -65,6 +65,8 @@ const struct mc_option mc_options[] = {
   OPT("repeat", 0, MC_OPT_STR, repeat, "N",
       "make N more requests on new connections to compare the servers behind a load "
       "balancer (default 6, 0-50)"),
+  OPT("collect", 0, MC_OPT_FLAG, collect, NULL,
+      "print the PowerShell and reg commands that produce the files config reads"),
 };
 const size_t mc_noptions = sizeof mc_options / sizeof mc_options[0];
 

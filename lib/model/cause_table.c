@@ -1012,6 +1012,24 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck config rpcproxy.reg",
     .source = "seed 002 step 2; exchange-wire.md sec. 4.3" },
 
+  /* WARN: the fault shows only on the requests that reach the odd server. */
+  { .id = "CFG_SERVERS_DIFFER", .severity = MC_WARN, .area = "config",
+    .title = "Servers behind the same name are configured differently",
+    .why = "The pasted output of several servers shows a setting that differs between them "
+           "(MRSProxyEnabled, EWS or Outlook Anywhere authentication, SSLOffloading). A load "
+           "balancer or DNS round robin sends each request to any of them, so requests that "
+           "land on the odd server fail and the migration fails at random: seed 001's "
+           "'passive' server.",
+    .fix = (const char *const[]){
+      "Run the Set- command given in the finding on the server it names, so that every "
+      "server behind mail.contoso.com has the same settings",
+      "Or take that server out of the load-balancer pool until it matches",
+      "Paste the output of every server again: Get-WebServicesVirtualDirectory | fl "
+      "Identity,Server,MRSProxyEnabled,ExternalAuthenticationMethods",
+      NULL },
+    .check = "migcheck config ews-vdir.txt",
+    .source = "seed 001 step 1 (every CAS server) and step 5 (passive servers)" },
+
   /* ---- process: batches, throttling, locks, limits ---- */
   { .id = "NOTIFICATION_EMAIL_MISSING", .severity = MC_FAIL, .area = "process",
     .title = "Migration batch has no notification e-mail address",

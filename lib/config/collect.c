@@ -1,0 +1,45 @@
+/*
+ * collect.c - the commands an admin runs on an Exchange server to produce
+ * the files `migcheck config` reads (printed by `migcheck config --collect`).
+ * Data only. $FormatEnumerationLimit=-1 keeps lists such as
+ * ExternalAuthenticationMethods whole; -Width keeps long values on one line
+ * (config reads wrapped ones too).
+ */
+#include "config/config.h"
+
+const char mc_config_collect_script[] =
+  "# Run in the Exchange Management Shell on one Exchange server, then copy the\n"
+  "# files to where migcheck runs:  migcheck config *.txt *.reg\n"
+  "$FormatEnumerationLimit = -1\n"
+  "\n"
+  "# Hybrid remote moves (seed 001 step 1): MRSProxy, ExternalUrl and EWS\n"
+  "# authentication on every server.\n"
+  "Get-WebServicesVirtualDirectory | Format-List Identity,Server,"
+  "MRSProxyEnabled,ExternalUrl,InternalUrl,ExternalAuthenticationMethods,"
+  "InternalAuthenticationMethods,BasicAuthentication,WindowsAuthentication,"
+  "WSSecurityAuthentication,OAuthAuthentication,ExtendedProtectionTokenChecking |\n"
+  "  Out-File -Encoding utf8 -Width 4096 ews-vdir.txt\n"
+  "\n"
+  "# Cutover and staged migrations (seed 000 step 1): Outlook Anywhere.\n"
+  "Get-OutlookAnywhere | Format-List Identity,Server,ExternalHostname,"
+  "InternalHostname,ExternalClientAuthenticationMethod,InternalClientAuthenticationMethod,"
+  "ClientAuthenticationMethod,IISAuthenticationMethods,SSLOffloading,"
+  "ExternalClientsRequireSsl |\n"
+  "  Out-File -Encoding utf8 -Width 4096 outlookanywhere.txt\n"
+  "Get-MapiVirtualDirectory | Format-List Identity,Server,ExternalUrl,"
+  "InternalUrl,IISAuthenticationMethods |\n"
+  "  Out-File -Encoding utf8 -Width 4096 mapi-vdir.txt\n"
+  "\n"
+  "# Server names (short and FQDN) for the RPC proxy's ValidPorts.\n"
+  "Get-ExchangeServer | Format-List Name,Fqdn,ServerRole,AdminDisplayVersion,Site |\n"
+  "  Out-File -Encoding utf8 -Width 4096 exchange-servers.txt\n"
+  "\n"
+  "# RPC proxy ValidPorts (seed 002 step 2), on each server that runs the RPC proxy\n"
+  "# (cmd.exe or PowerShell):\n"
+  "reg export HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy rpcproxy.reg /y\n"
+  "\n"
+  "# In Exchange Online PowerShell, the endpoint test itself (seed 000 step 3):\n"
+  "# Test-MigrationServerAvailability -ExchangeOutlookAnywhere -Autodiscover\n"
+  "#   -EmailAddress admin@contoso.com -Credentials (Get-Credential) |\n"
+  "#   Format-List | Out-File -Encoding utf8 -Width 4096 tmsa.txt\n"
+  "# (for hybrid moves: -ExchangeRemoteMove -RemoteServer mail.contoso.com)\n";
