@@ -46,6 +46,12 @@ struct mc_cli {
   char *scenario;             /* lab */
   bool list;                  /* lab, causes */
   bool quiet;
+  char *since;                /* logs: --since T */
+  char *until;                /* logs: --until T */
+  char *run_id;               /* logs: --run-id ID */
+  char **servers;             /* logs: --server NAME=PATH (repeatable) */
+  size_t nservers;
+  char *cloud_ranges;         /* logs: --cloud-ranges FILE */
 };
 
 typedef int (*mc_command_fn)(struct mc_cli *cli);
@@ -112,6 +118,7 @@ struct mc_report *mc_cli_run_check(int argc, char **argv, int *code);
 /* Checks. */
 int mc_check_ports_cli(struct mc_cli *cli, struct mc_report **out);
 int mc_check_tls_cli(struct mc_cli *cli, struct mc_report **out);
+int mc_check_logs_cli(struct mc_cli *cli, struct mc_report **out);
 
 /* Other command handlers. */
 int mc_cmd_causes(struct mc_cli *cli);

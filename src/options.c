@@ -53,6 +53,16 @@ const struct mc_option mc_options[] = {
   OPT("scenario", 's', MC_OPT_STR, scenario, "NAME",
       "serve only this scenario (repeat the command for more)"),
   OPT("list", 'l', MC_OPT_FLAG, list, NULL, "list the names and stop"),
+  OPT("since", 0, MC_OPT_STR, since, "TIME",
+      "only lines at or after this UTC time (2024-03-12, 2024-03-12T08:00)"),
+  OPT("until", 0, MC_OPT_STR, until, "TIME",
+      "only lines at or before this UTC time (a bare date means its end)"),
+  OPT("run-id", 0, MC_OPT_STR, run_id, "ID",
+      "find the requests a migcheck check sent in this run (mc-0123456789ab)"),
+  OPTL("server", 0, servers, nservers, "NAME=PATH",
+       "the logs under PATH belong to server NAME; repeatable"),
+  OPT("cloud-ranges", 0, MC_OPT_STR, cloud_ranges, "FILE",
+      "Exchange Online address ranges, one CIDR a line, to mark those clients"),
 };
 const size_t mc_noptions = sizeof mc_options / sizeof mc_options[0];
 
@@ -219,6 +229,13 @@ void mc_cli_release(struct mc_cli *cli)
   free(cli->ca_file);
   free(cli->sni);
   free(cli->scenario);
+  free(cli->since);
+  free(cli->until);
+  free(cli->run_id);
+  for(size_t i = 0; i < cli->nservers; i++)
+    free(cli->servers[i]);
+  free(cli->servers);
+  free(cli->cloud_ranges);
 }
 
 bool mc_cli_color(const struct mc_cli *cli)
