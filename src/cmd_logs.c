@@ -123,6 +123,11 @@ int mc_check_logs_cli(struct mc_cli *cli, struct mc_report **out)
   long nth;
   if(th && mc_parse_long(th, 1, 64, &nth))
     o.threads = (int)nth;
+  /* For tests and the bench: small ranges exercise the layout hand-over. */
+  const char *rb = getenv("MIGCHECK_RANGE_BYTES");
+  long nrb;
+  if(rb && mc_parse_long(rb, 1, 1L << 30, &nrb))
+    o.range_bytes = (uint64_t)nrb;
   o.warn = on_warn;
   if(!cli->quiet && isatty(STDERR_FILENO))
     o.progress = on_progress;

@@ -67,6 +67,7 @@ struct mc_logs_opts {
   size_t nservers;
   const struct mc_cidr_set *cloud;  /* Exchange Online ranges (--cloud-ranges), or NULL */
   int threads;                  /* 0: one per online CPU */
+  uint64_t range_bytes;         /* 0: picked from the file size (tests set it small) */
   /* Called from the calling thread about four times a second while the
      scan runs, when set. */
   void (*progress)(void *ctx, uint64_t done, uint64_t total, int64_t elapsed_ms);

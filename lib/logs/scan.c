@@ -1055,6 +1055,8 @@ static void plan_ranges(struct scan *s, struct file_state *f, int threads)
 {
   size_t want = f->size / (size_t)(threads * 2);
   want = want < RANGE_MIN ? RANGE_MIN : want > RANGE_MAX ? RANGE_MAX : want;
+  if(s->o->range_bytes)
+    want = (size_t)s->o->range_bytes;
   size_t n = (f->size + want - 1) / want;
   if(n < 1)
     n = 1;
@@ -1075,7 +1077,6 @@ static void plan_ranges(struct scan *s, struct file_state *f, int threads)
     at = end;
   }
   f->nranges = (uint32_t)(k ? k : 1);
-  (void)s;
 }
 
 /* ---- finishing a file ---- */
