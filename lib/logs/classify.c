@@ -37,16 +37,18 @@ bool mc_endpoint_is_migration(int ep)
 
 /* Path prefixes in the order they are tried (the longest first where one
  * contains another). A prefix ending in '/' also matches the bare folder. */
+#define RULE(lit, ep) { lit, sizeof lit - 1, ep }
 static const struct {
   const char *prefix;
+  size_t len;
   int ep;
 } path_rules[] = {
-  { "/ews/mrsproxy.svc", MC_EP_MRSPROXY },
-  { "/ews/", MC_EP_EWS },
-  { "/rpc/rpcproxy.dll", MC_EP_RPCPROXY },
-  { "/rpcwithcert/rpcproxy.dll", MC_EP_RPCPROXY },
-  { "/autodiscover/", MC_EP_AUTODISCOVER },
-  { "/mapi/", MC_EP_MAPI },
+  RULE("/ews/mrsproxy.svc", MC_EP_MRSPROXY),
+  RULE("/ews/", MC_EP_EWS),
+  RULE("/rpc/rpcproxy.dll", MC_EP_RPCPROXY),
+  RULE("/rpcwithcert/rpcproxy.dll", MC_EP_RPCPROXY),
+  RULE("/autodiscover/", MC_EP_AUTODISCOVER),
+  RULE("/mapi/", MC_EP_MAPI),
 };
 
 static bool prefix_ci(const char *p, size_t n, const char *lit, size_t m)
@@ -74,7 +76,9 @@ int mc_classify_path(const char *p, size_t n)
     return MC_EP_NONE;
   for(size_t i = 0; i < sizeof path_rules / sizeof path_rules[0]; i++) {
     const char *lit = path_rules[i].prefix;
-    size_t m = strlen(lit);
+    size_t m = path_rules[i].len;
+    if(lit[1] != c)
+      continue;
     if(prefix_ci(p, n, lit, m))
       return path_rules[i].ep;
     /* "/EWS" or "/mapi" alone, or followed by a query glued on. */

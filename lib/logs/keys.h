@@ -1,8 +1,9 @@
 /*
  * keys.h - the layout of the keys scan.c counts under and verdicts.c reads
  * back. A key is a fixed header (memcpy'd, never cast in place) followed by
- * the variable strings its header gives the lengths of. Internal to
- * lib/logs.
+ * the variable strings its header gives the lengths of. Keys are hashed and
+ * compared as bytes, so a header is zeroed before its fields are set
+ * (padding included). Internal to lib/logs.
  */
 #ifndef MC_LOGS_KEYS_H
 #define MC_LOGS_KEYS_H

@@ -110,6 +110,14 @@ struct worker {
   pthread_t th;
 };
 
+/* The last key counted under one endpoint and its entry: most lines repeat
+ * the previous hour and status, so they skip the hash. Valid while the
+ * table has not moved (ents unchanged). */
+struct key_cache {
+  const struct mc_agg_ent *ents;
+  struct mc_agg_ent *e;
+};
+
 /* What scan_lines() carries from one line (and one .gz buffer) to the next. */
 struct ctx {
   struct scan *s;
@@ -128,6 +136,8 @@ struct ctx {
   uint64_t since_progress;
   const char *last_data;          /* the last data line of the current buffer */
   size_t last_len;
+  struct key_cache status_cache[MC_EP_COUNT], hour_cache[MC_EP_COUNT];
+  const char *buf_end;            /* the end of the bytes scan_lines() was given */
 };
 
 const char *mc_log_format_name(enum mc_log_format f)
@@ -203,6 +213,38 @@ static void note_data_time(struct range *rg, int64_t t)
 
 /* ---- keys ---- */
 
+/* Keys and their strings are short: copy and compare without a call. */
+static inline void copy_small(char *d, const char *s, size_t n)
+{
+  while(n >= 8) {
+    memcpy(d, s, 8);
+    d += 8;
+    s += 8;
+    n -= 8;
+  }
+  while(n--)
+    *d++ = *s++;
+}
+
+static inline bool key_eq(const char *a, const char *b, size_t n)
+{
+  while(n >= 8) {
+    uint64_t x, y;
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    if(x != y)
+      return false;
+    a += 8;
+    b += 8;
+    n -= 8;
+  }
+  while(n--) {
+    if(*a++ != *b++)
+      return false;
+  }
+  return true;
+}
+
 static size_t cut(size_t n)
 {
   return n > MC_KEY_STR_MAX ? MC_KEY_STR_MAX : n;
@@ -218,6 +260,29 @@ static struct mc_agg_ent *count_key(struct ctx *c, const void *key, size_t klen,
   }
   mc_agg_hit(e, t);
   return fresh ? e : NULL;    /* non-NULL: wants an example */
+}
+
+/* count_key() through a one-entry cache; never returns an entry for an
+ * example when the cache hits (the key is not new then). */
+static struct mc_agg_ent *count_cached(struct ctx *c, struct key_cache *kc, const void *key,
+                                       size_t klen, int64_t t)
+{
+  struct mc_agg *a = &c->rg->agg;
+  if(kc->ents && kc->ents == a->ents && kc->e->klen == klen && key_eq(kc->e->key, key, klen)) {
+    mc_agg_hit(kc->e, t);
+    return NULL;
+  }
+  bool fresh;
+  struct mc_agg_ent *e = mc_agg_get(a, key, klen, mc_agg_hash(key, klen), &fresh);
+  if(!e) {
+    a->dropped++;
+    kc->ents = NULL;
+    return NULL;
+  }
+  mc_agg_hit(e, t);
+  kc->ents = a->ents;
+  kc->e = e;
+  return fresh ? e : NULL;
 }
 
 /* ---- run id ---- */
@@ -305,42 +370,45 @@ static void check_assumption(struct ctx *c, size_t nfields)
   }
 }
 
-static void w3c_line(struct ctx *c, const char *line, size_t len)
+/* A data line; w holds it, split at least up to the path (or not at all
+ * when the layout came with this very line's range check). */
+static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
 {
   const struct mc_w3c_layout *l = &c->wl;
-  struct mc_w3c_line w;
-  mc_w3c_line_init(&w, line, len);
+  struct mc_w3c_line *w = wp;
+  const char *line = w->line;
+  size_t len = w->len;
   struct range *rg = c->rg;
   rg->data_lines++;
   c->last_data = line;
   c->last_len = len;
   bool hit = has_run_id(c, line, len);
   if(!c->checked) {
-    mc_w3c_split(&w, MC_W3C_MAXCOLS);
-    check_assumption(c, w.done ? w.nsep + 1 : MC_W3C_MAXCOLS + 1);
+    mc_w3c_split(w, MC_W3C_MAXCOLS);
+    check_assumption(c, w->done ? w->nsep + 1 : MC_W3C_MAXCOLS + 1);
     l = &c->wl;
-    mc_w3c_line_init(&w, line, len);
+    mc_w3c_line_init(w, line, len, c->buf_end);
   }
   int pc = l->path_col;
-  mc_w3c_split(&w, (uint32_t)pc + 1);
-  if(!mc_w3c_has(&w, pc)) {
+  mc_w3c_split(w, (uint32_t)pc + 1);
+  if(!mc_w3c_has(w, pc)) {
     malformed(c, "the line has fewer fields than its #Fields line");
     return;
   }
-  struct mc_slice path = mc_w3c_field(&w, pc);
+  struct mc_slice path = mc_w3c_field(w, pc);
   if(l->httperr)
     path = mc_uri_path(path);
   int ep = mc_classify_path(path.p, path.n);
   if(ep == MC_EP_NONE && !l->httperr && !hit)
     return;
-  mc_w3c_split(&w, MC_W3C_MAXCOLS);
-  if(!w.done || w.nsep + 1 != l->ncols) {
+  mc_w3c_split(w, MC_W3C_MAXCOLS);
+  if(!w->done || w->nsep + 1 != l->ncols) {
     malformed(c, "the number of fields differs from the #Fields line");
     return;
   }
   struct mc_w3c_rec rec;
   for(int f = 0; f < MC_WF_COUNT; f++)
-    rec.f[f] = l->col[f] >= 0 ? mc_w3c_field(&w, l->col[f]) : (struct mc_slice){ NULL, 0 };
+    rec.f[f] = l->col[f] >= 0 ? mc_w3c_field(w, l->col[f]) : (struct mc_slice){ NULL, 0 };
   int64_t t;
   if(!line_time(c, rec.f[MC_WF_DATE], rec.f[MC_WF_TIME], &t)) {
     malformed(c, "the date or time field is not a date and time");
@@ -362,8 +430,13 @@ static void w3c_line(struct ctx *c, const char *line, size_t len)
   if(l->httperr) {
     struct mc_slice reason = rec.f[MC_WF_REASON];
     size_t rn = reason.p ? cut(reason.n) : 0;
-    struct mc_key_httperr k = { MC_KEY_HTTPERR, ep == MC_EP_NONE ? MC_KEY_EP_OTHER :
-                                (uint8_t)ep, (uint8_t)server.n, (uint8_t)rn, status };
+    struct mc_key_httperr k;
+    memset(&k, 0, sizeof k);
+    k.kind = MC_KEY_HTTPERR;
+    k.ep = ep == MC_EP_NONE ? MC_KEY_EP_OTHER : (uint8_t)ep;
+    k.srvlen = (uint8_t)server.n;
+    k.reasonlen = (uint8_t)rn;
+    k.status = status;
     memcpy(key, &k, sizeof k);
     memcpy(key + sizeof k, server.p, server.n);
     if(rn)
@@ -374,23 +447,37 @@ static void w3c_line(struct ctx *c, const char *line, size_t len)
   }
   if(ep == MC_EP_NONE)
     return;
-  struct mc_key_status ks = { MC_KEY_STATUS, (uint8_t)ep, (uint8_t)server.n, 0, status, sub,
-                              win32 };
+  /* Keys are hashed as bytes: no byte may be left uninitialized. */
+  struct mc_key_status ks;
+  memset(&ks, 0, sizeof ks);
+  ks.kind = MC_KEY_STATUS;
+  ks.ep = (uint8_t)ep;
+  ks.srvlen = (uint8_t)server.n;
+  ks.status = status;
+  ks.sub = sub;
+  ks.win32 = win32;
   memcpy(key, &ks, sizeof ks);
-  memcpy(key + sizeof ks, server.p, server.n);
-  if((ex = count_key(c, key, sizeof ks + server.n, t)))
+  copy_small(key + sizeof ks, server.p, server.n);
+  if((ex = count_cached(c, &c->status_cache[ep], key, sizeof ks + server.n, t)))
     mc_agg_example(ex, c->f->index, c->line, line, len);
 
   struct mc_slice ip = rec.f[MC_WF_CIP];
   size_t an = ip.p ? cut(ip.n) : 0;
-  struct mc_key_client kc = { MC_KEY_CLIENT, (uint8_t)ep, (uint8_t)an, 0 };
+  struct mc_key_client kc;
+  memset(&kc, 0, sizeof kc);
+  kc.kind = MC_KEY_CLIENT;
+  kc.ep = (uint8_t)ep;
+  kc.addrlen = (uint8_t)an;
   memcpy(key, &kc, sizeof kc);
-  if(an)
-    memcpy(key + sizeof kc, ip.p, an);
+  copy_small(key + sizeof kc, ip.p, an);
   count_key(c, key, sizeof kc + an, t);
 
-  struct mc_key_hour kh = { MC_KEY_HOUR, (uint8_t)ep, { 0 }, t / 3600 };
-  count_key(c, &kh, sizeof kh, t);
+  struct mc_key_hour kh;
+  memset(&kh, 0, sizeof kh);
+  kh.kind = MC_KEY_HOUR;
+  kh.ep = (uint8_t)ep;
+  kh.hour = t / 3600;
+  count_cached(c, &c->hour_cache[ep], &kh, sizeof kh, t);
 }
 
 /* ---- HttpProxy lines ---- */
@@ -437,8 +524,16 @@ static void hp_line(struct ctx *c, const char *line, size_t len)
   size_t tn = tgt.p ? cut(tgt.n) : 0, en = err.p ? cut(err.n) : 0;
   bool generic = gen.p && (mc_memcasemem(gen.p, gen.n, "exception") ||
                            mc_memcasemem(gen.p, gen.n, "error"));
-  struct mc_key_proxy k = { MC_KEY_PROXY, (uint8_t)ep, (uint8_t)server.n, (uint8_t)tn,
-                            (uint8_t)en, generic, { 0 }, http, backend };
+  struct mc_key_proxy k;
+  memset(&k, 0, sizeof k);
+  k.kind = MC_KEY_PROXY;
+  k.ep = (uint8_t)ep;
+  k.srvlen = (uint8_t)server.n;
+  k.tgtlen = (uint8_t)tn;
+  k.errlen = (uint8_t)en;
+  k.generic = generic;
+  k.http = http;
+  k.backend = backend;
   char key[1024];
   memcpy(key, &k, sizeof k);
   memcpy(key + sizeof k, server.p, server.n);
@@ -502,7 +597,7 @@ static void flush_last_time(struct ctx *c)
   }
   else {
     struct mc_w3c_line w;
-    mc_w3c_line_init(&w, c->last_data, c->last_len);
+    mc_w3c_line_init(&w, c->last_data, c->last_len, c->last_data + c->last_len);
     int dc = c->wl.col[MC_WF_DATE], tc = c->wl.col[MC_WF_TIME];
     mc_w3c_split(&w, (uint32_t)(dc > tc ? dc : tc) + 1);
     ok = mc_w3c_has(&w, dc) && mc_w3c_has(&w, tc) &&
@@ -526,16 +621,29 @@ static void progress(struct ctx *c, size_t n)
 static void scan_lines(struct ctx *c, const char *p, const char *end)
 {
   struct range *rg = c->rg;
+  c->buf_end = end;
   bool first_pending = rg->data_lines == 0;
   const char *block = p;
+  bool w3c = c->fmt != MC_LOGFMT_HTTPPROXY;
   while(p < end) {
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
-    const char *le = nl ? nl : end;
-    size_t len = (size_t)(le - p);
+    struct mc_w3c_line w;
+    const char *next;
+    size_t len;
+    if(w3c) {
+      /* One pass finds the end of the line and the fields up to the path. */
+      uint32_t want = c->have_layout && c->checked ? (uint32_t)c->wl.path_col + 1 : 0;
+      next = mc_w3c_next_line(&w, p, end, want);
+      len = w.len;
+    }
+    else {
+      const char *nl = memchr(p, '\n', (size_t)(end - p));
+      next = nl ? nl + 1 : end;
+      len = (size_t)((nl ? nl : end) - p);
+      if(len && p[len - 1] == '\r')
+        len--;
+    }
     c->line++;
     rg->lines++;
-    if(len && p[len - 1] == '\r')
-      len--;
     if(len == 0)
       ;
     else if(p[0] == '#')
@@ -550,16 +658,16 @@ static void scan_lines(struct ctx *c, const char *p, const char *end)
       range_problem(rg, c->line, "a data line comes before any #Fields line");
     }
     else {
-      if(c->fmt == MC_LOGFMT_HTTPPROXY)
+      if(!w3c)
         hp_line(c, p, len);
       else
-        w3c_line(c, p, len);
+        w3c_line(c, &w);
       if(first_pending && c->last_data) {
         flush_last_time(c);
         first_pending = false;
       }
     }
-    p = nl ? nl + 1 : end;
+    p = next;
     if(p - block >= (ptrdiff_t)PROGRESS_STEP) {
       progress(c, (size_t)(p - block));
       block = p;
@@ -798,7 +906,7 @@ static void detect(struct file_state *f, const char *head, size_t n)
     else if(len) {
       /* A data line before any #Fields: does a default layout fit it? */
       struct mc_w3c_line w;
-      mc_w3c_line_init(&w, p, len);
+      mc_w3c_line_init(&w, p, len, p + len);
       mc_w3c_split(&w, MC_W3C_MAXCOLS);
       size_t nf = w.done ? w.nsep + 1 : 0;
       const char *def = nf == 15 ? mc_w3c_default_fields : nf == 14 ?

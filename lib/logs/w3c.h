@@ -55,16 +55,21 @@ mc_code mc_w3c_layout_parse(struct mc_w3c_layout *l, const char *fields, size_t 
 struct mc_w3c_line {
   const char *line;
   size_t len;
+  const char *readable;      /* bytes up to here may be loaded (the buffer's end) */
   size_t pos;                /* where the search for separators goes on */
   uint32_t nsep;
   bool done;                 /* the whole line has been split */
   const char *sep[MC_W3C_MAXCOLS];
 };
 
-static inline void mc_w3c_line_init(struct mc_w3c_line *w, const char *line, size_t len)
+/* readable: the end of the buffer the line sits in (at least line + len);
+ * the splitter may load up to there, never beyond. */
+static inline void mc_w3c_line_init(struct mc_w3c_line *w, const char *line, size_t len,
+                                    const char *readable)
 {
   w->line = line;
   w->len = len;
+  w->readable = readable;
   w->pos = 0;
   w->nsep = 0;
   w->done = false;
@@ -74,6 +79,13 @@ static inline void mc_w3c_line_init(struct mc_w3c_line *w, const char *line, siz
  * set and nfields is nsep + 1). A line with more than MC_W3C_MAXCOLS
  * fields stops with nsep == MC_W3C_MAXCOLS and done unset. */
 void mc_w3c_split(struct mc_w3c_line *w, uint32_t want);
+
+/* Finds the end of the line that starts at p (the next '\n', or end) and,
+ * in the same pass, its first want separators; sets up w for the line
+ * (without a '\r' before the '\n') and returns where the next line starts.
+ * Bytes up to end may be loaded. */
+const char *mc_w3c_next_line(struct mc_w3c_line *w, const char *p, const char *end,
+                             uint32_t want);
 
 /* Whether field col is complete. */
 static inline bool mc_w3c_has(const struct mc_w3c_line *w, int col)
