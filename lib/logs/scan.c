@@ -617,6 +617,20 @@ static void progress(struct ctx *c, size_t n)
   }
 }
 
+/* Drops the pages of a mapped file that the scan has passed, so resident
+ * memory stays at a few blocks per thread whatever the file's size (a later
+ * look back, or a second scan of the range, faults them in again). */
+static void release(struct ctx *c, const char *from, const char *to)
+{
+  if(!c->f->map || from < c->f->map || to > c->f->map + c->f->size)
+    return;
+  uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  uintptr_t b = ((uintptr_t)from + page - 1) & ~(page - 1);
+  uintptr_t e = (uintptr_t)to & ~(page - 1);
+  if(e > b)
+    madvise((void *)b, e - b, MADV_DONTNEED);
+}
+
 /* Scans the whole lines in [p, end); the last one may lack its newline. */
 static void scan_lines(struct ctx *c, const char *p, const char *end)
 {
@@ -670,6 +684,7 @@ static void scan_lines(struct ctx *c, const char *p, const char *end)
     p = next;
     if(p - block >= (ptrdiff_t)PROGRESS_STEP) {
       progress(c, (size_t)(p - block));
+      release(c, block, p);
       block = p;
     }
   }
