@@ -140,7 +140,7 @@ static void make_clients(void)
     else                        /* IPv4-mapped: the same clients as 40.92.x */
       snprintf(c->logged, sizeof c->logged, "::ffff:40.92.%d.%d", (i - 290) / 8,
                10 + (i - 290));
-    snprintf(c->key, sizeof c->key, "%s", c->logged);
+    memcpy(c->key, c->logged, sizeof c->key);
     char *pct = strchr(c->key, '%');
     if(pct)
       *pct = '\0';

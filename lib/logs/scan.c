@@ -1104,7 +1104,8 @@ static void walk(struct file_list *l, const char *dir, int depth)
     names[n++] = mc_xstrdup(e->d_name);
   }
   closedir(d);
-  qsort(names, n, sizeof *names, cmp_str);
+  if(n > 1)
+    qsort(names, n, sizeof *names, cmp_str);
   for(size_t i = 0; i < n; i++) {
     char *p = mc_xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
     struct stat st;
@@ -1350,7 +1351,8 @@ mc_code mc_logs_scan(const struct mc_logs_opts *o, struct mc_logs_scan *out)
   }
   free(l.paths);
   free(l.explicit_arg);
-  qsort(s.work, s.nwork, sizeof *s.work, cmp_work);
+  if(s.nwork > 1)
+    qsort(s.work, s.nwork, sizeof *s.work, cmp_work);
 
   if((size_t)threads > s.nwork)
     threads = s.nwork ? (int)s.nwork : 1;

@@ -149,7 +149,8 @@ static void collect_rows(struct judge *j)
     r->cls = mc_status_classify(k.status, k.sub, k.win32);
     r->e = e;
   }
-  qsort(j->rows, j->nrows, sizeof *j->rows, cmp_row);
+  if(j->nrows > 1)
+    qsort(j->rows, j->nrows, sizeof *j->rows, cmp_row);
 }
 
 /* ---- per server view of one endpoint ---- */
@@ -344,7 +345,8 @@ static void clients_of(const struct judge *j, int ep, struct named_count **v, si
   }
   for(size_t i = 0; i < *n; i++)
     (*v)[i].cloud = mc_cidr_match(j->o->cloud, (*v)[i].name, strlen((*v)[i].name));
-  qsort(*v, *n, sizeof **v, cmp_named);
+  if(*n > 1)
+    qsort(*v, *n, sizeof **v, cmp_named);
 }
 
 static void finding_for_row(struct judge *j, struct mc_step *st, const char *id,
@@ -416,7 +418,7 @@ static void endpoint_step(struct judge *j, int ep, struct mc_step **out_step)
     fmt_time(w->e->last, c2, sizeof c2);
     const char *m = mc_status_meaning(w->status, w->sub, w->win32, ep);
     char *where_s = where(j, w->e->ex_file, w->e->ex_line, w->e->ex_text);
-    char label[MC_KEY_STR_MAX + 64];
+    char label[MC_KEY_STR_MAX + 80];
     snprintf(label, sizeof label, "%s %s", w->server, t);
     mc_step_ev(st, label, "%llu, %s to %s%s%s; e.g. %s", (unsigned long long)w->e->count, c1,
                c2, m ? ", " : "", m ? m : "", where_s);
@@ -707,8 +709,10 @@ static void traffic_json(const struct judge *j, struct mc_buf *out)
       add_named(&stv, &nst, t, w->e->count);
     }
     mc_json_kint(&js, "requests", (int64_t)total);
-    qsort(sv, nsv, sizeof *sv, cmp_named);
-    qsort(stv, nst, sizeof *stv, cmp_named);
+    if(nsv > 1)
+      qsort(sv, nsv, sizeof *sv, cmp_named);
+    if(nst > 1)
+      qsort(stv, nst, sizeof *stv, cmp_named);
     mc_json_key(&js, "by_server");
     mc_json_obj_begin(&js);
     for(size_t i = 0; i < nsv; i++)
