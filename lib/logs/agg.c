@@ -70,26 +70,6 @@ static void grow(struct mc_agg *a)
   a->cap = cap;
 }
 
-/* Keys are short: compare them a word at a time, without a call. */
-static inline bool key_eq(const char *a, const char *b, size_t n)
-{
-  while(n >= 8) {
-    uint64_t x, y;
-    memcpy(&x, a, 8);
-    memcpy(&y, b, 8);
-    if(x != y)
-      return false;
-    a += 8;
-    b += 8;
-    n -= 8;
-  }
-  while(n--) {
-    if(*a++ != *b++)
-      return false;
-  }
-  return true;
-}
-
 struct mc_agg_ent *mc_agg_get(struct mc_agg *a, const void *key, size_t klen, uint64_t hash,
                               bool *fresh)
 {
@@ -100,7 +80,7 @@ struct mc_agg_ent *mc_agg_get(struct mc_agg *a, const void *key, size_t klen, ui
       struct mc_agg_ent *e = &a->ents[k];
       if(!e->key)
         break;
-      if(e->hash == hash && e->klen == klen && key_eq(e->key, key, klen))
+      if(e->hash == hash && e->klen == klen && mc_agg_key_eq(e->key, key, klen))
         return e;
       k = (k + 1) & (a->cap - 1);
     }

@@ -213,7 +213,7 @@ static void note_data_time(struct range *rg, int64_t t)
 
 /* ---- keys ---- */
 
-/* Keys and their strings are short: copy and compare without a call. */
+/* Keys and their strings are short: copy them without a call. */
 static inline void copy_small(char *d, const char *s, size_t n)
 {
   while(n >= 8) {
@@ -226,24 +226,6 @@ static inline void copy_small(char *d, const char *s, size_t n)
     *d++ = *s++;
 }
 
-static inline bool key_eq(const char *a, const char *b, size_t n)
-{
-  while(n >= 8) {
-    uint64_t x, y;
-    memcpy(&x, a, 8);
-    memcpy(&y, b, 8);
-    if(x != y)
-      return false;
-    a += 8;
-    b += 8;
-    n -= 8;
-  }
-  while(n--) {
-    if(*a++ != *b++)
-      return false;
-  }
-  return true;
-}
 
 static size_t cut(size_t n)
 {
@@ -268,7 +250,7 @@ static struct mc_agg_ent *count_cached(struct ctx *c, struct key_cache *kc, cons
                                        size_t klen, int64_t t)
 {
   struct mc_agg *a = &c->rg->agg;
-  if(kc->ents && kc->ents == a->ents && kc->e->klen == klen && key_eq(kc->e->key, key, klen)) {
+  if(kc->ents && kc->ents == a->ents && kc->e->klen == klen && mc_agg_key_eq(kc->e->key, key, klen)) {
     mc_agg_hit(kc->e, t);
     return NULL;
   }

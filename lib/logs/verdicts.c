@@ -369,21 +369,29 @@ static void finding_for_row(struct judge *j, struct mc_step *st, const char *id,
   free(w);
 }
 
-static void endpoint_step(struct judge *j, int ep, struct mc_step **out_step)
+/* Requests of an endpoint and the first and last time seen. */
+static uint64_t endpoint_totals(const struct judge *j, int ep, int64_t *first, int64_t *last)
 {
-  struct mc_report *r = j->r;
   uint64_t total = 0;
-  int64_t first = 0, last = 0;
+  *first = *last = 0;
   for(size_t i = 0; i < j->nrows; i++) {
     const struct row *w = &j->rows[i];
     if(w->ep != ep)
       continue;
     total += w->e->count;
-    if(!first || w->e->first < first)
-      first = w->e->first;
-    if(w->e->last > last)
-      last = w->e->last;
+    if(!*first || w->e->first < *first)
+      *first = w->e->first;
+    if(w->e->last > *last)
+      *last = w->e->last;
   }
+  return total;
+}
+
+static void endpoint_step(struct judge *j, int ep, struct mc_step **out_step)
+{
+  struct mc_report *r = j->r;
+  int64_t first, last;
+  uint64_t total = endpoint_totals(j, ep, &first, &last);
   *out_step = NULL;
   if(!total)
     return;
@@ -520,13 +528,20 @@ static void endpoint_step(struct judge *j, int ep, struct mc_step **out_step)
 
 /* ---- HTTPERR ---- */
 
+/* Whether a file of this format was read. */
+static bool read_any(const struct judge *j, enum mc_log_format fmt)
+{
+  for(size_t i = 0; i < j->s->nfiles; i++) {
+    const struct mc_logs_file *f = &j->s->files[i];
+    if(f->fmt == fmt && !f->skipped && !f->unreadable)
+      return true;
+  }
+  return false;
+}
+
 static void httperr_step(struct judge *j)
 {
-  bool any_file = false;
-  for(size_t i = 0; i < j->s->nfiles; i++)
-    any_file = any_file || (j->s->files[i].fmt == MC_LOGFMT_HTTPERR &&
-                            !j->s->files[i].skipped && !j->s->files[i].unreadable);
-  if(!any_file)
+  if(!read_any(j, MC_LOGFMT_HTTPERR))
     return;
   struct mc_step *st = mc_step_add(j->r, NULL, "HTTP.sys errors (HTTPERR logs)");
   uint64_t total = 0, endpoint_total = 0;
@@ -574,11 +589,7 @@ static void httperr_step(struct judge *j)
 
 static void proxy_step(struct judge *j, uint64_t *migration_lines)
 {
-  bool any_file = false;
-  for(size_t i = 0; i < j->s->nfiles; i++)
-    any_file = any_file || (j->s->files[i].fmt == MC_LOGFMT_HTTPPROXY &&
-                            !j->s->files[i].skipped && !j->s->files[i].unreadable);
-  if(!any_file)
+  if(!read_any(j, MC_LOGFMT_HTTPPROXY))
     return;
   struct mc_step *st = mc_step_add(j->r, NULL, "Front end to back end (HttpProxy logs)");
   uint64_t total = 0, bad = 0;
@@ -690,19 +701,14 @@ static void traffic_json(const struct judge *j, struct mc_buf *out)
   for(int ep = 0; ep < MC_EP_COUNT; ep++) {
     mc_json_key(&js, mc_endpoint_name(ep));
     mc_json_obj_begin(&js);
-    uint64_t total = 0;
-    int64_t first = 0, last = 0;
+    int64_t first, last;
+    uint64_t total = endpoint_totals(j, ep, &first, &last);
     struct named_count *sv = NULL, *stv = NULL;
     size_t nsv = 0, nst = 0;
     for(size_t i = 0; i < j->nrows; i++) {
       const struct row *w = &j->rows[i];
       if(w->ep != ep)
         continue;
-      total += w->e->count;
-      if(!first || w->e->first < first)
-        first = w->e->first;
-      if(w->e->last > last)
-        last = w->e->last;
       add_named(&sv, &nsv, w->server, w->e->count);
       char t[64];
       triple(w->status, w->sub, w->win32, t, sizeof t);
