@@ -339,6 +339,8 @@ static void check_assumption(struct ctx *c, size_t nfields)
     if((hi == 0 || map[hi - 1] == '\n') && rest > 8 && strncasecmp(h, "#Fields:", 8) == 0) {
       const char *nl = memchr(h, '\n', rest);
       size_t n = nl ? (size_t)(nl - h) : rest;
+      if(h[n - 1] == '\r')
+        n--;                     /* as directive() sees it, or the texts differ */
       struct mc_w3c_layout l;
       if(mc_w3c_layout_parse(&l, h + 8, n - 8) == MC_OK) {
         c->wl = l;
