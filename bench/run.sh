@@ -1,16 +1,13 @@
-#!/bin/sh
-# run.sh - runs every benchmark in bench/ (each bench/*.sh but this one) with
-# the built binary, one after the other. Each prints its own figures and the
-# ratios against the reference tools it names, all measured in the same run.
-#   bench/run.sh BUILD_DIR
-set -eu
-build=${1:-build}
-here=$(dirname "$0")
-status=0
-for b in "$here"/*.sh; do
+#!/usr/bin/env bash
+# run.sh - `make bench`: runs every bench/*.sh except itself, each with the
+# build directory as its argument, and prints their figures.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+rc=0
+for b in bench/*.sh; do
   [ "$(basename "$b")" = run.sh ] && continue
-  echo "== $(basename "$b" .sh)"
-  sh "$b" "$build" || status=1
-  echo
+  echo "== $b"
+  "$b" "$BUILD" || rc=1
 done
-exit $status
+exit $rc

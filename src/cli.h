@@ -54,6 +54,12 @@ struct mc_cli {
   char *password_file;        /* remote-move --password-file FILE */
   char *repeat;               /* remote-move --repeat N */
   bool collect;               /* config --collect */
+  char *since;                /* logs: --since T */
+  char *until;                /* logs: --until T */
+  char *run_id;               /* logs: --run-id ID */
+  char **servers;             /* logs: --server NAME=PATH (repeatable) */
+  size_t nservers;
+  char *cloud_ranges;         /* logs: --cloud-ranges FILE */
 };
 
 typedef int (*mc_command_fn)(struct mc_cli *cli);
@@ -82,6 +88,9 @@ struct mc_option {
   size_t count_offset;        /* MC_OPT_LIST: the size_t count field */
   const char *arg;            /* "FILE", "SECONDS" ... (NULL for flags) */
   const char *help;
+  const char *only;           /* NULL, or the commands this row is for, space-
+                                 separated: two commands may give one option
+                                 name different meanings (--server) */
 };
 
 extern const struct mc_command mc_commands[];
@@ -99,6 +108,8 @@ int mc_cli_usage_error(const struct mc_cli *cli, const char *fmt, ...)
 /* A one-line "could not run" error, returns MC_EXIT_CANNOT. */
 int mc_cli_cannot(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void mc_cli_print_command_help(const struct mc_command *cmd, FILE *out);
+/* Whether option row o is one that command cmd takes. */
+bool mc_cli_option_applies(const struct mc_command *cmd, const struct mc_option *o);
 void mc_cli_print_help(FILE *out);
 const struct mc_command *mc_cli_find_command(const char *name);
 
@@ -128,6 +139,7 @@ struct mc_report *mc_cli_run_check(int argc, char **argv, int *code);
 int mc_check_ports_cli(struct mc_cli *cli, struct mc_report **out);
 int mc_check_tls_cli(struct mc_cli *cli, struct mc_report **out);
 int mc_check_remote_move_cli(struct mc_cli *cli, struct mc_report **out);
+int mc_check_logs_cli(struct mc_cli *cli, struct mc_report **out);
 
 /* Other command handlers. */
 int mc_cmd_causes(struct mc_cli *cli);

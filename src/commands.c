@@ -106,6 +106,29 @@ const struct mc_command mc_commands[] = {
     "migcheck explain \"Error 0x6ba (The RPC server is unavailable) from cli_NspiBind\"\n"
     "pbpaste | migcheck explain\n"
     "migcheck explain - < migration-report.txt --json" },
+  { "logs", mc_cmd_check, mc_check_logs_cli, "PATH... [--since T] [--until T] [--run-id ID]",
+    "did the migration requests reach IIS, and what did it answer? (server logs)",
+    "Reads IIS W3C logs (W3SVC1, W3SVC2), HTTPERR logs and Exchange HttpProxy\n"
+    "logs: files, folders (searched recursively) and .gz files, in any mix. Each\n"
+    "file's format comes from its own header lines (#Fields, in any order, may\n"
+    "change within a file). The server a file belongs to comes from --server\n"
+    "NAME=PATH, the s-computername field, or the path (\\\\EX01\\..., EX01/W3SVC1/...).\n"
+    "It counts the requests to /EWS/mrsproxy.svc, /rpc/rpcproxy.dll, Autodiscover,\n"
+    "EWS and /mapi per server, status.substatus.win32 (decoded: 401.1.2148074254\n"
+    "is the normal first NTLM leg, 401.1.2148074252 a bad password), client and\n"
+    "hour, and names the cause: LOG_NO_MIGRATION_TRAFFIC (nothing arrived: look at\n"
+    "the firewall), LOG_TRAFFIC_ON_WRONG_SERVER, LOG_AUTH_FAILURES, LOG_NTLM_SPLIT,\n"
+    "LOG_SERVER_ERRORS, HTTPERR_CONNECTION_DROPPED, HTTPERR_QUEUE_FULL and\n"
+    "PROXY_BACKEND_ERRORS, each with the log line that shows it (file:line).\n"
+    "Times are UTC, as IIS writes them. --run-id finds the requests a migcheck\n"
+    "remote check sent (seed 001: reproduce, then look in the IIS logs).\n"
+    "--json adds a \"traffic\" object per endpoint (docs/json-schema.md).\n"
+    "All CPUs are used (MIGCHECK_THREADS=N sets how many).",
+    "json html no-color verbose quiet since until run-id server cloud-ranges",
+    "migcheck logs ./EX01/W3SVC1 ./EX02/W3SVC1\n"
+    "migcheck logs \\\\EX01\\c$\\inetpub\\logs\\LogFiles --since 2024-03-12T08:00\n"
+    "migcheck logs u_ex240312.log.gz --server EX01=u_ex240312.log.gz --json\n"
+    "migcheck logs ./logs --run-id mc-0123456789ab" },
   { "causes", mc_cmd_causes, NULL, "[ID...]",
     "the cause catalogue: every cause id, why it breaks, how to fix it",
     "Without an ID, lists every cause id with its title. With IDs, prints each\n"
@@ -196,14 +219,7 @@ void mc_cli_print_command_help(const struct mc_command *cmd, FILE *out)
   fputs("\noptions:\n", out);
   for(size_t i = 0; i < mc_noptions; i++) {
     const struct mc_option *o = &mc_options[i];
-    size_t n = strlen(o->name);
-    bool takes = strcmp(o->name, "help") == 0;
-    for(const char *p = cmd->options; !takes && p && (p = strstr(p, o->name)); p += n) {
-      bool start = p == cmd->options || p[-1] == ' ';
-      bool end = p[n] == '\0' || p[n] == ' ';
-      takes = start && end;
-    }
-    if(!takes)
+    if(!mc_cli_option_applies(cmd, o))
       continue;
     char left[64];
     if(o->shortname)

@@ -54,9 +54,9 @@ const struct mc_option mc_options[] = {
   OPT("scenario", 's', MC_OPT_STR, scenario, "NAME",
       "serve only this scenario (repeat the command for more)"),
   OPT("list", 'l', MC_OPT_FLAG, list, NULL, "list the names and stop"),
-  OPT("server", 0, MC_OPT_STR, server, "HOST[:PORT]",
-      "the published Exchange name Exchange Online connects to (the endpoint's "
-      "RemoteServer)"),
+  { "server", 0, MC_OPT_STR, offsetof(struct mc_cli, server), 0, "HOST[:PORT]",
+    "the published Exchange name Exchange Online connects to (the endpoint's "
+    "RemoteServer)", "remote-move" },
   OPT("user", 'u', MC_OPT_STR, user, "DOMAIN\\USER",
       "sign in as this account (the migration endpoint's); the password comes from "
       "MIGCHECK_PASSWORD, --password-file or a prompt without echo"),
@@ -67,24 +67,41 @@ const struct mc_option mc_options[] = {
       "balancer (default 6, 0-50)"),
   OPT("collect", 0, MC_OPT_FLAG, collect, NULL,
       "print the PowerShell and reg commands that produce the files config reads"),
+  OPT("since", 0, MC_OPT_STR, since, "TIME",
+      "only lines at or after this UTC time (2024-03-12, 2024-03-12T08:00)"),
+  OPT("until", 0, MC_OPT_STR, until, "TIME",
+      "only lines at or before this UTC time (a bare date means its end)"),
+  OPT("run-id", 0, MC_OPT_STR, run_id, "ID",
+      "find the requests a migcheck check sent in this run (mc-0123456789ab)"),
+  { "server", 0, MC_OPT_LIST, offsetof(struct mc_cli, servers),
+    offsetof(struct mc_cli, nservers), "NAME=PATH",
+    "the logs under PATH belong to server NAME; repeatable", "logs" },
+  OPT("cloud-ranges", 0, MC_OPT_STR, cloud_ranges, "FILE",
+      "Exchange Online address ranges, one CIDR a line, to mark those clients"),
 };
 const size_t mc_noptions = sizeof mc_options / sizeof mc_options[0];
 
-static bool cmd_accepts(const struct mc_command *cmd, const char *name)
+/* Whether word is one of the space-separated words of list. */
+static bool word_in(const char *list, const char *word)
 {
-  if(strcmp(name, "help") == 0)
-    return true;
-  size_t n = strlen(name);
-  for(const char *p = cmd->options; p && *p;) {
+  size_t n = strlen(word);
+  for(const char *p = list; p && *p;) {
     while(*p == ' ')
       p++;
     const char *e = strchr(p, ' ');
     size_t len = e ? (size_t)(e - p) : strlen(p);
-    if(len == n && strncmp(p, name, n) == 0)
+    if(len == n && strncmp(p, word, n) == 0)
       return true;
     p += len;
   }
   return false;
+}
+
+bool mc_cli_option_applies(const struct mc_command *cmd, const struct mc_option *o)
+{
+  if(o->only && !word_in(o->only, cmd->name))
+    return false;
+  return strcmp(o->name, "help") == 0 || word_in(cmd->options, o->name);
 }
 
 int mc_cli_usage_error(const struct mc_cli *cli, const char *fmt, ...)
@@ -112,13 +129,21 @@ int mc_cli_cannot(const char *fmt, ...)
   return MC_EXIT_CANNOT;
 }
 
-static const struct mc_option *find_long(const char *name, size_t n)
+/* The row for --name that cmd takes; else any row of that name (so the
+ * error can say the option exists but not here); else NULL. */
+static const struct mc_option *find_long(const struct mc_command *cmd, const char *name,
+                                         size_t n)
 {
+  const struct mc_option *any = NULL;
   for(size_t i = 0; i < mc_noptions; i++) {
-    if(strlen(mc_options[i].name) == n && strncmp(mc_options[i].name, name, n) == 0)
-      return &mc_options[i];
+    const struct mc_option *o = &mc_options[i];
+    if(strlen(o->name) != n || strncmp(o->name, name, n) != 0)
+      continue;
+    if(mc_cli_option_applies(cmd, o))
+      return o;
+    any = any ? any : o;
   }
-  return NULL;
+  return any;
 }
 
 static const struct mc_option *find_short(char c)
@@ -188,7 +213,7 @@ int mc_cli_parse(struct mc_cli *cli, const struct mc_command *cmd, int argc, cha
       const char *name = a + 2;
       const char *eq = strchr(name, '=');
       size_t n = eq ? (size_t)(eq - name) : strlen(name);
-      o = find_long(name, n);
+      o = find_long(cmd, name, n);
       snprintf(shown, sizeof shown, "--%.*s", (int)(n > 40 ? 40 : n), name);
       if(eq)
         val = eq + 1;
@@ -199,7 +224,7 @@ int mc_cli_parse(struct mc_cli *cli, const struct mc_command *cmd, int argc, cha
       if(a[2])
         val = a + 2;
     }
-    if(!o || !cmd_accepts(cmd, o->name))
+    if(!o || !mc_cli_option_applies(cmd, o))
       return mc_cli_usage_error(cli, "unknown option '%s' for '%s'", shown, cmd->name);
     if(o->type == MC_OPT_FLAG) {
       if(val)
@@ -236,6 +261,13 @@ void mc_cli_release(struct mc_cli *cli)
   free(cli->user);
   free(cli->password_file);
   free(cli->repeat);
+  free(cli->since);
+  free(cli->until);
+  free(cli->run_id);
+  for(size_t i = 0; i < cli->nservers; i++)
+    free(cli->servers[i]);
+  free(cli->servers);
+  free(cli->cloud_ranges);
 }
 
 bool mc_cli_color(const struct mc_cli *cli)

@@ -12,7 +12,7 @@ build="meson ninja-build pkg-config gcc libc6-dev libcurl4-openssl-dev libssl-de
 libexpat1-dev libc-ares-dev zlib1g-dev"
 test="$build libcmocka-dev python3 curl openssl ca-certificates dnsmasq-base"
 sanitize="$test"
-bench="$build curl hyperfine"
+bench="$build curl hyperfine ripgrep mawk gzip python3"
 
 case "${1:-build}" in
   build) want=$build ;;

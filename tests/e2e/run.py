@@ -2,7 +2,9 @@
 """End-to-end cases: one small file per case, run against the real lab.
 
 A case file (tests/e2e/cases/*.case) holds lines "key: value":
-  scenario: NAME         the lab scenario to serve
+  scenario: NAME         the lab scenario to serve ("none": no lab site needed,
+                         e.g. migcheck logs on the files in tests/data; {data}
+                         in the command is that folder)
   command:  WORDS        migcheck's arguments; {target} {host} {port} {args}
                          {ca} are replaced from the lab's description
   causes:   ID ID ...    the exact cause ids expected (or "none")
@@ -62,9 +64,15 @@ def start_lab(migcheck):
     raise RuntimeError("lab did not get ready in 60 s")
 
 
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
+
+
 def expand(command, site):
     words = []
     for w in command.split():
+        if site is None:
+            words.append(w.replace("{data}", DATA))
+            continue
         if w == "{args}":
             words.extend(site["args"])
             continue
@@ -85,7 +93,7 @@ def main():
             path = os.path.join(cases_dir, name)
             try:
                 case = parse_case(path)
-                site = sites[case["scenario"]]
+                site = None if case["scenario"] == "none" else sites[case["scenario"]]
                 argv = [migcheck] + expand(case["command"], site) + ["--json"]
                 env = dict(os.environ, **case["env"])
                 t0 = time.monotonic()

@@ -1,0 +1,131 @@
+/*
+ * cidr.c - address ranges for --cloud-ranges (the Exchange Online ranges a
+ * user saves from Microsoft's endpoint list) and the client addresses IIS
+ * logs: IPv4, IPv6, "%zone" suffixes, IPv4-mapped IPv6. See logs.h.
+ */
+#include "logs/logs.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Parses an address (zone suffix dropped) into 16 bytes, IPv4 mapped. */
+static bool parse_addr(const char *s, size_t n, uint8_t out[16], bool *v4)
+{
+  char tmp[64];
+  const char *pct = memchr(s, '%', n);
+  if(pct)
+    n = (size_t)(pct - s);
+  if(n >= 2 && s[0] == '[' && s[n - 1] == ']') {
+    s++;
+    n -= 2;
+  }
+  if(n == 0 || n >= sizeof tmp)
+    return false;
+  memcpy(tmp, s, n);
+  tmp[n] = '\0';
+  struct in_addr a4;
+  if(inet_pton(AF_INET, tmp, &a4) == 1) {
+    memset(out, 0, 10);
+    out[10] = out[11] = 0xff;
+    memcpy(out + 12, &a4, 4);
+    *v4 = true;
+    return true;
+  }
+  if(inet_pton(AF_INET6, tmp, out) == 1) {
+    static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+    *v4 = memcmp(out, mapped, 12) == 0;
+    return true;
+  }
+  return false;
+}
+
+mc_code mc_cidr_load(const char *path, struct mc_cidr_set *set, char *err, size_t errlen)
+{
+  memset(set, 0, sizeof *set);
+  FILE *f = fopen(path, "r");
+  if(!f) {
+    snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+    return MC_ERR_IO;
+  }
+  char line[256];
+  unsigned long no = 0;
+  mc_code rc = MC_OK;
+  while(fgets(line, sizeof line, f)) {
+    no++;
+    char *h = strchr(line, '#');
+    if(h)
+      *h = '\0';
+    char *b = line;
+    while(*b == ' ' || *b == '\t')
+      b++;
+    size_t n = strcspn(b, " \t\r\n,");
+    if(n == 0)
+      continue;
+    b[n] = '\0';
+    char *slash = strchr(b, '/');
+    long bits = -1;
+    if(slash) {
+      *slash = '\0';
+      if(!mc_parse_long(slash + 1, 0, 128, &bits)) {
+        snprintf(err, errlen, "%s:%lu: '%s' is not a prefix length", path, no, slash + 1);
+        rc = MC_ERR_PARSE;
+        break;
+      }
+    }
+    struct mc_cidr c;
+    bool v4;
+    if(!parse_addr(b, strlen(b), c.addr, &v4) || (v4 && bits > 32)) {
+      snprintf(err, errlen, "%s:%lu: '%s' is not an address range (e.g. 40.92.0.0/15 or "
+               "2a01:111::/32)", path, no, b);
+      rc = MC_ERR_PARSE;
+      break;
+    }
+    c.bits = (uint8_t)(bits < 0 ? 128 : v4 ? bits + 96 : bits);
+    set->v = mc_xrealloc(set->v, (set->n + 1) * sizeof *set->v);
+    set->v[set->n++] = c;
+  }
+  fclose(f);
+  if(rc)
+    mc_cidr_release(set);
+  return rc;
+}
+
+void mc_cidr_release(struct mc_cidr_set *set)
+{
+  free(set->v);
+  set->v = NULL;
+  set->n = 0;
+}
+
+bool mc_cidr_match(const struct mc_cidr_set *set, const char *addr, size_t n)
+{
+  uint8_t a[16];
+  bool v4;
+  if(!set || !parse_addr(addr, n, a, &v4))
+    return false;
+  for(size_t i = 0; i < set->n; i++) {
+    const struct mc_cidr *c = &set->v[i];
+    unsigned full = c->bits / 8, rest = c->bits % 8;
+    if(memcmp(a, c->addr, full) != 0)
+      continue;
+    if(rest && ((a[full] ^ c->addr[full]) & (uint8_t)(0xff << (8 - rest))))
+      continue;
+    return true;
+  }
+  return false;
+}
+
+void mc_addr_normalize(const char *addr, size_t n, char *out, size_t outlen)
+{
+  uint8_t a[16];
+  bool v4;
+  if(parse_addr(addr, n, a, &v4)) {
+    if(v4 ? inet_ntop(AF_INET, a + 12, out, (socklen_t)outlen) :
+            inet_ntop(AF_INET6, a, out, (socklen_t)outlen))
+      return;
+  }
+  snprintf(out, outlen, "%.*s", (int)n, addr);
+}

@@ -1,0 +1,1435 @@
+/*
+ * scan.c - the log scanning engine: find the files, detect their format,
+ * map them, cut them into ranges at line boundaries, count every line on all
+ * CPUs, merge. It judges nothing (verdicts.c does).
+ *
+ * Invariants:
+ *  - A plain file is mmap'd once and cut into ranges of whole lines. Each
+ *    range is scanned by one thread into its own counting table, so the hot
+ *    loop takes no lock. A .gz file is one range, inflated in a bounded
+ *    buffer by the thread that scans it.
+ *  - A line is only meaningful with the #Fields layout above it. A range that
+ *    starts mid-file assumes the file's first layout; if its first data line
+ *    does not fit, it looks back for the nearest #Fields line. When the last
+ *    range of a file is done, the thread that finished it checks every
+ *    range's assumption against the layout really in effect (the one the
+ *    range before ended with) and scans a range again when they differ. Then
+ *    line numbers become absolute and the file's tables are merged into that
+ *    thread's table; the threads' tables are merged at the end.
+ *  - Per line, only the fields up to the URL path are split; a line that is
+ *    not one of the five endpoints costs no more (w3c.h). HTTPERR lines are
+ *    all read in full (they are all errors, and few).
+ *  - Memory: the tables grow with distinct keys; a line longer than
+ *    MC_LOGS_MAX_LINE is skipped and reported; .gz buffers are fixed.
+ *
+ * State to function: discover() finds files and detects formats;
+ * plan_ranges() cuts them; worker() takes ranges; scan_range() and scan_gz()
+ * feed scan_lines(), which calls directive(), w3c_line() or hp_line() per
+ * line; finish_file() verifies, renumbers and merges.
+ */
+#include "logs/logs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "logs/classify.h"
+#include "logs/httpproxy.h"
+#include "logs/keys.h"
+#include "logs/w3c.h"
+
+#define HEAD_BYTES 65536          /* looked at to detect the format */
+#define RANGE_MIN (32u << 20)
+#define RANGE_MAX (256u << 20)
+#define GZ_OUT (4u << 20)         /* inflated bytes held at once */
+#define GZ_IN (1u << 20)
+#define PROGRESS_STEP (8u << 20)  /* bytes between progress updates */
+#define MAX_FILES 100000
+
+struct file_state;
+
+struct range {
+  struct file_state *f;
+  uint32_t idx;
+  size_t begin, end;              /* offsets in the mapping */
+  struct mc_agg agg;
+  char *start_fields;             /* layout assumed at the start (owned), NULL: none */
+  char *end_fields;               /* layout in effect at the end (owned), NULL: none */
+  uint64_t lines, data_lines, malformed, out_of_window;
+  int64_t first, last;
+  char *problem;                  /* with a range-relative line number in problem_line */
+  uint64_t problem_line;
+  struct mc_logs_hit *hits;
+  size_t nhits;
+  uint64_t hits_total;
+};
+
+struct file_state {
+  uint32_t index;
+  struct mc_logs_file *out;
+  int fd;
+  const char *map;
+  size_t size;
+  char *first_fields;             /* the file's first layout (owned), NULL: none */
+  bool assumed;                   /* first_fields is a default, not read */
+  bool server_fixed;              /* --server given: s-computername does not override */
+  struct range *ranges;
+  uint32_t nranges;
+  atomic_uint remaining;
+};
+
+struct scan {
+  const struct mc_logs_opts *o;
+  struct file_state *files;
+  size_t nfiles;
+  struct range **work;
+  size_t nwork;
+  atomic_size_t next;
+  atomic_uint_fast64_t done_bytes;
+  atomic_uint running;
+  uint64_t total_bytes;
+  char needle[32];                /* the run id, "" when none */
+  size_t needle_len;
+};
+
+struct worker {
+  struct scan *s;
+  struct mc_agg agg;
+  pthread_t th;
+};
+
+/* The last key counted under one endpoint and its entry: most lines repeat
+ * the previous hour and status, so they skip the hash. Valid while the
+ * table has not moved (ents unchanged). */
+struct key_cache {
+  const struct mc_agg_ent *ents;
+  struct mc_agg_ent *e;
+};
+
+/* What scan_lines() carries from one line (and one .gz buffer) to the next. */
+struct ctx {
+  struct scan *s;
+  struct range *rg;
+  struct file_state *f;
+  enum mc_log_format fmt;         /* W3C (covers HTTPERR) or HTTPPROXY */
+  bool have_layout;
+  bool checked;                   /* a mid-file range checked its assumption */
+  struct mc_w3c_layout wl;
+  struct mc_hp_layout hl;
+  uint64_t line;                  /* range-relative number of the current line */
+  char date_cache[10];
+  int64_t date_days;
+  const char *server;
+  size_t srvlen;
+  uint64_t since_progress;
+  const char *last_data;          /* the last data line of the current buffer */
+  size_t last_len;
+  struct key_cache status_cache[MC_EP_COUNT], hour_cache[MC_EP_COUNT];
+  const char *buf_end;            /* the end of the bytes scan_lines() was given */
+};
+
+const char *mc_log_format_name(enum mc_log_format f)
+{
+  switch(f) {
+  case MC_LOGFMT_W3C: return "IIS W3C";
+  case MC_LOGFMT_HTTPERR: return "HTTPERR";
+  case MC_LOGFMT_HTTPPROXY: return "HttpProxy";
+  default: return "unknown";
+  }
+}
+
+/* ---- problems ---- */
+
+static void range_problem(struct range *rg, uint64_t line, const char *fmt, ...)
+  __attribute__((format(printf, 3, 4)));
+static void range_problem(struct range *rg, uint64_t line, const char *fmt, ...)
+{
+  if(rg->problem)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  rg->problem = mc_xvasprintf(fmt, ap);
+  va_end(ap);
+  rg->problem_line = line;
+}
+
+static void malformed(struct ctx *c, const char *what)
+{
+  c->rg->malformed++;
+  range_problem(c->rg, c->line, "%s", what);
+}
+
+/* ---- time ---- */
+
+static bool line_time(struct ctx *c, struct mc_slice date, struct mc_slice time, int64_t *t)
+{
+  int64_t days;
+  if(date.n == 10 && memcmp(date.p, c->date_cache, 10) == 0)
+    days = c->date_days;
+  else {
+    int64_t t0;
+    if(!mc_parse_w3c_time(date.p, date.n, "00:00:00", 8, &t0))
+      return false;
+    days = t0 / 86400;
+    memcpy(c->date_cache, date.p, 10);
+    c->date_days = days;
+  }
+  const char *p = time.p;
+  if(time.n < 8 || p[2] != ':' || p[5] != ':')
+    return false;
+  unsigned h = (unsigned)(p[0] - '0') * 10 + (unsigned)(p[1] - '0');
+  unsigned m = (unsigned)(p[3] - '0') * 10 + (unsigned)(p[4] - '0');
+  unsigned s = (unsigned)(p[6] - '0') * 10 + (unsigned)(p[7] - '0');
+  if(h > 23 || m > 59 || s > 60)
+    return false;
+  *t = days * 86400 + h * 3600 + m * 60 + s;
+  return true;
+}
+
+static bool in_window(const struct mc_logs_opts *o, int64_t t)
+{
+  return !((o->has_since && t < o->since) || (o->has_until && t > o->until));
+}
+
+static void note_data_time(struct range *rg, int64_t t)
+{
+  if(!rg->first || t < rg->first)
+    rg->first = t;
+  if(t > rg->last)
+    rg->last = t;
+}
+
+/* ---- keys ---- */
+
+/* Keys and their strings are short: copy them without a call. */
+static inline void copy_small(char *d, const char *s, size_t n)
+{
+  while(n >= 8) {
+    memcpy(d, s, 8);
+    d += 8;
+    s += 8;
+    n -= 8;
+  }
+  while(n--)
+    *d++ = *s++;
+}
+
+
+static size_t cut(size_t n)
+{
+  return n > MC_KEY_STR_MAX ? MC_KEY_STR_MAX : n;
+}
+
+static struct mc_agg_ent *count_key(struct ctx *c, const void *key, size_t klen, int64_t t)
+{
+  bool fresh;
+  struct mc_agg_ent *e = mc_agg_get(&c->rg->agg, key, klen, mc_agg_hash(key, klen), &fresh);
+  if(!e) {
+    c->rg->agg.dropped++;
+    return NULL;
+  }
+  mc_agg_hit(e, t);
+  return fresh ? e : NULL;    /* non-NULL: wants an example */
+}
+
+/* count_key() through a one-entry cache; never returns an entry for an
+ * example when the cache hits (the key is not new then). */
+static struct mc_agg_ent *count_cached(struct ctx *c, struct key_cache *kc, const void *key,
+                                       size_t klen, int64_t t)
+{
+  struct mc_agg *a = &c->rg->agg;
+  if(kc->ents && kc->ents == a->ents && kc->e->klen == klen && mc_agg_key_eq(kc->e->key, key, klen)) {
+    mc_agg_hit(kc->e, t);
+    return NULL;
+  }
+  bool fresh;
+  struct mc_agg_ent *e = mc_agg_get(a, key, klen, mc_agg_hash(key, klen), &fresh);
+  if(!e) {
+    a->dropped++;
+    kc->ents = NULL;
+    return NULL;
+  }
+  mc_agg_hit(e, t);
+  kc->ents = a->ents;
+  kc->e = e;
+  return fresh ? e : NULL;
+}
+
+/* ---- run id ---- */
+
+static void add_hit(struct ctx *c, const char *line, size_t len, int ep, int64_t t,
+                    int status, int sub, int64_t win32, struct mc_slice server,
+                    struct mc_slice method, struct mc_slice path, struct mc_slice client,
+                    struct mc_slice reason)
+{
+  struct range *rg = c->rg;
+  rg->hits_total++;
+  if(rg->nhits >= MC_LOGS_MAX_HITS)
+    return;
+  rg->hits = mc_xrealloc(rg->hits, (rg->nhits + 1) * sizeof *rg->hits);
+  struct mc_logs_hit *h = &rg->hits[rg->nhits++];
+  memset(h, 0, sizeof *h);
+  h->file = c->f->index;
+  h->line = c->line;
+  h->fmt = c->fmt == MC_LOGFMT_HTTPPROXY ? MC_LOGFMT_HTTPPROXY :
+           c->wl.httperr ? MC_LOGFMT_HTTPERR : MC_LOGFMT_W3C;
+  h->ep = ep;
+  h->ts = t;
+  h->status = status;
+  h->sub = sub;
+  h->win32 = win32;
+  h->server = mc_xstrndup(server.p ? server.p : "", cut(server.n));
+  h->method = mc_xstrndup(method.p ? method.p : "", cut(method.n));
+  h->path = mc_xstrndup(path.p ? path.p : "", cut(path.n));
+  h->client = mc_xstrndup(client.p ? client.p : "", cut(client.n));
+  h->reason = mc_xstrndup(reason.p ? reason.p : "", cut(reason.n));
+  h->text = mc_xstrndup(line, len > MC_AGG_EXAMPLE_MAX ? MC_AGG_EXAMPLE_MAX : len);
+}
+
+static bool has_run_id(struct ctx *c, const char *line, size_t len)
+{
+  return c->s->needle_len && memmem(line, len, c->s->needle, c->s->needle_len);
+}
+
+/* ---- W3C and HTTPERR lines ---- */
+
+static int64_t code_of(struct mc_slice s, int64_t max)
+{
+  int64_t v;
+  return s.p && mc_parse_code(s.p, s.n, max, &v) ? v : -1;
+}
+
+static struct mc_slice w3c_server(struct ctx *c, const struct mc_w3c_rec *rec)
+{
+  struct mc_slice sv = rec->f[MC_WF_COMPUTER];
+  if(!c->f->server_fixed && sv.p && sv.n && !(sv.n == 1 && sv.p[0] == '-'))
+    return (struct mc_slice){ sv.p, cut(sv.n) };
+  return (struct mc_slice){ c->server, c->srvlen };
+}
+
+/* A range that starts mid-file assumed the file's first layout; if its first
+ * data line has another number of fields, the nearest #Fields line before
+ * the range is the one in effect. */
+static void check_assumption(struct ctx *c, size_t nfields)
+{
+  c->checked = true;
+  struct range *rg = c->rg;
+  if(rg->idx == 0 || !c->f->map || nfields == c->wl.ncols)
+    return;
+  const char *map = c->f->map;
+  size_t hi = rg->begin;
+  while(hi > 0) {
+    const char *h = memrchr(map, '#', hi);
+    if(!h)
+      break;
+    hi = (size_t)(h - map);
+    size_t rest = c->f->size - hi;
+    if((hi == 0 || map[hi - 1] == '\n') && rest > 8 && strncasecmp(h, "#Fields:", 8) == 0) {
+      const char *nl = memchr(h, '\n', rest);
+      size_t n = nl ? (size_t)(nl - h) : rest;
+      if(h[n - 1] == '\r')
+        n--;                     /* as directive() sees it, or the texts differ */
+      struct mc_w3c_layout l;
+      if(mc_w3c_layout_parse(&l, h + 8, n - 8) == MC_OK) {
+        c->wl = l;
+        free(rg->start_fields);
+        rg->start_fields = mc_xstrndup(h + 8, n - 8);
+        free(rg->end_fields);
+        rg->end_fields = mc_xstrdup(rg->start_fields);
+      }
+      return;
+    }
+  }
+}
+
+/* A data line; w holds it, split at least up to the path (or not at all
+ * when the layout came with this very line's range check). */
+static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
+{
+  const struct mc_w3c_layout *l = &c->wl;
+  struct mc_w3c_line *w = wp;
+  const char *line = w->line;
+  size_t len = w->len;
+  struct range *rg = c->rg;
+  rg->data_lines++;
+  c->last_data = line;
+  c->last_len = len;
+  bool hit = has_run_id(c, line, len);
+  if(!c->checked) {
+    mc_w3c_split(w, MC_W3C_MAXCOLS);
+    check_assumption(c, w->done ? w->nsep + 1 : MC_W3C_MAXCOLS + 1);
+    l = &c->wl;
+    mc_w3c_line_init(w, line, len, c->buf_end);
+  }
+  int pc = l->path_col;
+  mc_w3c_split(w, (uint32_t)pc + 1);
+  if(!mc_w3c_has(w, pc)) {
+    malformed(c, "the line has fewer fields than its #Fields line");
+    return;
+  }
+  struct mc_slice path = mc_w3c_field(w, pc);
+  if(l->httperr)
+    path = mc_uri_path(path);
+  int ep = mc_classify_path(path.p, path.n);
+  if(ep == MC_EP_NONE && !l->httperr && !hit)
+    return;
+  mc_w3c_split(w, MC_W3C_MAXCOLS);
+  if(!w->done || w->nsep + 1 != l->ncols) {
+    malformed(c, "the number of fields differs from the #Fields line");
+    return;
+  }
+  struct mc_w3c_rec rec;
+  for(int f = 0; f < MC_WF_COUNT; f++)
+    rec.f[f] = l->col[f] >= 0 ? mc_w3c_field(w, l->col[f]) : (struct mc_slice){ NULL, 0 };
+  int64_t t;
+  if(!line_time(c, rec.f[MC_WF_DATE], rec.f[MC_WF_TIME], &t)) {
+    malformed(c, "the date or time field is not a date and time");
+    return;
+  }
+  int status = (int)code_of(rec.f[MC_WF_STATUS], 999);
+  int sub = (int)code_of(rec.f[MC_WF_SUBSTATUS], 99999);
+  int64_t win32 = code_of(rec.f[MC_WF_WIN32], 4294967295LL);
+  struct mc_slice server = w3c_server(c, &rec);
+  if(hit)
+    add_hit(c, line, len, ep, t, status, sub, win32, server, rec.f[MC_WF_METHOD], path,
+            rec.f[MC_WF_CIP], rec.f[MC_WF_REASON]);
+  if(!in_window(c->s->o, t)) {
+    rg->out_of_window++;
+    return;
+  }
+  char key[512];
+  struct mc_agg_ent *ex;
+  if(l->httperr) {
+    struct mc_slice reason = rec.f[MC_WF_REASON];
+    size_t rn = reason.p ? cut(reason.n) : 0;
+    struct mc_key_httperr k;
+    memset(&k, 0, sizeof k);
+    k.kind = MC_KEY_HTTPERR;
+    k.ep = ep == MC_EP_NONE ? MC_KEY_EP_OTHER : (uint8_t)ep;
+    k.srvlen = (uint8_t)server.n;
+    k.reasonlen = (uint8_t)rn;
+    k.status = status;
+    memcpy(key, &k, sizeof k);
+    memcpy(key + sizeof k, server.p, server.n);
+    if(rn)
+      memcpy(key + sizeof k + server.n, reason.p, rn);
+    if((ex = count_key(c, key, sizeof k + server.n + rn, t)))
+      mc_agg_example(ex, c->f->index, c->line, line, len);
+    return;
+  }
+  if(ep == MC_EP_NONE)
+    return;
+  /* Keys are hashed as bytes: no byte may be left uninitialized. */
+  struct mc_key_status ks;
+  memset(&ks, 0, sizeof ks);
+  ks.kind = MC_KEY_STATUS;
+  ks.ep = (uint8_t)ep;
+  ks.srvlen = (uint8_t)server.n;
+  ks.status = status;
+  ks.sub = sub;
+  ks.win32 = win32;
+  memcpy(key, &ks, sizeof ks);
+  copy_small(key + sizeof ks, server.p, server.n);
+  if((ex = count_cached(c, &c->status_cache[ep], key, sizeof ks + server.n, t)))
+    mc_agg_example(ex, c->f->index, c->line, line, len);
+
+  struct mc_slice ip = rec.f[MC_WF_CIP];
+  size_t an = ip.p ? cut(ip.n) : 0;
+  struct mc_key_client kc;
+  memset(&kc, 0, sizeof kc);
+  kc.kind = MC_KEY_CLIENT;
+  kc.ep = (uint8_t)ep;
+  kc.addrlen = (uint8_t)an;
+  memcpy(key, &kc, sizeof kc);
+  copy_small(key + sizeof kc, ip.p, an);
+  count_key(c, key, sizeof kc + an, t);
+
+  struct mc_key_hour kh;
+  memset(&kh, 0, sizeof kh);
+  kh.kind = MC_KEY_HOUR;
+  kh.ep = (uint8_t)ep;
+  kh.hour = t / 3600;
+  count_cached(c, &c->hour_cache[ep], &kh, sizeof kh, t);
+}
+
+/* ---- HttpProxy lines ---- */
+
+static void hp_line(struct ctx *c, const char *line, size_t len)
+{
+  struct range *rg = c->rg;
+  rg->data_lines++;
+  c->last_data = line;
+  c->last_len = len;
+  struct mc_hp_rec rec;
+  if(!mc_hp_parse(&c->hl, line, len, &rec)) {
+    malformed(c, "the CSV line is cut short or has an unclosed quote");
+    return;
+  }
+  int64_t t;
+  struct mc_slice dt = rec.f[MC_HF_DATETIME];
+  if(!mc_parse_iso_time(dt.p, dt.n, &t)) {
+    malformed(c, "DateTime is not a date and time");
+    return;
+  }
+  struct mc_slice path = rec.f[MC_HF_URLSTEM];
+  int ep = mc_classify_path(path.p, path.n);
+  bool hit = has_run_id(c, line, len);
+  if(ep == MC_EP_NONE && !hit)
+    return;
+  struct mc_slice server = rec.f[MC_HF_SERVER];
+  if(c->f->server_fixed || !server.p || !server.n)
+    server = (struct mc_slice){ c->server, c->srvlen };
+  server.n = cut(server.n);
+  int http = (int)code_of(rec.f[MC_HF_HTTPSTATUS], 999);
+  int backend = (int)code_of(rec.f[MC_HF_BACKENDSTATUS], 999);
+  if(hit)
+    add_hit(c, line, len, ep, t, http, -1, -1, server, rec.f[MC_HF_METHOD], path,
+            rec.f[MC_HF_CLIENTIP], rec.f[MC_HF_ERRORCODE]);
+  if(!in_window(c->s->o, t)) {
+    rg->out_of_window++;
+    return;
+  }
+  if(ep == MC_EP_NONE)
+    return;
+  struct mc_slice tgt = rec.f[MC_HF_TARGET], err = rec.f[MC_HF_ERRORCODE];
+  struct mc_slice gen = rec.f[MC_HF_GENERICERRORS];
+  size_t tn = tgt.p ? cut(tgt.n) : 0, en = err.p ? cut(err.n) : 0;
+  bool generic = gen.p && (mc_memcasemem(gen.p, gen.n, "exception") ||
+                           mc_memcasemem(gen.p, gen.n, "error"));
+  struct mc_key_proxy k;
+  memset(&k, 0, sizeof k);
+  k.kind = MC_KEY_PROXY;
+  k.ep = (uint8_t)ep;
+  k.srvlen = (uint8_t)server.n;
+  k.tgtlen = (uint8_t)tn;
+  k.errlen = (uint8_t)en;
+  k.generic = generic;
+  k.http = http;
+  k.backend = backend;
+  char key[1024];
+  memcpy(key, &k, sizeof k);
+  memcpy(key + sizeof k, server.p, server.n);
+  if(tn)
+    memcpy(key + sizeof k + server.n, tgt.p, tn);
+  if(en)
+    memcpy(key + sizeof k + server.n + tn, err.p, en);
+  struct mc_agg_ent *ex = count_key(c, key, sizeof k + server.n + tn + en, t);
+  if(ex) {
+    /* The CSV line is long and mostly latencies: keep what says where it went. */
+    char *text = mc_xasprintf("%.*s %.*s %.*s HttpStatus=%.*s BackEndStatus=%.*s "
+                              "TargetServer=%.*s ErrorCode=%.*s GenericErrors=%.*s",
+                              (int)dt.n, dt.p, (int)rec.f[MC_HF_METHOD].n,
+                              rec.f[MC_HF_METHOD].p ? rec.f[MC_HF_METHOD].p : "",
+                              (int)cut(path.n), path.p, (int)rec.f[MC_HF_HTTPSTATUS].n,
+                              rec.f[MC_HF_HTTPSTATUS].p ? rec.f[MC_HF_HTTPSTATUS].p : "",
+                              (int)rec.f[MC_HF_BACKENDSTATUS].n,
+                              rec.f[MC_HF_BACKENDSTATUS].p ? rec.f[MC_HF_BACKENDSTATUS].p : "",
+                              (int)tn, tgt.p ? tgt.p : "", (int)en, err.p ? err.p : "",
+                              (int)cut(gen.n), gen.p ? gen.p : "");
+    mc_agg_example(ex, c->f->index, c->line, text, strlen(text));
+    free(text);
+  }
+}
+
+/* ---- directives ---- */
+
+static void set_layout(struct ctx *c, const char *fields, size_t n)
+{
+  struct range *rg = c->rg;
+  free(rg->end_fields);
+  rg->end_fields = mc_xstrndup(fields, n);
+  if(c->fmt == MC_LOGFMT_HTTPPROXY)
+    c->have_layout = mc_hp_layout_parse(&c->hl, fields, n) == MC_OK;
+  else
+    c->have_layout = mc_w3c_layout_parse(&c->wl, fields, n) == MC_OK;
+  if(!c->have_layout)
+    range_problem(rg, c->line, "the #Fields line names no date, time and URL columns");
+}
+
+static void directive(struct ctx *c, const char *line, size_t len)
+{
+  if(len > 8 && strncasecmp(line, "#Fields:", 8) == 0) {
+    set_layout(c, line + 8, len - 8);
+    c->checked = true;
+  }
+}
+
+/* ---- the line loop ---- */
+
+static void flush_last_time(struct ctx *c)
+{
+  if(!c->last_data || !c->have_layout)
+    return;
+  int64_t t = 0;
+  bool ok;
+  if(c->fmt == MC_LOGFMT_HTTPPROXY) {
+    struct mc_hp_rec rec;
+    ok = mc_hp_parse(&c->hl, c->last_data, c->last_len, &rec) &&
+         mc_parse_iso_time(rec.f[MC_HF_DATETIME].p, rec.f[MC_HF_DATETIME].n, &t);
+  }
+  else {
+    struct mc_w3c_line w;
+    mc_w3c_line_init(&w, c->last_data, c->last_len, c->last_data + c->last_len);
+    int dc = c->wl.col[MC_WF_DATE], tc = c->wl.col[MC_WF_TIME];
+    mc_w3c_split(&w, (uint32_t)(dc > tc ? dc : tc) + 1);
+    ok = mc_w3c_has(&w, dc) && mc_w3c_has(&w, tc) &&
+         line_time(c, mc_w3c_field(&w, dc), mc_w3c_field(&w, tc), &t);
+  }
+  if(ok)
+    note_data_time(c->rg, t);
+  c->last_data = NULL;
+}
+
+static void progress(struct ctx *c, size_t n)
+{
+  c->since_progress += n;
+  if(c->since_progress >= PROGRESS_STEP) {
+    atomic_fetch_add(&c->s->done_bytes, c->since_progress);
+    c->since_progress = 0;
+  }
+}
+
+/* Drops the pages of a mapped file that the scan has passed, so resident
+ * memory stays at a few blocks per thread whatever the file's size (a later
+ * look back, or a second scan of the range, faults them in again). */
+static void release(struct ctx *c, const char *from, const char *to)
+{
+  if(!c->f->map || from < c->f->map || to > c->f->map + c->f->size)
+    return;
+  uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  uintptr_t b = ((uintptr_t)from + page - 1) & ~(page - 1);
+  uintptr_t e = (uintptr_t)to & ~(page - 1);
+  if(e > b)
+    madvise((void *)b, e - b, MADV_DONTNEED);
+}
+
+/* Scans the whole lines in [p, end); the last one may lack its newline. */
+static void scan_lines(struct ctx *c, const char *p, const char *end)
+{
+  struct range *rg = c->rg;
+  c->buf_end = end;
+  bool first_pending = rg->data_lines == 0;
+  const char *block = p;
+  bool w3c = c->fmt != MC_LOGFMT_HTTPPROXY;
+  while(p < end) {
+    struct mc_w3c_line w;
+    const char *next;
+    size_t len;
+    if(w3c) {
+      /* One pass finds the end of the line and the fields up to the path. */
+      uint32_t want = c->have_layout && c->checked ? (uint32_t)c->wl.path_col + 1 : 0;
+      next = mc_w3c_next_line(&w, p, end, want);
+      len = w.len;
+    }
+    else {
+      const char *nl = memchr(p, '\n', (size_t)(end - p));
+      next = nl ? nl + 1 : end;
+      len = (size_t)((nl ? nl : end) - p);
+      if(len && p[len - 1] == '\r')
+        len--;
+    }
+    c->line++;
+    rg->lines++;
+    if(len == 0)
+      ;
+    else if(p[0] == '#')
+      directive(c, p, len);
+    else if(len > MC_LOGS_MAX_LINE) {
+      rg->malformed++;
+      range_problem(rg, c->line, "the line is longer than %u bytes and was skipped",
+                    MC_LOGS_MAX_LINE);
+    }
+    else if(!c->have_layout) {
+      rg->malformed++;
+      range_problem(rg, c->line, "a data line comes before any #Fields line");
+    }
+    else {
+      if(!w3c)
+        hp_line(c, p, len);
+      else
+        w3c_line(c, &w);
+      if(first_pending && c->last_data) {
+        flush_last_time(c);
+        first_pending = false;
+      }
+    }
+    p = next;
+    if(p - block >= (ptrdiff_t)PROGRESS_STEP) {
+      progress(c, (size_t)(p - block));
+      release(c, block, p);
+      block = p;
+    }
+  }
+  progress(c, (size_t)(p - block));
+  flush_last_time(c);
+}
+
+static void ctx_init(struct ctx *c, struct scan *s, struct range *rg)
+{
+  memset(c, 0, sizeof *c);
+  c->s = s;
+  c->rg = rg;
+  c->f = rg->f;
+  c->fmt = rg->f->out->fmt == MC_LOGFMT_HTTPPROXY ? MC_LOGFMT_HTTPPROXY : MC_LOGFMT_W3C;
+  c->server = rg->f->out->server;
+  c->srvlen = cut(strlen(c->server));
+  c->checked = rg->idx == 0;
+  if(rg->start_fields) {
+    char *copy = mc_xstrdup(rg->start_fields);
+    set_layout(c, copy, strlen(copy));
+    free(copy);
+  }
+}
+
+static void range_reset(struct range *rg)
+{
+  mc_agg_release(&rg->agg);
+  mc_agg_init(&rg->agg);
+  free(rg->end_fields);
+  rg->end_fields = NULL;
+  free(rg->problem);
+  rg->problem = NULL;
+  for(size_t i = 0; i < rg->nhits; i++) {
+    struct mc_logs_hit *h = &rg->hits[i];
+    free(h->server); free(h->method); free(h->path); free(h->client); free(h->reason);
+    free(h->text);
+  }
+  free(rg->hits);
+  rg->hits = NULL;
+  rg->nhits = 0;
+  rg->hits_total = rg->lines = rg->data_lines = rg->malformed = rg->out_of_window = 0;
+  rg->first = rg->last = 0;
+}
+
+static void scan_range(struct scan *s, struct range *rg, bool verified)
+{
+  struct ctx c;
+  ctx_init(&c, s, rg);
+  if(verified)
+    c.checked = true;
+  scan_lines(&c, rg->f->map + rg->begin, rg->f->map + rg->end);
+  if(!rg->end_fields && rg->start_fields)
+    rg->end_fields = mc_xstrdup(rg->start_fields);
+}
+
+/* ---- .gz ---- */
+
+static void detect_gz(struct file_state *f, const char *head, size_t n);
+
+/* Scans the complete lines of buf[0..have) (all of it when final) and keeps
+ * the cut line at the front; returns the bytes kept. */
+static size_t gz_lines(struct ctx *c, char *buf, size_t have, bool final, bool *skipping)
+{
+  struct range *rg = c->rg;
+  const char *p = buf, *end = buf + have;
+  if(*skipping) {
+    const char *nl = memchr(p, '\n', have);
+    if(!nl)
+      return 0;
+    p = nl + 1;
+    *skipping = false;
+  }
+  const char *cut_at = end;
+  if(!final) {
+    const char *nl = end > p ? memrchr(p, '\n', (size_t)(end - p)) : NULL;
+    cut_at = nl ? nl + 1 : p;
+  }
+  scan_lines(c, p, cut_at);
+  size_t tail = (size_t)(end - cut_at);
+  if(tail >= MC_LOGS_MAX_LINE) {
+    c->line++;
+    rg->lines++;
+    rg->malformed++;
+    range_problem(rg, c->line, "the line is longer than %u bytes and was skipped",
+                  MC_LOGS_MAX_LINE);
+    *skipping = true;
+    return 0;
+  }
+  memmove(buf, cut_at, tail);
+  return tail;
+}
+
+static void scan_gz(struct scan *s, struct range *rg)
+{
+  struct file_state *f = rg->f;
+  z_stream z;
+  memset(&z, 0, sizeof z);
+  if(inflateInit2(&z, 15 + 32) != Z_OK) {
+    f->out->unreadable = true;
+    range_problem(rg, 0, "zlib could not start");
+    return;
+  }
+  char *in = mc_xmalloc(GZ_IN);
+  char *buf = mc_xmalloc(GZ_OUT);
+  size_t have = 0;
+  bool skipping = false, detected = false, eof = false, done = false;
+  uint64_t consumed = 0;
+  struct ctx c;
+  ctx_init(&c, s, rg);
+  while(!done) {
+    if(z.avail_in == 0 && !eof) {
+      ssize_t n = read(f->fd, in, GZ_IN);
+      if(n <= 0) {
+        if(n < 0)
+          range_problem(rg, c.line + 1, "read error after %llu compressed bytes: %s",
+                        (unsigned long long)consumed, strerror(errno));
+        eof = true;
+        n = 0;
+      }
+      z.next_in = (Bytef *)in;
+      z.avail_in = (uInt)n;
+      consumed += (uint64_t)n;
+      atomic_fetch_add(&s->done_bytes, (uint64_t)n);
+    }
+    z.next_out = (Bytef *)buf + have;
+    z.avail_out = (uInt)(GZ_OUT - have);
+    int zr = inflate(&z, Z_NO_FLUSH);
+    have = GZ_OUT - z.avail_out;
+    if(zr == Z_STREAM_END) {
+      if(eof && z.avail_in == 0)
+        done = true;
+      else
+        inflateReset(&z);      /* concatenated members, as gzip writes them */
+    }
+    else if(zr == Z_BUF_ERROR || zr == Z_OK) {
+      if(eof && z.avail_in == 0 && have < GZ_OUT) {
+        done = true;
+        if(z.total_in > 0)     /* not a clean end between members */
+          range_problem(rg, c.line + 1, "the .gz file ends early (cut off after %llu "
+                        "compressed bytes); the lines before were read",
+                        (unsigned long long)consumed);
+      }
+    }
+    else {
+      done = true;
+      range_problem(rg, c.line + 1, "the .gz data is corrupt after %llu compressed bytes "
+                    "(%s); the lines before were read", (unsigned long long)consumed,
+                    z.msg ? z.msg : "inflate error");
+    }
+    if(!detected && (have >= HEAD_BYTES || done)) {
+      detected = true;
+      /* The format is known only now. */
+      detect_gz(f, buf, have);
+      if(f->out->fmt == MC_LOGFMT_UNKNOWN)
+        break;
+      ctx_init(&c, s, rg);
+    }
+    if(detected)
+      have = gz_lines(&c, buf, have, done, &skipping);
+  }
+  inflateEnd(&z);
+  free(in);
+  free(buf);
+  if(!rg->end_fields && rg->start_fields)
+    rg->end_fields = mc_xstrdup(rg->start_fields);
+}
+
+/* ---- format detection ---- */
+
+static bool is_utf16(const char *p, size_t n)
+{
+  if(n >= 2 && (((unsigned char)p[0] == 0xff && (unsigned char)p[1] == 0xfe) ||
+                ((unsigned char)p[0] == 0xfe && (unsigned char)p[1] == 0xff)))
+    return true;
+  size_t zeros = 0, look = n < 256 ? n : 256;
+  for(size_t i = 0; i < look; i++)
+    zeros += p[i] == '\0';
+  return look >= 8 && zeros * 3 >= look;
+}
+
+/* Reads the header lines: the format, the first #Fields text, or a default
+ * layout when the first data line fits one. Sets out->problem when it is not
+ * a log it can read. */
+static void detect(struct file_state *f, const char *head, size_t n)
+{
+  struct mc_logs_file *out = f->out;
+  if(is_utf16(head, n)) {
+    out->skipped = true;
+    out->problem = mc_xstrdup("line 1: UTF-16 text (as PowerShell's Out-File writes); "
+                              "save it as UTF-8 (Out-File -Encoding utf8) and try again");
+    return;
+  }
+  bool httperr_hint = false, proxy_hint = false;
+  const char *p = head, *end = head + n;
+  uint64_t line = 0;
+  while(p < end) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    if(!nl && end - head >= HEAD_BYTES)
+      break;                     /* a cut line at the end of the head */
+    const char *le = nl ? nl : end;
+    size_t len = (size_t)(le - p);
+    line++;
+    if(len && p[len - 1] == '\r')
+      len--;
+    if(len && p[0] == '#') {
+      if(len > 8 && strncasecmp(p, "#Fields:", 8) == 0) {
+        f->first_fields = mc_xstrndup(p + 8, len - 8);
+        bool csv = memchr(p + 8, ',', len - 8) != NULL;
+        if(csv) {
+          struct mc_hp_layout hl;
+          out->fmt = mc_hp_layout_parse(&hl, p + 8, len - 8) == MC_OK ? MC_LOGFMT_HTTPPROXY :
+                     MC_LOGFMT_UNKNOWN;
+        }
+        else {
+          struct mc_w3c_layout wl;
+          if(mc_w3c_layout_parse(&wl, p + 8, len - 8) == MC_OK) {
+            out->fmt = wl.httperr ? MC_LOGFMT_HTTPERR : MC_LOGFMT_W3C;
+            if(wl.col[MC_WF_COMPUTER] >= 0 && !f->server_fixed)
+              out->server_from = "s-computername";
+          }
+        }
+        if(out->fmt == MC_LOGFMT_UNKNOWN) {
+          out->skipped = true;
+          out->problem = mc_xasprintf("line %llu: the #Fields line names no date, time and "
+                                      "URL columns", (unsigned long long)line);
+        }
+        return;
+      }
+      if(mc_memcasemem(p, len, "HTTP API"))
+        httperr_hint = true;
+      if(mc_memcasemem(p, len, "HttpProxy"))
+        proxy_hint = true;
+    }
+    else if(len) {
+      /* A data line before any #Fields: does a default layout fit it? */
+      struct mc_w3c_line w;
+      mc_w3c_line_init(&w, p, len, p + len);
+      mc_w3c_split(&w, MC_W3C_MAXCOLS);
+      size_t nf = w.done ? w.nsep + 1 : 0;
+      const char *def = nf == 15 ? mc_w3c_default_fields : nf == 14 ?
+                        mc_w3c_default_fields_75 : NULL;
+      struct mc_w3c_layout wl;
+      int64_t t;
+      if(def && !httperr_hint && !proxy_hint && mc_w3c_layout_parse(&wl, def, strlen(def)) == 0 &&
+         mc_w3c_has(&w, 1) &&
+         mc_parse_w3c_time(mc_w3c_field(&w, 0).p, mc_w3c_field(&w, 0).n,
+                           mc_w3c_field(&w, 1).p, mc_w3c_field(&w, 1).n, &t)) {
+        out->fmt = MC_LOGFMT_W3C;
+        f->first_fields = mc_xstrdup(def);
+        f->assumed = true;
+        out->assumed_layout = true;
+        return;
+      }
+      out->skipped = true;
+      out->problem = mc_xasprintf("line %llu: no #Fields line before the first data line, "
+                                  "and the line does not fit the default IIS layout; not an "
+                                  "IIS, HTTPERR or HttpProxy log", (unsigned long long)line);
+      return;
+    }
+    p = nl ? nl + 1 : end;
+  }
+  out->skipped = true;
+  out->problem = mc_xstrdup(n ? "no #Fields line and no data line in the first 64 KiB; not "
+                            "an IIS, HTTPERR or HttpProxy log" : "the file is empty");
+}
+
+static void detect_gz(struct file_state *f, const char *head, size_t n)
+{
+  f->out->fmt = MC_LOGFMT_UNKNOWN;
+  detect(f, head, n);
+  if(f->assumed)
+    f->ranges[0].start_fields = mc_xstrdup(f->first_fields);
+}
+
+/* ---- servers ---- */
+
+static bool generic_dir(const char *p, size_t n)
+{
+  static const char *const names[] = {
+    "logs", "logfiles", "inetpub", "logging", "v15", "v14", "exchange server", "microsoft",
+    "program files", "system32", "windows", "c$", "d$", "e$", "c", "d", "e", "httpproxy",
+    "ews", "rpchttp", "autodiscover", "mapi", "owa", "ecp", "eas", "oab", "powershell",
+    "httperr", "iis", "w3svc", "exchange", "mnt", "media", "tmp", "home", "data", "c:", "d:",
+  };
+  for(size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    if(strlen(names[i]) == n && strncasecmp(names[i], p, n) == 0)
+      return true;
+  }
+  return n > 5 && strncasecmp(p, "w3svc", 5) == 0;
+}
+
+/* The server a file belongs to, from its path: "\\EX01\..." (UNC), or the
+ * folder above W3SVCn / HTTPERR / HttpProxy / LogFiles that is not a generic
+ * Windows or Exchange folder name ("EX01/W3SVC1/u_ex240312.log",
+ * "EX01/inetpub/logs/LogFiles/W3SVC1/..."). NULL when none. */
+static char *server_from_path(const char *path)
+{
+  if((path[0] == '\\' && path[1] == '\\') || (path[0] == '/' && path[1] == '/')) {
+    const char *b = path + 2;
+    size_t n = strcspn(b, "\\/");
+    if(n && n < 64)
+      return mc_xstrndup(b, n);
+  }
+  const char *comp[64];
+  size_t len[64], nc = 0;
+  for(const char *p = path; *p && nc < 64;) {
+    size_t n = strcspn(p, "\\/");
+    if(n) {
+      comp[nc] = p;
+      len[nc++] = n;
+    }
+    p += n;
+    if(*p)
+      p++;
+  }
+  for(size_t i = nc; i-- > 1;) {
+    const char *c = comp[i - 1];
+    size_t n = len[i - 1];
+    bool anchor = (len[i] > 5 && strncasecmp(comp[i], "w3svc", 5) == 0) ||
+                  (len[i] == 7 && strncasecmp(comp[i], "HTTPERR", 7) == 0) ||
+                  (len[i] == 9 && strncasecmp(comp[i], "HttpProxy", 9) == 0) ||
+                  (len[i] == 8 && strncasecmp(comp[i], "LogFiles", 8) == 0) ||
+                  (len[i] == 7 && strncasecmp(comp[i], "Logging", 7) == 0);
+    if(!anchor)
+      continue;
+    for(size_t k = i; k-- > 0;) {
+      c = comp[k];
+      n = len[k];
+      if(!generic_dir(c, n) && !(n == 1 && c[0] == '.') && !(n == 2 && c[0] == '.' &&
+                                                              c[1] == '.'))
+        return n < 64 ? mc_xstrndup(c, n) : NULL;
+    }
+  }
+  return NULL;
+}
+
+static bool under(const char *path, const char *dir)
+{
+  size_t n = strlen(dir);
+  while(n > 1 && dir[n - 1] == '/')
+    n--;
+  return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/' ||
+                                        dir[n - 1] == '/');
+}
+
+static void assign_server(const struct mc_logs_opts *o, struct file_state *f)
+{
+  struct mc_logs_file *out = f->out;
+  char *real = realpath(out->path, NULL);
+  for(size_t i = 0; i < o->nservers; i++) {
+    char *rdir = realpath(o->servers[i].path, NULL);
+    bool match = under(out->path, o->servers[i].path) || (real && rdir && under(real, rdir));
+    free(rdir);
+    if(match) {
+      out->server = mc_xstrdup(o->servers[i].name);
+      out->server_from = "--server";
+      f->server_fixed = true;
+      free(real);
+      return;
+    }
+  }
+  char *s = server_from_path(out->path);
+  if(!s && real)
+    s = server_from_path(real);
+  free(real);
+  if(s) {
+    out->server = s;
+    out->server_from = "path";
+    return;
+  }
+  const char *base = strrchr(out->path, '/');
+  out->server = mc_xstrdup(base ? base + 1 : out->path);
+  out->server_from = "file name";
+}
+
+/* ---- discovery ---- */
+
+struct file_list {
+  char **paths;
+  bool *explicit_arg;
+  size_t n, cap;
+};
+
+static void list_add(struct file_list *l, const char *path, bool explicit_arg)
+{
+  if(l->n == l->cap) {
+    l->cap = l->cap ? l->cap * 2 : 64;
+    l->paths = mc_xrealloc(l->paths, l->cap * sizeof *l->paths);
+    l->explicit_arg = mc_xrealloc(l->explicit_arg, l->cap * sizeof *l->explicit_arg);
+  }
+  l->paths[l->n] = mc_xstrdup(path);
+  l->explicit_arg[l->n++] = explicit_arg;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void walk(struct file_list *l, const char *dir, int depth)
+{
+  DIR *d = opendir(dir);
+  if(!d) {
+    list_add(l, dir, true);       /* reported as unreadable by open() */
+    return;
+  }
+  char **names = NULL;
+  size_t n = 0, cap = 0;
+  struct dirent *e;
+  while((e = readdir(d))) {
+    if(strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+      continue;
+    if(n == cap) {
+      cap = cap ? cap * 2 : 32;
+      names = mc_xrealloc(names, cap * sizeof *names);
+    }
+    names[n++] = mc_xstrdup(e->d_name);
+  }
+  closedir(d);
+  if(n > 1)
+    qsort(names, n, sizeof *names, cmp_str);
+  for(size_t i = 0; i < n; i++) {
+    char *p = mc_xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
+    struct stat st;
+    if(lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+      if(depth < 32)
+        walk(l, p, depth + 1);
+    }
+    else if(stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+      if(l->n < MAX_FILES)
+        list_add(l, p, false);
+    }
+    free(p);
+    free(names[i]);
+  }
+  free(names);
+}
+
+static void open_file(struct scan *s, struct file_state *f)
+{
+  struct mc_logs_file *out = f->out;
+  f->fd = open(out->path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if(f->fd < 0 || fstat(f->fd, &st) != 0) {
+    out->unreadable = true;
+    out->problem = mc_xasprintf("cannot read: %s", strerror(errno));
+    return;
+  }
+  if(!S_ISREG(st.st_mode)) {
+    out->unreadable = true;
+    out->problem = mc_xstrdup("not a regular file");
+    return;
+  }
+  out->bytes = (uint64_t)st.st_size;
+  f->size = (size_t)st.st_size;
+  unsigned char magic[2] = { 0, 0 };
+  ssize_t got = pread(f->fd, magic, 2, 0);
+  if(got < 0) {
+    out->unreadable = true;
+    out->problem = mc_xasprintf("cannot read: %s", strerror(errno));
+    return;
+  }
+  f->nranges = 1;
+  f->ranges = mc_xcalloc(1, sizeof *f->ranges);
+  if(got == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+    out->gz = true;
+    out->fmt = MC_LOGFMT_W3C;     /* settled by mc_logs_detect_gz() */
+    s->total_bytes += out->bytes;
+    return;
+  }
+  if(f->size == 0) {
+    out->skipped = true;
+    out->problem = mc_xstrdup("the file is empty");
+    return;
+  }
+  f->map = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, f->fd, 0);
+  if(f->map == MAP_FAILED) {
+    f->map = NULL;
+    out->unreadable = true;
+    out->problem = mc_xasprintf("cannot map: %s", strerror(errno));
+    return;
+  }
+  madvise((void *)f->map, f->size, MADV_SEQUENTIAL);
+  detect(f, f->map, f->size < HEAD_BYTES ? f->size : HEAD_BYTES);
+  if(out->skipped)
+    return;
+  s->total_bytes += out->bytes;
+}
+
+/* Cuts a mapped file into ranges of whole lines. */
+static void plan_ranges(struct scan *s, struct file_state *f, int threads)
+{
+  size_t want = f->size / (size_t)(threads * 2);
+  want = want < RANGE_MIN ? RANGE_MIN : want > RANGE_MAX ? RANGE_MAX : want;
+  if(s->o->range_bytes)
+    want = (size_t)s->o->range_bytes;
+  size_t n = (f->size + want - 1) / want;
+  if(n < 1)
+    n = 1;
+  free(f->ranges);
+  f->ranges = mc_xcalloc(n, sizeof *f->ranges);
+  size_t at = 0, k = 0;
+  while(at < f->size && k < n) {
+    size_t end = k + 1 == n ? f->size : at + want;
+    if(end >= f->size)
+      end = f->size;
+    else {
+      const char *nl = memchr(f->map + end, '\n', f->size - end);
+      end = nl ? (size_t)(nl - f->map) + 1 : f->size;
+    }
+    f->ranges[k].begin = at;
+    f->ranges[k].end = end;
+    k++;
+    at = end;
+  }
+  f->nranges = (uint32_t)(k ? k : 1);
+}
+
+/* ---- finishing a file ---- */
+
+static bool same(const char *a, const char *b)
+{
+  return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static void finish_file(struct scan *s, struct worker *w, struct file_state *f)
+{
+  struct mc_logs_file *out = f->out;
+  /* Every range's assumed start layout against the layout really in effect. */
+  for(uint32_t k = 1; k < f->nranges; k++) {
+    struct range *rg = &f->ranges[k];
+    const char *actual = f->ranges[k - 1].end_fields;
+    if(same(rg->start_fields, actual))
+      continue;
+    range_reset(rg);
+    free(rg->start_fields);
+    rg->start_fields = actual ? mc_xstrdup(actual) : NULL;
+    scan_range(s, rg, true);
+  }
+  uint64_t offset = 0;
+  for(uint32_t k = 0; k < f->nranges; k++) {
+    struct range *rg = &f->ranges[k];
+    MC_AGG_EACH(&rg->agg, e) {
+      if(e->ex_text)
+        e->ex_line += offset;
+    }
+    for(size_t i = 0; i < rg->nhits; i++)
+      rg->hits[i].line += offset;
+    if(rg->problem && !out->problem)
+      out->problem = mc_xasprintf("line %llu: %s",
+                                  (unsigned long long)(rg->problem_line + offset), rg->problem);
+    out->lines += rg->lines;
+    out->data_lines += rg->data_lines;
+    out->malformed += rg->malformed;
+    if(rg->first && (!out->first || rg->first < out->first))
+      out->first = rg->first;
+    if(rg->last > out->last)
+      out->last = rg->last;
+    offset += rg->lines;
+    mc_agg_merge(&w->agg, &rg->agg);
+    mc_agg_release(&rg->agg);
+  }
+  if(f->map) {
+    munmap((void *)f->map, f->size);
+    f->map = NULL;
+  }
+  if(f->fd >= 0) {
+    close(f->fd);
+    f->fd = -1;
+  }
+}
+
+/* ---- threads ---- */
+
+static void *worker(void *arg)
+{
+  struct worker *w = arg;
+  struct scan *s = w->s;
+  for(;;) {
+    size_t i = atomic_fetch_add(&s->next, 1);
+    if(i >= s->nwork)
+      break;
+    struct range *rg = s->work[i];
+    if(rg->f->out->gz)
+      scan_gz(s, rg);
+    else
+      scan_range(s, rg, false);
+    if(atomic_fetch_sub(&rg->f->remaining, 1) == 1)
+      finish_file(s, w, rg->f);
+  }
+  atomic_fetch_sub(&s->running, 1);
+  return NULL;
+}
+
+static int cmp_work(const void *a, const void *b)
+{
+  const struct range *x = *(struct range *const *)a, *y = *(struct range *const *)b;
+  /* Bigger files first (better balance), ranges of a file in order. */
+  if(x->f != y->f) {
+    uint64_t bx = x->f->out->bytes, by = y->f->out->bytes;
+    if(bx != by)
+      return bx < by ? 1 : -1;
+    return x->f->index < y->f->index ? -1 : 1;
+  }
+  return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+mc_code mc_logs_scan(const struct mc_logs_opts *o, struct mc_logs_scan *out)
+{
+  memset(out, 0, sizeof *out);
+  mc_agg_init(&out->agg);
+  if(!o->npaths)
+    return MC_ERR_USAGE;
+  int64_t t0 = mc_now_ms();
+  struct scan s;
+  memset(&s, 0, sizeof s);
+  s.o = o;
+  if(o->run_id) {
+    mc_strlcpy(s.needle, o->run_id, sizeof s.needle);
+    s.needle_len = strlen(s.needle);
+  }
+
+  struct file_list l = { 0 };
+  for(size_t i = 0; i < o->npaths; i++) {
+    struct stat st;
+    if(stat(o->paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+      walk(&l, o->paths[i], 0);
+    else
+      list_add(&l, o->paths[i], true);
+  }
+  out->nfiles = l.n;
+  out->files = mc_xcalloc(l.n ? l.n : 1, sizeof *out->files);
+  s.files = mc_xcalloc(l.n ? l.n : 1, sizeof *s.files);
+  s.nfiles = l.n;
+  int threads = o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+  if(threads < 1)
+    threads = 1;
+  if(threads > 64)
+    threads = 64;
+  for(size_t i = 0; i < l.n; i++) {
+    struct file_state *f = &s.files[i];
+    f->index = (uint32_t)i;
+    f->out = &out->files[i];
+    f->fd = -1;
+    f->out->path = l.paths[i];
+    f->out->named = l.explicit_arg[i];
+    assign_server(o, f);
+    open_file(&s, f);
+    if(f->out->unreadable || f->out->skipped)
+      continue;
+    if(!f->out->gz)
+      plan_ranges(&s, f, threads);
+    for(uint32_t k = 0; k < f->nranges; k++) {
+      f->ranges[k].f = f;
+      f->ranges[k].idx = k;
+      mc_agg_init(&f->ranges[k].agg);
+      const char *start = k == 0 ? (f->assumed ? f->first_fields : NULL) : f->first_fields;
+      f->ranges[k].start_fields = start ? mc_xstrdup(start) : NULL;
+    }
+    atomic_init(&f->remaining, f->nranges);
+    s.work = mc_xrealloc(s.work, (s.nwork + f->nranges) * sizeof *s.work);
+    for(uint32_t k = 0; k < f->nranges; k++)
+      s.work[s.nwork++] = &f->ranges[k];
+  }
+  free(l.paths);
+  free(l.explicit_arg);
+  if(s.nwork > 1)
+    qsort(s.work, s.nwork, sizeof *s.work, cmp_work);
+
+  if((size_t)threads > s.nwork)
+    threads = s.nwork ? (int)s.nwork : 1;
+  struct worker *ws = mc_xcalloc((size_t)threads, sizeof *ws);
+  atomic_init(&s.running, (unsigned)threads);
+  int started = 0;
+  for(int i = 0; i < threads; i++) {
+    ws[i].s = &s;
+    mc_agg_init(&ws[i].agg);
+    if(i > 0 && pthread_create(&ws[i].th, NULL, worker, &ws[i]) != 0)
+      break;
+    started++;
+  }
+  if(started < threads)
+    atomic_fetch_sub(&s.running, (unsigned)(threads - started));
+  bool polled = false;
+  pthread_t helper;
+  if(o->progress && s.nwork && pthread_create(&helper, NULL, worker, &ws[0]) == 0) {
+    /* The calling thread reports while the others work. */
+    while(atomic_load(&s.running) > 0) {
+      struct timespec ts = { 0, 250 * 1000000L };
+      nanosleep(&ts, NULL);
+      o->progress(o->ctx, atomic_load(&s.done_bytes), s.total_bytes, mc_now_ms() - t0);
+    }
+    pthread_join(helper, NULL);
+    polled = true;
+  }
+  if(!polled)
+    worker(&ws[0]);
+  for(int i = 1; i < started; i++)
+    pthread_join(ws[i].th, NULL);
+  for(int i = 0; i < threads; i++) {
+    mc_agg_merge(&out->agg, &ws[i].agg);
+    mc_agg_release(&ws[i].agg);
+  }
+  free(ws);
+
+  for(size_t i = 0; i < s.nfiles; i++) {
+    struct file_state *f = &s.files[i];
+    for(uint32_t k = 0; k < f->nranges && f->ranges; k++) {
+      struct range *rg = &f->ranges[k];
+      out->out_of_window += rg->out_of_window;
+      out->hits_total += rg->hits_total;
+      for(size_t h = 0; h < rg->nhits; h++) {
+        if(out->nhits < MC_LOGS_MAX_HITS) {
+          out->hits = mc_xrealloc(out->hits, (out->nhits + 1) * sizeof *out->hits);
+          out->hits[out->nhits++] = rg->hits[h];
+        }
+        else {
+          struct mc_logs_hit *x = &rg->hits[h];
+          free(x->server); free(x->method); free(x->path); free(x->client); free(x->reason);
+          free(x->text);
+        }
+      }
+      free(rg->hits);
+      rg->hits = NULL;
+      rg->nhits = 0;
+      range_reset(rg);
+      free(rg->start_fields);
+    }
+    if(f->out->gz && f->out->fmt == MC_LOGFMT_UNKNOWN)
+      f->out->skipped = true;
+    if(f->map)
+      munmap((void *)f->map, f->size);
+    if(f->fd >= 0)
+      close(f->fd);
+    free(f->ranges);
+    free(f->first_fields);
+    out->lines += f->out->lines;
+    if(!f->out->unreadable && !f->out->skipped)
+      out->bytes += f->out->bytes;
+  }
+  free(s.files);
+  free(s.work);
+  out->threads = threads;
+  out->elapsed_ms = mc_now_ms() - t0;
+  return MC_OK;
+}
+
+void mc_logs_scan_release(struct mc_logs_scan *s)
+{
+  for(size_t i = 0; i < s->nfiles; i++) {
+    free(s->files[i].path);
+    free(s->files[i].server);
+    free(s->files[i].problem);
+  }
+  free(s->files);
+  for(size_t i = 0; i < s->nhits; i++) {
+    struct mc_logs_hit *h = &s->hits[i];
+    free(h->server); free(h->method); free(h->path); free(h->client); free(h->reason);
+    free(h->text);
+  }
+  free(s->hits);
+  mc_agg_release(&s->agg);
+  memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,279 @@
+/*
+ * w3c.c - #Fields layouts and the lazy field splitter (see w3c.h).
+ *
+ * The splitter compares 32 bytes at a time against ' ' (AVX2, chosen when
+ * the process starts if the CPU has it; else 16 with SSE2, which every
+ * x86-64 CPU has; a plain loop elsewhere) and walks the set bits of the
+ * mask, so its cost is one compare per 32 bytes plus one step per field,
+ * whatever the line holds.
+ */
+#include "logs/w3c.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "util/util.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+const char mc_w3c_default_fields[] =
+  "date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
+  "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken";
+const char mc_w3c_default_fields_75[] =
+  "date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
+  "cs(User-Agent) sc-status sc-substatus sc-win32-status time-taken";
+
+static const struct {
+  const char *name;
+  enum mc_w3c_field f;
+} names[] = {
+  { "date", MC_WF_DATE }, { "time", MC_WF_TIME }, { "s-ip", MC_WF_SIP },
+  { "cs-method", MC_WF_METHOD }, { "cs-uri-stem", MC_WF_STEM },
+  { "cs-uri-query", MC_WF_QUERY }, { "s-port", MC_WF_SPORT },
+  { "cs-username", MC_WF_USER }, { "c-ip", MC_WF_CIP },
+  { "cs(user-agent)", MC_WF_UA }, { "sc-status", MC_WF_STATUS },
+  { "sc-substatus", MC_WF_SUBSTATUS }, { "sc-win32-status", MC_WF_WIN32 },
+  { "time-taken", MC_WF_TAKEN }, { "s-computername", MC_WF_COMPUTER },
+  { "cs-host", MC_WF_HOST }, { "cs-uri", MC_WF_URI }, { "s-reason", MC_WF_REASON },
+};
+
+mc_code mc_w3c_layout_parse(struct mc_w3c_layout *l, const char *fields, size_t n)
+{
+  memset(l->col, -1, sizeof l->col);
+  l->ncols = 0;
+  l->path_col = -1;
+  l->httperr = false;
+  size_t i = 0;
+  while(i < n) {
+    while(i < n && (fields[i] == ' ' || fields[i] == '\t' || fields[i] == '\r'))
+      i++;
+    if(i >= n)
+      break;
+    size_t b = i;
+    while(i < n && fields[i] != ' ' && fields[i] != '\t' && fields[i] != '\r')
+      i++;
+    if(l->ncols >= MC_W3C_MAXCOLS)
+      return MC_ERR_PARSE;
+    for(size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+      if(strlen(names[k].name) == i - b && strncasecmp(names[k].name, fields + b, i - b) == 0 &&
+         l->col[names[k].f] < 0)
+        l->col[names[k].f] = (int8_t)l->ncols;
+    }
+    l->ncols++;
+  }
+  l->path_col = l->col[MC_WF_STEM] >= 0 ? l->col[MC_WF_STEM] : l->col[MC_WF_URI];
+  l->httperr = l->col[MC_WF_REASON] >= 0;
+  if(!l->ncols || l->path_col < 0 || l->col[MC_WF_DATE] < 0 || l->col[MC_WF_TIME] < 0)
+    return MC_ERR_PARSE;
+  return MC_OK;
+}
+
+static inline bool add_sep(struct mc_w3c_line *w, const char *at, uint32_t want)
+{
+  w->sep[w->nsep++] = at;
+  if(w->nsep >= want || w->nsep >= MC_W3C_MAXCOLS) {
+    w->pos = (size_t)(at - w->line) + 1;
+    return true;
+  }
+  return false;
+}
+
+/* The portable splitter: SSE2 (every x86-64 CPU), else a byte loop. */
+static void split_sse2(struct mc_w3c_line *w, uint32_t want)
+{
+  const char *p = w->line;
+  size_t i = w->pos, n = w->len;
+#if defined(__SSE2__)
+  const __m128i sp = _mm_set1_epi8(' ');
+  for(; i + 16 <= n; i += 16) {
+    unsigned m = (unsigned)_mm_movemask_epi8(
+      _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + i)), sp));
+    while(m) {
+      if(add_sep(w, p + i + (unsigned)__builtin_ctz(m), want))
+        return;
+      m &= m - 1;
+    }
+  }
+#endif
+  for(; i < n; i++) {
+    if(p[i] == ' ' && add_sep(w, p + i, want))
+      return;
+  }
+  w->pos = n;
+  w->done = true;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+/* 32 bytes a step where the CPU has AVX2 (chosen at run time). The last
+ * step loads a whole 32 bytes when the buffer has them and masks off what
+ * lies beyond the line. */
+__attribute__((target("avx2")))
+static void split_avx2(struct mc_w3c_line *w, uint32_t want)
+{
+  const char *p = w->line;
+  size_t i = w->pos, n = w->len;
+  size_t room = (size_t)(w->readable - p);
+  const __m256i sp = _mm256_set1_epi8(' ');
+  for(; i < n && i + 32 <= room; i += 32) {
+    unsigned m = (unsigned)_mm256_movemask_epi8(
+      _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + i)), sp));
+    if(n - i < 32)
+      m &= (1u << (n - i)) - 1;
+    while(m) {
+      if(add_sep(w, p + i + (unsigned)__builtin_ctz(m), want))
+        return;
+      m &= m - 1;
+    }
+  }
+  if(i >= n) {
+    w->pos = n;
+    w->done = true;
+    return;
+  }
+  w->pos = i;
+  split_sse2(w, want);
+}
+
+static void (*resolve_split(void))(struct mc_w3c_line *, uint32_t)
+{
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") ? split_avx2 : split_sse2;
+}
+#else
+static void (*resolve_split(void))(struct mc_w3c_line *, uint32_t)
+{
+  return split_sse2;
+}
+#endif
+
+/* The portable next_line: memchr for the end, then the splitter. */
+static const char *next_line_plain(struct mc_w3c_line *w, const char *p, const char *end,
+                                   uint32_t want)
+{
+  const char *nl = memchr(p, '\n', (size_t)(end - p));
+  const char *le = nl ? nl : end;
+  size_t len = (size_t)(le - p);
+  if(len && p[len - 1] == '\r')
+    len--;
+  mc_w3c_line_init(w, p, len, end);
+  mc_w3c_split(w, want);
+  return nl ? nl + 1 : end;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/* One pass: each 32-byte block is compared with ' ' and '\n' at once;
+ * separators are taken until want, then only the newline is looked for. */
+__attribute__((target("avx2")))
+static const char *next_line_avx2(struct mc_w3c_line *w, const char *p, const char *end,
+                                  uint32_t want)
+{
+  w->line = p;
+  w->readable = end;
+  w->nsep = 0;
+  w->done = false;
+  const __m256i sp = _mm256_set1_epi8(' '), lf = _mm256_set1_epi8('\n');
+  size_t room = (size_t)(end - p), i = 0;
+  bool collecting = want > 0;
+  size_t resume = 0;
+  for(; i + 32 <= room; i += 32) {
+    __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
+    unsigned nm = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, lf));
+    if(collecting) {
+      unsigned sm = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, sp));
+      if(nm)
+        sm &= (nm & -nm) - 1;       /* spaces before the newline only */
+      while(sm) {
+        size_t at = i + (unsigned)__builtin_ctz(sm);
+        w->sep[w->nsep++] = p + at;
+        sm &= sm - 1;
+        if(w->nsep >= want || w->nsep >= MC_W3C_MAXCOLS) {
+          collecting = false;
+          resume = at + 1;
+          break;
+        }
+      }
+    }
+    if(nm) {
+      size_t len = i + (unsigned)__builtin_ctz(nm);
+      const char *next = p + len + 1;
+      if(len && p[len - 1] == '\r')
+        len--;
+      w->len = len;
+      if(collecting) {
+        w->pos = len;
+        w->done = true;
+        if(w->nsep && w->sep[w->nsep - 1] >= p + len)
+          w->nsep--;               /* a space after the '\r' does not count */
+      }
+      else
+        w->pos = resume;
+      return next;
+    }
+  }
+  /* The tail of the buffer: the plain way. */
+  const char *nl = memchr(p + i, '\n', room - i);
+  const char *le = nl ? nl : end;
+  size_t len = (size_t)(le - p);
+  if(len && p[len - 1] == '\r')
+    len--;
+  w->len = len;
+  if(collecting) {
+    while(w->nsep && w->sep[w->nsep - 1] >= p + len)
+      w->nsep--;
+    w->pos = w->nsep ? (size_t)(w->sep[w->nsep - 1] - p) + 1 : 0;
+    if(w->pos > len)
+      w->pos = len;
+    mc_w3c_split(w, want);
+  }
+  else
+    w->pos = resume;
+  return nl ? nl + 1 : end;
+}
+#endif
+
+static const char *(*next_line_fn)(struct mc_w3c_line *, const char *, const char *,
+                                   uint32_t) = next_line_plain;
+
+const char *mc_w3c_next_line(struct mc_w3c_line *w, const char *p, const char *end,
+                             uint32_t want)
+{
+  return next_line_fn(w, p, end, want);
+}
+
+static void (*split_fn)(struct mc_w3c_line *, uint32_t);
+
+__attribute__((constructor))
+static void pick_split(void)
+{
+  split_fn = resolve_split();
+#if defined(__x86_64__) && defined(__GNUC__)
+  if(split_fn == split_avx2)
+    next_line_fn = next_line_avx2;
+#endif
+}
+
+void mc_w3c_split(struct mc_w3c_line *w, uint32_t want)
+{
+  if(w->done || w->nsep >= want || w->nsep >= MC_W3C_MAXCOLS)
+    return;
+  split_fn(w, want);
+}
+
+bool mc_w3c_parse(const struct mc_w3c_layout *l, const char *line, size_t len,
+                  struct mc_w3c_rec *rec)
+{
+  struct mc_w3c_line w;
+  mc_w3c_line_init(&w, line, len, line + len);
+  mc_w3c_split(&w, MC_W3C_MAXCOLS);
+  memset(rec, 0, sizeof *rec);
+  if(!w.done || w.nsep + 1 != l->ncols)
+    return false;
+  for(int f = 0; f < MC_WF_COUNT; f++) {
+    if(l->col[f] >= 0)
+      rec->f[f] = mc_w3c_field(&w, l->col[f]);
+  }
+  return true;
+}

@@ -1,0 +1,114 @@
+/*
+ * w3c.h - IIS W3C and HTTPERR log lines: the #Fields layout and a field
+ * splitter built for speed.
+ *
+ * A W3C file says its own layout in "#Fields:" directives, and the layout
+ * may change within a file when IIS restarts, so a line is only meaningful
+ * with the layout in effect above it. HTTPERR logs are W3C too (they carry
+ * s-reason). Fields are separated by one space; values never contain one
+ * (IIS writes '+' for spaces in the User-Agent, '-' for empty).
+ *
+ * The splitter is lazy: mc_w3c_split() finds separators only until the
+ * field the caller needs next, 16 bytes at a time, so a line that is not
+ * migration traffic costs a look at its first few fields. Borrowed slices
+ * only; nothing is allocated. Not for HttpProxy CSV (httpproxy.h).
+ */
+#ifndef MC_LOGS_W3C_H
+#define MC_LOGS_W3C_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/util.h"
+
+/* The fields migcheck reads; every other column is skipped. */
+enum mc_w3c_field {
+  MC_WF_DATE, MC_WF_TIME, MC_WF_SIP, MC_WF_METHOD, MC_WF_STEM, MC_WF_QUERY, MC_WF_SPORT,
+  MC_WF_USER, MC_WF_CIP, MC_WF_UA, MC_WF_STATUS, MC_WF_SUBSTATUS, MC_WF_WIN32, MC_WF_TAKEN,
+  MC_WF_COMPUTER, MC_WF_HOST, MC_WF_URI, MC_WF_REASON, MC_WF_COUNT
+};
+
+#define MC_W3C_MAXCOLS 64
+
+struct mc_w3c_layout {
+  int8_t col[MC_WF_COUNT];   /* column of each field, -1 when not logged */
+  uint8_t ncols;
+  int8_t path_col;           /* cs-uri-stem, else cs-uri (HTTPERR) */
+  bool httperr;              /* s-reason is logged: an HTTPERR log */
+};
+
+/* The IIS default Exchange writes (exchange-wire.md sec. 6.1), used when a
+ * file has no #Fields line but its lines fit it. */
+extern const char mc_w3c_default_fields[];
+/* The IIS 7.5 default, without cs(Referer). */
+extern const char mc_w3c_default_fields_75[];
+
+/* Parses the text after "#Fields:" (space separated names, any order, any
+ * case). MC_ERR_PARSE when there are no names, more than MC_W3C_MAXCOLS, or
+ * neither a date/time nor a path column. */
+mc_code mc_w3c_layout_parse(struct mc_w3c_layout *l, const char *fields, size_t n);
+
+/* One line being split. sep[i] is the i-th separator found. Field i runs
+ * from (i ? sep[i-1] + 1 : line) to (i < nsep ? sep[i] : line + len), and
+ * is complete once nsep > i or done is set. */
+struct mc_w3c_line {
+  const char *line;
+  size_t len;
+  const char *readable;      /* bytes up to here may be loaded (the buffer's end) */
+  size_t pos;                /* where the search for separators goes on */
+  uint32_t nsep;
+  bool done;                 /* the whole line has been split */
+  const char *sep[MC_W3C_MAXCOLS];
+};
+
+/* readable: the end of the buffer the line sits in (at least line + len);
+ * the splitter may load up to there, never beyond. */
+static inline void mc_w3c_line_init(struct mc_w3c_line *w, const char *line, size_t len,
+                                    const char *readable)
+{
+  w->line = line;
+  w->len = len;
+  w->readable = readable;
+  w->pos = 0;
+  w->nsep = 0;
+  w->done = false;
+}
+
+/* Finds separators until want are known or the line ends (then done is
+ * set and nfields is nsep + 1). A line with more than MC_W3C_MAXCOLS
+ * fields stops with nsep == MC_W3C_MAXCOLS and done unset. */
+void mc_w3c_split(struct mc_w3c_line *w, uint32_t want);
+
+/* Finds the end of the line that starts at p (the next '\n', or end) and,
+ * in the same pass, its first want separators; sets up w for the line
+ * (without a '\r' before the '\n') and returns where the next line starts.
+ * Bytes up to end may be loaded. */
+const char *mc_w3c_next_line(struct mc_w3c_line *w, const char *p, const char *end,
+                             uint32_t want);
+
+/* Whether field col is complete. */
+static inline bool mc_w3c_has(const struct mc_w3c_line *w, int col)
+{
+  return col >= 0 && ((uint32_t)col < w->nsep || (w->done && (uint32_t)col == w->nsep));
+}
+
+static inline struct mc_slice mc_w3c_field(const struct mc_w3c_line *w, int col)
+{
+  const char *b = col ? w->sep[col - 1] + 1 : w->line;
+  const char *e = (uint32_t)col < w->nsep ? w->sep[col] : w->line + w->len;
+  return (struct mc_slice){ b, (size_t)(e - b) };
+}
+
+/* A fully parsed line: each known field, or n == 0 and p == NULL when the
+ * layout does not log it. */
+struct mc_w3c_rec {
+  struct mc_slice f[MC_WF_COUNT];
+};
+
+/* Splits the whole line by the layout. False when the number of fields
+ * differs from the layout's (a torn, foreign or binary line). */
+bool mc_w3c_parse(const struct mc_w3c_layout *l, const char *line, size_t len,
+                  struct mc_w3c_rec *rec);
+
+#endif

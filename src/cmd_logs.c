@@ -1,0 +1,141 @@
+/*
+ * cmd_logs.c - migcheck logs PATH...: options to struct mc_logs_opts, the
+ * progress line and warnings on stderr, the check (lib/logs), the report.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "logs/classify.h"
+#include "logs/logs.h"
+#include "util/util.h"
+
+#define PROGRESS_MIN_BYTES (300ull * 1000 * 1000)
+
+struct ui {
+  bool quiet;
+  bool progress_shown;
+};
+
+static void on_warn(void *ctx, const char *msg)
+{
+  struct ui *ui = ctx;
+  if(ui->quiet)
+    return;
+  if(ui->progress_shown) {
+    fputs("\r\033[K", stderr);
+    ui->progress_shown = false;
+  }
+  fprintf(stderr, "migcheck: warning: %s\n", msg);
+}
+
+static void on_progress(void *ctx, uint64_t done, uint64_t total, int64_t ms)
+{
+  struct ui *ui = ctx;
+  if(total < PROGRESS_MIN_BYTES || ms < 300)
+    return;
+  double rate = ms > 0 ? (double)done / 1e6 / ((double)ms / 1000.0) : 0;
+  double left = rate > 0 && total > done ? (double)(total - done) / 1e6 / rate : 0;
+  fprintf(stderr, "\rmigcheck logs: %llu of %llu MB read, %.0f MB/s, %.0f s left\033[K",
+          (unsigned long long)(done / 1000000), (unsigned long long)(total / 1000000), rate,
+          left);
+  fflush(stderr);
+  ui->progress_shown = true;
+}
+
+/* "mc-" and 12 hex digits; the bare 12 digits are accepted too. */
+static bool run_id_ok(const char *in, char *out, size_t outlen)
+{
+  const char *hex = strncmp(in, "mc-", 3) == 0 ? in + 3 : in;
+  if(strlen(hex) != 12)
+    return false;
+  for(size_t i = 0; i < 12; i++) {
+    if(!isxdigit((unsigned char)hex[i]))
+      return false;
+  }
+  snprintf(out, outlen, "mc-%s", hex);
+  for(char *p = out + 3; *p; p++)
+    *p = (char)tolower((unsigned char)*p);
+  return true;
+}
+
+int mc_check_logs_cli(struct mc_cli *cli, struct mc_report **out)
+{
+  if(cli->nargs < 1)
+    return mc_cli_usage_error(cli, "logs needs a PATH (a log file, a folder or a .gz)");
+  struct mc_logs_opts o = { 0 };
+  struct mc_cidr_set cloud = { 0 };
+  struct mc_logs_server *servers = NULL;
+  char run_id[24];
+  struct ui ui = { cli->quiet, false };
+  int rc = 0;
+  o.paths = (const char *const *)cli->args;
+  o.npaths = cli->nargs;
+  if(cli->since) {
+    if(!mc_parse_user_time(cli->since, false, &o.since))
+      return mc_cli_usage_error(cli, "--since '%s' is not a UTC time like 2024-03-12 or "
+                                "2024-03-12T08:00", cli->since);
+    o.has_since = true;
+  }
+  if(cli->until) {
+    if(!mc_parse_user_time(cli->until, true, &o.until))
+      return mc_cli_usage_error(cli, "--until '%s' is not a UTC time like 2024-03-12 or "
+                                "2024-03-12T18:00", cli->until);
+    o.has_until = true;
+  }
+  if(o.has_since && o.has_until && o.since > o.until)
+    return mc_cli_usage_error(cli, "--since '%s' is after --until '%s'", cli->since,
+                              cli->until);
+  if(cli->run_id) {
+    if(!run_id_ok(cli->run_id, run_id, sizeof run_id))
+      return mc_cli_usage_error(cli, "--run-id '%s' is not a migcheck run id (mc- and 12 hex "
+                                "digits, as a remote check prints it)", cli->run_id);
+    o.run_id = run_id;
+  }
+  if(cli->nservers) {
+    servers = mc_xcalloc(cli->nservers, sizeof *servers);
+    for(size_t i = 0; i < cli->nservers; i++) {
+      char *eq = strchr(cli->servers[i], '=');
+      if(!eq || eq == cli->servers[i] || !eq[1]) {
+        free(servers);
+        return mc_cli_usage_error(cli, "--server '%s' is not NAME=PATH", cli->servers[i]);
+      }
+      *eq = '\0';
+      servers[i].name = cli->servers[i];
+      servers[i].path = eq + 1;
+    }
+    o.servers = servers;
+    o.nservers = cli->nservers;
+  }
+  if(cli->cloud_ranges) {
+    char err[512];
+    mc_code c = mc_cidr_load(cli->cloud_ranges, &cloud, err, sizeof err);
+    if(c) {
+      free(servers);
+      return c == MC_ERR_IO ? mc_cli_cannot("%s", err) : mc_cli_usage_error(cli, "%s", err);
+    }
+    o.cloud = &cloud;
+  }
+  const char *th = getenv("MIGCHECK_THREADS");
+  long nth;
+  if(th && mc_parse_long(th, 1, 64, &nth))
+    o.threads = (int)nth;
+  /* For tests and the bench: small ranges exercise the layout hand-over. */
+  const char *rb = getenv("MIGCHECK_RANGE_BYTES");
+  long nrb;
+  if(rb && mc_parse_long(rb, 1, 1L << 30, &nrb))
+    o.range_bytes = (uint64_t)nrb;
+  o.warn = on_warn;
+  if(!cli->quiet && isatty(STDERR_FILENO))
+    o.progress = on_progress;
+  o.ctx = &ui;
+  *out = mc_check_logs(&o);
+  if(ui.progress_shown)
+    fputs("\r\033[K", stderr);
+  mc_cidr_release(&cloud);
+  free(servers);
+  return rc;
+}

@@ -1,0 +1,142 @@
+/* test_classify.c - endpoints, status triples, HTTPERR reasons, times,
+ * client addresses and ranges. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "logs/classify.h"
+#include "logs/logs.h"
+
+static int ep(const char *p)
+{
+  return mc_classify_path(p, strlen(p));
+}
+
+static void endpoints_in_any_casing(void **state)
+{
+  (void)state;
+  assert_int_equal(ep("/EWS/mrsproxy.svc"), MC_EP_MRSPROXY);
+  assert_int_equal(ep("/ews/MRSProxy.svc"), MC_EP_MRSPROXY);
+  assert_int_equal(ep("/EWS/mrsproxy.svc&CorrelationID=<empty>;"), MC_EP_MRSPROXY);
+  assert_int_equal(ep("/EWS/Exchange.asmx"), MC_EP_EWS);
+  assert_int_equal(ep("/EWS"), MC_EP_EWS);
+  assert_int_equal(ep("/rpc/rpcproxy.dll"), MC_EP_RPCPROXY);
+  assert_int_equal(ep("/RpcWithCert/rpcproxy.dll"), MC_EP_RPCPROXY);
+  assert_int_equal(ep("/AutoDiscover/AutoDiscover.xml"), MC_EP_AUTODISCOVER);
+  assert_int_equal(ep("/mapi/emsmdb/"), MC_EP_MAPI);
+  assert_int_equal(ep("/owa/"), MC_EP_NONE);
+  assert_int_equal(ep("/Microsoft-Server-ActiveSync/default.eas"), MC_EP_NONE);
+  assert_int_equal(ep("/ewsx/"), MC_EP_NONE);
+  assert_int_equal(ep("-"), MC_EP_NONE);
+  struct mc_slice u = mc_uri_path((struct mc_slice){ "https://mail.contoso.com:443/EWS/"
+                                                     "mrsproxy.svc", 45 });
+  assert_true(mc_slice_eq(u, "/EWS/mrsproxy.svc"));
+}
+
+static void status_triples(void **state)
+{
+  (void)state;
+  assert_int_equal(mc_status_classify(401, 1, 2148074254LL), MC_SC_CHALLENGE);
+  assert_int_equal(mc_status_classify(401, 1, 2148074252LL), MC_SC_AUTH_FAILED);
+  assert_int_equal(mc_status_classify(401, 1, 2148074248LL), MC_SC_NTLM_SPLIT);
+  assert_int_equal(mc_status_classify(401, 1, 0), MC_SC_AUTH_FAILED);
+  assert_int_equal(mc_status_classify(401, 2, 5), MC_SC_CHALLENGE);
+  assert_int_equal(mc_status_classify(200, 0, 64), MC_SC_SUCCESS);
+  assert_int_equal(mc_status_classify(503, 3, 0), MC_SC_SERVER_ERROR);
+  assert_int_equal(mc_status_classify(405, 0, 1), MC_SC_CLIENT_ERROR);
+  assert_int_equal(mc_status_classify(-1, -1, -1), MC_SC_UNKNOWN);
+  assert_non_null(strstr(mc_status_meaning(401, 1, 2148074252LL, MC_EP_EWS), "0x8009030C"));
+  assert_non_null(strstr(mc_status_meaning(405, 0, 1, MC_EP_MRSPROXY), "handler"));
+  assert_null(mc_status_meaning(405, 0, 1, MC_EP_EWS));
+  assert_string_equal(mc_win32_name(2148074254LL), "0x8009030E SEC_E_NO_CREDENTIALS");
+  int64_t v;
+  assert_true(mc_parse_code("2148074252", 10, 4294967295LL, &v));
+  assert_int_equal(v, 2148074252LL);
+  assert_true(mc_parse_code("-", 1, 999, &v));
+  assert_int_equal(v, -1);
+  assert_false(mc_parse_code("4x1", 3, 999, &v));
+  assert_false(mc_parse_code("99999999999", 11, 4294967295LL, &v));
+}
+
+static void httperr_reasons(void **state)
+{
+  (void)state;
+  assert_int_equal(mc_httperr_reason_kind("Timer_ConnectionIdle", 20), MC_HE_DROPPED);
+  assert_int_equal(mc_httperr_reason_kind("Connection_Dropped", 18), MC_HE_DROPPED);
+  assert_int_equal(mc_httperr_reason_kind("QueueFull", 9), MC_HE_QUEUE);
+  assert_int_equal(mc_httperr_reason_kind("Connection_Abandoned_By_ReqQueue", 32), MC_HE_QUEUE);
+  assert_int_equal(mc_httperr_reason_kind("BadRequest", 10), MC_HE_OTHER);
+}
+
+static void times(void **state)
+{
+  (void)state;
+  int64_t t, u;
+  assert_true(mc_parse_w3c_time("2024-03-12", 10, "08:20:18", 8, &t));
+  assert_int_equal(t, 1710231618);
+  assert_true(mc_parse_iso_time("2024-03-12T08:20:18.123Z", 24, &u));
+  assert_int_equal(t, u);
+  assert_false(mc_parse_w3c_time("2024-13-12", 10, "08:20:18", 8, &t));
+  assert_false(mc_parse_w3c_time("2024-03-12", 10, "8:20:18", 7, &t));
+  assert_true(mc_parse_user_time("2024-03-12", true, &t));
+  assert_int_equal(t, 1710201600 + 86399);
+  assert_true(mc_parse_user_time("2024-03-12T08:20Z", false, &t));
+  assert_int_equal(t, 1710231600);
+  assert_false(mc_parse_user_time("yesterday", false, &t));
+  char out[32];
+  mc_format_time(1710231618, out, sizeof out);
+  assert_string_equal(out, "2024-03-12T08:20:18Z");
+}
+
+static void addresses_and_ranges(void **state)
+{
+  (void)state;
+  char out[64];
+  mc_addr_normalize("fe80::1%12", 10, out, sizeof out);
+  assert_string_equal(out, "fe80::1");
+  mc_addr_normalize("::ffff:40.92.1.2", 16, out, sizeof out);
+  assert_string_equal(out, "40.92.1.2");
+  mc_addr_normalize("-", 1, out, sizeof out);
+  assert_string_equal(out, "-");
+  char path[] = "/tmp/mc-ranges-XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  const char *text = "# Exchange Online\n40.92.0.0/15\n2a01:111:f400::/48 \n\n52.100.0.0/14\n";
+  assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+  close(fd);
+  struct mc_cidr_set set;
+  char err[256];
+  assert_int_equal(mc_cidr_load(path, &set, err, sizeof err), MC_OK);
+  assert_int_equal(set.n, 3);
+  assert_true(mc_cidr_match(&set, "40.93.255.1", 11));
+  assert_false(mc_cidr_match(&set, "40.94.0.1", 9));
+  assert_true(mc_cidr_match(&set, "::ffff:40.92.1.2", 16));
+  assert_true(mc_cidr_match(&set, "2a01:111:f400::1%3", 18));
+  assert_false(mc_cidr_match(&set, "2a01:111:f401::1", 16));
+  mc_cidr_release(&set);
+  FILE *f = fopen(path, "w");
+  fputs("40.92.0.0/15\nnot-an-address\n", f);
+  fclose(f);
+  assert_int_equal(mc_cidr_load(path, &set, err, sizeof err), MC_ERR_PARSE);
+  assert_non_null(strstr(err, ":2:"));
+  unlink(path);
+  assert_int_equal(mc_cidr_load(path, &set, err, sizeof err), MC_ERR_IO);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(endpoints_in_any_casing),
+    cmocka_unit_test(status_triples),
+    cmocka_unit_test(httperr_reasons),
+    cmocka_unit_test(times),
+    cmocka_unit_test(addresses_and_ranges),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,334 @@
+/* test_scan.c - the engine and the verdicts on small logs written the way
+ * IIS, HTTP.sys and Exchange write them, and on broken ones: a truncated
+ * last line, NUL bytes, a 1 MB line, no #Fields, UTF-16, a .gz that ends
+ * early, an unreadable file. Each must give a problem naming the file and
+ * line, the rest still analysed, and no crash. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "logs/logs.h"
+#include "util/util.h"
+
+#define FIELDS "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port " \
+  "cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status " \
+  "time-taken\r\n"
+#define HEAD "#Software: Microsoft Internet Information Services 10.0\r\n#Version: 1.0\r\n" \
+  "#Date: 2024-03-12 08:00:00\r\n" FIELDS
+#define MRS(t, st) "2024-03-12 " t " 10.0.0.5 POST /EWS/mrsproxy.svc &CorrelationID=<empty>;" \
+  "&cafeReqId=13bae44a-b1c7-402f-aa2f-763aee410ffa; 443 - 40.92.1.2 - - " st " 15\r\n"
+
+static char root[64];
+
+static char *path_in(const char *rel)
+{
+  return mc_xasprintf("%s/%s", root, rel);
+}
+
+static void put(const char *rel, const char *data, size_t n)
+{
+  char *p = path_in(rel);
+  for(char *s = p + strlen(root) + 1; (s = strchr(s, '/')); s++) {
+    *s = '\0';
+    mkdir(p, 0755);
+    *s = '/';
+  }
+  FILE *f = fopen(p, "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(data, 1, n, f), n);
+  fclose(f);
+  free(p);
+}
+
+static void puts_(const char *rel, const char *text)
+{
+  put(rel, text, strlen(text));
+}
+
+static int setup(void **state)
+{
+  (void)state;
+  snprintf(root, sizeof root, "/tmp/mc-logs-XXXXXX");
+  assert_non_null(mkdtemp(root));
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  (void)state;
+  char *cmd = mc_xasprintf("rm -rf '%s'", root);
+  assert_int_equal(system(cmd), 0);
+  free(cmd);
+  return 0;
+}
+
+static struct mc_report *check(const char *rel, const char *run_id)
+{
+  char *p = path_in(rel);
+  const char *paths[] = { p };
+  struct mc_logs_opts o = { .paths = paths, .npaths = 1, .run_id = run_id };
+  struct mc_report *r = mc_check_logs(&o);
+  free(p);
+  return r;
+}
+
+static const struct mc_logs_file *file_named(const struct mc_logs_scan *s, const char *end)
+{
+  for(size_t i = 0; i < s->nfiles; i++) {
+    size_t n = strlen(s->files[i].path), m = strlen(end);
+    if(n >= m && strcmp(s->files[i].path + n - m, end) == 0)
+      return &s->files[i];
+  }
+  return NULL;
+}
+
+static void scan(const char *rel, struct mc_logs_scan *s)
+{
+  char *p = path_in(rel);
+  const char *paths[] = { p };
+  struct mc_logs_opts o = { .paths = paths, .npaths = 1 };
+  assert_int_equal(mc_logs_scan(&o, s), MC_OK);
+  free(p);
+}
+
+static void auth_failures_and_wrong_server(void **state)
+{
+  (void)state;
+  puts_("a/EX01/W3SVC1/u_ex240312.log", HEAD MRS("08:20:18", "401 1 2148074254")
+        MRS("08:20:19", "401 1 2148074252") MRS("08:20:20", "401 1 2148074252"));
+  struct mc_report *r = check("a", NULL);
+  assert_true(mc_report_has(r, "LOG_AUTH_FAILURES"));
+  assert_false(mc_report_has(r, "LOG_NO_MIGRATION_TRAFFIC"));
+  assert_int_equal(mc_report_exit_code(r), 1);
+  /* The finding names the line that shows it. */
+  bool named = false;
+  for(size_t i = 0; i < r->nfindings; i++)
+    named = named || strstr(r->findings[i]->detail, "u_ex240312.log:6:") != NULL;
+  assert_true(named);
+  mc_report_free(r);
+
+  /* EX02 answers, EX03 only fails: wrong server. */
+  puts_("b/EX02/W3SVC1/u_ex240312.log", HEAD MRS("09:00:00", "200 0 0"));
+  puts_("b/EX03/W3SVC1/u_ex240312.log", HEAD MRS("09:00:01", "503 0 0"));
+  r = check("b", NULL);
+  assert_true(mc_report_has(r, "LOG_TRAFFIC_ON_WRONG_SERVER"));
+  assert_true(mc_report_has(r, "LOG_SERVER_ERRORS"));
+  mc_report_free(r);
+}
+
+static void ntlm_split_and_no_traffic(void **state)
+{
+  (void)state;
+  puts_("c/EX01/W3SVC1/u_ex240312.log", HEAD MRS("08:20:18", "401 1 2148074248")
+        MRS("08:20:19", "200 0 0"));
+  struct mc_report *r = check("c", NULL);
+  assert_true(mc_report_has(r, "LOG_NTLM_SPLIT"));
+  mc_report_free(r);
+  puts_("d/EX01/W3SVC1/u_ex240312.log", HEAD "2024-03-12 08:00:00 10.0.0.5 GET /owa/ - 443 - "
+        "10.1.1.1 Mozilla/5.0 - 200 0 0 15\r\n");
+  r = check("d", NULL);
+  assert_true(mc_report_has(r, "LOG_NO_MIGRATION_TRAFFIC"));
+  mc_report_free(r);
+}
+
+static void run_id_found_and_missing(void **state)
+{
+  (void)state;
+  puts_("e/EX01/W3SVC1/u_ex240312.log", HEAD
+        "2024-03-12 08:22:00 10.0.0.5 POST /ews/MRSProxy.svc migcheck=mc-0123456789ab 443 - "
+        "2a01:111:f400::1%12 migcheck/0.1.0+(run+mc-0123456789ab) - 401 1 2148074254 3\r\n"
+        MRS("08:22:01", "200 0 0"));
+  struct mc_report *r = check("e", "mc-0123456789ab");
+  assert_false(mc_report_has(r, "LOG_NO_MIGRATION_TRAFFIC"));
+  bool section = false;
+  for(size_t i = 0; i < r->nsections; i++) {
+    if(strcmp(r->sections[i].key, "run") == 0) {
+      section = true;
+      assert_non_null(strstr(r->sections[i].json, "\"found\":1"));
+      assert_non_null(strstr(r->sections[i].json, "\"line\":5"));
+      assert_non_null(strstr(r->sections[i].json, "\"server\":\"EX01\""));
+    }
+  }
+  assert_true(section);
+  mc_report_free(r);
+  r = check("e", "mc-ffffffffffff");
+  assert_true(mc_report_has(r, "LOG_NO_MIGRATION_TRAFFIC"));
+  mc_report_free(r);
+}
+
+static void httperr_and_httpproxy(void **state)
+{
+  (void)state;
+  puts_("f/EX01/HTTPERR/httperr1.log", "#Software: Microsoft HTTP API 2.0\r\n#Version: 1.0\r\n"
+        "#Date: 2024-03-12 08:00:00\r\n#Fields: date time c-ip c-port s-ip s-port cs-version "
+        "cs-method cs-uri sc-status s-siteid s-reason s-queuename\r\n"
+        "2024-03-12 08:01:00 40.92.1.2 50123 10.0.0.5 443 HTTP/1.1 POST /EWS/mrsproxy.svc - 1 "
+        "Timer_ConnectionIdle -\r\n"
+        "2024-03-12 08:01:01 40.92.1.2 50124 10.0.0.5 443 HTTP/1.1 RPC_IN_DATA "
+        "https://mail.contoso.com:443/rpc/rpcproxy.dll?ex01:6001 503 1 QueueFull "
+        "MSExchangeRpcProxyAppPool\r\n"
+        "2024-03-12 08:01:02 10.1.1.1 50125 10.0.0.5 443 - - - - - Timer_ConnectionIdle -\r\n");
+  struct mc_report *r = check("f", NULL);
+  assert_true(mc_report_has(r, "HTTPERR_CONNECTION_DROPPED"));
+  assert_true(mc_report_has(r, "HTTPERR_QUEUE_FULL"));
+  assert_false(mc_report_has(r, "LOG_NO_MIGRATION_TRAFFIC"));   /* HTTPERR only: no judgement */
+  mc_report_free(r);
+  puts_("g/EX01/Logging/HttpProxy/Ews/HttpProxy_2024031208-1.LOG",
+        "#Software: Microsoft Exchange Server\r\n#Version: 15.01.2375.007\r\n"
+        "#Log-type: HttpProxy Logs\r\n#Date: 2024-03-12T08:00:00.000Z\r\n"
+        "#Fields: DateTime,RequestId,UrlStem,ServerHostName,HttpStatus,BackEndStatus,ErrorCode,"
+        "Method,TargetServer,GenericErrors\r\n"
+        "2024-03-12T08:01:00.000Z,1,/EWS/mrsproxy.svc,EX01,503,503,BackEndRequestTimedOut,POST,"
+        "EX02.contoso.local,\"WebExceptionStatus=ProtocolError;ResponseStatusCode=503\"\r\n"
+        "2024-03-12T08:01:01.000Z,2,/EWS/mrsproxy.svc,EX01,200,200,,POST,EX02.contoso.local,\r\n");
+  r = check("g", NULL);
+  assert_true(mc_report_has(r, "PROXY_BACKEND_ERRORS"));
+  assert_false(mc_report_has(r, "LOG_NO_MIGRATION_TRAFFIC"));
+  mc_report_free(r);
+}
+
+static void layout_change_and_servers(void **state)
+{
+  (void)state;
+  /* A restart adds s-computername mid-file; LF lines; a path with generic
+     folders between the server and W3SVC1. */
+  puts_("h/srvA/inetpub/logs/LogFiles/W3SVC1/u_ex240312.log",
+        "#Fields: date time cs-uri-stem sc-status sc-substatus sc-win32-status c-ip\n"
+        "2024-03-12 08:00:00 /EWS/mrsproxy.svc 200 0 0 1.1.1.1\n"
+        "#Fields: date time s-computername c-ip cs-uri-stem sc-status sc-substatus "
+        "sc-win32-status\n"
+        "2024-03-12 08:00:01 EX09 1.1.1.1 /EWS/mrsproxy.svc 401 1 2148074252\n");
+  struct mc_logs_scan s;
+  scan("h", &s);
+  const struct mc_logs_file *f = file_named(&s, "u_ex240312.log");
+  assert_non_null(f);
+  assert_string_equal(f->server, "srvA");
+  assert_int_equal(f->malformed, 0);
+  assert_int_equal(f->lines, 4);
+  size_t keys = 0;
+  MC_AGG_EACH(&s.agg, e) {
+    if(e->key[0] == 'S') {
+      keys++;
+      assert_int_equal(e->count, 1);
+    }
+  }
+  assert_int_equal(keys, 2);     /* srvA 200.0.0 and EX09 401.1.2148074252 */
+  mc_logs_scan_release(&s);
+}
+
+static void broken_inputs(void **state)
+{
+  (void)state;
+  /* Truncated last line. */
+  puts_("i/EX01/W3SVC1/cut.log", HEAD MRS("08:00:00", "200 0 0")
+        "2024-03-12 08:00:01 10.0.0.5 POST /EWS/mrsproxy.svc - 443 - 40");
+  /* NUL bytes inside a line and a line of NULs (what a crash leaves). */
+  static const char nul[] = HEAD "2024-03-12 08:00:02 10.0.0.5 POST /EWS/mrs\0proxy.svc - 443 - "
+    "1.1.1.1 - - 200 0 0 1\r\n\0\0\0\0\0\0\0\0\r\n" MRS("08:00:03", "200 0 0");
+  put("i/EX01/W3SVC1/nul.log", nul, sizeof nul - 1);
+  /* A 1 MB line between two good ones. */
+  size_t big = (1u << 20) + 100;
+  struct mc_buf b = MC_BUF_INIT(big + 4096);
+  mc_buf_addstr(&b, HEAD MRS("08:00:04", "200 0 0"));
+  for(size_t i = 0; i < big; i++)
+    mc_buf_addch(&b, 'x');
+  mc_buf_addstr(&b, "\r\n" MRS("08:00:05", "200 0 0"));
+  put("i/EX01/W3SVC1/big.log", b.ptr, b.len);
+  mc_buf_release(&b);
+  /* No #Fields, but the default layout fits; no #Fields and it does not. */
+  puts_("i/EX01/W3SVC1/nofields.log", MRS("08:00:06", "200 0 0"));
+  puts_("i/EX01/W3SVC1/junk.log", "hello world\n");
+  /* UTF-16LE, as PowerShell's Out-File writes. */
+  static const char u16[] = "\xff\xfe#\0F\0i\0e\0l\0d\0s\0:\0 \0d\0a\0t\0e\0\r\0\n\0";
+  put("i/EX01/W3SVC1/utf16.log", u16, sizeof u16 - 1);
+  /* A .gz that ends early. */
+  char *gzp = path_in("i/EX01/W3SVC1/early.log.gz");
+  gzFile gz = gzopen(gzp, "wb");
+  struct mc_buf t = MC_BUF_INIT(1 << 22);
+  mc_buf_addstr(&t, HEAD);
+  for(int i = 0; i < 20000; i++)
+    mc_buf_addstr(&t, MRS("08:00:07", "200 0 0"));
+  gzwrite(gz, t.ptr, (unsigned)t.len);
+  gzclose(gz);
+  mc_buf_release(&t);
+  struct stat st;
+  assert_int_equal(stat(gzp, &st), 0);
+  assert_int_equal(truncate(gzp, st.st_size / 2), 0);
+  free(gzp);
+
+  struct mc_logs_scan s;
+  scan("i", &s);
+  const struct mc_logs_file *f = file_named(&s, "cut.log");
+  assert_int_equal(f->malformed, 1);
+  assert_non_null(strstr(f->problem, "line 6:"));
+  f = file_named(&s, "nul.log");
+  assert_false(f->skipped);
+  f = file_named(&s, "big.log");
+  assert_non_null(strstr(f->problem, "line 6: the line is longer"));
+  f = file_named(&s, "nofields.log");
+  assert_true(f->assumed_layout);
+  assert_int_equal(f->malformed, 0);
+  f = file_named(&s, "junk.log");
+  assert_true(f->skipped);
+  assert_non_null(strstr(f->problem, "line 1:"));
+  f = file_named(&s, "utf16.log");
+  assert_true(f->skipped);
+  assert_non_null(strstr(f->problem, "UTF-16"));
+  f = file_named(&s, "early.log.gz");
+  assert_true(f->gz);
+  assert_non_null(strstr(f->problem, "ends early"));
+  assert_true(f->data_lines > 100);
+  /* The good lines of every file were counted. */
+  uint64_t ok = 0;
+  MC_AGG_EACH(&s.agg, e) {
+    if(e->key[0] == 'S')
+      ok += e->count;
+  }
+  assert_true(ok >= 8 + 100);
+  mc_logs_scan_release(&s);
+}
+
+static void unreadable_and_nothing_readable(void **state)
+{
+  (void)state;
+  puts_("j/EX01/W3SVC1/u_ex240312.log", HEAD MRS("08:00:00", "200 0 0"));
+  char *good = path_in("j");
+  char *missing = path_in("j/nope.log");
+  const char *paths[] = { good, missing };
+  char *warned = NULL;
+  struct mc_logs_opts o = { .paths = paths, .npaths = 2 };
+  struct mc_report *r = mc_check_logs(&o);
+  assert_int_equal(mc_report_exit_code(r), 0);    /* the rest was fine */
+  mc_report_free(r);
+  free(warned);
+  const char *only[] = { missing };
+  o.paths = only;
+  o.npaths = 1;
+  r = mc_check_logs(&o);
+  assert_int_equal(mc_report_exit_code(r), 3);
+  mc_report_free(r);
+  free(good);
+  free(missing);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(auth_failures_and_wrong_server),
+    cmocka_unit_test(ntlm_split_and_no_traffic),
+    cmocka_unit_test(run_id_found_and_missing),
+    cmocka_unit_test(httperr_and_httpproxy),
+    cmocka_unit_test(layout_change_and_servers),
+    cmocka_unit_test(broken_inputs),
+    cmocka_unit_test(unreadable_and_nothing_readable),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
