@@ -50,6 +50,9 @@ struct mc_cli {
   char *user;                 /* remote-move --user DOMAIN\\user */
   char *password_file;        /* remote-move --password-file FILE */
   char *repeat;               /* remote-move --repeat N */
+  char *exchange_server;      /* outlook-anywhere --exchange-server NAME */
+  char *rpc_proxy;            /* outlook-anywhere --rpc-proxy HOST[:PORT] */
+  char *auth;                 /* outlook-anywhere --auth basic|ntlm */
 };
 
 typedef int (*mc_command_fn)(struct mc_cli *cli);
@@ -117,6 +120,11 @@ struct mc_report *mc_cli_run_check(int argc, char **argv, int *code);
 int mc_check_ports_cli(struct mc_cli *cli, struct mc_report **out);
 int mc_check_tls_cli(struct mc_cli *cli, struct mc_report **out);
 int mc_check_remote_move_cli(struct mc_cli *cli, struct mc_report **out);
+int mc_check_outlook_anywhere_cli(struct mc_cli *cli, struct mc_report **out);
+/* --user's password from MIGCHECK_PASSWORD, --password-file or the prompt
+ * into t->password (cmd_remote_move.c); an exit code when it cannot. */
+struct mc_target;
+int mc_cli_read_password(struct mc_cli *cli, struct mc_target *t);
 
 /* Other command handlers. */
 int mc_cmd_causes(struct mc_cli *cli);

@@ -431,3 +431,33 @@ const char *mc_http_schemes_text(unsigned mask, char *out, size_t outlen)
     snprintf(out, outlen, "none");
   return out;
 }
+
+bool mc_http_global_init(void)
+{
+  pthread_once(&curl_once, curl_init_once);
+  return curl_ok;
+}
+
+size_t mc_http_header_cb(char *p, size_t size, size_t n, void *resp)
+{
+  return on_header(p, size, n, resp);
+}
+
+void mc_http_easy_trust(void *easy, const char *ca_file, bool insecure)
+{
+  CURL *e = easy;
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, insecure ? 0L : 1L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, insecure ? 0L : 2L);
+#if LIBCURL_VERSION_NUM >= 0x075700
+  curl_easy_setopt(e, CURLOPT_CA_CACHE_TIMEOUT, 0L);
+#endif
+  if(ca_file) {
+    curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
+    curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, (void *)ca_file);
+  }
+}
+
+enum mc_http_error mc_http_error_of(int curl_code, const struct mc_http_resp *r)
+{
+  return classify((CURLcode)curl_code, r);
+}
