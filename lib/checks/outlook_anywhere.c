@@ -73,6 +73,7 @@ struct oa {
   int port;
   const char *addr;
   char ua[128];
+  struct mc_http_client *http;    /* one trust store for the walk */
   enum mc_http_auth auth;
   char short_name[128];
   struct mc_buf traffic;
@@ -202,7 +203,7 @@ static mc_code run_session(struct oa *w, const char *name, const struct oa_port 
   struct mc_rpch_opts o = {
     .host = w->t->host, .port = w->port, .addr = w->addr, .remote_name = name,
     .remote_port = op->port, .auth = w->auth, .user = w->t->user, .password = w->t->password,
-    .ca_file = w->t->ca_file, .insecure = w->t->insecure, .user_agent = w->ua,
+    .ca_file = w->t->ca_file, .client = w->http, .insecure = w->t->insecure, .user_agent = w->ua,
     .timeout_ms = w->t->timeout_ms, .iface = &syn,
   };
   return mc_rpch_session(&o, res);
@@ -400,7 +401,7 @@ static int front_door(struct oa *w)
   }
   struct mc_step *front = mc_step_add(r, NULL, "RPC proxy and MAPI over HTTP without "
                                       "credentials");
-  if(mc_http_perform(q, resp, 3) != MC_OK) {
+  if(mc_http_perform(w->http, q, resp, 3) != MC_OK) {
     mc_step_done(r, front, MC_UNKNOWN, "libcurl could not be set up");
     mc_report_incomplete(r, "this machine's libcurl could not make the requests");
     return -1;
@@ -484,6 +485,7 @@ struct mc_report *mc_check_outlook_anywhere(const struct mc_target *t)
   snprintf(w.ua, sizeof w.ua, "MSRPC migcheck/%s (run %s)", MC_VERSION, r->run_id);
   mc_buf_init(&w.traffic, 1 << 20);
   mc_buf_addch(&w.traffic, '[');
+  w.http = mc_http_client_new();
   const char *dot = strchr(t->exchange_server, '.');
   if(dot && !strchr(t->exchange_server, '@')) {
     size_t n = (size_t)(dot - t->exchange_server);
@@ -545,5 +547,6 @@ out:
   mc_buf_addch(&w.traffic, ']');
   mc_report_section(r, "traffic", w.traffic.ptr);
   mc_buf_release(&w.traffic);
+  mc_http_client_free(w.http);
   return r;
 }

@@ -90,6 +90,7 @@ struct walk {
   char query[48];
   struct mc_buf envelope;
   struct mc_buf traffic;  /* JSON array of every request sent */
+  struct mc_http_client *http;
   bool traffic_any;
 };
 
@@ -628,6 +629,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   snprintf(w.ua, sizeof w.ua, "migcheck/%s (run %s)", MC_VERSION, r->run_id);
   snprintf(w.query, sizeof w.query, "migcheck=%s", r->run_id);
   mc_buf_init(&w.envelope, 4096);
+  w.http = mc_http_client_new();
   mc_buf_init(&w.traffic, 1 << 20);
   mc_buf_addch(&w.traffic, '[');
   mc_ews_mrs_envelope(&w.envelope, t->host, w.port);
@@ -663,7 +665,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   init_req(&w, &q[0], "GET", ASMX_PATH, MC_HTTP_AUTH_NONE);
   init_req(&w, &q[1], "POST", MRS_PATH, MC_HTTP_AUTH_NONE);
   nresp = 2;
-  if(mc_http_perform(q, resp, 2)) {
+  if(mc_http_perform(w.http, q, resp, 2)) {
     mc_step_done(r, front, MC_UNKNOWN, "libcurl could not be set up");
     mc_report_incomplete(r, "this machine's libcurl could not make the requests");
     goto out;
@@ -720,7 +722,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
     auth_step = mc_step_add(r, NULL, "Sign in to MRSProxy with NTLM as %s", t->user);
     struct mc_http_req aq;
     init_req(&w, &aq, "POST", MRS_PATH, MC_HTTP_AUTH_NTLM);
-    if(mc_http_perform(&aq, &auth_resp, 1) == MC_OK) {
+    if(mc_http_perform(w.http, &aq, &auth_resp, 1) == MC_OK) {
       have_auth = true;
       classify(&auth_obs, &auth_resp, t->host);
       evidence(auth_step, &aq, &auth_resp, &auth_obs);
@@ -765,7 +767,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   }
   if(!nq)
     goto out;
-  if(mc_http_perform(q, resp, nq)) {
+  if(mc_http_perform(w.http, q, resp, nq)) {
     mc_report_incomplete(r, "this machine's libcurl could not make the requests");
     goto out;
   }
@@ -823,6 +825,6 @@ out:
   mc_http_resp_release(&auth_resp);
   mc_buf_release(&w.envelope);
   mc_buf_release(&w.traffic);
-  (void)obs;
+  mc_http_client_free(w.http);
   return r;
 }

@@ -50,6 +50,7 @@ struct chan {
 struct sess {
   const struct mc_rpch_opts *o;
   struct mc_rpch_result *res;
+  struct mc_http_trust trust;
   struct chan in, out;
   struct mc_buf in_queue;       /* what IN has to send; in_sent of it went */
   size_t in_sent;
@@ -293,7 +294,7 @@ static bool setup(struct sess *s, struct chan *c, bool in)
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, mc_http_header_cb);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, c->resp);
   curl_easy_setopt(e, CURLOPT_POST, 1L);
-  mc_http_easy_trust(e, o->ca_file, o->insecure);
+  mc_http_easy_trust(e, &s->trust, o->insecure);
   if(in) {
     curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "RPC_IN_DATA");
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)IN_LENGTH);
@@ -366,7 +367,7 @@ mc_code mc_rpch_session(const struct mc_rpch_opts *o, struct mc_rpch_result *res
     res->end = MC_RPCH_END_INTERNAL;
     return MC_ERR_INTERNAL;
   }
-  struct sess s = { .o = o, .res = res };
+  struct sess s = { .o = o, .res = res, .trust = { o->client, o->ca_file } };
   s.in.resp = &res->in;
   s.out.resp = &res->out;
   mc_buf_init(&s.in_queue, 4096);

@@ -38,6 +38,7 @@ struct mc_rpch_opts {
   const char *user;
   const char *password;         /* borrowed; never logged or copied */
   const char *ca_file;
+  struct mc_http_client *client;  /* the walk's trust store (lib/http) */
   bool insecure;
   const char *user_agent;
   int timeout_ms;               /* for the whole session */
