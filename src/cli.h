@@ -60,6 +60,9 @@ struct mc_cli {
   char **servers;             /* logs: --server NAME=PATH (repeatable) */
   size_t nservers;
   char *cloud_ranges;         /* logs: --cloud-ranges FILE */
+  char *exchange_server;      /* outlook-anywhere --exchange-server NAME */
+  char *rpc_proxy;            /* outlook-anywhere --rpc-proxy HOST[:PORT] */
+  char *auth;                 /* outlook-anywhere --auth basic|ntlm */
 };
 
 typedef int (*mc_command_fn)(struct mc_cli *cli);
@@ -140,6 +143,11 @@ int mc_check_ports_cli(struct mc_cli *cli, struct mc_report **out);
 int mc_check_tls_cli(struct mc_cli *cli, struct mc_report **out);
 int mc_check_remote_move_cli(struct mc_cli *cli, struct mc_report **out);
 int mc_check_logs_cli(struct mc_cli *cli, struct mc_report **out);
+int mc_check_outlook_anywhere_cli(struct mc_cli *cli, struct mc_report **out);
+/* --user's password from MIGCHECK_PASSWORD, --password-file or the prompt
+ * into t->password (cmd_remote_move.c); an exit code when it cannot. */
+struct mc_target;
+int mc_cli_read_password(struct mc_cli *cli, struct mc_target *t);
 
 /* Other command handlers. */
 int mc_cmd_causes(struct mc_cli *cli);

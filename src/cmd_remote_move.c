@@ -158,3 +158,8 @@ out:
   mc_target_release(&t);
   return rc;
 }
+
+int mc_cli_read_password(struct mc_cli *cli, struct mc_target *t)
+{
+  return get_password(cli, t);
+}

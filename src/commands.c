@@ -129,6 +129,32 @@ const struct mc_command mc_commands[] = {
     "migcheck logs \\\\EX01\\c$\\inetpub\\logs\\LogFiles --since 2024-03-12T08:00\n"
     "migcheck logs u_ex240312.log.gz --server EX01=u_ex240312.log.gz --json\n"
     "migcheck logs ./logs --run-id mc-0123456789ab" },
+  { "outlook-anywhere", mc_cmd_check, mc_check_outlook_anywhere_cli,
+    "--exchange-server NAME --rpc-proxy HOST[:PORT] [--auth basic|ntlm] [--user DOMAIN\\USER]",
+    "can a cutover/staged migration reach Exchange over RPC over HTTP (Outlook Anywhere)?",
+    "Walks the path a cutover or staged migration takes to the source Exchange:\n"
+    "DNS, TCP 443 and TLS to the RPC proxy (--rpc-proxy, the endpoint's\n"
+    "RPCProxyServer), then /rpc/rpcproxy.dll without credentials (is it published,\n"
+    "does it offer Basic, the endpoint's default), and MAPI over HTTP for\n"
+    "information. With --user, for each of 6001 (EMSMDB), 6002 (RFR) and 6004\n"
+    "(NSPI) it opens an RPC over HTTP v2 virtual connection to\n"
+    "--exchange-server:PORT through the proxy (IN and OUT channels, CONN/A1, B1,\n"
+    "A3, C2) and binds that port's interface, the way the migration service\n"
+    "does before its first NspiBind. When the proxy refuses a name:port it tries\n"
+    "the short and public names too, and prints the RpcProxy ValidPorts value to\n"
+    "set. Causes: OA_NOT_PUBLISHED, OA_BASIC_NOT_OFFERED, OA_PORT_NOT_ALLOWED,\n"
+    "OA_BACKEND_UNAVAILABLE, OA_SERVER_NAME_UNRESOLVED, OA_BIND_REJECTED,\n"
+    "AUTH_BAD_CREDENTIALS, OA_REVERSE_PROXY_BUFFERING, HTTP_PREAUTH,\n"
+    "HTTP_SERVICE_UNAVAILABLE, HTTP_TIMEOUT, and those of DNS, TCP and TLS.\n"
+    "The password is read from MIGCHECK_PASSWORD, --password-file or a prompt\n"
+    "without echo, and never printed. Requests carry the run id in the\n"
+    "User-Agent (the RPC query must stay SERVER:PORT).",
+    NET_OPTS " ca-file insecure sni exchange-server rpc-proxy auth user password-file",
+    "migcheck outlook-anywhere --exchange-server ex01.contoso.local --rpc-proxy mail.contoso.com\n"
+    "MIGCHECK_PASSWORD=... migcheck outlook-anywhere --exchange-server ex01.contoso.local "
+    "--rpc-proxy mail.contoso.com --user 'CONTOSO\\migadmin'\n"
+    "migcheck outlook-anywhere --exchange-server ex01.contoso.local --rpc-proxy mail.contoso.com "
+    "--auth ntlm --user 'CONTOSO\\migadmin' --json" },
   { "causes", mc_cmd_causes, NULL, "[ID...]",
     "the cause catalogue: every cause id, why it breaks, how to fix it",
     "Without an ID, lists every cause id with its title. With IDs, prints each\n"

@@ -78,6 +78,13 @@ const struct mc_option mc_options[] = {
     "the logs under PATH belong to server NAME; repeatable", "logs" },
   OPT("cloud-ranges", 0, MC_OPT_STR, cloud_ranges, "FILE",
       "Exchange Online address ranges, one CIDR a line, to mark those clients"),
+  OPT("exchange-server", 0, MC_OPT_STR, exchange_server, "NAME",
+      "the RPC server name the endpoint names (ExchangeServer): the internal FQDN, or "
+      "<ExchangeGuid>@domain on Exchange 2013 and later"),
+  OPT("rpc-proxy", 0, MC_OPT_STR, rpc_proxy, "HOST[:PORT]",
+      "the published Outlook Anywhere name (the endpoint's RPCProxyServer)"),
+  OPT("auth", 0, MC_OPT_STR, auth, "basic|ntlm",
+      "how the endpoint signs in to the RPC proxy (default basic, as New-MigrationEndpoint)"),
 };
 const size_t mc_noptions = sizeof mc_options / sizeof mc_options[0];
 
@@ -260,6 +267,9 @@ void mc_cli_release(struct mc_cli *cli)
   free(cli->server);
   free(cli->user);
   free(cli->password_file);
+  free(cli->exchange_server);
+  free(cli->rpc_proxy);
+  free(cli->auth);
   free(cli->repeat);
   free(cli->since);
   free(cli->until);

@@ -29,6 +29,8 @@ struct mc_target {
   char *user;                 /* remote-move: DOMAIN\\user, NULL: no login */
   char *password;             /* remote-move: never printed; wiped at release */
   int repeat;                 /* remote-move: new connections to compare (0: none) */
+  char *exchange_server;      /* outlook-anywhere: the RPC server name (ExchangeServer) */
+  bool auth_ntlm;             /* outlook-anywhere: --auth ntlm (default Basic) */
 };
 
 void mc_target_release(struct mc_target *t);
@@ -46,6 +48,13 @@ struct mc_report *mc_check_tls(const struct mc_target *t);
  * request, then t->repeat new connections to compare the servers behind a
  * load balancer. */
 struct mc_report *mc_check_remote_move(const struct mc_target *t);
+
+/* migcheck outlook-anywhere: the path a cutover or staged migration takes:
+ * DNS, TCP, TLS to the RPC proxy (t->host), /rpc/rpcproxy.dll without
+ * credentials (and MAPI over HTTP for information), then per port 6001,
+ * 6002, 6004 an RPC over HTTP v2 virtual connection to
+ * t->exchange_server:PORT and a bind of EMSMDB, RFR, NSPI. */
+struct mc_report *mc_check_outlook_anywhere(const struct mc_target *t);
 
 /* Shared walk steps. Each records one step (with findings) under parent and
  * returns whether the walk may go on. */

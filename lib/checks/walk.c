@@ -15,6 +15,7 @@ void mc_target_release(struct mc_target *t)
   free(t->ca_file);
   free(t->ports);
   free(t->user);
+  free(t->exchange_server);
   if(t->password) {
     explicit_bzero(t->password, strlen(t->password));
     free(t->password);

@@ -493,3 +493,41 @@ const char *mc_http_schemes_text(unsigned mask, char *out, size_t outlen)
     snprintf(out, outlen, "none");
   return out;
 }
+
+bool mc_http_global_init(void)
+{
+  pthread_once(&curl_once, curl_init_once);
+  return curl_ok;
+}
+
+size_t mc_http_header_cb(char *p, size_t size, size_t n, void *resp)
+{
+  return on_header(p, size, n, resp);
+}
+
+/* on_ssl_ctx for a handle mc_http_perform did not make. */
+static CURLcode on_trust_ctx(CURL *easy, void *sslctx, void *arg)
+{
+  const struct mc_http_trust *t = arg;
+  struct mc_http_req q = { .ca_file = t->ca_file };
+  struct xfer x = { .req = &q, .client = t->client };
+  return on_ssl_ctx(easy, sslctx, &x);
+}
+
+void mc_http_easy_trust(void *easy, const struct mc_http_trust *t, bool insecure)
+{
+  CURL *e = easy;
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, insecure ? 0L : 1L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, insecure ? 0L : 2L);
+  if(!insecure) {
+    curl_easy_setopt(e, CURLOPT_CAINFO, NULL);
+    curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
+    curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, on_trust_ctx);
+    curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, (void *)t);
+  }
+}
+
+enum mc_http_error mc_http_error_of(int curl_code, const struct mc_http_resp *r)
+{
+  return classify((CURLcode)curl_code, r);
+}

@@ -136,4 +136,18 @@ const char *mc_http_error_name(enum mc_http_error e);
 /* "Negotiate, NTLM, Basic" for a scheme mask (static storage). */
 const char *mc_http_schemes_text(unsigned mask, char *out, size_t outlen);
 
+/* For a layer that drives libcurl itself (lib/proto/rpch.c, whose
+ * RPC_IN_DATA and RPC_OUT_DATA requests stream for as long as the session
+ * lasts): the same global init, header capture into r->msgs, trust rules
+ * and failure classes as mc_http_perform. easy is a CURL *. */
+bool mc_http_global_init(void);
+size_t mc_http_header_cb(char *p, size_t size, size_t n, void *resp);
+struct mc_http_trust {
+  struct mc_http_client *client;   /* whose store (built once) to use */
+  const char *ca_file;
+};
+/* t must outlive the handle. */
+void mc_http_easy_trust(void *easy, const struct mc_http_trust *t, bool insecure);
+enum mc_http_error mc_http_error_of(int curl_code, const struct mc_http_resp *r);
+
 #endif

@@ -81,5 +81,26 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
   EWS("lb-passive-server", "two Exchange 2016 servers behind a load balancer, one with "
       "MRSProxy off", EXPECT("LB_INCONSISTENT_BACKENDS")),
 #undef EWS
+  /* RPC proxy: Outlook Anywhere (seed 000: KB 2903050; seed 002: ValidPorts). */
+#define OA(name, summary, expect) \
+  { name, "outlook-anywhere", summary, expect, mc_lab_rpcproxy_start, TLS1_2_VERSION, \
+    TLS1_2_VERSION, MC_LAB_CERT_GOOD }
+  OA("oa-healthy", "Exchange 2010 RPC proxy, Basic and NTLM, ValidPorts complete, "
+     "6001/6002/6004 bind", EXPECT_PASS),
+  OA("oa-ntlm-only", "Outlook Anywhere set to NTLM: the proxy offers no Basic",
+     EXPECT("OA_BASIC_NOT_OFFERED")),
+  OA("oa-validports-missing-6004", "ValidPorts lists 6001-6002 for every name, not 6004",
+     EXPECT("OA_PORT_NOT_ALLOWED")),
+  OA("oa-validports-short-name-only", "ValidPorts lists only the short name EX01",
+     EXPECT("OA_PORT_NOT_ALLOWED")),
+  OA("oa-nspi-not-listening", "ValidPorts is right but nothing listens on 6004 behind the "
+     "proxy", EXPECT("OA_BACKEND_UNAVAILABLE")),
+  OA("oa-not-published", "/rpc is not published: plain IIS answers 404",
+     EXPECT("OA_NOT_PUBLISHED")),
+  OA("oa-2013-unresolvable-server", "Exchange 2013+ given an old server name: 404 from the "
+     "front end", EXPECT("OA_SERVER_NAME_UNRESOLVED")),
+  OA("oa-bad-credentials", "the migration account's password changed: 401 after the NTLM "
+     "login", EXPECT("AUTH_BAD_CREDENTIALS")),
+#undef OA
 };
 const size_t mc_lab_nscenarios = sizeof mc_lab_scenarios / sizeof mc_lab_scenarios[0];

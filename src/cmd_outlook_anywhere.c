@@ -1,0 +1,89 @@
+/*
+ * cmd_outlook_anywhere.c - migcheck outlook-anywhere --exchange-server NAME
+ * --rpc-proxy HOST[:PORT] [--auth basic|ntlm] [--user DOMAIN\user]: options
+ * to a target (the password as for remote-move), then the check.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "checks/checks.h"
+#include "cli.h"
+#include "util/util.h"
+
+/* An RPC server name: a host name, NetBIOS name or <guid>@domain; it goes
+ * into the query string as it is, so only these characters. */
+static bool valid_server_name(const char *s)
+{
+  size_t n = strlen(s);
+  if(!n || n > 255)
+    return false;
+  for(const char *c = s; *c; c++) {
+    if(!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+         strchr(".-_@", *c)))
+      return false;
+  }
+  return true;
+}
+
+int mc_check_outlook_anywhere_cli(struct mc_cli *cli, struct mc_report **out)
+{
+  if(cli->nargs)
+    return mc_cli_usage_error(cli, "outlook-anywhere takes no arguments, only "
+                              "--exchange-server NAME --rpc-proxy HOST[:PORT]");
+  if(!cli->rpc_proxy)
+    return mc_cli_usage_error(cli, "outlook-anywhere needs --rpc-proxy HOST[:PORT]");
+  if(!cli->exchange_server)
+    return mc_cli_usage_error(cli, "outlook-anywhere needs --exchange-server NAME");
+  if(!valid_server_name(cli->exchange_server))
+    return mc_cli_usage_error(cli, "--exchange-server '%s' is not a server name (letters, "
+                              "digits, '.', '-', '_', '@')", cli->exchange_server);
+  struct mc_target t = { 0 };
+  int rc = 0;
+  if(!mc_net_split_host_port(cli->rpc_proxy, &t.host, &t.port, 443))
+    return mc_cli_usage_error(cli, "'%s' is not HOST, HOST:PORT or [IPV6]:PORT with a port "
+                              "from 1 to 65535", cli->rpc_proxy);
+  t.exchange_server = mc_xstrdup(cli->exchange_server);
+  if(cli->auth) {
+    if(strcasecmp(cli->auth, "ntlm") == 0)
+      t.auth_ntlm = true;
+    else if(strcasecmp(cli->auth, "basic") != 0) {
+      rc = mc_cli_usage_error(cli, "--auth '%s' is not basic or ntlm", cli->auth);
+      goto out;
+    }
+  }
+  if(cli->password_file && !cli->user) {
+    rc = mc_cli_usage_error(cli, "--password-file needs --user");
+    goto out;
+  }
+  if(cli->user) {
+    if(strlen(cli->user) > 256 || strpbrk(cli->user, " \t\r\n:")) {
+      rc = mc_cli_usage_error(cli, "--user '%s' is not DOMAIN\\user or user@domain",
+                              cli->user);
+      goto out;
+    }
+    t.user = mc_xstrdup(cli->user);
+    rc = mc_cli_read_password(cli, &t);
+    if(rc)
+      goto out;
+  }
+  if(cli->ca_file) {
+    if(access(cli->ca_file, R_OK) != 0) {
+      rc = mc_cli_usage_error(cli, "cannot read --ca-file '%s'", cli->ca_file);
+      goto out;
+    }
+    t.ca_file = mc_xstrdup(cli->ca_file);
+  }
+  if(cli->sni)
+    t.sni = mc_xstrdup(cli->sni);
+  t.insecure = cli->insecure;
+  rc = mc_cli_net_opts(cli, &t.net);
+  if(rc)
+    goto out;
+  t.timeout_ms = t.net.timeout_ms;
+  *out = mc_check_outlook_anywhere(&t);
+out:
+  mc_target_release(&t);
+  return rc;
+}
