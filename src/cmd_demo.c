@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "kb/kb.h"
 #include "lab/lab.h"
+#include "logs/logs.h"
 #include "report/render.h"
 #include "util/json.h"
 
@@ -26,6 +27,8 @@ struct outcome {
   const char *verdict;
   int64_t ms;
   bool ok;
+  char run_id[24];         /* the run id its probes carried, if any */
+  bool servers_differ;     /* its check found LB_INCONSISTENT_BACKENDS */
 };
 
 /* Whether the report names exactly the expected causes. */
@@ -95,9 +98,82 @@ static void run_one(struct mc_lab_site *site, const char *timeout, struct outcom
     o->found = found_list(r);
     o->verdict = mc_status_name(mc_report_verdict(r));
     o->ok = matches(r, site->sc->expect);
+    mc_strlcpy(o->run_id, r->run_id, sizeof o->run_id);
+    o->servers_differ = mc_report_has(r, "LB_INCONSISTENT_BACKENDS");
     mc_report_free(r);
   }
   free(line);
+}
+
+/* Seed 001 steps 5 and 6: reproduce, then read the IIS logs. The lab's
+ * simulated servers wrote their logs as IIS does; this traces the run whose
+ * remote check found servers that disagree through those logs, which must
+ * name the wrong server on their own (LOG_TRAFFIC_ON_WRONG_SERVER). */
+static bool demo_logs(const struct mc_cli *cli, struct mc_lab *lab,
+                      const struct outcome *res, size_t n, bool color)
+{
+  const struct outcome *o = NULL;
+  for(size_t i = 0; i < n && !o; i++) {
+    if(res[i].servers_differ && res[i].run_id[0])
+      o = &res[i];
+  }
+  if(!o) {
+    if(!cli->json)
+      printf("\n%sWRONG: no scenario found servers that disagree, so there is no run to trace "
+             "through the logs%s\n", mc_render_color(MC_FAIL, color), mc_render_reset(color));
+    return false;
+  }
+  /* Which of the lab's servers did the run reach? Then analyse just their
+   * logs, the way an admin reads the IIS logs of the servers behind the
+   * name (the lab keeps each under DIR/<SERVER>/W3SVC1). */
+  const char *dir = mc_lab_dir(lab);
+  const char *paths[] = { dir };
+  struct mc_logs_opts lo = { .paths = paths, .npaths = 1, .run_id = o->run_id };
+  struct mc_logs_scan scan;
+  if(mc_logs_scan(&lo, &scan) != MC_OK)
+    return false;
+  char *argv[16] = { "logs" };
+  int argc = 1;
+  for(size_t i = 0; i < scan.nhits && argc < 12; i++) {
+    char *p = mc_xasprintf("%s/%s", dir, scan.hits[i].server);
+    bool seen = false;
+    for(int k = 1; k < argc; k++)
+      seen = seen || strcmp(argv[k], p) == 0;
+    if(seen)
+      free(p);
+    else
+      argv[argc++] = p;
+  }
+  mc_logs_scan_release(&scan);
+  int nservers = argc - 1;
+  argv[argc++] = "--run-id";
+  argv[argc++] = (char *)o->run_id;
+  argv[argc] = NULL;
+  int code = 0;
+  struct mc_report *r = nservers ? mc_cli_run_check(argc, argv, &code) : NULL;
+  for(int k = 1; k <= nservers; k++)
+    free(argv[k]);
+  if(!r) {
+    if(!cli->json)
+      printf("\n%sWRONG: the requests of run %s are in no server's log%s\n",
+             mc_render_color(MC_FAIL, color), o->run_id, mc_render_reset(color));
+    return false;
+  }
+  bool ok = mc_report_has(r, "LOG_TRAFFIC_ON_WRONG_SERVER") &&
+            !mc_report_has(r, "LOG_NO_MIGRATION_TRAFFIC");
+  if(!cli->json) {
+    struct mc_buf b = MC_BUF_INIT(MC_RENDER_LIMIT);
+    struct mc_render_opts ro = { .color = color, .brief = true };
+    mc_render_text(r, &ro, &b);
+    printf("\nThen, as seed 001 steps 5 and 6 say, the IIS logs of the servers that run %s (%s) "
+           "reached:\n\n%s%s%s%s\n", o->run_id, o->site->sc->name, b.ptr,
+           mc_render_color(ok ? MC_PASS : MC_FAIL, color), ok ? "the logs name the server that "
+           "fails, as the remote check did" : "WRONG: the logs did not show the run on the "
+           "server that fails", mc_render_reset(color));
+    mc_buf_release(&b);
+  }
+  mc_report_free(r);
+  return ok;
 }
 
 /* The demo ends where every admin starts: seed 000's error text, explained.
@@ -206,10 +282,11 @@ int mc_cmd_demo(struct mc_cli *cli)
   }
   else
     printf("\n%zu of %zu scenarios diagnosed as expected.\n", good, n);
+  bool traced = demo_logs(cli, lab, res, n, color);
   for(size_t i = 0; i < n; i++)
     free(res[i].found);
   free(res);
   mc_lab_stop(lab);
   bool explained = demo_explain(cli, color);
-  return good == n && explained ? MC_EXIT_OK : MC_EXIT_PROBLEM;
+  return good == n && traced && explained ? MC_EXIT_OK : MC_EXIT_PROBLEM;
 }

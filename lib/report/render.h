@@ -20,6 +20,7 @@ struct mc_render_opts {
   bool color;      /* ANSI colors (only for a terminal, never with NO_COLOR) */
   bool verbose;    /* every evidence line, and step timings */
   bool causes;     /* append the causes with their fixes (text) */
+  bool brief;      /* steps and findings only, no evidence lines (text) */
 };
 
 void mc_render_text(const struct mc_report *r, const struct mc_render_opts *o,

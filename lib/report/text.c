@@ -93,7 +93,7 @@ static void step_text(const struct mc_step *s, int depth,
     if(o->verbose && s->duration_ms >= 0)
       mc_buf_printf(out, " (%lld ms)", (long long)s->duration_ms);
     mc_buf_addch(out, '\n');
-    for(size_t i = 0; i < s->nev; i++)
+    for(size_t i = 0; !o->brief && i < s->nev; i++)
       mc_buf_printf(out, "%s       %s: %s\n", pad, s->ev[i].label, s->ev[i].text);
     for(size_t i = 0; i < s->nfindings; i++) {
       const struct mc_finding *f = s->findings[i];
