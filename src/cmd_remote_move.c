@@ -114,6 +114,11 @@ static int get_password(struct mc_cli *cli, struct mc_target *t)
   return 0;
 }
 
+int mc_cli_password(struct mc_cli *cli, struct mc_target *t)
+{
+  return get_password(cli, t);
+}
+
 int mc_check_remote_move_cli(struct mc_cli *cli, struct mc_report **out)
 {
   const char *server = cli->server;

@@ -67,6 +67,31 @@ const struct mc_command mc_commands[] = {
     "migcheck remote-move --server mail.contoso.com\n"
     "MIGCHECK_PASSWORD=... migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'\n"
     "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin' --repeat 20 --json" },
+  { "autodiscover", mc_cmd_check, mc_check_autodiscover_cli,
+    "--email ADDRESS [--user DOMAIN\\USER] [--allow-redirect DOMAIN]",
+    "can Autodiscover find the server for this mailbox, safely? (the endpoint wizard's way)",
+    "Walks the order in which clients, and Exchange Online's endpoint wizard, look\n"
+    "for Autodiscover, each attempt a step with its DNS, connection, TLS and HTTP\n"
+    "results: POST https://DOMAIN/autodiscover/autodiscover.xml, then\n"
+    "https://autodiscover.DOMAIN/..., then the unauthenticated redirect on\n"
+    "http://autodiscover.DOMAIN/..., then the SRV record _autodiscover._tcp.DOMAIN.\n"
+    "The POX answer is read (EXCH, EXPR and WEB sections, EwsUrl, Server,\n"
+    "AuthPackage, redirectAddr and redirectUrl, followed at most 10 times), then\n"
+    "GetUserSettings on /autodiscover/autodiscover.svc asks for what the migration\n"
+    "service asks for (UserDN, InternalRpcClientServer, InternalMailboxServer,\n"
+    "ExternalMailboxServer, ExternalMailboxServerAuthenticationMethods,\n"
+    "ExternalEwsUrl). Credentials are sent only over https to hosts in the\n"
+    "address's domain: a redirect anywhere else, or a password prompt over plain\n"
+    "http, stops the walk (the 2021 autodiscover.TLD leak) unless --allow-redirect\n"
+    "names that domain. Causes: AUTODISCOVER_NOT_FOUND, AUTODISCOVER_AUTH_FAILED,\n"
+    "AUTODISCOVER_BAD_RESPONSE, AUTODISCOVER_INTERNAL_URL, AUTODISCOVER_REDIRECT_LOOP,\n"
+    "AUTODISCOVER_UNSAFE_REDIRECT, AUTODISCOVER_NO_OA_SETTINGS,\n"
+    "CFG_EWS_EXTERNAL_URL_MISSING. Without --user the walk stops at the first\n"
+    "service that asks for credentials (verdict unknown).",
+    NET_OPTS " ca-file insecure email user password-file allow-redirect port-map",
+    "MIGCHECK_PASSWORD=... migcheck autodiscover --email alice@contoso.com --user 'CONTOSO\\alice'\n"
+    "migcheck autodiscover --email alice@contoso.com --dns-server 192.0.2.53\n"
+    "migcheck autodiscover --email alice@contoso.com --user alice@contoso.com --allow-redirect contoso-hosting.net" },
   { "causes", mc_cmd_causes, NULL, "[ID...]",
     "the cause catalogue: every cause id, why it breaks, how to fix it",
     "Without an ID, lists every cause id with its title. With IDs, prints each\n"

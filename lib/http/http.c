@@ -146,7 +146,8 @@ static bool setup(struct xfer *x)
   const struct mc_http_req *q = x->req;
   struct mc_http_resp *r = x->resp;
   bool v6 = strchr(q->addr, ':') != NULL;
-  snprintf(r->url, sizeof r->url, "https://%s:%d%s%s%s", q->host, q->port, q->path,
+  snprintf(r->url, sizeof r->url, "%s://%s:%d%s%s%s", q->plain ? "http" : "https", q->host,
+           q->port, q->path,
            q->query ? "?" : "", q->query ? q->query : "");
   char pin[256];
   snprintf(pin, sizeof pin, "%s:%d:%s%s%s", q->host, q->port, v6 ? "[" : "", q->addr,
@@ -163,7 +164,7 @@ static bool setup(struct xfer *x)
   curl_easy_setopt(e, CURLOPT_RESOLVE, x->resolve);
   curl_easy_setopt(e, CURLOPT_PROXY, "");
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https");
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, q->plain ? "http" : "https");
   curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
   curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
@@ -193,7 +194,7 @@ static bool setup(struct xfer *x)
   }
   else if(strcmp(q->method, "GET") != 0)
     curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, q->method);
-  if(q->auth != MC_HTTP_AUTH_NONE && q->user && q->password) {
+  if(q->auth != MC_HTTP_AUTH_NONE && q->user && q->password && !q->plain) {
     curl_easy_setopt(e, CURLOPT_HTTPAUTH,
                      q->auth == MC_HTTP_AUTH_NTLM ? CURLAUTH_NTLM : CURLAUTH_BASIC);
     curl_easy_setopt(e, CURLOPT_USERNAME, q->user);

@@ -76,6 +76,7 @@ struct mc_http_req {
   const char *ca_file;          /* extra trust anchors (PEM), NULL: none */
   bool insecure;
   int timeout_ms;               /* for the whole request */
+  bool plain;                   /* http:// instead of https://; never with credentials */
 };
 
 struct mc_http_header {
