@@ -73,8 +73,18 @@ static void run_one(struct mc_lab_site *site, const char *timeout, struct outcom
     argv[argc++] = w;
   argv[argc] = NULL;
   int code = 0;
+  /* A scenario that signs in gets the lab account's password the way a
+   * user gives it: in the environment, never on the command line. */
+  char *saved = getenv("MIGCHECK_PASSWORD") ? mc_xstrdup(getenv("MIGCHECK_PASSWORD")) : NULL;
+  if(site->env_password[0])
+    setenv("MIGCHECK_PASSWORD", site->env_password, 1);
   int64_t t0 = mc_now_ms();
   struct mc_report *r = mc_cli_run_check(argc, argv, &code);
+  if(saved)
+    setenv("MIGCHECK_PASSWORD", saved, 1);
+  else if(site->env_password[0])
+    unsetenv("MIGCHECK_PASSWORD");
+  free(saved);
   o->site = site;
   o->ms = mc_now_ms() - t0;
   if(!r) {

@@ -73,6 +73,13 @@ static void print_site_json(struct mc_lab_site *site, const char *ca)
   free(copy);
   mc_json_arr_end(&j);
   mc_json_kstr(&j, "command", site->command);
+  if(site->logs[0])
+    mc_json_kstr(&j, "logs", site->logs);
+  if(site->env_password[0]) {
+    /* The lab's own account, public by design: peers and tests sign in with it. */
+    mc_json_kstr(&j, "user", MC_LAB_ACCOUNT);
+    mc_json_kstr(&j, "password", site->env_password);
+  }
   mc_json_key(&j, "expect");
   mc_json_arr_begin(&j);
   for(int k = 0; site->sc->expect[k]; k++)
@@ -125,7 +132,11 @@ int mc_cmd_lab(struct mc_cli *cli)
         printf("a pass");
       for(int k = 0; s->sc->expect[k]; k++)
         printf("%s%s", k ? ", " : "", s->sc->expect[k]);
-      printf("\n  migcheck %s\n\n", s->command);
+      printf("\n  %s%s%smigcheck %s\n", s->env_password[0] ? "MIGCHECK_PASSWORD=" : "",
+             s->env_password, s->env_password[0] ? " " : "", s->command);
+      if(s->logs[0])
+        printf("  IIS logs: %s/<SERVER>/W3SVC1/\n", s->logs);
+      printf("\n");
     }
   }
   fflush(stdout);

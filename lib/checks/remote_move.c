@@ -90,6 +90,7 @@ struct walk {
   char query[48];
   struct mc_buf envelope;
   struct mc_buf traffic;  /* JSON array of every request sent */
+  struct mc_http_client *http;
   bool traffic_any;
 };
 
@@ -326,7 +327,9 @@ static const char *who_answered(const struct obs *o, char *out, size_t outlen)
 {
   const struct mc_http_msg *m = o->resp->final;
   const char *server = m ? mc_http_header(m, "Server") : NULL;
-  if(o->product)
+  if(!m)
+    snprintf(out, outlen, "no HTTP answer (%s)", mc_http_error_name(o->resp->error));
+  else if(o->product)
     snprintf(out, outlen, "%s (%s)", o->product, server ? server : "no Server header");
   else if(o->cafe)
     snprintf(out, outlen, "Exchange 2013 or later (front-end headers; %s)",
@@ -574,8 +577,8 @@ static void judge_backends(struct walk *w, struct mc_step *s, const struct obs *
     nkinds += !seen_kind;
     if(!seen)
       mc_buf_printf(&servers, "%s%s", servers.len ? ", " : "", t[k].identity);
-    mc_step_ev(s, "server", "%s: %s, %zu of %zu", t[k].identity, kind_text(t[k].kind),
-               t[k].count, n);
+    mc_step_ev(s, "server", "%s: %s, %zu of %zu answers", t[k].identity,
+               kind_text(t[k].kind), t[k].count, n);
   }
   enum kind good = authenticated ? K_SERVICE : K_CHALLENGE;
   if(nkinds > 1) {
@@ -610,8 +613,9 @@ static void judge_backends(struct walk *w, struct mc_step *s, const struct obs *
     mc_step_done(w->r, s, pre2013 ? MC_WARN : MC_PASS, "%zu servers answered alike: %s",
                  nservers, servers.ptr);
   else
-    mc_step_done(w->r, s, MC_PASS, "all %zu answered by %s: %s", n, servers.ptr,
-                 kind_text(t[0].kind));
+    /* Alike but not the good answer: the cause sits on the login step. */
+    mc_step_done(w->r, s, t[0].kind == good ? MC_PASS : MC_INFO, "all %zu answered by %s: %s",
+                 n, servers.ptr, kind_text(t[0].kind));
   mc_buf_release(&servers);
 }
 
@@ -625,6 +629,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   snprintf(w.ua, sizeof w.ua, "migcheck/%s (run %s)", MC_VERSION, r->run_id);
   snprintf(w.query, sizeof w.query, "migcheck=%s", r->run_id);
   mc_buf_init(&w.envelope, 4096);
+  w.http = mc_http_client_new();
   mc_buf_init(&w.traffic, 1 << 20);
   mc_buf_addch(&w.traffic, '[');
   mc_ews_mrs_envelope(&w.envelope, t->host, w.port);
@@ -660,7 +665,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   init_req(&w, &q[0], "GET", ASMX_PATH, MC_HTTP_AUTH_NONE);
   init_req(&w, &q[1], "POST", MRS_PATH, MC_HTTP_AUTH_NONE);
   nresp = 2;
-  if(mc_http_perform(q, resp, 2)) {
+  if(mc_http_perform(w.http, q, resp, 2)) {
     mc_step_done(r, front, MC_UNKNOWN, "libcurl could not be set up");
     mc_report_incomplete(r, "this machine's libcurl could not make the requests");
     goto out;
@@ -676,10 +681,13 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   mc_step_set_duration(sa, resp[0].ms_total);
   mc_step_set_duration(sb, resp[1].ms_total);
   char who[256];
-  mc_step_done(r, sa, front_status(&obs[0]), "%d, %s; %s", resp[0].status,
-               kind_text(obs[0].kind), who_answered(&obs[0], who, sizeof who));
-  mc_step_done(r, sb, front_status(&obs[1]), "%d, %s; %s", resp[1].status,
-               kind_text(obs[1].kind), who_answered(&obs[1], who, sizeof who));
+  for(int i = 0; i < 2; i++) {
+    char code[16] = "no response";
+    if(resp[i].status)
+      snprintf(code, sizeof code, "%d", resp[i].status);
+    mc_step_done(r, i ? sb : sa, front_status(&obs[i]), "%s, %s; %s", code,
+                 kind_text(obs[i].kind), who_answered(&obs[i], who, sizeof who));
+  }
   bool go = judge_front(&w, sa, sb, &obs[0], &obs[1]);
   unsigned schemes = obs[0].schemes | obs[1].schemes;
   char stext[128];
@@ -714,7 +722,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
     auth_step = mc_step_add(r, NULL, "Sign in to MRSProxy with NTLM as %s", t->user);
     struct mc_http_req aq;
     init_req(&w, &aq, "POST", MRS_PATH, MC_HTTP_AUTH_NTLM);
-    if(mc_http_perform(&aq, &auth_resp, 1) == MC_OK) {
+    if(mc_http_perform(w.http, &aq, &auth_resp, 1) == MC_OK) {
       have_auth = true;
       classify(&auth_obs, &auth_resp, t->host);
       evidence(auth_step, &aq, &auth_resp, &auth_obs);
@@ -759,7 +767,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   }
   if(!nq)
     goto out;
-  if(mc_http_perform(q, resp, nq)) {
+  if(mc_http_perform(w.http, q, resp, nq)) {
     mc_report_incomplete(r, "this machine's libcurl could not make the requests");
     goto out;
   }
@@ -799,7 +807,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
     for(size_t i = first_rep; i < nq; i++) {
       classify(&all[n], &resp[i], t->host);
       add_traffic(&w, &q[i], &resp[i], rep_auth ? "repeat-ntlm" : "repeat-negotiate");
-      mc_step_ev(s, "answer", "#%zu %s port %ld: %d %s, from %s", i - first_rep + 1,
+      mc_step_ev(s, "answer", "#%zu %s port %ld: %d (%s), from %s", i - first_rep + 1,
                  resp[i].ip[0] ? resp[i].ip : "?", resp[i].port, resp[i].status,
                  kind_text(all[n].kind), all[n].identity[0] ? all[n].identity : "(unnamed)");
       n++;
@@ -817,6 +825,6 @@ out:
   mc_http_resp_release(&auth_resp);
   mc_buf_release(&w.envelope);
   mc_buf_release(&w.traffic);
-  (void)obs;
+  mc_http_client_free(w.http);
   return r;
 }

@@ -9,6 +9,7 @@
  */
 #include "http/http.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,7 @@ const char *mc_http_error_name(enum mc_http_error e)
 }
 
 struct xfer {
+  struct mc_http_client *client;
   const struct mc_http_req *req;
   struct mc_http_resp *resp;
   CURL *easy;
@@ -97,14 +99,59 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg)
   return len;
 }
 
-/* Adds the extra CA file to the store libcurl filled from the system. */
+struct mc_http_client {
+  CURLM *multi;
+  X509_STORE *store;          /* system trust plus the extra CA, built once */
+  bool store_failed;
+};
+
+/* The system's default trust. Where the default directory is hashed (as
+ * update-ca-certificates leaves it), certificates are looked up there by
+ * subject when needed, which costs nothing up front; otherwise the default
+ * file and directory are loaded as OpenSSL's own default does. */
+static bool load_system_trust(X509_STORE *st)
+{
+  const char *dir = getenv(X509_get_default_cert_dir_env());
+  if(!dir || !*dir)
+    dir = X509_get_default_cert_dir();
+  bool hashed = false;
+  /* SSL_CERT_FILE set: honour it the way OpenSSL's default does. */
+  const char *file = getenv(X509_get_default_cert_file_env());
+  DIR *d = dir && !(file && *file) ? opendir(dir) : NULL;
+  if(d) {
+    struct dirent *e;
+    while(!hashed && (e = readdir(d))) {
+      size_t n = strlen(e->d_name);
+      hashed = n == 10 && e->d_name[8] == '.' && e->d_name[9] == '0';
+    }
+    closedir(d);
+  }
+  if(hashed)
+    return X509_STORE_load_path(st, dir) == 1;
+  return X509_STORE_set_default_paths(st) == 1;
+}
+
+/* Gives the handshake the client's store: the system's default trust
+ * (as the TLS probe uses it) plus the extra CA file. Built at the first
+ * handshake and shared by all later ones, so the CA bundle is parsed once
+ * per walk and not once per request. */
 static CURLcode on_ssl_ctx(CURL *easy, void *sslctx, void *arg)
 {
+  struct xfer *x = arg;
+  struct mc_http_client *c = x->client;
   (void)easy;
-  const char *ca = arg;
-  X509_STORE *st = SSL_CTX_get_cert_store(sslctx);
-  if(ca && st && X509_STORE_load_file(st, ca) != 1)
+  if(!c->store && !c->store_failed) {
+    c->store = X509_STORE_new();
+    if(!c->store || !load_system_trust(c->store) ||
+       (x->req->ca_file && X509_STORE_load_file(c->store, x->req->ca_file) != 1)) {
+      X509_STORE_free(c->store);
+      c->store = NULL;
+      c->store_failed = true;
+    }
+  }
+  if(!c->store)
     return CURLE_SSL_CACERT_BADFILE;
+  SSL_CTX_set1_cert_store(sslctx, c->store);
   return CURLE_OK;
 }
 
@@ -179,13 +226,12 @@ static bool setup(struct xfer *x)
   curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, q->insecure ? 0L : 1L);
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, q->insecure ? 0L : 2L);
-#if LIBCURL_VERSION_NUM >= 0x075700
-  /* The store is changed per handle (extra CA): do not share a cached one. */
-  curl_easy_setopt(e, CURLOPT_CA_CACHE_TIMEOUT, 0L);
-#endif
-  if(q->ca_file) {
+  if(!q->insecure) {
+    /* libcurl loads no bundle of its own: the callback hands it the store. */
+    curl_easy_setopt(e, CURLOPT_CAINFO, NULL);
+    curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
     curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
-    curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, (void *)q->ca_file);
+    curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, x);
   }
   if(strcmp(q->method, "POST") == 0) {
     curl_easy_setopt(e, CURLOPT_POST, 1L);
@@ -235,21 +281,38 @@ static void finish(struct xfer *x, CURLcode c)
   }
 }
 
-mc_code mc_http_perform(const struct mc_http_req *reqs, struct mc_http_resp *resps, size_t n)
+struct mc_http_client *mc_http_client_new(void)
 {
   pthread_once(&curl_once, curl_init_once);
+  struct mc_http_client *c = mc_xcalloc(1, sizeof *c);
+  c->multi = curl_ok ? curl_multi_init() : NULL;
+  return c;
+}
+
+void mc_http_client_free(struct mc_http_client *c)
+{
+  if(!c)
+    return;
+  if(c->multi)
+    curl_multi_cleanup(c->multi);
+  X509_STORE_free(c->store);
+  free(c);
+}
+
+mc_code mc_http_perform(struct mc_http_client *client, const struct mc_http_req *reqs,
+                        struct mc_http_resp *resps, size_t n)
+{
   for(size_t i = 0; i < n; i++) {
     memset(&resps[i], 0, sizeof resps[i]);
     mc_buf_init(&resps[i].body, MC_HTTP_BODY_KEEP);
   }
-  if(!curl_ok)
-    return MC_ERR_INTERNAL;
-  CURLM *multi = curl_multi_init();
+  CURLM *multi = client ? client->multi : NULL;
   if(!multi)
     return MC_ERR_INTERNAL;
   struct xfer *x = mc_xcalloc(n ? n : 1, sizeof *x);
   mc_code rc = MC_OK;
   for(size_t i = 0; i < n; i++) {
+    x[i].client = client;
     x[i].req = &reqs[i];
     x[i].resp = &resps[i];
     if(!setup(&x[i]) || curl_multi_add_handle(multi, x[i].easy) != CURLM_OK) {
@@ -289,7 +352,6 @@ out:
     curl_slist_free_all(x[i].resolve);
   }
   free(x);
-  curl_multi_cleanup(multi);
   return rc;
 }
 

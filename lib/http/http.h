@@ -7,8 +7,8 @@
  * Rules it keeps, whoever calls it:
  *   - the connection goes to the address the walk resolved (CURLOPT_RESOLVE
  *     pins host:port to it), never through a proxy from the environment;
- *   - certificates are verified against the system store plus ca_file,
- *     unless insecure;
+ *   - certificates are verified against the system's default trust (as the
+ *     TLS probe loads it) plus ca_file, unless insecure;
  *   - redirects are never followed: a redirect is evidence (Location is
  *     kept), so credentials can never follow one anywhere;
  *   - every request is its own connection (no reuse between requests; NTLM
@@ -111,9 +111,18 @@ struct mc_http_resp {
   bool head_overflow;
 };
 
+/* A client: one curl multi handle and one trust store (the system's
+ * default trust plus ca_file, parsed once) for a whole walk. All requests
+ * of one client must name the same ca_file. Connections are still never
+ * reused. */
+struct mc_http_client;
+struct mc_http_client *mc_http_client_new(void);
+void mc_http_client_free(struct mc_http_client *c);
+
 /* Runs n requests concurrently and fills resps[i] for reqs[i]. Returns
  * MC_OK, or MC_ERR_INTERNAL when libcurl could not be set up at all. */
-mc_code mc_http_perform(const struct mc_http_req *reqs, struct mc_http_resp *resps, size_t n);
+mc_code mc_http_perform(struct mc_http_client *c, const struct mc_http_req *reqs,
+                        struct mc_http_resp *resps, size_t n);
 void mc_http_resp_release(struct mc_http_resp *r);
 
 /* The first header named name (case-insensitive) in m, or NULL. */

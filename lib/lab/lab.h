@@ -58,6 +58,9 @@ struct mc_lab_site {
   char command[2048];            /* the whole migcheck command line that
                                      exercises it, words separated by one
                                      space (no word contains a space) */
+  char env_password[64];          /* the password its command expects in
+                                     MIGCHECK_PASSWORD ("" when none) */
+  char logs[600];                 /* where its servers write IIS logs ("") */
   void *priv;                     /* the scenario's own state */
   void (*priv_free)(void *);      /* how to free it (NULL: free()) */
 };
@@ -91,6 +94,15 @@ void mc_lab_site_ready(struct mc_lab *lab, struct mc_lab_site *site, int port);
 bool mc_lab_stopping(const struct mc_lab *lab);
 /* Registers an fd the lab closes at stop (e.g. a socket it keeps open). */
 void mc_lab_keep_fd(struct mc_lab *lab, int fd);
+
+/* The Exchange front end (exchange.c): EWS and MRSProxy with NTLM and
+ * Basic, one or two servers behind one listener, the fault its profile
+ * names, IIS logs per server. */
+mc_code mc_lab_exchange_start(struct mc_lab *lab, struct mc_lab_site *site);
+/* The lab's migration account and its password (the same for every
+ * Exchange scenario; public: it is a lab). */
+#define MC_LAB_ACCOUNT "CONTOSO\\migadmin"
+const char *mc_lab_account_password(void);
 
 /* TLS scenarios (tls_server.c). */
 mc_code mc_lab_tls_start(struct mc_lab *lab, struct mc_lab_site *site);

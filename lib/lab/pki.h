@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include <openssl/evp.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include "lab/lab.h"
@@ -25,5 +26,8 @@ struct mc_lab_leaf_spec {
 mc_code mc_lab_pki_leaf(struct mc_lab_pki *pki, const struct mc_lab_leaf_spec *spec,
                         EVP_PKEY **key, X509 **cert);
 X509 *mc_lab_pki_intermediate(struct mc_lab_pki *pki);
+/* The server SSL_CTX a site's row asks for (certificate kind, protocol
+ * versions), made by tls_server.c; the caller frees it. */
+mc_code mc_lab_tls_ctx(struct mc_lab *lab, const struct mc_lab_site *site, SSL_CTX **out);
 
 #endif

@@ -46,5 +46,40 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
     MC_LAB_CERT_EXPIRING },
   { "tls-trickle", "tls", "sends one byte a second and never finishes a handshake",
     EXPECT("TLS_HANDSHAKE_FAILED"), mc_lab_trickle_start, 0, 0, 0 },
+  /* Exchange front end: EWS and MRSProxy (seed 001: the hybrid remote move). */
+#define EWS(name, summary, expect) \
+  { name, "remote-move", summary, expect, mc_lab_exchange_start, TLS1_2_VERSION, \
+    TLS1_3_VERSION, MC_LAB_CERT_GOOD }
+  EWS("exchange2016-healthy", "Exchange 2016: EWS and MRSProxy published, NTLM and Basic",
+      EXPECT_PASS),
+  EWS("exchange2010-healthy", "Exchange 2010 CAS: EWS and MRSProxy published, NTLM and Basic",
+      EXPECT_PASS),
+  EWS("ews-not-published", "/EWS is not published: a plain IIS answers 404",
+      EXPECT("EWS_NOT_PUBLISHED")),
+  EWS("mrsproxy-url-blocked", "a URL filter passes Exchange.asmx but resets mrsproxy.svc",
+      EXPECT("MRSPROXY_URL_BLOCKED")),
+  EWS("mrsproxy-disabled", "MRSProxy is off: 403 \"MRS proxy service is disabled\" after login",
+      EXPECT("MRSPROXY_DISABLED")),
+  EWS("mrsproxy-handler-missing", "Exchange 2010 without the svc-Integrated handler: 405",
+      EXPECT("MRSPROXY_HANDLER_MISSING")),
+  EWS("windows-auth-off", "Windows authentication off on EWS: only Basic is offered",
+      EXPECT("EWS_WINDOWS_AUTH_DISABLED")),
+  EWS("bad-credentials", "the account's password was changed: NTLM ends in 401",
+      EXPECT("AUTH_BAD_CREDENTIALS")),
+  EWS("preauth-login-redirect", "a reverse proxy redirects /EWS to its login form (TMG)",
+      EXPECT("HTTP_PREAUTH")),
+  EWS("preauth-foreign-basic", "a gateway asks for its own Basic login in front of Exchange",
+      EXPECT("HTTP_PREAUTH")),
+  EWS("service-unavailable", "the EWS application pool on the back end is stopped: 503",
+      EXPECT("HTTP_SERVICE_UNAVAILABLE")),
+  EWS("server-error", "EWS fails with 500 and an X-FailureContext after a broken update",
+      EXPECT("HTTP_SERVER_ERROR")),
+  EWS("slow-backend", "TLS works, then the request is never answered",
+      EXPECT("HTTP_TIMEOUT")),
+  EWS("lb-no-affinity", "two Exchange 2010 CAS behind a load balancer without persistence",
+      EXPECT("LB_NO_AFFINITY")),
+  EWS("lb-passive-server", "two Exchange 2016 servers behind a load balancer, one with "
+      "MRSProxy off", EXPECT("LB_INCONSISTENT_BACKENDS")),
+#undef EWS
 };
 const size_t mc_lab_nscenarios = sizeof mc_lab_scenarios / sizeof mc_lab_scenarios[0];

@@ -79,7 +79,7 @@ static void tls_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
   close(fd);
 }
 
-mc_code mc_lab_tls_start(struct mc_lab *lab, struct mc_lab_site *site)
+mc_code mc_lab_tls_ctx(struct mc_lab *lab, const struct mc_lab_site *site, SSL_CTX **out)
 {
   const struct mc_lab_scenario *sc = site->sc;
   const char *good[] = { site->host, NULL };
@@ -95,6 +95,7 @@ mc_code mc_lab_tls_start(struct mc_lab *lab, struct mc_lab_site *site)
   }
   EVP_PKEY *key;
   X509 *cert;
+  *out = NULL;
   mc_code rc = mc_lab_pki_leaf(mc_lab_pki(lab), &spec, &key, &cert);
   if(rc)
     return rc;
@@ -120,6 +121,16 @@ mc_code mc_lab_tls_start(struct mc_lab *lab, struct mc_lab_site *site)
     SSL_CTX_free(ctx);
     return MC_ERR_INTERNAL;
   }
+  *out = ctx;
+  return MC_OK;
+}
+
+mc_code mc_lab_tls_start(struct mc_lab *lab, struct mc_lab_site *site)
+{
+  SSL_CTX *ctx;
+  mc_code rc = mc_lab_tls_ctx(lab, site, &ctx);
+  if(rc)
+    return rc;
   site->priv = ctx;
   site->priv_free = ctx_free;
   int port;

@@ -56,6 +56,16 @@ usage_error("flag with value", "ports", "a.test", "--json=yes")
 usage_error("unknown cause", "causes", "NO_SUCH_CAUSE")
 usage_error("password option does not exist", "ports", "a.test", "--password", "x")
 usage_error("unknown scenario", "lab", "--scenario", "no-such-scenario")
+usage_error("remote-move without a server", "remote-move")
+usage_error("remote-move bad repeat", "remote-move", "--server", "a.test", "--repeat", "51")
+usage_error("remote-move repeat text", "remote-move", "--server", "a.test", "--repeat", "many")
+usage_error("remote-move password file without user", "remote-move", "--server", "a.test",
+            "--password-file", "/nonexistent")
+usage_error("remote-move unreadable password file", "remote-move", "--server", "a.test",
+            "--user", "CONTOSO\\migadmin", "--password-file", "/nonexistent/pw")
+usage_error("remote-move takes no password option", "remote-move", "--server", "a.test",
+            "--password", "x")
+usage_error("remote-move bad server", "remote-move", "--server", "a.test:0")
 
 p = run("--help")
 check("--help exits 0 and lists commands", p.returncode == 0 and "ports" in p.stdout

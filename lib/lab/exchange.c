@@ -1,0 +1,645 @@
+/*
+ * exchange.c - the lab's Exchange front end: /EWS/Exchange.asmx and
+ * /EWS/mrsproxy.svc over TLS, answering like IIS on Exchange 2010 or
+ * 2013+ (CAFE headers), with NTLM (ntlm_server.c) and Basic, one or two
+ * servers behind one listener (a load balancer that spreads connections,
+ * without persistence), and the one fault its profile names. Each server
+ * writes the IIS log of what reached it (iislog.c); what a device in front
+ * answers never reaches a server and is not logged, as in the field.
+ *
+ * Per connection: TLS accept -> pick the next server (round robin) ->
+ * loop { read a request head (http_req.c, bounded) and its body ->
+ * answer() -> write -> log } until the client closes, asks to close, the
+ * lab stops, or a read times out (the lab's 15 s socket timeouts).
+ * NTLM state lives in the connection: a challenge is only good on the
+ * connection that got it, and a signed-in connection stays signed in.
+ *
+ * The profile table is lab configuration keyed by scenario name; the
+ * checks never see it and diagnose only from what these answers carry.
+ */
+#include "lab/ews_lab.h"
+#include "lab/pki.h"
+#include "lab/scenarios.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <ctype.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/rand.h>
+#include <openssl/ssl.h>
+
+#include "util/base64.h"
+
+#define LAB_PASSWORD "Lab-Secret-7f3a9q"
+#define SLOW_MAX_MS 60000
+#define BUF_MAX (MC_LAB_HTTP_HEAD_MAX + MC_LAB_HTTP_BODY_MAX)
+
+const char *mc_lab_account_password(void)
+{
+  return LAB_PASSWORD;
+}
+
+enum front {
+  FRONT_EXCHANGE,          /* requests reach Exchange */
+  FRONT_NOT_PUBLISHED,     /* a plain web server answers /EWS */
+  FRONT_LOGIN_REDIRECT,    /* a reverse proxy sends everyone to its login form */
+  FRONT_FOREIGN_BASIC,     /* a gateway asks for its own Basic login */
+  FRONT_MRS_RESET          /* a URL filter drops mrsproxy.svc, passes the rest */
+};
+
+enum fault { FAULT_NONE, FAULT_UNAVAILABLE, FAULT_SERVER_ERROR, FAULT_SLOW };
+
+struct profile {
+  const char *scenario;
+  int version;                    /* 2010 or 2016 */
+  const char *servers[2];         /* two: a load balancer without persistence */
+  bool mrsproxy_off[2];
+  enum front front;
+  enum fault fault;
+  bool no_windows_auth, no_basic_auth, handler_missing;
+  bool account_changed;           /* the account's password is not the lab's */
+  bool signs_in;                  /* the scenario's command passes --user */
+};
+
+static const struct profile profiles[] = {
+  { "exchange2016-healthy", 2016, { "EX16-01" }, .signs_in = true },
+  { "exchange2010-healthy", 2010, { "CAS10-01" }, .signs_in = true },
+  { "ews-not-published", 2016, { "WEB-01" }, .front = FRONT_NOT_PUBLISHED },
+  { "mrsproxy-url-blocked", 2016, { "EX16-02" }, .front = FRONT_MRS_RESET },
+  { "mrsproxy-disabled", 2016, { "EX16-03" }, .mrsproxy_off = { true }, .signs_in = true },
+  { "mrsproxy-handler-missing", 2010, { "CAS10-02" }, .handler_missing = true,
+    .signs_in = true },
+  { "windows-auth-off", 2016, { "EX16-04" }, .no_windows_auth = true },
+  { "bad-credentials", 2016, { "EX16-05" }, .account_changed = true, .signs_in = true },
+  { "preauth-login-redirect", 2016, { "EX16-06" }, .front = FRONT_LOGIN_REDIRECT },
+  { "preauth-foreign-basic", 2016, { "EX16-07" }, .front = FRONT_FOREIGN_BASIC },
+  { "service-unavailable", 2016, { "EX16-08" }, .fault = FAULT_UNAVAILABLE },
+  { "server-error", 2016, { "EX16-09" }, .fault = FAULT_SERVER_ERROR },
+  { "slow-backend", 2016, { "EX16-10" }, .fault = FAULT_SLOW },
+  { "lb-no-affinity", 2010, { "CAS10-11", "CAS10-12" } },
+  { "lb-passive-server", 2016, { "EX16-11", "EX16-12" }, .mrsproxy_off = { false, true },
+    .signs_in = true },
+};
+
+struct server {
+  char name[16];
+  char fqdn[64];
+  bool mrsproxy;
+  struct mc_lab_iislog *log;
+  struct mc_lab_ntlm_names names;
+};
+
+struct ews_site {
+  const struct profile *p;
+  SSL_CTX *ctx;
+  struct server srv[2];
+  size_t nsrv;
+  atomic_uint next;
+  char password[64];              /* the account's password on these servers */
+};
+
+struct conn {
+  struct mc_lab *lab;
+  struct mc_lab_site *site;
+  struct ews_site *es;
+  struct server *srv;
+  SSL *ssl;
+  int fd;
+  char peer[64];
+  char buf[BUF_MAX + 1];
+  size_t len;
+  bool challenged;
+  unsigned char challenge[8];
+  bool signed_in;
+  char user[160];
+};
+
+/* What to send back and what IIS writes about it. */
+struct answer {
+  int status;
+  const char *reason;
+  struct mc_buf head;             /* header lines */
+  struct mc_buf body;
+  bool log;
+  int substatus;
+  unsigned long win32;
+  const char *username;
+  bool reset;                     /* drop the connection with a RST instead */
+  bool slow;                      /* never answer */
+  bool close;
+};
+
+static void ews_free(void *p)
+{
+  struct ews_site *es = p;
+  for(size_t i = 0; i < es->nsrv; i++)
+    mc_lab_iislog_free(es->srv[i].log);
+  SSL_CTX_free(es->ctx);
+  free(es);
+}
+
+static void guid(char out[40])
+{
+  unsigned char r[16];
+  if(RAND_bytes(r, sizeof r) != 1)
+    memset(r, 0x5a, sizeof r);
+  snprintf(out, 40, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+           r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
+           r[13], r[14], r[15]);
+}
+
+static void hdr(struct answer *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void hdr(struct answer *a, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  mc_buf_vprintf(&a->head, fmt, ap);
+  va_end(ap);
+  mc_buf_addstr(&a->head, "\r\n");
+}
+
+static void html(struct answer *a, const char *title, const char *text)
+{
+  hdr(a, "Content-Type: text/html");
+  mc_buf_printf(&a->body, "<!DOCTYPE html><html><head><title>%s</title></head><body>"
+                "<h1>%s</h1><p>%s</p></body></html>\r\n", title, title, text);
+}
+
+static void set(struct answer *a, int status, const char *reason, int sub, unsigned long w32)
+{
+  a->status = status;
+  a->reason = reason;
+  a->substatus = sub;
+  a->win32 = w32;
+  a->log = true;
+}
+
+/* The headers IIS and Exchange put on every EWS answer of this server. */
+static void server_headers(struct conn *c, struct answer *a, const char *reqid, bool proxied)
+{
+  if(c->es->p->version == 2010) {
+    hdr(a, "Server: Microsoft-IIS/7.5");
+    hdr(a, "X-AspNet-Version: 2.0.50727");
+    hdr(a, "X-Powered-By: ASP.NET");
+    return;
+  }
+  hdr(a, "Server: Microsoft-IIS/10.0");
+  hdr(a, "request-id: %s", reqid);
+  if(proxied) {
+    hdr(a, "X-CalculatedBETarget: %s", c->srv->fqdn);
+    hdr(a, "X-BEServer: %s", c->srv->name);
+  }
+  hdr(a, "X-FEServer: %s", c->srv->name);
+  hdr(a, "X-Powered-By: ASP.NET");
+}
+
+static void challenge_headers(struct conn *c, struct answer *a)
+{
+  const struct profile *p = c->es->p;
+  if(!p->no_windows_auth) {
+    hdr(a, "WWW-Authenticate: Negotiate");
+    hdr(a, "WWW-Authenticate: NTLM");
+  }
+  if(!p->no_basic_auth)
+    hdr(a, "WWW-Authenticate: Basic realm=\"%s\"", c->site->host);
+  if(p->version != 2010) {
+    hdr(a, "X-OWA-Version: 15.1.2507.6");
+    hdr(a, "X-FailureContext: FrontEnd;401;VW5hdXRob3JpemVk;;;;");
+  }
+}
+
+static void unauthorized(struct conn *c, struct answer *a, const char *reqid, int sub,
+                         unsigned long w32)
+{
+  set(a, 401, "Unauthorized", sub, w32);
+  server_headers(c, a, reqid, false);
+  challenge_headers(c, a);
+  hdr(a, "Content-Type: text/html");
+}
+
+/* b64 of X-FailureContext fields. */
+static void failure_context(struct answer *a, const char *point, int status, const char *err,
+                            const char *details)
+{
+  struct mc_buf e = MC_BUF_INIT(2048), d = MC_BUF_INIT(4096);
+  mc_base64_encode(&e, err, strlen(err));
+  mc_base64_encode(&d, details, strlen(details));
+  hdr(a, "X-FailureContext: %s;%d;%s;%s;;ProtocolError;", point, status, e.ptr, d.ptr);
+  mc_buf_release(&e);
+  mc_buf_release(&d);
+}
+
+/* Checks an Authorization header; returns true when the request may go on
+ * as signed in, else fills the 401 (or the NTLM challenge). */
+static bool authenticate(struct conn *c, const struct mc_lab_http_req *q, struct answer *a,
+                         const char *reqid)
+{
+  const struct profile *p = c->es->p;
+  if(c->signed_in) {
+    a->username = c->user;
+    return true;
+  }
+  struct mc_slice auth = mc_lab_http_header(q, "Authorization");
+  const char *sp = auth.n ? memchr(auth.p, ' ', auth.n) : NULL;
+  struct mc_slice scheme = { auth.p, sp ? (size_t)(sp - auth.p) : auth.n };
+  struct mc_slice token = { sp ? sp + 1 : auth.p + auth.n,
+                            sp ? auth.n - (size_t)(sp + 1 - auth.p) : 0 };
+  struct mc_buf raw = MC_BUF_INIT(8192);
+  bool ok = false;
+  if(mc_slice_caseeq(scheme, "NTLM") && !p->no_windows_auth &&
+     mc_base64_decode(&raw, token.p, token.n) == MC_OK) {
+    const unsigned char *m = (const unsigned char *)raw.ptr;
+    int type = mc_lab_ntlm_type(m, raw.len);
+    if(type == 1) {
+      struct mc_buf t2 = MC_BUF_INIT(4096), t2b = MC_BUF_INIT(8192);
+      mc_lab_ntlm_challenge(&c->srv->names, c->challenge, &t2);
+      c->challenged = true;
+      mc_base64_encode(&t2b, t2.ptr, t2.len);
+      set(a, 401, "Unauthorized", 1, 2148074254ul);   /* SEC_E_NO_CREDENTIALS: leg one */
+      server_headers(c, a, reqid, false);
+      hdr(a, "WWW-Authenticate: NTLM %s", t2b.ptr);
+      hdr(a, "Content-Type: text/html");
+      mc_buf_release(&t2);
+      mc_buf_release(&t2b);
+    }
+    else if(type == 3 && !c->challenged)
+      unauthorized(c, a, reqid, 1, 2148074248ul);     /* SEC_E_INVALID_TOKEN: split legs */
+    else if(type == 3) {
+      char claimed[160];
+      enum mc_lab_ntlm_verdict v = mc_lab_ntlm_verify(m, raw.len, c->challenge, "CONTOSO",
+                                                      "migadmin", c->es->password, claimed,
+                                                      sizeof claimed);
+      c->challenged = false;
+      if(v == MC_LAB_NTLM_OK) {
+        c->signed_in = true;
+        mc_strlcpy(c->user, claimed, sizeof c->user);
+        a->username = c->user;
+        ok = true;
+      }
+      else
+        unauthorized(c, a, reqid, 1, 2148074252ul);   /* SEC_E_LOGON_DENIED */
+    }
+    else
+      unauthorized(c, a, reqid, 1, 2148074248ul);
+  }
+  else if(mc_slice_caseeq(scheme, "Basic") && !p->no_basic_auth &&
+          mc_base64_decode(&raw, token.p, token.n) == MC_OK) {
+    const char *colon = memchr(raw.ptr, ':', raw.len);
+    bool user_ok = colon && ((size_t)(colon - raw.ptr) == strlen(MC_LAB_ACCOUNT)) &&
+                   strncasecmp(raw.ptr, MC_LAB_ACCOUNT, strlen(MC_LAB_ACCOUNT)) == 0;
+    bool pass_ok = colon && strlen(c->es->password) == raw.len - (size_t)(colon + 1 - raw.ptr) &&
+                   memcmp(colon + 1, c->es->password, strlen(c->es->password)) == 0;
+    if(user_ok && pass_ok) {
+      mc_strlcpy(c->user, MC_LAB_ACCOUNT, sizeof c->user);
+      a->username = c->user;
+      ok = true;
+    }
+    else
+      unauthorized(c, a, reqid, 1, 0);                /* Basic logon failed */
+  }
+  else
+    unauthorized(c, a, reqid, 2, 5);                  /* anonymous: the challenge */
+  if(raw.ptr)
+    explicit_bzero(raw.ptr, raw.cap);
+  mc_buf_release(&raw);
+  return ok;
+}
+
+static void mrsproxy(struct conn *c, const struct mc_lab_http_req *q, const char *body,
+                     struct answer *a, const char *reqid)
+{
+  const struct profile *p = c->es->p;
+  if(p->handler_missing) {
+    /* No svc-Integrated mapping: the static file handler refuses POST. */
+    set(a, 405, "Method Not Allowed", 0, 1);
+    server_headers(c, a, reqid, true);
+    hdr(a, "Allow: OPTIONS, TRACE, GET, HEAD");
+    html(a, "405 - HTTP verb used to access this page is not allowed.",
+         "The page you are looking for cannot be displayed because an invalid method "
+         "(HTTP verb) was used to attempt access.");
+    return;
+  }
+  if(!c->srv->mrsproxy) {
+    set(a, 403, "Forbidden", 0, 0);
+    server_headers(c, a, reqid, false);
+    html(a, "MRS proxy service is disabled", "[HttpException]: MRS proxy service is disabled");
+    return;
+  }
+  if(!mc_slice_caseeq(q->method, "POST")) {
+    set(a, 200, "OK", 0, 0);
+    server_headers(c, a, reqid, true);
+    html(a, "MailboxReplicationProxyService Service", "You have created a service.");
+    return;
+  }
+  hdr(a, "Content-Type: application/soap+xml; charset=utf-8");
+  bool known = mc_memcasemem(body, q->content_length, "ExchangeVersionInformation") != NULL;
+  set(a, known ? 200 : 500, known ? "OK" : "Internal Server Error", 0, 0);
+  server_headers(c, a, reqid, true);
+  mc_buf_addstr(&a->body, "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
+                "xmlns:a=\"http://www.w3.org/2005/08/addressing\"><s:Header/><s:Body>");
+  if(known)
+    mc_buf_printf(&a->body, "<ExchangeVersionInformationResponse xmlns=\"http://schemas."
+                  "microsoft.com/exchange/services/2006/messages\"><serverVersion>%s"
+                  "</serverVersion></ExchangeVersionInformationResponse>",
+                  p->version == 2010 ? "14.3.513.0" : "15.1.2507.6");
+  else
+    mc_buf_addstr(&a->body, "<s:Fault><s:Code><s:Value>s:Sender</s:Value><s:Subcode>"
+                  "<s:Value>a:ActionNotSupported</s:Value></s:Subcode></s:Code><s:Reason>"
+                  "<s:Text xml:lang=\"en-US\">The message with Action cannot be processed at "
+                  "the receiver.</s:Text></s:Reason></s:Fault>");
+  mc_buf_addstr(&a->body, "</s:Body></s:Envelope>");
+}
+
+/* The whole decision for one request. */
+static void answer(struct conn *c, const struct mc_lab_http_req *q, const char *body,
+                   struct answer *a, const char *reqid)
+{
+  const struct profile *p = c->es->p;
+  bool is_mrs = mc_slice_caseeq(q->path, "/EWS/mrsproxy.svc");
+  bool is_asmx = mc_slice_caseeq(q->path, "/EWS/Exchange.asmx");
+  switch(p->front) {
+  case FRONT_LOGIN_REDIRECT:
+    a->status = 302;
+    a->reason = "Moved Temporarily";
+    hdr(a, "Location: https://%s:%d/CookieAuth.dll?GetLogon?curl=Z2F%.*s&reason=0&formdir=3",
+        c->site->host, c->site->port, (int)(q->path.n > 1 ? q->path.n - 1 : 0), q->path.p + 1);
+    hdr(a, "Via: 1.1 TMG01");
+    html(a, "Object moved", "This document may be found here.");
+    return;
+  case FRONT_FOREIGN_BASIC:
+    a->status = 401;
+    a->reason = "Unauthorized";
+    hdr(a, "Server: Secure-Gateway");
+    hdr(a, "WWW-Authenticate: Basic realm=\"Contoso Secure Gateway\"");
+    html(a, "Sign in", "Please sign in to Contoso Secure Gateway.");
+    return;
+  case FRONT_NOT_PUBLISHED:
+    if(q->path.n == 1) {
+      set(a, 200, "OK", 0, 0);
+      hdr(a, "Server: Microsoft-IIS/10.0");
+      html(a, "IIS Windows Server", "IIS Windows Server");
+      return;
+    }
+    set(a, 404, "Not Found", 0, 2);
+    hdr(a, "Server: Microsoft-IIS/10.0");
+    hdr(a, "X-Powered-By: ASP.NET");
+    html(a, "404 - File or directory not found.", "The resource you are looking for might "
+         "have been removed, had its name changed, or is temporarily unavailable.");
+    return;
+  case FRONT_MRS_RESET:
+    if(is_mrs) {
+      a->reset = true;
+      return;
+    }
+    break;
+  case FRONT_EXCHANGE:
+    break;
+  }
+  if(!is_mrs && !is_asmx) {
+    set(a, 404, "Not Found", 0, 2);
+    server_headers(c, a, reqid, false);
+    html(a, "404 - File or directory not found.", "The resource you are looking for might "
+         "have been removed.");
+    return;
+  }
+  switch(p->fault) {
+  case FAULT_UNAVAILABLE:
+    set(a, 503, "Service Unavailable", 0, 0);
+    server_headers(c, a, reqid, false);
+    failure_context(a, "BackEnd", 503, "Service Unavailable",
+                    "The application pool MSExchangeServicesAppPool on the back end is not "
+                    "running");
+    html(a, "Service Unavailable", "HTTP Error 503. The service is unavailable.");
+    return;
+  case FAULT_SERVER_ERROR:
+    set(a, 500, "Internal Server Error", 0, 0);
+    server_headers(c, a, reqid, false);
+    failure_context(a, "BackEnd", 500, "System.IO.FileNotFoundException",
+                    "Could not load file or assembly 'Microsoft.Exchange.Diagnostics' or one "
+                    "of its dependencies");
+    html(a, "Runtime Error", "Server Error in '/EWS' Application.");
+    return;
+  case FAULT_SLOW:
+    a->slow = true;
+    return;
+  case FAULT_NONE:
+    break;
+  }
+  if(!authenticate(c, q, a, reqid))
+    return;
+  if(is_mrs) {
+    mrsproxy(c, q, body, a, reqid);
+    return;
+  }
+  set(a, 200, "OK", 0, 0);
+  server_headers(c, a, reqid, true);
+  html(a, "Exchange Web Services", "You have created a service.");
+}
+
+static void write_answer(struct conn *c, struct answer *a, bool keep)
+{
+  char date[64];
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  struct mc_buf out = MC_BUF_INIT(BUF_MAX);
+  mc_buf_printf(&out, "HTTP/1.1 %d %s\r\n%sDate: %s\r\nContent-Length: %zu\r\n%s\r\n",
+                a->status, a->reason, a->head.ptr ? a->head.ptr : "", date, a->body.len,
+                keep ? "" : "Connection: close\r\n");
+  mc_buf_add(&out, a->body.ptr ? a->body.ptr : "", a->body.len);
+  if(out.ptr)
+    SSL_write(c->ssl, out.ptr, (int)out.len);
+  mc_buf_release(&out);
+}
+
+/* Reads more bytes into the buffer; false on close, error or timeout. */
+static bool read_more(struct conn *c)
+{
+  if(c->len >= BUF_MAX || mc_lab_stopping(c->lab))
+    return false;
+  int n = SSL_read(c->ssl, c->buf + c->len, (int)(BUF_MAX - c->len));
+  if(n <= 0)
+    return false;
+  c->len += (size_t)n;
+  c->buf[c->len] = '\0';
+  return true;
+}
+
+static void log_answer(struct conn *c, const struct mc_lab_http_req *q, const struct answer *a,
+                       const char *reqid, int64_t t0)
+{
+  if(!a->log || !c->srv->log)
+    return;
+  char stem[512], query[2048], method[32], ua[512];
+  snprintf(method, sizeof method, "%.*s", (int)q->method.n, q->method.p);
+  snprintf(stem, sizeof stem, "%.*s", (int)q->path.n, q->path.p);
+  struct mc_slice uas = mc_lab_http_header(q, "User-Agent");
+  snprintf(ua, sizeof ua, "%.*s", (int)uas.n, uas.p);
+  if(c->es->p->version == 2010)
+    snprintf(query, sizeof query, "%.*s", (int)q->query.n, q->query.p);
+  else
+    snprintf(query, sizeof query, "%.*s&CorrelationID=<empty>;&cafeReqId=%s;", (int)q->query.n,
+             q->query.p, reqid);
+  struct mc_lab_iis_entry e = {
+    .method = method, .stem = stem, .query = query, .s_port = c->site->port,
+    .username = a->username, .c_ip = c->peer, .user_agent = ua, .status = a->status,
+    .substatus = a->substatus, .win32 = a->win32, .time_taken_ms = mc_now_ms() - t0,
+  };
+  mc_lab_iislog_write(c->srv->log, &e);
+}
+
+/* A backend that never answers: wait for the client to give up. */
+static void stall(struct conn *c)
+{
+  int64_t until = mc_now_ms() + SLOW_MAX_MS;
+  while(!mc_lab_stopping(c->lab) && mc_now_ms() < until) {
+    struct pollfd pf = { .fd = c->fd, .events = POLLIN };
+    if(poll(&pf, 1, 200) != 0)
+      break;
+  }
+}
+
+static void serve(struct conn *c)
+{
+  for(;;) {
+    struct mc_lab_http_req q;
+    enum mc_lab_http_parse pr;
+    while((pr = mc_lab_http_parse(c->buf, c->len, &q)) == MC_LAB_HTTP_NEED_MORE) {
+      if(!read_more(c))
+        return;
+    }
+    if(pr != MC_LAB_HTTP_DONE) {
+      static const char bad[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
+                                "Connection: close\r\n\r\n";
+      SSL_write(c->ssl, bad, (int)sizeof bad - 1);
+      return;
+    }
+    if(q.expect_continue && c->len - q.head_len < q.content_length) {
+      static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+      SSL_write(c->ssl, cont, (int)sizeof cont - 1);
+    }
+    while(c->len - q.head_len < q.content_length) {
+      if(!read_more(c))
+        return;
+    }
+    /* The buffer may have moved nothing; slices into c->buf stay valid. */
+    int64_t t0 = mc_now_ms();
+    char reqid[40];
+    guid(reqid);
+    struct answer a = { .head = MC_BUF_INIT(16384), .body = MC_BUF_INIT(16384) };
+    answer(c, &q, c->buf + q.head_len, &a, reqid);
+    if(a.reset) {
+      struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+      setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+      mc_buf_release(&a.head);
+      mc_buf_release(&a.body);
+      return;
+    }
+    if(a.slow) {
+      stall(c);
+      set(&a, 200, "OK", 0, 64);     /* the client had gone: ERROR_NETNAME_DELETED */
+      server_headers(c, &a, reqid, true);
+      log_answer(c, &q, &a, reqid, t0);
+      mc_buf_release(&a.head);
+      mc_buf_release(&a.body);
+      return;
+    }
+    bool keep = q.keep_alive && !a.close && !mc_lab_stopping(c->lab);
+    write_answer(c, &a, keep);
+    log_answer(c, &q, &a, reqid, t0);
+    mc_buf_release(&a.head);
+    mc_buf_release(&a.body);
+    if(!keep)
+      return;
+    size_t used = q.head_len + q.content_length;
+    memmove(c->buf, c->buf + used, c->len - used);
+    c->len -= used;
+    c->buf[c->len] = '\0';
+  }
+}
+
+static void ews_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
+{
+  struct ews_site *es = site->priv;
+  struct conn *c = mc_xcalloc(1, sizeof *c);
+  c->lab = lab;
+  c->site = site;
+  c->es = es;
+  c->fd = fd;
+  c->srv = &es->srv[atomic_fetch_add(&es->next, 1) % es->nsrv];
+  struct sockaddr_storage ss;
+  socklen_t sl = sizeof ss;
+  if(getpeername(fd, (struct sockaddr *)&ss, &sl) == 0 && ss.ss_family == AF_INET)
+    inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, c->peer, sizeof c->peer);
+  /* Answers go out whole; do not let Nagle hold a record back. */
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  c->ssl = SSL_new(es->ctx);
+  if(c->ssl) {
+    SSL_set_fd(c->ssl, fd);
+    if(SSL_accept(c->ssl) == 1)
+      serve(c);
+    SSL_free(c->ssl);
+  }
+  ERR_clear_error();
+  close(fd);
+  explicit_bzero(c->challenge, sizeof c->challenge);
+  free(c);
+}
+
+mc_code mc_lab_exchange_start(struct mc_lab *lab, struct mc_lab_site *site)
+{
+  const struct profile *p = NULL;
+  for(size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++) {
+    if(strcmp(profiles[i].scenario, site->sc->name) == 0)
+      p = &profiles[i];
+  }
+  if(!p)
+    return MC_ERR_USAGE;
+  struct ews_site *es = mc_xcalloc(1, sizeof *es);
+  es->p = p;
+  mc_strlcpy(es->password, p->account_changed ? "Changed-After-Leave-2024" : LAB_PASSWORD,
+             sizeof es->password);
+  for(size_t i = 0; i < 2 && p->servers[i]; i++) {
+    struct server *s = &es->srv[es->nsrv++];
+    mc_strlcpy(s->name, p->servers[i], sizeof s->name);
+    snprintf(s->fqdn, sizeof s->fqdn, "%s.contoso.local", p->servers[i]);
+    for(char *f = s->fqdn; *f; f++)
+      *f = (char)tolower((unsigned char)*f);
+    s->mrsproxy = !p->mrsproxy_off[i];
+    s->log = mc_lab_iislog_new(mc_lab_dir(lab), s->name);
+    s->names = (struct mc_lab_ntlm_names){
+      .nb_domain = "CONTOSO", .nb_computer = s->name, .dns_domain = "contoso.local",
+      .dns_computer = s->fqdn, .os_major = p->version == 2010 ? 6 : 10,
+      .os_minor = p->version == 2010 ? 1 : 0, .os_build = p->version == 2010 ? 7601 : 14393,
+    };
+  }
+  mc_code rc = mc_lab_tls_ctx(lab, site, &es->ctx);
+  site->priv = es;
+  site->priv_free = ews_free;
+  if(rc)
+    return rc;
+  int port;
+  rc = mc_lab_listen(lab, site, 64, ews_conn, &port);
+  if(rc)
+    return rc;
+  mc_lab_site_ready(lab, site, port);
+  snprintf(site->command, sizeof site->command, "remote-move --server %s %s%s", site->target,
+           site->args, p->signs_in ? " --user " MC_LAB_ACCOUNT : "");
+  if(p->signs_in)
+    mc_strlcpy(site->env_password, LAB_PASSWORD, sizeof site->env_password);
+  mc_strlcpy(site->logs, mc_lab_dir(lab), sizeof site->logs);
+  return MC_OK;
+}

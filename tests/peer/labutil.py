@@ -1,0 +1,36 @@
+"""Starts one lab scenario (migcheck lab --scenario NAME --json) for a test."""
+import json
+import subprocess
+import time
+
+
+class Lab:
+    def __init__(self, migcheck, scenario):
+        self.proc = subprocess.Popen([migcheck, "lab", "--scenario", scenario, "--json"],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.site = None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError("lab exited early: " + self.proc.stderr.read())
+            obj = json.loads(line)
+            if obj.get("ready"):
+                return
+            self.site = obj
+        raise RuntimeError("lab not ready in 30 s")
+
+    def url(self, path):
+        return f"https://{self.site['host']}:{self.site['port']}{path}"
+
+    def curl_args(self):
+        s = self.site
+        return ["--resolve", f"{s['host']}:{s['port']}:127.0.0.1", "--cacert", s["ca_file"]]
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise
