@@ -79,6 +79,7 @@ struct ad {
   bool unobserved;            /* a place could not be looked at (DNS did not answer) */
   char ua[96];
   char query[48];
+  struct mc_http_client *http;  /* one trust store for the walk */
   struct mc_buf traffic;
   bool traffic_any;
   /* The winning answer. */
@@ -383,7 +384,7 @@ static enum outcome post_pox(struct ad *a, struct mc_step *parent, const struct 
   q.body_len = body.len;
   enum outcome o = O_NEXT;
   struct mc_step *s = mc_step_add(a->r, parent, "POST %s://%s%s", u->scheme, u->host, u->path);
-  if(mc_http_perform(&q, &resp, 1)) {
+  if(mc_http_perform(a->http, &q, &resp, 1)) {
     mc_step_done(a->r, s, MC_UNKNOWN, "libcurl could not be set up");
     mc_report_incomplete(a->r, "this machine's libcurl could not make the requests");
     mc_buf_release(&body);
@@ -413,7 +414,7 @@ static enum outcome post_pox(struct ad *a, struct mc_step *parent, const struct 
     q.auth = au;
     q.user = a->t->user;
     q.password = a->t->password;
-    if(mc_http_perform(&q, &resp, 1)) {
+    if(mc_http_perform(a->http, &q, &resp, 1)) {
       mc_step_done(a->r, s, MC_UNKNOWN, "libcurl could not be set up");
       mc_report_incomplete(a->r, "this machine's libcurl could not make the requests");
       mc_buf_release(&body);
@@ -523,7 +524,7 @@ static enum outcome try_http_redirect(struct ad *a, struct mc_step *parent,
   init_req(a, &q, "GET", u, u->path, addr);
   struct mc_step *s = mc_step_add(a->r, parent, "GET http://%s%s (no credentials)", u->host,
                                   u->path);
-  if(mc_http_perform(&q, &resp, 1)) {
+  if(mc_http_perform(a->http, &q, &resp, 1)) {
     mc_step_done(a->r, s, MC_UNKNOWN, "libcurl could not be set up");
     mc_report_incomplete(a->r, "this machine's libcurl could not make the requests");
     return O_STOP;
@@ -697,7 +698,7 @@ static void soap_step(struct ad *a, struct mc_step *parent, struct mc_ad_found *
   q.auth = a->auth;
   q.user = a->t->user;
   q.password = a->t->password;
-  if(mc_http_perform(&q, &resp, 1)) {
+  if(mc_http_perform(a->http, &q, &resp, 1)) {
     mc_step_done(a->r, s, MC_UNKNOWN, "libcurl could not be set up");
     mc_buf_release(&body);
     return;
@@ -869,6 +870,7 @@ bool mc_autodiscover_find(struct mc_report *r, struct mc_step *parent,
   snprintf(a.ua, sizeof a.ua, "migcheck/%s (run %s)", MC_VERSION, r->run_id);
   snprintf(a.query, sizeof a.query, "migcheck=%s", r->run_id);
   mc_strlcpy(a.email, email, sizeof a.email);
+  a.http = mc_http_client_new();
   bool ok = false;
   struct mc_step *top = mc_step_add(r, parent, "Autodiscover for %s", email);
   if(!mc_ad_email_domain(email, a.domain, sizeof a.domain)) {
@@ -926,6 +928,7 @@ out:
   mc_report_section(r, "autodiscover_traffic", a.traffic.ptr);
   for(size_t i = 0; i < a.nvisits; i++)
     free(a.visits[i]);
+  mc_http_client_free(a.http);
   if(a.have_pox)
     mc_ad_pox_release(&a.pox);
   mc_buf_release(&a.reasons);
