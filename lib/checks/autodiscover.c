@@ -85,7 +85,7 @@ struct ad {
   /* The winning answer. */
   struct mc_ad_pox pox;
   bool have_pox;
-  char url[1100];             /* where it came from */
+  char url[1400];             /* where it came from */
   struct mc_ad_url where;
   enum mc_http_auth auth;
   char addr[64];
@@ -473,7 +473,7 @@ static enum outcome post_pox(struct ad *a, struct mc_step *parent, const struct 
   }
   o = judge_pox(a, s, &resp, next_url, next_email, next_len);
   if(o == O_SETTINGS) {
-    mc_strlcpy(a->url, resp.url, sizeof a->url);
+    url_text(u, NULL, a->url, sizeof a->url);
     a->where = *u;
     mc_strlcpy(a->addr, addr, sizeof a->addr);
     mc_step_done(a->r, s, MC_PASS, "settings for %s (%zu protocol section%s)", a->email,
@@ -839,10 +839,12 @@ static void found_from_pox(struct ad *a, struct mc_step *s, struct mc_ad_found *
   const struct mc_ad_protocol *exch = mc_ad_pox_protocol(&a->pox, "EXCH");
   for(size_t i = 0; i < a->pox.nproto; i++) {
     const struct mc_ad_protocol *p = &a->pox.proto[i];
-    mc_step_ev(s, p->type ? p->type : "Protocol", "Server %s; EwsUrl %s; AuthPackage %s%s%s",
-               p->server ? p->server : "-", p->ews_url ? p->ews_url : "-",
-               p->auth_package ? p->auth_package : "-", p->as_url ? "; ASUrl " : "",
-               p->as_url ? p->as_url : "");
+    if(p->owa_url && !p->server)
+      mc_step_ev(s, p->type ? p->type : "Protocol", "OWAUrl %s", p->owa_url);
+    else
+      mc_step_ev(s, p->type ? p->type : "Protocol", "Server %s; EwsUrl %s; AuthPackage %s",
+                 p->server ? p->server : "-", p->ews_url ? p->ews_url : "-",
+                 p->auth_package ? p->auth_package : "-");
   }
   f->email = mc_xstrdup(a->email);
   f->url = mc_xstrdup(a->url);

@@ -38,6 +38,7 @@ struct listener {
   mc_lab_conn_fn fn;
   pthread_t thread;
   bool has_thread;
+  bool udp;                      /* fn is called on this thread for each datagram */
 };
 
 struct mc_lab {
@@ -185,6 +186,10 @@ static void *listen_main(void *arg)
       continue;
     if(rc < 0 || (p[1].revents & POLLIN))
       break;
+    if((p[0].revents & POLLIN) && l->udp) {
+      l->fn(lab, l->site, l->fd);
+      continue;
+    }
     if(p[0].revents & POLLIN) {
       int fd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC);
       if(fd >= 0)
@@ -226,6 +231,39 @@ mc_code mc_lab_listen(struct mc_lab *lab, struct mc_lab_site *site, int backlog,
     }
     l->has_thread = true;
   }
+  lab->nlisteners++;
+  return MC_OK;
+}
+
+mc_code mc_lab_listen_udp(struct mc_lab *lab, struct mc_lab_site *site, mc_lab_conn_fn fn,
+                          int *port)
+{
+  if(lab->nlisteners == MAX_LISTENERS)
+    return MC_ERR_LIMIT;
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if(fd < 0)
+    return MC_ERR_IO;
+  struct sockaddr_in sa = { .sin_family = AF_INET };
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t sl = sizeof sa;
+  if(bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
+     getsockname(fd, (struct sockaddr *)&sa, &sl) < 0) {
+    close(fd);
+    return MC_ERR_IO;
+  }
+  *port = ntohs(sa.sin_port);
+  struct listener *l = &lab->listeners[lab->nlisteners];
+  memset(l, 0, sizeof *l);
+  l->lab = lab;
+  l->site = site;
+  l->fd = fd;
+  l->fn = fn;
+  l->udp = true;
+  if(pthread_create(&l->thread, NULL, listen_main, l) != 0) {
+    close(fd);
+    return MC_ERR_INTERNAL;
+  }
+  l->has_thread = true;
   lab->nlisteners++;
   return MC_OK;
 }

@@ -87,6 +87,11 @@ typedef void (*mc_lab_conn_fn)(struct mc_lab *lab, struct mc_lab_site *site, int
  * connection on a new thread. backlog as for listen(2). Sets *port. */
 mc_code mc_lab_listen(struct mc_lab *lab, struct mc_lab_site *site, int backlog,
                       mc_lab_conn_fn fn, int *port);
+/* Binds a UDP socket on 127.0.0.1 (kernel-picked port) and calls fn on
+ * the listener's thread whenever a datagram waits (fn reads it from the
+ * non-blocking fd and must not close it; the lab does at stop). */
+mc_code mc_lab_listen_udp(struct mc_lab *lab, struct mc_lab_site *site, mc_lab_conn_fn fn,
+                          int *port);
 /* Sets site->port, target, args and the default command
  * "CHECK HOST:PORT ARGS" for a listener on port. */
 void mc_lab_site_ready(struct mc_lab *lab, struct mc_lab_site *site, int port);
