@@ -44,7 +44,7 @@ const struct mc_command mc_commands[] = {
     "migcheck tls mail.contoso.com:443 --sni autodiscover.contoso.com\n"
     "migcheck tls 203.0.113.10 --sni mail.contoso.com --json" },
   { "remote-move", mc_cmd_check, mc_check_remote_move_cli,
-    "--server HOST[:PORT] [--user DOMAIN\\USER] [--repeat N]",
+    "--server HOST[:PORT] | --email ADDRESS --autodiscover [--user DOMAIN\\USER] [--repeat N]",
     "can Exchange Online's MRS reach /EWS/mrsproxy.svc and sign in? (hybrid remote move)",
     "Walks the path Exchange Online's Mailbox Replication Service takes to\n"
     "https://HOST/EWS/mrsproxy.svc and stops at the hop that breaks: DNS, TCP 443,\n"
@@ -62,11 +62,17 @@ const struct mc_command mc_commands[] = {
     "LB_INCONSISTENT_BACKENDS, LB_NO_AFFINITY, and those of DNS, TCP and TLS.\n"
     "The password is read from MIGCHECK_PASSWORD, --password-file or a prompt\n"
     "without echo, and never printed. Every request carries ?migcheck=RUN-ID and\n"
-    "the run id in its User-Agent, so the servers' IIS logs show where it landed.",
-    NET_OPTS " ca-file insecure sni server user password-file repeat",
+    "the run id in its User-Agent, so the servers' IIS logs show where it landed.\n"
+    "With --email ADDRESS --autodiscover the host comes from Autodiscover first\n"
+    "(see 'migcheck autodiscover'): the Outlook Anywhere external host, as\n"
+    "Test-MigrationServerAvailability -Autodiscover takes it; when EWS is published\n"
+    "under another name it warns (AUTODISCOVER_WRONG_MRS_HOST).",
+    NET_OPTS " ca-file insecure sni server user password-file repeat"
+    " email autodiscover allow-redirect port-map",
     "migcheck remote-move --server mail.contoso.com\n"
     "MIGCHECK_PASSWORD=... migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'\n"
-    "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin' --repeat 20 --json" },
+    "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin' --repeat 20 --json\n"
+    "migcheck remote-move --email migadmin@contoso.com --autodiscover --user 'CONTOSO\\migadmin'" },
   { "autodiscover", mc_cmd_check, mc_check_autodiscover_cli,
     "--email ADDRESS [--user DOMAIN\\USER] [--allow-redirect DOMAIN]",
     "can Autodiscover find the server for this mailbox, safely? (the endpoint wizard's way)",

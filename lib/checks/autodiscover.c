@@ -963,3 +963,41 @@ struct mc_report *mc_check_autodiscover(const struct mc_target *t)
   mc_ad_found_release(&f);
   return r;
 }
+
+struct mc_report *mc_remote_move_autodiscover(const struct mc_target *t, struct mc_target *picked)
+{
+  struct mc_report *r = mc_report_new("remote-move", t->email);
+  mc_report_new_run_id(r);
+  *picked = *t;
+  picked->host = NULL;
+  struct mc_ad_found f;
+  if(!mc_autodiscover_find(r, NULL, t, t->email, &f)) {
+    struct mc_step *s = mc_step_add(r, NULL, "MRSProxy host from Autodiscover");
+    mc_step_done(r, s, MC_SKIP, "Autodiscover gave no settings (see above): name the host "
+                 "with --server, as the endpoint's manual settings would");
+    return r;
+  }
+  struct mc_step *s = mc_step_add(r, NULL, "MRSProxy host from Autodiscover");
+  const char *host = f.oa_host ? f.oa_host : f.ews_host;
+  mc_step_ev(s, "Outlook Anywhere host", "%s%s%s%s", f.oa_host ? f.oa_host : "(none)",
+             f.oa_host ? " (" : "", f.oa_host ? f.oa_host_source : "", f.oa_host ? ")" : "");
+  mc_step_ev(s, "EWS URL", "%s", f.ews_url ? f.ews_url : "(none)");
+  if(f.oa_host && f.ews_host && strcasecmp(f.oa_host, f.ews_host) != 0)
+    mc_step_find_sev(r, s, "AUTODISCOVER_WRONG_MRS_HOST", MC_WARN, "Autodiscover names %s "
+                     "(the Outlook Anywhere host) while EWS is published at %s: an endpoint "
+                     "created with -Autodiscover probes MRSProxy at %s; if mrsproxy.svc lives "
+                     "on %s, give -RemoteServer %s", f.oa_host, f.ews_host, f.oa_host,
+                     f.ews_host, f.ews_host);
+  if(!host) {
+    mc_step_done(r, s, MC_FAIL, "Autodiscover names no host for MRSProxy");
+    mc_ad_found_release(&f);
+    return r;
+  }
+  picked->host = mc_xstrdup(host);
+  picked->port = mapped_port(t, 443);
+  mc_step_done(r, s, s->status > MC_PASS ? s->status : MC_PASS, "checking %s, taken from %s "
+               "as Test-MigrationServerAvailability -Autodiscover takes it", host,
+               f.oa_host ? f.oa_host_source : "the EWS URL (no Outlook Anywhere host)");
+  mc_ad_found_release(&f);
+  return r;
+}

@@ -80,6 +80,13 @@ bool mc_autodiscover_find(struct mc_report *r, struct mc_step *parent,
                           const struct mc_target *t, const char *email,
                           struct mc_ad_found *out);
 void mc_ad_found_release(struct mc_ad_found *f);
+/* remote-move --autodiscover: a "remote-move" report that starts with the
+ * discovery for t->email and the choice of host. *picked is a shallow copy
+ * of t whose host (owned: free it) is the MRSProxy host Autodiscover names
+ * (the Outlook Anywhere host, as the migration service takes it), or NULL
+ * when there is none (the report says why). */
+struct mc_report *mc_remote_move_autodiscover(const struct mc_target *t,
+                                              struct mc_target *picked);
 
 /* Shared walk steps. Each records one step (with findings) under parent and
  * returns whether the walk may go on. */

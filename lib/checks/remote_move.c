@@ -621,11 +621,21 @@ static void judge_backends(struct walk *w, struct mc_step *s, const struct obs *
 
 struct mc_report *mc_check_remote_move(const struct mc_target *t)
 {
+  /* --autodiscover: the host comes from Autodiscover first (autodiscover.c). */
+  struct mc_target picked = { 0 };
+  struct mc_report *pre = NULL;
+  if(t->email) {
+    pre = mc_remote_move_autodiscover(t, &picked);
+    if(!picked.host)
+      return pre;
+    t = &picked;
+  }
   struct walk w = { .t = t, .port = t->port ? t->port : 443 };
   char *target = mc_xasprintf("%s:%d", t->host, w.port);
-  struct mc_report *r = w.r = mc_report_new("remote-move", target);
+  struct mc_report *r = w.r = pre ? pre : mc_report_new("remote-move", target);
   free(target);
-  mc_report_new_run_id(r);
+  if(!pre)
+    mc_report_new_run_id(r);
   snprintf(w.ua, sizeof w.ua, "migcheck/%s (run %s)", MC_VERSION, r->run_id);
   snprintf(w.query, sizeof w.query, "migcheck=%s", r->run_id);
   mc_buf_init(&w.envelope, 4096);
@@ -826,5 +836,6 @@ out:
   mc_buf_release(&w.envelope);
   mc_buf_release(&w.traffic);
   mc_http_client_free(w.http);
+  free(picked.host);
   return r;
 }

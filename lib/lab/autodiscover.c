@@ -69,6 +69,8 @@ struct profile {
   const char *http_location;    /* the port-80 GET's 302 target; NULL: 403 */
   bool srv;                     /* _autodiscover._tcp -> mail.contoso.test */
   bool password_changed;
+  const char *ews_host;         /* where EWS and MRSProxy answer ("mail.contoso.test") */
+  const char *oa_host;          /* the Outlook Anywhere external name (default: ews_host) */
 };
 
 static const struct profile profiles[] = {
@@ -93,7 +95,22 @@ static const struct profile profiles[] = {
     .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_BAD_XML },
   { "autodiscover-auth-fail", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN },
     .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS, .password_changed = true },
+  { "autodiscover-wrong-mrs-host", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN,
+    "ews." DOMAIN }, .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS,
+    .ews_host = "ews." DOMAIN, .oa_host = "mail." DOMAIN },
 };
+
+/* The external names a profile hands out: EWS, and Outlook Anywhere. */
+static const char *ews_name(const struct profile *p)
+{
+  return p->kind == K_INTERNAL ? "ex16-01.contoso.local" : p->ews_host ? p->ews_host :
+         "mail." DOMAIN;
+}
+
+static const char *oa_name(const struct profile *p)
+{
+  return p->oa_host ? p->oa_host : ews_name(p);
+}
 
 static const struct profile *find_profile(const char *scenario)
 {
@@ -164,6 +181,47 @@ static bool element_text(const char *body, size_t n, const char *tag, char *out,
   return true;
 }
 
+/* Whether host and path are EWS or MRSProxy on the profile's EWS host. */
+static bool is_ews(const struct profile *p, const char *host, struct mc_slice path)
+{
+  return strcasecmp(host, p->ews_host ? p->ews_host : "mail." DOMAIN) == 0 &&
+         (mc_slice_caseeq(path, "/EWS/Exchange.asmx") ||
+          mc_slice_caseeq(path, "/EWS/mrsproxy.svc"));
+}
+
+/* EWS and MRSProxy for a signed-in request, enough for remote-move to find
+ * a working MRSProxy (Exchange 2016 headers, a SOAP answer). */
+static void ews(const struct mc_lab_http_req *q, struct mc_lab_ad_reply *r)
+{
+  status(r, 200, "OK");
+  hdr(r, "X-FEServer: EX16-01");
+  hdr(r, "X-BEServer: EX16-01");
+  if(mc_slice_caseeq(q->path, "/EWS/mrsproxy.svc") && mc_slice_caseeq(q->method, "POST")) {
+    hdr(r, "Content-Type: application/soap+xml; charset=utf-8");
+    mc_buf_addstr(&r->body, "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\">"
+                  "<s:Header/><s:Body><ExchangeVersionInformationResponse xmlns=\"http://"
+                  "schemas.microsoft.com/exchange/services/2006/messages\"><serverVersion>"
+                  "15.1.2507.6</serverVersion></ExchangeVersionInformationResponse></s:Body>"
+                  "</s:Envelope>");
+    return;
+  }
+  hdr(r, "Content-Type: text/html");
+  mc_buf_addstr(&r->body, "<html><head><title>Exchange Web Services</title></head><body>"
+                "You have created a service.</body></html>");
+}
+
+static void challenge(struct mc_lab_ad_reply *out, const char *host)
+{
+  status(out, 401, "Unauthorized");
+  hdr(out, "WWW-Authenticate: Negotiate");
+  hdr(out, "WWW-Authenticate: NTLM");
+  hdr(out, "WWW-Authenticate: Basic realm=\"%s\"", host);
+  hdr(out, "X-FEServer: EX16-01");
+  hdr(out, "Content-Type: text/html");
+  mc_buf_addstr(&out->body, "401 - Unauthorized: Access is denied due to invalid "
+                "credentials.\r\n");
+}
+
 static bool is_ad_host(const struct profile *p, const char *host)
 {
   for(int i = 0; i < 3 && p->ad_hosts[i]; i++) {
@@ -208,7 +266,7 @@ static void pox_redirect(struct mc_lab_ad_reply *r, const char *action, const ch
 
 static void pox_settings(const struct profile *p, const char *email, struct mc_lab_ad_reply *r)
 {
-  const char *ext = p->kind == K_INTERNAL ? "ex16-01.contoso.local" : "mail." DOMAIN;
+  const char *ext = ews_name(p), *oa = oa_name(p);
   pox_open(r);
   mc_buf_printf(&r->body,
     "    <User>\r\n      <DisplayName>Migration Admin</DisplayName>\r\n"
@@ -232,7 +290,7 @@ static void pox_settings(const struct profile *p, const char *email, struct mc_l
       "        <CertPrincipalName>msstd:%s</CertPrincipalName>\r\n"
       "        <ASUrl>https://%s/EWS/Exchange.asmx</ASUrl>\r\n"
       "        <EwsUrl>https://%s/EWS/Exchange.asmx</EwsUrl>\r\n      </Protocol>\r\n",
-      ext, ext, ext, ext);
+      oa, oa, ext, ext);
   mc_buf_printf(&r->body,
     "      <Protocol>\r\n        <Type>WEB</Type>\r\n        <Internal>\r\n          <OWAUrl "
     "AuthenticationMethod=\"Basic, Fba\">https://ex16-01.contoso.local/owa/</OWAUrl>\r\n"
@@ -245,7 +303,7 @@ static void pox_settings(const struct profile *p, const char *email, struct mc_l
 static void soap_settings(const struct profile *p, const char *email,
                           struct mc_lab_ad_reply *r)
 {
-  const char *ext = p->kind == K_INTERNAL ? "ex16-01.contoso.local" : "mail." DOMAIN;
+  const char *ext = ews_name(p), *oa = oa_name(p);
   status(r, 200, "OK");
   hdr(r, "Content-Type: text/xml; charset=utf-8");
   mc_buf_addstr(&r->body,
@@ -266,7 +324,7 @@ static void soap_settings(const struct profile *p, const char *email,
                   "Recipients/cn=migadmin" },
       { "InternalRpcClientServer", "ex16-01.contoso.local" },
       { "InternalMailboxServer", "ex16-01.contoso.local" },
-      { "ExternalMailboxServer", p->kind == K_NO_OA ? NULL : ext },
+      { "ExternalMailboxServer", p->kind == K_NO_OA ? NULL : oa },
       { "ExternalMailboxServerAuthenticationMethods", p->kind == K_NO_OA ? NULL : "Ntlm" },
       { "ExternalEwsUrl", NULL },
     };
@@ -358,18 +416,17 @@ mc_code mc_lab_ad_respond(const char *scenario, bool tls, const char *host,
   }
   bool pox_path = mc_slice_caseeq(q->path, "/autodiscover/autodiscover.xml");
   bool soap_path = mc_slice_caseeq(q->path, "/autodiscover/autodiscover.svc");
-  if(!is_ad_host(p, host) || (!pox_path && !soap_path)) {
+  bool ews_path = is_ews(p, host, q->path);
+  if(!ews_path && (!is_ad_host(p, host) || (!pox_path && !soap_path))) {
     page(out, 404, "Not Found", "404 - File or directory not found.");
     return MC_OK;
   }
   if(!signed_in) {
-    status(out, 401, "Unauthorized");
-    hdr(out, "WWW-Authenticate: Negotiate");
-    hdr(out, "WWW-Authenticate: NTLM");
-    hdr(out, "WWW-Authenticate: Basic realm=\"%s\"", host);
-    hdr(out, "Content-Type: text/html");
-    mc_buf_addstr(&out->body, "401 - Unauthorized: Access is denied due to invalid "
-                  "credentials.\r\n");
+    challenge(out, host);
+    return MC_OK;
+  }
+  if(ews_path) {
+    ews(q, out);
     return MC_OK;
   }
   if(!mc_slice_caseeq(q->method, "POST")) {
@@ -497,7 +554,7 @@ static void respond(struct conn *c, const struct mc_lab_http_req *q, bool keep)
     host[hn] = '\0';
   }
   const char *body = c->buf + q->head_len;
-  bool needs = c->ssl && is_ad_host(c->as->p, host);
+  bool needs = c->ssl && (is_ad_host(c->as->p, host) || is_ews(c->as->p, host, q->path));
   bool in = needs && sign_in(c, q, &r);
   if(!r.status)
     mc_lab_ad_respond(c->site->sc->name, c->ssl != NULL, host, q, body, in || !needs, &r);
@@ -594,7 +651,7 @@ static void dns_ready(struct mc_lab *lab, struct mc_lab_site *site, int fd)
 static mc_code make_ctx(struct mc_lab *lab, SSL_CTX **out)
 {
   const char *names[] = { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN, "sales." DOMAIN,
-                          "autodiscover.sales." DOMAIN, NULL };
+                          "autodiscover.sales." DOMAIN, "ews." DOMAIN, NULL };
   struct mc_lab_leaf_spec spec = { .cn = "mail." DOMAIN, .dns = names,
                                    .not_before_days = -30, .not_after_days = 365 };
   EVP_PKEY *key;
@@ -676,8 +733,10 @@ mc_code mc_lab_autodiscover_start(struct mc_lab *lab, struct mc_lab_site *site)
                 mc_lab_ca_file(lab));
   mc_strlcpy(site->args, args.ptr ? args.ptr : "", sizeof site->args);
   mc_buf_release(&args);
-  snprintf(site->command, sizeof site->command, "autodiscover --email %s --user %s %s",
-           site->target, MC_LAB_ACCOUNT, site->args);
+  bool rm = strcmp(site->sc->check, "remote-move") == 0;
+  snprintf(site->command, sizeof site->command, "%s --email %s%s --user %s %s",
+           site->sc->check, site->target, rm ? " --autodiscover" : "", MC_LAB_ACCOUNT,
+           site->args);
   mc_strlcpy(site->env_password, mc_lab_account_password(), sizeof site->env_password);
   return MC_OK;
 }

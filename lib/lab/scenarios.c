@@ -104,6 +104,10 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
      EXPECT("AUTODISCOVER_BAD_RESPONSE")),
   AD("autodiscover-auth-fail", "the account's password was changed: 401 after the login",
      EXPECT("AUTODISCOVER_AUTH_FAILED")),
+  { "autodiscover-wrong-mrs-host", "remote-move", "Autodiscover names mail.contoso.test "
+    "(Outlook Anywhere) but EWS lives on ews.contoso.test",
+    EXPECT("AUTODISCOVER_WRONG_MRS_HOST", "EWS_NOT_PUBLISHED"), mc_lab_autodiscover_start,
+    TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_GOOD },
 #undef AD
 };
 const size_t mc_lab_nscenarios = sizeof mc_lab_scenarios / sizeof mc_lab_scenarios[0];
