@@ -413,28 +413,31 @@ static void answer(struct conn *c, const struct mc_lab_http_req *q, const char *
          "have been removed.");
     return;
   }
-  switch(p->fault) {
-  case FAULT_UNAVAILABLE:
-    set(a, 503, "Service Unavailable", 0, 0);
-    server_headers(c, a, reqid, false);
-    failure_context(a, "BackEnd", 503, "Service Unavailable",
-                    "The application pool MSExchangeServicesAppPool on the back end is not "
-                    "running");
-    html(a, "Service Unavailable", "HTTP Error 503. The service is unavailable.");
-    return;
-  case FAULT_SERVER_ERROR:
-    set(a, 500, "Internal Server Error", 0, 0);
-    server_headers(c, a, reqid, false);
-    failure_context(a, "BackEnd", 500, "System.IO.FileNotFoundException",
-                    "Could not load file or assembly 'Microsoft.Exchange.Diagnostics' or one "
-                    "of its dependencies");
-    html(a, "Runtime Error", "Server Error in '/EWS' Application.");
-    return;
-  case FAULT_SLOW:
+  /* The back end fails before any login: what the front end passes on. */
+  static const struct {
+    int status;
+    const char *reason, *error, *details, *title, *text;
+  } faults[] = {
+    [FAULT_UNAVAILABLE] = { 503, "Service Unavailable", "Service Unavailable",
+                            "The application pool MSExchangeServicesAppPool on the back end "
+                            "is not running", "Service Unavailable",
+                            "HTTP Error 503. The service is unavailable." },
+    [FAULT_SERVER_ERROR] = { 500, "Internal Server Error", "System.IO.FileNotFoundException",
+                             "Could not load file or assembly 'Microsoft.Exchange.Diagnostics' "
+                             "or one of its dependencies", "Runtime Error",
+                             "Server Error in '/EWS' Application." },
+  };
+  if(p->fault == FAULT_SLOW) {
     a->slow = true;
     return;
-  case FAULT_NONE:
-    break;
+  }
+  if(p->fault != FAULT_NONE) {
+    set(a, faults[p->fault].status, faults[p->fault].reason, 0, 0);
+    server_headers(c, a, reqid, false);
+    failure_context(a, "BackEnd", faults[p->fault].status, faults[p->fault].error,
+                    faults[p->fault].details);
+    html(a, faults[p->fault].title, faults[p->fault].text);
+    return;
   }
   if(!authenticate(c, q, a, reqid))
     return;

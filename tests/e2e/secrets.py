@@ -14,20 +14,9 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "peer"))
-from labutil import Lab  # noqa: E402
+from labutil import Checks, Lab  # noqa: E402
 
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
-
+check = Checks()
 
 def main():
     migcheck = sys.argv[1]
@@ -75,8 +64,7 @@ def main():
               len(report.get("traffic", [])) >= 9, str(report.get("traffic"))[:300])
     finally:
         lab.stop()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return check.finish()
 
 
 if __name__ == "__main__":

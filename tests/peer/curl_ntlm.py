@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from labutil import Lab  # noqa: E402
+from labutil import Checks, Lab  # noqa: E402
 
 ENVELOPE = ('<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" '
             'xmlns:a="http://www.w3.org/2005/08/addressing"><s:Header><a:Action>'
@@ -22,18 +22,7 @@ ENVELOPE = ('<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" '
 FIELDS = ("#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username "
           "c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken")
 
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
-
+check = Checks()
 
 def curl(lab, scheme, user, password, tag):
     args = ["curl", "-sS", "-o", "-", "-w", "\n%{http_code}", "--max-time", "10",
@@ -86,8 +75,7 @@ def main():
         check("no password in the IIS log", password not in text)
     finally:
         lab.stop()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return check.finish()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Starts one lab scenario (migcheck lab --scenario NAME --json) for a test."""
+"""Helpers for the lab tests: start one lab scenario (migcheck lab --scenario
+NAME --json), and count named checks."""
 import json
 import subprocess
 import time
@@ -34,3 +35,22 @@ class Lab:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             raise
+
+
+class Checks:
+    """Named checks: prints ok/FAIL per check and a closing count."""
+
+    def __init__(self):
+        self.passed = self.failed = 0
+
+    def __call__(self, name, cond, detail=""):
+        if cond:
+            self.passed += 1
+            print(f"ok   {name}")
+        else:
+            self.failed += 1
+            print(f"FAIL {name} {detail}")
+
+    def finish(self):
+        print(f"{self.passed} passed, {self.failed} failed")
+        return 1 if self.failed else 0
