@@ -10,7 +10,7 @@ set -eu
 
 build="meson ninja-build pkg-config gcc libc6-dev libcurl4-openssl-dev libssl-dev \
 libexpat1-dev libc-ares-dev zlib1g-dev"
-test="$build libcmocka-dev python3 curl openssl"
+test="$build libcmocka-dev python3 curl openssl dnsmasq-base python3-exchangelib"
 sanitize="$test"
 bench="$build curl hyperfine"
 

@@ -860,6 +860,26 @@ static void found_from_pox(struct ad *a, struct mc_step *s, struct mc_ad_found *
   f->user_dn = dupe(a->pox.legacy_dn);
 }
 
+/* The settings found, as a top-level JSON member "autodiscover" for scripts. */
+static void settings_section(struct mc_report *r, const struct mc_ad_found *f)
+{
+  struct mc_buf b = MC_BUF_INIT(16384);
+  struct mc_json j;
+  mc_json_init(&j, &b, false);
+  mc_json_obj_begin(&j);
+  mc_json_kstr(&j, "email", f->email);
+  mc_json_kstr(&j, "url", f->url);
+  mc_json_kstr(&j, "ews_url", f->ews_url);
+  mc_json_kstr(&j, "oa_host", f->oa_host);
+  mc_json_kstr(&j, "oa_host_source", f->oa_host_source);
+  mc_json_kstr(&j, "oa_auth", f->oa_auth);
+  mc_json_kstr(&j, "exchange_server", f->exch_server);
+  mc_json_kstr(&j, "user_dn", f->user_dn);
+  mc_json_obj_end(&j);
+  mc_report_section(r, "autodiscover", b.ptr);
+  mc_buf_release(&b);
+}
+
 bool mc_autodiscover_find(struct mc_report *r, struct mc_step *parent,
                           const struct mc_target *t, const char *email,
                           struct mc_ad_found *out)
@@ -902,6 +922,7 @@ bool mc_autodiscover_find(struct mc_report *r, struct mc_step *parent,
       mc_step_find(r, s, "CFG_EWS_EXTERNAL_URL_MISSING", "the answer for %s carries no "
                    "external EWS URL", a.email);
     judge_names(&a, top, out);
+    settings_section(r, out);
     ok = true;
     mc_step_done(r, top, top->status > MC_PASS ? top->status : MC_PASS, "found at %s",
                  a.url);
