@@ -461,8 +461,11 @@ static enum outcome post_pox(struct ad *a, struct mc_step *parent, const struct 
       mc_step_done(a->r, s, MC_PASS, "%d: redirects to %s", resp.status, loc);
       o = O_FOLLOW;
     }
-    else
+    else {
+      mc_step_done(a->r, s, MC_FAIL, "%d: the redirect to %s is not followed", resp.status,
+                   loc);
       o = O_STOP;
+    }
     goto out;
   }
   if(resp.status != 200) {
@@ -486,6 +489,8 @@ static enum outcome post_pox(struct ad *a, struct mc_step *parent, const struct 
     mc_step_done(a->r, s, MC_PASS, "redirectAddr to %s", next_email);
   else if(s->status < MC_WARN)
     mc_step_done(a->r, s, MC_INFO, "not used");
+  else if(!s->summary)
+    mc_step_done(a->r, s, s->status, "%d: not usable", resp.status);
 out:
   mc_http_resp_release(&resp);
   mc_buf_release(&body);
@@ -542,6 +547,7 @@ static enum outcome try_http_redirect(struct ad *a, struct mc_step *parent,
   else if(resp.status == 401) {
     mc_step_find(a->r, s, "AUTODISCOVER_UNSAFE_REDIRECT", "%s asks for credentials over "
                  "plain HTTP; none sent", resp.url);
+    mc_step_done(a->r, s, MC_FAIL, "401 over plain HTTP: no credentials sent");
     a->decisive = true;
     o = O_STOP;
   }
@@ -553,8 +559,11 @@ static enum outcome try_http_redirect(struct ad *a, struct mc_step *parent,
       mc_step_done(a->r, s, MC_PASS, "%d: redirects to %s", resp.status, loc);
       o = O_FOLLOW;
     }
-    else
+    else {
+      mc_step_done(a->r, s, MC_FAIL, "%d: the redirect to %s is not followed", resp.status,
+                   loc);
       o = O_STOP;
+    }
   }
   else {
     mc_step_done(a->r, s, MC_INFO, "%s: not a redirect", resp.final ?
@@ -592,8 +601,10 @@ static bool srv_lookup(struct ad *a, struct mc_step *parent, const char *domain,
   enum mc_ad_policy p = mc_ad_redirect_policy(url, a->domain,
                                               (const char *const *)a->t->allow_redirect,
                                               a->t->nallow_redirect, u);
-  if(!policy_ok(a, s, p, "the SRV target", srv.t[0].host))
+  if(!policy_ok(a, s, p, "the SRV target", srv.t[0].host)) {
+    mc_step_done(a->r, s, MC_FAIL, "%s port %d: not followed", srv.t[0].host, srv.t[0].port);
     return false;
+  }
   u->explicit_port = u->port != 443;
   mc_step_done(a->r, s, MC_PASS, "%s port %d", srv.t[0].host, srv.t[0].port);
   return true;
