@@ -115,23 +115,7 @@ static void reason(struct ad *a, const char *fmt, ...)
 static void add_traffic(struct ad *a, const struct mc_http_req *q,
                         const struct mc_http_resp *resp, const char *purpose)
 {
-  struct mc_json j;
-  if(a->traffic_any)
-    mc_buf_addch(&a->traffic, ',');
-  a->traffic_any = true;
-  mc_json_init(&j, &a->traffic, false);
-  mc_json_obj_begin(&j);
-  mc_json_kstr(&j, "purpose", purpose);
-  mc_json_kstr(&j, "method", q->method);
-  mc_json_kstr(&j, "url", resp->url);
-  mc_json_kstr(&j, "auth", q->auth == MC_HTTP_AUTH_NTLM ? "ntlm" :
-               q->auth == MC_HTTP_AUTH_BASIC ? "basic" : "none");
-  mc_json_kint(&j, "status", resp->status);
-  mc_json_kstr(&j, "error", resp->error ? mc_http_error_name(resp->error) : NULL);
-  mc_json_kstr(&j, "answered_by", resp->ip[0] ? resp->ip : NULL);
-  mc_json_kint(&j, "port", resp->port);
-  mc_json_kint(&j, "ms", resp->ms_total);
-  mc_json_obj_end(&j);
+  mc_http_traffic_add(&a->traffic, &a->traffic_any, q, resp, purpose);
 }
 
 /* Evidence of one exchange: what was sent, each status line, the headers
@@ -190,6 +174,24 @@ static void init_req(struct ad *a, struct mc_http_req *q, const char *method,
   q->insecure = a->t->insecure;
   q->timeout_ms = a->t->timeout_ms;
   q->plain = strcmp(u->scheme, "http") == 0;
+}
+
+/* Performs q into resp and records it on s (evidence, traffic, time).
+ * False when libcurl could not even be set up (s and the report say so;
+ * resp is then empty). */
+static bool perform(struct ad *a, struct mc_step *s, const struct mc_http_req *q,
+                    struct mc_http_resp *resp, const char *purpose)
+{
+  if(mc_http_perform(a->http, q, resp, 1)) {
+    memset(resp, 0, sizeof *resp);
+    mc_step_done(a->r, s, MC_UNKNOWN, "libcurl could not be set up");
+    mc_report_incomplete(a->r, "this machine's libcurl could not make the requests");
+    return false;
+  }
+  http_evidence(s, q, resp);
+  add_traffic(a, q, resp, purpose);
+  mc_step_set_duration(s, resp->ms_total);
+  return true;
 }
 
 /* Resolves u's host as its own step. False (with the reason kept) when it
@@ -270,6 +272,22 @@ static bool policy_ok(struct ad *a, struct mc_step *s, enum mc_ad_policy p, cons
                to, mc_ad_policy_text(p));
   a->decisive = true;
   return false;
+}
+
+/* An HTTP redirect to loc: O_FOLLOW (next filled) when the policy and the
+ * hop limit allow it, else O_STOP with the finding. Closes step s. */
+static enum outcome follow_location(struct ad *a, struct mc_step *s, int status,
+                                    const char *loc, struct mc_ad_url *next)
+{
+  enum mc_ad_policy p = mc_ad_redirect_policy(loc, a->domain,
+                                              (const char *const *)a->t->allow_redirect,
+                                              a->t->nallow_redirect, next);
+  if(policy_ok(a, s, p, "the HTTP redirect to", loc) && hop(a, s, loc)) {
+    mc_step_done(a->r, s, MC_PASS, "%d: redirects to %s", status, loc);
+    return O_FOLLOW;
+  }
+  mc_step_done(a->r, s, MC_FAIL, "%d: the redirect to %s is not followed", status, loc);
+  return O_STOP;
 }
 
 static const char *scheme_name(enum mc_http_auth au)
@@ -384,15 +402,10 @@ static enum outcome post_pox(struct ad *a, struct mc_step *parent, const struct 
   q.body_len = body.len;
   enum outcome o = O_NEXT;
   struct mc_step *s = mc_step_add(a->r, parent, "POST %s://%s%s", u->scheme, u->host, u->path);
-  if(mc_http_perform(a->http, &q, &resp, 1)) {
-    mc_step_done(a->r, s, MC_UNKNOWN, "libcurl could not be set up");
-    mc_report_incomplete(a->r, "this machine's libcurl could not make the requests");
+  if(!perform(a, s, &q, &resp, "pox")) {
     mc_buf_release(&body);
     return O_STOP;
   }
-  http_evidence(s, &q, &resp);
-  add_traffic(a, &q, &resp, "pox");
-  mc_step_set_duration(s, resp.ms_total);
   if(resp.status == 401 && a->t->user && a->t->password) {
     char realm[128];
     unsigned schemes = mc_http_auth_schemes(resp.final, realm, sizeof realm);
@@ -414,15 +427,10 @@ static enum outcome post_pox(struct ad *a, struct mc_step *parent, const struct 
     q.auth = au;
     q.user = a->t->user;
     q.password = a->t->password;
-    if(mc_http_perform(a->http, &q, &resp, 1)) {
-      mc_step_done(a->r, s, MC_UNKNOWN, "libcurl could not be set up");
-      mc_report_incomplete(a->r, "this machine's libcurl could not make the requests");
+    if(!perform(a, s, &q, &resp, "pox-login")) {
       mc_buf_release(&body);
       return O_STOP;
     }
-    http_evidence(s, &q, &resp);
-    add_traffic(a, &q, &resp, "pox-login");
-    mc_step_set_duration(s, resp.ms_total);
     a->auth = au;
     if(resp.status == 401 || resp.status == 403) {
       mc_step_find(a->r, s, "AUTODISCOVER_AUTH_FAILED", "%s refused %s after the %s login "
@@ -454,18 +462,7 @@ static enum outcome post_pox(struct ad *a, struct mc_step *parent, const struct 
       reason(a, "%s: %d without a Location", resp.url, resp.status);
       goto out;
     }
-    enum mc_ad_policy p = mc_ad_redirect_policy(loc, a->domain,
-                                                (const char *const *)a->t->allow_redirect,
-                                                a->t->nallow_redirect, next_url);
-    if(policy_ok(a, s, p, "HTTP redirect to", loc) && hop(a, s, loc)) {
-      mc_step_done(a->r, s, MC_PASS, "%d: redirects to %s", resp.status, loc);
-      o = O_FOLLOW;
-    }
-    else {
-      mc_step_done(a->r, s, MC_FAIL, "%d: the redirect to %s is not followed", resp.status,
-                   loc);
-      o = O_STOP;
-    }
+    o = follow_location(a, s, resp.status, loc, next_url);
     goto out;
   }
   if(resp.status != 200) {
@@ -529,14 +526,8 @@ static enum outcome try_http_redirect(struct ad *a, struct mc_step *parent,
   init_req(a, &q, "GET", u, u->path, addr);
   struct mc_step *s = mc_step_add(a->r, parent, "GET http://%s%s (no credentials)", u->host,
                                   u->path);
-  if(mc_http_perform(a->http, &q, &resp, 1)) {
-    mc_step_done(a->r, s, MC_UNKNOWN, "libcurl could not be set up");
-    mc_report_incomplete(a->r, "this machine's libcurl could not make the requests");
+  if(!perform(a, s, &q, &resp, "http-redirect"))
     return O_STOP;
-  }
-  http_evidence(s, &q, &resp);
-  add_traffic(a, &q, &resp, "http-redirect");
-  mc_step_set_duration(s, resp.ms_total);
   enum outcome o = O_NEXT;
   const char *loc = resp.final ? mc_http_header(resp.final, "Location") : NULL;
   if(resp.error) {
@@ -551,20 +542,8 @@ static enum outcome try_http_redirect(struct ad *a, struct mc_step *parent,
     a->decisive = true;
     o = O_STOP;
   }
-  else if(resp.status >= 300 && resp.status < 400 && loc) {
-    enum mc_ad_policy p = mc_ad_redirect_policy(loc, a->domain,
-                                                (const char *const *)a->t->allow_redirect,
-                                                a->t->nallow_redirect, next);
-    if(policy_ok(a, s, p, "the HTTP redirect to", loc) && hop(a, s, loc)) {
-      mc_step_done(a->r, s, MC_PASS, "%d: redirects to %s", resp.status, loc);
-      o = O_FOLLOW;
-    }
-    else {
-      mc_step_done(a->r, s, MC_FAIL, "%d: the redirect to %s is not followed", resp.status,
-                   loc);
-      o = O_STOP;
-    }
-  }
+  else if(resp.status >= 300 && resp.status < 400 && loc)
+    o = follow_location(a, s, resp.status, loc, next);
   else {
     mc_step_done(a->r, s, MC_INFO, "%s: not a redirect", resp.final ?
                  resp.final->status_line : "no answer");
@@ -709,14 +688,10 @@ static void soap_step(struct ad *a, struct mc_step *parent, struct mc_ad_found *
   q.auth = a->auth;
   q.user = a->t->user;
   q.password = a->t->password;
-  if(mc_http_perform(a->http, &q, &resp, 1)) {
-    mc_step_done(a->r, s, MC_UNKNOWN, "libcurl could not be set up");
+  if(!perform(a, s, &q, &resp, "soap-getusersettings")) {
     mc_buf_release(&body);
     return;
   }
-  http_evidence(s, &q, &resp);
-  add_traffic(a, &q, &resp, "soap-getusersettings");
-  mc_step_set_duration(s, resp.ms_total);
   struct mc_ad_soap x;
   char err[256];
   bool parsed = false;

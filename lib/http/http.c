@@ -9,6 +9,8 @@
  */
 #include "http/http.h"
 
+#include "util/json.h"
+
 #include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -493,4 +495,31 @@ const char *mc_http_schemes_text(unsigned mask, char *out, size_t outlen)
   if(!used)
     snprintf(out, outlen, "none");
   return out;
+}
+
+void mc_http_traffic_add(struct mc_buf *out, bool *any, const struct mc_http_req *q,
+                         const struct mc_http_resp *resp, const char *purpose)
+{
+  struct mc_json j;
+  if(*any)
+    mc_buf_addch(out, ',');
+  *any = true;
+  mc_json_init(&j, out, false);
+  mc_json_obj_begin(&j);
+  mc_json_kstr(&j, "purpose", purpose);
+  mc_json_kstr(&j, "method", q->method);
+  mc_json_kstr(&j, "url", resp->url);
+  mc_json_kstr(&j, "auth", q->auth == MC_HTTP_AUTH_NTLM ? "ntlm" :
+               q->auth == MC_HTTP_AUTH_BASIC ? "basic" : "none");
+  mc_json_kint(&j, "status", resp->status);
+  mc_json_key(&j, "statuses");
+  mc_json_arr_begin(&j);
+  for(size_t i = 0; i < resp->nmsgs; i++)
+    mc_json_int(&j, resp->msgs[i].status);
+  mc_json_arr_end(&j);
+  mc_json_kstr(&j, "error", resp->error ? mc_http_error_name(resp->error) : NULL);
+  mc_json_kstr(&j, "answered_by", resp->ip[0] ? resp->ip : NULL);
+  mc_json_kint(&j, "port", resp->port);
+  mc_json_kint(&j, "ms", resp->ms_total);
+  mc_json_obj_end(&j);
 }

@@ -647,48 +647,13 @@ static void dns_ready(struct mc_lab *lab, struct mc_lab_site *site, int fd)
   mc_lab_dns_serve(fd, as->recs, as->nrecs);
 }
 
-/* A certificate for every name of the domain the scenario serves. */
-static mc_code make_ctx(struct mc_lab *lab, SSL_CTX **out)
-{
-  const char *names[] = { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN, "sales." DOMAIN,
-                          "autodiscover.sales." DOMAIN, "ews." DOMAIN, NULL };
-  struct mc_lab_leaf_spec spec = { .cn = "mail." DOMAIN, .dns = names,
-                                   .not_before_days = -30, .not_after_days = 365 };
-  EVP_PKEY *key;
-  X509 *cert;
-  mc_code rc = mc_lab_pki_leaf(mc_lab_pki(lab), &spec, &key, &cert);
-  if(rc)
-    return rc;
-  SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
-  bool ok = ctx && SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) == 1 &&
-            SSL_CTX_use_certificate(ctx, cert) == 1 && SSL_CTX_use_PrivateKey(ctx, key) == 1 &&
-            SSL_CTX_add1_chain_cert(ctx, mc_lab_pki_intermediate(mc_lab_pki(lab))) == 1;
-  X509_free(cert);
-  EVP_PKEY_free(key);
-  if(!ok) {
-    SSL_CTX_free(ctx);
-    return MC_ERR_INTERNAL;
-  }
-  *out = ctx;
-  return MC_OK;
-}
-
 /* A port where nothing listens: bound (so no one else gets it while the lab
  * runs) but never listening, so connections to it are refused. */
 static mc_code closed(struct mc_lab *lab, int *port)
 {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int fd = mc_lab_bind_loopback(SOCK_STREAM, port);
   if(fd < 0)
     return MC_ERR_IO;
-  struct sockaddr_in sa = { .sin_family = AF_INET };
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t sl = sizeof sa;
-  if(bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
-     getsockname(fd, (struct sockaddr *)&sa, &sl) < 0) {
-    close(fd);
-    return MC_ERR_IO;
-  }
-  *port = ntohs(sa.sin_port);
   mc_lab_keep_fd(lab, fd);
   return MC_OK;
 }
@@ -704,7 +669,13 @@ mc_code mc_lab_autodiscover_start(struct mc_lab *lab, struct mc_lab_site *site)
              mc_lab_account_password(), sizeof as->password);
   site->priv = as;
   site->priv_free = ad_site_free;
-  mc_code rc = make_ctx(lab, &as->ctx);
+  /* One certificate for every name of the domain the scenario serves. */
+  static const char *const names[] = { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN,
+                                       "sales." DOMAIN, "autodiscover.sales." DOMAIN,
+                                       "ews." DOMAIN, NULL };
+  mc_strlcpy(site->host, "autodiscover." DOMAIN, sizeof site->host);
+  site->cert_names = names;
+  mc_code rc = mc_lab_tls_ctx(lab, site, &as->ctx);
   int https, http, dns, closed_port;
   if(!rc)
     rc = mc_lab_listen(lab, site, 64, tls_conn, &https);
@@ -723,7 +694,6 @@ mc_code mc_lab_autodiscover_start(struct mc_lab *lab, struct mc_lab_site *site)
     as->nrecs = 1;
   }
   mc_lab_site_ready(lab, site, https);
-  mc_strlcpy(site->host, "autodiscover." DOMAIN, sizeof site->host);
   snprintf(site->target, sizeof site->target, "migadmin@" DOMAIN);
   struct mc_buf args = MC_BUF_INIT(sizeof site->args);
   for(int i = 0; i < 6 && p->names[i]; i++)

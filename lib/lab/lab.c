@@ -199,31 +199,17 @@ static void *listen_main(void *arg)
   return NULL;
 }
 
-mc_code mc_lab_listen(struct mc_lab *lab, struct mc_lab_site *site, int backlog,
-                      mc_lab_conn_fn fn, int *port)
+/* Registers fd as a listener of site; with fn, a thread serves it. */
+static mc_code add_listener(struct mc_lab *lab, struct mc_lab_site *site, int fd,
+                            mc_lab_conn_fn fn, bool udp)
 {
-  if(lab->nlisteners == MAX_LISTENERS)
-    return MC_ERR_LIMIT;
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if(fd < 0)
-    return MC_ERR_IO;
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  struct sockaddr_in sa = { .sin_family = AF_INET };
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t sl = sizeof sa;
-  if(bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, backlog) < 0 ||
-     getsockname(fd, (struct sockaddr *)&sa, &sl) < 0) {
-    close(fd);
-    return MC_ERR_IO;
-  }
-  *port = ntohs(sa.sin_port);
   struct listener *l = &lab->listeners[lab->nlisteners];
   memset(l, 0, sizeof *l);
   l->lab = lab;
   l->site = site;
   l->fd = fd;
   l->fn = fn;
+  l->udp = udp;
   if(fn) {
     if(pthread_create(&l->thread, NULL, listen_main, l) != 0) {
       close(fd);
@@ -235,37 +221,50 @@ mc_code mc_lab_listen(struct mc_lab *lab, struct mc_lab_site *site, int backlog,
   return MC_OK;
 }
 
-mc_code mc_lab_listen_udp(struct mc_lab *lab, struct mc_lab_site *site, mc_lab_conn_fn fn,
-                          int *port)
+int mc_lab_bind_loopback(int type, int *port)
 {
-  if(lab->nlisteners == MAX_LISTENERS)
-    return MC_ERR_LIMIT;
-  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
   if(fd < 0)
-    return MC_ERR_IO;
+    return -1;
+  int one = 1;
+  if((type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) == SOCK_STREAM)
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   struct sockaddr_in sa = { .sin_family = AF_INET };
   sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t sl = sizeof sa;
   if(bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
      getsockname(fd, (struct sockaddr *)&sa, &sl) < 0) {
     close(fd);
-    return MC_ERR_IO;
+    return -1;
   }
   *port = ntohs(sa.sin_port);
-  struct listener *l = &lab->listeners[lab->nlisteners];
-  memset(l, 0, sizeof *l);
-  l->lab = lab;
-  l->site = site;
-  l->fd = fd;
-  l->fn = fn;
-  l->udp = true;
-  if(pthread_create(&l->thread, NULL, listen_main, l) != 0) {
+  return fd;
+}
+
+mc_code mc_lab_listen(struct mc_lab *lab, struct mc_lab_site *site, int backlog,
+                      mc_lab_conn_fn fn, int *port)
+{
+  if(lab->nlisteners == MAX_LISTENERS)
+    return MC_ERR_LIMIT;
+  int fd = mc_lab_bind_loopback(SOCK_STREAM, port);
+  if(fd < 0)
+    return MC_ERR_IO;
+  if(listen(fd, backlog) < 0) {
     close(fd);
-    return MC_ERR_INTERNAL;
+    return MC_ERR_IO;
   }
-  l->has_thread = true;
-  lab->nlisteners++;
-  return MC_OK;
+  return add_listener(lab, site, fd, fn, false);
+}
+
+mc_code mc_lab_listen_udp(struct mc_lab *lab, struct mc_lab_site *site, mc_lab_conn_fn fn,
+                          int *port)
+{
+  if(lab->nlisteners == MAX_LISTENERS)
+    return MC_ERR_LIMIT;
+  int fd = mc_lab_bind_loopback(SOCK_DGRAM | SOCK_NONBLOCK, port);
+  if(fd < 0)
+    return MC_ERR_IO;
+  return add_listener(lab, site, fd, fn, true);
 }
 
 static mc_code make_dir(struct mc_lab *lab, const char *dir)
