@@ -10,12 +10,21 @@ import tempfile
 import time
 
 
-def free_udp_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+def free_port():
+    """A port free for both UDP and TCP on 127.0.0.1 (dnsmasq takes both)."""
+    while True:
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u.bind(("127.0.0.1", 0))
+        port = u.getsockname()[1]
+        t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            t.bind(("127.0.0.1", port))
+            return port
+        except OSError:
+            continue
+        finally:
+            t.close()
+            u.close()
 
 
 class Dnsmasq:
@@ -23,8 +32,15 @@ class Dnsmasq:
         binary = shutil.which("dnsmasq") or "/usr/sbin/dnsmasq"
         if not os.path.exists(binary):
             raise RuntimeError("dnsmasq is not installed (make test installs dnsmasq-base)")
-        self.port = free_udp_port()
         self.tmp = tempfile.mkdtemp()
+        # Another process may take the port between the pick and dnsmasq's
+        # bind: then it exits at once, and a new port is tried.
+        for attempt in range(5):
+            if self._start(binary, records, last=attempt == 4):
+                return
+
+    def _start(self, binary, records, last):
+        self.port = free_port()
         self.proc = subprocess.Popen([
             binary, "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv",
             "--no-hosts", "--bind-interfaces", "--listen-address=127.0.0.1",
@@ -39,11 +55,15 @@ class Dnsmasq:
         try:
             while time.monotonic() < deadline:
                 if self.proc.poll() is not None:
-                    raise RuntimeError("dnsmasq exited: " + self.proc.stderr.read().decode())
+                    if not last:
+                        return False
+                    with open(f"{self.tmp}/dnsmasq.log", errors="replace") as f:
+                        raise RuntimeError("dnsmasq exited: " + self.proc.stderr.read().decode()
+                                           + f.read()[-500:])
                 s.sendto(q, ("127.0.0.1", self.port))
                 try:
                     s.recvfrom(512)
-                    return
+                    return True
                 except socket.timeout:
                     continue
             raise RuntimeError("dnsmasq did not answer in 10 s")
