@@ -63,6 +63,11 @@ struct mc_cli {
   char *exchange_server;      /* outlook-anywhere --exchange-server NAME */
   char *rpc_proxy;            /* outlook-anywhere --rpc-proxy HOST[:PORT] */
   char *auth;                 /* outlook-anywhere --auth basic|ntlm */
+  char *email;                /* autodiscover --email ADDR */
+  char **allow_redirect;      /* autodiscover --allow-redirect DOMAIN (repeatable) */
+  size_t nallow_redirect;
+  char *port_map;             /* autodiscover --port-map 443=N,80=M (lab and tests) */
+  bool autodiscover;          /* remote-move --autodiscover */
 };
 
 typedef int (*mc_command_fn)(struct mc_cli *cli);
@@ -148,6 +153,15 @@ int mc_check_outlook_anywhere_cli(struct mc_cli *cli, struct mc_report **out);
  * into t->password (cmd_remote_move.c); an exit code when it cannot. */
 struct mc_target;
 int mc_cli_read_password(struct mc_cli *cli, struct mc_target *t);
+int mc_check_autodiscover_cli(struct mc_cli *cli, struct mc_report **out);
+
+/* Reads --email, --allow-redirect and --port-map into t (autodiscover and
+ * remote-move --autodiscover); a usage error's exit code, else 0. */
+struct mc_target;
+int mc_cli_autodiscover_opts(struct mc_cli *cli, struct mc_target *t);
+/* Fills t->password for t->user from MIGCHECK_PASSWORD, --password-file or
+ * a prompt (cmd_remote_move.c); a usage or cannot-run exit code, else 0. */
+int mc_cli_password(struct mc_cli *cli, struct mc_target *t);
 
 /* Other command handlers. */
 int mc_cmd_causes(struct mc_cli *cli);

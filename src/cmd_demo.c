@@ -226,7 +226,7 @@ int mc_cmd_demo(struct mc_cli *cli)
   size_t good = 0;
   if(!cli->json)
     printf("migcheck demo: %zu lab scenarios, each diagnosed by the command a user would "
-           "type\n\n%-28s %-16s %-8s %-44s %7s\n", n, "scenario", "check", "verdict",
+           "type\n\n%-36s %-16s %-8s %-44s %7s\n", n, "scenario", "check", "verdict",
            "causes found", "time");
   for(size_t i = 0; i < n; i++) {
     struct mc_lab_site *site = mc_lab_site_at(lab, i);
@@ -240,16 +240,16 @@ int mc_cmd_demo(struct mc_cli *cli)
     good += res[i].ok;
     if(!cli->json) {
       enum mc_status st = res[i].ok ? MC_PASS : MC_FAIL;
-      printf("%-28s %-16s %-8s %-44s %5lld ms %s%s%s\n", site->sc->name, site->sc->check,
+      printf("%-36s %-16s %-8s %-44s %5lld ms %s%s%s\n", site->sc->name, site->sc->check,
              res[i].verdict, res[i].found, (long long)res[i].ms, mc_render_color(st, color),
              res[i].ok ? "as expected" : "WRONG", mc_render_reset(color));
       if(!res[i].ok) {
-        printf("%-28s expected: ", "");
+        printf("%-36s expected: ", "");
         if(!site->sc->expect[0])
           printf("a pass");
         for(int k = 0; site->sc->expect[k]; k++)
           printf("%s%s", k ? ", " : "", site->sc->expect[k]);
-        printf("\n%-28s command: migcheck %s\n", "", site->command);
+        printf("\n%-36s command: migcheck %s\n", "", site->command);
       }
       fflush(stdout);
     }

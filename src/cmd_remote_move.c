@@ -114,6 +114,11 @@ static int get_password(struct mc_cli *cli, struct mc_target *t)
   return 0;
 }
 
+int mc_cli_password(struct mc_cli *cli, struct mc_target *t)
+{
+  return get_password(cli, t);
+}
+
 int mc_check_remote_move_cli(struct mc_cli *cli, struct mc_report **out)
 {
   const char *server = cli->server;
@@ -121,13 +126,20 @@ int mc_check_remote_move_cli(struct mc_cli *cli, struct mc_report **out)
     return mc_cli_usage_error(cli, "remote-move takes one --server HOST[:PORT]");
   if(!server && cli->nargs == 1)
     server = cli->args[0];
-  if(!server)
-    return mc_cli_usage_error(cli, "remote-move needs --server HOST[:PORT]");
+  if(!server && !cli->autodiscover)
+    return mc_cli_usage_error(cli, "remote-move needs --server HOST[:PORT] (or --email "
+                              "ADDRESS --autodiscover)");
+  if(server && cli->autodiscover)
+    return mc_cli_usage_error(cli, "give --server or --autodiscover, not both");
+  if(cli->email && !cli->autodiscover)
+    return mc_cli_usage_error(cli, "--email goes with --autodiscover");
   struct mc_target t = { 0 };
   int rc = 0;
-  if(!mc_net_split_host_port(server, &t.host, &t.port, 443))
+  if(server && !mc_net_split_host_port(server, &t.host, &t.port, 443))
     return mc_cli_usage_error(cli, "'%s' is not HOST, HOST:PORT or [IPV6]:PORT with a port "
                               "from 1 to 65535", server);
+  if(cli->autodiscover && (rc = mc_cli_autodiscover_opts(cli, &t)) != 0)
+    goto out;
   long repeat = 6;
   if(cli->repeat && !mc_parse_long(cli->repeat, 0, 50, &repeat)) {
     rc = mc_cli_usage_error(cli, "--repeat '%s' is not a whole number from 0 to 50",

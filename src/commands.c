@@ -44,7 +44,7 @@ const struct mc_command mc_commands[] = {
     "migcheck tls mail.contoso.com:443 --sni autodiscover.contoso.com\n"
     "migcheck tls 203.0.113.10 --sni mail.contoso.com --json" },
   { "remote-move", mc_cmd_check, mc_check_remote_move_cli,
-    "--server HOST[:PORT] [--user DOMAIN\\USER] [--repeat N]",
+    "--server HOST[:PORT] | --email ADDRESS --autodiscover [--user DOMAIN\\USER] [--repeat N]",
     "can Exchange Online's MRS reach /EWS/mrsproxy.svc and sign in? (hybrid remote move)",
     "Walks the path Exchange Online's Mailbox Replication Service takes to\n"
     "https://HOST/EWS/mrsproxy.svc and stops at the hop that breaks: DNS, TCP 443,\n"
@@ -62,11 +62,42 @@ const struct mc_command mc_commands[] = {
     "LB_INCONSISTENT_BACKENDS, LB_NO_AFFINITY, and those of DNS, TCP and TLS.\n"
     "The password is read from MIGCHECK_PASSWORD, --password-file or a prompt\n"
     "without echo, and never printed. Every request carries ?migcheck=RUN-ID and\n"
-    "the run id in its User-Agent, so the servers' IIS logs show where it landed.",
-    NET_OPTS " ca-file insecure sni server user password-file repeat",
+    "the run id in its User-Agent, so the servers' IIS logs show where it landed.\n"
+    "With --email ADDRESS --autodiscover the host comes from Autodiscover first\n"
+    "(see 'migcheck autodiscover'): the Outlook Anywhere external host, as\n"
+    "Test-MigrationServerAvailability -Autodiscover takes it; when EWS is published\n"
+    "under another name it warns (AUTODISCOVER_WRONG_MRS_HOST).",
+    NET_OPTS " ca-file insecure sni server user password-file repeat"
+    " email autodiscover allow-redirect port-map",
     "migcheck remote-move --server mail.contoso.com\n"
     "MIGCHECK_PASSWORD=... migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'\n"
-    "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin' --repeat 20 --json" },
+    "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin' --repeat 20 --json\n"
+    "migcheck remote-move --email migadmin@contoso.com --autodiscover --user 'CONTOSO\\migadmin'" },
+  { "autodiscover", mc_cmd_check, mc_check_autodiscover_cli,
+    "--email ADDRESS [--user DOMAIN\\USER] [--allow-redirect DOMAIN]",
+    "can Autodiscover find the server for this mailbox, safely? (the endpoint wizard's way)",
+    "Walks the order in which clients, and Exchange Online's endpoint wizard, look\n"
+    "for Autodiscover, each attempt a step with its DNS, connection, TLS and HTTP\n"
+    "results: POST https://DOMAIN/autodiscover/autodiscover.xml, then\n"
+    "https://autodiscover.DOMAIN/..., then the unauthenticated redirect on\n"
+    "http://autodiscover.DOMAIN/..., then the SRV record _autodiscover._tcp.DOMAIN.\n"
+    "The POX answer is read (EXCH, EXPR and WEB sections, EwsUrl, Server,\n"
+    "AuthPackage, redirectAddr and redirectUrl, followed at most 10 times), then\n"
+    "GetUserSettings on /autodiscover/autodiscover.svc asks for what the migration\n"
+    "service asks for (UserDN, InternalRpcClientServer, InternalMailboxServer,\n"
+    "ExternalMailboxServer, ExternalMailboxServerAuthenticationMethods,\n"
+    "ExternalEwsUrl). Credentials are sent only over https to hosts in the\n"
+    "address's domain: a redirect anywhere else, or a password prompt over plain\n"
+    "http, stops the walk (the 2021 autodiscover.TLD leak) unless --allow-redirect\n"
+    "names that domain. Causes: AUTODISCOVER_NOT_FOUND, AUTODISCOVER_AUTH_FAILED,\n"
+    "AUTODISCOVER_BAD_RESPONSE, AUTODISCOVER_INTERNAL_URL, AUTODISCOVER_REDIRECT_LOOP,\n"
+    "AUTODISCOVER_UNSAFE_REDIRECT, AUTODISCOVER_NO_OA_SETTINGS,\n"
+    "CFG_EWS_EXTERNAL_URL_MISSING. Without --user the walk stops at the first\n"
+    "service that asks for credentials (verdict unknown).",
+    NET_OPTS " ca-file insecure email user password-file allow-redirect port-map",
+    "MIGCHECK_PASSWORD=... migcheck autodiscover --email alice@contoso.com --user 'CONTOSO\\alice'\n"
+    "migcheck autodiscover --email alice@contoso.com --dns-server 192.0.2.53\n"
+    "migcheck autodiscover --email alice@contoso.com --user alice@contoso.com --allow-redirect contoso-hosting.net" },
   { "config", mc_cmd_config, NULL, "FILE... | --collect",
     "check what you paste from PowerShell and the registry against the seeds' rules",
     "Reads the output of PowerShell's Format-List ('| fl') and registry exports\n"

@@ -85,6 +85,17 @@ const struct mc_option mc_options[] = {
       "the published Outlook Anywhere name (the endpoint's RPCProxyServer)"),
   OPT("auth", 0, MC_OPT_STR, auth, "basic|ntlm",
       "how the endpoint signs in to the RPC proxy (default basic, as New-MigrationEndpoint)"),
+  OPT("email", 0, MC_OPT_STR, email, "ADDRESS",
+      "the address of an on-premises mailbox to run Autodiscover for"),
+  OPTL("allow-redirect", 0, allow_redirect, nallow_redirect, "DOMAIN",
+       "let Autodiscover follow redirects into DOMAIN (yours, but not the address's); "
+       "repeatable"),
+  OPT("port-map", 0, MC_OPT_STR, port_map, "PORT=PORT[,...]",
+      "connect to the second port wherever Autodiscover's URLs mean the first (for the "
+      "lab and tests: 443=8443,80=8080)"),
+  OPT("autodiscover", 0, MC_OPT_FLAG, autodiscover, NULL,
+      "take the server from Autodiscover for --email, as Test-MigrationServerAvailability "
+      "-Autodiscover does"),
 };
 const size_t mc_noptions = sizeof mc_options / sizeof mc_options[0];
 
@@ -278,6 +289,11 @@ void mc_cli_release(struct mc_cli *cli)
     free(cli->servers[i]);
   free(cli->servers);
   free(cli->cloud_ranges);
+  free(cli->email);
+  for(size_t i = 0; i < cli->nallow_redirect; i++)
+    free(cli->allow_redirect[i]);
+  free(cli->allow_redirect);
+  free(cli->port_map);
 }
 
 bool mc_cli_color(const struct mc_cli *cli)

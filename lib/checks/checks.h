@@ -31,6 +31,11 @@ struct mc_target {
   int repeat;                 /* remote-move: new connections to compare (0: none) */
   char *exchange_server;      /* outlook-anywhere: the RPC server name (ExchangeServer) */
   bool auth_ntlm;             /* outlook-anywhere: --auth ntlm (default Basic) */
+  char *email;                /* autodiscover (and remote-move --autodiscover): the mailbox */
+  char **allow_redirect;      /* autodiscover: domains a redirect may lead to */
+  size_t nallow_redirect;
+  int port_map[4][2];         /* autodiscover: connect to [1] where the URL says [0] */
+  size_t nport_map;
 };
 
 void mc_target_release(struct mc_target *t);
@@ -55,6 +60,41 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t);
  * 6002, 6004 an RPC over HTTP v2 virtual connection to
  * t->exchange_server:PORT and a bind of EMSMDB, RFR, NSPI. */
 struct mc_report *mc_check_outlook_anywhere(const struct mc_target *t);
+/* migcheck autodiscover: the client discovery order for t->email (POX on
+ * https://DOMAIN, https://autodiscover.DOMAIN, the plain-HTTP redirect, the
+ * SRV record), redirects followed under the safe-redirect policy, then
+ * SOAP GetUserSettings as the migration service asks it (autodiscover.c). */
+struct mc_report *mc_check_autodiscover(const struct mc_target *t);
+
+/* What discovery found, for the checks that start from it. */
+struct mc_ad_found {
+  char *email;                /* the address the settings are for (after redirectAddr) */
+  char *url;                  /* the Autodiscover URL that answered */
+  char *ews_url;              /* external EWS: ExternalEwsUrl, else EXPR's, else EXCH's */
+  char *ews_host;
+  char *oa_host;              /* Outlook Anywhere external host: ExternalMailboxServer,
+                                 else EXPR Server */
+  char *oa_host_source;       /* which of the two */
+  char *oa_auth;              /* ExternalMailboxServerAuthenticationMethods / AuthPackage */
+  char *exch_server;          /* InternalRpcClientServer / InternalMailboxServer / EXCH Server */
+  char *user_dn;
+};
+
+/* Runs the discovery walk for email, recording steps under parent in r.
+ * True when settings were found (out filled; release it with
+ * mc_ad_found_release). remote-move --autodiscover and the Outlook
+ * Anywhere check start from this. */
+bool mc_autodiscover_find(struct mc_report *r, struct mc_step *parent,
+                          const struct mc_target *t, const char *email,
+                          struct mc_ad_found *out);
+void mc_ad_found_release(struct mc_ad_found *f);
+/* remote-move --autodiscover: a "remote-move" report that starts with the
+ * discovery for t->email and the choice of host. *picked is a shallow copy
+ * of t whose host (owned: free it) is the MRSProxy host Autodiscover names
+ * (the Outlook Anywhere host, as the migration service takes it), or NULL
+ * when there is none (the report says why). */
+struct mc_report *mc_remote_move_autodiscover(const struct mc_target *t,
+                                              struct mc_target *picked);
 
 /* Shared walk steps. Each records one step (with findings) under parent and
  * returns whether the walk may go on. */

@@ -203,28 +203,7 @@ static char *body_hint(const struct mc_http_resp *resp)
 static void add_traffic(struct walk *w, const struct mc_http_req *q,
                         const struct mc_http_resp *resp, const char *purpose)
 {
-  struct mc_json j;
-  if(w->traffic_any)
-    mc_buf_addch(&w->traffic, ',');
-  w->traffic_any = true;
-  mc_json_init(&j, &w->traffic, false);
-  mc_json_obj_begin(&j);
-  mc_json_kstr(&j, "purpose", purpose);
-  mc_json_kstr(&j, "method", q->method);
-  mc_json_kstr(&j, "url", resp->url);
-  mc_json_kstr(&j, "auth", q->auth == MC_HTTP_AUTH_NTLM ? "ntlm" :
-               q->auth == MC_HTTP_AUTH_BASIC ? "basic" : "none");
-  mc_json_kint(&j, "status", resp->status);
-  mc_json_key(&j, "statuses");
-  mc_json_arr_begin(&j);
-  for(size_t i = 0; i < resp->nmsgs; i++)
-    mc_json_int(&j, resp->msgs[i].status);
-  mc_json_arr_end(&j);
-  mc_json_kstr(&j, "error", resp->error ? mc_http_error_name(resp->error) : NULL);
-  mc_json_kstr(&j, "answered_by", resp->ip[0] ? resp->ip : NULL);
-  mc_json_kint(&j, "port", resp->port);
-  mc_json_kint(&j, "ms", resp->ms_total);
-  mc_json_obj_end(&j);
+  mc_http_traffic_add(&w->traffic, &w->traffic_any, q, resp, purpose);
 }
 
 /* Evidence for one exchange: the request line, each status line, the
@@ -621,11 +600,21 @@ static void judge_backends(struct walk *w, struct mc_step *s, const struct obs *
 
 struct mc_report *mc_check_remote_move(const struct mc_target *t)
 {
+  /* --autodiscover: the host comes from Autodiscover first (autodiscover.c). */
+  struct mc_target picked = { 0 };
+  struct mc_report *pre = NULL;
+  if(t->email) {
+    pre = mc_remote_move_autodiscover(t, &picked);
+    if(!picked.host)
+      return pre;
+    t = &picked;
+  }
   struct walk w = { .t = t, .port = t->port ? t->port : 443 };
   char *target = mc_xasprintf("%s:%d", t->host, w.port);
-  struct mc_report *r = w.r = mc_report_new("remote-move", target);
+  struct mc_report *r = w.r = pre ? pre : mc_report_new("remote-move", target);
   free(target);
-  mc_report_new_run_id(r);
+  if(!pre)
+    mc_report_new_run_id(r);
   snprintf(w.ua, sizeof w.ua, "migcheck/%s (run %s)", MC_VERSION, r->run_id);
   snprintf(w.query, sizeof w.query, "migcheck=%s", r->run_id);
   mc_buf_init(&w.envelope, 4096);
@@ -826,5 +815,6 @@ out:
   mc_buf_release(&w.envelope);
   mc_buf_release(&w.traffic);
   mc_http_client_free(w.http);
+  free(picked.host);
   return r;
 }

@@ -21,6 +21,10 @@ void mc_target_release(struct mc_target *t)
     free(t->password);
   }
   mc_net_opts_release(&t->net);
+  free(t->email);
+  for(size_t i = 0; i < t->nallow_redirect; i++)
+    free(t->allow_redirect[i]);
+  free(t->allow_redirect);
   memset(t, 0, sizeof *t);
 }
 

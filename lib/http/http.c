@@ -9,6 +9,8 @@
  */
 #include "http/http.h"
 
+#include "util/json.h"
+
 #include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -193,7 +195,8 @@ static bool setup(struct xfer *x)
   const struct mc_http_req *q = x->req;
   struct mc_http_resp *r = x->resp;
   bool v6 = strchr(q->addr, ':') != NULL;
-  snprintf(r->url, sizeof r->url, "https://%s:%d%s%s%s", q->host, q->port, q->path,
+  snprintf(r->url, sizeof r->url, "%s://%s:%d%s%s%s", q->plain ? "http" : "https", q->host,
+           q->port, q->path,
            q->query ? "?" : "", q->query ? q->query : "");
   char pin[256];
   snprintf(pin, sizeof pin, "%s:%d:%s%s%s", q->host, q->port, v6 ? "[" : "", q->addr,
@@ -210,7 +213,7 @@ static bool setup(struct xfer *x)
   curl_easy_setopt(e, CURLOPT_RESOLVE, x->resolve);
   curl_easy_setopt(e, CURLOPT_PROXY, "");
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https");
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, q->plain ? "http" : "https");
   curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
   curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
@@ -239,7 +242,7 @@ static bool setup(struct xfer *x)
   }
   else if(strcmp(q->method, "GET") != 0)
     curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, q->method);
-  if(q->auth != MC_HTTP_AUTH_NONE && q->user && q->password) {
+  if(q->auth != MC_HTTP_AUTH_NONE && q->user && q->password && !q->plain) {
     curl_easy_setopt(e, CURLOPT_HTTPAUTH,
                      q->auth == MC_HTTP_AUTH_NTLM ? CURLAUTH_NTLM : CURLAUTH_BASIC);
     curl_easy_setopt(e, CURLOPT_USERNAME, q->user);
@@ -530,4 +533,31 @@ void mc_http_easy_trust(void *easy, const struct mc_http_trust *t, bool insecure
 enum mc_http_error mc_http_error_of(int curl_code, const struct mc_http_resp *r)
 {
   return classify((CURLcode)curl_code, r);
+}
+
+void mc_http_traffic_add(struct mc_buf *out, bool *any, const struct mc_http_req *q,
+                         const struct mc_http_resp *resp, const char *purpose)
+{
+  struct mc_json j;
+  if(*any)
+    mc_buf_addch(out, ',');
+  *any = true;
+  mc_json_init(&j, out, false);
+  mc_json_obj_begin(&j);
+  mc_json_kstr(&j, "purpose", purpose);
+  mc_json_kstr(&j, "method", q->method);
+  mc_json_kstr(&j, "url", resp->url);
+  mc_json_kstr(&j, "auth", q->auth == MC_HTTP_AUTH_NTLM ? "ntlm" :
+               q->auth == MC_HTTP_AUTH_BASIC ? "basic" : "none");
+  mc_json_kint(&j, "status", resp->status);
+  mc_json_key(&j, "statuses");
+  mc_json_arr_begin(&j);
+  for(size_t i = 0; i < resp->nmsgs; i++)
+    mc_json_int(&j, resp->msgs[i].status);
+  mc_json_arr_end(&j);
+  mc_json_kstr(&j, "error", resp->error ? mc_http_error_name(resp->error) : NULL);
+  mc_json_kstr(&j, "answered_by", resp->ip[0] ? resp->ip : NULL);
+  mc_json_kint(&j, "port", resp->port);
+  mc_json_kint(&j, "ms", resp->ms_total);
+  mc_json_obj_end(&j);
 }

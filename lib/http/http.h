@@ -76,6 +76,7 @@ struct mc_http_req {
   const char *ca_file;          /* extra trust anchors (PEM), NULL: none */
   bool insecure;
   int timeout_ms;               /* for the whole request */
+  bool plain;                   /* http:// instead of https://; never with credentials */
 };
 
 struct mc_http_header {
@@ -133,6 +134,11 @@ unsigned mc_http_auth_schemes(const struct mc_http_msg *m, char *realm, size_t r
  * of r, or NULL. */
 const char *mc_http_ntlm_challenge(const struct mc_http_resp *r);
 const char *mc_http_error_name(enum mc_http_error e);
+/* Appends one request of a walk to a JSON array being built in out (the
+ * caller writes the brackets; *any says whether an element came before):
+ * purpose, method, URL, login scheme, every status, error, who answered. */
+void mc_http_traffic_add(struct mc_buf *out, bool *any, const struct mc_http_req *q,
+                         const struct mc_http_resp *resp, const char *purpose);
 /* "Negotiate, NTLM, Basic" for a scheme mask (static storage). */
 const char *mc_http_schemes_text(unsigned mask, char *out, size_t outlen);
 

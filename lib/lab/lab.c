@@ -39,6 +39,7 @@ struct listener {
   mc_lab_conn_fn fn;
   pthread_t thread;
   bool has_thread;
+  bool udp;                      /* fn is called on this thread for each datagram */
 };
 
 struct mc_lab {
@@ -186,6 +187,10 @@ static void *listen_main(void *arg)
       continue;
     if(rc < 0 || (p[1].revents & POLLIN))
       break;
+    if((p[0].revents & POLLIN) && l->udp) {
+      l->fn(lab, l->site, l->fd);
+      continue;
+    }
     if(p[0].revents & POLLIN) {
       int fd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC);
       if(fd >= 0)
@@ -195,31 +200,17 @@ static void *listen_main(void *arg)
   return NULL;
 }
 
-mc_code mc_lab_listen(struct mc_lab *lab, struct mc_lab_site *site, int backlog,
-                      mc_lab_conn_fn fn, int *port)
+/* Registers fd as a listener of site; with fn, a thread serves it. */
+static mc_code add_listener(struct mc_lab *lab, struct mc_lab_site *site, int fd,
+                            mc_lab_conn_fn fn, bool udp)
 {
-  if(lab->nlisteners == MAX_LISTENERS)
-    return MC_ERR_LIMIT;
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if(fd < 0)
-    return MC_ERR_IO;
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  struct sockaddr_in sa = { .sin_family = AF_INET };
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t sl = sizeof sa;
-  if(bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, backlog) < 0 ||
-     getsockname(fd, (struct sockaddr *)&sa, &sl) < 0) {
-    close(fd);
-    return MC_ERR_IO;
-  }
-  *port = ntohs(sa.sin_port);
   struct listener *l = &lab->listeners[lab->nlisteners];
   memset(l, 0, sizeof *l);
   l->lab = lab;
   l->site = site;
   l->fd = fd;
   l->fn = fn;
+  l->udp = udp;
   if(fn) {
     if(pthread_create(&l->thread, NULL, listen_main, l) != 0) {
       close(fd);
@@ -246,6 +237,52 @@ void mc_lab_http_date(char *out, size_t outlen)
   struct tm tm;
   gmtime_r(&t, &tm);
   strftime(out, outlen, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+int mc_lab_bind_loopback(int type, int *port)
+{
+  int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+  if(fd < 0)
+    return -1;
+  int one = 1;
+  if((type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) == SOCK_STREAM)
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  struct sockaddr_in sa = { .sin_family = AF_INET };
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t sl = sizeof sa;
+  if(bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
+     getsockname(fd, (struct sockaddr *)&sa, &sl) < 0) {
+    close(fd);
+    return -1;
+  }
+  *port = ntohs(sa.sin_port);
+  return fd;
+}
+
+mc_code mc_lab_listen(struct mc_lab *lab, struct mc_lab_site *site, int backlog,
+                      mc_lab_conn_fn fn, int *port)
+{
+  if(lab->nlisteners == MAX_LISTENERS)
+    return MC_ERR_LIMIT;
+  int fd = mc_lab_bind_loopback(SOCK_STREAM, port);
+  if(fd < 0)
+    return MC_ERR_IO;
+  if(listen(fd, backlog) < 0) {
+    close(fd);
+    return MC_ERR_IO;
+  }
+  return add_listener(lab, site, fd, fn, false);
+}
+
+mc_code mc_lab_listen_udp(struct mc_lab *lab, struct mc_lab_site *site, mc_lab_conn_fn fn,
+                          int *port)
+{
+  if(lab->nlisteners == MAX_LISTENERS)
+    return MC_ERR_LIMIT;
+  int fd = mc_lab_bind_loopback(SOCK_DGRAM | SOCK_NONBLOCK, port);
+  if(fd < 0)
+    return MC_ERR_IO;
+  return add_listener(lab, site, fd, fn, true);
 }
 
 static mc_code make_dir(struct mc_lab *lab, const char *dir)

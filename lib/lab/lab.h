@@ -61,6 +61,7 @@ struct mc_lab_site {
   char env_password[64];          /* the password its command expects in
                                      MIGCHECK_PASSWORD ("" when none) */
   char logs[600];                 /* where its servers write IIS logs ("") */
+  const char *const *cert_names;  /* more names for its certificate (NULL: host only) */
   void *priv;                     /* the scenario's own state */
   void (*priv_free)(void *);      /* how to free it (NULL: free()) */
 };
@@ -92,6 +93,14 @@ mc_code mc_lab_listen(struct mc_lab *lab, struct mc_lab_site *site, int backlog,
 mc_code mc_lab_serve(struct mc_lab *lab, struct mc_lab_site *site, mc_lab_conn_fn fn);
 /* An HTTP Date header value for now ("Sun, 22 Nov 2026 01:58:11 GMT"). */
 void mc_lab_http_date(char *out, size_t outlen);
+/* Binds a UDP socket on 127.0.0.1 (kernel-picked port) and calls fn on
+ * the listener's thread whenever a datagram waits (fn reads it from the
+ * non-blocking fd and must not close it; the lab does at stop). */
+mc_code mc_lab_listen_udp(struct mc_lab *lab, struct mc_lab_site *site, mc_lab_conn_fn fn,
+                          int *port);
+/* A socket of type (SOCK_STREAM, SOCK_DGRAM) bound to 127.0.0.1 on a
+ * kernel-picked port (*port), or -1. Not listening. */
+int mc_lab_bind_loopback(int type, int *port);
 /* Sets site->port, target, args and the default command
  * "CHECK HOST:PORT ARGS" for a listener on port. */
 void mc_lab_site_ready(struct mc_lab *lab, struct mc_lab_site *site, int port);

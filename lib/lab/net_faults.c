@@ -21,19 +21,12 @@
  * let go of it at once, so a connect gets RST. */
 mc_code mc_lab_refused_start(struct mc_lab *lab, struct mc_lab_site *site)
 {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int port;
+  int fd = mc_lab_bind_loopback(SOCK_STREAM, &port);
   if(fd < 0)
     return MC_ERR_IO;
-  struct sockaddr_in sa = { .sin_family = AF_INET };
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t sl = sizeof sa;
-  if(bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
-     getsockname(fd, (struct sockaddr *)&sa, &sl) < 0) {
-    close(fd);
-    return MC_ERR_IO;
-  }
   close(fd);
-  mc_lab_site_ready(lab, site, ntohs(sa.sin_port));
+  mc_lab_site_ready(lab, site, port);
   return MC_OK;
 }
 

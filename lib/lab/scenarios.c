@@ -8,6 +8,7 @@
  */
 #include "lab/lab.h"
 #include "lab/scenarios.h"
+#include "lab/ad_lab.h"
 
 #include <openssl/ssl.h>
 
@@ -102,5 +103,32 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
   OA("oa-bad-credentials", "the migration account's password changed: 401 after the NTLM "
      "login", EXPECT("AUTH_BAD_CREDENTIALS")),
 #undef OA
+  /* Autodiscover (seed 001 option a: the endpoint wizard discovers the server). */
+#define AD(name, summary, expect) \
+  { name, "autodiscover", summary, expect, mc_lab_autodiscover_start, TLS1_2_VERSION, \
+    TLS1_3_VERSION, MC_LAB_CERT_GOOD }
+  AD("autodiscover-healthy", "contoso.test: https://autodiscover.contoso.test answers with "
+     "public EWS and Outlook Anywhere names", EXPECT_PASS),
+  AD("autodiscover-srv-only", "only the SRV record _autodiscover._tcp.contoso.test leads to "
+     "Autodiscover", EXPECT_PASS),
+  AD("autodiscover-redirect-addr", "the mailbox answers redirectAddr to sales.contoso.test, "
+     "where Autodiscover has the settings", EXPECT_PASS),
+  AD("autodiscover-redirect-loop", "autodiscover.contoso.test and mail.contoso.test "
+     "redirectUrl to each other", EXPECT("AUTODISCOVER_REDIRECT_LOOP")),
+  AD("autodiscover-internal-urls", "Outlook Anywhere and EWS external names are "
+     "ex16-01.contoso.local", EXPECT("AUTODISCOVER_INTERNAL_URL")),
+  AD("autodiscover-no-oa-settings", "Outlook Anywhere has no external host name: no EXPR, "
+     "no ExternalMailboxServer", EXPECT("AUTODISCOVER_NO_OA_SETTINGS")),
+  AD("autodiscover-cross-domain-redirect", "https is closed; port 80 redirects to "
+     "autodiscover.contoso-hosting.test", EXPECT("AUTODISCOVER_UNSAFE_REDIRECT")),
+  AD("autodiscover-bad-xml", "Autodiscover answers 200 with XML that breaks off",
+     EXPECT("AUTODISCOVER_BAD_RESPONSE")),
+  AD("autodiscover-auth-fail", "the account's password was changed: 401 after the login",
+     EXPECT("AUTODISCOVER_AUTH_FAILED")),
+  { "autodiscover-wrong-mrs-host", "remote-move", "Autodiscover names mail.contoso.test "
+    "(Outlook Anywhere) but EWS lives on ews.contoso.test",
+    EXPECT("AUTODISCOVER_WRONG_MRS_HOST", "EWS_NOT_PUBLISHED"), mc_lab_autodiscover_start,
+    TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_GOOD },
+#undef AD
 };
 const size_t mc_lab_nscenarios = sizeof mc_lab_scenarios / sizeof mc_lab_scenarios[0];

@@ -81,8 +81,9 @@ mc_code mc_lab_tls_ctx(struct mc_lab *lab, const struct mc_lab_site *site, SSL_C
   const struct mc_lab_scenario *sc = site->sc;
   const char *good[] = { site->host, NULL };
   const char *other[] = { "mail.fabrikam.test", "legacy.fabrikam.test", NULL };
-  struct mc_lab_leaf_spec spec = { .cn = site->host, .dns = good, .not_before_days = -30,
-                                   .not_after_days = 365 };
+  struct mc_lab_leaf_spec spec = { .cn = site->host,
+                                   .dns = site->cert_names ? site->cert_names : good,
+                                   .not_before_days = -30, .not_after_days = 365 };
   switch(sc->cert) {
   case MC_LAB_CERT_SELF_SIGNED: spec.self_signed = true; break;
   case MC_LAB_CERT_OTHER_NAME: spec.cn = other[0]; spec.dns = other; break;

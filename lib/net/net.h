@@ -79,6 +79,27 @@ void mc_resolve(const struct mc_net_opts *o, const char *host, int port,
                 struct mc_dns_result *out);
 const char *mc_dns_outcome_name(enum mc_dns_outcome d);
 
+#define MC_MAX_SRV 16
+
+struct mc_srv_target {
+  char host[256];
+  int port;
+  int priority;
+  int weight;
+};
+
+struct mc_srv_result {
+  enum mc_dns_outcome outcome;      /* OK, NXDOMAIN, NODATA, TIMEOUT ... */
+  struct mc_srv_target t[MC_MAX_SRV];
+  size_t n;                         /* ordered: lowest priority, then highest weight */
+  int64_t ms;
+  char detail[160];
+};
+
+/* Looks up the SRV records of name ("_autodiscover._tcp.contoso.com") in
+ * DNS (the system's servers or --dns-server), before o's timeout. */
+void mc_resolve_srv(const struct mc_net_opts *o, const char *name, struct mc_srv_result *out);
+
 /* Parses a numeric address ("127.0.0.1", "::1", "[::1]") into a, with port. */
 bool mc_addr_parse(const char *s, int port, struct mc_addr *a);
 void mc_addr_set_port(struct mc_addr *a, int port);

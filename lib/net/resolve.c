@@ -5,11 +5,14 @@
  * address; then c-ares' getaddrinfo (hosts file, then DNS, or only the
  * server given with --dns-server). The result says where addresses came
  * from so the report can tell an override from what the world sees.
+ * SRV records (mc_resolve_srv) go to the same servers with the same
+ * deadline; --resolve has no say over them.
  */
 #include "net/net.h"
 
 #include <arpa/inet.h>
 #include <ares.h>
+#include <arpa/nameser.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,8 +270,10 @@ static void ares_once(void)
   }
 }
 
-static void dns_lookup(const struct mc_net_opts *o, const char *host, int port,
-                       struct mc_dns_result *out)
+/* A c-ares channel set up for o: its timeout, and only --dns-server when
+ * given. Returns false with the reason in detail. */
+static bool channel_new(const struct mc_net_opts *o, ares_channel *ch, char *detail,
+                        size_t detaillen)
 {
   ares_once();
   int timeout = o->timeout_ms > 0 ? o->timeout_ms : 10000;
@@ -282,32 +287,28 @@ static void dns_lookup(const struct mc_net_opts *o, const char *host, int port,
     opts.lookups = (char *)"b";
     opts.flags = ARES_FLAG_NOSEARCH;
   }
-  ares_channel ch;
-  int rc = ares_init_options(&ch, &opts, mask);
+  int rc = ares_init_options(ch, &opts, mask);
   if(rc != ARES_SUCCESS) {
-    out->outcome = MC_DNS_ERROR;
-    snprintf(out->detail, sizeof out->detail, "resolver setup failed: %s", ares_strerror(rc));
-    return;
+    snprintf(detail, detaillen, "resolver setup failed: %s", ares_strerror(rc));
+    return false;
   }
   if(o->dns_server) {
-    rc = ares_set_servers_ports_csv(ch, o->dns_server);
+    rc = ares_set_servers_ports_csv(*ch, o->dns_server);
     if(rc != ARES_SUCCESS) {
-      out->outcome = MC_DNS_ERROR;
-      snprintf(out->detail, sizeof out->detail, "bad DNS server '%s': %s",
-               o->dns_server, ares_strerror(rc));
-      ares_destroy(ch);
-      return;
+      snprintf(detail, detaillen, "bad DNS server '%s': %s", o->dns_server,
+               ares_strerror(rc));
+      ares_destroy(*ch);
+      return false;
     }
   }
-  struct ares_addrinfo_hints hints = { 0 };
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  char portstr[8];
-  snprintf(portstr, sizeof portstr, "%d", port);
-  struct gai_state st = { .out = out };
-  ares_getaddrinfo(ch, host, portstr, &hints, gai_cb, &st);
-  int64_t deadline = mc_now_ms() + timeout;
-  while(!st.done) {
+  return true;
+}
+
+/* Drives ch until *done or timeout_ms passed (then cancels). */
+static void channel_run(ares_channel ch, const bool *done, int timeout_ms)
+{
+  int64_t deadline = mc_now_ms() + timeout_ms;
+  while(!*done) {
     int64_t left = deadline - mc_now_ms();
     if(left <= 0) {
       ares_cancel(ch);
@@ -342,39 +343,108 @@ static void dns_lookup(const struct mc_net_opts *o, const char *host, int port,
     if(!any)
       ares_process_fd(ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
   }
-  ares_destroy(ch);
-  if(!st.done || st.status == ARES_ETIMEOUT || st.status == ARES_ECANCELLED ||
-     st.status == ARES_EDESTRUCTION) {
-    out->outcome = MC_DNS_TIMEOUT;
-    snprintf(out->detail, sizeof out->detail, "no answer within %d ms%s%s", timeout,
+}
+
+/* The outcome for a finished (or timed out) query's c-ares status. */
+static enum mc_dns_outcome outcome_of(bool done, int status, char *detail, size_t detaillen,
+                                      const struct mc_net_opts *o, int timeout)
+{
+  if(!done || status == ARES_ETIMEOUT || status == ARES_ECANCELLED ||
+     status == ARES_EDESTRUCTION) {
+    snprintf(detail, detaillen, "no answer within %d ms%s%s", timeout,
              o->dns_server ? " from " : "", o->dns_server ? o->dns_server : "");
+    return MC_DNS_TIMEOUT;
+  }
+  if(status == ARES_SUCCESS) {
+    snprintf(detail, detaillen, "%s", o->dns_server ? o->dns_server : "system resolver");
+    return MC_DNS_OK;
+  }
+  snprintf(detail, detaillen, "%s", ares_strerror(status));
+  switch(status) {
+  case ARES_ENOTFOUND: return MC_DNS_NXDOMAIN;
+  case ARES_ENODATA: return MC_DNS_NODATA;
+  case ARES_ESERVFAIL: case ARES_EREFUSED: case ARES_ECONNREFUSED: return MC_DNS_SERVFAIL;
+  default: return MC_DNS_ERROR;
+  }
+}
+
+static void dns_lookup(const struct mc_net_opts *o, const char *host, int port,
+                       struct mc_dns_result *out)
+{
+  int timeout = o->timeout_ms > 0 ? o->timeout_ms : 10000;
+  ares_channel ch;
+  if(!channel_new(o, &ch, out->detail, sizeof out->detail)) {
+    out->outcome = MC_DNS_ERROR;
     return;
   }
-  switch(st.status) {
-  case ARES_SUCCESS:
-    out->outcome = out->naddrs ? MC_DNS_OK : MC_DNS_NODATA;
-    snprintf(out->detail, sizeof out->detail, "%s",
-             o->dns_server ? o->dns_server : "system resolver");
-    break;
-  case ARES_ENOTFOUND:
-    out->outcome = MC_DNS_NXDOMAIN;
-    snprintf(out->detail, sizeof out->detail, "%s", ares_strerror(st.status));
-    break;
-  case ARES_ENODATA:
+  struct ares_addrinfo_hints hints = { 0 };
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  char portstr[8];
+  snprintf(portstr, sizeof portstr, "%d", port);
+  struct gai_state st = { .out = out };
+  ares_getaddrinfo(ch, host, portstr, &hints, gai_cb, &st);
+  channel_run(ch, &st.done, timeout);
+  ares_destroy(ch);
+  out->outcome = outcome_of(st.done, st.status, out->detail, sizeof out->detail, o, timeout);
+  if(out->outcome == MC_DNS_OK && !out->naddrs)
     out->outcome = MC_DNS_NODATA;
-    snprintf(out->detail, sizeof out->detail, "%s", ares_strerror(st.status));
-    break;
-  case ARES_ESERVFAIL:
-  case ARES_EREFUSED:
-  case ARES_ECONNREFUSED:
-    out->outcome = MC_DNS_SERVFAIL;
-    snprintf(out->detail, sizeof out->detail, "%s", ares_strerror(st.status));
-    break;
-  default:
-    out->outcome = MC_DNS_ERROR;
-    snprintf(out->detail, sizeof out->detail, "%s", ares_strerror(st.status));
-    break;
+}
+
+struct srv_state {
+  bool done;
+  int status;
+  struct mc_srv_result *out;
+};
+
+static void srv_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+  (void)timeouts;
+  struct srv_state *st = arg;
+  st->done = true;
+  st->status = status;
+  struct ares_srv_reply *srv = NULL;
+  if(status != ARES_SUCCESS)
+    return;
+  st->status = ares_parse_srv_reply(abuf, alen, &srv);
+  for(struct ares_srv_reply *r = srv; r && st->out->n < MC_MAX_SRV; r = r->next) {
+    struct mc_srv_target *t = &st->out->t[st->out->n++];
+    mc_strlcpy(t->host, r->host, sizeof t->host);
+    t->port = r->port;
+    t->priority = r->priority;
+    t->weight = r->weight;
   }
+  if(srv)
+    ares_free_data(srv);
+}
+
+static int srv_order(const void *a, const void *b)
+{
+  const struct mc_srv_target *x = a, *y = b;
+  if(x->priority != y->priority)
+    return x->priority < y->priority ? -1 : 1;
+  return y->weight - x->weight;
+}
+
+void mc_resolve_srv(const struct mc_net_opts *o, const char *name, struct mc_srv_result *out)
+{
+  memset(out, 0, sizeof *out);
+  int64_t t0 = mc_now_ms();
+  int timeout = o->timeout_ms > 0 ? o->timeout_ms : 10000;
+  ares_channel ch;
+  if(!channel_new(o, &ch, out->detail, sizeof out->detail)) {
+    out->outcome = MC_DNS_ERROR;
+    return;
+  }
+  struct srv_state st = { .out = out };
+  ares_query(ch, name, C_IN, T_SRV, srv_cb, &st);
+  channel_run(ch, &st.done, timeout);
+  ares_destroy(ch);
+  out->outcome = outcome_of(st.done, st.status, out->detail, sizeof out->detail, o, timeout);
+  if(out->outcome == MC_DNS_OK && !out->n)
+    out->outcome = MC_DNS_NODATA;
+  qsort(out->t, out->n, sizeof out->t[0], srv_order);
+  out->ms = mc_now_ms() - t0;
 }
 
 void mc_resolve(const struct mc_net_opts *o, const char *host, int port,

@@ -70,6 +70,26 @@ usage_error("remote-move unreadable password file", "remote-move", "--server", "
 usage_error("remote-move takes no password option", "remote-move", "--server", "a.test",
             "--password", "x")
 usage_error("remote-move bad server", "remote-move", "--server", "a.test:0")
+usage_error("autodiscover without an address", "autodiscover")
+usage_error("autodiscover bad address", "autodiscover", "--email", "alice")
+usage_error("autodiscover address in a TLD", "autodiscover", "--email", "alice@com")
+usage_error("autodiscover two at signs", "autodiscover", "--email", "a@b@contoso.com")
+usage_error("autodiscover positional argument", "autodiscover", "contoso.com")
+usage_error("autodiscover bad allow-redirect", "autodiscover", "--email", "a@contoso.com",
+            "--allow-redirect", "not a domain")
+usage_error("autodiscover bad port-map", "autodiscover", "--email", "a@contoso.com",
+            "--port-map", "443:8443")
+usage_error("autodiscover port-map 0", "autodiscover", "--email", "a@contoso.com",
+            "--port-map", "443=0")
+usage_error("autodiscover password file without user", "autodiscover", "--email",
+            "a@contoso.com", "--password-file", "/dev/null")
+usage_error("autodiscover takes no server", "autodiscover", "--email", "a@contoso.com",
+            "--server", "mail.contoso.com")
+usage_error("remote-move server and autodiscover", "remote-move", "--server", "a.test",
+            "--autodiscover", "--email", "a@contoso.com")
+usage_error("remote-move email without autodiscover", "remote-move", "--server", "a.test",
+            "--email", "a@contoso.com")
+usage_error("remote-move autodiscover without email", "remote-move", "--autodiscover")
 
 p = run("--help")
 check("--help exits 0 and lists commands", p.returncode == 0 and "ports" in p.stdout
