@@ -149,19 +149,16 @@ int mc_check_tls_cli(struct mc_cli *cli, struct mc_report **out);
 int mc_check_remote_move_cli(struct mc_cli *cli, struct mc_report **out);
 int mc_check_logs_cli(struct mc_cli *cli, struct mc_report **out);
 int mc_check_outlook_anywhere_cli(struct mc_cli *cli, struct mc_report **out);
-/* --user's password from MIGCHECK_PASSWORD, --password-file or the prompt
- * into t->password (cmd_remote_move.c); an exit code when it cannot. */
-struct mc_target;
-int mc_cli_read_password(struct mc_cli *cli, struct mc_target *t);
 int mc_check_autodiscover_cli(struct mc_cli *cli, struct mc_report **out);
 
 /* Reads --email, --allow-redirect and --port-map into t (autodiscover and
  * remote-move --autodiscover); a usage error's exit code, else 0. */
 struct mc_target;
 int mc_cli_autodiscover_opts(struct mc_cli *cli, struct mc_target *t);
-/* Fills t->password for t->user from MIGCHECK_PASSWORD, --password-file or
- * a prompt (cmd_remote_move.c); a usage or cannot-run exit code, else 0. */
-int mc_cli_password(struct mc_cli *cli, struct mc_target *t);
+/* --user and its password (credentials.c): t->user, and t->password from
+ * --password-file, MIGCHECK_PASSWORD or a prompt without echo. A usage or
+ * cannot-run exit code, else 0 (also when no --user was given). */
+int mc_cli_credentials(struct mc_cli *cli, struct mc_target *t);
 
 /* Other command handlers. */
 int mc_cmd_causes(struct mc_cli *cli);

@@ -72,30 +72,12 @@ int mc_check_autodiscover_cli(struct mc_cli *cli, struct mc_report **out)
   if(cli->nargs)
     return mc_cli_usage_error(cli, "autodiscover takes no arguments, only --email ADDRESS");
   rc = mc_cli_autodiscover_opts(cli, &t);
-  if(!rc && cli->password_file && !cli->user)
-    rc = mc_cli_usage_error(cli, "--password-file needs --user");
-  if(!rc && cli->user) {
-    if(strlen(cli->user) > 256 || strpbrk(cli->user, " \t\r\n:"))
-      rc = mc_cli_usage_error(cli, "--user '%s' is not DOMAIN\\user or user@domain",
-                              cli->user);
-    else {
-      t.user = mc_xstrdup(cli->user);
-      rc = mc_cli_password(cli, &t);
-    }
-  }
-  if(!rc && cli->ca_file) {
-    if(access(cli->ca_file, R_OK) != 0)
-      rc = mc_cli_usage_error(cli, "cannot read --ca-file '%s'", cli->ca_file);
-    else
-      t.ca_file = mc_xstrdup(cli->ca_file);
-  }
-  t.insecure = cli->insecure;
   if(!rc)
-    rc = mc_cli_net_opts(cli, &t.net);
-  if(!rc) {
-    t.timeout_ms = t.net.timeout_ms;
+    rc = mc_cli_credentials(cli, &t);
+  if(!rc)
+    rc = mc_cli_target(cli, &t);
+  if(!rc)
     *out = mc_check_autodiscover(&t);
-  }
   mc_target_release(&t);
   return rc;
 }

@@ -53,35 +53,11 @@ int mc_check_outlook_anywhere_cli(struct mc_cli *cli, struct mc_report **out)
       goto out;
     }
   }
-  if(cli->password_file && !cli->user) {
-    rc = mc_cli_usage_error(cli, "--password-file needs --user");
-    goto out;
-  }
-  if(cli->user) {
-    if(strlen(cli->user) > 256 || strpbrk(cli->user, " \t\r\n:")) {
-      rc = mc_cli_usage_error(cli, "--user '%s' is not DOMAIN\\user or user@domain",
-                              cli->user);
-      goto out;
-    }
-    t.user = mc_xstrdup(cli->user);
-    rc = mc_cli_read_password(cli, &t);
-    if(rc)
-      goto out;
-  }
-  if(cli->ca_file) {
-    if(access(cli->ca_file, R_OK) != 0) {
-      rc = mc_cli_usage_error(cli, "cannot read --ca-file '%s'", cli->ca_file);
-      goto out;
-    }
-    t.ca_file = mc_xstrdup(cli->ca_file);
-  }
-  if(cli->sni)
-    t.sni = mc_xstrdup(cli->sni);
-  t.insecure = cli->insecure;
-  rc = mc_cli_net_opts(cli, &t.net);
+  rc = mc_cli_credentials(cli, &t);
+  if(!rc)
+    rc = mc_cli_target(cli, &t);
   if(rc)
     goto out;
-  t.timeout_ms = t.net.timeout_ms;
   *out = mc_check_outlook_anywhere(&t);
 out:
   mc_target_release(&t);
