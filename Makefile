@@ -7,7 +7,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 MESON_OPTS ?=
 
-.PHONY: all build deps demo test test-sanitize fuzz bench install clean
+.PHONY: all build deps demo test test-sanitize fuzz bench install clean man
 
 all: build
 
@@ -54,3 +54,8 @@ install: build
 
 clean:
 	rm -rf $(BUILD) $(ASAN) build-fuzz
+
+# The manual page is made from the command and option tables; a test fails
+# when docs/migcheck.1 is older than the binary's --help.
+man: build
+	./$(BUILD)/migcheck --man > docs/migcheck.1

@@ -119,6 +119,8 @@ void mc_cli_print_command_help(const struct mc_command *cmd, FILE *out);
 /* Whether option row o is one that command cmd takes. */
 bool mc_cli_option_applies(const struct mc_command *cmd, const struct mc_option *o);
 void mc_cli_print_help(FILE *out);
+/* The manual page in troff, from the command and option tables (man.c). */
+void mc_cli_print_man(FILE *out);
 const struct mc_command *mc_cli_find_command(const char *name);
 
 /* Whether color is wanted on stdout (terminal, no NO_COLOR, no --no-color). */

@@ -73,6 +73,32 @@ const struct mc_command mc_commands[] = {
     "MIGCHECK_PASSWORD=... migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'\n"
     "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin' --repeat 20 --json\n"
     "migcheck remote-move --email migadmin@contoso.com --autodiscover --user 'CONTOSO\\migadmin'" },
+  { "outlook-anywhere", mc_cmd_check, mc_check_outlook_anywhere_cli,
+    "--exchange-server NAME --rpc-proxy HOST[:PORT] [--auth basic|ntlm] [--user DOMAIN\\USER]",
+    "can a cutover/staged migration reach Exchange over RPC over HTTP (Outlook Anywhere)?",
+    "Walks the path a cutover or staged migration takes to the source Exchange:\n"
+    "DNS, TCP 443 and TLS to the RPC proxy (--rpc-proxy, the endpoint's\n"
+    "RPCProxyServer), then /rpc/rpcproxy.dll without credentials (is it published,\n"
+    "does it offer Basic, the endpoint's default), and MAPI over HTTP for\n"
+    "information. With --user, for each of 6001 (EMSMDB), 6002 (RFR) and 6004\n"
+    "(NSPI) it opens an RPC over HTTP v2 virtual connection to\n"
+    "--exchange-server:PORT through the proxy (IN and OUT channels, CONN/A1, B1,\n"
+    "A3, C2) and binds that port's interface, the way the migration service\n"
+    "does before its first NspiBind. When the proxy refuses a name:port it tries\n"
+    "the short and public names too, and prints the RpcProxy ValidPorts value to\n"
+    "set. Causes: OA_NOT_PUBLISHED, OA_BASIC_NOT_OFFERED, OA_PORT_NOT_ALLOWED,\n"
+    "OA_BACKEND_UNAVAILABLE, OA_SERVER_NAME_UNRESOLVED, OA_BIND_REJECTED,\n"
+    "AUTH_BAD_CREDENTIALS, OA_REVERSE_PROXY_BUFFERING, HTTP_PREAUTH,\n"
+    "HTTP_SERVICE_UNAVAILABLE, HTTP_TIMEOUT, and those of DNS, TCP and TLS.\n"
+    "The password is read from MIGCHECK_PASSWORD, --password-file or a prompt\n"
+    "without echo, and never printed. Requests carry the run id in the\n"
+    "User-Agent (the RPC query must stay SERVER:PORT).",
+    NET_OPTS " ca-file insecure sni exchange-server rpc-proxy auth user password-file",
+    "migcheck outlook-anywhere --exchange-server ex01.contoso.local --rpc-proxy mail.contoso.com\n"
+    "MIGCHECK_PASSWORD=... migcheck outlook-anywhere --exchange-server ex01.contoso.local "
+    "--rpc-proxy mail.contoso.com --user 'CONTOSO\\migadmin'\n"
+    "migcheck outlook-anywhere --exchange-server ex01.contoso.local --rpc-proxy mail.contoso.com "
+    "--auth ntlm --user 'CONTOSO\\migadmin' --json" },
   { "autodiscover", mc_cmd_check, mc_check_autodiscover_cli,
     "--email ADDRESS [--user DOMAIN\\USER] [--allow-redirect DOMAIN]",
     "can Autodiscover find the server for this mailbox, safely? (the endpoint wizard's way)",
@@ -98,6 +124,29 @@ const struct mc_command mc_commands[] = {
     "MIGCHECK_PASSWORD=... migcheck autodiscover --email alice@contoso.com --user 'CONTOSO\\alice'\n"
     "migcheck autodiscover --email alice@contoso.com --dns-server 192.0.2.53\n"
     "migcheck autodiscover --email alice@contoso.com --user alice@contoso.com --allow-redirect contoso-hosting.net" },
+  { "logs", mc_cmd_check, mc_check_logs_cli, "PATH... [--since T] [--until T] [--run-id ID]",
+    "did the migration requests reach IIS, and what did it answer? (server logs)",
+    "Reads IIS W3C logs (W3SVC1, W3SVC2), HTTPERR logs and Exchange HttpProxy\n"
+    "logs: files, folders (searched recursively) and .gz files, in any mix. Each\n"
+    "file's format comes from its own header lines (#Fields, in any order, may\n"
+    "change within a file). The server a file belongs to comes from --server\n"
+    "NAME=PATH, the s-computername field, or the path (\\\\EX01\\..., EX01/W3SVC1/...).\n"
+    "It counts the requests to /EWS/mrsproxy.svc, /rpc/rpcproxy.dll, Autodiscover,\n"
+    "EWS and /mapi per server, status.substatus.win32 (decoded: 401.1.2148074254\n"
+    "is the normal first NTLM leg, 401.1.2148074252 a bad password), client and\n"
+    "hour, and names the cause: LOG_NO_MIGRATION_TRAFFIC (nothing arrived: look at\n"
+    "the firewall), LOG_TRAFFIC_ON_WRONG_SERVER, LOG_AUTH_FAILURES, LOG_NTLM_SPLIT,\n"
+    "LOG_SERVER_ERRORS, HTTPERR_CONNECTION_DROPPED, HTTPERR_QUEUE_FULL and\n"
+    "PROXY_BACKEND_ERRORS, each with the log line that shows it (file:line).\n"
+    "Times are UTC, as IIS writes them. --run-id finds the requests a migcheck\n"
+    "remote check sent (seed 001: reproduce, then look in the IIS logs).\n"
+    "--json adds a \"traffic\" object per endpoint (docs/json-schema.md).\n"
+    "All CPUs are used (MIGCHECK_THREADS=N sets how many).",
+    "json html no-color verbose quiet since until run-id server cloud-ranges",
+    "migcheck logs ./EX01/W3SVC1 ./EX02/W3SVC1\n"
+    "migcheck logs \\\\EX01\\c$\\inetpub\\logs\\LogFiles --since 2024-03-12T08:00\n"
+    "migcheck logs u_ex240312.log.gz --server EX01=u_ex240312.log.gz --json\n"
+    "migcheck logs ./logs --run-id mc-0123456789ab" },
   { "config", mc_cmd_config, NULL, "FILE... | --collect",
     "check what you paste from PowerShell and the registry against the seeds' rules",
     "Reads the output of PowerShell's Format-List ('| fl') and registry exports\n"
@@ -137,55 +186,6 @@ const struct mc_command mc_commands[] = {
     "migcheck explain \"Error 0x6ba (The RPC server is unavailable) from cli_NspiBind\"\n"
     "pbpaste | migcheck explain\n"
     "migcheck explain - < migration-report.txt --json" },
-  { "logs", mc_cmd_check, mc_check_logs_cli, "PATH... [--since T] [--until T] [--run-id ID]",
-    "did the migration requests reach IIS, and what did it answer? (server logs)",
-    "Reads IIS W3C logs (W3SVC1, W3SVC2), HTTPERR logs and Exchange HttpProxy\n"
-    "logs: files, folders (searched recursively) and .gz files, in any mix. Each\n"
-    "file's format comes from its own header lines (#Fields, in any order, may\n"
-    "change within a file). The server a file belongs to comes from --server\n"
-    "NAME=PATH, the s-computername field, or the path (\\\\EX01\\..., EX01/W3SVC1/...).\n"
-    "It counts the requests to /EWS/mrsproxy.svc, /rpc/rpcproxy.dll, Autodiscover,\n"
-    "EWS and /mapi per server, status.substatus.win32 (decoded: 401.1.2148074254\n"
-    "is the normal first NTLM leg, 401.1.2148074252 a bad password), client and\n"
-    "hour, and names the cause: LOG_NO_MIGRATION_TRAFFIC (nothing arrived: look at\n"
-    "the firewall), LOG_TRAFFIC_ON_WRONG_SERVER, LOG_AUTH_FAILURES, LOG_NTLM_SPLIT,\n"
-    "LOG_SERVER_ERRORS, HTTPERR_CONNECTION_DROPPED, HTTPERR_QUEUE_FULL and\n"
-    "PROXY_BACKEND_ERRORS, each with the log line that shows it (file:line).\n"
-    "Times are UTC, as IIS writes them. --run-id finds the requests a migcheck\n"
-    "remote check sent (seed 001: reproduce, then look in the IIS logs).\n"
-    "--json adds a \"traffic\" object per endpoint (docs/json-schema.md).\n"
-    "All CPUs are used (MIGCHECK_THREADS=N sets how many).",
-    "json html no-color verbose quiet since until run-id server cloud-ranges",
-    "migcheck logs ./EX01/W3SVC1 ./EX02/W3SVC1\n"
-    "migcheck logs \\\\EX01\\c$\\inetpub\\logs\\LogFiles --since 2024-03-12T08:00\n"
-    "migcheck logs u_ex240312.log.gz --server EX01=u_ex240312.log.gz --json\n"
-    "migcheck logs ./logs --run-id mc-0123456789ab" },
-  { "outlook-anywhere", mc_cmd_check, mc_check_outlook_anywhere_cli,
-    "--exchange-server NAME --rpc-proxy HOST[:PORT] [--auth basic|ntlm] [--user DOMAIN\\USER]",
-    "can a cutover/staged migration reach Exchange over RPC over HTTP (Outlook Anywhere)?",
-    "Walks the path a cutover or staged migration takes to the source Exchange:\n"
-    "DNS, TCP 443 and TLS to the RPC proxy (--rpc-proxy, the endpoint's\n"
-    "RPCProxyServer), then /rpc/rpcproxy.dll without credentials (is it published,\n"
-    "does it offer Basic, the endpoint's default), and MAPI over HTTP for\n"
-    "information. With --user, for each of 6001 (EMSMDB), 6002 (RFR) and 6004\n"
-    "(NSPI) it opens an RPC over HTTP v2 virtual connection to\n"
-    "--exchange-server:PORT through the proxy (IN and OUT channels, CONN/A1, B1,\n"
-    "A3, C2) and binds that port's interface, the way the migration service\n"
-    "does before its first NspiBind. When the proxy refuses a name:port it tries\n"
-    "the short and public names too, and prints the RpcProxy ValidPorts value to\n"
-    "set. Causes: OA_NOT_PUBLISHED, OA_BASIC_NOT_OFFERED, OA_PORT_NOT_ALLOWED,\n"
-    "OA_BACKEND_UNAVAILABLE, OA_SERVER_NAME_UNRESOLVED, OA_BIND_REJECTED,\n"
-    "AUTH_BAD_CREDENTIALS, OA_REVERSE_PROXY_BUFFERING, HTTP_PREAUTH,\n"
-    "HTTP_SERVICE_UNAVAILABLE, HTTP_TIMEOUT, and those of DNS, TCP and TLS.\n"
-    "The password is read from MIGCHECK_PASSWORD, --password-file or a prompt\n"
-    "without echo, and never printed. Requests carry the run id in the\n"
-    "User-Agent (the RPC query must stay SERVER:PORT).",
-    NET_OPTS " ca-file insecure sni exchange-server rpc-proxy auth user password-file",
-    "migcheck outlook-anywhere --exchange-server ex01.contoso.local --rpc-proxy mail.contoso.com\n"
-    "MIGCHECK_PASSWORD=... migcheck outlook-anywhere --exchange-server ex01.contoso.local "
-    "--rpc-proxy mail.contoso.com --user 'CONTOSO\\migadmin'\n"
-    "migcheck outlook-anywhere --exchange-server ex01.contoso.local --rpc-proxy mail.contoso.com "
-    "--auth ntlm --user 'CONTOSO\\migadmin' --json" },
   { "causes", mc_cmd_causes, NULL, "[ID...]",
     "the cause catalogue: every cause id, why it breaks, how to fix it",
     "Without an ID, lists every cause id with its title. With IDs, prints each\n"
@@ -305,9 +305,11 @@ void mc_cli_print_help(FILE *out)
   for(size_t i = 0; i < mc_ncommands; i++)
     fprintf(out, "  %-18s %s\n", mc_commands[i].name, mc_commands[i].summary);
   fputs("\nStart here:\n"
-        "  migcheck ports mail.contoso.com      is 443 reachable?\n"
-        "  migcheck tls mail.contoso.com        would Exchange Online trust the certificate?\n"
-        "  migcheck demo                        see every diagnosis on the built-in lab\n\n"
+        "  migcheck explain \"<the error you got>\"           what does it mean?\n"
+        "  migcheck remote-move --server mail.contoso.com  hybrid move: can MRS reach you?\n"
+        "  migcheck outlook-anywhere --exchange-server ex01.contoso.local \\\n"
+        "      --rpc-proxy mail.contoso.com               cutover or staged migration\n"
+        "  migcheck demo                                   every diagnosis, on the built-in lab\n\n"
         "'migcheck COMMAND --help' explains a command; 'man migcheck' has the rest.\n"
         "Output: text on a terminal (colors unless NO_COLOR), --json for scripts,\n"
         "--html FILE for a report to forward.\n"

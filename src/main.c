@@ -25,6 +25,10 @@ int main(int argc, char **argv)
     mc_cli_print_help(argc < 2 ? stderr : stdout);
     return argc < 2 ? MC_EXIT_USAGE : MC_EXIT_OK;
   }
+  if(strcmp(argv[1], "--man") == 0) {
+    mc_cli_print_man(stdout);
+    return MC_EXIT_OK;
+  }
   if(strcmp(argv[1], "--version") == 0) {
     puts("migcheck " MC_VERSION);
     return MC_EXIT_OK;

@@ -13,13 +13,12 @@ and a DNS server that never answers -> verdict unknown, exit 3.
 Closing line: "N passed, N failed".
 """
 import json
-import os
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
+
+import dnsutil
 
 MIGCHECK = sys.argv[1]
 passed = failed = 0
@@ -33,14 +32,6 @@ def check(name, cond, detail=""):
     else:
         failed += 1
         print(f"FAIL {name} {detail}")
-
-
-def free_udp_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def listening_tcp():
@@ -64,34 +55,23 @@ def ids(report):
 
 
 def main():
-    dnsmasq = shutil.which("dnsmasq") or "/usr/sbin/dnsmasq"
-    if not os.path.exists(dnsmasq):
-        print("FAIL dnsmasq is not installed (make test installs dnsmasq-base)")
+    try:
+        dns = dnsutil.Dnsmasq([
+            "--local=/contoso.test/", "--local=/contoso.local/",
+            "--address=/mail.contoso.test/127.0.0.1",
+            "--host-record=v6only.contoso.test,::1",
+            "--address=/ex01.contoso.local/10.0.0.5",
+        ])
+    except RuntimeError as e:
+        print(f"FAIL {e}")
         print("0 passed, 1 failed")
         return 1
-    port = free_udp_port()
-    tmp = tempfile.mkdtemp()
-    proc = subprocess.Popen([
-        dnsmasq, "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv",
-        "--no-hosts", "--bind-interfaces", "--listen-address=127.0.0.1",
-        f"--port={port}", "--pid-file=", "--user=root" if os.getuid() == 0 else "--user=",
-        "--local=/contoso.test/", "--local=/contoso.local/",
-        "--address=/mail.contoso.test/127.0.0.1",
-        "--host-record=v6only.contoso.test,::1",
-        "--address=/ex01.contoso.local/10.0.0.5",
-        f"--log-facility={tmp}/dnsmasq.log",
-    ], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    port = dns.port
     srv = listening_tcp()
     tcp_port = srv.getsockname()[1]
     try:
-        # Wait until dnsmasq answers (bounded).
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            code, rep = run("ports", "mail.contoso.test", str(tcp_port),
-                            "--dns-server", f"127.0.0.1:{port}", "--timeout", "2")
-            if rep.get("verdict") != "unknown":
-                break
-            time.sleep(0.1)
+        code, rep = run("ports", "mail.contoso.test", str(tcp_port),
+                        "--dns-server", f"127.0.0.1:{port}", "--timeout", "2")
         check("public name on loopback -> DNS_PRIVATE_ADDRESS (warn), port open",
               ids(rep) == ["DNS_PRIVATE_ADDRESS"] and rep["verdict"] == "warn" and code == 1,
               f"{code} {rep}")
@@ -134,12 +114,7 @@ def main():
         check("silent DNS server does not hang", took < 30, f"took {took:.1f} s")
     finally:
         srv.close()
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        shutil.rmtree(tmp, ignore_errors=True)
+        dns.stop()
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
