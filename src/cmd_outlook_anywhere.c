@@ -1,7 +1,7 @@
 /*
  * cmd_outlook_anywhere.c - migcheck outlook-anywhere --exchange-server NAME
- * --rpc-proxy HOST[:PORT] [--auth basic|ntlm] [--user DOMAIN\user]: options
- * to a target (the password as for remote-move), then the check.
+ * --rpc-proxy HOST[:PORT] (or --email ADDRESS --autodiscover) [--auth
+ * basic|ntlm] [--user DOMAIN\user]: options to a target, then the check.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,19 +32,28 @@ int mc_check_outlook_anywhere_cli(struct mc_cli *cli, struct mc_report **out)
   if(cli->nargs)
     return mc_cli_usage_error(cli, "outlook-anywhere takes no arguments, only "
                               "--exchange-server NAME --rpc-proxy HOST[:PORT]");
-  if(!cli->rpc_proxy)
-    return mc_cli_usage_error(cli, "outlook-anywhere needs --rpc-proxy HOST[:PORT]");
-  if(!cli->exchange_server)
+  if(cli->autodiscover && (cli->rpc_proxy || cli->exchange_server))
+    return mc_cli_usage_error(cli, "give --rpc-proxy and --exchange-server, or --email "
+                              "ADDRESS --autodiscover, not both");
+  if(cli->email && !cli->autodiscover)
+    return mc_cli_usage_error(cli, "--email goes with --autodiscover");
+  if(!cli->autodiscover && !cli->rpc_proxy)
+    return mc_cli_usage_error(cli, "outlook-anywhere needs --rpc-proxy HOST[:PORT] (or "
+                              "--email ADDRESS --autodiscover)");
+  if(!cli->autodiscover && !cli->exchange_server)
     return mc_cli_usage_error(cli, "outlook-anywhere needs --exchange-server NAME");
-  if(!valid_server_name(cli->exchange_server))
+  if(cli->exchange_server && !valid_server_name(cli->exchange_server))
     return mc_cli_usage_error(cli, "--exchange-server '%s' is not a server name (letters, "
                               "digits, '.', '-', '_', '@')", cli->exchange_server);
   struct mc_target t = { 0 };
   int rc = 0;
-  if(!mc_net_split_host_port(cli->rpc_proxy, &t.host, &t.port, 443))
+  if(cli->rpc_proxy && !mc_net_split_host_port(cli->rpc_proxy, &t.host, &t.port, 443))
     return mc_cli_usage_error(cli, "'%s' is not HOST, HOST:PORT or [IPV6]:PORT with a port "
                               "from 1 to 65535", cli->rpc_proxy);
-  t.exchange_server = mc_xstrdup(cli->exchange_server);
+  if(cli->exchange_server)
+    t.exchange_server = mc_xstrdup(cli->exchange_server);
+  if(cli->autodiscover && (rc = mc_cli_autodiscover_opts(cli, &t)) != 0)
+    goto out;
   if(cli->auth) {
     if(strcasecmp(cli->auth, "ntlm") == 0)
       t.auth_ntlm = true;

@@ -74,7 +74,8 @@ const struct mc_command mc_commands[] = {
     "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin' --repeat 20 --json\n"
     "migcheck remote-move --email migadmin@contoso.com --autodiscover --user 'CONTOSO\\migadmin'" },
   { "outlook-anywhere", mc_cmd_check, mc_check_outlook_anywhere_cli,
-    "--exchange-server NAME --rpc-proxy HOST[:PORT] [--auth basic|ntlm] [--user DOMAIN\\USER]",
+    "--exchange-server NAME --rpc-proxy HOST[:PORT] | --email ADDRESS --autodiscover\n"
+    "[--auth basic|ntlm] [--user DOMAIN\\USER]",
     "can a cutover/staged migration reach Exchange over RPC over HTTP (Outlook Anywhere)?",
     "Walks the path a cutover or staged migration takes to the source Exchange:\n"
     "DNS, TCP 443 and TLS to the RPC proxy (--rpc-proxy, the endpoint's\n"
@@ -92,13 +93,21 @@ const struct mc_command mc_commands[] = {
     "HTTP_SERVICE_UNAVAILABLE, HTTP_TIMEOUT, and those of DNS, TCP and TLS.\n"
     "The password is read from MIGCHECK_PASSWORD, --password-file or a prompt\n"
     "without echo, and never printed. Requests carry the run id in the\n"
-    "User-Agent (the RPC query must stay SERVER:PORT).",
-    NET_OPTS " ca-file insecure sni exchange-server rpc-proxy auth user password-file",
+    "User-Agent (the RPC query must stay SERVER:PORT).\n"
+    "With --email ADDRESS --autodiscover both names come from Autodiscover first\n"
+    "(see 'migcheck autodiscover'): the RPC proxy is the Outlook Anywhere external\n"
+    "host and the server the RPC server Autodiscover names (the mailbox-GUID name\n"
+    "on Exchange 2013 and later), as Test-MigrationServerAvailability\n"
+    "-ExchangeOutlookAnywhere -Autodiscover takes them; an answer without them is\n"
+    "AUTODISCOVER_NO_OA_SETTINGS.",
+    NET_OPTS " ca-file insecure sni exchange-server rpc-proxy auth user password-file"
+    " email autodiscover allow-redirect port-map",
     "migcheck outlook-anywhere --exchange-server ex01.contoso.local --rpc-proxy mail.contoso.com\n"
     "MIGCHECK_PASSWORD=... migcheck outlook-anywhere --exchange-server ex01.contoso.local "
     "--rpc-proxy mail.contoso.com --user 'CONTOSO\\migadmin'\n"
     "migcheck outlook-anywhere --exchange-server ex01.contoso.local --rpc-proxy mail.contoso.com "
-    "--auth ntlm --user 'CONTOSO\\migadmin' --json" },
+    "--auth ntlm --user 'CONTOSO\\migadmin' --json\n"
+    "migcheck outlook-anywhere --email migadmin@contoso.com --autodiscover --user 'CONTOSO\\migadmin'" },
   { "autodiscover", mc_cmd_check, mc_check_autodiscover_cli,
     "--email ADDRESS [--user DOMAIN\\USER] [--allow-redirect DOMAIN]",
     "can Autodiscover find the server for this mailbox, safely? (the endpoint wizard's way)",

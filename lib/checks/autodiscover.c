@@ -1008,3 +1008,47 @@ struct mc_report *mc_remote_move_autodiscover(const struct mc_target *t, struct 
   mc_ad_found_release(&f);
   return r;
 }
+
+struct mc_report *mc_outlook_anywhere_autodiscover(const struct mc_target *t,
+                                                   struct mc_target *picked)
+{
+  struct mc_report *r = mc_report_new("outlook-anywhere", t->email);
+  mc_report_new_run_id(r);
+  *picked = *t;
+  picked->host = NULL;
+  picked->exchange_server = NULL;
+  struct mc_ad_found f;
+  struct mc_step *s;
+  if(!mc_autodiscover_find(r, NULL, t, t->email, &f)) {
+    s = mc_step_add(r, NULL, "Outlook Anywhere settings from Autodiscover");
+    mc_step_done(r, s, MC_SKIP, "Autodiscover gave no settings (see above): name them with "
+                 "--rpc-proxy and --exchange-server, as the endpoint's manual settings would");
+    return r;
+  }
+  s = mc_step_add(r, NULL, "Outlook Anywhere settings from Autodiscover");
+  mc_step_ev(s, "RPC proxy", "%s%s%s%s", f.oa_host ? f.oa_host : "(none)",
+             f.oa_host ? " (" : "", f.oa_host ? f.oa_host_source : "", f.oa_host ? ")" : "");
+  mc_step_ev(s, "Exchange server", "%s", f.exch_server ? f.exch_server : "(none)");
+  mc_step_ev(s, "authentication", "%s", f.oa_auth ? f.oa_auth : "(not said)");
+  if(!f.oa_host || !f.exch_server) {
+    /* Without both names the migration service cannot open a virtual
+     * connection: the answer lacks Outlook Anywhere. */
+    mc_step_find(r, s, "AUTODISCOVER_NO_OA_SETTINGS", "Autodiscover names %s%s%s: a cutover "
+                 "or staged endpoint created with -Autodiscover has nothing to connect to",
+                 f.oa_host ? "" : "no Outlook Anywhere external host",
+                 !f.oa_host && !f.exch_server ? " and " : "",
+                 f.exch_server ? "" : "no RPC server");
+    mc_step_done(r, s, MC_FAIL, "no Outlook Anywhere settings to test");
+    mc_ad_found_release(&f);
+    return r;
+  }
+  picked->host = mc_xstrdup(f.oa_host);
+  picked->port = mapped_port(t, 443);
+  picked->exchange_server = mc_xstrdup(f.exch_server);
+  mc_step_done(r, s, MC_PASS, "checking %s through the RPC proxy %s, as "
+               "Test-MigrationServerAvailability -ExchangeOutlookAnywhere -Autodiscover takes "
+               "them", f.exch_server, f.oa_host);
+  mc_ad_found_release(&f);
+  return r;
+}
+

@@ -95,6 +95,13 @@ void mc_ad_found_release(struct mc_ad_found *f);
  * when there is none (the report says why). */
 struct mc_report *mc_remote_move_autodiscover(const struct mc_target *t,
                                               struct mc_target *picked);
+/* outlook-anywhere --autodiscover: the same for the Outlook Anywhere check:
+ * picked->host is the RPC proxy (the Outlook Anywhere external host) and
+ * picked->exchange_server the RPC server name (InternalRpcClientServer or
+ * EXCH Server; the mailbox-GUID name on Exchange 2013 and later), both
+ * owned; both NULL when Autodiscover gave none (the report says why). */
+struct mc_report *mc_outlook_anywhere_autodiscover(const struct mc_target *t,
+                                                   struct mc_target *picked);
 
 /* Shared walk steps. Each records one step (with findings) under parent and
  * returns whether the walk may go on. */

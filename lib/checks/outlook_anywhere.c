@@ -477,11 +477,23 @@ static int front_door(struct oa *w)
 
 struct mc_report *mc_check_outlook_anywhere(const struct mc_target *t)
 {
+  /* --autodiscover: the names come from Autodiscover first (autodiscover.c). */
+  struct mc_target picked = { 0 };
+  struct mc_report *pre = NULL;
+  if(t->email) {
+    pre = mc_outlook_anywhere_autodiscover(t, &picked);
+    if(!picked.host) {
+      free(picked.exchange_server);
+      return pre;
+    }
+    t = &picked;
+  }
   struct oa w = { .t = t, .port = t->port ? t->port : 443 };
   char *target = mc_xasprintf("%s via %s:%d", t->exchange_server, t->host, w.port);
-  struct mc_report *r = w.r = mc_report_new("outlook-anywhere", target);
+  struct mc_report *r = w.r = pre ? pre : mc_report_new("outlook-anywhere", target);
   free(target);
-  mc_report_new_run_id(r);
+  if(!pre)
+    mc_report_new_run_id(r);
   snprintf(w.ua, sizeof w.ua, "MSRPC migcheck/%s (run %s)", MC_VERSION, r->run_id);
   mc_buf_init(&w.traffic, 1 << 20);
   mc_buf_addch(&w.traffic, '[');
@@ -548,5 +560,7 @@ out:
   mc_report_section(r, "traffic", w.traffic.ptr);
   mc_buf_release(&w.traffic);
   mc_http_client_free(w.http);
+  free(picked.host);
+  free(picked.exchange_server);
   return r;
 }

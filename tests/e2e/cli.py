@@ -56,6 +56,12 @@ usage_error("flag with value", "ports", "a.test", "--json=yes")
 usage_error("unknown cause", "causes", "NO_SUCH_CAUSE")
 usage_error("password option does not exist", "ports", "a.test", "--password", "x")
 usage_error("unknown scenario", "lab", "--scenario", "no-such-scenario")
+usage_error("outlook-anywhere: names and --autodiscover", "outlook-anywhere", "--autodiscover",
+            "--email", "a@contoso.com", "--rpc-proxy", "mail.contoso.com")
+usage_error("outlook-anywhere: --email without --autodiscover", "outlook-anywhere",
+            "--email", "a@contoso.com", "--rpc-proxy", "m.contoso.com", "--exchange-server", "ex01")
+usage_error("outlook-anywhere: --autodiscover without --email", "outlook-anywhere",
+            "--autodiscover")
 usage_error("unreadable --ca-file", "tls", "a.test", "--ca-file", "/nonexistent/ca.pem")
 usage_error("tls port 0", "tls", "a.test:0")
 usage_error("tls two targets", "tls", "a.test", "b.test")
