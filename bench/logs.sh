@@ -59,6 +59,18 @@ t_rg=$(best_of rg -c -F -i mrsproxy.svc "$LOG")
 t_awk=$(best_of mawk -f bench/logs.awk "$LOG")
 t_zcat=$(best_of zcat "$GZ")
 t_mcgz=$(best_of "$MIGCHECK" logs "$OUT/gz" --json)
+# GoAccess reads about 30 MB/s: time it on the first 100 MB of the same log
+# (whole lines) and compare rates.
+SLICE=$OUT/slice-100mb.log
+if [ ! -f "$SLICE" ]; then
+  head -c 100000000 "$LOG" | sed '$d' > "$SLICE"
+fi
+slicebytes=$(stat -c %s "$SLICE")
+t_ga=""
+if command -v goaccess > /dev/null; then
+  t_ga=$(RUNS=1 best_of goaccess "$SLICE" --log-format=W3C --no-global-config \
+         --date-format=%Y-%m-%d --time-format=%H:%M:%S -o "$OUT/goaccess.json")
+fi
 peak=$( { /usr/bin/time -f %M "$MIGCHECK" logs "$OUT/logs" --json > /dev/null || true; } 2>&1 | tail -n 1)
 
 rate() { awk -v b="$bytes" -v t="$1" 'BEGIN { printf "%8.0f", b / 1e6 / t }'; }
@@ -69,6 +81,12 @@ printf "  %-44s %7ss %s MB/s\n" "rg -c -F -i mrsproxy.svc" "$t_rg" "$(rate "$t_r
 printf "  %-44s %7ss %s MB/s\n" "mawk, the same aggregation" "$t_awk" "$(rate "$t_awk")"
 printf "  %-44s %7ss %s MB/s (of log text)\n" "zcat (decompress only)" "$t_zcat" "$(rate "$t_zcat")"
 printf "  %-44s %7ss %s MB/s (of log text)\n" "migcheck logs on the .gz" "$t_mcgz" "$(rate "$t_mcgz")"
+if [ -n "$t_ga" ]; then
+  ga_rate=$(awk -v b="$slicebytes" -v t="$t_ga" 'BEGIN { printf "%8.0f", b / 1e6 / t }')
+  printf "  %-44s %7ss %s MB/s (on the first %d MB)\n" "goaccess --log-format=W3C" "$t_ga" \
+    "$ga_rate" "$((slicebytes / 1000000))"
+  echo "  migcheck/goaccess by rate: $(awk -v a="$(rate "$t_mc")" -v b="$ga_rate" 'BEGIN { printf "%.0f", a / b }')x"
+fi
 echo "  ratios: migcheck/rg $(ratio "$t_mc" "$t_rg")x, one thread/rg $(ratio "$t_mc1" "$t_rg")x," \
      "migcheck/mawk $(ratio "$t_mc" "$t_awk")x, .gz migcheck/zcat $(ratio "$t_mcgz" "$t_zcat")x (above 1 = migcheck faster)"
 echo "  peak resident memory of migcheck logs: $((peak / 1024)) MB (file pages of the mapping included)"

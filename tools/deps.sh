@@ -13,7 +13,7 @@ libexpat1-dev libc-ares-dev zlib1g-dev"
 test="$build libcmocka-dev python3 curl openssl ca-certificates dnsmasq-base python3-impacket \
 python3-samba tshark python3-exchangelib"
 sanitize="$test"
-bench="$build curl hyperfine ripgrep mawk gzip python3"
+bench="$build curl hyperfine ripgrep mawk gzip python3 goaccess"
 
 case "${1:-build}" in
   build) want=$build ;;
