@@ -223,6 +223,10 @@ static bool walk_tls(struct mc_report *r, struct mc_step *parent, const struct m
     return false;
   }
   mc_step_ev(s, "negotiated", "%s, %s", res->version, res->cipher);
+  /* Every version up to 1.3 was offered: a server that can do 1.2 picks it. */
+  if(res->version_num && res->version_num < TLS1_2_VERSION)
+    mc_step_find(r, s, "TLS_PROTOCOL_TOO_OLD", "offered TLS 1.0 to 1.3, the server chose %s; "
+                 "Exchange Online needs TLS 1.2 or later", mc_tls_version_name(res->version_num));
   mc_step_done(r, s, MC_PASS, "%s, %s", res->version, res->cipher);
   struct mc_step *c = mc_step_add(r, parent, "Certificate of %s", mc_target_tls_name(t));
   if(res->nchain)
@@ -243,10 +247,11 @@ bool mc_walk_tls(struct mc_report *r, struct mc_step *parent, const struct mc_ta
     cert_failed = cert_failed || (r->findings[i]->severity == MC_FAIL &&
                                   strncmp(id, "TLS_CERT_", 9) == 0);
   }
+  bool too_old = res.version_num && res.version_num < TLS1_2_VERSION;
   mc_tls_result_release(&res);
   /* A certificate Exchange Online would reject ends the walk unless the
-   * user chose --insecure. */
-  return ok && (!cert_failed || t->insecure);
+   * user chose --insecure; so does a protocol it will not speak. */
+  return ok && !too_old && (!cert_failed || t->insecure);
 }
 
 /* One handshake per protocol version; returns a bit per accepted version
@@ -331,7 +336,7 @@ struct mc_report *mc_check_tls(const struct mc_target *t)
   unsigned accepted = probe_versions(r, NULL, t, addr, port, &unknown);
   bool modern = accepted & (1u << 2 | 1u << 3);
   bool modern_unknown = unknown & (1u << 2 | 1u << 3);
-  if(accepted && !modern && !modern_unknown) {
+  if(accepted && !modern && !modern_unknown && !mc_report_has(r, "TLS_PROTOCOL_TOO_OLD")) {
     struct mc_step *s = r->root->last_child;
     mc_step_find(r, s, "TLS_PROTOCOL_TOO_OLD", "the server accepts only %s; Exchange Online "
                  "needs TLS 1.2 or later", accepted & 2u ? "TLS 1.0 and 1.1" : "TLS 1.0");

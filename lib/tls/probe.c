@@ -246,6 +246,7 @@ void mc_tls_probe(const struct mc_tls_opts *o, struct mc_tls_result *out)
     if(rc == 1) {
       out->outcome = MC_TLS_OK;
       mc_strlcpy(out->version, SSL_get_version(ssl), sizeof out->version);
+      out->version_num = SSL_version(ssl);
       mc_strlcpy(out->cipher, SSL_get_cipher_name(ssl), sizeof out->cipher);
       if(o->want_chain)
         verify_chain(ssl, o, out);

@@ -65,6 +65,7 @@ struct mc_tls_result {
   enum mc_tls_outcome outcome;
   enum mc_tcp_outcome tcp;      /* when outcome is MC_TLS_NO_CONNECT */
   char version[16];             /* "TLSv1.2" */
+  int version_num;              /* TLS1_2_VERSION ..., 0 when no handshake */
   char cipher[64];
   char alert[64];               /* "protocol version" ... */
   char detail[256];             /* OpenSSL's words, or ours */

@@ -107,6 +107,9 @@ def main():
                     problems.append(f"causes {got}, expected {want}")
                 if p.returncode != int(case["exit"]):
                     problems.append(f"exit {p.returncode}, expected {case['exit']}")
+                # A problem must always be named: no failure without a cause.
+                if report["verdict"] in ("fail", "warn") and not report["causes"]:
+                    problems.append(f"verdict {report['verdict']} with no cause named")
                 if "max_seconds" in case and ms > int(case["max_seconds"]) * 1000:
                     problems.append(f"took {ms} ms, more than {case['max_seconds']} s: a hang")
                 if "verdict" in case and report["verdict"] != case["verdict"]:
