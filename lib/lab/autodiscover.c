@@ -606,6 +606,13 @@ static void serve(struct conn *c)
   }
 }
 
+static void ad_serve(void *arg, SSL *ssl)
+{
+  struct conn *c = arg;
+  c->ssl = ssl;
+  serve(c);
+}
+
 static void conn_run(struct mc_lab *lab, struct mc_lab_site *site, int fd, bool tls)
 {
   struct conn *c = mc_xcalloc(1, sizeof *c);
@@ -613,19 +620,7 @@ static void conn_run(struct mc_lab *lab, struct mc_lab_site *site, int fd, bool 
   c->site = site;
   c->as = site->priv;
   c->fd = fd;
-  /* Answers go out whole; do not let Nagle hold a record back. */
-  int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  if(!tls)
-    serve(c);
-  else if((c->ssl = SSL_new(c->as->ctx))) {
-    SSL_set_fd(c->ssl, fd);
-    if(SSL_accept(c->ssl) == 1)
-      serve(c);
-    SSL_free(c->ssl);
-  }
-  ERR_clear_error();
-  close(fd);
+  mc_lab_http_conn(fd, tls ? c->as->ctx : NULL, NULL, 0, ad_serve, c);
   explicit_bzero(c->challenge, sizeof c->challenge);
   free(c);
 }

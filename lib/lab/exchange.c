@@ -573,6 +573,13 @@ static void serve(struct conn *c)
   }
 }
 
+static void ews_serve(void *arg, SSL *ssl)
+{
+  struct conn *c = arg;
+  c->ssl = ssl;
+  serve(c);
+}
+
 static void ews_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
 {
   struct ews_site *es = site->priv;
@@ -582,22 +589,7 @@ static void ews_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
   c->es = es;
   c->fd = fd;
   c->srv = &es->srv[atomic_fetch_add(&es->next, 1) % es->nsrv];
-  struct sockaddr_storage ss;
-  socklen_t sl = sizeof ss;
-  if(getpeername(fd, (struct sockaddr *)&ss, &sl) == 0 && ss.ss_family == AF_INET)
-    inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, c->peer, sizeof c->peer);
-  /* Answers go out whole; do not let Nagle hold a record back. */
-  int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  c->ssl = SSL_new(es->ctx);
-  if(c->ssl) {
-    SSL_set_fd(c->ssl, fd);
-    if(SSL_accept(c->ssl) == 1)
-      serve(c);
-    SSL_free(c->ssl);
-  }
-  ERR_clear_error();
-  close(fd);
+  mc_lab_http_conn(fd, es->ctx, c->peer, sizeof c->peer, ews_serve, c);
   explicit_bzero(c->challenge, sizeof c->challenge);
   free(c);
 }

@@ -30,4 +30,11 @@ X509 *mc_lab_pki_intermediate(struct mc_lab_pki *pki);
  * versions), made by tls_server.c; the caller frees it. */
 mc_code mc_lab_tls_ctx(struct mc_lab *lab, const struct mc_lab_site *site, SSL_CTX **out);
 
+/* What every HTTP connection of the lab does around its own work: the
+ * peer's IPv4 address into peer (for the IIS log), no Nagle (answers go
+ * out whole), the TLS handshake when ctx is set, then serve(arg, ssl) with
+ * ssl NULL for plain HTTP; then the TLS state is freed and fd closed. */
+void mc_lab_http_conn(int fd, SSL_CTX *ctx, char *peer, size_t peerlen,
+                      void (*serve)(void *arg, SSL *ssl), void *arg);
+
 #endif

@@ -783,6 +783,13 @@ static void serve(struct conn *c)
   }
 }
 
+static void oa_serve(void *arg, SSL *ssl)
+{
+  struct conn *c = arg;
+  c->ssl = ssl;
+  serve(c);
+}
+
 static void oa_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
 {
   struct oa_site *os = site->priv;
@@ -791,21 +798,7 @@ static void oa_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
   c->site = site;
   c->os = os;
   c->fd = fd;
-  struct sockaddr_storage ss;
-  socklen_t sl = sizeof ss;
-  if(getpeername(fd, (struct sockaddr *)&ss, &sl) == 0 && ss.ss_family == AF_INET)
-    inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, c->peer, sizeof c->peer);
-  int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  c->ssl = SSL_new(os->ctx);
-  if(c->ssl) {
-    SSL_set_fd(c->ssl, fd);
-    if(SSL_accept(c->ssl) == 1)
-      serve(c);
-    SSL_free(c->ssl);
-  }
-  ERR_clear_error();
-  close(fd);
+  mc_lab_http_conn(fd, os->ctx, c->peer, sizeof c->peer, oa_serve, c);
   explicit_bzero(c->challenge, sizeof c->challenge);
   free(c);
 }

@@ -11,6 +11,9 @@
 #include "lab/pki.h"
 #include "lab/scenarios.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -21,6 +24,30 @@
 #include <openssl/ssl.h>
 
 #define HEAD_MAX 16384
+
+void mc_lab_http_conn(int fd, SSL_CTX *ctx, char *peer, size_t peerlen,
+                      void (*serve)(void *arg, SSL *ssl), void *arg)
+{
+  struct sockaddr_storage ss;
+  socklen_t sl = sizeof ss;
+  if(peer && getpeername(fd, (struct sockaddr *)&ss, &sl) == 0 && ss.ss_family == AF_INET)
+    inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, peer, (socklen_t)peerlen);
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if(!ctx)
+    serve(arg, NULL);
+  else {
+    SSL *ssl = SSL_new(ctx);
+    if(ssl) {
+      SSL_set_fd(ssl, fd);
+      if(SSL_accept(ssl) == 1)
+        serve(arg, ssl);
+      SSL_free(ssl);
+    }
+  }
+  ERR_clear_error();
+  close(fd);
+}
 
 static void ctx_free(void *p)
 {
