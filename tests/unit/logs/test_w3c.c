@@ -62,9 +62,7 @@ static void parse_reads_the_seed_line(void **state)
   assert_null(r.f[MC_WF_COMPUTER].p);
   /* One field short, one too many: refused. */
   assert_false(mc_w3c_parse(&l, line, strlen(line) - 4, &r));
-  char *more = malloc(strlen(line) + 3);
-  strcpy(more, line);
-  strcat(more, " 1");
+  char *more = mc_xasprintf("%s 1", line);
   assert_false(mc_w3c_parse(&l, more, strlen(more), &r));
   free(more);
 }
