@@ -92,9 +92,10 @@ static void next_line_finds_ends_and_fields(void **state)
   /* Long and short lines, CRLF and LF, a last line without newline, a
      line of 70 fields (more than the splitter keeps). */
   char buf[4096];
-  char many[400] = "";
+  char many[400];
+  size_t mn = 0;
   for(int i = 0; i < 70; i++)
-    strcat(many, i ? " x" : "x");
+    mn += (size_t)snprintf(many + mn, sizeof many - mn, "%s", i ? " x" : "x");
   snprintf(buf, sizeof buf, "2024-03-12 08:00:00 /EWS/a%s\r\nshort\n\n%s\nlast one", 
            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", many);
   const char *end = buf + strlen(buf);
