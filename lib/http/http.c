@@ -209,19 +209,8 @@ static bool setup(struct xfer *x)
   CURL *e = x->easy = curl_easy_init();
   if(!e || !x->resolve || !x->hdrs)
     return false;
-  curl_easy_setopt(e, CURLOPT_URL, r->url);
-  curl_easy_setopt(e, CURLOPT_RESOLVE, x->resolve);
-  curl_easy_setopt(e, CURLOPT_PROXY, "");
-  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, q->plain ? "http" : "https");
-  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
-  curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)q->timeout_ms);
-  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)q->timeout_ms);
-  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
-  curl_easy_setopt(e, CURLOPT_USERAGENT, q->user_agent);
-  curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
+  mc_http_easy_base(e, r->url, x->resolve, x->hdrs, q->plain, q->timeout_ms, x->errbuf,
+                    q->user_agent);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
@@ -495,6 +484,25 @@ const char *mc_http_schemes_text(unsigned mask, char *out, size_t outlen)
   if(!used)
     snprintf(out, outlen, "none");
   return out;
+}
+
+void mc_http_easy_base(void *easy, const char *url, void *resolve, void *headers, bool plain,
+                       int timeout_ms, char *errbuf, const char *user_agent)
+{
+  CURL *e = easy;
+  curl_easy_setopt(e, CURLOPT_URL, url);
+  curl_easy_setopt(e, CURLOPT_RESOLVE, (struct curl_slist *)resolve);
+  curl_easy_setopt(e, CURLOPT_PROXY, "");
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, plain ? "http" : "https");
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+  curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms);
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(e, CURLOPT_USERAGENT, user_agent);
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, (struct curl_slist *)headers);
 }
 
 bool mc_http_global_init(void)

@@ -152,6 +152,13 @@ struct mc_http_trust {
   struct mc_http_client *client;   /* whose store (built once) to use */
   const char *ca_file;
 };
+/* The options every migcheck transfer shares, on a libcurl easy handle:
+ * the URL, the pinned address (a CURLOPT_RESOLVE list), no proxy from the
+ * environment, https only (http when plain), no redirects followed, no
+ * connection reuse, HTTP/1.1, the deadline for connect and transfer, the
+ * error buffer (CURL_ERROR_SIZE), the User-Agent and the header list. */
+void mc_http_easy_base(void *easy, const char *url, void *resolve, void *headers, bool plain,
+                       int timeout_ms, char *errbuf, const char *user_agent);
 /* t must outlive the handle. */
 void mc_http_easy_trust(void *easy, const struct mc_http_trust *t, bool insecure);
 enum mc_http_error mc_http_error_of(int curl_code, const struct mc_http_resp *r);

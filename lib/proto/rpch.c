@@ -278,19 +278,8 @@ static bool setup(struct sess *s, struct chan *c, bool in)
   CURL *e = c->easy = curl_easy_init();
   if(!e || !c->resolve || !c->hdrs)
     return false;
-  curl_easy_setopt(e, CURLOPT_URL, s->res->url);
-  curl_easy_setopt(e, CURLOPT_RESOLVE, c->resolve);
-  curl_easy_setopt(e, CURLOPT_PROXY, "");
-  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https");
-  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
-  curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)o->timeout_ms);
-  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)o->timeout_ms);
-  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, c->errbuf);
-  curl_easy_setopt(e, CURLOPT_USERAGENT, o->user_agent);
-  curl_easy_setopt(e, CURLOPT_HTTPHEADER, c->hdrs);
+  mc_http_easy_base(e, s->res->url, c->resolve, c->hdrs, false, o->timeout_ms, c->errbuf,
+                    o->user_agent);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, mc_http_header_cb);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, c->resp);
   curl_easy_setopt(e, CURLOPT_POST, 1L);
