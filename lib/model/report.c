@@ -311,6 +311,19 @@ bool mc_ranked_first(struct mc_finding *const *v, size_t i)
   return true;
 }
 
+static size_t count_skipped(const struct mc_step *s)
+{
+  size_t n = 0;
+  for(; s; s = s->next)
+    n += (s->status == MC_SKIP) + count_skipped(s->child);
+  return n;
+}
+
+size_t mc_report_skipped(const struct mc_report *r)
+{
+  return count_skipped(r->root->child);
+}
+
 bool mc_report_has(const struct mc_report *r, const char *id)
 {
   for(size_t i = 0; i < r->nfindings; i++) {

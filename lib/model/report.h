@@ -115,6 +115,9 @@ struct mc_finding **mc_report_ranked(const struct mc_report *r, size_t *n);
 /* In a ranked array, whether v[i] is the first finding of its cause (the
  * one a renderer lists the cause under). */
 bool mc_ranked_first(struct mc_finding *const *v, size_t i);
+/* How many steps were skipped (not run: not asked for, or a layer below
+ * failed), for the verdict line: a pass is a pass of what was checked. */
+size_t mc_report_skipped(const struct mc_report *r);
 /* Whether a finding with this cause id exists. */
 bool mc_report_has(const struct mc_report *r, const char *id);
 /* Exit code for the verdict: 0 pass, 1 warn or fail, 3 unknown. */

@@ -109,8 +109,12 @@ void mc_render_html(const struct mc_report *r, struct mc_buf *out)
     esc(out, r->notes[i]);
     mc_buf_addstr(out, "</p>\n");
   }
-  mc_buf_printf(out, "<p class=\"verdict %s\">Verdict: <b>%s</b></p>\n",
-                mc_status_name(v), mc_status_name(v));
+  mc_buf_printf(out, "<p class=\"verdict %s\">Verdict: <b>%s</b>", mc_status_name(v),
+                mc_status_name(v));
+  if(mc_report_skipped(r))
+    mc_buf_printf(out, " (%zu step%s skipped: see below)", mc_report_skipped(r),
+                  mc_report_skipped(r) == 1 ? "" : "s");
+  mc_buf_addstr(out, "</p>\n");
 
   size_t n = 0;
   struct mc_finding **ranked = mc_report_ranked(r, &n);

@@ -80,6 +80,7 @@ void mc_render_json(const struct mc_report *r, struct mc_buf *out)
   mc_json_kstr(&j, "started", r->started);
   mc_json_kint(&j, "duration_ms", mc_now_ms() - r->t0_ms);
   mc_json_kstr(&j, "verdict", mc_status_name(mc_report_verdict(r)));
+  mc_json_kint(&j, "steps_skipped", (int64_t)mc_report_skipped(r));
   mc_json_key(&j, "notes");
   mc_json_arr_begin(&j);
   for(size_t i = 0; i < r->nnotes; i++)

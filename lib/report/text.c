@@ -156,6 +156,9 @@ void mc_render_text(const struct mc_report *r, const struct mc_render_opts *o,
     mc_buf_printf(out, " (%zu cause%s)\n", distinct, distinct == 1 ? "" : "s");
   else if(v == MC_UNKNOWN)
     mc_buf_addstr(out, " (could not observe enough to judge; see the notes)\n");
+  else if(mc_report_skipped(r))
+    mc_buf_printf(out, " (no problem found in what was checked; %zu step%s skipped, see "
+                  "[skip] above)\n", mc_report_skipped(r), mc_report_skipped(r) == 1 ? "" : "s");
   else
     mc_buf_addstr(out, " (no problem found)\n");
   if(o->causes && distinct) {

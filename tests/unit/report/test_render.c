@@ -73,6 +73,28 @@ static void html_escapes_everything(void **state)
   mc_report_free(r);
 }
 
+static void pass_with_skipped_steps_says_so(void **state)
+{
+  (void)state;
+  struct mc_report *r = mc_report_new("remote-move", "mail.contoso.com");
+  struct mc_step *a = mc_step_add(r, NULL, "Front door");
+  mc_step_done(r, a, MC_PASS, "401, asked for credentials");
+  struct mc_step *b = mc_step_add(r, NULL, "Sign in");
+  mc_step_done(r, b, MC_SKIP, "no credentials given");
+  assert_int_equal(mc_report_skipped(r), 1);
+  assert_int_equal(mc_report_verdict(r), MC_PASS);
+  struct mc_buf t = MC_BUF_INIT(MC_RENDER_LIMIT);
+  struct mc_render_opts o = { 0 };
+  mc_render_text(r, &o, &t);
+  assert_non_null(strstr(t.ptr, "verdict: PASS (no problem found in what was checked; 1 step "
+                               "skipped"));
+  mc_buf_reset(&t);
+  mc_render_json(r, &t);
+  assert_non_null(strstr(t.ptr, "\"steps_skipped\": 1"));
+  mc_buf_release(&t);
+  mc_report_free(r);
+}
+
 static void wrap(void **state)
 {
   (void)state;
@@ -91,6 +113,7 @@ int main(void)
     cmocka_unit_test(text_has_tree_causes_and_no_color),
     cmocka_unit_test(json_contract),
     cmocka_unit_test(html_escapes_everything),
+    cmocka_unit_test(pass_with_skipped_steps_says_so),
     cmocka_unit_test(wrap),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
