@@ -642,17 +642,6 @@ static void dns_ready(struct mc_lab *lab, struct mc_lab_site *site, int fd)
   mc_lab_dns_serve(fd, as->recs, as->nrecs);
 }
 
-/* A port where nothing listens: bound (so no one else gets it while the lab
- * runs) but never listening, so connections to it are refused. */
-static mc_code closed(struct mc_lab *lab, int *port)
-{
-  int fd = mc_lab_bind_loopback(SOCK_STREAM, port);
-  if(fd < 0)
-    return MC_ERR_IO;
-  mc_lab_keep_fd(lab, fd);
-  return MC_OK;
-}
-
 mc_code mc_lab_autodiscover_start(struct mc_lab *lab, struct mc_lab_site *site)
 {
   const struct profile *p = find_profile(site->sc->name);
@@ -677,7 +666,7 @@ mc_code mc_lab_autodiscover_start(struct mc_lab *lab, struct mc_lab_site *site)
   if(!rc)
     rc = mc_lab_listen(lab, site, 16, plain_conn, &http);
   if(!rc)
-    rc = closed(lab, &closed_port);
+    rc = mc_lab_closed_port(lab, &closed_port);
   if(!rc)
     rc = mc_lab_listen_udp(lab, site, dns_ready, &dns);
   if(rc)

@@ -259,6 +259,15 @@ int mc_lab_bind_loopback(int type, int *port)
   return fd;
 }
 
+mc_code mc_lab_closed_port(struct mc_lab *lab, int *port)
+{
+  int fd = mc_lab_bind_loopback(SOCK_STREAM, port);
+  if(fd < 0)
+    return MC_ERR_IO;
+  mc_lab_keep_fd(lab, fd);
+  return MC_OK;
+}
+
 mc_code mc_lab_listen(struct mc_lab *lab, struct mc_lab_site *site, int backlog,
                       mc_lab_conn_fn fn, int *port)
 {

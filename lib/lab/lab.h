@@ -98,6 +98,9 @@ void mc_lab_http_date(char *out, size_t outlen);
  * non-blocking fd and must not close it; the lab does at stop). */
 mc_code mc_lab_listen_udp(struct mc_lab *lab, struct mc_lab_site *site, mc_lab_conn_fn fn,
                           int *port);
+/* A loopback port where nothing listens: bound (so no one else is given it
+ * while the lab runs) but never listening, so connections are refused. */
+mc_code mc_lab_closed_port(struct mc_lab *lab, int *port);
 /* A socket of type (SOCK_STREAM, SOCK_DGRAM) bound to 127.0.0.1 on a
  * kernel-picked port (*port), or -1. Not listening. */
 int mc_lab_bind_loopback(int type, int *port);

@@ -17,17 +17,14 @@
 #include <time.h>
 #include <unistd.h>
 
-/* port-refused: a port nobody listens on. The kernel picks a free port; we
- * let go of it at once, so a connect gets RST. */
+/* port-refused: a port nobody listens on, so a connect gets RST. */
 mc_code mc_lab_refused_start(struct mc_lab *lab, struct mc_lab_site *site)
 {
   int port;
-  int fd = mc_lab_bind_loopback(SOCK_STREAM, &port);
-  if(fd < 0)
-    return MC_ERR_IO;
-  close(fd);
-  mc_lab_site_ready(lab, site, port);
-  return MC_OK;
+  mc_code rc = mc_lab_closed_port(lab, &port);
+  if(!rc)
+    mc_lab_site_ready(lab, site, port);
+  return rc;
 }
 
 /* port-blackhole: a listener that never accepts, with a backlog of zero,
