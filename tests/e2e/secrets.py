@@ -64,6 +64,35 @@ def main():
               len(report.get("traffic", [])) >= 9, str(report.get("traffic"))[:300])
     finally:
         lab.stop()
+    # The other checks that sign in: Outlook Anywhere (Basic and NTLM on the
+    # RPC proxy) and Autodiscover (POX and SOAP).
+    for scenario, extra in (("oa-healthy", []), ("oa-healthy", ["--auth", "ntlm"]),
+                            ("autodiscover-healthy", [])):
+        lab = Lab(migcheck, scenario)
+        try:
+            pw = lab.site["password"]
+            env = dict(os.environ, MIGCHECK_PASSWORD=pw)
+            cmd = [migcheck] + lab.site["command"].split() + extra + ["--timeout", "5"]
+            with tempfile.TemporaryDirectory() as tmp:
+                html = os.path.join(tmp, "r.html")
+                text = subprocess.run(cmd + ["--no-color", "--verbose", "--html", html],
+                                      capture_output=True, text=True, env=env, timeout=60)
+                js = subprocess.run(cmd + ["--json"], capture_output=True, text=True, env=env,
+                                    timeout=60)
+                html_text = open(html, encoding="utf-8").read()
+            name = " ".join([scenario] + extra)
+            check(f"{name}: signs in and passes", js.returncode == 0 and
+                  json.loads(js.stdout)["verdict"] == "pass", js.stdout[-300:])
+            check(f"{name}: no password in text, JSON, HTML or stderr",
+                  pw not in text.stdout + text.stderr + js.stdout + js.stderr + html_text)
+            # Every file the lab wrote (IIS logs where the scenario keeps them).
+            labdir = os.path.dirname(lab.site["ca_file"])
+            written = "".join(open(p, encoding="ascii", errors="replace").read()
+                              for p in glob.glob(os.path.join(labdir, "**", "*"), recursive=True)
+                              if os.path.isfile(p))
+            check(f"{name}: no password in any file the lab wrote", pw not in written)
+        finally:
+            lab.stop()
     return check.finish()
 
 
