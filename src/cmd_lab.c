@@ -37,12 +37,12 @@ static void list_scenarios(const struct mc_cli *cli)
       mc_json_obj_end(&j);
       continue;
     }
-    mc_buf_printf(&b, "%-32s %-18s ", sc->name, sc->check);
+    mc_buf_printf(&b, "%-36s %-18s ", sc->name, sc->check);
     if(!sc->expect[0])
       mc_buf_addstr(&b, "(must pass)");
     for(int k = 0; sc->expect[k]; k++)
       mc_buf_printf(&b, "%s%s", k ? ", " : "", sc->expect[k]);
-    mc_buf_printf(&b, "\n%-32s %s\n", "", sc->summary);
+    mc_buf_printf(&b, "\n%-36s %s\n", "", sc->summary);
   }
   if(cli->json) {
     mc_json_arr_end(&j);
