@@ -68,6 +68,7 @@ struct mc_cli {
   size_t nallow_redirect;
   char *port_map;             /* autodiscover --port-map 443=N,80=M (lab and tests) */
   bool autodiscover;          /* remote-move --autodiscover */
+  char *security;             /* imap --security ssl|tls|none */
 };
 
 typedef int (*mc_command_fn)(struct mc_cli *cli);
@@ -152,6 +153,7 @@ int mc_check_remote_move_cli(struct mc_cli *cli, struct mc_report **out);
 int mc_check_logs_cli(struct mc_cli *cli, struct mc_report **out);
 int mc_check_outlook_anywhere_cli(struct mc_cli *cli, struct mc_report **out);
 int mc_check_autodiscover_cli(struct mc_cli *cli, struct mc_report **out);
+int mc_check_imap_cli(struct mc_cli *cli, struct mc_report **out);
 
 /* Reads --email, --allow-redirect and --port-map into t (autodiscover and
  * remote-move --autodiscover); a usage error's exit code, else 0. */
