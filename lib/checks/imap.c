@@ -183,6 +183,15 @@ static void judge(struct mc_report *r, const struct mc_target *t, int port,
     mc_step_done(r, st, MC_FAIL, "login refused for %s", t->user);
     return;
   }
+  if(s->curl_code == CURLE_LOGIN_DENIED && sec == MC_IMAP_TLS &&
+     (pre & MC_IMAP_CAP_LOGINDISABLED) && !(post & MC_IMAP_CAP_LOGINDISABLED)) {
+    /* libcurl before 8 keeps the LOGINDISABLED of the clear-text capabilities
+     * after STARTTLS and then sends no LOGIN: the server was not asked. */
+    mc_step_ev(st, "note", "LOGINDISABLED was dropped after STARTTLS, as it should be, but "
+               "this libcurl kept it and did not send LOGIN");
+    cannot_observe(r, st, s, "the login could not be tried after STARTTLS");
+    return;
+  }
   if(s->curl_code == CURLE_LOGIN_DENIED) {
     mc_step_find(r, st, "IMAP_LOGIN_DISABLED", "no login method the client can use is "
                  "offered (capabilities: %s)",
