@@ -21,6 +21,10 @@
  *     login-denied after it sent one                        -> IMAP_AUTH_FAILED
  *   --security none and no STARTTLS on that port            -> IMAP_NO_TLS as a
  *     warning (the password would cross in clear text; 993 was not asked)
+ * libcurl 7.x keeps a LOGINDISABLED seen before STARTTLS after it (Exchange's
+ * default on 143) and, when the server offers no SASL mechanism after TLS
+ * (AUTH=...), sends no LOGIN: unknown, the server was never asked. With a
+ * mechanism offered libcurl signs in with it (AUTHENTICATE).
  * A session cut short for any other reason (deadline after the greeting,
  * a failed STARTTLS handshake) is unknown, never a pass.
  */
@@ -77,6 +81,16 @@ static void gather(const struct mc_imap_session *s, struct seen *v)
     if(ok && strcmp(rec->verb, "LIST") == 0)
       v->list_ok = true;
   }
+}
+
+/* libcurl 7.x keeps the LOGINDISABLED of the clear-text capabilities after
+ * STARTTLS and then sends no LOGIN: the server was never asked. */
+static bool login_kept_disabled(const struct mc_imap_session *s, enum mc_imap_security sec,
+                                const struct seen *v)
+{
+  return s->curl_code == CURLE_LOGIN_DENIED && !s->login_sent && sec == MC_IMAP_TLS &&
+    (v->caps_pre & MC_IMAP_CAP_LOGINDISABLED) && v->caps_post_seen &&
+    !(v->caps_post & MC_IMAP_CAP_LOGINDISABLED);
 }
 
 static void lines_evidence(struct mc_step *st, const struct mc_imap_session *s)
@@ -183,12 +197,10 @@ static void judge(struct mc_report *r, const struct mc_target *t, int port,
     mc_step_done(r, st, MC_FAIL, "login refused for %s", t->user);
     return;
   }
-  if(s->curl_code == CURLE_LOGIN_DENIED && sec == MC_IMAP_TLS &&
-     (pre & MC_IMAP_CAP_LOGINDISABLED) && !(post & MC_IMAP_CAP_LOGINDISABLED)) {
-    /* libcurl before 8 keeps the LOGINDISABLED of the clear-text capabilities
-     * after STARTTLS and then sends no LOGIN: the server was not asked. */
+  if(login_kept_disabled(s, sec, &v)) {
     mc_step_ev(st, "note", "LOGINDISABLED was dropped after STARTTLS, as it should be, but "
-               "this libcurl kept it and did not send LOGIN");
+               "this libcurl kept it and did not send LOGIN (no AUTH= mechanism is "
+               "offered to sign in with instead)");
     cannot_observe(r, st, s, "the login could not be tried after STARTTLS");
     return;
   }

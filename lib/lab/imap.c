@@ -2,7 +2,8 @@
  * imap.c - the lab's IMAP server: a small IMAP4rev1 responder in the shape
  * of Exchange's IMAP4 service, one profile per scenario.
  *
- * Not a mail store: CAPABILITY, NOOP, STARTTLS, LOGIN, LIST, LOGOUT; every
+ * Not a mail store: CAPABILITY, NOOP, STARTTLS, LOGIN, AUTHENTICATE PLAIN,
+ * LIST, LOGOUT; every
  * other command gets BAD. Lines are bounded (LINE_MAX; a longer one ends
  * the connection with BAD), reads have the lab's 15 s socket timeouts and
  * stop when the lab stops.
@@ -12,8 +13,9 @@
  *                   a profile that is not IMAP greets like SMTP and answers
  *                   500 to everything)
  *   not signed in   serve: CAPABILITY (STARTTLS until TLS; LOGINDISABLED
- *                   before TLS when the profile says so), STARTTLS (the same
- *                   socket upgraded with SSL_accept), LOGIN
+ *                   before TLS, AUTH=PLAIN after it, when the profile says
+ *                   so), STARTTLS (the same socket upgraded with SSL_accept),
+ *                   LOGIN, AUTHENTICATE PLAIN (sasl_plain)
  *   signed in       serve: LIST answers the fixed mailboxes
  *   any             LOGOUT, NOOP; BAD for the rest
  */
@@ -33,6 +35,7 @@
 #include <openssl/ssl.h>
 
 #include "lab/pki.h"
+#include "util/base64.h"
 
 #define LINE_MAX_ 4096
 #define LAB_USER "migadmin@contoso.test"
@@ -44,16 +47,18 @@ struct profile {
   bool starttls;              /* offers STARTTLS before TLS */
   bool login_disabled;        /* LOGINDISABLED before TLS */
   bool smtp;                  /* greets like an SMTP server */
+  bool sasl_plain;            /* offers AUTH=PLAIN (AUTHENTICATE PLAIN) after TLS */
   const char *password;       /* NULL: the lab account's */
 };
 
 static const struct profile profiles[] = {
-  { "imap-healthy", "ssl", true, false, false, false, NULL },
-  { "imap-starttls-healthy", "tls", false, true, false, false, NULL },
-  { "imap-no-starttls", "tls", false, false, false, false, NULL },
-  { "imap-not-imap", "none", false, false, false, true, NULL },
-  { "imap-login-disabled", "none", false, true, true, false, NULL },
-  { "imap-bad-credentials", "ssl", true, false, false, false, "Changed-After-Leave-2024" },
+  { "imap-healthy", "ssl", true, false, false, false, false, NULL },
+  { "imap-starttls-healthy", "tls", false, true, true, false, true, NULL },
+  { "imap-no-starttls", "tls", false, false, false, false, false, NULL },
+  { "imap-not-imap", "none", false, false, false, true, false, NULL },
+  { "imap-login-disabled", "none", false, true, true, false, false, NULL },
+  { "imap-bad-credentials", "ssl", true, false, false, false, false,
+    "Changed-After-Leave-2024" },
 };
 
 struct state {
@@ -191,19 +196,52 @@ static long get_line(struct conn *c, char *line)
 static void capability(struct conn *c, const char *tag)
 {
   bool clear = !c->ssl;
-  putf(c, "* CAPABILITY IMAP4 IMAP4rev1%s%s IDLE NAMESPACE LITERAL+\r\n",
+  putf(c, "* CAPABILITY IMAP4 IMAP4rev1%s%s%s IDLE NAMESPACE LITERAL+\r\n",
        clear && c->p->starttls ? " STARTTLS" : "",
-       clear && c->p->login_disabled ? " LOGINDISABLED" : "");
+       clear && c->p->login_disabled ? " LOGINDISABLED" : "",
+       !clear && c->p->sasl_plain ? " AUTH=PLAIN" : "");
   putf(c, "%s OK CAPABILITY completed.\r\n", tag);
 }
 
-static bool account(const struct conn *c, const struct mc_lab_imap_cmd *cmd)
+static bool account(const struct conn *c, const char *user, const char *pass, size_t passlen)
 {
-  const char *user = cmd->args[0];
   bool who = strcasecmp(user, LAB_USER) == 0 || strcasecmp(user, MC_LAB_ACCOUNT) == 0 ||
     strcasecmp(user, "migadmin") == 0;
   const char *pw = c->p->password ? c->p->password : mc_lab_account_password();
-  return who && strcmp(cmd->args[1], pw) == 0;
+  return who && passlen == strlen(pw) && memcmp(pass, pw, passlen) == 0;
+}
+
+/* AUTHENTICATE PLAIN [initial response]: base64 of authzid NUL authcid NUL
+ * password (RFC 4616), after a "+" continuation when not given at once. */
+static bool sasl_plain(struct conn *c, const struct mc_lab_imap_cmd *cmd)
+{
+  char line[LINE_MAX_ + 2];
+  const char *b64 = cmd->nargs == 2 ? cmd->args[1] : NULL;
+  if(!b64) {
+    if(!put(c, "+ \r\n") || get_line(c, line) <= 0)
+      return false;
+    line[strcspn(line, "\r\n")] = '\0';
+    b64 = line;
+  }
+  if(strcmp(b64, "*") == 0)
+    return putf(c, "%s BAD AUTHENTICATE cancelled.\r\n", cmd->tag);
+  struct mc_buf d = MC_BUF_INIT(1024);
+  bool ok = false;
+  if(mc_base64_decode(&d, b64, strlen(b64)) == MC_OK && d.ptr) {
+    const char *authc = memchr(d.ptr, '\0', d.len);
+    const char *pass = authc ? memchr(authc + 1, '\0', d.len - (size_t)(authc + 1 - d.ptr)) :
+      NULL;
+    if(pass) {
+      pass++;
+      ok = account(c, authc + 1, pass, d.len - (size_t)(pass - d.ptr));
+    }
+    explicit_bzero(d.ptr, d.len);
+  }
+  mc_buf_release(&d);
+  explicit_bzero(line, sizeof line);
+  c->authed = ok;
+  return putf(c, ok ? "%s OK AUTHENTICATE completed.\r\n" :
+              "%s NO AUTHENTICATE failed.\r\n", cmd->tag);
 }
 
 static void serve(struct conn *c)
@@ -243,12 +281,17 @@ static void serve(struct conn *c)
     else if(strcmp(v, "LOGIN") == 0 && cmd.nargs == 2 && !c->authed) {
       if(!c->ssl && c->p->login_disabled)
         putf(c, "%s NO LOGIN is disabled on this connection.\r\n", cmd.tag);
-      else if(account(c, &cmd)) {
+      else if(account(c, cmd.args[0], cmd.args[1], strlen(cmd.args[1]))) {
         c->authed = true;
         putf(c, "%s OK LOGIN completed.\r\n", cmd.tag);
       }
       else
         putf(c, "%s NO LOGIN failed.\r\n", cmd.tag);
+    }
+    else if(strcmp(v, "AUTHENTICATE") == 0 && c->ssl && c->p->sasl_plain && !c->authed &&
+            cmd.nargs >= 1 && strcasecmp(cmd.args[0], "PLAIN") == 0) {
+      if(!sasl_plain(c, &cmd))
+        return;
     }
     else if(strcmp(v, "LIST") == 0 && cmd.nargs == 2 && c->authed) {
       for(size_t i = 0; i < sizeof boxes / sizeof boxes[0]; i++)

@@ -137,8 +137,8 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
     MC_LAB_CERT_GOOD }
   IMAP("imap-healthy", "IMAP in TLS on its own port, the migration account signs in",
        EXPECT_PASS),
-  IMAP("imap-starttls-healthy", "IMAP in clear that upgrades with STARTTLS, then the "
-       "login", EXPECT_PASS),
+  IMAP("imap-starttls-healthy", "IMAP in clear, LOGINDISABLED until STARTTLS, then "
+       "AUTHENTICATE PLAIN", EXPECT_PASS),
   IMAP("imap-no-starttls", "IMAP in clear that offers no STARTTLS", EXPECT("IMAP_NO_TLS")),
   IMAP("imap-not-imap", "an SMTP server answers on the IMAP port", EXPECT("IMAP_NOT_IMAP")),
   IMAP("imap-login-disabled", "-Security None against a server that refuses LOGIN before "
