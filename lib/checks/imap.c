@@ -141,7 +141,7 @@ static void judge(struct mc_report *r, const struct mc_target *t, int port,
   }
   unsigned pre = v.caps_pre, post = v.caps_post_seen ? v.caps_post : v.caps_pre;
   if(v.caps_pre_seen)
-    mc_step_ev(st, sec == MC_IMAP_SSL ? "capabilities" : "capabilities (before TLS)", "%s",
+    mc_step_ev(st, sec == MC_IMAP_TLS ? "capabilities (before TLS)" : "capabilities", "%s",
                mc_imap_caps_text(pre, caps_text, sizeof caps_text));
   if(v.caps_post_seen && sec != MC_IMAP_SSL)
     mc_step_ev(st, "capabilities (after STARTTLS)", "%s",
