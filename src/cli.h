@@ -163,6 +163,12 @@ int mc_cli_autodiscover_opts(struct mc_cli *cli, struct mc_target *t);
  * --password-file, MIGCHECK_PASSWORD or a prompt without echo. A usage or
  * cannot-run exit code, else 0 (also when no --user was given). */
 int mc_cli_credentials(struct mc_cli *cli, struct mc_target *t);
+/* The end every check that signs in shares: mc_cli_credentials,
+ * mc_cli_target, then *out = check(t). t is released in every case; the
+ * exit code of a usage or cannot-run error, else 0. */
+int mc_cli_run_signed_in(struct mc_cli *cli, struct mc_target *t,
+                         struct mc_report *(*check)(const struct mc_target *),
+                         struct mc_report **out);
 
 /* Other command handlers. */
 int mc_cmd_causes(struct mc_cli *cli);

@@ -28,18 +28,9 @@ int mc_check_imap_cli(struct mc_cli *cli, struct mc_report **out)
       return mc_cli_usage_error(cli, "--security '%s' is not ssl, tls or none", cli->security);
   }
   struct mc_target t = { 0 };
-  int rc = 0;
   if(!mc_net_split_host_port(cli->args[0], &t.host, &t.port, secs[k].port))
     return mc_cli_usage_error(cli, "'%s' is not HOST, HOST:PORT or [IPV6]:PORT with a port "
                               "from 1 to 65535", cli->args[0]);
   t.imap_security = (int)secs[k].sec;
-  rc = mc_cli_credentials(cli, &t);
-  if(!rc)
-    rc = mc_cli_target(cli, &t);
-  if(rc)
-    goto out;
-  *out = mc_check_imap(&t);
-out:
-  mc_target_release(&t);
-  return rc;
+  return mc_cli_run_signed_in(cli, &t, mc_check_imap, out);
 }
