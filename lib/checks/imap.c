@@ -97,9 +97,11 @@ static void lines_evidence(struct mc_step *st, const struct mc_imap_session *s)
 {
   for(size_t i = 0; i < s->nlines && i < 12; i++)
     mc_step_ev(st, "server", "%s", s->lines[i].text);
-  if(s->nlines > 12 || s->truncated)
-    mc_step_ev(st, "server", "(%zu more lines not shown)", s->nlines - 12 +
-               (s->truncated ? 1 : 0));
+  if(s->nlines > 12)
+    mc_step_ev(st, "server", "(%zu more lines not shown)", s->nlines - 12);
+  if(s->truncated)
+    mc_step_ev(st, "server", "(more than %d lines or %d bytes: the rest was not kept)",
+               MC_IMAP_LINES_MAX, MC_IMAP_BYTES_MAX);
 }
 
 /* Sets the session's outcome on st when it could not be observed. */
