@@ -26,6 +26,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from labutil import Checks  # noqa: E402
+
 MIGCHECK = sys.argv[1]
 DOVECOT = "/usr/sbin/dovecot"
 HOST = "mail.contoso.test"
@@ -35,17 +38,7 @@ HOST = "mail.contoso.test"
 ADDR = "127.0.0.2"
 USER = "migadmin@contoso.test"
 PASSWORD = "Peer-Secret-4t8w"
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
+check = Checks()
 
 
 def free_port():
@@ -206,8 +199,7 @@ def main():
                 proc.kill()
                 proc.wait()
         shutil.rmtree(d, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
+    return check.finish()
 
 
 if __name__ == "__main__":
