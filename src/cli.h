@@ -68,6 +68,7 @@ struct mc_cli {
   size_t nallow_redirect;
   char *port_map;             /* autodiscover --port-map 443=N,80=M (lab and tests) */
   bool autodiscover;          /* remote-move --autodiscover */
+  char *security;             /* imap --security ssl|tls|none */
 };
 
 typedef int (*mc_command_fn)(struct mc_cli *cli);
@@ -152,6 +153,7 @@ int mc_check_remote_move_cli(struct mc_cli *cli, struct mc_report **out);
 int mc_check_logs_cli(struct mc_cli *cli, struct mc_report **out);
 int mc_check_outlook_anywhere_cli(struct mc_cli *cli, struct mc_report **out);
 int mc_check_autodiscover_cli(struct mc_cli *cli, struct mc_report **out);
+int mc_check_imap_cli(struct mc_cli *cli, struct mc_report **out);
 
 /* Reads --email, --allow-redirect and --port-map into t (autodiscover and
  * remote-move --autodiscover); a usage error's exit code, else 0. */
@@ -161,6 +163,12 @@ int mc_cli_autodiscover_opts(struct mc_cli *cli, struct mc_target *t);
  * --password-file, MIGCHECK_PASSWORD or a prompt without echo. A usage or
  * cannot-run exit code, else 0 (also when no --user was given). */
 int mc_cli_credentials(struct mc_cli *cli, struct mc_target *t);
+/* The end every check that signs in shares: mc_cli_credentials,
+ * mc_cli_target, then *out = check(t). t is released in every case; the
+ * exit code of a usage or cannot-run error, else 0. */
+int mc_cli_run_signed_in(struct mc_cli *cli, struct mc_target *t,
+                         struct mc_report *(*check)(const struct mc_target *),
+                         struct mc_report **out);
 
 /* Other command handlers. */
 int mc_cmd_causes(struct mc_cli *cli);

@@ -62,12 +62,7 @@ int mc_check_outlook_anywhere_cli(struct mc_cli *cli, struct mc_report **out)
       goto out;
     }
   }
-  rc = mc_cli_credentials(cli, &t);
-  if(!rc)
-    rc = mc_cli_target(cli, &t);
-  if(rc)
-    goto out;
-  *out = mc_check_outlook_anywhere(&t);
+  return mc_cli_run_signed_in(cli, &t, mc_check_outlook_anywhere, out);
 out:
   mc_target_release(&t);
   return rc;

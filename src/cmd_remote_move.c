@@ -39,12 +39,7 @@ int mc_check_remote_move_cli(struct mc_cli *cli, struct mc_report **out)
     goto out;
   }
   t.repeat = (int)repeat;
-  rc = mc_cli_credentials(cli, &t);
-  if(!rc)
-    rc = mc_cli_target(cli, &t);
-  if(rc)
-    goto out;
-  *out = mc_check_remote_move(&t);
+  return mc_cli_run_signed_in(cli, &t, mc_check_remote_move, out);
 out:
   mc_target_release(&t);
   return rc;

@@ -133,6 +133,27 @@ const struct mc_command mc_commands[] = {
     "MIGCHECK_PASSWORD=... migcheck autodiscover --email alice@contoso.com --user 'CONTOSO\\alice'\n"
     "migcheck autodiscover --email alice@contoso.com --dns-server 192.0.2.53\n"
     "migcheck autodiscover --email alice@contoso.com --user alice@contoso.com --allow-redirect contoso-hosting.net" },
+  { "imap", mc_cmd_check, mc_check_imap_cli,
+    "HOST[:PORT] [--security ssl|tls|none] [--user USER]",
+    "does the IMAP server answer, encrypt and sign in? (IMAP migration endpoint)",
+    "Walks the path an IMAP migration endpoint takes (New-MigrationEndpoint\n"
+    "-IMAP, Test-MigrationServerAvailability -Imap -RemoteServer -Port\n"
+    "-Security). --security ssl (the default, port 993) is IMAP inside TLS: DNS,\n"
+    "TCP, the TLS walk (certificate and versions, as migcheck tls), then IMAP.\n"
+    "--security tls (port 143) starts in clear and must upgrade with STARTTLS;\n"
+    "--security none (port 143) stays in clear. The check reads the greeting\n"
+    "and the capabilities; with --user it signs in (LOGIN) and lists the\n"
+    "mailboxes, as the migration service does before it copies anything.\n"
+    "Causes: IMAP_NOT_IMAP (the port greets as something else, or not at all),\n"
+    "IMAP_NO_TLS (no STARTTLS for --security tls; a warning for --security\n"
+    "none, where the password would cross in clear text), IMAP_LOGIN_DISABLED\n"
+    "(LOGINDISABLED: Exchange's default on 143 before STARTTLS),\n"
+    "IMAP_AUTH_FAILED (the server refused the login). The password never comes\n"
+    "from the command line: MIGCHECK_PASSWORD, --password-file or a prompt.",
+    NET_OPTS " ca-file insecure sni user password-file security",
+    "migcheck imap mail.contoso.com\n"
+    "MIGCHECK_PASSWORD=... migcheck imap mail.contoso.com --user alice@contoso.com\n"
+    "migcheck imap mail.contoso.com:143 --security tls --user 'contoso/mailadmin/alice'" },
   { "logs", mc_cmd_check, mc_check_logs_cli, "PATH... [--since T] [--until T] [--run-id ID]",
     "did the migration requests reach IIS, and what did it answer? (server logs)",
     "Reads IIS W3C logs (W3SVC1, W3SVC2), HTTPERR logs and Exchange HttpProxy\n"

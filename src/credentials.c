@@ -125,3 +125,16 @@ int mc_cli_credentials(struct mc_cli *cli, struct mc_target *t)
   t->user = mc_xstrdup(cli->user);
   return get_password(cli, t);
 }
+
+int mc_cli_run_signed_in(struct mc_cli *cli, struct mc_target *t,
+                         struct mc_report *(*check)(const struct mc_target *),
+                         struct mc_report **out)
+{
+  int rc = mc_cli_credentials(cli, t);
+  if(!rc)
+    rc = mc_cli_target(cli, t);
+  if(!rc)
+    *out = check(t);
+  mc_target_release(t);
+  return rc;
+}

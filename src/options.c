@@ -85,6 +85,9 @@ const struct mc_option mc_options[] = {
       "the published Outlook Anywhere name (the endpoint's RPCProxyServer)"),
   OPT("auth", 0, MC_OPT_STR, auth, "basic|ntlm",
       "how the endpoint signs in to the RPC proxy (default basic, as New-MigrationEndpoint)"),
+  OPT("security", 0, MC_OPT_STR, security, "ssl|tls|none",
+      "imap: the endpoint's -Security: ssl (IMAP in TLS, port 993, the default), tls "
+      "(STARTTLS on 143) or none (clear text on 143)"),
   OPT("email", 0, MC_OPT_STR, email, "ADDRESS",
       "the address of an on-premises mailbox to run Autodiscover for"),
   OPTL("allow-redirect", 0, allow_redirect, nallow_redirect, "DOMAIN",
@@ -290,6 +293,7 @@ void mc_cli_release(struct mc_cli *cli)
   free(cli->servers);
   free(cli->cloud_ranges);
   free(cli->email);
+  free(cli->security);
   for(size_t i = 0; i < cli->nallow_redirect; i++)
     free(cli->allow_redirect[i]);
   free(cli->allow_redirect);

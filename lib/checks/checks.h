@@ -36,6 +36,7 @@ struct mc_target {
   size_t nallow_redirect;
   int port_map[4][2];         /* autodiscover: connect to [1] where the URL says [0] */
   size_t nport_map;
+  int imap_security;          /* imap: --security, enum mc_imap_security (0 ssl, 1 tls, 2 none) */
 };
 
 void mc_target_release(struct mc_target *t);
@@ -65,6 +66,12 @@ struct mc_report *mc_check_outlook_anywhere(const struct mc_target *t);
  * SRV record), redirects followed under the safe-redirect policy, then
  * SOAP GetUserSettings as the migration service asks it (autodiscover.c). */
 struct mc_report *mc_check_autodiscover(const struct mc_target *t);
+
+/* migcheck imap: the path an IMAP migration endpoint takes
+ * (Test-MigrationServerAvailability -Imap): DNS, TCP, TLS on 993 for
+ * --security ssl, then the IMAP session: greeting, capabilities, STARTTLS
+ * (--security tls), and with t->user LOGIN and LIST (imap.c). */
+struct mc_report *mc_check_imap(const struct mc_target *t);
 
 /* What discovery found, for the checks that start from it. */
 struct mc_ad_found {

@@ -99,7 +99,7 @@ struct mc_report *mc_explain_text(const char *text, size_t n)
     mc_report_incomplete(r, "no known error signature in this text, so no cause is named. "
                          "Observe the server instead: migcheck remote-move (hybrid moves, "
                          "EWS/MRSProxy), migcheck outlook-anywhere (cutover and staged), "
-                         "migcheck ports and migcheck tls (IMAP: port 993)");
+                         "migcheck imap (IMAP migration: 993 or 143, TLS, login)");
   mc_kb_result_release(&res);
   return r;
 }

@@ -7,6 +7,7 @@
  * walk this table; adding a scenario is one row plus its test case.
  */
 #include "lab/lab.h"
+#include "lab/imap_lab.h"
 #include "lab/scenarios.h"
 #include "lab/ad_lab.h"
 
@@ -130,5 +131,20 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
     EXPECT("AUTODISCOVER_WRONG_MRS_HOST", "EWS_NOT_PUBLISHED"), mc_lab_autodiscover_start,
     TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_GOOD },
 #undef AD
+  /* IMAP migration endpoints (exchange-wire.md sec. 1.1, field-cases.md C38-C42). */
+#define IMAP(name, summary, expect) \
+  { name, "imap", summary, expect, mc_lab_imap_start, TLS1_2_VERSION, TLS1_3_VERSION, \
+    MC_LAB_CERT_GOOD }
+  IMAP("imap-healthy", "IMAP in TLS on its own port, the migration account signs in",
+       EXPECT_PASS),
+  IMAP("imap-starttls-healthy", "IMAP in clear, LOGINDISABLED until STARTTLS, then "
+       "AUTHENTICATE PLAIN", EXPECT_PASS),
+  IMAP("imap-no-starttls", "IMAP in clear that offers no STARTTLS", EXPECT("IMAP_NO_TLS")),
+  IMAP("imap-not-imap", "an SMTP server answers on the IMAP port", EXPECT("IMAP_NOT_IMAP")),
+  IMAP("imap-login-disabled", "-Security None against a server that refuses LOGIN before "
+       "STARTTLS (LOGINDISABLED)", EXPECT("IMAP_LOGIN_DISABLED")),
+  IMAP("imap-bad-credentials", "the account's password was changed: LOGIN answers NO",
+       EXPECT("IMAP_AUTH_FAILED")),
+#undef IMAP
 };
 const size_t mc_lab_nscenarios = sizeof mc_lab_scenarios / sizeof mc_lab_scenarios[0];

@@ -728,7 +728,7 @@ const struct mc_cause mc_cause_table[] = {
       "Check the bindings: Get-ImapSettings | fl SSLBindings,UnencryptedOrTLSBindings,"
       "ExternalConnectionSettings",
       NULL },
-    .check = "migcheck tls mail.contoso.com:993",
+    .check = "migcheck imap mail.contoso.com",
     .source = "field-cases.md case C39 (KB10062); exchange-wire.md sec. 1.1" },
 
   { .id = "IMAP_NO_TLS", .severity = MC_FAIL, .area = "imap",
@@ -743,7 +743,7 @@ const struct mc_cause mc_cause_table[] = {
       "mail.contoso.com; Restart-Service MSExchangeIMAP4,MSExchangeIMAP4BE",
       "Publish 993 and create the endpoint with -Security Ssl -Port 993",
       NULL },
-    .check = "migcheck tls mail.contoso.com:993",
+    .check = "migcheck imap mail.contoso.com:143 --security tls",
     .source = "field-cases.md sec. 2 (C38-C42 notes); field-cases.md case C42" },
 
   { .id = "IMAP_LOGIN_DISABLED", .severity = MC_FAIL, .area = "imap",
@@ -757,7 +757,7 @@ const struct mc_cause mc_cause_table[] = {
       "Keep Set-ImapSettings -LoginType SecureLogin; switching to PlainTextLogin just for the "
       "migration exposes every password on the wire",
       NULL },
-    .check = "migcheck tls mail.contoso.com:993",
+    .check = "migcheck imap mail.contoso.com:143 --security none",
     .source = "field-cases.md sec. 2 (C38-C42 notes, LOGINDISABLED STARTTLS)" },
 
   { .id = "IMAP_AUTH_FAILED", .severity = MC_FAIL, .area = "imap",
@@ -774,7 +774,7 @@ const struct mc_cause mc_cause_table[] = {
       "Make sure IMAP is enabled for the user: Set-CASMailbox -Identity usera@contoso.com "
       "-ImapEnabled $true",
       NULL },
-    .check = "migcheck tls mail.contoso.com:993",
+    .check = "migcheck imap mail.contoso.com --user alice@contoso.com",
     .source = "field-cases.md case C41 (KB10062)" },
 
   /* ---- on-premises logs: IIS W3C, HTTPERR, HttpProxy ---- */
