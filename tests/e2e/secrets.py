@@ -65,9 +65,10 @@ def main():
     finally:
         lab.stop()
     # The other checks that sign in: Outlook Anywhere (Basic and NTLM on the
-    # RPC proxy) and Autodiscover (POX and SOAP).
+    # RPC proxy), Autodiscover (POX and SOAP) and IMAP (LOGIN, AUTHENTICATE).
     for scenario, extra in (("oa-healthy", []), ("oa-healthy", ["--auth", "ntlm"]),
-                            ("autodiscover-healthy", [])):
+                            ("autodiscover-healthy", []), ("imap-healthy", []),
+                            ("imap-starttls-healthy", [])):
         lab = Lab(migcheck, scenario)
         try:
             pw = lab.site["password"]
