@@ -574,35 +574,28 @@ static void respond(struct conn *c, const struct mc_lab_http_req *q, bool keep)
   mc_buf_release(&r.body);
 }
 
+static bool ad_more(void *arg)
+{
+  return io_read(arg);
+}
+
+static void ad_send(void *arg, const char *p, size_t n)
+{
+  io_write(arg, p, n);
+}
+
 static void serve(struct conn *c)
 {
+  struct mc_lab_http_io io = { c->buf, &c->len, ad_more, ad_send, c };
   for(;;) {
     struct mc_lab_http_req q;
-    enum mc_lab_http_parse pr;
-    while((pr = mc_lab_http_parse(c->buf, c->len, &q)) == MC_LAB_HTTP_NEED_MORE) {
-      if(!io_read(c))
-        return;
-    }
-    if(pr != MC_LAB_HTTP_DONE) {
-      static const char bad[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
-                                "Connection: close\r\n\r\n";
-      io_write(c, bad, sizeof bad - 1);
+    if(!mc_lab_http_next(&io, &q))
       return;
-    }
-    if(q.expect_continue && c->len - q.head_len < q.content_length)
-      io_write(c, "HTTP/1.1 100 Continue\r\n\r\n", 25);
-    while(c->len - q.head_len < q.content_length) {
-      if(!io_read(c))
-        return;
-    }
     bool keep = q.keep_alive && !mc_lab_stopping(c->lab);
     respond(c, &q, keep);
     if(!keep)
       return;
-    size_t used = q.head_len + q.content_length;
-    memmove(c->buf, c->buf + used, c->len - used);
-    c->len -= used;
-    c->buf[c->len] = '\0';
+    mc_lab_http_consume(&io, &q);
   }
 }
 

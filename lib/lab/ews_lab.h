@@ -82,6 +82,23 @@ enum mc_lab_http_parse mc_lab_http_parse(const char *buf, size_t n, struct mc_la
 /* The first header named name (case-insensitive), or an empty slice. */
 struct mc_slice mc_lab_http_header(const struct mc_lab_http_req *q, const char *name);
 
+/* The I/O that request framing needs on one connection: the buffer (kept
+ * NUL-terminated by more), more() to read into it (false when the peer is
+ * gone, the buffer is full or the lab stops), send() to write. */
+struct mc_lab_http_io {
+  char *buf;
+  size_t *len;
+  bool (*more)(void *arg);
+  void (*send)(void *arg, const char *p, size_t n);
+  void *arg;
+};
+/* Reads until buf holds one whole request: its head parsed into q and its
+ * body complete; answers Expect: 100-continue, and a head that does not
+ * parse with 400. False when there is no request to answer: close. */
+bool mc_lab_http_next(const struct mc_lab_http_io *io, struct mc_lab_http_req *q);
+/* Drops the request just answered from the front of the buffer. */
+void mc_lab_http_consume(const struct mc_lab_http_io *io, const struct mc_lab_http_req *q);
+
 /* ---- iislog.c: W3SVC1/u_exYYMMDD.log per simulated server ---- */
 struct mc_lab_iislog;
 struct mc_lab_iis_entry {

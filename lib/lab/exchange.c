@@ -514,30 +514,24 @@ static void stall(struct conn *c)
   }
 }
 
+static bool ews_more(void *arg)
+{
+  return read_more(arg);
+}
+
+static void ews_send(void *arg, const char *p, size_t n)
+{
+  struct conn *c = arg;
+  SSL_write(c->ssl, p, (int)n);
+}
+
 static void serve(struct conn *c)
 {
+  struct mc_lab_http_io io = { c->buf, &c->len, ews_more, ews_send, c };
   for(;;) {
     struct mc_lab_http_req q;
-    enum mc_lab_http_parse pr;
-    while((pr = mc_lab_http_parse(c->buf, c->len, &q)) == MC_LAB_HTTP_NEED_MORE) {
-      if(!read_more(c))
-        return;
-    }
-    if(pr != MC_LAB_HTTP_DONE) {
-      static const char bad[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
-                                "Connection: close\r\n\r\n";
-      SSL_write(c->ssl, bad, (int)sizeof bad - 1);
+    if(!mc_lab_http_next(&io, &q))
       return;
-    }
-    if(q.expect_continue && c->len - q.head_len < q.content_length) {
-      static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
-      SSL_write(c->ssl, cont, (int)sizeof cont - 1);
-    }
-    while(c->len - q.head_len < q.content_length) {
-      if(!read_more(c))
-        return;
-    }
-    /* The buffer may have moved nothing; slices into c->buf stay valid. */
     int64_t t0 = mc_now_ms();
     char reqid[40];
     guid(reqid);
@@ -566,10 +560,7 @@ static void serve(struct conn *c)
     mc_buf_release(&a.body);
     if(!keep)
       return;
-    size_t used = q.head_len + q.content_length;
-    memmove(c->buf, c->buf + used, c->len - used);
-    c->len -= used;
-    c->buf[c->len] = '\0';
+    mc_lab_http_consume(&io, &q);
   }
 }
 

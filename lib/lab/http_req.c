@@ -7,7 +7,9 @@
  * "HTTP/1." DIGIT CRLF; header = token ":" OWS value OWS CRLF; an empty
  * line ends the head. Bare LF, obsolete folding, Transfer-Encoding, a bad
  * or repeated Content-Length, NUL or control bytes: BAD. Limits: see
- * ews_lab.h. Nothing is copied: slices point into buf.
+ * ews_lab.h. Nothing is copied: slices point into buf. mc_lab_http_next
+ * frames whole requests (head, 100-continue, body) on a connection for
+ * every HTTP server of the lab.
  */
 #include "lab/ews_lab.h"
 
@@ -150,4 +152,37 @@ enum mc_lab_http_parse mc_lab_http_parse(const char *buf, size_t n, struct mc_la
   }
   q->keep_alive = q->minor == 1 ? !close : keep;
   return MC_LAB_HTTP_DONE;
+}
+
+bool mc_lab_http_next(const struct mc_lab_http_io *io, struct mc_lab_http_req *q)
+{
+  enum mc_lab_http_parse pr;
+  while((pr = mc_lab_http_parse(io->buf, *io->len, q)) == MC_LAB_HTTP_NEED_MORE) {
+    if(!io->more(io->arg))
+      return false;
+  }
+  if(pr != MC_LAB_HTTP_DONE) {
+    static const char bad[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
+                              "Connection: close\r\n\r\n";
+    io->send(io->arg, bad, sizeof bad - 1);
+    return false;
+  }
+  if(q->expect_continue && *io->len - q->head_len < q->content_length) {
+    static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+    io->send(io->arg, cont, sizeof cont - 1);
+  }
+  /* The buffer does not move while it fills: q's slices stay valid. */
+  while(*io->len - q->head_len < q->content_length) {
+    if(!io->more(io->arg))
+      return false;
+  }
+  return true;
+}
+
+void mc_lab_http_consume(const struct mc_lab_http_io *io, const struct mc_lab_http_req *q)
+{
+  size_t used = q->head_len + q->content_length;
+  memmove(io->buf, io->buf + used, *io->len - used);
+  *io->len -= used;
+  io->buf[*io->len] = '\0';
 }
