@@ -71,6 +71,8 @@ struct profile {
   bool password_changed;
   const char *ews_host;         /* where EWS and MRSProxy answer ("mail.contoso.test") */
   const char *oa_host;          /* the Outlook Anywhere external name (default: ews_host) */
+  bool echo_basic;              /* offers only Basic and answers the login with a 403 that
+                                   repeats it (token in Location, user:password in text) */
 };
 
 static const struct profile profiles[] = {
@@ -98,6 +100,8 @@ static const struct profile profiles[] = {
   { "autodiscover-wrong-mrs-host", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN,
     "ews." DOMAIN }, .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS,
     .ews_host = "ews." DOMAIN, .oa_host = "mail." DOMAIN },
+  { "autodiscover-echo-credentials", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN },
+    .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS, .echo_basic = true },
 };
 
 /* The external names a profile hands out: EWS, and Outlook Anywhere. */
@@ -210,11 +214,13 @@ static void ews(const struct mc_lab_http_req *q, struct mc_lab_ad_reply *r)
                 "You have created a service.</body></html>");
 }
 
-static void challenge(struct mc_lab_ad_reply *out, const char *host)
+static void challenge(struct mc_lab_ad_reply *out, const struct profile *p, const char *host)
 {
   status(out, 401, "Unauthorized");
-  hdr(out, "WWW-Authenticate: Negotiate");
-  hdr(out, "WWW-Authenticate: NTLM");
+  if(!p->echo_basic) {
+    hdr(out, "WWW-Authenticate: Negotiate");
+    hdr(out, "WWW-Authenticate: NTLM");
+  }
   hdr(out, "WWW-Authenticate: Basic realm=\"%s\"", host);
   hdr(out, "X-FEServer: EX16-01");
   hdr(out, "Content-Type: text/html");
@@ -422,7 +428,7 @@ mc_code mc_lab_ad_respond(const char *scenario, bool tls, const char *host,
     return MC_OK;
   }
   if(!signed_in) {
-    challenge(out, host);
+    challenge(out, p, host);
     return MC_OK;
   }
   if(ews_path) {
@@ -481,6 +487,18 @@ static void io_write(struct conn *c, const char *p, size_t n)
   }
 }
 
+/* The echoing server's answer to a Basic login: 403 with the token in the
+ * Location and user:password in X-FailureContext and the page. */
+static void echo_basic(struct mc_lab_ad_reply *r, const char *token, size_t tn,
+                       const struct mc_buf *raw)
+{
+  page(r, 403, "Forbidden", "403 - Forbidden: Access is denied.");
+  hdr(r, "Location: https://autodiscover." DOMAIN "/owa/auth/logon.aspx?auth=%.*s", (int)tn,
+      token);
+  hdr(r, "X-FailureContext: BackEnd;403;%.*s;;;LogonDenied;", (int)raw->len, raw->ptr);
+  mc_buf_printf(&r->body, "<p>Denied: %.*s</p>\r\n", (int)raw->len, raw->ptr);
+}
+
 /* Checks the Authorization header of a request to an Autodiscover URL.
  * Fills r with the NTLM challenge (leg one) and returns false; true when
  * the connection is (now) signed in. A failed login leaves r empty. */
@@ -524,6 +542,12 @@ static bool sign_in(struct conn *c, const struct mc_lab_http_req *q, struct mc_l
                      MC_LAB_NTLM_OK;
       c->challenged = false;
     }
+  }
+  else if(mc_slice_caseeq(scheme, "Basic") && c->as->p->echo_basic) {
+    echo_basic(r, sp + 1, auth.n - (size_t)(sp + 1 - auth.p), &raw);
+    explicit_bzero(raw.ptr, raw.cap);
+    mc_buf_release(&raw);
+    return false;
   }
   else if(mc_slice_caseeq(scheme, "Basic")) {
     /* Basic proves the password on each request; the connection is not kept

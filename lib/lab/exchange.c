@@ -69,6 +69,7 @@ struct profile {
   enum fault fault;
   bool no_windows_auth, no_basic_auth, handler_missing;
   bool account_changed;           /* the account's password is not the lab's */
+  bool echo_credentials;          /* a Basic login gets 403 repeating what it sent */
   bool signs_in;                  /* the scenario's command passes --user */
 };
 
@@ -90,6 +91,7 @@ static const struct profile profiles[] = {
   { "lb-no-affinity", 2010, { "CAS10-11", "CAS10-12" } },
   { "lb-passive-server", 2016, { "EX16-11", "EX16-12" }, .mrsproxy_off = { false, true },
     .signs_in = true },
+  { "echo-credentials", 2016, { "EX16-13" }, .echo_credentials = true, .signs_in = true },
 };
 
 struct server {
@@ -240,6 +242,28 @@ static void failure_context(struct answer *a, const char *point, int status, con
   mc_buf_release(&d);
 }
 
+/* A hostile (or badly written) server: the Basic login is refused with a
+ * 403 that repeats the credentials it carried - user:password in the
+ * X-FailureContext and the page title, the base64 token and the
+ * URL-encoded password in the Location. */
+static void echo_basic(struct conn *c, struct answer *a, const char *reqid,
+                       const struct mc_slice token, const struct mc_buf *raw)
+{
+  set(a, 403, "Forbidden", 0, 5);
+  server_headers(c, a, reqid, false);
+  hdr(a, "X-FailureContext: BackEnd;403;%.*s;;;LogonDenied;", (int)raw->len, raw->ptr);
+  struct mc_buf url = MC_BUF_INIT(1024);
+  const char *colon = memchr(raw->ptr, ':', raw->len);
+  for(const char *p = colon ? colon + 1 : raw->ptr; p < raw->ptr + raw->len; p++)
+    mc_buf_printf(&url, "%%%02X", (unsigned char)*p);
+  hdr(a, "Location: https://%s/owa/auth/logon.aspx?reason=2&token=%.*s&pw=%s", c->site->host,
+      (int)token.n, token.p, url.ptr ? url.ptr : "");
+  mc_buf_release(&url);
+  hdr(a, "Content-Type: text/html");
+  mc_buf_printf(&a->body, "<!DOCTYPE html><html><head><title>Access denied for %.*s</title>"
+                "</head><body>Access denied</body></html>\r\n", (int)raw->len, raw->ptr);
+}
+
 /* Checks an Authorization header; returns true when the request may go on
  * as signed in, else fills the 401 (or the NTLM challenge). */
 static bool authenticate(struct conn *c, const struct mc_lab_http_req *q, struct answer *a,
@@ -293,6 +317,9 @@ static bool authenticate(struct conn *c, const struct mc_lab_http_req *q, struct
     else
       unauthorized(c, a, reqid, 1, 2148074248ul);
   }
+  else if(mc_slice_caseeq(scheme, "Basic") && p->echo_credentials &&
+          mc_base64_decode(&raw, token.p, token.n) == MC_OK && raw.ptr)
+    echo_basic(c, a, reqid, token, &raw);
   else if(mc_slice_caseeq(scheme, "Basic") && !p->no_basic_auth &&
           mc_base64_decode(&raw, token.p, token.n) == MC_OK) {
     const char *colon = memchr(raw.ptr, ':', raw.len);

@@ -82,6 +82,8 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
       EXPECT("LB_NO_AFFINITY")),
   EWS("lb-passive-server", "two Exchange 2016 servers behind a load balancer, one with "
       "MRSProxy off", EXPECT("LB_INCONSISTENT_BACKENDS")),
+  EWS("echo-credentials", "after the NTLM login, the Basic login gets a 403 that repeats the "
+      "password (X-FailureContext, title, Location)", EXPECT_PASS),
 #undef EWS
   /* RPC proxy: Outlook Anywhere (seed 000: KB 2903050; seed 002: ValidPorts). */
 #define OA(name, summary, expect) \
@@ -126,6 +128,8 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
      EXPECT("AUTODISCOVER_BAD_RESPONSE")),
   AD("autodiscover-auth-fail", "the account's password was changed: 401 after the login",
      EXPECT("AUTODISCOVER_AUTH_FAILED")),
+  AD("autodiscover-echo-credentials", "Basic only; the login gets a 403 that repeats the "
+     "token in Location and user:password in the page", EXPECT("AUTODISCOVER_AUTH_FAILED")),
   { "autodiscover-wrong-mrs-host", "remote-move", "Autodiscover names mail.contoso.test "
     "(Outlook Anywhere) but EWS lives on ews.contoso.test",
     EXPECT("AUTODISCOVER_WRONG_MRS_HOST", "EWS_NOT_PUBLISHED"), mc_lab_autodiscover_start,

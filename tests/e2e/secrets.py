@@ -3,15 +3,23 @@
 (exchange2016-healthy) with MIGCHECK_PASSWORD and with --password-file, and
 neither the text, JSON or HTML report, nor stderr, nor the lab's IIS logs
 contain it; every request carries the run id, and the lab's log shows it.
+Servers that echo the credentials back (echo-credentials,
+autodiscover-echo-credentials: user:password in X-FailureContext and the
+page, the Basic token and the URL-encoded password in Location) get none of
+its spellings into any format: plain (any case), base64 of user:password,
+URL-encoded, HTML-escaped.
 
   secrets.py MIGCHECK
 """
+import base64
 import glob
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import html
+import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "peer"))
 from labutil import Checks, Lab  # noqa: E402
@@ -74,13 +82,7 @@ def main():
             pw = lab.site["password"]
             env = dict(os.environ, MIGCHECK_PASSWORD=pw)
             cmd = [migcheck] + lab.site["command"].split() + extra + ["--timeout", "5"]
-            with tempfile.TemporaryDirectory() as tmp:
-                html = os.path.join(tmp, "r.html")
-                text = subprocess.run(cmd + ["--no-color", "--verbose", "--html", html],
-                                      capture_output=True, text=True, env=env, timeout=60)
-                js = subprocess.run(cmd + ["--json"], capture_output=True, text=True, env=env,
-                                    timeout=60)
-                html_text = open(html, encoding="utf-8").read()
+            text, js, html_text = three_formats(cmd, env)
             name = " ".join([scenario] + extra)
             check(f"{name}: signs in and passes", js.returncode == 0 and
                   json.loads(js.stdout)["verdict"] == "pass", js.stdout[-300:])
@@ -94,7 +96,54 @@ def main():
             check(f"{name}: no password in any file the lab wrote", pw not in written)
         finally:
             lab.stop()
+    echoed()
     return check.finish()
+
+
+def three_formats(cmd, env):
+    """Runs cmd for the text (verbose), JSON and HTML reports: (text, json, html)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        page = os.path.join(tmp, "r.html")
+        text = subprocess.run(cmd + ["--no-color", "--verbose", "--html", page],
+                              capture_output=True, text=True, env=env, timeout=60)
+        js = subprocess.run(cmd + ["--json"], capture_output=True, text=True, env=env,
+                            timeout=60)
+        with open(page, encoding="utf-8") as f:
+            return text, js, f.read()
+
+
+def spellings(user, pw):
+    """The forms an echoing server may give the password in."""
+    basic = base64.b64encode(f"{user}:{pw}".encode()).decode()
+    forms = {"plain": pw, "plain, upper case": pw.upper(), "plain, lower case": pw.lower(),
+             "Basic token of user:password": basic,
+             "base64 of the password": base64.b64encode(pw.encode()).decode().rstrip("="),
+             "URL-encoded (upper hex)": urllib.parse.quote(pw, safe=""),
+             "URL-encoded (every byte)": "".join(f"%{b:02X}" for b in pw.encode()),
+             "URL-encoded (lower hex)": "".join(f"%{b:02x}" for b in pw.encode()),
+             "HTML-escaped": html.escape(pw)}
+    return forms
+
+
+def echoed():
+    for scenario in ("echo-credentials", "autodiscover-echo-credentials"):
+        lab = Lab(sys.argv[1], scenario)
+        try:
+            pw = lab.site["password"]
+            env = dict(os.environ, MIGCHECK_PASSWORD=pw)
+            cmd = [sys.argv[1]] + lab.site["command"].split() + ["--timeout", "5"]
+            text, js, html_text = three_formats(cmd, env)
+            check(f"{scenario}: the echo is shown, the password removed",
+                  "[password removed]" in text.stdout and "[password removed]" in js.stdout
+                  and "[password removed]" in html_text, text.stdout[-600:])
+            user = "CONTOSO\\migadmin"
+            for fmt, out in (("text", text.stdout + text.stderr), ("JSON", js.stdout + js.stderr),
+                             ("HTML", html_text)):
+                for name, form in spellings(user, pw).items():
+                    check(f"{scenario}: no {name} in the {fmt} output", form not in out,
+                          out[max(0, out.find(form) - 80):out.find(form) + 80])
+        finally:
+            lab.stop()
 
 
 if __name__ == "__main__":
