@@ -775,6 +775,37 @@ static void soap_step(struct ad *a, struct mc_step *parent, struct mc_ad_found *
   mc_buf_release(&body);
 }
 
+/* The safe-redirect policy for a host the walk takes from Autodiscover's
+ * answer (the MRSProxy host, the RPC proxy): credentials go only to hosts
+ * inside the address's domain (label by label: mail.contoso.com.evil.test
+ * is not inside contoso.com) or a domain named with --allow-redirect.
+ * Else a finding on s naming the host and how to allow it; false. */
+static bool taken_host_ok(struct mc_report *r, struct mc_step *s, const struct mc_target *t,
+                          enum mc_status sev, const char *what, const char *host)
+{
+  char domain[256], url[600];
+  if(!mc_ad_email_domain(t->email, domain, sizeof domain))
+    return false;
+  snprintf(url, sizeof url, "https://%s/", host);
+  enum mc_ad_policy p = mc_ad_redirect_policy(url, domain,
+                                              (const char *const *)t->allow_redirect,
+                                              t->nallow_redirect, NULL);
+  if(p == MC_AD_SAFE)
+    return true;
+  if(p == MC_AD_ALLOWED) {
+    mc_step_ev(s, "policy", "%s %s is outside %s but allowed with --allow-redirect", what,
+               host, domain);
+    return true;
+  }
+  mc_step_find_sev(r, s, "AUTODISCOVER_UNSAFE_REDIRECT", sev, "Autodiscover for %s names %s "
+               "as the %s: "
+               "%s; not contacted, no credentials sent (if %s is yours, allow it with "
+               "--allow-redirect %s, or name the host yourself)", t->email, host, what,
+               p == MC_AD_BAD_URL ? mc_ad_policy_text(p) : "outside the address's domain "
+               "and not allowed with --allow-redirect", host, host);
+  return false;
+}
+
 /* Step 6: are the names handed out for outside use reachable from outside? */
 static void judge_names(struct ad *a, struct mc_step *parent, const struct mc_ad_found *f)
 {
@@ -792,6 +823,9 @@ static void judge_names(struct ad *a, struct mc_step *parent, const struct mc_ad
                    "Exchange Online cannot resolve", what[i], h);
       continue;
     }
+    /* A warning here: this command sends those hosts nothing; the commands
+     * that would sign in there refuse (remote-move, outlook-anywhere). */
+    taken_host_ok(a->r, s, a->t, MC_WARN, what[i], h);
     struct mc_dns_result d;
     mc_resolve(&a->t->net, h, mapped_port(a->t, 443), &d);
     if(d.outcome == MC_DNS_NXDOMAIN || d.outcome == MC_DNS_NODATA) {
@@ -1000,6 +1034,11 @@ struct mc_report *mc_remote_move_autodiscover(const struct mc_target *t, struct 
     mc_ad_found_release(&f);
     return r;
   }
+  if(!taken_host_ok(r, s, t, MC_FAIL, "MRSProxy host", host)) {
+    mc_step_done(r, s, MC_FAIL, "%s is not checked: outside %s's domain", host, t->email);
+    mc_ad_found_release(&f);
+    return r;
+  }
   picked->host = mc_xstrdup(host);
   picked->port = mapped_port(t, 443);
   mc_step_done(r, s, s->status > MC_PASS ? s->status : MC_PASS, "checking %s, taken from %s "
@@ -1039,6 +1078,12 @@ struct mc_report *mc_outlook_anywhere_autodiscover(const struct mc_target *t,
                  !f.oa_host && !f.exch_server ? " and " : "",
                  f.exch_server ? "" : "no RPC server");
     mc_step_done(r, s, MC_FAIL, "no Outlook Anywhere settings to test");
+    mc_ad_found_release(&f);
+    return r;
+  }
+  if(!taken_host_ok(r, s, t, MC_FAIL, "RPC proxy (Outlook Anywhere host)",
+                    f.oa_host)) {
+    mc_step_done(r, s, MC_FAIL, "%s is not checked: outside %s's domain", f.oa_host, t->email);
     mc_ad_found_release(&f);
     return r;
   }

@@ -100,6 +100,12 @@ static const struct profile profiles[] = {
   { "autodiscover-wrong-mrs-host", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN,
     "ews." DOMAIN }, .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS,
     .ews_host = "ews." DOMAIN, .oa_host = "mail." DOMAIN },
+  { "autodiscover-foreign-host", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN,
+    "mail.evil.test" }, .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS,
+    .ews_host = "mail.evil.test" },
+  { "autodiscover-lookalike-host", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN,
+    "mail." DOMAIN ".evil.test" }, .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS,
+    .ews_host = "mail." DOMAIN ".evil.test" },
   { "autodiscover-echo-credentials", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN },
     .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS, .echo_basic = true },
 };
@@ -673,7 +679,8 @@ mc_code mc_lab_autodiscover_start(struct mc_lab *lab, struct mc_lab_site *site)
   /* One certificate for every name of the domain the scenario serves. */
   static const char *const names[] = { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN,
                                        "sales." DOMAIN, "autodiscover.sales." DOMAIN,
-                                       "ews." DOMAIN, NULL };
+                                       "ews." DOMAIN, "mail.evil.test",
+                                       "mail." DOMAIN ".evil.test", NULL };
   mc_strlcpy(site->host, "autodiscover." DOMAIN, sizeof site->host);
   site->cert_names = names;
   mc_code rc = mc_lab_tls_ctx(lab, site, &as->ctx);

@@ -130,6 +130,14 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
      EXPECT("AUTODISCOVER_AUTH_FAILED")),
   AD("autodiscover-echo-credentials", "Basic only; the login gets a 403 that repeats the "
      "token in Location and user:password in the page", EXPECT("AUTODISCOVER_AUTH_FAILED")),
+  /* Hosts outside the address's domain: the lab would sign anyone in there
+   * (its certificate covers them), so only the policy keeps the password. */
+  { "autodiscover-foreign-host", "remote-move", "an in-domain Autodiscover answer names "
+    "mail.evil.test for EWS and Outlook Anywhere", EXPECT("AUTODISCOVER_UNSAFE_REDIRECT"),
+    mc_lab_autodiscover_start, TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_GOOD },
+  { "autodiscover-lookalike-host", "remote-move", "Autodiscover names the look-alike "
+    "mail.contoso.test.evil.test", EXPECT("AUTODISCOVER_UNSAFE_REDIRECT"),
+    mc_lab_autodiscover_start, TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_GOOD },
   { "autodiscover-wrong-mrs-host", "remote-move", "Autodiscover names mail.contoso.test "
     "(Outlook Anywhere) but EWS lives on ews.contoso.test",
     EXPECT("AUTODISCOVER_WRONG_MRS_HOST", "EWS_NOT_PUBLISHED"), mc_lab_autodiscover_start,

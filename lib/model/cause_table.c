@@ -683,16 +683,17 @@ const struct mc_cause mc_cause_table[] = {
   { .id = "AUTODISCOVER_UNSAFE_REDIRECT", .severity = MC_FAIL, .area = "autodiscover",
     .title = "Autodiscover redirects to an unsafe place",
     .why = "A discovery step redirected to plain http:// or to a host outside the user's "
-           "domain that nothing vouches for. Following it could hand credentials to the wrong "
-           "server (the 2021 autodiscover.<TLD> credential leak worked that way), so migcheck "
-           "does not follow it and discovery cannot complete.",
+           "domain that nothing vouches for, or the answer named such a host for EWS or "
+           "Outlook Anywhere. Following it could hand credentials to the wrong server (the "
+           "2021 autodiscover.<TLD> credential leak worked that way), so migcheck does not "
+           "contact it and discovery cannot complete.",
     .fix = (const char *const[]){
       "Make the redirect on http://autodiscover.contoso.com/autodiscover/autodiscover.xml "
       "point to an https:// URL in your own namespace "
       "(https://mail.contoso.com/autodiscover/autodiscover.xml)",
       "Remove redirects to third-party or old hosting providers from DNS and IIS",
-      "If the redirect is intended (another domain you own), confirm it explicitly when "
-      "running migcheck, or create the endpoint with manual settings",
+      "If the redirect or host is intended (another domain you own), name that domain with "
+      "--allow-redirect when running migcheck, or create the endpoint with manual settings",
       NULL },
     .check = "migcheck autodiscover --email admin@contoso.com",
     .source = "exchange-wire.md sec. 5.3 and 5.5; rpch-autodiscover.md sec. 3.1" },
