@@ -28,6 +28,9 @@
  *   Exchange's 401 offers only Basic                       -> EWS_WINDOWS_AUTH_DISABLED
  *   Exchange's 401 offers no Basic                         -> EWS_BASIC_AUTH_DISABLED
  *   401 after the NTLM handshake (or a Basic login)        -> AUTH_BAD_CREDENTIALS
+ *   the POST without credentials reaches Exchange, but with a login or an
+ *     NTLM negotiate it is dropped, times out, redirected or gets a
+ *     device's 403 (every one of them)                     -> AUTH_NEGOTIATE_BLOCKED
  *   403 after the login                                    -> MRSPROXY_DISABLED
  *   repeats reach different servers that answer differently
  *                                                          -> LB_INCONSISTENT_BACKENDS
@@ -458,6 +461,14 @@ static enum mc_status front_status(const struct obs *o)
   return MC_FAIL;
 }
 
+/* What a device does to a request it will not let through: with the same
+ * request answered by Exchange when it carried no credentials, these mean
+ * the Authorization header itself is blocked. */
+static bool blocked_kind(enum kind k)
+{
+  return k == K_DROPPED || k == K_TIMEOUT || k == K_DEVICE_403 || k == K_REDIRECT;
+}
+
 /* The authenticated answer's own cause, or NULL when it reached the service. */
 static const char *auth_cause(const struct obs *o)
 {
@@ -465,13 +476,12 @@ static const char *auth_cause(const struct obs *o)
   case K_SERVICE: return NULL;
   case K_CHALLENGE: case K_FOREIGN_BASIC: return "AUTH_BAD_CREDENTIALS";
   case K_FORBIDDEN: return "MRSPROXY_DISABLED";
-  case K_DEVICE_403: return "HTTP_PREAUTH";
+  case K_DEVICE_403: case K_TIMEOUT: case K_REDIRECT: case K_DROPPED:
+    return "AUTH_NEGOTIATE_BLOCKED";   /* the same POST without credentials got Exchange */
   case K_METHOD: return "MRSPROXY_HANDLER_MISSING";
   case K_UNAVAILABLE: return "HTTP_SERVICE_UNAVAILABLE";
   case K_SERVER_ERROR: return "HTTP_SERVER_ERROR";
-  case K_TIMEOUT: return "HTTP_TIMEOUT";
-  case K_REDIRECT: return "HTTP_PREAUTH";
-  case K_NOT_FOUND: case K_DROPPED: return "MRSPROXY_URL_BLOCKED";
+  case K_NOT_FOUND: return "MRSPROXY_URL_BLOCKED";
   default: return "";
   }
 }
@@ -497,6 +507,13 @@ static void auth_finding(struct walk *w, struct mc_step *s, const struct obs *o,
                  mc_memcasemem(o->resp->body.ptr ? o->resp->body.ptr : "", o->resp->body.len,
                                "MRS proxy service is disabled") ?
                  ": \"MRS proxy service is disabled\"" : "");
+  else if(strcmp(id, "AUTH_NEGOTIATE_BLOCKED") == 0) {
+    failure_detail(o, detail, sizeof detail);
+    mc_step_find(w->r, s, id, "POST %s without credentials got Exchange's 401, but with the "
+                 "%s login it got %s (%s): something in front blocks requests that carry "
+                 "credentials; no further logins were tried", MRS_PATH, scheme,
+                 kind_text(o->kind), o->resp->error ? o->resp->error_text : detail);
+  }
   else {
     failure_detail(o, detail, sizeof detail);
     mc_step_find(w->r, s, id, "after the %s login %s got %s (%s)", scheme, MRS_PATH,
@@ -596,6 +613,27 @@ static void judge_backends(struct walk *w, struct mc_step *s, const struct obs *
     mc_step_done(w->r, s, t[0].kind == good ? MC_PASS : MC_INFO, "all %zu answered by %s: %s",
                  n, servers.ptr, kind_text(t[0].kind));
   mc_buf_release(&servers);
+}
+
+/* Without a login the repeats carry only an NTLM negotiate message (no
+ * password). When every one of them is blocked while the same POST without
+ * it reached Exchange's 401, a device in front kills the sign-in: never a
+ * pass, whatever the load balancer judgement said. */
+static void negotiate_blocked(struct walk *w, struct mc_step *s, const struct obs *all,
+                              size_t n)
+{
+  for(size_t i = 0; i < n; i++) {
+    if(!blocked_kind(all[i].kind))
+      return;
+  }
+  if(!n)
+    return;
+  mc_step_find(w->r, s, "AUTH_NEGOTIATE_BLOCKED", "POST %s without credentials got "
+               "Exchange's 401 offering NTLM, but all %zu POSTs carrying an NTLM negotiate "
+               "message (no password) got %s%s%s: something in front blocks requests that "
+               "carry credentials", MRS_PATH, n, kind_text(all[0].kind),
+               all[0].resp->error ? ": " : "", all[0].resp->error ? all[0].resp->error_text : "");
+  mc_step_done(w->r, s, MC_FAIL, "every NTLM negotiate blocked (%s)", kind_text(all[0].kind));
 }
 
 struct mc_report *mc_check_remote_move(const struct mc_target *t)
@@ -718,15 +756,14 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
       add_traffic(&w, &aq, &auth_resp, "mrsproxy-ntlm");
       mc_step_set_duration(auth_step, auth_resp.ms_total);
       login_ok = auth_obs.kind != K_CHALLENGE && auth_obs.kind != K_FOREIGN_BASIC &&
-                 auth_obs.kind != K_TIMEOUT && auth_obs.kind != K_DROPPED &&
-                 auth_obs.kind != K_NO_CONNECT;
+                 auth_obs.kind != K_NO_CONNECT && !blocked_kind(auth_obs.kind);
       auth_summary(&w, auth_step, &auth_obs, auth_cause(&auth_obs) ? MC_FAIL : MC_PASS);
       if(!login_ok) {
         /* The login itself failed: judge it now, no repeats with the password. */
         auth_finding(&w, auth_step, &auth_obs, "NTLM");
         have_auth = false;
-        if(auth_obs.kind == K_TIMEOUT || auth_obs.kind == K_DROPPED)
-          goto out;
+        if(blocked_kind(auth_obs.kind))
+          goto out;             /* blocked or redirected: no more logins, no repeats */
       }
     }
   }
@@ -802,6 +839,8 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
       n++;
     }
     judge_backends(&w, s, all, n, rep_auth, pre2013, have_auth ? &auth_obs : NULL, auth_step);
+    if(!rep_auth)
+      negotiate_blocked(&w, s, all, n);
   }
   else if(have_auth)
     auth_finding(&w, auth_step, &auth_obs, "NTLM");

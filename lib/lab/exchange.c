@@ -60,6 +60,11 @@ enum front {
 
 enum fault { FAULT_NONE, FAULT_UNAVAILABLE, FAULT_SERVER_ERROR, FAULT_SLOW };
 
+/* A device in front that lets anonymous requests through to Exchange but
+ * not a request carrying an Authorization header (an NTLM-hostile proxy,
+ * a WAF rule): what it does to those. */
+enum auth_block { BLOCK_NONE, BLOCK_RESET, BLOCK_DEVICE_403, BLOCK_REDIRECT };
+
 struct profile {
   const char *scenario;
   int version;                    /* 2010 or 2016 */
@@ -70,6 +75,7 @@ struct profile {
   bool no_windows_auth, no_basic_auth, handler_missing;
   bool account_changed;           /* the account's password is not the lab's */
   bool echo_credentials;          /* a Basic login gets 403 repeating what it sent */
+  enum auth_block auth_block;
   bool signs_in;                  /* the scenario's command passes --user */
 };
 
@@ -92,6 +98,9 @@ static const struct profile profiles[] = {
   { "lb-passive-server", 2016, { "EX16-11", "EX16-12" }, .mrsproxy_off = { false, true },
     .signs_in = true },
   { "echo-credentials", 2016, { "EX16-13" }, .echo_credentials = true, .signs_in = true },
+  { "negotiate-blocked", 2016, { "EX16-14" }, .auth_block = BLOCK_RESET },
+  { "login-blocked-403", 2016, { "EX16-15" }, .auth_block = BLOCK_DEVICE_403, .signs_in = true },
+  { "login-redirected", 2016, { "EX16-16" }, .auth_block = BLOCK_REDIRECT, .signs_in = true },
 };
 
 struct server {
@@ -388,6 +397,38 @@ static void mrsproxy(struct conn *c, const struct mc_lab_http_req *q, const char
   mc_buf_addstr(&a->body, "</s:Body></s:Envelope>");
 }
 
+/* The device in front of a profile with an auth_block: true when it
+ * answered (or dropped) a request that carries credentials. Never logged:
+ * the request did not reach a server. */
+static bool block_auth(struct conn *c, const struct mc_lab_http_req *q, struct answer *a)
+{
+  enum auth_block b = c->es->p->auth_block;
+  if(b == BLOCK_NONE || !mc_lab_http_header(q, "Authorization").n)
+    return false;
+  switch(b) {
+  case BLOCK_RESET:
+    a->reset = true;
+    break;
+  case BLOCK_DEVICE_403:
+    a->status = 403;
+    a->reason = "Forbidden";
+    hdr(a, "Server: Contoso-WAF");
+    html(a, "Request Rejected", "The requested URL was rejected. Please consult with your "
+         "administrator.");
+    break;
+  case BLOCK_REDIRECT:
+    a->status = 302;
+    a->reason = "Found";
+    hdr(a, "Location: https://%s:%d/my.policy", c->site->host, c->site->port);
+    hdr(a, "Server: Contoso-WAF");
+    html(a, "Object moved", "This document may be found here.");
+    break;
+  case BLOCK_NONE:
+    break;
+  }
+  return true;
+}
+
 /* The whole decision for one request. */
 static void answer(struct conn *c, const struct mc_lab_http_req *q, const char *body,
                    struct answer *a, const char *reqid)
@@ -395,6 +436,8 @@ static void answer(struct conn *c, const struct mc_lab_http_req *q, const char *
   const struct profile *p = c->es->p;
   bool is_mrs = mc_slice_caseeq(q->path, "/EWS/mrsproxy.svc");
   bool is_asmx = mc_slice_caseeq(q->path, "/EWS/Exchange.asmx");
+  if(block_auth(c, q, a))
+    return;
   switch(p->front) {
   case FRONT_LOGIN_REDIRECT:
     a->status = 302;

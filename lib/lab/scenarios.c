@@ -84,6 +84,12 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
       "MRSProxy off", EXPECT("LB_INCONSISTENT_BACKENDS")),
   EWS("echo-credentials", "after the NTLM login, the Basic login gets a 403 that repeats the "
       "password (X-FailureContext, title, Location)", EXPECT_PASS),
+  EWS("negotiate-blocked", "a device passes anonymous requests but resets every request "
+      "carrying an Authorization header (the NTLM negotiate)", EXPECT("AUTH_NEGOTIATE_BLOCKED")),
+  EWS("login-blocked-403", "a WAF answers every request carrying an Authorization header "
+      "with its own 403 page", EXPECT("AUTH_NEGOTIATE_BLOCKED")),
+  EWS("login-redirected", "a device redirects every request carrying an Authorization header "
+      "to its login policy", EXPECT("AUTH_NEGOTIATE_BLOCKED")),
 #undef EWS
   /* RPC proxy: Outlook Anywhere (seed 000: KB 2903050; seed 002: ValidPorts). */
 #define OA(name, summary, expect) \
