@@ -53,6 +53,7 @@
 
 #define MAX_HOPS 10
 #define MAX_VISITS 48
+#define MAX_TLS_PLACES 8
 #define POX_PATH "/autodiscover/autodiscover.xml"
 #define SOAP_PATH "/autodiscover/autodiscover.svc"
 
@@ -89,6 +90,12 @@ struct ad {
   struct mc_ad_url where;
   enum mc_http_auth auth;
   char addr[64];
+  /* Certificates: hosts whose TLS handshake failed (judged at the end when
+   * nothing was found), and hosts already looked at (once each). */
+  struct tls_place { char host[256]; int port; char addr[64]; } tls_failed[MAX_TLS_PLACES];
+  size_t ntls_failed;
+  char tls_seen[MAX_TLS_PLACES][300];
+  size_t ntls_seen;
 };
 
 static int mapped_port(const struct mc_target *t, int port)
@@ -130,10 +137,14 @@ static void http_evidence(struct mc_step *s, const struct mc_http_req *q,
   mc_step_ev(s, "request", "%s %s (%s)", q->method, resp->url,
              q->auth == MC_HTTP_AUTH_NTLM ? "NTLM login" :
              q->auth == MC_HTTP_AUTH_BASIC ? "Basic login" : "no credentials");
-  if(resp->ip[0])
+  if(resp->ip[0] && resp->error == MC_HTTP_ERR_TLS)
+    mc_step_ev(s, "connection", "%s port %ld: connected in %lld ms, then TLS failed",
+               resp->ip, resp->port, (long long)resp->ms_connect);
+  else if(resp->ip[0])
     mc_step_ev(s, "connection", "%s port %ld: connected in %lld ms%s, answered in %lld ms",
                resp->ip, resp->port, (long long)resp->ms_connect,
-               q->plain ? "" : ", TLS verified", (long long)resp->ms_total);
+               q->plain ? "" : q->insecure ? ", TLS not verified (--insecure)" :
+               ", TLS verified", (long long)resp->ms_total);
   for(size_t i = 0; i < resp->nmsgs; i++) {
     const struct mc_http_msg *m = &resp->msgs[i];
     mc_step_ev(s, "status", "%s", m->status_line);
@@ -157,6 +168,43 @@ static void http_evidence(struct mc_step *s, const struct mc_http_req *q,
     mc_step_ev(s, "body", "%s", b);
     free(b);
   }
+}
+
+/* The TLS walk (lib/checks/tls.c) for host at addr:port, once per place:
+ * what a strict client thinks of its certificate, with the TLS_* causes
+ * (warnings with --insecure). */
+static void tls_look(struct ad *a, struct mc_step *parent, const char *host, int port,
+                     const char *addr)
+{
+  char key[300];
+  snprintf(key, sizeof key, "%s:%d", host, port);
+  for(size_t i = 0; i < a->ntls_seen; i++) {
+    if(strcasecmp(a->tls_seen[i], key) == 0)
+      return;
+  }
+  if(a->ntls_seen == MAX_TLS_PLACES)
+    return;
+  mc_strlcpy(a->tls_seen[a->ntls_seen++], key, sizeof a->tls_seen[0]);
+  struct mc_addr ma;
+  if(!mc_addr_parse(addr, port, &ma))
+    return;
+  struct mc_target tt = *a->t;
+  tt.host = (char *)host;
+  tt.sni = NULL;
+  tt.port = port;
+  mc_walk_tls(a->r, parent, &tt, &ma, port);
+}
+
+/* Remembers a place whose handshake failed: when no place gives settings,
+ * its TLS_* cause is the answer, not AUTODISCOVER_NOT_FOUND. */
+static void tls_failed(struct ad *a, const char *host, int port, const char *addr)
+{
+  if(a->ntls_failed == MAX_TLS_PLACES)
+    return;
+  struct tls_place *p = &a->tls_failed[a->ntls_failed++];
+  mc_strlcpy(p->host, host, sizeof p->host);
+  p->port = port;
+  mc_strlcpy(p->addr, addr, sizeof p->addr);
 }
 
 static void init_req(struct ad *a, struct mc_http_req *q, const char *method,
@@ -406,6 +454,10 @@ static enum outcome post_pox(struct ad *a, struct mc_step *parent, const struct 
     mc_buf_release(&body);
     return O_STOP;
   }
+  if(resp.error == MC_HTTP_ERR_TLS)
+    tls_failed(a, u->host, q.port, addr);
+  else if(a->t->insecure && !q.plain && (resp.status == 401 || resp.status == 200))
+    tls_look(a, parent, u->host, q.port, addr);   /* it would get the credentials */
   if(resp.status == 401 && a->t->user && a->t->password) {
     char realm[128];
     unsigned schemes = mc_http_auth_schemes(resp.final, realm, sizeof realm);
@@ -952,6 +1004,19 @@ bool mc_autodiscover_find(struct mc_report *r, struct mc_step *parent,
                  "credentials: give --user to read the settings");
     mc_report_incomplete(r, "the settings were not read: Autodiscover needs --user (and the "
                          "password from MIGCHECK_PASSWORD, --password-file or the prompt)");
+  }
+  else if(!a.decisive && !r->incomplete && a.ntls_failed) {
+    /* Places that answered TLS but failed it: their certificate or
+     * handshake is the reason, as a strict client sees it. */
+    size_t before = r->nfindings;
+    for(size_t i = 0; i < a.ntls_failed; i++)
+      tls_look(&a, top, a.tls_failed[i].host, a.tls_failed[i].port, a.tls_failed[i].addr);
+    bool named = r->nfindings > before;
+    mc_step_done(r, top, named ? MC_FAIL : MC_UNKNOWN, "no settings: TLS failed at %zu "
+                 "place%s", a.ntls_failed, a.ntls_failed == 1 ? "" : "s");
+    if(!named)
+      mc_report_incomplete(r, "TLS failed where Autodiscover was looked for, and a strict "
+                           "client's look found no reason");
   }
   else if(!a.decisive && !r->incomplete && a.unobserved) {
     mc_step_done(r, top, MC_UNKNOWN, "not found, but not every place could be looked at");

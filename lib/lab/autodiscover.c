@@ -71,6 +71,7 @@ struct profile {
   bool password_changed;
   const char *ews_host;         /* where EWS and MRSProxy answer ("mail.contoso.test") */
   const char *oa_host;          /* the Outlook Anywhere external name (default: ews_host) */
+  bool insecure;                /* its command passes --insecure */
   bool echo_basic;              /* offers only Basic and answers the login with a 403 that
                                    repeats it (token in Location, user:password in text) */
 };
@@ -106,6 +107,10 @@ static const struct profile profiles[] = {
   { "autodiscover-lookalike-host", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN,
     "mail." DOMAIN ".evil.test" }, .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS,
     .ews_host = "mail." DOMAIN ".evil.test" },
+  { "autodiscover-self-signed", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN },
+    .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS },
+  { "autodiscover-expired-insecure", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN },
+    .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS, .insecure = true },
   { "autodiscover-echo-credentials", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN },
     .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS, .echo_basic = true },
 };
@@ -712,9 +717,9 @@ mc_code mc_lab_autodiscover_start(struct mc_lab *lab, struct mc_lab_site *site)
   mc_strlcpy(site->args, args.ptr ? args.ptr : "", sizeof site->args);
   mc_buf_release(&args);
   bool rm = strcmp(site->sc->check, "remote-move") == 0;
-  snprintf(site->command, sizeof site->command, "%s --email %s%s --user %s %s",
+  snprintf(site->command, sizeof site->command, "%s --email %s%s --user %s %s%s",
            site->sc->check, site->target, rm ? " --autodiscover" : "", MC_LAB_ACCOUNT,
-           site->args);
+           site->args, p->insecure ? " --insecure" : "");
   mc_strlcpy(site->env_password, mc_lab_account_password(), sizeof site->env_password);
   return MC_OK;
 }

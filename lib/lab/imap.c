@@ -49,6 +49,7 @@ struct profile {
   bool smtp;                  /* greets like an SMTP server */
   bool sasl_plain;            /* offers AUTH=PLAIN (AUTHENTICATE PLAIN) after TLS */
   const char *password;       /* NULL: the lab account's */
+  bool insecure;              /* its command passes --insecure */
 };
 
 static const struct profile profiles[] = {
@@ -59,6 +60,9 @@ static const struct profile profiles[] = {
   { "imap-login-disabled", "none", false, true, true, false, false, NULL },
   { "imap-bad-credentials", "ssl", true, false, false, false, false,
     "Changed-After-Leave-2024" },
+  { "imap-starttls-expired", "tls", false, true, true, false, true, NULL },
+  { "imap-starttls-expired-insecure", "tls", false, true, true, false, true, NULL,
+    .insecure = true },
 };
 
 struct state {
@@ -370,8 +374,8 @@ mc_code mc_lab_imap_start(struct mc_lab *lab, struct mc_lab_site *site)
   rc = mc_lab_serve(lab, site, imap_conn);
   if(rc)
     return rc;
-  snprintf(site->command, sizeof site->command, "imap %s %s --security %s --user %s",
-           site->target, site->args, p->security, LAB_USER);
+  snprintf(site->command, sizeof site->command, "imap %s %s --security %s --user %s%s",
+           site->target, site->args, p->security, LAB_USER, p->insecure ? " --insecure" : "");
   mc_strlcpy(site->env_password, mc_lab_account_password(), sizeof site->env_password);
   return MC_OK;
 }

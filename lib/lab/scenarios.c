@@ -46,6 +46,9 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
   { "expiring-soon", "tls", "a good certificate that expires in 10 days",
     EXPECT("TLS_CERT_EXPIRED"), mc_lab_tls_start, TLS1_2_VERSION, TLS1_3_VERSION,
     MC_LAB_CERT_EXPIRING },
+  { "long-chain", "tls", "a good certificate sent with its intermediate 200 times over "
+    "(201 certificates)", EXPECT_PASS, mc_lab_tls_start, TLS1_2_VERSION, TLS1_3_VERSION,
+    MC_LAB_CERT_LONG_CHAIN },
   { "tls-trickle", "tls", "sends one byte a second and never finishes a handshake",
     EXPECT("TLS_HANDSHAKE_FAILED"), mc_lab_trickle_start, 0, 0, 0 },
   /* Exchange front end: EWS and MRSProxy (seed 001: the hybrid remote move). */
@@ -134,6 +137,13 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
      EXPECT("AUTODISCOVER_BAD_RESPONSE")),
   AD("autodiscover-auth-fail", "the account's password was changed: 401 after the login",
      EXPECT("AUTODISCOVER_AUTH_FAILED")),
+  /* Certificates on every name of the domain. */
+  { "autodiscover-self-signed", "autodiscover", "every name presents a self-signed "
+    "certificate", EXPECT("TLS_CERT_UNTRUSTED"), mc_lab_autodiscover_start, TLS1_2_VERSION,
+    TLS1_3_VERSION, MC_LAB_CERT_SELF_SIGNED },
+  { "autodiscover-expired-insecure", "autodiscover", "an expired certificate, checked with "
+    "--insecure: the settings, and the certificate as a warning", EXPECT("TLS_CERT_EXPIRED"),
+    mc_lab_autodiscover_start, TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_EXPIRED },
   AD("autodiscover-echo-credentials", "Basic only; the login gets a 403 that repeats the "
      "token in Location and user:password in the page", EXPECT("AUTODISCOVER_AUTH_FAILED")),
   /* Hosts outside the address's domain: the lab would sign anyone in there
@@ -163,6 +173,12 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
        "STARTTLS (LOGINDISABLED)", EXPECT("IMAP_LOGIN_DISABLED")),
   IMAP("imap-bad-credentials", "the account's password was changed: LOGIN answers NO",
        EXPECT("IMAP_AUTH_FAILED")),
+  { "imap-starttls-expired", "imap", "STARTTLS brings a certificate past its notAfter date",
+    EXPECT("TLS_CERT_EXPIRED"), mc_lab_imap_start, TLS1_2_VERSION, TLS1_3_VERSION,
+    MC_LAB_CERT_EXPIRED },
+  { "imap-starttls-expired-insecure", "imap", "the same, checked with --insecure: a warning, "
+    "never a silent pass", EXPECT("TLS_CERT_EXPIRED"), mc_lab_imap_start, TLS1_2_VERSION,
+    TLS1_3_VERSION, MC_LAB_CERT_EXPIRED },
 #undef IMAP
 };
 const size_t mc_lab_nscenarios = sizeof mc_lab_scenarios / sizeof mc_lab_scenarios[0];

@@ -6,6 +6,7 @@
 - A login that a device blocks or redirects is the last request carrying
   credentials: no Basic login and no NTLM repeats follow it (the JSON
   traffic section lists every request sent).
+- A chain of 201 certificates is told as 201, not as the 10 kept.
 """
 import json
 import os
@@ -48,9 +49,21 @@ def blocked_logins(migcheck):
             lab.stop()
 
 
+def long_chain(migcheck):
+    lab = Lab(migcheck, "long-chain")
+    try:
+        p, report = run(migcheck, lab)
+        text = json.dumps(report)
+        check("long-chain: 201 certificates told", "201 certificates (the first 10 are shown)"
+              in text, text[:300])
+    finally:
+        lab.stop()
+
+
 def main():
     migcheck = sys.argv[1]
     blocked_logins(migcheck)
+    long_chain(migcheck)
     return check.finish()
 
 
