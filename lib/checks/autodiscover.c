@@ -222,6 +222,7 @@ static void init_req(struct ad *a, struct mc_http_req *q, const char *method,
   q->insecure = a->t->insecure;
   q->timeout_ms = a->t->timeout_ms;
   q->plain = strcmp(u->scheme, "http") == 0;
+  q->body_keep = MC_AD_XML_MAX;   /* what the XML parser accepts (POX and SOAP) */
 }
 
 /* Performs q into resp and records it on s (evidence, traffic, time).

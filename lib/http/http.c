@@ -96,7 +96,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg)
   struct mc_http_resp *r = arg;
   size_t len = size * n;
   r->body_total += len;
-  size_t room = MC_HTTP_BODY_KEEP > r->body.len ? MC_HTTP_BODY_KEEP - r->body.len : 0;
+  size_t room = r->body.limit > r->body.len ? r->body.limit - r->body.len : 0;
   mc_buf_add(&r->body, p, len < room ? len : room);
   return len;
 }
@@ -295,7 +295,7 @@ mc_code mc_http_perform(struct mc_http_client *client, const struct mc_http_req 
 {
   for(size_t i = 0; i < n; i++) {
     memset(&resps[i], 0, sizeof resps[i]);
-    mc_buf_init(&resps[i].body, MC_HTTP_BODY_KEEP);
+    mc_buf_init(&resps[i].body, reqs[i].body_keep ? reqs[i].body_keep : MC_HTTP_BODY_KEEP);
   }
   CURLM *multi = client ? client->multi : NULL;
   if(!multi)

@@ -72,6 +72,7 @@ struct profile {
   const char *ews_host;         /* where EWS and MRSProxy answer ("mail.contoso.test") */
   const char *oa_host;          /* the Outlook Anywhere external name (default: ews_host) */
   bool insecure;                /* its command passes --insecure */
+  int alt_mailboxes;            /* AlternativeMailbox entries in the answer (a big one) */
   bool echo_basic;              /* offers only Basic and answers the login with a 403 that
                                    repeats it (token in Location, user:password in text) */
 };
@@ -111,6 +112,8 @@ static const struct profile profiles[] = {
     .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS },
   { "autodiscover-expired-insecure", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN },
     .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS, .insecure = true },
+  { "autodiscover-large-answer", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN },
+    .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS, .alt_mailboxes = 100 },
   { "autodiscover-echo-credentials", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN },
     .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS, .echo_basic = true },
 };
@@ -312,8 +315,15 @@ static void pox_settings(const struct profile *p, const char *email, struct mc_l
     "      <Protocol>\r\n        <Type>WEB</Type>\r\n        <Internal>\r\n          <OWAUrl "
     "AuthenticationMethod=\"Basic, Fba\">https://ex16-01.contoso.local/owa/</OWAUrl>\r\n"
     "        </Internal>\r\n        <External>\r\n          <OWAUrl AuthenticationMethod=\"Fba\">"
-    "https://%s/owa/</OWAUrl>\r\n        </External>\r\n      </Protocol>\r\n"
-    "    </Account>\r\n", ext);
+    "https://%s/owa/</OWAUrl>\r\n        </External>\r\n      </Protocol>\r\n", ext);
+  /* Mailboxes the account has full access to: a large but valid answer. */
+  for(int i = 0; i < p->alt_mailboxes; i++)
+    mc_buf_printf(&r->body, "      <AlternativeMailbox>\r\n        <Type>Delegate</Type>\r\n"
+                  "        <DisplayName>Shared mailbox %03d</DisplayName>\r\n        "
+                  "<SmtpAddress>shared%03d@" DOMAIN "</SmtpAddress>\r\n        "
+                  "<OwnerSmtpAddress>shared%03d@" DOMAIN "</OwnerSmtpAddress>\r\n"
+                  "      </AlternativeMailbox>\r\n", i, i, i);
+  mc_buf_addstr(&r->body, "    </Account>\r\n");
   pox_close(r);
 }
 

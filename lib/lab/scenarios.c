@@ -144,6 +144,8 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
   { "autodiscover-expired-insecure", "autodiscover", "an expired certificate, checked with "
     "--insecure: the settings, and the certificate as a warning", EXPECT("TLS_CERT_EXPIRED"),
     mc_lab_autodiscover_start, TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_EXPIRED },
+  AD("autodiscover-large-answer", "a valid answer of 27 KB: 100 AlternativeMailbox entries "
+     "(full access to shared mailboxes)", EXPECT_PASS),
   AD("autodiscover-echo-credentials", "Basic only; the login gets a 403 that repeats the "
      "token in Location and user:password in the page", EXPECT("AUTODISCOVER_AUTH_FAILED")),
   /* Hosts outside the address's domain: the lab would sign anyone in there
