@@ -240,6 +240,11 @@ static bool perform(struct ad *a, struct mc_step *s, const struct mc_http_req *q
   http_evidence(s, q, resp);
   add_traffic(a, q, resp, purpose);
   mc_step_set_duration(s, resp->ms_total);
+  if(resp->error == MC_HTTP_ERR_TOO_BIG) {
+    mc_step_find(a->r, s, "HTTP_RESPONSE_HEADER_TOO_LARGE", "%s: the answer's headers are too "
+                 "large to read (%s)", resp->url, resp->error_text);
+    a->decisive = true;
+  }
   return true;
 }
 

@@ -19,6 +19,7 @@
  *     header, a 403 page from a non-Exchange answerer     -> HTTP_PREAUTH
  *   (on mrsproxy.svc only, the 403 page                    -> MRSPROXY_URL_BLOCKED)
  *   no answer before the deadline                          -> HTTP_TIMEOUT
+ *   response headers past the client's limit               -> HTTP_RESPONSE_HEADER_TOO_LARGE
  *   503                                                    -> HTTP_SERVICE_UNAVAILABLE
  *   500/502 that is not a SOAP fault                       -> HTTP_SERVER_ERROR
  *   Exchange.asmx not answered by Exchange (404, foreign)  -> EWS_NOT_PUBLISHED
@@ -35,6 +36,8 @@
  *   repeats reach different servers that answer differently
  *                                                          -> LB_INCONSISTENT_BACKENDS
  *   repeats reach several servers of Exchange 2010         -> LB_NO_AFFINITY
+ *   a request fails TLS after the walk's handshake passed  -> the TLS_* cause of the
+ *     server behind the address that shows it (handshakes until one does)
  * The authenticated answer is judged together with the repeats: when the
  * servers disagree, the cause is the load balancer's mix, not the one
  * answer the first request happened to get.
@@ -70,7 +73,8 @@ enum kind {
   K_TIMEOUT,
   K_DROPPED,        /* reset, closed, or not HTTP */
   K_NO_CONNECT,     /* the connection or TLS failed (the walk said why) */
-  K_OTHER
+  K_OTHER,
+  K_TOO_BIG         /* response headers past what a client reads */
 };
 
 struct obs {
@@ -95,6 +99,7 @@ struct walk {
   struct mc_buf traffic;  /* JSON array of every request sent */
   struct mc_http_client *http;
   bool traffic_any;
+  bool tls_failed;        /* a request failed TLS after the walk's handshake passed */
 };
 
 static const char *const cafe_headers[] = {
@@ -114,7 +119,8 @@ static const char *kind_text(enum kind k)
     "asked for credentials", "the service answered", "redirected", "a foreign Basic prompt",
     "a 403 page from a device", "403 Forbidden from Exchange", "404 Not Found",
     "405 Method Not Allowed", "503 Service Unavailable", "a server error", "no answer in time",
-    "connection dropped", "no connection", "an unexpected answer"
+    "connection dropped", "no connection", "an unexpected answer",
+    "response headers too large to read"
   };
   return text[k];
 }
@@ -128,7 +134,7 @@ static void classify(struct obs *o, struct mc_http_resp *resp, const char *host)
   case MC_HTTP_OK: break;
   case MC_HTTP_ERR_TIMEOUT: o->kind = K_TIMEOUT; break;
   case MC_HTTP_ERR_RESET: case MC_HTTP_ERR_PROTOCOL: o->kind = K_DROPPED; break;
-  case MC_HTTP_ERR_TOO_BIG: o->kind = K_OTHER; break;
+  case MC_HTTP_ERR_TOO_BIG: o->kind = K_TOO_BIG; break;
   default: o->kind = K_NO_CONNECT; break;
   }
   /* Identity: the front end's own header, else the NTLM challenge's name. */
@@ -207,6 +213,7 @@ static void add_traffic(struct walk *w, const struct mc_http_req *q,
                         const struct mc_http_resp *resp, const char *purpose)
 {
   mc_http_traffic_add(&w->traffic, &w->traffic_any, q, resp, purpose);
+  w->tls_failed = w->tls_failed || resp->error == MC_HTTP_ERR_TLS;
 }
 
 /* Evidence for one exchange: the request line, each status line, the
@@ -363,6 +370,13 @@ static bool judge_front(struct walk *w, struct mc_step *sa, struct mc_step *sb,
       return false;
     }
   }
+  for(int i = 0; i < 2; i++) {
+    if(both[i]->kind == K_TOO_BIG) {
+      mc_step_find(r, steps[i], "HTTP_RESPONSE_HEADER_TOO_LARGE", "%s: the answer's headers "
+                   "are too large to read (%s)", paths[i], both[i]->resp->error_text);
+      return false;
+    }
+  }
   if(a->kind == K_DEVICE_403) {
     mc_step_find(r, sa, "HTTP_PREAUTH", "%s answered 403 with a page that is not Exchange's",
                  ASMX_PATH);
@@ -482,6 +496,7 @@ static const char *auth_cause(const struct obs *o)
   case K_UNAVAILABLE: return "HTTP_SERVICE_UNAVAILABLE";
   case K_SERVER_ERROR: return "HTTP_SERVER_ERROR";
   case K_NOT_FOUND: return "MRSPROXY_URL_BLOCKED";
+  case K_TOO_BIG: return "HTTP_RESPONSE_HEADER_TOO_LARGE";
   default: return "";
   }
 }
@@ -846,6 +861,12 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
     auth_finding(&w, auth_step, &auth_obs, "NTLM");
 
 out:
+  if(w.tls_failed && !t->insecure) {
+    /* Servers behind one address with different certificates: find the bad one. */
+    struct mc_addr at;
+    if(mc_addr_parse(w.addr, w.port, &at))
+      mc_walk_tls_hunt(r, NULL, t, &at, w.port, 6);
+  }
   mc_buf_addch(&w.traffic, ']');
   mc_report_section(r, "traffic", w.traffic.ptr);
   for(size_t i = 0; i < nresp; i++)

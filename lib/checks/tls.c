@@ -267,6 +267,40 @@ bool mc_walk_tls(struct mc_report *r, struct mc_step *parent, const struct mc_ta
   return walk_tls_as(r, parent, t, addr, port, false);
 }
 
+void mc_walk_tls_hunt(struct mc_report *r, struct mc_step *parent, const struct mc_target *t,
+                      const struct mc_addr *addr, int port, int tries)
+{
+  for(int i = 0; i < tries; i++) {
+    struct mc_tls_opts o = {
+      .addr = addr, .port = port, .sni = mc_target_tls_name(t),
+      .min_version = TLS1_VERSION, .max_version = TLS1_3_VERSION,
+      .deadline_ms = mc_now_ms() + t->timeout_ms, .want_chain = true,
+      .ca_file = t->ca_file, .verify_name = mc_target_tls_name(t),
+    };
+    struct mc_tls_result res;
+    mc_tls_probe(&o, &res);
+    bool bad = res.outcome == MC_TLS_OK && res.nchain && (!res.verified || !res.name_ok);
+    if(bad) {
+      struct mc_step *c = mc_step_add(r, parent, "Certificate of %s from another server "
+                                      "behind %s port %d (handshake %d)",
+                                      mc_target_tls_name(t), addr->text, port, i + 1);
+      cert_evidence(c, &res.chain[0]);
+      mc_step_ev(c, "why looked", "a request failed TLS after the first handshake passed: "
+                 "the servers behind this address present different certificates");
+      judge_chain(r, c, t, &res);
+    }
+    mc_tls_result_release(&res);
+    if(bad)
+      return;
+  }
+  struct mc_step *s = mc_step_add(r, parent, "Certificates behind %s port %d", addr->text,
+                                  port);
+  mc_step_done(r, s, MC_UNKNOWN, "a request failed TLS, but %d more handshakes all showed a "
+               "good certificate", tries);
+  mc_report_incomplete(r, "a request to %s failed TLS and the cause did not show again",
+                       addr->text);
+}
+
 bool mc_walk_tls_imap_starttls(struct mc_report *r, struct mc_step *parent,
                                const struct mc_target *t, const struct mc_addr *addr, int port)
 {

@@ -185,7 +185,15 @@ static enum mc_http_error classify(CURLcode c, const struct mc_http_resp *r)
   case CURLE_UNSUPPORTED_PROTOCOL:
   case CURLE_HTTP2:
     return MC_HTTP_ERR_PROTOCOL;
+  case CURLE_OUT_OF_MEMORY:
+    /* libcurl before 8.6 says "out of memory" for a header line over its
+     * 100 KB limit (CURL_MAX_HTTP_HEADER): the peer's doing, not ours. */
+    return r->nmsgs ? MC_HTTP_ERR_TOO_BIG : MC_HTTP_ERR_OTHER;
   default:
+#if LIBCURL_VERSION_NUM >= 0x080600
+    if(c == CURLE_TOO_LARGE)
+      return MC_HTTP_ERR_TOO_BIG;
+#endif
     return MC_HTTP_ERR_OTHER;
   }
 }
@@ -247,7 +255,13 @@ static void finish(struct xfer *x, CURLcode c)
   struct mc_http_resp *r = x->resp;
   CURL *e = x->easy;
   r->error = classify(c, r);
-  if(r->error != MC_HTTP_OK)
+  if(r->error == MC_HTTP_ERR_TOO_BIG && r->head_overflow)
+    snprintf(r->error_text, sizeof r->error_text, "more than %d KiB of headers or %d "
+             "responses", MC_HTTP_HEAD_LIMIT / 1024, MC_HTTP_MAX_MSGS);
+  else if(r->error == MC_HTTP_ERR_TOO_BIG)
+    snprintf(r->error_text, sizeof r->error_text, "a header line over libcurl's 100 KB "
+             "limit (libcurl: %s)", x->errbuf[0] ? x->errbuf : curl_easy_strerror(c));
+  else if(r->error != MC_HTTP_OK)
     snprintf(r->error_text, sizeof r->error_text, "%s",
              x->errbuf[0] ? x->errbuf : curl_easy_strerror(c));
   char *ip = NULL;

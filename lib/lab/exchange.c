@@ -76,6 +76,9 @@ struct profile {
   bool account_changed;           /* the account's password is not the lab's */
   bool echo_credentials;          /* a Basic login gets 403 repeating what it sent */
   enum auth_block auth_block;
+  bool huge_header;               /* a device adds a 120 KB cookie to every answer */
+  bool first_expired;             /* the first server presents an expired certificate (the
+                                     walk's TCP probe meets it, its handshake the good one) */
   bool signs_in;                  /* the scenario's command passes --user */
 };
 
@@ -101,9 +104,13 @@ static const struct profile profiles[] = {
   { "negotiate-blocked", 2016, { "EX16-14" }, .auth_block = BLOCK_RESET },
   { "login-blocked-403", 2016, { "EX16-15" }, .auth_block = BLOCK_DEVICE_403, .signs_in = true },
   { "login-redirected", 2016, { "EX16-16" }, .auth_block = BLOCK_REDIRECT, .signs_in = true },
+  { "oversized-header", 2016, { "EX16-17" }, .huge_header = true },
+  { "lb-one-expired", 2016, { "EX16-18", "EX16-19" }, .first_expired = true,
+    .signs_in = true },
 };
 
 struct server {
+  SSL_CTX *ctx;                   /* its own certificate (NULL: the site's) */
   char name[16];
   char fqdn[64];
   bool mrsproxy;
@@ -154,8 +161,10 @@ struct answer {
 static void ews_free(void *p)
 {
   struct ews_site *es = p;
-  for(size_t i = 0; i < es->nsrv; i++)
+  for(size_t i = 0; i < es->nsrv; i++) {
     mc_lab_iislog_free(es->srv[i].log);
+    SSL_CTX_free(es->srv[i].ctx);
+  }
   SSL_CTX_free(es->ctx);
   free(es);
 }
@@ -528,8 +537,21 @@ static void write_answer(struct conn *c, struct answer *a, bool keep)
   gmtime_r(&t, &tm);
   strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
   struct mc_buf out = MC_BUF_INIT(BUF_MAX);
-  mc_buf_printf(&out, "HTTP/1.1 %d %s\r\n%sDate: %s\r\nContent-Length: %zu\r\n%s\r\n",
-                a->status, a->reason, a->head.ptr ? a->head.ptr : "", date, a->body.len,
+  mc_buf_printf(&out, "HTTP/1.1 %d %s\r\n%s", a->status, a->reason,
+                a->head.ptr ? a->head.ptr : "");
+  if(c->es->p->huge_header) {
+    /* One header line past libcurl's 100 KB limit, as a load balancer's
+     * runaway persistence cookie would be. */
+    char chunk[4096];
+    memset(chunk, 'A', sizeof chunk);
+    SSL_write(c->ssl, out.ptr, (int)out.len);
+    mc_buf_reset(&out);
+    SSL_write(c->ssl, "Set-Cookie: LBPERSIST=", 22);
+    for(int i = 0; i < 30; i++)
+      SSL_write(c->ssl, chunk, (int)sizeof chunk);
+    SSL_write(c->ssl, "; path=/\r\n", 10);
+  }
+  mc_buf_printf(&out, "Date: %s\r\nContent-Length: %zu\r\n%s\r\n", date, a->body.len,
                 keep ? "" : "Connection: close\r\n");
   mc_buf_add(&out, a->body.ptr ? a->body.ptr : "", a->body.len);
   if(out.ptr)
@@ -650,7 +672,8 @@ static void ews_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
   c->es = es;
   c->fd = fd;
   c->srv = &es->srv[atomic_fetch_add(&es->next, 1) % es->nsrv];
-  mc_lab_http_conn(fd, es->ctx, c->peer, sizeof c->peer, ews_serve, c);
+  mc_lab_http_conn(fd, c->srv->ctx ? c->srv->ctx : es->ctx, c->peer, sizeof c->peer,
+                   ews_serve, c);
   explicit_bzero(c->challenge, sizeof c->challenge);
   free(c);
 }
@@ -683,6 +706,8 @@ mc_code mc_lab_exchange_start(struct mc_lab *lab, struct mc_lab_site *site)
     };
   }
   mc_code rc = mc_lab_tls_ctx(lab, site, &es->ctx);
+  if(!rc && p->first_expired)
+    rc = mc_lab_tls_ctx_as(lab, site, MC_LAB_CERT_EXPIRED, &es->srv[0].ctx);
   site->priv = es;
   site->priv_free = ews_free;
   if(rc)

@@ -93,6 +93,10 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
       "with its own 403 page", EXPECT("AUTH_NEGOTIATE_BLOCKED")),
   EWS("login-redirected", "a device redirects every request carrying an Authorization header "
       "to its login policy", EXPECT("AUTH_NEGOTIATE_BLOCKED")),
+  EWS("oversized-header", "a device adds a 120 KB cookie header to every answer",
+      EXPECT("HTTP_RESPONSE_HEADER_TOO_LARGE")),
+  EWS("lb-one-expired", "two Exchange 2016 servers behind a load balancer that passes TLS "
+      "through; one presents an expired certificate", EXPECT("TLS_CERT_EXPIRED")),
 #undef EWS
   /* RPC proxy: Outlook Anywhere (seed 000: KB 2903050; seed 002: ValidPorts). */
 #define OA(name, summary, expect) \
