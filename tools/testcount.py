@@ -11,8 +11,9 @@ Reads what the build defines (meson introspect --tests) and what the last
 "ran/expected" counts test programs; the number in brackets counts the cases
 inside them, from each program's own closing line. What a suite is expected
 to hold does not come from the build alone (a build configured without a
-dependency defines fewer tests): unit is one program per tests/unit/*/test_*.c
-and fuzz-replay one per fuzz/fuzz_*.c in the source tree.
+dependency defines fewer tests): unit is one program per tests/unit/*/test_*.c,
+fuzz-replay one per fuzz/fuzz_*.c, e2e and peer one per test() row of that
+suite in tests/meson.build, in the source tree.
 
 Fails (exit 1) when a suite expected by the build ran zero tests. With --ci
 (or CI=true in the environment) it also fails when any suite ran fewer tests
@@ -42,8 +43,12 @@ def defined_tests(build):
 
 def source_expected():
     """What the source tree says each suite must hold, whatever was configured."""
+    with open(os.path.join(ROOT, "tests", "meson.build"), encoding="utf-8") as f:
+        rows = re.findall(r"suite\s*:\s*'(\w+)'", f.read())
     return {
         "unit": len(glob.glob(os.path.join(ROOT, "tests", "unit", "*", "test_*.c"))),
+        "e2e": rows.count("e2e"),
+        "peer": rows.count("peer"),
         "fuzz": len(glob.glob(os.path.join(ROOT, "fuzz", "fuzz_*.c"))),
     }
 
