@@ -50,6 +50,7 @@ struct profile {
   bool sasl_plain;            /* offers AUTH=PLAIN (AUTHENTICATE PLAIN) after TLS */
   const char *password;       /* NULL: the lab account's */
   bool insecure;              /* its command passes --insecure */
+  bool drop_at_caps;          /* closes when asked CAPABILITY, unanswered */
 };
 
 static const struct profile profiles[] = {
@@ -63,6 +64,8 @@ static const struct profile profiles[] = {
   { "imap-starttls-expired", "tls", false, true, true, false, true, NULL },
   { "imap-starttls-expired-insecure", "tls", false, true, true, false, true, NULL,
     .insecure = true },
+  { "imap-drops-before-login", "ssl", true, false, false, false, false, NULL,
+    .drop_at_caps = true },
 };
 
 struct state {
@@ -262,8 +265,11 @@ static void serve(struct conn *c)
       continue;
     }
     const char *v = cmd.verb;
-    if(strcmp(v, "CAPABILITY") == 0 && !cmd.nargs)
+    if(strcmp(v, "CAPABILITY") == 0 && !cmd.nargs) {
+      if(c->p->drop_at_caps)
+        return;
       capability(c, cmd.tag);
+    }
     else if(strcmp(v, "NOOP") == 0)
       putf(c, "%s OK NOOP completed.\r\n", cmd.tag);
     else if(strcmp(v, "LOGOUT") == 0) {

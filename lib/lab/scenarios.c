@@ -179,6 +179,8 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
        "STARTTLS (LOGINDISABLED)", EXPECT("IMAP_LOGIN_DISABLED")),
   IMAP("imap-bad-credentials", "the account's password was changed: LOGIN answers NO",
        EXPECT("IMAP_AUTH_FAILED")),
+  IMAP("imap-drops-before-login", "greets, then closes when asked CAPABILITY, before any "
+       "login: unknown (no cause), never a pass", EXPECT_PASS),
   { "imap-starttls-expired", "imap", "STARTTLS brings a certificate past its notAfter date",
     EXPECT("TLS_CERT_EXPIRED"), mc_lab_imap_start, TLS1_2_VERSION, TLS1_3_VERSION,
     MC_LAB_CERT_EXPIRED },

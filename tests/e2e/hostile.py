@@ -7,6 +7,8 @@
   credentials: no Basic login and no NTLM repeats follow it (the JSON
   traffic section lists every request sent).
 - A chain of 201 certificates is told as 201, not as the 10 kept.
+- An IMAP session that breaks off before any login says so, not "after the
+  login".
 """
 import json
 import os
@@ -60,10 +62,23 @@ def long_chain(migcheck):
         lab.stop()
 
 
+def imap_before_login(migcheck):
+    lab = Lab(migcheck, "imap-drops-before-login")
+    try:
+        p, report = run(migcheck, lab)
+        text = json.dumps(report)
+        check("imap-drops-before-login: 'before any login was sent'",
+              "broke off before any login was sent" in text and "after the login" not in text,
+              text[:400])
+    finally:
+        lab.stop()
+
+
 def main():
     migcheck = sys.argv[1]
     blocked_logins(migcheck)
     long_chain(migcheck)
+    imap_before_login(migcheck)
     return check.finish()
 
 
