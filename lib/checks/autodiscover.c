@@ -197,7 +197,7 @@ static void tls_look(struct ad *a, struct mc_step *parent, const char *host, int
 
 /* Remembers a place whose handshake failed: when no place gives settings,
  * its TLS_* cause is the answer, not AUTODISCOVER_NOT_FOUND. */
-static void tls_failed(struct ad *a, const char *host, int port, const char *addr)
+static void note_tls_failure(struct ad *a, const char *host, int port, const char *addr)
 {
   if(a->ntls_failed == MAX_TLS_PLACES)
     return;
@@ -461,7 +461,7 @@ static enum outcome post_pox(struct ad *a, struct mc_step *parent, const struct 
     return O_STOP;
   }
   if(resp.error == MC_HTTP_ERR_TLS)
-    tls_failed(a, u->host, q.port, addr);
+    note_tls_failure(a, u->host, q.port, addr);
   else if(a->t->insecure && !q.plain && (resp.status == 401 || resp.status == 200))
     tls_look(a, parent, u->host, q.port, addr);   /* it would get the credentials */
   if(resp.status == 401 && a->t->user && a->t->password) {
