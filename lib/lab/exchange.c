@@ -63,7 +63,7 @@ enum fault { FAULT_NONE, FAULT_UNAVAILABLE, FAULT_SERVER_ERROR, FAULT_SLOW };
 /* A device in front that lets anonymous requests through to Exchange but
  * not a request carrying an Authorization header (an NTLM-hostile proxy,
  * a WAF rule): what it does to those. */
-enum auth_block { BLOCK_NONE, BLOCK_RESET, BLOCK_DEVICE_403, BLOCK_REDIRECT };
+enum auth_block { BLOCK_NONE, BLOCK_RESET, BLOCK_DEVICE_403, BLOCK_REDIRECT, BLOCK_STALL };
 
 struct profile {
   const char *scenario;
@@ -104,6 +104,7 @@ static const struct profile profiles[] = {
   { "negotiate-blocked", 2016, { "EX16-14" }, .auth_block = BLOCK_RESET },
   { "login-blocked-403", 2016, { "EX16-15" }, .auth_block = BLOCK_DEVICE_403, .signs_in = true },
   { "login-redirected", 2016, { "EX16-16" }, .auth_block = BLOCK_REDIRECT, .signs_in = true },
+  { "negotiate-stalled", 2016, { "EX16-20" }, .auth_block = BLOCK_STALL },
   { "oversized-header", 2016, { "EX16-17" }, .huge_header = true },
   { "lb-one-expired", 2016, { "EX16-18", "EX16-19" }, .first_expired = true,
     .signs_in = true },
@@ -155,6 +156,7 @@ struct answer {
   const char *username;
   bool reset;                     /* drop the connection with a RST instead */
   bool slow;                      /* never answer */
+  bool held;                      /* ... because a device holds it (nothing logged) */
   bool close;
 };
 
@@ -418,6 +420,10 @@ static bool block_auth(struct conn *c, const struct mc_lab_http_req *q, struct a
   case BLOCK_RESET:
     a->reset = true;
     break;
+  case BLOCK_STALL:
+    a->slow = true;
+    a->held = true;
+    break;
   case BLOCK_DEVICE_403:
     a->status = 403;
     a->reason = "Forbidden";
@@ -640,7 +646,8 @@ static void serve(struct conn *c)
       stall(c);
       set(&a, 200, "OK", 0, 64);     /* the client had gone: ERROR_NETNAME_DELETED */
       server_headers(c, &a, reqid, true);
-      log_answer(c, &q, &a, reqid, t0);
+      if(!a.held)
+        log_answer(c, &q, &a, reqid, t0);
       mc_buf_release(&a.head);
       mc_buf_release(&a.body);
       return;

@@ -89,6 +89,8 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
       "password (X-FailureContext, title, Location)", EXPECT_PASS),
   EWS("negotiate-blocked", "a device passes anonymous requests but resets every request "
       "carrying an Authorization header (the NTLM negotiate)", EXPECT("AUTH_NEGOTIATE_BLOCKED")),
+  EWS("negotiate-stalled", "a device passes anonymous requests but holds every request "
+      "carrying an Authorization header unanswered", EXPECT("AUTH_NEGOTIATE_BLOCKED")),
   EWS("login-blocked-403", "a WAF answers every request carrying an Authorization header "
       "with its own 403 page", EXPECT("AUTH_NEGOTIATE_BLOCKED")),
   EWS("login-redirected", "a device redirects every request carrying an Authorization header "
