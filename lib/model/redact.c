@@ -156,15 +156,15 @@ static size_t entity_len(const char *t, size_t n, unsigned char c)
 }
 
 /* How many bytes of t, from its start, spell the secret s (NO_MATCH when
- * they do not). Reaching the end of t after at least TAIL_MIN bytes of s
- * counts: the text was cut in the middle of the password. */
+ * they do not). When t was cut (cut), reaching its end after at least
+ * TAIL_MIN bytes of s counts: the cut fell in the middle of the password. */
 static size_t match(const char *t, size_t n, const unsigned char *s, size_t sn, size_t done,
-                    int *budget)
+                    bool cut, int *budget)
 {
   if(!sn)
     return 0;
   if(!n)
-    return done >= TAIL_MIN ? 0 : NO_MATCH;
+    return cut && done >= TAIL_MIN ? 0 : NO_MATCH;
   if(--*budget < 0)
     return NO_MATCH;
   unsigned char c = s[0];
@@ -185,7 +185,7 @@ static size_t match(const char *t, size_t n, const unsigned char *s, size_t sn, 
   if(lower((unsigned char)t[0]) == lower(c))
     alt[nalt++] = 1;
   for(size_t i = 0; i < nalt; i++) {
-    size_t r = match(t + alt[i], n - alt[i], s + 1, sn - 1, done + 1, budget);
+    size_t r = match(t + alt[i], n - alt[i], s + 1, sn - 1, done + 1, cut, budget);
     if(r != NO_MATCH)
       return alt[i] + r;
   }
@@ -193,12 +193,12 @@ static size_t match(const char *t, size_t n, const unsigned char *s, size_t sn, 
 }
 
 /* The length of a secret's spelling at t[0..n), or 0. */
-static size_t secret_at(const char *t, size_t n)
+static size_t secret_at(const char *t, size_t n, bool cut)
 {
   for(size_t i = 0; i < nsecrets; i++) {
     const struct secret *s = &secrets[i];
     int budget = MATCH_BUDGET;
-    size_t r = match(t, n, (const unsigned char *)s->plain, s->plain_len, 0, &budget);
+    size_t r = match(t, n, (const unsigned char *)s->plain, s->plain_len, 0, cut, &budget);
     if(r != NO_MATCH && r > 0)
       return r;
     for(size_t k = 0; k < s->nfrag; k++) {
@@ -212,11 +212,13 @@ static size_t secret_at(const char *t, size_t n)
 char *mc_redact(const char *text, size_t n, size_t *outn)
 {
   struct mc_buf b = MC_BUF_INIT((n + 1) * sizeof MC_REDACTED);
-  /* A text cut with "..." ends in the middle of whatever was before it. */
-  size_t body = n >= 3 && memcmp(text + n - 3, "...", 3) == 0 ? n - 3 : n;
+  /* A text cut with "..." (mc_printable's mark) may end in the middle of
+   * the password: that tail goes too. */
+  bool cut = n >= 3 && memcmp(text + n - 3, "...", 3) == 0;
+  size_t body = cut ? n - 3 : n;
   size_t i = 0, run = 0;
   while(nsecrets && i < body) {
-    size_t l = secret_at(text + i, body - i);
+    size_t l = secret_at(text + i, body - i, cut);
     if(!l) {
       i++;
       continue;

@@ -14,8 +14,8 @@
  * character reference (&amp; &#38; &#x26;) or a backslash escape (JSON);
  * and the password inside base64 (standard or URL-safe) at any of the
  * three byte alignments, so the Basic token of user:password is caught
- * whatever the user name. A text that ends in the middle of the password
- * (a cut line) loses that tail too. Not covered: other encodings of the
+ * whatever the user name. A text cut with "..." in the middle of the
+ * password loses that tail too (4 bytes or more of it). Not covered: other encodings of the
  * whole password (UTF-16, quoted-printable, hashes), which no server has
  * been seen to echo.
  *
