@@ -44,6 +44,8 @@ struct mc_lab_scenario {
   mc_code (*start)(struct mc_lab *lab, struct mc_lab_site *site);
   int tls_min, tls_max;           /* TLS scenarios: protocol versions served */
   enum mc_lab_cert cert;
+  bool unknown;                   /* with no causes expected: the verdict must be
+                                     unknown (nothing to judge), not a pass */
 };
 
 extern const struct mc_lab_scenario mc_lab_scenarios[];

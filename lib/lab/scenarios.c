@@ -3,7 +3,8 @@
  *
  * A row names the scenario, the migcheck command that exercises it, what
  * the server does wrong, the cause ids a correct diagnosis must name (none:
- * the check must pass), and how to start it. demo and the end-to-end tests
+ * the check must pass, or end unknown where the row sets .unknown), and
+ * how to start it. demo and the end-to-end tests
  * walk this table; adding a scenario is one row plus its test case.
  */
 #include "lab/lab.h"
@@ -181,8 +182,9 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
        "STARTTLS (LOGINDISABLED)", EXPECT("IMAP_LOGIN_DISABLED")),
   IMAP("imap-bad-credentials", "the account's password was changed: LOGIN answers NO",
        EXPECT("IMAP_AUTH_FAILED")),
-  IMAP("imap-drops-before-login", "greets, then closes when asked CAPABILITY, before any "
-       "login: unknown (no cause), never a pass", EXPECT_PASS),
+  { "imap-drops-before-login", "imap", "greets, then closes when asked CAPABILITY, before "
+    "any login: unknown (no cause), never a pass", EXPECT_PASS, mc_lab_imap_start,
+    TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_GOOD, .unknown = true },
   { "imap-starttls-expired", "imap", "STARTTLS brings a certificate past its notAfter date",
     EXPECT("TLS_CERT_EXPIRED"), mc_lab_imap_start, TLS1_2_VERSION, TLS1_3_VERSION,
     MC_LAB_CERT_EXPIRED },
