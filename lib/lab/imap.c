@@ -51,6 +51,7 @@ struct profile {
   const char *password;       /* NULL: the lab account's */
   bool insecure;              /* its command passes --insecure */
   bool drop_at_caps;          /* closes when asked CAPABILITY, unanswered */
+  bool echo_login;            /* refuses LOGIN repeating the user and password */
 };
 
 static const struct profile profiles[] = {
@@ -66,6 +67,8 @@ static const struct profile profiles[] = {
     .insecure = true },
   { "imap-drops-before-login", "ssl", true, false, false, false, false, NULL,
     .drop_at_caps = true },
+  { "imap-echo-credentials", "ssl", true, false, false, false, false, NULL,
+    .echo_login = true },
 };
 
 struct state {
@@ -291,6 +294,9 @@ static void serve(struct conn *c)
     else if(strcmp(v, "LOGIN") == 0 && cmd.nargs == 2 && !c->authed) {
       if(!c->ssl && c->p->login_disabled)
         putf(c, "%s NO LOGIN is disabled on this connection.\r\n", cmd.tag);
+      else if(c->p->echo_login)
+        putf(c, "%s NO [AUTHENTICATIONFAILED] LOGIN \"%s\" \"%s\" failed.\r\n", cmd.tag,
+             cmd.args[0], cmd.args[1]);
       else if(account(c, cmd.args[0], cmd.args[1], strlen(cmd.args[1]))) {
         c->authed = true;
         putf(c, "%s OK LOGIN completed.\r\n", cmd.tag);

@@ -182,6 +182,8 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
        "STARTTLS (LOGINDISABLED)", EXPECT("IMAP_LOGIN_DISABLED")),
   IMAP("imap-bad-credentials", "the account's password was changed: LOGIN answers NO",
        EXPECT("IMAP_AUTH_FAILED")),
+  IMAP("imap-echo-credentials", "refuses LOGIN with a NO line that repeats the user and the "
+       "password", EXPECT("IMAP_AUTH_FAILED")),
   { "imap-drops-before-login", "imap", "greets, then closes when asked CAPABILITY, before "
     "any login: unknown (no cause), never a pass", EXPECT_PASS, mc_lab_imap_start,
     TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_GOOD, .unknown = true },

@@ -5,8 +5,9 @@ neither the text, JSON or HTML report, nor stderr, nor the lab's IIS logs
 contain it; every request carries the run id, and the lab's log shows it.
 Servers that echo the credentials back (echo-credentials,
 autodiscover-echo-credentials: user:password in X-FailureContext and the
-page, the Basic token and the URL-encoded password in Location) get none of
-its spellings into any format: plain (any case), base64 of user:password,
+page, the Basic token and the URL-encoded password in Location;
+imap-echo-credentials: the LOGIN refused in a NO line that repeats it) get
+none of its spellings into any format: plain (any case), base64 of user:password,
 URL-encoded, HTML-escaped.
 
   secrets.py MIGCHECK
@@ -126,7 +127,8 @@ def spellings(user, pw):
 
 
 def echoed():
-    for scenario in ("echo-credentials", "autodiscover-echo-credentials"):
+    for scenario in ("echo-credentials", "autodiscover-echo-credentials",
+                     "imap-echo-credentials"):
         lab = Lab(sys.argv[1], scenario)
         try:
             pw = lab.site["password"]
@@ -136,7 +138,8 @@ def echoed():
             check(f"{scenario}: the echo is shown, the password removed",
                   "[password removed]" in text.stdout and "[password removed]" in js.stdout
                   and "[password removed]" in html_text, text.stdout[-600:])
-            user = "CONTOSO\\migadmin"
+            user = ("migadmin@contoso.test" if scenario.startswith("imap")
+                    else "CONTOSO\\migadmin")
             for fmt, out in (("text", text.stdout + text.stderr), ("JSON", js.stdout + js.stderr),
                              ("HTML", html_text)):
                 for name, form in spellings(user, pw).items():
