@@ -856,11 +856,10 @@ static bool taken_host_ok(struct mc_report *r, struct mc_step *s, const struct m
     return true;
   }
   mc_step_find_sev(r, s, "AUTODISCOVER_UNSAFE_REDIRECT", sev, "Autodiscover for %s names %s "
-               "as the %s: "
-               "%s; not contacted, no credentials sent (if %s is yours, allow it with "
-               "--allow-redirect %s, or name the host yourself)", t->email, host, what,
-               p == MC_AD_BAD_URL ? mc_ad_policy_text(p) : "outside the address's domain "
-               "and not allowed with --allow-redirect", host, host);
+                   "as the %s: %s; not contacted, no credentials sent (if %s is yours, "
+                   "allow it with --allow-redirect %s, or name the host yourself)", t->email,
+                   host, what, p == MC_AD_BAD_URL ? mc_ad_policy_text(p) : "outside the "
+                   "address's domain and not allowed with --allow-redirect", host, host);
   return false;
 }
 
