@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   (void)mc_lab_ntlm_type(p, size);
   static const unsigned char ch[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
   char who[160];
-  (void)mc_lab_ntlm_verify(p, size, ch, "CONTOSO", "migadmin", "pw", who, sizeof who);
+  (void)mc_lab_ntlm_verify(p, size, ch, "CONTOSO", "migadmin", "pw", NULL, who, sizeof who);
   char *s = malloc(size + 1);
   if(s) {
     memcpy(s, data, size);

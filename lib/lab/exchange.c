@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -60,9 +61,17 @@ enum front {
 
 enum fault { FAULT_NONE, FAULT_UNAVAILABLE, FAULT_SERVER_ERROR, FAULT_SLOW };
 
+/* A TLS-terminating device in front of the servers (a load balancer). */
+enum relay {
+  RELAY_NONE,              /* clients reach IIS's own TLS */
+  RELAY_OTHER_CERT,        /* the device presents its own certificate (SSL offloading,
+                              re-encrypted to Exchange) */
+  RELAY_SAME_CERT          /* SSL bridging with Exchange's certificate and key */
+};
+
 struct profile {
   const char *scenario;
-  int version;                    /* 2010 or 2016 */
+  int version;                    /* 2010, 2016 or 2019 */
   const char *servers[2];         /* two: a load balancer without persistence */
   bool mrsproxy_off[2];
   enum front front;
@@ -70,10 +79,12 @@ struct profile {
   bool no_windows_auth, no_basic_auth, handler_missing;
   bool account_changed;           /* the account's password is not the lab's */
   bool signs_in;                  /* the scenario's command passes --user */
+  enum mc_lab_ep ep;              /* Extended Protection on /EWS */
+  enum relay relay;
 };
 
 static const struct profile profiles[] = {
-  { "exchange2016-healthy", 2016, { "EX16-01" }, .signs_in = true },
+  { "exchange2016-healthy", 2016, { "EX16-01" }, .signs_in = true, .ep = MC_LAB_EP_ALLOW },
   { "exchange2010-healthy", 2010, { "CAS10-01" }, .signs_in = true },
   { "ews-not-published", 2016, { "WEB-01" }, .front = FRONT_NOT_PUBLISHED },
   { "mrsproxy-url-blocked", 2016, { "EX16-02" }, .front = FRONT_MRS_RESET },
@@ -90,6 +101,11 @@ static const struct profile profiles[] = {
   { "lb-no-affinity", 2010, { "CAS10-11", "CAS10-12" } },
   { "lb-passive-server", 2016, { "EX16-11", "EX16-12" }, .mrsproxy_off = { false, true },
     .signs_in = true },
+  { "ep-require-healthy", 2019, { "EX19-01" }, .signs_in = true, .ep = MC_LAB_EP_REQUIRE },
+  { "ep-behind-ssl-offload", 2019, { "EX19-02" }, .signs_in = true, .ep = MC_LAB_EP_REQUIRE,
+    .relay = RELAY_OTHER_CERT },
+  { "ep-bridging-same-cert", 2019, { "EX19-03" }, .signs_in = true, .ep = MC_LAB_EP_REQUIRE,
+    .relay = RELAY_SAME_CERT },
 };
 
 struct server {
@@ -107,6 +123,8 @@ struct ews_site {
   size_t nsrv;
   atomic_uint next;
   char password[64];              /* the account's password on these servers */
+  SSL_CTX *front_ctx;             /* the device's TLS (a relay), or NULL */
+  int back_port;                  /* where the device forwards to */
 };
 
 struct conn {
@@ -119,8 +137,7 @@ struct conn {
   char peer[64];
   char buf[BUF_MAX + 1];
   size_t len;
-  bool challenged;
-  unsigned char challenge[8];
+  struct mc_lab_ntlm_conn ntlm;
   bool signed_in;
   char user[160];
 };
@@ -146,6 +163,8 @@ static void ews_free(void *p)
   for(size_t i = 0; i < es->nsrv; i++)
     mc_lab_iislog_free(es->srv[i].log);
   SSL_CTX_free(es->ctx);
+  if(es->front_ctx != es->ctx)
+    SSL_CTX_free(es->front_ctx);
   free(es);
 }
 
@@ -263,8 +282,7 @@ static bool authenticate(struct conn *c, const struct mc_lab_http_req *q, struct
     int type = mc_lab_ntlm_type(m, raw.len);
     if(type == 1) {
       struct mc_buf t2 = MC_BUF_INIT(4096), t2b = MC_BUF_INIT(8192);
-      mc_lab_ntlm_challenge(&c->srv->names, c->challenge, &t2);
-      c->challenged = true;
+      mc_lab_ntlm_begin(&c->ntlm, &c->srv->names, m, raw.len, &t2);
       mc_base64_encode(&t2b, t2.ptr, t2.len);
       set(a, 401, "Unauthorized", 1, 2148074254ul);   /* SEC_E_NO_CREDENTIALS: leg one */
       server_headers(c, a, reqid, false);
@@ -273,20 +291,21 @@ static bool authenticate(struct conn *c, const struct mc_lab_http_req *q, struct
       mc_buf_release(&t2);
       mc_buf_release(&t2b);
     }
-    else if(type == 3 && !c->challenged)
+    else if(type == 3 && !c->ntlm.challenged)
       unauthorized(c, a, reqid, 1, 2148074248ul);     /* SEC_E_INVALID_TOKEN: split legs */
     else if(type == 3) {
       char claimed[160];
-      enum mc_lab_ntlm_verdict v = mc_lab_ntlm_verify(m, raw.len, c->challenge, "CONTOSO",
-                                                      "migadmin", c->es->password, claimed,
-                                                      sizeof claimed);
-      c->challenged = false;
+      /* Bound to the channel IIS terminates: its own certificate. */
+      enum mc_lab_ntlm_verdict v = mc_lab_ntlm_finish(&c->ntlm, m, raw.len, c->es->password,
+                                                      p->ep, c->ssl, claimed, sizeof claimed);
       if(v == MC_LAB_NTLM_OK) {
         c->signed_in = true;
         mc_strlcpy(c->user, claimed, sizeof c->user);
         a->username = c->user;
         ok = true;
       }
+      else if(v == MC_LAB_NTLM_NO_BINDING)
+        unauthorized(c, a, reqid, 1, 2148074310ul);   /* SEC_E_BAD_BINDINGS */
       else
         unauthorized(c, a, reqid, 1, 2148074252ul);   /* SEC_E_LOGON_DENIED */
     }
@@ -581,8 +600,60 @@ static void ews_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
   c->fd = fd;
   c->srv = &es->srv[atomic_fetch_add(&es->next, 1) % es->nsrv];
   mc_lab_http_conn(fd, es->ctx, c->peer, sizeof c->peer, ews_serve, c);
-  explicit_bzero(c->challenge, sizeof c->challenge);
+  explicit_bzero(&c->ntlm, sizeof c->ntlm);
   free(c);
+}
+
+/* The device in front: terminates the client's TLS with its own context,
+ * opens TLS to the server behind it and copies bytes both ways until one
+ * side closes. One back-end connection per client connection, so NTLM's
+ * per-connection state holds (as a device with connection pooling off). */
+static void relay_pump(SSL *a, int afd, SSL *b, int bfd)
+{
+  char buf[16384];
+  for(;;) {
+    struct pollfd pf[2] = { { afd, POLLIN, 0 }, { bfd, POLLIN, 0 } };
+    if(!SSL_pending(a) && !SSL_pending(b) && poll(pf, 2, 15000) <= 0)
+      return;
+    SSL *from[2] = { a, b }, *to[2] = { b, a };
+    for(int i = 0; i < 2; i++) {
+      if(!SSL_pending(from[i]) && !(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
+        continue;
+      int n = SSL_read(from[i], buf, sizeof buf);
+      if(n <= 0 || SSL_write(to[i], buf, n) != n)
+        return;
+    }
+  }
+}
+
+static void relay_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
+{
+  struct ews_site *es = site->priv;
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  SSL *front = SSL_new(es->front_ctx);
+  SSL_CTX *cctx = SSL_CTX_new(TLS_client_method());
+  SSL *back = cctx ? SSL_new(cctx) : NULL;
+  int bfd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)es->back_port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+  if(front && back && bfd >= 0 && !mc_lab_stopping(lab)) {
+    struct timeval tv = { 15, 0 };
+    setsockopt(bfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(bfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    SSL_set_fd(front, fd);
+    SSL_set_fd(back, bfd);
+    if(SSL_accept(front) == 1 && connect(bfd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+       SSL_connect(back) == 1)
+      relay_pump(front, fd, back, bfd);
+  }
+  SSL_free(front);
+  SSL_free(back);
+  SSL_CTX_free(cctx);
+  if(bfd >= 0)
+    close(bfd);
+  ERR_clear_error();
+  close(fd);
 }
 
 mc_code mc_lab_exchange_start(struct mc_lab *lab, struct mc_lab_site *site)
@@ -609,7 +680,8 @@ mc_code mc_lab_exchange_start(struct mc_lab *lab, struct mc_lab_site *site)
     s->names = (struct mc_lab_ntlm_names){
       .nb_domain = "CONTOSO", .nb_computer = s->name, .dns_domain = "contoso.local",
       .dns_computer = s->fqdn, .os_major = p->version == 2010 ? 6 : 10,
-      .os_minor = p->version == 2010 ? 1 : 0, .os_build = p->version == 2010 ? 7601 : 14393,
+      .os_minor = p->version == 2010 ? 1 : 0,
+      .os_build = p->version == 2010 ? 7601 : p->version == 2019 ? 17763 : 14393,
     };
   }
   mc_code rc = mc_lab_tls_ctx(lab, site, &es->ctx);
@@ -617,7 +689,19 @@ mc_code mc_lab_exchange_start(struct mc_lab *lab, struct mc_lab_site *site)
   site->priv_free = ews_free;
   if(rc)
     return rc;
-  rc = mc_lab_serve(lab, site, ews_conn);
+  if(p->relay != RELAY_NONE) {
+    /* Exchange listens behind the device; the device gets the site's port.
+     * Its own certificate is a second leaf for the same name (another key). */
+    rc = mc_lab_listen(lab, site, 64, ews_conn, &es->back_port);
+    if(!rc && p->relay == RELAY_OTHER_CERT)
+      rc = mc_lab_tls_ctx(lab, site, &es->front_ctx);
+    else
+      es->front_ctx = es->ctx;
+    if(!rc)
+      rc = mc_lab_serve(lab, site, relay_conn);
+  }
+  else
+    rc = mc_lab_serve(lab, site, ews_conn);
   if(rc)
     return rc;
   snprintf(site->command, sizeof site->command, "remote-move --server %s %s%s", site->target,
