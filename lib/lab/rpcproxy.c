@@ -852,10 +852,13 @@ mc_code mc_lab_rpcproxy_start(struct mc_lab *lab, struct mc_lab_site *site)
   if(rc)
     return rc;
   mc_lab_site_ready(lab, site, port);
-  /* Exchange 2013+ is named the way its version expects; 2010 by FQDN. */
+  /* 2010 is named by FQDN; 2013+ by an old server name (the fault of
+   * oa-2013-unresolvable-server) or, where the scenario is about something
+   * else, by the mailbox GUID as Autodiscover gives it. */
   snprintf(site->command, sizeof site->command,
            "outlook-anywhere --exchange-server %s --rpc-proxy %s %s%s%s --user %s",
-           modern ? "ex2010.contoso.local" : os->fqdn, site->target, site->args,
+           modern ? (p->ep ? os->mailbox_name : "ex2010.contoso.local") : os->fqdn,
+           site->target, site->args,
            p->auth ? " --auth " : "", p->auth ? p->auth : "", MC_LAB_ACCOUNT);
   mc_strlcpy(site->env_password, mc_lab_account_password(), sizeof site->env_password);
   mc_strlcpy(site->logs, mc_lab_dir(lab), sizeof site->logs);
