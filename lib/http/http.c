@@ -95,16 +95,6 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
   return size * n;
 }
 
-/* The header callback of an NTLM login: reads the certificate of the TLS
- * session that carries each response first. */
-static size_t on_header_ntlm(char *p, size_t size, size_t n, void *arg)
-{
-  struct xfer *x = arg;
-  if(size * n >= 5 && strncmp(p, "HTTP/", 5) == 0)
-    mc_http_ntlm_saw_response(x->ntlm, x->easy);
-  return on_header(p, size, n, x->resp);
-}
-
 static size_t on_body(char *p, size_t size, size_t n, void *arg)
 {
   struct mc_http_resp *r = arg;
@@ -266,20 +256,15 @@ static bool setup(struct xfer *x)
   if(!e || !x->resolve || !x->hdrs)
     return false;
   bool ntlm = q->auth == MC_HTTP_AUTH_NTLM && q->user && q->password && !q->plain;
-  if(ntlm) {
-    x->ntlm = mc_http_ntlm_new(q->user, q->password, q->host, q->no_channel_binding, &r->ntlm);
-    x->hdrs = curl_slist_append(x->hdrs, mc_http_ntlm_leg1(x->ntlm, e));
-  }
   mc_http_easy_base(e, r->url, x->resolve, x->hdrs, q->plain, q->timeout_ms, x->errbuf,
                     q->user_agent);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
   if(ntlm) {
-    mc_http_ntlm_leg1(x->ntlm, e);     /* again: easy_base set the reuse options */
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header_ntlm);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
-  }
-  else {
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+    /* After the lines above: it sets its own reuse options and callback. */
+    x->ntlm = mc_http_ntlm_new(q->user, q->password, q->host, q->no_channel_binding, r);
+    x->hdrs = curl_slist_append(x->hdrs, mc_http_ntlm_leg1(x->ntlm, e));
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
   }
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
@@ -652,5 +637,20 @@ void mc_http_traffic_add(struct mc_buf *out, bool *any, const struct mc_http_req
   mc_json_kstr(&j, "answered_by", resp->ip[0] ? resp->ip : NULL);
   mc_json_kint(&j, "port", resp->port);
   mc_json_kint(&j, "ms", resp->ms_total);
+  if(resp->ntlm.used) {
+    /* What the NTLM login sent: never a secret. */
+    const struct mc_http_ntlm_ev *ev = &resp->ntlm;
+    mc_json_key(&j, "ntlm");
+    mc_json_obj_begin(&j);
+    mc_json_kstr(&j, "challenge_broken", ev->broken ? ev->broken_why : NULL);
+    mc_json_kbool(&j, "answer_sent", ev->sent);
+    mc_json_kbool(&j, "channel_binding", ev->cbt);
+    mc_json_kbool(&j, "mic", ev->mic);
+    mc_json_kbool(&j, "target_name", ev->spn);
+    mc_json_kstr(&j, "certificate_hash", ev->cert_hash[0] ? ev->cert_hash : NULL);
+    mc_json_kstr(&j, "certificate_hash_algorithm",
+                 ev->cert_hash_name[0] ? ev->cert_hash_name : NULL);
+    mc_json_obj_end(&j);
+  }
   mc_json_obj_end(&j);
 }

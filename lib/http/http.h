@@ -190,20 +190,22 @@ enum mc_http_error mc_http_error_of(int curl_code, const struct mc_http_resp *r)
 /* ---- ntlm_login.c: the client's own NTLM on one easy handle ----
  * For mc_http_perform and for a layer driving libcurl itself (rpch.c):
  *   n = mc_http_ntlm_new(...);
- *   add mc_http_ntlm_leg1(n, easy) to the headers, send the request with
- *   an empty body; call mc_http_ntlm_saw_response(n, easy) from the header
- *   callback at each status line;
+ *   add mc_http_ntlm_leg1(n, easy) to the headers (it also sets the
+ *   handle's header callback: responses go into resp, and the certificate
+ *   of the TLS session that carries each is read), send the request with
+ *   an empty body;
  *   line = mc_http_ntlm_leg2(n, easy, resp): NULL ends the login (ev says
  *   why), else send the request again with line instead, its real body;
  *   mc_http_ntlm_done(n, easy); clean the easy handle up, then free n.
- * user and password are borrowed for n's life; ev is filled as it goes. */
+ * user, password and resp are borrowed for n's life; resp->ntlm is filled
+ * as it goes. */
 struct mc_http_ntlm;
 struct mc_http_ntlm *mc_http_ntlm_new(const char *user, const char *password,
                                       const char *host, bool no_channel_binding,
-                                      struct mc_http_ntlm_ev *ev);
+                                      struct mc_http_resp *resp);
 void mc_http_ntlm_free(struct mc_http_ntlm *n);
 const char *mc_http_ntlm_leg1(struct mc_http_ntlm *n, void *easy);
-void mc_http_ntlm_saw_response(struct mc_http_ntlm *n, void *easy);
+size_t mc_http_ntlm_header_cb(char *p, size_t size, size_t n, void *ntlm);
 const char *mc_http_ntlm_leg2(struct mc_http_ntlm *n, void *easy, const struct mc_http_resp *r);
 void mc_http_ntlm_done(struct mc_http_ntlm *n, void *easy);
 /* One line for a report: flags, whether a CBT, MIC and target name went,

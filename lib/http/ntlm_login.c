@@ -6,7 +6,7 @@
  *
  * States: NEW --leg1()--> NEGOTIATE SENT (the handle has a connection
  * cache of its own, so the next leg finds this connection and no other;
- * saw_response() reads the server certificate off the TLS session that
+ * the header callback reads the server certificate off the TLS session that
  * carries the 401) --leg2()--> AUTHENTICATE SENT (bound to that
  * certificate) --done()--> whether the Type 3 went on the same connection.
  * leg2() stops (no Type 3) when no challenge came back or it is broken.
@@ -36,6 +36,8 @@
 
 struct mc_http_ntlm {
   const char *user, *password;
+  struct mc_http_resp *resp;
+  CURL *easy;
   char spn[300];
   bool no_cbt;
   struct mc_http_ntlm_ev *ev;
@@ -50,9 +52,11 @@ struct mc_http_ntlm {
 
 struct mc_http_ntlm *mc_http_ntlm_new(const char *user, const char *password,
                                       const char *host, bool no_channel_binding,
-                                      struct mc_http_ntlm_ev *ev)
+                                      struct mc_http_resp *resp)
 {
   struct mc_http_ntlm *n = mc_xcalloc(1, sizeof *n);
+  struct mc_http_ntlm_ev *ev = &resp->ntlm;
+  n->resp = resp;
   n->user = user;
   n->password = password;
   snprintf(n->spn, sizeof n->spn, "HTTP/%s", host);
@@ -89,9 +93,11 @@ void mc_http_ntlm_free(struct mc_http_ntlm *n)
 
 const char *mc_http_ntlm_leg1(struct mc_http_ntlm *n, void *easy)
 {
-  CURL *e = easy;
+  CURL *e = n->easy = easy;
   if(n->share)
     curl_easy_setopt(e, CURLOPT_SHARE, n->share);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, mc_http_ntlm_header_cb);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, n);
   curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 0L);
   curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
   mc_buf_reset(&n->t1);
@@ -103,10 +109,11 @@ const char *mc_http_ntlm_leg1(struct mc_http_ntlm *n, void *easy)
   return n->line.ptr;
 }
 
-void mc_http_ntlm_saw_response(struct mc_http_ntlm *n, void *easy)
+/* Reads the certificate of the TLS session that carries this response. */
+static void saw_response(struct mc_http_ntlm *n)
 {
   struct curl_tlssessioninfo *tsi = NULL;
-  if(n->leg == 0 || curl_easy_getinfo(easy, CURLINFO_TLS_SSL_PTR, &tsi) != CURLE_OK || !tsi ||
+  if(n->leg == 0 || curl_easy_getinfo(n->easy, CURLINFO_TLS_SSL_PTR, &tsi) != CURLE_OK || !tsi ||
      tsi->backend != CURLSSLBACKEND_OPENSSL || !tsi->internals)
     return;
   X509 *x = SSL_get1_peer_certificate(tsi->internals);
@@ -131,6 +138,14 @@ void mc_http_ntlm_saw_response(struct mc_http_ntlm *n, void *easy)
   }
   OPENSSL_free(der);
   X509_free(x);
+}
+
+size_t mc_http_ntlm_header_cb(char *p, size_t size, size_t nmemb, void *arg)
+{
+  struct mc_http_ntlm *n = arg;
+  if(size * nmemb >= 5 && strncmp(p, "HTTP/", 5) == 0)
+    saw_response(n);
+  return mc_http_header_cb(p, size, nmemb, n->resp);
 }
 
 const char *mc_http_ntlm_leg2(struct mc_http_ntlm *n, void *easy, const struct mc_http_resp *r)

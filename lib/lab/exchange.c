@@ -25,6 +25,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <ctype.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -81,6 +82,8 @@ struct profile {
   bool signs_in;                  /* the scenario's command passes --user */
   enum mc_lab_ep ep;              /* Extended Protection on /EWS */
   enum relay relay;
+  bool mangled_challenge;         /* a device rewrites the challenge: TargetInfo points
+                                     past its end */
 };
 
 static const struct profile profiles[] = {
@@ -106,6 +109,8 @@ static const struct profile profiles[] = {
     .relay = RELAY_OTHER_CERT },
   { "ep-bridging-same-cert", 2019, { "EX19-03" }, .signs_in = true, .ep = MC_LAB_EP_REQUIRE,
     .relay = RELAY_SAME_CERT },
+  { "ntlm-challenge-mangled", 2016, { "EX16-13" }, .signs_in = true,
+    .mangled_challenge = true },
 };
 
 struct server {
@@ -283,6 +288,8 @@ static bool authenticate(struct conn *c, const struct mc_lab_http_req *q, struct
     if(type == 1) {
       struct mc_buf t2 = MC_BUF_INIT(4096), t2b = MC_BUF_INIT(8192);
       mc_lab_ntlm_begin(&c->ntlm, &c->srv->names, m, raw.len, &t2);
+      if(p->mangled_challenge && t2.len >= 48)
+        t2.ptr[45] = 0x10;          /* TargetInfo offset + 4096 */
       mc_base64_encode(&t2b, t2.ptr, t2.len);
       set(a, 401, "Unauthorized", 1, 2148074254ul);   /* SEC_E_NO_CREDENTIALS: leg one */
       server_headers(c, a, reqid, false);
@@ -608,20 +615,47 @@ static void ews_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
  * opens TLS to the server behind it and copies bytes both ways until one
  * side closes. One back-end connection per client connection, so NTLM's
  * per-connection state holds (as a device with connection pooling off). */
+/* SSL_write of all n bytes on a non-blocking socket. */
+static bool relay_write(SSL *to, int fd, const char *p, int n)
+{
+  while(n > 0) {
+    int w = SSL_write(to, p, n);
+    if(w > 0) {
+      p += w;
+      n -= w;
+      continue;
+    }
+    int e = SSL_get_error(to, w);
+    struct pollfd pf = { fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, 0 };
+    if((e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) || poll(&pf, 1, 15000) <= 0)
+      return false;
+  }
+  return true;
+}
+
 static void relay_pump(SSL *a, int afd, SSL *b, int bfd)
 {
   char buf[16384];
+  fcntl(afd, F_SETFL, fcntl(afd, F_GETFL) | O_NONBLOCK);
+  fcntl(bfd, F_SETFL, fcntl(bfd, F_GETFL) | O_NONBLOCK);
+  SSL *from[2] = { a, b }, *to[2] = { b, a };
+  int tofd[2] = { bfd, afd };
   for(;;) {
     struct pollfd pf[2] = { { afd, POLLIN, 0 }, { bfd, POLLIN, 0 } };
     if(!SSL_pending(a) && !SSL_pending(b) && poll(pf, 2, 15000) <= 0)
       return;
-    SSL *from[2] = { a, b }, *to[2] = { b, a };
     for(int i = 0; i < 2; i++) {
       if(!SSL_pending(from[i]) && !(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
         continue;
       int n = SSL_read(from[i], buf, sizeof buf);
-      if(n <= 0 || SSL_write(to[i], buf, n) != n)
-        return;
+      if(n > 0) {
+        if(!relay_write(to[i], tofd[i], buf, n))
+          return;
+        continue;
+      }
+      int e = SSL_get_error(from[i], n);
+      if(e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
+        return;             /* closed or failed: the device drops both sides */
     }
   }
 }

@@ -89,6 +89,8 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
       "terminates TLS with its own certificate", EXPECT("AUTH_EXTENDED_PROTECTION")),
   EWS("ep-bridging-same-cert", "Extended Protection Require behind SSL bridging with "
       "Exchange's own certificate and key", EXPECT_PASS),
+  EWS("ntlm-challenge-mangled", "a device rewrites NTLM challenges: TargetInfo points outside "
+      "the message", EXPECT("AUTH_NTLM_CHALLENGE_BROKEN")),
 #undef EWS
   /* RPC proxy: Outlook Anywhere (seed 000: KB 2903050; seed 002: ValidPorts). */
 #define OA(name, summary, expect) \

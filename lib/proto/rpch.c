@@ -316,14 +316,6 @@ static size_t discard(char *p, size_t size, size_t n, void *arg)
   return size * n;
 }
 
-static size_t ntlm_header(char *p, size_t size, size_t n, void *arg)
-{
-  struct chan *c = arg;
-  if(size * n >= 5 && strncmp(p, "HTTP/", 5) == 0)
-    mc_http_ntlm_saw_response(c->ntlm, c->easy);
-  return mc_http_header_cb(p, size, n, c->resp);
-}
-
 /* The NTLM handshake of one channel before its real request, on the same
  * handle and connection (MS-RPCH 3.2.2.2: the channel request is sent once
  * the connection is authenticated): the method with an empty body and the
@@ -333,8 +325,7 @@ static CURLcode ntlm_login(struct sess *s, struct chan *c, bool in)
 {
   const struct mc_rpch_opts *o = s->o;
   CURL *e = c->easy;
-  c->ntlm = mc_http_ntlm_new(o->user, o->password, o->host, o->no_channel_binding,
-                             &c->resp->ntlm);
+  c->ntlm = mc_http_ntlm_new(o->user, o->password, o->host, o->no_channel_binding, c->resp);
   struct curl_slist *h1 = NULL;
   for(struct curl_slist *l = c->hdrs; l; l = l->next)
     h1 = curl_slist_append(h1, l->data);
@@ -347,8 +338,6 @@ static CURLcode ntlm_login(struct sess *s, struct chan *c, bool in)
   curl_easy_setopt(e, CURLOPT_POSTFIELDS, "");
   curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, 0L);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
-  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, ntlm_header);
-  curl_easy_setopt(e, CURLOPT_HEADERDATA, c);
   CURLcode code = curl_easy_perform(e);
   if(code != CURLE_OK || !c->resp->nmsgs)
     return code ? code : CURLE_GOT_NOTHING;
