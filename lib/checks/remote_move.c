@@ -539,14 +539,26 @@ static bool ntlm_refusal(struct walk *w, struct mc_step *s, const struct obs *o,
   bool basic_in = basic && basic->kind != K_CHALLENGE && basic->kind != K_FOREIGN_BASIC &&
                   basic->kind != K_TIMEOUT && basic->kind != K_DROPPED &&
                   basic->kind != K_NO_CONNECT && basic->kind != K_OTHER;
+  /* A device in front names itself: Via, or a Server that is not IIS. */
   const struct mc_http_msg *m = o->resp->final;
-  const char *via = mc_http_header(m, "Via");
-  if(basic_in || via) {
-    mc_step_find(w->r, s, "AUTH_EXTENDED_PROTECTION", "%s refused the NTLM login %s, while "
-                 "%s: the password is right and the NTLM path fails. %s", who, bound,
-                 basic_in ? "Basic with the same password signed in" : "a device in front "
-                 "says so in its Via header", ev->cbt_off ? "This run sent no binding on "
-                 "purpose: Extended Protection set to Require refuses such a client" :
+  const char *via = mc_http_header(m, "Via"), *server = mc_http_header(m, "Server");
+  char device[200] = "";
+  if(via)
+    snprintf(device, sizeof device, "Via: %.160s", via);
+  else if(server && !strstr(server, "Microsoft-IIS") && !strstr(server, "Microsoft-HTTPAPI"))
+    snprintf(device, sizeof device, "Server: %.160s", server);
+  if(basic_in || device[0]) {
+    char why[300];
+    if(basic_in)
+      snprintf(why, sizeof why, "while Basic with the same password signed in: the password "
+               "is right and the NTLM path fails");
+    else
+      snprintf(why, sizeof why, "and a device in front of Exchange answered (%s): behind a "
+               "device that terminates TLS, the binding cannot match whatever the password",
+               device);
+    mc_step_find(w->r, s, "AUTH_EXTENDED_PROTECTION", "%s refused the NTLM login %s, %s. %s",
+                 who, bound, why, ev->cbt_off ? "This run sent no binding on purpose: "
+                 "Extended Protection set to Require refuses such a client" :
                  "Extended Protection refuses a binding that names another TLS channel: a "
                  "device in front terminates TLS (SSL offloading, or bridging with another "
                  "certificate), so the certificate seen here is not the one IIS binds");
@@ -556,6 +568,16 @@ static bool ntlm_refusal(struct walk *w, struct mc_step *s, const struct obs *o,
     mc_step_find(w->r, s, "AUTH_BAD_CREDENTIALS", "%s refused %s with NTLM and with Basic: "
                  "the password is wrong, or the account is locked or disabled", who,
                  w->t->user);
+    return true;
+  }
+  if(!basic && ev->cbt) {
+    /* No Basic to compare with: the password is the likelier fault, but
+     * say what else fails exactly this way. */
+    mc_step_find(w->r, s, "AUTH_BAD_CREDENTIALS", "%s refused %s after the NTLM exchange "
+                 "(sent %s); the server offers no Basic to tell a wrong password from "
+                 "Extended Protection: if the password is right, a device that terminates "
+                 "TLS in front of Exchange fails every NTLM login the same way", who,
+                 w->t->user, bound);
     return true;
   }
   return false;

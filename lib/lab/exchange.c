@@ -84,6 +84,7 @@ struct profile {
   enum relay relay;
   bool mangled_challenge;         /* a device rewrites the challenge: TargetInfo points
                                      past its end */
+  const char *via;                /* the device in front adds "Via: <this>" */
 };
 
 static const struct profile profiles[] = {
@@ -111,6 +112,8 @@ static const struct profile profiles[] = {
     .relay = RELAY_SAME_CERT },
   { "ntlm-challenge-mangled", 2016, { "EX16-13" }, .signs_in = true,
     .mangled_challenge = true },
+  { "ep-offload-no-basic", 2019, { "EX19-04" }, .signs_in = true, .ep = MC_LAB_EP_REQUIRE,
+    .relay = RELAY_OTHER_CERT, .no_basic_auth = true, .via = "1.1 lb01.contoso.test" },
 };
 
 struct server {
@@ -212,6 +215,10 @@ static void set(struct answer *a, int status, const char *reason, int sub, unsig
 /* The headers IIS and Exchange put on every EWS answer of this server. */
 static void server_headers(struct conn *c, struct answer *a, const char *reqid, bool proxied)
 {
+  /* The device's header: the relay only copies bytes, so the server adds it
+   * for the device (a real one inserts it on the way). */
+  if(c->es->p->via)
+    hdr(a, "Via: %s", c->es->p->via);
   if(c->es->p->version == 2010) {
     hdr(a, "Server: Microsoft-IIS/7.5");
     hdr(a, "X-AspNet-Version: 2.0.50727");

@@ -89,6 +89,9 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
       "terminates TLS with its own certificate", EXPECT("AUTH_EXTENDED_PROTECTION")),
   EWS("ep-bridging-same-cert", "Extended Protection Require behind SSL bridging with "
       "Exchange's own certificate and key", EXPECT_PASS),
+  EWS("ep-offload-no-basic", "Extended Protection Require behind a TLS-terminating device "
+      "that names itself in Via; Basic is off", EXPECT("AUTH_EXTENDED_PROTECTION",
+      "EWS_BASIC_AUTH_DISABLED")),
   EWS("ntlm-challenge-mangled", "a device rewrites NTLM challenges: TargetInfo points outside "
       "the message", EXPECT("AUTH_NTLM_CHALLENGE_BROKEN")),
 #undef EWS
