@@ -138,6 +138,13 @@ def ntlm_evidence(migcheck):
             check(f"{name}: the NTLM evidence says what was sent",
                   "NTLM login" in text.stdout and want in text.stdout and "MIC sent" in
                   text.stdout, text.stdout[-600:])
+            if scenario.startswith("ep-"):
+                sent = [t["ntlm"] for t in json.loads(js.stdout).get("traffic", [])
+                        if "ntlm" in t and t["ntlm"]["answer_sent"]]
+                check(f"{name}: the JSON traffic says whether a binding and a MIC went",
+                      sent and all(t["mic"] and t["channel_binding"] == (not extra) and
+                                   (t["certificate_hash"] or "").isalnum() for t in sent),
+                      str(sent)[:300])
             secrets = nt_hashes(user, pw)
             check(f"{name}: the NT hash could be computed to look for it", len(secrets) == 6)
             check(f"{name}: no password, NT hash or NTOWFv2 in text, JSON, HTML or stderr",
