@@ -63,6 +63,7 @@ struct run {
   char run_id[24];
   struct mc_jv *report;      /* the row's JSON report, parsed */
   char **causes;             /* ids, most likely first */
+  char **details;            /* each cause's first detail ("" when none) */
   size_t ncauses;
 };
 
@@ -138,7 +139,12 @@ static void take_report(struct run *r)
       const char *cid = mc_jv_gets(&causes->kids[i], "id");
       if(!cid)
         continue;
+      const struct mc_jv *ev = mc_jv_get(&causes->kids[i], "evidence");
+      const char *d = ev && ev->type == MC_JV_ARR && ev->n ? mc_jv_gets(&ev->kids[0], "detail") :
+                      NULL;
       r->causes = mc_xrealloc(r->causes, (r->ncauses + 1) * sizeof *r->causes);
+      r->details = mc_xrealloc(r->details, (r->ncauses + 1) * sizeof *r->details);
+      r->details[r->ncauses] = mc_xstrdup(d ? d : "");
       r->causes[r->ncauses++] = mc_xstrdup(cid);
     }
     return;
@@ -524,17 +530,12 @@ struct recurring {
   size_t detail_n;           /* how many rows share it */
 };
 
-/* The first evidence detail of cause id in a row's report. */
+/* The first evidence detail of cause id in a row's report, or NULL. */
 static const char *detail_of(const struct run *r, const char *id)
 {
-  const struct mc_jv *causes = r->report ? mc_jv_get(r->report, "causes") : NULL;
-  for(size_t i = 0; causes && causes->type == MC_JV_ARR && i < causes->n; i++) {
-    const char *cid = mc_jv_gets(&causes->kids[i], "id");
-    if(!cid || strcmp(cid, id) != 0)
-      continue;
-    const struct mc_jv *ev = mc_jv_get(&causes->kids[i], "evidence");
-    if(ev && ev->type == MC_JV_ARR && ev->n)
-      return mc_jv_gets(&ev->kids[0], "detail");
+  for(size_t i = 0; i < r->ncauses; i++) {
+    if(strcmp(r->causes[i], id) == 0)
+      return *r->details[i] ? r->details[i] : NULL;
   }
   return NULL;
 }
@@ -714,11 +715,9 @@ static void row_json(struct mc_json *j, const struct run *r)
   mc_json_arr_end(j);
   mc_json_kstr(j, "error", r->error);
   mc_json_key(j, "report");
-  /* The child's own document: as it wrote it while the bytes are here
-   * (--jsonl), else written back from the parsed tree. */
-  if(r->out.len && r->report)
-    mc_json_raw(j, r->out.ptr);
-  else if(r->report)
+  /* The child's own document, written back compact from the parsed tree
+   * (one line for --jsonl). */
+  if(r->report)
     jv_write(j, r->report);
   else
     mc_json_null(j);
@@ -1146,9 +1145,12 @@ int mc_batch_run(const struct mc_cli *cli, const char *file, long parallel)
     struct run *r = &b.runs[i];
     free(r->error);
     mc_jv_free(r->report);
-    for(size_t k = 0; k < r->ncauses; k++)
+    for(size_t k = 0; k < r->ncauses; k++) {
       free(r->causes[k]);
+      free(r->details[k]);
+    }
     free(r->causes);
+    free(r->details);
     mc_buf_release(&r->out);
     mc_buf_release(&r->err);
   }

@@ -376,9 +376,8 @@ size_t mc_endpoint_judge(struct mc_report *r, const struct mc_mig_endpoint *ep, 
   if((ep->type == MC_EP_REMOTE_MOVE || ep->type == MC_EP_OUTLOOK_ANYWHERE) && ep->port &&
      ep->port != 443)
     mc_step_find(r, st, "ENDPOINT_PORT_NOT_443", "Port is %d: Exchange Online reaches %s on "
-                 "443 only; publish it on 443 (this check tests port %d as the file says)",
-                 ep->port, ep->type == MC_EP_REMOTE_MOVE ? "MRSProxy" : "the RPC proxy",
-                 ep->port);
+                 "443 only; publish it there", ep->port,
+                 ep->type == MC_EP_REMOTE_MOVE ? "MRSProxy" : "the RPC proxy");
   if(ep->type == MC_EP_IMAP && ep->port && ep->security) {
     bool ssl = strcasecmp(ep->security, "Ssl") == 0;
     if((ssl && ep->port == 143) || (!ssl && ep->port == 993))
