@@ -10,15 +10,21 @@
  * table. A child per row rather than a thread: the checks keep process-wide
  * state (the progress callback, the password in MIGCHECK_PASSWORD, c-ares
  * and OpenSSL set-up, the lab's threads in demo), and a child that crashes
- * or hangs costs its row only (docs/design.md).
+ * or hangs costs its row only (docs/design.md). When this process has no
+ * other thread (`migcheck batch` itself), the child is a plain fork that
+ * runs the check at once, with libcurl and OpenSSL set up once here;
+ * otherwise (demo, whose lab serves from threads) it execs this program
+ * afresh, since a fork of a threaded process may inherit a held lock.
  *
  * Then the summary (counts per verdict, the causes that recur across rows)
  * and the outputs asked for: --json (one document), --jsonl (a line per
  * row as it ends), --csv FILE, --html FILE. Ctrl-C stops starting rows,
  * ends the running ones and prints what finished.
  */
+#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -77,6 +83,7 @@ struct batch {
   int64_t t0;
   long timeout_s;
   bool color, table, tty;
+  bool inproc;               /* fork only: this process has no other thread */
   char self[4096];
 };
 
@@ -241,6 +248,58 @@ static char **child_env(const struct mc_batch_row *row, const char *pw, char **p
 
 static void finish(struct batch *b, struct run *r);
 
+/* The child of a single-threaded batch: the row's check runs right here,
+ * its JSON report goes to the pipe, and the child ends. */
+static void run_here(const struct batch *b, const struct mc_batch_row *row, char **argv,
+                     const char *pw, int out, int err)
+{
+  (void)b;
+  int nul = open("/dev/null", O_RDONLY);
+  if(nul >= 0)
+    dup2(nul, 0);
+  dup2(out, 1);
+  dup2(err, 2);
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  if(row->password_env)
+    setenv("MIGCHECK_PASSWORD", pw, 1);
+  int argc = 0;
+  while(argv[argc])
+    argc++;
+  /* argv: "migcheck", CHECK, ..., "--json": the check's own words. */
+  int code = 0;
+  struct mc_report *r = mc_cli_run_check(argc - 2, argv + 1, &code);
+  if(r) {
+    code = mc_report_exit_code(r);
+    struct mc_buf o = MC_BUF_INIT(MC_RENDER_LIMIT);
+    mc_render_json(r, &o);
+    for(size_t k = 0; k < o.len;) {
+      ssize_t w = write(1, o.ptr + k, o.len - k);
+      if(w < 0 && errno == EINTR)
+        continue;
+      if(w <= 0)
+        break;
+      k += (size_t)w;
+    }
+  }
+  _exit(code);
+}
+
+/* Whether this process runs no other thread (then a plain fork is safe). */
+static bool single_threaded(void)
+{
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[256];
+  long n = 0;
+  while(f && fgets(line, sizeof line, f)) {
+    if(strncmp(line, "Threads:", 8) == 0)
+      n = strtol(line + 8, NULL, 10);
+  }
+  if(f)
+    fclose(f);
+  return n == 1;
+}
+
 static void start(struct batch *b, struct run *r)
 {
   const struct mc_batch_row *row = r->row;
@@ -280,7 +339,10 @@ static void start(struct batch *b, struct run *r)
   char **argv = child_argv(b, row, tbuf);
   char *pwvar;
   char **envp = child_env(row, pw, &pwvar);
+  fflush(stdout);
   pid_t pid = fork();
+  if(pid == 0 && b->inproc)
+    run_here(b, row, argv, pw, po[1], pe[1]);
   if(pid == 0) {
     /* The child: stdin from /dev/null (no password prompt), the pipes for
      * stdout and stderr, default signals, then this program again. */
@@ -1074,6 +1136,13 @@ int mc_batch_run(const struct mc_cli *cli, const char *file, long parallel)
   b.self[sl] = '\0';
   b.n = b.plan.n;
   b.timeout_s = cli->timeout_s ? cli->timeout_s : MC_DEFAULT_TIMEOUT_S;
+  const char *ex = getenv("MIGCHECK_BATCH_EXEC");
+  b.inproc = single_threaded() && !(ex && *ex);
+  if(b.inproc) {
+    /* Set up once here, inherited by every row's child. */
+    OPENSSL_init_ssl(0, NULL);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+  }
   b.runs = mc_xcalloc(b.n, sizeof *b.runs);
   for(size_t i = 0; i < b.n; i++) {
     b.runs[i].row = &b.plan.rows[i];
