@@ -63,11 +63,18 @@ def single_runs(sites):
     return got
 
 
-def all_scenarios(sites, ready):
+def all_scenarios(sites, ready, tmp):
     single = single_runs(sites)
+    html, out_csv = os.path.join(tmp, "all.html"), os.path.join(tmp, "all.csv")
     p = subprocess.run([MIGCHECK, "batch", ready["batch_file"], "--timeout", "3", "--json",
-                        "--parallel", "8"], capture_output=True, text=True, timeout=300)
+                        "--parallel", "8", "--html", html, "--csv", out_csv],
+                       capture_output=True, text=True, timeout=300)
     doc = json.loads(p.stdout)
+    password = next(s["password"] for s in sites.values() if s.get("password"))
+    outputs = [p.stdout, p.stderr, open(ready["batch_file"], encoding="utf-8").read(),
+               open(html, encoding="utf-8").read(), open(out_csv, encoding="utf-8").read()]
+    check("the password is in no batch output and not in the batch file",
+          not any(password in o for o in outputs))
     names = [r["name"] for r in csv.DictReader(open(ready["batch_file"], encoding="utf-8"))]
     check("lab --all: a batch row per scenario", len(names) == len(sites) >= 50,
           f"{len(names)} rows, {len(sites)} scenarios")
@@ -294,7 +301,7 @@ def main():
             for part in (all_scenarios, endpoints, refusals_and_outputs, ctrl_c):
                 try:
                     if part is all_scenarios:
-                        part(sites, ready)
+                        part(sites, ready, tmp)
                     else:
                         part(sites, tmp)
                 except Exception as e:  # a broken part is a failed part
