@@ -135,6 +135,24 @@ static mc_code from_json(const char *text, size_t n, struct mc_fl_doc *doc, char
 
 /* ---- one reader for the three forms ---- */
 
+/* Whether some line is "Name<spaces>: value" as Format-List writes it. */
+static bool has_fl_line(const char *text, size_t n)
+{
+  size_t pos = 0;
+  while(pos < n) {
+    struct mc_config_line l = mc_config_next_line(text, n, &pos);
+    size_t i = 0;
+    while(i < l.n && (isalnum((unsigned char)l.p[i]) || l.p[i] == '_' || l.p[i] == '-'))
+      i++;
+    size_t k = i;
+    while(i < l.n && l.p[i] == ' ')
+      i++;
+    if(k && i > k && i < l.n && l.p[i] == ':' && (i + 1 == l.n || l.p[i + 1] == ' '))
+      return true;
+  }
+  return false;
+}
+
 mc_code mc_records_parse(const char *text, size_t n, struct mc_fl_doc *doc, const char **form,
                          char *err, size_t errlen)
 {
@@ -147,17 +165,23 @@ mc_code mc_records_parse(const char *text, size_t n, struct mc_fl_doc *doc, cons
   const char *line = text + i;
   const char *nl = memchr(line, '\n', n - i);
   size_t ll = nl ? (size_t)(nl - line) : n - i;
-  if(i < n && (text[i] == '[' || text[i] == '{')) {
+  /* JSON: '{' then a name or '}', '[' then a value or ']' (a console
+   * transcript's "[PS] C:\>" prompt is not JSON). */
+  size_t j = i + 1;
+  while(j < n && isspace((unsigned char)text[j]))
+    j++;
+  bool json = i < n && j < n &&
+              ((text[i] == '{' && (text[j] == '"' || text[j] == '}')) ||
+               (text[i] == '[' && strchr("{[]\"-0123456789tfn", text[j])));
+  if(json) {
     *form = "ConvertTo-Json";
     return from_json(text, n, doc, err, errlen);
   }
-  /* Export-Csv: "#TYPE", or a header of quoted names, or commas without
-   * Format-List's " : ". */
-  bool fl_line = false;
-  for(size_t k = 0; k + 1 < ll; k++)
-    fl_line = fl_line || (line[k] == ' ' && line[k + 1] == ':');
+  /* Export-Csv: "#TYPE", or a header of quoted names, or a delimited first
+   * line in a text without one Format-List "Name : value" line (a console
+   * transcript starts with a prompt that may hold commas). */
   if((ll >= 5 && strncmp(line, "#TYPE", 5) == 0) || (ll && line[0] == '"') ||
-     (!fl_line && (memchr(line, ',', ll) || memchr(line, ';', ll)))) {
+     (!has_fl_line(text, n) && (memchr(line, ',', ll) || memchr(line, ';', ll)))) {
     *form = "Export-Csv";
     return from_csv(text, n, doc, err, errlen);
   }

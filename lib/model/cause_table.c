@@ -1091,6 +1091,8 @@ const struct mc_cause mc_cause_table[] = {
     .fix = (const char *const[]){
       "Set-MigrationEndpoint -Identity \"IMAP Endpoint\" -Port 993 -Security Ssl (or -Port "
       "143 -Security Tls)",
+      "Test it from Exchange Online: Test-MigrationServerAvailability -Endpoint "
+      "\"IMAP Endpoint\"",
       NULL },
     .check = "migcheck imap --endpoint-file endpoints.txt",
     .source = "Microsoft Learn: New-MigrationEndpoint (Port, Security); RFC 8314 sec. 3.3" },
