@@ -210,7 +210,11 @@ static char **child_argv(const struct batch *b, const struct mc_batch_row *row, 
       if(strcmp(mc_options[k].name, strs[i].opt + 2) == 0)
         o = &mc_options[k];
     }
-    if(val && cmd && o && mc_cli_option_applies(cmd, o) && !row_has(row, strs[i].opt)) {
+    /* --password-file only where the row signs in. */
+    bool wanted = strcmp(strs[i].opt, "--password-file") != 0 || row->user ||
+                  row_has(row, "--user") || row_has(row, "-u");
+    if(val && cmd && o && wanted && mc_cli_option_applies(cmd, o) &&
+       !row_has(row, strs[i].opt)) {
       add_arg(&v, &n, strs[i].opt);
       add_arg(&v, &n, val);
     }
@@ -485,7 +489,7 @@ static void finish(struct batch *b, struct run *r)
   if(b->table) {
     char target[48], cause[300];
     cut(target, sizeof target, r->row->target && *r->row->target ? r->row->target : "-", 40);
-    snprintf(cause, sizeof cause, "%s", first_cause(r));
+    cut(cause, sizeof cause, first_cause(r), 160);
     if(r->ncauses > 1 && !r->error)
       snprintf(cause, sizeof cause, "%s (+%zu)", r->causes[0], r->ncauses - 1);
     printf("%4zu  %-16s %-40s %s%-7s%s %-34s %6lld ms\n", r->num, r->row->check, target,

@@ -265,6 +265,27 @@ def refusals_and_outputs(sites, tmp):
           "TCP_REFUSED" in page, page[:200])
 
 
+def batch_options(sites, tmp):
+    """--password-file and --ca-file given to batch reach the rows that take them."""
+    s, rm = sites["port-refused"], sites["exchange2016-healthy"]
+    pw = os.path.join(tmp, "pw.txt")
+    with open(pw, "w") as f:
+        f.write(rm["password"] + "\n")
+    rows = os.path.join(tmp, "opts.csv")
+    with open(rows, "w") as f:
+        f.write("check,target,user,args\n"
+                f"ports,{s['target']},,{' '.join(s['args'])}\n"
+                f"remote-move,{rm['target']},CONTOSO\\migadmin,--resolve "
+                f"{rm['host']}:{rm['port']}:127.0.0.1\n")
+    p = subprocess.run([MIGCHECK, "batch", rows, "--json", "--password-file", pw, "--ca-file",
+                        rm["ca_file"], "--timeout", "3"], capture_output=True, text=True,
+                       timeout=60, env={k: v for k, v in os.environ.items()
+                                        if k != "MIGCHECK_PASSWORD"})
+    got = [(r["verdict"], r["causes"]) for r in json.loads(p.stdout)["results"]]
+    check("batch --password-file and --ca-file apply to the rows that take them",
+          got == [("fail", ["TCP_REFUSED"]), ("pass", [])], str(got) + p.stderr)
+
+
 def ctrl_c(sites, tmp):
     fast, slow = sites["port-refused"], sites["port-blackhole"]
     path = os.path.join(tmp, "slow.csv")
@@ -298,7 +319,7 @@ def main():
     lab, sites, ready = start_lab()
     try:
         with tempfile.TemporaryDirectory(prefix="migcheck-batch-") as tmp:
-            for part in (all_scenarios, endpoints, refusals_and_outputs, ctrl_c):
+            for part in (all_scenarios, endpoints, refusals_and_outputs, batch_options, ctrl_c):
                 try:
                     if part is all_scenarios:
                         part(sites, ready, tmp)
