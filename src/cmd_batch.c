@@ -69,7 +69,7 @@ struct run {
   char run_id[24];
   struct mc_jv *report;      /* the row's JSON report, parsed */
   char **causes;             /* ids, most likely first */
-  char **details;            /* each cause's first detail ("" when none) */
+  char **details;            /* each cause's first detail, made alike() ("" when none) */
   size_t ncauses;
 };
 
@@ -130,6 +130,46 @@ static char *error_line(const struct mc_buf *b, int code)
   return mc_printable(p, n, 300);
 }
 
+/* A cause's detail with what differs from row to row by nature made
+ * alike: the row's own host and port, run ids, milliseconds. Rows whose
+ * details then agree share the cause for the same reason. */
+static char *alike(const char *d, const char *target)
+{
+  char host[256] = "", port[16] = "";
+  const char *colon = target ? strrchr(target, ':') : NULL;
+  if(target && colon && !strchr(colon, ']')) {
+    snprintf(host, sizeof host, "%.*s", (int)(colon - target), target);
+    snprintf(port, sizeof port, "%s", colon + 1);
+  }
+  else if(target)
+    snprintf(host, sizeof host, "%s", target);
+  struct mc_buf b = MC_BUF_INIT(1 << 16);
+  for(const char *p = d; *p;) {
+    size_t hn = strlen(host), pn = strlen(port), digits = strspn(p, "0123456789");
+    bool word_start = p == d || !((p[-1] >= '0' && p[-1] <= '9') || p[-1] == '.' ||
+                                  (p[-1] >= 'a' && p[-1] <= 'z') || p[-1] == '-');
+    if(hn && strncmp(p, host, hn) == 0) {
+      mc_buf_addstr(&b, "HOST");
+      p += hn;
+    }
+    else if(pn && word_start && digits == pn && strncmp(p, port, pn) == 0) {
+      mc_buf_addstr(&b, "PORT");
+      p += pn;
+    }
+    else if(mc_starts_with(p, "mc-") && strspn(p + 3, "0123456789abcdef") == 12) {
+      mc_buf_addstr(&b, "RUN-ID");
+      p += 15;
+    }
+    else if(digits && word_start && mc_starts_with(p + digits, " ms")) {
+      mc_buf_addch(&b, 'N');
+      p += digits;
+    }
+    else
+      mc_buf_addch(&b, *p++);
+  }
+  return b.ptr ? mc_buf_detach(&b) : mc_xstrdup("");
+}
+
 static void take_report(struct run *r)
 {
   char err[256];
@@ -151,7 +191,7 @@ static void take_report(struct run *r)
                       NULL;
       r->causes = mc_xrealloc(r->causes, (r->ncauses + 1) * sizeof *r->causes);
       r->details = mc_xrealloc(r->details, (r->ncauses + 1) * sizeof *r->details);
-      r->details[r->ncauses] = mc_xstrdup(d ? d : "");
+      r->details[r->ncauses] = alike(d ? d : "", r->row->target);
       r->causes[r->ncauses++] = mc_xstrdup(cid);
     }
     return;
