@@ -222,6 +222,10 @@ def endpoints(sites, tmp):
                        env=env, timeout=60)
     got = sorted(c["id"] for c in json.loads(p.stdout)["causes"]) if p.stdout else p.stderr
     check("remote-move --endpoint NAME", got == EXPECT[4][1], str(got))
+    p = subprocess.run([MIGCHECK, "config", "--collect"], capture_output=True, text=True,
+                       timeout=60)
+    check("config --collect prints the Get-MigrationEndpoint command",
+          "Get-MigrationEndpoint | Format-List Identity,EndpointType" in p.stdout, p.stdout[-300:])
     p = subprocess.run([MIGCHECK, "config", fl, "--json"], capture_output=True, text=True,
                        timeout=60)
     got = sorted({c["id"] for c in json.loads(p.stdout)["causes"]})

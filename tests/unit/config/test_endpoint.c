@@ -222,6 +222,32 @@ static void batch_rows(void **state)
   mc_batch_plan_release(&p);
 }
 
+/* Test-MigrationServerAvailability through the same reader: ConvertTo-Json
+ * and Export-Csv of a failed test are explained as Format-List is. */
+static void tmsa_forms(void **state)
+{
+  (void)state;
+  static const char json_text[] =
+    "{\"Result\": \"Failed\", \"Message\": \"We weren't able to connect to the remote "
+    "server.\", \"SupportsCutover\": false, \"ErrorDetail\": \"Microsoft.Exchange.Rpc."
+    "ServerUnavailableException: Error 0x6ba (The RPC server is unavailable) from "
+    "cli_NspiBind\", \"TestedEndpoint\": null, \"IsValid\": true}";
+  static const char csv_text[] =
+    "#TYPE Deserialized.Microsoft.Exchange.Migration.TestMigrationServerAvailabilityOutcome\r\n"
+    "\"Result\",\"Message\",\"SupportsCutover\",\"ErrorDetail\",\"TestedEndpoint\"\r\n"
+    "\"Failed\",\"We weren't able to connect to the remote server.\",\"False\","
+    "\"Microsoft.Exchange.Rpc.ServerUnavailableException: Error 0x6ba (The RPC server is "
+    "unavailable) from cli_NspiBind\",\"\"\r\n";
+  const char *texts[] = { json_text, csv_text };
+  for(size_t i = 0; i < 2; i++) {
+    struct mc_config_input in = { "tmsa", texts[i], strlen(texts[i]) };
+    struct mc_report *r = mc_config_check(&in, 1);
+    assert_true(mc_report_has(r, "OA_PORT_NOT_ALLOWED"));
+    assert_int_equal(mc_report_verdict(r), MC_FAIL);
+    mc_report_free(r);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -230,6 +256,7 @@ int main(void)
     cmocka_unit_test(endpoint_forms),
     cmocka_unit_test(endpoint_judged),
     cmocka_unit_test(batch_rows),
+    cmocka_unit_test(tmsa_forms),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
