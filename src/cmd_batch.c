@@ -294,10 +294,9 @@ static void finish(struct batch *b, struct run *r);
 
 /* The child of a single-threaded batch: the row's check runs right here,
  * its JSON report goes to the pipe, and the child ends. */
-static void run_here(const struct batch *b, const struct mc_batch_row *row, char **argv,
-                     const char *pw, int out, int err)
+static void run_here(const struct mc_batch_row *row, char **argv, const char *pw, int out,
+                     int err)
 {
-  (void)b;
   int nul = open("/dev/null", O_RDONLY);
   if(nul >= 0)
     dup2(nul, 0);
@@ -310,7 +309,8 @@ static void run_here(const struct batch *b, const struct mc_batch_row *row, char
   int argc = 0;
   while(argv[argc])
     argc++;
-  /* argv: "migcheck", CHECK, ..., "--json": the check's own words. */
+  /* argv is "migcheck", CHECK, ..., "--json": the check gets CHECK ... and
+   * its report is rendered as JSON here. */
   int code = 0;
   struct mc_report *r = mc_cli_run_check(argc - 2, argv + 1, &code);
   if(r) {
@@ -386,7 +386,7 @@ static void start(struct batch *b, struct run *r)
   fflush(stdout);
   pid_t pid = fork();
   if(pid == 0 && b->inproc)
-    run_here(b, row, argv, pw, po[1], pe[1]);
+    run_here(row, argv, pw, po[1], pe[1]);
   if(pid == 0) {
     /* The child: stdin from /dev/null (no password prompt), the pipes for
      * stdout and stderr, default signals, then this program again. */
