@@ -37,13 +37,16 @@ with open(sys.argv[2], "w", encoding="utf-8") as f:
         f.write(rows[i % len(rows)] + "\n")
 PY
 
+lab_cpu() { awk '{print ($14 + $15) * 10}' "/proc/$lab/stat"; }   # ms, at 100 ticks/s
+lab0=$(lab_cpu)
 set +e
 MIGCHECK_BATCH_RUSAGE=1 "$MIGCHECK" batch "$tmp/rows.csv" --parallel "$PARALLEL" --timeout 3 \
   --jsonl >"$tmp/out.jsonl" 2>"$tmp/err.txt"
 rc=$?
 set -e
+lab1=$(lab_cpu)
 [ $rc -le 3 ] || { echo "bench: batch failed (exit $rc): $(tail -3 "$tmp/err.txt")" >&2; exit 3; }
-python3 - "$tmp/out.jsonl" "$tmp/err.txt" "$ROWS" "$PARALLEL" <<'PY'
+python3 - "$tmp/out.jsonl" "$tmp/err.txt" "$ROWS" "$PARALLEL" "$((lab1 - lab0))" <<'PY'
 import json, os, re, sys
 rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.startswith('{"row"')]
 usage = dict(re.findall(r"(\w+)=(\d+)", open(sys.argv[2]).read()))
@@ -56,6 +59,10 @@ print(f"batch: {len(rows)} of {sys.argv[3]} rows with --parallel {sys.argv[4]} i
 load = os.getloadavg()[0]
 print(f"batch: total / slowest row = {ratio:.2f} (target <= 3; load average {load:.1f} on "
       f"{os.cpu_count()} CPUs)")
+cpu = (int(usage["cpu_ms"]) + int(usage["child_cpu_ms"]) + int(sys.argv[5])) / 1000
+floor = max(cpu / os.cpu_count(), slowest / 1000)
+print(f"batch: CPU {cpu:.1f} s (rows, batch and lab): on {os.cpu_count()} idle CPUs no less "
+      f"than {floor:.1f} s, a ratio of {floor * 1000 / slowest:.2f}")
 print(f"batch: peak RSS {int(usage['peak_rss_kb']) // 1024} MiB in the batch process, "
       f"{int(usage['child_peak_rss_kb']) // 1024} MiB in the largest row's child")
 sys.exit(0 if ratio <= 3 and len(rows) == int(sys.argv[3]) and not errors else 1)

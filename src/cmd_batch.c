@@ -1251,9 +1251,13 @@ int mc_batch_run(const struct mc_cli *cli, const char *file, long parallel)
     struct rusage self, kids;
     getrusage(RUSAGE_SELF, &self);
     getrusage(RUSAGE_CHILDREN, &kids);
+#define CPU_MS(u) ((long long)((u).ru_utime.tv_sec + (u).ru_stime.tv_sec) * 1000 + \
+                   ((u).ru_utime.tv_usec + (u).ru_stime.tv_usec) / 1000)
     fprintf(stderr, "batch: total_ms=%lld slowest_ms=%lld peak_rss_kb=%ld "
-            "child_peak_rss_kb=%ld\n", (long long)(mc_now_ms() - b.t0), (long long)slowest,
-            self.ru_maxrss, kids.ru_maxrss);
+            "child_peak_rss_kb=%ld cpu_ms=%lld child_cpu_ms=%lld\n",
+            (long long)(mc_now_ms() - b.t0), (long long)slowest, self.ru_maxrss,
+            kids.ru_maxrss, CPU_MS(self), CPU_MS(kids));
+#undef CPU_MS
   }
 
   const char *w = worst(&c);
