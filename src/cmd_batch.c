@@ -16,10 +16,10 @@
  * otherwise (demo, whose lab serves from threads) it execs this program
  * afresh, since a fork of a threaded process may inherit a held lock.
  *
- * Then the summary (counts per verdict, the causes that recur across rows)
- * and the outputs asked for: --json (one document), --jsonl (a line per
- * row as it ends), --csv FILE, --html FILE. Ctrl-C stops starting rows,
- * ends the running ones and prints what finished.
+ * Then the summary and the outputs asked for (batch_out.c): --json, --jsonl
+ * (a line per row as it ends, written from here), --csv FILE, --html FILE.
+ * Ctrl-C stops starting rows, ends the running ones and prints what
+ * finished.
  */
 #include <curl/curl.h>
 #include <errno.h>
@@ -35,12 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "config/endpoint.h"
+#include "batch.h"
 #include "report/render.h"
-#include "util/json.h"
-#include "util/jsonval.h"
-#include "version.h"
 
 extern char **environ;
 
@@ -52,41 +48,6 @@ extern char **environ;
 /* A row whose child outlives this many --timeout deadlines is ended. */
 #define ROW_DEADLINES 60
 
-enum row_state { ROW_PENDING, ROW_RUNNING, ROW_DONE, ROW_STOPPED };
-
-struct run {
-  const struct mc_batch_row *row;
-  size_t num;                /* 1-based */
-  enum row_state state;
-  pid_t pid;
-  int fd_out, fd_err;
-  struct mc_buf out, err;
-  int64_t t0, ms;
-  /* what came back */
-  const char *verdict;       /* pass warn fail unknown, or "error" */
-  int exit_code;
-  char *error;               /* why the row could not run */
-  char run_id[24];
-  struct mc_jv *report;      /* the row's JSON report, parsed */
-  char **causes;             /* ids, most likely first */
-  char **details;            /* each cause's first detail, made alike() ("" when none) */
-  size_t ncauses;
-};
-
-struct batch {
-  const struct mc_cli *cli;
-  const char *file;
-  struct mc_batch_plan plan;
-  struct run *runs;
-  size_t n, parallel;
-  size_t running, done, next;
-  int64_t t0;
-  long timeout_s;
-  bool color, table, tty;
-  bool inproc;               /* fork only: this process has no other thread */
-  char self[4096];
-};
-
 static volatile sig_atomic_t interrupted;
 
 static void on_signal(int sig)
@@ -97,15 +58,6 @@ static void on_signal(int sig)
 
 /* ---- one row's result ---- */
 
-static const char *verdict_of(const char *s)
-{
-  static const char *const names[] = { "pass", "warn", "fail", "unknown" };
-  for(size_t i = 0; i < 4; i++) {
-    if(s && strcmp(s, names[i]) == 0)
-      return names[i];
-  }
-  return NULL;
-}
 
 /* The first line of the child's stderr, without "migcheck: " and the help hint. */
 static char *error_line(const struct mc_buf *b, int code)
@@ -170,14 +122,14 @@ static char *alike(const char *d, const char *target)
   return b.ptr ? mc_buf_detach(&b) : mc_xstrdup("");
 }
 
-static void take_report(struct run *r)
+static void take_report(struct mc_batch_run *r)
 {
   char err[256];
   struct mc_jv *doc = NULL;
   if(r->out.len && mc_jv_parse(r->out.ptr, r->out.len, &doc, err, sizeof err) == MC_OK &&
-     doc->type == MC_JV_OBJ && verdict_of(mc_jv_gets(doc, "verdict"))) {
+     doc->type == MC_JV_OBJ && mc_batch_verdict_of(mc_jv_gets(doc, "verdict"))) {
     r->report = doc;
-    r->verdict = verdict_of(mc_jv_gets(doc, "verdict"));
+    r->verdict = mc_batch_verdict_of(mc_jv_gets(doc, "verdict"));
     const char *id = mc_jv_gets(doc, "run_id");
     if(id)
       mc_strlcpy(r->run_id, id, sizeof r->run_id);
@@ -221,7 +173,7 @@ static bool row_has(const struct mc_batch_row *row, const char *opt)
 
 /* The child's words: migcheck CHECK, the batch's own network and TLS
  * options where the row does not set them, the row's words, --json. */
-static char **child_argv(const struct batch *b, const struct mc_batch_row *row, char *tbuf)
+static char **child_argv(const struct mc_batch *b, const struct mc_batch_row *row, char *tbuf)
 {
   const struct mc_cli *cli = b->cli;
   const struct mc_command *cmd = mc_cli_find_command(row->check);
@@ -290,7 +242,7 @@ static char **child_env(const struct mc_batch_row *row, const char *pw, char **p
   return e;
 }
 
-static void finish(struct batch *b, struct run *r);
+static void finish(struct mc_batch *b, struct mc_batch_run *r);
 
 /* The child of a single-threaded batch: the row's check runs right here,
  * its JSON report goes to the pipe, and the child ends. */
@@ -344,7 +296,7 @@ static bool single_threaded(void)
   return n == 1;
 }
 
-static void start(struct batch *b, struct run *r)
+static void start(struct mc_batch *b, struct mc_batch_run *r)
 {
   const struct mc_batch_row *row = r->row;
   r->t0 = mc_now_ms();
@@ -422,7 +374,7 @@ static void start(struct batch *b, struct run *r)
   r->pid = pid;
   r->fd_out = po[0];
   r->fd_err = pe[0];
-  r->state = ROW_RUNNING;
+  r->state = MC_ROW_RUNNING;
   mc_buf_init(&r->out, ROW_OUT_LIMIT);
   mc_buf_init(&r->err, ROW_ERR_LIMIT);
   b->running++;
@@ -447,7 +399,7 @@ static bool drain(int *fd, struct mc_buf *buf)
   return true;
 }
 
-static void reap(struct batch *b, struct run *r, bool stopped)
+static void reap(struct mc_batch *b, struct mc_batch_run *r, bool stopped)
 {
   int status = 0;
   while(waitpid(r->pid, &status, 0) < 0 && errno == EINTR)
@@ -459,7 +411,7 @@ static void reap(struct batch *b, struct run *r, bool stopped)
     close(r->fd_err);
   r->fd_out = r->fd_err = -1;
   if(stopped) {
-    r->state = ROW_STOPPED;
+    r->state = MC_ROW_STOPPED;
     r->ms = mc_now_ms() - r->t0;
     return;
   }
@@ -481,34 +433,7 @@ static void reap(struct batch *b, struct run *r, bool stopped)
 
 /* ---- the live table ---- */
 
-static const char *first_cause(const struct run *r)
-{
-  if(r->error)
-    return r->error;
-  return r->ncauses ? r->causes[0] : "-";
-}
-
-static enum mc_status status_of(const char *verdict)
-{
-  if(strcmp(verdict, "pass") == 0)
-    return MC_PASS;
-  if(strcmp(verdict, "warn") == 0)
-    return MC_WARN;
-  if(strcmp(verdict, "fail") == 0)
-    return MC_FAIL;
-  return MC_UNKNOWN;
-}
-
-static void cut(char *out, size_t outlen, const char *s, size_t width)
-{
-  size_t n = strlen(s);
-  if(n <= width)
-    snprintf(out, outlen, "%s", s);
-  else
-    snprintf(out, outlen, "%.*s...", (int)(width - 3), s);
-}
-
-static void progress(const struct batch *b)
+static void progress(const struct mc_batch *b)
 {
   if(!b->tty)
     return;
@@ -516,11 +441,10 @@ static void progress(const struct batch *b)
   fflush(stderr);
 }
 
-static void row_json(struct mc_json *j, const struct run *r);
 
-static void finish(struct batch *b, struct run *r)
+static void finish(struct mc_batch *b, struct mc_batch_run *r)
 {
-  r->state = ROW_DONE;
+  r->state = MC_ROW_DONE;
   r->ms = mc_now_ms() - r->t0;
   b->done++;
   const struct mc_cli *cli = b->cli;
@@ -528,12 +452,13 @@ static void finish(struct batch *b, struct run *r)
     fputs("\r\033[K", stderr);
   if(b->table) {
     char target[48], cause[300];
-    cut(target, sizeof target, r->row->target && *r->row->target ? r->row->target : "-", 40);
-    cut(cause, sizeof cause, first_cause(r), 160);
+    mc_batch_cut(target, sizeof target, r->row->target && *r->row->target ? r->row->target :
+                 "-", 40);
+    mc_batch_cut(cause, sizeof cause, mc_batch_first_cause(r), 160);
     if(r->ncauses > 1 && !r->error)
       snprintf(cause, sizeof cause, "%s (+%zu)", r->causes[0], r->ncauses - 1);
     printf("%4zu  %-16s %-40s %s%-7s%s %-34s %6lld ms\n", r->num, r->row->check, target,
-           mc_render_color(status_of(r->verdict), b->color), r->verdict,
+           mc_render_color(mc_batch_status(r->verdict), b->color), r->verdict,
            mc_render_reset(b->color), cause, (long long)r->ms);
     fflush(stdout);
   }
@@ -541,7 +466,7 @@ static void finish(struct batch *b, struct run *r)
     struct mc_buf out = MC_BUF_INIT(ROW_OUT_LIMIT * 2);
     struct mc_json j;
     mc_json_init(&j, &out, false);
-    row_json(&j, r);
+    mc_batch_row_json(&j, r);
     mc_buf_addch(&out, '\n');
     fwrite(out.ptr, 1, out.len, stdout);
     fflush(stdout);
@@ -559,22 +484,22 @@ static void finish(struct batch *b, struct run *r)
 
 /* ---- the pool ---- */
 
-static void stop_all(struct batch *b)
+static void stop_all(struct mc_batch *b)
 {
   for(size_t i = 0; i < b->n; i++) {
-    if(b->runs[i].state == ROW_RUNNING)
+    if(b->runs[i].state == MC_ROW_RUNNING)
       kill(b->runs[i].pid, SIGTERM);
   }
   for(size_t i = 0; i < b->n; i++) {
-    if(b->runs[i].state == ROW_RUNNING)
+    if(b->runs[i].state == MC_ROW_RUNNING)
       reap(b, &b->runs[i], true);
   }
 }
 
-static void pool(struct batch *b)
+static void pool(struct mc_batch *b)
 {
   struct pollfd *fds = mc_xcalloc(b->parallel * 2, sizeof *fds);
-  struct run **who = mc_xcalloc(b->parallel * 2, sizeof *who);
+  struct mc_batch_run **who = mc_xcalloc(b->parallel * 2, sizeof *who);
   int64_t limit_ms = (int64_t)b->timeout_s * ROW_DEADLINES * 1000;
   while(b->done < b->n && !interrupted) {
     while(b->running < b->parallel && b->next < b->n && !interrupted)
@@ -584,8 +509,8 @@ static void pool(struct batch *b)
     size_t nf = 0;
     int64_t now = mc_now_ms(), wait_ms = limit_ms;
     for(size_t i = 0; i < b->n; i++) {
-      struct run *r = &b->runs[i];
-      if(r->state != ROW_RUNNING)
+      struct mc_batch_run *r = &b->runs[i];
+      if(r->state != MC_ROW_RUNNING)
         continue;
       if(now - r->t0 >= limit_ms && r->ms >= 0) {
         kill(r->pid, SIGKILL);
@@ -608,15 +533,15 @@ static void pool(struct batch *b)
     for(size_t i = 0; i < nf && k > 0; i++) {
       if(!fds[i].revents)
         continue;
-      struct run *r = who[i];
+      struct mc_batch_run *r = who[i];
       if(fds[i].fd == r->fd_out)
         drain(&r->fd_out, &r->out);
       else if(fds[i].fd == r->fd_err)
         drain(&r->fd_err, &r->err);
     }
     for(size_t i = 0; i < nf; i++) {
-      struct run *r = who[i];
-      if(r->state == ROW_RUNNING && r->fd_out < 0 && r->fd_err < 0)
+      struct mc_batch_run *r = who[i];
+      if(r->state == MC_ROW_RUNNING && r->fd_out < 0 && r->fd_err < 0)
         reap(b, r, false);
     }
   }
@@ -624,517 +549,6 @@ static void pool(struct batch *b)
     stop_all(b);
   free(fds);
   free(who);
-}
-
-/* ---- the summary ---- */
-
-struct recurring {
-  const char *id;
-  size_t *rows;
-  size_t n;
-  const char *detail;        /* the most frequent detail */
-  size_t detail_n;           /* how many rows share it */
-};
-
-/* The first evidence detail of cause id in a row's report, or NULL. */
-static const char *detail_of(const struct run *r, const char *id)
-{
-  for(size_t i = 0; i < r->ncauses; i++) {
-    if(strcmp(r->causes[i], id) == 0)
-      return *r->details[i] ? r->details[i] : NULL;
-  }
-  return NULL;
-}
-
-static int by_count(const void *a, const void *b)
-{
-  const struct recurring *x = a, *y = b;
-  if(x->n != y->n)
-    return x->n < y->n ? 1 : -1;
-  return strcmp(x->id, y->id);
-}
-
-/* Causes named by two rows or more, most rows first. */
-static struct recurring *recurring_causes(const struct batch *b, size_t *nrec)
-{
-  struct recurring *rec = NULL;
-  size_t n = 0;
-  for(size_t i = 0; i < b->n; i++) {
-    const struct run *r = &b->runs[i];
-    if(r->state != ROW_DONE)
-      continue;
-    for(size_t c = 0; c < r->ncauses; c++) {
-      size_t k = 0;
-      while(k < n && strcmp(rec[k].id, r->causes[c]) != 0)
-        k++;
-      if(k == n) {
-        rec = mc_xrealloc(rec, (n + 1) * sizeof *rec);
-        rec[n++] = (struct recurring){ .id = r->causes[c] };
-      }
-      rec[k].rows = mc_xrealloc(rec[k].rows, (rec[k].n + 1) * sizeof *rec[k].rows);
-      rec[k].rows[rec[k].n++] = i;
-    }
-  }
-  size_t kept = 0;
-  for(size_t k = 0; k < n; k++) {
-    if(rec[k].n < 2) {
-      free(rec[k].rows);
-      continue;
-    }
-    /* Which detail do most of them share? */
-    for(size_t a = 0; a < rec[k].n; a++) {
-      const char *d = detail_of(&b->runs[rec[k].rows[a]], rec[k].id);
-      if(!d)
-        continue;
-      size_t same = 0;
-      for(size_t c = 0; c < rec[k].n; c++) {
-        const char *e = detail_of(&b->runs[rec[k].rows[c]], rec[k].id);
-        same += e && strcmp(d, e) == 0;
-      }
-      if(same > rec[k].detail_n) {
-        rec[k].detail = d;
-        rec[k].detail_n = same;
-      }
-    }
-    rec[kept++] = rec[k];
-  }
-  qsort(rec, kept, sizeof *rec, by_count);
-  *nrec = kept;
-  return rec;
-}
-
-struct counts {
-  size_t pass, warn, fail, unknown, error, stopped, not_run;
-};
-
-static struct counts count(const struct batch *b)
-{
-  struct counts c = { 0 };
-  for(size_t i = 0; i < b->n; i++) {
-    const struct run *r = &b->runs[i];
-    if(r->state == ROW_STOPPED)
-      c.stopped++;
-    else if(r->state != ROW_DONE)
-      c.not_run++;
-    else if(strcmp(r->verdict, "pass") == 0)
-      c.pass++;
-    else if(strcmp(r->verdict, "warn") == 0)
-      c.warn++;
-    else if(strcmp(r->verdict, "fail") == 0)
-      c.fail++;
-    else if(strcmp(r->verdict, "unknown") == 0)
-      c.unknown++;
-    else
-      c.error++;
-  }
-  return c;
-}
-
-/* The worst verdict: fail, warn, unknown (or a row that could not run), pass. */
-static const char *worst(const struct counts *c)
-{
-  return c->fail ? "fail" : c->warn ? "warn" : (c->unknown || c->error) ? "unknown" : "pass";
-}
-
-static void rows_list(struct mc_buf *o, const struct recurring *rc, size_t max)
-{
-  for(size_t i = 0; i < rc->n && i < max; i++)
-    mc_buf_printf(o, "%s%zu", i ? ", " : "", rc->rows[i] + 1);
-  if(rc->n > max)
-    mc_buf_printf(o, " and %zu more", rc->n - max);
-}
-
-static void print_summary(const struct batch *b, const struct counts *c,
-                          const struct recurring *rec, size_t nrec, int64_t slowest)
-{
-  printf("\n%zu row%s in %.1f s (slowest row %.1f s, %zu at a time): %zu pass, %zu warn, "
-         "%zu fail, %zu unknown, %zu could not run", b->n, b->n == 1 ? "" : "s",
-         (double)(mc_now_ms() - b->t0) / 1000.0, (double)slowest / 1000.0, b->parallel,
-         c->pass, c->warn, c->fail, c->unknown, c->error);
-  if(interrupted)
-    printf("; interrupted: %zu stopped, %zu not started", c->stopped, c->not_run);
-  printf("\n");
-  if(!nrec) {
-    printf("No cause recurs across rows.\n");
-    return;
-  }
-  printf("\nCauses that recur across rows:\n");
-  for(size_t k = 0; k < nrec; k++) {
-    struct mc_buf o = MC_BUF_INIT(8192);
-    rows_list(&o, &rec[k], 12);
-    printf("  %zu rows share %s (rows %s)\n", rec[k].n, rec[k].id, o.ptr);
-    if(rec[k].detail && rec[k].detail_n >= 2) {
-      char d[240];
-      cut(d, sizeof d, rec[k].detail, 200);
-      printf("     %s: %s\n", rec[k].detail_n == rec[k].n ? "all with the same detail" :
-             "most with", d);
-    }
-    mc_buf_release(&o);
-  }
-}
-
-/* ---- the outputs ---- */
-
-/* Writes a parsed value back (the report kept after the raw bytes went). */
-static void jv_write(struct mc_json *j, const struct mc_jv *v)
-{
-  switch(v->type) {
-  case MC_JV_NULL: mc_json_null(j); break;
-  case MC_JV_BOOL: mc_json_bool(j, v->b); break;
-  case MC_JV_NUM: mc_json_raw(j, v->str); break;
-  case MC_JV_STR: mc_json_str(j, v->str); break;
-  case MC_JV_ARR:
-  case MC_JV_OBJ:
-    if(v->type == MC_JV_ARR)
-      mc_json_arr_begin(j);
-    else
-      mc_json_obj_begin(j);
-    for(size_t i = 0; i < v->n; i++) {
-      if(v->type == MC_JV_OBJ)
-        mc_json_key(j, v->kids[i].key);
-      jv_write(j, &v->kids[i]);
-    }
-    if(v->type == MC_JV_ARR)
-      mc_json_arr_end(j);
-    else
-      mc_json_obj_end(j);
-    break;
-  }
-}
-
-static void row_json(struct mc_json *j, const struct run *r)
-{
-  mc_json_obj_begin(j);
-  mc_json_kint(j, "row", (int64_t)r->num);
-  mc_json_kint(j, "line", r->row->line);
-  mc_json_kstr(j, "check", r->row->check);
-  mc_json_kstr(j, "target", r->row->target);
-  mc_json_kstr(j, "user", r->row->user);
-  mc_json_kstr(j, "verdict", r->state == ROW_DONE ? r->verdict : "stopped");
-  mc_json_kint(j, "exit_code", r->exit_code);
-  mc_json_kint(j, "ms", r->ms > 0 ? r->ms : 0);
-  mc_json_kstr(j, "run_id", r->run_id[0] ? r->run_id : NULL);
-  mc_json_key(j, "causes");
-  mc_json_arr_begin(j);
-  for(size_t i = 0; i < r->ncauses; i++)
-    mc_json_str(j, r->causes[i]);
-  mc_json_arr_end(j);
-  mc_json_kstr(j, "error", r->error);
-  mc_json_key(j, "report");
-  /* The child's own document, written back compact from the parsed tree
-   * (one line for --jsonl). */
-  if(r->report)
-    jv_write(j, r->report);
-  else
-    mc_json_null(j);
-  mc_json_obj_end(j);
-}
-
-static void summary_json(struct mc_json *j, const struct batch *b, const struct counts *c,
-                         const struct recurring *rec, size_t nrec)
-{
-  mc_json_key(j, "counts");
-  mc_json_obj_begin(j);
-  mc_json_kint(j, "pass", (int64_t)c->pass);
-  mc_json_kint(j, "warn", (int64_t)c->warn);
-  mc_json_kint(j, "fail", (int64_t)c->fail);
-  mc_json_kint(j, "unknown", (int64_t)c->unknown);
-  mc_json_kint(j, "error", (int64_t)c->error);
-  mc_json_kint(j, "stopped", (int64_t)c->stopped);
-  mc_json_kint(j, "not_run", (int64_t)c->not_run);
-  mc_json_obj_end(j);
-  mc_json_key(j, "recurring");
-  mc_json_arr_begin(j);
-  for(size_t k = 0; k < nrec; k++) {
-    mc_json_obj_begin(j);
-    mc_json_kstr(j, "id", rec[k].id);
-    mc_json_kint(j, "count", (int64_t)rec[k].n);
-    mc_json_key(j, "rows");
-    mc_json_arr_begin(j);
-    for(size_t i = 0; i < rec[k].n; i++)
-      mc_json_int(j, (int64_t)b->runs[rec[k].rows[i]].num);
-    mc_json_arr_end(j);
-    mc_json_kstr(j, "detail", rec[k].detail);
-    mc_json_kint(j, "detail_count", (int64_t)rec[k].detail_n);
-    mc_json_obj_end(j);
-  }
-  mc_json_arr_end(j);
-}
-
-static void batch_json(const struct batch *b, const struct counts *c,
-                       const struct recurring *rec, size_t nrec, bool lines)
-{
-  struct mc_buf out = MC_BUF_INIT(MC_RENDER_LIMIT);
-  struct mc_json j;
-  mc_json_init(&j, &out, false);
-  mc_json_obj_begin(&j);
-  if(!lines) {
-    mc_json_kint(&j, "schema_version", MC_JSON_SCHEMA_VERSION);
-    mc_json_kstr(&j, "tool", "migcheck " MC_VERSION);
-    mc_json_kstr(&j, "command", "batch");
-  }
-  else {
-    mc_json_key(&j, "summary");
-    mc_json_obj_begin(&j);
-  }
-  mc_json_kstr(&j, "file", b->file);
-  mc_json_kstr(&j, "form", b->plan.form);
-  mc_json_kint(&j, "rows", (int64_t)b->n);
-  mc_json_kint(&j, "parallel", (int64_t)b->parallel);
-  mc_json_kint(&j, "duration_ms", mc_now_ms() - b->t0);
-  mc_json_kstr(&j, "verdict", worst(c));
-  mc_json_kbool(&j, "interrupted", interrupted != 0);
-  summary_json(&j, b, c, rec, nrec);
-  if(!lines) {
-    mc_json_key(&j, "results");
-    mc_json_arr_begin(&j);
-    for(size_t i = 0; i < b->n; i++) {
-      const struct run *r = &b->runs[i];
-      if(r->state != ROW_DONE && r->state != ROW_STOPPED)
-        continue;
-      row_json(&j, r);
-    }
-    mc_json_arr_end(&j);
-  }
-  else
-    mc_json_obj_end(&j);
-  mc_json_obj_end(&j);
-  mc_buf_addch(&out, '\n');
-  fwrite(out.ptr, 1, out.len, stdout);
-  fflush(stdout);
-  mc_buf_release(&out);
-}
-
-/* A CSV field; a leading = + - @ is quoted away so a spreadsheet never runs it. */
-static void csv_field(struct mc_buf *o, const char *s, bool last)
-{
-  s = s ? s : "";
-  mc_buf_addch(o, '"');
-  if(strchr("=+-@\t\r", s[0]) && s[0] && !(s[0] == '-' && !s[1]))
-    mc_buf_addch(o, '\'');
-  for(; *s; s++) {
-    if(*s == '"')
-      mc_buf_addch(o, '"');
-    mc_buf_addch(o, *s);
-  }
-  mc_buf_addstr(o, last ? "\"\r\n" : "\",");
-}
-
-static int write_file(const char *path, const struct mc_buf *o)
-{
-  FILE *f = fopen(path, "w");
-  if(!f || fwrite(o->ptr, 1, o->len, f) != o->len || fclose(f) != 0) {
-    int e = errno;
-    if(f)
-      fclose(f);
-    return mc_cli_cannot("cannot write '%s': %s", path, strerror(e));
-  }
-  return 0;
-}
-
-static int batch_csv(const struct batch *b)
-{
-  struct mc_buf o = MC_BUF_INIT(MC_RENDER_LIMIT);
-  mc_buf_addstr(&o, "row,line,check,target,user,verdict,exit_code,first_cause,causes,ms,run_id,"
-                    "error\r\n");
-  for(size_t i = 0; i < b->n; i++) {
-    const struct run *r = &b->runs[i];
-    if(r->state != ROW_DONE)
-      continue;
-    char num[32], line[32], code[32], ms[32];
-    snprintf(num, sizeof num, "%zu", r->num);
-    snprintf(line, sizeof line, "%u", r->row->line);
-    snprintf(code, sizeof code, "%d", r->exit_code);
-    snprintf(ms, sizeof ms, "%lld", (long long)r->ms);
-    struct mc_buf all = MC_BUF_INIT(1 << 16);
-    for(size_t k = 0; k < r->ncauses; k++)
-      mc_buf_printf(&all, "%s%s", k ? " " : "", r->causes[k]);
-    csv_field(&o, num, false);
-    csv_field(&o, line, false);
-    csv_field(&o, r->row->check, false);
-    csv_field(&o, r->row->target, false);
-    csv_field(&o, r->row->user, false);
-    csv_field(&o, r->verdict, false);
-    csv_field(&o, code, false);
-    csv_field(&o, r->ncauses ? r->causes[0] : "", false);
-    csv_field(&o, all.ptr, false);
-    csv_field(&o, ms, false);
-    csv_field(&o, r->run_id, false);
-    csv_field(&o, r->error, true);
-    mc_buf_release(&all);
-  }
-  int rc = write_file(b->cli->csv, &o);
-  mc_buf_release(&o);
-  return rc;
-}
-
-static void esc(struct mc_buf *o, const char *s)
-{
-  mc_render_html_escape(o, s);
-}
-
-static const char *safe_status(const char *s)
-{
-  return verdict_of(s) ? verdict_of(s) : (s && (strcmp(s, "info") == 0 ||
-                                                strcmp(s, "skip") == 0)) ? s : "unknown";
-}
-
-/* A row's report from its JSON: the causes with their fixes, then the steps. */
-static void html_steps(struct mc_buf *o, const struct mc_jv *steps)
-{
-  if(!steps || steps->type != MC_JV_ARR || !steps->n)
-    return;
-  mc_buf_addstr(o, "<ul>");
-  for(size_t i = 0; i < steps->n; i++) {
-    const struct mc_jv *s = &steps->kids[i];
-    const char *st = safe_status(mc_jv_gets(s, "status"));
-    mc_buf_printf(o, "<li><span class=\"mark %s\">%s</span> <b>", st, st);
-    esc(o, mc_jv_gets(s, "title"));
-    mc_buf_addstr(o, "</b>");
-    const char *sum = mc_jv_gets(s, "summary");
-    if(sum && *sum) {
-      mc_buf_addstr(o, ": ");
-      esc(o, sum);
-    }
-    const struct mc_jv *ev = mc_jv_get(s, "evidence");
-    for(size_t k = 0; ev && ev->type == MC_JV_ARR && k < ev->n; k++) {
-      mc_buf_addstr(o, "<br><small>");
-      esc(o, mc_jv_gets(&ev->kids[k], "label"));
-      mc_buf_addstr(o, ": <code>");
-      esc(o, mc_jv_gets(&ev->kids[k], "text"));
-      mc_buf_addstr(o, "</code></small>");
-    }
-    const struct mc_jv *fs = mc_jv_get(s, "findings");
-    for(size_t k = 0; fs && fs->type == MC_JV_ARR && k < fs->n; k++) {
-      mc_buf_addstr(o, "<div class=\"finding\">&rarr; <b>");
-      esc(o, mc_jv_gets(&fs->kids[k], "id"));
-      mc_buf_addstr(o, "</b>: ");
-      esc(o, mc_jv_gets(&fs->kids[k], "detail"));
-      mc_buf_addstr(o, "</div>");
-    }
-    html_steps(o, mc_jv_get(s, "steps"));
-    mc_buf_addstr(o, "</li>\n");
-  }
-  mc_buf_addstr(o, "</ul>\n");
-}
-
-static void html_report(struct mc_buf *o, const struct mc_jv *rep)
-{
-  const struct mc_jv *causes = mc_jv_get(rep, "causes");
-  for(size_t i = 0; causes && causes->type == MC_JV_ARR && i < causes->n; i++) {
-    const struct mc_jv *c = &causes->kids[i];
-    mc_buf_addstr(o, "<div class=\"cause\"><b><code>");
-    esc(o, mc_jv_gets(c, "id"));
-    mc_buf_addstr(o, "</code></b> ");
-    esc(o, mc_jv_gets(c, "title"));
-    const struct mc_jv *ev = mc_jv_get(c, "evidence");
-    for(size_t k = 0; ev && ev->type == MC_JV_ARR && k < ev->n; k++) {
-      mc_buf_addstr(o, "<br>Seen: ");
-      esc(o, mc_jv_gets(&ev->kids[k], "detail"));
-    }
-    const struct mc_jv *fix = mc_jv_get(c, "fix");
-    if(fix && fix->type == MC_JV_ARR && fix->n) {
-      mc_buf_addstr(o, "<ol>");
-      for(size_t k = 0; k < fix->n; k++) {
-        mc_buf_addstr(o, "<li><code>");
-        esc(o, fix->kids[k].str);
-        mc_buf_addstr(o, "</code></li>");
-      }
-      mc_buf_addstr(o, "</ol>");
-    }
-    mc_buf_addstr(o, "</div>\n");
-  }
-  html_steps(o, mc_jv_get(rep, "steps"));
-}
-
-static int batch_html(const struct batch *b, const struct counts *c,
-                      const struct recurring *rec, size_t nrec)
-{
-  struct mc_buf o = MC_BUF_INIT(MC_RENDER_LIMIT);
-  mc_buf_addstr(&o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-                    "<title>migcheck batch ");
-  esc(&o, b->file);
-  mc_buf_addstr(&o,
-    "</title>\n<style>\n"
-    "body{font-family:system-ui,sans-serif;margin:2rem;color:#222}\n"
-    "table.rows{border-collapse:collapse}table.rows td,table.rows th{padding:.2rem .6rem;"
-    "border-bottom:1px solid #ddd;text-align:left}\n"
-    "tr.pass td.v{background:#e3f5e1}tr.warn td.v{background:#fff4d6}"
-    "tr.fail td.v{background:#fde2e1}tr.unknown td.v,tr.error td.v{background:#eee0f5}\n"
-    ".mark{display:inline-block;min-width:4.5em;text-align:center;border-radius:.3rem;"
-    "font-size:.8em;font-weight:bold;text-transform:uppercase}\n"
-    ".mark.pass{background:#2e7d32;color:#fff}.mark.warn{background:#f9a825}"
-    ".mark.fail{background:#c62828;color:#fff}.mark.unknown{background:#8e24aa;color:#fff}"
-    ".mark.skip,.mark.info{background:#ddd}\n"
-    "code{font-family:ui-monospace,monospace;font-size:.9em;word-break:break-all}\n"
-    "section{border-top:2px solid #888;margin-top:2rem}ul{list-style:none}\n"
-    ".cause{border-left:.3rem solid #c62828;padding:.2rem 1rem;margin:1rem 0}"
-    ".finding{margin-left:2em}\n"
-    "</style></head><body>\n<h1>migcheck batch <code>");
-  esc(&o, b->file);
-  mc_buf_printf(&o, "</code></h1>\n<p>%zu rows: %zu pass, %zu warn, %zu fail, %zu unknown, %zu "
-                "could not run%s. Worst verdict: <b>%s</b>.</p>\n", b->n, c->pass, c->warn,
-                c->fail, c->unknown, c->error, interrupted ? " (interrupted)" : "", worst(c));
-  if(nrec) {
-    mc_buf_addstr(&o, "<h2>Causes that recur across rows</h2>\n<ul>");
-    for(size_t k = 0; k < nrec; k++) {
-      mc_buf_printf(&o, "<li>%zu rows share <code>", rec[k].n);
-      esc(&o, rec[k].id);
-      mc_buf_addstr(&o, "</code>: rows ");
-      for(size_t i = 0; i < rec[k].n; i++)
-        mc_buf_printf(&o, "%s<a href=\"#row-%zu\">%zu</a>", i ? ", " : "",
-                      b->runs[rec[k].rows[i]].num, b->runs[rec[k].rows[i]].num);
-      if(rec[k].detail && rec[k].detail_n >= 2) {
-        mc_buf_printf(&o, "<br><small>%zu with: ", rec[k].detail_n);
-        esc(&o, rec[k].detail);
-        mc_buf_addstr(&o, "</small>");
-      }
-      mc_buf_addstr(&o, "</li>\n");
-    }
-    mc_buf_addstr(&o, "</ul>\n");
-  }
-  mc_buf_addstr(&o, "<h2>Rows</h2>\n<table class=\"rows\"><tr><th>row</th><th>check</th>"
-                    "<th>target</th><th>verdict</th><th>first cause</th><th>time</th></tr>\n");
-  for(size_t i = 0; i < b->n; i++) {
-    const struct run *r = &b->runs[i];
-    if(r->state != ROW_DONE)
-      continue;
-    mc_buf_printf(&o, "<tr class=\"%s\"><td><a href=\"#row-%zu\">%zu</a></td><td>",
-                  verdict_of(r->verdict) ? r->verdict : "error", r->num, r->num);
-    esc(&o, r->row->check);
-    mc_buf_addstr(&o, "</td><td><code>");
-    esc(&o, r->row->target);
-    mc_buf_printf(&o, "</code></td><td class=\"v\">%s</td><td>", r->verdict);
-    esc(&o, first_cause(r));
-    mc_buf_printf(&o, "</td><td>%lld ms</td></tr>\n", (long long)r->ms);
-  }
-  mc_buf_addstr(&o, "</table>\n");
-  for(size_t i = 0; i < b->n; i++) {
-    const struct run *r = &b->runs[i];
-    if(r->state != ROW_DONE)
-      continue;
-    mc_buf_printf(&o, "<section id=\"row-%zu\"><h3>Row %zu: ", r->num, r->num);
-    esc(&o, r->row->check);
-    mc_buf_addstr(&o, " <code>");
-    esc(&o, r->row->target);
-    mc_buf_printf(&o, "</code> <span class=\"mark %s\">%s</span></h3>\n",
-                  safe_status(r->verdict), r->verdict);
-    if(r->run_id[0])
-      mc_buf_printf(&o, "<p>Run id <code>%s</code></p>\n", r->run_id);
-    if(r->error) {
-      mc_buf_addstr(&o, "<p>Could not run: ");
-      esc(&o, r->error);
-      mc_buf_addstr(&o, "</p>\n");
-    }
-    if(r->report)
-      html_report(&o, r->report);
-    mc_buf_addstr(&o, "</section>\n");
-  }
-  mc_buf_addstr(&o, "<footer><small>Made by migcheck " MC_VERSION ".</small></footer>\n"
-                    "</body></html>\n");
-  int rc = write_file(b->cli->html, &o);
-  mc_buf_release(&o);
-  return rc;
 }
 
 /* ---- the command ---- */
@@ -1159,7 +573,7 @@ static int read_all(const char *path, struct mc_buf *b)
 
 int mc_batch_run(const struct mc_cli *cli, const char *file, long parallel)
 {
-  struct batch b = { .cli = cli, .file = file, .parallel = (size_t)parallel };
+  struct mc_batch b = { .cli = cli, .file = file, .parallel = (size_t)parallel };
   struct mc_buf data = MC_BUF_INIT(BATCH_FILE_LIMIT);
   char err[1024];
   int rc = read_all(file, &data);
@@ -1222,30 +636,31 @@ int mc_batch_run(const struct mc_cli *cli, const char *file, long parallel)
     fflush(stdout);
   }
   pool(&b);
+  b.interrupted = interrupted != 0;
   if(b.tty)
     fputs("\r\033[K", stderr);
   sigaction(SIGINT, &old_int, NULL);
   sigaction(SIGTERM, &old_term, NULL);
 
-  struct counts c = count(&b);
+  struct mc_batch_counts c = mc_batch_count(&b);
   size_t nrec = 0;
-  struct recurring *rec = recurring_causes(&b, &nrec);
+  struct mc_batch_recurring *rec = mc_batch_recurring_causes(&b, &nrec);
   int64_t slowest = 0;
   for(size_t i = 0; i < b.n; i++) {
-    if(b.runs[i].state == ROW_DONE && b.runs[i].ms > slowest)
+    if(b.runs[i].state == MC_ROW_DONE && b.runs[i].ms > slowest)
       slowest = b.runs[i].ms;
   }
   if(b.table)
-    print_summary(&b, &c, rec, nrec, slowest);
+    mc_batch_print_summary(&b, &c, rec, nrec, slowest);
   else if(cli->json && !cli->quiet)
-    batch_json(&b, &c, rec, nrec, false);
+    mc_batch_json(&b, &c, rec, nrec, false);
   else if(cli->jsonl && !cli->quiet)
-    batch_json(&b, &c, rec, nrec, true);
+    mc_batch_json(&b, &c, rec, nrec, true);
   int wrc = 0;
   if(cli->csv)
-    wrc = batch_csv(&b);
+    wrc = mc_batch_csv(&b);
   if(cli->html && !wrc)
-    wrc = batch_html(&b, &c, rec, nrec);
+    wrc = mc_batch_html(&b, &c, rec, nrec);
   if(getenv("MIGCHECK_BATCH_RUSAGE")) {
     /* For the bench: this process's and the largest child's peak RSS. */
     struct rusage self, kids;
@@ -1260,14 +675,14 @@ int mc_batch_run(const struct mc_cli *cli, const char *file, long parallel)
 #undef CPU_MS
   }
 
-  const char *w = worst(&c);
+  const char *w = mc_batch_worst(&c);
   rc = interrupted ? 130 : wrc ? wrc : strcmp(w, "pass") == 0 ? MC_EXIT_OK :
        strcmp(w, "unknown") == 0 ? MC_EXIT_CANNOT : MC_EXIT_PROBLEM;
   for(size_t k = 0; k < nrec; k++)
     free(rec[k].rows);
   free(rec);
   for(size_t i = 0; i < b.n; i++) {
-    struct run *r = &b.runs[i];
+    struct mc_batch_run *r = &b.runs[i];
     free(r->error);
     mc_jv_free(r->report);
     for(size_t k = 0; k < r->ncauses; k++) {
