@@ -89,6 +89,10 @@ void mc_batch_row_json(struct mc_json *j, const struct mc_batch_run *r);
 /* The --json document, or with lines the closing --jsonl summary line. */
 void mc_batch_json(const struct mc_batch *b, const struct mc_batch_counts *c,
                    const struct mc_batch_recurring *rec, size_t nrec, bool lines);
+/* One quoted CSV field, then ',' or (last) CR LF. guard: a value starting
+ * with = + - @ is prefixed with ' so that a spreadsheet never runs it (the
+ * --csv table; not a batch file, whose args start with "--"). */
+void mc_batch_csv_field(struct mc_buf *o, const char *s, bool last, bool guard);
 /* --csv FILE and --html FILE: 0, or the exit code of a write error. */
 int mc_batch_csv(const struct mc_batch *b);
 int mc_batch_html(const struct mc_batch *b, const struct mc_batch_counts *c,

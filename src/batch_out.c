@@ -322,11 +322,11 @@ void mc_batch_json(const struct mc_batch *b, const struct mc_batch_counts *c,
 }
 
 /* A CSV field; a leading = + - @ is quoted away so a spreadsheet never runs it. */
-static void csv_field(struct mc_buf *o, const char *s, bool last)
+void mc_batch_csv_field(struct mc_buf *o, const char *s, bool last, bool guard)
 {
   s = s ? s : "";
   mc_buf_addch(o, '"');
-  if(strchr("=+-@\t\r", s[0]) && s[0] && !(s[0] == '-' && !s[1]))
+  if(guard && strchr("=+-@\t\r", s[0]) && s[0] && !(s[0] == '-' && !s[1]))
     mc_buf_addch(o, '\'');
   for(; *s; s++) {
     if(*s == '"')
@@ -365,18 +365,18 @@ int mc_batch_csv(const struct mc_batch *b)
     struct mc_buf all = MC_BUF_INIT(1 << 16);
     for(size_t k = 0; k < r->ncauses; k++)
       mc_buf_printf(&all, "%s%s", k ? " " : "", r->causes[k]);
-    csv_field(&o, num, false);
-    csv_field(&o, line, false);
-    csv_field(&o, r->row->check, false);
-    csv_field(&o, r->row->target, false);
-    csv_field(&o, r->row->user, false);
-    csv_field(&o, r->verdict, false);
-    csv_field(&o, code, false);
-    csv_field(&o, r->ncauses ? r->causes[0] : "", false);
-    csv_field(&o, all.ptr, false);
-    csv_field(&o, ms, false);
-    csv_field(&o, r->run_id, false);
-    csv_field(&o, r->error, true);
+    mc_batch_csv_field(&o, num, false, true);
+    mc_batch_csv_field(&o, line, false, true);
+    mc_batch_csv_field(&o, r->row->check, false, true);
+    mc_batch_csv_field(&o, r->row->target, false, true);
+    mc_batch_csv_field(&o, r->row->user, false, true);
+    mc_batch_csv_field(&o, r->verdict, false, true);
+    mc_batch_csv_field(&o, code, false, true);
+    mc_batch_csv_field(&o, r->ncauses ? r->causes[0] : "", false, true);
+    mc_batch_csv_field(&o, all.ptr, false, true);
+    mc_batch_csv_field(&o, ms, false, true);
+    mc_batch_csv_field(&o, r->run_id, false, true);
+    mc_batch_csv_field(&o, r->error, true, true);
     mc_buf_release(&all);
   }
   int rc = write_file(b->cli->csv, &o);

@@ -12,8 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "config/endpoint.h"
+#include "batch.h"
 #include "lab/lab.h"
 #include "report/render.h"
 #include "util/json.h"
@@ -56,18 +55,6 @@ static void list_scenarios(const struct mc_cli *cli)
   mc_buf_release(&b);
 }
 
-/* One CSV field, quoted. */
-static void csv_field(struct mc_buf *b, const char *s, bool last)
-{
-  mc_buf_addch(b, '"');
-  for(; *s; s++) {
-    if(*s == '"')
-      mc_buf_addch(b, '"');
-    mc_buf_addch(b, *s);
-  }
-  mc_buf_addstr(b, last ? "\"\n" : "\",");
-}
-
 int mc_cli_lab_batch_file(struct mc_lab *lab, const char *path, char *err, size_t errlen)
 {
   /* The lab's account password goes into a file of its own (mode 0600)
@@ -100,12 +87,12 @@ int mc_cli_lab_batch_file(struct mc_lab *lab, const char *path, char *err, size_
       if(!target || !user)
         break;
     }
-    csv_field(&b, site->sc->name, false);
-    csv_field(&b, check, false);
-    csv_field(&b, target ? target : "", false);
-    csv_field(&b, user ? user : "", false);
-    csv_field(&b, *user && site->env_password[0] ? pwfile : "", false);
-    csv_field(&b, args.ptr ? args.ptr : "", true);
+    mc_batch_csv_field(&b, site->sc->name, false, false);
+    mc_batch_csv_field(&b, check, false, false);
+    mc_batch_csv_field(&b, target ? target : "", false, false);
+    mc_batch_csv_field(&b, user ? user : "", false, false);
+    mc_batch_csv_field(&b, *user && site->env_password[0] ? pwfile : "", false, false);
+    mc_batch_csv_field(&b, args.ptr ? args.ptr : "", true, false);
     mc_buf_release(&args);
     free(copy);
   }
