@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "logs/agg.h"
+#include "logs/cset.h"
 #include "model/report.h"
 #include "util/util.h"
 
@@ -109,7 +110,9 @@ struct mc_logs_hit {
 struct mc_logs_scan {
   struct mc_logs_file *files;
   size_t nfiles;
-  struct mc_agg agg;            /* every count, keyed as in keys.h */
+  struct mc_agg agg;            /* every count but the clients', keyed as in keys.h */
+  struct mc_cset *clients;      /* (endpoint, client) counts, in disjoint partitions */
+  unsigned nclient_parts;
   struct mc_logs_hit *hits;
   size_t nhits;
   uint64_t hits_total;          /* hits found, when more than kept */

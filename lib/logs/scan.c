@@ -46,6 +46,7 @@
 #include <zlib.h>
 
 #include "logs/classify.h"
+#include "logs/cset.h"
 #include "logs/httpproxy.h"
 #include "logs/keys.h"
 #include "logs/w3c.h"
@@ -107,6 +108,8 @@ struct scan {
 struct worker {
   struct scan *s;
   struct mc_agg agg;
+  struct mc_cset *clients;        /* one table per partition (nparts) */
+  unsigned nparts;
   pthread_t th;
 };
 
@@ -138,6 +141,11 @@ struct ctx {
   size_t last_len;
   struct key_cache status_cache[MC_EP_COUNT], hour_cache[MC_EP_COUNT];
   const char *buf_end;            /* the end of the bytes scan_lines() was given */
+  /* Clients are counted straight into the thread's tables (they are the
+     big ones: never one per range). undo: this pass takes back what an
+     earlier pass of the same range with the same start counted. */
+  struct worker *w;
+  bool undo;
 };
 
 const char *mc_log_format_name(enum mc_log_format f)
@@ -446,15 +454,11 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
     mc_agg_example(ex, c->f->index, c->line, line, len);
 
   struct mc_slice ip = rec.f[MC_WF_CIP];
-  size_t an = ip.p ? cut(ip.n) : 0;
-  struct mc_key_client kc;
-  memset(&kc, 0, sizeof kc);
-  kc.kind = MC_KEY_CLIENT;
-  kc.ep = (uint8_t)ep;
-  kc.addrlen = (uint8_t)an;
-  memcpy(key, &kc, sizeof kc);
-  copy_small(key + sizeof kc, ip.p, an);
-  count_key(c, key, sizeof kc + an, t);
+  size_t kn = mc_cset_client_key(key, ep, ip.p ? ip.p : "", ip.p ? ip.n : 0);
+  uint64_t ch = mc_agg_hash(key, kn);
+  struct worker *wk = c->w;
+  mc_cset_add(&wk->clients[mc_cset_part(ch, wk->nparts)], key, kn, ch,
+              c->undo ? (uint64_t)-1 : 1);
 
   struct mc_key_hour kh;
   memset(&kh, 0, sizeof kh);
@@ -676,10 +680,11 @@ static void scan_lines(struct ctx *c, const char *p, const char *end)
   flush_last_time(c);
 }
 
-static void ctx_init(struct ctx *c, struct scan *s, struct range *rg)
+static void ctx_init(struct ctx *c, struct scan *s, struct worker *w, struct range *rg)
 {
   memset(c, 0, sizeof *c);
   c->s = s;
+  c->w = w;
   c->rg = rg;
   c->f = rg->f;
   c->fmt = rg->f->out->fmt == MC_LOGFMT_HTTPPROXY ? MC_LOGFMT_HTTPPROXY : MC_LOGFMT_W3C;
@@ -713,10 +718,12 @@ static void range_reset(struct range *rg)
   rg->first = rg->last = 0;
 }
 
-static void scan_range(struct scan *s, struct range *rg, bool verified)
+static void scan_range(struct scan *s, struct worker *w, struct range *rg, bool verified,
+                       bool undo)
 {
   struct ctx c;
-  ctx_init(&c, s, rg);
+  ctx_init(&c, s, w, rg);
+  c.undo = undo;
   if(verified)
     c.checked = true;
   scan_lines(&c, rg->f->map + rg->begin, rg->f->map + rg->end);
@@ -761,7 +768,7 @@ static size_t gz_lines(struct ctx *c, char *buf, size_t have, bool final, bool *
   return tail;
 }
 
-static void scan_gz(struct scan *s, struct range *rg)
+static void scan_gz(struct scan *s, struct worker *w, struct range *rg)
 {
   struct file_state *f = rg->f;
   z_stream z;
@@ -777,7 +784,7 @@ static void scan_gz(struct scan *s, struct range *rg)
   bool skipping = false, detected = false, eof = false, done = false;
   uint64_t consumed = 0;
   struct ctx c;
-  ctx_init(&c, s, rg);
+  ctx_init(&c, s, w, rg);
   while(!done) {
     if(z.avail_in == 0 && !eof) {
       ssize_t n = read(f->fd, in, GZ_IN);
@@ -824,7 +831,7 @@ static void scan_gz(struct scan *s, struct range *rg)
       detect_gz(f, buf, have);
       if(f->out->fmt == MC_LOGFMT_UNKNOWN)
         break;
-      ctx_init(&c, s, rg);
+      ctx_init(&c, s, w, rg);
     }
     if(detected)
       have = gz_lines(&c, buf, have, done, &skipping);
@@ -1203,10 +1210,14 @@ static void finish_file(struct scan *s, struct worker *w, struct file_state *f)
     const char *actual = f->ranges[k - 1].end_fields;
     if(same(rg->start_fields, actual))
       continue;
+    /* The first pass counted clients under the wrong layout: the same pass
+       again takes them back (counts are modular: what another thread's
+       table got is cancelled when the tables are merged). */
+    scan_range(s, w, rg, false, true);
     range_reset(rg);
     free(rg->start_fields);
     rg->start_fields = actual ? mc_xstrdup(actual) : NULL;
-    scan_range(s, rg, true);
+    scan_range(s, w, rg, true, false);
   }
   uint64_t offset = 0;
   for(uint32_t k = 0; k < f->nranges; k++) {
@@ -1253,14 +1264,57 @@ static void *worker(void *arg)
       break;
     struct range *rg = s->work[i];
     if(rg->f->out->gz)
-      scan_gz(s, rg);
+      scan_gz(s, w, rg);
     else
-      scan_range(s, rg, false);
+      scan_range(s, w, rg, false, false);
     if(atomic_fetch_sub(&rg->f->remaining, 1) == 1)
       finish_file(s, w, rg->f);
   }
   atomic_fetch_sub(&s->running, 1);
   return NULL;
+}
+
+/* Partition p of every thread's client tables into one, on all threads at
+ * once (partitions hold disjoint keys). */
+struct part_merge {
+  struct worker *ws;
+  int threads;
+  int p;
+  pthread_t th;
+};
+
+static void *merge_part(void *arg)
+{
+  struct part_merge *m = arg;
+  for(int i = 1; i < m->threads; i++) {
+    mc_cset_merge(&m->ws[0].clients[m->p], &m->ws[i].clients[m->p]);
+    mc_cset_release(&m->ws[i].clients[m->p]);
+  }
+  return NULL;
+}
+
+static void merge_clients(struct worker *ws, int threads, struct mc_logs_scan *out)
+{
+  struct part_merge *m = mc_xcalloc((size_t)threads, sizeof *m);
+  for(int p = 0; p < threads; p++) {
+    m[p] = (struct part_merge){ ws, threads, p, 0 };
+  }
+  int started = 1;
+  for(int p = 1; p < threads; p++) {
+    if(pthread_create(&m[p].th, NULL, merge_part, &m[p]) != 0)
+      break;
+    started++;
+  }
+  for(int p = started; p < threads; p++)
+    merge_part(&m[p]);
+  merge_part(&m[0]);
+  for(int p = 1; p < started; p++)
+    pthread_join(m[p].th, NULL);
+  free(m);
+  out->clients = ws[0].clients;
+  out->nclient_parts = (unsigned)threads;
+  for(int i = 1; i < threads; i++)
+    free(ws[i].clients);
 }
 
 static int cmp_work(const void *a, const void *b)
@@ -1342,10 +1396,16 @@ mc_code mc_logs_scan(const struct mc_logs_opts *o, struct mc_logs_scan *out)
     threads = s.nwork ? (int)s.nwork : 1;
   struct worker *ws = mc_xcalloc((size_t)threads, sizeof *ws);
   atomic_init(&s.running, (unsigned)threads);
-  int started = 0;
   for(int i = 0; i < threads; i++) {
     ws[i].s = &s;
     mc_agg_init(&ws[i].agg);
+    ws[i].nparts = (unsigned)threads;
+    ws[i].clients = mc_xcalloc((size_t)threads, sizeof *ws[i].clients);
+    for(int p = 0; p < threads; p++)
+      mc_cset_init(&ws[i].clients[p]);
+  }
+  int started = 0;
+  for(int i = 0; i < threads; i++) {
     if(i > 0 && pthread_create(&ws[i].th, NULL, worker, &ws[i]) != 0)
       break;
     started++;
@@ -1372,6 +1432,7 @@ mc_code mc_logs_scan(const struct mc_logs_opts *o, struct mc_logs_scan *out)
     mc_agg_merge(&out->agg, &ws[i].agg);
     mc_agg_release(&ws[i].agg);
   }
+  merge_clients(ws, threads, out);
   free(ws);
 
   for(size_t i = 0; i < s.nfiles; i++) {
@@ -1431,5 +1492,8 @@ void mc_logs_scan_release(struct mc_logs_scan *s)
   }
   free(s->hits);
   mc_agg_release(&s->agg);
+  for(unsigned p = 0; p < s->nclient_parts; p++)
+    mc_cset_release(&s->clients[p]);
+  free(s->clients);
   memset(s, 0, sizeof *s);
 }

@@ -151,24 +151,6 @@ static bool ent_before(const struct mc_agg_ent *x, const struct mc_agg_ent *y)
   return name_cmp(x, y) < 0;
 }
 
-static void heap_down(const struct mc_agg_ent **h, size_t n, size_t i)
-{
-  /* A heap whose root is the entry that comes last (the first to leave). */
-  for(;;) {
-    size_t l = 2 * i + 1, r = l + 1, m = i;
-    if(l < n && ent_before(h[m], h[l]))
-      m = l;
-    if(r < n && ent_before(h[m], h[r]))
-      m = r;
-    if(m == i)
-      return;
-    const struct mc_agg_ent *t = h[i];
-    h[i] = h[m];
-    h[m] = t;
-    i = m;
-  }
-}
-
 static int cmp_ent_ptr(const void *a, const void *b)
 {
   const struct mc_agg_ent *x = *(const struct mc_agg_ent *const *)a;
@@ -176,27 +158,13 @@ static int cmp_ent_ptr(const void *a, const void *b)
   return ent_before(x, y) ? -1 : ent_before(y, x) ? 1 : 0;
 }
 
-/* The k first names of t (most counted first, then by name) in O(n log k):
- * a bounded heap, then a sort of the k kept. k == 0: all of them. */
-static struct named_count *top_named(const struct mc_agg *t, size_t k, size_t *nout)
+/* The names of t, most counted first, then by name. */
+static struct named_count *sorted_named(const struct mc_agg *t, size_t *nout)
 {
-  if(!k || k > t->n)
-    k = t->n;
-  const struct mc_agg_ent **h = mc_xcalloc(k ? k : 1, sizeof *h);
+  const struct mc_agg_ent **h = mc_xcalloc(t->n ? t->n : 1, sizeof *h);
   size_t n = 0;
-  MC_AGG_EACH(t, e) {
-    if(n < k) {
-      h[n++] = e;
-      if(n == k) {
-        for(size_t i = k / 2 + 1; i-- > 0;)
-          heap_down(h, n, i);
-      }
-    }
-    else if(k && ent_before(e, h[0])) {
-      h[0] = e;
-      heap_down(h, n, 0);
-    }
-  }
+  MC_AGG_EACH(t, e)
+    h[n++] = e;
   if(n > 1)
     qsort(h, n, sizeof *h, cmp_ent_ptr);
   struct named_count *v = mc_xcalloc(n ? n : 1, sizeof *v);
@@ -447,36 +415,150 @@ static void files_step(struct judge *j, bool *any_readable, bool *traffic_logs)
 
 /* ---- IIS endpoints ---- */
 
-/* Every endpoint's clients in one pass over the table: addresses
- * normalized (zone dropped, IPv4-mapped as IPv4) and summed in a hash table,
- * the first MAX_JSON_CLIENTS kept by a bounded heap. */
+/* A bounded heap of the first k clients (most requests first, then by
+ * name), fed one at a time. */
+struct top_clients {
+  struct named_count *h;        /* h[0] comes last among those kept */
+  size_t n, k;
+};
+
+static bool named_before(const struct named_count *x, const struct named_count *y)
+{
+  if(x->count != y->count)
+    return x->count > y->count;
+  return strcmp(x->name, y->name) < 0;
+}
+
+static void top_down(struct top_clients *t, size_t i)
+{
+  for(;;) {
+    size_t l = 2 * i + 1, r = l + 1, m = i;
+    if(l < t->n && named_before(&t->h[m], &t->h[l]))
+      m = l;
+    if(r < t->n && named_before(&t->h[m], &t->h[r]))
+      m = r;
+    if(m == i)
+      return;
+    struct named_count x = t->h[i];
+    t->h[i] = t->h[m];
+    t->h[m] = x;
+    i = m;
+  }
+}
+
+static void top_up(struct top_clients *t, size_t i)
+{
+  while(i > 0) {
+    size_t p = (i - 1) / 2;
+    if(!named_before(&t->h[p], &t->h[i]))
+      return;
+    struct named_count x = t->h[i];
+    t->h[i] = t->h[p];
+    t->h[p] = x;
+    i = p;
+  }
+}
+
+static void top_offer(struct top_clients *t, const char *name, uint64_t count)
+{
+  struct named_count c;
+  mc_strlcpy(c.name, name, sizeof c.name);
+  c.count = count;
+  c.cloud = false;
+  if(t->n < t->k) {
+    t->h[t->n++] = c;
+    top_up(t, t->n - 1);
+  }
+  else if(t->k && named_before(&c, &t->h[0])) {
+    t->h[0] = c;
+    top_down(t, 0);
+  }
+}
+
+static int cmp_named(const void *a, const void *b)
+{
+  const struct named_count *x = a, *y = b;
+  return named_before(x, y) ? -1 : named_before(y, x) ? 1 : 0;
+}
+
+/* Whether a client with count requests can still enter the top list (the
+ * name decides ties, so equal counts need it). */
+static bool top_wants(const struct top_clients *t, uint64_t count)
+{
+  return t->n < t->k || (t->k && count >= t->h[0].count);
+}
+
+static void client_counted(struct judge *j, int ep, struct top_clients *top, const char *key,
+                           size_t n, uint64_t count)
+{
+  struct ep_clients *c = &j->clients[ep];
+  c->distinct++;
+  if(!j->o->cloud && !top_wants(&top[ep], count))
+    return;
+  int kep;
+  char name[MC_KEY_STR_MAX + 1];
+  mc_cset_client_text(key, n, &kep, name, sizeof name);
+  if(j->o->cloud && mc_cidr_match(j->o->cloud, name, strlen(name)))
+    c->cloud += count;
+  top_offer(&top[ep], name, count);
+}
+
+/* Every endpoint's clients from the scan's client tables. IPv4 keys are
+ * final; addresses kept as text are normalized (zone dropped, IPv4-mapped
+ * as IPv4, IPv6 in its canonical form) and summed in a second table first,
+ * folding into an IPv4 key when they turn out to be one. The first
+ * MAX_JSON_CLIENTS are kept by a bounded heap: O(n log k). */
 static void collect_clients(struct judge *j)
 {
-  struct mc_agg by_ep[MC_EP_COUNT];
-  for(int ep = 0; ep < MC_EP_COUNT; ep++)
-    mc_agg_init(&by_ep[ep]);
-  MC_AGG_EACH(&j->s->agg, e) {
-    if(e->key[0] != MC_KEY_CLIENT || (uint8_t)e->key[1] >= MC_EP_COUNT)
-      continue;
-    struct mc_key_client k;
-    memcpy(&k, e->key, sizeof k);
-    char norm[MC_KEY_STR_MAX + 1];
-    mc_addr_normalize(e->key + sizeof k, k.addrlen, norm, sizeof norm);
-    tally(&by_ep[k.ep], norm, strlen(norm), e->count, NULL);
+  struct top_clients top[MC_EP_COUNT];
+  for(int ep = 0; ep < MC_EP_COUNT; ep++) {
+    top[ep].h = mc_xcalloc(MAX_JSON_CLIENTS, sizeof *top[ep].h);
+    top[ep].n = 0;
+    top[ep].k = MAX_JSON_CLIENTS;
   }
+  const struct mc_logs_scan *s = j->s;
+  struct mc_cset texts;
+  mc_cset_init(&texts);
+  /* Text keys first, normalized: into an IPv4 key that exists, or texts. */
+  for(unsigned p = 0; p < s->nclient_parts; p++) {
+    MC_CSET_EACH(&s->clients[p], sl) {
+      size_t n;
+      const char *key = mc_cset_key(&s->clients[p], sl, &n);
+      if(!sl->count || n < 2 || (unsigned char)key[1] == MC_CSET_IPV4)
+        continue;
+      char norm[MC_KEY_STR_MAX + 1], nk[MC_KEY_STR_MAX + 2];
+      mc_addr_normalize(key + 2, n - 2, norm, sizeof norm);
+      size_t kn = mc_cset_client_key(nk, (unsigned char)key[0], norm, strlen(norm));
+      uint64_t h = mc_agg_hash(nk, kn);
+      struct mc_cset *home = &s->clients[mc_cset_part(h, s->nclient_parts)];
+      if(kn == 6 && (unsigned char)nk[1] == MC_CSET_IPV4 && mc_cset_has(home, nk, kn, h))
+        mc_cset_add(home, nk, kn, h, sl->count);
+      else
+        mc_cset_add(&texts, nk, kn, h, sl->count);
+    }
+  }
+  for(unsigned p = 0; p <= s->nclient_parts; p++) {
+    const struct mc_cset *cs = p < s->nclient_parts ? &s->clients[p] : &texts;
+    MC_CSET_EACH(cs, sl) {
+      size_t n;
+      const char *key = mc_cset_key(cs, sl, &n);
+      if(!sl->count || n < 2 || (p < s->nclient_parts &&
+                                 (unsigned char)key[1] != MC_CSET_IPV4))
+        continue;
+      int ep = (unsigned char)key[0];
+      if(ep < MC_EP_COUNT)
+        client_counted(j, ep, top, key, n, sl->count);
+    }
+  }
+  mc_cset_release(&texts);
   for(int ep = 0; ep < MC_EP_COUNT; ep++) {
     struct ep_clients *c = &j->clients[ep];
-    c->distinct = by_ep[ep].n;
-    if(j->o->cloud) {
-      MC_AGG_EACH(&by_ep[ep], e) {
-        if(mc_cidr_match(j->o->cloud, e->key, e->klen))
-          c->cloud += e->count;
-      }
-    }
-    c->top = top_named(&by_ep[ep], MAX_JSON_CLIENTS, &c->ntop);
+    if(top[ep].n > 1)
+      qsort(top[ep].h, top[ep].n, sizeof *top[ep].h, cmp_named);
+    c->top = top[ep].h;
+    c->ntop = top[ep].n;
     for(size_t i = 0; i < c->ntop; i++)
       c->top[i].cloud = mc_cidr_match(j->o->cloud, c->top[i].name, strlen(c->top[i].name));
-    mc_agg_release(&by_ep[ep]);
   }
 }
 
@@ -799,7 +881,7 @@ static void run_step(struct judge *j, const char *servers_seen)
   for(size_t i = 0; i < s->nhits; i++)
     tally(&where_t, s->hits[i].server, strlen(s->hits[i].server), 1, NULL);
   size_t nw;
-  struct named_count *where_v = top_named(&where_t, 0, &nw);
+  struct named_count *where_v = sorted_named(&where_t, &nw);
   mc_agg_release(&where_t);
   struct mc_buf b = MC_BUF_INIT(2048);
   for(size_t i = 0; i < nw; i++)
@@ -848,7 +930,7 @@ static void traffic_json(const struct judge *j, struct mc_buf *out)
       tally(&st_t, t, strlen(t), w->e->count, NULL);
     }
     size_t nsv, nst;
-    struct named_count *sv = top_named(&sv_t, 0, &nsv), *stv = top_named(&st_t, 0, &nst);
+    struct named_count *sv = sorted_named(&sv_t, &nsv), *stv = sorted_named(&st_t, &nst);
     mc_agg_release(&sv_t);
     mc_agg_release(&st_t);
     mc_json_kint(&js, "requests", (int64_t)total);

@@ -1,0 +1,84 @@
+/*
+ * cset.h - the client table of the log scan: (endpoint, client address) to
+ * a request count, and nothing else, in as little memory as a key allows.
+ *
+ * Real front ends see 10^4 to 10^6 distinct clients a day, so this is the
+ * one table of the scan whose size follows the data. A slot is 16 bytes
+ * (count, key offset, 32 bits of the hash); keys sit in one arena, IPv4
+ * addresses as 4 bytes. The agg table (agg.h) keeps the rest: few keys, each
+ * with its first and last time and an example line.
+ *
+ * Each scan thread counts into its own tables, one per partition of the hash
+ * space, so that the final merge runs on all threads at once (partition p of
+ * every thread into one). Counts add; merging is symmetric. Internal to
+ * lib/logs.
+ */
+#ifndef MC_LOGS_CSET_H
+#define MC_LOGS_CSET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MC_CSET_MAX_KEYS (1u << 24)
+#define MC_CSET_IPV4 0xff       /* key[1] of an IPv4 address stored as 4 bytes */
+
+struct mc_cset_slot {
+  uint64_t count;
+  uint32_t off;                 /* offset of the key's length byte in the arena, + 1; 0: empty */
+  uint32_t tag;                 /* the hash's low 32 bits */
+};
+
+struct mc_cset {
+  struct mc_cset_slot *slots;   /* linear probing, cap a power of two, at most 7/10 full */
+  size_t cap, n;
+  char *arena;                  /* records: one length byte, then the key */
+  size_t used, size;
+  uint64_t dropped;             /* counts whose new key found the table full */
+};
+
+void mc_cset_init(struct mc_cset *c);
+void mc_cset_release(struct mc_cset *c);
+
+/* Adds count under key (at most 255 bytes). */
+void mc_cset_add(struct mc_cset *c, const void *key, size_t n, uint64_t hash, uint64_t count);
+
+/* Whether key is in the table. */
+bool mc_cset_has(const struct mc_cset *c, const void *key, size_t n, uint64_t hash);
+
+/* Adds every key of from to into (the smaller table into the larger one;
+ * from comes back holding either, for the caller to release). */
+void mc_cset_merge(struct mc_cset *into, struct mc_cset *from);
+
+/* The key of a used slot. */
+static inline const char *mc_cset_key(const struct mc_cset *c, const struct mc_cset_slot *s,
+                                      size_t *n)
+{
+  const unsigned char *p = (const unsigned char *)c->arena + s->off - 1;
+  *n = p[0];
+  return (const char *)p + 1;
+}
+
+#define MC_CSET_EACH(c, s) \
+  for(struct mc_cset_slot *s = (c)->slots; s && s < (c)->slots + (c)->cap; s++) \
+    if(s->off)
+
+/* The partition of a key's hash among nparts: from the high bits, never
+ * from the tag a slot index is taken from (cset.c), or each partition's
+ * table would use only part of its slots. */
+static inline unsigned mc_cset_part(uint64_t hash, unsigned nparts)
+{
+  return (unsigned)((hash >> 32) % nparts);
+}
+
+/* Client key: ep, then MC_CSET_IPV4 and the 4 bytes of a dotted IPv4
+ * address as IIS writes it (no leading zeros; "::ffff:" before it dropped),
+ * else the length and the text as logged. Returns the key length (at most
+ * 2 + MC_KEY_STR_MAX). */
+size_t mc_cset_client_key(char *key, int ep, const char *addr, size_t n);
+
+/* The address of a client key as text (IPv4 dotted, else as logged) into
+ * out; its endpoint in *ep. */
+void mc_cset_client_text(const char *key, size_t n, int *ep, char *out, size_t outlen);
+
+#endif
