@@ -208,8 +208,9 @@ static void collect_rows(struct judge *j)
 
 struct srv {
   char name[MC_KEY_STR_MAX + 1];
-  uint64_t total, ok, failed;
+  uint64_t total, ok, failed, challenges;
   int64_t last_ok, last_fail;
+  const struct row *first_leg;  /* the busiest challenge row */
   const struct row *worst;      /* the most frequent answer that is neither success nor
                                    challenge */
 };
@@ -266,6 +267,11 @@ static void servers_of(const struct judge *j, int ep, struct srv_set *ss)
     if(r->cls != MC_SC_SUCCESS && r->cls != MC_SC_CHALLENGE &&
        (!v->worst || r->e->count > v->worst->e->count))
       v->worst = r;
+    if(r->cls == MC_SC_CHALLENGE) {
+      v->challenges += r->e->count;
+      if(!v->first_leg || r->e->count > v->first_leg->e->count)
+        v->first_leg = r;
+    }
   }
 }
 
@@ -665,7 +671,7 @@ static void endpoint_step(struct judge *j, int ep, struct mc_step **out_step)
   /* Rules. */
   bool migration = mc_endpoint_is_migration(ep);
   int budget_auth = MAX_FINDINGS_PER_CAUSE, budget_split = MAX_FINDINGS_PER_CAUSE,
-      budget_err = MAX_FINDINGS_PER_CAUSE;
+      budget_err = MAX_FINDINGS_PER_CAUSE, budget_named = MAX_FINDINGS_PER_CAUSE;
   bool any_ok = false;
   for(size_t i = 0; i < nsrv; i++)
     any_ok = any_ok || srv[i].ok;
@@ -682,8 +688,32 @@ static void endpoint_step(struct judge *j, int ep, struct mc_step **out_step)
                       later_ok ? ", with successful requests after them" :
                       ", and no successful request after them", &budget_auth);
     }
-    else if(w->cls == MC_SC_SERVER_ERROR || (w->cls == MC_SC_CLIENT_ERROR && migration))
-      finding_for_row(j, st, "LOG_SERVER_ERRORS", MC_INFO, w, "", &budget_err);
+    else if(w->cls == MC_SC_SERVER_ERROR || (w->cls == MC_SC_CLIENT_ERROR && migration)) {
+      /* A triple that names its cause on this endpoint says so (503.x.1722
+         on the RPC proxy is ValidPorts or the back end, never a pool). */
+      const char *also;
+      const char *cause = mc_status_cause(w->status, w->sub, w->win32, ep, &also);
+      if(!cause)
+        finding_for_row(j, st, "LOG_SERVER_ERRORS", MC_INFO, w, "", &budget_err);
+      else {
+        finding_for_row(j, st, cause, MC_INFO, w, "", &budget_named);
+        if(also) {
+          char *alt = mc_xasprintf("; the log cannot tell this from %s", cause);
+          finding_for_row(j, st, also, MC_INFO, w, alt, &budget_named);
+          free(alt);
+        }
+      }
+    }
+  }
+  /* The NTLM sequence is 401.2.5, 401.1.2148074254, then 200: first legs with
+     no 200 and no other failure on a server mean the handshake never ended. */
+  for(size_t i = 0; i < nsrv && migration; i++) {
+    const struct srv *v = &srv[i];
+    if(v->ok || v->failed || !v->challenges || !v->first_leg)
+      continue;
+    finding_for_row(j, st, "LOG_AUTH_FAILURES", MC_INFO, v->first_leg,
+                    ", and never a 200 after the challenge: the NTLM handshake did not "
+                    "complete (no third leg, or it never reached this server)", &budget_auth);
   }
   /* One server answers, another only fails: the traffic lands where it
      should not (or the pool behind the name is inconsistent). */
