@@ -203,7 +203,7 @@ static const struct mc_status_rule {
     "RPC_S_SERVER_TOO_BUSY)", NULL, NULL },
   { 503, ANY, 1726, RPC, "the remote procedure call failed behind the proxy (RPC Error: 6be, "
     "RPC_S_CALL_FAILED)", "OA_BACKEND_UNAVAILABLE", NULL },
-  { 404, ANY, ANY, RPC, "the RPC server name the client asked for could not be resolved "
+  { 404, ANY, 0, RPC, "the RPC server name the client asked for could not be resolved "
     "(Exchange 2013 and later)", "OA_SERVER_NAME_UNRESOLVED", NULL },
   { 404, ANY, ANY, ANY, "not found", NULL, NULL },
   { 405, ANY, ANY, MRS, "method not allowed: the svc-Integrated handler is missing",

@@ -69,6 +69,8 @@ struct mc_logs_opts {
   const struct mc_cidr_set *cloud;  /* Exchange Online ranges (--cloud-ranges), or NULL */
   int threads;                  /* 0: one per online CPU */
   uint64_t range_bytes;         /* 0: picked from the file size (tests set it small) */
+  const char *summary_out;      /* --summary FILE: the counts are written there too */
+  bool merge;                   /* --merge: paths are summaries, judged as one run */
   /* Called from the calling thread about four times a second while the
      scan runs, when set. */
   void (*progress)(void *ctx, uint64_t done, uint64_t total, int64_t elapsed_ms);

@@ -30,6 +30,7 @@
 
 #include "logs/classify.h"
 #include "logs/keys.h"
+#include "logs/summary.h"
 #include "util/json.h"
 
 #define MAX_FINDINGS_PER_CAUSE 6
@@ -1088,6 +1089,58 @@ static void run_json(const struct judge *j, struct mc_buf *out)
 
 /* ---- the check ---- */
 
+/* --merge: the paths are summaries; they become one scan, and the options
+ * they were made with (window, run id) become the judge's. */
+static void merge_summaries(struct mc_report *r, struct mc_logs_opts *o,
+                            struct mc_logs_scan *s, char *run_id, size_t run_id_len)
+{
+  memset(s, 0, sizeof *s);
+  mc_agg_init(&s->agg);
+  bool have_meta = false;
+  struct mc_logs_summary_meta first;
+  memset(&first, 0, sizeof first);
+  int64_t t0 = mc_now_ms();
+  for(size_t i = 0; i < o->npaths; i++) {
+    struct mc_logs_scan part;
+    struct mc_logs_summary_meta meta;
+    char err[512];
+    if(mc_logs_summary_read(o->paths[i], &part, &meta, err, sizeof err) != MC_OK) {
+      if(o->warn)
+        o->warn(o->ctx, err);
+      mc_report_note(r, "%s", err);
+      continue;
+    }
+    if(have_meta && (meta.has_since != first.has_since || meta.has_until != first.has_until ||
+                     (meta.has_since && meta.since != first.since) ||
+                     (meta.has_until && meta.until != first.until) ||
+                     strcmp(meta.run_id, first.run_id) != 0)) {
+      char *msg = mc_xasprintf("'%s' was made with another --since, --until or --run-id than "
+                               "'%s'; summaries merge only when made with the same ones, so "
+                               "it was left out", o->paths[i], o->paths[0]);
+      if(o->warn)
+        o->warn(o->ctx, msg);
+      mc_report_note(r, "%s", msg);
+      free(msg);
+      mc_logs_scan_release(&part);
+      continue;
+    }
+    if(!have_meta) {
+      first = meta;
+      have_meta = true;
+    }
+    mc_logs_scan_merge(s, &part);
+  }
+  o->has_since = first.has_since;
+  o->since = first.since;
+  o->has_until = first.has_until;
+  o->until = first.until;
+  mc_strlcpy(run_id, first.run_id, run_id_len);
+  o->run_id = *run_id ? run_id : NULL;
+  if(!s->threads)
+    s->threads = 1;
+  s->elapsed_ms = mc_now_ms() - t0;
+}
+
 struct mc_report *mc_check_logs(const struct mc_logs_opts *o)
 {
   struct mc_report *r;
@@ -1099,7 +1152,21 @@ struct mc_report *mc_check_logs(const struct mc_logs_opts *o)
     free(t);
   }
   struct mc_logs_scan s;
-  mc_logs_scan(o, &s);
+  struct mc_logs_opts oo = *o;
+  char run_id[24];
+  if(o->merge)
+    merge_summaries(r, &oo, &s, run_id, sizeof run_id);
+  else
+    mc_logs_scan(o, &s);
+  o = &oo;
+  if(o->summary_out) {
+    char err[512];
+    if(mc_logs_summary_write(&s, o, o->summary_out, err, sizeof err) != MC_OK) {
+      if(o->warn)
+        o->warn(o->ctx, err);
+      mc_report_note(r, "%s", err);
+    }
+  }
   struct judge j = { .o = o, .s = &s, .r = r };
   collect_rows(&j);
   collect_clients(&j);

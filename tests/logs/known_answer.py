@@ -7,7 +7,10 @@ and compare its "traffic" object with the expected one, key by key.
 
 Runs the same logs plain and gzip-compressed, on one and two threads, and
 with tiny scan ranges so that ranges start after the mid-file #Fields change
-(the layout hand-over between ranges). Prints "N passed, N failed".
+(the layout hand-over between ranges). Then the mergeable summaries: each
+server's logs summarized on its own (--summary), merged (--merge), must give
+the very report one run over all the logs gives, but for the paths named and
+the speed; a summary of merged summaries too. Prints "N passed, N failed".
 """
 import gzip
 import json
@@ -25,6 +28,55 @@ def run(migcheck, paths, env_extra):
     if p.returncode not in (0, 1):
         raise RuntimeError(f"exit {p.returncode}: {p.stderr.strip()}")
     return json.loads(p.stdout)
+
+
+def same_report(got, want, path=""):
+    """Differences between two whole reports, but for what names the inputs
+    (target) and what measures the run (durations, the speed line)."""
+    problems = []
+    if isinstance(want, dict) and isinstance(got, dict):
+        for k in sorted(set(want) | set(got)):
+            if k in ("target", "duration_ms", "started", "run_id") and path == "":
+                continue
+            if k in ("duration_ms", "started_ms"):
+                continue
+            problems += same_report(got.get(k), want.get(k), f"{path}.{k}")
+    elif isinstance(want, list) and isinstance(got, list):
+        if len(got) != len(want):
+            problems.append(f"{path}: {len(got)} items, expected {len(want)}")
+        for i, (g, w) in enumerate(zip(got, want)):
+            if isinstance(w, dict) and w.get("label") == "speed":
+                continue
+            problems += same_report(g, w, f"{path}[{i}]")
+    elif got != want:
+        problems.append(f"{path}: {str(got)[:200]!r}, expected {str(want)[:200]!r}")
+    return problems
+
+
+def run_args(migcheck, args):
+    p = subprocess.run([migcheck, "logs", *args, "--json"], capture_output=True, text=True,
+                       timeout=120)
+    if p.returncode not in (0, 1):
+        raise RuntimeError(f"{args}: exit {p.returncode}: {p.stderr.strip()}")
+    return json.loads(p.stdout)
+
+
+def merge_cases(migcheck, logs, tmp):
+    """merge(summaries of the split logs) == one run over all of them."""
+    results = []
+    one = run_args(migcheck, [os.path.join(logs, "EX01"), os.path.join(logs, "EX02")])
+    sums = []
+    for srv in ("EX01", "EX02"):
+        sums.append(os.path.join(tmp, srv + ".mcsum"))
+        run_args(migcheck, [os.path.join(logs, srv), "--summary", sums[-1]])
+    merged = run_args(migcheck, ["--merge", *sums])
+    results.append(("merge of the two servers' summaries == one run",
+                    same_report(merged, one)))
+    both = os.path.join(tmp, "both.mcsum")
+    run_args(migcheck, ["--merge", *sums, "--summary", both])
+    again = run_args(migcheck, ["--merge", both])
+    results.append(("a summary of merged summaries == one run", same_report(again, one)))
+    return results
 
 
 def diff(got, want, path="traffic"):
@@ -72,6 +124,7 @@ def main():
             ("gzip", [gz], {}),
             ("two paths", [os.path.join(logs, "EX01"), os.path.join(logs, "EX02")], {}),
         ]
+        results = []
         for name, paths, env in cases:
             try:
                 report = run(migcheck, paths, env)
@@ -84,6 +137,12 @@ def main():
                     problems.append(f"problems reported: {bad}")
             except Exception as e:  # a broken case is a failed case
                 problems = [f"{type(e).__name__}: {e}"]
+            results.append((name, problems))
+        try:
+            results += merge_cases(migcheck, logs, tmp)
+        except Exception as e:  # a broken case is a failed case
+            results.append(("merge", [f"{type(e).__name__}: {e}"]))
+        for name, problems in results:
             if problems:
                 failed += 1
                 print(f"FAIL {name}:\n  " + "\n  ".join(problems[:20]))

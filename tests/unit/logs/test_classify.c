@@ -104,6 +104,7 @@ static void status_known_answers(void **state)
     { 404, 0, 0, MC_EP_RPCPROXY, MC_SC_CLIENT_ERROR, "could not be resolved",
       "OA_SERVER_NAME_UNRESOLVED", NULL },
     { 404, 0, 2, MC_EP_MRSPROXY, MC_SC_CLIENT_ERROR, "not found", NULL, NULL },
+    { 404, 0, 2, MC_EP_RPCPROXY, MC_SC_CLIENT_ERROR, "not found", NULL, NULL },
     { 405, 0, 1, MC_EP_MRSPROXY, MC_SC_CLIENT_ERROR, "handler", "MRSPROXY_HANDLER_MISSING",
       NULL },
     { 405, 0, 1, MC_EP_EWS, MC_SC_CLIENT_ERROR, NULL, NULL, NULL },
