@@ -549,17 +549,29 @@ static void hp_line(struct ctx *c, const char *line, size_t len)
 
 /* ---- directives ---- */
 
+/* What is wrong with a #Fields line the parser refused with rc. */
+static const char *layout_problem(mc_code rc, bool csv)
+{
+  if(rc == MC_ERR_LIMIT)
+    return csv ? "the #Fields line names more than 256 columns, more than an HttpProxy log "
+                 "has; its lines cannot be read" :
+                 "the #Fields line names more than 64 columns, more than IIS logs; its "
+                 "lines cannot be read";
+  return csv ? "the #Fields line names no DateTime and UrlStem columns" :
+               "the #Fields line names no date, time and URL columns";
+}
+
 static void set_layout(struct ctx *c, const char *fields, size_t n)
 {
   struct range *rg = c->rg;
   free(rg->end_fields);
   rg->end_fields = mc_xstrndup(fields, n);
-  if(c->fmt == MC_LOGFMT_HTTPPROXY)
-    c->have_layout = mc_hp_layout_parse(&c->hl, fields, n) == MC_OK;
-  else
-    c->have_layout = mc_w3c_layout_parse(&c->wl, fields, n) == MC_OK;
+  bool csv = c->fmt == MC_LOGFMT_HTTPPROXY;
+  mc_code rc = csv ? mc_hp_layout_parse(&c->hl, fields, n) :
+                     mc_w3c_layout_parse(&c->wl, fields, n);
+  c->have_layout = rc == MC_OK;
   if(!c->have_layout)
-    range_problem(rg, c->line, "the #Fields line names no date, time and URL columns");
+    range_problem(rg, c->line, "%s", layout_problem(rc, csv));
 }
 
 static void directive(struct ctx *c, const char *line, size_t len)
@@ -646,8 +658,14 @@ static void scan_lines(struct ctx *c, const char *p, const char *end)
     }
     c->line++;
     rg->lines++;
+    bool nul = w3c ? w.nul : memchr(p, '\0', len) != NULL;
     if(len == 0)
       ;
+    else if(nul) {
+      rg->malformed++;
+      range_problem(rg, c->line, "the line holds NUL bytes (a file written over, or cut "
+                    "short by a crash) and was skipped");
+    }
     else if(p[0] == '#')
       directive(c, p, len);
     else if(len > MC_LOGS_MAX_LINE) {
@@ -845,15 +863,26 @@ static void scan_gz(struct scan *s, struct worker *w, struct range *rg)
 
 /* ---- format detection ---- */
 
-static bool is_utf16(const char *p, size_t n)
+/* Text with NUL bytes at the start of a file: UTF-16 (a byte-order mark,
+ * or zeros at every other byte as ASCII in UTF-16 has them), a file of
+ * NULs (allocated and never written, or zeroed by a crash), or binary data.
+ * NULL when the head holds no more NUL bytes than a log may. */
+static const char *nul_head(const char *p, size_t n)
 {
   if(n >= 2 && (((unsigned char)p[0] == 0xff && (unsigned char)p[1] == 0xfe) ||
                 ((unsigned char)p[0] == 0xfe && (unsigned char)p[1] == 0xff)))
-    return true;
-  size_t zeros = 0, look = n < 256 ? n : 256;
-  for(size_t i = 0; i < look; i++)
+    return "utf16";
+  size_t zeros = 0, odd = 0, look = n < 256 ? n : 256;
+  for(size_t i = 0; i < look; i++) {
     zeros += p[i] == '\0';
-  return look >= 8 && zeros * 3 >= look;
+    odd += p[i] == '\0' && (i & 1);
+  }
+  if(look < 8 || zeros * 3 < look)
+    return NULL;
+  if(zeros * 10 >= look * 9)
+    return "nul";
+  size_t even = zeros - odd;
+  return (odd > even ? odd : even) * 10 >= zeros * 9 ? "utf16" : "binary";
 }
 
 /* Reads the header lines: the format, the first #Fields text, or a default
@@ -862,10 +891,20 @@ static bool is_utf16(const char *p, size_t n)
 static void detect(struct file_state *f, const char *head, size_t n)
 {
   struct mc_logs_file *out = f->out;
-  if(is_utf16(head, n)) {
+  const char *nul = nul_head(head, n);
+  if(nul && strcmp(nul, "utf16") == 0) {
     out->skipped = true;
     out->problem = mc_xstrdup("line 1: UTF-16 text (as PowerShell's Out-File writes); "
                               "save it as UTF-8 (Out-File -Encoding utf8) and try again");
+    return;
+  }
+  if(nul) {
+    out->skipped = true;
+    out->problem = mc_xasprintf("not a log: %s", strcmp(nul, "nul") == 0 ?
+                                "it begins with nothing but NUL bytes (a file allocated and "
+                                "never written, or zeroed by a crash)" :
+                                "it begins with binary data (NUL bytes among others), not "
+                                "text");
     return;
   }
   bool httperr_hint = false, proxy_hint = false;
@@ -873,8 +912,18 @@ static void detect(struct file_state *f, const char *head, size_t n)
   uint64_t line = 0;
   while(p < end) {
     const char *nl = memchr(p, '\n', (size_t)(end - p));
-    if(!nl && end - head >= HEAD_BYTES)
-      break;                     /* a cut line at the end of the head */
+    if(!nl && end - head >= HEAD_BYTES) {
+      /* A cut line at the end of the head: a #Fields line that long is none. */
+      if((size_t)(end - p) > 8 && strncasecmp(p, "#Fields:", 8) == 0) {
+        out->skipped = true;
+        out->problem = mc_xasprintf("line %llu: the #Fields line is longer than %u KiB, more "
+                                    "than any IIS, HTTPERR or HttpProxy layout; not a log "
+                                    "migcheck can read", (unsigned long long)line + 1,
+                                    HEAD_BYTES / 1024);
+        return;
+      }
+      break;
+    }
     const char *le = nl ? nl : end;
     size_t len = (size_t)(le - p);
     line++;
@@ -884,14 +933,16 @@ static void detect(struct file_state *f, const char *head, size_t n)
       if(len > 8 && strncasecmp(p, "#Fields:", 8) == 0) {
         f->first_fields = mc_xstrndup(p + 8, len - 8);
         bool csv = memchr(p + 8, ',', len - 8) != NULL;
+        mc_code rc;
         if(csv) {
           struct mc_hp_layout hl;
-          out->fmt = mc_hp_layout_parse(&hl, p + 8, len - 8) == MC_OK ? MC_LOGFMT_HTTPPROXY :
-                     MC_LOGFMT_UNKNOWN;
+          rc = mc_hp_layout_parse(&hl, p + 8, len - 8);
+          out->fmt = rc == MC_OK ? MC_LOGFMT_HTTPPROXY : MC_LOGFMT_UNKNOWN;
         }
         else {
           struct mc_w3c_layout wl;
-          if(mc_w3c_layout_parse(&wl, p + 8, len - 8) == MC_OK) {
+          rc = mc_w3c_layout_parse(&wl, p + 8, len - 8);
+          if(rc == MC_OK) {
             out->fmt = wl.httperr ? MC_LOGFMT_HTTPERR : MC_LOGFMT_W3C;
             if(wl.col[MC_WF_COMPUTER] >= 0 && !f->server_fixed)
               out->server_from = "s-computername";
@@ -899,8 +950,8 @@ static void detect(struct file_state *f, const char *head, size_t n)
         }
         if(out->fmt == MC_LOGFMT_UNKNOWN) {
           out->skipped = true;
-          out->problem = mc_xasprintf("line %llu: the #Fields line names no date, time and "
-                                      "URL columns", (unsigned long long)line);
+          out->problem = mc_xasprintf("line %llu: %s", (unsigned long long)line,
+                                      layout_problem(rc, csv));
         }
         return;
       }

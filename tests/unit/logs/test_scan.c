@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "logs/classify.h"
 #include "logs/logs.h"
 #include "util/util.h"
 
@@ -271,6 +272,14 @@ static void broken_inputs(void **state)
   assert_non_null(strstr(f->problem, "line 6:"));
   f = file_named(&s, "nul.log");
   assert_false(f->skipped);
+  /* Both lines with NUL bytes are skipped and said so: the first is no EWS
+     request ("/EWS/mrs" before the NUL), and none is counted. */
+  assert_int_equal(f->malformed, 2);
+  assert_non_null(strstr(f->problem, "line 5: the line holds NUL bytes"));
+  MC_AGG_EACH(&s.agg, e) {
+    if(e->key[0] == 'S' && e->key[1] == MC_EP_EWS)
+      fail_msg("a line with a NUL byte was counted as EWS");
+  }
   f = file_named(&s, "big.log");
   assert_non_null(strstr(f->problem, "line 6: the line is longer"));
   f = file_named(&s, "nofields.log");
@@ -294,6 +303,53 @@ static void broken_inputs(void **state)
   }
   assert_true(ok >= 8 + 100);
   mc_logs_scan_release(&s);
+}
+
+/* Files of NUL bytes (plain and as .gz) are not logs, and #Fields lines the
+ * parser cannot take say why (issue: "UTF-16 text", wrong messages). */
+static void nul_files_and_odd_fields(void **state)
+{
+  (void)state;
+  static char zeros[8192];
+  put("z/zeros.log", zeros, sizeof zeros);
+  char *gzp = path_in("z/zeros.log.gz");
+  gzFile gz = gzopen(gzp, "wb");
+  gzwrite(gz, zeros, sizeof zeros);
+  gzclose(gz);
+  free(gzp);
+  struct mc_buf b = MC_BUF_INIT(1 << 20);
+  mc_buf_addstr(&b, "#Fields: date time cs-uri-stem");
+  for(int i = 0; i < 70; i++)
+    mc_buf_printf(&b, " x-col%d", i);
+  mc_buf_addstr(&b, "\r\n" MRS("08:00:00", "200 0 0"));
+  put("z/wide.log", b.ptr, b.len);
+  mc_buf_reset(&b);
+  mc_buf_addstr(&b, "#Software: Microsoft Internet Information Services 10.0\r\n#Fields: date "
+                "time cs-uri-stem");
+  while(b.len < 70000)
+    mc_buf_addstr(&b, " cs(a-very-long-custom-header-name)");
+  mc_buf_addstr(&b, "\r\n" MRS("08:00:00", "200 0 0"));
+  put("z/long.log", b.ptr, b.len);
+  mc_buf_release(&b);
+
+  const char *names[] = { "zeros.log", "zeros.log.gz", "wide.log", "long.log" };
+  const char *says[] = { "not a log: it begins with nothing but NUL bytes",
+                         "not a log: it begins with nothing but NUL bytes",
+                         "line 1: the #Fields line names more than 64 columns",
+                         "line 2: the #Fields line is longer than 64 KiB" };
+  for(int i = 0; i < 4; i++) {
+    char rel[64];
+    snprintf(rel, sizeof rel, "z/%s", names[i]);
+    struct mc_logs_scan s;
+    scan(rel, &s);
+    assert_int_equal(s.nfiles, 1);
+    const struct mc_logs_file *f = &s.files[0];
+    assert_true(f->skipped);
+    if(!f->problem || !strstr(f->problem, says[i]))
+      fail_msg("%s: '%s', expected '%s'", names[i], f->problem ? f->problem : "(none)",
+               says[i]);
+    mc_logs_scan_release(&s);
+  }
 }
 
 static void unreadable_and_nothing_readable(void **state)
@@ -328,6 +384,7 @@ int main(void)
     cmocka_unit_test(httperr_and_httpproxy),
     cmocka_unit_test(layout_change_and_servers),
     cmocka_unit_test(broken_inputs),
+    cmocka_unit_test(nul_files_and_odd_fields),
     cmocka_unit_test(unreadable_and_nothing_readable),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
