@@ -96,7 +96,7 @@ void mc_cset_add(struct mc_cset *c, const void *key, size_t n, uint64_t hash, ui
 {
   struct mc_cset_slot *hit = find(c, key, n, hash);
   if(hit) {
-    hit->count += count;
+    hit->word = (hit->word & ~MC_CSET_COUNT_MASK) | ((hit->word + count) & MC_CSET_COUNT_MASK);
     return;
   }
   if(c->n >= MC_CSET_MAX_KEYS || n > 255 || c->used + n + 1 >= UINT32_MAX) {
@@ -111,7 +111,9 @@ void mc_cset_add(struct mc_cset *c, const void *key, size_t n, uint64_t hash, ui
   struct mc_cset_slot *s = &c->slots[k];
   s->off = store(c, key, n);
   s->tag = (uint32_t)hash;
-  s->count = count;
+  uint64_t ep = n ? (uint64_t)((unsigned char)*(const char *)key & 0x7f) : 0;
+  bool text = n >= 2 && (unsigned char)((const char *)key)[1] != MC_CSET_IPV4;
+  s->word = (uint64_t)text << 63 | ep << 56 | (count & MC_CSET_COUNT_MASK);
   c->n++;
 }
 
@@ -125,7 +127,7 @@ void mc_cset_merge(struct mc_cset *into, struct mc_cset *from)
   MC_CSET_EACH(from, s) {
     size_t n;
     const char *key = mc_cset_key(from, s, &n);
-    mc_cset_add(into, key, n, mc_agg_hash(key, n), s->count);
+    mc_cset_add(into, key, n, mc_agg_hash(key, n), mc_cset_count(s));
   }
   into->dropped += from->dropped;
 }

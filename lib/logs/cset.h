@@ -24,7 +24,9 @@
 #define MC_CSET_IPV4 0xff       /* key[1] of an IPv4 address stored as 4 bytes */
 
 struct mc_cset_slot {
-  uint64_t count;
+  uint64_t word;                /* the count (low 56 bits), the key's endpoint (7 bits) and
+                                   whether its address is text (top bit): the judge reads
+                                   them without a look at the arena */
   uint32_t off;                 /* offset of the key's length byte in the arena, + 1; 0: empty */
   uint32_t tag;                 /* the hash's low 32 bits */
 };
@@ -49,6 +51,25 @@ bool mc_cset_has(const struct mc_cset *c, const void *key, size_t n, uint64_t ha
 /* Adds every key of from to into (the smaller table into the larger one;
  * from comes back holding either, for the caller to release). */
 void mc_cset_merge(struct mc_cset *into, struct mc_cset *from);
+
+#define MC_CSET_COUNT_MASK ((UINT64_C(1) << 56) - 1)
+
+/* Counts add modulo 2^56 (a pass that takes counts back adds 2^56 - 1). */
+static inline uint64_t mc_cset_count(const struct mc_cset_slot *s)
+{
+  return s->word & MC_CSET_COUNT_MASK;
+}
+
+static inline int mc_cset_ep(const struct mc_cset_slot *s)
+{
+  return (int)(s->word >> 56 & 0x7f);
+}
+
+/* Whether the key's address is kept as text (not an IPv4 address). */
+static inline bool mc_cset_is_text(const struct mc_cset_slot *s)
+{
+  return s->word >> 63;
+}
 
 /* The key of a used slot. */
 static inline const char *mc_cset_key(const struct mc_cset *c, const struct mc_cset_slot *s,

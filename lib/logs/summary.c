@@ -117,13 +117,13 @@ mc_code mc_logs_summary_write(const struct mc_logs_scan *s, const struct mc_logs
   }
   for(unsigned p = 0; p < s->nclient_parts; p++) {
     MC_CSET_EACH(&s->clients[p], sl) {
-      if(!sl->count)
+      if(!mc_cset_count(sl))
         continue;
       size_t n;
       const char *key = mc_cset_key(&s->clients[p], sl, &n);
       fputs("client", f);
       put_hex(f, key, n);
-      fprintf(f, " %llu\n", (unsigned long long)sl->count);
+      fprintf(f, " %llu\n", (unsigned long long)mc_cset_count(sl));
     }
   }
   for(size_t i = 0; i < s->nhits; i++) {
@@ -428,7 +428,7 @@ mc_code mc_logs_summary_parse(const char *text, size_t n, struct mc_logs_scan *o
     else if(stage == 4 && mc_slice_eq(kind, "client")) {
       size_t kn = hex(&r, key, 255);
       uint64_t count = unum(&r);
-      if(!done(&r) || kn < 2)
+      if(!done(&r) || kn < 2 || count > MC_CSET_COUNT_MASK)
         goto bad;
       mc_cset_add(&out->clients[0], key, kn, mc_agg_hash(key, kn), count);
     }
@@ -544,7 +544,8 @@ void mc_logs_scan_merge(struct mc_logs_scan *into, struct mc_logs_scan *from)
       size_t n;
       const char *key = mc_cset_key(&from->clients[p], sl, &n);
       uint64_t h = mc_agg_hash(key, n);
-      mc_cset_add(&into->clients[mc_cset_part(h, into->nclient_parts)], key, n, h, sl->count);
+      mc_cset_add(&into->clients[mc_cset_part(h, into->nclient_parts)], key, n, h,
+                  mc_cset_count(sl));
     }
     into->clients[0].dropped += from->clients[p].dropped;
   }

@@ -495,13 +495,16 @@ static bool top_wants(const struct top_clients *t, uint64_t count)
   return t->n < t->k || (t->k && count >= t->h[0].count);
 }
 
-static void client_counted(struct judge *j, int ep, struct top_clients *top, const char *key,
-                           size_t n, uint64_t count)
+static void client_counted(struct judge *j, const struct mc_cset *cs,
+                           const struct mc_cset_slot *sl, int ep, struct top_clients *top,
+                           uint64_t count)
 {
   struct ep_clients *c = &j->clients[ep];
   c->distinct++;
   if(!j->o->cloud && !top_wants(&top[ep], count))
     return;
+  size_t n;
+  const char *key = mc_cset_key(cs, sl, &n);
   int kep;
   char name[MC_KEY_STR_MAX + 1];
   mc_cset_client_text(key, n, &kep, name, sizeof name);
@@ -526,35 +529,34 @@ static void collect_clients(struct judge *j)
   const struct mc_logs_scan *s = j->s;
   struct mc_cset texts;
   mc_cset_init(&texts);
-  /* Text keys first, normalized: into an IPv4 key that exists, or texts. */
+  /* Text keys first, normalized: into an IPv4 key that exists, or texts.
+     IPv4 keys are final: their slots say so without a look at their key. */
   for(unsigned p = 0; p < s->nclient_parts; p++) {
     MC_CSET_EACH(&s->clients[p], sl) {
+      uint64_t count = mc_cset_count(sl);
+      if(!count || !mc_cset_is_text(sl))
+        continue;
       size_t n;
       const char *key = mc_cset_key(&s->clients[p], sl, &n);
-      if(!sl->count || n < 2 || (unsigned char)key[1] == MC_CSET_IPV4)
-        continue;
       char norm[MC_KEY_STR_MAX + 1], nk[MC_KEY_STR_MAX + 2];
       mc_addr_normalize(key + 2, n - 2, norm, sizeof norm);
       size_t kn = mc_cset_client_key(nk, (unsigned char)key[0], norm, strlen(norm));
       uint64_t h = mc_agg_hash(nk, kn);
       struct mc_cset *home = &s->clients[mc_cset_part(h, s->nclient_parts)];
       if(kn == 6 && (unsigned char)nk[1] == MC_CSET_IPV4 && mc_cset_has(home, nk, kn, h))
-        mc_cset_add(home, nk, kn, h, sl->count);
+        mc_cset_add(home, nk, kn, h, count);
       else
-        mc_cset_add(&texts, nk, kn, h, sl->count);
+        mc_cset_add(&texts, nk, kn, h, count);
     }
   }
   for(unsigned p = 0; p <= s->nclient_parts; p++) {
     const struct mc_cset *cs = p < s->nclient_parts ? &s->clients[p] : &texts;
     MC_CSET_EACH(cs, sl) {
-      size_t n;
-      const char *key = mc_cset_key(cs, sl, &n);
-      if(!sl->count || n < 2 || (p < s->nclient_parts &&
-                                 (unsigned char)key[1] != MC_CSET_IPV4))
+      uint64_t count = mc_cset_count(sl);
+      int ep = mc_cset_ep(sl);
+      if(!count || (p < s->nclient_parts && mc_cset_is_text(sl)) || ep >= MC_EP_COUNT)
         continue;
-      int ep = (unsigned char)key[0];
-      if(ep < MC_EP_COUNT)
-        client_counted(j, ep, top, key, n, sl->count);
+      client_counted(j, cs, sl, ep, top, count);
     }
   }
   mc_cset_release(&texts);

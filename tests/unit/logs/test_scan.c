@@ -352,6 +352,55 @@ static void nul_files_and_odd_fields(void **state)
   }
 }
 
+/* Two layouts with the same number of columns: a range that starts in the
+ * second assumes the first, counts its lines wrongly (the client column of
+ * one is the status column of the other), and is scanned again once the
+ * range before it is done. The clients it counted in the first pass are
+ * taken back: only 1.1.1.1 and 9.9.9.9 remain, 200 requests each. */
+static void rescan_takes_back_clients(void **state)
+{
+  (void)state;
+  struct mc_buf b = MC_BUF_INIT(1 << 20);
+  mc_buf_addstr(&b, "#Fields: date time cs-uri-stem c-ip sc-status sc-substatus "
+                "sc-win32-status\n");
+  for(int i = 0; i < 200; i++)
+    mc_buf_addstr(&b, "2024-03-12 08:00:00 /EWS/mrsproxy.svc 1.1.1.1 200 0 0\n");
+  mc_buf_addstr(&b, "#Fields: date time cs-uri-stem sc-status c-ip sc-substatus "
+                "sc-win32-status\n");
+  for(int i = 0; i < 200; i++)
+    mc_buf_addstr(&b, "2024-03-12 08:00:01 /EWS/mrsproxy.svc 200 9.9.9.9 0 0\n");
+  put("r/EX01/W3SVC1/u_ex240312.log", b.ptr, b.len);
+  mc_buf_release(&b);
+  for(int threads = 1; threads <= 2; threads++) {
+    char *p = path_in("r");
+    const char *paths[] = { p };
+    struct mc_logs_opts o = { .paths = paths, .npaths = 1, .threads = threads,
+                              .range_bytes = 300 };
+    struct mc_logs_scan s;
+    assert_int_equal(mc_logs_scan(&o, &s), MC_OK);
+    free(p);
+    size_t keys = 0;
+    for(unsigned k = 0; k < s.nclient_parts; k++) {
+      MC_CSET_EACH(&s.clients[k], sl) {
+        if(!mc_cset_count(sl))
+          continue;
+        size_t n;
+        const char *key = mc_cset_key(&s.clients[k], sl, &n);
+        char name[64];
+        int ep;
+        mc_cset_client_text(key, n, &ep, name, sizeof name);
+        if((strcmp(name, "1.1.1.1") && strcmp(name, "9.9.9.9")) || mc_cset_count(sl) != 200)
+          fail_msg("%d threads: client %s counted %llu times", threads, name,
+                   (unsigned long long)mc_cset_count(sl));
+        keys++;
+      }
+    }
+    assert_int_equal(keys, 2);
+    assert_int_equal(s.files[0].malformed, 0);
+    mc_logs_scan_release(&s);
+  }
+}
+
 static void unreadable_and_nothing_readable(void **state)
 {
   (void)state;
@@ -385,6 +434,7 @@ int main(void)
     cmocka_unit_test(layout_change_and_servers),
     cmocka_unit_test(broken_inputs),
     cmocka_unit_test(nul_files_and_odd_fields),
+    cmocka_unit_test(rescan_takes_back_clients),
     cmocka_unit_test(unreadable_and_nothing_readable),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
