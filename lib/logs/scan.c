@@ -146,6 +146,14 @@ struct ctx {
      earlier pass of the same range with the same start counted. */
   struct worker *w;
   bool undo;
+  /* The last line's client, added when the next line's comes (or the
+     buffer ends): its slot is fetched from memory meanwhile. */
+  struct {
+    char key[MC_KEY_STR_MAX + 2];
+    size_t n;
+    uint64_t hash;
+    struct mc_cset *cs;
+  } pend;
 };
 
 const char *mc_log_format_name(enum mc_log_format f)
@@ -275,6 +283,15 @@ static struct mc_agg_ent *count_cached(struct ctx *c, struct key_cache *kc, cons
   return fresh ? e : NULL;
 }
 
+/* Adds the client of the line before, if any (see ctx.pend). */
+static void client_flush(struct ctx *c)
+{
+  if(!c->pend.cs)
+    return;
+  mc_cset_add(c->pend.cs, c->pend.key, c->pend.n, c->pend.hash, c->undo ? (uint64_t)-1 : 1);
+  c->pend.cs = NULL;
+}
+
 /* ---- run id ---- */
 
 static void add_hit(struct ctx *c, const char *line, size_t len, int ep, int64_t t,
@@ -327,15 +344,25 @@ static struct mc_slice w3c_server(struct ctx *c, const struct mc_w3c_rec *rec)
   return (struct mc_slice){ c->server, c->srvlen };
 }
 
+static void release(struct ctx *c, const char *from, const char *to);
+
 /* A range that starts mid-file assumed the file's first layout; if its first
  * data line has another number of fields, the nearest #Fields line before
- * the range is the one in effect. */
+ * the range is the one in effect. The pages the look back read are released
+ * (they can be a range or more of the file). */
+static void look_back(struct ctx *c);
+
 static void check_assumption(struct ctx *c, size_t nfields)
 {
   c->checked = true;
-  struct range *rg = c->rg;
-  if(rg->idx == 0 || !c->f->map || nfields == c->wl.ncols)
+  if(c->rg->idx == 0 || !c->f->map || nfields == c->wl.ncols)
     return;
+  look_back(c);
+}
+
+static void look_back(struct ctx *c)
+{
+  struct range *rg = c->rg;
   const char *map = c->f->map;
   size_t hi = rg->begin;
   while(hi > 0) {
@@ -357,9 +384,10 @@ static void check_assumption(struct ctx *c, size_t nfields)
         free(rg->end_fields);
         rg->end_fields = mc_xstrdup(rg->start_fields);
       }
-      return;
+      break;
     }
   }
+  release(c, map + hi, map + rg->begin);
 }
 
 /* A data line; w holds it, split at least up to the path (or not at all
@@ -454,11 +482,11 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
     mc_agg_example(ex, c->f->index, c->line, line, len);
 
   struct mc_slice ip = rec.f[MC_WF_CIP];
-  size_t kn = mc_cset_client_key(key, ep, ip.p ? ip.p : "", ip.p ? ip.n : 0);
-  uint64_t ch = mc_agg_hash(key, kn);
-  struct worker *wk = c->w;
-  mc_cset_add(&wk->clients[mc_cset_part(ch, wk->nparts)], key, kn, ch,
-              c->undo ? (uint64_t)-1 : 1);
+  client_flush(c);
+  c->pend.n = mc_cset_client_key(c->pend.key, ep, ip.p ? ip.p : "", ip.p ? ip.n : 0);
+  c->pend.hash = mc_agg_hash(c->pend.key, c->pend.n);
+  c->pend.cs = &c->w->clients[mc_cset_part(c->pend.hash, c->w->nparts)];
+  mc_cset_prefetch(c->pend.cs, c->pend.hash);
 
   struct mc_key_hour kh;
   memset(&kh, 0, sizeof kh);
@@ -696,6 +724,7 @@ static void scan_lines(struct ctx *c, const char *p, const char *end)
   }
   progress(c, (size_t)(p - block));
   flush_last_time(c);
+  client_flush(c);
 }
 
 static void ctx_init(struct ctx *c, struct scan *s, struct worker *w, struct range *rg)
