@@ -14,9 +14,9 @@
  * lines from 64 busy ones (Exchange Online, a load balancer) and the rest
  * spread evenly, PERCENT of them IPv6 privacy addresses (default 30), some
  * IPv4 ones logged IPv4-mapped; expected.json then gives the number of
- * distinct clients per endpoint ("clients") and by_client only when there
- * are at most 1000. --users N distinct cs-username values (default 5000). The logs look like a busy Exchange 2016/2019
- * front end: CRLF lines, a header block at the top and again at every
+ * distinct clients per endpoint ("clients") instead of by_client. --users N
+ * distinct cs-username values (default 5000). --days N: a file per server
+ * and day. The logs look like a busy Exchange 2016/2019 front end: CRLF lines, a header block at the top and again at every
  * simulated app pool recycle, one change of the #Fields layout halfway
  * (s-computername, cs-host and sc-bytes added, columns reordered), mostly
  * MAPI, ActiveSync, OWA and EWS traffic with a little MRSProxy and RPC,
