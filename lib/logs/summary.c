@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "logs/summary.h"
 
@@ -487,6 +488,12 @@ mc_code mc_logs_summary_read(const char *path, struct mc_logs_scan *out,
                              struct mc_logs_summary_meta *meta, char *err, size_t errlen)
 {
   memset(out, 0, sizeof *out);
+  struct stat st;
+  if(stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    snprintf(err, errlen, "'%s' is a folder, not a migcheck logs summary: --merge reads the "
+             "files that logs --summary FILE wrote", path);
+    return MC_ERR_USAGE;
+  }
   FILE *f = fopen(path, "rb");
   if(!f) {
     snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));

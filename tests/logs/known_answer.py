@@ -69,6 +69,20 @@ def merge_cases(migcheck, logs, tmp):
     for srv in ("EX01", "EX02"):
         sums.append(os.path.join(tmp, srv + ".mcsum"))
         run_args(migcheck, [os.path.join(logs, srv), "--summary", sums[-1]])
+    # What --merge refuses: options that belong to the summaries, no summary,
+    # a file that is not one (a warning; nothing readable is exit 3).
+    for args in (["--merge", "--since", "2024-03-12", *sums], ["--merge"]):
+        p = subprocess.run([migcheck, "logs", *args], capture_output=True, text=True,
+                           timeout=60)
+        results.append((f"logs {' '.join(args[:3])}... is a usage error",
+                        [] if p.returncode == 2 and p.stderr.count("\n") == 1 else
+                        [f"exit {p.returncode}, stderr {p.stderr!r}"]))
+    p = subprocess.run([migcheck, "logs", "--merge", os.path.join(logs, "EX01")],
+                       capture_output=True, text=True, timeout=60)
+    results.append(("a folder given to --merge: not a summary, exit 3",
+                    [] if p.returncode == 3 and "is a folder, not a migcheck logs summary" in
+                    p.stderr else
+                    [f"exit {p.returncode}, stderr {p.stderr!r}"]))
     merged = run_args(migcheck, ["--merge", *sums])
     results.append(("merge of the two servers' summaries == one run",
                     same_report(merged, one)))
