@@ -39,7 +39,7 @@ static void grow(struct mc_cset *c)
   struct mc_cset_slot *slots = mc_logs_big_alloc(cap * sizeof *slots);
   for(size_t i = 0; i < c->cap; i++) {
     const struct mc_cset_slot *s = &c->slots[i];
-    if(!s->off)
+    if(!s->word)
       continue;
     size_t k = slot_of(s->tag, cap);
     while(slots[k].off)
@@ -67,21 +67,44 @@ static uint32_t store(struct mc_cset *c, const void *key, size_t n)
   return (uint32_t)(at + 1);
 }
 
+/* Whether a key is an IPv4 one kept in its slot: its word (endpoint, not
+ * text) and its address in *addr. */
+static bool inline_key(const void *key, size_t n, uint64_t *word, uint32_t *addr)
+{
+  const unsigned char *k = key;
+  if(n != 6 || k[1] != MC_CSET_IPV4 || k[0] > 0x7f)
+    return false;
+  *word = MC_CSET_USED | (uint64_t)k[0] << 56;
+  *addr = (uint32_t)k[2] << 24 | (uint32_t)k[3] << 16 | (uint32_t)k[4] << 8 | k[5];
+  return true;
+}
+
+#define META (~MC_CSET_COUNT_MASK)
+
 static struct mc_cset_slot *find(const struct mc_cset *c, const void *key, size_t n,
                                  uint64_t hash)
 {
   uint32_t tag = (uint32_t)hash;
   if(!c->cap)
     return NULL;
+  uint64_t word;
+  uint32_t addr;
+  bool v4 = inline_key(key, n, &word, &addr);
   size_t k = slot_of(tag, c->cap);
   for(;;) {
     struct mc_cset_slot *s = &c->slots[k];
-    if(!s->off)
+    if(!s->word)
       return NULL;
     if(s->tag == tag) {
-      const unsigned char *p = (const unsigned char *)c->arena + s->off - 1;
-      if(p[0] == n && mc_agg_key_eq((const char *)p + 1, key, n))
-        return s;
+      if(v4) {
+        if((s->word & META) == word && s->off == addr)
+          return s;
+      }
+      else if(mc_cset_is_text(s)) {
+        const unsigned char *p = (const unsigned char *)c->arena + s->off - 1;
+        if(p[0] == n && mc_agg_key_eq((const char *)p + 1, key, n))
+          return s;
+      }
     }
     k = (k + 1) & (c->cap - 1);
   }
@@ -106,14 +129,22 @@ void mc_cset_add(struct mc_cset *c, const void *key, size_t n, uint64_t hash, ui
   if(10 * (c->n + 1) > 7 * c->cap)
     grow(c);
   size_t k = slot_of((uint32_t)hash, c->cap);
-  while(c->slots[k].off)
+  while(c->slots[k].word)
     k = (k + 1) & (c->cap - 1);
   struct mc_cset_slot *s = &c->slots[k];
-  s->off = store(c, key, n);
+  uint64_t word;
+  uint32_t addr;
+  if(inline_key(key, n, &word, &addr))
+    s->off = addr;
+  else {
+    /* Text: the endpoint in the word is key[0] as far as 7 bits go; the
+       key itself, compared in full, is in the arena. */
+    s->off = store(c, key, n);
+    word = UINT64_C(1) << 63 | MC_CSET_USED |
+           (uint64_t)(n ? (unsigned char)*(const char *)key & 0x7f : 0) << 56;
+  }
   s->tag = (uint32_t)hash;
-  uint64_t ep = n ? (uint64_t)((unsigned char)*(const char *)key & 0x7f) : 0;
-  bool text = n >= 2 && (unsigned char)((const char *)key)[1] != MC_CSET_IPV4;
-  s->word = (uint64_t)text << 63 | ep << 56 | (count & MC_CSET_COUNT_MASK);
+  s->word = word | (count & MC_CSET_COUNT_MASK);
   c->n++;
 }
 
@@ -126,7 +157,8 @@ void mc_cset_merge(struct mc_cset *into, struct mc_cset *from)
   }
   MC_CSET_EACH(from, s) {
     size_t n;
-    const char *key = mc_cset_key(from, s, &n);
+    char buf[MC_CSET_KEY_MAX];
+    const char *key = mc_cset_key(from, s, buf, &n);
     mc_cset_add(into, key, n, mc_agg_hash(key, n), mc_cset_count(s));
   }
   into->dropped += from->dropped;

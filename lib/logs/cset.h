@@ -4,8 +4,9 @@
  *
  * Real front ends see 10^4 to 10^6 distinct clients a day, so this is the
  * one table of the scan whose size follows the data. A slot is 16 bytes
- * (count, key offset, 32 bits of the hash); keys sit in one arena, IPv4
- * addresses as 4 bytes. The agg table (agg.h) keeps the rest: few keys, each
+ * (count and endpoint, the key, 32 bits of the hash): an IPv4 address is
+ * kept in the slot itself (no second memory access to compare it), any other
+ * key in one arena the slot points into. The agg table (agg.h) keeps the rest: few keys, each
  * with its first and last time and an example line.
  *
  * Each scan thread counts into its own tables, one per partition of the hash
@@ -24,12 +25,15 @@
 #define MC_CSET_IPV4 0xff       /* key[1] of an IPv4 address stored as 4 bytes */
 
 struct mc_cset_slot {
-  uint64_t word;                /* the count (low 56 bits), the key's endpoint (7 bits) and
-                                   whether its address is text (top bit): the judge reads
-                                   them without a look at the arena */
-  uint32_t off;                 /* offset of the key's length byte in the arena, + 1; 0: empty */
+  uint64_t word;                /* the count (bits 0-54), used (bit 55), the key's endpoint
+                                   (bits 56-62), its address kept as text (bit 63); 0: empty.
+                                   The judge reads them without a look at the arena */
+  uint32_t off;                 /* an IPv4 address (its 4 bytes), or the offset of the key's
+                                   length byte in the arena + 1 */
   uint32_t tag;                 /* the hash's low 32 bits */
 };
+
+#define MC_CSET_KEY_MAX 258     /* bytes of a key as mc_cset_key() gives it */
 
 struct mc_cset {
   struct mc_cset_slot *slots;   /* linear probing, cap a power of two, at most 7/10 full */
@@ -60,9 +64,10 @@ bool mc_cset_has(const struct mc_cset *c, const void *key, size_t n, uint64_t ha
  * from comes back holding either, for the caller to release). */
 void mc_cset_merge(struct mc_cset *into, struct mc_cset *from);
 
-#define MC_CSET_COUNT_MASK ((UINT64_C(1) << 56) - 1)
+#define MC_CSET_COUNT_MASK ((UINT64_C(1) << 55) - 1)
+#define MC_CSET_USED (UINT64_C(1) << 55)
 
-/* Counts add modulo 2^56 (a pass that takes counts back adds 2^56 - 1). */
+/* Counts add modulo 2^55 (a pass that takes counts back adds 2^55 - 1). */
 static inline uint64_t mc_cset_count(const struct mc_cset_slot *s)
 {
   return s->word & MC_CSET_COUNT_MASK;
@@ -79,10 +84,18 @@ static inline bool mc_cset_is_text(const struct mc_cset_slot *s)
   return s->word >> 63;
 }
 
-/* The key of a used slot. */
+/* The key of a used slot: in the arena, or built in buf (an IPv4 key). */
 static inline const char *mc_cset_key(const struct mc_cset *c, const struct mc_cset_slot *s,
-                                      size_t *n)
+                                      char buf[MC_CSET_KEY_MAX], size_t *n)
 {
+  if(!mc_cset_is_text(s)) {
+    buf[0] = (char)mc_cset_ep(s);
+    buf[1] = (char)MC_CSET_IPV4;
+    for(int i = 0; i < 4; i++)
+      buf[2 + i] = (char)(s->off >> (24 - 8 * i));
+    *n = 6;
+    return buf;
+  }
   const unsigned char *p = (const unsigned char *)c->arena + s->off - 1;
   *n = p[0];
   return (const char *)p + 1;
@@ -90,7 +103,7 @@ static inline const char *mc_cset_key(const struct mc_cset *c, const struct mc_c
 
 #define MC_CSET_EACH(c, s) \
   for(struct mc_cset_slot *s = (c)->slots; s && s < (c)->slots + (c)->cap; s++) \
-    if(s->off)
+    if(s->word)
 
 /* The partition of a key's hash among nparts: from the high bits, never
  * from the tag a slot index is taken from (cset.c), or each partition's

@@ -121,7 +121,8 @@ mc_code mc_logs_summary_write(const struct mc_logs_scan *s, const struct mc_logs
       if(!mc_cset_count(sl))
         continue;
       size_t n;
-      const char *key = mc_cset_key(&s->clients[p], sl, &n);
+      char kbuf[MC_CSET_KEY_MAX];
+      const char *key = mc_cset_key(&s->clients[p], sl, kbuf, &n);
       fputs("client", f);
       put_hex(f, key, n);
       fprintf(f, " %llu\n", (unsigned long long)mc_cset_count(sl));
@@ -549,7 +550,8 @@ void mc_logs_scan_merge(struct mc_logs_scan *into, struct mc_logs_scan *from)
   for(unsigned p = 0; p < from->nclient_parts; p++) {
     MC_CSET_EACH(&from->clients[p], sl) {
       size_t n;
-      const char *key = mc_cset_key(&from->clients[p], sl, &n);
+      char kbuf[MC_CSET_KEY_MAX];
+      const char *key = mc_cset_key(&from->clients[p], sl, kbuf, &n);
       uint64_t h = mc_agg_hash(key, n);
       mc_cset_add(&into->clients[mc_cset_part(h, into->nclient_parts)], key, n, h,
                   mc_cset_count(sl));

@@ -504,7 +504,8 @@ static void client_counted(struct judge *j, const struct mc_cset *cs,
   if(!j->o->cloud && !top_wants(&top[ep], count))
     return;
   size_t n;
-  const char *key = mc_cset_key(cs, sl, &n);
+  char kbuf[MC_CSET_KEY_MAX];
+  const char *key = mc_cset_key(cs, sl, kbuf, &n);
   int kep;
   char name[MC_KEY_STR_MAX + 1];
   mc_cset_client_text(key, n, &kep, name, sizeof name);
@@ -537,7 +538,8 @@ static void collect_clients(struct judge *j)
       if(!count || !mc_cset_is_text(sl))
         continue;
       size_t n;
-      const char *key = mc_cset_key(&s->clients[p], sl, &n);
+      char kbuf[MC_CSET_KEY_MAX];
+      const char *key = mc_cset_key(&s->clients[p], sl, kbuf, &n);
       char norm[MC_KEY_STR_MAX + 1], nk[MC_KEY_STR_MAX + 2];
       mc_addr_normalize(key + 2, n - 2, norm, sizeof norm);
       size_t kn = mc_cset_client_key(nk, (unsigned char)key[0], norm, strlen(norm));

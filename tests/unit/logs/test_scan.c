@@ -385,7 +385,8 @@ static void rescan_takes_back_clients(void **state)
         if(!mc_cset_count(sl))
           continue;
         size_t n;
-        const char *key = mc_cset_key(&s.clients[k], sl, &n);
+        char kbuf[MC_CSET_KEY_MAX];
+        const char *key = mc_cset_key(&s.clients[k], sl, kbuf, &n);
         char name[64];
         int ep;
         mc_cset_client_text(key, n, &ep, name, sizeof name);
