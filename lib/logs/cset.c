@@ -211,9 +211,21 @@ size_t mc_cset_client_key(char *key, int ep, const char *addr, size_t n)
 void mc_cset_client_text(const char *key, size_t n, int *ep, char *out, size_t outlen)
 {
   *ep = n ? (unsigned char)key[0] : -1;
-  if(n == 6 && (unsigned char)key[1] == MC_CSET_IPV4) {
+  if(n == 6 && (unsigned char)key[1] == MC_CSET_IPV4 && outlen >= 16) {
+    /* Dotted quad by hand: the judge writes one per client it ranks. */
     const unsigned char *v = (const unsigned char *)key + 2;
-    snprintf(out, outlen, "%u.%u.%u.%u", v[0], v[1], v[2], v[3]);
+    char *o = out;
+    for(int i = 0; i < 4; i++) {
+      unsigned x = v[i];
+      if(i)
+        *o++ = '.';
+      if(x >= 100)
+        *o++ = (char)('0' + x / 100);
+      if(x >= 10)
+        *o++ = (char)('0' + x / 10 % 10);
+      *o++ = (char)('0' + x % 10);
+    }
+    *o = '\0';
     return;
   }
   size_t len = n >= 2 ? n - 2 : 0;

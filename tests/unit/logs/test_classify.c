@@ -1,5 +1,6 @@
 /* test_classify.c - endpoints, status triples, HTTPERR reasons, times,
  * client addresses and ranges. */
+#include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -171,6 +172,51 @@ static void times(void **state)
   assert_string_equal(out, "2024-03-12T08:20:18Z");
 }
 
+/* The normalized form of an address is inet_ntop's, whichever way it is
+ * reached (the fast path for IPv6 already in that form, or parse and print):
+ * random addresses written both in full and canonically. */
+static void normalize_matches_inet_ntop(void **state)
+{
+  (void)state;
+  uint64_t r = 88172645463325252ull;
+  for(int i = 0; i < 20000; i++) {
+    uint16_t g[8];
+    for(int k = 0; k < 8; k++) {
+      r ^= r << 13;
+      r ^= r >> 7;
+      r ^= r << 17;
+      /* Zero groups often, so that runs of them come up. */
+      g[k] = (r & 3) == 0 ? 0 : (uint16_t)(r >> 16);
+    }
+    uint8_t a[16];
+    for(int k = 0; k < 8; k++) {
+      a[2 * k] = (uint8_t)(g[k] >> 8);
+      a[2 * k + 1] = (uint8_t)g[k];
+    }
+    char want[64], full[64], out[64];
+    assert_non_null(inet_ntop(AF_INET6, a, want, sizeof want));
+    if(strchr(want, '.'))
+      continue;                  /* IPv4-mapped or compatible: its own cases */
+    snprintf(full, sizeof full, "%x:%x:%x:%x:%x:%x:%x:%x", g[0], g[1], g[2], g[3], g[4], g[5],
+             g[6], g[7]);
+    mc_addr_normalize(full, strlen(full), out, sizeof out);
+    if(strcmp(out, want))
+      fail_msg("'%s' normalized to '%s', inet_ntop gives '%s'", full, out, want);
+    mc_addr_normalize(want, strlen(want), out, sizeof out);
+    if(strcmp(out, want))
+      fail_msg("'%s' normalized to '%s'", want, out);
+  }
+  char out[64];
+  mc_addr_normalize("2A02:DB8:1:2:3:4:5:6", 20, out, sizeof out);
+  assert_string_equal(out, "2a02:db8:1:2:3:4:5:6");
+  mc_addr_normalize("2a02:0db8:1:2:3:4:5:6", 21, out, sizeof out);
+  assert_string_equal(out, "2a02:db8:1:2:3:4:5:6");
+  mc_addr_normalize("2a02:0:0:1:2:3:4:5", 18, out, sizeof out);
+  assert_string_equal(out, "2a02::1:2:3:4:5");
+  mc_addr_normalize("2a02:0:1:0:2:0:3:0", 18, out, sizeof out);
+  assert_string_equal(out, "2a02:0:1:0:2:0:3:0");
+}
+
 static void addresses_and_ranges(void **state)
 {
   (void)state;
@@ -215,6 +261,7 @@ int main(void)
     cmocka_unit_test(httperr_reasons),
     cmocka_unit_test(times),
     cmocka_unit_test(addresses_and_ranges),
+    cmocka_unit_test(normalize_matches_inet_ntop),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
