@@ -106,6 +106,13 @@ bool mc_cidr_match(const struct mc_cidr_set *set, const char *addr, size_t n)
   bool v4;
   if(!set || !parse_addr(addr, n, a, &v4))
     return false;
+  return mc_cidr_match_addr(set, a);
+}
+
+bool mc_cidr_match_addr(const struct mc_cidr_set *set, const uint8_t a[16])
+{
+  if(!set)
+    return false;
   for(size_t i = 0; i < set->n; i++) {
     const struct mc_cidr *c = &set->v[i];
     unsigned full = c->bits / 8, rest = c->bits % 8;

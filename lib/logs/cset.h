@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define MC_CSET_MAX_KEYS (1u << 24)
 #define MC_CSET_IPV4 0xff       /* key[1] of an IPv4 address stored as 4 bytes */
@@ -82,6 +83,15 @@ static inline int mc_cset_ep(const struct mc_cset_slot *s)
 static inline bool mc_cset_is_text(const struct mc_cset_slot *s)
 {
   return s->word >> 63;
+}
+
+/* The address of a slot that is not text, as ::ffff:a.b.c.d. */
+static inline void mc_cset_ipv4(const struct mc_cset_slot *s, uint8_t a[16])
+{
+  memset(a, 0, 10);
+  a[10] = a[11] = 0xff;
+  for(int i = 0; i < 4; i++)
+    a[12 + i] = (uint8_t)(s->off >> (24 - 8 * i));
 }
 
 /* The key of a used slot: in the arena, or built in buf (an IPv4 key). */

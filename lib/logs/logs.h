@@ -48,6 +48,8 @@ void mc_cidr_release(struct mc_cidr_set *set);
 /* Whether a client address as logged (IPv4, IPv6, "%zone" suffix, IPv4
  * mapped) is in the set. */
 bool mc_cidr_match(const struct mc_cidr_set *set, const char *addr, size_t n);
+/* The same for an address already parsed (IPv4 as ::ffff:a.b.c.d). */
+bool mc_cidr_match_addr(const struct mc_cidr_set *set, const uint8_t a[16]);
 /* The address without a zone suffix and IPv4-mapped IPv6 as IPv4, into out;
  * the input unchanged when it is not an address. */
 void mc_addr_normalize(const char *addr, size_t n, char *out, size_t outlen);

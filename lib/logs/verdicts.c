@@ -501,7 +501,15 @@ static void client_counted(struct judge *j, const struct mc_cset *cs,
 {
   struct ep_clients *c = &j->clients[ep];
   c->distinct++;
-  if(!j->o->cloud && !top_wants(&top[ep], count))
+  if(j->o->cloud && !mc_cset_is_text(sl)) {
+    /* An IPv4 client is matched from its slot, without text. */
+    uint8_t a[16];
+    mc_cset_ipv4(sl, a);
+    if(mc_cidr_match_addr(j->o->cloud, a))
+      c->cloud += count;
+  }
+  bool wanted = top_wants(&top[ep], count);
+  if(!wanted && (!j->o->cloud || !mc_cset_is_text(sl)))
     return;
   size_t n;
   char kbuf[MC_CSET_KEY_MAX];
@@ -509,9 +517,10 @@ static void client_counted(struct judge *j, const struct mc_cset *cs,
   int kep;
   char name[MC_KEY_STR_MAX + 1];
   mc_cset_client_text(key, n, &kep, name, sizeof name);
-  if(j->o->cloud && mc_cidr_match(j->o->cloud, name, strlen(name)))
+  if(j->o->cloud && mc_cset_is_text(sl) && mc_cidr_match(j->o->cloud, name, strlen(name)))
     c->cloud += count;
-  top_offer(&top[ep], name, count);
+  if(wanted)
+    top_offer(&top[ep], name, count);
 }
 
 /* Every endpoint's clients from the scan's client tables. IPv4 keys are

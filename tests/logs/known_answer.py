@@ -13,6 +13,7 @@ the very report one run over all the logs gives, but for the paths named and
 the speed; a summary of merged summaries too. Prints "N passed, N failed".
 """
 import gzip
+import ipaddress
 import json
 import os
 import shutil
@@ -93,6 +94,26 @@ def merge_cases(migcheck, logs, tmp):
     return results
 
 
+def cloud_case(migcheck, logs, tmp, expected):
+    """--cloud-ranges: the requests from clients in the ranges, per endpoint,
+    as Python's ipaddress counts them from the generator's by_client."""
+    ranges = ["40.92.0.0/15", "2a01:111:f400::/48"]
+    path = os.path.join(tmp, "ranges.txt")
+    with open(path, "w") as f:
+        f.write("# Exchange Online\n" + "\n".join(ranges) + "\n")
+    nets = [ipaddress.ip_network(r) for r in ranges]
+    report = run_args(migcheck, [logs, "--cloud-ranges", path])
+    problems = []
+    for ep, want in expected["traffic"].items():
+        cloud = sum(n for a, n in want["by_client"].items()
+                    if any(ipaddress.ip_address(a) in net for net in nets
+                           if ipaddress.ip_address(a).version == net.version))
+        got = report["traffic"][ep].get("cloud_requests")
+        if got != cloud:
+            problems.append(f"{ep}: cloud_requests {got}, expected {cloud}")
+    return [("--cloud-ranges: requests from the ranges, per endpoint", problems)]
+
+
 def diff(got, want, path="traffic"):
     problems = []
     if isinstance(want, dict):
@@ -152,6 +173,10 @@ def main():
             except Exception as e:  # a broken case is a failed case
                 problems = [f"{type(e).__name__}: {e}"]
             results.append((name, problems))
+        try:
+            results += cloud_case(migcheck, logs, tmp, expected)
+        except Exception as e:  # a broken case is a failed case
+            results.append(("cloud", [f"{type(e).__name__}: {e}"]))
         try:
             results += merge_cases(migcheck, logs, tmp)
         except Exception as e:  # a broken case is a failed case
