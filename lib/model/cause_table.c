@@ -699,16 +699,17 @@ const struct mc_cause mc_cause_table[] = {
   { .id = "AUTODISCOVER_UNSAFE_REDIRECT", .severity = MC_FAIL, .area = "autodiscover",
     .title = "Autodiscover redirects to an unsafe place",
     .why = "A discovery step redirected to plain http:// or to a host outside the user's "
-           "domain that nothing vouches for. Following it could hand credentials to the wrong "
-           "server (the 2021 autodiscover.<TLD> credential leak worked that way), so migcheck "
-           "does not follow it and discovery cannot complete.",
+           "domain that nothing vouches for, or the answer named such a host for EWS or "
+           "Outlook Anywhere. Following it could hand credentials to the wrong server (the "
+           "2021 autodiscover.<TLD> credential leak worked that way), so migcheck does not "
+           "contact it and discovery cannot complete.",
     .fix = (const char *const[]){
       "Make the redirect on http://autodiscover.contoso.com/autodiscover/autodiscover.xml "
       "point to an https:// URL in your own namespace "
       "(https://mail.contoso.com/autodiscover/autodiscover.xml)",
       "Remove redirects to third-party or old hosting providers from DNS and IIS",
-      "If the redirect is intended (another domain you own), confirm it explicitly when "
-      "running migcheck, or create the endpoint with manual settings",
+      "If the redirect or host is intended (another domain you own), name that domain with "
+      "--allow-redirect when running migcheck, or create the endpoint with manual settings",
       NULL },
     .check = "migcheck autodiscover --email admin@contoso.com",
     .source = "exchange-wire.md sec. 5.3 and 5.5; rpch-autodiscover.md sec. 3.1" },
@@ -1317,6 +1318,50 @@ const struct mc_cause mc_cause_table[] = {
     .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server; "
               "Exchange Server security updates of August 2022 (EP made available); RFC 5929 "
               "sec. 4 (tls-server-end-point); [MS-NLMP] sec. 2.2.2.1 (MsvAvChannelBindings)" },
+
+  { .id = "AUTH_NEGOTIATE_BLOCKED", .severity = MC_FAIL, .area = "ews",
+    .title = "A device in front blocks the sign-in: requests with credentials never reach "
+             "Exchange",
+    .why = "Requests without credentials reach Exchange, which answers 401 and offers NTLM, "
+           "but every request that carries an Authorization header (the first NTLM message, "
+           "which holds no password) is dropped, reset, left unanswered, redirected or "
+           "answered by a device's own page. A reverse proxy, WAF or IPS in front either "
+           "pre-authenticates or cannot carry NTLM, whose handshake must stay on one "
+           "connection from client to server. MRS cannot sign in, so endpoint creation and "
+           "moves fail while the server looks healthy.",
+    .fix = (const char *const[]){
+      "On the reverse proxy or WAF, pass /EWS/mrsproxy.svc (and /EWS, /autodiscover) through "
+      "without pre-authentication and without rules that drop or rewrite the Authorization "
+      "and WWW-Authenticate headers",
+      "Make the device keep the client's connection paired with one server connection "
+      "(no connection pooling or multiplexing for these paths): NTLM over HTTP authenticates "
+      "the connection, not the request",
+      "If the device cannot pass NTLM untouched, bypass it for the migration (a separate "
+      "name or a NAT rule straight to the Exchange servers)",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com",
+    .source = "MS-NTHT (NTLM Over HTTP Protocol) sec. 3.2.5 (the handshake on one "
+              "connection); RFC 4559 sec. 4 and 6 (connection-based authentication through "
+              "proxies)" },
+
+  { .id = "HTTP_RESPONSE_HEADER_TOO_LARGE", .severity = MC_FAIL, .area = "http",
+    .title = "The server or a device sent a response header too large to read",
+    .why = "A response header line went past the size an HTTP client accepts (libcurl "
+           "refuses headers over 100 KB; Exchange Online's clients stop much earlier). A "
+           "device in front (a WAF or load balancer adding a huge cookie or diagnostic "
+           "header) or a misbehaving application produced it; no client can read that answer, "
+           "so the request fails before any Exchange logic is reached.",
+    .fix = (const char *const[]){
+      "Find which header it is: curl -sv https://HOST/EWS/Exchange.asmx -o /dev/null 2>&1 | "
+      "awk 'length > 8000' on a machine inside, then outside the device",
+      "Remove the rule, module or cookie that grows the header (on load balancers: "
+      "persistence cookies and header-insertion rules; in IIS: custom headers and URL "
+      "rewrite outbound rules)",
+      "Check again from outside once the header is back to a normal size",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com",
+    .source = "RFC 9112 sec. 2.3 and RFC 9110 sec. 5.4 (field limits); libcurl "
+              "CURL_MAX_HTTP_HEADER (100 KB)" },
 
   { .id = "HYBRID_AGENT_EP_ENABLED", .severity = MC_FAIL, .area = "ews",
     .title = "Extended Protection enabled on a server published through the Hybrid Agent",

@@ -59,6 +59,7 @@ struct mc_tls_opts {
   bool want_chain;              /* collect and verify the chain */
   const char *ca_file;          /* extra trust anchors (PEM) */
   const char *verify_name;      /* the name the certificate must carry */
+  bool imap_starttls;           /* IMAP first: the greeting, then STARTTLS, then TLS */
 };
 
 struct mc_tls_result {
@@ -75,6 +76,7 @@ struct mc_tls_result {
 
   struct mc_tls_cert chain[MC_TLS_MAX_CHAIN];   /* as the server sent it */
   size_t nchain;
+  size_t chain_sent;            /* how many the server sent (nchain keeps the first) */
   bool verified;                /* the chain verifies to a trusted root */
   int verify_errors[8];         /* X509_V_ERR_* seen while verifying (all of them) */
   int verify_error_depth[8];
