@@ -190,7 +190,9 @@ const struct mc_command mc_commands[] = {
     "server and the exact command that fixes it: CFG_MRSPROXY_DISABLED,\n"
     "CFG_EWS_EXTERNAL_URL_MISSING, CFG_EWS_AUTH_METHODS (Windows or Basic off),\n"
     "CFG_OA_AUTH_NOT_BASIC, CFG_OA_SSL_OFFLOADING, CFG_VALIDPORTS_MISSING (which\n"
-    "name lacks which port, and the whole value to set). Several servers given:\n"
+    "name lacks which port, and the whole value to set; wildcard entries such\n"
+    "as EX*:6001-6002 count). A value over 64 KiB is CFG_VALUE_TOO_LONG, never\n"
+    "empty. Several servers given:\n"
     "a setting that differs between them is CFG_SERVERS_DIFFER (seed 001's\n"
     "passive server). A failed Test-MigrationServerAvailability is explained\n"
     "as 'migcheck explain' would. --collect prints the commands to run.",

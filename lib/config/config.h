@@ -51,7 +51,13 @@ struct mc_fl_prop {
   char *key;
   char *value;        /* continuation lines joined; "" when empty */
   unsigned line;
+  size_t full_len;    /* the value's length as written */
+  bool cut;           /* longer than MC_FL_VALUE_LIMIT: value holds only the start */
 };
+
+/* The most bytes of one Format-List value kept; a longer value is cut there
+ * and marked cut (never dropped: an over-long value is not a missing one). */
+#define MC_FL_VALUE_LIMIT ((size_t)65536)
 
 struct mc_fl_object {
   struct mc_fl_prop *props;

@@ -19,6 +19,7 @@
  */
 #include "config/config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,17 +307,51 @@ static void read_input(struct ctx *c, struct mc_step *parent, const struct mc_co
 
 /* ---- rules per object ---- */
 
-static void show(struct mc_step *st, const struct obj *x)
+/* How a value is shown: the value, "(empty)", or for one over the limit its
+ * length and start (the whole is not kept). */
+#define SHOW_CUT 120
+
+static void show_prop(struct mc_step *st, const struct mc_fl_prop *p)
+{
+  if(p->cut)
+    mc_step_ev(st, p->key, "over-long: %zu bytes, more than the %zu read; it starts '%.*s'",
+                p->full_len, MC_FL_VALUE_LIMIT, SHOW_CUT, p->value);
+  else
+    mc_step_ev(st, p->key, "%s", *p->value ? p->value : "(empty)");
+}
+
+/* Values cut at MC_FL_VALUE_LIMIT: said as over-long, one finding per
+ * property, so no rule below reads a cut value as empty or as complete. */
+static void rule_overlong(struct ctx *c, struct mc_step *st, const struct obj *x)
+{
+  for(size_t i = 0; i < x->o->nprops; i++) {
+    const struct mc_fl_prop *p = &x->o->props[i];
+    if(!p->cut)
+      continue;
+    bool shown = false;
+    for(size_t k = 0; x->kd->show[k] && !shown; k++)
+      shown = strcasecmp(x->kd->show[k], p->key) == 0;
+    if(!shown)
+      show_prop(st, p);
+    mc_step_find(c->r, st, "CFG_VALUE_TOO_LONG", "%s on %s is %zu bytes long (%s line %u), more "
+                 "than the %zu bytes migcheck reads of one value; no setting is that long, so "
+                 "check what was set there: %s | Format-List Identity,%s", p->key, x->server,
+                 p->full_len, x->file, p->line, MC_FL_VALUE_LIMIT, x->kd->cmdlet, p->key);
+  }
+}
+
+static void show(struct ctx *c, struct mc_step *st, const struct obj *x)
 {
   mc_step_ev(st, "from", "%s line %u (%s)", x->file, x->o->line, x->kd->cmdlet);
   for(size_t i = 0; x->kd->show[i]; i++) {
     const struct mc_fl_prop *p = mc_fl_prop(x->o, x->kd->show[i]);
     if(p)
-      mc_step_ev(st, p->key, "%s", *p->value ? p->value : "(empty)");
+      show_prop(st, p);
   }
   if(x->identity_assumed)
     mc_step_ev(st, "note", "Identity not in the output: commands below assume '%s'",
                x->identity);
+  rule_overlong(c, st, x);
 }
 
 static bool windows_auth(const struct mc_fl_list *l)
@@ -328,14 +363,14 @@ static bool windows_auth(const struct mc_fl_list *l)
 static void rule_ews(struct ctx *c, struct obj *x)
 {
   struct mc_step *st = mc_step_add(c->r, NULL, "EWS virtual directory %s", x->identity);
-  show(st, x);
+  show(c, st, x);
   const char *id = x->identity;
   if(truth(mc_fl_get(x->o, "MRSProxyEnabled")) == 0)
     mc_step_find(c->r, st, "CFG_MRSPROXY_DISABLED", "MRSProxyEnabled is False on %s: "
                  "Set-WebServicesVirtualDirectory -Identity \"%s\" -MRSProxyEnabled $true",
                  x->server, id);
   const struct mc_fl_prop *url = mc_fl_prop(x->o, "ExternalUrl");
-  if(url && blank_value(url->value))
+  if(url && !url->cut && blank_value(url->value))
     mc_step_find(c->r, st, "CFG_EWS_EXTERNAL_URL_MISSING", "ExternalUrl is empty on %s: "
                  "Set-WebServicesVirtualDirectory -Identity \"%s\" -ExternalUrl "
                  "https://mail.contoso.com/EWS/Exchange.asmx (your published name)",
@@ -367,13 +402,14 @@ static void rule_ews(struct ctx *c, struct obj *x)
   mc_step_done(c->r, st, MC_PASS, "MRSProxy %s, ExternalUrl %s",
                truth(mc_fl_get(x->o, "MRSProxyEnabled")) == 1 ? "on" :
                truth(mc_fl_get(x->o, "MRSProxyEnabled")) == 0 ? "off" : "not shown",
-               !url ? "not shown" : blank_value(url->value) ? "empty" : url->value);
+               !url ? "not shown" : url->cut ? "over-long" :
+               blank_value(url->value) ? "empty" : url->value);
 }
 
 static void rule_oa(struct ctx *c, struct obj *x)
 {
   struct mc_step *st = mc_step_add(c->r, NULL, "Outlook Anywhere %s", x->identity);
-  show(st, x);
+  show(c, st, x);
   const char *id = x->identity;
   const char *ext = mc_fl_get(x->o, "ExternalClientAuthenticationMethod");
   bool e2010 = false;
@@ -416,7 +452,7 @@ static void rule_info(struct ctx *c, struct obj *x)
 {
   struct mc_step *st = mc_step_add(c->r, NULL, "%s %s", x->kd->label,
                                    x->identity ? x->identity : x->server);
-  show(st, x);
+  show(c, st, x);
   mc_step_done(c->r, st, MC_INFO, "read for names and comparison");
 }
 
@@ -424,7 +460,7 @@ static void rule_tmsa(struct ctx *c, struct obj *x)
 {
   struct mc_step *st = mc_step_add(c->r, NULL, "Test-MigrationServerAvailability (%s line %u)",
                                    x->file, x->o->line);
-  show(st, x);
+  show(c, st, x);
   const char *result = mc_fl_get(x->o, "Result");
   if(result && strcasecmp(result, "Success") == 0) {
     mc_step_done(c->r, st, MC_PASS, "the endpoint test succeeded");
@@ -582,13 +618,62 @@ static void vp_parse(const char *value, struct vp_entry **out, size_t *n)
   }
 }
 
+/* Whether a ValidPorts host holds the wildcards the RPC proxy documents:
+ * '*' any run of characters, '?' one character (EX*:6001-6002). */
+static bool vp_wild(const char *host)
+{
+  return strpbrk(host, "*?") != NULL;
+}
+
+/* Case-insensitive match of name against a pattern with '*' and '?'
+ * (iterative: one backtrack point, linear in practice). */
+static bool vp_glob(const char *pat, const char *name)
+{
+  const char *star = NULL, *resume = NULL;
+  while(*name) {
+    if(*pat == '*') {
+      star = pat++;
+      resume = name;
+    }
+    else if(*pat == '?' || (*pat && tolower((unsigned char)*pat) ==
+                            tolower((unsigned char)*name))) {
+      pat++;
+      name++;
+    }
+    else if(star) {
+      pat = star + 1;
+      name = ++resume;
+    }
+    else
+      return false;
+  }
+  while(*pat == '*')
+    pat++;
+  return *pat == '\0';
+}
+
+/* The entry that lets host through on port, or NULL. An exact entry wins
+ * over a wildcard one, and a longer pattern over a shorter one, to name the
+ * entry that was meant in the evidence. */
+static const struct vp_entry *vp_match(const struct vp_entry *v, size_t n, const char *host,
+                                       unsigned port)
+{
+  const struct vp_entry *wild = NULL;
+  for(size_t i = 0; i < n; i++) {
+    if(v[i].lo > port || port > v[i].hi)
+      continue;
+    if(strcasecmp(v[i].host, host) == 0)
+      return &v[i];
+    if(vp_wild(v[i].host) && vp_glob(v[i].host, host) &&
+       (!wild || strlen(v[i].host) > strlen(wild->host)))
+      wild = &v[i];
+  }
+  return wild;
+}
+
 static bool vp_covers(const struct vp_entry *v, size_t n, const char *host, unsigned port)
 {
-  for(size_t i = 0; i < n; i++) {
-    if(strcasecmp(v[i].host, host) == 0 && v[i].lo <= port && port <= v[i].hi)
-      return true;
-  }
-  return false;
+  return vp_match(v, n, host, port) != NULL;
 }
 
 static void names_add(struct vp_name **names, size_t *n, const char *name, const char *what)
@@ -659,7 +744,7 @@ static void required_names(struct ctx *c, const struct vp_entry *v, size_t nv,
     const char *h = v[i].host;
     /* A host listed with 6004 only is a global catalog (seed 000 step 2:
        the domain controllers answer NSPI on 6004), not an Exchange server. */
-    if(!*h || (!vp_covers(v, nv, h, 6001) && !vp_covers(v, nv, h, 6002)))
+    if(!*h || vp_wild(h) || (!vp_covers(v, nv, h, 6001) && !vp_covers(v, nv, h, 6002)))
       continue;
     if(!strchr(h, '.')) {
       if(!from_inputs)
@@ -742,17 +827,35 @@ static void rule_validports(struct ctx *c, struct rpcproxy *rp)
   static const unsigned ports[] = { 6001, 6002, 6004 };
   struct mc_buf missing = MC_BUF_INIT(1 << 16);
   struct mc_buf want = MC_BUF_INIT(1 << 16);
+  bool wild_any = false, unsure = false;
+  for(size_t i = 0; i < nv; i++)
+    wild_any = wild_any || vp_wild(v[i].host);
   for(size_t i = 0; i < nn; i++) {
     const char *h = names[i].name;
-    mc_buf_printf(&want, "%s%s:6001-6002;%s:6004", want.len ? ";" : "", h, h);
     char miss[64] = "";
+    struct mc_buf by = MC_BUF_INIT(1024);
     size_t nmiss = 0;
     for(size_t k = 0; k < 3; k++) {
-      if(h[0] == '<' || !vp_covers(v, nv, h, ports[k]))
+      const struct vp_entry *e = h[0] == '<' ? NULL : vp_match(v, nv, h, ports[k]);
+      if(!e)
         snprintf(miss + strlen(miss), sizeof miss - strlen(miss), "%s%u", nmiss++ ? ", " : "",
                  ports[k]);
+      else if(vp_wild(e->host) && !(by.len && mc_memcasemem(by.ptr, by.len, e->text)))
+        mc_buf_printf(&by, "%s%s", by.len ? ", " : "", e->text);
     }
-    if(h[0] == '<')
+    /* A name the wildcards let through in full keeps them: no entry of its own. */
+    if(nmiss || !by.len)
+      mc_buf_printf(&want, "%s%s:6001-6002;%s:6004", want.len ? ";" : "", h, h);
+    if(!nmiss && by.len)
+      mc_step_ev(st, "wildcard", "%s (%s) is allowed by %s", h, names[i].what, by.ptr);
+    mc_buf_release(&by);
+    if(h[0] == '<' && wild_any) {
+      /* No public name known, but a wildcard may be it: not a finding. */
+      unsure = true;
+      mc_step_ev(st, "note", "no public FQDN is known and the value has wildcard entries that "
+                 "may cover it; add Get-OutlookAnywhere output (ExternalHostname) to check it");
+    }
+    else if(h[0] == '<')
       mc_buf_printf(&missing, "%sno public FQDN is listed (the RPC proxy name Exchange Online "
                     "connects to, e.g. mail.contoso.com; add Get-OutlookAnywhere output to "
                     "fill it in below)", missing.len ? "; " : "");
@@ -775,8 +878,15 @@ static void rule_validports(struct ctx *c, struct rpcproxy *rp)
     mc_step_find(c->r, st, "CFG_VALIDPORTS_MISSING", "%s. Set the whole value: reg add "
                  "HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy /v ValidPorts /t REG_SZ /d \"%s\" /f",
                  missing.ptr, want.ptr);
-  mc_step_done(c->r, st, MC_PASS, "%zu entries; short name, internal FQDN and public FQDN "
-               "each need 6001-6002 and 6004", nv);
+  if(unsure && !missing.len) {
+    mc_step_done(c->r, st, MC_UNKNOWN, "%zu entries; the public FQDN is unknown, so whether "
+                 "the wildcards cover it cannot be told", nv);
+    mc_report_incomplete(c->r, "'%s': ValidPorts has wildcard entries and no public name is "
+                         "known; add Get-OutlookAnywhere output to check it", rp->file);
+  }
+  else
+    mc_step_done(c->r, st, MC_PASS, "%zu entries; short name, internal FQDN and public FQDN "
+                 "each need 6001-6002 and 6004", nv);
   for(size_t i = 0; i < nv; i++) {
     free(v[i].host);
     free(v[i].text);

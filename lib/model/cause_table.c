@@ -1030,6 +1030,25 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck config ews-vdir.txt",
     .source = "seed 001 step 1 (every CAS server) and step 5 (passive servers)" },
 
+  /* WARN: migcheck cannot judge what it did not read; it says so instead of
+     calling the value empty or complete. */
+  { .id = "CFG_VALUE_TOO_LONG", .severity = MC_WARN, .area = "config",
+    .title = "A pasted value is longer than migcheck reads",
+    .why = "One property in the pasted Format-List output is longer than 64 KiB. No Exchange "
+           "setting the migration needs is that long (an ExternalUrl is a few dozen bytes), so "
+           "either the setting holds something it should not or the paste joined several "
+           "lines into one. migcheck keeps the start only and judges nothing from it.",
+    .fix = (const char *const[]){
+      "Look at the value on the server the finding names, e.g. "
+      "Get-WebServicesVirtualDirectory | Format-List Identity,ExternalUrl",
+      "Set it to what it should be, e.g. Set-WebServicesVirtualDirectory -Identity "
+      "\"EX01\\EWS (Default Web Site)\" -ExternalUrl https://mail.contoso.com/EWS/Exchange.asmx",
+      "Export the output again with 'migcheck config --collect' and check it",
+      NULL },
+    .check = "migcheck config ews-vdir.txt",
+    .source = "Microsoft Learn: Set-WebServicesVirtualDirectory (ExternalUrl); "
+              "RFC 9110 sec. 4.1 (URI length)" },
+
   /* ---- process: batches, throttling, locks, limits ---- */
   { .id = "NOTIFICATION_EMAIL_MISSING", .severity = MC_FAIL, .area = "process",
     .title = "Migration batch has no notification e-mail address",

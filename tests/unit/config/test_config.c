@@ -220,6 +220,9 @@ static const struct sample samples[] = {
     "Set-WebServicesVirtualDirectory -Identity \"EX02\\EWS (Default Web Site)\" "
     "-MRSProxyEnabled $true" },
   { "ews-healthy.txt", "", MC_PASS, NULL },
+  /* A 70,000-byte ExternalUrl: over-long, never "empty" (issue 19 item 10). */
+  { "ews-overlong-external-url.txt", "CFG_VALUE_TOO_LONG", MC_WARN,
+    "ExternalUrl on EX01 is 70043 bytes long" },
   { "ews-seed001-no-external-url.txt", "CFG_EWS_EXTERNAL_URL_MISSING", MC_FAIL,
     "ExternalUrl is empty on EX2015" },
   { "ews-windows-auth-off.txt", "CFG_EWS_AUTH_METHODS", MC_FAIL, "-WindowsAuthentication $true" },
@@ -233,6 +236,9 @@ static const struct sample samples[] = {
     "/d \"EX01:6001-6002;EX01:6004;ex01.contoso.local:6001-6002;ex01.contoso.local:6004;"
     "mail.contoso.com:6001-6002;mail.contoso.com:6004\"" },
   { "rpcproxy-healthy.reg", "", MC_PASS, NULL },
+  /* Wildcards as the RPC proxy documents them (EX*:6001-6002) cover the
+     names Get-ExchangeServer and Get-OutlookAnywhere give. */
+  { "rpcproxy-wildcard.reg exchange-servers-2010.txt oa-healthy.txt", "", MC_PASS, NULL },
   { "tmsa-failed.txt", "OA_BASIC_NOT_OFFERED OA_PORT_NOT_ALLOWED OA_BACKEND_UNAVAILABLE",
     MC_FAIL, "cli_NspiBind" },
   { "tmsa-success.txt exchange-servers.txt", "", MC_PASS, NULL },
@@ -334,6 +340,51 @@ static void validports_names_from_value(void **state)
   mc_report_free(r);
 }
 
+static struct mc_report *check_text(const char *a, const char *b)
+{
+  struct mc_config_input in[2] = { { "a", a, strlen(a) }, { "b", b ? b : "", b ? strlen(b) : 0 } };
+  return mc_config_check(in, b ? 2 : 1);
+}
+
+static void validports_wildcards(void **state)
+{
+  (void)state;
+  const char *servers = "Name       : EX01\nFqdn       : ex01.corp.local\nServerRole : Mailbox\n\n"
+                        "Name       : EX02\nFqdn       : ex02.corp.local\nServerRole : Mailbox\n\n"
+                        "Identity         : EX01\\Rpc (Default Web Site)\n"
+                        "ExternalHostname : mail.contoso.com\nSSLOffloading    : False\n";
+  /* '?' for one character, '*' for any run; case does not matter. */
+  struct mc_report *r = check_text("REGEDIT4\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Rpc\\"
+                                   "RpcProxy]\n\"ValidPorts\"=\"ex0?:6001-6004;*.CORP.local:6001-6004;"
+                                   "mail.*.com:6001-6004\"\n", servers);
+  assert_false(mc_report_has(r, "CFG_VALIDPORTS_MISSING"));
+  assert_int_equal(mc_report_verdict(r), MC_PASS);
+  mc_report_free(r);
+  /* A wildcard without 6004: the names lack 6004, the fix keeps the wildcard. */
+  r = check_text("REGEDIT4\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy]\n"
+                 "\"ValidPorts\"=\"EX*:6001-6002;mail.contoso.com:6001-6004\"\n", servers);
+  assert_true(mc_report_has(r, "CFG_VALIDPORTS_MISSING"));
+  const char *d = r->findings[0]->detail;
+  assert_non_null(strstr(d, "EX01 (short name) lacks 6004"));
+  assert_non_null(strstr(d, "EX02 (short name) lacks 6004"));
+  assert_null(strstr(d, "mail.contoso.com (public"));
+  assert_non_null(strstr(d, ";EX*:6001-6002\" /f"));
+  mc_report_free(r);
+  /* A pattern that matches nothing wanted is not a cover; '?' is one character. */
+  r = check_text("REGEDIT4\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy]\n"
+                 "\"ValidPorts\"=\"EX?:6001-6004;*.corp.local:6001-6004;mail.contoso.com:6001-6004\"\n",
+                 servers);
+  assert_true(mc_report_has(r, "CFG_VALIDPORTS_MISSING"));
+  assert_non_null(strstr(r->findings[0]->detail, "EX01 (short name) is not listed"));
+  mc_report_free(r);
+  /* Only wildcards and no names known: never a pass, never a made-up miss. */
+  r = check_text("REGEDIT4\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy]\n"
+                 "\"ValidPorts\"=\"*:6001-6002;*:6004\"\n", NULL);
+  assert_false(mc_report_has(r, "CFG_VALIDPORTS_MISSING"));
+  assert_int_equal(mc_report_verdict(r), MC_UNKNOWN);
+  mc_report_free(r);
+}
+
 int main(int argc, char **argv)
 {
   data_dir = argc > 1 ? argv[1] : NULL;
@@ -346,6 +397,7 @@ int main(int argc, char **argv)
     cmocka_unit_test(reg_formats),
     cmocka_unit_test(rules_on_samples),
     cmocka_unit_test(validports_names_from_value),
+    cmocka_unit_test(validports_wildcards),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
