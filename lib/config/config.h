@@ -107,6 +107,8 @@ struct mc_reg_value {
 struct mc_reg_doc {
   struct mc_reg_value *v;
   size_t n, cap;
+  char **keys;        /* every key named, in order, with or without values */
+  size_t nkeys;
   const char *format; /* "regedit 5.00 export", "REGEDIT4 export", "reg query output" */
 };
 
@@ -115,6 +117,22 @@ bool mc_reg_sniff(const char *text, size_t n);
 mc_code mc_reg_parse(const char *text, size_t n, struct mc_reg_doc *doc, char *err,
                      size_t errlen);
 void mc_reg_doc_release(struct mc_reg_doc *doc);
+
+/* ---- tlsreg.c: SCHANNEL, .NET and Lsa values of the server ---- */
+
+struct mc_tlsreg;
+/* Takes the values of doc that tlsreg judges (SCHANNEL protocols, .NET TLS,
+ * Lsa, the cipher suite order policy), grouped per computer (\\NAME\ in a
+ * remote key, else the file), and appends the groups to *list. Returns how
+ * many values it took. */
+size_t mc_tlsreg_read(const struct mc_reg_doc *doc, const char *file, struct mc_tlsreg ***list,
+                      size_t *n);
+/* One step per group with its findings, then the comparison between groups.
+ * ep: 1 Extended Protection is on somewhere in the inputs (ep_where says
+ * where, for the messages), 0 known off everywhere, -1 not known. */
+void mc_tlsreg_check(struct mc_report *r, struct mc_tlsreg *const *list, size_t n, int ep,
+                     const char *ep_where);
+void mc_tlsreg_free(struct mc_tlsreg *t);
 
 /* ---- rules.c ---- */
 

@@ -15,8 +15,10 @@
  *   HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Rpc\RpcProxy
  *       ValidPorts    REG_SZ    EX01:6001-6002;EX01:6004
  * (four spaces before the name and around the type; names may hold spaces).
+ * Against another computer (reg query \\EX01\HKLM\...) the key lines start
+ * with \\EX01\; the name stays in the key.
  *
- * Limits: MAX_VALUES values, MAX_DATA bytes of data per value.
+ * Limits: MAX_VALUES values (and keys), MAX_DATA bytes of data per value.
  */
 #include "config/config.h"
 
@@ -49,6 +51,28 @@ static struct mc_config_line first_line(const char *t, size_t n)
   }
   struct mc_config_line none = { t, 0, 0 };
   return none;
+}
+
+/* A reg query key line: HKEY_..., HKLM\..., or \\COMPUTER\HKEY_... */
+static bool query_key(struct mc_config_line l)
+{
+  if(line_starts(l, "HKEY_") || line_starts(l, "HKLM\\"))
+    return true;
+  if(!line_starts(l, "\\\\"))
+    return false;
+  const char *sl = memchr(l.p + 2, '\\', l.n - 2);
+  if(!sl || sl == l.p + 2)
+    return false;
+  struct mc_config_line rest = { sl + 1, (size_t)(l.p + l.n - sl - 1), 0 };
+  return line_starts(rest, "HKEY_") || line_starts(rest, "HKLM\\");
+}
+
+static void add_key(struct mc_reg_doc *doc, const char *p, size_t n)
+{
+  if(doc->nkeys >= MAX_VALUES)
+    return;
+  doc->keys = mc_xrealloc(doc->keys, (doc->nkeys + 1) * sizeof *doc->keys);
+  doc->keys[doc->nkeys++] = mc_xstrndup(p, n);
 }
 
 /* Whether l is a reg query value line; sets the parts. */
@@ -88,7 +112,7 @@ bool mc_reg_sniff(const char *text, size_t n)
   while(pos < n) {
     struct mc_config_line l = mc_config_next_line(text, n, &pos);
     struct mc_config_line a, b, c;
-    if(line_starts(l, "HKEY_") || line_starts(l, "HKLM\\"))
+    if(query_key(l))
       key = true;
     else if(key && query_value(l, &a, &b, &c))
       return true;
@@ -274,6 +298,7 @@ static mc_code parse_export(const char *text, size_t n, struct mc_reg_doc *doc, 
       }
       free(key);
       key = mc_xstrndup(l.p + 1, l.n - 2);
+      add_key(doc, l.p + 1, l.n - 2);
       continue;
     }
     /* Join lines ending in a backslash (hex data). */
@@ -355,9 +380,10 @@ static mc_code parse_query(const char *text, size_t n, struct mc_reg_doc *doc, c
     struct mc_config_line l = mc_config_next_line(text, n, &pos);
     lineno++;
     struct mc_config_line name, type, data;
-    if(line_starts(l, "HKEY_") || line_starts(l, "HKLM\\")) {
+    if(query_key(l)) {
       free(key);
       key = mc_xstrndup(l.p, l.n);
+      add_key(doc, l.p, l.n);
       continue;
     }
     if(!key || !query_value(l, &name, &type, &data))
@@ -403,5 +429,8 @@ void mc_reg_doc_release(struct mc_reg_doc *doc)
     free(doc->v[i].data);
   }
   free(doc->v);
+  for(size_t i = 0; i < doc->nkeys; i++)
+    free(doc->keys[i]);
+  free(doc->keys);
   memset(doc, 0, sizeof *doc);
 }

@@ -90,6 +90,8 @@ struct ctx {
   size_t nobjs;
   struct rpcproxy *rp;
   size_t nrp;
+  struct mc_tlsreg **tls;   /* SCHANNEL, .NET and Lsa values per computer */
+  size_t ntls;
 };
 
 /* ---- small helpers ---- */
@@ -239,6 +241,9 @@ static void read_reg(struct ctx *c, struct mc_step *st, const char *file, const 
     mc_reg_doc_release(&doc);
     return;
   }
+  size_t groups = c->ntls;
+  mc_tlsreg_read(&doc, file, &c->tls, &c->ntls);
+  groups = c->ntls - groups;
   struct rpcproxy *cur = NULL;
   for(size_t i = 0; i < doc.n; i++) {
     const struct mc_reg_value *v = &doc.v[i];
@@ -263,14 +268,16 @@ static void read_reg(struct ctx *c, struct mc_step *st, const char *file, const 
       cur->enabled = mc_xstrdup(v->data);
     }
   }
-  if(cur)
-    mc_step_done(c->r, st, MC_INFO, "%s: %zu values, RpcProxy key found", doc.format, doc.n);
+  if(cur || groups)
+    mc_step_done(c->r, st, MC_INFO, "%s: %zu values%s%s", doc.format, doc.n,
+                 cur ? ", RpcProxy key found" : "",
+                 groups ? ", TLS and authentication keys found" : "");
   else {
-    mc_step_done(c->r, st, MC_UNKNOWN, "%s: %zu values, but not HKLM\\SOFTWARE\\Microsoft\\Rpc"
-                 "\\RpcProxy", doc.format, doc.n);
-    mc_report_incomplete(c->r, "'%s' holds no HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy values "
-                         "(export it with: reg export HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy "
-                         "rpcproxy.reg)", file);
+    mc_step_done(c->r, st, MC_UNKNOWN, "%s: %zu values, but none of the keys migcheck reads",
+                 doc.format, doc.n);
+    mc_report_incomplete(c->r, "'%s' holds none of the registry keys migcheck reads (RpcProxy, "
+                         "SCHANNEL protocols, .NET Framework, Lsa; 'migcheck config --collect' "
+                         "prints the reg export lines)", file);
   }
   mc_reg_doc_release(&doc);
 }
@@ -899,6 +906,31 @@ static void rule_validports(struct ctx *c, struct rpcproxy *rp)
   mc_buf_release(&want);
 }
 
+/* ---- Extended Protection, for the registry rules ---- */
+
+/* 1 when some input shows Extended Protection on (tokenChecking Allow or
+ * Require; where names the first), 0 when inputs show it and it is None
+ * everywhere, -1 when no input shows it. */
+static int ep_state(const struct ctx *c, char *where, size_t n)
+{
+  int ep = -1;
+  for(size_t i = 0; i < c->nobjs; i++) {
+    const struct obj *x = &c->objs[i];
+    const char *tc = mc_fl_get(x->o, "ExtendedProtectionTokenChecking");
+    if(!tc || blank_value(tc))
+      continue;
+    if(strcasecmp(tc, "None") == 0) {
+      ep = ep == 1 ? 1 : 0;
+      continue;
+    }
+    if(ep != 1)
+      snprintf(where, n, "(ExtendedProtectionTokenChecking %s on %s)", tc,
+               x->identity ? x->identity : x->server);
+    ep = 1;
+  }
+  return ep;
+}
+
 /* ---- the whole check ---- */
 
 struct mc_report *mc_config_check(const struct mc_config_input *in, size_t n)
@@ -925,7 +957,12 @@ struct mc_report *mc_config_check(const struct mc_config_input *in, size_t n)
   compare_servers(&c);
   for(size_t i = 0; i < c.nrp; i++)
     rule_validports(&c, &c.rp[i]);
-  if(c.nobjs == 0 && c.nrp == 0 && !c.r->incomplete)
+  if(c.ntls) {
+    char where[512] = "";
+    int ep = ep_state(&c, where, sizeof where);
+    mc_tlsreg_check(c.r, c.tls, c.ntls, ep, where);
+  }
+  if(c.nobjs == 0 && c.nrp == 0 && c.ntls == 0 && !c.r->incomplete)
     mc_report_incomplete(c.r, "nothing to check in the inputs");
   for(size_t i = 0; i < c.nobjs; i++) {
     free(c.objs[i].server);
@@ -941,5 +978,8 @@ struct mc_report *mc_config_check(const struct mc_config_input *in, size_t n)
     free(c.rp[i].enabled);
   }
   free(c.rp);
+  for(size_t i = 0; i < c.ntls; i++)
+    mc_tlsreg_free(c.tls[i]);
+  free(c.tls);
   return c.r;
 }

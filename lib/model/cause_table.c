@@ -1049,6 +1049,96 @@ const struct mc_cause mc_cause_table[] = {
     .source = "Microsoft Learn: Set-WebServicesVirtualDirectory (ExternalUrl); "
               "RFC 9110 sec. 4.1 (URI length)" },
 
+  /* ---- the server's registry: SCHANNEL, .NET, Lsa ---- */
+  { .id = "CFG_TLS12_DISABLED", .severity = MC_FAIL, .area = "config",
+    .title = "TLS 1.2 is disabled in SCHANNEL on the Exchange server",
+    .why = "The exported SCHANNEL Protocols key sets Enabled to 0 or DisabledByDefault to 1 for "
+           "TLS 1.2 on the Server or the Client side. Exchange Online connects to on-premises "
+           "(MRSProxy, free/busy, Autodiscover) with TLS 1.2 only, so with the Server side off "
+           "every handshake fails; with the Client side off the server cannot reach Exchange "
+           "Online, Entra ID (OAuth, the Hybrid Configuration Wizard) or the Hybrid Agent.",
+    .fix = (const char *const[]){
+      "reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
+      "Protocols\\TLS 1.2\\Server\" /v Enabled /t REG_DWORD /d 1 /f",
+      "reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
+      "Protocols\\TLS 1.2\\Server\" /v DisabledByDefault /t REG_DWORD /d 0 /f (the same two "
+      "lines with \\Client for the Client side)",
+      "Restart the server: SCHANNEL reads these values at start only",
+      NULL },
+    .check = "migcheck config schannel.reg",
+    .source = "Microsoft Learn: Exchange Server TLS configuration best practices; Microsoft "
+              "Learn: Transport Layer Security (TLS) registry settings" },
+
+  /* WARN when the values are absent (.NET 4.7+ builds may still use the system default);
+     raised as FAIL when a value is set to 0. */
+  { .id = "CFG_DOTNET_TLS_NOT_DEFAULT", .severity = MC_WARN, .area = "config",
+    .title = ".NET Framework is not set to use the system TLS versions and strong crypto",
+    .why = "SystemDefaultTlsVersions or SchUseStrongCrypto is not 1 under "
+           "HKLM\\SOFTWARE\\[WOW6432Node\\]Microsoft\\.NETFramework\\v4.0.30319 (v2.0.50727 "
+           "for .NET 3.5, Exchange 2010). Exchange's .NET code then may offer TLS 1.0 and old "
+           "ciphers on its outbound connections, and Exchange Online and Entra ID refuse them: "
+           "the Hybrid Configuration Wizard, OAuth and the Hybrid Agent fail.",
+    .fix = (const char *const[]){
+      "reg add \"HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319\" /v "
+      "SystemDefaultTlsVersions /t REG_DWORD /d 1 /f and the same with /v SchUseStrongCrypto",
+      "The same two values under HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\"
+      "v4.0.30319 (and under v2.0.50727 in both places)",
+      "Restart the server",
+      NULL },
+    .check = "migcheck config dotnet.reg",
+    .source = "Microsoft Learn: Exchange Server TLS configuration best practices; Microsoft "
+              "Learn: Transport Layer Security (TLS) best practices with the .NET Framework" },
+
+  /* WARN: a suite list without what Exchange Online offers breaks TLS 1.2; the finding says
+     which list. */
+  { .id = "CFG_TLS_CIPHER_ORDER", .severity = MC_WARN, .area = "config",
+    .title = "The cipher suite order policy has no suite Exchange Online uses",
+    .why = "The SSL Cipher Suite Order policy (HKLM\\SOFTWARE\\Policies\\Microsoft\\"
+           "Cryptography\\Configuration\\SSL\\00010002 Functions) lists no ECDHE AES-GCM suite. "
+           "Windows then offers and accepts only the suites listed, and TLS 1.2 handshakes with "
+           "Exchange Online find no suite in common.",
+    .fix = (const char *const[]){
+      "In the Group Policy that sets it (Computer Configuration > Administrative Templates > "
+      "Network > SSL Configuration Settings > SSL Cipher Suite Order) put "
+      "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 and TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 first",
+      "gpupdate /force, then restart the server",
+      NULL },
+    .check = "migcheck config ciphers.reg",
+    .source = "Microsoft Learn: Exchange Server TLS configuration best practices; Microsoft "
+              "Learn: Prioritizing Schannel cipher suites" },
+
+  /* WARN unless Extended Protection is known to be on (then FAIL). */
+  { .id = "CFG_EP_SUPPRESSED", .severity = MC_WARN, .area = "config",
+    .title = "SuppressExtendedProtection is set in the Lsa key",
+    .why = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa SuppressExtendedProtection is not 0: "
+           "Windows leaves the channel binding token out of NTLM and Kerberos. With Extended "
+           "Protection on in IIS (tokenChecking Require) the logons between Exchange servers "
+           "and from clients then fail, or Extended Protection does not protect what it should.",
+    .fix = (const char *const[]){
+      "reg add HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa /v SuppressExtendedProtection /t "
+      "REG_DWORD /d 0 /f",
+      "Restart the server",
+      NULL },
+    .check = "migcheck config lsa.reg",
+    .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server "
+              "(prerequisites)" },
+
+  /* WARN unless Extended Protection is known to be on (then FAIL). */
+  { .id = "CFG_EP_NTLMV1", .severity = MC_WARN, .area = "config",
+    .title = "NTLMv1 is allowed where Extended Protection needs NTLMv2",
+    .why = "LmCompatibilityLevel under HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa is below 3, "
+           "so the server sends LM and NTLMv1 responses. NTLMv1 carries no channel binding, and "
+           "Extended Protection refuses such logons.",
+    .fix = (const char *const[]){
+      "reg add HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa /v LmCompatibilityLevel /t "
+      "REG_DWORD /d 3 /f (or higher), or the Group Policy 'Network security: LAN Manager "
+      "authentication level' set to 'Send NTLMv2 response only'",
+      "Check the clients and domain controllers the same way",
+      NULL },
+    .check = "migcheck config lsa.reg",
+    .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server; "
+              "Microsoft Learn: Network security: LAN Manager authentication level" },
+
   /* ---- process: batches, throttling, locks, limits ---- */
   { .id = "NOTIFICATION_EMAIL_MISSING", .severity = MC_FAIL, .area = "process",
     .title = "Migration batch has no notification e-mail address",

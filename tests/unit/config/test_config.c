@@ -244,6 +244,19 @@ static const struct sample samples[] = {
   { "tmsa-success.txt exchange-servers.txt", "", MC_PASS, NULL },
   { "transcript.log", "CFG_MRSPROXY_DISABLED CFG_OA_AUTH_NOT_BASIC", MC_FAIL,
     "EX01\\EWS (Default Web Site)" },
+  /* The server's registry: SCHANNEL, .NET, Lsa, the cipher suite order. */
+  { "tls-ex01-query.txt", "", MC_PASS, NULL },
+  { "schannel-ex02-tls12-off.reg", "CFG_TLS12_DISABLED", MC_FAIL,
+    "TLS 1.2 is disabled for the Server side in 'schannel-ex02-tls12-off.reg' line 52" },
+  { "dotnet-ex02-no-system-default.reg", "CFG_DOTNET_TLS_NOT_DEFAULT", MC_FAIL,
+    "SystemDefaultTlsVersions is 0 under HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319" },
+  { "lsa-ex02-ep-suppressed.reg", "CFG_EP_SUPPRESSED CFG_EP_NTLMV1", MC_WARN,
+    "/v SuppressExtendedProtection /t REG_DWORD /d 0 /f" },
+  { "ciphers-cbc-only.reg", "CFG_TLS_CIPHER_ORDER", MC_WARN, NULL },
+  { "tls-ex01-query.txt schannel-ex02-tls12-off.reg", "CFG_TLS12_DISABLED CFG_SERVERS_DIFFER",
+    MC_FAIL, "'TLS 1.2 Server off' there, 'TLS 1.2 Server on' on EX01" },
+  /* Extended Protection known off: NTLMv1 is no EP problem, suppression a warning. */
+  { "lsa-ex02-ep-suppressed.reg ews-healthy.txt", "CFG_EP_SUPPRESSED", MC_WARN, NULL },
   { "ews-healthy.txt binary.bin", "", MC_UNKNOWN, NULL },
   { "empty.txt", "", MC_UNKNOWN, NULL },
   { "mixed-encodings.txt", "", MC_UNKNOWN, NULL },
@@ -385,6 +398,62 @@ static void validports_wildcards(void **state)
   mc_report_free(r);
 }
 
+static enum mc_status severity_of(const struct mc_report *r, const char *id)
+{
+  for(size_t i = 0; i < r->nfindings; i++) {
+    if(strcmp(r->findings[i]->cause->id, id) == 0)
+      return r->findings[i]->severity;
+  }
+  return MC_INFO;
+}
+
+static void tlsreg_rules(void **state)
+{
+  (void)state;
+  /* Extended Protection on in the EWS output: the Lsa findings fail and say where. */
+  const char *ews = "Identity                        : EX02\\EWS (Default Web Site)\n"
+                    "MRSProxyEnabled                 : True\n"
+                    "ExtendedProtectionTokenChecking : Require\n";
+  const char *lsa = "Windows Registry Editor Version 5.00\n\n"
+                    "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Lsa]\n"
+                    "\"LmCompatibilityLevel\"=dword:00000002\n"
+                    "\"SuppressExtendedProtection\"=dword:00000001\n";
+  struct mc_report *r = check_text(ews, lsa);
+  assert_int_equal(severity_of(r, "CFG_EP_SUPPRESSED"), MC_FAIL);
+  assert_int_equal(severity_of(r, "CFG_EP_NTLMV1"), MC_FAIL);
+  bool said = false;
+  for(size_t i = 0; i < r->nfindings; i++)
+    said = said || strstr(r->findings[i]->detail, "Require on EX02\\EWS (Default Web Site)");
+  assert_true(said);
+  mc_report_free(r);
+  /* Absent values are the Windows default: nothing to judge; an empty .NET
+     key is judged (a warning), a key not exported is not. */
+  const char *q = "\\\\EX03\\HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319\n"
+                  "\n"
+                  "\\\\EX03\\HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Lsa\n"
+                  "    LimitBlankPasswordUse    REG_DWORD    0x1\n";
+  r = check_text(q, NULL);
+  assert_int_equal(severity_of(r, "CFG_DOTNET_TLS_NOT_DEFAULT"), MC_WARN);
+  assert_false(mc_report_has(r, "CFG_EP_SUPPRESSED"));
+  assert_false(mc_report_has(r, "CFG_EP_NTLMV1"));
+  assert_non_null(strstr(r->findings[0]->detail, "SystemDefaultTlsVersions is not set and "
+                         "SchUseStrongCrypto is not set"));
+  mc_report_free(r);
+  /* A TLS 1.3 or ECDHE GCM suite anywhere in the list is enough; a longer
+     name that contains one is not. */
+  const char *ok = "REGEDIT4\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\"
+                   "Configuration\\SSL\\00010002]\n\"Functions\"=\"TLS_RSA_WITH_AES_256_CBC_SHA256,"
+                   "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\"\n";
+  r = check_text(ok, NULL);
+  assert_false(mc_report_has(r, "CFG_TLS_CIPHER_ORDER"));
+  mc_report_free(r);
+  const char *bad = "REGEDIT4\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\"
+                    "Configuration\\SSL\\00010002]\n\"Functions\"=\"XTLS_AES_128_GCM_SHA256X\"\n";
+  r = check_text(bad, NULL);
+  assert_true(mc_report_has(r, "CFG_TLS_CIPHER_ORDER"));
+  mc_report_free(r);
+}
+
 int main(int argc, char **argv)
 {
   data_dir = argc > 1 ? argv[1] : NULL;
@@ -398,6 +467,7 @@ int main(int argc, char **argv)
     cmocka_unit_test(rules_on_samples),
     cmocka_unit_test(validports_names_from_value),
     cmocka_unit_test(validports_wildcards),
+    cmocka_unit_test(tlsreg_rules),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
