@@ -118,6 +118,83 @@ mc_code mc_reg_parse(const char *text, size_t n, struct mc_reg_doc *doc, char *e
                      size_t errlen);
 void mc_reg_doc_release(struct mc_reg_doc *doc);
 
+/* ---- iis.c: applicationHost.config ---- */
+
+#define MC_IIS_MAX (8 * 1024 * 1024)  /* bytes of XML */
+#define MC_IIS_DEPTH 64
+#define MC_IIS_ELEMENTS 500000
+#define MC_IIS_ITEMS 20000            /* locations, bindings, rules: each */
+#define MC_IIS_VALUE 2048             /* bytes kept of one attribute */
+
+struct mc_iis_binding {
+  char *site;           /* "Default Web Site" */
+  char *protocol;       /* "https" */
+  char *info;           /* bindingInformation "*:443:" */
+  unsigned port;        /* 0 when not read */
+  char *cert_hash;      /* certificateHash, NULL when not in the file */
+  char *cert_store;     /* certificateStoreName */
+  unsigned line;
+};
+
+/* One <location path="Site/vdir"> (or the server-wide system.webServer,
+ * server_wide set and path ""). -1: not set there. */
+struct mc_iis_location {
+  char *path;
+  bool server_wide;
+  int anonymous, basic, windows;
+  char *providers;      /* windowsAuthentication providers, "" after <clear/> */
+  char *token_checking; /* extendedProtection tokenChecking, NULL when not set */
+  char *ssl_flags;      /* access sslFlags */
+  long long max_content;/* requestLimits maxAllowedContentLength */
+  int allow_unlisted;   /* ipSecurity */
+  char *ip_rules;       /* "allow 1.2.3.4/255.255.255.0, deny ..." */
+  unsigned ip_allows;
+  unsigned line, auth_line, ep_line, limit_line, ip_line;
+};
+
+/* A URL Rewrite rule; scope is the location path, "" server-wide. */
+enum mc_iis_syntax { MC_IIS_REGEX, MC_IIS_WILDCARD, MC_IIS_EXACT };
+
+struct mc_iis_rule {
+  char *name, *scope, *match, *action, *status, *target;
+  enum mc_iis_syntax syntax;
+  bool negate, stop, enabled, ignore_case;
+  bool http_only;       /* a condition {HTTPS} off: plain HTTP only */
+  unsigned conditions;
+  unsigned line;
+};
+
+struct mc_iis_doc {
+  struct mc_iis_location *locs;
+  size_t nlocs;
+  struct mc_iis_binding *bindings;
+  size_t nbindings;
+  struct mc_iis_rule *rules;
+  size_t nrules;
+  size_t nsites;
+};
+
+/* Whether text looks like an IIS configuration file. */
+bool mc_iis_sniff(const char *text, size_t n);
+/* Parses UTF-8 text; a DOCTYPE, an entity declaration or a limit refuses
+ * the whole document (MC_ERR_PARSE / MC_ERR_LIMIT, message in err). */
+mc_code mc_iis_parse(const char *text, size_t n, struct mc_iis_doc *doc, char *err,
+                     size_t errlen);
+void mc_iis_doc_release(struct mc_iis_doc *doc);
+/* The <location> with exactly this path (case-insensitive), or NULL. */
+const struct mc_iis_location *mc_iis_location(const struct mc_iis_doc *doc, const char *path);
+
+/* ---- iisrules.c: applicationHost.config judged for the migration ---- */
+
+/* What other inputs say that the IIS rules use. */
+struct mc_iis_context {
+  int ssl_offloading;       /* 1: Outlook Anywhere SSLOffloading True in an input */
+  const char *offload_where;
+};
+/* One step per file with its findings. */
+void mc_iis_check(struct mc_report *r, const struct mc_iis_doc *doc, const char *file,
+                  const struct mc_iis_context *ctx);
+
 /* ---- tlsreg.c: SCHANNEL, .NET and Lsa values of the server ---- */
 
 struct mc_tlsreg;
@@ -135,6 +212,10 @@ void mc_tlsreg_check(struct mc_report *r, struct mc_tlsreg *const *list, size_t 
 void mc_tlsreg_free(struct mc_tlsreg *t);
 
 /* ---- rules.c ---- */
+
+/* Case-insensitive match of name against a pattern with '*' (any run) and
+ * '?' (one character): ValidPorts hosts, URL Rewrite Wildcard patterns. */
+bool mc_config_glob(const char *pat, const char *name);
 
 struct mc_config_input {
   const char *name;   /* file name, for messages */

@@ -82,6 +82,11 @@ struct rpcproxy {
   char *enabled;
 };
 
+struct iis_file {
+  const char *file;
+  struct mc_iis_doc doc;
+};
+
 struct ctx {
   struct mc_report *r;
   struct mc_fl_doc *docs;
@@ -92,6 +97,8 @@ struct ctx {
   size_t nrp;
   struct mc_tlsreg **tls;   /* SCHANNEL, .NET and Lsa values per computer */
   size_t ntls;
+  struct iis_file *iis;     /* applicationHost.config files */
+  size_t niis;
 };
 
 /* ---- small helpers ---- */
@@ -282,6 +289,25 @@ static void read_reg(struct ctx *c, struct mc_step *st, const char *file, const 
   mc_reg_doc_release(&doc);
 }
 
+static void read_iis(struct ctx *c, struct mc_step *st, const char *file, const char *text,
+                     size_t n)
+{
+  char err[256] = "";
+  struct mc_iis_doc doc;
+  if(mc_iis_parse(text, n, &doc, err, sizeof err) != MC_OK) {
+    mc_step_ev(st, "error", "%s", err);
+    mc_step_done(c->r, st, MC_UNKNOWN, "IIS configuration, refused: %s", err);
+    mc_report_incomplete(c->r, "'%s' (IIS configuration): %s", file, err);
+    mc_iis_doc_release(&doc);
+    return;
+  }
+  c->iis = mc_xrealloc(c->iis, (c->niis + 1) * sizeof *c->iis);
+  c->iis[c->niis].file = file;
+  c->iis[c->niis++].doc = doc;
+  mc_step_done(c->r, st, MC_INFO, "IIS configuration: %zu sites, %zu locations, %zu rewrite "
+               "rules", doc.nsites, doc.nlocs, doc.nrules);
+}
+
 static void read_input(struct ctx *c, struct mc_step *parent, const struct mc_config_input *in)
 {
   struct mc_step *st = mc_step_add(c->r, parent, "Read %s", in->name);
@@ -296,7 +322,9 @@ static void read_input(struct ctx *c, struct mc_step *parent, const struct mc_co
   }
   mc_step_ev(st, "encoding", "%s, %zu bytes", enc, in->len);
   /* The text must outlive the step: fl and reg copy what they keep. */
-  if(mc_reg_sniff(text.ptr, text.len))
+  if(mc_iis_sniff(text.ptr, text.len))
+    read_iis(c, st, in->name, text.ptr, text.len);
+  else if(mc_reg_sniff(text.ptr, text.len))
     read_reg(c, st, in->name, text.ptr, text.len);
   else {
     if(!memchr(text.ptr, ':', text.len)) {
@@ -632,9 +660,7 @@ static bool vp_wild(const char *host)
   return strpbrk(host, "*?") != NULL;
 }
 
-/* Case-insensitive match of name against a pattern with '*' and '?'
- * (iterative: one backtrack point, linear in practice). */
-static bool vp_glob(const char *pat, const char *name)
+bool mc_config_glob(const char *pat, const char *name)
 {
   const char *star = NULL, *resume = NULL;
   while(*name) {
@@ -671,7 +697,7 @@ static const struct vp_entry *vp_match(const struct vp_entry *v, size_t n, const
       continue;
     if(strcasecmp(v[i].host, host) == 0)
       return &v[i];
-    if(vp_wild(v[i].host) && vp_glob(v[i].host, host) &&
+    if(vp_wild(v[i].host) && mc_config_glob(v[i].host, host) &&
        (!wild || strlen(v[i].host) > strlen(wild->host)))
       wild = &v[i];
   }
@@ -928,6 +954,22 @@ static int ep_state(const struct ctx *c, char *where, size_t n)
                x->identity ? x->identity : x->server);
     ep = 1;
   }
+  for(size_t i = 0; i < c->niis; i++) {
+    const struct mc_iis_doc *d = &c->iis[i].doc;
+    for(size_t k = 0; k < d->nlocs; k++) {
+      const char *tc = d->locs[k].token_checking;
+      if(!tc)
+        continue;
+      if(strcasecmp(tc, "None") == 0) {
+        ep = ep == 1 ? 1 : 0;
+        continue;
+      }
+      if(ep != 1)
+        snprintf(where, n, "(tokenChecking %s at %s in %s)", tc, d->locs[k].path,
+                 c->iis[i].file);
+      ep = 1;
+    }
+  }
   return ep;
 }
 
@@ -962,7 +1004,22 @@ struct mc_report *mc_config_check(const struct mc_config_input *in, size_t n)
     int ep = ep_state(&c, where, sizeof where);
     mc_tlsreg_check(c.r, c.tls, c.ntls, ep, where);
   }
-  if(c.nobjs == 0 && c.nrp == 0 && c.ntls == 0 && !c.r->incomplete)
+  if(c.niis) {
+    struct mc_iis_context ic = { -1, NULL };
+    char off[512] = "";
+    for(size_t i = 0; i < c.nobjs; i++) {
+      const struct obj *x = &c.objs[i];
+      if(x->kd->k == K_OA && truth(mc_fl_get(x->o, "SSLOffloading")) == 1) {
+        snprintf(off, sizeof off, "Outlook Anywhere SSLOffloading is True on %s", x->identity);
+        ic.ssl_offloading = 1;
+        ic.offload_where = off;
+        break;
+      }
+    }
+    for(size_t i = 0; i < c.niis; i++)
+      mc_iis_check(c.r, &c.iis[i].doc, c.iis[i].file, &ic);
+  }
+  if(c.nobjs == 0 && c.nrp == 0 && c.ntls == 0 && c.niis == 0 && !c.r->incomplete)
     mc_report_incomplete(c.r, "nothing to check in the inputs");
   for(size_t i = 0; i < c.nobjs; i++) {
     free(c.objs[i].server);
@@ -981,5 +1038,8 @@ struct mc_report *mc_config_check(const struct mc_config_input *in, size_t n)
   for(size_t i = 0; i < c.ntls; i++)
     mc_tlsreg_free(c.tls[i]);
   free(c.tls);
+  for(size_t i = 0; i < c.niis; i++)
+    mc_iis_doc_release(&c.iis[i].doc);
+  free(c.iis);
   return c.r;
 }

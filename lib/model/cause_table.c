@@ -1139,6 +1139,128 @@ const struct mc_cause mc_cause_table[] = {
     .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server; "
               "Microsoft Learn: Network security: LAN Manager authentication level" },
 
+  /* ---- the server's IIS configuration: applicationHost.config ---- */
+  { .id = "CFG_IIS_BINDING", .severity = MC_FAIL, .area = "config",
+    .title = "An Exchange web site lacks its https binding",
+    .why = "applicationHost.config shows Default Web Site without https on 443, or Exchange "
+           "Back End without https on 444. Exchange Online reaches the front end on 443, and "
+           "the front end proxies every EWS, MRSProxy and RPC request to the back end on 444; "
+           "without the binding those requests fail with 503 or a reset.",
+    .fix = (const char *const[]){
+      "New-WebBinding -Name \"Exchange Back End\" -Protocol https -Port 444 -IPAddress * (or "
+      "\"Default Web Site\" with -Port 443)",
+      "In IIS Manager, Edit Bindings: give the https binding a certificate (the 'Microsoft "
+      "Exchange' self-signed certificate on the back end, the public one on the front end)",
+      "iisreset, then export applicationHost.config again",
+      NULL },
+    .check = "migcheck config applicationHost.config",
+    .source = "Microsoft Learn: Default settings for Exchange virtual directories; Microsoft "
+              "Learn: Exchange Server TLS configuration best practices" },
+
+  /* FAIL when stricter than the table on a migration path; WARN otherwise. */
+  { .id = "CFG_EP_MISMATCH", .severity = MC_WARN, .area = "config",
+    .title = "Extended Protection tokenChecking differs from Microsoft's table for a vdir",
+    .why = "With Extended Protection on, each virtual directory of Default Web Site and "
+           "Exchange Back End has an expected tokenChecking (None, Allow or Require). A vdir "
+           "stricter than the table refuses logons that carry no matching channel binding "
+           "(Exchange Online's MRSProxy logons on the front-end EWS, Autodiscover); a weaker "
+           "one leaves the protection out.",
+    .fix = (const char *const[]){
+      "Set the value the finding gives: Set-WebConfigurationProperty -PSPath 'IIS:\\' "
+      "-Location 'Default Web Site/EWS' -Filter 'system.webServer/security/authentication/"
+      "windowsAuthentication' -Name extendedProtection.tokenChecking -Value Allow",
+      "Or run ExchangeExtendedProtectionManagement.ps1 again, which applies the whole table",
+      "iisreset",
+      NULL },
+    .check = "migcheck config applicationHost.config",
+    .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server" },
+
+  { .id = "CFG_EP_SSL_OFFLOADING", .severity = MC_FAIL, .area = "config",
+    .title = "Extended Protection is on while TLS is offloaded",
+    .why = "Extended Protection binds the Windows logon to the TLS channel. When a load "
+           "balancer ends TLS (Outlook Anywhere SSLOffloading True, /rpc without Require SSL), "
+           "the channel the client bound to is not the one the server sees, and NTLM and "
+           "Kerberos logons fail. Microsoft does not support Extended Protection with SSL "
+           "offloading.",
+    .fix = (const char *const[]){
+      "Switch the load balancer to SSL bridging with the same certificate as IIS, then "
+      "Set-OutlookAnywhere -Identity \"EX01\\Rpc (Default Web Site)\" -SSLOffloading $false",
+      "Or turn Extended Protection off with ExchangeExtendedProtectionManagement.ps1 "
+      "-RollbackType RestoreIISAppConfig",
+      NULL },
+    .check = "migcheck config applicationHost.config outlookanywhere.txt",
+    .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server "
+              "(SSL offloading)" },
+
+  { .id = "CFG_IIS_AUTH_DISABLED", .severity = MC_FAIL, .area = "config",
+    .title = "IIS authentication a migration path needs is off",
+    .why = "applicationHost.config shows Windows authentication off on EWS (front end or back "
+           "end), or NTLM missing from its providers, or Basic and Windows off on Autodiscover "
+           "or /rpc. Exchange Online signs in to MRSProxy with NTLM and to Autodiscover and "
+           "Outlook Anywhere with Basic or NTLM; IIS answers 401 to every attempt.",
+    .fix = (const char *const[]){
+      "Set-WebServicesVirtualDirectory -Identity \"EX01\\EWS (Default Web Site)\" "
+      "-WindowsAuthentication $true (the Exchange cmdlets keep IIS and Active Directory in "
+      "step)",
+      "Providers: Add-WebConfigurationProperty -PSPath 'IIS:\\' -Location 'Default Web "
+      "Site/EWS' -Filter 'system.webServer/security/authentication/windowsAuthentication/"
+      "providers' -Name '.' -Value NTLM",
+      "iisreset",
+      NULL },
+    .check = "migcheck config applicationHost.config",
+    .source = "Microsoft Learn: Default settings for Exchange virtual directories; Microsoft "
+              "Learn: Prepare mailboxes for cross-forest moves (MRS Proxy)" },
+
+  /* WARN: a vdir web.config may set its own value; the finding says so. */
+  { .id = "CFG_IIS_REQUEST_LIMIT", .severity = MC_WARN, .area = "config",
+    .title = "IIS request size limit on a migration path is below the default",
+    .why = "requestFiltering requestLimits maxAllowedContentLength on EWS, /rpc or Autodiscover "
+           "(or inherited from the site or the server) is below IIS's default of 30,000,000 "
+           "bytes. Migration requests with large items are refused with 404.13 or 413 "
+           "(RequestEntityTooLarge).",
+    .fix = (const char *const[]){
+      "Set-WebConfigurationProperty -PSPath 'IIS:\\' -Location 'Default Web Site/EWS' -Filter "
+      "'system.webServer/security/requestFiltering/requestLimits' -Name "
+      "maxAllowedContentLength -Value 30000000 (or what the vdir's web.config sets)",
+      "Check devices in front for their own body size limits",
+      NULL },
+    .check = "migcheck config applicationHost.config",
+    .source = "Microsoft Learn: Request Limits <requestLimits> (IIS)" },
+
+  /* FAIL when nothing is allowed; WARN when some addresses are. */
+  { .id = "CFG_IIS_IP_RESTRICTED", .severity = MC_WARN, .area = "config",
+    .title = "IIS IP restrictions on a migration path",
+    .why = "ipSecurity allowUnlisted is false on EWS, /rpc or Autodiscover: only listed "
+           "addresses get through and everyone else gets 403.6. Exchange Online connects from "
+           "its published address ranges (or, on the back end, the front-end servers proxy "
+           "for it), which must be among them.",
+    .fix = (const char *const[]){
+      "Allow Exchange Online's ranges (Microsoft 365 URLs and IP address ranges, Exchange "
+      "Online) or, on Exchange Back End/EWS, every Exchange server's address",
+      "Or lift the restriction: Set-WebConfigurationProperty -PSPath 'IIS:\\' -Location "
+      "'Default Web Site/EWS' -Filter 'system.webServer/security/ipSecurity' -Name "
+      "allowUnlisted -Value True",
+      NULL },
+    .check = "migcheck config applicationHost.config",
+    .source = "Microsoft Learn: IP Security <ipSecurity> (IIS); Microsoft Learn: Microsoft 365 "
+              "URLs and IP address ranges" },
+
+  { .id = "CFG_IIS_PATH_BLOCKED", .severity = MC_FAIL, .area = "config",
+    .title = "A URL Rewrite rule matches a migration path",
+    .why = "A URL Rewrite rule in applicationHost.config matches /EWS/mrsproxy.svc, "
+           "/EWS/Exchange.asmx, /rpc/rpcproxy.dll or /autodiscover and aborts, answers or "
+           "redirects the request. Exchange Online's migration requests then never reach "
+           "Exchange: the endpoint test fails with a reset, a 403/404 or a redirect it does "
+           "not follow.",
+    .fix = (const char *const[]){
+      "Narrow the rule's pattern or add a condition that exempts the migration paths",
+      "Or disable it: Set-WebConfigurationProperty -PSPath 'IIS:\\' -Filter "
+      "\"system.webServer/rewrite/globalRules/rule[@name='NAME']\" -Name enabled -Value False",
+      "iisreset",
+      NULL },
+    .check = "migcheck config applicationHost.config",
+    .source = "Microsoft Learn: URL Rewrite Module Configuration Reference" },
+
   /* ---- process: batches, throttling, locks, limits ---- */
   { .id = "NOTIFICATION_EMAIL_MISSING", .severity = MC_FAIL, .area = "process",
     .title = "Migration batch has no notification e-mail address",

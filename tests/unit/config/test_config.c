@@ -257,6 +257,31 @@ static const struct sample samples[] = {
     MC_FAIL, "'TLS 1.2 Server off' there, 'TLS 1.2 Server on' on EX01" },
   /* Extended Protection known off: NTLMv1 is no EP problem, suppression a warning. */
   { "lsa-ex02-ep-suppressed.reg ews-healthy.txt", "CFG_EP_SUPPRESSED", MC_WARN, NULL },
+  /* applicationHost.config of Exchange 2019: Extended Protection applied by
+     Microsoft's script (healthy), not applied, and one change each. */
+  { "applicationHost-ex2019-ep.config", "", MC_PASS, NULL },
+  { "applicationHost-ex2019-no-ep.config", "", MC_PASS, NULL },
+  { "applicationHost-ex2019-offload.config", "CFG_EP_SSL_OFFLOADING", MC_FAIL,
+    "Default Web Site/Rpc does not require SSL" },
+  { "applicationHost-ex2019-no-ep.config oa-negotiate-ssloffload.txt",
+    "CFG_OA_AUTH_NOT_BASIC CFG_OA_SSL_OFFLOADING", MC_FAIL, NULL },
+  { "applicationHost-ex2019-ep.config oa-negotiate-ssloffload.txt",
+    "CFG_OA_AUTH_NOT_BASIC CFG_OA_SSL_OFFLOADING CFG_EP_SSL_OFFLOADING", MC_FAIL,
+    "Outlook Anywhere SSLOffloading is True on EX01\\Rpc (Default Web Site)" },
+  { "applicationHost-ews-require.config", "CFG_EP_MISMATCH", MC_FAIL,
+    "Default Web Site/EWS has tokenChecking Require, Microsoft's table says Allow" },
+  { "applicationHost-backend-binding.config", "CFG_IIS_BINDING", MC_FAIL,
+    "'Exchange Back End' has no https binding on port 444" },
+  { "applicationHost-ews-ntlm-off.config", "CFG_IIS_AUTH_DISABLED", MC_FAIL,
+    "without NTLM (providers: Negotiate" },
+  { "applicationHost-ews-request-limit.config", "CFG_IIS_REQUEST_LIMIT", MC_WARN,
+    "up to 10485760 bytes" },
+  { "applicationHost-autodiscover-ipsec.config", "CFG_IIS_IP_RESTRICTED", MC_WARN,
+    "allow 10.1.0.0/255.255.0.0" },
+  { "applicationHost-rewrite-block.config", "CFG_IIS_PATH_BLOCKED", MC_FAIL,
+    "'Block legacy migration proxy' (server-wide, line 62) matches /EWS/mrsproxy.svc" },
+  { "lsa-ex02-ep-suppressed.reg applicationHost-ex2019-ep.config",
+    "CFG_EP_SUPPRESSED CFG_EP_NTLMV1", MC_FAIL, NULL },
   { "ews-healthy.txt binary.bin", "", MC_UNKNOWN, NULL },
   { "empty.txt", "", MC_UNKNOWN, NULL },
   { "mixed-encodings.txt", "", MC_UNKNOWN, NULL },
@@ -454,6 +479,64 @@ static void tlsreg_rules(void **state)
   mc_report_free(r);
 }
 
+static void iis_parser_bounds(void **state)
+{
+  (void)state;
+  struct mc_iis_doc doc;
+  char err[256];
+  /* Entities and DOCTYPEs are refused before anything is expanded. */
+  const char *bomb = "<?xml version=\"1.0\"?>\n<!DOCTYPE configuration [<!ENTITY a \"aaaa\">"
+                     "<!ENTITY b \"&a;&a;&a;&a;\">]>\n<configuration>&b;</configuration>";
+  assert_int_equal(mc_iis_parse(bomb, strlen(bomb), &doc, err, sizeof err), MC_ERR_PARSE);
+  assert_non_null(strstr(err, "DOCTYPE"));
+  mc_iis_doc_release(&doc);
+  /* Nesting deeper than the limit. */
+  struct mc_buf deep = MC_BUF_INIT(1 << 20);
+  mc_buf_addstr(&deep, "<configuration>");
+  for(int i = 0; i < MC_IIS_DEPTH + 1; i++)
+    mc_buf_addstr(&deep, "<a>");
+  for(int i = 0; i < MC_IIS_DEPTH + 1; i++)
+    mc_buf_addstr(&deep, "</a>");
+  mc_buf_addstr(&deep, "</configuration>");
+  assert_int_equal(mc_iis_parse(deep.ptr, deep.len, &doc, err, sizeof err), MC_ERR_LIMIT);
+  assert_non_null(strstr(err, "deeper"));
+  mc_iis_doc_release(&doc);
+  mc_buf_release(&deep);
+  /* Over the size limit: refused without parsing. */
+  assert_int_equal(mc_iis_parse("<configuration/>", (size_t)MC_IIS_MAX + 1, &doc, err,
+                                sizeof err), MC_ERR_LIMIT);
+  mc_iis_doc_release(&doc);
+  /* Settings land in their location; inheritance from the parent, the
+     site and the server-wide section; a UTF-16 declaration over UTF-8 text. */
+  const char *x = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><configuration>"
+    "<system.webServer><security><requestFiltering><requestLimits "
+    "maxAllowedContentLength=\"1000\"/></requestFiltering></security></system.webServer>"
+    "<location path=\"Exchange Back End/mapi\"><system.webServer><security><authentication>"
+    "<windowsAuthentication enabled=\"true\"><extendedProtection tokenChecking=\"Allow\"/>"
+    "</windowsAuthentication></authentication></security></system.webServer></location>"
+    "<location path=\"Exchange Back End/mapi/nspi\"><system.webServer/></location>"
+    "</configuration>";
+  assert_int_equal(mc_iis_parse(x, strlen(x), &doc, err, sizeof err), MC_OK);
+  assert_int_equal(doc.nlocs, 3);
+  assert_true(doc.locs[0].server_wide);
+  assert_int_equal(doc.locs[0].max_content, 1000);
+  const struct mc_iis_location *l = mc_iis_location(&doc, "exchange back end/MAPI");
+  assert_non_null(l);
+  assert_string_equal(l->token_checking, "Allow");
+  struct mc_report *r = mc_report_new("config", "t");
+  struct mc_iis_context cx = { -1, NULL };
+  mc_iis_check(r, &doc, "x.config", &cx);
+  /* mapi/nspi inherits Allow where Require is expected: a weaker setting, a warning. */
+  assert_int_equal(severity_of(r, "CFG_EP_MISMATCH"), MC_WARN);
+  bool said = false;
+  for(size_t i = 0; i < r->nfindings; i++)
+    said = said || strstr(r->findings[i]->detail, "Exchange Back End/mapi/nspi has tokenChecking "
+                          "Allow (inherited from Exchange Back End/mapi)");
+  assert_true(said);
+  mc_report_free(r);
+  mc_iis_doc_release(&doc);
+}
+
 int main(int argc, char **argv)
 {
   data_dir = argc > 1 ? argv[1] : NULL;
@@ -468,6 +551,7 @@ int main(int argc, char **argv)
     cmocka_unit_test(validports_names_from_value),
     cmocka_unit_test(validports_wildcards),
     cmocka_unit_test(tlsreg_rules),
+    cmocka_unit_test(iis_parser_bounds),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
