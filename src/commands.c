@@ -177,7 +177,7 @@ const struct mc_command mc_commands[] = {
     "migcheck logs \\\\EX01\\c$\\inetpub\\logs\\LogFiles --since 2024-03-12T08:00\n"
     "migcheck logs u_ex240312.log.gz --server EX01=u_ex240312.log.gz --json\n"
     "migcheck logs ./logs --run-id mc-0123456789ab" },
-  { "config", mc_cmd_config, NULL, "FILE... | --collect",
+  { "config", mc_cmd_config, NULL, "FILE|FOLDER... | --collect",
     "check what you paste from PowerShell and the registry against the seeds' rules",
     "Reads the output of PowerShell's Format-List ('| fl') and registry exports\n"
     "you bring back from the Exchange server, recognises each input by its\n"
@@ -200,12 +200,18 @@ const struct mc_command mc_commands[] = {
     "input shows Extended Protection on). From applicationHost.config:\n"
     "CFG_IIS_BINDING, CFG_EP_MISMATCH (Microsoft's tokenChecking table),\n"
     "CFG_EP_SSL_OFFLOADING, CFG_IIS_AUTH_DISABLED, CFG_IIS_REQUEST_LIMIT,\n"
-    "CFG_IIS_IP_RESTRICTED, CFG_IIS_PATH_BLOCKED. Several servers given:\n"
+    "CFG_IIS_IP_RESTRICTED, CFG_IIS_PATH_BLOCKED. Get-ExchangeCertificate and\n"
+    "netsh http show sslcert: CFG_CERT_IIS_INVALID, CFG_CERT_BINDING_MISSING; a\n"
+    "'migcheck tls --json' report given too: CFG_CERT_NOT_BOUND; any remote\n"
+    "report: which of its causes the settings explain. MRS limits:\n"
+    "CFG_MRS_CONNECTIONS. A FOLDER (what --collect's script fills) stands for\n"
+    "the files in it. Several servers given:\n"
     "a setting that differs between them is CFG_SERVERS_DIFFER (seed 001's\n"
     "passive server). A failed Test-MigrationServerAvailability is explained\n"
-    "as 'migcheck explain' would. --collect prints the commands to run.",
+    "as 'migcheck explain' would. --collect prints the read-only script to run.",
     "json html no-color verbose quiet collect",
     "migcheck config --collect > collect.ps1\n"
+    "migcheck config migcheck-EX01 migcheck-EX02\n"
     "migcheck config ews-vdir.txt outlookanywhere.txt exchange-servers.txt rpcproxy.reg\n"
     "migcheck config rpcproxy.reg --json" },
   { "explain", mc_cmd_explain, NULL, "[TEXT... | -]",

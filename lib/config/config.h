@@ -172,6 +172,11 @@ struct mc_iis_doc {
   struct mc_iis_rule *rules;
   size_t nrules;
   size_t nsites;
+  /* MsExchangeMailboxReplication.exe.config: <MRSConfiguration
+     MaxMRSConnections="..."/>; -1 when not in the file. */
+  long mrs_max;
+  unsigned mrs_line;
+  bool mrs_config;      /* the file has an <MRSConfiguration> element */
 };
 
 /* Whether text looks like an IIS configuration file. */
@@ -194,6 +199,81 @@ struct mc_iis_context {
 /* One step per file with its findings. */
 void mc_iis_check(struct mc_report *r, const struct mc_iis_doc *doc, const char *file,
                   const struct mc_iis_context *ctx);
+
+/* ---- netsh.c: netsh http show sslcert ---- */
+
+#define MC_SSLCERT_MAX 10000
+
+struct mc_sslcert {
+  char *endpoint;       /* "0.0.0.0:443", "mail.contoso.com:443" */
+  char *hash, *store, *appid;
+  unsigned line;
+};
+
+struct mc_sslcert_doc {
+  struct mc_sslcert *v;
+  size_t n;
+};
+
+bool mc_sslcert_sniff(const char *text, size_t n);
+mc_code mc_sslcert_parse(const char *text, size_t n, struct mc_sslcert_doc *doc, char *err,
+                         size_t errlen);
+void mc_sslcert_doc_release(struct mc_sslcert_doc *doc);
+/* Whether two thumbprints are the same (hex digits compared, case and
+ * separators ignored). */
+bool mc_config_same_thumbprint(const char *a, const char *b);
+
+/* ---- mcjson.c: a migcheck --json report read back ---- */
+
+struct mc_mcjson_line {
+  char *step;           /* the title of the step it belongs to */
+  char *label;          /* evidence label, or "!CAUSE_ID" for a finding */
+  char *text;           /* evidence text, or the finding's detail */
+};
+
+struct mc_mcjson {
+  char *command, *target, *verdict, *tool;
+  char **causes;        /* cause ids, most likely first */
+  size_t ncauses;
+  struct mc_mcjson_line *lines;   /* every step's evidence and findings, in order */
+  size_t nlines;
+  size_t nsteps;
+};
+
+bool mc_mcjson_sniff(const char *text, size_t n);
+mc_code mc_mcjson_parse(const char *text, size_t n, struct mc_mcjson *out, char *err,
+                        size_t errlen);
+void mc_mcjson_release(struct mc_mcjson *o);
+
+/* ---- remote.c: remote reports beside the settings ---- */
+
+/* One step per report: which of its causes the config findings already in
+ * r explain (and the server that answered, when the report names it). */
+void mc_config_remote(struct mc_report *r, const struct mc_mcjson *reps, const char *const *files,
+                      size_t n);
+
+/* ---- certs.c: certificates against bindings and what was seen ---- */
+
+struct mc_cert_info {       /* one Get-ExchangeCertificate object */
+  const struct mc_fl_object *o;
+  const char *server, *file;
+};
+
+struct mc_cert_bound {      /* the certificate a binding presents */
+  const char *where;        /* "Default Web Site https *:443:", "HTTP.sys 0.0.0.0:443" */
+  const char *hash, *file;
+  unsigned line;
+};
+
+struct mc_cert_seen {       /* the certificate a migcheck report saw from outside */
+  const char *file, *target, *sha1;
+};
+
+/* One step: certificates assigned to IIS or bound, bindings against the
+ * store, and what was seen from outside against what is bound on 443. */
+void mc_certs_check(struct mc_report *r, const struct mc_cert_info *c, size_t n,
+                    const struct mc_cert_bound *b, size_t nb, const struct mc_cert_seen *seen,
+                    size_t nseen);
 
 /* ---- tlsreg.c: SCHANNEL, .NET and Lsa values of the server ---- */
 

@@ -16,6 +16,9 @@
  * The text handed in is UTF-8 (decode.c made it so), whatever the XML
  * declaration says; the parser is told so.
  *
+ * The same reader takes MsExchangeMailboxReplication.exe.config (an
+ * XML configuration too) for its <MRSConfiguration MaxMRSConnections>.
+ *
  * Not for: judging (iisrules.c), web.config files of the vdirs.
  */
 #include "config/config.h"
@@ -218,6 +221,16 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
       x->server = new_location(x, "", true);
     return;
   }
+  if(strcmp(name, "MRSConfiguration") == 0) {
+    const char *m = attr(attrs, "MaxMRSConnections");
+    long v;
+    x->doc->mrs_config = true;
+    if(m && mc_parse_long(m, 0, 1000000, &v)) {
+      x->doc->mrs_max = v;
+      x->doc->mrs_line = (unsigned)XML_GetCurrentLineNumber(x->p);
+    }
+    return;
+  }
   if(strcmp(name, "site") == 0 && strcmp(p1, "sites") == 0) {
     free(x->site);
     x->site = copy(attr(attrs, "name"));
@@ -379,6 +392,7 @@ mc_code mc_iis_parse(const char *text, size_t n, struct mc_iis_doc *doc, char *e
   struct iis_parse x = { 0 };
   x.doc = doc;
   x.loc = x.server = -1;
+  doc->mrs_max = -1;
   x.err = err;
   x.errlen = errlen;
   err[0] = '\0';

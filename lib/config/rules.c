@@ -27,7 +27,7 @@
 
 #include "kb/kb.h"
 
-enum kind { K_EWS, K_OA, K_MAPI, K_SERVER, K_TMSA, K_NONE };
+enum kind { K_EWS, K_OA, K_MAPI, K_SERVER, K_TMSA, K_CERT, K_NONE };
 
 struct kind_def {
   enum kind k;
@@ -58,6 +58,10 @@ static const struct kind_def kinds[] = {
     L("AdminDisplayVersion", "ServerRole", "Edition", "IsMailboxServer", "IsHubTransportServer",
       "IsClientAccessServer"),
     L("Fqdn", "ServerRole", "AdminDisplayVersion", "Site") },
+  { K_CERT, "Exchange certificate", "Get-ExchangeCertificate", NULL,
+    L("Thumbprint", "CertificateDomains", "HasPrivateKey", "IsSelfSigned", "RootCAType",
+      "NotAfter", "PublicKeySize"),
+    L("Thumbprint", "Subject", "Services", "Status", "NotAfter") },
   { K_TMSA, "Test-MigrationServerAvailability result", "Test-MigrationServerAvailability", NULL,
     L("SupportsCutover", "ErrorDetail", "ConnectionSettings", "TestedEndpoint"),
     L("Result", "Message", "SupportsCutover") },
@@ -87,6 +91,11 @@ struct iis_file {
   struct mc_iis_doc doc;
 };
 
+struct sslcert_file {
+  const char *file;
+  struct mc_sslcert_doc doc;
+};
+
 struct ctx {
   struct mc_report *r;
   struct mc_fl_doc *docs;
@@ -99,6 +108,13 @@ struct ctx {
   size_t ntls;
   struct iis_file *iis;     /* applicationHost.config files */
   size_t niis;
+  struct sslcert_file *ssl; /* netsh http show sslcert outputs */
+  size_t nssl;
+  struct mc_mcjson *reps;   /* migcheck --json reports */
+  const char **rep_files;
+  size_t nreps;
+  struct mc_cert_seen *seen;/* certificates those reports saw */
+  size_t nseen;
 };
 
 /* ---- small helpers ---- */
@@ -304,8 +320,66 @@ static void read_iis(struct ctx *c, struct mc_step *st, const char *file, const 
   c->iis = mc_xrealloc(c->iis, (c->niis + 1) * sizeof *c->iis);
   c->iis[c->niis].file = file;
   c->iis[c->niis++].doc = doc;
-  mc_step_done(c->r, st, MC_INFO, "IIS configuration: %zu sites, %zu locations, %zu rewrite "
-               "rules", doc.nsites, doc.nlocs, doc.nrules);
+  if(doc.mrs_config && !doc.nlocs && !doc.nbindings)
+    mc_step_done(c->r, st, MC_INFO, "MsExchangeMailboxReplication.exe.config: MaxMRSConnections "
+                 "%s", doc.mrs_max >= 0 ? "set" : "not set (default 100)");
+  else
+    mc_step_done(c->r, st, MC_INFO, "IIS configuration: %zu sites, %zu locations, %zu rewrite "
+                 "rules", doc.nsites, doc.nlocs, doc.nrules);
+}
+
+static void read_sslcert(struct ctx *c, struct mc_step *st, const char *file, const char *text,
+                         size_t n)
+{
+  char err[256] = "";
+  struct mc_sslcert_doc doc;
+  if(mc_sslcert_parse(text, n, &doc, err, sizeof err) != MC_OK) {
+    mc_step_done(c->r, st, MC_UNKNOWN, "netsh http show sslcert output, refused: %s", err);
+    mc_report_incomplete(c->r, "'%s': %s", file, err);
+    mc_sslcert_doc_release(&doc);
+    return;
+  }
+  c->ssl = mc_xrealloc(c->ssl, (c->nssl + 1) * sizeof *c->ssl);
+  c->ssl[c->nssl].file = file;
+  c->ssl[c->nssl++].doc = doc;
+  mc_step_done(c->r, st, MC_INFO, "netsh http show sslcert output: %zu bindings", doc.n);
+}
+
+static void read_report(struct ctx *c, struct mc_step *st, const char *file, const char *text,
+                        size_t n)
+{
+  char err[256] = "";
+  struct mc_mcjson j;
+  if(mc_mcjson_parse(text, n, &j, err, sizeof err) != MC_OK) {
+    mc_step_done(c->r, st, MC_UNKNOWN, "JSON, but not a migcheck report: %s", err);
+    mc_report_incomplete(c->r, "'%s': %s", file, err);
+    mc_mcjson_release(&j);
+    return;
+  }
+  c->reps = mc_xrealloc(c->reps, (c->nreps + 1) * sizeof *c->reps);
+  c->rep_files = mc_xrealloc(c->rep_files, (c->nreps + 1) * sizeof *c->rep_files);
+  c->reps[c->nreps] = j;
+  c->rep_files[c->nreps++] = file;
+  mc_step_done(c->r, st, MC_INFO, "migcheck %s report of %s: verdict %s, %zu cause%s",
+               j.command, j.target ? j.target : "?", j.verdict, j.ncauses,
+               j.ncauses == 1 ? "" : "s");
+}
+
+/* The leaf certificates the reports saw: the thumbprint in each
+ * "Certificate of NAME" step. Pointers into the reports. */
+static void gather_seen(struct ctx *c)
+{
+  for(size_t k = 0; k < c->nreps; k++) {
+    const struct mc_mcjson *j = &c->reps[k];
+    for(size_t i = 0; i < j->nlines; i++) {
+      const struct mc_mcjson_line *l = &j->lines[i];
+      if(strcmp(l->label, "thumbprint") != 0 || strncmp(l->step, "Certificate of ", 15) != 0 ||
+         !*l->text)
+        continue;
+      c->seen = mc_xrealloc(c->seen, (c->nseen + 1) * sizeof *c->seen);
+      c->seen[c->nseen++] = (struct mc_cert_seen){ c->rep_files[k], l->step + 15, l->text };
+    }
+  }
 }
 
 static void read_input(struct ctx *c, struct mc_step *parent, const struct mc_config_input *in)
@@ -322,8 +396,12 @@ static void read_input(struct ctx *c, struct mc_step *parent, const struct mc_co
   }
   mc_step_ev(st, "encoding", "%s, %zu bytes", enc, in->len);
   /* The text must outlive the step: fl and reg copy what they keep. */
-  if(mc_iis_sniff(text.ptr, text.len))
+  if(mc_mcjson_sniff(text.ptr, text.len))
+    read_report(c, st, in->name, text.ptr, text.len);
+  else if(mc_iis_sniff(text.ptr, text.len))
     read_iis(c, st, in->name, text.ptr, text.len);
+  else if(mc_sslcert_sniff(text.ptr, text.len))
+    read_sslcert(c, st, in->name, text.ptr, text.len);
   else if(mc_reg_sniff(text.ptr, text.len))
     read_reg(c, st, in->name, text.ptr, text.len);
   else {
@@ -973,6 +1051,117 @@ static int ep_state(const struct ctx *c, char *where, size_t n)
   return ep;
 }
 
+/* ---- MRS connection limits ---- */
+
+/* MaxMRSConnections (exe.config, 2013+) and MRSProxyMaxConnections (EWS
+ * vdir, 2010) against the default of 100 and against the endpoint's
+ * MaxConcurrentMigrations when Get-MigrationEndpoint output is given. */
+static void check_mrs_limits(struct ctx *c)
+{
+  struct mc_step *st = NULL;
+  long want = -1;
+  const char *want_from = NULL;
+  for(size_t d = 0; d < c->ndocs; d++) {
+    for(size_t i = 0; i < c->docs[d].nobjs; i++) {
+      const char *v = mc_fl_get(&c->docs[d].objs[i], "MaxConcurrentMigrations");
+      long n;
+      if(v && mc_parse_long(v, 1, 1000000, &n) && n > want) {
+        want = n;
+        want_from = mc_fl_get(&c->docs[d].objs[i], "Identity");
+      }
+    }
+  }
+  for(size_t i = 0; i < c->niis + c->nobjs; i++) {
+    long limit = -1;
+    char what[512];
+    if(i < c->niis) {
+      const struct mc_iis_doc *d = &c->iis[i].doc;
+      if(!d->mrs_config)
+        continue;
+      limit = d->mrs_max >= 0 ? d->mrs_max : 100;
+      snprintf(what, sizeof what, "MaxMRSConnections %s%ld in %s%s", d->mrs_max >= 0 ? "" :
+               "(not set) ", limit, c->iis[i].file, d->mrs_max >= 0 ? "" : " (the default)");
+    }
+    else {
+      const struct obj *x = &c->objs[i - c->niis];
+      const char *v = x->kd->k == K_EWS ? mc_fl_get(x->o, "MRSProxyMaxConnections") : NULL;
+      if(!v || !mc_parse_long(v, 0, 1000000, &limit))
+        continue;                 /* absent, or "Unlimited" */
+      snprintf(what, sizeof what, "MRSProxyMaxConnections %ld on %s", limit, x->identity);
+    }
+    if(!st)
+      st = mc_step_add(c->r, NULL, "MRS connection limits");
+    mc_step_ev(st, "limit", "%s", what);
+    if(limit < 100)
+      mc_step_find(c->r, st, "CFG_MRS_CONNECTIONS", "%s is below the default of 100: moves "
+                   "beyond it wait or fail with MRSProxyConnectionLimitReachedTransientException"
+                   "; set it to 100 or more (the exe.config on every server, again after each "
+                   "cumulative update; 2010: Set-WebServicesVirtualDirectory "
+                   "-MRSProxyMaxConnections 100)", what);
+    else if(want > limit)
+      mc_step_find(c->r, st, "CFG_MRS_CONNECTIONS", "%s is below the endpoint's "
+                   "MaxConcurrentMigrations %ld (%s): raise the limit, or Set-MigrationEndpoint "
+                   "-Identity \"%s\" -MaxConcurrentMigrations %ld", what, want,
+                   want_from ? want_from : "endpoint", want_from ? want_from : "<endpoint>",
+                   limit);
+  }
+  if(st)
+    mc_step_done(c->r, st, MC_PASS, "%s", want > 0 ? "compared with the endpoint" :
+                 "no endpoint given to compare with");
+}
+
+/* ---- certificates ---- */
+
+/* Gathers Get-ExchangeCertificate objects, the certificates the bindings
+ * present (applicationHost.config certificateHash, netsh sslcert) and what
+ * other reports saw, and hands them to certs.c when there is anything to
+ * compare. */
+static void check_certs(struct ctx *c)
+{
+  struct mc_cert_info *ci = NULL;
+  struct mc_cert_bound *cb = NULL;
+  size_t nc = 0, nb = 0;
+  for(size_t i = 0; i < c->nobjs; i++) {
+    if(c->objs[i].kd->k != K_CERT)
+      continue;
+    ci = mc_xrealloc(ci, (nc + 1) * sizeof *ci);
+    ci[nc++] = (struct mc_cert_info){ c->objs[i].o, c->objs[i].server, c->objs[i].file };
+  }
+  char **where = NULL;
+  for(size_t f = 0; f < c->niis; f++) {
+    const struct mc_iis_doc *d = &c->iis[f].doc;
+    for(size_t k = 0; k < d->nbindings; k++) {
+      const struct mc_iis_binding *b = &d->bindings[k];
+      if(!b->cert_hash || !*b->cert_hash)
+        continue;
+      where = mc_xrealloc(where, (nb + 1) * sizeof *where);
+      where[nb] = mc_xasprintf("%s https %s", b->site, b->info);
+      cb = mc_xrealloc(cb, (nb + 1) * sizeof *cb);
+      cb[nb] = (struct mc_cert_bound){ where[nb], b->cert_hash, c->iis[f].file, b->line };
+      nb++;
+    }
+  }
+  for(size_t f = 0; f < c->nssl; f++) {
+    const struct mc_sslcert_doc *d = &c->ssl[f].doc;
+    for(size_t k = 0; k < d->n; k++) {
+      if(!d->v[k].hash)
+        continue;
+      where = mc_xrealloc(where, (nb + 1) * sizeof *where);
+      where[nb] = mc_xasprintf("HTTP.sys %s", d->v[k].endpoint);
+      cb = mc_xrealloc(cb, (nb + 1) * sizeof *cb);
+      cb[nb] = (struct mc_cert_bound){ where[nb], d->v[k].hash, c->ssl[f].file, d->v[k].line };
+      nb++;
+    }
+  }
+  if(nc || nb || c->nseen)
+    mc_certs_check(c->r, ci, nc, cb, nb, c->seen, c->nseen);
+  for(size_t k = 0; k < nb; k++)
+    free(where[k]);
+  free(where);
+  free(ci);
+  free(cb);
+}
+
 /* ---- the whole check ---- */
 
 struct mc_report *mc_config_check(const struct mc_config_input *in, size_t n)
@@ -993,6 +1182,7 @@ struct mc_report *mc_config_check(const struct mc_config_input *in, size_t n)
     case K_EWS: rule_ews(&c, &c.objs[i]); break;
     case K_OA: rule_oa(&c, &c.objs[i]); break;
     case K_TMSA: rule_tmsa(&c, &c.objs[i]); break;
+    case K_CERT: break;         /* judged together below */
     default: rule_info(&c, &c.objs[i]); break;
     }
   }
@@ -1016,10 +1206,19 @@ struct mc_report *mc_config_check(const struct mc_config_input *in, size_t n)
         break;
       }
     }
-    for(size_t i = 0; i < c.niis; i++)
-      mc_iis_check(c.r, &c.iis[i].doc, c.iis[i].file, &ic);
+    for(size_t i = 0; i < c.niis; i++) {
+      const struct mc_iis_doc *d = &c.iis[i].doc;
+      if(!d->mrs_config || d->nlocs || d->nbindings)
+        mc_iis_check(c.r, d, c.iis[i].file, &ic);
+    }
   }
-  if(c.nobjs == 0 && c.nrp == 0 && c.ntls == 0 && c.niis == 0 && !c.r->incomplete)
+  check_mrs_limits(&c);
+  gather_seen(&c);
+  check_certs(&c);
+  if(c.nreps)
+    mc_config_remote(c.r, c.reps, c.rep_files, c.nreps);
+  if(c.nobjs == 0 && c.nrp == 0 && c.ntls == 0 && c.niis == 0 && c.nssl == 0 &&
+     c.nreps == 0 && !c.r->incomplete)
     mc_report_incomplete(c.r, "nothing to check in the inputs");
   for(size_t i = 0; i < c.nobjs; i++) {
     free(c.objs[i].server);
@@ -1041,5 +1240,13 @@ struct mc_report *mc_config_check(const struct mc_config_input *in, size_t n)
   for(size_t i = 0; i < c.niis; i++)
     mc_iis_doc_release(&c.iis[i].doc);
   free(c.iis);
+  for(size_t i = 0; i < c.nssl; i++)
+    mc_sslcert_doc_release(&c.ssl[i].doc);
+  free(c.ssl);
+  for(size_t i = 0; i < c.nreps; i++)
+    mc_mcjson_release(&c.reps[i]);
+  free(c.reps);
+  free(c.rep_files);
+  free(c.seen);
   return c.r;
 }

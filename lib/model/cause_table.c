@@ -1261,6 +1261,78 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck config applicationHost.config",
     .source = "Microsoft Learn: URL Rewrite Module Configuration Reference" },
 
+  /* ---- the server's certificates ---- */
+  { .id = "CFG_CERT_IIS_INVALID", .severity = MC_FAIL, .area = "config",
+    .title = "The certificate IIS uses is not valid or has no private key",
+    .why = "Get-ExchangeCertificate shows the certificate assigned to IIS, or bound to an "
+           "https binding, with a Status other than Valid (DateInvalid: expired; Untrusted; "
+           "RevocationCheckFailure) or without its private key. Exchange Online checks the "
+           "certificate strictly and refuses the connection, so every migration request "
+           "fails at the TLS handshake.",
+    .fix = (const char *const[]){
+      "Renew or replace it with a certificate from a public CA that covers the published "
+      "names: New-ExchangeCertificate / Import-ExchangeCertificate with the .pfx",
+      "Assign it: Enable-ExchangeCertificate -Server EX01 -Thumbprint <thumbprint> -Services "
+      "IIS, on every server behind the name",
+      "iisreset, then check from outside: migcheck tls mail.contoso.com",
+      NULL },
+    .check = "migcheck config certificates.txt sslcert.txt",
+    .source = "Microsoft Learn: Get-ExchangeCertificate (Status); Microsoft Learn: Assign "
+              "certificates to Exchange Server services" },
+
+  { .id = "CFG_CERT_BINDING_MISSING", .severity = MC_FAIL, .area = "config",
+    .title = "An https binding presents a certificate that is not in the store",
+    .why = "netsh http show sslcert (or applicationHost.config) binds a certificate hash that "
+           "the Get-ExchangeCertificate output does not list: the certificate was removed or "
+           "replaced after it was bound. HTTP.sys then fails the handshake or keeps serving "
+           "a stale certificate.",
+    .fix = (const char *const[]){
+      "Bind a valid certificate again: Enable-ExchangeCertificate -Thumbprint <thumbprint> "
+      "-Services IIS (front end), or Edit Bindings in IIS Manager (Exchange Back End: the "
+      "'Microsoft Exchange' certificate)",
+      "iisreset, and run netsh http show sslcert again to confirm",
+      NULL },
+    .check = "migcheck config certificates.txt sslcert.txt",
+    .source = "Microsoft Learn: Assign certificates to Exchange Server services; Microsoft "
+              "Learn: netsh http commands" },
+
+  { .id = "CFG_CERT_NOT_BOUND", .severity = MC_FAIL, .area = "config",
+    .title = "The certificate seen from outside is not the one bound on the server",
+    .why = "A migcheck report given beside the settings saw a certificate (by thumbprint) that "
+           "differs from the one bound to 443 on the server. Something in front ends TLS with "
+           "its own certificate (a load balancer, firewall or reverse proxy), or the name "
+           "leads to another server. Exchange Online judges the certificate it sees; with "
+           "Extended Protection the difference also breaks Windows logons.",
+    .fix = (const char *const[]){
+      "Install the server's certificate on the device in front (or bridge TLS with the same "
+      "certificate), or point the published name at the server",
+      "Check again from outside: migcheck tls mail.contoso.com --json > tls.json, then "
+      "migcheck config tls.json sslcert.txt",
+      NULL },
+    .check = "migcheck tls mail.contoso.com",
+    .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server (SSL "
+              "bridging needs the same certificate)" },
+
+  /* WARN: a low limit slows batches down and makes some moves wait or fail. */
+  { .id = "CFG_MRS_CONNECTIONS", .severity = MC_WARN, .area = "config",
+    .title = "MRSProxy connection limit below what the migration endpoint asks for",
+    .why = "MaxMRSConnections in MsExchangeMailboxReplication.exe.config (Exchange 2013 and "
+           "later) or MRSProxyMaxConnections on the EWS virtual directory (Exchange 2010) is "
+           "lower than the default of 100, or lower than the endpoint's "
+           "MaxConcurrentMigrations. Moves beyond the limit fail with "
+           "MRSProxyConnectionLimitReachedTransientException.",
+    .fix = (const char *const[]){
+      "Exchange 2013 and later: set MaxMRSConnections in %ExchangeInstallPath%Bin\\"
+      "MsExchangeMailboxReplication.exe.config on every server, restart the Microsoft "
+      "Exchange Mailbox Replication service (cumulative updates reset the file)",
+      "Exchange 2010: Set-WebServicesVirtualDirectory -Identity \"EX01\\EWS (Default Web "
+      "Site)\" -MRSProxyMaxConnections 100",
+      "Or lower MaxConcurrentMigrations on the endpoint: Set-MigrationEndpoint -Identity "
+      "<name> -MaxConcurrentMigrations 20",
+      NULL },
+    .check = "migcheck config MsExchangeMailboxReplication.exe.config",
+    .source = "KB 3091026 (mailbox migration reached the maximum number of connections)" },
+
   /* ---- process: batches, throttling, locks, limits ---- */
   { .id = "NOTIFICATION_EMAIL_MISSING", .severity = MC_FAIL, .area = "process",
     .title = "Migration batch has no notification e-mail address",

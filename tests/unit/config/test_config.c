@@ -282,6 +282,24 @@ static const struct sample samples[] = {
     "'Block legacy migration proxy' (server-wide, line 62) matches /EWS/mrsproxy.svc" },
   { "lsa-ex02-ep-suppressed.reg applicationHost-ex2019-ep.config",
     "CFG_EP_SUPPRESSED CFG_EP_NTLMV1", MC_FAIL, NULL },
+  /* Certificates: the store listing, netsh http show sslcert, and what a
+     migcheck tls report saw from outside. */
+  { "exchange-certificates-ex01.txt sslcert-ex01.txt", "", MC_PASS, NULL },
+  { "exchange-certificates-ex01.txt sslcert-ex01-stale.txt", "CFG_CERT_BINDING_MISSING", MC_FAIL,
+    "HTTP.sys 0.0.0.0:444 presents the certificate 9d8c7b6a5f4e3d2c1b0a99887766554433221100" },
+  { "exchange-certificates-expired.txt sslcert-ex01.txt", "CFG_CERT_IIS_INVALID", MC_FAIL,
+    "bound to HTTP.sys 0.0.0.0:443 has Status DateInvalid" },
+  { "tls-mail-contoso-lb.json exchange-certificates-ex01.txt sslcert-ex01.txt",
+    "CFG_CERT_NOT_BOUND", MC_FAIL,
+    "answered with the certificate C3D2E1F0A9B8C7D6E5F4A3B2C1D0E9F8A7B6C5D4" },
+  /* A remote-move report beside the EWS output: explained, nothing added. */
+  { "rm-mrsproxy-403-report.json ews-two-servers-mrsproxy-off.txt",
+    "CFG_MRSPROXY_DISABLED CFG_SERVERS_DIFFER", MC_FAIL, NULL },
+  { "rm-mrsproxy-403-report.json", "", MC_PASS, NULL },
+  /* MRS connection limits. */
+  { "MsExchangeMailboxReplication.exe.config", "", MC_PASS, NULL },
+  { "MsExchangeMailboxReplication-20.exe.config", "CFG_MRS_CONNECTIONS", MC_WARN,
+    "MaxMRSConnections 20 in" },
   { "ews-healthy.txt binary.bin", "", MC_UNKNOWN, NULL },
   { "empty.txt", "", MC_UNKNOWN, NULL },
   { "mixed-encodings.txt", "", MC_UNKNOWN, NULL },
@@ -537,6 +555,100 @@ static void iis_parser_bounds(void **state)
   mc_iis_doc_release(&doc);
 }
 
+static const char *ev_text(const struct mc_step *s, const char *label, const char *needle)
+{
+  for(size_t i = 0; i < s->nev; i++) {
+    if(strcmp(s->ev[i].label, label) == 0 && (!needle || strstr(s->ev[i].text, needle)))
+      return s->ev[i].text;
+  }
+  for(const struct mc_step *c = s->child; c; c = c->next) {
+    const char *t = ev_text(c, label, needle);
+    if(t)
+      return t;
+  }
+  return NULL;
+}
+
+static void mrs_limit_vs_endpoint(void **state)
+{
+  (void)state;
+  const char *ep = "Identity                : Hybrid Migration Endpoint - EWS (Default Web Site)\n"
+                   "EndpointType            : ExchangeRemoteMove\n"
+                   "RemoteServer            : mail.contoso.com\n"
+                   "MaxConcurrentMigrations : 150\n";
+  const char *ews = "Identity               : EX01\\EWS (Default Web Site)\n"
+                    "MRSProxyEnabled        : True\n"
+                    "MRSProxyMaxConnections : 100\n";
+  struct mc_report *r = check_text(ews, ep);
+  assert_true(mc_report_has(r, "CFG_MRS_CONNECTIONS"));
+  bool said = false;
+  for(size_t i = 0; i < r->nfindings; i++)
+    said = said || strstr(r->findings[i]->detail, "below the endpoint's MaxConcurrentMigrations "
+                          "150 (Hybrid Migration Endpoint - EWS (Default Web Site))");
+  assert_true(said);
+  mc_report_free(r);
+  /* "Unlimited" is no limit. */
+  r = check_text("Identity               : EX01\\EWS (Default Web Site)\n"
+                 "MRSProxyEnabled        : True\nMRSProxyMaxConnections : Unlimited\n", ep);
+  assert_false(mc_report_has(r, "CFG_MRS_CONNECTIONS"));
+  mc_report_free(r);
+}
+
+static void remote_explained(void **state)
+{
+  (void)state;
+  char *rm = NULL, *ews = NULL;
+  size_t nrm = 0, news = 0;
+  char *p1 = mc_xasprintf("%s/config/rm-mrsproxy-403-report.json", data_dir);
+  char *p2 = mc_xasprintf("%s/config/ews-two-servers-mrsproxy-off.txt", data_dir);
+  FILE *f = fopen(p1, "rb");
+  assert_non_null(f);
+  struct mc_buf b = MC_BUF_INIT(1 << 22);
+  char chunk[4096];
+  size_t got;
+  while((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+    mc_buf_add(&b, chunk, got);
+  fclose(f);
+  nrm = b.len;
+  rm = mc_buf_detach(&b);
+  f = fopen(p2, "rb");
+  assert_non_null(f);
+  while((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+    mc_buf_add(&b, chunk, got);
+  fclose(f);
+  news = b.len;
+  ews = mc_buf_detach(&b);
+  struct mc_config_input in[2] = { { "rm.json", rm, nrm }, { "ews.txt", ews, news } };
+  struct mc_report *r = mc_config_check(in, 2);
+  const char *t = ev_text(r->root, "explained", NULL);
+  assert_non_null(t);
+  assert_non_null(strstr(t, "MRSPROXY_DISABLED"));
+  assert_non_null(strstr(t, "is CFG_MRSPROXY_DISABLED here: MRSProxyEnabled is False on EX02"));
+  assert_non_null(strstr(t, "EX02, which answered it"));
+  mc_report_free(r);
+  /* The report alone: the cause stays open and says what to add. */
+  r = mc_config_check(in, 1);
+  t = ev_text(r->root, "open", NULL);
+  assert_non_null(t);
+  assert_non_null(strstr(t, "Get-WebServicesVirtualDirectory | fl"));
+  mc_report_free(r);
+  /* JSON that is no migcheck report, and broken JSON: said, never a pass. */
+  const char *other = "{\"schema_version\": 1, \"verdict\": \"x\"}";
+  struct mc_config_input o = { "o.json", other, strlen(other) };
+  r = mc_config_check(&o, 1);
+  assert_int_equal(mc_report_verdict(r), MC_UNKNOWN);
+  mc_report_free(r);
+  const char *broken = "{\"schema_version\": 1, \"verdict\": \"fail\", \"steps\": [";
+  struct mc_config_input br = { "b.json", broken, strlen(broken) };
+  r = mc_config_check(&br, 1);
+  assert_int_equal(mc_report_verdict(r), MC_UNKNOWN);
+  mc_report_free(r);
+  free(rm);
+  free(ews);
+  free(p1);
+  free(p2);
+}
+
 int main(int argc, char **argv)
 {
   data_dir = argc > 1 ? argv[1] : NULL;
@@ -552,6 +664,8 @@ int main(int argc, char **argv)
     cmocka_unit_test(validports_wildcards),
     cmocka_unit_test(tlsreg_rules),
     cmocka_unit_test(iis_parser_bounds),
+    cmocka_unit_test(remote_explained),
+    cmocka_unit_test(mrs_limit_vs_endpoint),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
