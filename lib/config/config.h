@@ -199,6 +199,9 @@ struct mc_iis_context {
 /* One step per file with its findings. */
 void mc_iis_check(struct mc_report *r, const struct mc_iis_doc *doc, const char *file,
                   const struct mc_iis_context *ctx);
+/* Extended Protection compared between the files (one per server). */
+void mc_iis_compare(struct mc_report *r, const struct mc_iis_doc *const *docs,
+                    const char *const *files, size_t n);
 
 /* ---- netsh.c: netsh http show sslcert ---- */
 

@@ -401,3 +401,42 @@ void mc_iis_check(struct mc_report *r, const struct mc_iis_doc *d, const char *f
   mc_step_done(r, st, MC_PASS, "bindings, Extended Protection, authentication, request "
                "limits, IP restrictions and URL Rewrite rules on the migration paths");
 }
+
+/* Extended Protection per vdir between files (servers): the first path
+ * whose effective tokenChecking differs is a CFG_SERVERS_DIFFER. */
+void mc_iis_compare(struct mc_report *r, const struct mc_iis_doc *const *docs,
+                    const char *const *files, size_t n)
+{
+  struct mc_step *st = NULL;
+  size_t differ = 0;
+  for(size_t b = 1; b < n; b++) {
+    for(size_t a = 0; a < b; a++) {
+      bool found = false;
+      for(size_t i = 0; i < sizeof ep_table / sizeof ep_table[0] && !found; i++) {
+        for(int s = 0; s < 2 && !found; s++) {
+          char path[256];
+          snprintf(path, sizeof path, "%s/%s", s ? BE : FE, ep_table[i].vdir);
+          if(!mc_iis_location(docs[a], path) || !mc_iis_location(docs[b], path))
+            continue;
+          const struct mc_iis_location *la = effective(docs[a], path, has_tc);
+          const struct mc_iis_location *lb = effective(docs[b], path, has_tc);
+          const char *ta = la ? la->token_checking : "None";
+          const char *tb = lb ? lb->token_checking : "None";
+          if(strictness(ta) == strictness(tb))
+            continue;
+          found = true;
+          if(!st)
+            st = mc_step_add(r, NULL, "Compare Extended Protection between servers");
+          differ++;
+          mc_step_find(r, st, "CFG_SERVERS_DIFFER", "%s has tokenChecking %s in %s and %s in "
+                       "%s: behind one name a logon then works or fails depending on the "
+                       "server that answers; apply the same Extended Protection settings to "
+                       "every server (ExchangeExtendedProtectionManagement.ps1 on all of "
+                       "them)", path, tb, files[b], ta, files[a]);
+        }
+      }
+    }
+  }
+  if(st)
+    mc_step_done(r, st, MC_WARN, "%zu difference%s", differ, differ == 1 ? "" : "s");
+}

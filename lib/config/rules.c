@@ -1051,6 +1051,58 @@ static int ep_state(const struct ctx *c, char *where, size_t n)
   return ep;
 }
 
+/* ---- Extended Protection and the Hybrid Agent ---- */
+
+/* Modern Hybrid publishes EWS through the Hybrid Agent: the migration
+ * endpoint's RemoteServer (or a remote report's target) is a
+ * *.msappproxy.net name. Extended Protection on the front-end EWS of such
+ * a server breaks the agent's requests. */
+static void check_hybrid_agent(struct ctx *c)
+{
+  const char *agent = NULL;
+  for(size_t d = 0; d < c->ndocs && !agent; d++) {
+    for(size_t i = 0; i < c->docs[d].nobjs && !agent; i++) {
+      const char *v = mc_fl_get(&c->docs[d].objs[i], "RemoteServer");
+      if(v && mc_memcasemem(v, strlen(v), ".msappproxy.net"))
+        agent = v;
+    }
+  }
+  for(size_t k = 0; k < c->nreps && !agent; k++) {
+    const char *t = c->reps[k].target;
+    if(t && mc_memcasemem(t, strlen(t), ".msappproxy.net"))
+      agent = t;
+  }
+  if(!agent)
+    return;
+  char where[512] = "";
+  for(size_t i = 0; i < c->nobjs && !*where; i++) {
+    const struct obj *x = &c->objs[i];
+    const char *tc = x->kd->k == K_EWS ? mc_fl_get(x->o, "ExtendedProtectionTokenChecking") :
+                     NULL;
+    if(tc && !blank_value(tc) && strcasecmp(tc, "None") != 0 &&
+       mc_memcasemem(x->identity, strlen(x->identity), "(Default Web Site)"))
+      snprintf(where, sizeof where, "ExtendedProtectionTokenChecking %s on %s", tc,
+               x->identity);
+  }
+  for(size_t i = 0; i < c->niis && !*where; i++) {
+    const struct mc_iis_location *l = mc_iis_location(&c->iis[i].doc, "Default Web Site/EWS");
+    if(l && l->token_checking && strcasecmp(l->token_checking, "None") != 0)
+      snprintf(where, sizeof where, "tokenChecking %s on Default Web Site/EWS in %s",
+               l->token_checking, c->iis[i].file);
+  }
+  struct mc_step *st = mc_step_add(c->r, NULL, "Extended Protection and the Hybrid Agent");
+  mc_step_ev(st, "Hybrid Agent", "the migration goes through %s (Modern Hybrid)", agent);
+  if(*where)
+    mc_step_find(c->r, st, "HYBRID_AGENT_EP_ENABLED", "%s, and the migration reaches it through "
+                 "the Hybrid Agent (%s): Extended Protection is not supported there and the "
+                 "agent's EWS requests fail: ExchangeExtendedProtectionManagement.ps1 "
+                 "-SkipExchangeServerNames for the agent-published servers, or "
+                 "Set-WebServicesVirtualDirectory -ExtendedProtectionTokenChecking None on "
+                 "their front-end EWS", where, agent);
+  mc_step_done(c->r, st, MC_PASS, "%s", *where ? "Extended Protection on the front-end EWS" :
+               "no input shows Extended Protection on the front-end EWS");
+}
+
 /* ---- MRS connection limits ---- */
 
 /* MaxMRSConnections (exe.config, 2013+) and MRSProxyMaxConnections (EWS
@@ -1206,12 +1258,22 @@ struct mc_report *mc_config_check(const struct mc_config_input *in, size_t n)
         break;
       }
     }
+    const struct mc_iis_doc **docs = mc_xcalloc(c.niis, sizeof *docs);
+    const char **files = mc_xcalloc(c.niis, sizeof *files);
+    size_t nd = 0;
     for(size_t i = 0; i < c.niis; i++) {
       const struct mc_iis_doc *d = &c.iis[i].doc;
-      if(!d->mrs_config || d->nlocs || d->nbindings)
-        mc_iis_check(c.r, d, c.iis[i].file, &ic);
+      if(d->mrs_config && !d->nlocs && !d->nbindings)
+        continue;
+      mc_iis_check(c.r, d, c.iis[i].file, &ic);
+      docs[nd] = d;
+      files[nd++] = c.iis[i].file;
     }
+    mc_iis_compare(c.r, docs, files, nd);
+    free(docs);
+    free(files);
   }
+  check_hybrid_agent(&c);
   check_mrs_limits(&c);
   gather_seen(&c);
   check_certs(&c);

@@ -296,6 +296,16 @@ static const struct sample samples[] = {
   { "rm-mrsproxy-403-report.json ews-two-servers-mrsproxy-off.txt",
     "CFG_MRSPROXY_DISABLED CFG_SERVERS_DIFFER", MC_FAIL, NULL },
   { "rm-mrsproxy-403-report.json", "", MC_PASS, NULL },
+  /* Modern Hybrid (the endpoint's RemoteServer is the Hybrid Agent's
+     msappproxy.net name) with Extended Protection on the front-end EWS. */
+  { "endpoint-modern-hybrid.txt ews-2019-ep-on.txt", "HYBRID_AGENT_EP_ENABLED", MC_FAIL,
+    "ExtendedProtectionTokenChecking Allow on EX01\\EWS (Default Web Site)" },
+  { "endpoint-modern-hybrid.txt ews-healthy.txt", "", MC_PASS, NULL },
+  /* Extended Protection that differs between two servers' applicationHost.config. */
+  { "applicationHost-ex2019-ep.config applicationHost-ews-require.config",
+    "CFG_EP_MISMATCH CFG_SERVERS_DIFFER", MC_FAIL,
+    "Default Web Site/EWS has tokenChecking Require in applicationHost-ews-require.config and "
+    "Allow in applicationHost-ex2019-ep.config" },
   /* MRS connection limits. */
   { "MsExchangeMailboxReplication.exe.config", "", MC_PASS, NULL },
   { "MsExchangeMailboxReplication-20.exe.config", "CFG_MRS_CONNECTIONS", MC_WARN,
