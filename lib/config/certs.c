@@ -155,5 +155,6 @@ void mc_certs_check(struct mc_report *r, const struct mc_cert_info *c, size_t n,
       mc_step_ev(st, "note", "%s saw %s, which the Get-ExchangeCertificate output does not list "
                  "(no binding on 443 was given to compare with)", seen[s].target, seen[s].sha1);
   }
-  mc_step_done(r, st, MC_PASS, "bound certificates are in the store and valid");
+  mc_step_done(r, st, MC_PASS, "%s", st->nfindings ? "see the findings" :
+               "the bound and IIS certificates are in the store, valid, and what was seen");
 }
