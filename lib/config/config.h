@@ -102,6 +102,8 @@ struct mc_reg_value {
   char *type;         /* REG_SZ, REG_DWORD, ... */
   char *data;         /* strings decoded; DWORDs as decimal; binary as hex */
   unsigned line;
+  bool cut;           /* longer than reg.c keeps: data holds the start only */
+  size_t full_len;    /* the bytes the value took in the file */
 };
 
 struct mc_reg_doc {

@@ -83,6 +83,7 @@ struct rpcproxy {
   char *validports;         /* NULL when absent */
   unsigned line;
   bool autoconfig;          /* ValidPorts_AutoConfig_Exchange present (2013+) */
+  bool cut;                 /* ValidPorts longer than reg.c keeps */
   char *enabled;
 };
 
@@ -264,6 +265,14 @@ static void read_reg(struct ctx *c, struct mc_step *st, const char *file, const 
     mc_reg_doc_release(&doc);
     return;
   }
+  for(size_t i = 0; i < doc.n; i++) {
+    if(doc.v[i].cut)
+      mc_step_find(c->r, st, "CFG_VALUE_TOO_LONG", "%s\\%s is %zu bytes long in the file (%s "
+                   "line %u), more than migcheck reads of one value; no setting it checks is "
+                   "that long: reg query \"%s\" /v \"%s\" shows what is set", doc.v[i].key,
+                   doc.v[i].name, doc.v[i].full_len, file, doc.v[i].line, doc.v[i].key,
+                   doc.v[i].name);
+  }
   size_t groups = c->ntls;
   mc_tlsreg_read(&doc, file, &c->tls, &c->ntls);
   groups = c->ntls - groups;
@@ -283,6 +292,7 @@ static void read_reg(struct ctx *c, struct mc_step *st, const char *file, const 
       free(cur->validports);
       cur->validports = mc_xstrdup(v->data);
       cur->line = v->line;
+      cur->cut = v->cut;
     }
     else if(strncasecmp(v->name, "ValidPorts_AutoConfig", 21) == 0)
       cur->autoconfig = true;
@@ -928,6 +938,12 @@ static void rule_validports(struct ctx *c, struct rpcproxy *rp)
     return;
   }
   const char *value = rp->validports ? rp->validports : "";
+  if(rp->cut) {
+    mc_step_ev(st, "ValidPorts", "over-long: only its start was read (see CFG_VALUE_TOO_LONG)");
+    mc_step_done(c->r, st, MC_UNKNOWN, "ValidPorts is longer than migcheck reads; which names "
+                 "it lists cannot be told");
+    return;
+  }
   mc_step_ev(st, "ValidPorts", "%s", *value ? value : "(absent)");
   struct vp_entry *v;
   size_t nv;

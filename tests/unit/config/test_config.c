@@ -604,6 +604,50 @@ static void mrs_limit_vs_endpoint(void **state)
   mc_report_free(r);
 }
 
+/* A registry value longer than reg.c keeps (it crashed the export parser
+ * once): over-long, never a parse error, never "missing". */
+static void reg_value_too_long(void **state)
+{
+  (void)state;
+  struct mc_buf b = MC_BUF_INIT(1 << 20);
+  mc_buf_addstr(&b, "REGEDIT4\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy]\n"
+                "\"ValidPorts\"=\"");
+  for(int i = 0; i < 20000; i++)
+    mc_buf_addstr(&b, "EX01:6001-6002;");
+  mc_buf_addstr(&b, "mail.contoso.com:6004\"\n\"Enabled\"=dword:00000001\n"
+                "\"Blob\"=hex:");
+  for(int i = 0; i < 100000; i++)
+    mc_buf_addstr(&b, i ? ",ab" : "ab");
+  mc_buf_addstr(&b, "\n");
+  struct mc_reg_doc doc;
+  char err[256];
+  assert_int_equal(mc_reg_parse(b.ptr, b.len, &doc, err, sizeof err), MC_OK);
+  assert_int_equal(doc.n, 3);
+  assert_true(doc.v[0].cut);
+  assert_true(doc.v[0].full_len > 300000);
+  assert_false(doc.v[1].cut);
+  assert_string_equal(doc.v[1].data, "1");
+  assert_true(doc.v[2].cut);
+  mc_reg_doc_release(&doc);
+  struct mc_config_input in = { "big.reg", b.ptr, b.len };
+  struct mc_report *r = mc_config_check(&in, 1);
+  assert_true(mc_report_has(r, "CFG_VALUE_TOO_LONG"));
+  assert_false(mc_report_has(r, "CFG_VALIDPORTS_MISSING"));
+  mc_report_free(r);
+  mc_buf_release(&b);
+  /* reg query output: a data column over the limit. */
+  mc_buf_addstr(&b, "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy\n"
+                "    ValidPorts    REG_SZ    ");
+  for(int i = 0; i < 6000; i++)
+    mc_buf_addstr(&b, "EX01:6001-6002;");
+  mc_buf_addstr(&b, "\n");
+  assert_int_equal(mc_reg_parse(b.ptr, b.len, &doc, err, sizeof err), MC_OK);
+  assert_int_equal(doc.n, 1);
+  assert_true(doc.v[0].cut);
+  mc_reg_doc_release(&doc);
+  mc_buf_release(&b);
+}
+
 static void remote_explained(void **state)
 {
   (void)state;
@@ -676,6 +720,7 @@ int main(int argc, char **argv)
     cmocka_unit_test(iis_parser_bounds),
     cmocka_unit_test(remote_explained),
     cmocka_unit_test(mrs_limit_vs_endpoint),
+    cmocka_unit_test(reg_value_too_long),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
