@@ -1067,6 +1067,90 @@ static int ep_state(const struct ctx *c, char *where, size_t n)
   return ep;
 }
 
+/* ---- Extended Protection and the Exchange build ---- */
+
+/* "Version 15.2 (Build 1118.11)" into major, minor, build; false when the
+ * text is not that. */
+static bool admin_version(const char *v, long *major, long *minor, long *build)
+{
+  if(!v)
+    return false;
+  const char *p = mc_memcasemem(v, strlen(v), "Version ");
+  const char *b = mc_memcasemem(v, strlen(v), "Build ");
+  char *end;
+  if(!p || !b)
+    return false;
+  *major = strtol(p + 8, &end, 10);
+  if(*end != '.')
+    return false;
+  *minor = strtol(end + 1, &end, 10);
+  *build = strtol(b + 6, &end, 10);
+  return *major > 0;
+}
+
+/* The oldest cumulative update of each version that has a security update
+ * with Extended Protection support (the August 2022 updates and later):
+ * Exchange 2013 CU23, 2016 CU22, 2019 CU11. */
+static const struct { long major, minor, build; const char *name; } ep_min[] = {
+  { 15, 0, 1497, "Exchange 2013 CU23" },
+  { 15, 1, 2375, "Exchange 2016 CU22" },
+  { 15, 2, 986, "Exchange 2019 CU11" },
+};
+
+static void check_ep_builds(struct ctx *c, int ep, const char *where)
+{
+  if(ep != 1)
+    return;
+  struct mc_step *st = NULL;
+  for(size_t i = 0; i < c->nobjs; i++) {
+    const struct obj *x = &c->objs[i];
+    if(x->kd->k != K_SERVER)
+      continue;
+    const char *role = mc_fl_get(x->o, "ServerRole");
+    if(role && mc_memcasemem(role, strlen(role), "Edge"))
+      continue;
+    const char *v = mc_fl_get(x->o, "AdminDisplayVersion");
+    long ma, mi, bu;
+    if(!admin_version(v, &ma, &mi, &bu))
+      continue;
+    if(!st)
+      st = mc_step_add(c->r, NULL, "Extended Protection and the Exchange builds");
+    const char *need = NULL;
+    bool old = ma < 15;
+    for(size_t k = 0; k < sizeof ep_min / sizeof ep_min[0]; k++) {
+      if(ma == ep_min[k].major && mi == ep_min[k].minor && bu < ep_min[k].build) {
+        old = true;
+        need = ep_min[k].name;
+      }
+    }
+    mc_step_ev(st, "build", "%s: %s", x->server, v);
+    if(!old)
+      continue;
+    /* Extended Protection named on this very server is a failure. */
+    bool here = false;
+    for(size_t k = 0; k < c->nobjs && !here; k++) {
+      const char *tc = c->objs[k].kd->k == K_EWS ?
+                       mc_fl_get(c->objs[k].o, "ExtendedProtectionTokenChecking") : NULL;
+      here = tc && strcasecmp(tc, "None") != 0 && !blank_value(tc) &&
+             strcasecmp(c->objs[k].server, x->server) == 0;
+    }
+    char what[160];
+    if(need)
+      snprintf(what, sizeof what, "older than %s", need);
+    else
+      snprintf(what, sizeof what, "a version without Extended Protection support");
+    mc_step_find_sev(c->r, st, "CFG_EP_BUILD_UNSUPPORTED", here ? MC_FAIL : MC_WARN,
+                     "%s runs %s, %s; Extended Protection is on %s: install %s or later with "
+                     "its latest security update before Extended Protection is enabled there, "
+                     "or leave it off on that server (ExchangeExtendedProtectionManagement.ps1 "
+                     "-SkipExchangeServerNames %s)", x->server, v, what, where,
+                     need ? need : "Exchange 2016 CU23 or 2019 CU13", x->server);
+  }
+  if(st)
+    mc_step_done(c->r, st, MC_PASS, "builds compared with the first that support Extended "
+                 "Protection");
+}
+
 /* ---- Extended Protection and the Hybrid Agent ---- */
 
 /* Modern Hybrid publishes EWS through the Hybrid Agent: the migration
@@ -1261,6 +1345,11 @@ struct mc_report *mc_config_check(const struct mc_config_input *in, size_t n)
     char where[512] = "";
     int ep = ep_state(&c, where, sizeof where);
     mc_tlsreg_check(c.r, c.tls, c.ntls, ep, where);
+  }
+  {
+    char where[512] = "";
+    int ep = ep_state(&c, where, sizeof where);
+    check_ep_builds(&c, ep, where);
   }
   if(c.niis) {
     struct mc_iis_context ic = { -1, NULL };

@@ -1261,6 +1261,23 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck config applicationHost.config",
     .source = "Microsoft Learn: URL Rewrite Module Configuration Reference" },
 
+  /* FAIL when Extended Protection is shown on that server; WARN when it is on elsewhere. */
+  { .id = "CFG_EP_BUILD_UNSUPPORTED", .severity = MC_WARN, .area = "config",
+    .title = "Extended Protection on an Exchange build that does not support it",
+    .why = "Get-ExchangeServer shows a server whose cumulative update is older than the first "
+           "one with an Extended Protection capable security update (Exchange 2013 CU23, 2016 "
+           "CU22, 2019 CU11, each with the August 2022 update or later), or Exchange 2010 and "
+           "older, while Extended Protection is on. Exchange on such a build does not send or "
+           "accept channel binding between its servers, and proxied logons fail.",
+    .fix = (const char *const[]){
+      "Install a supported cumulative update and its latest security update on that server",
+      "Until then leave Extended Protection off there: ExchangeExtendedProtectionManagement.ps1 "
+      "-SkipExchangeServerNames EX01",
+      NULL },
+    .check = "migcheck config exchange-servers.txt ews-vdir.txt",
+    .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server "
+              "(prerequisites)" },
+
   /* ---- the server's certificates ---- */
   { .id = "CFG_CERT_IIS_INVALID", .severity = MC_FAIL, .area = "config",
     .title = "The certificate IIS uses is not valid or has no private key",

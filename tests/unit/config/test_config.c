@@ -306,6 +306,11 @@ static const struct sample samples[] = {
     "CFG_EP_MISMATCH CFG_SERVERS_DIFFER", MC_FAIL,
     "Default Web Site/EWS has tokenChecking Require in applicationHost-ews-require.config and "
     "Allow in applicationHost-ex2019-ep.config" },
+  /* Extended Protection on (EX01 and EX02 front-end EWS Allow) with EX02 on
+     Exchange 2019 CU10: EX02 has EP shown on itself, a failure. */
+  { "exchange-servers-2019-mixed.txt ews-2019-ep-on.txt", "CFG_EP_BUILD_UNSUPPORTED", MC_FAIL,
+    "EX02 runs Version 15.2 (Build 922.7), older than Exchange 2019 CU11" },
+  { "exchange-servers-2019-mixed.txt ews-healthy.txt", "", MC_PASS, NULL },
   /* MRS connection limits. */
   { "MsExchangeMailboxReplication.exe.config", "", MC_PASS, NULL },
   { "MsExchangeMailboxReplication-20.exe.config", "CFG_MRS_CONNECTIONS", MC_WARN,
