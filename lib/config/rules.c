@@ -1152,6 +1152,62 @@ static void check_ep_builds(struct ctx *c, int ep, const char *where)
                  "Protection");
 }
 
+/* ---- Extended Protection from the Exchange cmdlets' view ---- */
+
+static int ep_strictness(const char *tc)
+{
+  if(!tc || blank_value(tc) || strcasecmp(tc, "None") == 0)
+    return 0;
+  return strcasecmp(tc, "Allow") == 0 ? 1 : 2;
+}
+
+/* Without applicationHost.config (which iisrules.c judges in full), the
+ * EWS directories' ExtendedProtectionTokenChecking against Microsoft's
+ * table (front end Allow, back end Require), and Extended Protection with
+ * Outlook Anywhere's SSLOffloading. */
+static void check_ep_cmdlets(struct ctx *c, int ep, const char *where)
+{
+  if(ep != 1 || c->niis)
+    return;
+  struct mc_step *st = NULL;
+  for(size_t i = 0; i < c->nobjs; i++) {
+    const struct obj *x = &c->objs[i];
+    const char *tc = x->kd->k == K_EWS ? mc_fl_get(x->o, "ExtendedProtectionTokenChecking") :
+                     NULL;
+    if(!tc || blank_value(tc))
+      continue;
+    bool be = mc_memcasemem(x->identity, strlen(x->identity), "(Exchange Back End)") != NULL;
+    const char *want = be ? "Require" : "Allow";
+    if(ep_strictness(tc) == ep_strictness(want))
+      continue;
+    if(!st)
+      st = mc_step_add(c->r, NULL, "Extended Protection of the EWS virtual directories");
+    bool stricter = ep_strictness(tc) > ep_strictness(want);
+    mc_step_find_sev(c->r, st, "CFG_EP_MISMATCH", stricter ? MC_FAIL : MC_WARN,
+                     "%s has ExtendedProtectionTokenChecking %s, Microsoft's table says %s%s: "
+                     "Set-WebServicesVirtualDirectory -Identity \"%s\" "
+                     "-ExtendedProtectionTokenChecking %s, then iisreset", x->identity, tc, want,
+                     stricter ? "; logons from Exchange Online on this path are refused (they "
+                     "carry no channel binding this vdir accepts)" : "", x->identity, want);
+  }
+  for(size_t i = 0; i < c->nobjs; i++) {
+    const struct obj *x = &c->objs[i];
+    if(x->kd->k != K_OA || truth(mc_fl_get(x->o, "SSLOffloading")) != 1)
+      continue;
+    if(!st)
+      st = mc_step_add(c->r, NULL, "Extended Protection of the EWS virtual directories");
+    mc_step_find(c->r, st, "CFG_EP_SSL_OFFLOADING", "Extended Protection is on %s while "
+                 "Outlook Anywhere SSLOffloading is True on %s: with TLS ended on a device in "
+                 "front, the channel binding the client computed never matches this server's, "
+                 "and Windows logons fail. Either bridge TLS with the same certificate and "
+                 "Set-OutlookAnywhere -Identity \"%s\" -SSLOffloading $false, or leave "
+                 "Extended Protection off", where, x->identity, x->identity);
+    break;
+  }
+  if(st)
+    mc_step_done(c->r, st, MC_PASS, "compared with Microsoft's table");
+}
+
 /* ---- Extended Protection and the Hybrid Agent ---- */
 
 /* Modern Hybrid publishes EWS through the Hybrid Agent: the migration
@@ -1351,6 +1407,7 @@ struct mc_report *mc_config_check(const struct mc_config_input *in, size_t n)
     char where[512] = "";
     int ep = ep_state(&c, where, sizeof where);
     check_ep_builds(&c, ep, where);
+    check_ep_cmdlets(&c, ep, where);
   }
   if(c.niis) {
     struct mc_iis_context ic = { -1, NULL };

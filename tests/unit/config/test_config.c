@@ -311,6 +311,12 @@ static const struct sample samples[] = {
   { "exchange-servers-2019-mixed.txt ews-2019-ep-on.txt", "CFG_EP_BUILD_UNSUPPORTED", MC_FAIL,
     "EX02 runs Version 15.2 (Build 922.7), older than Exchange 2019 CU11" },
   { "exchange-servers-2019-mixed.txt ews-healthy.txt", "", MC_PASS, NULL },
+  /* Extended Protection from the cmdlets alone: with SSLOffloading on the
+     Outlook Anywhere side (oa-negotiate-ssloffload.txt, EX01). */
+  { "ews-2019-ep-on.txt oa-negotiate-ssloffload.txt",
+    "CFG_OA_AUTH_NOT_BASIC CFG_OA_SSL_OFFLOADING CFG_EP_SSL_OFFLOADING", MC_FAIL,
+    "Extended Protection is on (ExtendedProtectionTokenChecking Allow on EX01\\EWS (Default Web "
+    "Site)) while Outlook Anywhere SSLOffloading is True" },
   /* MRS connection limits. */
   { "MsExchangeMailboxReplication.exe.config", "", MC_PASS, NULL },
   { "MsExchangeMailboxReplication-20.exe.config", "CFG_MRS_CONNECTIONS", MC_WARN,
@@ -653,6 +659,24 @@ static void reg_value_too_long(void **state)
   mc_buf_release(&b);
 }
 
+static void ep_cmdlets_table(void **state)
+{
+  (void)state;
+  /* Front end Require (stricter than Allow: a failure), back end Allow
+     (weaker than Require: a warning). */
+  const char *ews = "Identity                        : EX01\\EWS (Default Web Site)\n"
+                    "ExtendedProtectionTokenChecking : Require\n\n"
+                    "Identity                        : EX01\\EWS (Exchange Back End)\n"
+                    "ExtendedProtectionTokenChecking : Allow\n";
+  struct mc_report *r = check_text(ews, NULL);
+  assert_int_equal(severity_of(r, "CFG_EP_MISMATCH"), MC_FAIL);
+  size_t n = 0;
+  for(size_t i = 0; i < r->nfindings; i++)
+    n += strcmp(r->findings[i]->cause->id, "CFG_EP_MISMATCH") == 0;
+  assert_int_equal(n, 2);
+  mc_report_free(r);
+}
+
 static void remote_explained(void **state)
 {
   (void)state;
@@ -726,6 +750,7 @@ int main(int argc, char **argv)
     cmocka_unit_test(remote_explained),
     cmocka_unit_test(mrs_limit_vs_endpoint),
     cmocka_unit_test(reg_value_too_long),
+    cmocka_unit_test(ep_cmdlets_table),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
