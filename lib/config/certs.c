@@ -11,6 +11,9 @@
  *                                                    CFG_CERT_BINDING_MISSING
  *   the certificate seen from outside is not the one bound on 443
  *                                                    CFG_CERT_NOT_BOUND
+ *   the certificate on 443 (or assigned to IIS) does not cover a published
+ *   name (EWS ExternalUrl, Outlook Anywhere ExternalHostname), or is
+ *   self-signed                                      CFG_CERT_NAME_MISSING
  *
  * Status is Exchange's own verdict at the time of the export, so no date
  * in the locale of the server has to be read.
@@ -88,10 +91,90 @@ static void judge(struct mc_report *r, struct mc_step *st, const struct mc_cert_
                  subject ? subject : "?", how, x->server, x->server);
 }
 
-void mc_certs_check(struct mc_report *r, const struct mc_cert_info *c, size_t n,
-                    const struct mc_cert_bound *b, size_t nb, const struct mc_cert_seen *seen,
-                    size_t nseen)
+/* Whether a certificate name covers host: equal, or "*.contoso.com" for
+ * exactly one more label (RFC 6125 sec. 6.4.3). */
+static bool covers(const char *name, const char *host)
 {
+  if(strcasecmp(name, host) == 0)
+    return true;
+  if(strncmp(name, "*.", 2) != 0)
+    return false;
+  const char *dot = strchr(host, '.');
+  return dot && dot != host && strcasecmp(dot + 1, name + 2) == 0;
+}
+
+static bool cert_covers(const struct mc_fl_object *o, const char *host)
+{
+  const char *d = mc_fl_get(o, "CertificateDomains");
+  if(!d)
+    return true;                /* not shown: nothing to judge */
+  struct mc_fl_list l;
+  mc_fl_list_parse(d, &l);
+  bool ok = l.truncated;        /* a cut list may hold it */
+  for(size_t i = 0; i < l.n && !ok; i++)
+    ok = covers(l.items[i], host);
+  mc_fl_list_release(&l);
+  return ok;
+}
+
+/* The certificate the internet gets on 443: the one bound to 0.0.0.0:443
+ * (or an IP:443 other than loopback) when bindings are given, else the
+ * certificates assigned to IIS that are not self-signed. */
+static void check_names(struct mc_report *r, struct mc_step *st, const struct mc_certs_input *in)
+{
+  const struct mc_cert_info *c = in->certs;
+  size_t n = in->ncerts;
+  for(size_t k = 0; k < in->nbound; k++) {
+    const struct mc_cert_bound *b = &in->bound[k];
+    if(!strstr(b->where, ":443") || strstr(b->where, " 127.") || strstr(b->where, "[::1]"))
+      continue;
+    const struct mc_cert_info *x = find(c, n, b->hash);
+    if(!x)
+      continue;
+    const char *ss = mc_fl_get(x->o, "IsSelfSigned");
+    if(ss && strcasecmp(ss, "True") == 0)
+      mc_step_find(r, st, "CFG_CERT_NAME_MISSING", "%s presents the self-signed certificate "
+                   "%s (%s): Exchange Online trusts certificates of public CAs only; bind one "
+                   "that covers the published names: Enable-ExchangeCertificate -Server %s "
+                   "-Thumbprint <public certificate> -Services IIS", b->where, b->hash,
+                   mc_fl_get(x->o, "Subject") ? mc_fl_get(x->o, "Subject") : "?", x->server);
+    for(size_t i = 0; i < in->nnames; i++) {
+      if(!cert_covers(x->o, in->names[i]))
+        mc_step_find(r, st, "CFG_CERT_NAME_MISSING", "%s presents the certificate %s for %s, "
+                     "which does not name %s (CertificateDomains %s): a certificate that "
+                     "covers every published name, then Enable-ExchangeCertificate -Server %s "
+                     "-Thumbprint <thumbprint> -Services IIS", b->where, b->hash,
+                     mc_fl_get(x->o, "Subject") ? mc_fl_get(x->o, "Subject") : "?",
+                     in->names[i], mc_fl_get(x->o, "CertificateDomains"), x->server);
+    }
+    return;
+  }
+  /* No binding given: the public certificates assigned to IIS, together. */
+  for(size_t i = 0; i < in->nnames; i++) {
+    bool any = false, ok = false;
+    for(size_t k = 0; k < n; k++) {
+      const char *ss = mc_fl_get(c[k].o, "IsSelfSigned");
+      if(!has_service(c[k].o, "IIS") || (ss && strcasecmp(ss, "True") == 0))
+        continue;
+      any = true;
+      ok = ok || cert_covers(c[k].o, in->names[i]);
+    }
+    if(any && !ok)
+      mc_step_find(r, st, "CFG_CERT_NAME_MISSING", "no certificate assigned to IIS names %s: "
+                   "Exchange Online checks the name it connects to against the certificate; "
+                   "get one that covers it, then Enable-ExchangeCertificate -Thumbprint "
+                   "<thumbprint> -Services IIS", in->names[i]);
+  }
+}
+
+void mc_certs_check(struct mc_report *r, const struct mc_certs_input *in)
+{
+  const struct mc_cert_info *c = in->certs;
+  size_t n = in->ncerts;
+  const struct mc_cert_bound *b = in->bound;
+  size_t nb = in->nbound;
+  const struct mc_cert_seen *seen = in->seen;
+  size_t nseen = in->nseen;
   struct mc_step *st = mc_step_add(r, NULL, "Certificates: %zu in the store listing, %zu "
                                    "bound, %zu seen from outside", n, nb, nseen);
   for(size_t i = 0; i < n; i++) {
@@ -155,6 +238,8 @@ void mc_certs_check(struct mc_report *r, const struct mc_cert_info *c, size_t n,
       mc_step_ev(st, "note", "%s saw %s, which the Get-ExchangeCertificate output does not list "
                  "(no binding on 443 was given to compare with)", seen[s].target, seen[s].sha1);
   }
+  if(n && in->nnames)
+    check_names(r, st, in);
   mc_step_done(r, st, MC_PASS, "%s", st->nfindings ? "see the findings" :
                "the bound and IIS certificates are in the store, valid, and what was seen");
 }

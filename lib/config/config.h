@@ -274,11 +274,21 @@ struct mc_cert_seen {       /* the certificate a migcheck report saw from outsid
   const char *file, *target, *sha1;
 };
 
+struct mc_certs_input {
+  const struct mc_cert_info *certs;
+  size_t ncerts;
+  const struct mc_cert_bound *bound;
+  size_t nbound;
+  const struct mc_cert_seen *seen;
+  size_t nseen;
+  const char *const *names;   /* published names: EWS ExternalUrl hosts, OA ExternalHostname */
+  size_t nnames;
+};
+
 /* One step: certificates assigned to IIS or bound, bindings against the
- * store, and what was seen from outside against what is bound on 443. */
-void mc_certs_check(struct mc_report *r, const struct mc_cert_info *c, size_t n,
-                    const struct mc_cert_bound *b, size_t nb, const struct mc_cert_seen *seen,
-                    size_t nseen);
+ * store, the published names against the certificate on 443, and what was
+ * seen from outside against what is bound on 443. */
+void mc_certs_check(struct mc_report *r, const struct mc_certs_input *in);
 
 /* ---- tlsreg.c: SCHANNEL, .NET and Lsa values of the server ---- */
 

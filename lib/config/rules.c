@@ -1362,8 +1362,38 @@ static void check_certs(struct ctx *c)
       nb++;
     }
   }
-  if(nc || nb || c->nseen)
-    mc_certs_check(c->r, ci, nc, cb, nb, c->seen, c->nseen);
+  /* The published names: EWS ExternalUrl hosts, OA ExternalHostname. */
+  char **names = NULL;
+  size_t nn = 0;
+  for(size_t i = 0; i < c->nobjs; i++) {
+    const struct obj *x = &c->objs[i];
+    const char *v = x->kd->k == K_EWS ? mc_fl_get(x->o, "ExternalUrl") :
+                    x->kd->k == K_OA ? mc_fl_get(x->o, "ExternalHostname") : NULL;
+    const struct mc_fl_prop *p = v ? mc_fl_prop(x->o, x->kd->k == K_EWS ? "ExternalUrl" :
+                                                "ExternalHostname") : NULL;
+    if(!v || blank_value(v) || (p && p->cut))
+      continue;
+    const char *h = strstr(v, "://") ? strstr(v, "://") + 3 : v;
+    size_t hl = strcspn(h, ":/?");
+    char *host = mc_xstrndup(h, hl);
+    bool dup = !hl;
+    for(size_t k = 0; k < nn && !dup; k++)
+      dup = strcasecmp(names[k], host) == 0;
+    if(dup) {
+      free(host);
+      continue;
+    }
+    names = mc_xrealloc(names, (nn + 1) * sizeof *names);
+    names[nn++] = host;
+  }
+  if(nc || nb || c->nseen) {
+    struct mc_certs_input in = { ci, nc, cb, nb, c->seen, c->nseen,
+                                 (const char *const *)names, nn };
+    mc_certs_check(c->r, &in);
+  }
+  for(size_t k = 0; k < nn; k++)
+    free(names[k]);
+  free(names);
   for(size_t k = 0; k < nb; k++)
     free(where[k]);
   free(where);

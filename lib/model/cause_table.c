@@ -1346,6 +1346,23 @@ const struct mc_cause mc_cause_table[] = {
     .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server (SSL "
               "bridging needs the same certificate)" },
 
+  { .id = "CFG_CERT_NAME_MISSING", .severity = MC_FAIL, .area = "config",
+    .title = "The certificate on 443 does not cover the published name, or is self-signed",
+    .why = "The certificate bound to 443 (or, without the bindings, every public certificate "
+           "assigned to IIS) lacks a name Exchange Online connects to (the EWS ExternalUrl "
+           "host, the Outlook Anywhere ExternalHostname) in CertificateDomains, or is "
+           "self-signed. Exchange Online verifies the certificate and its name and refuses "
+           "the connection.",
+    .fix = (const char *const[]){
+      "Get a certificate from a public CA that covers every published name (SAN or a "
+      "matching wildcard)",
+      "Enable-ExchangeCertificate -Server EX01 -Thumbprint <thumbprint> -Services IIS on every "
+      "server behind the name, then iisreset",
+      NULL },
+    .check = "migcheck tls mail.contoso.com",
+    .source = "Microsoft Learn: Certificate requirements for hybrid deployments; RFC 6125 "
+              "sec. 6.4.3 (wildcards)" },
+
   /* WARN: a low limit slows batches down and makes some moves wait or fail. */
   { .id = "CFG_MRS_CONNECTIONS", .severity = MC_WARN, .area = "config",
     .title = "MRSProxy connection limit below what the migration endpoint asks for",

@@ -292,6 +292,14 @@ static const struct sample samples[] = {
   { "tls-mail-contoso-lb.json exchange-certificates-ex01.txt sslcert-ex01.txt",
     "CFG_CERT_NOT_BOUND", MC_FAIL,
     "answered with the certificate C3D2E1F0A9B8C7D6E5F4A3B2C1D0E9F8A7B6C5D4" },
+  /* The published name (EWS ExternalUrl) against the certificate on 443,
+     and without the bindings against the public certificates for IIS. */
+  { "exchange-certificates-wrong-name.txt sslcert-ex01.txt ews-healthy.txt",
+    "CFG_CERT_NAME_MISSING", MC_FAIL, "which does not name mail.contoso.com" },
+  { "exchange-certificates-wrong-name.txt ews-healthy.txt", "CFG_CERT_NAME_MISSING", MC_FAIL,
+    "no certificate assigned to IIS names mail.contoso.com" },
+  { "exchange-certificates-ex01.txt sslcert-ex01.txt ews-healthy.txt oa-healthy.txt", "",
+    MC_PASS, NULL },
   /* A remote-move report beside the EWS output: explained, nothing added. */
   { "rm-mrsproxy-403-report.json ews-two-servers-mrsproxy-off.txt",
     "CFG_MRSPROXY_DISABLED CFG_SERVERS_DIFFER", MC_FAIL, NULL },
