@@ -12,8 +12,9 @@
  *   HKLM\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002
  *                                   Functions (the cipher suite order policy)
  *
- * Values are grouped per computer: the \\NAME\ of a remote reg query key, or
- * else one group per file (named by the file). Only explicit values are
+ * Values are grouped per computer: the \\NAME\ of a remote reg query key,
+ * the folder --collect's script names (migcheck-NAME/), or else one group
+ * per file (named by the file). Only explicit values are
  * judged: a value that is absent means the Windows default, and a key that
  * was not exported is not judged at all (the step says what was not seen).
  *
@@ -127,10 +128,31 @@ static bool under(const char *path, const char *key)
   return strncasecmp(path, key, n) == 0 && (path[n] == '\0' || path[n] == '\\');
 }
 
-/* The group for (file, computer), made on first use. */
-static struct mc_tlsreg *group(const char *file, const char *machine, struct mc_tlsreg ***list,
-                               size_t *n, size_t first)
+/* The computer a --collect folder names: ".../migcheck-EX01/file". */
+static bool folder_machine(const char *file, char *out, size_t n)
 {
+  const char *p = NULL;
+  for(const char *q = file; (q = strstr(q, "migcheck-")); q++) {
+    if(q == file || q[-1] == '/' || q[-1] == '\\')
+      p = q;
+  }
+  if(!p)
+    return false;
+  p += 9;
+  size_t k = strcspn(p, "/\\");
+  if(!k || !p[k] || k >= n)
+    return false;
+  snprintf(out, n, "%.*s", (int)k, p);
+  return true;
+}
+
+/* The group for (file, computer), made on first use. */
+static struct mc_tlsreg *group(const char *file, const char *machine_in,
+                               struct mc_tlsreg ***list, size_t *n, size_t first)
+{
+  char folder[128];
+  const char *machine = *machine_in ? machine_in :
+                        folder_machine(file, folder, sizeof folder) ? folder : "";
   for(size_t i = first; i < *n; i++) {
     struct mc_tlsreg *t = (*list)[i];
     if(*machine ? t->named && strcasecmp(t->source, machine) == 0 : !t->named)
@@ -456,6 +478,8 @@ static void compare(struct mc_report *r, struct mc_tlsreg *const *list, size_t n
     bool found = false;
     for(size_t j = 0; j < i && !found; j++) {
       const struct mc_tlsreg *a = list[j], *b = list[i];
+      if(a->named && b->named && strcasecmp(a->source, b->source) == 0)
+        continue;               /* two files of one computer */
       struct mc_buf sa = MC_BUF_INIT(8192), sb = MC_BUF_INIT(8192);
       summary(a, b, &sa);
       summary(b, a, &sb);
@@ -485,8 +509,10 @@ void mc_tlsreg_check(struct mc_report *r, struct mc_tlsreg *const *list, size_t 
 {
   for(size_t i = 0; i < n; i++) {
     const struct mc_tlsreg *t = list[i];
-    struct mc_step *st = mc_step_add(r, NULL, "TLS and authentication registry %s %s",
-                                     t->named ? "of" : "in", t->source);
+    const char *base = strrchr(t->file, '/') ? strrchr(t->file, '/') + 1 : t->file;
+    struct mc_step *st = t->named ?
+      mc_step_add(r, NULL, "TLS and authentication registry of %s (%s)", t->source, base) :
+      mc_step_add(r, NULL, "TLS and authentication registry in %s", t->source);
     mc_step_ev(st, "from", "%s", t->file);
     if(t->schannel_seen)
       check_schannel(r, st, t);

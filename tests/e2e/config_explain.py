@@ -119,6 +119,10 @@ p = run("config", os.path.join(CFG, "migcheck-EX01"), "--json")
 check("config FOLDER reads every file --collect wrote", p.returncode == 1 and
       set(causes(p)) == {"CFG_MRSPROXY_DISABLED", "CFG_EP_SUPPRESSED", "CFG_EP_NTLMV1",
                          "CFG_TLS12_DISABLED", "CFG_SERVERS_DIFFER"}, causes(p))
+p = run("config", os.path.join(CFG, "migcheck-EX01"), os.path.join(CFG, "migcheck-EX02"))
+check("config two FOLDERs: the folder names the computer, the two are compared",
+      b"EX02 differs from EX01 in its TLS registry settings" in p.stdout and
+      b"TLS and authentication registry of EX01 (schannel-EX01.reg)" in p.stdout, p.stdout[-400:])
 empty = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"migcheck-empty-{os.getpid()}")
 os.makedirs(empty, exist_ok=True)
 p = run("config", empty)
