@@ -7,6 +7,7 @@
  * two configuration files with every password, key and connection string
  * blanked. Everything lands in one folder per server
  * (migcheck-<COMPUTERNAME>), which `migcheck config FOLDER` reads whole;
+ * PowerShell 2.0 (Exchange 2010's shell) runs it too;
  * the files carry the server name so that TLS settings of several servers
  * can be told apart. $FormatEnumerationLimit=-1 keeps lists whole;
  * -Width 4096 keeps long values on one line (config reads wrapped ones too).
@@ -72,7 +73,7 @@ const char mc_config_collect_script[] =
   "# connection strings blanked before they are written.\n"
   "function Strip($from, $name) {\n"
   "  if (Test-Path $from) {\n"
-  "    (Get-Content -Raw $from) -replace "
+  "    [System.IO.File]::ReadAllText($from) -replace "
   "'(?i)((password|connectionString|key|secret)\\w*)=\"[^\"]*\"', '$1=\"\"' |\n"
   "      Out-File -Encoding utf8 (Join-Path $out $name)\n"
   "  }\n"
