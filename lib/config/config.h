@@ -256,6 +256,9 @@ void mc_mcjson_release(struct mc_mcjson *o);
  * r explain (and the server that answered, when the report names it). */
 void mc_config_remote(struct mc_report *r, const struct mc_mcjson *reps, const char *const *files,
                       size_t n);
+/* Whether every cause id of the explanation table is in the catalogue (bad
+ * gets the first that is not), for the tests. */
+bool mc_config_remote_table_ok(char *bad, size_t n);
 
 /* ---- certs.c: certificates against bindings and what was seen ---- */
 

@@ -19,6 +19,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "model/cause.h"
+
 struct explains {
   const char *remote;
   const char *const *config;    /* NULL-terminated */
@@ -171,4 +173,21 @@ void mc_config_remote(struct mc_report *r, const struct mc_mcjson *reps, const c
                    explained, j->ncauses, j->ncauses == 1 ? "" : "s",
                    open ? ", see 'open' for what to add" : "");
   }
+}
+
+bool mc_config_remote_table_ok(char *bad, size_t n)
+{
+  for(size_t t = 0; t < sizeof table / sizeof table[0]; t++) {
+    if(!mc_cause_find(table[t].remote)) {
+      snprintf(bad, n, "%s", table[t].remote);
+      return false;
+    }
+    for(size_t m = 0; table[t].config[m]; m++) {
+      if(!mc_cause_find(table[t].config[m])) {
+        snprintf(bad, n, "%s", table[t].config[m]);
+        return false;
+      }
+    }
+  }
+  return true;
 }

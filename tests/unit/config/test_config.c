@@ -717,6 +717,9 @@ static void remote_explained(void **state)
   assert_non_null(strstr(t, "is CFG_MRSPROXY_DISABLED here: MRSProxyEnabled is False on EX02"));
   assert_non_null(strstr(t, "EX02, which answered it"));
   mc_report_free(r);
+  char bad[64] = "";
+  if(!mc_config_remote_table_ok(bad, sizeof bad))
+    fail_msg("the remote explanation table names '%s', which is no cause", bad);
   /* The report alone: the cause stays open and says what to add. */
   r = mc_config_check(in, 1);
   t = ev_text(r->root, "open", NULL);
