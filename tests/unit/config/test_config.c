@@ -685,6 +685,63 @@ static void ep_cmdlets_table(void **state)
   mc_report_free(r);
 }
 
+static void mcjson_and_netsh_parsers(void **state)
+{
+  (void)state;
+  char err[256];
+  struct mc_mcjson j;
+  const char *t = "{\"schema_version\":1,\"command\":\"tls\",\"target\":\"m\\u00e9\\ud83d\\ude00"
+                  "\\ud800x\",\"verdict\":\"pass\",\"extra\":{\"a\":[1,-2.5e3,true,null]},"
+                  "\"causes\":[],\"steps\":[{\"title\":\"Certificate of m\",\"evidence\":"
+                  "[{\"label\":\"thumbprint\",\"text\":\"AB\"}],\"steps\":[{\"title\":\"x\","
+                  "\"findings\":[{\"id\":\"TLS_CERT_EXPIRED\",\"detail\":\"d\"}]}]}]}";
+  assert_true(mc_mcjson_sniff(t, strlen(t)));
+  assert_int_equal(mc_mcjson_parse(t, strlen(t), &j, err, sizeof err), MC_OK);
+  /* U+00E9, U+1F600 from a surrogate pair, a lone surrogate as U+FFFD. */
+  assert_string_equal(j.target, "m\xc3\xa9\xf0\x9f\x98\x80\xef\xbf\xbdx");
+  assert_int_equal(j.nlines, 2);
+  assert_string_equal(j.lines[0].step, "Certificate of m");
+  assert_string_equal(j.lines[0].label, "thumbprint");
+  assert_string_equal(j.lines[1].label, "!TLS_CERT_EXPIRED");
+  assert_int_equal(j.nsteps, 2);
+  mc_mcjson_release(&j);
+  /* Broken: a bad escape, trailing text, nesting over the limit. */
+  const char *bad[] = { "{\"command\":\"a\\q\",\"verdict\":\"x\"}",
+                        "{\"command\":\"a\",\"verdict\":\"x\"} {}" };
+  for(size_t i = 0; i < 2; i++) {
+    assert_int_equal(mc_mcjson_parse(bad[i], strlen(bad[i]), &j, err, sizeof err), MC_ERR_PARSE);
+    mc_mcjson_release(&j);
+  }
+  struct mc_buf deep = MC_BUF_INIT(4096);
+  mc_buf_addstr(&deep, "{\"command\":\"a\",\"verdict\":\"x\",\"z\":");
+  for(int i = 0; i < 100; i++)
+    mc_buf_addch(&deep, '[');
+  for(int i = 0; i < 100; i++)
+    mc_buf_addch(&deep, ']');
+  mc_buf_addch(&deep, '}');
+  assert_int_equal(mc_mcjson_parse(deep.ptr, deep.len, &j, err, sizeof err), MC_ERR_LIMIT);
+  mc_mcjson_release(&j);
+  mc_buf_release(&deep);
+  /* netsh: the "IP:port" label holds a colon; host name bindings too. */
+  const char *ns = "SSL Certificate bindings:\r\n-------------------------\r\n\r\n"
+                   "    IP:port                      : 0.0.0.0:443\r\n"
+                   "    Certificate Hash             : ab cd ef\r\n"
+                   "    Certificate Store Name       : MY\r\n\r\n"
+                   "    Hostname:port                : mail.contoso.com:443\r\n"
+                   "    Certificate Hash             : 0102\r\n";
+  struct mc_sslcert_doc d;
+  assert_true(mc_sslcert_sniff(ns, strlen(ns)));
+  assert_int_equal(mc_sslcert_parse(ns, strlen(ns), &d, err, sizeof err), MC_OK);
+  assert_int_equal(d.n, 2);
+  assert_string_equal(d.v[0].endpoint, "0.0.0.0:443");
+  assert_string_equal(d.v[0].store, "MY");
+  assert_string_equal(d.v[1].endpoint, "mail.contoso.com:443");
+  assert_true(mc_config_same_thumbprint(d.v[0].hash, "\xe2\x80\x8e" "ABCDEF"));
+  assert_false(mc_config_same_thumbprint(d.v[0].hash, "ABCDEE"));
+  assert_false(mc_config_same_thumbprint("", ""));
+  mc_sslcert_doc_release(&d);
+}
+
 static void remote_explained(void **state)
 {
   (void)state;
@@ -762,6 +819,7 @@ int main(int argc, char **argv)
     cmocka_unit_test(mrs_limit_vs_endpoint),
     cmocka_unit_test(reg_value_too_long),
     cmocka_unit_test(ep_cmdlets_table),
+    cmocka_unit_test(mcjson_and_netsh_parsers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
