@@ -1335,6 +1335,49 @@ static void check_mrs_limits(struct ctx *c)
                  "no endpoint given to compare with");
 }
 
+/* ---- the back end's certificate ---- */
+
+/* Exchange Back End listens on 444 with a certificate of its own (the
+ * self-signed "Microsoft Exchange" one); with applicationHost.config and
+ * netsh sslcert both given, a 444 binding without a certificate in HTTP.sys
+ * is the binding rule's second half. */
+static void check_backend_cert(struct ctx *c)
+{
+  if(!c->nssl)
+    return;
+  for(size_t f = 0; f < c->niis; f++) {
+    const struct mc_iis_doc *d = &c->iis[f].doc;
+    const struct mc_iis_binding *be = NULL;
+    for(size_t k = 0; k < d->nbindings && !be; k++) {
+      const struct mc_iis_binding *b = &d->bindings[k];
+      if(strcasecmp(b->site, "Exchange Back End") == 0 && strcasecmp(b->protocol, "https") == 0 &&
+         b->port == 444)
+        be = b;
+    }
+    if(!be || be->cert_hash)
+      continue;
+    bool bound = false;
+    for(size_t s = 0; s < c->nssl && !bound; s++) {
+      for(size_t k = 0; k < c->ssl[s].doc.n && !bound; k++) {
+        const char *ep = c->ssl[s].doc.v[k].endpoint;
+        size_t n = strlen(ep);
+        bound = n > 4 && strcmp(ep + n - 4, ":444") == 0 && c->ssl[s].doc.v[k].hash;
+      }
+    }
+    if(bound)
+      continue;
+    struct mc_step *st = mc_step_add(c->r, NULL, "Exchange Back End certificate");
+    mc_step_ev(st, "binding", "Exchange Back End: https %s (%s line %u)", be->info,
+               c->iis[f].file, be->line);
+    mc_step_find(c->r, st, "CFG_IIS_BINDING", "'Exchange Back End' has an https binding on "
+                 "444 (%s line %u) but netsh http show sslcert binds no certificate to port "
+                 "444, so every request the front end proxies fails the handshake: in IIS "
+                 "Manager, Exchange Back End, Edit Bindings, https 444: select the 'Microsoft "
+                 "Exchange' certificate, then iisreset", c->iis[f].file, be->line);
+    mc_step_done(c->r, st, MC_PASS, "no certificate on 444");
+  }
+}
+
 /* ---- certificates ---- */
 
 /* Gathers Get-ExchangeCertificate objects, the certificates the bindings
@@ -1485,6 +1528,7 @@ struct mc_report *mc_config_check(const struct mc_config_input *in, size_t n)
   check_hybrid_agent(&c);
   check_mrs_limits(&c);
   gather_seen(&c);
+  check_backend_cert(&c);
   check_certs(&c);
   if(c.nreps)
     mc_config_remote(c.r, c.reps, c.rep_files, c.nreps);

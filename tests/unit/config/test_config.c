@@ -268,6 +268,11 @@ static const struct sample samples[] = {
   { "applicationHost-ex2019-ep.config oa-negotiate-ssloffload.txt",
     "CFG_OA_AUTH_NOT_BASIC CFG_OA_SSL_OFFLOADING CFG_EP_SSL_OFFLOADING", MC_FAIL,
     "Outlook Anywhere SSLOffloading is True on EX01\\Rpc (Default Web Site)" },
+  /* The 444 binding without a certificate in HTTP.sys (the usual case:
+     applicationHost.config holds no certificateHash). */
+  { "applicationHost-ex2019-no-cert-hash.config sslcert-ex01-no-444.txt", "CFG_IIS_BINDING",
+    MC_FAIL, "netsh http show sslcert binds no certificate to port 444" },
+  { "applicationHost-ex2019-no-cert-hash.config sslcert-ex01.txt", "", MC_PASS, NULL },
   { "applicationHost-ews-require.config", "CFG_EP_MISMATCH", MC_FAIL,
     "Default Web Site/EWS has tokenChecking Require, Microsoft's table says Allow" },
   { "applicationHost-backend-binding.config", "CFG_IIS_BINDING", MC_FAIL,
