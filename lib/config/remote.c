@@ -9,7 +9,8 @@
  * that produce it. Nothing here raises a finding: the remote causes belong
  * to the remote run and the config causes were raised by their rules; this
  * step only connects them, and says when nothing given explains a remote
- * cause (and which output would).
+ * cause (and which output would), which leaves the report incomplete: a
+ * remote failure the settings do not explain is never a pass.
  */
 #include "config/config.h"
 
@@ -165,6 +166,11 @@ void mc_config_remote(struct mc_report *r, const struct mc_mcjson *reps, const c
                    j->causes[c], e->give);
       }
     }
+    /* A remote failure nothing here explains is not a pass of the
+       settings: the report says what to add (verdict unknown at best). */
+    if(open)
+      mc_report_incomplete(r, "the remote check in '%s' found %zu cause%s the settings given "
+                           "do not explain (see 'open')", files[k], open, open == 1 ? "" : "s");
     if(!j->ncauses)
       mc_step_done(r, st, MC_INFO, "the remote check found nothing; the settings are judged "
                    "on their own");

@@ -308,7 +308,8 @@ static const struct sample samples[] = {
   /* A remote-move report beside the EWS output: explained, nothing added. */
   { "rm-mrsproxy-403-report.json ews-two-servers-mrsproxy-off.txt",
     "CFG_MRSPROXY_DISABLED CFG_SERVERS_DIFFER", MC_FAIL, NULL },
-  { "rm-mrsproxy-403-report.json", "", MC_PASS, NULL },
+  /* The report alone: nothing explains its cause, so no pass either. */
+  { "rm-mrsproxy-403-report.json", "", MC_UNKNOWN, NULL },
   /* Modern Hybrid (the endpoint's RemoteServer is the Hybrid Agent's
      msappproxy.net name) with Extended Protection on the front-end EWS. */
   { "endpoint-modern-hybrid.txt ews-2019-ep-on.txt", "HYBRID_AGENT_EP_ENABLED", MC_FAIL,
