@@ -199,25 +199,41 @@ const struct mc_command mc_commands[] = {
     "migcheck logs ./logs --run-id mc-0123456789ab\n"
     "migcheck logs D:\\logs --summary EX01.mcsum     (on each server)\n"
     "migcheck logs --merge EX01.mcsum EX02.mcsum       (centrally)" },
-  { "config", mc_cmd_config, NULL, "FILE... | --collect",
+  { "config", mc_cmd_config, NULL, "FILE|FOLDER... | --collect",
     "check what you paste from PowerShell and the registry against the seeds' rules",
     "Reads the output of PowerShell's Format-List ('| fl') and registry exports\n"
     "you bring back from the Exchange server, recognises each input by its\n"
     "content (not its name): Get-WebServicesVirtualDirectory,\n"
     "Get-OutlookAnywhere, Get-MapiVirtualDirectory, Get-ExchangeServer,\n"
     "Test-MigrationServerAvailability, and 'reg export' or 'reg query' of\n"
-    "HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy. UTF-16LE with BOM (what '>' and\n"
+    "HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy, the SCHANNEL Protocols key, the\n"
+    ".NET Framework keys, the Lsa key and the cipher suite order policy, and\n"
+    "IIS's applicationHost.config.\n"
+    "UTF-16LE with BOM (what '>' and\n"
     "regedit write), UTF-8 with or without BOM, values wrapped at the console\n"
     "width and several objects per file are all read. Each rule names the\n"
     "server and the exact command that fixes it: CFG_MRSPROXY_DISABLED,\n"
     "CFG_EWS_EXTERNAL_URL_MISSING, CFG_EWS_AUTH_METHODS (Windows or Basic off),\n"
     "CFG_OA_AUTH_NOT_BASIC, CFG_OA_SSL_OFFLOADING, CFG_VALIDPORTS_MISSING (which\n"
-    "name lacks which port, and the whole value to set). Several servers given:\n"
+    "name lacks which port, and the whole value to set; wildcard entries such\n"
+    "as EX*:6001-6002 count). A value over 64 KiB is CFG_VALUE_TOO_LONG, never\n"
+    "empty. From the registry: CFG_TLS12_DISABLED, CFG_DOTNET_TLS_NOT_DEFAULT,\n"
+    "CFG_TLS_CIPHER_ORDER, CFG_EP_SUPPRESSED and CFG_EP_NTLMV1 (failures when an\n"
+    "input shows Extended Protection on). From applicationHost.config:\n"
+    "CFG_IIS_BINDING, CFG_EP_MISMATCH (Microsoft's tokenChecking table),\n"
+    "CFG_EP_SSL_OFFLOADING, CFG_IIS_AUTH_DISABLED, CFG_IIS_REQUEST_LIMIT,\n"
+    "CFG_IIS_IP_RESTRICTED, CFG_IIS_PATH_BLOCKED. Get-ExchangeCertificate and\n"
+    "netsh http show sslcert: CFG_CERT_IIS_INVALID, CFG_CERT_BINDING_MISSING; a\n"
+    "'migcheck tls --json' report given too: CFG_CERT_NOT_BOUND; any remote\n"
+    "report: which of its causes the settings explain. MRS limits:\n"
+    "CFG_MRS_CONNECTIONS. A FOLDER (what --collect's script fills) stands for\n"
+    "the files in it. Several servers given:\n"
     "a setting that differs between them is CFG_SERVERS_DIFFER (seed 001's\n"
     "passive server). A failed Test-MigrationServerAvailability is explained\n"
-    "as 'migcheck explain' would. --collect prints the commands to run.",
+    "as 'migcheck explain' would. --collect prints the read-only script to run.",
     "json html no-color verbose quiet collect",
     "migcheck config --collect > collect.ps1\n"
+    "migcheck config migcheck-EX01 migcheck-EX02\n"
     "migcheck config ews-vdir.txt outlookanywhere.txt exchange-servers.txt rpcproxy.reg\n"
     "migcheck config rpcproxy.reg --json" },
   { "batch", mc_cmd_batch, NULL, "FILE [--parallel N] [--json|--jsonl] [--csv FILE] [--html FILE]",

@@ -76,6 +76,7 @@ static void cert_evidence(struct mc_step *s, const struct mc_tls_cert *c)
              (long long)c->days_left);
   mc_step_ev(s, "key", "%s, signed with %s", c->key, c->sig_alg);
   mc_step_ev(s, "sha256", "%s", c->sha256);
+  mc_step_ev(s, "thumbprint", "%s", c->sha1);
 }
 
 /* Turns the verification result into causes. Severity drops to a warning

@@ -48,6 +48,7 @@ struct mc_tls_cert {
   bool self_signed;             /* subject == issuer and self-signature verifies */
   bool is_ca;
   char sha256[100];             /* fingerprint, "AB:CD:..." (32 bytes) */
+  char sha1[44];                /* Windows' "Thumbprint": 40 hex digits */
 };
 
 struct mc_tls_opts {
