@@ -10,20 +10,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "config/config.h"
+#include "util/input.h"
 
 static int read_file(const char *path, struct mc_buf *b)
 {
   bool std = strcmp(path, "-") == 0;
-  FILE *f = std ? stdin : fopen(path, "rb");
-  if(!f)
-    return mc_cli_cannot("cannot read '%s': %s", path, strerror(errno));
+  int fd;
   struct stat st;
-  if(!std && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-    fclose(f);
-    return mc_cli_cannot("cannot read '%s': it is a folder; give the files in it", path);
+  char why[160];
+  if(mc_input_open(path, MC_INPUT_STDIN, &fd, &st, why, sizeof why) != MC_OK)
+    return mc_cli_cannot("cannot read '%s': %s", path, why);
+  FILE *f = std ? stdin : fdopen(fd, "rb");
+  if(!f) {
+    close(fd);
+    return mc_cli_cannot("cannot read '%s': %s", path, strerror(errno));
   }
   char chunk[65536];
   size_t got;
