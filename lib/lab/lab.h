@@ -38,12 +38,16 @@ struct mc_lab_scenario {
   const char *name;
   const char *check;              /* the migcheck command that exercises it */
   const char *summary;            /* what the server does wrong, one line */
-  const char *const *expect;      /* cause ids it must produce; empty: a pass */
+  const char *const *expect;      /* cause ids it must produce; empty: a pass;
+                                     MC_LAB_EXPECT_UNKNOWN alone: verdict unknown,
+                                     no cause (a peer nothing can be judged from) */
   /* Starts the listeners for site; returns MC_OK or an error with msg. */
   mc_code (*start)(struct mc_lab *lab, struct mc_lab_site *site);
   int tls_min, tls_max;           /* TLS scenarios: protocol versions served */
   enum mc_lab_cert cert;
 };
+
+#define MC_LAB_EXPECT_UNKNOWN "unknown"
 
 extern const struct mc_lab_scenario mc_lab_scenarios[];
 extern const size_t mc_lab_nscenarios;
