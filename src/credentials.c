@@ -3,8 +3,12 @@
  * signs in (remote-move, outlook-anywhere, autodiscover).
  *
  * The password never comes from the command line: --password-file FILE
- * (its first line), else MIGCHECK_PASSWORD, else a prompt without echo on
- * the terminal. It is never printed; the target wipes it on release.
+ * (its first line; "-" is standard input; UTF-16 with a byte order mark is
+ * decoded, a UTF-8 one dropped; a warning when others can read FILE), else
+ * MIGCHECK_PASSWORD (wiped and unset once read, so no child inherits it),
+ * else a prompt without echo on the terminal. Reading one first makes the
+ * process undumpable; the password lives in a locked buffer that is never
+ * reallocated, and the target wipes it on release. It is never printed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -261,12 +265,15 @@ static int get_password(struct mc_cli *cli, struct mc_target *t)
   /* From here on the process holds a password: no core file, no ptrace. */
   mc_secret_guard();
   char *env = getenv("MIGCHECK_PASSWORD");
-  if(cli->password_file) {
+  /* "--password-file -" on a terminal: ask without echo rather than read it echoed. */
+  bool tty_dash = cli->password_file && strcmp(cli->password_file, "-") == 0 &&
+                  isatty(STDIN_FILENO);
+  if(cli->password_file && !tty_dash) {
     int rc = read_password_file(cli, t);
     if(rc)
       return rc;
   }
-  else if(env) {
+  else if(env && !tty_dash) {
     size_t n = strlen(env);
     if(n > PASSWORD_MAX)
       return mc_cli_usage_error(cli, "MIGCHECK_PASSWORD is longer than %d bytes",

@@ -12,7 +12,7 @@ password in memory.
    PowerShell 5.1 Out-File), a UTF-8 byte order mark, CRLF, and "-" for
    standard input all sign in to the lab (exchange2016-healthy); UTF-16
    without a byte order mark is refused; a file readable by group or others
-   gets a warning, a private one none.
+   gets a warning, a private one none; "-" on a terminal asks without echo.
 3. A run that holds a password is not dumpable (its /proc files turn
    root-owned), has a core size limit of 0, no longer shows the password in
    its environment, and leaves it in no file it wrote.
@@ -20,13 +20,16 @@ password in memory.
 The subprocess timeouts are hang detectors, far above any real run.
 Closing line: "N passed, N failed".
 """
+import fcntl
 import glob
 import json
 import os
+import select
 import socket
 import subprocess
 import sys
 import tempfile
+import termios
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "peer"))
 from labutil import Checks, Lab  # noqa: E402
@@ -142,6 +145,9 @@ def password_files(tmp):
         p, verdict = sign_in("stdin", None, stdin=(pw + "\n").encode())
         check("--password-file - reads standard input and signs in",
               p.returncode == 0 and verdict == "pass", f"exit {p.returncode} {p.stderr[-200:]}")
+        tty_ok, echoed = tty_password_dash(base, pw)
+        check("--password-file - on a terminal asks without echo and signs in", tty_ok)
+        check("--password-file - on a terminal does not echo the password", not echoed)
         p, verdict = sign_in("nobom", (pw + "\r\n").encode("utf-16-le"))
         check("--password-file in UTF-16 without a byte order mark is refused, not sent",
               p.returncode == 2 and b"NUL byte" in p.stderr, p.stderr)
@@ -155,6 +161,52 @@ def password_files(tmp):
         check("no password in any of those outputs", pw.encode() not in p.stdout + p.stderr)
     finally:
         lab.stop()
+
+
+def tty_password_dash(base, pw):
+    """Runs base + --password-file - with a pseudo-terminal as standard input and
+    controlling terminal; answers the prompt. Returns (signed in, echoed)."""
+    master, slave = os.openpty()
+
+    def own_tty():
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    env = {k: v for k, v in os.environ.items() if k != "MIGCHECK_PASSWORD"}
+    proc = subprocess.Popen([MIGCHECK, *base, "--password-file", "-"], stdin=slave,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                            preexec_fn=own_tty)
+    os.close(slave)
+    seen = b""
+    try:
+        # The prompt, or (a hang detector, not a timing) 30 s without one:
+        # then type anyway, as a user at a silent terminal would.
+        while b"Password for" not in seen and select.select([master], [], [], 30)[0]:
+            try:
+                chunk = os.read(master, 1024)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        os.write(master, pw.encode() + b"\n")
+        out, _ = proc.communicate(timeout=60)
+        while True:                    # what the terminal showed after the prompt
+            r, _, _ = select.select([master], [], [], 0)
+            if not r:
+                break
+            try:
+                chunk = os.read(master, 1024)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(master)
+        if proc.poll() is None:
+            proc.kill()
+    ok = proc.returncode == 0 and out.startswith(b"{") and json.loads(out)["verdict"] == "pass"
+    return ok, pw.encode() in seen
 
 
 def held_password(tmp):
