@@ -177,30 +177,25 @@ def tty_password_dash(base, pw):
                             preexec_fn=own_tty)
     os.close(slave)
     seen = b""
+
+    def read_terminal(wait, stop=None):
+        """Adds what the terminal shows to seen, while data comes within wait s."""
+        nonlocal seen
+        while (stop is None or stop not in seen) and select.select([master], [], [], wait)[0]:
+            try:
+                chunk = os.read(master, 1024)
+            except OSError:
+                return
+            if not chunk:
+                return
+            seen += chunk
     try:
         # The prompt, or (a hang detector, not a timing) 30 s without one:
         # then type anyway, as a user at a silent terminal would.
-        while b"Password for" not in seen and select.select([master], [], [], 30)[0]:
-            try:
-                chunk = os.read(master, 1024)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
+        read_terminal(30, b"Password for")
         os.write(master, pw.encode() + b"\n")
         out, _ = proc.communicate(timeout=60)
-        while True:                    # what the terminal showed after the prompt
-            r, _, _ = select.select([master], [], [], 0)
-            if not r:
-                break
-            try:
-                chunk = os.read(master, 1024)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
+        read_terminal(0)               # what the terminal showed after the prompt
     finally:
         os.close(master)
         if proc.poll() is None:
