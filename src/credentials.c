@@ -236,7 +236,10 @@ static char *prompt_password(const char *user)
   quiet.c_lflag |= ICANON;
   char prompt[300];
   int n = snprintf(prompt, sizeof prompt, "Password for %s: ", user);
-  if(write(fd, prompt, (size_t)n) < 0 || tcsetattr(fd, TCSAFLUSH, &quiet) != 0) {
+  /* Echo goes off before the prompt shows: what is typed after it is never
+   * flushed by TCSAFLUSH nor echoed. */
+  if(tcsetattr(fd, TCSAFLUSH, &quiet) != 0 || write(fd, prompt, (size_t)n) < 0) {
+    tcsetattr(fd, TCSAFLUSH, &old);
     close(fd);
     return NULL;
   }

@@ -48,6 +48,9 @@ const struct mc_option mc_options[] = {
       "also trust the CA certificates in this PEM file (the lab prints one)"),
   OPT("insecure", 'k', MC_OPT_FLAG, insecure, NULL,
       "do not verify certificates (the report says so on every page)"),
+  OPT("no-channel-binding", 0, MC_OPT_FLAG, no_channel_binding, NULL,
+      "sign in with NTLM without a channel binding, as a client without Extended "
+      "Protection support does (shows the difference Extended Protection makes)"),
   OPT("sni", 0, MC_OPT_STR, sni, "NAME",
       "TLS server name to send (default: the host name)"),
   OPT("legacy-rpc", 0, MC_OPT_FLAG, legacy_rpc, NULL,
@@ -351,6 +354,7 @@ int mc_cli_target(const struct mc_cli *cli, struct mc_target *t)
   if(cli->sni)
     t->sni = mc_xstrdup(cli->sni);
   t->insecure = cli->insecure;
+  t->no_channel_binding = cli->no_channel_binding;
   return 0;
 }
 
