@@ -10,9 +10,7 @@
  * process undumpable; the password lives in a locked buffer that is never
  * reallocated, and the target wipes it on release. It is never printed.
  */
-#include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,132 +25,6 @@
 #include "util/util.h"
 
 #define PASSWORD_MAX 1024
-
-/* The password being read: a locked buffer of PASSWORD_MAX bytes plus the
- * NUL, never reallocated (a realloc would leave a copy behind). */
-struct pw {
-  char *p;
-  size_t n;
-  bool too_long;
-  bool nul;       /* a NUL byte inside the line: UTF-16 without a byte order mark */
-};
-
-static void pw_init(struct pw *w)
-{
-  w->p = mc_secret_alloc(PASSWORD_MAX + 1);
-  w->n = 0;
-  w->too_long = false;
-  w->nul = false;
-}
-
-static void pw_add(struct pw *w, const char *b, size_t n)
-{
-  if(w->n + n > PASSWORD_MAX) {
-    w->too_long = true;
-    return;
-  }
-  memcpy(w->p + w->n, b, n);
-  w->n += n;
-}
-
-/* Hands the password over (NULL, wiped, when too long); one trailing CR goes. */
-static char *pw_finish(struct pw *w)
-{
-  if(w->n && w->p[w->n - 1] == '\r')
-    w->p[--w->n] = '\0';
-  w->nul = memchr(w->p, '\0', w->n) != NULL;
-  if(w->too_long) {
-    mc_secret_free(w->p, PASSWORD_MAX + 1);
-    w->p = NULL;
-  }
-  return w->p;
-}
-
-static bool read_byte(int fd, unsigned char *c)
-{
-  for(;;) {
-    ssize_t n = read(fd, c, 1);
-    if(n < 0 && errno == EINTR)
-      continue;
-    return n == 1;
-  }
-}
-
-/* Adds the bytes up to the next newline of fd, one at a time so that
- * nothing after the line is consumed (a terminal, a pipe). */
-static void read_rest_of_line(int fd, struct pw *w)
-{
-  unsigned char c = 0;
-  while(!w->too_long && read_byte(fd, &c) && c != '\n')
-    pw_add(w, (const char *)&c, 1);
-  c = 0;
-}
-
-/* The first line of fd (the terminal) as a secret; NULL when too long. */
-static char *read_line_fd(int fd)
-{
-  struct pw w;
-  pw_init(&w);
-  read_rest_of_line(fd, &w);
-  return pw_finish(&w);
-}
-
-/* Appends code point cp as UTF-8. */
-static void pw_add_utf8(struct pw *w, uint32_t cp)
-{
-  char u[4];
-  pw_add(w, u, mc_utf8_encode(cp, u));
-  explicit_bzero(u, sizeof u);
-}
-
-static bool read_unit(int fd, bool big_endian, uint32_t *unit, bool *odd)
-{
-  unsigned char b[2];
-  *odd = false;
-  if(!read_byte(fd, &b[0]))
-    return false;
-  if(!read_byte(fd, &b[1])) {
-    *odd = true;
-    return false;
-  }
-  *unit = big_endian ? (uint32_t)(b[0] << 8 | b[1]) : (uint32_t)(b[1] << 8 | b[0]);
-  explicit_bzero(b, sizeof b);
-  return true;
-}
-
-/* The first line of a UTF-16 file after its byte order mark, as UTF-8.
- * NULL with *bad set for a broken surrogate pair or an odd byte count. */
-static char *read_line_utf16(int fd, bool big_endian, bool *too_long, bool *bad, bool *nul)
-{
-  struct pw w;
-  pw_init(&w);
-  uint32_t u = 0, lo = 0;
-  bool odd = false;
-  *bad = false;
-  while(!w.too_long && !*bad && read_unit(fd, big_endian, &u, &odd) && u != '\n') {
-    if(u >= 0xdc00 && u <= 0xdfff)
-      *bad = true;
-    else if(u >= 0xd800 && u <= 0xdbff) {
-      if(!read_unit(fd, big_endian, &lo, &odd) || lo < 0xdc00 || lo > 0xdfff)
-        *bad = true;
-      else
-        pw_add_utf8(&w, 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00));
-    }
-    else
-      pw_add_utf8(&w, u);
-  }
-  if(odd)
-    *bad = true;
-  u = lo = 0;
-  *too_long = w.too_long;
-  if(*bad) {
-    mc_secret_free(w.p, PASSWORD_MAX + 1);
-    return NULL;
-  }
-  char *pw = pw_finish(&w);
-  *nul = w.nul;
-  return pw;
-}
 
 /* The first line of a password file: UTF-16LE or UTF-16BE with a byte order
  * mark (what Windows PowerShell 5.1's Out-File writes) is decoded to UTF-8,
@@ -172,51 +44,20 @@ static int read_password_file(struct mc_cli *cli, struct mc_target *t)
             (st.st_mode & S_IRGRP) && (st.st_mode & S_IROTH) ? "group and others" :
             (st.st_mode & S_IRGRP) ? "its group" : "others",
             (unsigned)(st.st_mode & 0777), path);
-  bool too_long = false, bad = false, nul = false;
-  unsigned char bom[3] = { 0, 0, 0 };
-  size_t got = 0;
-  while(got < 2 && read_byte(fd, &bom[got]) && bom[got] != '\n')
-    got++;
   char *pw = NULL;
-  if(got == 2 && (bom[0] == 0xff && bom[1] == 0xfe))
-    pw = read_line_utf16(fd, false, &too_long, &bad, &nul);
-  else if(got == 2 && (bom[0] == 0xfe && bom[1] == 0xff))
-    pw = read_line_utf16(fd, true, &too_long, &bad, &nul);
-  else {
-    /* A UTF-8 byte order mark is EF BB BF; anything else starts the line. */
-    bool eol = got < 2;
-    if(got == 2 && bom[0] == 0xef && bom[1] == 0xbb) {
-      if(read_byte(fd, &bom[2]) && bom[2] == 0xbf)
-        got = 0;
-      else if(bom[2] == '\n')
-        eol = true;
-      else
-        got = 3;
-    }
-    struct pw w;
-    pw_init(&w);
-    pw_add(&w, (const char *)bom, got);
-    if(!eol)
-      read_rest_of_line(fd, &w);
-    too_long = w.too_long;
-    pw = pw_finish(&w);
-    nul = w.nul;
-  }
-  explicit_bzero(bom, sizeof bom);
+  enum mc_secret_line got = mc_secret_read_line(fd, PASSWORD_MAX, true, &pw);
   if(fd != STDIN_FILENO)
     close(fd);
-  if(bad)
+  if(got == MC_SECRET_LINE_BAD_UTF16)
     return mc_cli_usage_error(cli, "--password-file '%s' starts with a UTF-16 byte order mark "
                               "but its first line is not valid UTF-16", path);
-  if(!pw)
+  if(got == MC_SECRET_LINE_TOO_LONG)
     return mc_cli_usage_error(cli, "the first line of --password-file '%s' is longer than "
                               "%d bytes", path, PASSWORD_MAX);
-  if(nul) {
-    mc_secret_free(pw, PASSWORD_MAX + 1);
+  if(got == MC_SECRET_LINE_NUL)
     return mc_cli_usage_error(cli, "the first line of --password-file '%s' holds a NUL byte: "
                               "UTF-16 without a byte order mark? Save it as UTF-8 (or UTF-16 "
                               "with a byte order mark)", path);
-  }
   t->password = pw;
   return 0;
 }
@@ -243,7 +84,8 @@ static char *prompt_password(const char *user)
     close(fd);
     return NULL;
   }
-  char *pw = read_line_fd(fd);
+  char *pw = NULL;
+  (void)mc_secret_read_line(fd, PASSWORD_MAX, false, &pw);
   tcsetattr(fd, TCSAFLUSH, &old);
   if(write(fd, "\n", 1) < 0) {
     /* the newline is cosmetic */

@@ -1,5 +1,6 @@
 /* test_input.c - the gate for user-named files (FIFOs, sockets, devices,
- * folders, "-", symlink loops) and the guard around a held password. */
+ * folders, "-", symlink loops), the guard around a held password and the
+ * password line reader (byte order marks, UTF-16, limits). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -174,6 +175,70 @@ static void secret_buffer_is_zeroed_and_freed(void **state)
   mc_secret_free_str(NULL);
 }
 
+/* The line a password reader gets from bytes, through a pipe. */
+static enum mc_secret_line line_of(const void *bytes, size_t n, bool boms, char **out,
+                                   char *rest, size_t restlen)
+{
+  int p[2];
+  assert_int_equal(pipe(p), 0);
+  assert_int_equal(write(p[1], bytes, n), (ssize_t)n);
+  close(p[1]);
+  enum mc_secret_line r = mc_secret_read_line(p[0], 16, boms, out);
+  ssize_t got = read(p[0], rest, restlen - 1);
+  rest[got > 0 ? got : 0] = '\0';
+  close(p[0]);
+  return r;
+}
+
+static void password_lines_decode_and_stop_at_the_line(void **state)
+{
+  (void)state;
+  char *pw, rest[64];
+  assert_int_equal(line_of("Secret\r\nnext\n", 14, true, &pw, rest, sizeof rest),
+                   MC_SECRET_LINE_OK);
+  assert_string_equal(pw, "Secret");
+  assert_string_equal(rest, "next\n");          /* nothing after the line was read */
+  mc_secret_free_str(pw);
+  assert_int_equal(line_of("\xef\xbb\xbfS\xc3\xa9\n", 7, true, &pw, rest, sizeof rest),
+                   MC_SECRET_LINE_OK);
+  assert_string_equal(pw, "S\xc3\xa9");           /* UTF-8 BOM dropped */
+  mc_secret_free_str(pw);
+  assert_int_equal(line_of("\xef\xbb\xbfS\n", 5, false, &pw, rest, sizeof rest),
+                   MC_SECRET_LINE_OK);
+  assert_string_equal(pw, "\xef\xbb\xbfS");        /* a terminal: no BOMs */
+  mc_secret_free_str(pw);
+  static const char le[] = "\xff\xfeP\0\xe4\0\x3d\xd8\x00\xde\r\0\n\0x\0";
+  assert_int_equal(line_of(le, sizeof le - 1, true, &pw, rest, sizeof rest),
+                   MC_SECRET_LINE_OK);
+  assert_string_equal(pw, "P\xc3\xa4\xf0\x9f\x98\x80");   /* U+00E4, U+1F600 */
+  mc_secret_free_str(pw);
+  static const char be[] = "\xfe\xff\0P\0w";
+  assert_int_equal(line_of(be, sizeof be - 1, true, &pw, rest, sizeof rest),
+                   MC_SECRET_LINE_OK);
+  assert_string_equal(pw, "Pw");
+  mc_secret_free_str(pw);
+}
+
+static void password_lines_refused(void **state)
+{
+  (void)state;
+  char *pw = (char *)1, rest[64];
+  assert_int_equal(line_of("\xff\xfe\x00\xdc", 4, true, &pw, rest, sizeof rest),
+                   MC_SECRET_LINE_BAD_UTF16);
+  assert_null(pw);
+  assert_int_equal(line_of("\xff\xfe" "A\0B", 5, true, &pw, rest, sizeof rest),
+                   MC_SECRET_LINE_BAD_UTF16);
+  assert_int_equal(line_of("S\0e\0\n\0", 6, true, &pw, rest, sizeof rest),
+                   MC_SECRET_LINE_NUL);
+  assert_null(pw);
+  assert_int_equal(line_of("0123456789abcdefX\n", 18, true, &pw, rest, sizeof rest),
+                   MC_SECRET_LINE_TOO_LONG);
+  assert_null(pw);
+  assert_int_equal(line_of("0123456789abcdef\n", 17, true, &pw, rest, sizeof rest),
+                   MC_SECRET_LINE_OK);
+  mc_secret_free_str(pw);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -185,6 +250,8 @@ int main(void)
     cmocka_unit_test(missing_and_loop_keep_the_system_reason),
     cmocka_unit_test(guard_makes_the_process_undumpable),
     cmocka_unit_test(secret_buffer_is_zeroed_and_freed),
+    cmocka_unit_test(password_lines_decode_and_stop_at_the_line),
+    cmocka_unit_test(password_lines_refused),
   };
   return cmocka_run_group_tests(tests, make_dir, remove_dir);
 }
