@@ -83,6 +83,13 @@ def special_files(tmp):
     p = run(["config", loop])
     check("a symlink loop as a config export: the system's reason",
           p.returncode == 3 and b"Too many levels of symbolic links" in p.stderr, p.stderr)
+    p = run(["logs", loop])
+    check("a symlink loop as a log: the system's reason, exit 3",
+          p.returncode == 3 and b"Too many levels of symbolic links" in p.stderr + p.stdout,
+          p.stderr + p.stdout[-300:])
+    p = run(["logs", "--cloud-ranges", tmp, ranges])
+    check("a folder as --cloud-ranges is refused",
+          p.returncode == 3 and b"it is a folder" in p.stderr, p.stderr)
     p = run(["remote-move", *target, "--user", "CONTOSO\\u", "--password-file", tmp])
     check("a folder as --password-file is refused",
           p.returncode == 2 and b"it is a folder" in p.stderr, p.stderr)
@@ -103,6 +110,10 @@ def special_files(tmp):
     p = run(["config", secret], user=user, cwd="/")
     check("an unreadable config export: permission denied",
           p.returncode == 3 and b"Permission denied" in p.stderr, p.stderr)
+    p = run(["logs", secret], user=user, cwd="/")
+    check("an unreadable log: permission denied, exit 3",
+          p.returncode == 3 and b"Permission denied" in p.stderr + p.stdout,
+          p.stderr + p.stdout[-300:])
     p = run(["tls", "mail.contoso.test:1", "--ca-file", secret], user=user, cwd="/")
     check("an unreadable --ca-file: permission denied",
           p.returncode == 2 and b"Permission denied" in p.stderr, p.stderr)
