@@ -5,12 +5,9 @@
  * or is too large stops the command (exit 3); content that cannot be read
  * (binary, empty, unknown) is reported as such in the report.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "config/config.h"
@@ -18,32 +15,14 @@
 
 static int read_file(const char *path, struct mc_buf *b)
 {
-  bool std = strcmp(path, "-") == 0;
-  int fd;
-  struct stat st;
   char why[160];
-  if(mc_input_open(path, MC_INPUT_STDIN, &fd, &st, why, sizeof why) != MC_OK)
-    return mc_cli_cannot("cannot read '%s': %s", path, why);
-  FILE *f = std ? stdin : fdopen(fd, "rb");
-  if(!f) {
-    close(fd);
-    return mc_cli_cannot("cannot read '%s': %s", path, strerror(errno));
-  }
-  char chunk[65536];
-  size_t got;
-  int rc = 0;
-  while((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-    if(mc_buf_add(b, chunk, got) != MC_OK) {
-      rc = mc_cli_cannot("cannot read '%s': larger than %zu MiB, which no PowerShell or "
+  mc_code rc = mc_input_read(path, MC_INPUT_STDIN, b, why, sizeof why);
+  if(rc == MC_ERR_LIMIT)
+    return mc_cli_cannot("cannot read '%s': larger than %zu MiB, which no PowerShell or "
                          "registry output for this check is", path, MC_CONFIG_FILE_LIMIT >> 20);
-      break;
-    }
-  }
-  if(!rc && ferror(f))
-    rc = mc_cli_cannot("cannot read '%s': %s", path, strerror(errno));
-  if(!std)
-    fclose(f);
-  return rc;
+  if(rc)
+    return mc_cli_cannot("cannot read '%s': %s", path, why);
+  return 0;
 }
 
 int mc_cmd_config(struct mc_cli *cli)

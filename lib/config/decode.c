@@ -22,12 +22,6 @@
  * text is called mixed with 8-bit text. */
 #define MIXED_RUN 8
 
-static void put_utf8(struct mc_buf *out, unsigned cp)
-{
-  char b[4];
-  mc_buf_add(out, b, mc_utf8_encode(cp, b));
-}
-
 static void utf16(const unsigned char *p, size_t n, bool be, struct mc_buf *out)
 {
   for(size_t i = 0; i + 1 < n; i += 2) {
@@ -36,14 +30,14 @@ static void utf16(const unsigned char *p, size_t n, bool be, struct mc_buf *out)
       unsigned lo = be ? (unsigned)(p[i + 2] << 8 | p[i + 3]) :
                          (unsigned)(p[i + 3] << 8 | p[i + 2]);
       if(lo >= 0xDC00 && lo <= 0xDFFF) {
-        put_utf8(out, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
+        mc_buf_add_utf8(out, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
         i += 2;
         continue;
       }
     }
     if(u >= 0xD800 && u <= 0xDFFF)
       u = 0xFFFD;
-    put_utf8(out, u);
+    mc_buf_add_utf8(out, u);
   }
 }
 
@@ -86,7 +80,7 @@ static void eight_bit(const unsigned char *p, size_t n, struct mc_buf *out)
       i += len;
     }
     else {
-      put_utf8(out, c);
+      mc_buf_add_utf8(out, c);
       i++;
     }
   }

@@ -90,3 +90,32 @@ mc_code mc_input_check(const char *path, unsigned allow, char *err, size_t errle
     close(fd);
   return rc;
 }
+
+mc_code mc_input_read(const char *path, unsigned allow, struct mc_buf *b, char *err,
+                      size_t errlen)
+{
+  int fd;
+  struct stat st;
+  mc_code rc = mc_input_open(path, allow & ~(unsigned)MC_INPUT_DIR, &fd, &st, err, errlen);
+  if(rc)
+    return rc;
+  char chunk[65536];
+  for(;;) {
+    ssize_t n = read(fd, chunk, sizeof chunk);
+    if(n < 0 && errno == EINTR)
+      continue;
+    if(n < 0) {
+      snprintf(err, errlen, "%s", strerror(errno));
+      rc = MC_ERR_IO;
+      break;
+    }
+    if(n == 0)
+      break;
+    rc = mc_buf_add(b, chunk, (size_t)n);
+    if(rc)
+      break;
+  }
+  if(fd != STDIN_FILENO)
+    close(fd);
+  return rc;
+}

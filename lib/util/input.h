@@ -37,4 +37,11 @@ mc_code mc_input_open(const char *path, unsigned allow, int *fd, struct stat *st
  * file itself): opens, checks and closes. */
 mc_code mc_input_check(const char *path, unsigned allow, char *err, size_t errlen);
 
+/* Reads the whole of an input (mc_input_open, then read to the end) into b,
+ * whose limit bounds it: MC_ERR_LIMIT when it holds more (err not set, the
+ * caller says what the limit is for), else as mc_input_open, or MC_ERR_IO
+ * with the system's reason when a read fails. */
+mc_code mc_input_read(const char *path, unsigned allow, struct mc_buf *b, char *err,
+                      size_t errlen);
+
 #endif

@@ -340,3 +340,9 @@ size_t mc_utf8_encode(uint32_t cp, char out[4])
   out[3] = (char)(0x80 | (cp & 0x3F));
   return 4;
 }
+
+mc_code mc_buf_add_utf8(struct mc_buf *b, unsigned cp)
+{
+  char u[4];
+  return mc_buf_add(b, u, mc_utf8_encode(cp, u));
+}

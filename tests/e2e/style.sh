@@ -17,9 +17,10 @@ else
   echo "ok   no strcpy, sprintf, strtok, gets or strcat in the C sources"
   passed=$((passed + 1))
 fi
-# Opens for writing, the terminal, and json.c's own open() are not inputs.
+# Opens for writing, the terminal, /dev/null, /proc, and json.c's own open()
+# are not inputs.
 opens=$(grep -rnE '(^|[^_a-z])(fopen|open|openat|gzopen)\(' --include='*.c' lib src 2>/dev/null |
-        grep -vE '^lib/lab/|^lib/util/input\.c:|"/dev/tty"|, "[wa]b?"\)|O_WRONLY|O_CREAT' |
+        grep -vE '^lib/lab/|^lib/util/input\.c:|"/dev/(tty|null)"|"/proc/|, "[wa]b?"\)|O_WRONLY|O_CREAT' |
         grep -vE '^lib/util/json\.c:.*(static void open\(|open\(j, )|/\*.*open\(\).*\*/')
 if [ -n "$opens" ]; then
   echo "FAIL files opened for reading without mc_input_open() (lib/util/input.c):"
