@@ -5,7 +5,7 @@ password in memory.
   inputs.py MIGCHECK
 
 1. A FIFO given as a log, a config export, --password-file, --ca-file,
-   --cloud-ranges, a batch file or --endpoint-file is refused at once with a message that says "FIFO"
+   --cloud-ranges, a logs summary, a batch file or --endpoint-file is refused at once with a message that says "FIFO"
    (before, open() waited forever for a writer); symlink loops, unreadable
    files and folders keep clear messages.
 2. --password-file: UTF-16LE and UTF-16BE with a byte order mark (Windows
@@ -65,6 +65,7 @@ def special_files(tmp):
         ("--ca-file", ["tls", "mail.contoso.test:1", "--resolve",
                        "mail.contoso.test:1:127.0.0.1", "--ca-file", fifo], 2),
         ("--cloud-ranges", ["logs", "--cloud-ranges", fifo, ranges], 3),
+        ("a logs summary (--merge)", ["logs", "--merge", fifo], 3),
         ("a batch file", ["batch", fifo], 2),
         ("--endpoint-file", ["remote-move", "--endpoint-file", fifo], 2),
     )
