@@ -1,9 +1,10 @@
 /*
  * hostile.c - lab peers that attack the client instead of misconfiguring a
  * server: an endless chunked body, a response that drips one byte at a
- * time, gzip and deflate bombs (10 GiB of zeros in 10 MiB), a close right after the TLS handshake,
- * Autodiscover XML with entity declarations or a million nested elements,
- * an IMAP literal of 999999999 bytes and an IMAP server that never greets.
+ * time, gzip and deflate bombs (1 GiB of zeros in 1 MiB), a close right
+ * after the TLS handshake, Autodiscover XML with entity declarations or a
+ * million nested elements, an IMAP literal of 999999999 bytes and an IMAP
+ * server that never greets.
  *
  * Each keeps the bounds of the client honest: the end-to-end cases run them
  * under a memory ceiling (RLIMIT_AS) and check the exit code and the cause.
@@ -119,9 +120,10 @@ static void slow_drip(struct mc_lab *lab, SSL *ssl)
 }
 
 /* A bomb: 200 OK with the named Content-Encoding (gzip or deflate, i.e. the
- * zlib format) and a body that inflates to 10 GiB of zeros: one deflate block
+ * zlib format) and a body that inflates to 1 GiB of zeros: one deflate block
  * for 1 MiB of zeros, made once per connection with a full flush (so it
- * never refers back), sent 10240 times - about 10 MiB on the wire. */
+ * never refers back), sent 1024 times - about 1 MiB on the wire, so that
+ * even a slow client reads it all within --timeout. */
 static void bomb(struct mc_lab *lab, SSL *ssl, bool gzip)
 {
   if(!read_request(ssl))
@@ -132,7 +134,7 @@ static void bomb(struct mc_lab *lab, SSL *ssl, bool gzip)
            gzip ? "gzip" : "deflate");
   if(!puts_ssl(ssl, head))
     return;
-  enum { MIB = 1 << 20, TIMES = 10240 };
+  enum { MIB = 1 << 20, TIMES = 1024 };
   unsigned char *zeros = mc_xcalloc(1, MIB), block[8192];
   z_stream z;
   memset(&z, 0, sizeof z);

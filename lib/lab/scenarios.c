@@ -168,9 +168,9 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
           "ends", EXPECT("HTTP_TIMEOUT")),
   HOSTILE("hostile-slow-drip", "remote-move", "drips its response one byte every 200 ms, "
           "forever", EXPECT("HTTP_TIMEOUT")),
-  HOSTILE("hostile-gzip-bomb", "remote-move", "a gzip body that inflates to 10 GiB of zeros",
+  HOSTILE("hostile-gzip-bomb", "remote-move", "a gzip body that inflates to 1 GiB of zeros",
           EXPECT("EWS_NOT_PUBLISHED")),
-  HOSTILE("hostile-deflate-bomb", "remote-move", "a deflate body that inflates to 10 GiB of "
+  HOSTILE("hostile-deflate-bomb", "remote-move", "a deflate body that inflates to 1 GiB of "
           "zeros", EXPECT("EWS_NOT_PUBLISHED")),
   HOSTILE("hostile-close-after-handshake", "remote-move", "completes the TLS handshake, then "
           "closes", EXPECT("EWS_NOT_PUBLISHED")),
