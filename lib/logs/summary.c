@@ -519,7 +519,8 @@ void mc_logs_scan_merge(struct mc_logs_scan *into, struct mc_logs_scan *from)
   uint32_t shift = (uint32_t)into->nfiles;
   into->files = mc_xrealloc(into->files, (into->nfiles + from->nfiles + 1) *
                             sizeof *into->files);
-  memcpy(into->files + into->nfiles, from->files, from->nfiles * sizeof *from->files);
+  if(from->nfiles)     /* a summary of no file has no array (memcpy from NULL is UB) */
+    memcpy(into->files + into->nfiles, from->files, from->nfiles * sizeof *from->files);
   into->nfiles += from->nfiles;
   free(from->files);
   from->files = NULL;
