@@ -212,8 +212,16 @@ static bool resolve_step(struct ad *a, struct mc_step *parent, const struct mc_a
     mc_step_ev(s, "source", "%s", d.detail);
     mc_step_ev(s, "address", "%s%s", d.addrs[0].text, d.naddrs > 1 ? " (first of several)" :
                "");
-    mc_strlcpy(addr, d.addrs[0].text, addrlen);
     mc_step_done(a->r, s, MC_PASS, "%s", d.addrs[0].text);
+    /* Every address of the host, the way Exchange Online meets it. */
+    struct mc_target ht = *a->t;
+    ht.host = (char *)u->host;
+    bool https = strcmp(u->scheme, "https") == 0;
+    const struct mc_front_probe fp = { "GET", "/autodiscover/autodiscover.xml", NULL,
+                                       a->ua };
+    size_t pick = mc_walk_every_address(a->r, parent, &ht, mapped_port(a->t, u->port), &d,
+                                        https, &fp);
+    mc_strlcpy(addr, d.addrs[pick].text, addrlen);
     return true;
   }
   mc_step_ev(s, "answer", "%s: %s", mc_dns_outcome_name(d.outcome), d.detail);

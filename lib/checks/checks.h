@@ -125,6 +125,25 @@ bool mc_walk_tcp(struct mc_report *r, struct mc_step *parent, const struct mc_ta
  * problems are still shown but as warnings, and the walk goes on. */
 bool mc_walk_tls(struct mc_report *r, struct mc_step *parent, const struct mc_target *t,
                  const struct mc_addr *addr, int port);
+/* The request an address walk sends on every address, without credentials
+ * (the check's front door: remote-move GET /EWS/Exchange.asmx ...). */
+struct mc_front_probe {
+  const char *method;
+  const char *path;
+  const char *query;          /* without '?'; NULL: none */
+  const char *user_agent;
+};
+/* Every address of the name (addresses.c): with more than one, TCP, TLS
+ * (when tls) and fp (when not NULL) on each concurrently, compared with the
+ * first healthy one; an address that differs is DNS_ADDRESSES_DISAGREE plus
+ * its own cause (TCP_REFUSED ... naming it). Returns the index in
+ * dns->addrs of the address the deeper walk takes. With one address it
+ * sends nothing. Either way the report says how many were walked (a note
+ * and the JSON section "addresses"). */
+size_t mc_walk_every_address(struct mc_report *r, struct mc_step *parent,
+                             const struct mc_target *t, int port,
+                             const struct mc_dns_result *dns, bool tls,
+                             const struct mc_front_probe *fp);
 /* The name the certificate must carry: --sni, else the host (unless it is
  * a literal address and no --sni was given: then the address). */
 const char *mc_target_tls_name(const struct mc_target *t);

@@ -569,9 +569,11 @@ struct mc_report *mc_check_outlook_anywhere(const struct mc_target *t)
   struct mc_dns_result dns;
   if(!mc_walk_dns(r, NULL, t, w.port, &dns))
     goto out;
-  w.addr = dns.addrs[0].text;
-  if(!mc_walk_tcp(r, NULL, t, &dns.addrs[0], w.port) ||
-     !mc_walk_tls(r, NULL, t, &dns.addrs[0], w.port))
+  const struct mc_front_probe fp = { "GET", "/rpc/rpcproxy.dll", NULL, w.ua };
+  size_t pick = mc_walk_every_address(r, NULL, t, w.port, &dns, true, &fp);
+  w.addr = dns.addrs[pick].text;
+  if(!mc_walk_tcp(r, NULL, t, &dns.addrs[pick], w.port) ||
+     !mc_walk_tls(r, NULL, t, &dns.addrs[pick], w.port))
     goto out;
   int schemes = front_door(&w);
   if(schemes < 0)

@@ -720,12 +720,11 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   struct mc_dns_result dns;
   if(!mc_walk_dns(r, NULL, t, w.port, &dns))
     goto out;
-  if(dns.naddrs > 1)
-    mc_report_note(r, "%s has %zu addresses; this check used %s (pick another with "
-                   "--resolve)", t->host, dns.naddrs, dns.addrs[0].text);
-  w.addr = dns.addrs[0].text;
-  if(!mc_walk_tcp(r, NULL, t, &dns.addrs[0], w.port) ||
-     !mc_walk_tls(r, NULL, t, &dns.addrs[0], w.port))
+  const struct mc_front_probe fp = { "GET", ASMX_PATH, w.query, w.ua };
+  size_t pick = mc_walk_every_address(r, NULL, t, w.port, &dns, true, &fp);
+  w.addr = dns.addrs[pick].text;
+  if(!mc_walk_tcp(r, NULL, t, &dns.addrs[pick], w.port) ||
+     !mc_walk_tls(r, NULL, t, &dns.addrs[pick], w.port))
     goto out;
 
   /* 2. The front door, without credentials. */

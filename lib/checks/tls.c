@@ -311,10 +311,8 @@ struct mc_report *mc_check_tls(const struct mc_target *t)
   struct mc_dns_result dns;
   if(!mc_walk_dns(r, NULL, t, port, &dns))
     return r;
-  if(dns.naddrs > 1)
-    mc_report_note(r, "%s has %zu addresses; this check used %s (pick another with "
-                   "--resolve)", t->host, dns.naddrs, dns.addrs[0].text);
-  const struct mc_addr *addr = &dns.addrs[0];
+  const struct mc_addr *addr = &dns.addrs[mc_walk_every_address(r, NULL, t, port, &dns,
+                                                                true, NULL)];
   if(!mc_walk_tcp(r, NULL, t, addr, port))
     return r;
   struct mc_tls_result res;

@@ -112,6 +112,8 @@ static const struct profile profiles[] = {
     .relay = RELAY_SAME_CERT },
   { "ntlm-challenge-mangled", 2016, { "EX16-13" }, .signs_in = true,
     .mangled_challenge = true },
+  { "addr-second-refused", 2016, { "EX16-21" }, .signs_in = true },
+  { "exchange2016-ipv6-only", 2016, { "EX16-22" }, .signs_in = true },
   { "ep-offload-no-basic", 2019, { "EX19-04" }, .signs_in = true, .ep = MC_LAB_EP_REQUIRE,
     .relay = RELAY_OTHER_CERT, .no_basic_auth = true, .via = "1.1 lb01.contoso.test" },
 };

@@ -34,6 +34,14 @@ enum mc_lab_cert {
   MC_LAB_CERT_EXPIRING       /* valid chain, expires in 10 days */
 };
 
+/* Which addresses the scenario's name has (its --resolve). */
+enum mc_lab_addrs {
+  MC_LAB_ADDRS_V4,           /* 127.0.0.1, where it listens */
+  MC_LAB_ADDRS_V6_ONLY,      /* ::1 only: it listens there */
+  MC_LAB_ADDRS_SECOND_REFUSED  /* 127.0.0.1 and 127.0.0.2, where nothing listens (a stale
+                                  record, a dead NAT rule) */
+};
+
 struct mc_lab_scenario {
   const char *name;
   const char *check;              /* the migcheck command that exercises it */
@@ -43,6 +51,7 @@ struct mc_lab_scenario {
   mc_code (*start)(struct mc_lab *lab, struct mc_lab_site *site);
   int tls_min, tls_max;           /* TLS scenarios: protocol versions served */
   enum mc_lab_cert cert;
+  enum mc_lab_addrs addrs;        /* 0: the one IPv4 loopback address */
 };
 
 extern const struct mc_lab_scenario mc_lab_scenarios[];
@@ -84,7 +93,7 @@ const struct mc_lab_scenario *mc_lab_find_scenario(const char *name);
  * owns it (must close it). */
 typedef void (*mc_lab_conn_fn)(struct mc_lab *lab, struct mc_lab_site *site, int fd);
 
-/* Listens on 127.0.0.1 with a kernel-picked port and calls fn for each
+/* Listens on 127.0.0.1 (::1 for an MC_LAB_ADDRS_V6_ONLY scenario) with a kernel-picked port and calls fn for each
  * connection on a new thread. backlog as for listen(2). Sets *port. */
 mc_code mc_lab_listen(struct mc_lab *lab, struct mc_lab_site *site, int backlog,
                       mc_lab_conn_fn fn, int *port);

@@ -92,6 +92,14 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
   EWS("ep-offload-no-basic", "Extended Protection Require behind a TLS-terminating device "
       "that names itself in Via; Basic is off", EXPECT("AUTH_EXTENDED_PROTECTION",
       "EWS_BASIC_AUTH_DISABLED")),
+  /* Every address of the name (RFC 6724: the client may take any of them). */
+  { "addr-second-refused", "remote-move", "mail.contoso.test has two addresses; nothing "
+    "listens on the second (a stale record)", EXPECT("DNS_ADDRESSES_DISAGREE", "TCP_REFUSED"),
+    mc_lab_exchange_start, TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_GOOD,
+    MC_LAB_ADDRS_SECOND_REFUSED },
+  { "exchange2016-ipv6-only", "remote-move", "Exchange 2016 published on an AAAA record "
+    "only (::1)", EXPECT_PASS, mc_lab_exchange_start, TLS1_2_VERSION, TLS1_3_VERSION,
+    MC_LAB_CERT_GOOD, MC_LAB_ADDRS_V6_ONLY },
   EWS("ntlm-challenge-mangled", "a device rewrites NTLM challenges: TargetInfo points outside "
       "the message", EXPECT("AUTH_NTLM_CHALLENGE_BROKEN")),
 #undef EWS

@@ -47,6 +47,24 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck ports mail.contoso.com 443",
     .source = "exchange-wire.md sec. 7; field-cases.md case C33" },
 
+  { .id = "DNS_ADDRESSES_DISAGREE", .severity = MC_FAIL, .area = "dns",
+    .title = "The addresses of one name disagree: some of them do not lead to Exchange",
+    .why = "The name has several A or AAAA records and Exchange Online connects to whichever "
+           "one DNS hands it. At least one address refuses, times out, resets, presents "
+           "another certificate or answers differently from the others: a stale record, an "
+           "old NAT rule, a dead firewall or load-balancer address, or another site. Moves and "
+           "endpoint tests then fail some of the time, and a test against one address passes.",
+    .fix = (const char *const[]){
+      "List what DNS publishes for the name (Resolve-DnsName mail.contoso.com -Type A and "
+      "-Type AAAA, against a public resolver) and compare with the addresses migcheck names",
+      "Remove the stale record from the public zone, or fix the NAT, firewall or load-balancer "
+      "rule of the bad address so that it forwards 443 to the same Exchange front end",
+      "An AAAA record must lead to Exchange as well: remove it if IPv6 is not published",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com",
+    .source = "RFC 6724 sec. 6 (a client may order and use any of the addresses); RFC 8305 "
+              "(Happy Eyeballs: connection attempts to every address)" },
+
   { .id = "TCP_TIMEOUT", .severity = MC_FAIL, .area = "tcp",
     .title = "Port timed out: the connection attempt is silently dropped",
     .why = "The TCP connection request got no reply at all, which is what a firewall drop "
