@@ -47,6 +47,9 @@ static bool matches(const struct mc_report *r, const char *const *expect)
       return false;
   }
   enum mc_status v = mc_report_verdict(r);
+  /* A problem must always be named: no fail or warn without a cause. */
+  if((v == MC_FAIL || v == MC_WARN) && r->nfindings == 0)
+    return false;
   return want ? v != MC_PASS : v == MC_PASS;
 }
 

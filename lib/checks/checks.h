@@ -144,6 +144,26 @@ size_t mc_walk_every_address(struct mc_report *r, struct mc_step *parent,
                              const struct mc_target *t, int port,
                              const struct mc_dns_result *dns, bool tls,
                              const struct mc_front_probe *fp);
+/* Every back end on a failing step (backends.c). */
+struct mc_http_resp;
+#define MC_BACKENDS_MAX 64
+/* Which server gave an answer, as it names itself: X-FEServer, else
+ * X-BEServer, else X-CalculatedBETarget, else the NTLM challenge's computer
+ * name; "" when none. */
+void mc_backend_identity(const struct mc_http_resp *resp, char *out, size_t outlen);
+struct mc_backend_answer {
+  char server[128];           /* mc_backend_identity; "" when unnamed */
+  bool good;                  /* the answer the step wants */
+  char what[96];              /* "503 Service Unavailable", "asked for credentials" */
+};
+/* Groups n answers to one request (the first answer and its repeats on new
+ * connections) by server and outcome, as evidence on s; good and bad
+ * answers together are LB_INCONSISTENT_BACKENDS naming the servers of
+ * each, and true is returned. The caller raises the bad answer's own cause
+ * after it, so the pool ranks first. */
+bool mc_backends_judge(struct mc_report *r, struct mc_step *s,
+                       const struct mc_backend_answer *v, size_t n, const char *request);
+
 /* The name the certificate must carry: --sni, else the host (unless it is
  * a literal address and no --sni was given: then the address). */
 const char *mc_target_tls_name(const struct mc_target *t);

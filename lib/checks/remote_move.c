@@ -128,19 +128,12 @@ static void classify(struct obs *o, struct mc_http_resp *resp, const char *host)
   case MC_HTTP_ERR_TOO_BIG: o->kind = K_OTHER; break;
   default: o->kind = K_NO_CONNECT; break;
   }
-  /* Identity: the front end's own header, else the NTLM challenge's name. */
+  /* Identity: the front end's own headers, else the NTLM challenge's name. */
+  mc_backend_identity(resp, o->identity, sizeof o->identity);
   for(size_t i = 0; i < resp->nmsgs; i++) {
-    const char *fe = mc_http_header(&resp->msgs[i], "X-FEServer");
-    if(fe && !o->identity[0])
-      mc_strlcpy(o->identity, fe, sizeof o->identity);
     for(int k = 0; cafe_headers[k]; k++)
       o->cafe = o->cafe || mc_http_header(&resp->msgs[i], cafe_headers[k]);
   }
-  const char *ch = mc_http_ntlm_challenge(resp);
-  struct mc_ntlm_info ni;
-  if(!o->identity[0] && ch && mc_ntlm_challenge_parse_b64(ch, &ni) == MC_OK)
-    mc_strlcpy(o->identity, ni.nb_computer[0] ? ni.nb_computer : ni.dns_computer,
-               sizeof o->identity);
   if(resp->error != MC_HTTP_OK || !m)
     return;
   const char *build = mc_http_header(m, "X-OWA-Version");
@@ -341,6 +334,73 @@ static void failure_detail(const struct obs *o, char *out, size_t outlen)
   free(hint);
 }
 
+static bool front_good(const struct obs *o)
+{
+  return o->kind == K_CHALLENGE || o->kind == K_SERVICE;
+}
+
+static void backend_answer(const struct obs *o, struct mc_backend_answer *a)
+{
+  mc_strlcpy(a->server, o->identity, sizeof a->server);
+  a->good = front_good(o);
+  const char *text = kind_text(o->kind);
+  if(o->resp->status && !(text[0] >= '0' && text[0] <= '9'))
+    snprintf(a->what, sizeof a->what, "%d, %s", o->resp->status, text);
+  else
+    snprintf(a->what, sizeof a->what, "%s", kind_text(o->kind));
+}
+
+/* Before a failing front-door answer is blamed on the one server it came
+ * from: the same request on nrep new connections, grouped by server. The
+ * GET and the POST themselves, answered by two servers, one well and one
+ * with a server fault, already prove a mixed pool. */
+static void recheck_front(struct walk *w, struct mc_step *front, const struct mc_http_req *q,
+                          const struct obs *obs, size_t nrep)
+{
+  static const char *const purpose[2] = { "ews-repeat", "mrsproxy-repeat" };
+  bool mixed = false;
+  for(int i = 0; i < 2 && nrep; i++) {
+    /* A timeout would only cost another timeout; no connection, nothing to group. */
+    if(front_good(&obs[i]) || obs[i].kind == K_NO_CONNECT || obs[i].kind == K_TIMEOUT)
+      continue;
+    struct mc_http_req rq[MAX_REPEAT];
+    struct mc_http_resp rr[MAX_REPEAT];
+    for(size_t k = 0; k < nrep; k++)
+      rq[k] = q[i];
+    if(mc_http_perform(w->http, rq, rr, nrep) != MC_OK)
+      return;
+    struct mc_step *s = mc_step_add(w->r, front, "%s %s again on %zu new connections: "
+                                    "which servers answer?", q[i].method, q[i].path, nrep);
+    struct mc_backend_answer ans[MAX_REPEAT + 1];
+    backend_answer(&obs[i], &ans[0]);
+    for(size_t k = 0; k < nrep; k++) {
+      struct obs o;
+      classify(&o, &rr[k], w->t->host);
+      backend_answer(&o, &ans[k + 1]);
+      add_traffic(w, &rq[k], &rr[k], purpose[i]);
+      mc_step_ev(s, "answer", "#%zu %s: %s", k + 1, ans[k + 1].server[0] ?
+                 ans[k + 1].server : "(unnamed)", ans[k + 1].what);
+      mc_http_resp_release(&rr[k]);
+    }
+    char what[300];
+    snprintf(what, sizeof what, "%s %s", q[i].method, q[i].path);
+    bool m = mc_backends_judge(w->r, s, ans, nrep + 1, what);
+    mixed = mixed || m;
+    mc_step_done(w->r, s, m ? MC_FAIL : MC_INFO, "%s", m ? "the servers answer differently" :
+                 "every new connection got the same answer: it is not one server's fault");
+  }
+  bool fault[2] = { obs[0].kind == K_UNAVAILABLE || obs[0].kind == K_SERVER_ERROR,
+                    obs[1].kind == K_UNAVAILABLE || obs[1].kind == K_SERVER_ERROR };
+  if(!mixed && obs[0].identity[0] && obs[1].identity[0] &&
+     strcmp(obs[0].identity, obs[1].identity) != 0 &&
+     ((front_good(&obs[0]) && fault[1]) || (front_good(&obs[1]) && fault[0]))) {
+    struct mc_backend_answer ans[2];
+    backend_answer(&obs[0], &ans[0]);
+    backend_answer(&obs[1], &ans[1]);
+    mc_backends_judge(w->r, front, ans, 2, "the front door's two requests");
+  }
+}
+
 /* Step 2's rules over the two answers. Returns whether the walk goes on. */
 static bool judge_front(struct walk *w, struct mc_step *sa, struct mc_step *sb,
                         const struct obs *a, const struct obs *b)
@@ -378,13 +438,15 @@ static bool judge_front(struct walk *w, struct mc_step *sa, struct mc_step *sb,
     switch(o->kind) {
     case K_UNAVAILABLE:
       failure_detail(o, detail, sizeof detail);
-      mc_step_find(r, steps[i], "HTTP_SERVICE_UNAVAILABLE", "%s answered 503: %s", paths[i],
-                   detail);
+      mc_step_find(r, steps[i], "HTTP_SERVICE_UNAVAILABLE", "%s answered 503%s%s%s: %s",
+                   paths[i], o->identity[0] ? " (from " : "", o->identity,
+                   o->identity[0] ? ")" : "", detail);
       return false;
     case K_SERVER_ERROR:
       failure_detail(o, detail, sizeof detail);
-      mc_step_find(r, steps[i], "HTTP_SERVER_ERROR", "%s answered %d: %s", paths[i],
-                   o->resp->status, detail);
+      mc_step_find(r, steps[i], "HTTP_SERVER_ERROR", "%s answered %d%s%s%s: %s", paths[i],
+                   o->resp->status, o->identity[0] ? " (from " : "", o->identity,
+                   o->identity[0] ? ")" : "", detail);
       return false;
     default:
       break;
@@ -435,6 +497,13 @@ static bool judge_front(struct walk *w, struct mc_step *sa, struct mc_step *sb,
   case K_FORBIDDEN:
     /* 403 from Exchange without a login: anonymous access denied outright. */
     stop = true;
+    {
+      char detail[1800];
+      failure_detail(b, detail, sizeof detail);
+      mc_step_find(r, sb, "HTTP_UNEXPECTED_STATUS", "POST %s answered 403 from Exchange%s%s "
+                   "without asking for credentials: %s", MRS_PATH, b->identity[0] ? " " : "",
+                   b->identity, detail);
+    }
     mc_step_done(r, sb, MC_FAIL, "403 from Exchange without asking for credentials");
     break;
   default:
@@ -491,7 +560,15 @@ static void auth_finding(struct walk *w, struct mc_step *s, const struct obs *o,
   if(!id)
     return;
   if(!*id) {
-    mc_step_done(w->r, s, MC_UNKNOWN, "%s", kind_text(o->kind));
+    /* No rule explains it: a generic cause with the evidence, never nothing. */
+    if(!o->resp->status) {
+      mc_step_done(w->r, s, MC_UNKNOWN, "%s", kind_text(o->kind));
+      return;
+    }
+    failure_detail(o, detail, sizeof detail);
+    mc_step_find(w->r, s, "HTTP_UNEXPECTED_STATUS", "after the %s login %s answered %d%s%s: %s",
+                 scheme, MRS_PATH, o->resp->status, o->identity[0] ? " from " : "",
+                 o->identity, detail);
     return;
   }
   if(strcmp(id, "AUTH_BAD_CREDENTIALS") == 0)
@@ -755,6 +832,8 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
     mc_step_done(r, i ? sb : sa, front_status(&obs[i]), "%s, %s; %s", code,
                  kind_text(obs[i].kind), who_answered(&obs[i], who, sizeof who));
   }
+  size_t nrep = (size_t)(t->repeat < 0 ? 0 : t->repeat > MAX_REPEAT ? MAX_REPEAT : t->repeat);
+  recheck_front(&w, front, q, obs, nrep);
   bool go = judge_front(&w, sa, sb, &obs[0], &obs[1]);
   unsigned schemes = obs[0].schemes | obs[1].schemes;
   char stext[128];
@@ -814,7 +893,6 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   }
 
   /* 4. Basic (where offered) and the repeats, at once. */
-  size_t nrep = (size_t)(t->repeat < 0 ? 0 : t->repeat > MAX_REPEAT ? MAX_REPEAT : t->repeat);
   bool do_basic = creds && basic && (login_ok || !ntlm || ntlm_refused);
   bool rep_auth = creds && login_ok;
   size_t nq = 0;

@@ -75,6 +75,7 @@ struct profile {
   int version;                    /* 2010, 2016 or 2019 */
   const char *servers[2];         /* two: a load balancer without persistence */
   bool mrsproxy_off[2];
+  bool pool_down[2];              /* this server's EWS application pool is stopped: 503 */
   enum front front;
   enum fault fault;
   bool no_windows_auth, no_basic_auth, handler_missing;
@@ -114,6 +115,7 @@ static const struct profile profiles[] = {
     .mangled_challenge = true },
   { "addr-second-refused", 2016, { "EX16-21" }, .signs_in = true },
   { "exchange2016-ipv6-only", 2016, { "EX16-22" }, .signs_in = true },
+  { "lb-one-server-503", 2016, { "EX16-31", "EX16-32" }, .pool_down = { false, true } },
   { "ep-offload-no-basic", 2019, { "EX19-04" }, .signs_in = true, .ep = MC_LAB_EP_REQUIRE,
     .relay = RELAY_OTHER_CERT, .no_basic_auth = true, .via = "1.1 lb01.contoso.test" },
 };
@@ -462,16 +464,17 @@ static void answer(struct conn *c, const struct mc_lab_http_req *q, const char *
                              "or one of its dependencies", "Runtime Error",
                              "Server Error in '/EWS' Application." },
   };
-  if(p->fault == FAULT_SLOW) {
+  enum fault fault = p->pool_down[c->srv - c->es->srv] ? FAULT_UNAVAILABLE : p->fault;
+  if(fault == FAULT_SLOW) {
     a->slow = true;
     return;
   }
-  if(p->fault != FAULT_NONE) {
-    set(a, faults[p->fault].status, faults[p->fault].reason, 0, 0);
+  if(fault != FAULT_NONE) {
+    set(a, faults[fault].status, faults[fault].reason, 0, 0);
     server_headers(c, a, reqid, false);
-    failure_context(a, "BackEnd", faults[p->fault].status, faults[p->fault].error,
-                    faults[p->fault].details);
-    html(a, faults[p->fault].title, faults[p->fault].text);
+    failure_context(a, "BackEnd", faults[fault].status, faults[fault].error,
+                    faults[fault].details);
+    html(a, faults[fault].title, faults[fault].text);
     return;
   }
   if(!authenticate(c, q, a, reqid))

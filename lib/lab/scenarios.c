@@ -82,6 +82,9 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
       EXPECT("LB_NO_AFFINITY")),
   EWS("lb-passive-server", "two Exchange 2016 servers behind a load balancer, one with "
       "MRSProxy off", EXPECT("LB_INCONSISTENT_BACKENDS")),
+  EWS("lb-one-server-503", "two Exchange 2016 servers behind a round-robin load balancer; "
+      "the second one's EWS application pool is stopped (503)",
+      EXPECT("LB_INCONSISTENT_BACKENDS", "HTTP_SERVICE_UNAVAILABLE")),
   /* Extended Protection (Exchange 2019 CU14 default; the August 2022 SU). */
   EWS("ep-require-healthy", "Exchange 2019, Extended Protection Require on EWS: NTLM must "
       "carry the channel binding", EXPECT_PASS),

@@ -333,6 +333,24 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
     .source = "exchange-wire.md sec. 1.4 and 6.2; field-cases.md case C46; KB 943891" },
 
+  { .id = "HTTP_UNEXPECTED_STATUS", .severity = MC_FAIL, .area = "http",
+    .title = "An HTTP answer no rule explains (an unexplained 403, 4xx or 5xx)",
+    .why = "The request reached a web server, which answered with a status that none of "
+           "migcheck's more specific causes explains. Exchange Online's request fails the same "
+           "way. The status, the headers and the page title in the evidence show who answered "
+           "and point at the setting to look at.",
+    .fix = (const char *const[]){
+      "Find the hop that answered from the evidence (Server, Via, X-FEServer, the page "
+      "title) and read its log for this run id (migcheck logs on the IIS logs)",
+      "For a 403 from IIS read the substatus in the IIS log (403.4 SSL required, 403.6 IP "
+      "address rejected, 403.14 ...) and correct the virtual directory's settings",
+      "For a 4xx or 5xx from a device in front, correct its rule for /EWS (or /rpc, "
+      "/autodiscover) so that it passes the request to Exchange unchanged",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "RFC 9110 sec. 15 (status codes); Microsoft Learn: The HTTP status code in IIS "
+              "7.0 and later versions" },
+
   /* ---- front door: EWS, MRSProxy and authentication ---- */
   { .id = "EWS_NOT_PUBLISHED", .severity = MC_FAIL, .area = "ews",
     .title = "EWS is not published to the internet",
