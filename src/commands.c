@@ -55,7 +55,10 @@ const struct mc_command mc_commands[] = {
     "the channel binding Extended Protection checks; --no-channel-binding leaves\n"
     "it out) and sends a SOAP request to MRSProxy (then Basic, where offered: after\n"
     "an NTLM refusal one Basic login tells Extended Protection from a wrong\n"
-    "password). Last, --repeat N new\n"
+    "password). Then one MRS-sized POST (6 MiB of well-formed SOAP, signed in when\n"
+    "the login worked): a 413, IIS's 404.13, a dropped upload or WCF's 400 is\n"
+    "HTTP_REQUEST_TOO_LARGE or MRSPROXY_WCF_QUOTA, with the sizes that passed and\n"
+    "failed (bisected; --no-large-request skips it). Last, --repeat N new\n"
     "connections show which servers behind a load balancer answer and whether\n"
     "they agree (the 'passive server' of seed 001, or Exchange 2010 without\n"
     "session persistence). Causes: HTTP_PREAUTH, EWS_NOT_PUBLISHED,\n"
@@ -63,7 +66,9 @@ const struct mc_command mc_commands[] = {
     "EWS_BASIC_AUTH_DISABLED, HTTP_SERVICE_UNAVAILABLE, HTTP_SERVER_ERROR,\n"
     "HTTP_TIMEOUT, AUTH_BAD_CREDENTIALS, AUTH_EXTENDED_PROTECTION,\n"
     "AUTH_NTLM_CHALLENGE_BROKEN, MRSPROXY_DISABLED,\n"
-    "LB_INCONSISTENT_BACKENDS, LB_NO_AFFINITY, and those of DNS, TCP and TLS.\n"
+    "LB_INCONSISTENT_BACKENDS, LB_NO_AFFINITY, HTTP_REQUEST_TOO_LARGE,\n"
+    "MRSPROXY_WCF_QUOTA, HTTP_UNEXPECTED_STATUS, DNS_ADDRESSES_DISAGREE, and those\n"
+    "of DNS, TCP and TLS.\n"
     "The password is read from MIGCHECK_PASSWORD, --password-file or a prompt\n"
     "without echo, and never printed. Every request carries ?migcheck=RUN-ID and\n"
     "the run id in its User-Agent, so the servers' IIS logs show where it landed.\n"
@@ -72,7 +77,7 @@ const struct mc_command mc_commands[] = {
     "Test-MigrationServerAvailability -Autodiscover takes it; when EWS is published\n"
     "under another name it warns (AUTODISCOVER_WRONG_MRS_HOST).",
     NET_OPTS " ca-file insecure sni server user password-file repeat no-channel-binding"
-    " email autodiscover allow-redirect port-map",
+    " no-large-request email autodiscover allow-redirect port-map",
     "migcheck remote-move --server mail.contoso.com\n"
     "MIGCHECK_PASSWORD=... migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'\n"
     "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin' --repeat 20 --json\n"

@@ -23,6 +23,7 @@ struct mc_target {
   char *ca_file;              /* extra trust anchors; NULL: the system store only */
   bool insecure;              /* --insecure: do not verify (shown in the report) */
   bool no_channel_binding;    /* --no-channel-binding: NTLM without a CBT */
+  bool no_large_request;      /* remote-move --no-large-request: no MRS-sized POST */
   int timeout_ms;             /* per network step */
   bool legacy_rpc;            /* ports: add 6001, 6002, 6004 */
   int *ports;                 /* ports: explicit list */
@@ -163,6 +164,26 @@ struct mc_backend_answer {
  * after it, so the pool ranks first. */
 bool mc_backends_judge(struct mc_report *r, struct mc_step *s,
                        const struct mc_backend_answer *v, size_t n, const char *request);
+
+/* The request size MRS sends (large_request.c). */
+struct mc_http_req;
+struct mc_http_client;
+struct mc_buf;
+struct mc_large_probe {
+  const struct mc_http_req *tmpl;   /* the walk's POST (its login, headers); body replaced */
+  bool signed_in;                   /* tmpl signs in: a 400 is then WCF's quota */
+  int good_status;                  /* what the same POST got with its small body */
+  const char *host;                 /* for the envelope's To */
+  int port;
+};
+/* One MRS-sized POST (6 MiB of well-formed SOAP), and when it fails, the
+ * smallest size and a few in between: HTTP_REQUEST_TOO_LARGE (413, IIS
+ * 404.13, dropped upload), MRSPROXY_WCF_QUOTA (400 after the login) or
+ * HTTP_UNEXPECTED_STATUS, with the sizes that passed and failed. One step
+ * under parent; every request goes into traffic. */
+void mc_walk_large_request(struct mc_report *r, struct mc_step *parent,
+                           struct mc_http_client *http, const struct mc_large_probe *p,
+                           struct mc_buf *traffic, bool *traffic_any);
 
 /* The name the certificate must carry: --sni, else the host (unless it is
  * a literal address and no --sni was given: then the address). */

@@ -892,6 +892,24 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
     }
   }
 
+  /* 3b. The request size MRS sends: signed in when the login worked, else
+   * (no credentials given) on the unauthenticated POST. */
+  if(t->no_large_request) {
+    struct mc_step *s = mc_step_add(r, NULL, "An MRS-sized request");
+    mc_step_done(r, s, MC_SKIP, "--no-large-request");
+  }
+  else if((creds && login_ok && auth_obs.kind == K_SERVICE) ||
+          (!creds && obs[1].kind == K_CHALLENGE)) {
+    struct mc_http_req lq;
+    init_req(&w, &lq, "POST", MRS_PATH, login_ok ? MC_HTTP_AUTH_NTLM : MC_HTTP_AUTH_NONE);
+    struct mc_large_probe lp = {
+      .tmpl = &lq, .signed_in = login_ok,
+      .good_status = login_ok ? auth_resp.status : obs[1].resp->status,
+      .host = t->host, .port = w.port,
+    };
+    mc_walk_large_request(r, NULL, w.http, &lp, &w.traffic, &w.traffic_any);
+  }
+
   /* 4. Basic (where offered) and the repeats, at once. */
   bool do_basic = creds && basic && (login_ok || !ntlm || ntlm_refused);
   bool rep_auth = creds && login_ok;

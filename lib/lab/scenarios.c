@@ -82,6 +82,15 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
       EXPECT("LB_NO_AFFINITY")),
   EWS("lb-passive-server", "two Exchange 2016 servers behind a load balancer, one with "
       "MRSProxy off", EXPECT("LB_INCONSISTENT_BACKENDS")),
+  /* The request size MRS sends (a WAF, a reverse proxy, IIS request filtering, WCF). */
+  EWS("mrsproxy-body-limit", "a reverse proxy refuses request bodies over 1 MiB on "
+      "mrsproxy.svc with 413", EXPECT("HTTP_REQUEST_TOO_LARGE")),
+  EWS("mrsproxy-iis-content-length", "IIS request filtering: maxAllowedContentLength 2 MiB "
+      "on /EWS (404.13)", EXPECT("HTTP_REQUEST_TOO_LARGE")),
+  EWS("waf-drops-large-post", "a WAF resets the connection during uploads over 1.5 MiB",
+      EXPECT("HTTP_REQUEST_TOO_LARGE")),
+  EWS("mrsproxy-wcf-quota", "Exchange 2010 with MRSProxy's WCF maxReceivedMessageSize at "
+      "1 MiB: 400 for larger messages", EXPECT("MRSPROXY_WCF_QUOTA")),
   EWS("lb-one-server-503", "two Exchange 2016 servers behind a round-robin load balancer; "
       "the second one's EWS application pool is stopped (503)",
       EXPECT("LB_INCONSISTENT_BACKENDS", "HTTP_SERVICE_UNAVAILABLE")),

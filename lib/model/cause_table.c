@@ -1201,17 +1201,21 @@ const struct mc_cause mc_cause_table[] = {
 
   { .id = "HTTP_REQUEST_TOO_LARGE", .severity = MC_FAIL, .area = "http",
     .title = "HTTP 413: a request size limit in the path rejects MRS requests",
-    .why = "A request to mrsproxy.svc was refused with 413 Request Entity Too Large. A WAF, "
-           "reverse proxy or IIS request filter caps the body size below what MRS sends, so "
-           "the endpoint test or the move fails.",
+    .why = "A large request to mrsproxy.svc was refused with 413 Request Entity Too Large, "
+           "with IIS's 404.13 (request filtering), or its connection was dropped during the "
+           "upload. A WAF, reverse proxy or IIS request filter caps the body size below what "
+           "MRS sends, so small probes pass and the move fails later.",
     .fix = (const char *const[]){
-      "Find the hop that answered 413 (migcheck shows the response headers) and raise its "
-      "body-size limit for /EWS/mrsproxy.svc",
+      "Find the hop that answered 413 or dropped the upload (migcheck shows the response "
+      "headers and the sizes that passed and failed) and raise its body-size limit for "
+      "/EWS/mrsproxy.svc (nginx client_max_body_size, a WAF's request size rule)",
       "In IIS Manager check Request Filtering > Edit Feature Settings > Maximum allowed "
-      "content length on the EWS virtual directory",
+      "content length on the EWS virtual directory (requestLimits maxAllowedContentLength)",
       NULL },
     .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "field-cases.md case C25; exchange-wire.md sec. 1.4" },
+    .source = "field-cases.md case C25; exchange-wire.md sec. 1.4; RFC 9110 sec. 15.5.14 (413 "
+              "Content Too Large); Microsoft Learn: Request Limits <requestLimits> (IIS "
+              "404.13)" },
 
   { .id = "HYBRID_AGENT_UNREACHABLE", .severity = MC_FAIL, .area = "http",
     .title = "Hybrid Agent cannot relay to the on-premises server (504 via msappproxy.net)",
