@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "model/report.h"
+#include "http/http.h"
 #include "net/net.h"
 
 /* What to check and how: built by src/ from options. */
@@ -166,9 +167,6 @@ bool mc_backends_judge(struct mc_report *r, struct mc_step *s,
                        const struct mc_backend_answer *v, size_t n, const char *request);
 
 /* The request size MRS sends (large_request.c). */
-struct mc_http_req;
-struct mc_http_client;
-struct mc_buf;
 struct mc_large_probe {
   const struct mc_http_req *tmpl;   /* the walk's POST (its login, headers); body replaced */
   bool signed_in;                   /* tmpl signs in: a 400 is then WCF's quota */
@@ -176,14 +174,24 @@ struct mc_large_probe {
   const char *host;                 /* for the envelope's To */
   int port;
 };
-/* One MRS-sized POST (6 MiB of well-formed SOAP), and when it fails, the
- * smallest size and a few in between: HTTP_REQUEST_TOO_LARGE (413, IIS
- * 404.13, dropped upload), MRSPROXY_WCF_QUOTA (400 after the login) or
- * HTTP_UNEXPECTED_STATUS, with the sizes that passed and failed. One step
+/* One MRS-sized POST (6 MiB of well-formed SOAP), sent by the caller with
+ * its own concurrent batch (so a healthy walk costs no extra round), and
+ * when it fails, the smallest size and a few in between: HTTP_REQUEST_TOO_LARGE (413, IIS
+ * 404.13, dropped upload) or MRSPROXY_WCF_QUOTA (400 after the login), with
+ * the sizes that passed and failed; any other answer is shown, not blamed. One step
  * under parent; every request goes into traffic. */
-void mc_walk_large_request(struct mc_report *r, struct mc_step *parent,
-                           struct mc_http_client *http, const struct mc_large_probe *p,
-                           struct mc_buf *traffic, bool *traffic_any);
+struct mc_large_run {
+  struct mc_buf body;               /* owned until finish */
+  struct mc_http_req q;             /* the first request: send it */
+  int64_t t0;
+};
+void mc_large_request_begin(struct mc_large_run *run, const struct mc_large_probe *p);
+/* answer: the response to run->q. One step under parent; every request
+ * goes into traffic; releases run. */
+void mc_large_request_finish(struct mc_report *r, struct mc_step *parent,
+                             struct mc_http_client *http, const struct mc_large_probe *p,
+                             struct mc_large_run *run, const struct mc_http_resp *answer,
+                             struct mc_buf *traffic, bool *traffic_any);
 
 /* The name the certificate must carry: --sni, else the host (unless it is
  * a literal address and no --sni was given: then the address). */

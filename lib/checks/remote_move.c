@@ -784,13 +784,17 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
     mc_report_note(r, "certificate verification was turned off (--insecure): certificate "
                    "problems are shown as warnings");
 
-  struct mc_http_req q[MAX_REPEAT + 2];
-  struct mc_http_resp resp[MAX_REPEAT + 2];
+  struct mc_http_req q[MAX_REPEAT + 3];
+  struct mc_http_resp resp[MAX_REPEAT + 3];
   struct obs obs[MAX_REPEAT + 2];
   struct obs auth_obs;
   struct mc_http_resp auth_resp;
   struct mc_step *auth_step = NULL;
   bool have_auth = false;
+  struct mc_http_req large_q;
+  struct mc_large_probe large;
+  struct mc_large_run large_run;
+  bool do_large = false;
   size_t nresp = 0;
   memset(&auth_resp, 0, sizeof auth_resp);
 
@@ -900,14 +904,15 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   }
   else if((creds && login_ok && auth_obs.kind == K_SERVICE) ||
           (!creds && obs[1].kind == K_CHALLENGE)) {
-    struct mc_http_req lq;
-    init_req(&w, &lq, "POST", MRS_PATH, login_ok ? MC_HTTP_AUTH_NTLM : MC_HTTP_AUTH_NONE);
-    struct mc_large_probe lp = {
-      .tmpl = &lq, .signed_in = login_ok,
+    /* Sent with step 4's batch: a healthy walk gets no extra round. */
+    init_req(&w, &large_q, "POST", MRS_PATH, login_ok ? MC_HTTP_AUTH_NTLM : MC_HTTP_AUTH_NONE);
+    large = (struct mc_large_probe){
+      .tmpl = &large_q, .signed_in = login_ok,
       .good_status = login_ok ? auth_resp.status : obs[1].resp->status,
       .host = t->host, .port = w.port,
     };
-    mc_walk_large_request(r, NULL, w.http, &lp, &w.traffic, &w.traffic_any);
+    mc_large_request_begin(&large_run, &large);
+    do_large = true;
   }
 
   /* 4. Basic (where offered) and the repeats, at once. */
@@ -932,6 +937,9 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
       q[nq].headers = neg_headers;
     nq++;
   }
+  size_t nrepq = nq;              /* Basic and the repeats; the large POST after them */
+  if(do_large)
+    q[nq++] = large_run.q;
   if(!nq)
     goto out;
   if(mc_http_perform(w.http, q, resp, nq)) {
@@ -939,6 +947,11 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
     goto out;
   }
   nresp = nq;
+  if(do_large) {
+    mc_large_request_finish(r, NULL, w.http, &large, &large_run, &resp[nrepq], &w.traffic,
+                            &w.traffic_any);
+    do_large = false;
+  }
   size_t first_rep = 0;
   if(do_basic) {
     struct mc_step *s = mc_step_add(r, NULL, "Sign in to MRSProxy with Basic as %s", t->user);
@@ -977,7 +990,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
     struct obs all[MAX_REPEAT + 2];
     if(have_auth)
       all[n++] = auth_obs;
-    for(size_t i = first_rep; i < nq; i++) {
+    for(size_t i = first_rep; i < nrepq; i++) {
       classify(&all[n], &resp[i], t->host);
       add_traffic(&w, &q[i], &resp[i], rep_auth ? "repeat-ntlm" : "repeat-negotiate");
       mc_step_ev(s, "answer", "#%zu %s port %ld: %d (%s), from %s", i - first_rep + 1,
@@ -991,6 +1004,8 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
     auth_finding(&w, auth_step, &auth_obs, "NTLM");
 
 out:
+  if(do_large)
+    mc_buf_release(&large_run.body);
   mc_buf_addch(&w.traffic, ']');
   mc_report_section(r, "traffic", w.traffic.ptr);
   for(size_t i = 0; i < nresp; i++)
