@@ -813,7 +813,19 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   init_req(&w, &q[0], "GET", ASMX_PATH, MC_HTTP_AUTH_NONE);
   init_req(&w, &q[1], "POST", MRS_PATH, MC_HTTP_AUTH_NONE);
   nresp = 2;
-  if(mc_http_perform(w.http, q, resp, 2)) {
+  bool creds = t->user && t->password;
+  if(!creds && !t->no_large_request) {
+    /* Without credentials the MRS-sized POST goes with the front door, at
+     * once: no extra round. It is judged when the small POST was asked for
+     * credentials. */
+    init_req(&w, &large_q, "POST", MRS_PATH, MC_HTTP_AUTH_NONE);
+    large = (struct mc_large_probe){ .tmpl = &large_q, .host = t->host, .port = w.port };
+    mc_large_request_begin(&large_run, &large);
+    do_large = true;
+    q[nresp++] = large_run.q;
+  }
+  if(mc_http_perform(w.http, q, resp, nresp)) {
+    nresp = 0;
     mc_step_done(r, front, MC_UNKNOWN, "libcurl could not be set up");
     mc_report_incomplete(r, "this machine's libcurl could not make the requests");
     goto out;
@@ -847,13 +859,22 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
                   strcmp(obs[0].product, "Exchange 2007") == 0);
   mc_step_done(r, front, go ? MC_PASS : MC_FAIL, "%s; offers %s",
                who_answered(&obs[0], who, sizeof who), stext);
-  bool creds = t->user && t->password;
   bool ntlm = schemes & MC_HTTP_SCHEME_NTLM;
   bool basic = schemes & MC_HTTP_SCHEME_BASIC;
   if(!go) {
     struct mc_step *s = mc_step_add(r, NULL, "Sign in to MRSProxy");
     mc_step_done(r, s, MC_SKIP, "not reached: the front door failed");
     goto out;
+  }
+  if(do_large && !creds) {
+    if(obs[1].kind == K_CHALLENGE) {
+      large.good_status = resp[1].status;
+      mc_large_request_finish(r, NULL, w.http, &large, &large_run, &resp[2], &w.traffic,
+                              &w.traffic_any);
+    }
+    else
+      mc_buf_release(&large_run.body);
+    do_large = false;
   }
 
   /* 3. NTLM, as MRS signs in. */
@@ -902,13 +923,11 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
     struct mc_step *s = mc_step_add(r, NULL, "An MRS-sized request");
     mc_step_done(r, s, MC_SKIP, "--no-large-request");
   }
-  else if((creds && login_ok && auth_obs.kind == K_SERVICE) ||
-          (!creds && obs[1].kind == K_CHALLENGE)) {
-    /* Sent with step 4's batch: a healthy walk gets no extra round. */
-    init_req(&w, &large_q, "POST", MRS_PATH, login_ok ? MC_HTTP_AUTH_NTLM : MC_HTTP_AUTH_NONE);
+  else if(creds && login_ok && auth_obs.kind == K_SERVICE) {
+    /* Signed in, sent with step 4's batch: a healthy walk gets no extra round. */
+    init_req(&w, &large_q, "POST", MRS_PATH, MC_HTTP_AUTH_NTLM);
     large = (struct mc_large_probe){
-      .tmpl = &large_q, .signed_in = login_ok,
-      .good_status = login_ok ? auth_resp.status : obs[1].resp->status,
+      .tmpl = &large_q, .signed_in = true, .good_status = auth_resp.status,
       .host = t->host, .port = w.port,
     };
     mc_large_request_begin(&large_run, &large);
