@@ -38,7 +38,12 @@ const struct mc_command mc_commands[] = {
     "plain HTTP: SSL offloading or the wrong port), TLS_HANDSHAKE_FAILED,\n"
     "TLS_PROTOCOL_TOO_OLD (nothing at TLS 1.2 or above), TLS_CERT_UNTRUSTED,\n"
     "TLS_CERT_CHAIN_INCOMPLETE (the intermediate is not sent),\n"
-    "TLS_CERT_NAME_MISMATCH and TLS_CERT_EXPIRED; expiry within 30 days warns.",
+    "TLS_CERT_NAME_MISMATCH and TLS_CERT_EXPIRED; expiry within 30 days warns.\n"
+    "The first handshake is Exchange Online's own: TLS 1.2-1.3 with Windows Server\n"
+    "2022 Schannel's default suites and groups; refused there but accepted with\n"
+    "every suite is TLS_CLOUD_CIPHER_MISMATCH. Then which of those suites the\n"
+    "server accepts, one handshake each. Every A/AAAA address of the name is\n"
+    "walked and compared (DNS_ADDRESSES_DISAGREE).",
     NET_OPTS " ca-file insecure sni",
     "migcheck tls mail.contoso.com\n"
     "migcheck tls mail.contoso.com:443 --sni autodiscover.contoso.com\n"

@@ -732,6 +732,19 @@ static void judge_backends(struct walk *w, struct mc_step *s, const struct obs *
       mc_step_find_sev(w->r, s, "LB_INCONSISTENT_BACKENDS", MC_WARN, "one server gave "
                        "different answers to the same request: %s%s%s",
                        bad.ptr ? bad.ptr : "", okay.len ? "; " : "", okay.len ? okay.ptr : "");
+    /* Each bad server's own cause follows, once per cause. */
+    for(size_t k = 0; k < nt; k++) {
+      static const enum kind own[] = { K_UNAVAILABLE, K_SERVER_ERROR, K_FORBIDDEN, K_METHOD };
+      bool fault = false;
+      for(size_t f = 0; f < sizeof own / sizeof own[0]; f++)
+        fault = fault || t[k].kind == own[f];
+      const char *id = fault ? auth_cause(&obs[t[k].first]) : NULL;
+      if(!id || !*id || (t[k].kind == K_FORBIDDEN && !authenticated) ||
+         mc_report_has(w->r, id))
+        continue;
+      mc_step_find(w->r, s, id, "%s answered %s (%zu of %zu answers)", t[k].identity,
+                   kind_text(t[k].kind), t[k].count, n);
+    }
     mc_buf_release(&bad);
     mc_buf_release(&okay);
   }
@@ -814,10 +827,11 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   init_req(&w, &q[1], "POST", MRS_PATH, MC_HTTP_AUTH_NONE);
   nresp = 2;
   bool creds = t->user && t->password;
-  if(!creds && !t->no_large_request) {
-    /* Without credentials the MRS-sized POST goes with the front door, at
-     * once: no extra round. It is judged when the small POST was asked for
-     * credentials. */
+  size_t nrep = (size_t)(t->repeat < 0 ? 0 : t->repeat > MAX_REPEAT ? MAX_REPEAT : t->repeat);
+  if(!creds && !t->no_large_request && !nrep) {
+    /* Without credentials and repeats the MRS-sized POST goes with the front
+     * door, at once: no extra round (with repeats it goes with them). It is
+     * judged when the small POST was asked for credentials. */
     init_req(&w, &large_q, "POST", MRS_PATH, MC_HTTP_AUTH_NONE);
     large = (struct mc_large_probe){ .tmpl = &large_q, .host = t->host, .port = w.port };
     mc_large_request_begin(&large_run, &large);
@@ -848,7 +862,6 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
     mc_step_done(r, i ? sb : sa, front_status(&obs[i]), "%s, %s; %s", code,
                  kind_text(obs[i].kind), who_answered(&obs[i], who, sizeof who));
   }
-  size_t nrep = (size_t)(t->repeat < 0 ? 0 : t->repeat > MAX_REPEAT ? MAX_REPEAT : t->repeat);
   recheck_front(&w, front, q, obs, nrep);
   bool go = judge_front(&w, sa, sb, &obs[0], &obs[1]);
   unsigned schemes = obs[0].schemes | obs[1].schemes;
@@ -923,11 +936,13 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
     struct mc_step *s = mc_step_add(r, NULL, "An MRS-sized request");
     mc_step_done(r, s, MC_SKIP, "--no-large-request");
   }
-  else if(creds && login_ok && auth_obs.kind == K_SERVICE) {
-    /* Signed in, sent with step 4's batch: a healthy walk gets no extra round. */
-    init_req(&w, &large_q, "POST", MRS_PATH, MC_HTTP_AUTH_NTLM);
+  else if((creds && login_ok && auth_obs.kind == K_SERVICE) ||
+          (!creds && nrep && obs[1].kind == K_CHALLENGE)) {
+    /* Sent with step 4's batch: a healthy walk gets no extra round. */
+    init_req(&w, &large_q, "POST", MRS_PATH, creds ? MC_HTTP_AUTH_NTLM : MC_HTTP_AUTH_NONE);
     large = (struct mc_large_probe){
-      .tmpl = &large_q, .signed_in = true, .good_status = auth_resp.status,
+      .tmpl = &large_q, .signed_in = creds,
+      .good_status = creds ? auth_resp.status : obs[1].resp->status,
       .host = t->host, .port = w.port,
     };
     mc_large_request_begin(&large_run, &large);

@@ -52,6 +52,8 @@ struct mc_lab_scenario {
   int tls_min, tls_max;           /* TLS scenarios: protocol versions served */
   enum mc_lab_cert cert;
   enum mc_lab_addrs addrs;        /* 0: the one IPv4 loopback address */
+  const char *ciphers12;          /* TLS scenarios: OpenSSL's suites up to TLS 1.2 (NULL: default) */
+  const char *ciphers13;          /* ... and for TLS 1.3 (NULL: default) */
 };
 
 extern const struct mc_lab_scenario mc_lab_scenarios[];

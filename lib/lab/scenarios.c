@@ -46,6 +46,11 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
   { "expiring-soon", "tls", "a good certificate that expires in 10 days",
     EXPECT("TLS_CERT_EXPIRED"), mc_lab_tls_start, TLS1_2_VERSION, TLS1_3_VERSION,
     MC_LAB_CERT_EXPIRING },
+  { .name = "tls-cipher-mismatch", .check = "tls", .summary = "TLS 1.2 and 1.3 with only "
+    "ChaCha20-Poly1305 suites, none of those Windows Server's Schannel offers",
+    .expect = EXPECT("TLS_CLOUD_CIPHER_MISMATCH"), .start = mc_lab_tls_start,
+    .tls_min = TLS1_2_VERSION, .tls_max = TLS1_3_VERSION, .cert = MC_LAB_CERT_GOOD,
+    .ciphers12 = "ECDHE-ECDSA-CHACHA20-POLY1305", .ciphers13 = "TLS_CHACHA20_POLY1305_SHA256" },
   { "tls-trickle", "tls", "sends one byte a second and never finishes a handshake",
     EXPECT("TLS_HANDSHAKE_FAILED"), mc_lab_trickle_start, 0, 0, 0 },
   /* Exchange front end: EWS and MRSProxy (seed 001: the hybrid remote move). */
@@ -81,7 +86,7 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
   EWS("lb-no-affinity", "two Exchange 2010 CAS behind a load balancer without persistence",
       EXPECT("LB_NO_AFFINITY")),
   EWS("lb-passive-server", "two Exchange 2016 servers behind a load balancer, one with "
-      "MRSProxy off", EXPECT("LB_INCONSISTENT_BACKENDS")),
+      "MRSProxy off", EXPECT("LB_INCONSISTENT_BACKENDS", "MRSPROXY_DISABLED")),
   /* The request size MRS sends (a WAF, a reverse proxy, IIS request filtering, WCF). */
   EWS("mrsproxy-body-limit", "a reverse proxy refuses request bodies over 1 MiB on "
       "mrsproxy.svc with 413", EXPECT("HTTP_REQUEST_TOO_LARGE")),

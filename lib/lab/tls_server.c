@@ -137,6 +137,10 @@ mc_code mc_lab_tls_ctx(struct mc_lab *lab, const struct mc_lab_site *site, SSL_C
   }
   SSL_CTX_set_min_proto_version(ctx, sc->tls_min);
   SSL_CTX_set_max_proto_version(ctx, sc->tls_max);
+  if(sc->ciphers12)
+    SSL_CTX_set_cipher_list(ctx, sc->ciphers12);
+  if(sc->ciphers13)
+    SSL_CTX_set_ciphersuites(ctx, sc->ciphers13);
   bool ok = SSL_CTX_use_certificate(ctx, cert) == 1 && SSL_CTX_use_PrivateKey(ctx, key) == 1;
   if(ok && sc->cert != MC_LAB_CERT_NO_CHAIN && !spec.self_signed)
     ok = SSL_CTX_add1_chain_cert(ctx, mc_lab_pki_intermediate(mc_lab_pki(lab))) == 1;

@@ -65,6 +65,27 @@ const struct mc_cause mc_cause_table[] = {
     .source = "RFC 6724 sec. 6 (a client may order and use any of the addresses); RFC 8305 "
               "(Happy Eyeballs: connection attempts to every address)" },
 
+  { .id = "TLS_CLOUD_CIPHER_MISMATCH", .severity = MC_FAIL, .area = "tls",
+    .title = "No cipher suite in common with Exchange Online's TLS client",
+    .why = "The server speaks TLS 1.2 or 1.3, but only with cipher suites (or key-exchange "
+           "groups) that Exchange Online's client, which offers Windows Server's Schannel "
+           "defaults, does not offer. A generic test client that offers every suite connects; "
+           "the migration service's TLS negotiation fails with a cipher suite mismatch and the "
+           "connection closes ('An unexpected error occurred on a send/receive').",
+    .fix = (const char *const[]){
+      "Enable at least the ECDHE GCM suites on the server or the device that terminates TLS: "
+      "on Windows, Enable-TlsCipherSuite -Name TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 (and "
+      "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256), or reset a custom SSL Cipher Suite Order "
+      "policy",
+      "On a load balancer or reverse proxy, add the TLS 1.2 ECDHE AES-GCM suites and the "
+      "TLS 1.3 AES-GCM suites, with the groups X25519, P-256 or P-384",
+      "Confirm with the list migcheck tls shows: at least one of Exchange Online's suites "
+      "must be accepted",
+      NULL },
+    .check = "migcheck tls mail.contoso.com",
+    .source = "Microsoft Learn: TLS Cipher Suites in Windows Server 2022; Microsoft Learn: "
+              "Enable-TlsCipherSuite; RFC 8446 sec. 4.1.1 (cryptographic negotiation)" },
+
   { .id = "TCP_TIMEOUT", .severity = MC_FAIL, .area = "tcp",
     .title = "Port timed out: the connection attempt is silently dropped",
     .why = "The TCP connection request got no reply at all, which is what a firewall drop "
