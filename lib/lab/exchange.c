@@ -125,6 +125,7 @@ static const struct profile profiles[] = {
     .mangled_challenge = true },
   { "addr-second-refused", 2016, { "EX16-21" }, .signs_in = true },
   { "exchange2016-ipv6-only", 2016, { "EX16-22" }, .signs_in = true },
+  { "addr-second-other-cert", 2016, { "EX16-23" }, .signs_in = true },
   { "mrsproxy-body-limit", 2016, { "EX16-33" }, .signs_in = true,
     .body_limit = 1024 * 1024, .limit = LIMIT_413 },
   { "mrsproxy-iis-content-length", 2016, { "EX16-34" }, .signs_in = true,
@@ -153,6 +154,7 @@ struct ews_site {
   atomic_uint next;
   char password[64];              /* the account's password on these servers */
   SSL_CTX *front_ctx;             /* the device's TLS (a relay), or NULL */
+  SSL_CTX *alt_ctx;               /* the second address's certificate, or NULL */
   int back_port;                  /* where the device forwards to */
 };
 
@@ -194,6 +196,7 @@ static void ews_free(void *p)
   SSL_CTX_free(es->ctx);
   if(es->front_ctx != es->ctx)
     SSL_CTX_free(es->front_ctx);
+  SSL_CTX_free(es->alt_ctx);
   free(es);
 }
 
@@ -680,7 +683,8 @@ static void ews_serve(void *arg, SSL *ssl)
   serve(c);
 }
 
-static void ews_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
+/* One connection to the servers, over TLS with ctx. */
+static void serve_tls(struct mc_lab *lab, struct mc_lab_site *site, int fd, SSL_CTX *ctx)
 {
   struct ews_site *es = site->priv;
   struct conn *c = mc_xcalloc(1, sizeof *c);
@@ -689,9 +693,21 @@ static void ews_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
   c->es = es;
   c->fd = fd;
   c->srv = &es->srv[atomic_fetch_add(&es->next, 1) % es->nsrv];
-  mc_lab_http_conn(fd, es->ctx, c->peer, sizeof c->peer, ews_serve, c);
+  mc_lab_http_conn(fd, ctx, c->peer, sizeof c->peer, ews_serve, c);
   explicit_bzero(&c->ntlm, sizeof c->ntlm);
   free(c);
+}
+
+static void ews_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
+{
+  serve_tls(lab, site, fd, ((struct ews_site *)site->priv)->ctx);
+}
+
+/* The second address: the same servers behind another site's TLS, whose
+ * certificate is for other names. */
+static void alt_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
+{
+  serve_tls(lab, site, fd, ((struct ews_site *)site->priv)->alt_ctx);
 }
 
 /* The device in front: terminates the client's TLS with its own context,
@@ -819,6 +835,11 @@ mc_code mc_lab_exchange_start(struct mc_lab *lab, struct mc_lab_site *site)
   }
   else
     rc = mc_lab_serve(lab, site, ews_conn);
+  if(!rc && site->sc->addrs == MC_LAB_ADDRS_SECOND_OTHER) {
+    rc = mc_lab_tls_ctx_cert(lab, site, MC_LAB_CERT_OTHER_NAME, &es->alt_ctx);
+    if(!rc)
+      rc = mc_lab_listen_second(lab, site, site->port, alt_conn);
+  }
   if(rc)
     return rc;
   snprintf(site->command, sizeof site->command, "remote-move --server %s %s%s", site->target,

@@ -104,6 +104,7 @@ void mc_lab_site_ready(struct mc_lab *lab, struct mc_lab_site *site, int port)
   static const char *const addrs[] = {
     [MC_LAB_ADDRS_V4] = "127.0.0.1", [MC_LAB_ADDRS_V6_ONLY] = "[::1]",
     [MC_LAB_ADDRS_SECOND_REFUSED] = "127.0.0.1,127.0.0.2",
+    [MC_LAB_ADDRS_SECOND_OTHER] = "127.0.0.1,127.0.0.2",
   };
   snprintf(site->args, sizeof site->args, "--resolve %s:%d:%s%s%s", site->host, port,
            addrs[site->sc->addrs], tls ? " --ca-file " : "", tls ? lab->ca_file : "");
@@ -297,6 +298,25 @@ mc_code mc_lab_listen(struct mc_lab *lab, struct mc_lab_site *site, int backlog,
   if(fd < 0)
     return MC_ERR_IO;
   if(listen(fd, backlog) < 0) {
+    close(fd);
+    return MC_ERR_IO;
+  }
+  return add_listener(lab, site, fd, fn, false);
+}
+
+mc_code mc_lab_listen_second(struct mc_lab *lab, struct mc_lab_site *site, int port,
+                             mc_lab_conn_fn fn)
+{
+  if(lab->nlisteners == MAX_LISTENERS)
+    return MC_ERR_LIMIT;
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if(fd < 0)
+    return MC_ERR_IO;
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK + 1);
+  if(bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 64) < 0) {
     close(fd);
     return MC_ERR_IO;
   }

@@ -38,8 +38,10 @@ enum mc_lab_cert {
 enum mc_lab_addrs {
   MC_LAB_ADDRS_V4,           /* 127.0.0.1, where it listens */
   MC_LAB_ADDRS_V6_ONLY,      /* ::1 only: it listens there */
-  MC_LAB_ADDRS_SECOND_REFUSED  /* 127.0.0.1 and 127.0.0.2, where nothing listens (a stale
+  MC_LAB_ADDRS_SECOND_REFUSED, /* 127.0.0.1 and 127.0.0.2, where nothing listens (a stale
                                   record, a dead NAT rule) */
+  MC_LAB_ADDRS_SECOND_OTHER    /* 127.0.0.1 and 127.0.0.2, where the scenario listens too
+                                  (mc_lab_listen_second) as another site would */
 };
 
 struct mc_lab_scenario {
@@ -99,6 +101,10 @@ typedef void (*mc_lab_conn_fn)(struct mc_lab *lab, struct mc_lab_site *site, int
  * connection on a new thread. backlog as for listen(2). Sets *port. */
 mc_code mc_lab_listen(struct mc_lab *lab, struct mc_lab_site *site, int backlog,
                       mc_lab_conn_fn fn, int *port);
+/* Listens on 127.0.0.2 at port (the site's own, taken on 127.0.0.1): the
+ * second address of an MC_LAB_ADDRS_SECOND_OTHER scenario. */
+mc_code mc_lab_listen_second(struct mc_lab *lab, struct mc_lab_site *site, int port,
+                             mc_lab_conn_fn fn);
 /* mc_lab_listen with a backlog of 64, then mc_lab_site_ready: the usual
  * start of a scenario that answers every connection with fn. */
 mc_code mc_lab_serve(struct mc_lab *lab, struct mc_lab_site *site, mc_lab_conn_fn fn);

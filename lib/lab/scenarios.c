@@ -114,6 +114,10 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
     "listens on the second (a stale record)", EXPECT("DNS_ADDRESSES_DISAGREE", "TCP_REFUSED"),
     mc_lab_exchange_start, TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_GOOD,
     MC_LAB_ADDRS_SECOND_REFUSED },
+  { "addr-second-other-cert", "remote-move", "the name's second address is another site "
+    "whose certificate is for other names", EXPECT("DNS_ADDRESSES_DISAGREE",
+    "TLS_CERT_NAME_MISMATCH"), mc_lab_exchange_start, TLS1_2_VERSION, TLS1_3_VERSION,
+    MC_LAB_CERT_GOOD, MC_LAB_ADDRS_SECOND_OTHER },
   { "exchange2016-ipv6-only", "remote-move", "Exchange 2016 published on an AAAA record "
     "only (::1)", EXPECT_PASS, mc_lab_exchange_start, TLS1_2_VERSION, TLS1_3_VERSION,
     MC_LAB_CERT_GOOD, MC_LAB_ADDRS_V6_ONLY },
