@@ -278,7 +278,10 @@ size_t mc_walk_every_address(struct mc_report *r, struct mc_step *parent,
     struct mc_http_client *c = nq ? mc_http_client_new() : NULL;
     if(c && mc_http_perform(c, q, resp, nq) == MC_OK) {
       for(size_t k = 0; k < nq; k++) {
-        v[idx[k]].http = resp[k];
+        /* final points into msgs: moved with the struct, point it anew. */
+        struct mc_http_resp *h = &v[idx[k]].http;
+        *h = resp[k];
+        h->final = resp[k].final ? &h->msgs[resp[k].final - resp[k].msgs] : NULL;
         v[idx[k]].http_tried = true;
       }
     }
