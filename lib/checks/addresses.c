@@ -5,7 +5,8 @@
  *
  * With one address this records only how many were walked and costs no
  * round trip. With several, each address gets, concurrently, a TCP connect,
- * a TLS handshake (when the check speaks TLS) and the check's front-door
+ * a TLS handshake as Exchange Online's client makes it (when the check
+ * speaks TLS) and the check's front-door
  * request without credentials; the answers are compared with those of the
  * first healthy address, which the deeper walk then takes. An address that
  * refuses, times out, resets, fails the handshake, presents another
@@ -55,6 +56,9 @@ static void *tls_main(void *arg)
     .deadline_ms = mc_now_ms() + j->t->timeout_ms, .want_chain = true,
     .ca_file = j->t->ca_file, .verify_name = mc_target_tls_name(j->t),
   };
+  /* As Exchange Online's client offers it (tls.c's walk does the same). */
+  char c12[1024], c13[256];
+  mc_tls_schannel_opts(&o, c12, sizeof c12, c13, sizeof c13);
   mc_tls_probe(&o, &j->s->tls);
   return NULL;
 }
