@@ -16,6 +16,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "http/http.h"
 #include "proto/ntlm.h"
@@ -31,6 +32,15 @@ void mc_backend_identity(const struct mc_http_resp *resp, char *out, size_t outl
       if(v && *v)
         mc_strlcpy(out, v, outlen);
     }
+  }
+  /* A front end that proxies to several back ends: the back end decides. */
+  const char *be = NULL;
+  for(size_t i = 0; i < resp->nmsgs && !be; i++)
+    be = mc_http_header(&resp->msgs[i], "X-BEServer");
+  if(out[0] && be && *be && strcasecmp(be, out) != 0) {
+    char fe[128];
+    mc_strlcpy(fe, out, sizeof fe);
+    snprintf(out, outlen, "%s (back end %s)", fe, be);
   }
   const char *ch = mc_http_ntlm_challenge(resp);
   struct mc_ntlm_info ni;

@@ -151,7 +151,8 @@ struct mc_http_resp;
 #define MC_BACKENDS_MAX 64
 /* Which server gave an answer, as it names itself: X-FEServer, else
  * X-BEServer, else X-CalculatedBETarget, else the NTLM challenge's computer
- * name; "" when none. */
+ * name; "FE (back end BE)" when the front end names another back end; ""
+ * when none. */
 void mc_backend_identity(const struct mc_http_resp *resp, char *out, size_t outlen);
 struct mc_backend_answer {
   char server[128];           /* mc_backend_identity; "" when unnamed */
