@@ -181,6 +181,18 @@ static void init_req(struct ad *a, struct mc_http_req *q, const char *method,
   q->plain = strcmp(u->scheme, "http") == 0;
 }
 
+#define AD_REPEAT 6
+
+static bool server_fault(const struct mc_http_resp *resp)
+{
+  return resp->status >= 500 || resp->status == 403;
+}
+
+static bool ad_good(const struct mc_http_resp *resp)
+{
+  return resp->error == MC_HTTP_OK && !server_fault(resp);
+}
+
 /* Performs q into resp and records it on s (evidence, traffic, time).
  * False when libcurl could not even be set up (s and the report say so;
  * resp is then empty). */
@@ -196,6 +208,10 @@ static bool perform(struct ad *a, struct mc_step *s, const struct mc_http_req *q
   http_evidence(s, q, resp);
   add_traffic(a, q, resp, purpose);
   mc_step_set_duration(s, resp->ms_total);
+  /* Before a 403 or 5xx is blamed on the one server it came from: the same
+   * request on new connections, grouped by server (the pool ranks first). */
+  if(resp->error == MC_HTTP_OK && server_fault(resp))
+    mc_backends_recheck(a->r, s, a->http, q, resp, AD_REPEAT, ad_good);
   return true;
 }
 

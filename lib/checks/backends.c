@@ -92,3 +92,42 @@ bool mc_backends_judge(struct mc_report *r, struct mc_step *s,
   mc_buf_release(&bad);
   return mixed;
 }
+
+static void answer_of(const struct mc_http_resp *resp, bool good, struct mc_backend_answer *a)
+{
+  mc_backend_identity(resp, a->server, sizeof a->server);
+  a->good = good;
+  snprintf(a->what, sizeof a->what, "%s", resp->final ? resp->final->status_line :
+           mc_http_error_name(resp->error));
+}
+
+bool mc_backends_recheck(struct mc_report *r, struct mc_step *parent,
+                         struct mc_http_client *http, const struct mc_http_req *q,
+                         const struct mc_http_resp *first, size_t n,
+                         bool (*good)(const struct mc_http_resp *resp))
+{
+  struct mc_http_req rq[MC_BACKENDS_MAX];
+  struct mc_http_resp rr[MC_BACKENDS_MAX];
+  struct mc_backend_answer ans[MC_BACKENDS_MAX];
+  if(n >= MC_BACKENDS_MAX)
+    n = MC_BACKENDS_MAX - 1;
+  for(size_t k = 0; k < n; k++)
+    rq[k] = *q;
+  if(!n || mc_http_perform(http, rq, rr, n) != MC_OK)
+    return false;
+  struct mc_step *s = mc_step_add(r, parent, "%s %s again on %zu new connections: which "
+                                  "servers answer?", q->method, q->path, n);
+  answer_of(first, good(first), &ans[0]);
+  for(size_t k = 0; k < n; k++) {
+    answer_of(&rr[k], good(&rr[k]), &ans[k + 1]);
+    mc_step_ev(s, "answer", "#%zu %s: %s", k + 1, ans[k + 1].server[0] ? ans[k + 1].server :
+               "(unnamed)", ans[k + 1].what);
+    mc_http_resp_release(&rr[k]);
+  }
+  char what[300];
+  snprintf(what, sizeof what, "%s %s", q->method, q->path);
+  bool mixed = mc_backends_judge(r, s, ans, n + 1, what);
+  mc_step_done(r, s, mixed ? MC_FAIL : MC_INFO, "%s", mixed ? "the servers answer "
+               "differently" : "every new connection got the same answer");
+  return mixed;
+}

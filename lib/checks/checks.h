@@ -166,6 +166,14 @@ struct mc_backend_answer {
  * after it, so the pool ranks first. */
 bool mc_backends_judge(struct mc_report *r, struct mc_step *s,
                        const struct mc_backend_answer *v, size_t n, const char *request);
+/* Before a failing answer first to q is blamed: q again on n new
+ * connections at once (a step under parent with every answer), judged by
+ * mc_backends_judge with good() telling the wanted answer. True when the
+ * servers answered differently. */
+bool mc_backends_recheck(struct mc_report *r, struct mc_step *parent,
+                         struct mc_http_client *http, const struct mc_http_req *q,
+                         const struct mc_http_resp *first, size_t n,
+                         bool (*good)(const struct mc_http_resp *resp));
 
 /* The request size MRS sends (large_request.c). */
 struct mc_large_probe {

@@ -440,16 +440,6 @@ static bool oa_good(const struct mc_http_resp *resp)
   return resp->error == MC_HTTP_OK && resp->status == 401;
 }
 
-static void oa_answer(const struct mc_http_resp *resp, struct mc_backend_answer *a)
-{
-  mc_backend_identity(resp, a->server, sizeof a->server);
-  a->good = oa_good(resp);
-  if(resp->final)
-    snprintf(a->what, sizeof a->what, "%s", resp->final->status_line);
-  else
-    snprintf(a->what, sizeof a->what, "%s", mc_http_error_name(resp->error));
-}
-
 /* Before a failing RPC_IN_DATA is blamed on the server it reached: the
  * same request on OA_REPEAT new connections, grouped by server. */
 static void recheck_proxy(struct oa *w, struct mc_step *front, const struct mc_http_req *q,
@@ -458,25 +448,7 @@ static void recheck_proxy(struct oa *w, struct mc_step *front, const struct mc_h
   if(oa_good(first) || first->error == MC_HTTP_ERR_TIMEOUT ||
      first->error == MC_HTTP_ERR_CONNECT || first->error == MC_HTTP_ERR_TLS)
     return;
-  struct mc_http_req rq[OA_REPEAT];
-  struct mc_http_resp rr[OA_REPEAT];
-  for(size_t k = 0; k < OA_REPEAT; k++)
-    rq[k] = *q;
-  if(mc_http_perform(w->http, rq, rr, OA_REPEAT) != MC_OK)
-    return;
-  struct mc_step *s = mc_step_add(w->r, front, "RPC_IN_DATA %s again on %d new connections: "
-                                  "which servers answer?", MC_RPCH_PATH, OA_REPEAT);
-  struct mc_backend_answer ans[OA_REPEAT + 1];
-  oa_answer(first, &ans[0]);
-  for(size_t k = 0; k < OA_REPEAT; k++) {
-    oa_answer(&rr[k], &ans[k + 1]);
-    mc_step_ev(s, "answer", "#%zu %s: %s", k + 1, ans[k + 1].server[0] ? ans[k + 1].server :
-               "(unnamed)", ans[k + 1].what);
-    mc_http_resp_release(&rr[k]);
-  }
-  bool mixed = mc_backends_judge(w->r, s, ans, OA_REPEAT + 1, "RPC_IN_DATA " MC_RPCH_PATH);
-  mc_step_done(w->r, s, mixed ? MC_FAIL : MC_INFO, "%s", mixed ? "the servers answer "
-               "differently" : "every new connection got the same answer");
+  mc_backends_recheck(w->r, front, w->http, q, first, OA_REPEAT, oa_good);
 }
 
 static int front_door(struct oa *w)
