@@ -31,7 +31,8 @@ enum mc_lab_cert {
   MC_LAB_CERT_OTHER_NAME,    /* valid chain, but for another name */
   MC_LAB_CERT_EXPIRED,       /* valid chain, notAfter in the past */
   MC_LAB_CERT_NO_CHAIN,      /* good leaf, intermediate not sent */
-  MC_LAB_CERT_EXPIRING       /* valid chain, expires in 10 days */
+  MC_LAB_CERT_EXPIRING,      /* valid chain, expires in 10 days */
+  MC_LAB_CERT_LONG_CHAIN     /* good leaf, the intermediate sent 200 times (201 in all) */
 };
 
 /* Which addresses the scenario's name has (its --resolve). */
@@ -56,6 +57,8 @@ struct mc_lab_scenario {
   enum mc_lab_addrs addrs;        /* 0: the one IPv4 loopback address */
   const char *ciphers12;          /* TLS scenarios: OpenSSL's suites up to TLS 1.2 (NULL: default) */
   const char *ciphers13;          /* ... and for TLS 1.3 (NULL: default) */
+  bool unknown;                   /* with no causes expected: the verdict must be
+                                     unknown (nothing to judge), not a pass */
 };
 
 extern const struct mc_lab_scenario mc_lab_scenarios[];

@@ -105,11 +105,11 @@ static void tls_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
 
 mc_code mc_lab_tls_ctx(struct mc_lab *lab, const struct mc_lab_site *site, SSL_CTX **out)
 {
-  return mc_lab_tls_ctx_cert(lab, site, site->sc->cert, out);
+  return mc_lab_tls_ctx_as(lab, site, site->sc->cert, out);
 }
 
-mc_code mc_lab_tls_ctx_cert(struct mc_lab *lab, const struct mc_lab_site *site,
-                            enum mc_lab_cert kind, SSL_CTX **out)
+mc_code mc_lab_tls_ctx_as(struct mc_lab *lab, const struct mc_lab_site *site,
+                          enum mc_lab_cert kind, SSL_CTX **out)
 {
   const struct mc_lab_scenario *sc = site->sc;
   const char *good[] = { site->host, NULL };
@@ -148,7 +148,8 @@ mc_code mc_lab_tls_ctx_cert(struct mc_lab *lab, const struct mc_lab_site *site,
   if(sc->ciphers13)
     SSL_CTX_set_ciphersuites(ctx, sc->ciphers13);
   bool ok = SSL_CTX_use_certificate(ctx, cert) == 1 && SSL_CTX_use_PrivateKey(ctx, key) == 1;
-  if(ok && kind != MC_LAB_CERT_NO_CHAIN && !spec.self_signed)
+  int copies = kind == MC_LAB_CERT_LONG_CHAIN ? 200 : 1;
+  for(int i = 0; i < copies && ok && kind != MC_LAB_CERT_NO_CHAIN && !spec.self_signed; i++)
     ok = SSL_CTX_add1_chain_cert(ctx, mc_lab_pki_intermediate(mc_lab_pki(lab))) == 1;
   X509_free(cert);
   EVP_PKEY_free(key);

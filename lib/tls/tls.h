@@ -48,6 +48,7 @@ struct mc_tls_cert {
   bool self_signed;             /* subject == issuer and self-signature verifies */
   bool is_ca;
   char sha256[100];             /* fingerprint, "AB:CD:..." (32 bytes) */
+  char sha1[44];                /* Windows' "Thumbprint": 40 hex digits */
 };
 
 struct mc_tls_opts {
@@ -62,6 +63,7 @@ struct mc_tls_opts {
   const char *cipher_list;      /* OpenSSL list for TLS 1.2 and below; NULL: every suite */
   const char *ciphersuites;     /* TLS 1.3 suites; NULL: OpenSSL's default */
   const char *groups;           /* key-exchange groups; NULL: OpenSSL's default */
+  bool imap_starttls;           /* IMAP first: the greeting, then STARTTLS, then TLS */
 };
 
 struct mc_tls_result {
@@ -78,6 +80,7 @@ struct mc_tls_result {
 
   struct mc_tls_cert chain[MC_TLS_MAX_CHAIN];   /* as the server sent it */
   size_t nchain;
+  size_t chain_sent;            /* how many the server sent (nchain keeps the first) */
   bool verified;                /* the chain verifies to a trusted root */
   int verify_errors[8];         /* X509_V_ERR_* seen while verifying (all of them) */
   int verify_error_depth[8];
