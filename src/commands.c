@@ -38,7 +38,12 @@ const struct mc_command mc_commands[] = {
     "plain HTTP: SSL offloading or the wrong port), TLS_HANDSHAKE_FAILED,\n"
     "TLS_PROTOCOL_TOO_OLD (nothing at TLS 1.2 or above), TLS_CERT_UNTRUSTED,\n"
     "TLS_CERT_CHAIN_INCOMPLETE (the intermediate is not sent),\n"
-    "TLS_CERT_NAME_MISMATCH and TLS_CERT_EXPIRED; expiry within 30 days warns.",
+    "TLS_CERT_NAME_MISMATCH and TLS_CERT_EXPIRED; expiry within 30 days warns.\n"
+    "The first handshake is Exchange Online's own: TLS 1.2-1.3 with Windows Server\n"
+    "2022 Schannel's default suites and groups; refused there but accepted with\n"
+    "every suite is TLS_CLOUD_CIPHER_MISMATCH. Then which of those suites the\n"
+    "server accepts, one handshake each. Every A/AAAA address of the name is\n"
+    "walked and compared (DNS_ADDRESSES_DISAGREE).",
     NET_OPTS " ca-file insecure sni",
     "migcheck tls mail.contoso.com\n"
     "migcheck tls mail.contoso.com:443 --sni autodiscover.contoso.com\n"
@@ -55,15 +60,20 @@ const struct mc_command mc_commands[] = {
     "the channel binding Extended Protection checks; --no-channel-binding leaves\n"
     "it out) and sends a SOAP request to MRSProxy (then Basic, where offered: after\n"
     "an NTLM refusal one Basic login tells Extended Protection from a wrong\n"
-    "password). Last, --repeat N new\n"
+    "password). Then one MRS-sized POST (6 MiB of well-formed SOAP, signed in when\n"
+    "the login worked): a 413, IIS's 404.13, a dropped upload or WCF's 400 is\n"
+    "HTTP_REQUEST_TOO_LARGE or MRSPROXY_WCF_QUOTA, with the sizes that passed and\n"
+    "failed (bisected; --no-large-request skips it). Last, --repeat N new\n"
     "connections show which servers behind a load balancer answer and whether\n"
     "they agree (the 'passive server' of seed 001, or Exchange 2010 without\n"
     "session persistence). Causes: HTTP_PREAUTH, EWS_NOT_PUBLISHED,\n"
     "MRSPROXY_URL_BLOCKED, MRSPROXY_HANDLER_MISSING, EWS_WINDOWS_AUTH_DISABLED,\n"
     "EWS_BASIC_AUTH_DISABLED, HTTP_SERVICE_UNAVAILABLE, HTTP_SERVER_ERROR,\n"
-    "HTTP_TIMEOUT, AUTH_BAD_CREDENTIALS, AUTH_EXTENDED_PROTECTION,\n"
-    "AUTH_NTLM_CHALLENGE_BROKEN, MRSPROXY_DISABLED,\n"
-    "LB_INCONSISTENT_BACKENDS, LB_NO_AFFINITY, and those of DNS, TCP and TLS.\n"
+    "HTTP_TIMEOUT, HTTP_RESPONSE_HEADER_TOO_LARGE, AUTH_BAD_CREDENTIALS,\n"
+    "AUTH_EXTENDED_PROTECTION, AUTH_NTLM_CHALLENGE_BROKEN, AUTH_NEGOTIATE_BLOCKED,\n"
+    "MRSPROXY_DISABLED, LB_INCONSISTENT_BACKENDS, LB_NO_AFFINITY,\n"
+    "HTTP_REQUEST_TOO_LARGE, MRSPROXY_WCF_QUOTA, HTTP_UNEXPECTED_STATUS,\n"
+    "DNS_ADDRESSES_DISAGREE, and those of DNS, TCP and TLS.\n"
     "The password is read from MIGCHECK_PASSWORD, --password-file or a prompt\n"
     "without echo, and never printed. Every request carries ?migcheck=RUN-ID and\n"
     "the run id in its User-Agent, so the servers' IIS logs show where it landed.\n"
@@ -75,7 +85,7 @@ const struct mc_command mc_commands[] = {
     "output, as Exchange Online holds them, and judges them: ENDPOINT_INTERNAL_NAME,\n"
     "ENDPOINT_PORT_NOT_443 ('migcheck config --collect' prints the command).",
     NET_OPTS " ca-file insecure sni server user password-file repeat no-channel-binding"
-    " email autodiscover allow-redirect port-map endpoint-file endpoint",
+    " no-large-request email autodiscover allow-redirect port-map endpoint-file endpoint",
     "migcheck remote-move --server mail.contoso.com\n"
     "MIGCHECK_PASSWORD=... migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'\n"
     "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin' --repeat 20 --json\n"
@@ -198,25 +208,41 @@ const struct mc_command mc_commands[] = {
     "migcheck logs ./logs --run-id mc-0123456789ab\n"
     "migcheck logs D:\\logs --summary EX01.mcsum     (on each server)\n"
     "migcheck logs --merge EX01.mcsum EX02.mcsum       (centrally)" },
-  { "config", mc_cmd_config, NULL, "FILE... | --collect",
+  { "config", mc_cmd_config, NULL, "FILE|FOLDER... | --collect",
     "check what you paste from PowerShell and the registry against the seeds' rules",
     "Reads the output of PowerShell's Format-List ('| fl') and registry exports\n"
     "you bring back from the Exchange server, recognises each input by its\n"
     "content (not its name): Get-WebServicesVirtualDirectory,\n"
     "Get-OutlookAnywhere, Get-MapiVirtualDirectory, Get-ExchangeServer,\n"
     "Test-MigrationServerAvailability, and 'reg export' or 'reg query' of\n"
-    "HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy. UTF-16LE with BOM (what '>' and\n"
+    "HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy, the SCHANNEL Protocols key, the\n"
+    ".NET Framework keys, the Lsa key and the cipher suite order policy, and\n"
+    "IIS's applicationHost.config.\n"
+    "UTF-16LE with BOM (what '>' and\n"
     "regedit write), UTF-8 with or without BOM, values wrapped at the console\n"
     "width and several objects per file are all read. Each rule names the\n"
     "server and the exact command that fixes it: CFG_MRSPROXY_DISABLED,\n"
     "CFG_EWS_EXTERNAL_URL_MISSING, CFG_EWS_AUTH_METHODS (Windows or Basic off),\n"
     "CFG_OA_AUTH_NOT_BASIC, CFG_OA_SSL_OFFLOADING, CFG_VALIDPORTS_MISSING (which\n"
-    "name lacks which port, and the whole value to set). Several servers given:\n"
+    "name lacks which port, and the whole value to set; wildcard entries such\n"
+    "as EX*:6001-6002 count). A value over 64 KiB is CFG_VALUE_TOO_LONG, never\n"
+    "empty. From the registry: CFG_TLS12_DISABLED, CFG_DOTNET_TLS_NOT_DEFAULT,\n"
+    "CFG_TLS_CIPHER_ORDER, CFG_EP_SUPPRESSED and CFG_EP_NTLMV1 (failures when an\n"
+    "input shows Extended Protection on). From applicationHost.config:\n"
+    "CFG_IIS_BINDING, CFG_EP_MISMATCH (Microsoft's tokenChecking table),\n"
+    "CFG_EP_SSL_OFFLOADING, CFG_IIS_AUTH_DISABLED, CFG_IIS_REQUEST_LIMIT,\n"
+    "CFG_IIS_IP_RESTRICTED, CFG_IIS_PATH_BLOCKED. Get-ExchangeCertificate and\n"
+    "netsh http show sslcert: CFG_CERT_IIS_INVALID, CFG_CERT_BINDING_MISSING; a\n"
+    "'migcheck tls --json' report given too: CFG_CERT_NOT_BOUND; any remote\n"
+    "report: which of its causes the settings explain. MRS limits:\n"
+    "CFG_MRS_CONNECTIONS. A FOLDER (what --collect's script fills) stands for\n"
+    "the files in it. Several servers given:\n"
     "a setting that differs between them is CFG_SERVERS_DIFFER (seed 001's\n"
     "passive server). A failed Test-MigrationServerAvailability is explained\n"
-    "as 'migcheck explain' would. --collect prints the commands to run.",
+    "as 'migcheck explain' would. --collect prints the read-only script to run.",
     "json html no-color verbose quiet collect",
     "migcheck config --collect > collect.ps1\n"
+    "migcheck config migcheck-EX01 migcheck-EX02\n"
     "migcheck config ews-vdir.txt outlookanywhere.txt exchange-servers.txt rpcproxy.reg\n"
     "migcheck config rpcproxy.reg --json" },
   { "batch", mc_cmd_batch, NULL, "FILE [--parallel N] [--json|--jsonl] [--csv FILE] [--html FILE]",

@@ -9,6 +9,8 @@
  * else a prompt without echo on the terminal. Reading one first makes the
  * process undumpable; the password lives in a locked buffer that is never
  * reallocated, and the target wipes it on release. It is never printed.
+ * The report model removes it (and its encodings) from whatever a server
+ * echoes (lib/model/redact.h).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -22,6 +24,7 @@
 #include "cli.h"
 #include "util/input.h"
 #include "util/secret.h"
+#include "model/redact.h"
 #include "util/util.h"
 
 #define PASSWORD_MAX 1024
@@ -150,7 +153,10 @@ static int credentials(struct mc_cli *cli, struct mc_target *t)
     return mc_cli_usage_error(cli, "--user '%s' is not DOMAIN\\user or user@domain",
                               cli->user);
   t->user = mc_xstrdup(cli->user);
-  return get_password(cli, t);
+  int rc = get_password(cli, t);
+  if(!rc)
+    mc_redact_login(t->user, t->password);   /* from here no report carries it */
+  return rc;
 }
 
 int mc_cli_credentials(struct mc_cli *cli, struct mc_target *t)

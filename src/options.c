@@ -51,6 +51,9 @@ const struct mc_option mc_options[] = {
   OPT("no-channel-binding", 0, MC_OPT_FLAG, no_channel_binding, NULL,
       "sign in with NTLM without a channel binding, as a client without Extended "
       "Protection support does (shows the difference Extended Protection makes)"),
+  OPT("no-large-request", 0, MC_OPT_FLAG, no_large_request, NULL,
+      "skip the MRS-sized POST (several MB, the sizes bisected when it fails) that "
+      "finds a body-size limit in the path"),
   OPT("sni", 0, MC_OPT_STR, sni, "NAME",
       "TLS server name to send (default: the host name)"),
   OPT("legacy-rpc", 0, MC_OPT_FLAG, legacy_rpc, NULL,
@@ -378,6 +381,7 @@ int mc_cli_target(const struct mc_cli *cli, struct mc_target *t)
     t->sni = mc_xstrdup(cli->sni);
   t->insecure = cli->insecure;
   t->no_channel_binding = cli->no_channel_binding;
+  t->no_large_request = cli->no_large_request;
   return 0;
 }
 

@@ -79,6 +79,7 @@ struct oa {
   char short_name[128];
   struct mc_buf traffic;
   bool traffic_any;
+  bool tls_failed;                /* a request failed TLS after the walk's handshake passed */
 };
 
 /* The failing status line of a session, if any. */
@@ -161,6 +162,8 @@ static void add_traffic(struct oa *w, const char *name, int port,
   mc_json_kstr(&j, "cause", verdict_cause[v]);
   mc_json_kint(&j, "ms", res->ms);
   mc_json_obj_end(&j);
+  w->tls_failed = w->tls_failed || res->in.error == MC_HTTP_ERR_TLS ||
+                  res->out.error == MC_HTTP_ERR_TLS;
 }
 
 /* The channels' evidence: request, each status line, the PDUs. */
@@ -431,6 +434,26 @@ static void probe_evidence(struct mc_step *s, const struct mc_http_req *q,
 }
 
 /* Step 2. Returns the schemes offered, or -1 when the walk must stop. */
+#define OA_REPEAT 6
+
+/* Whether an answer of the RPC proxy is the one the walk wants: Exchange
+ * asking for credentials. */
+static bool oa_good(const struct mc_http_resp *resp)
+{
+  return resp->error == MC_HTTP_OK && resp->status == 401;
+}
+
+/* Before a failing RPC_IN_DATA is blamed on the server it reached: the
+ * same request on OA_REPEAT new connections, grouped by server. */
+static void recheck_proxy(struct oa *w, struct mc_step *front, const struct mc_http_req *q,
+                          const struct mc_http_resp *first)
+{
+  if(oa_good(first) || first->error == MC_HTTP_ERR_TIMEOUT ||
+     first->error == MC_HTTP_ERR_CONNECT || first->error == MC_HTTP_ERR_TLS)
+    return;
+  mc_backends_recheck(w->r, front, w->http, q, first, OA_REPEAT, oa_good);
+}
+
 static int front_door(struct oa *w)
 {
   struct mc_report *r = w->r;
@@ -461,6 +484,7 @@ static int front_door(struct oa *w)
     mc_report_incomplete(r, "this machine's libcurl could not make the requests");
     return -1;
   }
+  recheck_proxy(w, front, &q[0], &resp[0]);
   struct mc_step *s = mc_step_add(r, front, "RPC_IN_DATA %s", MC_RPCH_PATH);
   probe_evidence(s, &q[0], &resp[0]);
   mc_step_set_duration(s, resp[0].ms_total);
@@ -525,8 +549,10 @@ static int front_door(struct oa *w)
   }
   mc_step_done(r, front, result < 0 ? MC_FAIL : (schemes & MC_HTTP_SCHEME_BASIC) ? MC_PASS :
                MC_FAIL, "%s", result < 0 ? "the RPC proxy is not usable" : text);
-  for(int i = 0; i < 3; i++)
+  for(int i = 0; i < 3; i++) {
+    w->tls_failed = w->tls_failed || resp[i].error == MC_HTTP_ERR_TLS;
     mc_http_resp_release(&resp[i]);
+  }
   return result;
 }
 
@@ -569,9 +595,11 @@ struct mc_report *mc_check_outlook_anywhere(const struct mc_target *t)
   struct mc_dns_result dns;
   if(!mc_walk_dns(r, NULL, t, w.port, &dns))
     goto out;
-  w.addr = dns.addrs[0].text;
-  if(!mc_walk_tcp(r, NULL, t, &dns.addrs[0], w.port) ||
-     !mc_walk_tls(r, NULL, t, &dns.addrs[0], w.port))
+  const struct mc_front_probe fp = { "GET", "/rpc/rpcproxy.dll", NULL, w.ua };
+  size_t pick = mc_walk_every_address(r, NULL, t, w.port, &dns, true, &fp);
+  w.addr = dns.addrs[pick].text;
+  if(!mc_walk_tcp(r, NULL, t, &dns.addrs[pick], w.port) ||
+     !mc_walk_tls(r, NULL, t, &dns.addrs[pick], w.port))
     goto out;
   int schemes = front_door(&w);
   if(schemes < 0)
@@ -612,6 +640,12 @@ struct mc_report *mc_check_outlook_anywhere(const struct mc_target *t)
     }
   }
 out:
+  if(w.tls_failed && !t->insecure) {
+    /* Servers behind one address with different certificates: find the bad one. */
+    struct mc_addr at;
+    if(mc_addr_parse(w.addr, w.port, &at))
+      mc_walk_tls_hunt(r, NULL, t, &at, w.port, 6);
+  }
   mc_buf_addch(&w.traffic, ']');
   mc_report_section(r, "traffic", w.traffic.ptr);
   mc_buf_release(&w.traffic);

@@ -19,6 +19,7 @@
  *     header, a 403 page from a non-Exchange answerer     -> HTTP_PREAUTH
  *   (on mrsproxy.svc only, the 403 page                    -> MRSPROXY_URL_BLOCKED)
  *   no answer before the deadline                          -> HTTP_TIMEOUT
+ *   response headers past the client's limit               -> HTTP_RESPONSE_HEADER_TOO_LARGE
  *   503                                                    -> HTTP_SERVICE_UNAVAILABLE
  *   500/502 that is not a SOAP fault                       -> HTTP_SERVER_ERROR
  *   Exchange.asmx not answered by Exchange (404, foreign)  -> EWS_NOT_PUBLISHED
@@ -28,10 +29,15 @@
  *   Exchange's 401 offers only Basic                       -> EWS_WINDOWS_AUTH_DISABLED
  *   Exchange's 401 offers no Basic                         -> EWS_BASIC_AUTH_DISABLED
  *   401 after the NTLM handshake (or a Basic login)        -> AUTH_BAD_CREDENTIALS
+ *   the POST without credentials reaches Exchange, but with a login or an
+ *     NTLM negotiate it is dropped, times out, redirected or gets a
+ *     device's 403 (every one of them)                     -> AUTH_NEGOTIATE_BLOCKED
  *   403 after the login                                    -> MRSPROXY_DISABLED
  *   repeats reach different servers that answer differently
  *                                                          -> LB_INCONSISTENT_BACKENDS
  *   repeats reach several servers of Exchange 2010         -> LB_NO_AFFINITY
+ *   a request fails TLS after the walk's handshake passed  -> the TLS_* cause of the
+ *     server behind the address that shows it (handshakes until one does)
  * The authenticated answer is judged together with the repeats: when the
  * servers disagree, the cause is the load balancer's mix, not the one
  * answer the first request happened to get.
@@ -67,7 +73,8 @@ enum kind {
   K_TIMEOUT,
   K_DROPPED,        /* reset, closed, or not HTTP */
   K_NO_CONNECT,     /* the connection or TLS failed (the walk said why) */
-  K_OTHER
+  K_OTHER,
+  K_TOO_BIG         /* response headers past what a client reads */
 };
 
 struct obs {
@@ -92,6 +99,7 @@ struct walk {
   struct mc_buf traffic;  /* JSON array of every request sent */
   struct mc_http_client *http;
   bool traffic_any;
+  bool tls_failed;        /* a request failed TLS after the walk's handshake passed */
 };
 
 static const char *const cafe_headers[] = {
@@ -111,7 +119,8 @@ static const char *kind_text(enum kind k)
     "asked for credentials", "the service answered", "redirected", "a foreign Basic prompt",
     "a 403 page from a device", "403 Forbidden from Exchange", "404 Not Found",
     "405 Method Not Allowed", "503 Service Unavailable", "a server error", "no answer in time",
-    "connection dropped", "no connection", "an unexpected answer"
+    "connection dropped", "no connection", "an unexpected answer",
+    "response headers too large to read"
   };
   return text[k];
 }
@@ -125,22 +134,15 @@ static void classify(struct obs *o, struct mc_http_resp *resp, const char *host)
   case MC_HTTP_OK: break;
   case MC_HTTP_ERR_TIMEOUT: o->kind = K_TIMEOUT; break;
   case MC_HTTP_ERR_RESET: case MC_HTTP_ERR_PROTOCOL: o->kind = K_DROPPED; break;
-  case MC_HTTP_ERR_TOO_BIG: o->kind = K_OTHER; break;
+  case MC_HTTP_ERR_TOO_BIG: o->kind = K_TOO_BIG; break;
   default: o->kind = K_NO_CONNECT; break;
   }
-  /* Identity: the front end's own header, else the NTLM challenge's name. */
+  /* Identity: the front end's own headers, else the NTLM challenge's name. */
+  mc_backend_identity(resp, o->identity, sizeof o->identity);
   for(size_t i = 0; i < resp->nmsgs; i++) {
-    const char *fe = mc_http_header(&resp->msgs[i], "X-FEServer");
-    if(fe && !o->identity[0])
-      mc_strlcpy(o->identity, fe, sizeof o->identity);
     for(int k = 0; cafe_headers[k]; k++)
       o->cafe = o->cafe || mc_http_header(&resp->msgs[i], cafe_headers[k]);
   }
-  const char *ch = mc_http_ntlm_challenge(resp);
-  struct mc_ntlm_info ni;
-  if(!o->identity[0] && ch && mc_ntlm_challenge_parse_b64(ch, &ni) == MC_OK)
-    mc_strlcpy(o->identity, ni.nb_computer[0] ? ni.nb_computer : ni.dns_computer,
-               sizeof o->identity);
   if(resp->error != MC_HTTP_OK || !m)
     return;
   const char *build = mc_http_header(m, "X-OWA-Version");
@@ -204,6 +206,7 @@ static void add_traffic(struct walk *w, const struct mc_http_req *q,
                         const struct mc_http_resp *resp, const char *purpose)
 {
   mc_http_traffic_add(&w->traffic, &w->traffic_any, q, resp, purpose);
+  w->tls_failed = w->tls_failed || resp->error == MC_HTTP_ERR_TLS;
 }
 
 /* Evidence for one exchange: the request line, each status line, the
@@ -341,6 +344,73 @@ static void failure_detail(const struct obs *o, char *out, size_t outlen)
   free(hint);
 }
 
+static bool front_good(const struct obs *o)
+{
+  return o->kind == K_CHALLENGE || o->kind == K_SERVICE;
+}
+
+static void backend_answer(const struct obs *o, struct mc_backend_answer *a)
+{
+  mc_strlcpy(a->server, o->identity, sizeof a->server);
+  a->good = front_good(o);
+  const char *text = kind_text(o->kind);
+  if(o->resp->status && !(text[0] >= '0' && text[0] <= '9'))
+    snprintf(a->what, sizeof a->what, "%d, %s", o->resp->status, text);
+  else
+    snprintf(a->what, sizeof a->what, "%s", kind_text(o->kind));
+}
+
+/* Before a failing front-door answer is blamed on the one server it came
+ * from: the same request on nrep new connections, grouped by server. The
+ * GET and the POST themselves, answered by two servers, one well and one
+ * with a server fault, already prove a mixed pool. */
+static void recheck_front(struct walk *w, struct mc_step *front, const struct mc_http_req *q,
+                          const struct obs *obs, size_t nrep)
+{
+  static const char *const purpose[2] = { "ews-repeat", "mrsproxy-repeat" };
+  bool mixed = false;
+  for(int i = 0; i < 2 && nrep; i++) {
+    /* A timeout would only cost another timeout; no connection, nothing to group. */
+    if(front_good(&obs[i]) || obs[i].kind == K_NO_CONNECT || obs[i].kind == K_TIMEOUT)
+      continue;
+    struct mc_http_req rq[MAX_REPEAT];
+    struct mc_http_resp rr[MAX_REPEAT];
+    for(size_t k = 0; k < nrep; k++)
+      rq[k] = q[i];
+    if(mc_http_perform(w->http, rq, rr, nrep) != MC_OK)
+      return;
+    struct mc_step *s = mc_step_add(w->r, front, "%s %s again on %zu new connections: "
+                                    "which servers answer?", q[i].method, q[i].path, nrep);
+    struct mc_backend_answer ans[MAX_REPEAT + 1];
+    backend_answer(&obs[i], &ans[0]);
+    for(size_t k = 0; k < nrep; k++) {
+      struct obs o;
+      classify(&o, &rr[k], w->t->host);
+      backend_answer(&o, &ans[k + 1]);
+      add_traffic(w, &rq[k], &rr[k], purpose[i]);
+      mc_step_ev(s, "answer", "#%zu %s: %s", k + 1, ans[k + 1].server[0] ?
+                 ans[k + 1].server : "(unnamed)", ans[k + 1].what);
+      mc_http_resp_release(&rr[k]);
+    }
+    char what[300];
+    snprintf(what, sizeof what, "%s %s", q[i].method, q[i].path);
+    bool m = mc_backends_judge(w->r, s, ans, nrep + 1, what);
+    mixed = mixed || m;
+    mc_step_done(w->r, s, m ? MC_FAIL : MC_INFO, "%s", m ? "the servers answer differently" :
+                 "every new connection got the same answer: it is not one server's fault");
+  }
+  bool fault[2] = { obs[0].kind == K_UNAVAILABLE || obs[0].kind == K_SERVER_ERROR,
+                    obs[1].kind == K_UNAVAILABLE || obs[1].kind == K_SERVER_ERROR };
+  if(!mixed && obs[0].identity[0] && obs[1].identity[0] &&
+     strcmp(obs[0].identity, obs[1].identity) != 0 &&
+     ((front_good(&obs[0]) && fault[1]) || (front_good(&obs[1]) && fault[0]))) {
+    struct mc_backend_answer ans[2];
+    backend_answer(&obs[0], &ans[0]);
+    backend_answer(&obs[1], &ans[1]);
+    mc_backends_judge(w->r, front, ans, 2, "the front door's two requests");
+  }
+}
+
 /* Step 2's rules over the two answers. Returns whether the walk goes on. */
 static bool judge_front(struct walk *w, struct mc_step *sa, struct mc_step *sb,
                         const struct obs *a, const struct obs *b)
@@ -367,6 +437,13 @@ static bool judge_front(struct walk *w, struct mc_step *sa, struct mc_step *sb,
       return false;
     }
   }
+  for(int i = 0; i < 2; i++) {
+    if(both[i]->kind == K_TOO_BIG) {
+      mc_step_find(r, steps[i], "HTTP_RESPONSE_HEADER_TOO_LARGE", "%s: the answer's headers "
+                   "are too large to read (%s)", paths[i], both[i]->resp->error_text);
+      return false;
+    }
+  }
   if(a->kind == K_DEVICE_403) {
     mc_step_find(r, sa, "HTTP_PREAUTH", "%s answered 403 with a page that is not Exchange's",
                  ASMX_PATH);
@@ -378,13 +455,15 @@ static bool judge_front(struct walk *w, struct mc_step *sa, struct mc_step *sb,
     switch(o->kind) {
     case K_UNAVAILABLE:
       failure_detail(o, detail, sizeof detail);
-      mc_step_find(r, steps[i], "HTTP_SERVICE_UNAVAILABLE", "%s answered 503: %s", paths[i],
-                   detail);
+      mc_step_find(r, steps[i], "HTTP_SERVICE_UNAVAILABLE", "%s answered 503%s%s%s: %s",
+                   paths[i], o->identity[0] ? " (from " : "", o->identity,
+                   o->identity[0] ? ")" : "", detail);
       return false;
     case K_SERVER_ERROR:
       failure_detail(o, detail, sizeof detail);
-      mc_step_find(r, steps[i], "HTTP_SERVER_ERROR", "%s answered %d: %s", paths[i],
-                   o->resp->status, detail);
+      mc_step_find(r, steps[i], "HTTP_SERVER_ERROR", "%s answered %d%s%s%s: %s", paths[i],
+                   o->resp->status, o->identity[0] ? " (from " : "", o->identity,
+                   o->identity[0] ? ")" : "", detail);
       return false;
     default:
       break;
@@ -435,6 +514,13 @@ static bool judge_front(struct walk *w, struct mc_step *sa, struct mc_step *sb,
   case K_FORBIDDEN:
     /* 403 from Exchange without a login: anonymous access denied outright. */
     stop = true;
+    {
+      char detail[1800];
+      failure_detail(b, detail, sizeof detail);
+      mc_step_find(r, sb, "HTTP_UNEXPECTED_STATUS", "POST %s answered 403 from Exchange%s%s "
+                   "without asking for credentials: %s", MRS_PATH, b->identity[0] ? " " : "",
+                   b->identity, detail);
+    }
     mc_step_done(r, sb, MC_FAIL, "403 from Exchange without asking for credentials");
     break;
   default:
@@ -465,6 +551,14 @@ static enum mc_status front_status(const struct obs *o)
   return MC_FAIL;
 }
 
+/* What a device does to a request it will not let through: with the same
+ * request answered by Exchange when it carried no credentials, these mean
+ * the Authorization header itself is blocked. */
+static bool blocked_kind(enum kind k)
+{
+  return k == K_DROPPED || k == K_TIMEOUT || k == K_DEVICE_403 || k == K_REDIRECT;
+}
+
 /* The authenticated answer's own cause, or NULL when it reached the service. */
 static const char *auth_cause(const struct obs *o)
 {
@@ -472,13 +566,13 @@ static const char *auth_cause(const struct obs *o)
   case K_SERVICE: return NULL;
   case K_CHALLENGE: case K_FOREIGN_BASIC: return "AUTH_BAD_CREDENTIALS";
   case K_FORBIDDEN: return "MRSPROXY_DISABLED";
-  case K_DEVICE_403: return "HTTP_PREAUTH";
+  case K_DEVICE_403: case K_TIMEOUT: case K_REDIRECT: case K_DROPPED:
+    return "AUTH_NEGOTIATE_BLOCKED";   /* the same POST without credentials got Exchange */
   case K_METHOD: return "MRSPROXY_HANDLER_MISSING";
   case K_UNAVAILABLE: return "HTTP_SERVICE_UNAVAILABLE";
   case K_SERVER_ERROR: return "HTTP_SERVER_ERROR";
-  case K_TIMEOUT: return "HTTP_TIMEOUT";
-  case K_REDIRECT: return "HTTP_PREAUTH";
-  case K_NOT_FOUND: case K_DROPPED: return "MRSPROXY_URL_BLOCKED";
+  case K_NOT_FOUND: return "MRSPROXY_URL_BLOCKED";
+  case K_TOO_BIG: return "HTTP_RESPONSE_HEADER_TOO_LARGE";
   default: return "";
   }
 }
@@ -491,7 +585,15 @@ static void auth_finding(struct walk *w, struct mc_step *s, const struct obs *o,
   if(!id)
     return;
   if(!*id) {
-    mc_step_done(w->r, s, MC_UNKNOWN, "%s", kind_text(o->kind));
+    /* No rule explains it: a generic cause with the evidence, never nothing. */
+    if(!o->resp->status) {
+      mc_step_done(w->r, s, MC_UNKNOWN, "%s", kind_text(o->kind));
+      return;
+    }
+    failure_detail(o, detail, sizeof detail);
+    mc_step_find(w->r, s, "HTTP_UNEXPECTED_STATUS", "after the %s login %s answered %d%s%s: %s",
+                 scheme, MRS_PATH, o->resp->status, o->identity[0] ? " from " : "",
+                 o->identity, detail);
     return;
   }
   if(strcmp(id, "AUTH_BAD_CREDENTIALS") == 0)
@@ -504,6 +606,13 @@ static void auth_finding(struct walk *w, struct mc_step *s, const struct obs *o,
                  mc_memcasemem(o->resp->body.ptr ? o->resp->body.ptr : "", o->resp->body.len,
                                "MRS proxy service is disabled") ?
                  ": \"MRS proxy service is disabled\"" : "");
+  else if(strcmp(id, "AUTH_NEGOTIATE_BLOCKED") == 0) {
+    failure_detail(o, detail, sizeof detail);
+    mc_step_find(w->r, s, id, "POST %s without credentials got Exchange's 401, but with the "
+                 "%s login it got %s (%s): something in front blocks requests that carry "
+                 "credentials; no further logins were tried", MRS_PATH, scheme,
+                 kind_text(o->kind), o->resp->error ? o->resp->error_text : detail);
+  }
   else {
     failure_detail(o, detail, sizeof detail);
     mc_step_find(w->r, s, id, "after the %s login %s got %s (%s)", scheme, MRS_PATH,
@@ -537,7 +646,7 @@ static bool ntlm_refusal(struct walk *w, struct mc_step *s, const struct obs *o,
     snprintf(bound, sizeof bound, "without a channel binding%s", ev->cbt_off ?
              " (--no-channel-binding)" : "");
   bool basic_in = basic && basic->kind != K_CHALLENGE && basic->kind != K_FOREIGN_BASIC &&
-                  basic->kind != K_TIMEOUT && basic->kind != K_DROPPED &&
+                  !blocked_kind(basic->kind) && basic->kind != K_TOO_BIG &&
                   basic->kind != K_NO_CONNECT && basic->kind != K_OTHER;
   /* A device in front names itself: Via, or a Server that is not IIS. */
   const struct mc_http_msg *m = o->resp->final;
@@ -655,6 +764,19 @@ static void judge_backends(struct walk *w, struct mc_step *s, const struct obs *
       mc_step_find_sev(w->r, s, "LB_INCONSISTENT_BACKENDS", MC_WARN, "one server gave "
                        "different answers to the same request: %s%s%s",
                        bad.ptr ? bad.ptr : "", okay.len ? "; " : "", okay.len ? okay.ptr : "");
+    /* Each bad server's own cause follows, once per cause. */
+    for(size_t k = 0; k < nt; k++) {
+      static const enum kind own[] = { K_UNAVAILABLE, K_SERVER_ERROR, K_FORBIDDEN, K_METHOD };
+      bool fault = false;
+      for(size_t f = 0; f < sizeof own / sizeof own[0]; f++)
+        fault = fault || t[k].kind == own[f];
+      const char *id = fault ? auth_cause(&obs[t[k].first]) : NULL;
+      if(!id || !*id || (t[k].kind == K_FORBIDDEN && !authenticated) ||
+         mc_report_has(w->r, id))
+        continue;
+      mc_step_find(w->r, s, id, "%s answered %s (%zu of %zu answers)", t[k].identity,
+                   kind_text(t[k].kind), t[k].count, n);
+    }
     mc_buf_release(&bad);
     mc_buf_release(&okay);
   }
@@ -675,6 +797,27 @@ static void judge_backends(struct walk *w, struct mc_step *s, const struct obs *
     mc_step_done(w->r, s, t[0].kind == good ? MC_PASS : MC_INFO, "all %zu answered by %s: %s",
                  n, servers.ptr, kind_text(t[0].kind));
   mc_buf_release(&servers);
+}
+
+/* Without a login the repeats carry only an NTLM negotiate message (no
+ * password). When every one of them is blocked while the same POST without
+ * it reached Exchange's 401, a device in front kills the sign-in: never a
+ * pass, whatever the load balancer judgement said. */
+static void negotiate_blocked(struct walk *w, struct mc_step *s, const struct obs *all,
+                              size_t n)
+{
+  for(size_t i = 0; i < n; i++) {
+    if(!blocked_kind(all[i].kind))
+      return;
+  }
+  if(!n)
+    return;
+  mc_step_find(w->r, s, "AUTH_NEGOTIATE_BLOCKED", "POST %s without credentials got "
+               "Exchange's 401 offering NTLM, but all %zu POSTs carrying an NTLM negotiate "
+               "message (no password) got %s%s%s: something in front blocks requests that "
+               "carry credentials", MRS_PATH, n, kind_text(all[0].kind),
+               all[0].resp->error ? ": " : "", all[0].resp->error ? all[0].resp->error_text : "");
+  mc_step_done(w->r, s, MC_FAIL, "every NTLM negotiate blocked (%s)", kind_text(all[0].kind));
 }
 
 struct mc_report *mc_check_remote_move(const struct mc_target *t)
@@ -707,25 +850,28 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
     mc_report_note(r, "certificate verification was turned off (--insecure): certificate "
                    "problems are shown as warnings");
 
-  struct mc_http_req q[MAX_REPEAT + 2];
-  struct mc_http_resp resp[MAX_REPEAT + 2];
+  struct mc_http_req q[MAX_REPEAT + 3];
+  struct mc_http_resp resp[MAX_REPEAT + 3];
   struct obs obs[MAX_REPEAT + 2];
   struct obs auth_obs;
   struct mc_http_resp auth_resp;
   struct mc_step *auth_step = NULL;
   bool have_auth = false;
+  struct mc_http_req large_q;
+  struct mc_large_probe large;
+  struct mc_large_run large_run;
+  bool do_large = false;
   size_t nresp = 0;
   memset(&auth_resp, 0, sizeof auth_resp);
 
   struct mc_dns_result dns;
   if(!mc_walk_dns(r, NULL, t, w.port, &dns))
     goto out;
-  if(dns.naddrs > 1)
-    mc_report_note(r, "%s has %zu addresses; this check used %s (pick another with "
-                   "--resolve)", t->host, dns.naddrs, dns.addrs[0].text);
-  w.addr = dns.addrs[0].text;
-  if(!mc_walk_tcp(r, NULL, t, &dns.addrs[0], w.port) ||
-     !mc_walk_tls(r, NULL, t, &dns.addrs[0], w.port))
+  const struct mc_front_probe fp = { "GET", ASMX_PATH, w.query, w.ua };
+  size_t pick = mc_walk_every_address(r, NULL, t, w.port, &dns, true, &fp);
+  w.addr = dns.addrs[pick].text;
+  if(!mc_walk_tcp(r, NULL, t, &dns.addrs[pick], w.port) ||
+     !mc_walk_tls(r, NULL, t, &dns.addrs[pick], w.port))
     goto out;
 
   /* 2. The front door, without credentials. */
@@ -733,7 +879,20 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   init_req(&w, &q[0], "GET", ASMX_PATH, MC_HTTP_AUTH_NONE);
   init_req(&w, &q[1], "POST", MRS_PATH, MC_HTTP_AUTH_NONE);
   nresp = 2;
-  if(mc_http_perform(w.http, q, resp, 2)) {
+  bool creds = t->user && t->password;
+  size_t nrep = (size_t)(t->repeat < 0 ? 0 : t->repeat > MAX_REPEAT ? MAX_REPEAT : t->repeat);
+  if(!creds && !t->no_large_request && !nrep) {
+    /* Without credentials and repeats the MRS-sized POST goes with the front
+     * door, at once: no extra round (with repeats it goes with them). It is
+     * judged when the small POST was asked for credentials. */
+    init_req(&w, &large_q, "POST", MRS_PATH, MC_HTTP_AUTH_NONE);
+    large = (struct mc_large_probe){ .tmpl = &large_q, .host = t->host, .port = w.port };
+    mc_large_request_begin(&large_run, &large);
+    do_large = true;
+    q[nresp++] = large_run.q;
+  }
+  if(mc_http_perform(w.http, q, resp, nresp)) {
+    nresp = 0;
     mc_step_done(r, front, MC_UNKNOWN, "libcurl could not be set up");
     mc_report_incomplete(r, "this machine's libcurl could not make the requests");
     goto out;
@@ -756,6 +915,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
     mc_step_done(r, i ? sb : sa, front_status(&obs[i]), "%s, %s; %s", code,
                  kind_text(obs[i].kind), who_answered(&obs[i], who, sizeof who));
   }
+  recheck_front(&w, front, q, obs, nrep);
   bool go = judge_front(&w, sa, sb, &obs[0], &obs[1]);
   unsigned schemes = obs[0].schemes | obs[1].schemes;
   char stext[128];
@@ -765,13 +925,22 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
                   strcmp(obs[0].product, "Exchange 2007") == 0);
   mc_step_done(r, front, go ? MC_PASS : MC_FAIL, "%s; offers %s",
                who_answered(&obs[0], who, sizeof who), stext);
-  bool creds = t->user && t->password;
   bool ntlm = schemes & MC_HTTP_SCHEME_NTLM;
   bool basic = schemes & MC_HTTP_SCHEME_BASIC;
   if(!go) {
     struct mc_step *s = mc_step_add(r, NULL, "Sign in to MRSProxy");
     mc_step_done(r, s, MC_SKIP, "not reached: the front door failed");
     goto out;
+  }
+  if(do_large && !creds) {
+    if(obs[1].kind == K_CHALLENGE) {
+      large.good_status = resp[1].status;
+      mc_large_request_finish(r, NULL, w.http, &large, &large_run, &resp[2], &w.traffic,
+                              &w.traffic_any);
+    }
+    else
+      mc_buf_release(&large_run.body);
+    do_large = false;
   }
 
   /* 3. NTLM, as MRS signs in. */
@@ -797,8 +966,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
       add_traffic(&w, &aq, &auth_resp, "mrsproxy-ntlm");
       mc_step_set_duration(auth_step, auth_resp.ms_total);
       login_ok = auth_obs.kind != K_CHALLENGE && auth_obs.kind != K_FOREIGN_BASIC &&
-                 auth_obs.kind != K_TIMEOUT && auth_obs.kind != K_DROPPED &&
-                 auth_obs.kind != K_NO_CONNECT;
+                 auth_obs.kind != K_NO_CONNECT && !blocked_kind(auth_obs.kind);
       auth_summary(&w, auth_step, &auth_obs, auth_cause(&auth_obs) ? MC_FAIL : MC_PASS);
       /* Refused after an answer went out, and Basic offered: one Basic login
        * with the same password tells Extended Protection from a wrong one. */
@@ -808,14 +976,32 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
         if(!(ntlm_refused && basic) && !ntlm_refusal(&w, auth_step, &auth_obs, NULL))
           auth_finding(&w, auth_step, &auth_obs, "NTLM");
         have_auth = false;
-        if(auth_obs.kind == K_TIMEOUT || auth_obs.kind == K_DROPPED)
-          goto out;
+        if(blocked_kind(auth_obs.kind))
+          goto out;             /* blocked or redirected: no more logins, no repeats */
       }
     }
   }
 
+  /* 3b. The request size MRS sends: signed in when the login worked, else
+   * (no credentials given) on the unauthenticated POST. */
+  if(t->no_large_request) {
+    struct mc_step *s = mc_step_add(r, NULL, "An MRS-sized request");
+    mc_step_done(r, s, MC_SKIP, "--no-large-request");
+  }
+  else if((creds && login_ok && auth_obs.kind == K_SERVICE) ||
+          (!creds && nrep && obs[1].kind == K_CHALLENGE)) {
+    /* Sent with step 4's batch: a healthy walk gets no extra round. */
+    init_req(&w, &large_q, "POST", MRS_PATH, creds ? MC_HTTP_AUTH_NTLM : MC_HTTP_AUTH_NONE);
+    large = (struct mc_large_probe){
+      .tmpl = &large_q, .signed_in = creds,
+      .good_status = creds ? auth_resp.status : obs[1].resp->status,
+      .host = t->host, .port = w.port,
+    };
+    mc_large_request_begin(&large_run, &large);
+    do_large = true;
+  }
+
   /* 4. Basic (where offered) and the repeats, at once. */
-  size_t nrep = (size_t)(t->repeat < 0 ? 0 : t->repeat > MAX_REPEAT ? MAX_REPEAT : t->repeat);
   bool do_basic = creds && basic && (login_ok || !ntlm || ntlm_refused);
   bool rep_auth = creds && login_ok;
   size_t nq = 0;
@@ -837,6 +1023,9 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
       q[nq].headers = neg_headers;
     nq++;
   }
+  size_t nrepq = nq;              /* Basic and the repeats; the large POST after them */
+  if(do_large)
+    q[nq++] = large_run.q;
   if(!nq)
     goto out;
   if(mc_http_perform(w.http, q, resp, nq)) {
@@ -844,6 +1033,11 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
     goto out;
   }
   nresp = nq;
+  if(do_large) {
+    mc_large_request_finish(r, NULL, w.http, &large, &large_run, &resp[nrepq], &w.traffic,
+                            &w.traffic_any);
+    do_large = false;
+  }
   size_t first_rep = 0;
   if(do_basic) {
     struct mc_step *s = mc_step_add(r, NULL, "Sign in to MRSProxy with Basic as %s", t->user);
@@ -882,7 +1076,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
     struct obs all[MAX_REPEAT + 2];
     if(have_auth)
       all[n++] = auth_obs;
-    for(size_t i = first_rep; i < nq; i++) {
+    for(size_t i = first_rep; i < nrepq; i++) {
       classify(&all[n], &resp[i], t->host);
       add_traffic(&w, &q[i], &resp[i], rep_auth ? "repeat-ntlm" : "repeat-negotiate");
       mc_step_ev(s, "answer", "#%zu %s port %ld: %d (%s), from %s", i - first_rep + 1,
@@ -891,11 +1085,21 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
       n++;
     }
     judge_backends(&w, s, all, n, rep_auth, pre2013, have_auth ? &auth_obs : NULL, auth_step);
+    if(!rep_auth)
+      negotiate_blocked(&w, s, all, n);
   }
   else if(have_auth)
     auth_finding(&w, auth_step, &auth_obs, "NTLM");
 
 out:
+  if(do_large)
+    mc_buf_release(&large_run.body);
+  if(w.tls_failed && !t->insecure) {
+    /* Servers behind one address with different certificates: find the bad one. */
+    struct mc_addr at;
+    if(mc_addr_parse(w.addr, w.port, &at))
+      mc_walk_tls_hunt(r, NULL, t, &at, w.port, 6);
+  }
   mc_buf_addch(&w.traffic, ']');
   mc_report_section(r, "traffic", w.traffic.ptr);
   for(size_t i = 0; i < nresp; i++)

@@ -3,7 +3,8 @@
  *
  * A row names the scenario, the migcheck command that exercises it, what
  * the server does wrong, the cause ids a correct diagnosis must name (none:
- * the check must pass), and how to start it. demo and the end-to-end tests
+ * the check must pass, or end unknown where the row sets .unknown), and
+ * how to start it. demo and the end-to-end tests
  * walk this table; adding a scenario is one row plus its test case.
  */
 #include "lab/lab.h"
@@ -46,6 +47,14 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
   { "expiring-soon", "tls", "a good certificate that expires in 10 days",
     EXPECT("TLS_CERT_EXPIRED"), mc_lab_tls_start, TLS1_2_VERSION, TLS1_3_VERSION,
     MC_LAB_CERT_EXPIRING },
+  { .name = "tls-cipher-mismatch", .check = "tls", .summary = "TLS 1.2 and 1.3 with only "
+    "ChaCha20-Poly1305 suites, none of those Windows Server's Schannel offers",
+    .expect = EXPECT("TLS_CLOUD_CIPHER_MISMATCH"), .start = mc_lab_tls_start,
+    .tls_min = TLS1_2_VERSION, .tls_max = TLS1_3_VERSION, .cert = MC_LAB_CERT_GOOD,
+    .ciphers12 = "ECDHE-ECDSA-CHACHA20-POLY1305", .ciphers13 = "TLS_CHACHA20_POLY1305_SHA256" },
+  { "long-chain", "tls", "a good certificate sent with its intermediate 200 times over "
+    "(201 certificates)", EXPECT_PASS, mc_lab_tls_start, TLS1_2_VERSION, TLS1_3_VERSION,
+    MC_LAB_CERT_LONG_CHAIN },
   { "tls-trickle", "tls", "sends one byte a second and never finishes a handshake",
     EXPECT("TLS_HANDSHAKE_FAILED"), mc_lab_trickle_start, 0, 0, 0 },
   /* Exchange front end: EWS and MRSProxy (seed 001: the hybrid remote move). */
@@ -81,7 +90,19 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
   EWS("lb-no-affinity", "two Exchange 2010 CAS behind a load balancer without persistence",
       EXPECT("LB_NO_AFFINITY")),
   EWS("lb-passive-server", "two Exchange 2016 servers behind a load balancer, one with "
-      "MRSProxy off", EXPECT("LB_INCONSISTENT_BACKENDS")),
+      "MRSProxy off", EXPECT("LB_INCONSISTENT_BACKENDS", "MRSPROXY_DISABLED")),
+  /* The request size MRS sends (a WAF, a reverse proxy, IIS request filtering, WCF). */
+  EWS("mrsproxy-body-limit", "a reverse proxy refuses request bodies over 1 MiB on "
+      "mrsproxy.svc with 413", EXPECT("HTTP_REQUEST_TOO_LARGE")),
+  EWS("mrsproxy-iis-content-length", "IIS request filtering: maxAllowedContentLength 2 MiB "
+      "on /EWS (404.13)", EXPECT("HTTP_REQUEST_TOO_LARGE")),
+  EWS("waf-drops-large-post", "a WAF resets the connection during uploads over 1.5 MiB",
+      EXPECT("HTTP_REQUEST_TOO_LARGE")),
+  EWS("mrsproxy-wcf-quota", "Exchange 2010 with MRSProxy's WCF maxReceivedMessageSize at "
+      "1 MiB: 400 for larger messages", EXPECT("MRSPROXY_WCF_QUOTA")),
+  EWS("lb-one-server-503", "two Exchange 2016 servers behind a round-robin load balancer; "
+      "the second one's EWS application pool is stopped (503)",
+      EXPECT("LB_INCONSISTENT_BACKENDS", "HTTP_SERVICE_UNAVAILABLE")),
   /* Extended Protection (Exchange 2019 CU14 default; the August 2022 SU). */
   EWS("ep-require-healthy", "Exchange 2019, Extended Protection Require on EWS: NTLM must "
       "carry the channel binding", EXPECT_PASS),
@@ -92,8 +113,34 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
   EWS("ep-offload-no-basic", "Extended Protection Require behind a TLS-terminating device "
       "that names itself in Via; Basic is off", EXPECT("AUTH_EXTENDED_PROTECTION",
       "EWS_BASIC_AUTH_DISABLED")),
+  /* Every address of the name (RFC 6724: the client may take any of them). */
+  { "addr-second-refused", "remote-move", "mail.contoso.test has two addresses; nothing "
+    "listens on the second (a stale record)", EXPECT("DNS_ADDRESSES_DISAGREE", "TCP_REFUSED"),
+    mc_lab_exchange_start, TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_GOOD,
+    MC_LAB_ADDRS_SECOND_REFUSED },
+  { "addr-second-other-cert", "remote-move", "the name's second address is another site "
+    "whose certificate is for other names", EXPECT("DNS_ADDRESSES_DISAGREE",
+    "TLS_CERT_NAME_MISMATCH"), mc_lab_exchange_start, TLS1_2_VERSION, TLS1_3_VERSION,
+    MC_LAB_CERT_GOOD, MC_LAB_ADDRS_SECOND_OTHER },
+  { "exchange2016-ipv6-only", "remote-move", "Exchange 2016 published on an AAAA record "
+    "only (::1)", EXPECT_PASS, mc_lab_exchange_start, TLS1_2_VERSION, TLS1_3_VERSION,
+    MC_LAB_CERT_GOOD, MC_LAB_ADDRS_V6_ONLY },
   EWS("ntlm-challenge-mangled", "a device rewrites NTLM challenges: TargetInfo points outside "
       "the message", EXPECT("AUTH_NTLM_CHALLENGE_BROKEN")),
+  EWS("echo-credentials", "after the NTLM login, the Basic login gets a 403 that repeats the "
+      "password (X-FailureContext, title, Location)", EXPECT_PASS),
+  EWS("negotiate-blocked", "a device passes anonymous requests but resets every request "
+      "carrying an Authorization header (the NTLM negotiate)", EXPECT("AUTH_NEGOTIATE_BLOCKED")),
+  EWS("negotiate-stalled", "a device passes anonymous requests but holds every request "
+      "carrying an Authorization header unanswered", EXPECT("AUTH_NEGOTIATE_BLOCKED")),
+  EWS("login-blocked-403", "a WAF answers every request carrying an Authorization header "
+      "with its own 403 page", EXPECT("AUTH_NEGOTIATE_BLOCKED")),
+  EWS("login-redirected", "a device redirects every request carrying an Authorization header "
+      "to its login policy", EXPECT("AUTH_NEGOTIATE_BLOCKED")),
+  EWS("oversized-header", "a device adds a 120 KB cookie header to every answer",
+      EXPECT("HTTP_RESPONSE_HEADER_TOO_LARGE")),
+  EWS("lb-one-expired", "two Exchange 2016 servers behind a load balancer that passes TLS "
+      "through; one presents an expired certificate", EXPECT("TLS_CERT_EXPIRED")),
 #undef EWS
   /* RPC proxy: Outlook Anywhere (seed 000: KB 2903050; seed 002: ValidPorts). */
 #define OA(name, summary, expect) \
@@ -140,6 +187,25 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
      EXPECT("AUTODISCOVER_BAD_RESPONSE")),
   AD("autodiscover-auth-fail", "the account's password was changed: 401 after the login",
      EXPECT("AUTODISCOVER_AUTH_FAILED")),
+  /* Certificates on every name of the domain. */
+  { "autodiscover-self-signed", "autodiscover", "every name presents a self-signed "
+    "certificate", EXPECT("TLS_CERT_UNTRUSTED"), mc_lab_autodiscover_start, TLS1_2_VERSION,
+    TLS1_3_VERSION, MC_LAB_CERT_SELF_SIGNED },
+  { "autodiscover-expired-insecure", "autodiscover", "an expired certificate, checked with "
+    "--insecure: the settings, and the certificate as a warning", EXPECT("TLS_CERT_EXPIRED"),
+    mc_lab_autodiscover_start, TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_EXPIRED },
+  AD("autodiscover-large-answer", "a valid answer of 27 KB: 100 AlternativeMailbox entries "
+     "(full access to shared mailboxes)", EXPECT_PASS),
+  AD("autodiscover-echo-credentials", "Basic only; the login gets a 403 that repeats the "
+     "token in Location and user:password in the page", EXPECT("AUTODISCOVER_AUTH_FAILED")),
+  /* Hosts outside the address's domain: the lab would sign anyone in there
+   * (its certificate covers them), so only the policy keeps the password. */
+  { "autodiscover-foreign-host", "remote-move", "an in-domain Autodiscover answer names "
+    "mail.evil.test for EWS and Outlook Anywhere", EXPECT("AUTODISCOVER_UNSAFE_REDIRECT"),
+    mc_lab_autodiscover_start, TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_GOOD },
+  { "autodiscover-lookalike-host", "remote-move", "Autodiscover names the look-alike "
+    "mail.contoso.test.evil.test", EXPECT("AUTODISCOVER_UNSAFE_REDIRECT"),
+    mc_lab_autodiscover_start, TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_GOOD },
   { "autodiscover-wrong-mrs-host", "remote-move", "Autodiscover names mail.contoso.test "
     "(Outlook Anywhere) but EWS lives on ews.contoso.test",
     EXPECT("AUTODISCOVER_WRONG_MRS_HOST", "EWS_NOT_PUBLISHED"), mc_lab_autodiscover_start,
@@ -159,6 +225,17 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
        "STARTTLS (LOGINDISABLED)", EXPECT("IMAP_LOGIN_DISABLED")),
   IMAP("imap-bad-credentials", "the account's password was changed: LOGIN answers NO",
        EXPECT("IMAP_AUTH_FAILED")),
+  IMAP("imap-echo-credentials", "refuses LOGIN with a NO line that repeats the user and the "
+       "password", EXPECT("IMAP_AUTH_FAILED")),
+  { "imap-drops-before-login", "imap", "greets, then closes when asked CAPABILITY, before "
+    "any login: unknown (no cause), never a pass", EXPECT_PASS, mc_lab_imap_start,
+    TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_GOOD, .unknown = true },
+  { "imap-starttls-expired", "imap", "STARTTLS brings a certificate past its notAfter date",
+    EXPECT("TLS_CERT_EXPIRED"), mc_lab_imap_start, TLS1_2_VERSION, TLS1_3_VERSION,
+    MC_LAB_CERT_EXPIRED },
+  { "imap-starttls-expired-insecure", "imap", "the same, checked with --insecure: a warning, "
+    "never a silent pass", EXPECT("TLS_CERT_EXPIRED"), mc_lab_imap_start, TLS1_2_VERSION,
+    TLS1_3_VERSION, MC_LAB_CERT_EXPIRED },
 #undef IMAP
   /* Hostile peers: the client's bounds hold (memory ceilings in the e2e cases). */
 #define HOSTILE(name, check, summary, expect) \
@@ -178,8 +255,9 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
           "declarations (billion laughs)", EXPECT("AUTODISCOVER_BAD_RESPONSE")),
   HOSTILE("hostile-xml-nesting", "autodiscover", "Autodiscover XML with 10^6 nested elements",
           EXPECT("AUTODISCOVER_BAD_RESPONSE")),
-  HOSTILE("hostile-imap-literal", "imap", "announces an IMAP literal of 999999999 bytes",
-          EXPECT(MC_LAB_EXPECT_UNKNOWN)),
+  { "hostile-imap-literal", "imap", "announces an IMAP literal of 999999999 bytes",
+    EXPECT_PASS, mc_lab_hostile_start, TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_GOOD,
+    .unknown = true },
   HOSTILE("hostile-imap-no-greeting", "imap", "completes TLS, then never sends the IMAP "
           "greeting", EXPECT("IMAP_NOT_IMAP")),
 #undef HOSTILE

@@ -82,8 +82,7 @@ def all_scenarios(sites, ready, tmp):
     diffs = []
     for i, name in enumerate(names, 1):
         batch = sorted(rows[i]["causes"]) if i in rows else None
-        # "unknown" alone (MC_LAB_EXPECT_UNKNOWN): verdict unknown, no cause.
-        want = sorted(c for c in sites[name]["expect"] if c != "unknown")
+        want = sorted(sites[name]["expect"])
         if batch != single[name] or batch != want:
             diffs.append(f"{name}: batch {batch}, single {single[name]}, expected {want}")
     check(f"batch over {len(names)} scenarios: each row's causes = its single run's",

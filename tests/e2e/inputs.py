@@ -97,8 +97,8 @@ def special_files(tmp):
     check("a folder as --password-file is refused",
           p.returncode == 2 and b"it is a folder" in p.stderr, p.stderr)
     p = run(["config", tmp])
-    check("a folder as a config export keeps its message",
-          p.returncode == 3 and b"it is a folder; give the files in it" in p.stderr, p.stderr)
+    check("an empty folder as a config export: a clear message",
+          p.returncode == 3 and b"the folder holds no files" in p.stderr, p.stderr)
     p = run(["config", "/dev/null"])
     check("a device as a config export is refused",
           p.returncode == 3 and b"character device" in p.stderr, p.stderr)
