@@ -17,14 +17,13 @@
 static int read_file(const char *path, struct mc_buf *b)
 {
   bool std = strcmp(path, "-") == 0;
+  struct stat st;
+  /* Before opening: Windows does not open a folder as a file at all. */
+  if(!std && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    return mc_cli_cannot("cannot read '%s': it is a folder; give the files in it", path);
   FILE *f = std ? stdin : fopen(path, "rb");
   if(!f)
     return mc_cli_cannot("cannot read '%s': %s", path, strerror(errno));
-  struct stat st;
-  if(!std && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-    fclose(f);
-    return mc_cli_cannot("cannot read '%s': it is a folder; give the files in it", path);
-  }
   char chunk[65536];
   size_t got;
   int rc = 0;

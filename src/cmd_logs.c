@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "logs/classify.h"
 #include "logs/logs.h"
+#include "util/plat.h"
 #include "util/util.h"
 
 #define PROGRESS_MIN_BYTES (300ull * 1000 * 1000)
@@ -62,18 +63,48 @@ static bool run_id_ok(const char *in, char *out, size_t outlen)
   return true;
 }
 
+/* No PATH given: the machine's standard log folders (on Windows: IIS,
+ * HTTPERR, Exchange HttpProxy) that exist, said on stderr and in the
+ * report. 0 with *dirs set, or the usage error's exit code. */
+static int default_paths(const struct mc_cli *cli, char ***dirs, size_t *n, char **said)
+{
+  struct mc_buf tried = MC_BUF_INIT(4096);
+  *n = mc_plat_default_log_dirs(dirs, &tried);
+  if(*n == 0) {
+    int rc = tried.len ? mc_cli_usage_error(cli, "logs needs a PATH: none of the standard "
+                                            "log folders is here (%s)", tried.ptr)
+                       : mc_cli_usage_error(cli, "logs needs a PATH (a log file, a folder "
+                                            "or a .gz)");
+    mc_buf_release(&tried);
+    return rc;
+  }
+  mc_buf_reset(&tried);
+  for(size_t i = 0; i < *n; i++)
+    mc_buf_printf(&tried, "%s%s", i ? ", " : "", (*dirs)[i]);
+  *said = mc_buf_detach(&tried);
+  if(!cli->quiet)
+    fprintf(stderr, "migcheck logs: no PATH given, reading the standard log folders found "
+            "here: %s\n", *said);
+  return 0;
+}
+
 int mc_check_logs_cli(struct mc_cli *cli, struct mc_report **out)
 {
-  if(cli->nargs < 1)
-    return mc_cli_usage_error(cli, "logs needs a PATH (a log file, a folder or a .gz)");
+  char **defaults = NULL, *said = NULL;
+  size_t ndefaults = 0;
+  if(cli->nargs < 1) {
+    int drc = default_paths(cli, &defaults, &ndefaults, &said);
+    if(drc)
+      return drc;
+  }
   struct mc_logs_opts o = { 0 };
   struct mc_cidr_set cloud = { 0 };
   struct mc_logs_server *servers = NULL;
   char run_id[24];
   struct ui ui = { cli->quiet, false };
   int rc = 0;
-  o.paths = (const char *const *)cli->args;
-  o.npaths = cli->nargs;
+  o.paths = (const char *const *)(ndefaults ? defaults : cli->args);
+  o.npaths = ndefaults ? ndefaults : cli->nargs;
   if(cli->since) {
     if(!mc_parse_user_time(cli->since, false, &o.since))
       return mc_cli_usage_error(cli, "--since '%s' is not a UTC time like 2024-03-12 or "
@@ -129,10 +160,17 @@ int mc_check_logs_cli(struct mc_cli *cli, struct mc_report **out)
   if(rb && mc_parse_long(rb, 1, 1L << 30, &nrb))
     o.range_bytes = (uint64_t)nrb;
   o.warn = on_warn;
-  if(!cli->quiet && isatty(STDERR_FILENO))
+  if(!cli->quiet && mc_plat_ansi_tty(STDERR_FILENO))
     o.progress = on_progress;
   o.ctx = &ui;
   *out = mc_check_logs(&o);
+  if(said && *out)
+    mc_report_note(*out, "no PATH was given: read the standard log folders found here: %s",
+                   said);
+  free(said);
+  for(size_t i = 0; i < ndefaults; i++)
+    free(defaults[i]);
+  free(defaults);
   if(ui.progress_shown)
     fputs("\r\033[K", stderr);
   mc_cidr_release(&cloud);

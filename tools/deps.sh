@@ -1,7 +1,7 @@
 #!/bin/sh
 # deps.sh - make sure the Debian packages a make target needs are installed.
 #
-#   tools/deps.sh build|test|sanitize|bench
+#   tools/deps.sh build|test|sanitize|bench|windows
 #
 # On Debian as root, installs what is missing with apt-get and says what.
 # Anywhere else, prints the exact install line and fails. Nothing is fetched
@@ -14,13 +14,18 @@ test="$build libcmocka-dev python3 curl openssl ca-certificates dnsmasq-base pyt
 python3-samba tshark python3-exchangelib dovecot-imapd"
 sanitize="$test"
 bench="$build curl hyperfine ripgrep mawk gzip python3 goaccess"
+# migcheck.exe: the cross compiler, zlib for Windows, windres and objdump
+# (binutils), wine to run the tests; the Linux build the outputs are compared with.
+windows="$build gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 libz-mingw-w64-dev wine wine64 \
+python3"
 
 case "${1:-build}" in
   build) want=$build ;;
   test) want=$test ;;
   sanitize) want=$sanitize ;;
   bench) want=$bench ;;
-  *) echo "deps.sh: unknown target '$1' (build, test, sanitize, bench)" >&2; exit 2 ;;
+  windows) want=$windows ;;
+  *) echo "deps.sh: unknown target '$1' (build, test, sanitize, bench, windows)" >&2; exit 2 ;;
 esac
 
 missing=""
