@@ -47,5 +47,6 @@ int mc_cli_target(const struct mc_cli *cli, struct mc_target *t)
   if(cli->sni)
     t->sni = mc_xstrdup(cli->sni);
   t->insecure = cli->insecure;
+  t->no_channel_binding = cli->no_channel_binding;
   return 0;
 }

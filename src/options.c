@@ -47,6 +47,9 @@ const struct mc_option mc_options[] = {
       "also trust the CA certificates in this PEM file (the lab prints one)"),
   OPT("insecure", 'k', MC_OPT_FLAG, insecure, NULL,
       "do not verify certificates (the report says so on every page)"),
+  OPT("no-channel-binding", 0, MC_OPT_FLAG, no_channel_binding, NULL,
+      "sign in with NTLM without a channel binding, as a client without Extended "
+      "Protection support does (shows the difference Extended Protection makes)"),
   OPT("sni", 0, MC_OPT_STR, sni, "NAME",
       "TLS server name to send (default: the host name)"),
   OPT("legacy-rpc", 0, MC_OPT_FLAG, legacy_rpc, NULL,

@@ -438,6 +438,22 @@ const struct mc_cause mc_cause_table[] = {
     .source = "seed 001 steps 4 and 5; field-cases.md cases C26 and C41; KB10094; "
               "exchange-wire.md sec. 6.2" },
 
+  { .id = "AUTH_NTLM_CHALLENGE_BROKEN", .severity = MC_FAIL, .area = "http",
+    .title = "The NTLM challenge that came back is malformed: something rewrites the header",
+    .why = "The server (or a device in front of it) answered the NTLM negotiate with a "
+           "challenge whose fields point outside the message or that is not valid base64. No "
+           "client can answer it, so every Windows login fails before the password is even "
+           "used. IIS does not send such challenges; a proxy, WAF or load balancer that "
+           "rewrites or truncates WWW-Authenticate headers does.",
+    .fix = (const char *const[]){
+      "Compare the WWW-Authenticate header with one taken on the Exchange server itself "
+      "(curl -v --ntlm -u 'CONTOSO\\migadmin' https://localhost/EWS/Exchange.asmx -k)",
+      "Turn off header rewriting, size limits or 'authentication offload' for /EWS, /rpc and "
+      "/Autodiscover on the device in front, or publish Exchange without it",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "[MS-NLMP] sec. 2.2.1.2 (CHALLENGE_MESSAGE) and 2.2.2.1 (AV_PAIR)" },
+
   /* WARN: moves still progress, only slowly and with transient faults (seed 001). */
   { .id = "LB_NO_AFFINITY", .severity = MC_WARN, .area = "ews",
     .title = "No session persistence on the load balancer in front of Exchange 2010 CAS",
@@ -1231,8 +1247,9 @@ const struct mc_cause mc_cause_table[] = {
       "-ExtendedProtectionTokenChecking None, then iisreset",
       NULL },
     .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "field-cases.md case C18 (CSS-Exchange Extended-Protection.md); "
-              "exchange-wire.md sec. 1.4 and 7" },
+    .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server; "
+              "Exchange Server security updates of August 2022 (EP made available); RFC 5929 "
+              "sec. 4 (tls-server-end-point); [MS-NLMP] sec. 2.2.2.1 (MsvAvChannelBindings)" },
 
   { .id = "HYBRID_AGENT_EP_ENABLED", .severity = MC_FAIL, .area = "ews",
     .title = "Extended Protection enabled on a server published through the Hybrid Agent",
