@@ -23,6 +23,11 @@
 #endif
 
 static bool vt_on[3];             /* per fd 0..2: colour sequences are shown */
+/* What the console had before, given back at exit: the code page and modes
+ * belong to the console window, which outlives migcheck. */
+static UINT saved_cp;
+static HANDLE saved_h[3];
+static DWORD saved_mode[3];
 
 static void console_vt(int fd)
 {
@@ -30,9 +35,25 @@ static void console_vt(int fd)
   DWORD mode;
   if(h == INVALID_HANDLE_VALUE || !GetConsoleMode(h, &mode))
     return;
-  if(mode & ENABLE_VIRTUAL_TERMINAL_PROCESSING ||
-     SetConsoleMode(h, mode | ENABLE_VIRTUAL_TERMINAL_PROCESSING))
+  if(mode & ENABLE_VIRTUAL_TERMINAL_PROCESSING)
     vt_on[fd] = true;
+  else if(SetConsoleMode(h, mode | ENABLE_VIRTUAL_TERMINAL_PROCESSING)) {
+    vt_on[fd] = true;
+    saved_h[fd] = h;
+    saved_mode[fd] = mode;
+  }
+}
+
+static void console_restore(void)
+{
+  fflush(stdout);
+  fflush(stderr);
+  for(int fd = 1; fd < 3; fd++) {
+    if(saved_h[fd])
+      SetConsoleMode(saved_h[fd], saved_mode[fd]);
+  }
+  if(saved_cp)
+    SetConsoleOutputCP(saved_cp);
 }
 
 void mc_plat_init(int *argc, char ***argv)
@@ -55,9 +76,12 @@ void mc_plat_init(int *argc, char ***argv)
   _setmode(_fileno(stdout), _O_BINARY);
   _setmode(_fileno(stderr), _O_BINARY);
   _setmode(_fileno(stdin), _O_BINARY);
-  SetConsoleOutputCP(CP_UTF8);
+  saved_cp = GetConsoleOutputCP();       /* 0 without a console */
+  if(saved_cp == CP_UTF8 || !SetConsoleOutputCP(CP_UTF8))
+    saved_cp = 0;
   console_vt(1);
   console_vt(2);
+  atexit(console_restore);
 }
 
 bool mc_plat_ansi_tty(int fd)
