@@ -100,6 +100,7 @@ int mc_check_logs_cli(struct mc_cli *cli, struct mc_report **out)
   struct mc_logs_opts o = { 0 };
   struct mc_cidr_set cloud = { 0 };
   struct mc_logs_server *servers = NULL;
+  char *host = NULL;
   char run_id[24];
   struct ui ui = { cli->quiet, false };
   int rc = 0;
@@ -141,6 +142,18 @@ int mc_check_logs_cli(struct mc_cli *cli, struct mc_report **out)
     o.servers = servers;
     o.nservers = cli->nservers;
   }
+  else if(ndefaults) {
+    /* This machine's own folders: its logs are this server's, even where
+     * neither s-computername nor the path names it. */
+    host = mc_plat_computer_name();
+    servers = mc_xcalloc(ndefaults, sizeof *servers);
+    for(size_t i = 0; host && i < ndefaults; i++) {
+      servers[i].name = host;
+      servers[i].path = defaults[i];
+    }
+    o.servers = servers;
+    o.nservers = host ? ndefaults : 0;
+  }
   if(cli->cloud_ranges) {
     char err[512];
     mc_code c = mc_cidr_load(cli->cloud_ranges, &cloud, err, sizeof err);
@@ -168,6 +181,7 @@ int mc_check_logs_cli(struct mc_cli *cli, struct mc_report **out)
     mc_report_note(*out, "no PATH was given: read the standard log folders found here: %s",
                    said);
   free(said);
+  free(host);
   for(size_t i = 0; i < ndefaults; i++)
     free(defaults[i]);
   free(defaults);

@@ -38,6 +38,10 @@ int mc_plat_term_width(int fd);
  * looked at, separated by ", ". */
 size_t mc_plat_default_log_dirs(char ***dirs, struct mc_buf *tried);
 
+/* This machine's name (Windows: the NetBIOS name, as in a UNC path and in
+ * IIS's s-computername), or NULL. The caller frees it. */
+char *mc_plat_computer_name(void);
+
 /* n random bytes from the operating system. */
 mc_code mc_plat_random(void *p, size_t n);
 

@@ -36,6 +36,16 @@ size_t mc_plat_default_log_dirs(char ***dirs, struct mc_buf *tried)
   return 0;
 }
 
+char *mc_plat_computer_name(void)
+{
+  char name[256];
+  if(gethostname(name, sizeof name) != 0)
+    return NULL;
+  name[sizeof name - 1] = '\0';
+  name[strcspn(name, ".")] = '\0';
+  return name[0] ? mc_xstrdup(name) : NULL;
+}
+
 mc_code mc_plat_random(void *p, size_t n)
 {
   unsigned char *out = p;

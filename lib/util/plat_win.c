@@ -151,6 +151,15 @@ size_t mc_plat_default_log_dirs(char ***dirs, struct mc_buf *tried)
   return n;
 }
 
+char *mc_plat_computer_name(void)
+{
+  wchar_t name[MAX_COMPUTERNAME_LENGTH + 1];
+  DWORD n = sizeof name / sizeof name[0];
+  if(!GetComputerNameW(name, &n) || n == 0)
+    return NULL;
+  return mc_win_utf8(name);
+}
+
 mc_code mc_plat_random(void *p, size_t n)
 {
   if(n > ULONG_MAX)

@@ -298,6 +298,10 @@ def windows_only(tmp):
               p.returncode == 1 and b"C:\\inetpub\\logs\\LogFiles" in p.stderr and
               any("C:\\inetpub\\logs\\LogFiles" in n for n in doc.get("notes", [])),
               f"exit {p.returncode} {p.stderr!r} {doc.get('notes')}")
+        found = json.dumps(doc)
+        check("logs with no PATH: the files are this machine's (its computer name, not the "
+              "file name)", '"server_from": "--server"' in found and
+              '"server": "u_ex240312.log"' not in found, found[:400])
     finally:
         if made:
             shutil.rmtree(os.path.join(PREFIX, "drive_c", "inetpub"), ignore_errors=True)
@@ -320,6 +324,9 @@ def windows_only(tmp):
 
 
 def main():
+    counts = os.path.join(os.path.dirname(EXE), "testlog-windows.json")
+    if os.path.exists(counts):
+        os.remove(counts)          # no stale counts when this run stops early
     if not wine_ready():
         subprocess.run(["wineserver", "-k"], env=ENV, check=False,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -337,7 +344,7 @@ def main():
         subprocess.run(["wineserver", "-k"], env=ENV, check=False,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     print(f"windows: {passed} passed, {failed} failed")
-    with open(os.path.join(os.path.dirname(EXE), "testlog-windows.json"), "w") as f:
+    with open(counts, "w") as f:
         json.dump({"passed": passed, "failed": failed}, f)
     return 1 if failed else 0
 
