@@ -5,6 +5,7 @@
  * standard IIS, HTTPERR and Exchange HttpProxy log folders, random bytes
  * from BCryptGenRandom.
  */
+#include <winsock2.h>
 #include <windows.h>
 
 #include <bcrypt.h>
@@ -73,6 +74,10 @@ void mc_plat_init(int *argc, char ***argv)
   }
   if(w)
     LocalFree(w);
+  /* Winsock for inet_pton/inet_ntop (--cloud-ranges, client addresses);
+   * migcheck.exe opens no socket. */
+  WSADATA wsa;
+  WSAStartup(MAKEWORD(2, 2), &wsa);
   _setmode(_fileno(stdout), _O_BINARY);
   _setmode(_fileno(stderr), _O_BINARY);
   _setmode(_fileno(stdin), _O_BINARY);

@@ -170,6 +170,12 @@ def differential(tmp):
          ["logs", logs, gzdir, "--server", f"EX09={gzdir}", "--since", "2024-03-12", "--json"],
          ["logs", winpath(logs), winpath(gzdir), "--server", f"EX09={winpath(gzdir)}",
           "--since", "2024-03-12", "--json"])
+    # --cloud-ranges: Winsock's inet_pton and inet_ntop read and print them.
+    ranges = os.path.join(tmp, "cloud-ranges.txt")
+    with open(ranges, "w", newline="\r\n") as f:
+        f.write("# Exchange Online (a test list)\n40.92.0.0/15\n2603:1000::/25, v6\n10.0.0.0/8\n")
+    same("logs --cloud-ranges (a CRLF file)", ["logs", logs, "--cloud-ranges", ranges, "--json"],
+         ["logs", winpath(logs), "--cloud-ranges", winpath(ranges), "--json"])
     cfg = os.path.join(DATA, "config")
     for f in sorted(os.listdir(cfg)):
         path = os.path.join(cfg, f)
