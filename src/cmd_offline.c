@@ -60,3 +60,8 @@ int mc_cmd_demo(struct mc_cli *cli)
 {
   return left_out(cli);
 }
+
+int mc_cmd_batch(struct mc_cli *cli)
+{
+  return left_out(cli);
+}

@@ -27,6 +27,8 @@ void mc_render_text(const struct mc_report *r, const struct mc_render_opts *o,
                     struct mc_buf *out);
 void mc_render_json(const struct mc_report *r, struct mc_buf *out);
 void mc_render_html(const struct mc_report *r, struct mc_buf *out);
+/* Appends s (NULL: nothing) escaped for HTML text and attribute values. */
+void mc_render_html_escape(struct mc_buf *out, const char *s);
 
 /* One cause, as `migcheck causes ID` shows it (text). */
 void mc_render_cause_text(const struct mc_cause *c, const struct mc_render_opts *o,
