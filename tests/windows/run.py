@@ -228,7 +228,7 @@ def cli_errors():
     same("logs missing path --json", ["logs", missing, "--json"], ["logs", winpath(missing), "--json"])
     for cmd in (["remote-move", "--server", "mail.contoso.test"], ["ports", "a.test"],
                 ["tls", "a.test"], ["outlook-anywhere"], ["autodiscover"], ["imap", "a.test"],
-                ["lab", "--list"], ["demo"]):
+                ["lab", "--list"], ["demo"], ["batch", "endpoints.csv"]):
         p = win(*cmd)
         lines = p.stderr.decode().strip().splitlines()
         check(f"{cmd[0]}: one line naming the Linux/macOS build, exit 3", p.returncode == 3 and
