@@ -342,8 +342,20 @@ void *mc_win_memrchr(const void *p, int c, size_t n)
 void *mc_win_mmap(void *addr, size_t len, int prot, int flags, int fd, long long off)
 {
   (void)addr;
-  (void)flags;
-  if(prot != PROT_READ || len == 0) {
+  if(len == 0) {
+    errno = EINVAL;
+    return MAP_FAILED;
+  }
+  if(flags & MAP_ANONYMOUS) {
+    void *p = VirtualAlloc(NULL, len, MEM_COMMIT | MEM_RESERVE,
+                           (prot & PROT_WRITE) ? PAGE_READWRITE : PAGE_READONLY);
+    if(!p) {
+      errno = ENOMEM;
+      return MAP_FAILED;
+    }
+    return p;                     /* zeroed, as anonymous mappings are */
+  }
+  if(prot != PROT_READ) {
     errno = EINVAL;
     return MAP_FAILED;
   }
@@ -371,7 +383,12 @@ void *mc_win_mmap(void *addr, size_t len, int prot, int flags, int fd, long long
 int mc_win_munmap(void *addr, size_t len)
 {
   (void)len;
-  return UnmapViewOfFile(addr) ? 0 : -1;
+  MEMORY_BASIC_INFORMATION mi;
+  if(VirtualQuery(addr, &mi, sizeof mi) == 0)
+    return -1;
+  if(mi.Type == MEM_MAPPED)
+    return UnmapViewOfFile(addr) ? 0 : -1;
+  return VirtualFree(addr, 0, MEM_RELEASE) ? 0 : -1;
 }
 
 int mc_win_madvise(void *addr, size_t len, int advice)
