@@ -137,6 +137,20 @@ def wine_ready():
     return p.returncode == 0
 
 
+# Cases of the Linux suites that cannot hold for migcheck.exe, with the reason.
+KNOWN_WINDOWS = {
+    "config FOLDER reads every file --collect wrote":
+        "the folder holds an applicationHost.config, which needs expat (not in the .exe)",
+}
+
+
+def has_xml(path):
+    """Whether path is, or is a folder holding, an IIS .config (XML) file."""
+    if os.path.isdir(path):
+        return any(f.endswith(".config") for f in os.listdir(path))
+    return path.endswith(".config")
+
+
 def linux_suites():
     """The Linux build's offline test scripts, run against the .exe."""
     wrapper = os.path.join(HERE, "wine-migcheck.sh")
@@ -148,8 +162,14 @@ def linux_suites():
         out = p.stdout.decode()
         last = out.strip().splitlines()[-1] if out.strip() else ""
         fails = [ln for ln in out.splitlines() if ln.startswith("FAIL")]
-        check(f"{name} suite on migcheck.exe ({last})", p.returncode == 0,
-              "\n  " + "\n  ".join(fails[:10]) + p.stderr.decode()[-500:])
+        known = [f for f in fails if any(f.startswith("FAIL " + k) for k in KNOWN_WINDOWS)]
+        for f in known:
+            print(f"note {name}: {f[5:60]}... fails as expected: "
+                  f"{next(v for k, v in KNOWN_WINDOWS.items() if f.startswith('FAIL ' + k))}")
+        unexpected = [f for f in fails if f not in known]
+        check(f"{name} suite on migcheck.exe ({last}; {len(known)} known to differ)",
+              not unexpected and (p.returncode == 0 or known) and "passed" in last,
+              "\n  " + "\n  ".join(unexpected[:10]) + p.stderr.decode()[-500:])
 
 
 def differential(tmp):
@@ -179,9 +199,16 @@ def differential(tmp):
     cfg = os.path.join(DATA, "config")
     for f in sorted(os.listdir(cfg)):
         path = os.path.join(cfg, f)
+        if has_xml(path):
+            # XML (IIS) needs expat, which the .exe has not: it says so.
+            p = win("config", winpath(path), "--json")
+            check(f"config {f}: migcheck.exe has no XML parser and says which build has",
+                  p.returncode in (1, 3) and b"Linux or macOS build" in p.stdout, p.stdout[-300:])
+            continue
         same(f"config {f} --json", ["config", path, "--json"], ["config", winpath(path), "--json"])
     every = [os.path.join(cfg, f) for f in sorted(os.listdir(cfg))
-             if f.endswith((".txt", ".reg")) and f not in ("empty.txt", "not-powershell.txt")]
+             if f.endswith((".txt", ".reg")) and f not in ("empty.txt", "not-powershell.txt")
+             and not os.path.isdir(os.path.join(cfg, f))]
     same("config of every input at once (text)", ["config", *every],
          ["config", *map(winpath, every)])
     same("config --collect", ["config", "--collect"])
