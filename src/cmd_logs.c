@@ -90,6 +90,12 @@ static int default_paths(const struct mc_cli *cli, char ***dirs, size_t *n, char
 
 int mc_check_logs_cli(struct mc_cli *cli, struct mc_report **out)
 {
+  if(cli->nargs < 1 && cli->merge)
+    return mc_cli_usage_error(cli, "logs --merge needs the summary files");
+  if(cli->merge && (cli->since || cli->until || cli->run_id || cli->nservers))
+    return mc_cli_usage_error(cli, "--since, --until, --run-id and --server are given when "
+                              "the summaries are made (logs PATH --summary FILE), not to "
+                              "--merge");
   char **defaults = NULL, *said = NULL;
   size_t ndefaults = 0;
   if(cli->nargs < 1) {
@@ -172,6 +178,8 @@ int mc_check_logs_cli(struct mc_cli *cli, struct mc_report **out)
   long nrb;
   if(rb && mc_parse_long(rb, 1, 1L << 30, &nrb))
     o.range_bytes = (uint64_t)nrb;
+  o.summary_out = cli->summary;
+  o.merge = cli->merge;
   o.warn = on_warn;
   if(!cli->quiet && mc_plat_ansi_tty(STDERR_FILENO))
     o.progress = on_progress;

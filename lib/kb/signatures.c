@@ -98,8 +98,9 @@ const struct mc_kb_signature mc_kb_signatures[] = {
     P(UNAUTHORIZED "|unable to connect to the remote server using the credentials provided"),
     P("'Negotiate,NTLM'", "credentials provided", "MrsHttpUnauthorizedException"),
     P("Basic realm="), "field case C26" },
-  { "AUTH_BAD_CREDENTIALS", 12, false, P("401 1 2148074254"), P("mrsproxy.svc"), NULL,
-    "seed 001 step 5 (IIS log of invalid credentials)" },
+  { "AUTH_BAD_CREDENTIALS", 12, false, P("401 1 2148074252"), P("mrsproxy.svc", "rpcproxy.dll"),
+    NULL, "seed 001 step 5; exchange-wire.md sec. 6.2 (0x8009030C, logon denied in the IIS "
+    "log; 401 1 2148074254 alone is the first NTLM leg)" },
   { "AUTH_LEGACY_BLOCKED_BY_POLICY", 14, false,
     P("BlockLegacyAuthWebServices|authentication policy|auth policy"), NULL, NULL,
     "field case C09 (block-legacy-auth-2019-hybrid.md)" },
