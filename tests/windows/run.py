@@ -366,6 +366,17 @@ def windows_only(tmp):
         check("logs with no PATH: the files are this machine's (its computer name, not the "
               "file name)", '"server_from": "--server"' in found and
               '"server": "u_ex240312.log"' not in found, found[:400])
+        if b"--summary" in lin("logs", "--help").stdout:
+            # The server's own summary, merged elsewhere (README's workflow).
+            summ = os.path.join(tmp, "this-server.mcsum")
+            p = win("logs", "--summary", winpath(summ), "--quiet")
+            m = lin("logs", "--merge", summ, "--json")
+            merged = json.loads(m.stdout or b"{}")
+            check("migcheck.exe logs --summary with no PATH merges on Linux into the same causes",
+                  p.returncode == 1 and m.returncode == 1 and
+                  [c["id"] for c in merged.get("causes", [])] ==
+                  [c["id"] for c in doc.get("causes", [])],
+                  f"exit {p.returncode}/{m.returncode} {p.stderr!r} {m.stderr!r}")
     finally:
         if made:
             shutil.rmtree(os.path.join(PREFIX, "drive_c", "inetpub"), ignore_errors=True)
