@@ -327,6 +327,11 @@ void mc_win_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, co
   free(tmp);
 }
 
+void mc_win_explicit_bzero(void *p, size_t n)
+{
+  SecureZeroMemory(p, n);
+}
+
 void *mc_win_memrchr(const void *p, int c, size_t n)
 {
   const unsigned char *s = p;

@@ -79,6 +79,10 @@ void *mc_win_memmem(const void *hay, size_t n, const void *needle, size_t m);
 void mc_win_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 #define qsort(base, n, size, cmp) mc_win_qsort(base, n, size, cmp)
 
+/* Zeroes memory the compiler may not optimise away (SecureZeroMemory). */
+void mc_win_explicit_bzero(void *p, size_t n);
+#define explicit_bzero(p, n) mc_win_explicit_bzero(p, n)
+
 void *mc_win_memrchr(const void *p, int c, size_t n);
 #define memrchr(p, c, n) mc_win_memrchr(p, c, n)
 
