@@ -50,6 +50,9 @@ const struct mc_option mc_options[] = {
   OPT("no-channel-binding", 0, MC_OPT_FLAG, no_channel_binding, NULL,
       "sign in with NTLM without a channel binding, as a client without Extended "
       "Protection support does (shows the difference Extended Protection makes)"),
+  OPT("no-large-request", 0, MC_OPT_FLAG, no_large_request, NULL,
+      "skip the MRS-sized POST (several MB, the sizes bisected when it fails) that "
+      "finds a body-size limit in the path"),
   OPT("sni", 0, MC_OPT_STR, sni, "NAME",
       "TLS server name to send (default: the host name)"),
   OPT("legacy-rpc", 0, MC_OPT_FLAG, legacy_rpc, NULL,
