@@ -14,7 +14,8 @@
 #include <stdio.h>
 
 #include "model/report.h"
-#include "net/net.h"
+
+struct mc_net_opts;
 
 /* Each network step's deadline when --timeout is not given. */
 #define MC_DEFAULT_TIMEOUT_S 10

@@ -181,7 +181,7 @@ const struct mc_command mc_commands[] = {
     "migcheck imap mail.contoso.com\n"
     "MIGCHECK_PASSWORD=... migcheck imap mail.contoso.com --user alice@contoso.com\n"
     "migcheck imap mail.contoso.com:143 --security tls --user 'contoso/mailadmin/alice'" },
-  { "logs", mc_cmd_check, mc_check_logs_cli, "PATH... [--since T] [--until T] [--run-id ID]",
+  { "logs", mc_cmd_check, mc_check_logs_cli, "[PATH...] [--since T] [--until T] [--run-id ID]",
     "did the migration requests reach IIS, and what did it answer? (server logs)",
     "Reads IIS W3C logs (W3SVC1, W3SVC2), HTTPERR logs and Exchange HttpProxy\n"
     "logs: files, folders (searched recursively) and .gz files, in any mix. Each\n"
@@ -200,14 +200,18 @@ const struct mc_command mc_commands[] = {
     "--json adds a \"traffic\" object per endpoint (docs/json-schema.md).\n"
     "All CPUs are used (MIGCHECK_THREADS=N sets how many). --summary FILE also\n"
     "writes the counts to a small file; on one machine, --merge FILE... judges\n"
-    "such summaries from every server as one run over all their logs.",
+    "such summaries from every server as one run over all their logs.\n"
+    "migcheck.exe, run on the Exchange server itself, reads the standard folders\n"
+    "when no PATH is given: C:\\inetpub\\logs\\LogFiles, the HTTPERR folder and\n"
+    "Exchange's Logging\\HttpProxy, those that exist, and says which it read.",
     "json html no-color verbose quiet since until run-id server cloud-ranges summary merge",
     "migcheck logs ./EX01/W3SVC1 ./EX02/W3SVC1\n"
     "migcheck logs \\\\EX01\\c$\\inetpub\\logs\\LogFiles --since 2024-03-12T08:00\n"
     "migcheck logs u_ex240312.log.gz --server EX01=u_ex240312.log.gz --json\n"
     "migcheck logs ./logs --run-id mc-0123456789ab\n"
     "migcheck logs D:\\logs --summary EX01.mcsum     (on each server)\n"
-    "migcheck logs --merge EX01.mcsum EX02.mcsum       (centrally)" },
+    "migcheck logs --merge EX01.mcsum EX02.mcsum       (centrally)\n"
+    "migcheck.exe logs --summary EX01.mcsum" },
   { "config", mc_cmd_config, NULL, "FILE|FOLDER... | --collect",
     "check what you paste from PowerShell and the registry against the seeds' rules",
     "Reads the output of PowerShell's Format-List ('| fl') and registry exports\n"

@@ -16,9 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "checks/checks.h"
 #include "report/render.h"
 #include "util/input.h"
+#include "util/plat.h"
 #include "util/util.h"
 
 #define OPT(n, s, t, field, arg, help) \
@@ -342,59 +342,20 @@ bool mc_cli_color(const struct mc_cli *cli)
   const char *term = getenv("TERM");
   if(term && strcmp(term, "dumb") == 0)
     return false;
-  return isatty(STDOUT_FILENO);
-}
-
-int mc_cli_net_opts(const struct mc_cli *cli, struct mc_net_opts *net)
-{
-  char err[256];
-  net->timeout_ms = (int)(cli->timeout_s ? cli->timeout_s : MC_DEFAULT_TIMEOUT_S) * 1000;
-  for(size_t i = 0; i < cli->nresolve; i++) {
-    if(mc_net_add_override(net, cli->resolve[i], err, sizeof err))
-      return mc_cli_usage_error(cli, "%s", err);
-  }
-  if(cli->dns_server) {
-    if(!mc_net_valid_dns_server(cli->dns_server))
-      return mc_cli_usage_error(cli, "--dns-server '%s' is not ADDRESS or ADDRESS:PORT "
-                                "(IPv6 as [ADDRESS]:PORT)", cli->dns_server);
-    net->dns_server = mc_xstrdup(cli->dns_server);
-  }
-  return 0;
-}
-
-int mc_cli_target(const struct mc_cli *cli, struct mc_target *t)
-{
-  char why[160];
-  if(cli->ca_file && mc_input_check(cli->ca_file, 0, why, sizeof why) != MC_OK) {
-    mc_target_release(t);
-    return mc_cli_usage_error(cli, "cannot read --ca-file '%s': %s", cli->ca_file, why);
-  }
-  int rc = mc_cli_net_opts(cli, &t->net);
-  if(rc) {
-    mc_target_release(t);
-    return rc;
-  }
-  t->timeout_ms = t->net.timeout_ms;
-  if(cli->ca_file)
-    t->ca_file = mc_xstrdup(cli->ca_file);
-  if(cli->sni)
-    t->sni = mc_xstrdup(cli->sni);
-  t->insecure = cli->insecure;
-  t->no_channel_binding = cli->no_channel_binding;
-  t->no_large_request = cli->no_large_request;
-  return 0;
+  return mc_plat_ansi_tty(STDOUT_FILENO);
 }
 
 static void progress_line(const char *title)
 {
-  /* One line on the terminal, rewritten in place. */
-  fprintf(stderr, "\r\033[K%.*s ...", 70, title);
+  /* One line on the terminal, rewritten in place, as wide as it is. */
+  int w = mc_plat_term_width(STDERR_FILENO) - 5;
+  fprintf(stderr, "\r\033[K%.*s ...", w > 10 ? w : 70, title);
   fflush(stderr);
 }
 
 void mc_cli_progress(const struct mc_cli *cli, bool on)
 {
-  bool tty = isatty(STDERR_FILENO) && !cli->quiet;
+  bool tty = mc_plat_ansi_tty(STDERR_FILENO) && !cli->quiet;
   const char *term = getenv("TERM");
   if(term && strcmp(term, "dumb") == 0)
     tty = false;

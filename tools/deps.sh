@@ -1,7 +1,7 @@
 #!/bin/sh
 # deps.sh - make sure the Debian packages a make target needs are installed.
 #
-#   tools/deps.sh build|test|sanitize|fuzz|bench
+#   tools/deps.sh build|test|sanitize|fuzz|bench|windows
 #
 # On Debian as root, installs what is missing with apt-get and says what.
 # Anywhere else, prints the exact install line and fails. Nothing is fetched
@@ -15,6 +15,10 @@ python3-samba tshark python3-exchangelib dovecot-imapd python3-requests-ntlm ngi
 sanitize="$test"
 fuzz="$build clang libclang-rt-dev llvm"
 bench="$build curl hyperfine ripgrep mawk gzip python3 goaccess"
+# migcheck.exe: the cross compiler, zlib for Windows, windres and objdump
+# (binutils), wine to run the tests; the Linux build the outputs are compared with.
+windows="$build gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 libz-mingw-w64-dev wine wine64 \
+python3"
 
 case "${1:-build}" in
   build) want=$build ;;
@@ -22,7 +26,8 @@ case "${1:-build}" in
   sanitize) want=$sanitize ;;
   fuzz) want=$fuzz ;;
   bench) want=$bench ;;
-  *) echo "deps.sh: unknown target '$1' (build, test, sanitize, fuzz, bench)" >&2; exit 2 ;;
+  windows) want=$windows ;;
+  *) echo "deps.sh: unknown target '$1' (build, test, sanitize, fuzz, bench, windows)" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/rand.h>
 
 #include "model/redact.h"
+#include "util/plat.h"
 #include "util/util.h"
 
 #define EVIDENCE_MAX 2000
@@ -74,8 +74,8 @@ struct mc_report *mc_report_new(const char *command, const char *target)
 void mc_report_new_run_id(struct mc_report *r)
 {
   unsigned char rnd[6];
-  if(RAND_bytes(rnd, sizeof rnd) != 1) {
-    /* No entropy from OpenSSL: fall back to the clock, still unique enough
+  if(mc_plat_random(rnd, sizeof rnd) != MC_OK) {
+    /* No entropy from the system: fall back to the clock, still unique enough
      * to find one's own requests in a log. */
     int64_t t = mc_now_ms();
     memcpy(rnd, &t, sizeof rnd);

@@ -11,6 +11,10 @@
 
 #include "util/input.h"
 
+#ifndef S_ISSOCK
+#define S_ISSOCK(m) 0             /* Windows has no sockets among its files */
+#endif
+
 static const char *kind(mode_t m)
 {
   if(S_ISFIFO(m))
@@ -48,7 +52,16 @@ mc_code mc_input_open(const char *path, unsigned allow, int *fd, struct stat *st
     *fd = STDIN_FILENO;
     return MC_OK;
   }
+#ifdef _WIN32
+  /* Windows opens no folder as a file, and has no FIFO to block on. */
+  if(stat(path, st) == 0 && S_ISDIR(st->st_mode)) {
+    snprintf(err, errlen, "it is a folder; give the files in it");
+    return MC_ERR_USAGE;
+  }
+  int f = open(path, O_RDONLY | O_CLOEXEC);
+#else
   int f = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+#endif
   if(f < 0) {
     snprintf(err, errlen, "%s", strerror(errno));
     return MC_ERR_IO;
@@ -67,12 +80,14 @@ mc_code mc_input_open(const char *path, unsigned allow, int *fd, struct stat *st
     rc = MC_ERR_USAGE;
     goto out;
   }
+#ifndef _WIN32
   int fl = fcntl(f, F_GETFL);
   if(fl < 0 || fcntl(f, F_SETFL, fl & ~O_NONBLOCK) != 0) {
     snprintf(err, errlen, "%s", strerror(errno));
     rc = MC_ERR_IO;
     goto out;
   }
+#endif
   *fd = f;
   f = -1;
 out:

@@ -7,13 +7,44 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#ifdef _WIN32
+#include <windows.h>
+#else
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <unistd.h>
+#endif
 
 #include "util/secret.h"
 #include "util/util.h"
+
+#ifdef _WIN32
+/* migcheck.exe runs only the offline jobs, which hold no password: no guard. */
+bool mc_secret_guard(void)
+{
+  return false;
+}
+
+static void lock(void *p, size_t n)
+{
+  (void)VirtualLock(p, n);
+}
+
+static void unlock(void *p, size_t n)
+{
+  (void)VirtualUnlock(p, n);
+}
+#else
+static void lock(void *p, size_t n)
+{
+  (void)mlock(p, n);
+}
+
+static void unlock(void *p, size_t n)
+{
+  (void)munlock(p, n);
+}
 
 bool mc_secret_guard(void)
 {
@@ -23,12 +54,13 @@ bool mc_secret_guard(void)
     ok = false;
   return ok;
 }
+#endif
 
 char *mc_secret_alloc(size_t n)
 {
   char *p = mc_xcalloc(1, n ? n : 1);
   /* Locking fails under a small RLIMIT_MEMLOCK; the wipe still happens. */
-  (void)mlock(p, n ? n : 1);
+  lock(p, n ? n : 1);
   return p;
 }
 
@@ -37,7 +69,7 @@ void mc_secret_free(char *p, size_t n)
   if(!p)
     return;
   explicit_bzero(p, n);
-  (void)munlock(p, n ? n : 1);
+  unlock(p, n ? n : 1);
   free(p);
 }
 
