@@ -18,6 +18,7 @@
 
 #include "checks/checks.h"
 #include "report/render.h"
+#include "util/input.h"
 #include "util/util.h"
 
 #define OPT(n, s, t, field, arg, help) \
@@ -67,7 +68,9 @@ const struct mc_option mc_options[] = {
       "sign in as this account (the migration endpoint's); the password comes from "
       "MIGCHECK_PASSWORD, --password-file or a prompt without echo"),
   OPT("password-file", 0, MC_OPT_STR, password_file, "FILE",
-      "read the password from the first line of FILE (never give it on the command line)"),
+      "read the password from the first line of FILE ('-': standard input; UTF-8, or UTF-16 "
+      "with a byte order mark as Windows PowerShell writes it; warns when others can read "
+      "FILE)"),
   OPT("repeat", 0, MC_OPT_STR, repeat, "N",
       "make N more requests on new connections to compare the servers behind a load "
       "balancer (default 6, 0-50)"),
@@ -361,10 +364,10 @@ int mc_cli_net_opts(const struct mc_cli *cli, struct mc_net_opts *net)
 
 int mc_cli_target(const struct mc_cli *cli, struct mc_target *t)
 {
-  if(cli->ca_file && access(cli->ca_file, R_OK) != 0) {
+  char why[160];
+  if(cli->ca_file && mc_input_check(cli->ca_file, 0, why, sizeof why) != MC_OK) {
     mc_target_release(t);
-    return mc_cli_usage_error(cli, "cannot read --ca-file '%s': %s", cli->ca_file,
-                              strerror(errno));
+    return mc_cli_usage_error(cli, "cannot read --ca-file '%s': %s", cli->ca_file, why);
   }
   int rc = mc_cli_net_opts(cli, &t->net);
   if(rc) {

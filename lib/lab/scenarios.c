@@ -237,5 +237,29 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
     "never a silent pass", EXPECT("TLS_CERT_EXPIRED"), mc_lab_imap_start, TLS1_2_VERSION,
     TLS1_3_VERSION, MC_LAB_CERT_EXPIRED },
 #undef IMAP
+  /* Hostile peers: the client's bounds hold (memory ceilings in the e2e cases). */
+#define HOSTILE(name, check, summary, expect) \
+  { name, check, summary, expect, mc_lab_hostile_start, TLS1_2_VERSION, TLS1_3_VERSION, \
+    MC_LAB_CERT_GOOD }
+  HOSTILE("hostile-endless-chunked", "remote-move", "answers with a chunked body that never "
+          "ends", EXPECT("HTTP_TIMEOUT")),
+  HOSTILE("hostile-slow-drip", "remote-move", "drips its response one byte every 200 ms, "
+          "forever", EXPECT("HTTP_TIMEOUT")),
+  HOSTILE("hostile-gzip-bomb", "remote-move", "a gzip body that inflates to 1 GiB of zeros",
+          EXPECT("EWS_NOT_PUBLISHED")),
+  HOSTILE("hostile-deflate-bomb", "remote-move", "a deflate body that inflates to 1 GiB of "
+          "zeros", EXPECT("EWS_NOT_PUBLISHED")),
+  HOSTILE("hostile-close-after-handshake", "remote-move", "completes the TLS handshake, then "
+          "closes", EXPECT("EWS_NOT_PUBLISHED")),
+  HOSTILE("hostile-xml-entities", "autodiscover", "Autodiscover XML with nested entity "
+          "declarations (billion laughs)", EXPECT("AUTODISCOVER_BAD_RESPONSE")),
+  HOSTILE("hostile-xml-nesting", "autodiscover", "Autodiscover XML with 10^6 nested elements",
+          EXPECT("AUTODISCOVER_BAD_RESPONSE")),
+  { "hostile-imap-literal", "imap", "announces an IMAP literal of 999999999 bytes",
+    EXPECT_PASS, mc_lab_hostile_start, TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_GOOD,
+    .unknown = true },
+  HOSTILE("hostile-imap-no-greeting", "imap", "completes TLS, then never sends the IMAP "
+          "greeting", EXPECT("IMAP_NOT_IMAP")),
+#undef HOSTILE
 };
 const size_t mc_lab_nscenarios = sizeof mc_lab_scenarios / sizeof mc_lab_scenarios[0];
