@@ -14,7 +14,8 @@
 #include <stdio.h>
 
 #include "model/report.h"
-#include "net/net.h"
+
+struct mc_net_opts;
 
 /* Each network step's deadline when --timeout is not given. */
 #define MC_DEFAULT_TIMEOUT_S 10
@@ -45,6 +46,7 @@ struct mc_cli {
   char *ca_file;
   bool insecure;
   bool no_channel_binding;    /* NTLM without a channel binding */
+  bool no_large_request;      /* remote-move: no MRS-sized POST */
   char *sni;
   bool legacy_rpc;
   char *scenario;             /* lab */

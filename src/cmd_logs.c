@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "logs/classify.h"
 #include "logs/logs.h"
+#include "util/plat.h"
 #include "util/util.h"
 
 #define PROGRESS_MIN_BYTES (300ull * 1000 * 1000)
@@ -62,23 +63,55 @@ static bool run_id_ok(const char *in, char *out, size_t outlen)
   return true;
 }
 
+/* No PATH given: the machine's standard log folders (on Windows: IIS,
+ * HTTPERR, Exchange HttpProxy) that exist, said on stderr and in the
+ * report. 0 with *dirs set, or the usage error's exit code. */
+static int default_paths(const struct mc_cli *cli, char ***dirs, size_t *n, char **said)
+{
+  struct mc_buf tried = MC_BUF_INIT(4096);
+  *n = mc_plat_default_log_dirs(dirs, &tried);
+  if(*n == 0) {
+    int rc = tried.len ? mc_cli_usage_error(cli, "logs needs a PATH: none of the standard "
+                                            "log folders is here (%s)", tried.ptr)
+                       : mc_cli_usage_error(cli, "logs needs a PATH (a log file, a folder "
+                                            "or a .gz)");
+    mc_buf_release(&tried);
+    return rc;
+  }
+  mc_buf_reset(&tried);
+  for(size_t i = 0; i < *n; i++)
+    mc_buf_printf(&tried, "%s%s", i ? ", " : "", (*dirs)[i]);
+  *said = mc_buf_detach(&tried);
+  if(!cli->quiet)
+    fprintf(stderr, "migcheck logs: no PATH given, reading the standard log folders found "
+            "here: %s\n", *said);
+  return 0;
+}
+
 int mc_check_logs_cli(struct mc_cli *cli, struct mc_report **out)
 {
-  if(cli->nargs < 1)
-    return mc_cli_usage_error(cli, cli->merge ? "logs --merge needs the summary files" :
-                              "logs needs a PATH (a log file, a folder or a .gz)");
+  if(cli->nargs < 1 && cli->merge)
+    return mc_cli_usage_error(cli, "logs --merge needs the summary files");
   if(cli->merge && (cli->since || cli->until || cli->run_id || cli->nservers))
     return mc_cli_usage_error(cli, "--since, --until, --run-id and --server are given when "
                               "the summaries are made (logs PATH --summary FILE), not to "
                               "--merge");
+  char **defaults = NULL, *said = NULL;
+  size_t ndefaults = 0;
+  if(cli->nargs < 1) {
+    int drc = default_paths(cli, &defaults, &ndefaults, &said);
+    if(drc)
+      return drc;
+  }
   struct mc_logs_opts o = { 0 };
   struct mc_cidr_set cloud = { 0 };
   struct mc_logs_server *servers = NULL;
+  char *host = NULL;
   char run_id[24];
   struct ui ui = { cli->quiet, false };
   int rc = 0;
-  o.paths = (const char *const *)cli->args;
-  o.npaths = cli->nargs;
+  o.paths = (const char *const *)(ndefaults ? defaults : cli->args);
+  o.npaths = ndefaults ? ndefaults : cli->nargs;
   if(cli->since) {
     if(!mc_parse_user_time(cli->since, false, &o.since))
       return mc_cli_usage_error(cli, "--since '%s' is not a UTC time like 2024-03-12 or "
@@ -115,6 +148,18 @@ int mc_check_logs_cli(struct mc_cli *cli, struct mc_report **out)
     o.servers = servers;
     o.nservers = cli->nservers;
   }
+  else if(ndefaults) {
+    /* This machine's own folders: its logs are this server's, even where
+     * neither s-computername nor the path names it. */
+    host = mc_plat_computer_name();
+    servers = mc_xcalloc(ndefaults, sizeof *servers);
+    for(size_t i = 0; host && i < ndefaults; i++) {
+      servers[i].name = host;
+      servers[i].path = defaults[i];
+    }
+    o.servers = servers;
+    o.nservers = host ? ndefaults : 0;
+  }
   if(cli->cloud_ranges) {
     char err[512];
     mc_code c = mc_cidr_load(cli->cloud_ranges, &cloud, err, sizeof err);
@@ -136,10 +181,18 @@ int mc_check_logs_cli(struct mc_cli *cli, struct mc_report **out)
   o.summary_out = cli->summary;
   o.merge = cli->merge;
   o.warn = on_warn;
-  if(!cli->quiet && isatty(STDERR_FILENO))
+  if(!cli->quiet && mc_plat_ansi_tty(STDERR_FILENO))
     o.progress = on_progress;
   o.ctx = &ui;
   *out = mc_check_logs(&o);
+  if(said && *out)
+    mc_report_note(*out, "no PATH was given: read the standard log folders found here: %s",
+                   said);
+  free(said);
+  free(host);
+  for(size_t i = 0; i < ndefaults; i++)
+    free(defaults[i]);
+  free(defaults);
   if(ui.progress_shown)
     fputs("\r\033[K", stderr);
   mc_cidr_release(&cloud);

@@ -7,12 +7,16 @@
 #include <string.h>
 
 #include "cli.h"
+#include "util/plat.h"
 #include "version.h"
 
 int main(int argc, char **argv)
 {
+  mc_plat_init(&argc, &argv);
+#ifdef SIGPIPE
   /* A peer closing a connection must not kill us with SIGPIPE. */
   signal(SIGPIPE, SIG_IGN);
+#endif
   if(argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
      strcmp(argv[1], "help") == 0) {
     if(argc >= 3 && strcmp(argv[1], "help") == 0) {

@@ -16,8 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "checks/checks.h"
 #include "report/render.h"
+#include "util/input.h"
+#include "util/plat.h"
 #include "util/util.h"
 
 #define OPT(n, s, t, field, arg, help) \
@@ -50,6 +51,9 @@ const struct mc_option mc_options[] = {
   OPT("no-channel-binding", 0, MC_OPT_FLAG, no_channel_binding, NULL,
       "sign in with NTLM without a channel binding, as a client without Extended "
       "Protection support does (shows the difference Extended Protection makes)"),
+  OPT("no-large-request", 0, MC_OPT_FLAG, no_large_request, NULL,
+      "skip the MRS-sized POST (several MB, the sizes bisected when it fails) that "
+      "finds a body-size limit in the path"),
   OPT("sni", 0, MC_OPT_STR, sni, "NAME",
       "TLS server name to send (default: the host name)"),
   OPT("legacy-rpc", 0, MC_OPT_FLAG, legacy_rpc, NULL,
@@ -64,7 +68,9 @@ const struct mc_option mc_options[] = {
       "sign in as this account (the migration endpoint's); the password comes from "
       "MIGCHECK_PASSWORD, --password-file or a prompt without echo"),
   OPT("password-file", 0, MC_OPT_STR, password_file, "FILE",
-      "read the password from the first line of FILE (never give it on the command line)"),
+      "read the password from the first line of FILE ('-': standard input; UTF-8, or UTF-16 "
+      "with a byte order mark as Windows PowerShell writes it; warns when others can read "
+      "FILE)"),
   OPT("repeat", 0, MC_OPT_STR, repeat, "N",
       "make N more requests on new connections to compare the servers behind a load "
       "balancer (default 6, 0-50)"),
@@ -336,58 +342,20 @@ bool mc_cli_color(const struct mc_cli *cli)
   const char *term = getenv("TERM");
   if(term && strcmp(term, "dumb") == 0)
     return false;
-  return isatty(STDOUT_FILENO);
-}
-
-int mc_cli_net_opts(const struct mc_cli *cli, struct mc_net_opts *net)
-{
-  char err[256];
-  net->timeout_ms = (int)(cli->timeout_s ? cli->timeout_s : MC_DEFAULT_TIMEOUT_S) * 1000;
-  for(size_t i = 0; i < cli->nresolve; i++) {
-    if(mc_net_add_override(net, cli->resolve[i], err, sizeof err))
-      return mc_cli_usage_error(cli, "%s", err);
-  }
-  if(cli->dns_server) {
-    if(!mc_net_valid_dns_server(cli->dns_server))
-      return mc_cli_usage_error(cli, "--dns-server '%s' is not ADDRESS or ADDRESS:PORT "
-                                "(IPv6 as [ADDRESS]:PORT)", cli->dns_server);
-    net->dns_server = mc_xstrdup(cli->dns_server);
-  }
-  return 0;
-}
-
-int mc_cli_target(const struct mc_cli *cli, struct mc_target *t)
-{
-  if(cli->ca_file && access(cli->ca_file, R_OK) != 0) {
-    mc_target_release(t);
-    return mc_cli_usage_error(cli, "cannot read --ca-file '%s': %s", cli->ca_file,
-                              strerror(errno));
-  }
-  int rc = mc_cli_net_opts(cli, &t->net);
-  if(rc) {
-    mc_target_release(t);
-    return rc;
-  }
-  t->timeout_ms = t->net.timeout_ms;
-  if(cli->ca_file)
-    t->ca_file = mc_xstrdup(cli->ca_file);
-  if(cli->sni)
-    t->sni = mc_xstrdup(cli->sni);
-  t->insecure = cli->insecure;
-  t->no_channel_binding = cli->no_channel_binding;
-  return 0;
+  return mc_plat_ansi_tty(STDOUT_FILENO);
 }
 
 static void progress_line(const char *title)
 {
-  /* One line on the terminal, rewritten in place. */
-  fprintf(stderr, "\r\033[K%.*s ...", 70, title);
+  /* One line on the terminal, rewritten in place, as wide as it is. */
+  int w = mc_plat_term_width(STDERR_FILENO) - 5;
+  fprintf(stderr, "\r\033[K%.*s ...", w > 10 ? w : 70, title);
   fflush(stderr);
 }
 
 void mc_cli_progress(const struct mc_cli *cli, bool on)
 {
-  bool tty = isatty(STDERR_FILENO) && !cli->quiet;
+  bool tty = mc_plat_ansi_tty(STDERR_FILENO) && !cli->quiet;
   const char *term = getenv("TERM");
   if(term && strcmp(term, "dumb") == 0)
     tty = false;

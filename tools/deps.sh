@@ -1,7 +1,7 @@
 #!/bin/sh
 # deps.sh - make sure the Debian packages a make target needs are installed.
 #
-#   tools/deps.sh build|test|sanitize|bench
+#   tools/deps.sh build|test|sanitize|fuzz|bench|windows
 #
 # On Debian as root, installs what is missing with apt-get and says what.
 # Anywhere else, prints the exact install line and fails. Nothing is fetched
@@ -11,16 +11,23 @@ set -eu
 build="meson ninja-build pkg-config gcc libc6-dev libcurl4-openssl-dev libssl-dev ca-certificates \
 libexpat1-dev libc-ares-dev zlib1g-dev"
 test="$build libcmocka-dev python3 curl openssl ca-certificates dnsmasq-base python3-impacket \
-python3-samba tshark python3-exchangelib dovecot-imapd python3-requests-ntlm"
+python3-samba tshark python3-exchangelib dovecot-imapd python3-requests-ntlm nginx"
 sanitize="$test"
+fuzz="$build clang libclang-rt-dev llvm"
 bench="$build curl hyperfine ripgrep mawk gzip python3 goaccess"
+# migcheck.exe: the cross compiler, zlib for Windows, windres and objdump
+# (binutils), wine to run the tests; the Linux build the outputs are compared with.
+windows="$build gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 libz-mingw-w64-dev wine wine64 \
+python3"
 
 case "${1:-build}" in
   build) want=$build ;;
   test) want=$test ;;
   sanitize) want=$sanitize ;;
+  fuzz) want=$fuzz ;;
   bench) want=$bench ;;
-  *) echo "deps.sh: unknown target '$1' (build, test, sanitize, bench)" >&2; exit 2 ;;
+  windows) want=$windows ;;
+  *) echo "deps.sh: unknown target '$1' (build, test, sanitize, fuzz, bench, windows)" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -29,6 +29,7 @@
 #include <string.h>
 #include <strings.h>
 
+#ifdef MC_HAVE_EXPAT        /* without it (migcheck.exe): mc_iis_parse says so */
 #ifndef XML_DTD
 #define XML_DTD
 #endif
@@ -377,6 +378,8 @@ static void XMLCALL on_entity(void *ud, const XML_Char *name, int is_param,
   fail(ud, MC_ERR_PARSE, "an entity declaration '%.60s': refused", name ? name : "");
 }
 
+#endif
+
 bool mc_iis_sniff(const char *text, size_t n)
 {
   size_t look = n < 4096 ? n : 4096;
@@ -385,6 +388,7 @@ bool mc_iis_sniff(const char *text, size_t n)
           mc_memcasemem(text, n, "<location path=") || mc_memcasemem(text, look, "<?xml"));
 }
 
+#ifdef MC_HAVE_EXPAT
 mc_code mc_iis_parse(const char *text, size_t n, struct mc_iis_doc *doc, char *err,
                      size_t errlen)
 {
@@ -427,6 +431,19 @@ mc_code mc_iis_parse(const char *text, size_t n, struct mc_iis_doc *doc, char *e
   free(x.site);
   return x.rc;
 }
+#else
+mc_code mc_iis_parse(const char *text, size_t n, struct mc_iis_doc *doc, char *err,
+                     size_t errlen)
+{
+  (void)text;
+  (void)n;
+  memset(doc, 0, sizeof *doc);
+  doc->mrs_max = -1;
+  snprintf(err, errlen, "this build of migcheck has no XML parser (expat): read IIS "
+           "configuration files with the Linux or macOS build");
+  return MC_ERR_USAGE;
+}
+#endif
 
 void mc_iis_doc_release(struct mc_iis_doc *doc)
 {

@@ -21,6 +21,7 @@
  * Not for: the RpcProxy key (rules.c) or anything outside the registry.
  */
 #include "config/config.h"
+#include "util/plat.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,8 +161,7 @@ static struct mc_tlsreg *group(const char *file, const char *machine_in,
   }
   struct mc_tlsreg *t = mc_xcalloc(1, sizeof *t);
   t->file = mc_xstrdup(file);
-  const char *base = strrchr(file, '/');
-  t->source = mc_xstrdup(*machine ? machine : base ? base + 1 : file);
+  t->source = mc_xstrdup(*machine ? machine : mc_path_base(file));
   t->named = *machine != '\0';
   *list = mc_xrealloc(*list, (*n + 1) * sizeof **list);
   (*list)[(*n)++] = t;
@@ -509,7 +509,7 @@ void mc_tlsreg_check(struct mc_report *r, struct mc_tlsreg *const *list, size_t 
 {
   for(size_t i = 0; i < n; i++) {
     const struct mc_tlsreg *t = list[i];
-    const char *base = strrchr(t->file, '/') ? strrchr(t->file, '/') + 1 : t->file;
+    const char *base = mc_path_base(t->file);
     struct mc_step *st = t->named ?
       mc_step_add(r, NULL, "TLS and authentication registry of %s (%s)", t->source, base) :
       mc_step_add(r, NULL, "TLS and authentication registry in %s", t->source);

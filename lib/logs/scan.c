@@ -50,6 +50,8 @@
 #include "logs/httpproxy.h"
 #include "logs/keys.h"
 #include "logs/w3c.h"
+#include "util/input.h"
+#include "util/plat.h"
 
 #define HEAD_BYTES 65536          /* looked at to detect the format */
 #define RANGE_MIN (32u << 20)
@@ -1053,8 +1055,10 @@ static bool generic_dir(const char *p, size_t n)
  * "EX01/inetpub/logs/LogFiles/W3SVC1/..."). NULL when none. */
 static char *server_from_path(const char *path)
 {
-  if((path[0] == '\\' && path[1] == '\\') || (path[0] == '/' && path[1] == '/')) {
-    const char *b = path + 2;
+  bool unc;
+  path = mc_path_skip_prefix(path, &unc);
+  if(unc || (path[0] == '\\' && path[1] == '\\') || (path[0] == '/' && path[1] == '/')) {
+    const char *b = unc ? path : path + 2;
     size_t n = strcspn(b, "\\/");
     if(n && n < 64)
       return mc_xstrndup(b, n);
@@ -1126,8 +1130,7 @@ static void assign_server(const struct mc_logs_opts *o, struct file_state *f)
     out->server_from = "path";
     return;
   }
-  const char *base = strrchr(out->path, '/');
-  out->server = mc_xstrdup(base ? base + 1 : out->path);
+  out->server = mc_xstrdup(mc_path_base(out->path));
   out->server_from = "file name";
 }
 
@@ -1178,7 +1181,7 @@ static void walk(struct file_list *l, const char *dir, int depth)
   if(n > 1)
     qsort(names, n, sizeof *names, cmp_str);
   for(size_t i = 0; i < n; i++) {
-    char *p = mc_xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
+    char *p = mc_path_join(dir, names[i]);
     struct stat st;
     if(lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
       if(depth < 32)
@@ -1197,16 +1200,11 @@ static void walk(struct file_list *l, const char *dir, int depth)
 static void open_file(struct scan *s, struct file_state *f)
 {
   struct mc_logs_file *out = f->out;
-  f->fd = open(out->path, O_RDONLY | O_CLOEXEC);
   struct stat st;
-  if(f->fd < 0 || fstat(f->fd, &st) != 0) {
+  char why[160];
+  if(mc_input_open(out->path, 0, &f->fd, &st, why, sizeof why) != MC_OK) {
     out->unreadable = true;
-    out->problem = mc_xasprintf("cannot read: %s", strerror(errno));
-    return;
-  }
-  if(!S_ISREG(st.st_mode)) {
-    out->unreadable = true;
-    out->problem = mc_xstrdup("not a regular file");
+    out->problem = mc_xstrdup(why);
     return;
   }
   out->bytes = (uint64_t)st.st_size;

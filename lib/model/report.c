@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/rand.h>
 
 #include "model/redact.h"
+#include "util/plat.h"
 #include "util/util.h"
 
 #define EVIDENCE_MAX 2000
@@ -74,8 +74,8 @@ struct mc_report *mc_report_new(const char *command, const char *target)
 void mc_report_new_run_id(struct mc_report *r)
 {
   unsigned char rnd[6];
-  if(RAND_bytes(rnd, sizeof rnd) != 1) {
-    /* No entropy from OpenSSL: fall back to the clock, still unique enough
+  if(mc_plat_random(rnd, sizeof rnd) != MC_OK) {
+    /* No entropy from the system: fall back to the clock, still unique enough
      * to find one's own requests in a log. */
     int64_t t = mc_now_ms();
     memcpy(rnd, &t, sizeof rnd);
@@ -140,6 +140,23 @@ void mc_report_section(struct mc_report *r, const char *key, const char *json)
   r->sections[r->nsections].key = mc_xstrdup(key);
   r->sections[r->nsections].json = clean(mc_xstrdup(json));
   r->nsections++;
+}
+
+void mc_report_section_append(struct mc_report *r, const char *key, const char *json)
+{
+  for(size_t i = 0; i < r->nsections; i++) {
+    if(strcmp(r->sections[i].key, key) != 0)
+      continue;
+    char *old = r->sections[i].json;
+    size_t n = strlen(old);
+    /* "[a]" -> "[a,json]" */
+    r->sections[i].json = mc_xasprintf("%.*s,%s]", (int)(n ? n - 1 : 0), old, json);
+    free(old);
+    return;
+  }
+  char *arr = mc_xasprintf("[%s]", json);
+  mc_report_section(r, key, arr);
+  free(arr);
 }
 
 struct mc_step *mc_step_add(struct mc_report *r, struct mc_step *parent,

@@ -40,7 +40,7 @@ static void before(struct mc_json *j)
     indent(j);
 }
 
-static void open(struct mc_json *j, char c)
+static void open_scope(struct mc_json *j, char c)
 {
   before(j);
   mc_buf_addch(j->out, c);
@@ -59,9 +59,9 @@ static void close_(struct mc_json *j, char c)
   mc_buf_addch(j->out, c);
 }
 
-void mc_json_obj_begin(struct mc_json *j) { open(j, '{'); }
+void mc_json_obj_begin(struct mc_json *j) { open_scope(j, '{'); }
 void mc_json_obj_end(struct mc_json *j) { close_(j, '}'); }
-void mc_json_arr_begin(struct mc_json *j) { open(j, '['); }
+void mc_json_arr_begin(struct mc_json *j) { open_scope(j, '['); }
 void mc_json_arr_end(struct mc_json *j) { close_(j, ']'); }
 
 void mc_json_escape(struct mc_buf *b, const char *s, size_t n)

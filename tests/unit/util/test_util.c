@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/plat.h"
 #include "util/util.h"
 
 static void buf_respects_limit(void **state)
@@ -80,6 +81,35 @@ static void strings(void **state)
   assert_false(mc_slice_eq(s, "basic"));
 }
 
+/* The path spelling both builds share (plat.h; the Windows side of the
+ * layer is tested under wine by tests/windows/run.py). */
+static void paths(void **state)
+{
+  (void)state;
+  bool unc;
+  assert_string_equal(mc_path_skip_prefix("\\\\?\\C:\\logs", &unc), "C:\\logs");
+  assert_false(unc);
+  assert_string_equal(mc_path_skip_prefix("\\\\?\\UNC\\EX01\\c$", &unc), "EX01\\c$");
+  assert_true(unc);
+  assert_string_equal(mc_path_skip_prefix("\\\\.\\D:\\x", &unc), "D:\\x");
+  assert_string_equal(mc_path_skip_prefix("\\\\EX01\\c$", &unc), "\\\\EX01\\c$");
+  assert_false(unc);
+  assert_string_equal(mc_path_skip_prefix("/var/log", &unc), "/var/log");
+  assert_string_equal(mc_path_skip_prefix("ab", &unc), "ab");
+  char *p = mc_path_join("logs", "u_ex.log");
+  assert_string_equal(p, "logs/u_ex.log");
+  free(p);
+  p = mc_path_join("logs/", "u_ex.log");
+  assert_string_equal(p, "logs/u_ex.log");
+  free(p);
+  assert_string_equal(mc_path_base("EX01/W3SVC1/u_ex.log"), "u_ex.log");
+  assert_string_equal(mc_path_base("u_ex.log"), "u_ex.log");
+  unsigned char r1[16] = { 0 }, r2[16] = { 0 };
+  assert_int_equal(mc_plat_random(r1, sizeof r1), MC_OK);
+  assert_int_equal(mc_plat_random(r2, sizeof r2), MC_OK);
+  assert_memory_not_equal(r1, r2, sizeof r1);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -88,6 +118,7 @@ int main(void)
     cmocka_unit_test(printable_escapes_controls_and_bad_utf8),
     cmocka_unit_test(parse_long_checks_range_and_junk),
     cmocka_unit_test(strings),
+    cmocka_unit_test(paths),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
