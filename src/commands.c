@@ -273,6 +273,8 @@ struct mc_report *mc_cli_run_check(int argc, char **argv, int *code)
   *code = mc_cli_parse(&cli, cmd, argc - 1, argv + 1);
   if(*code == 0)
     *code = cmd->check(&cli, &r);
+  if(r)
+    mc_cli_facts(&cli, r);
   mc_cli_release(&cli);
   return r;
 }

@@ -622,6 +622,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   mc_buf_init(&w.traffic, 1 << 20);
   mc_buf_addch(&w.traffic, '[');
   mc_ews_mrs_envelope(&w.envelope, t->host, w.port);
+  mc_report_fact_names(r, t->host, t->user, t->email);    /* for the fix steps */
   mc_report_note(r, "every request carries ?migcheck=%s and the User-Agent \"%s\": search "
                  "the IIS logs for it", r->run_id, w.ua);
   if(t->insecure)
@@ -663,6 +664,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   struct mc_step *sb = mc_step_add(r, front, "POST %s (as MRS sends it)", MRS_PATH);
   classify(&obs[0], &resp[0], t->host);
   classify(&obs[1], &resp[1], t->host);
+  mc_report_fact(r, "server", "%s", obs[1].identity[0] ? obs[1].identity : obs[0].identity);
   evidence(sa, &q[0], &resp[0], &obs[0]);
   evidence(sb, &q[1], &resp[1], &obs[1]);
   add_traffic(&w, &q[0], &resp[0], "ews");
@@ -714,6 +716,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
     if(mc_http_perform(w.http, &aq, &auth_resp, 1) == MC_OK) {
       have_auth = true;
       classify(&auth_obs, &auth_resp, t->host);
+      mc_report_fact(r, "server", "%s", auth_obs.identity);
       evidence(auth_step, &aq, &auth_resp, &auth_obs);
       add_traffic(&w, &aq, &auth_resp, "mrsproxy-ntlm");
       mc_step_set_duration(auth_step, auth_resp.ms_total);

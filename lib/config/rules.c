@@ -329,6 +329,8 @@ static void rule_ews(struct ctx *c, struct obj *x)
 {
   struct mc_step *st = mc_step_add(c->r, NULL, "EWS virtual directory %s", x->identity);
   show(st, x);
+  mc_report_fact(c->r, "vdir", "%s", x->identity);    /* for the fix steps */
+  mc_report_fact(c->r, "server", "%.*s", (int)strcspn(x->identity, "\\"), x->identity);
   const char *id = x->identity;
   if(truth(mc_fl_get(x->o, "MRSProxyEnabled")) == 0)
     mc_step_find(c->r, st, "CFG_MRSPROXY_DISABLED", "MRSProxyEnabled is False on %s: "
@@ -771,10 +773,12 @@ static void rule_validports(struct ctx *c, struct rpcproxy *rp)
     if(!required)
       mc_buf_printf(&want, ";%s", v[i].text);
   }
-  if(missing.len)
+  if(missing.len) {
     mc_step_find(c->r, st, "CFG_VALIDPORTS_MISSING", "%s. Set the whole value: reg add "
                  "HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy /v ValidPorts /t REG_SZ /d \"%s\" /f",
                  missing.ptr, want.ptr);
+    mc_report_fact(c->r, "validports", "%s", want.ptr);    /* for the fix steps */
+  }
   mc_step_done(c->r, st, MC_PASS, "%zu entries; short name, internal FQDN and public FQDN "
                "each need 6001-6002 and 6004", nv);
   for(size_t i = 0; i < nv; i++) {

@@ -11,19 +11,32 @@
 #include "util/json.h"
 #include "version.h"
 
-void mc_render_cause_json(struct mc_json *j, const struct mc_cause *c)
+/* Adds key: text filled from r's facts. */
+static void kfilled(struct mc_json *j, const struct mc_report *r, const char *key,
+                    const char *text)
+{
+  char *t = mc_report_fill(r, text);
+  mc_json_kstr(j, key, t);
+  free(t);
+}
+
+void mc_render_cause_json(struct mc_json *j, const struct mc_report *r,
+                          const struct mc_cause *c)
 {
   mc_json_kstr(j, "id", c->id);
   mc_json_kstr(j, "severity", mc_status_name(c->severity));
   mc_json_kstr(j, "area", c->area);
   mc_json_kstr(j, "title", c->title);
-  mc_json_kstr(j, "why", c->why);
+  kfilled(j, r, "why", c->why);
   mc_json_key(j, "fix");
   mc_json_arr_begin(j);
-  for(int i = 0; c->fix && c->fix[i]; i++)
-    mc_json_str(j, c->fix[i]);
+  for(int i = 0; c->fix && c->fix[i]; i++) {
+    char *t = mc_report_fill(r, c->fix[i]);
+    mc_json_str(j, t);
+    free(t);
+  }
   mc_json_arr_end(j);
-  mc_json_kstr(j, "check", c->check);
+  kfilled(j, r, "check", c->check);
   mc_json_kstr(j, "source", c->source);
 }
 
@@ -95,7 +108,7 @@ void mc_render_json(const struct mc_report *r, struct mc_buf *out)
     if(!mc_ranked_first(ranked, i))
       continue;
     mc_json_obj_begin(&j);
-    mc_render_cause_json(&j, ranked[i]->cause);
+    mc_render_cause_json(&j, r, ranked[i]->cause);
     /* The cause's severity here is the worst this run saw. */
     mc_json_kstr(&j, "observed_severity", mc_status_name(ranked[i]->severity));
     mc_json_key(&j, "evidence");
@@ -114,6 +127,11 @@ void mc_render_json(const struct mc_report *r, struct mc_buf *out)
   mc_json_arr_end(&j);
   free(ranked);
 
+  mc_json_key(&j, "facts");
+  mc_json_obj_begin(&j);
+  for(size_t i = 0; i < r->nfacts; i++)
+    mc_json_kstr(&j, r->facts[i].key, r->facts[i].value);
+  mc_json_obj_end(&j);
   mc_json_key(&j, "steps");
   steps_json(&j, r->root->child);
   for(size_t i = 0; i < r->nsections; i++) {

@@ -1,7 +1,14 @@
 /*
  * text.c - the human report: a tree of steps with status marks, the evidence
- * under each step, then the causes, most likely first, with their fixes.
- * Colors are the caller's decision (a terminal, and NO_COLOR unset).
+ * that decided each step, then a summary: the verdict line first, the notes,
+ * and the causes, most likely first, with their fixes filled from the run's
+ * facts. Colors and the width are the caller's decision (a terminal, and
+ * NO_COLOR unset; COLUMNS or the tty's width).
+ *
+ * Lines wrap at spaces; a word longer than the line (a path, a URL, a
+ * registry value) is never broken: it gets a line of its own. A fix step's
+ * command (what follows "...: " when it starts like a command) is never
+ * wrapped either: it goes on its own line, so that it pastes whole.
  */
 #include "report/render.h"
 
@@ -11,7 +18,7 @@
 
 #include "version.h"
 
-#define WIDTH 100
+#define DEFAULT_WIDTH 100
 
 const char *mc_render_color(enum mc_status s, bool color)
 {
@@ -46,6 +53,11 @@ static const char *mark(enum mc_status s)
   return "[    ]";
 }
 
+static int width_of(const struct mc_render_opts *o)
+{
+  return o && o->width >= 40 ? o->width : DEFAULT_WIDTH;
+}
+
 void mc_render_wrap(struct mc_buf *out, const char *text, const char *indent, int width)
 {
   size_t ind = strlen(indent);
@@ -59,8 +71,14 @@ void mc_render_wrap(struct mc_buf *out, const char *text, const char *indent, in
       size_t cut = avail;
       while(cut > 0 && p[cut] != ' ')
         cut--;
-      if(cut == 0)
-        cut = avail;    /* one long word: break it */
+      if(cut == 0) {
+        /* One word longer than the line: never break it, give it the line. */
+        cut = 0;
+        while(cut < linelen && p[cut] != ' ')
+          cut++;
+        if(cut == linelen)
+          break;
+      }
       mc_buf_addstr(out, indent);
       mc_buf_add(out, p, cut);
       mc_buf_addch(out, '\n');
@@ -78,89 +96,246 @@ void mc_render_wrap(struct mc_buf *out, const char *text, const char *indent, in
   }
 }
 
-static void step_text(const struct mc_step *s, int depth,
-                      const struct mc_render_opts *o, struct mc_buf *out)
+/* Whether the word at p starts a command an admin would paste: a
+ * PowerShell Verb-Noun cmdlet, or one of the Windows and Unix tools the
+ * catalogue names. */
+static bool starts_command(const char *p)
 {
-  for(; s; s = s->next) {
-    char pad[64];
-    int n = depth * 2 < 40 ? depth * 2 : 40;
-    memset(pad, ' ', (size_t)n);
-    pad[n] = '\0';
-    mc_buf_printf(out, "%s%s%s%s %s", pad, mc_render_color(s->status, o->color),
-                  mark(s->status), mc_render_reset(o->color), s->title);
-    if(s->summary && *s->summary)
-      mc_buf_printf(out, ": %s", s->summary);
-    if(o->verbose && s->duration_ms >= 0)
-      mc_buf_printf(out, " (%lld ms)", (long long)s->duration_ms);
-    mc_buf_addch(out, '\n');
-    for(size_t i = 0; !o->brief && i < s->nev; i++)
-      mc_buf_printf(out, "%s       %s: %s\n", pad, s->ev[i].label, s->ev[i].text);
-    for(size_t i = 0; i < s->nfindings; i++) {
-      const struct mc_finding *f = s->findings[i];
-      mc_buf_printf(out, "%s       %s-> %s%s%s%s%s\n", pad,
-                    mc_render_color(f->severity, o->color), f->cause->id,
-                    mc_render_reset(o->color), *f->detail ? ": " : "", f->detail, "");
-    }
-    step_text(s->child, depth + 1, o, out);
+  static const char *const tools[] = {
+    "reg ", "netsh ", "nslookup ", "netstat ", "certutil ", "iisreset", "migcheck ",
+    "curl ", "openssl ", "net ", "dig ", "appcmd ", "%windir%", "$", "(Get-", "icacls ",
+    "setspn ", "telnet ", NULL
+  };
+  for(int i = 0; tools[i]; i++) {
+    if(strncmp(p, tools[i], strlen(tools[i])) == 0)
+      return true;
   }
+  /* Verb-Noun: an upper-case letter, lower-case letters, '-', upper case. */
+  if(!(*p >= 'A' && *p <= 'Z'))
+    return false;
+  const char *q = p + 1;
+  while(*q >= 'a' && *q <= 'z')
+    q++;
+  return q > p + 1 && q[0] == '-' && q[1] >= 'A' && q[1] <= 'Z';
 }
 
-void mc_render_cause_text(const struct mc_cause *c, const struct mc_render_opts *o,
-                          struct mc_buf *out)
+/* Offset of the command in a fix step ("Inspect the list: reg query ..."),
+ * or 0 when the step holds none after a colon. */
+size_t mc_render_command_offset(const char *s)
 {
+  for(const char *p = s; (p = strstr(p, ": ")) != NULL; p += 2) {
+    if(starts_command(p + 2))
+      return (size_t)(p + 2 - s);
+  }
+  return 0;
+}
+
+/* One numbered (or labelled) item: lead on the first line, the rest aligned
+ * under it at indent; the command part, if the whole does not fit, on a
+ * line of its own, unbroken. */
+static void item_text(struct mc_buf *out, const char *lead, const char *indent,
+                      const char *text, int width)
+{
+  size_t ind = strlen(indent);
+  size_t cmd = mc_render_command_offset(text);
+  struct mc_buf tmp = MC_BUF_INIT(MC_RENDER_LIMIT);
+  if(strlen(text) + ind > (size_t)width && starts_command(text))
+    mc_buf_printf(&tmp, "%s%s\n", indent, text);    /* a command alone: one line */
+  else if(strlen(text) + ind <= (size_t)width || cmd == 0)
+    mc_render_wrap(&tmp, text, indent, width);
+  else {
+    char *prose = mc_xasprintf("%.*s", (int)(cmd - 1), text);
+    mc_render_wrap(&tmp, prose, indent, width);
+    mc_buf_printf(&tmp, "%s  %s\n", indent, text + cmd);
+    free(prose);
+  }
+  if(tmp.len > ind) {
+    mc_buf_addstr(out, lead);
+    mc_buf_add(out, tmp.ptr + ind, tmp.len - ind);
+  }
+  mc_buf_release(&tmp);
+}
+
+/* Evidence labels that are HTTP header names ("Server", "X-FEServer"). */
+static bool header_label(const char *l)
+{
+  if(strcmp(l, "Server") == 0 || strcmp(l, "Location") == 0 || strcmp(l, "Date") == 0)
+    return true;
+  return !strchr(l, ' ') && strchr(l, '-') != NULL;
+}
+
+/* Evidence labels of the raw exchange, shown with -vv only. */
+static bool wire_label(const char *l)
+{
+  return strcmp(l, "PDU") == 0 || strcmp(l, "IN channel") == 0 ||
+         strcmp(l, "OUT channel") == 0 || strcmp(l, "NTLM challenge") == 0 ||
+         strncmp(l, "> ", 2) == 0 || strncmp(l, "< ", 2) == 0;
+}
+
+/* Default: the evidence that decided a step that did not pass; -v every
+ * line but the raw exchange; -vv all. */
+static bool ev_shown(const struct mc_step *s, const struct mc_evidence *e,
+                     const struct mc_render_opts *o)
+{
+  if(o->brief)
+    return false;
+  if(o->raw)
+    return true;
+  if(wire_label(e->label))
+    return false;
+  if(o->verbose)
+    return true;
+  if(header_label(e->label))
+    return false;
+  return s->status != MC_PASS && s->status != MC_SKIP;
+}
+
+static void one_step(const struct mc_step *s, int depth, const struct mc_render_opts *o,
+                     struct mc_buf *out)
+{
+  int width = width_of(o);
+  char pad[64];
+  int n = depth * 2 < 40 ? depth * 2 : 40;
+  memset(pad, ' ', (size_t)n);
+  pad[n] = '\0';
+  char *line = mc_xasprintf("%s%s%s%s", s->title, s->summary && *s->summary ? ": " : "",
+                            s->summary ? s->summary : "", "");
+  if(o->verbose && s->duration_ms >= 0) {
+    char *t = mc_xasprintf("%s (%lld ms)", line, (long long)s->duration_ms);
+    free(line);
+    line = t;
+  }
+  char lead[96], ind[96];
+  snprintf(lead, sizeof lead, "%s%s%s%s ", pad, mc_render_color(s->status, o->color),
+           mark(s->status), mc_render_reset(o->color));
+  snprintf(ind, sizeof ind, "%s       ", pad);
+  /* The lead holds color codes: wrap as if it were the plain indent. */
+  item_text(out, lead, ind, line, width);
+  free(line);
+  char evind[128];
+  snprintf(evind, sizeof evind, "%s         ", pad);
+  for(size_t i = 0; i < s->nev; i++) {
+    if(!ev_shown(s, &s->ev[i], o))
+      continue;
+    char *t = mc_xasprintf("%s: %s", s->ev[i].label, s->ev[i].text);
+    item_text(out, ind, evind, t, width);
+    free(t);
+  }
+  for(size_t i = 0; i < s->nfindings; i++) {
+    const struct mc_finding *f = s->findings[i];
+    char flead[160], find[128];
+    snprintf(flead, sizeof flead, "%s-> %s%s%s", ind, mc_render_color(f->severity, o->color),
+             f->cause->id, mc_render_reset(o->color));
+    snprintf(find, sizeof find, "%s          ", pad);
+    char *t = mc_xasprintf("%s%s%s", f->cause->id, *f->detail ? ": " : "", f->detail);
+    /* Wrap the whole, then put the colored id back in front. */
+    struct mc_buf tmp = MC_BUF_INIT(MC_RENDER_LIMIT);
+    item_text(&tmp, "", find, t, width);
+    size_t idlen = strlen(f->cause->id);
+    mc_buf_addstr(out, flead);
+    if(tmp.len > idlen)
+      mc_buf_add(out, tmp.ptr + idlen, tmp.len - idlen);
+    mc_buf_release(&tmp);
+    free(t);
+  }
+  for(const struct mc_step *c = s->child; c; c = c->next)
+    one_step(c, depth + 1, o, out);
+}
+
+void mc_render_text_step(const struct mc_step *s, const struct mc_render_opts *o,
+                         struct mc_buf *out)
+{
+  one_step(s, 0, o, out);
+}
+
+void mc_render_cause_text(const struct mc_report *r, const struct mc_cause *c,
+                          const struct mc_render_opts *o, struct mc_buf *out)
+{
+  int width = width_of(o);
   mc_buf_printf(out, "%s%s%s  %s\n", mc_render_color(c->severity, o->color), c->id,
                 mc_render_reset(o->color), c->title);
   mc_buf_addstr(out, "    Why:\n");
-  mc_render_wrap(out, c->why, "      ", WIDTH);
+  char *why = mc_report_fill(r, c->why);
+  mc_render_wrap(out, why, "      ", width);
+  free(why);
   mc_buf_addstr(out, "    Fix:\n");
   for(int i = 0; c->fix && c->fix[i]; i++) {
     char lead[32];
     snprintf(lead, sizeof lead, "      %d. ", i + 1);
-    /* First line carries the number; continuation lines align under it. */
-    struct mc_buf tmp = MC_BUF_INIT(1 << 16);
-    mc_render_wrap(&tmp, c->fix[i], "         ", WIDTH);
-    if(tmp.len > 9) {
-      mc_buf_addstr(out, lead);
-      mc_buf_add(out, tmp.ptr + 9, tmp.len - 9);
-    }
-    mc_buf_release(&tmp);
+    char *step = mc_report_fill(r, c->fix[i]);
+    item_text(out, lead, "         ", step, width);
+    free(step);
   }
-  if(c->check)
-    mc_buf_printf(out, "    Confirm with: %s\n", c->check);
-  mc_buf_printf(out, "    Source: %s\n", c->source);
+  if(c->check) {
+    char *check = mc_report_fill(r, c->check);
+    if(strlen(check) + 18 <= (size_t)width)
+      mc_buf_printf(out, "    Confirm with: %s\n", check);
+    else
+      mc_buf_printf(out, "    Confirm with:\n      %s\n", check);
+    free(check);
+  }
+  item_text(out, "    Source: ", "      ", c->source, width);
 }
 
-void mc_render_text(const struct mc_report *r, const struct mc_render_opts *o,
-                    struct mc_buf *out)
+void mc_render_text_head(const struct mc_report *r, const struct mc_render_opts *o,
+                         struct mc_buf *out)
+{
+  mc_buf_printf(out, "migcheck %s %s\n", r->command, r->target);
+  if(r->run_id[0] && o->verbose)
+    mc_buf_printf(out, "run id %s, started %s\n", r->run_id, r->started);
+  mc_buf_addch(out, '\n');
+}
+
+static const char *verdict_name(enum mc_status v)
+{
+  return v == MC_PASS ? "PASS" : v == MC_WARN ? "WARN" : v == MC_FAIL ? "FAIL" : "UNKNOWN";
+}
+
+/* "1 request", "2 requests". */
+static const char *plural(size_t n, const char *one, const char *many)
+{
+  return n == 1 ? one : many;
+}
+
+void mc_render_text_tail(const struct mc_report *r, const struct mc_render_opts *o,
+                         struct mc_buf *out)
 {
   enum mc_status v = mc_report_verdict(r);
-  mc_buf_printf(out, "migcheck %s %s\n", r->command, r->target);
-  if(r->run_id[0])
-    mc_buf_printf(out, "run id %s, started %s\n", r->run_id, r->started);
-  for(size_t i = 0; i < r->nnotes; i++)
-    mc_buf_printf(out, "note: %s\n", r->notes[i]);
-  mc_buf_addch(out, '\n');
-  step_text(r->root->child, 0, o, out);
-
+  int width = width_of(o);
   size_t n = 0;
   struct mc_finding **ranked = mc_report_ranked(r, &n);
-  const char *vname = v == MC_PASS ? "PASS" : v == MC_WARN ? "WARN" :
-                      v == MC_FAIL ? "FAIL" : "UNKNOWN";
-  /* Count distinct causes. */
   size_t distinct = 0;
   for(size_t i = 0; i < n; i++)
     distinct += mc_ranked_first(ranked, i);
-  mc_buf_printf(out, "\n%sverdict: %s%s", mc_render_color(v, o->color), vname,
+  size_t skipped = mc_report_skipped(r);
+  mc_buf_printf(out, "\n%sverdict: %s%s", mc_render_color(v, o->color), verdict_name(v),
                 mc_render_reset(o->color));
-  if(distinct)
-    mc_buf_printf(out, " (%zu cause%s)\n", distinct, distinct == 1 ? "" : "s");
+  if(distinct) {
+    mc_buf_printf(out, " (%zu %s", distinct, plural(distinct, "cause", "causes"));
+    if(o->causes)
+      mc_buf_printf(out, ": %s", ranked[0]->cause->id);
+    for(size_t i = 1, shown = 1; o->causes && i < n && shown < 3; i++) {
+      if(mc_ranked_first(ranked, i)) {
+        mc_buf_printf(out, ", %s", ranked[i]->cause->id);
+        shown++;
+      }
+    }
+    mc_buf_printf(out, "%s)\n", o->causes && distinct > 3 ? ", ..." : "");
+  }
   else if(v == MC_UNKNOWN)
     mc_buf_addstr(out, " (could not observe enough to judge; see the notes)\n");
-  else if(mc_report_skipped(r))
-    mc_buf_printf(out, " (no problem found in what was checked; %zu step%s skipped, see "
-                  "[skip] above)\n", mc_report_skipped(r), mc_report_skipped(r) == 1 ? "" : "s");
+  else if(skipped)
+    mc_buf_printf(out, " (no problem found in what was checked; %zu %s skipped, see "
+                  "[skip] above)\n", skipped, plural(skipped, "step", "steps"));
   else
     mc_buf_addstr(out, " (no problem found)\n");
+  if(r->run_id[0] && !o->brief)
+    mc_buf_printf(out, "run id: %s (search the IIS logs for it)\n", r->run_id);
+  for(size_t i = 0; i < r->nnotes; i++) {
+    char *t = mc_xasprintf("note: %s", r->notes[i]);
+    item_text(out, "", "      ", t, width);
+    free(t);
+  }
   if(o->causes && distinct) {
     mc_buf_addstr(out, "\nCauses, most likely first:\n\n");
     size_t num = 0;
@@ -169,16 +344,27 @@ void mc_render_text(const struct mc_report *r, const struct mc_render_opts *o,
         continue;
       num++;
       mc_buf_printf(out, "%zu. ", num);
-      mc_render_cause_text(ranked[i]->cause, o, out);
+      mc_render_cause_text(r, ranked[i]->cause, o, out);
       mc_buf_addstr(out, "    Seen here:\n");
       for(size_t k = i; k < n; k++) {
         if(ranked[k]->cause != ranked[i]->cause)
           continue;
-        mc_buf_printf(out, "      - %s%s(step: %s)\n", ranked[k]->detail,
-                      *ranked[k]->detail ? " " : "", ranked[k]->step->title);
+        char *t = mc_xasprintf("%s%s(step: %s)", ranked[k]->detail,
+                               *ranked[k]->detail ? " " : "", ranked[k]->step->title);
+        item_text(out, "      - ", "        ", t, width);
+        free(t);
       }
       mc_buf_addch(out, '\n');
     }
   }
   free(ranked);
+}
+
+void mc_render_text(const struct mc_report *r, const struct mc_render_opts *o,
+                    struct mc_buf *out)
+{
+  mc_render_text_head(r, o, out);
+  for(const struct mc_step *s = r->root->child; s; s = s->next)
+    one_step(s, 0, o, out);
+  mc_render_text_tail(r, o, out);
 }

@@ -68,7 +68,7 @@ usage_error("tls two targets", "tls", "a.test", "b.test")
 usage_error("demo takes no arguments", "demo", "extra")
 usage_error("imap without a host", "imap")
 usage_error("imap two hosts", "imap", "a.test", "b.test")
-usage_error("imap bad security", "imap", "a.test", "--security", "starttls")
+usage_error("imap bad security", "imap", "a.test", "--security", "starttlz")
 usage_error("imap port 0", "imap", "a.test:0")
 usage_error("imap password file without user", "imap", "a.test", "--password-file", "/x")
 usage_error("security of another command", "tls", "a.test", "--security", "ssl")
@@ -136,7 +136,9 @@ check("lab --list --json", p.returncode == 0 and any(s["scenario"] == "port-refu
 with tempfile.TemporaryDirectory() as d:
     p = run("ports", "127.0.0.1", "1", "--timeout", "1", "--html",
             os.path.join(d, "no", "such", "dir", "r.html"))
-    check("unwritable --html exits 3", p.returncode == 3 and "cannot write" in p.stderr,
+    # Checked before any probe: a usage error, and no step was run.
+    check("unwritable --html is a usage error before any probe", p.returncode == 2 and
+          "cannot write" in p.stderr and "does not exist" in p.stderr and not p.stdout,
           f"exit {p.returncode} {p.stderr!r}")
     html = os.path.join(d, "r.html")
     p = run("ports", "127.0.0.1", "1", "--timeout", "1", "--html", html)

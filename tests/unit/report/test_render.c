@@ -30,7 +30,7 @@ static void text_has_tree_causes_and_no_color(void **state)
   mc_render_text(r, &o, &b);
   assert_non_null(strstr(b.ptr, "[FAIL] TLS handshake: certificate not trusted"));
   assert_non_null(strstr(b.ptr, "  [info] child step"));
-  assert_non_null(strstr(b.ptr, "verdict: FAIL (1 cause)"));
+  assert_non_null(strstr(b.ptr, "verdict: FAIL (1 cause: TLS_CERT_UNTRUSTED)"));
   assert_non_null(strstr(b.ptr, "1. TLS_CERT_UNTRUSTED"));
   assert_non_null(strstr(b.ptr, "Fix:\n      1. "));
   assert_null(strchr(b.ptr, '\033'));
