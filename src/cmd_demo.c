@@ -165,7 +165,7 @@ static bool demo_logs(const struct mc_cli *cli, struct mc_lab *lab,
     struct mc_buf b = MC_BUF_INIT(MC_RENDER_LIMIT);
     struct mc_render_opts ro = { .color = color, .brief = true };
     mc_render_text(r, &ro, &b);
-    printf("\nThen, as seed 001 steps 5 and 6 say, the IIS logs of the servers that run %s (%s) "
+    printf("\nThen, as Microsoft's hybrid troubleshooting says, the IIS logs of the servers that run %s (%s) "
            "reached:\n\n%s%s%s%s\n", o->run_id, o->site->sc->name, b.ptr,
            mc_render_color(ok ? MC_PASS : MC_FAIL, color), ok ? "the logs name the server that "
            "fails, as the remote check did" : "WRONG: the logs did not show the run on the "
@@ -198,9 +198,9 @@ static bool demo_explain(const struct mc_cli *cli, bool color)
     struct mc_buf b = MC_BUF_INIT(MC_RENDER_LIMIT);
     struct mc_render_opts o = { .color = color };
     mc_render_text(r, &o, &b);
-    printf("\nAnd the error every admin starts from (seed 000), explained:\n\n%s%s%s%s\n", b.ptr,
+    printf("\nAnd the error every admin starts from (KB 2903050), explained:\n\n%s%s%s%s\n", b.ptr,
            mc_render_color(ok ? MC_PASS : MC_FAIL, color), ok ? "named the Outlook Anywhere "
-           "causes of seed 000 as expected" : "WRONG: the Outlook Anywhere causes of seed 000 "
+           "causes of KB 2903050 as expected" : "WRONG: the Outlook Anywhere causes of KB 2903050 "
            "were not all named", mc_render_reset(color));
     mc_buf_release(&b);
   }

@@ -387,7 +387,7 @@ static void rule_oa(struct ctx *c, struct obj *x)
   const char *iisset = e2010 ? "Basic,NTLM" : "Basic,NTLM,Negotiate";
   if(ext && !blank_value(ext) && strcasecmp(ext, "Basic") != 0)
     mc_step_find(c->r, st, "CFG_OA_AUTH_NOT_BASIC", "%s is %s on %s; the cutover endpoint "
-                 "authenticates with Basic (seed 000 step 1): Set-OutlookAnywhere -Identity "
+                 "authenticates with Basic (KB 2903050): Set-OutlookAnywhere -Identity "
                  "\"%s\" %s Basic -IISAuthenticationMethods %s",
                  e2010 ? "ClientAuthenticationMethod" : "ExternalClientAuthenticationMethod",
                  ext, x->server, id, param, iisset);
@@ -520,7 +520,7 @@ static void compare_servers(struct ctx *c)
                                mc_xstrdup("give it the same settings as the others");
       mc_step_find(c->r, st, "CFG_SERVERS_DIFFER", "%s differs from %s: %s is %s there and %s "
                    "on %s; requests the load balancer sends to %s are handled differently "
-                   "(seed 001's passive server): %s", x->server, ref->server, cp->key, va, vref,
+                   "(a passive server left behind the load balancer): %s", x->server, ref->server, cp->key, va, vref,
                    ref->server, x->server, fix);
       free(fix);
     }

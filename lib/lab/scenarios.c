@@ -44,7 +44,7 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
     EXPECT("TLS_PROTOCOL_TOO_OLD"), mc_lab_tls_start, TLS1_VERSION, TLS1_VERSION,
     MC_LAB_CERT_GOOD },
   { "expiring-soon", "tls", "a good certificate that expires in 10 days",
-    EXPECT("TLS_CERT_EXPIRED"), mc_lab_tls_start, TLS1_2_VERSION, TLS1_3_VERSION,
+    EXPECT("TLS_CERT_EXPIRES_SOON"), mc_lab_tls_start, TLS1_2_VERSION, TLS1_3_VERSION,
     MC_LAB_CERT_EXPIRING },
   { "tls-trickle", "tls", "sends one byte a second and never finishes a handshake",
     EXPECT("TLS_HANDSHAKE_FAILED"), mc_lab_trickle_start, 0, 0, 0 },

@@ -244,16 +244,35 @@ const struct mc_cause mc_cause_table[] = {
            "fails until a current certificate is bound.",
     .fix = (const char *const[]){
       "Find it: Get-ExchangeCertificate | fl Thumbprint,Subject,NotAfter,Services",
-      "Renew: Get-ExchangeCertificate -Thumbprint <old thumbprint> | New-ExchangeCertificate "
+      "Renew: Get-ExchangeCertificate -Thumbprint {thumbprint} | New-ExchangeCertificate "
       "-GenerateRequest -RequestFile \\\\{server}\\share\\renew.req, then bring in the issued "
       "certificate with Import-ExchangeCertificate",
       "Bind it on every server and device: Enable-ExchangeCertificate -Server {server} -Thumbprint "
       "<new thumbprint> -Services IIS (add IMAP if used), then Remove-ExchangeCertificate "
-      "-Thumbprint <old thumbprint>",
+      "-Thumbprint {thumbprint}",
       NULL },
     .check = "migcheck tls {target}",
     .source = "RFC 5280 sec. 4.1.2.5 (validity); KB 2903050 (\"We weren't able to connect to "
               "the remote server\" error)" },
+
+  /* WARN: it works today; the date is known, so the outage can be avoided. */
+  { .id = "TLS_CERT_EXPIRES_SOON", .severity = MC_WARN, .area = "tls",
+    .title = "Certificate expires within 30 days",
+    .why = "The certificate is valid today, but only for {days_left} more days. On its end "
+           "date Exchange Online starts rejecting the handshake, and every endpoint test and "
+           "every running move fails until a renewed certificate is bound on every server and "
+           "device that presents it.",
+    .fix = (const char *const[]){
+      "Find it: Get-ExchangeCertificate -Thumbprint {thumbprint} | fl Subject,"
+      "CertificateDomains,NotAfter,Services",
+      "Renew before the end date: Get-ExchangeCertificate -Thumbprint {thumbprint} | "
+      "New-ExchangeCertificate -GenerateRequest -RequestFile \\\\{server}\\share\\renew.req, "
+      "then bring in the issued certificate with Import-ExchangeCertificate",
+      "Bind the new one on every server and device: Enable-ExchangeCertificate -Server {server} "
+      "-Thumbprint <new thumbprint> -Services IIS (add IMAP if used)",
+      NULL },
+    .check = "migcheck tls {target}",
+    .source = "RFC 5280 sec. 4.1.2.5 (validity); Microsoft Learn: Get-ExchangeCertificate" },
 
   /* ---- front door: HTTP ---- */
   { .id = "HTTP_PREAUTH", .severity = MC_FAIL, .area = "http",

@@ -41,7 +41,8 @@ static const struct fact_key fact_keys[] = {
   { "server_fqdn", "<Exchange server FQDN>" },
   { "validports", "<ValidPorts value>" },
   { "vdir", "<virtual directory identity>" },
-  { "thumbprint", "<thumbprint>" },
+  { "thumbprint", "<thumbprint>" },      /* the served certificate's SHA-1 */
+  { "days_left", "<days left>" },
 };
 
 /* The catalogue's former example names and the fact each stood for; the

@@ -144,6 +144,11 @@ bool mc_tls_describe_der(const unsigned char *der, size_t n, struct mc_tls_cert 
       o += (size_t)snprintf(c->sha256 + o, sizeof c->sha256 - o, "%s%02X", i ? ":" : "",
                             md[i]);
   }
+  if(X509_digest(x, EVP_sha1(), md, &mdlen) == 1) {
+    size_t o = 0;
+    for(unsigned i = 0; i < mdlen && o + 2 < sizeof c->sha1; i++)
+      o += (size_t)snprintf(c->sha1 + o, sizeof c->sha1 - o, "%02X", md[i]);
+  }
   X509_free(x);
   return true;
 }

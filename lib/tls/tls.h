@@ -48,6 +48,8 @@ struct mc_tls_cert {
   bool self_signed;             /* subject == issuer and self-signature verifies */
   bool is_ca;
   char sha256[100];             /* fingerprint, "AB:CD:..." (32 bytes) */
+  char sha1[48];                /* thumbprint as Get-ExchangeCertificate prints it:
+                                   40 hex digits, no colons */
 };
 
 struct mc_tls_opts {
