@@ -130,30 +130,60 @@ size_t mc_render_command_offset(const char *s)
   return 0;
 }
 
+/* Columns the lead takes on screen (ANSI color sequences take none). */
+static size_t visible_len(const char *s)
+{
+  size_t n = 0;
+  for(; *s; s++) {
+    if(*s == '\033') {
+      while(*s && *s != 'm')
+        s++;
+      if(!*s)
+        break;
+      continue;
+    }
+    n++;
+  }
+  return n;
+}
+
+/* Wraps text at width as if its first line started with lead (visible
+ * length leadlen) instead of indent; the first line comes back without it. */
+static void wrap_after_lead(struct mc_buf *out, const char *text, const char *indent,
+                            size_t leadlen, int width)
+{
+  size_t ind = strlen(indent);
+  size_t pad = leadlen > ind ? leadlen - ind : 0;
+  char *padded = mc_xasprintf("%*s%s", (int)pad, "", text);
+  for(size_t i = 0; i < pad; i++)
+    padded[i] = '\001';    /* holds the lead's place, never a break point */
+  struct mc_buf tmp = MC_BUF_INIT(MC_RENDER_LIMIT);
+  mc_render_wrap(&tmp, padded, indent, width);
+  if(tmp.len > ind + pad)
+    mc_buf_add(out, tmp.ptr + ind + pad, tmp.len - ind - pad);
+  mc_buf_release(&tmp);
+  free(padded);
+}
+
 /* One numbered (or labelled) item: lead on the first line, the rest aligned
  * under it at indent; the command part, if the whole does not fit, on a
  * line of its own, unbroken. */
 static void item_text(struct mc_buf *out, const char *lead, const char *indent,
                       const char *text, int width)
 {
-  size_t ind = strlen(indent);
+  size_t leadlen = visible_len(lead);
   size_t cmd = mc_render_command_offset(text);
-  struct mc_buf tmp = MC_BUF_INIT(MC_RENDER_LIMIT);
-  if(strlen(text) + ind > (size_t)width && starts_command(text))
-    mc_buf_printf(&tmp, "%s%s\n", indent, text);    /* a command alone: one line */
-  else if(strlen(text) + ind <= (size_t)width || cmd == 0)
-    mc_render_wrap(&tmp, text, indent, width);
+  mc_buf_addstr(out, lead);
+  if(strlen(text) + leadlen > (size_t)width && starts_command(text))
+    mc_buf_printf(out, "%s\n", text);    /* a command alone: one line */
+  else if(strlen(text) + leadlen <= (size_t)width || cmd == 0)
+    wrap_after_lead(out, text, indent, leadlen, width);
   else {
     char *prose = mc_xasprintf("%.*s", (int)(cmd - 1), text);
-    mc_render_wrap(&tmp, prose, indent, width);
-    mc_buf_printf(&tmp, "%s  %s\n", indent, text + cmd);
+    wrap_after_lead(out, prose, indent, leadlen, width);
+    mc_buf_printf(out, "%s  %s\n", indent, text + cmd);
     free(prose);
   }
-  if(tmp.len > ind) {
-    mc_buf_addstr(out, lead);
-    mc_buf_add(out, tmp.ptr + ind, tmp.len - ind);
-  }
-  mc_buf_release(&tmp);
 }
 
 /* Evidence labels that are HTTP header names ("Server", "X-FEServer"). */
@@ -252,8 +282,18 @@ void mc_render_cause_text(const struct mc_report *r, const struct mc_cause *c,
                           const struct mc_render_opts *o, struct mc_buf *out)
 {
   int width = width_of(o);
-  mc_buf_printf(out, "%s%s%s  %s\n", mc_render_color(c->severity, o->color), c->id,
-                mc_render_reset(o->color), c->title);
+  /* "ID  title", wrapped (room left for the "N. " a report puts in front),
+   * then the id colored. */
+  char *head = mc_xasprintf("%s  %s", c->id, c->title);
+  struct mc_buf tmp = MC_BUF_INIT(MC_RENDER_LIMIT);
+  mc_render_wrap(&tmp, head, "    ", width - 3);
+  size_t skip = 4 + strlen(c->id);
+  mc_buf_printf(out, "%s%s%s", mc_render_color(c->severity, o->color), c->id,
+                mc_render_reset(o->color));
+  if(tmp.len > skip)
+    mc_buf_add(out, tmp.ptr + skip, tmp.len - skip);
+  mc_buf_release(&tmp);
+  free(head);
   mc_buf_addstr(out, "    Why:\n");
   char *why = mc_report_fill(r, c->why);
   mc_render_wrap(out, why, "      ", width);
