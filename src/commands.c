@@ -13,7 +13,7 @@
 
 #include "version.h"
 
-#define NET_OPTS "json html no-color verbose quiet timeout resolve dns-server"
+#define NET_OPTS "json json-file html no-color verbose quiet timeout resolve dns-server"
 
 const struct mc_command mc_commands[] = {
   { "ports", mc_cmd_check, mc_check_ports_cli, "HOST [PORT...]",
@@ -176,7 +176,7 @@ const struct mc_command mc_commands[] = {
     "remote check sent (reproduce the failure, then look for it in the logs).\n"
     "--json adds a \"traffic\" object per endpoint (docs/json-schema.md).\n"
     "All CPUs are used (MIGCHECK_THREADS=N sets how many).",
-    "json html no-color verbose quiet since until run-id server cloud-ranges",
+    "json json-file html no-color verbose quiet since until run-id server cloud-ranges",
     "migcheck logs ./EX01/W3SVC1 ./EX02/W3SVC1\n"
     "migcheck logs \\\\EX01\\c$\\inetpub\\logs\\LogFiles --since 2024-03-12T08:00\n"
     "migcheck logs u_ex240312.log.gz --server EX01=u_ex240312.log.gz --json\n"
@@ -198,7 +198,7 @@ const struct mc_command mc_commands[] = {
     "a setting that differs between them is CFG_SERVERS_DIFFER (a 'passive'\n"
     "server left in the pool). A failed Test-MigrationServerAvailability is\n"
     "explained as 'migcheck explain' would. --collect prints the commands to run.",
-    "json html no-color verbose quiet collect",
+    "json json-file html no-color verbose quiet collect",
     "migcheck config --collect > collect.ps1\n"
     "migcheck config ews-vdir.txt outlookanywhere.txt exchange-servers.txt rpcproxy.reg\n"
     "migcheck config rpcproxy.reg --json" },
@@ -216,7 +216,7 @@ const struct mc_command mc_commands[] = {
     "its usual inner causes. Text it does not recognise gets no invented cause.\n"
     "Exit codes here: 1 a cause recognised, 3 nothing recognised (verdict\n"
     "unknown: run the remote checks), 2 no text.",
-    "json html no-color verbose quiet",
+    "json json-file html no-color verbose quiet",
     "migcheck explain \"Error 0x6ba (The RPC server is unavailable) from cli_NspiBind\"\n"
     "pbpaste | migcheck explain\n"
     "migcheck explain - < migration-report.txt --json" },

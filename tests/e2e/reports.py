@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Reports that speak to this admin, checked against the real lab.
+
+- Fix steps and "Confirm with" name the run's facts (user, host, ValidPorts),
+  the same in text, JSON and HTML.
+- Text wraps at COLUMNS and never breaks a command; --help fits 80 columns.
+- Default text is concise, -v adds the headers, -vv the raw exchange.
+- Steps are printed as they finish; the verdict line opens the summary.
+- --json-file and --html FILE beside the text.
+Prints "N passed, N failed".
+"""
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from run import start_lab  # noqa: E402  (the e2e runner's lab starter)
+
+MIGCHECK = sys.argv[1]
+passed = failed = 0
+PASSWORD_ENV = "MIGCHECK_PASSWORD"
+
+
+def check(name, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+        print(f"ok   {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name} {detail}")
+
+
+def lab_argv(site, user=None):
+    """The lab's command for a scenario, with another user if given."""
+    words = site["command"].split(" ")
+    out, skip = [], False
+    for w in words:
+        if skip:
+            skip = False
+            continue
+        if w == "--user":
+            skip = True
+            continue
+        out.append(w)
+    if user or site.get("user"):
+        out += ["--user", user or site["user"]]
+    return out
+
+
+def run(site, *extra, user=None, env=None):
+    e = dict(os.environ)
+    e.pop("NO_COLOR", None)
+    e.pop("COLUMNS", None)
+    e[PASSWORD_ENV] = site.get("password", "x")
+    if env:
+        e.update(env)
+    return subprocess.run([MIGCHECK, *lab_argv(site, user), *extra], capture_output=True,
+                          text=True, env=e, timeout=120)
+
+
+def flat(s):
+    """Text without its wrapping: every run of white space one space."""
+    return re.sub(r"\s+", " ", s)
+
+
+def main():
+    lab, sites = start_lab(MIGCHECK)
+    try:
+        tests(sites)
+    finally:
+        lab.terminate()
+        lab.wait(timeout=20)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed or not passed else 0
+
+
+def tests(sites):
+    tmp = tempfile.mkdtemp(prefix="migcheck-reports-")
+    # 1. --user 'FABRIKAM\svcmig': every fix and confirm line names it, never the
+    #    catalogue's example account; text, JSON and HTML agree.
+    site = sites["bad-credentials"]
+    user = "FABRIKAM\\svcmig"
+    jf, hf = os.path.join(tmp, "r.json"), os.path.join(tmp, "r.html")
+    p = run(site, "--json-file", jf, "--html", hf, user=user)
+    text = p.stdout
+    doc = json.load(open(jf, encoding="utf-8")) if os.path.exists(jf) else {}
+    page = open(hf, encoding="utf-8").read() if os.path.exists(hf) else ""
+    causes = doc.get("causes", [])
+    check("FABRIKAM: text and both files written in one run", p.returncode == 1 and
+          "verdict: FAIL" in text and causes and "<!DOCTYPE html>" in page, p.stderr)
+    fixes = [f for c in causes for f in c["fix"]] + [c["check"] for c in causes if c["check"]]
+    check("FABRIKAM: JSON fix and check name the user", any(user in f for f in fixes) and
+          not any("CONTOSO\\migadmin" in f or "contoso" in f.lower() for f in fixes), fixes)
+    summary = text.split("Causes, most likely first:", 1)[-1]
+    check("FABRIKAM: text fix names the user, not the example",
+          user in summary and "CONTOSO\\migadmin" not in summary)
+    check("FABRIKAM: confirm line pastes the run's target and user",
+          f"--server {site['target']} --user '{user}'" in text, text[-1500:])
+    check("FABRIKAM: text, JSON and HTML give the same fix",
+          all(flat(f) in flat(summary) for f in fixes) and
+          all(flat(f) in flat(html.unescape(re.sub(r"<[^>]+>", "", page))) for f in fixes))
+    check("facts section in JSON", doc.get("facts", {}).get("user") == user, doc.get("facts"))
+
+    # 2. OA_PORT_NOT_ALLOWED: the reg add value of the fix is the finding's value.
+    site = sites["oa-validports-missing-6004"]
+    p = run(site, "--json")
+    doc = json.loads(p.stdout)
+    c = next((c for c in doc["causes"] if c["id"] == "OA_PORT_NOT_ALLOWED"), None)
+    m = re.search(r'ValidPorts to "([^"]+)"', c["evidence"][0]["detail"]) if c else None
+    fix = " ".join(c["fix"]) if c else ""
+    check("OA_PORT_NOT_ALLOWED: reg add sets the value of the finding",
+          m and f'/v ValidPorts /t REG_SZ /d "{m.group(1)}" /f' in fix
+          and doc["facts"].get("validports") == m.group(1), fix)
+    # Wrapping at 80: prose fits, the command is whole on its own line.
+    p = run(site, env={"COLUMNS": "80"})
+    long_lines = [l for l in p.stdout.splitlines() if len(l) > 80]
+    bad = [l for l in long_lines if " " in l.strip() and not re.match(
+        r"\s*(reg |migcheck |https?://)", l)]
+    check("COLUMNS=80: every longer line is one unbreakable word or a whole command",
+          not bad, bad)
+    check("COLUMNS=80: the reg add command is on one line",
+          any(l.strip().startswith("reg add ") and l.strip().endswith(" /f")
+              for l in p.stdout.splitlines()))
+    # Default concise, -v headers, -vv the raw exchange.
+    check("default: no response headers", "WWW-Authenticate:" not in p.stdout
+          and "PDU:" not in p.stdout)
+    v1 = run(site, "-v").stdout
+    v2 = run(site, "-vv").stdout
+    check("-v: the response headers", "WWW-Authenticate:" in v1 and "PDU:" not in v1)
+    check("-vv: the raw exchange", "PDU:" in v2 and "WWW-Authenticate:" in v2)
+    # The summary: verdict first, after every step.
+    lines = p.stdout.splitlines()
+    vi = next((i for i, l in enumerate(lines) if l.startswith("verdict: ")), -1)
+    check("summary at the end opens with the verdict", vi > 0 and
+          all(not l.startswith("[") for l in lines[vi:]) and
+          "Causes, most likely first:" in "\n".join(lines[vi:]))
+
+    # 3. Steps print as they finish: the first steps are out while the check
+    #    still waits on the slow back end (it answers after the deadline).
+    site = sites["slow-backend"]
+    e = dict(os.environ, **{PASSWORD_ENV: site.get("password", "x")})
+    proc = subprocess.Popen([MIGCHECK, *lab_argv(site), "--timeout", "5"],
+                            stdout=subprocess.PIPE, text=True, env=e)
+    head = proc.stdout.readline()
+    first = proc.stdout.readline() + proc.stdout.readline()
+    running = proc.poll() is None
+    rest = proc.stdout.read()
+    proc.wait()
+    check("steps stream before the check ends", running and head.startswith("migcheck ")
+          and "[ ok ] Resolve" in first and "verdict:" in rest, (head, first))
+
+    # 4. The HTML: a one-line "what failed" on top, commands in monospace only.
+    check("HTML: what failed on top of the verdict box",
+          re.search(r'class="verdict fail"><p class="whatfailed"><b>What failed:</b>', page)
+          is not None)
+    check("HTML: no break-all, commands in <pre class=\"cmd\">",
+          "break-all" not in page and '<pre class="cmd">' in page)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
