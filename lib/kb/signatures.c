@@ -171,9 +171,14 @@ const struct mc_kb_signature mc_kb_signatures[] = {
     ".NET SocketException 10054" },
   { "HTTP_TIMEOUT", 8, false, P(REQ_TIMEOUT), P("mrsproxy.svc", "TimeoutErrorTransientException"),
     NULL, "Microsoft Q&A question 1660225" },
-  { "MOVE_REQUEST_UNQUOTED_PARAMS", 9, false, P("The operation has timed out"),
+  /* The timeout alone is vague: only with the move request around it. */
+  { "MOVE_REQUEST_UNQUOTED_PARAMS", 9, false,
+    P("The operation has timed out", "RemoteTransientException|New-MoveRequest|-Outbound|offboard"),
     P("RemoteTransientException", "New-MoveRequest", "offboard", "mrsproxy.svc"), NULL,
     "Microsoft Learn troubleshooting article operation-has-timed-out-error-when-moving-mailbox" },
+  /* A bare "timed out": the broad causes, and the note to paste the whole error. */
+  { "TCP_TIMEOUT", 3, true, P("timed out"), NULL, NULL,
+    "KB 10062 (Troubleshoot issues with IMAP mailbox migration)" },
   { "HTTP_TIMEOUT", 4, true, P("timed out"), P("mrsproxy.svc"), NULL, "Microsoft Q&A question 1660225; Microsoft Learn troubleshooting article operation-has-timed-out-error-when-moving-mailbox" },
   { "TCP_TIMEOUT", 12, false,
     P("timed out after 00:00:15|connected party did not properly respond|"
