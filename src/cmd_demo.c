@@ -165,8 +165,8 @@ static bool demo_logs(const struct mc_cli *cli, struct mc_lab *lab,
     struct mc_buf b = MC_BUF_INIT(MC_RENDER_LIMIT);
     struct mc_render_opts ro = { .color = color, .brief = true };
     mc_render_text(r, &ro, &b);
-    printf("\nThen, as Microsoft's hybrid troubleshooting says, the IIS logs of the servers that run %s (%s) "
-           "reached:\n\n%s%s%s%s\n", o->run_id, o->site->sc->name, b.ptr,
+    printf("\nThen, as Microsoft's hybrid troubleshooting says, the IIS logs of the servers\n"
+           "that run %s (%s) reached:\n\n%s%s%s%s\n", o->run_id, o->site->sc->name, b.ptr,
            mc_render_color(ok ? MC_PASS : MC_FAIL, color), ok ? "the logs name the server that "
            "fails, as the remote check did" : "WRONG: the logs did not show the run on the "
            "server that fails", mc_render_reset(color));
@@ -226,8 +226,8 @@ int mc_cmd_demo(struct mc_cli *cli)
   size_t good = 0;
   if(!cli->json)
     printf("migcheck demo: %zu lab scenarios, each diagnosed by the command a user would "
-           "type\n\n%-36s %-16s %-8s %-44s %7s\n", n, "scenario", "check", "verdict",
-           "causes found", "time");
+           "type\n\n%-34s %-16s %-7s %8s %-5s %s\n", n, "scenario", "check", "verdict",
+           "time", "", "causes found");
   for(size_t i = 0; i < n; i++) {
     struct mc_lab_site *site = mc_lab_site_at(lab, i);
     if(tty) {
@@ -240,16 +240,23 @@ int mc_cmd_demo(struct mc_cli *cli)
     good += res[i].ok;
     if(!cli->json) {
       enum mc_status st = res[i].ok ? MC_PASS : MC_FAIL;
-      printf("%-36s %-16s %-8s %-44s %5lld ms %s%s%s\n", site->sc->name, site->sc->check,
-             res[i].verdict, res[i].found, (long long)res[i].ms, mc_render_color(st, color),
-             res[i].ok ? "as expected" : "WRONG", mc_render_reset(color));
+      /* 100 columns: causes that do not fit go on a line of their own. */
+      char row[160];
+      int len = snprintf(row, sizeof row, "%-34s %-16s %-7s %5lld ms ", site->sc->name,
+                         site->sc->check, res[i].verdict, (long long)res[i].ms);
+      bool fits = len + 6 + (int)strlen(res[i].found) <= 100;
+      printf("%s%s%-5s%s %s%s\n", row, mc_render_color(st, color),
+             res[i].ok ? "ok" : "WRONG", mc_render_reset(color), fits ? res[i].found : "",
+             fits ? "" : "");
+      if(!fits)
+        printf("%-8s%s\n", "", res[i].found);
       if(!res[i].ok) {
-        printf("%-36s expected: ", "");
+        printf("%-8s expected: ", "");
         if(!site->sc->expect[0])
           printf("a pass");
         for(int k = 0; site->sc->expect[k]; k++)
           printf("%s%s", k ? ", " : "", site->sc->expect[k]);
-        printf("\n%-36s command: migcheck %s\n", "", site->command);
+        printf("\n%-8s command: migcheck %s\n", "", site->command);
       }
       fflush(stdout);
     }

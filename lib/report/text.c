@@ -72,10 +72,27 @@ void mc_render_wrap(struct mc_buf *out, const char *text, const char *indent, in
       while(cut > 0 && p[cut] != ' ')
         cut--;
       if(cut == 0) {
-        /* One word longer than the line: never break it, give it the line. */
+        /* One word longer than the line: never break it, give it the line;
+         * only a query string ("a=1&b=2", not a URL) may break after '&'. */
+        size_t wl = 0;
+        while(wl < linelen && p[wl] != ' ')
+          wl++;
         cut = 0;
-        while(cut < linelen && p[cut] != ' ')
-          cut++;
+        if(strncmp(p, "http", 4) != 0) {
+          for(size_t k = avail; k > 0 && !cut; k--) {
+            if(k < wl && p[k - 1] == '&')
+              cut = k;
+          }
+        }
+        if(cut) {
+          mc_buf_addstr(out, indent);
+          mc_buf_add(out, p, cut);
+          mc_buf_addch(out, '\n');
+          p += cut;
+          linelen -= cut;
+          continue;
+        }
+        cut = wl;
         if(cut == linelen)
           break;
       }

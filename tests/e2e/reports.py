@@ -161,6 +161,14 @@ def tests(sites):
     check("HTML: no break-all, commands in <pre class=\"cmd\">",
           "break-all" not in page and '<pre class="cmd">' in page)
 
+    # 5. make demo's output fits 100 columns (not a terminal: 100).
+    e = dict(os.environ)
+    e.pop("COLUMNS", None)
+    p = subprocess.run([MIGCHECK, "demo"], capture_output=True, text=True, env=e, timeout=600)
+    wide = [l for l in p.stdout.splitlines() if len(l) > 100]
+    check("demo: every line fits 100 columns", p.returncode == 0 and not wide, wide[:3])
+    check("plurals: no '1 requests'", "1 requests " not in p.stdout)
+
 
 if __name__ == "__main__":
     sys.exit(main())
