@@ -122,6 +122,9 @@ void mc_cli_print_command_help(const struct mc_command *cmd, FILE *out);
 /* Whether option row o is one that command cmd takes. */
 bool mc_cli_option_applies(const struct mc_command *cmd, const struct mc_option *o);
 void mc_cli_print_help(FILE *out);
+/* A bash or zsh completion script from the tables (completion.c); a usage
+ * error for another shell. */
+int mc_cli_print_completion(const char *shell, FILE *out);
 /* The manual page in troff, from the command and option tables (man.c). */
 void mc_cli_print_man(FILE *out);
 const struct mc_command *mc_cli_find_command(const char *name);

@@ -29,6 +29,8 @@ int main(int argc, char **argv)
     mc_cli_print_man(stdout);
     return MC_EXIT_OK;
   }
+  if(strcmp(argv[1], "--completion") == 0)
+    return mc_cli_print_completion(argc > 2 ? argv[2] : NULL, stdout);
   if(strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
     puts("migcheck " MC_VERSION);
     return MC_EXIT_OK;
