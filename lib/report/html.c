@@ -89,6 +89,7 @@ void mc_render_html(const struct mc_report *r, struct mc_buf *out)
     "padding:0 1rem;color:#222}\n"
     "code,pre{font-family:ui-monospace,monospace;font-size:.9em}\n"
     "code{overflow-wrap:anywhere}\n"
+    "p,li,td,h1,h3{overflow-wrap:anywhere}\n"
     "pre.cmd{background:#f4f4f4;padding:.4rem .6rem;border-radius:.3rem;overflow-x:auto;"
     "white-space:pre;margin:.3rem 0}\n"
     ".whatfailed{font-size:1.1rem;margin:.2rem 0 .6rem}\n"
@@ -112,9 +113,9 @@ void mc_render_html(const struct mc_report *r, struct mc_buf *out)
     ".verdict.unknown{background:#f0e0f5}.ms{color:#888;font-size:.8em}footer{color:#888;font-size:.8em;margin-top:3rem}\n"
     "</style></head><body>\n<h1>migcheck ");
   esc(out, r->command);
-  mc_buf_addstr(out, " <code>");
+  mc_buf_addstr(out, " ");
   esc(out, r->target);
-  mc_buf_addstr(out, "</code></h1>\n");
+  mc_buf_addstr(out, "</h1>\n");
   size_t n = 0;
   struct mc_finding **ranked = mc_report_ranked(r, &n);
   mc_buf_printf(out, "<div class=\"verdict %s\">", mc_status_name(v));
