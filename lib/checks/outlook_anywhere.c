@@ -151,6 +151,8 @@ static void add_traffic(struct oa *w, const char *name, int port,
   w->traffic_any = true;
   mc_json_init(&j, &w->traffic, false);
   mc_json_obj_begin(&j);
+  mc_json_kstr(&j, "purpose", "rpc-over-http");    /* one traffic shape (json-schema.md) */
+  mc_json_kstr(&j, "method", "RPC_IN_DATA+RPC_OUT_DATA");
   mc_json_kstr(&j, "url", res->url);
   mc_json_kstr(&j, "server", name);
   mc_json_kint(&j, "port", port);

@@ -134,10 +134,33 @@ void mc_render_json(const struct mc_report *r, struct mc_buf *out)
   mc_json_obj_end(&j);
   mc_json_key(&j, "steps");
   steps_json(&j, r->root->child);
+  /* traffic has one shape: an object; the requests a command made (its own
+   * and those of the Autodiscover walk before it) are its "requests" list;
+   * migcheck logs gives its per-endpoint counts as members instead. */
+  struct mc_buf reqs = MC_BUF_INIT(MC_RENDER_LIMIT);
+  bool any_requests = false;
   for(size_t i = 0; i < r->nsections; i++) {
-    mc_json_key(&j, r->sections[i].key);
-    mc_json_raw(&j, r->sections[i].json);
+    const char *key = r->sections[i].key, *v = r->sections[i].json;
+    if((strcmp(key, "traffic") == 0 || strcmp(key, "autodiscover_traffic") == 0) &&
+       v[0] == '[') {
+      size_t vlen = strlen(v);
+      if(vlen > 2) {
+        mc_buf_addstr(&reqs, any_requests && reqs.len ? "," : "");
+        mc_buf_add(&reqs, v + 1, vlen - 2);
+      }
+      any_requests = true;
+      continue;
+    }
+    mc_json_key(&j, key);
+    mc_json_raw(&j, v);
   }
+  if(any_requests) {
+    char *t = mc_xasprintf("{\"requests\": [%s]}", reqs.ptr ? reqs.ptr : "");
+    mc_json_key(&j, "traffic");
+    mc_json_raw(&j, t);
+    free(t);
+  }
+  mc_buf_release(&reqs);
   mc_json_obj_end(&j);
   mc_buf_addch(out, '\n');
 }

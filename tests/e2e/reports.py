@@ -161,7 +161,42 @@ def tests(sites):
     check("HTML: no break-all, commands in <pre class=\"cmd\">",
           "break-all" not in page and '<pre class="cmd">' in page)
 
-    # 5. make demo's output fits 100 columns (not a terminal: 100).
+    # 5. Every top-level JSON section of every command is documented, and
+    #    traffic is one shape: an object, with "requests" where requests were sent.
+    schema = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
+                               "json-schema.md"), encoding="utf-8").read()
+    data = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
+    runs = {name: lab_argv(sites[sc]) for name, sc in (
+        ("ports", "port-refused"), ("tls", "self-signed"), ("remote-move", "lb-passive-server"),
+        ("outlook-anywhere", "oa-healthy"), ("autodiscover", "autodiscover-healthy"),
+        ("imap", "imap-healthy"), ("remote-move --autodiscover", "autodiscover-wrong-mrs-host"))}
+    runs["logs"] = ["logs", os.path.join(data, "logs"), "--run-id", "mc-0123456789ab"]
+    runs["config"] = ["config", os.path.join(data, "config", "ews-healthy.txt")]
+    runs["explain"] = ["explain", "Error 0x6ba from cli_NspiBind"]
+    undocumented, shapes = [], []
+    for name, argv in runs.items():
+        e = dict(os.environ, **{PASSWORD_ENV: "Lab-Secret-7f3a9q"})
+        p = subprocess.run([MIGCHECK, *argv, "--json"], capture_output=True, text=True,
+                           env=e, timeout=120)
+        try:
+            doc = json.loads(p.stdout)
+        except ValueError:
+            undocumented.append(f"{name}: no JSON ({p.stderr.strip()[:120]})")
+            continue
+        undocumented += [f"{name}: {k}" for k in doc if f"`{k}`" not in schema]
+        t = doc.get("traffic")
+        if name in ("remote-move", "outlook-anywhere", "autodiscover",
+                    "remote-move --autodiscover"):
+            if not (isinstance(t, dict) and isinstance(t.get("requests"), list) and
+                    t["requests"] and all("purpose" in q and "url" in q for q in t["requests"])):
+                shapes.append(f"{name}: {str(t)[:100]}")
+        elif t is not None and not isinstance(t, dict):
+            shapes.append(f"{name}: {str(t)[:100]}")
+    check("every top-level JSON section is in docs/json-schema.md", not undocumented,
+          undocumented)
+    check("traffic: one shape, an object with a requests list", not shapes, shapes)
+
+    # 6. make demo's output fits 100 columns (not a terminal: 100).
     e = dict(os.environ)
     e.pop("COLUMNS", None)
     p = subprocess.run([MIGCHECK, "demo"], capture_output=True, text=True, env=e, timeout=600)

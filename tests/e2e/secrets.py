@@ -61,7 +61,8 @@ def main():
         check("the run id is in the IIS log query and User-Agent",
               f"migcheck={run_id}" in logtext and f"(run+{run_id})" in logtext)
         check("the traffic section lists the requests",
-              len(report.get("traffic", [])) >= 9, str(report.get("traffic"))[:300])
+              len(report.get("traffic", {}).get("requests", [])) >= 9,
+              str(report.get("traffic"))[:300])
     finally:
         lab.stop()
     # The other checks that sign in: Outlook Anywhere (Basic and NTLM on the
