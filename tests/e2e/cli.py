@@ -211,5 +211,24 @@ check("explain of a vague text: the broad causes and the paste-the-whole-error n
       "HTTP_TIMEOUT" in p.stdout and "TCP_TIMEOUT" in p.stdout and
       "whole error" in p.stdout, p.stdout[-800:])
 
+# The lab prints commands that paste cleanly: quoted user, this binary's path.
+lab = subprocess.Popen([MIGCHECK, "lab", "--scenario", "bad-credentials"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+pasted = ""
+for _ in range(20):
+    line = lab.stdout.readline()
+    if not line:
+        break
+    if "remote-move" in line:
+        pasted = line.strip()
+        break
+p = subprocess.run(["sh", "-c", pasted], capture_output=True, text=True, timeout=60) \
+    if pasted else None
+lab.terminate()
+lab.wait(timeout=20)
+check("lab: the printed command pastes into a shell as it is",
+      p is not None and "'CONTOSO\\migadmin'" in pasted and p.returncode == 1 and
+      "AUTH_BAD_CREDENTIALS" in p.stdout, pasted)
+
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
