@@ -22,18 +22,27 @@ build: $(BUILD)/build.ninja
 demo: build
 	./$(BUILD)/migcheck demo
 
-test: build
+# The test packages are installed before the build is configured for tests;
+# a build configured earlier without them (e.g. by 'make demo' on a fresh
+# machine) is reconfigured with -Dtests=enabled, where a missing test
+# dependency is an error. The closing line counts what ran, per suite.
+test:
 	@tools/deps.sh test
-	meson test -C $(BUILD) --print-errorlogs --num-processes 2
+	@tools/deps.sh build
+	@tools/configure-tests.sh $(BUILD) --prefix=$(PREFIX) $(MESON_OPTS)
+	ninja -C $(BUILD)
+	@rc=0; meson test -C $(BUILD) --print-errorlogs --num-processes 2 || rc=$$?; \
+	  python3 tools/testcount.py $(BUILD) || rc=1; exit $$rc
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 test-sanitize:
 	@tools/deps.sh sanitize
-	@test -f $(ASAN)/build.ninja || meson setup $(ASAN) -Db_sanitize=address,undefined \
+	@tools/configure-tests.sh $(ASAN) -Db_sanitize=address,undefined \
 		-Db_lundef=false -Dbuildtype=debug $(MESON_OPTS)
 	ninja -C $(ASAN)
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		meson test -C $(ASAN) --print-errorlogs --num-processes 2 -t 3
+	@rc=0; ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C $(ASAN) --print-errorlogs --num-processes 2 -t 3 || rc=$$?; \
+	  python3 tools/testcount.py $(ASAN) || rc=1; exit $$rc
 
 # Coverage-guided fuzzing with libFuzzer (clang); the seed corpora are
 # replayed by 'make test' without it.
