@@ -508,8 +508,8 @@ const struct mc_cause mc_cause_table[] = {
     .fix = (const char *const[]){
       "Compare every server in the pool: Get-WebServicesVirtualDirectory | fl Server,"
       "MRSProxyEnabled,ExternalUrl,ExternalAuthenticationMethods",
-      "Give them all the same settings (Get-WebServicesVirtualDirectory | "
-      "Set-WebServicesVirtualDirectory -MRSProxyEnabled $true) and the same certificate",
+      "Give them all the same settings and the same certificate: "
+      "Get-WebServicesVirtualDirectory | Set-WebServicesVirtualDirectory -MRSProxyEnabled $true",
       "Take passive or retired servers out of the load-balancer pool, or point the migration "
       "name only at servers that are ready",
       NULL },
