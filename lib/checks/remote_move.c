@@ -214,6 +214,15 @@ static void evidence(struct mc_step *s, const struct mc_http_req *q,
   mc_step_ev(s, "request", "%s %s%s%s HTTP/1.1%s", q->method, q->path, q->query ? "?" : "",
              q->query ? q->query : "", q->auth == MC_HTTP_AUTH_NTLM ? " (NTLM login)" :
              q->auth == MC_HTTP_AUTH_BASIC ? " (Basic login)" : "");
+  /* The raw exchange, for -vv ("> " sent, "< " received): never a credential. */
+  mc_step_ev(s, "> Host", "%s", q->host);
+  if(q->user_agent)
+    mc_step_ev(s, "> User-Agent", "%s", q->user_agent);
+  for(size_t k = 0; q->headers && q->headers[k]; k++)
+    mc_step_ev(s, "> header", "%s", q->headers[k]);
+  if(q->auth != MC_HTTP_AUTH_NONE)
+    mc_step_ev(s, "> Authorization", "%s (not shown)",
+               q->auth == MC_HTTP_AUTH_NTLM ? "NTLM" : "Basic");
   if(resp->ip[0])
     mc_step_ev(s, "answered by", "%s port %ld (%ld connection%s, %lld ms)", resp->ip,
                resp->port, resp->connects, resp->connects == 1 ? "" : "s",
@@ -221,6 +230,10 @@ static void evidence(struct mc_step *s, const struct mc_http_req *q,
   for(size_t i = 0; i < resp->nmsgs; i++) {
     const struct mc_http_msg *m = &resp->msgs[i];
     mc_step_ev(s, "status", "%s", m->status_line);
+    for(size_t k = 0; k < m->nh; k++) {
+      if(strcasecmp(m->h[k].name, "WWW-Authenticate") != 0)
+        mc_step_ev(s, "< header", "%s: %s", m->h[k].name, m->h[k].value);
+    }
     for(size_t k = 0; k < m->nh; k++) {
       if(strcasecmp(m->h[k].name, "WWW-Authenticate") == 0) {
         const char *v = m->h[k].value;

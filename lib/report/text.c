@@ -226,8 +226,16 @@ static bool ev_shown(const struct mc_step *s, const struct mc_evidence *e,
 {
   if(o->brief)
     return false;
-  if(o->raw)
+  if(o->raw) {
+    /* Where the raw response headers are recorded, the picked ones repeat them. */
+    if(header_label(e->label) && strcmp(e->label, "WWW-Authenticate") != 0) {
+      for(size_t i = 0; i < s->nev; i++) {
+        if(strcmp(s->ev[i].label, "< header") == 0)
+          return false;
+      }
+    }
     return true;
+  }
   if(wire_label(e->label))
     return false;
   if(o->verbose)

@@ -105,6 +105,12 @@ def tests(sites):
           all(flat(f) in flat(summary) for f in fixes) and
           all(flat(f) in flat(html.unescape(re.sub(r"<[^>]+>", "", page))) for f in fixes))
     check("facts section in JSON", doc.get("facts", {}).get("user") == user, doc.get("facts"))
+    vv = run(site, "-vv").stdout
+    v1 = run(site, "-v").stdout
+    check("-vv: the request headers sent and every response header, never a credential",
+          "> User-Agent: migcheck/" in vv and "< header: X-FEServer:" in vv and
+          "> Authorization: NTLM (not shown)" in vv and site["password"] not in vv and
+          "> User-Agent" not in v1 and "X-FEServer:" in v1)
 
     # 2. OA_PORT_NOT_ALLOWED: the reg add value of the fix is the finding's value.
     site = sites["oa-validports-missing-6004"]
