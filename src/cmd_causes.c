@@ -80,8 +80,12 @@ int mc_cmd_causes(struct mc_cli *cli)
         const struct mc_cause *c = &mc_cause_table[k];
         if(strcmp(c->area, area) != 0)
           continue;
-        mc_buf_printf(&b, "  %s%-30s%s %s\n", mc_render_color(c->severity, o.color), c->id,
-                      mc_render_reset(o.color), c->title);
+        /* The title wraps under itself at the output's width. */
+        struct mc_buf t = MC_BUF_INIT(1 << 16);
+        mc_render_wrap(&t, c->title, "                                 ", o.width);
+        mc_buf_printf(&b, "  %s%-30s%s %s", mc_render_color(c->severity, o.color), c->id,
+                      mc_render_reset(o.color), t.ptr + 33);
+        mc_buf_release(&t);
       }
     }
     mc_buf_addstr(&b, "\n'migcheck causes ID' shows why and how to fix.\n");

@@ -167,6 +167,18 @@ def tests(sites):
     check("HTML: no break-all, commands in <pre class=\"cmd\">",
           "break-all" not in page and '<pre class="cmd">' in page)
 
+    # TLS_CERT_EXPIRES_SOON: its own id, the days left in its words, and the
+    # thumbprint as Get-ExchangeCertificate prints it (SHA-1, no colons).
+    site = sites["expiring-soon"]
+    p = run(site)
+    v = flat(run(site, "-v").stdout)
+    m = re.search(r"expires in (\d+) days", p.stdout)
+    tp = re.search(r"thumbprint: ([0-9A-F]{40}) \(SHA-1", v)
+    check("expiring soon: own id, days left in the why, SHA-1 thumbprint in the fix",
+          "TLS_CERT_EXPIRES_SOON" in p.stdout and "TLS_CERT_EXPIRED" not in p.stdout and m and
+          f"only for {m.group(1)} more days" in flat(p.stdout) and tp and
+          f"-Thumbprint {tp.group(1)}" in p.stdout and "sha256: " in v, p.stdout[-1500:])
+
     # 5. Every top-level JSON section of every command is documented, and
     #    traffic is one shape: an object, with "requests" where requests were sent.
     schema = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
