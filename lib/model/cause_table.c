@@ -826,7 +826,7 @@ const struct mc_cause mc_cause_table[] = {
       "Make sure IMAP is enabled for the user: Set-CASMailbox -Identity {mailbox} "
       "-ImapEnabled $true",
       NULL },
-    .check = "migcheck imap {target} --user {mailbox}",
+    .check = "migcheck imap {target} --user '{user}'",
     .source = "KB 10062 (Troubleshoot issues with IMAP mailbox migration)" },
 
   /* ---- on-premises logs: IIS W3C, HTTPERR, HttpProxy ---- */
