@@ -140,8 +140,13 @@ int mc_cli_width(void);
 /* The text render options the command line asks for. */
 struct mc_render_opts;
 void mc_cli_render_opts(const struct mc_cli *cli, struct mc_render_opts *o);
+/* Appends word as the shell reads it back: as is when it is plain, else in
+ * single quotes ('CONTOSO\\migadmin'), so that a printed command pastes. */
+struct mc_buf;
+void mc_cli_shell_word(struct mc_buf *b, const char *w);
 /* Records in r the names the command line gave (host, user, email, the
- * Exchange server), for the fix steps; facts a check recorded stay. */
+ * Exchange server) and its network options (for a "confirm with" rerun),
+ * for the fix steps; facts a check recorded stay. */
 void mc_cli_facts(const struct mc_cli *cli, struct mc_report *r);
 /* Builds the shared network options (timeout, --resolve, --dns-server);
  * prints the error and returns MC_EXIT_USAGE when one is malformed. */

@@ -90,28 +90,6 @@ static void print_site_json(struct mc_lab_site *site, const char *ca)
   mc_buf_release(&b);
 }
 
-/* Appends word as the shell reads it back: as is when it is plain, else in
- * single quotes ('CONTOSO\\migadmin'), so that a printed command pastes. */
-static void shell_word(struct mc_buf *b, const char *w)
-{
-  bool plain = *w != '\0';
-  for(const char *p = w; *p && plain; p++)
-    plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                   "-_.,:/=@+%", *p) != NULL;
-  if(plain) {
-    mc_buf_addstr(b, w);
-    return;
-  }
-  mc_buf_addch(b, '\'');
-  for(const char *p = w; *p; p++) {
-    if(*p == '\'')
-      mc_buf_addstr(b, "'\\''");
-    else
-      mc_buf_addch(b, *p);
-  }
-  mc_buf_addch(b, '\'');
-}
-
 /* How to call this very binary: "migcheck" when that is what PATH finds,
  * else its real path (a build tree's ./build/migcheck). Caller frees. */
 static char *self_command(void)
@@ -132,7 +110,7 @@ static char *self_command(void)
     p += len + (p[len] == ':');
   }
   struct mc_buf b = MC_BUF_INIT(8192);
-  shell_word(&b, self);
+  mc_cli_shell_word(&b, self);
   return mc_buf_detach(&b);
 }
 
@@ -143,7 +121,7 @@ static char *paste_command(const struct mc_lab_site *s, const char *self)
   struct mc_buf b = MC_BUF_INIT(1 << 16);
   if(s->env_password[0]) {
     mc_buf_addstr(&b, "MIGCHECK_PASSWORD=");
-    shell_word(&b, s->env_password);
+    mc_cli_shell_word(&b, s->env_password);
     mc_buf_addch(&b, ' ');
   }
   mc_buf_addstr(&b, self);
@@ -151,7 +129,7 @@ static char *paste_command(const struct mc_lab_site *s, const char *self)
   char *save = NULL;
   for(char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
     mc_buf_addch(&b, ' ');
-    shell_word(&b, w);
+    mc_cli_shell_word(&b, w);
   }
   free(copy);
   return mc_buf_detach(&b);

@@ -550,8 +550,53 @@ void mc_cli_render_opts(const struct mc_cli *cli, struct mc_render_opts *o)
   o->width = mc_cli_width();
 }
 
+void mc_cli_shell_word(struct mc_buf *b, const char *w)
+{
+  bool plain = *w != '\0';
+  for(const char *p = w; *p && plain; p++)
+    plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                   "-_.,:/=@+%", *p) != NULL;
+  if(plain) {
+    mc_buf_addstr(b, w);
+    return;
+  }
+  mc_buf_addch(b, '\'');
+  for(const char *p = w; *p; p++) {
+    if(*p == '\'')
+      mc_buf_addstr(b, "'\\''");
+    else
+      mc_buf_addch(b, *p);
+  }
+  mc_buf_addch(b, '\'');
+}
+
+/* "--name VALUE" for a rerun, the value quoted for the shell. */
+static void add_option(struct mc_buf *b, const char *name, const char *value)
+{
+  mc_buf_printf(b, "%s--%s", b->len ? " " : "", name);
+  if(value) {
+    mc_buf_addch(b, ' ');
+    mc_cli_shell_word(b, value);
+  }
+}
+
 void mc_cli_facts(const struct mc_cli *cli, struct mc_report *r)
 {
+  /* The network options, so that "confirm with" checks the same way. */
+  struct mc_buf opts = MC_BUF_INIT(1 << 16);
+  for(size_t i = 0; i < cli->nresolve; i++)
+    add_option(&opts, "resolve", cli->resolve[i]);
+  if(cli->dns_server)
+    add_option(&opts, "dns-server", cli->dns_server);
+  if(cli->ca_file)
+    add_option(&opts, "ca-file", cli->ca_file);
+  if(cli->sni)
+    add_option(&opts, "sni", cli->sni);
+  if(cli->insecure)
+    add_option(&opts, "insecure", NULL);
+  if(opts.len)
+    mc_report_fact(r, "options", "%s", opts.ptr);
+  mc_buf_release(&opts);
   const char *given = cli->server ? cli->server : cli->rpc_proxy;
   const struct mc_command *c = cli->cmd;
   if(!given && cli->nargs && c && c->check && strcmp(c->name, "logs") != 0)

@@ -43,6 +43,7 @@ static const struct fact_key fact_keys[] = {
   { "vdir", "<virtual directory identity>" },
   { "thumbprint", "<thumbprint>" },      /* the served certificate's SHA-1 */
   { "days_left", "<days left>" },
+  { "options", "" },                     /* the run's network options, for reruns */
 };
 
 /* The catalogue's former example names and the fact each stood for; the
@@ -162,6 +163,23 @@ char *mc_report_fill(const struct mc_report *r, const char *text)
       mc_buf_addch(&out, *p++);
   }
   return mc_buf_detach(&out);
+}
+
+char *mc_report_fill_check(const struct mc_report *r, const char *check)
+{
+  char *t = mc_report_fill(r, check);
+  const char *opts = mc_report_fact_get(r, "options");
+  if(!t || !opts || !r)
+    return t;
+  /* Only a confirm line that reruns this very command takes its options. */
+  char *same = mc_xasprintf("migcheck %s ", r->command);
+  bool rerun = strncmp(t, same, strlen(same)) == 0;
+  free(same);
+  if(!rerun)
+    return t;
+  char *u = mc_xasprintf("%s %s", t, opts);
+  free(t);
+  return u;
 }
 
 /* The domain part of host when it has one below a registrable name

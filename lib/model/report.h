@@ -128,8 +128,9 @@ bool mc_report_has(const struct mc_report *r, const char *id);
 /* Facts of the run that catalogue text names as {key} (fill.c): "host",
  * "port", "domain", "email", "mailbox", "user", "server" (the NetBIOS name a
  * server answered with: X-FEServer, the NTLM challenge, a log or a pasted
- * Identity), "server_fqdn", "validports", "vdir", "thumbprint". The first
- * value recorded for a key wins; an empty value is not recorded. */
+ * Identity), "server_fqdn", "validports", "vdir", "thumbprint", "days_left",
+ * "options" (the run's network options, for a rerun). The first value
+ * recorded for a key wins; an empty value is not recorded. */
 void mc_report_fact(struct mc_report *r, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* The value of fact key, or NULL when the run did not learn it. */
@@ -143,6 +144,10 @@ void mc_report_fact_names(struct mc_report *r, const char *host, const char *use
  * placeholder ("<Exchange server>"). r may be NULL (no facts). Caller frees;
  * NULL for NULL. */
 char *mc_report_fill(const struct mc_report *r, const char *text);
+/* A cause's "confirm with" line, filled; when it reruns the report's own
+ * command it also gets the run's network options (fact "options": --resolve,
+ * --ca-file ... as given), so that it pastes and checks the same thing. */
+char *mc_report_fill_check(const struct mc_report *r, const char *check);
 
 /* Exit code for the verdict: 0 pass, 1 warn or fail, 3 unknown. */
 int mc_report_exit_code(const struct mc_report *r);

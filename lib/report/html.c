@@ -182,7 +182,7 @@ void mc_render_html(const struct mc_report *r, struct mc_buf *out)
     }
     mc_buf_addstr(out, "</ol>\n");
     if(c->check) {
-      char *check = mc_report_fill(r, c->check);
+      char *check = mc_report_fill_check(r, c->check);
       mc_buf_addstr(out, "<p>Confirm with:</p><pre class=\"cmd\">");
       esc(out, check);
       mc_buf_addstr(out, "</pre>\n");

@@ -36,7 +36,9 @@ void mc_render_cause_json(struct mc_json *j, const struct mc_report *r,
     free(t);
   }
   mc_json_arr_end(j);
-  kfilled(j, r, "check", c->check);
+  char *check = mc_report_fill_check(r, c->check);
+  mc_json_kstr(j, "check", check);
+  free(check);
   mc_json_kstr(j, "source", c->source);
 }
 

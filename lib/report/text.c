@@ -332,7 +332,7 @@ void mc_render_cause_text(const struct mc_report *r, const struct mc_cause *c,
     free(step);
   }
   if(c->check) {
-    char *check = mc_report_fill(r, c->check);
+    char *check = mc_report_fill_check(r, c->check);
     if(strlen(check) + 18 <= (size_t)width)
       mc_buf_printf(out, "    Confirm with: %s\n", check);
     else

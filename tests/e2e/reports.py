@@ -101,6 +101,16 @@ def tests(sites):
           user in summary and "CONTOSO\\migadmin" not in summary)
     check("FABRIKAM: confirm line pastes the run's target and user",
           f"--server {site['target']} --user '{user}'" in text, text[-1500:])
+    lines = text.splitlines()
+    confirm = next((lines[i + 1].strip() for i, l in enumerate(lines)
+                    if l.strip() == "Confirm with:"), "")
+    e = dict(os.environ, **{PASSWORD_ENV: site["password"]})
+    p2 = subprocess.run(["sh", "-c", confirm.replace("migcheck ", MIGCHECK + " ", 1) +
+                         " --json"], capture_output=True, text=True, env=e, timeout=120) \
+        if confirm.startswith("migcheck remote-move ") else None
+    check("FABRIKAM: the confirm line, pasted, reruns the same check (same cause)",
+          p2 is not None and p2.returncode == 1 and "AUTH_BAD_CREDENTIALS" in p2.stdout,
+          confirm)
     check("FABRIKAM: text, JSON and HTML give the same fix",
           all(flat(f) in flat(summary) for f in fixes) and
           all(flat(f) in flat(html.unescape(re.sub(r"<[^>]+>", "", page))) for f in fixes))
