@@ -105,7 +105,7 @@ void mc_render_html(const struct mc_report *r, struct mc_buf *out)
     "table.ev{border-collapse:collapse;margin:.3rem 0 .3rem 5.5em;font-size:.9em;"
     "table-layout:fixed;width:calc(100% - 5.5em)}\n"
     "table.ev td{overflow-wrap:anywhere}\n"
-    "table.ev th{text-align:left;color:#666;font-weight:normal;padding-right:1em;"
+    "table.ev th{width:10em;text-align:left;color:#666;font-weight:normal;padding-right:1em;"
     "vertical-align:top;white-space:nowrap}\n"
     ".finding{margin-left:5.5em}.finding.fail a{color:#c62828}.finding.warn a{color:#a06800}\n"
     ".cause{border-left:.3rem solid #c62828;padding:.2rem 1rem;margin:1rem 0}\n"
