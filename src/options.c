@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -604,8 +605,16 @@ void mc_cli_facts(const struct mc_cli *cli, struct mc_report *r)
   char *host = NULL;
   int port = 0;
   if(given && mc_net_split_host_port(given, &host, &port, 0)) {
-    if(port)
-      mc_report_fact(r, "port", "%d", port);
+    if(!port && c && strcmp(c->name, "ports") == 0 && cli->nargs > 1)
+      port = atoi(cli->args[1]);    /* ports HOST PORT...: the first port */
+    if(!port && c) {
+      /* The command's default port. */
+      bool clear = cli->security && (strcasecmp(cli->security, "tls") == 0 ||
+                                     strcasecmp(cli->security, "starttls") == 0 ||
+                                     strcasecmp(cli->security, "none") == 0);
+      port = strcmp(c->name, "imap") == 0 ? (clear ? 143 : 993) : 443;
+    }
+    mc_report_fact(r, "port", "%d", port);
     mc_report_fact(r, "target", "%s", given);
   }
   mc_report_fact_names(r, host, cli->user, cli->email);

@@ -30,7 +30,7 @@ const struct mc_cause mc_cause_table[] = {
       "Use the public FQDN, never the .local name, as RemoteServer, RPCProxyServer or IMAP "
       "server; recreate the endpoint if it still holds a stale name",
       NULL },
-    .check = "migcheck ports {host} 443",
+    .check = "migcheck ports {host} {port}",
     .source = "KB 10062 (Troubleshoot issues with IMAP mailbox migration); [MS-OXDSCLI] "
               "Autodiscover Publishing and Lookup Protocol" },
 
@@ -49,7 +49,7 @@ const struct mc_cause mc_cause_table[] = {
       "Run migcheck from a machine outside the network (or against a public resolver) to test "
       "the path Exchange Online really uses",
       NULL },
-    .check = "migcheck ports {host} 443",
+    .check = "migcheck ports {host} {port}",
     .source = "RFC 1918 sec. 3; Microsoft Q&A question 1186736" },
 
   { .id = "TCP_TIMEOUT", .severity = MC_FAIL, .area = "tcp",
@@ -67,7 +67,7 @@ const struct mc_cause mc_cause_table[] = {
       "If you allow-list by source address, keep the list in step with Microsoft's published "
       "ranges (subscribe to the change notifications)",
       NULL },
-    .check = "migcheck ports {host} 443",
+    .check = "migcheck ports {host} {port}",
     .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
               "migration endpoint cannot be created in hybrid scenarios\"; KB 10062 "
               "(Troubleshoot issues with IMAP mailbox migration)" },
@@ -87,7 +87,7 @@ const struct mc_cause mc_cause_table[] = {
       "Check that the NAT or load-balancer rule forwards the port to an Exchange server that "
       "listens on it, and remove any reject rule for the Exchange Online ranges",
       NULL },
-    .check = "migcheck ports {host} 443",
+    .check = "migcheck ports {host} {port}",
     .source = "KB 10062 (Troubleshoot issues with IMAP mailbox migration); Microsoft "
               "Exchange blog (Learn archive) \"Troubleshooting issues where the migration "
               "endpoint cannot be created in hybrid scenarios\"" },
@@ -106,7 +106,7 @@ const struct mc_cause mc_cause_table[] = {
       "As a test, publish one Exchange server directly (bypassing the device) and run the "
       "check again",
       NULL },
-    .check = "migcheck ports {host} 443",
+    .check = "migcheck ports {host} {port}",
     .source = "Microsoft Learn troubleshooting article "
               "mailbox-move-to-cloud-fail-with-error; Microsoft Q&A question 1660225" },
 
