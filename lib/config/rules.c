@@ -329,8 +329,6 @@ static void rule_ews(struct ctx *c, struct obj *x)
 {
   struct mc_step *st = mc_step_add(c->r, NULL, "EWS virtual directory %s", x->identity);
   show(st, x);
-  mc_report_fact(c->r, "vdir", "%s", x->identity);    /* for the fix steps */
-  mc_report_fact(c->r, "server", "%.*s", (int)strcspn(x->identity, "\\"), x->identity);
   const char *id = x->identity;
   if(truth(mc_fl_get(x->o, "MRSProxyEnabled")) == 0)
     mc_step_find(c->r, st, "CFG_MRSPROXY_DISABLED", "MRSProxyEnabled is False on %s: "
@@ -340,7 +338,7 @@ static void rule_ews(struct ctx *c, struct obj *x)
   if(url && blank_value(url->value))
     mc_step_find(c->r, st, "CFG_EWS_EXTERNAL_URL_MISSING", "ExternalUrl is empty on %s: "
                  "Set-WebServicesVirtualDirectory -Identity \"%s\" -ExternalUrl "
-                 "https://mail.contoso.com/EWS/Exchange.asmx (your published name)",
+                 "https://<public host name>/EWS/Exchange.asmx",
                  x->server, id);
   const char *methods = mc_fl_get(x->o, "ExternalAuthenticationMethods");
   bool win_missing = truth(mc_fl_get(x->o, "WindowsAuthentication")) == 0;
@@ -366,6 +364,11 @@ static void rule_ews(struct ctx *c, struct obj *x)
     mc_step_find_sev(c->r, st, "CFG_EWS_AUTH_METHODS", MC_WARN, "Basic authentication is off "
                      "on %s: Set-WebServicesVirtualDirectory -Identity \"%s\" "
                      "-BasicAuthentication $true", x->server, id);
+  if(st->nfindings) {
+    /* The fix steps name the first directory that needs one (model/fill.c). */
+    mc_report_fact(c->r, "vdir", "%s", id);
+    mc_report_fact(c->r, "server", "%s", x->server);
+  }
   mc_step_done(c->r, st, MC_PASS, "MRSProxy %s, ExternalUrl %s",
                truth(mc_fl_get(x->o, "MRSProxyEnabled")) == 1 ? "on" :
                truth(mc_fl_get(x->o, "MRSProxyEnabled")) == 0 ? "off" : "not shown",
