@@ -598,6 +598,20 @@ void mc_cli_facts(const struct mc_cli *cli, struct mc_report *r)
   if(opts.len)
     mc_report_fact(r, "options", "%s", opts.ptr);
   mc_buf_release(&opts);
+  /* The files a config or logs run read, for its confirm line. */
+  if(cli->cmd && (strcmp(cli->cmd->name, "config") == 0 ||
+                  strcmp(cli->cmd->name, "logs") == 0) && cli->nargs) {
+    struct mc_buf in = MC_BUF_INIT(1 << 16);
+    for(size_t i = 0; i < cli->nservers; i++)
+      add_option(&in, "server", cli->servers[i]);
+    for(size_t i = 0; i < cli->nargs; i++) {
+      if(in.len)
+        mc_buf_addch(&in, ' ');
+      mc_cli_shell_word(&in, cli->args[i]);
+    }
+    mc_report_fact(r, "inputs", "%s", in.ptr);
+    mc_buf_release(&in);
+  }
   const char *given = cli->server ? cli->server : cli->rpc_proxy;
   const struct mc_command *c = cli->cmd;
   if(!given && cli->nargs && c && c->check && strcmp(c->name, "logs") != 0)

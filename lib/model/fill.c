@@ -44,6 +44,7 @@ static const struct fact_key fact_keys[] = {
   { "thumbprint", "<thumbprint>" },      /* the served certificate's SHA-1 */
   { "days_left", "<days left>" },
   { "options", "" },                     /* the run's network options, for reruns */
+  { "inputs", "<files>" },               /* config and logs: the files read */
 };
 
 /* The catalogue's former example names and the fact each stood for; the
@@ -165,9 +166,13 @@ char *mc_report_fill(const struct mc_report *r, const char *text)
   return mc_buf_detach(&out);
 }
 
+static char *rerun_inputs(const struct mc_report *r, char *t);
+
 char *mc_report_fill_check(const struct mc_report *r, const char *check)
 {
   char *t = mc_report_fill(r, check);
+  if(r)
+    t = rerun_inputs(r, t);
   const char *opts = mc_report_fact_get(r, "options");
   if(!t || !opts || !r)
     return t;
@@ -178,6 +183,23 @@ char *mc_report_fill_check(const struct mc_report *r, const char *check)
   if(!rerun)
     return t;
   char *u = mc_xasprintf("%s %s", t, opts);
+  free(t);
+  return u;
+}
+
+/* The confirm line of a command that reads files (config, logs): the run's
+ * own inputs instead of the catalogue's example names. */
+static char *rerun_inputs(const struct mc_report *r, char *t)
+{
+  const char *inputs = mc_report_fact_get(r, "inputs");
+  if(!t || !inputs)
+    return t;
+  char *same = mc_xasprintf("migcheck %s ", r->command);
+  bool rerun = strncmp(t, same, strlen(same)) == 0;
+  free(same);
+  if(!rerun)
+    return t;
+  char *u = mc_xasprintf("migcheck %s %s", r->command, inputs);
   free(t);
   return u;
 }

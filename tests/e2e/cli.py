@@ -230,5 +230,13 @@ check("lab: the printed command pastes into a shell as it is",
       p is not None and "'CONTOSO\\migadmin'" in pasted and p.returncode == 1 and
       "AUTH_BAD_CREDENTIALS" in p.stdout, pasted)
 
+# config and logs: the confirm line reruns the files that were read.
+data = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
+cfg = os.path.join(data, "config", "ews-two-servers-mrsproxy-off.txt")
+p = run("config", cfg)
+check("config: the fix names the server that needs it, confirm reruns its file",
+      'Set-WebServicesVirtualDirectory -Identity "EX02\\EWS (Default Web Site)"' in p.stdout
+      and f"migcheck config {cfg}" in p.stdout, p.stdout[-1200:])
+
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
