@@ -369,6 +369,8 @@ static void rule_ews(struct ctx *c, struct obj *x)
     mc_report_fact(c->r, "vdir", "%s", id);
     mc_report_fact(c->r, "server", "%s", x->server);
   }
+  if(url && !blank_value(url->value) && strncasecmp(url->value, "https://", 8) == 0)
+    mc_report_fact(c->r, "host", "%.*s", (int)strcspn(url->value + 8, "/:"), url->value + 8);
   mc_step_done(c->r, st, MC_PASS, "MRSProxy %s, ExternalUrl %s",
                truth(mc_fl_get(x->o, "MRSProxyEnabled")) == 1 ? "on" :
                truth(mc_fl_get(x->o, "MRSProxyEnabled")) == 0 ? "off" : "not shown",
