@@ -46,6 +46,7 @@ struct mc_cli {
   char *dns_server;
   char *ca_file;
   bool insecure;
+  bool no_channel_binding;    /* NTLM without a channel binding */
   char *sni;
   bool legacy_rpc;
   char *scenario;             /* lab */

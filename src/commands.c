@@ -55,14 +55,18 @@ const struct mc_command mc_commands[] = {
     "TLS (would Exchange Online trust the certificate?), then the front door\n"
     "without credentials: /EWS/Exchange.asmx and /EWS/mrsproxy.svc, who answered\n"
     "(Exchange, and which version, or a device in front), which sign-in schemes\n"
-    "are offered. With --user it signs in with NTLM the way MRS does and sends a\n"
-    "SOAP request to MRSProxy (then Basic, where offered). Last, --repeat N new\n"
+    "are offered. With --user it signs in with NTLM the way MRS does (NTLMv2 with\n"
+    "the channel binding Extended Protection checks; --no-channel-binding leaves\n"
+    "it out) and sends a SOAP request to MRSProxy (then Basic, where offered: after\n"
+    "an NTLM refusal one Basic login tells Extended Protection from a wrong\n"
+    "password). Last, --repeat N new\n"
     "connections show which servers behind a load balancer answer and whether\n"
     "they agree (a 'passive' server left in the pool, or Exchange 2010 without\n"
     "session persistence). Causes: HTTP_PREAUTH, EWS_NOT_PUBLISHED,\n"
     "MRSPROXY_URL_BLOCKED, MRSPROXY_HANDLER_MISSING, EWS_WINDOWS_AUTH_DISABLED,\n"
     "EWS_BASIC_AUTH_DISABLED, HTTP_SERVICE_UNAVAILABLE, HTTP_SERVER_ERROR,\n"
-    "HTTP_TIMEOUT, AUTH_BAD_CREDENTIALS, MRSPROXY_DISABLED,\n"
+    "HTTP_TIMEOUT, AUTH_BAD_CREDENTIALS, AUTH_EXTENDED_PROTECTION,\n"
+    "AUTH_NTLM_CHALLENGE_BROKEN, MRSPROXY_DISABLED,\n"
     "LB_INCONSISTENT_BACKENDS, LB_NO_AFFINITY, and those of DNS, TCP and TLS.\n"
     "The password is read from MIGCHECK_PASSWORD, --password-file or a prompt\n"
     "without echo, and never printed. Every request carries ?migcheck=RUN-ID and\n"
@@ -71,7 +75,7 @@ const struct mc_command mc_commands[] = {
     "(see 'migcheck autodiscover'): the Outlook Anywhere external host, as\n"
     "Test-MigrationServerAvailability -Autodiscover takes it; when EWS is published\n"
     "under another name it warns (AUTODISCOVER_WRONG_MRS_HOST).",
-    NET_OPTS " ca-file insecure sni server user password-file repeat"
+    NET_OPTS " ca-file insecure sni server user password-file repeat no-channel-binding"
     " email autodiscover allow-redirect port-map",
     "migcheck remote-move --server mail.contoso.com\n"
     "MIGCHECK_PASSWORD=... migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'\n"
@@ -93,7 +97,8 @@ const struct mc_command mc_commands[] = {
     "the short and public names too, and prints the RpcProxy ValidPorts value to\n"
     "set. Causes: OA_NOT_PUBLISHED, OA_BASIC_NOT_OFFERED, OA_PORT_NOT_ALLOWED,\n"
     "OA_BACKEND_UNAVAILABLE, OA_SERVER_NAME_UNRESOLVED, OA_BIND_REJECTED,\n"
-    "AUTH_BAD_CREDENTIALS, OA_REVERSE_PROXY_BUFFERING, HTTP_PREAUTH,\n"
+    "AUTH_BAD_CREDENTIALS, AUTH_EXTENDED_PROTECTION, AUTH_NTLM_CHALLENGE_BROKEN,\n"
+    "OA_REVERSE_PROXY_BUFFERING, HTTP_PREAUTH,\n"
     "HTTP_SERVICE_UNAVAILABLE, HTTP_TIMEOUT, and those of DNS, TCP and TLS.\n"
     "The password is read from MIGCHECK_PASSWORD, --password-file or a prompt\n"
     "without echo, and never printed. Requests carry the run id in the\n"
@@ -105,6 +110,7 @@ const struct mc_command mc_commands[] = {
     "-ExchangeOutlookAnywhere -Autodiscover takes them; an answer without them is\n"
     "AUTODISCOVER_NO_OA_SETTINGS.",
     NET_OPTS " ca-file insecure sni exchange-server rpc-proxy auth user password-file"
+    " no-channel-binding"
     " email autodiscover allow-redirect port-map",
     "migcheck outlook-anywhere --exchange-server ex01.contoso.local --rpc-proxy mail.contoso.com\n"
     "MIGCHECK_PASSWORD=... migcheck outlook-anywhere --exchange-server ex01.contoso.local "
@@ -133,7 +139,8 @@ const struct mc_command mc_commands[] = {
     "AUTODISCOVER_UNSAFE_REDIRECT, AUTODISCOVER_NO_OA_SETTINGS,\n"
     "CFG_EWS_EXTERNAL_URL_MISSING. Without --user the walk stops at the first\n"
     "service that asks for credentials (verdict unknown).",
-    NET_OPTS " ca-file insecure email user password-file allow-redirect port-map",
+    NET_OPTS " ca-file insecure email user password-file allow-redirect port-map"
+    " no-channel-binding",
     "MIGCHECK_PASSWORD=... migcheck autodiscover --email alice@contoso.com --user 'CONTOSO\\alice'\n"
     "migcheck autodiscover --email alice@contoso.com --dns-server 192.0.2.53\n"
     "migcheck autodiscover --email alice@contoso.com --user alice@contoso.com --allow-redirect contoso-hosting.net" },

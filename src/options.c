@@ -55,6 +55,9 @@ const struct mc_option mc_options[] = {
       "--cacert is the same)"),
   OPT("insecure", 'k', MC_OPT_FLAG, insecure, NULL,
       "do not verify certificates (the report says so on every page)"),
+  OPT("no-channel-binding", 0, MC_OPT_FLAG, no_channel_binding, NULL,
+      "sign in with NTLM without a channel binding, as a client without Extended "
+      "Protection support does (shows the difference Extended Protection makes)"),
   OPT("sni", 0, MC_OPT_STR, sni, "NAME",
       "TLS server name to send (default: the host name)"),
   OPT("legacy-rpc", 0, MC_OPT_FLAG, legacy_rpc, NULL,
@@ -526,6 +529,7 @@ int mc_cli_target(const struct mc_cli *cli, struct mc_target *t)
   if(cli->sni)
     t->sni = mc_xstrdup(cli->sni);
   t->insecure = cli->insecure;
+  t->no_channel_binding = cli->no_channel_binding;
   return 0;
 }
 

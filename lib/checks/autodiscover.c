@@ -130,6 +130,10 @@ static void http_evidence(struct mc_step *s, const struct mc_http_req *q,
   mc_step_ev(s, "request", "%s %s (%s)", q->method, resp->url,
              q->auth == MC_HTTP_AUTH_NTLM ? "NTLM login" :
              q->auth == MC_HTTP_AUTH_BASIC ? "Basic login" : "no credentials");
+  if(resp->ntlm.used) {
+    char text[600];
+    mc_step_ev(s, "NTLM login", "%s", mc_http_ntlm_describe(&resp->ntlm, text, sizeof text));
+  }
   if(resp->ip[0])
     mc_step_ev(s, "connection", "%s port %ld: connected in %lld ms%s, answered in %lld ms",
                resp->ip, resp->port, (long long)resp->ms_connect,
@@ -172,6 +176,7 @@ static void init_req(struct ad *a, struct mc_http_req *q, const char *method,
   q->user_agent = a->ua;
   q->ca_file = a->t->ca_file;
   q->insecure = a->t->insecure;
+  q->no_channel_binding = a->t->no_channel_binding;
   q->timeout_ms = a->t->timeout_ms;
   q->plain = strcmp(u->scheme, "http") == 0;
 }
@@ -432,6 +437,43 @@ static enum outcome post_pox(struct ad *a, struct mc_step *parent, const struct 
       return O_STOP;
     }
     a->auth = au;
+    if(resp.ntlm.broken) {
+      mc_step_find(a->r, s, "AUTH_NTLM_CHALLENGE_BROKEN", "%s sent an NTLM challenge that "
+                   "cannot be answered (%s); no answer and no password were sent", resp.url,
+                   resp.ntlm.broken_why);
+      a->decisive = true;
+      o = O_STOP;
+      goto out;
+    }
+    if(resp.status == 401 && resp.ntlm.sent && (schemes & MC_HTTP_SCHEME_BASIC)) {
+      /* One Basic login with the same password tells Extended Protection
+       * from a wrong password. */
+      struct mc_step *bs = mc_step_add(a->r, parent, "POST %s://%s%s with Basic as %s",
+                                       u->scheme, u->host, u->path, a->t->user);
+      struct mc_http_resp bresp;
+      q.auth = MC_HTTP_AUTH_BASIC;
+      if(!perform(a, bs, &q, &bresp, "pox-basic")) {
+        mc_buf_release(&body);
+        return O_STOP;
+      }
+      bool basic_in = bresp.status != 401 && bresp.status != 403 && bresp.status != 0;
+      mc_step_done(a->r, bs, MC_INFO, "%d: %s", bresp.status, basic_in ? "signed in" :
+                   "refused too");
+      if(basic_in) {
+        mc_step_find(a->r, s, "AUTH_EXTENDED_PROTECTION", "%s refused the NTLM login (%s) "
+                     "while Basic with the same password signed in: the password is right "
+                     "and the NTLM path fails (Extended Protection: %s)", resp.url,
+                     resp.ntlm.cbt ? "with a channel binding" : "without a channel binding",
+                     resp.ntlm.cbt_off ? "this run sent no binding on purpose" : "a device "
+                     "in front terminates TLS, so the certificate seen here is not the one "
+                     "IIS binds");
+        mc_http_resp_release(&resp);
+        resp = bresp;
+        a->auth = MC_HTTP_AUTH_BASIC;
+      }
+      else
+        mc_http_resp_release(&bresp);
+    }
     if(resp.status == 401 || resp.status == 403) {
       mc_step_find(a->r, s, "AUTODISCOVER_AUTH_FAILED", "%s refused %s after the %s login "
                    "(%d)", resp.url, a->t->user, scheme_name(au), resp.status);

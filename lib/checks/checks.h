@@ -22,6 +22,7 @@ struct mc_target {
   struct mc_net_opts net;     /* --resolve, --dns-server, timeout */
   char *ca_file;              /* extra trust anchors; NULL: the system store only */
   bool insecure;              /* --insecure: do not verify (shown in the report) */
+  bool no_channel_binding;    /* --no-channel-binding: NTLM without a CBT */
   int timeout_ms;             /* per network step */
   bool legacy_rpc;            /* ports: add 6001, 6002, 6004 */
   int *ports;                 /* ports: explicit list */

@@ -75,6 +75,7 @@ struct oa {
   char ua[128];
   struct mc_http_client *http;    /* one trust store for the walk */
   enum mc_http_auth auth;
+  bool basic_offered;             /* the proxy's 401 lists Basic */
   char short_name[128];
   struct mc_buf traffic;
   bool traffic_any;
@@ -190,6 +191,12 @@ static void session_evidence(struct mc_step *s, const struct mc_rpch_result *res
       free(b);
     }
   }
+  for(int k = 0; k < 2; k++) {
+    char text[600];
+    if(chans[k].r->ntlm.used)
+      mc_step_ev(s, k == 0 ? "IN channel NTLM login" : "OUT channel NTLM login", "%s",
+                 mc_http_ntlm_describe(&chans[k].r->ntlm, text, sizeof text));
+  }
   for(size_t i = 0; i < res->npdus; i++)
     mc_step_ev(s, "PDU", "%s", res->pdus[i]);
   if(res->stream_error[0])
@@ -206,7 +213,7 @@ static mc_code run_session(struct oa *w, const char *name, const struct oa_port 
     .host = w->t->host, .port = w->port, .addr = w->addr, .remote_name = name,
     .remote_port = op->port, .auth = w->auth, .user = w->t->user, .password = w->t->password,
     .ca_file = w->t->ca_file, .client = w->http, .insecure = w->t->insecure, .user_agent = w->ua,
-    .timeout_ms = w->t->timeout_ms, .iface = &syn,
+    .timeout_ms = w->t->timeout_ms, .iface = &syn, .no_channel_binding = w->t->no_channel_binding,
   };
   return mc_rpch_session(&o, res);
 }
@@ -262,6 +269,53 @@ static void try_other_names(struct oa *w, struct mc_step *s, const struct oa_por
   }
 }
 
+/* An NTLM session refused with 401, judged as remote-move does: a broken
+ * challenge is its own cause; where the proxy offers Basic, one Basic
+ * session with the same password tells Extended Protection (Basic gets
+ * past the login) from a wrong password (refused too). False: nothing
+ * said, the usual AUTH_BAD_CREDENTIALS follows. */
+static bool ntlm_refusal(struct oa *w, struct mc_step *s, const struct oa_port *op,
+                         const struct mc_rpch_result *res)
+{
+  const struct mc_http_ntlm_ev *in = &res->in.ntlm, *out = &res->out.ntlm;
+  if(w->auth != MC_HTTP_AUTH_NTLM)
+    return false;
+  if(in->broken || out->broken) {
+    mc_step_find(w->r, s, "AUTH_NTLM_CHALLENGE_BROKEN", "the RPC proxy sent an NTLM challenge "
+                 "that cannot be answered (%s); no answer and no password were sent",
+                 in->broken ? in->broken_why : out->broken_why);
+    return true;
+  }
+  if(!w->basic_offered || !(in->sent || out->sent))
+    return false;
+  struct mc_rpch_result b;
+  w->auth = MC_HTTP_AUTH_BASIC;
+  mc_code rc = run_session(w, w->t->exchange_server, op, &b);
+  w->auth = MC_HTTP_AUTH_NTLM;
+  enum verdict v = rc == MC_OK ? judge(&b) : V_TRANSPORT;
+  if(rc == MC_OK)
+    add_traffic(w, w->t->exchange_server, op->port, &b, v);
+  const char *line = failing_line(&b);
+  mc_step_ev(s, "Basic, same password", "%s", v == V_AUTH ? "refused too" : v == V_TRANSPORT ?
+             b.end_text : line ? line : "got past the login");
+  mc_rpch_result_release(&b);
+  const struct mc_http_ntlm_ev *ev = in->sent ? in : out;
+  if(v == V_AUTH)
+    mc_step_find(w->r, s, "AUTH_BAD_CREDENTIALS", "the RPC proxy refused %s with NTLM and "
+                 "with Basic: the password is wrong, or the account is locked or disabled",
+                 w->t->user);
+  else if(v != V_TRANSPORT)
+    mc_step_find(w->r, s, "AUTH_EXTENDED_PROTECTION", "the RPC proxy refused the NTLM login "
+                 "(%s) while Basic with the same password got past it: the password is right "
+                 "and the NTLM path fails. %s", ev->cbt ? "with a channel binding for the "
+                 "certificate this client was shown" : "without a channel binding",
+                 ev->cbt_off ? "This run sent no binding on purpose: Extended Protection set "
+                 "to Require on /rpc refuses such a client" : "Extended Protection on /rpc "
+                 "refuses a binding that names another TLS channel: a device in front "
+                 "terminates TLS, so the certificate seen here is not the one IIS binds");
+  return v != V_TRANSPORT;
+}
+
 /* One port: the session, its step and its finding. Returns the verdict. */
 static enum verdict check_port(struct oa *w, const struct oa_port *op)
 {
@@ -301,9 +355,10 @@ static enum verdict check_port(struct oa *w, const struct oa_port *op)
                  res.stage == MC_RPCH_STAGE_ANSWER ? "rejected" : "not answered");
     break;
   case V_AUTH:
-    mc_step_find(r, s, id, "the RPC proxy refused %s with %s authentication: %s",
-                 w->t->user, w->auth == MC_HTTP_AUTH_NTLM ? "NTLM" : "Basic",
-                 line ? line : res.end_text);
+    if(!ntlm_refusal(w, s, op, &res))
+      mc_step_find(r, s, id, "the RPC proxy refused %s with %s authentication: %s",
+                   w->t->user, w->auth == MC_HTTP_AUTH_NTLM ? "NTLM" : "Basic",
+                   line ? line : res.end_text);
     mc_step_done(r, s, MC_FAIL, "credentials refused: %s", line ? line : res.end_text);
     break;
   case V_NAME_UNRESOLVED:
@@ -531,6 +586,7 @@ struct mc_report *mc_check_outlook_anywhere(const struct mc_target *t)
     goto out;
   bool basic = schemes & MC_HTTP_SCHEME_BASIC;
   bool ntlm = schemes & MC_HTTP_SCHEME_NTLM;
+  w.basic_offered = basic;
   w.auth = t->auth_ntlm ? MC_HTTP_AUTH_NTLM : MC_HTTP_AUTH_BASIC;
   if(w.auth == MC_HTTP_AUTH_BASIC && !basic && ntlm) {
     w.auth = MC_HTTP_AUTH_NTLM;

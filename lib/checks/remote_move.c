@@ -275,6 +275,12 @@ static void evidence(struct mc_step *s, const struct mc_http_req *q,
                  ni.dns_computer[0] ? ni.dns_computer : "no DNS name",
                  ni.nb_domain[0] ? ni.nb_domain : ni.target);
   }
+  else if(ch)
+    mc_step_ev(s, "NTLM challenge", "broken: %s", ni.error);
+  if(resp->ntlm.used) {
+    char text[600];
+    mc_step_ev(s, "NTLM login", "%s", mc_http_ntlm_describe(&resp->ntlm, text, sizeof text));
+  }
   if(resp->final && resp->status != 401 && resp->status != 200) {
     char *hint = body_hint(resp);
     if(hint)
@@ -303,6 +309,7 @@ static void init_req(struct walk *w, struct mc_http_req *q, const char *method,
   q->ca_file = w->t->ca_file;
   q->insecure = w->t->insecure;
   q->timeout_ms = w->t->timeout_ms;
+  q->no_channel_binding = w->t->no_channel_binding;
   q->auth = auth;
   if(auth != MC_HTTP_AUTH_NONE) {
     q->user = w->t->user;
@@ -517,6 +524,78 @@ static void auth_finding(struct walk *w, struct mc_step *s, const struct obs *o,
   }
 }
 
+/* An NTLM login that ended in 401 is judged on what else is known (issue:
+ * Extended Protection must not pass for a wrong password). basic: the
+ * Basic login with the same password, NULL when none was made. Returns
+ * false when nothing was said (the caller's usual finding follows). */
+static bool ntlm_refusal(struct walk *w, struct mc_step *s, const struct obs *o,
+                         const struct obs *basic)
+{
+  const struct mc_http_ntlm_ev *ev = &o->resp->ntlm;
+  const char *who = o->identity[0] ? o->identity : "the server";
+  if(ev->broken) {
+    mc_step_find(w->r, s, "AUTH_NTLM_CHALLENGE_BROKEN", "%s sent an NTLM challenge that "
+                 "cannot be answered (%s); no answer and no password were sent", who,
+                 ev->broken_why);
+    return true;
+  }
+  if(o->kind != K_CHALLENGE || !ev->sent)
+    return false;
+  char bound[300];
+  if(ev->cbt)
+    snprintf(bound, sizeof bound, "with a channel binding for the certificate this client "
+             "was shown (%s %.16s..., issued by %s)", ev->cert_hash_name, ev->cert_hash,
+             ev->cert_issuer);
+  else
+    snprintf(bound, sizeof bound, "without a channel binding%s", ev->cbt_off ?
+             " (--no-channel-binding)" : "");
+  bool basic_in = basic && basic->kind != K_CHALLENGE && basic->kind != K_FOREIGN_BASIC &&
+                  basic->kind != K_TIMEOUT && basic->kind != K_DROPPED &&
+                  basic->kind != K_NO_CONNECT && basic->kind != K_OTHER;
+  /* A device in front names itself: Via, or a Server that is not IIS. */
+  const struct mc_http_msg *m = o->resp->final;
+  const char *via = mc_http_header(m, "Via"), *server = mc_http_header(m, "Server");
+  char device[200] = "";
+  if(via)
+    snprintf(device, sizeof device, "Via: %.160s", via);
+  else if(server && !strstr(server, "Microsoft-IIS") && !strstr(server, "Microsoft-HTTPAPI"))
+    snprintf(device, sizeof device, "Server: %.160s", server);
+  if(basic_in || device[0]) {
+    char why[300];
+    if(basic_in)
+      snprintf(why, sizeof why, "while Basic with the same password signed in: the password "
+               "is right and the NTLM path fails");
+    else
+      snprintf(why, sizeof why, "and a device in front of Exchange answered (%s): behind a "
+               "device that terminates TLS, the binding cannot match whatever the password",
+               device);
+    mc_step_find(w->r, s, "AUTH_EXTENDED_PROTECTION", "%s refused the NTLM login %s, %s. %s",
+                 who, bound, why, ev->cbt_off ? "This run sent no binding on purpose: "
+                 "Extended Protection set to Require refuses such a client" :
+                 "Extended Protection refuses a binding that names another TLS channel: a "
+                 "device in front terminates TLS (SSL offloading, or bridging with another "
+                 "certificate), so the certificate seen here is not the one IIS binds");
+    return true;
+  }
+  if(basic && basic->kind == K_CHALLENGE) {
+    mc_step_find(w->r, s, "AUTH_BAD_CREDENTIALS", "%s refused %s with NTLM and with Basic: "
+                 "the password is wrong, or the account is locked or disabled", who,
+                 w->t->user);
+    return true;
+  }
+  if(!basic && ev->cbt) {
+    /* No Basic to compare with: the password is the likelier fault, but
+     * say what else fails exactly this way. */
+    mc_step_find(w->r, s, "AUTH_BAD_CREDENTIALS", "%s refused %s after the NTLM exchange "
+                 "(sent %s); the server offers no Basic to tell a wrong password from "
+                 "Extended Protection: if the password is right, a device that terminates "
+                 "TLS in front of Exchange fails every NTLM login the same way", who,
+                 w->t->user, bound);
+    return true;
+  }
+  return false;
+}
+
 static void auth_summary(struct walk *w, struct mc_step *s, const struct obs *o,
                          enum mc_status st)
 {
@@ -711,7 +790,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   }
 
   /* 3. NTLM, as MRS signs in. */
-  bool login_ok = false;
+  bool login_ok = false, ntlm_refused = false;
   if(!creds) {
     struct mc_step *s = mc_step_add(r, NULL, "Sign in to MRSProxy");
     mc_step_done(r, s, MC_SKIP, "no credentials given (--user with MIGCHECK_PASSWORD, "
@@ -737,9 +816,13 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
                  auth_obs.kind != K_TIMEOUT && auth_obs.kind != K_DROPPED &&
                  auth_obs.kind != K_NO_CONNECT;
       auth_summary(&w, auth_step, &auth_obs, auth_cause(&auth_obs) ? MC_FAIL : MC_PASS);
+      /* Refused after an answer went out, and Basic offered: one Basic login
+       * with the same password tells Extended Protection from a wrong one. */
+      ntlm_refused = auth_obs.kind == K_CHALLENGE && auth_resp.ntlm.sent;
       if(!login_ok) {
         /* The login itself failed: judge it now, no repeats with the password. */
-        auth_finding(&w, auth_step, &auth_obs, "NTLM");
+        if(!(ntlm_refused && basic) && !ntlm_refusal(&w, auth_step, &auth_obs, NULL))
+          auth_finding(&w, auth_step, &auth_obs, "NTLM");
         have_auth = false;
         if(auth_obs.kind == K_TIMEOUT || auth_obs.kind == K_DROPPED)
           goto out;
@@ -749,7 +832,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
 
   /* 4. Basic (where offered) and the repeats, at once. */
   size_t nrep = (size_t)(t->repeat < 0 ? 0 : t->repeat > MAX_REPEAT ? MAX_REPEAT : t->repeat);
-  bool do_basic = creds && basic && (login_ok || !ntlm);
+  bool do_basic = creds && basic && (login_ok || !ntlm || ntlm_refused);
   bool rep_auth = creds && login_ok;
   size_t nq = 0;
   struct mc_buf negotiate = MC_BUF_INIT(256);
@@ -789,6 +872,11 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
       auth_summary(&w, s, &bo, auth_cause(&bo) ? MC_FAIL : MC_PASS);
       auth_finding(&w, s, &bo, "Basic");
     }
+    else if(ntlm_refused) {
+      auth_summary(&w, s, &bo, MC_INFO);
+      if(!ntlm_refusal(&w, auth_step, &auth_obs, &bo))
+        auth_finding(&w, auth_step, &auth_obs, "NTLM");
+    }
     else
       /* NTLM already decided; Basic is what the hybrid table lists, shown for comparison. */
       auth_summary(&w, s, &bo, MC_INFO);
@@ -796,8 +884,9 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   }
   else if(creds && basic) {
     struct mc_step *s = mc_step_add(r, NULL, "Sign in to MRSProxy with Basic as %s", t->user);
-    mc_step_done(r, s, MC_SKIP, "not tried after the NTLM login was refused (spares the "
-                 "account a lockout)");
+    mc_step_done(r, s, MC_SKIP, "%s", auth_resp.ntlm.broken ? "not tried: the NTLM login "
+                 "broke off before any password was sent" : "not tried after the NTLM login was "
+                 "refused (spares the account a lockout)");
   }
   if(nrep) {
     struct mc_step *s = mc_step_add(r, NULL, "%zu new connections: which servers answer, "

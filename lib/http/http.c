@@ -46,6 +46,10 @@ struct xfer {
   struct curl_slist *hdrs;
   struct curl_slist *resolve;
   char errbuf[CURL_ERROR_SIZE];
+  struct mc_http_ntlm *ntlm;    /* the client's own NTLM login, or NULL */
+  struct curl_slist *hdrs2;     /* its second leg's headers */
+  int64_t leg1_ms;
+  long leg1_connects;
 };
 
 static size_t on_header(char *p, size_t size, size_t n, void *arg)
@@ -190,6 +194,51 @@ static enum mc_http_error classify(CURLcode c, const struct mc_http_resp *r)
   }
 }
 
+/* The header lines every request of q carries. */
+static struct curl_slist *base_headers(const struct mc_http_req *q)
+{
+  /* No "Expect: 100-continue" wait: the bodies are small. */
+  struct curl_slist *l = curl_slist_append(NULL, "Expect:");
+  for(const char *const *h = q->headers; l && h && *h; h++)
+    l = curl_slist_append(l, *h);
+  return l;
+}
+
+/* After an NTLM login's first leg: true when the second leg (the Type 3
+ * with the real body, on the same connection) is set up on x's handle. */
+static bool ntlm_next_leg(struct xfer *x, CURLcode c)
+{
+  struct mc_http_resp *r = x->resp;
+  const struct mc_http_req *q = x->req;
+  if(c != CURLE_OK || !r->nmsgs)
+    return false;
+  r->status = r->msgs[r->nmsgs - 1].status;
+  const char *line = mc_http_ntlm_leg2(x->ntlm, x->easy, r);
+  r->status = 0;
+  if(!line)
+    return false;
+  x->hdrs2 = base_headers(q);
+  if(x->hdrs2)
+    x->hdrs2 = curl_slist_append(x->hdrs2, line);
+  if(!x->hdrs2)
+    return false;
+  curl_off_t t = 0;
+  curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME_T, &t);
+  x->leg1_ms = t / 1000;
+  curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &x->leg1_connects);
+  long left = q->timeout_ms - (long)x->leg1_ms;
+  curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->hdrs2);
+  curl_easy_setopt(x->easy, CURLOPT_TIMEOUT_MS, left > 1 ? left : 1L);
+  if(strcmp(q->method, "POST") == 0) {
+    curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, q->body ? q->body : "");
+    curl_easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE, (long)q->body_len);
+  }
+  /* The 401's body is not the answer. */
+  mc_buf_reset(&r->body);
+  r->body_total = 0;
+  return true;
+}
+
 static bool setup(struct xfer *x)
 {
   const struct mc_http_req *q = x->req;
@@ -202,17 +251,21 @@ static bool setup(struct xfer *x)
   snprintf(pin, sizeof pin, "%s:%d:%s%s%s", q->host, q->port, v6 ? "[" : "", q->addr,
            v6 ? "]" : "");
   x->resolve = curl_slist_append(NULL, pin);
-  /* No "Expect: 100-continue" wait: the bodies are small. */
-  x->hdrs = curl_slist_append(NULL, "Expect:");
-  for(const char *const *h = q->headers; h && *h; h++)
-    x->hdrs = curl_slist_append(x->hdrs, *h);
+  x->hdrs = base_headers(q);
   CURL *e = x->easy = curl_easy_init();
   if(!e || !x->resolve || !x->hdrs)
     return false;
+  bool ntlm = q->auth == MC_HTTP_AUTH_NTLM && q->user && q->password && !q->plain;
   mc_http_easy_base(e, r->url, x->resolve, x->hdrs, q->plain, q->timeout_ms, x->errbuf,
                     q->user_agent);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+  if(ntlm) {
+    /* After the lines above: it sets its own reuse options and callback. */
+    x->ntlm = mc_http_ntlm_new(q->user, q->password, q->host, q->no_channel_binding, r);
+    x->hdrs = curl_slist_append(x->hdrs, mc_http_ntlm_leg1(x->ntlm, e));
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
+  }
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, q->insecure ? 0L : 1L);
@@ -225,15 +278,15 @@ static bool setup(struct xfer *x)
     curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, x);
   }
   if(strcmp(q->method, "POST") == 0) {
+    /* An NTLM login's first leg carries no body (as Windows' clients do). */
     curl_easy_setopt(e, CURLOPT_POST, 1L);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDS, q->body ? q->body : "");
-    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)q->body_len);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, q->body && !ntlm ? q->body : "");
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, ntlm ? 0L : (long)q->body_len);
   }
   else if(strcmp(q->method, "GET") != 0)
     curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, q->method);
-  if(q->auth != MC_HTTP_AUTH_NONE && q->user && q->password && !q->plain) {
-    curl_easy_setopt(e, CURLOPT_HTTPAUTH,
-                     q->auth == MC_HTTP_AUTH_NTLM ? CURLAUTH_NTLM : CURLAUTH_BASIC);
+  if(q->auth == MC_HTTP_AUTH_BASIC && q->user && q->password && !q->plain) {
+    curl_easy_setopt(e, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
     curl_easy_setopt(e, CURLOPT_USERNAME, q->user);
     curl_easy_setopt(e, CURLOPT_PASSWORD, q->password);
     /* Belt and braces: never send credentials anywhere but this host. */
@@ -264,7 +317,10 @@ static void finish(struct xfer *x, CURLcode c)
   if(curl_easy_getinfo(e, CURLINFO_STARTTRANSFER_TIME_T, &t) == CURLE_OK)
     r->ms_first_byte = t / 1000;
   if(curl_easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &t) == CURLE_OK)
-    r->ms_total = t / 1000;
+    r->ms_total = t / 1000 + x->leg1_ms;
+  r->connects += x->leg1_connects;
+  if(x->ntlm)
+    mc_http_ntlm_done(x->ntlm, e);
   /* A timeout after some response (e.g. a 401 leg) has no final answer. */
   if(r->error == MC_HTTP_OK && r->nmsgs) {
     r->final = &r->msgs[r->nmsgs - 1];
@@ -324,9 +380,21 @@ mc_code mc_http_perform(struct mc_http_client *client, const struct mc_http_req 
       if(m->msg != CURLMSG_DONE)
         continue;
       struct xfer *done = NULL;
+      CURLcode res = m->data.result;
       curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&done);
+      if(done && done->ntlm && !done->hdrs2 && ntlm_next_leg(done, res)) {
+        /* The same handle again: its own connection cache hands it the
+         * connection that got the challenge. */
+        curl_multi_remove_handle(multi, done->easy);
+        if(curl_multi_add_handle(multi, done->easy) != CURLM_OK) {
+          rc = MC_ERR_INTERNAL;
+          goto out;
+        }
+        running++;
+        continue;
+      }
       if(done)
-        finish(done, m->data.result);
+        finish(done, res);
     }
     if(running && curl_multi_poll(multi, NULL, 0, 200, NULL) != CURLM_OK) {
       rc = MC_ERR_INTERNAL;
@@ -340,7 +408,9 @@ out:
       curl_easy_cleanup(x[i].easy);
     }
     curl_slist_free_all(x[i].hdrs);
+    curl_slist_free_all(x[i].hdrs2);
     curl_slist_free_all(x[i].resolve);
+    mc_http_ntlm_free(x[i].ntlm);
   }
   free(x);
   return rc;
@@ -567,5 +637,20 @@ void mc_http_traffic_add(struct mc_buf *out, bool *any, const struct mc_http_req
   mc_json_kstr(&j, "answered_by", resp->ip[0] ? resp->ip : NULL);
   mc_json_kint(&j, "port", resp->port);
   mc_json_kint(&j, "ms", resp->ms_total);
+  if(resp->ntlm.used) {
+    /* What the NTLM login sent: never a secret. */
+    const struct mc_http_ntlm_ev *ev = &resp->ntlm;
+    mc_json_key(&j, "ntlm");
+    mc_json_obj_begin(&j);
+    mc_json_kstr(&j, "challenge_broken", ev->broken ? ev->broken_why : NULL);
+    mc_json_kbool(&j, "answer_sent", ev->sent);
+    mc_json_kbool(&j, "channel_binding", ev->cbt);
+    mc_json_kbool(&j, "mic", ev->mic);
+    mc_json_kbool(&j, "target_name", ev->spn);
+    mc_json_kstr(&j, "certificate_hash", ev->cert_hash[0] ? ev->cert_hash : NULL);
+    mc_json_kstr(&j, "certificate_hash_algorithm",
+                 ev->cert_hash_name[0] ? ev->cert_hash_name : NULL);
+    mc_json_obj_end(&j);
+  }
   mc_json_obj_end(&j);
 }

@@ -13,6 +13,10 @@
  *     kept), so credentials can never follow one anywhere;
  *   - every request is its own connection (no reuse between requests; NTLM
  *     keeps its one connection for its handshake, as it must);
+ *   - NTLM is the client's own (ntlm_login.c), never libcurl's: NTLMv2 with
+ *     the MIC, the target name and the channel binding of the certificate
+ *     that the TLS session carrying the request presented, as Windows sends
+ *     it under Extended Protection;
  *   - everything the peer sends is bounded: 64 KiB of headers, 16 KiB of
  *     body kept (the rest is counted and dropped), 8 responses per request.
  * Requests given together run concurrently (curl multi).
@@ -77,6 +81,25 @@ struct mc_http_req {
   bool insecure;
   int timeout_ms;               /* for the whole request */
   bool plain;                   /* http:// instead of https://; never with credentials */
+  bool no_channel_binding;      /* NTLM without a CBT (--no-channel-binding) */
+};
+
+/* What the client's own NTLM login (ntlm_login.c) sent and saw: evidence,
+ * never a secret (no password, hash or key). */
+struct mc_http_ntlm_ev {
+  bool used;                    /* this request signed in with NTLM */
+  bool challenged;              /* a Type 2 came back */
+  bool broken;                  /* ... that could not be answered (no Type 3 sent) */
+  char broken_why[160];
+  bool sent;                    /* a Type 3 went out */
+  uint32_t flags;               /* its NegotiateFlags */
+  bool cbt, mic, spn;           /* MsvAvChannelBindings, MIC, MsvAvTargetName sent */
+  bool cbt_off;                 /* --no-channel-binding */
+  char cert_hash_name[16];      /* "SHA256": the hash the binding used */
+  char cert_hash[130];          /* of the certificate seen on the challenge leg (hex) */
+  char cert_issuer[256];        /* its issuer */
+  bool new_connection;          /* the Type 3 had to go on a new connection */
+  bool cert_changed;            /* another certificate answered the Type 3 */
 };
 
 struct mc_http_header {
@@ -106,6 +129,7 @@ struct mc_http_resp {
   long connects;                /* connections made for this request */
   int64_t ms_connect, ms_tls, ms_first_byte, ms_total;
   char url[1024];               /* as requested (no credentials in it) */
+  struct mc_http_ntlm_ev ntlm;  /* when the request signed in with NTLM */
   /* private */
   size_t head_bytes;
   bool head_overflow;
@@ -162,5 +186,30 @@ void mc_http_easy_base(void *easy, const char *url, void *resolve, void *headers
 /* t must outlive the handle. */
 void mc_http_easy_trust(void *easy, const struct mc_http_trust *t, bool insecure);
 enum mc_http_error mc_http_error_of(int curl_code, const struct mc_http_resp *r);
+
+/* ---- ntlm_login.c: the client's own NTLM on one easy handle ----
+ * For mc_http_perform and for a layer driving libcurl itself (rpch.c):
+ *   n = mc_http_ntlm_new(...);
+ *   add mc_http_ntlm_leg1(n, easy) to the headers (it also sets the
+ *   handle's header callback: responses go into resp, and the certificate
+ *   of the TLS session that carries each is read), send the request with
+ *   an empty body;
+ *   line = mc_http_ntlm_leg2(n, easy, resp): NULL ends the login (ev says
+ *   why), else send the request again with line instead, its real body;
+ *   mc_http_ntlm_done(n, easy); clean the easy handle up, then free n.
+ * user, password and resp are borrowed for n's life; resp->ntlm is filled
+ * as it goes. */
+struct mc_http_ntlm;
+struct mc_http_ntlm *mc_http_ntlm_new(const char *user, const char *password,
+                                      const char *host, bool no_channel_binding,
+                                      struct mc_http_resp *resp);
+void mc_http_ntlm_free(struct mc_http_ntlm *n);
+const char *mc_http_ntlm_leg1(struct mc_http_ntlm *n, void *easy);
+size_t mc_http_ntlm_header_cb(char *p, size_t size, size_t n, void *ntlm);
+const char *mc_http_ntlm_leg2(struct mc_http_ntlm *n, void *easy, const struct mc_http_resp *r);
+void mc_http_ntlm_done(struct mc_http_ntlm *n, void *easy);
+/* One line for a report: flags, whether a CBT, MIC and target name went,
+ * the certificate hash bound; or why no answer was sent. */
+const char *mc_http_ntlm_describe(const struct mc_http_ntlm_ev *ev, char *out, size_t outlen);
 
 #endif

@@ -455,8 +455,8 @@ struct conn {
   int fd;
   char buf[BUF_MAX + 1];
   size_t len;
-  bool challenged, signed_in;
-  unsigned char challenge[8];
+  struct mc_lab_ntlm_conn ntlm;
+  bool signed_in;
 };
 
 static bool io_read(struct conn *c)
@@ -508,21 +508,19 @@ static bool sign_in(struct conn *c, const struct mc_lab_http_req *q, struct mc_l
         .nb_domain = "CONTOSO", .nb_computer = "EX16-01", .dns_domain = "contoso.local",
         .dns_computer = "ex16-01.contoso.local", .os_major = 10, .os_build = 14393
       };
-      mc_lab_ntlm_challenge(&names, c->challenge, &t2);
+      mc_lab_ntlm_begin(&c->ntlm, &names, m, raw.len, &t2);
       mc_base64_encode(&t2b, t2.ptr, t2.len);
-      c->challenged = true;
       status(r, 401, "Unauthorized");
       hdr(r, "WWW-Authenticate: %.*s %s", (int)scheme.n, scheme.p, t2b.ptr);
       hdr(r, "Content-Type: text/html");
       mc_buf_release(&t2);
       mc_buf_release(&t2b);
     }
-    else if(type == 3 && c->challenged) {
+    else if(type == 3 && c->ntlm.challenged) {
+      /* Extended Protection Accept, as Exchange 2019 CU14 sets Autodiscover. */
       char claimed[160];
-      c->signed_in = mc_lab_ntlm_verify(m, raw.len, c->challenge, "CONTOSO", "migadmin",
-                                        c->as->password, claimed, sizeof claimed) ==
-                     MC_LAB_NTLM_OK;
-      c->challenged = false;
+      c->signed_in = mc_lab_ntlm_finish(&c->ntlm, m, raw.len, c->as->password, MC_LAB_EP_ALLOW,
+                                        c->ssl, claimed, sizeof claimed) == MC_LAB_NTLM_OK;
     }
   }
   else if(mc_slice_caseeq(scheme, "Basic")) {
@@ -614,7 +612,7 @@ static void conn_run(struct mc_lab *lab, struct mc_lab_site *site, int fd, bool 
   c->as = site->priv;
   c->fd = fd;
   mc_lab_http_conn(fd, tls ? c->as->ctx : NULL, NULL, 0, ad_serve, c);
-  explicit_bzero(c->challenge, sizeof c->challenge);
+  explicit_bzero(&c->ntlm, sizeof c->ntlm);
   free(c);
 }
 

@@ -25,6 +25,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <ctype.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -32,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -60,9 +62,17 @@ enum front {
 
 enum fault { FAULT_NONE, FAULT_UNAVAILABLE, FAULT_SERVER_ERROR, FAULT_SLOW };
 
+/* A TLS-terminating device in front of the servers (a load balancer). */
+enum relay {
+  RELAY_NONE,              /* clients reach IIS's own TLS */
+  RELAY_OTHER_CERT,        /* the device presents its own certificate (SSL offloading,
+                              re-encrypted to Exchange) */
+  RELAY_SAME_CERT          /* SSL bridging with Exchange's certificate and key */
+};
+
 struct profile {
   const char *scenario;
-  int version;                    /* 2010 or 2016 */
+  int version;                    /* 2010, 2016 or 2019 */
   const char *servers[2];         /* two: a load balancer without persistence */
   bool mrsproxy_off[2];
   enum front front;
@@ -70,10 +80,15 @@ struct profile {
   bool no_windows_auth, no_basic_auth, handler_missing;
   bool account_changed;           /* the account's password is not the lab's */
   bool signs_in;                  /* the scenario's command passes --user */
+  enum mc_lab_ep ep;              /* Extended Protection on /EWS */
+  enum relay relay;
+  bool mangled_challenge;         /* a device rewrites the challenge: TargetInfo points
+                                     past its end */
+  const char *via;                /* the device in front adds "Via: <this>" */
 };
 
 static const struct profile profiles[] = {
-  { "exchange2016-healthy", 2016, { "EX16-01" }, .signs_in = true },
+  { "exchange2016-healthy", 2016, { "EX16-01" }, .signs_in = true, .ep = MC_LAB_EP_ALLOW },
   { "exchange2010-healthy", 2010, { "CAS10-01" }, .signs_in = true },
   { "ews-not-published", 2016, { "WEB-01" }, .front = FRONT_NOT_PUBLISHED },
   { "mrsproxy-url-blocked", 2016, { "EX16-02" }, .front = FRONT_MRS_RESET },
@@ -90,6 +105,15 @@ static const struct profile profiles[] = {
   { "lb-no-affinity", 2010, { "CAS10-11", "CAS10-12" } },
   { "lb-passive-server", 2016, { "EX16-11", "EX16-12" }, .mrsproxy_off = { false, true },
     .signs_in = true },
+  { "ep-require-healthy", 2019, { "EX19-01" }, .signs_in = true, .ep = MC_LAB_EP_REQUIRE },
+  { "ep-behind-ssl-offload", 2019, { "EX19-02" }, .signs_in = true, .ep = MC_LAB_EP_REQUIRE,
+    .relay = RELAY_OTHER_CERT },
+  { "ep-bridging-same-cert", 2019, { "EX19-03" }, .signs_in = true, .ep = MC_LAB_EP_REQUIRE,
+    .relay = RELAY_SAME_CERT },
+  { "ntlm-challenge-mangled", 2016, { "EX16-13" }, .signs_in = true,
+    .mangled_challenge = true },
+  { "ep-offload-no-basic", 2019, { "EX19-04" }, .signs_in = true, .ep = MC_LAB_EP_REQUIRE,
+    .relay = RELAY_OTHER_CERT, .no_basic_auth = true, .via = "1.1 lb01.contoso.test" },
 };
 
 struct server {
@@ -107,6 +131,8 @@ struct ews_site {
   size_t nsrv;
   atomic_uint next;
   char password[64];              /* the account's password on these servers */
+  SSL_CTX *front_ctx;             /* the device's TLS (a relay), or NULL */
+  int back_port;                  /* where the device forwards to */
 };
 
 struct conn {
@@ -119,8 +145,7 @@ struct conn {
   char peer[64];
   char buf[BUF_MAX + 1];
   size_t len;
-  bool challenged;
-  unsigned char challenge[8];
+  struct mc_lab_ntlm_conn ntlm;
   bool signed_in;
   char user[160];
 };
@@ -146,6 +171,8 @@ static void ews_free(void *p)
   for(size_t i = 0; i < es->nsrv; i++)
     mc_lab_iislog_free(es->srv[i].log);
   SSL_CTX_free(es->ctx);
+  if(es->front_ctx != es->ctx)
+    SSL_CTX_free(es->front_ctx);
   free(es);
 }
 
@@ -188,6 +215,10 @@ static void set(struct answer *a, int status, const char *reason, int sub, unsig
 /* The headers IIS and Exchange put on every EWS answer of this server. */
 static void server_headers(struct conn *c, struct answer *a, const char *reqid, bool proxied)
 {
+  /* The device's header: the relay only copies bytes, so the server adds it
+   * for the device (a real one inserts it on the way). */
+  if(c->es->p->via)
+    hdr(a, "Via: %s", c->es->p->via);
   if(c->es->p->version == 2010) {
     hdr(a, "Server: Microsoft-IIS/7.5");
     hdr(a, "X-AspNet-Version: 2.0.50727");
@@ -263,8 +294,9 @@ static bool authenticate(struct conn *c, const struct mc_lab_http_req *q, struct
     int type = mc_lab_ntlm_type(m, raw.len);
     if(type == 1) {
       struct mc_buf t2 = MC_BUF_INIT(4096), t2b = MC_BUF_INIT(8192);
-      mc_lab_ntlm_challenge(&c->srv->names, c->challenge, &t2);
-      c->challenged = true;
+      mc_lab_ntlm_begin(&c->ntlm, &c->srv->names, m, raw.len, &t2);
+      if(p->mangled_challenge && t2.len >= 48)
+        t2.ptr[45] = 0x10;          /* TargetInfo offset + 4096 */
       mc_base64_encode(&t2b, t2.ptr, t2.len);
       set(a, 401, "Unauthorized", 1, 2148074254ul);   /* SEC_E_NO_CREDENTIALS: leg one */
       server_headers(c, a, reqid, false);
@@ -273,20 +305,21 @@ static bool authenticate(struct conn *c, const struct mc_lab_http_req *q, struct
       mc_buf_release(&t2);
       mc_buf_release(&t2b);
     }
-    else if(type == 3 && !c->challenged)
+    else if(type == 3 && !c->ntlm.challenged)
       unauthorized(c, a, reqid, 1, 2148074248ul);     /* SEC_E_INVALID_TOKEN: split legs */
     else if(type == 3) {
       char claimed[160];
-      enum mc_lab_ntlm_verdict v = mc_lab_ntlm_verify(m, raw.len, c->challenge, "CONTOSO",
-                                                      "migadmin", c->es->password, claimed,
-                                                      sizeof claimed);
-      c->challenged = false;
+      /* Bound to the channel IIS terminates: its own certificate. */
+      enum mc_lab_ntlm_verdict v = mc_lab_ntlm_finish(&c->ntlm, m, raw.len, c->es->password,
+                                                      p->ep, c->ssl, claimed, sizeof claimed);
       if(v == MC_LAB_NTLM_OK) {
         c->signed_in = true;
         mc_strlcpy(c->user, claimed, sizeof c->user);
         a->username = c->user;
         ok = true;
       }
+      else if(v == MC_LAB_NTLM_NO_BINDING)
+        unauthorized(c, a, reqid, 1, 2148074310ul);   /* SEC_E_BAD_BINDINGS */
       else
         unauthorized(c, a, reqid, 1, 2148074252ul);   /* SEC_E_LOGON_DENIED */
     }
@@ -581,8 +614,87 @@ static void ews_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
   c->fd = fd;
   c->srv = &es->srv[atomic_fetch_add(&es->next, 1) % es->nsrv];
   mc_lab_http_conn(fd, es->ctx, c->peer, sizeof c->peer, ews_serve, c);
-  explicit_bzero(c->challenge, sizeof c->challenge);
+  explicit_bzero(&c->ntlm, sizeof c->ntlm);
   free(c);
+}
+
+/* The device in front: terminates the client's TLS with its own context,
+ * opens TLS to the server behind it and copies bytes both ways until one
+ * side closes. One back-end connection per client connection, so NTLM's
+ * per-connection state holds (as a device with connection pooling off). */
+/* SSL_write of all n bytes on a non-blocking socket. */
+static bool relay_write(SSL *to, int fd, const char *p, int n)
+{
+  while(n > 0) {
+    int w = SSL_write(to, p, n);
+    if(w > 0) {
+      p += w;
+      n -= w;
+      continue;
+    }
+    int e = SSL_get_error(to, w);
+    struct pollfd pf = { fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, 0 };
+    if((e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) || poll(&pf, 1, 15000) <= 0)
+      return false;
+  }
+  return true;
+}
+
+static void relay_pump(SSL *a, int afd, SSL *b, int bfd)
+{
+  char buf[16384];
+  fcntl(afd, F_SETFL, fcntl(afd, F_GETFL) | O_NONBLOCK);
+  fcntl(bfd, F_SETFL, fcntl(bfd, F_GETFL) | O_NONBLOCK);
+  SSL *from[2] = { a, b }, *to[2] = { b, a };
+  int tofd[2] = { bfd, afd };
+  for(;;) {
+    struct pollfd pf[2] = { { afd, POLLIN, 0 }, { bfd, POLLIN, 0 } };
+    if(!SSL_pending(a) && !SSL_pending(b) && poll(pf, 2, 15000) <= 0)
+      return;
+    for(int i = 0; i < 2; i++) {
+      if(!SSL_pending(from[i]) && !(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
+        continue;
+      int n = SSL_read(from[i], buf, sizeof buf);
+      if(n > 0) {
+        if(!relay_write(to[i], tofd[i], buf, n))
+          return;
+        continue;
+      }
+      int e = SSL_get_error(from[i], n);
+      if(e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
+        return;             /* closed or failed: the device drops both sides */
+    }
+  }
+}
+
+static void relay_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
+{
+  struct ews_site *es = site->priv;
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  SSL *front = SSL_new(es->front_ctx);
+  SSL_CTX *cctx = SSL_CTX_new(TLS_client_method());
+  SSL *back = cctx ? SSL_new(cctx) : NULL;
+  int bfd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)es->back_port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+  if(front && back && bfd >= 0 && !mc_lab_stopping(lab)) {
+    struct timeval tv = { 15, 0 };
+    setsockopt(bfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(bfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    SSL_set_fd(front, fd);
+    SSL_set_fd(back, bfd);
+    if(SSL_accept(front) == 1 && connect(bfd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+       SSL_connect(back) == 1)
+      relay_pump(front, fd, back, bfd);
+  }
+  SSL_free(front);
+  SSL_free(back);
+  SSL_CTX_free(cctx);
+  if(bfd >= 0)
+    close(bfd);
+  ERR_clear_error();
+  close(fd);
 }
 
 mc_code mc_lab_exchange_start(struct mc_lab *lab, struct mc_lab_site *site)
@@ -609,7 +721,8 @@ mc_code mc_lab_exchange_start(struct mc_lab *lab, struct mc_lab_site *site)
     s->names = (struct mc_lab_ntlm_names){
       .nb_domain = "CONTOSO", .nb_computer = s->name, .dns_domain = "contoso.local",
       .dns_computer = s->fqdn, .os_major = p->version == 2010 ? 6 : 10,
-      .os_minor = p->version == 2010 ? 1 : 0, .os_build = p->version == 2010 ? 7601 : 14393,
+      .os_minor = p->version == 2010 ? 1 : 0,
+      .os_build = p->version == 2010 ? 7601 : p->version == 2019 ? 17763 : 14393,
     };
   }
   mc_code rc = mc_lab_tls_ctx(lab, site, &es->ctx);
@@ -617,7 +730,19 @@ mc_code mc_lab_exchange_start(struct mc_lab *lab, struct mc_lab_site *site)
   site->priv_free = ews_free;
   if(rc)
     return rc;
-  rc = mc_lab_serve(lab, site, ews_conn);
+  if(p->relay != RELAY_NONE) {
+    /* Exchange listens behind the device; the device gets the site's port.
+     * Its own certificate is a second leaf for the same name (another key). */
+    rc = mc_lab_listen(lab, site, 64, ews_conn, &es->back_port);
+    if(!rc && p->relay == RELAY_OTHER_CERT)
+      rc = mc_lab_tls_ctx(lab, site, &es->front_ctx);
+    else
+      es->front_ctx = es->ctx;
+    if(!rc)
+      rc = mc_lab_serve(lab, site, relay_conn);
+  }
+  else
+    rc = mc_lab_serve(lab, site, ews_conn);
   if(rc)
     return rc;
   snprintf(site->command, sizeof site->command, "remote-move --server %s %s%s", site->target,

@@ -10,6 +10,13 @@
  * Invariants: every field offset and length of a Type 3 is checked against
  * the message before use; only NTLMv2 responses are accepted (what a
  * client must send when the challenge carries target info).
+ *
+ * Extended Protection, as IIS applies it per virtual directory: after the
+ * NTLMv2 proof, a MIC the client says it sent (MsvAvFlags bit 2) must
+ * match over the three messages; then the channel binding
+ * (MsvAvChannelBindings) is checked against the CBT of the TLS channel
+ * this server terminates: None ignores it, Allow refuses only a binding
+ * that names another channel, Require also refuses a missing one.
  */
 #include "lab/ews_lab.h"
 
@@ -22,6 +29,10 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+#include <openssl/ssl.h>
+#include <openssl/provider.h>
+#include <openssl/x509.h>
+#include <pthread.h>
 
 #define F_UNICODE 0x00000001u
 #define F_REQUEST_TARGET 0x00000004u
@@ -125,7 +136,7 @@ void mc_lab_ntowfv2(const char *password, const char *user, const char *domain,
   struct mc_buf b = MC_BUF_INIT(4096);
   put_utf16(&b, password);
   unsigned char nt[16];
-  mc_lab_md4(b.ptr ? b.ptr : "", b.len, nt);
+  mc_md4(b.ptr ? b.ptr : "", b.len, nt);
   mc_buf_reset(&b);
   for(const char *s = user; *s; s++)
     put16(&b, (unsigned)toupper((unsigned char)*s));
@@ -162,10 +173,41 @@ static void text(const unsigned char *v, size_t n, bool unicode, char *out, size
   out[k] = '\0';
 }
 
+/* RC4 from OpenSSL's legacy provider, in a library context of its own
+ * (the client has its own RC4: the two are written apart). */
+static OSSL_LIB_CTX *legacy_ctx;
+static EVP_CIPHER *legacy_rc4;
+static pthread_once_t legacy_once = PTHREAD_ONCE_INIT;
+
+static void legacy_init(void)
+{
+  legacy_ctx = OSSL_LIB_CTX_new();
+  if(legacy_ctx && OSSL_PROVIDER_load(legacy_ctx, "legacy"))
+    legacy_rc4 = EVP_CIPHER_fetch(legacy_ctx, "RC4", NULL);
+}
+
+/* out = RC4(key, in), 16 bytes; out may be key. */
+static bool rc4_16(const unsigned char key[16], const unsigned char in[16], unsigned char out[16])
+{
+  pthread_once(&legacy_once, legacy_init);
+  EVP_CIPHER_CTX *c = legacy_rc4 ? EVP_CIPHER_CTX_new() : NULL;
+  unsigned char tmp[16];
+  int l1 = 0, l2 = 0;
+  bool ok = c && EVP_EncryptInit_ex2(c, legacy_rc4, key, NULL, NULL) == 1 &&
+            EVP_EncryptUpdate(c, tmp, &l1, in, 16) == 1 &&
+            EVP_EncryptFinal_ex(c, tmp + l1, &l2) == 1 && l1 + l2 == 16;
+  EVP_CIPHER_CTX_free(c);
+  if(ok)
+    memcpy(out, tmp, 16);
+  explicit_bzero(tmp, sizeof tmp);
+  return ok;
+}
+
 enum mc_lab_ntlm_verdict mc_lab_ntlm_verify(const unsigned char *p, size_t n,
                                             const unsigned char challenge[8],
                                             const char *domain, const char *user,
                                             const char *password,
+                                            const struct mc_lab_ntlm_ep *ep,
                                             char *user_out, size_t user_outlen)
 {
   if(user_outlen)
@@ -194,6 +236,113 @@ enum mc_lab_ntlm_verdict mc_lab_ntlm_verify(const unsigned char *p, size_t n,
   mc_buf_add(&msg, (const char *)nt + 16, ntlen - 16);
   hmac_md5(key, 16, (const unsigned char *)msg.ptr, msg.len, proof);
   mc_buf_release(&msg);
+  enum mc_lab_ntlm_verdict v = MC_LAB_NTLM_DENIED;
+  if(CRYPTO_memcmp(proof, nt, 16) != 0)
+    goto out;
+  v = MC_LAB_NTLM_OK;
+  if(!ep)
+    goto out;
+  /* The client's AV pairs start 28 bytes into its blob (after 0x0101,
+   * Z(6), the time, its challenge and Z(4)). */
+  const unsigned char *a = nt + 16 + 28;
+  size_t left = ntlen - 16 - 28;
+  uint32_t avflags = 0;
+  const unsigned char *cbt = NULL;
+  while(left >= 4) {
+    uint16_t id = rd16(a), len = rd16(a + 2);
+    if(len > left - 4 || id == 0)
+      break;
+    if(id == 6 && len == 4)
+      avflags = rd32(a + 4);
+    if(id == 10 && len == 16)
+      cbt = a + 4;
+    a += 4 + len;
+    left -= 4 + (size_t)len;
+  }
+  if(avflags & 2) {
+    /* MIC: HMAC_MD5(ExportedSessionKey, Type1 . Type2 . Type3 with a zero
+     * MIC); the exported key is the session base key, or with KEY_EXCH the
+     * client's key, RC4-decrypted with it. */
+    unsigned char base[16], mic[16];
+    const unsigned char *ek;
+    size_t eklen = 0;
+    hmac_md5(key, 16, nt, 16, base);
+    bool kx = n >= 88 && (rd32(p + 60) & 0x40000000u);
+    if(n < 88 || !ep->t1 || !ep->t2 ||
+       (kx && (!field(p, n, 52, &ek, &eklen) || eklen != 16 || !rc4_16(base, ek, base)))) {
+      explicit_bzero(base, sizeof base);
+      v = MC_LAB_NTLM_DENIED;
+      goto out;
+    }
+    struct mc_buf all = MC_BUF_INIT(3 * MC_LAB_HTTP_HEAD_MAX);
+    mc_buf_add(&all, ep->t1, ep->n1);
+    mc_buf_add(&all, ep->t2, ep->n2);
+    size_t at = all.len;
+    mc_buf_add(&all, p, n);
+    if(all.len == at + n)
+      memset(all.ptr + at + 72, 0, 16);
+    hmac_md5(base, 16, (const unsigned char *)all.ptr, all.len, mic);
+    mc_buf_release(&all);
+    explicit_bzero(base, sizeof base);
+    if(CRYPTO_memcmp(mic, p + 72, 16) != 0) {
+      v = MC_LAB_NTLM_DENIED;
+      goto out;
+    }
+  }
+  static const unsigned char zero[16];
+  bool has_cbt = cbt && CRYPTO_memcmp(cbt, zero, 16) != 0;
+  if(ep->mode == MC_LAB_EP_REQUIRE && (!has_cbt || !ep->binding))
+    v = MC_LAB_NTLM_NO_BINDING;
+  else if(ep->mode != MC_LAB_EP_NONE && has_cbt &&
+          (!ep->binding || CRYPTO_memcmp(cbt, ep->binding, 16) != 0))
+    v = MC_LAB_NTLM_NO_BINDING;
+out:
   explicit_bzero(key, sizeof key);
-  return CRYPTO_memcmp(proof, nt, 16) == 0 ? MC_LAB_NTLM_OK : MC_LAB_NTLM_DENIED;
+  return v;
+}
+
+void mc_lab_ntlm_binding(X509 *cert, unsigned char out[16])
+{
+  unsigned char h[32], s[20 + 21 + 32];
+  unsigned int hl = 0, ol = 16;
+  memset(s, 0, sizeof s);
+  memset(out, 0, 16);
+  if(X509_digest(cert, EVP_sha256(), h, &hl) != 1 || hl != 32)
+    return;
+  s[16] = 21 + 32;
+  memcpy(s + 20, "tls-server-end-point:", 21);
+  memcpy(s + 41, h, 32);
+  EVP_Digest(s, sizeof s, out, &ol, EVP_md5(), NULL);
+}
+
+void mc_lab_ntlm_begin(struct mc_lab_ntlm_conn *nc, const struct mc_lab_ntlm_names *names,
+                       const unsigned char *t1, size_t n1, struct mc_buf *t2_out)
+{
+  mc_lab_ntlm_challenge(names, nc->challenge, t2_out);
+  nc->challenged = n1 <= sizeof nc->t1 && t2_out->len <= sizeof nc->t2;
+  nc->n1 = nc->challenged ? n1 : 0;
+  nc->n2 = nc->challenged ? t2_out->len : 0;
+  memcpy(nc->t1, t1, nc->n1);
+  memcpy(nc->t2, t2_out->ptr, nc->n2);
+}
+
+enum mc_lab_ntlm_verdict mc_lab_ntlm_finish(struct mc_lab_ntlm_conn *nc,
+                                            const unsigned char *t3, size_t n3,
+                                            const char *password, enum mc_lab_ep mode,
+                                            SSL *ssl, char *user_out, size_t user_outlen)
+{
+  if(user_outlen)
+    user_out[0] = '\0';
+  if(!nc->challenged)
+    return MC_LAB_NTLM_BAD_MESSAGE;
+  unsigned char binding[16];
+  X509 *own = ssl ? SSL_get_certificate(ssl) : NULL;
+  if(own)
+    mc_lab_ntlm_binding(own, binding);
+  struct mc_lab_ntlm_ep ep = { mode, own ? binding : NULL, nc->t1, nc->t2, nc->n1, nc->n2 };
+  enum mc_lab_ntlm_verdict v = mc_lab_ntlm_verify(t3, n3, nc->challenge, "CONTOSO", "migadmin",
+                                                  password, &ep, user_out, user_outlen);
+  nc->challenged = false;
+  explicit_bzero(nc, sizeof *nc);
+  return v;
 }

@@ -75,6 +75,7 @@ struct oa_profile {
   unsigned backends;                /* ports that listen behind the proxy */
   bool account_changed;
   const char *auth;                 /* the --auth its command passes, or NULL */
+  enum mc_lab_ep ep;                /* Extended Protection on /rpc */
 };
 
 #define FULL_VP "EX01:6001-6002;EX01:6004;ex01.contoso.local:6001-6002;" \
@@ -91,6 +92,7 @@ static const struct oa_profile profiles[] = {
   { "oa-not-published", 2010, false, true, true, FULL_VP, PALL, false, NULL },
   { "oa-2013-unresolvable-server", 2013, true, true, true, NULL, PALL, false, NULL },
   { "oa-bad-credentials", 2010, true, true, true, FULL_VP, PALL, true, "ntlm" },
+  { "oa-ep-require", 2013, true, true, true, NULL, PALL, false, "ntlm", MC_LAB_EP_REQUIRE },
 };
 
 /* One virtual connection: what the IN side hands the OUT side. */
@@ -124,8 +126,8 @@ struct conn {
   char peer[64];
   char buf[HEAD_MAX + STREAM_MAX];
   size_t len;
-  bool challenged, signed_in;
-  unsigned char challenge[8];
+  struct mc_lab_ntlm_conn ntlm;
+  bool signed_in;
   char user[160];
 };
 
@@ -313,24 +315,24 @@ static bool authenticate(struct conn *c, const struct mc_lab_http_req *q, bool k
     *sub = 1;
     if(type == 1) {
       struct mc_buf t2 = MC_BUF_INIT(4096), b64 = MC_BUF_INIT(8192);
-      mc_lab_ntlm_challenge(&c->os->names, c->challenge, &t2);
+      mc_lab_ntlm_begin(&c->ntlm, &c->os->names, m, raw.len, &t2);
       mc_base64_encode(&b64, t2.ptr, t2.len);
-      c->challenged = true;
       challenge(c, b64.ptr, keep);
       *win32 = 2148074254ul;
       mc_buf_release(&t2);
       mc_buf_release(&b64);
     }
-    else if(type == 3 && c->challenged) {
+    else if(type == 3 && c->ntlm.challenged) {
       char claimed[160];
-      c->challenged = false;
-      if(mc_lab_ntlm_verify(m, raw.len, c->challenge, "CONTOSO", "migadmin", c->os->password,
-                            claimed, sizeof claimed) == MC_LAB_NTLM_OK) {
+      enum mc_lab_ntlm_verdict v = mc_lab_ntlm_finish(&c->ntlm, m, raw.len, c->os->password,
+                                                      c->os->p->ep, c->ssl, claimed,
+                                                      sizeof claimed);
+      if(v == MC_LAB_NTLM_OK) {
         mc_strlcpy(c->user, claimed, sizeof c->user);
         c->signed_in = ok = true;
       }
       else {
-        *win32 = 2148074252ul;
+        *win32 = v == MC_LAB_NTLM_NO_BINDING ? 2148074310ul : 2148074252ul;
         challenge(c, NULL, keep);
       }
     }
@@ -799,7 +801,7 @@ static void oa_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
   c->os = os;
   c->fd = fd;
   mc_lab_http_conn(fd, os->ctx, c->peer, sizeof c->peer, oa_serve, c);
-  explicit_bzero(c->challenge, sizeof c->challenge);
+  explicit_bzero(&c->ntlm, sizeof c->ntlm);
   free(c);
 }
 
@@ -850,10 +852,13 @@ mc_code mc_lab_rpcproxy_start(struct mc_lab *lab, struct mc_lab_site *site)
   if(rc)
     return rc;
   mc_lab_site_ready(lab, site, port);
-  /* Exchange 2013+ is named the way its version expects; 2010 by FQDN. */
+  /* 2010 is named by FQDN; 2013+ by an old server name (the fault of
+   * oa-2013-unresolvable-server) or, where the scenario is about something
+   * else, by the mailbox GUID as Autodiscover gives it. */
   snprintf(site->command, sizeof site->command,
            "outlook-anywhere --exchange-server %s --rpc-proxy %s %s%s%s --user %s",
-           modern ? "ex2010.contoso.local" : os->fqdn, site->target, site->args,
+           modern ? (p->ep ? os->mailbox_name : "ex2010.contoso.local") : os->fqdn,
+           site->target, site->args,
            p->auth ? " --auth " : "", p->auth ? p->auth : "", MC_LAB_ACCOUNT);
   mc_strlcpy(site->env_password, mc_lab_account_password(), sizeof site->env_password);
   mc_strlcpy(site->logs, mc_lab_dir(lab), sizeof site->logs);

@@ -82,6 +82,18 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
       EXPECT("LB_NO_AFFINITY")),
   EWS("lb-passive-server", "two Exchange 2016 servers behind a load balancer, one with "
       "MRSProxy off", EXPECT("LB_INCONSISTENT_BACKENDS")),
+  /* Extended Protection (Exchange 2019 CU14 default; the August 2022 SU). */
+  EWS("ep-require-healthy", "Exchange 2019, Extended Protection Require on EWS: NTLM must "
+      "carry the channel binding", EXPECT_PASS),
+  EWS("ep-behind-ssl-offload", "Extended Protection Require behind a load balancer that "
+      "terminates TLS with its own certificate", EXPECT("AUTH_EXTENDED_PROTECTION")),
+  EWS("ep-bridging-same-cert", "Extended Protection Require behind SSL bridging with "
+      "Exchange's own certificate and key", EXPECT_PASS),
+  EWS("ep-offload-no-basic", "Extended Protection Require behind a TLS-terminating device "
+      "that names itself in Via; Basic is off", EXPECT("AUTH_EXTENDED_PROTECTION",
+      "EWS_BASIC_AUTH_DISABLED")),
+  EWS("ntlm-challenge-mangled", "a device rewrites NTLM challenges: TargetInfo points outside "
+      "the message", EXPECT("AUTH_NTLM_CHALLENGE_BROKEN")),
 #undef EWS
   /* RPC proxy: Outlook Anywhere (seed 000: KB 2903050; seed 002: ValidPorts). */
 #define OA(name, summary, expect) \
@@ -103,6 +115,8 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
      "front end", EXPECT("OA_SERVER_NAME_UNRESOLVED")),
   OA("oa-bad-credentials", "the migration account's password changed: 401 after the NTLM "
      "login", EXPECT("AUTH_BAD_CREDENTIALS")),
+  OA("oa-ep-require", "Exchange 2019 RPC proxy with Extended Protection Require on /rpc: "
+     "NTLM must carry the channel binding on both channels", EXPECT_PASS),
 #undef OA
   /* Autodiscover (seed 001 option a: the endpoint wizard discovers the server). */
 #define AD(name, summary, expect) \

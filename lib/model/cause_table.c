@@ -479,6 +479,22 @@ const struct mc_cause mc_cause_table[] = {
     .source = "KB 10094 (Troubleshoot migration issues in Exchange hybrid); KB 907273; "
               "Microsoft Q&A question 1573031" },
 
+  { .id = "AUTH_NTLM_CHALLENGE_BROKEN", .severity = MC_FAIL, .area = "http",
+    .title = "The NTLM challenge that came back is malformed: something rewrites the header",
+    .why = "The server (or a device in front of it) answered the NTLM negotiate with a "
+           "challenge whose fields point outside the message or that is not valid base64. No "
+           "client can answer it, so every Windows login fails before the password is even "
+           "used. IIS does not send such challenges; a proxy, WAF or load balancer that "
+           "rewrites or truncates WWW-Authenticate headers does.",
+    .fix = (const char *const[]){
+      "Compare the WWW-Authenticate header with one taken on the Exchange server itself "
+      "(curl -v --ntlm -u '{user}' https://localhost/EWS/Exchange.asmx -k)",
+      "Turn off header rewriting, size limits or 'authentication offload' for /EWS, /rpc and "
+      "/Autodiscover on the device in front, or publish Exchange without it",
+      NULL },
+    .check = "migcheck remote-move --server {target} --user '{user}'",
+    .source = "[MS-NLMP] sec. 2.2.1.2 (CHALLENGE_MESSAGE) and 2.2.2.1 (AV_PAIR)" },
+
   /* WARN: moves still progress, only slowly and with transient faults. */
   { .id = "LB_NO_AFFINITY", .severity = MC_WARN, .area = "ews",
     .title = "No session persistence on the load balancer in front of Exchange 2010 CAS",
@@ -1306,8 +1322,9 @@ const struct mc_cause mc_cause_table[] = {
       "-ExtendedProtectionTokenChecking None, then iisreset",
       NULL },
     .check = "migcheck remote-move --server {target} --user '{user}'",
-    .source = "microsoft/CSS-Exchange documentation \"Extended Protection\"; haproxy/haproxy "
-              "issue 1828" },
+    .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server; "
+              "Exchange Server security updates of August 2022 (EP made available); RFC 5929 "
+              "sec. 4 (tls-server-end-point); [MS-NLMP] sec. 2.2.2.1 (MsvAvChannelBindings)" },
 
   { .id = "HYBRID_AGENT_EP_ENABLED", .severity = MC_FAIL, .area = "ews",
     .title = "Extended Protection enabled on a server published through the Hybrid Agent",

@@ -5,10 +5,13 @@
  * maxlen, offset), NegotiateFlags, ServerChallenge[8], Reserved[8],
  * TargetInfoFields, Version[8] (when NEGOTIATE_VERSION), then the payload.
  * TargetInfo is a list of AV pairs (id u16, len u16, value) ending with
- * MsvAvEOL. Every offset and length is checked against the message.
+ * MsvAvEOL. Every offset and length is checked against the message; a
+ * refusal says which field was out of bounds (a device that mangles the
+ * WWW-Authenticate header is told apart from a wrong password that way).
  */
 #include "proto/ntlm.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,19 +45,39 @@ static void text_of(const unsigned char *p, size_t n, bool unicode, char *out, s
   out[k] = '\0';
 }
 
+static mc_code refuse(struct mc_ntlm_info *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static mc_code refuse(struct mc_ntlm_info *out, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(out->error, sizeof out->error, fmt, ap);
+  va_end(ap);
+  return MC_ERR_PARSE;
+}
+
 mc_code mc_ntlm_challenge_parse(const unsigned char *p, size_t n, struct mc_ntlm_info *out)
 {
   memset(out, 0, sizeof *out);
-  if(n < 48 || memcmp(p, "NTLMSSP\0", 8) != 0 || le32(p + 8) != 2)
-    return MC_ERR_PARSE;
+  if(n < 8 || memcmp(p, "NTLMSSP\0", 8) != 0)
+    return refuse(out, "not an NTLM message (no NTLMSSP signature)");
+  if(n < 12 || le32(p + 8) != 2)
+    return refuse(out, "not a challenge (message type %u)", n < 12 ? 0u : (unsigned)le32(p + 8));
+  if(n < 48)
+    return refuse(out, "a challenge of %zu bytes, shorter than its 48-byte header", n);
   uint16_t tlen = le16(p + 12);
   uint32_t toff = le32(p + 16);
   out->flags = le32(p + 20);
+  memcpy(out->server_challenge, p + 24, 8);
   uint16_t ilen = le16(p + 40);
   uint32_t ioff = le32(p + 44);
   bool unicode = out->flags & FLAG_UNICODE;
-  if(toff > n || tlen > n - toff || ioff > n || ilen > n - ioff)
-    return MC_ERR_PARSE;
+  if(toff > n || tlen > n - toff)
+    return refuse(out, "TargetName (offset %u, length %u) points outside the %zu-byte message",
+                  (unsigned)toff, (unsigned)tlen, n);
+  if(ioff > n || ilen > n - ioff)
+    return refuse(out, "TargetInfo (offset %u, length %u) points outside the %zu-byte message",
+                  (unsigned)ioff, (unsigned)ilen, n);
   text_of(p + toff, tlen, unicode, out->target, sizeof out->target);
   if((out->flags & FLAG_VERSION) && n >= 56) {
     out->has_version = true;
@@ -67,7 +90,7 @@ mc_code mc_ntlm_challenge_parse(const unsigned char *p, size_t n, struct mc_ntlm
   while(left >= 4) {
     uint16_t id = le16(a), len = le16(a + 2);
     if(len > left - 4)
-      return MC_ERR_PARSE;
+      return refuse(out, "TargetInfo pair %u (length %u) runs past the target info", id, len);
     const unsigned char *v = a + 4;
     switch(id) {
     case AV_EOL: left = 0; continue;
@@ -77,9 +100,17 @@ mc_code mc_ntlm_challenge_parse(const unsigned char *p, size_t n, struct mc_ntlm
       text_of(v, len, true, out->dns_computer, sizeof out->dns_computer);
       break;
     case AV_DNS_DOMAIN: text_of(v, len, true, out->dns_domain, sizeof out->dns_domain); break;
-    case AV_TIMESTAMP: out->has_timestamp = len == 8; break;
+    case AV_TIMESTAMP:
+      out->has_timestamp = len == 8;
+      if(len == 8)
+        out->timestamp = (uint64_t)le32(v) | (uint64_t)le32(v + 4) << 32;
+      break;
     default: break;
     }
+    if(4 + (size_t)len > sizeof out->target_info - out->target_info_len)
+      return refuse(out, "TargetInfo longer than %zu bytes", sizeof out->target_info);
+    memcpy(out->target_info + out->target_info_len, a, 4 + (size_t)len);
+    out->target_info_len += 4 + (size_t)len;
     a += 4 + len;
     left -= 4 + (size_t)len;
   }
@@ -92,7 +123,10 @@ mc_code mc_ntlm_challenge_parse_b64(const char *token, struct mc_ntlm_info *out)
   size_t n = strcspn(token, " ,");
   struct mc_buf raw = MC_BUF_INIT(NTLM_MAX);
   mc_code rc = mc_base64_decode(&raw, token, n);
-  if(!rc)
+  if(rc)
+    snprintf(out->error, sizeof out->error, "the challenge is not valid base64 of at most %d "
+             "bytes", NTLM_MAX);
+  else
     rc = mc_ntlm_challenge_parse((const unsigned char *)raw.ptr, raw.len, out);
   mc_buf_release(&raw);
   return rc;

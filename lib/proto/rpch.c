@@ -40,6 +40,8 @@
 struct chan {
   CURL *easy;
   struct curl_slist *hdrs;
+  struct mc_http_ntlm *ntlm;    /* the client's own NTLM login, or NULL */
+  struct curl_slist *hdrs2;     /* the headers with its Type 3 */
   struct curl_slist *resolve;
   struct mc_http_resp *resp;
   char errbuf[CURL_ERROR_SIZE];
@@ -298,14 +300,71 @@ static bool setup(struct sess *s, struct chan *c, bool in)
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, out_write);
   }
   curl_easy_setopt(e, CURLOPT_WRITEDATA, s);
-  if(o->auth != MC_HTTP_AUTH_NONE && o->user && o->password) {
-    curl_easy_setopt(e, CURLOPT_HTTPAUTH,
-                     o->auth == MC_HTTP_AUTH_NTLM ? CURLAUTH_NTLM : CURLAUTH_BASIC);
+  if(o->auth == MC_HTTP_AUTH_BASIC && o->user && o->password) {
+    curl_easy_setopt(e, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
     curl_easy_setopt(e, CURLOPT_USERNAME, o->user);
     curl_easy_setopt(e, CURLOPT_PASSWORD, o->password);
     curl_easy_setopt(e, CURLOPT_UNRESTRICTED_AUTH, 0L);
   }
   return true;
+}
+
+static size_t discard(char *p, size_t size, size_t n, void *arg)
+{
+  (void)p;
+  (void)arg;
+  return size * n;
+}
+
+/* The NTLM handshake of one channel before its real request, on the same
+ * handle and connection (MS-RPCH 3.2.2.2: the channel request is sent once
+ * the connection is authenticated): the method with an empty body and the
+ * negotiate, then the real request with the Type 3. Returns the libcurl
+ * code of the first leg when there is no second (the 401 is the answer). */
+static CURLcode ntlm_login(struct sess *s, struct chan *c, bool in)
+{
+  const struct mc_rpch_opts *o = s->o;
+  CURL *e = c->easy;
+  c->ntlm = mc_http_ntlm_new(o->user, o->password, o->host, o->no_channel_binding, c->resp);
+  struct curl_slist *h1 = NULL;
+  for(struct curl_slist *l = c->hdrs; l; l = l->next)
+    h1 = curl_slist_append(h1, l->data);
+  const char *line = mc_http_ntlm_leg1(c->ntlm, e);
+  h1 = h1 ? curl_slist_append(h1, line) : NULL;
+  c->hdrs2 = h1;                  /* freed with the channel either way */
+  if(!h1)
+    return CURLE_OUT_OF_MEMORY;
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, h1);
+  curl_easy_setopt(e, CURLOPT_POSTFIELDS, "");
+  curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, 0L);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
+  CURLcode code = curl_easy_perform(e);
+  if(code != CURLE_OK || !c->resp->nmsgs)
+    return code ? code : CURLE_GOT_NOTHING;
+  c->resp->status = c->resp->msgs[c->resp->nmsgs - 1].status;
+  line = mc_http_ntlm_leg2(c->ntlm, e, c->resp);
+  c->resp->status = 0;
+  if(!line)
+    return CURLE_OK;
+  c->hdrs2 = NULL;
+  for(struct curl_slist *l = c->hdrs; l; l = l->next)
+    c->hdrs2 = curl_slist_append(c->hdrs2, l->data);
+  c->hdrs2 = c->hdrs2 ? curl_slist_append(c->hdrs2, line) : NULL;
+  curl_slist_free_all(h1);
+  if(!c->hdrs2)
+    return CURLE_OUT_OF_MEMORY;
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, c->hdrs2);
+  if(in) {
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, NULL);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)IN_LENGTH);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, in_write);
+  }
+  else {
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, s->a1.ptr);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)s->a1.len);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, out_write);
+  }
+  return CURLE_AGAIN;             /* the real request follows */
 }
 
 static void finish(struct sess *s, struct chan *c, CURLcode code, const char *name)
@@ -373,8 +432,22 @@ mc_code mc_rpch_session(const struct mc_rpch_opts *o, struct mc_rpch_result *res
   int64_t deadline = t0 + o->timeout_ms;
   mc_code rc = MC_OK;
   CURLM *multi = curl_multi_init();
-  if(!multi || !setup(&s, &s.in, true) || !setup(&s, &s.out, false) ||
-     curl_multi_add_handle(multi, s.in.easy) != CURLM_OK ||
+  if(!multi || !setup(&s, &s.in, true) || !setup(&s, &s.out, false)) {
+    end(&s, MC_RPCH_END_INTERNAL, "libcurl could not be set up");
+    rc = MC_ERR_INTERNAL;
+    goto out;
+  }
+  if(o->auth == MC_HTTP_AUTH_NTLM && o->user && o->password) {
+    struct chan *chans[2] = { &s.in, &s.out };
+    for(int i = 0; i < 2 && !s.over; i++) {
+      CURLcode code = ntlm_login(&s, chans[i], i == 0);
+      if(code != CURLE_AGAIN)
+        finish(&s, chans[i], code, i == 0 ? "RPC_IN_DATA" : "RPC_OUT_DATA");
+    }
+    if(s.over)
+      goto out;
+  }
+  if(curl_multi_add_handle(multi, s.in.easy) != CURLM_OK ||
      curl_multi_add_handle(multi, s.out.easy) != CURLM_OK) {
     end(&s, MC_RPCH_END_INTERNAL, "libcurl could not be set up");
     rc = MC_ERR_INTERNAL;
@@ -428,12 +501,16 @@ out:
         curl_easy_getinfo(c->easy, CURLINFO_PRIMARY_PORT, &c->resp->port);
         c->resp->status = final_status(c->resp, NULL);
       }
+      if(c->ntlm)
+        mc_http_ntlm_done(c->ntlm, c->easy);
       if(multi)
         curl_multi_remove_handle(multi, c->easy);
       curl_easy_cleanup(c->easy);
     }
     curl_slist_free_all(c->hdrs);
+    curl_slist_free_all(c->hdrs2);
     curl_slist_free_all(c->resolve);
+    mc_http_ntlm_free(c->ntlm);
   }
   if(multi)
     curl_multi_cleanup(multi);

@@ -37,6 +37,7 @@ struct mc_rpch_opts {
   enum mc_http_auth auth;       /* Basic or NTLM (NONE: no credentials) */
   const char *user;
   const char *password;         /* borrowed; never logged or copied */
+  bool no_channel_binding;      /* NTLM without a CBT (--no-channel-binding) */
   const char *ca_file;
   struct mc_http_client *client;  /* the walk's trust store (lib/http) */
   bool insecure;

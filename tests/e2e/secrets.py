@@ -6,7 +6,9 @@ contain it; every request carries the run id, and the lab's log shows it.
 
   secrets.py MIGCHECK
 """
+import base64
 import glob
+import hmac
 import json
 import os
 import subprocess
@@ -73,15 +75,7 @@ def main():
         lab = Lab(migcheck, scenario)
         try:
             pw = lab.site["password"]
-            env = dict(os.environ, MIGCHECK_PASSWORD=pw)
-            cmd = [migcheck] + lab.site["command"].split() + extra + ["--timeout", "5"]
-            with tempfile.TemporaryDirectory() as tmp:
-                html = os.path.join(tmp, "r.html")
-                text = subprocess.run(cmd + ["--no-color", "--verbose", "--html", html],
-                                      capture_output=True, text=True, env=env, timeout=60)
-                js = subprocess.run(cmd + ["--json"], capture_output=True, text=True, env=env,
-                                    timeout=60)
-                html_text = open(html, encoding="utf-8").read()
+            text, js, html_text = three_reports(migcheck, lab, extra)
             name = " ".join([scenario] + extra)
             check(f"{name}: signs in and passes", js.returncode == 0 and
                   json.loads(js.stdout)["verdict"] == "pass", js.stdout[-300:])
@@ -95,7 +89,69 @@ def main():
             check(f"{name}: no password in any file the lab wrote", pw not in written)
         finally:
             lab.stop()
+    ntlm_evidence(migcheck)
     return check.finish()
+
+
+def three_reports(migcheck, lab, extra):
+    """The scenario's command with the lab's password: the text (verbose, with an
+    HTML report beside it) and the JSON run, and the HTML report's text."""
+    env = dict(os.environ, MIGCHECK_PASSWORD=lab.site["password"])
+    cmd = [migcheck] + lab.site["command"].split() + extra + ["--timeout", "5"]
+    with tempfile.TemporaryDirectory() as tmp:
+        html = os.path.join(tmp, "r.html")
+        text = subprocess.run(cmd + ["--no-color", "--verbose", "--html", html],
+                              capture_output=True, text=True, env=env, timeout=60)
+        js = subprocess.run(cmd + ["--json"], capture_output=True, text=True, env=env,
+                            timeout=60)
+        return text, js, open(html, encoding="utf-8").read()
+
+
+def nt_hashes(user, password):
+    """The NT hash and NTOWFv2 of the lab account, as hex and base64 (MD4 from
+    OpenSSL's legacy provider: hashlib has none on OpenSSL 3)."""
+    p = subprocess.run(["openssl", "dgst", "-provider", "legacy", "-provider", "default",
+                        "-md4", "-binary"], input=password.encode("utf-16-le"),
+                       capture_output=True, timeout=30)
+    if p.returncode or len(p.stdout) != 16:
+        return []
+    dom, _, name = user.partition("\\")
+    v2 = hmac.new(p.stdout, (name.upper() + dom).encode("utf-16-le"), "md5").digest()
+    out = []
+    for h in (p.stdout, v2):
+        out += [h.hex(), h.hex().upper(), base64.b64encode(h).decode()]
+    return out
+
+
+def ntlm_evidence(migcheck):
+    """The client's own NTLM (Extended Protection): its evidence says what was
+    sent, and no output holds the password, the NT hash or NTOWFv2."""
+    for scenario, extra, want in (("ep-behind-ssl-offload", [], "channel binding sent"),
+                                  ("ep-require-healthy", ["--no-channel-binding"],
+                                   "not sent (--no-channel-binding)"),
+                                  ("oa-ep-require", [], "channel binding sent")):
+        lab = Lab(migcheck, scenario)
+        try:
+            pw, user = lab.site["password"], lab.site["user"]
+            text, js, html_text = three_reports(migcheck, lab, extra)
+            allout = text.stdout + text.stderr + js.stdout + js.stderr + html_text
+            name = " ".join([scenario] + extra)
+            check(f"{name}: the NTLM evidence says what was sent",
+                  "NTLM login" in text.stdout and want in text.stdout and "MIC sent" in
+                  text.stdout, text.stdout[-600:])
+            if scenario.startswith("ep-"):
+                sent = [t["ntlm"] for t in json.loads(js.stdout).get("traffic", [])
+                        if "ntlm" in t and t["ntlm"]["answer_sent"]]
+                check(f"{name}: the JSON traffic says whether a binding and a MIC went",
+                      sent and all(t["mic"] and t["channel_binding"] == (not extra) and
+                                   (t["certificate_hash"] or "").isalnum() for t in sent),
+                      str(sent)[:300])
+            secrets = nt_hashes(user, pw)
+            check(f"{name}: the NT hash could be computed to look for it", len(secrets) == 6)
+            check(f"{name}: no password, NT hash or NTOWFv2 in text, JSON, HTML or stderr",
+                  pw not in allout and not any(x in allout for x in secrets))
+        finally:
+            lab.stop()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Peer test: curl, an NTLM and Basic client nobody here wrote, signs in to the
-lab's MRSProxy (exchange2016-healthy) and is refused with a wrong password;
-the lab's IIS log shows the exchange the way IIS on Exchange writes it.
+lab's MRSProxy (exchange2016-healthy, Extended Protection Allow) and is
+refused with a wrong password; the lab's IIS log shows the exchange the way
+IIS on Exchange writes it. curl's NTLM sends no channel binding, so
+Extended Protection Require (ep-require-healthy) refuses it with the right
+password, while Basic still signs in there.
 
   curl_ntlm.py MIGCHECK
 """
@@ -12,13 +15,9 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from labutil import Checks, Lab  # noqa: E402
+from labutil import MRS_ENVELOPE, Checks, Lab  # noqa: E402
 
-ENVELOPE = ('<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" '
-            'xmlns:a="http://www.w3.org/2005/08/addressing"><s:Header><a:Action>'
-            'http://schemas.microsoft.com/exchange/services/2006/messages/'
-            'IMailboxReplicationProxyService/ExchangeVersionInformation</a:Action>'
-            '</s:Header><s:Body/></s:Envelope>')
+ENVELOPE = MRS_ENVELOPE
 FIELDS = ("#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username "
           "c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken")
 
@@ -73,6 +72,22 @@ def main():
         check("a wrong NTLM password logs 401 1 2148074252", bad[-1:] == ["401 1 2148074252"],
               str(bad))
         check("no password in the IIS log", password not in text)
+    finally:
+        lab.stop()
+    lab = Lab(sys.argv[1], "ep-require-healthy")
+    try:
+        user, password = lab.site["user"], lab.site["password"]
+        code, _ = curl(lab, "ntlm", user, password, "ep-ntlm")
+        check("curl --ntlm (no channel binding) is refused by Extended Protection Require",
+              code == "401", f"got {code}")
+        code, _ = curl(lab, "basic", user, password, "ep-basic")
+        check("curl --basic signs in where Extended Protection is Require", code == "200",
+              f"got {code}")
+        logs = glob.glob(os.path.join(lab.site["logs"], "EX19-01", "W3SVC1", "u_ex*.log"))
+        text = open(logs[0], encoding="ascii", newline="").read() if logs else ""
+        ep = [" ".join(l.split(" ")[11:14]) for l in text.split("\r\n") if "peer=ep-ntlm" in l]
+        check("the refusal logs 401 1 2148074310 (SEC_E_BAD_BINDINGS)",
+              ep[-1:] == ["401 1 2148074310"], str(ep))
     finally:
         lab.stop()
     return check.finish()

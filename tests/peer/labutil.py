@@ -4,6 +4,13 @@ import json
 import subprocess
 import time
 
+# The SOAP 1.2 envelope the peers POST to /EWS/mrsproxy.svc (as migcheck does).
+MRS_ENVELOPE = ('<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" '
+                'xmlns:a="http://www.w3.org/2005/08/addressing"><s:Header><a:Action>'
+                'http://schemas.microsoft.com/exchange/services/2006/messages/'
+                'IMailboxReplicationProxyService/ExchangeVersionInformation</a:Action>'
+                '</s:Header><s:Body/></s:Envelope>')
+
 
 class Lab:
     def __init__(self, migcheck, scenario):
