@@ -105,7 +105,7 @@ static void run_one(struct mc_lab_site *site, const char *timeout, struct outcom
   free(line);
 }
 
-/* Seed 001 steps 5 and 6: reproduce, then read the IIS logs. The lab's
+/* Microsoft's hybrid troubleshooting: reproduce, then read the IIS logs. The lab's
  * simulated servers wrote their logs as IIS does; this traces the run whose
  * remote check found servers that disagree through those logs, which must
  * name the wrong server on their own (LOG_TRAFFIC_ON_WRONG_SERVER). */
@@ -176,12 +176,12 @@ static bool demo_logs(const struct mc_cli *cli, struct mc_lab *lab,
   return ok;
 }
 
-/* The demo ends where every admin starts: seed 000's error text, explained.
+/* The demo ends where every admin starts: KB 2903050's error text, explained.
  * Its steps 1 and 2 name Basic authentication, the RPC proxy ports and the
  * back ends on 6004, so those three causes must come out. */
 static bool demo_explain(const struct mc_cli *cli, bool color)
 {
-  static const char seed000[] =
+  static const char kb2903050[] =
     "Microsoft.Exchange.Data.Storage.Management.MigrationTransientException: We weren't able "
     "to connect to the remote server. Please verify that the migration endpoint settings are "
     "correct and your certificate is valid, and then try again. Consider using the Exchange "
@@ -190,7 +190,7 @@ static bool demo_explain(const struct mc_cli *cli, bool color)
     "unavailable) from cli_NspiBind";
   static const char *const expect[] = { "OA_BASIC_NOT_OFFERED", "OA_PORT_NOT_ALLOWED",
                                         "OA_BACKEND_UNAVAILABLE" };
-  struct mc_report *r = mc_explain_text(seed000, sizeof seed000 - 1);
+  struct mc_report *r = mc_explain_text(kb2903050, sizeof kb2903050 - 1);
   bool ok = true;
   for(size_t i = 0; i < sizeof expect / sizeof expect[0]; i++)
     ok = ok && mc_report_has(r, expect[i]);

@@ -2,7 +2,7 @@
  * signatures.c - the error signatures `migcheck explain` knows, as data.
  *
  * One row per (wording, cause). Phrases are copied from real messages (the
- * field cases, the seeds, standard .NET and WCF exception texts); '|' separates
+ * public field reports and KB articles, standard .NET and WCF exception texts); '|' separates
  * alternative wordings of one phrase. weight says how specific the required
  * phrases are: an exception class name that only one fault throws is 14-18, a
  * status line shared by several faults 6-10, a wrapper message 2-4 (and
@@ -34,7 +34,7 @@
   "TimeoutErrorTransientException"
 
 const struct mc_kb_signature mc_kb_signatures[] = {
-  /* ---- Outlook Anywhere: seed 000 (KB 2903050), field case C31 ---- */
+  /* ---- Outlook Anywhere: KB 2903050 ---- */
   { "OA_BASIC_NOT_OFFERED", 14, false, P(NSPI_BIND, RPC_UNAVAILABLE),
     P("ServerUnavailableException", "MigrationTransientException", WRAPPER_WERENT), NULL,
     "KB 2903050 (\"We weren't able to connect to the remote server\" error)" },
