@@ -58,6 +58,24 @@ static int width_of(const struct mc_render_opts *o)
   return o && o->width >= 40 ? o->width : DEFAULT_WIDTH;
 }
 
+/* Whether the space at p[k] is inside a marked placeholder ("<DOMAIN\\user>",
+ * "<mailbox address>"): one word, never a place to break. */
+static bool in_marker(const char *p, size_t k, size_t len)
+{
+  size_t open = k;
+  while(open > 0 && p[open - 1] != '<' && p[open - 1] != '>')
+    open--;
+  if(open == 0 || p[open - 1] != '<')
+    return false;
+  for(size_t e = k + 1; e < len && e < k + 40; e++) {
+    if(p[e] == '>')
+      return true;
+    if(p[e] == '<')
+      return false;
+  }
+  return false;
+}
+
 void mc_render_wrap(struct mc_buf *out, const char *text, const char *indent, int width)
 {
   size_t ind = strlen(indent);
@@ -69,13 +87,13 @@ void mc_render_wrap(struct mc_buf *out, const char *text, const char *indent, in
     size_t linelen = nl ? (size_t)(nl - p) : strlen(p);
     while(linelen > avail) {
       size_t cut = avail;
-      while(cut > 0 && p[cut] != ' ')
+      while(cut > 0 && (p[cut] != ' ' || in_marker(p, cut, linelen)))
         cut--;
       if(cut == 0) {
         /* One word longer than the line: never break it, give it the line;
          * only a query string ("a=1&b=2", not a URL) may break after '&'. */
         size_t wl = 0;
-        while(wl < linelen && p[wl] != ' ')
+        while(wl < linelen && (p[wl] != ' ' || in_marker(p, wl, linelen)))
           wl++;
         cut = 0;
         if(strncmp(p, "http", 4) != 0) {

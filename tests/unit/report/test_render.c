@@ -170,6 +170,10 @@ static void wrap_never_breaks_a_word(void **state)
                      "now", "  ", 30);
   assert_string_equal(b.ptr, "  see\n  https://learn.microsoft.com/en-us/exchange/troubleshoot/"
                              "move-mailboxes/x\n  now\n");
+  /* A marked placeholder is one word. */
+  mc_buf_reset(&b);
+  mc_render_wrap(&b, "run (Get-Mailbox <mailbox address>).ExchangeGuid", "", 24);
+  assert_string_equal(b.ptr, "run (Get-Mailbox\n<mailbox address>).ExchangeGuid\n");
   mc_buf_release(&b);
 }
 
