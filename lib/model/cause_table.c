@@ -362,7 +362,7 @@ const struct mc_cause mc_cause_table[] = {
       "Publish https://{host}/EWS/ on the firewall or reverse proxy to the Exchange "
       "servers (on TMG, create a rule that publishes EWS)",
       "Set the external URL on every server: Set-WebServicesVirtualDirectory -Identity "
-      "\"{server}\\EWS (Default Web Site)\" -ExternalUrl https://{host}/EWS/Exchange.asmx",
+      "\"{vdir}\" -ExternalUrl https://{host}/EWS/Exchange.asmx",
       "From outside, https://{host}/EWS/mrsproxy.svc must now bring up a credential "
       "prompt",
       NULL },
@@ -397,7 +397,7 @@ const struct mc_cause mc_cause_table[] = {
            "service is disabled').",
     .fix = (const char *const[]){
       "Enable it on every server behind the name: Set-WebServicesVirtualDirectory -Identity "
-      "\"{server}\\EWS (Default Web Site)\" -MRSProxyEnabled $true (all at once: "
+      "\"{vdir}\" -MRSProxyEnabled $true (all at once: "
       "Get-WebServicesVirtualDirectory | Set-WebServicesVirtualDirectory -MRSProxyEnabled "
       "$true)",
       "If it already reads True, set it to $false and back to $true",
@@ -429,7 +429,7 @@ const struct mc_cause mc_cause_table[] = {
            "Online's MRS client signs in with Negotiate/NTLM, so it fails with (401) "
            "Unauthorized and an error saying the server sent 'Basic realm=...'.",
     .fix = (const char *const[]){
-      "Turn it on: Set-WebServicesVirtualDirectory -Identity \"{server}\\EWS (Default Web Site)\" "
+      "Turn it on: Set-WebServicesVirtualDirectory -Identity \"{vdir}\" "
       "-WindowsAuthentication $true",
       "On Exchange 2013+ also check in IIS Manager that Windows Authentication is enabled on "
       "EWS under the Exchange Back End site",
@@ -450,7 +450,7 @@ const struct mc_cause mc_cause_table[] = {
            "troubleshooting guidance expects Basic next to Windows authentication and the "
            "hybrid endpoint table lists Basic as the authorization method.",
     .fix = (const char *const[]){
-      "Enable it: Set-WebServicesVirtualDirectory -Identity \"{server}\\EWS (Default Web Site)\" "
+      "Enable it: Set-WebServicesVirtualDirectory -Identity \"{vdir}\" "
       "-BasicAuthentication $true",
       "Run iisreset and confirm: Get-WebServicesVirtualDirectory | fl Server,"
       "BasicAuthentication,WindowsAuthentication",
@@ -1013,7 +1013,7 @@ const struct mc_cause mc_cause_table[] = {
            "have no published name to find MRSProxy at.",
     .fix = (const char *const[]){
       "Set it on every internet-facing server: Set-WebServicesVirtualDirectory -Identity "
-      "\"{server}\\EWS (Default Web Site)\" -ExternalUrl https://{host}/EWS/Exchange.asmx",
+      "\"{vdir}\" -ExternalUrl https://{host}/EWS/Exchange.asmx",
       "Use the public name that the certificate covers and the firewall publishes",
       NULL },
     .check = "migcheck config ews-vdir.txt",
@@ -1028,7 +1028,7 @@ const struct mc_cause mc_cause_table[] = {
            "MRSProxy calls with Windows authentication, so the endpoint fails with 401; Basic "
            "is expected alongside it.",
     .fix = (const char *const[]){
-      "Set-WebServicesVirtualDirectory -Identity \"{server}\\EWS (Default Web Site)\" "
+      "Set-WebServicesVirtualDirectory -Identity \"{vdir}\" "
       "-WindowsAuthentication $true -BasicAuthentication $true -WSSecurityAuthentication $true",
       "Run iisreset and confirm: Get-WebServicesVirtualDirectory | fl Server,"
       "ExternalAuthenticationMethods,WindowsAuthentication,BasicAuthentication,"
@@ -1318,7 +1318,7 @@ const struct mc_cause mc_cause_table[] = {
       "Turn SSLOffloading off: Set-OutlookAnywhere -Identity \"{server}\\Rpc (Default Web Site)\" "
       "-SSLOffloading $false",
       "If the device cannot change, set Extended Protection to None on the affected front-end "
-      "directory: Set-WebServicesVirtualDirectory -Identity \"{server}\\EWS (Default Web Site)\" "
+      "directory: Set-WebServicesVirtualDirectory -Identity \"{vdir}\" "
       "-ExtendedProtectionTokenChecking None, then iisreset",
       NULL },
     .check = "migcheck remote-move --server {target} --user '{user}'",
@@ -1335,7 +1335,7 @@ const struct mc_cause mc_cause_table[] = {
       "Leave Extended Protection off on the front-end EWS directory of agent-published "
       "servers; with the CSS-Exchange script run .\\ExchangeExtendedProtectionManagement.ps1 "
       "-SkipExchangeServerNames {server}",
-      "Or directly: Set-WebServicesVirtualDirectory -Identity \"{server}\\EWS (Default Web Site)\" "
+      "Or directly: Set-WebServicesVirtualDirectory -Identity \"{vdir}\" "
       "-ExtendedProtectionTokenChecking None, then iisreset",
       "Restrict inbound access to that EWS directory to the Hybrid Agent host instead",
       NULL },
@@ -1454,7 +1454,7 @@ const struct mc_cause mc_cause_table[] = {
            "name.",
     .fix = (const char *const[]){
       "Use the published FQDN on each server: Set-WebServicesVirtualDirectory -Identity "
-      "\"{server}\\EWS (Default Web Site)\" -ExternalUrl https://{host}/EWS/Exchange.asmx",
+      "\"{vdir}\" -ExternalUrl https://{host}/EWS/Exchange.asmx",
       "Preferably align InternalUrl too (-InternalUrl "
       "https://{host}/EWS/Exchange.asmx, with split DNS)",
       "Use the same name as RemoteServer in the migration endpoint",

@@ -40,7 +40,7 @@ static const struct fact_key fact_keys[] = {
   { "server", "<Exchange server>" },
   { "server_fqdn", "<Exchange server FQDN>" },
   { "validports", "<ValidPorts value>" },
-  { "vdir", "<virtual directory identity>" },
+  { "vdir", "<virtual directory identity>" },  /* EWS; unknown: {server}\\EWS (Default Web Site) */
   { "thumbprint", "<thumbprint>" },      /* the served certificate's SHA-1 */
   { "days_left", "<days left>" },
   { "options", "" },                     /* the run's network options, for reruns */
@@ -113,11 +113,18 @@ static const struct fact_key *key_at(const char *p, size_t *len)
   return NULL;
 }
 
+static void fill_plain(struct mc_buf *out, const struct mc_report *r, const char *tmpl);
+
 static void add_fact(struct mc_buf *out, const struct mc_report *r, const struct fact_key *k)
 {
   const char *v = mc_report_fact_get(r, k->key);
   if(!v && strcmp(k->key, "target") == 0)
     v = mc_report_fact_get(r, "host");
+  if(!v && strcmp(k->key, "vdir") == 0) {
+    /* No pasted Identity: the default one, on the server the run saw. */
+    fill_plain(out, r, "{server}\\EWS (Default Web Site)");
+    return;
+  }
   mc_buf_addstr(out, v ? v : k->unknown);
 }
 

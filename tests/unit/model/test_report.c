@@ -142,6 +142,14 @@ static void facts_fill_catalogue_text(void **state)
   t = mc_report_fill(r, "migcheck tls {target}");
   assert_string_equal(t, "migcheck tls mail.fabrikam.com");
   free(t);
+  /* The vdir identity: a pasted one, else the default on the server seen. */
+  t = mc_report_fill(r, "-Identity \"{vdir}\"");
+  assert_string_equal(t, "-Identity \"<Exchange server>\\EWS (Default Web Site)\"");
+  free(t);
+  mc_report_fact(r, "vdir", "%s", "EX9\\EWS (Exchange Back End)");
+  t = mc_report_fill(r, "-Identity \"{vdir}\"");
+  assert_string_equal(t, "-Identity \"EX9\\EWS (Exchange Back End)\"");
+  free(t);
   /* No report: every fact is its marked placeholder. */
   t = mc_report_fill(NULL, "{user} {host} {validports}");
   assert_string_equal(t, "<DOMAIN\\user> <public host name> <ValidPorts value>");
