@@ -72,6 +72,12 @@ struct mc_cli {
   char *port_map;             /* autodiscover --port-map 443=N,80=M (lab and tests) */
   bool autodiscover;          /* remote-move --autodiscover */
   char *security;             /* imap --security ssl|tls|none */
+  char *endpoint_file;        /* remote-move, outlook-anywhere, imap: --endpoint-file FILE */
+  char *endpoint;             /* --endpoint NAME|N: which endpoint of the file */
+  char *parallel;             /* batch --parallel N */
+  bool jsonl;                 /* batch --jsonl */
+  char *csv;                  /* batch --csv FILE; lab --csv FILE (the batch file it writes) */
+  bool all;                   /* lab --all */
 };
 
 typedef int (*mc_command_fn)(struct mc_cli *cli);
@@ -193,12 +199,31 @@ int mc_cli_run_signed_in(struct mc_cli *cli, struct mc_target *t,
                          struct mc_report *(*check)(const struct mc_target *),
                          struct mc_report **out);
 
+/* --endpoint-file FILE [--endpoint NAME|N] (endpoint_cli.c), then check:
+ * reads the file, picks the endpoint of type want (enum
+ * mc_endpoint_type), fills the options the command line left empty from
+ * it (server, rpc-proxy, exchange-server, auth, user, security, the IMAP
+ * host), runs check, and adds the endpoint's own step and findings to its
+ * report. Without --endpoint-file it only runs check. */
+int mc_cli_endpoint_check(struct mc_cli *cli, int want, mc_check_fn check,
+                          struct mc_report **out);
+
 /* Other command handlers. */
 int mc_cmd_causes(struct mc_cli *cli);
 int mc_cmd_lab(struct mc_cli *cli);
+/* Writes a batch CSV that checks every site of lab (each row the site's
+ * own command; the lab account's password in a 0600 file the rows name).
+ * 0, or -1 with the reason in err. */
+struct mc_lab;
+int mc_cli_lab_batch_file(struct mc_lab *lab, const char *path, char *err, size_t errlen);
 int mc_cmd_demo(struct mc_cli *cli);
 int mc_cmd_version(struct mc_cli *cli);
 int mc_cmd_config(struct mc_cli *cli);
 int mc_cmd_explain(struct mc_cli *cli);
+int mc_cmd_batch(struct mc_cli *cli);
+/* Runs a batch file's rows, at most parallel at a time, each in a child
+ * process of this program; prints the live table and the summary as
+ * cli asks. demo calls it for its closing batch. Returns the exit code. */
+int mc_batch_run(const struct mc_cli *cli, const char *file, long parallel);
 
 #endif

@@ -9,10 +9,11 @@
 
 #include "checks/checks.h"
 #include "cli.h"
+#include "config/endpoint.h"
 #include "proto/imap.h"
 #include "util/util.h"
 
-int mc_check_imap_cli(struct mc_cli *cli, struct mc_report **out)
+static int imap(struct mc_cli *cli, struct mc_report **out)
 {
   static const struct { const char *name; enum mc_imap_security sec; int port; } secs[] = {
     { "ssl", MC_IMAP_SSL, 993 }, { "tls", MC_IMAP_TLS, 143 }, { "none", MC_IMAP_NONE, 143 },
@@ -34,4 +35,10 @@ int mc_check_imap_cli(struct mc_cli *cli, struct mc_report **out)
                               "from 1 to 65535", cli->args[0]);
   t.imap_security = (int)secs[k].sec;
   return mc_cli_run_signed_in(cli, &t, mc_check_imap, out);
+}
+
+/* --endpoint-file fills the options first (endpoint_cli.c). */
+int mc_check_imap_cli(struct mc_cli *cli, struct mc_report **out)
+{
+  return mc_cli_endpoint_check(cli, MC_EP_IMAP, imap, out);
 }

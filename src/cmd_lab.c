@@ -3,13 +3,16 @@
  * and say how to point migcheck at each. --json prints one JSON object per
  * scenario and then {"ready":true}, for scripts and the end-to-end tests.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "cli.h"
+#include "batch.h"
 #include "lab/lab.h"
 #include "report/render.h"
 #include "util/json.h"
@@ -50,6 +53,58 @@ static void list_scenarios(const struct mc_cli *cli)
   }
   fwrite(b.ptr, 1, b.len, stdout);
   mc_buf_release(&b);
+}
+
+int mc_cli_lab_batch_file(struct mc_lab *lab, const char *path, char *err, size_t errlen)
+{
+  /* The lab's account password goes into a file of its own (mode 0600)
+   * that the rows name: never into the CSV. */
+  char *pwfile = mc_xasprintf("%s/lab-password.txt", mc_lab_dir(lab));
+  const char *pw = mc_lab_account_password();
+  int fd = open(pwfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  bool ok = fd >= 0 && write(fd, pw, strlen(pw)) == (ssize_t)strlen(pw) &&
+            write(fd, "\n", 1) == 1;
+  if(fd >= 0)
+    close(fd);
+  struct mc_buf b = MC_BUF_INIT((size_t)16 << 20);
+  mc_buf_addstr(&b, "name,check,target,user,password_file,args\n");
+  for(size_t i = 0; ok && i < mc_lab_nsites(lab); i++) {
+    struct mc_lab_site *site = mc_lab_site_at(lab, i);
+    char *copy = mc_xstrdup(site->command), *save = NULL;
+    const char *check = strtok_r(copy, " ", &save), *target = "", *user = "";
+    const char *target_opt = NULL;
+    mc_batch_check_known(check, &target_opt);
+    struct mc_buf args = MC_BUF_INIT(4096);
+    for(char *w = strtok_r(NULL, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+      if(target_opt && strcmp(w, target_opt) == 0 && !*target)
+        target = strtok_r(NULL, " ", &save);
+      else if(!target_opt && w[0] != '-' && !*target && !args.len)
+        target = w;
+      else if(strcmp(w, "--user") == 0)
+        user = strtok_r(NULL, " ", &save);
+      else
+        mc_buf_printf(&args, "%s%s", args.len ? " " : "", w);
+      if(!target || !user)
+        break;
+    }
+    mc_batch_csv_field(&b, site->sc->name, false, false);
+    mc_batch_csv_field(&b, check, false, false);
+    mc_batch_csv_field(&b, target ? target : "", false, false);
+    mc_batch_csv_field(&b, user ? user : "", false, false);
+    mc_batch_csv_field(&b, *user && site->env_password[0] ? pwfile : "", false, false);
+    mc_batch_csv_field(&b, args.ptr ? args.ptr : "", true, false);
+    mc_buf_release(&args);
+    free(copy);
+  }
+  FILE *f = ok ? fopen(path, "w") : NULL;
+  ok = f && fwrite(b.ptr, 1, b.len, f) == b.len;
+  if(f && fclose(f) != 0)
+    ok = false;
+  if(!ok)
+    snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+  mc_buf_release(&b);
+  free(pwfile);
+  return ok ? 0 : -1;
 }
 
 static void print_site_json(struct mc_lab_site *site, const char *ca)
@@ -144,6 +199,10 @@ int mc_cmd_lab(struct mc_cli *cli)
     list_scenarios(cli);
     return MC_EXIT_OK;
   }
+  if(cli->all && cli->scenario)
+    return mc_cli_usage_error(cli, "give --all or --scenario, not both");
+  if(cli->csv && !cli->all)
+    return mc_cli_usage_error(cli, "--csv goes with --all");
   /* Block the stop signals before any lab thread exists, so that they all
    * inherit the mask and sigwait() below receives them. */
   sigset_t set;
@@ -161,11 +220,29 @@ int mc_cmd_lab(struct mc_cli *cli)
     return mc_cli_cannot("%s", err);
   }
   size_t n = mc_lab_nsites(lab);
+  char *batch = NULL;
+  if(cli->all) {
+    batch = mc_xasprintf("%s/batch.csv", mc_lab_dir(lab));
+    if(mc_cli_lab_batch_file(lab, batch, err, sizeof err) ||
+       (cli->csv && mc_cli_lab_batch_file(lab, cli->csv, err, sizeof err))) {
+      free(batch);
+      mc_lab_stop(lab);
+      return mc_cli_cannot("%s", err);
+    }
+  }
   if(cli->json) {
     for(size_t i = 0; i < n; i++)
       print_site_json(mc_lab_site_at(lab, i), mc_lab_ca_file(lab));
-    printf("{\"ready\":true,\"ca_file\":\"%s\"}\n", mc_lab_ca_file(lab));
+    if(batch)
+      printf("{\"ready\":true,\"ca_file\":\"%s\",\"batch_file\":\"%s\"}\n",
+             mc_lab_ca_file(lab), cli->csv ? cli->csv : batch);
+    else
+      printf("{\"ready\":true,\"ca_file\":\"%s\"}\n", mc_lab_ca_file(lab));
   }
+  else if(batch && !cli->quiet)
+    printf("migcheck lab: serving %zu scenarios on 127.0.0.1; Ctrl-C stops.\n"
+           "Batch file for all of them: %s\nRun: migcheck batch %s\n", n,
+           cli->csv ? cli->csv : batch, cli->csv ? cli->csv : batch);
   else if(!cli->quiet) {
     printf("migcheck lab: serving %zu scenario%s on 127.0.0.1; Ctrl-C stops.\n"
            "Lab CA (trust it with --ca-file): %s\n\n", n, n == 1 ? "" : "s",
@@ -192,6 +269,7 @@ int mc_cmd_lab(struct mc_cli *cli)
   sigwait(&set, &sig);
   if(!cli->json && !cli->quiet)
     printf("migcheck lab: stopping (signal %d)\n", sig);
+  free(batch);
   mc_lab_stop(lab);
   return MC_EXIT_OK;
 }

@@ -10,6 +10,7 @@
 
 #include "checks/checks.h"
 #include "cli.h"
+#include "config/endpoint.h"
 #include "util/util.h"
 
 /* An RPC server name: a host name, NetBIOS name or <guid>@domain; it goes
@@ -27,7 +28,7 @@ static bool valid_server_name(const char *s)
   return true;
 }
 
-int mc_check_outlook_anywhere_cli(struct mc_cli *cli, struct mc_report **out)
+static int outlook_anywhere(struct mc_cli *cli, struct mc_report **out)
 {
   if(cli->nargs)
     return mc_cli_usage_error(cli, "outlook-anywhere takes no arguments, only "
@@ -66,4 +67,10 @@ int mc_check_outlook_anywhere_cli(struct mc_cli *cli, struct mc_report **out)
 out:
   mc_target_release(&t);
   return rc;
+}
+
+/* --endpoint-file fills the options first (endpoint_cli.c). */
+int mc_check_outlook_anywhere_cli(struct mc_cli *cli, struct mc_report **out)
+{
+  return mc_cli_endpoint_check(cli, MC_EP_OUTLOOK_ANYWHERE, outlook_anywhere, out);
 }

@@ -9,9 +9,10 @@
 
 #include "checks/checks.h"
 #include "cli.h"
+#include "config/endpoint.h"
 #include "util/util.h"
 
-int mc_check_remote_move_cli(struct mc_cli *cli, struct mc_report **out)
+static int remote_move(struct mc_cli *cli, struct mc_report **out)
 {
   const char *server = cli->server;
   if(cli->nargs > (server ? 0u : 1u))
@@ -43,4 +44,10 @@ int mc_check_remote_move_cli(struct mc_cli *cli, struct mc_report **out)
 out:
   mc_target_release(&t);
   return rc;
+}
+
+/* --endpoint-file fills the options first (endpoint_cli.c). */
+int mc_check_remote_move_cli(struct mc_cli *cli, struct mc_report **out)
+{
+  return mc_cli_endpoint_check(cli, MC_EP_REMOTE_MOVE, remote_move, out);
 }

@@ -74,13 +74,17 @@ const struct mc_command mc_commands[] = {
     "With --email ADDRESS --autodiscover the host comes from Autodiscover first\n"
     "(see 'migcheck autodiscover'): the Outlook Anywhere external host, as\n"
     "Test-MigrationServerAvailability -Autodiscover takes it; when EWS is published\n"
-    "under another name it warns (AUTODISCOVER_WRONG_MRS_HOST).",
+    "under another name it warns (AUTODISCOVER_WRONG_MRS_HOST).\n"
+    "--endpoint-file FILE takes RemoteServer and Username from Get-MigrationEndpoint\n"
+    "output, as Exchange Online holds them, and judges them: ENDPOINT_INTERNAL_NAME,\n"
+    "ENDPOINT_PORT_NOT_443 ('migcheck config --collect' prints the command).",
     NET_OPTS " ca-file insecure sni server user password-file repeat no-channel-binding"
-    " email autodiscover allow-redirect port-map",
+    " email autodiscover allow-redirect port-map endpoint-file endpoint",
     "migcheck remote-move --server mail.contoso.com\n"
     "MIGCHECK_PASSWORD=... migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'\n"
     "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin' --repeat 20 --json\n"
-    "migcheck remote-move --email migadmin@contoso.com --autodiscover --user 'CONTOSO\\migadmin'" },
+    "migcheck remote-move --email migadmin@contoso.com --autodiscover --user 'CONTOSO\\migadmin'\n"
+    "migcheck remote-move --endpoint-file endpoints.txt --endpoint 'Hybrid Migration Endpoint'" },
   { "outlook-anywhere", mc_cmd_check, mc_check_outlook_anywhere_cli,
     "--exchange-server NAME --rpc-proxy HOST[:PORT] | --email ADDRESS --autodiscover\n"
     "[--auth basic|ntlm] [--user DOMAIN\\USER]",
@@ -108,10 +112,13 @@ const struct mc_command mc_commands[] = {
     "host and the server the RPC server Autodiscover names (the mailbox-GUID name\n"
     "on Exchange 2013 and later), as Test-MigrationServerAvailability\n"
     "-ExchangeOutlookAnywhere -Autodiscover takes them; an answer without them is\n"
-    "AUTODISCOVER_NO_OA_SETTINGS.",
+    "AUTODISCOVER_NO_OA_SETTINGS.\n"
+    "--endpoint-file FILE takes RpcProxyServer, ExchangeServer, Authentication and\n"
+    "Username from Get-MigrationEndpoint output, as Exchange Online holds them, and\n"
+    "judges them: ENDPOINT_INTERNAL_NAME, ENDPOINT_OA_AUTH_NTLM, ENDPOINT_PORT_NOT_443.",
     NET_OPTS " ca-file insecure sni exchange-server rpc-proxy auth user password-file"
     " no-channel-binding"
-    " email autodiscover allow-redirect port-map",
+    " email autodiscover allow-redirect port-map endpoint-file endpoint",
     "migcheck outlook-anywhere --exchange-server ex01.contoso.local --rpc-proxy mail.contoso.com\n"
     "MIGCHECK_PASSWORD=... migcheck outlook-anywhere --exchange-server ex01.contoso.local "
     "--rpc-proxy mail.contoso.com --user 'CONTOSO\\migadmin'\n"
@@ -160,8 +167,11 @@ const struct mc_command mc_commands[] = {
     "none, where the password would cross in clear text), IMAP_LOGIN_DISABLED\n"
     "(LOGINDISABLED: Exchange's default on 143 before STARTTLS),\n"
     "IMAP_AUTH_FAILED (the server refused the login). The password never comes\n"
-    "from the command line: MIGCHECK_PASSWORD, --password-file or a prompt.",
-    NET_OPTS " ca-file insecure sni user password-file security",
+    "from the command line: MIGCHECK_PASSWORD, --password-file or a prompt.\n"
+    "--endpoint-file FILE takes RemoteServer, Port, Security and Username from\n"
+    "Get-MigrationEndpoint output and judges them (ENDPOINT_INTERNAL_NAME,\n"
+    "ENDPOINT_IMAP_SECURITY_PORT).",
+    NET_OPTS " ca-file insecure sni user password-file security endpoint-file endpoint",
     "migcheck imap mail.contoso.com\n"
     "MIGCHECK_PASSWORD=... migcheck imap mail.contoso.com --user alice@contoso.com\n"
     "migcheck imap mail.contoso.com:143 --security tls --user 'contoso/mailadmin/alice'" },
@@ -209,6 +219,35 @@ const struct mc_command mc_commands[] = {
     "migcheck config --collect > collect.ps1\n"
     "migcheck config ews-vdir.txt outlookanywhere.txt exchange-servers.txt rpcproxy.reg\n"
     "migcheck config rpcproxy.reg --json" },
+  { "batch", mc_cmd_batch, NULL, "FILE [--parallel N] [--json|--jsonl] [--csv FILE] [--html FILE]",
+    "many endpoints at once: a CSV of checks, or Get-MigrationEndpoint output",
+    "Runs one check per row of FILE, at most --parallel at a time (default 8),\n"
+    "each in its own process with its own run id, and prints a table that fills\n"
+    "as rows finish (row, check, target, verdict, first cause, time), then a\n"
+    "summary: how many rows pass, warn, fail or are unknown, and the causes that\n"
+    "recur across rows. FILE is either a CSV with a header row, columns check\n"
+    "(ports, tls, remote-move, outlook-anywhere, autodiscover, imap), target,\n"
+    "user, password_env (the name of an environment variable that holds the\n"
+    "password), password_file, exchange_server, auth, security, args (more\n"
+    "options, separated by blanks), name and notes; or the output of\n"
+    "Get-MigrationEndpoint (Format-List, Export-Csv or ConvertTo-Json), one row\n"
+    "per endpoint, checked as 'migcheck CHECK --endpoint-file FILE' would. A\n"
+    "column that would hold passwords is refused: a batch file gets copied and\n"
+    "mailed. --timeout, --resolve, --dns-server, --ca-file, --insecure and\n"
+    "--password-file apply to every row that does not set its own. A row that\n"
+    "cannot run (an unknown check, a missing password variable, a bad target)\n"
+    "says why in its row and the batch goes on. Ctrl-C stops: the rows that\n"
+    "finished are printed with the summary (exit 130). Outputs: --json (one\n"
+    "document with every row's full report), --jsonl (a line per row as it\n"
+    "finishes, then a summary line), --csv FILE, --html FILE (one page, each row\n"
+    "linking to its report). Exit code: the worst verdict (1 for a fail or a\n"
+    "warning, 3 when the worst is unknown or a row could not run, else 0).",
+    "json jsonl html csv no-color quiet timeout resolve dns-server ca-file insecure "
+    "password-file parallel",
+    "migcheck batch endpoints.csv\n"
+    "MIGCHECK_PW_CONTOSO=... migcheck batch endpoints.csv --parallel 16 --html batch.html\n"
+    "migcheck batch get-migrationendpoint.txt --jsonl\n"
+    "migcheck batch endpoints.csv --json > batch.json" },
   { "explain", mc_cmd_explain, NULL, "[TEXT... | -]",
     "name the cause of a pasted error message (migration report, PowerShell, HCW)",
     "Reads an error text, from the arguments or from standard input ('-', or\n"
@@ -244,9 +283,12 @@ const struct mc_command mc_commands[] = {
     "certificates made at start) and serves scenarios until interrupted with\n"
     "Ctrl-C. For each scenario it prints the migcheck command that exercises\n"
     "it, with the --resolve and --ca-file arguments to use. --list prints the\n"
-    "scenarios and the causes each must produce.",
-    "scenario list json quiet",
+    "scenarios and the causes each must produce. --all also writes a batch file\n"
+    "that checks every scenario (its path is printed; --csv FILE writes it there\n"
+    "too): run it with 'migcheck batch FILE'.",
+    "scenario list json quiet all csv",
     "migcheck lab --list\n"
+    "migcheck lab --all --csv lab-batch.csv\n"
     "migcheck lab --scenario self-signed\n"
     "migcheck lab" },
   { "demo", mc_cmd_demo, NULL, "",

@@ -107,6 +107,20 @@ const struct mc_option mc_options[] = {
   OPT("port-map", 0, MC_OPT_STR, port_map, "PORT=PORT[,...]",
       "connect to the second port wherever Autodiscover's URLs mean the first (for the "
       "lab and tests: 443=8443,80=8080)"),
+  OPT("endpoint-file", 0, MC_OPT_STR, endpoint_file, "FILE",
+      "take the endpoint's values from Get-MigrationEndpoint output (Format-List, Export-Csv "
+      "or ConvertTo-Json), as Exchange Online holds them"),
+  OPT("endpoint", 0, MC_OPT_STR, endpoint, "NAME|N",
+      "which endpoint of --endpoint-file: its Identity or its position (default: the only "
+      "one of this check's type)"),
+  OPT("parallel", 'j', MC_OPT_STR, parallel, "N",
+      "run at most N rows at a time (default 8, 1-64)"),
+  OPT("jsonl", 0, MC_OPT_FLAG, jsonl, NULL,
+      "print one JSON line per row as it finishes, then a summary line"),
+  OPT("csv", 0, MC_OPT_STR, csv, "FILE",
+      "also write a CSV: batch, the table (for a spreadsheet); lab --all, the batch file"),
+  OPT("all", 'a', MC_OPT_FLAG, all, NULL,
+      "serve every scenario and write a batch file that checks them all"),
   OPT("autodiscover", 0, MC_OPT_FLAG, autodiscover, NULL,
       "take the server from Autodiscover for --email, as Test-MigrationServerAvailability "
       "-Autodiscover does"),
@@ -454,6 +468,10 @@ void mc_cli_release(struct mc_cli *cli)
     free(cli->allow_redirect[i]);
   free(cli->allow_redirect);
   free(cli->port_map);
+  free(cli->endpoint_file);
+  free(cli->endpoint);
+  free(cli->parallel);
+  free(cli->csv);
 }
 
 bool mc_cli_color(const struct mc_cli *cli)

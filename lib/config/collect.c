@@ -42,4 +42,11 @@ const char mc_config_collect_script[] =
   "# Test-MigrationServerAvailability -ExchangeOutlookAnywhere -Autodiscover\n"
   "#   -EmailAddress admin@contoso.com -Credentials (Get-Credential) |\n"
   "#   Format-List | Out-File -Encoding utf8 -Width 4096 tmsa.txt\n"
-  "# (for hybrid moves: -ExchangeRemoteMove -RemoteServer mail.contoso.com)\n";
+  "# (for hybrid moves: -ExchangeRemoteMove -RemoteServer mail.contoso.com)\n"
+  "\n"
+  "# In Exchange Online PowerShell, the endpoints as the cloud holds them, for\n"
+  "# 'migcheck remote-move|outlook-anywhere|imap --endpoint-file endpoints.txt',\n"
+  "# 'migcheck batch endpoints.txt' (every endpoint) and 'migcheck config':\n"
+  "# Get-MigrationEndpoint | Format-List Identity,EndpointType,RemoteServer,\n"
+  "#   ExchangeServer,RpcProxyServer,Authentication,Port,Security,Username,\n"
+  "#   MaxConcurrentMigrations | Out-File -Encoding utf8 -Width 4096 endpoints.txt\n";

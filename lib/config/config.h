@@ -73,6 +73,9 @@ struct mc_fl_doc {
 mc_code mc_fl_parse(const char *text, size_t n, struct mc_fl_doc *doc, char *err,
                     size_t errlen);
 void mc_fl_doc_release(struct mc_fl_doc *doc);
+/* A new empty object at the end of doc (endpoint.c builds objects from
+ * Export-Csv and ConvertTo-Json with it). */
+struct mc_fl_object *mc_fl_doc_add(struct mc_fl_doc *doc, unsigned line);
 /* The property (case-insensitive key), or NULL. */
 const struct mc_fl_prop *mc_fl_prop(const struct mc_fl_object *o, const char *key);
 const char *mc_fl_get(const struct mc_fl_object *o, const char *key);

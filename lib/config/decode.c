@@ -22,35 +22,6 @@
  * text is called mixed with 8-bit text. */
 #define MIXED_RUN 8
 
-static void put_utf8(struct mc_buf *out, unsigned cp)
-{
-  char b[4];
-  size_t n;
-  if(cp < 0x80) {
-    b[0] = (char)cp;
-    n = 1;
-  }
-  else if(cp < 0x800) {
-    b[0] = (char)(0xC0 | (cp >> 6));
-    b[1] = (char)(0x80 | (cp & 0x3F));
-    n = 2;
-  }
-  else if(cp < 0x10000) {
-    b[0] = (char)(0xE0 | (cp >> 12));
-    b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    b[2] = (char)(0x80 | (cp & 0x3F));
-    n = 3;
-  }
-  else {
-    b[0] = (char)(0xF0 | (cp >> 18));
-    b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    b[3] = (char)(0x80 | (cp & 0x3F));
-    n = 4;
-  }
-  mc_buf_add(out, b, n);
-}
-
 static void utf16(const unsigned char *p, size_t n, bool be, struct mc_buf *out)
 {
   for(size_t i = 0; i + 1 < n; i += 2) {
@@ -59,14 +30,14 @@ static void utf16(const unsigned char *p, size_t n, bool be, struct mc_buf *out)
       unsigned lo = be ? (unsigned)(p[i + 2] << 8 | p[i + 3]) :
                          (unsigned)(p[i + 3] << 8 | p[i + 2]);
       if(lo >= 0xDC00 && lo <= 0xDFFF) {
-        put_utf8(out, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
+        mc_buf_add_utf8(out, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
         i += 2;
         continue;
       }
     }
     if(u >= 0xD800 && u <= 0xDFFF)
       u = 0xFFFD;
-    put_utf8(out, u);
+    mc_buf_add_utf8(out, u);
   }
 }
 
@@ -109,7 +80,7 @@ static void eight_bit(const unsigned char *p, size_t n, struct mc_buf *out)
       i += len;
     }
     else {
-      put_utf8(out, c);
+      mc_buf_add_utf8(out, c);
       i++;
     }
   }

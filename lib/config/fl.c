@@ -57,7 +57,7 @@ static bool is_blank(struct mc_config_line l)
   return l.n == 0;
 }
 
-static struct mc_fl_object *new_object(struct mc_fl_doc *doc, unsigned line)
+struct mc_fl_object *mc_fl_doc_add(struct mc_fl_doc *doc, unsigned line)
 {
   if(doc->nobjs == doc->cap) {
     doc->cap = doc->cap ? doc->cap * 2 : 8;
@@ -149,7 +149,7 @@ mc_code mc_fl_parse(const char *text, size_t n, struct mc_fl_doc *doc, char *err
           rc = MC_ERR_LIMIT;
           goto out;
         }
-        cur = new_object(doc, lineno);
+        cur = mc_fl_doc_add(doc, lineno);
       }
       if(cur->nprops == cur->cap) {
         cur->cap = cur->cap ? cur->cap * 2 : 16;

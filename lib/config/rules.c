@@ -24,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config/endpoint.h"
 #include "kb/kb.h"
 
 enum kind { K_EWS, K_OA, K_MAPI, K_SERVER, K_TMSA, K_NONE };
@@ -89,6 +90,7 @@ struct ctx {
   size_t nobjs;
   struct rpcproxy *rp;
   size_t nrp;
+  size_t endpoints;         /* Get-MigrationEndpoint objects judged */
 };
 
 /* ---- small helpers ---- */
@@ -185,13 +187,25 @@ static void read_fl(struct ctx *c, struct mc_step *st, const char *file, const c
   char err[256] = "";
   c->docs = mc_xrealloc(c->docs, (c->ndocs + 1) * sizeof *c->docs);
   struct mc_fl_doc *doc = &c->docs[c->ndocs++];
-  if(mc_fl_parse(text, n, doc, err, sizeof err) != MC_OK) {
+  const char *form = "Format-List";
+  /* One reader for PowerShell objects (endpoint.c): Format-List, and
+   * Export-Csv or ConvertTo-Json of the same cmdlets. */
+  if(mc_records_parse(text, n, doc, &form, err, sizeof err) != MC_OK) {
     mc_step_ev(st, "error", "%s", err);
     mc_report_incomplete(c->r, "'%s': %s", file, err);
   }
   size_t counts[NKINDS] = { 0 };
-  size_t unknown = 0;
+  size_t unknown = 0, endpoints = 0;
   for(size_t i = 0; i < doc->nobjs; i++) {
+    struct mc_mig_endpoint ep;
+    if(mc_endpoint_from_object(&doc->objs[i], &ep)) {
+      /* Get-MigrationEndpoint: the values Exchange Online holds. */
+      mc_endpoint_judge(c->r, &ep, file);
+      mc_endpoint_release(&ep);
+      endpoints++;
+      c->endpoints++;
+      continue;
+    }
     const struct kind_def *kd = classify(&doc->objs[i]);
     if(!kd) {
       unknown++;
@@ -203,19 +217,21 @@ static void read_fl(struct ctx *c, struct mc_step *st, const char *file, const c
     add_obj(c, &doc->objs[i], kd, file);
   }
   struct mc_buf sum = MC_BUF_INIT(1024);
+  if(endpoints)
+    mc_buf_printf(&sum, "%zu Get-MigrationEndpoint", endpoints);
   for(size_t i = 0; i < NKINDS; i++) {
     if(counts[i])
       mc_buf_printf(&sum, "%s%zu %s", sum.len ? ", " : "", counts[i], kinds[i].cmdlet);
   }
   if(!sum.len) {
-    mc_step_done(c->r, st, MC_UNKNOWN, "Format-List output, but no object migcheck reads");
+    mc_step_done(c->r, st, MC_UNKNOWN, "%s output, but no object migcheck reads", form);
     mc_report_incomplete(c->r, "'%s': no Get-WebServicesVirtualDirectory, Get-OutlookAnywhere, "
                          "Get-MapiVirtualDirectory, Get-ExchangeServer or "
                          "Test-MigrationServerAvailability output found ('migcheck config "
                          "--collect' prints the commands)", file);
   }
   else
-    mc_step_done(c->r, st, MC_INFO, "Format-List output: %s%s", sum.ptr,
+    mc_step_done(c->r, st, MC_INFO, "%s output: %s%s", form, sum.ptr,
                  unknown ? " (other objects skipped)" : "");
   mc_buf_release(&sum);
 }
@@ -291,7 +307,7 @@ static void read_input(struct ctx *c, struct mc_step *parent, const struct mc_co
   if(mc_reg_sniff(text.ptr, text.len))
     read_reg(c, st, in->name, text.ptr, text.len);
   else {
-    if(!memchr(text.ptr, ':', text.len)) {
+    if(!memchr(text.ptr, ':', text.len) && !memchr(text.ptr, ',', text.len)) {
       mc_step_done(c->r, st, MC_UNKNOWN, "not PowerShell Format-List output, a registry export "
                    "or reg query output");
       mc_report_incomplete(c->r, "cannot read '%s': it is not PowerShell '| fl' output, a "
@@ -824,7 +840,7 @@ struct mc_report *mc_config_check(const struct mc_config_input *in, size_t n)
   compare_servers(&c);
   for(size_t i = 0; i < c.nrp; i++)
     rule_validports(&c, &c.rp[i]);
-  if(c.nobjs == 0 && c.nrp == 0 && !c.r->incomplete)
+  if(c.nobjs == 0 && c.nrp == 0 && !c.r->incomplete && !c.endpoints)
     mc_report_incomplete(c.r, "nothing to check in the inputs");
   for(size_t i = 0; i < c.nobjs; i++) {
     free(c.objs[i].server);

@@ -1113,6 +1113,73 @@ const struct mc_cause mc_cause_table[] = {
               "migration endpoint cannot be created in hybrid scenarios\" (every server, "
               "passive servers)" },
 
+  /* ---- the migration endpoint as Exchange Online holds it (--endpoint-file) ---- */
+  { .id = "ENDPOINT_INTERNAL_NAME", .severity = MC_FAIL, .area = "config",
+    .title = "Migration endpoint names a server only the inside network knows",
+    .why = "The endpoint's RemoteServer (or RpcProxyServer) is a single-label name, an "
+           "internal domain such as contoso.local, or a private address. Exchange Online "
+           "resolves the name in public DNS and connects from the internet, so it never "
+           "reaches the server, however well the server answers inside.",
+    .fix = (const char *const[]){
+      "Publish the service under a public name (mail.contoso.com) with a public A record and "
+      "a certificate for that name",
+      "Set-MigrationEndpoint -Identity \"Hybrid Migration Endpoint\" -RemoteServer "
+      "mail.contoso.com (for Outlook Anywhere: -RpcProxyServer mail.contoso.com; the "
+      "internal name stays in -ExchangeServer)",
+      "Test it from Exchange Online: Test-MigrationServerAvailability -Endpoint "
+      "\"Hybrid Migration Endpoint\"",
+      NULL },
+    .check = "migcheck remote-move --endpoint-file endpoints.txt",
+    .source = "Microsoft Learn: New-MigrationEndpoint (RemoteServer, RpcProxyServer); "
+              "Microsoft Learn: Perform a cutover migration of email to Microsoft 365" },
+
+  { .id = "ENDPOINT_OA_AUTH_NTLM", .severity = MC_WARN, .area = "config",
+    .title = "Outlook Anywhere endpoint signs in with NTLM instead of Basic",
+    .why = "A cutover or staged migration endpoint signs in to the RPC proxy with Basic by "
+           "default. Set to NTLM, the migration service needs NTLM offered at /rpc and kept "
+           "on one connection end to end; a reverse proxy, load balancer or pre-"
+           "authenticating gateway in front usually breaks it, and the endpoint fails with "
+           "0x6ba or an authentication error while Outlook clients inside work.",
+    .fix = (const char *const[]){
+      "Set-MigrationEndpoint -Identity \"Cutover Endpoint\" -Authentication Basic",
+      "Offer Basic on the RPC proxy: Set-OutlookAnywhere -Identity "
+      "\"EX01\\Rpc (Default Web Site)\" -ExternalClientAuthenticationMethod Basic "
+      "-IISAuthenticationMethods Basic,NTLM",
+      NULL },
+    .check = "migcheck outlook-anywhere --endpoint-file endpoints.txt",
+    .source = "Microsoft Learn: New-MigrationEndpoint (Authentication); KB 2903050" },
+
+  { .id = "ENDPOINT_PORT_NOT_443", .severity = MC_WARN, .area = "config",
+    .title = "Remote move or Outlook Anywhere endpoint names a port other than 443",
+    .why = "Exchange Online reaches MRSProxy and the RPC proxy over HTTPS on port 443 only. A "
+           "port in the endpoint that is not 443 means the service is published somewhere "
+           "the cloud does not connect to (or the value is left over from an IMAP "
+           "endpoint).",
+    .fix = (const char *const[]){
+      "Publish https://mail.contoso.com/EWS/mrsproxy.svc (or /rpc/rpcproxy.dll) on TCP 443 "
+      "of the public address",
+      "Recreate the endpoint without a port: New-MigrationEndpoint -ExchangeRemoteMove "
+      "-Name \"Hybrid Migration Endpoint\" -RemoteServer mail.contoso.com -Credentials "
+      "(Get-Credential)",
+      NULL },
+    .check = "migcheck remote-move --endpoint-file endpoints.txt",
+    .source = "Microsoft Learn: New-MigrationEndpoint (Port: IMAP only)" },
+
+  { .id = "ENDPOINT_IMAP_SECURITY_PORT", .severity = MC_WARN, .area = "config",
+    .title = "IMAP endpoint's Security does not match its Port",
+    .why = "Security Ssl means TLS from the first byte (port 993); Tls and None start in "
+           "clear text (port 143). Ssl on 143 or Tls on 993 makes the migration service "
+           "speak the wrong protocol to the port, and the endpoint test times out or fails "
+           "the handshake.",
+    .fix = (const char *const[]){
+      "Set-MigrationEndpoint -Identity \"IMAP Endpoint\" -Port 993 -Security Ssl (or -Port "
+      "143 -Security Tls)",
+      "Test it from Exchange Online: Test-MigrationServerAvailability -Endpoint "
+      "\"IMAP Endpoint\"",
+      NULL },
+    .check = "migcheck imap --endpoint-file endpoints.txt",
+    .source = "Microsoft Learn: New-MigrationEndpoint (Port, Security); RFC 8314 sec. 3.3" },
+
   /* ---- process: batches, throttling, locks, limits ---- */
   { .id = "NOTIFICATION_EMAIL_MISSING", .severity = MC_FAIL, .area = "process",
     .title = "Migration batch has no notification e-mail address",

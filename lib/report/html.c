@@ -33,6 +33,11 @@ static void esc(struct mc_buf *out, const char *s)
   esc_n(out, s, strlen(s));
 }
 
+void mc_render_html_escape(struct mc_buf *out, const char *s)
+{
+  esc(out, s ? s : "");
+}
+
 static void steps_html(struct mc_buf *out, const struct mc_step *s)
 {
   mc_buf_addstr(out, "<ul class=\"steps\">\n");

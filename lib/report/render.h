@@ -38,6 +38,8 @@ void mc_render_text_tail(const struct mc_report *r, const struct mc_render_opts 
                          struct mc_buf *out);
 void mc_render_json(const struct mc_report *r, struct mc_buf *out);
 void mc_render_html(const struct mc_report *r, struct mc_buf *out);
+/* Appends s (NULL: nothing) escaped for HTML text and attribute values. */
+void mc_render_html_escape(struct mc_buf *out, const char *s);
 
 /* One cause, as `migcheck causes ID` shows it (text), its text filled from
  * r's facts (r NULL: every fact shown as its marked placeholder). */

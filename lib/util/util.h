@@ -58,6 +58,8 @@ mc_code mc_buf_vprintf(struct mc_buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 /* Hands the string to the caller (who frees it) and re-inits the buffer. */
 char *mc_buf_detach(struct mc_buf *b);
+/* Appends code point cp (at most U+10FFFF) encoded as UTF-8. */
+mc_code mc_buf_add_utf8(struct mc_buf *b, unsigned cp);
 
 /* A borrowed slice of someone else's bytes. */
 struct mc_slice {

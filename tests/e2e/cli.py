@@ -102,6 +102,14 @@ usage_error("remote-move server and autodiscover", "remote-move", "--server", "a
 usage_error("remote-move email without autodiscover", "remote-move", "--server", "a.test",
             "--email", "a@contoso.com")
 usage_error("remote-move autodiscover without email", "remote-move", "--autodiscover")
+usage_error("batch: no file", "batch")
+usage_error("batch: a file that is not there", "batch", "/nonexistent/fleet.csv")
+usage_error("batch: --parallel 0", "batch", "fleet.csv", "--parallel", "0")
+usage_error("batch: --json and --jsonl", "batch", "fleet.csv", "--json", "--jsonl")
+usage_error("remote-move: --endpoint without --endpoint-file", "remote-move", "--endpoint", "1")
+usage_error("remote-move: an endpoint file that is not there", "remote-move",
+            "--endpoint-file", "/nonexistent/endpoints.txt")
+usage_error("lab: --all and --scenario", "lab", "--all", "--scenario", "self-signed")
 
 p = run("--help")
 check("--help exits 0 and lists commands", p.returncode == 0 and "ports" in p.stdout
