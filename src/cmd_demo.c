@@ -219,7 +219,7 @@ static bool demo_batch(const struct mc_cli *cli, struct mc_lab *lab, const char 
   if(mc_cli_lab_batch_file(lab, path, err, sizeof err) == 0) {
     struct mc_cli b = { .no_color = cli->no_color || !mc_cli_color(cli) };
     mc_parse_long(timeout, 1, 300, &b.timeout_s);
-    printf("\nAnd every scenario at once, as 'migcheck batch' checks many endpoints "
+    printf("\nAnd every scenario at once, as 'migcheck batch' checks many endpoints\n"
            "(migcheck lab --all writes the file):\n\n");
     fflush(stdout);
     int rc = mc_batch_run(&b, path, 8);
