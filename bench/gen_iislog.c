@@ -2,11 +2,21 @@
  * gen_iislog.c - writes realistic Exchange IIS W3C logs and the exact counts
  * `migcheck logs --json` must find in them (its "traffic" object).
  *
- *   gen_iislog OUTDIR MEGABYTES [SEED] [SERVERS]
+ *   gen_iislog OUTDIR MEGABYTES [SEED] [SERVERS] [--clients N] [--users N]
+ *              [--ipv6 PERCENT] [--days N]
  *
- * Writes OUTDIR/EX0n/W3SVC1/u_ex240312.log (one per server, MEGABYTES in
- * all) and OUTDIR/expected.json. The logs look like a busy Exchange 2016/2019
- * front end: CRLF lines, a header block at the top and again at every
+ * Writes OUTDIR/EX0n/W3SVC1/u_exYYMMDD.log (one per server and day from
+ * 2024-03-12, MEGABYTES in all) and OUTDIR/expected.json.
+ *
+ * Cardinality: by default the clients are a fixed set of 320 (Exchange
+ * Online, internal, IPv6, link-local with a zone, IPv4-mapped). --clients N
+ * (1 to 4M) draws them instead from N distinct addresses, a fifth of the
+ * lines from 64 busy ones (Exchange Online, a load balancer) and the rest
+ * spread evenly, PERCENT of them IPv6 privacy addresses (default 30), some
+ * IPv4 ones logged IPv4-mapped; expected.json then gives the number of
+ * distinct clients per endpoint ("clients") instead of by_client. --users N
+ * distinct cs-username values (default 5000). --days N: a file per server
+ * and day. The logs look like a busy Exchange 2016/2019 front end: CRLF lines, a header block at the top and again at every
  * simulated app pool recycle, one change of the #Fields layout halfway
  * (s-computername, cs-host and sc-bytes added, columns reordered), mostly
  * MAPI, ActiveSync, OWA and EWS traffic with a little MRSProxy and RPC,
@@ -125,6 +135,45 @@ struct client {
 };
 static struct client clients[NCLIENTS];
 
+/* --clients N: drawn from N synthetic addresses (0: the fixed set). */
+static uint32_t nsynth;
+static unsigned ipv6_pct = 30;
+static unsigned nusers = 5000;
+static int ndays = 1;
+#define SYNTH_MAX (1u << 22)
+#define SYNTH_HEAVY 64
+static uint8_t *seen[NEP];        /* a bit per synthetic client and endpoint */
+static uint64_t distinct[NEP];
+
+static uint32_t mix32(uint32_t x)
+{
+  x ^= x >> 16;
+  x *= 0x7feb352dU;
+  x ^= x >> 15;
+  x *= 0x846ca68bU;
+  x ^= x >> 16;
+  return x;
+}
+
+/* Synthetic client i as IIS logs it (mapped says whether it may be logged
+ * IPv4-mapped) and as migcheck reports it: IPv6 with eight non-zero groups
+ * (so the logged text is already the canonical one), IPv4 from a
+ * permutation of the 24-bit index (distinct for distinct i). */
+static void synth_client(uint32_t i, char *logged, size_t n, bool mapped)
+{
+  uint32_t h = mix32(i * 2654435761u + 17);
+  if(h % 100 < ipv6_pct) {
+    uint32_t a = mix32(i + 1), b = mix32(i + 0x9e3779b9u);
+    snprintf(logged, n, "2a02:%x:%x:%x:%x:%x:%x:%x", 0x1000 | (h >> 20), 0x1000 | (a & 0xfff),
+             0x1000 | (a >> 20), 0x1000 | (b & 0xfff), 0x1000 | (b >> 20),
+             0x1000 | (i >> 12 & 0xfff), 0x1000 | (i & 0xfff));
+    return;
+  }
+  uint32_t p = (i * 0x9E3779B1u) & 0xffffff;   /* odd multiplier: a bijection mod 2^24 */
+  snprintf(logged, n, "%s%u.%u.%u.%u", mapped ? "::ffff:" : "", 100 + (i >> 24),
+           p >> 16, p >> 8 & 255, p & 255);
+}
+
 static void make_clients(void)
 {
   for(int i = 0; i < NCLIENTS; i++) {
@@ -157,8 +206,8 @@ struct counts {
   uint64_t by_server[MAXSERVERS];
   uint64_t by_status[NSTATUS];
   uint64_t by_client[NCLIENTS];
-  uint64_t by_hour[24];
-  long first, last;             /* seconds of the day, -1 none */
+  uint64_t by_hour[31][24];
+  long first, last;             /* seconds since the first day, -1 none */
 };
 static struct counts cnt[NEP];
 
@@ -184,10 +233,22 @@ static void guid(char *out)
   out[k] = '\0';
 }
 
-static void header(FILE *f, const char *fields, long sec)
+/* Day d after 2024-03-12 as "2024-MM-DD". */
+static void day_name(int d, char *out, size_t n)
+{
+  int m = 3, dd = 12 + d;
+  static const int mdays[] = { 0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+  while(dd > mdays[m]) {
+    dd -= mdays[m];
+    m++;
+  }
+  snprintf(out, n, "2024-%02d-%02d", m, dd);
+}
+
+static void header(FILE *f, const char *fields, const char *date, long sec)
 {
   fprintf(f, "#Software: Microsoft Internet Information Services 10.0\r\n#Version: 1.0\r\n"
-          "#Date: 2024-03-12 %02ld:%02ld:%02ld\r\n#Fields: %s\r\n", sec / 3600, sec / 60 % 60,
+          "#Date: %s %02ld:%02ld:%02ld\r\n#Fields: %s\r\n", date, sec / 3600, sec / 60 % 60,
           sec % 60, fields);
 }
 
@@ -208,16 +269,17 @@ static int mkdirs(const char *path)
 
 static uint64_t total_lines, header_lines;
 
-static void gen_server(const char *outdir, int srv, uint64_t bytes)
+static void gen_server(const char *outdir, int srv, int day, uint64_t bytes)
 {
-  char dir[4096], path[4200], name[16];
+  char dir[4096], path[4200], name[16], date[16];
   snprintf(name, sizeof name, "EX%02d", srv + 1);
   snprintf(dir, sizeof dir, "%s/%s/W3SVC1", outdir, name);
+  day_name(day, date, sizeof date);
   if(mkdirs(dir)) {
     fprintf(stderr, "gen_iislog: cannot create %s: %s\n", dir, strerror(errno));
     exit(1);
   }
-  snprintf(path, sizeof path, "%s/u_ex240312.log", dir);
+  snprintf(path, sizeof path, "%s/u_ex%.2s%.2s%.2s.log", dir, date + 2, date + 5, date + 8);
   FILE *f = fopen(path, "wb");
   if(!f) {
     fprintf(stderr, "gen_iislog: cannot write %s: %s\n", path, strerror(errno));
@@ -233,7 +295,7 @@ static void gen_server(const char *outdir, int srv, uint64_t bytes)
   uint64_t written = 0, n = 0;
   bool layout_b = false;
   long sec = 0;
-  header(f, fields_a, 0);
+  header(f, fields_a, date, 0);
   header_lines += 4;
   uint64_t next_header = bytes / 7;
   char line[2048], g1[40], g2[40];
@@ -243,11 +305,11 @@ static void gen_server(const char *outdir, int srv, uint64_t bytes)
       sec = 86399;
     if(!layout_b && written >= bytes / 2) {
       layout_b = true;        /* the admin added fields; IIS restarted the file's header */
-      header(f, fields_b, sec);
+      header(f, fields_b, date, sec);
       header_lines += 4;
     }
     else if(written >= next_header) {
-      header(f, layout_b ? fields_b : fields_a, sec);   /* an app pool recycle */
+      header(f, layout_b ? fields_b : fields_a, date, sec);   /* an app pool recycle */
       header_lines += 4;
       next_header += bytes / 7;
     }
@@ -269,7 +331,20 @@ static void gen_server(const char *outdir, int srv, uint64_t bytes)
       s++;
     }
     const struct st *stt = &statuses[s];
-    unsigned ci = pick(NCLIENTS);
+    unsigned ci = 0;
+    uint32_t si = 0;
+    char synth[80];
+    const char *logged;
+    if(nsynth) {
+      unsigned r = pick(1000);
+      si = r < 200 && nsynth > SYNTH_HEAVY ? pick(SYNTH_HEAVY) : pick(nsynth);
+      synth_client(si, synth, sizeof synth, r % 50 == 7);
+      logged = synth;
+    }
+    else {
+      ci = pick(NCLIENTS);
+      logged = clients[ci].logged;
+    }
     char query[256];
     guid(g1);
     switch(kd->query) {
@@ -291,18 +366,18 @@ static void gen_server(const char *outdir, int srv, uint64_t bytes)
     if(stt->status == 401 && (stt->sub == 2 || stt->win32 == 2148074254LL))
       snprintf(user, sizeof user, "-");
     else
-      snprintf(user, sizeof user, "CONTOSO\\user%u", pick(5000));
+      snprintf(user, sizeof user, "CONTOSO\\user%u", pick(nusers));
     unsigned taken = 1 + pick(900);
     int len;
     if(!layout_b)
-      len = snprintf(line, sizeof line, "2024-03-12 %02ld:%02ld:%02ld 10.0.0.%d %s %s %s 443 %s "
-                     "%s %s - %d %d %lld %u\r\n", sec / 3600, sec / 60 % 60, sec % 60, 10 + srv,
-                     kd->method, p, query, user, clients[ci].logged, kd->ua, stt->status,
+      len = snprintf(line, sizeof line, "%s %02ld:%02ld:%02ld 10.0.0.%d %s %s %s 443 %s "
+                     "%s %s - %d %d %lld %u\r\n", date, sec / 3600, sec / 60 % 60, sec % 60,
+                     10 + srv, kd->method, p, query, user, logged, kd->ua, stt->status,
                      stt->sub, stt->win32, taken);
     else
-      len = snprintf(line, sizeof line, "2024-03-12 %02ld:%02ld:%02ld %s 10.0.0.%d %s %s %s 443 %s "
-                     "mail.contoso.com %s %s - %d %d %lld %u %u\r\n", sec / 3600, sec / 60 % 60,
-                     sec % 60, name, 10 + srv, kd->method, p, query, user, clients[ci].logged,
+      len = snprintf(line, sizeof line, "%s %02ld:%02ld:%02ld %s 10.0.0.%d %s %s %s 443 %s "
+                     "mail.contoso.com %s %s - %d %d %lld %u %u\r\n", date, sec / 3600,
+                     sec / 60 % 60, sec % 60, name, 10 + srv, kd->method, p, query, user, logged,
                      kd->ua, stt->status, stt->sub, stt->win32, 200 + pick(90000), taken);
     fwrite(line, 1, (size_t)len, f);
     written += (uint64_t)len;
@@ -312,12 +387,18 @@ static void gen_server(const char *outdir, int srv, uint64_t bytes)
       c->requests++;
       c->by_server[srv]++;
       c->by_status[s]++;
-      c->by_client[ci]++;
-      c->by_hour[sec / 3600]++;
-      if(c->first < 0 || sec < c->first)
-        c->first = sec;
-      if(sec > c->last)
-        c->last = sec;
+      if(!nsynth)
+        c->by_client[ci]++;
+      else if(!(seen[kd->ep][si >> 3] & (1u << (si & 7)))) {
+        seen[kd->ep][si >> 3] |= (uint8_t)(1u << (si & 7));
+        distinct[kd->ep]++;
+      }
+      c->by_hour[day][sec / 3600]++;
+      long at = day * 86400L + sec;
+      if(c->first < 0 || at < c->first)
+        c->first = at;
+      if(at > c->last)
+        c->last = at;
     }
   }
   total_lines += n;
@@ -357,10 +438,12 @@ static void write_expected(const char *outdir, int servers)
               statuses[s].sub, statuses[s].win32, c->by_status[s]);
       first = 0;
     }
-    fprintf(f, "}, \"by_client\": {");
+    fprintf(f, "}");
+    if(!nsynth)
+      fprintf(f, ", \"by_client\": {");
     /* Normalized keys may repeat (mapped IPv4): sum them. */
     first = 1;
-    for(int i = 0; i < NCLIENTS; i++) {
+    for(int i = 0; i < NCLIENTS && !nsynth; i++) {
       uint64_t sum = 0;
       int dup = 0;
       for(int k = 0; k < i; k++)
@@ -375,34 +458,79 @@ static void write_expected(const char *outdir, int servers)
       fprintf(f, "%s\"%s\": %" PRIu64, first ? "" : ", ", clients[i].key, sum);
       first = 0;
     }
-    fprintf(f, "}, \"by_hour\": {");
+    fprintf(f, "%s, \"by_hour\": {", nsynth ? "" : "}");
     first = 1;
-    for(int h = 0; h < 24; h++) {
-      if(!c->by_hour[h])
-        continue;
-      fprintf(f, "%s\"2024-03-12T%02d\": %" PRIu64, first ? "" : ", ", h, c->by_hour[h]);
-      first = 0;
+    for(int d = 0; d < ndays; d++) {
+      char date[16];
+      day_name(d, date, sizeof date);
+      for(int h = 0; h < 24; h++) {
+        if(!c->by_hour[d][h])
+          continue;
+        fprintf(f, "%s\"%sT%02d\": %" PRIu64, first ? "" : ", ", date, h, c->by_hour[d][h]);
+        first = 0;
+      }
     }
-    if(c->requests)
-      fprintf(f, "}, \"first\": \"2024-03-12T%02ld:%02ld:%02ldZ\", \"last\": "
-              "\"2024-03-12T%02ld:%02ld:%02ldZ\"}", c->first / 3600, c->first / 60 % 60,
-              c->first % 60, c->last / 3600, c->last / 60 % 60, c->last % 60);
+    if(c->requests) {
+      char d1[16], d2[16];
+      day_name((int)(c->first / 86400), d1, sizeof d1);
+      day_name((int)(c->last / 86400), d2, sizeof d2);
+      long a = c->first % 86400, b = c->last % 86400;
+      fprintf(f, "}, \"first\": \"%sT%02ld:%02ld:%02ldZ\", \"last\": "
+              "\"%sT%02ld:%02ld:%02ldZ\"}", d1, a / 3600, a / 60 % 60, a % 60, d2, b / 3600,
+              b / 60 % 60, b % 60);
+    }
     else
       fprintf(f, "}, \"first\": null, \"last\": null}");
   }
-  fprintf(f, "\n}}\n");
+  fprintf(f, "\n}");
+  if(nsynth) {
+    fprintf(f, ", \"clients\": {");
+    for(int e = 0; e < NEP; e++)
+      fprintf(f, "%s\"%s\": %" PRIu64, e ? ", " : "", ep_names[e], distinct[e]);
+    fprintf(f, "}");
+  }
+  fprintf(f, "}\n");
   fclose(f);
+}
+
+static void usage(void)
+{
+  fprintf(stderr, "usage: gen_iislog OUTDIR MEGABYTES [SEED] [SERVERS] [--clients N] "
+          "[--users N] [--ipv6 PERCENT] [--days N]\n");
+  exit(2);
 }
 
 int main(int argc, char **argv)
 {
-  if(argc < 3) {
-    fprintf(stderr, "usage: gen_iislog OUTDIR MEGABYTES [SEED] [SERVERS]\n");
-    return 2;
+  const char *pos[4] = { NULL, NULL, NULL, NULL };
+  int npos = 0;
+  for(int i = 1; i < argc; i++) {
+    if(strncmp(argv[i], "--", 2) == 0) {
+      if(i + 1 >= argc)
+        usage();
+      unsigned long v = strtoul(argv[i + 1], NULL, 10);
+      if(strcmp(argv[i], "--clients") == 0 && v >= 1 && v <= SYNTH_MAX)
+        nsynth = (uint32_t)v;
+      else if(strcmp(argv[i], "--users") == 0 && v >= 1)
+        nusers = (unsigned)v;
+      else if(strcmp(argv[i], "--ipv6") == 0 && v <= 100)
+        ipv6_pct = (unsigned)v;
+      else if(strcmp(argv[i], "--days") == 0 && v >= 1 && v <= 31)
+        ndays = (int)v;
+      else
+        usage();
+      i++;
+    }
+    else if(npos < 4)
+      pos[npos++] = argv[i];
+    else
+      usage();
   }
-  double mb = strtod(argv[2], NULL);
-  unsigned long long seed = argc > 3 ? strtoull(argv[3], NULL, 10) : 1;
-  int servers = argc > 4 ? atoi(argv[4]) : 1;
+  if(npos < 2)
+    usage();
+  double mb = strtod(pos[1], NULL);
+  unsigned long long seed = pos[2] ? strtoull(pos[2], NULL, 10) : 1;
+  int servers = pos[3] ? atoi(pos[3]) : 1;
   if(mb <= 0 || servers < 1 || servers > MAXSERVERS) {
     fprintf(stderr, "gen_iislog: MEGABYTES > 0 and 1 <= SERVERS <= %d\n", MAXSERVERS);
     return 2;
@@ -411,15 +539,19 @@ int main(int argc, char **argv)
   for(int e = 0; e < NEP; e++) {
     cnt[e].first = -1;
     cnt[e].last = -1;
+    if(nsynth)
+      seen[e] = calloc(nsynth / 8 + 1, 1);
   }
   make_clients();
-  if(mkdirs(argv[1])) {
-    fprintf(stderr, "gen_iislog: cannot create %s: %s\n", argv[1], strerror(errno));
+  if(mkdirs(pos[0])) {
+    fprintf(stderr, "gen_iislog: cannot create %s: %s\n", pos[0], strerror(errno));
     return 1;
   }
   uint64_t bytes = (uint64_t)(mb * 1e6);
-  for(int s = 0; s < servers; s++)
-    gen_server(argv[1], s, bytes / (uint64_t)servers);
-  write_expected(argv[1], servers);
+  for(int s = 0; s < servers; s++) {
+    for(int d = 0; d < ndays; d++)
+      gen_server(pos[0], s, d, bytes / (uint64_t)servers / (uint64_t)ndays);
+  }
+  write_expected(pos[0], servers);
   return 0;
 }

@@ -1,35 +1,26 @@
 #!/usr/bin/env bash
-# logs.sh - how fast `migcheck logs` reads a 1 GB Exchange IIS log, next to
-# ripgrep counting one substring, mawk doing the same aggregation, and zcat
-# only decompressing. Warm page cache, best of N runs, MB/s and ratios.
-# Figures only: nothing here asserts a time.
+# logs.sh - how fast `migcheck logs` reads Exchange IIS logs as the number of
+# distinct clients grows (1k to 1M on the same size of file), next to ripgrep
+# counting one substring and mawk doing the same aggregation on the same
+# file in the same run; then a folder of 30 days x 4 servers (some .gz), a
+# .gz against zcat, and GoAccess. Warm page cache, best of N runs, MB/s,
+# ratios and peak resident memory. Figures only: nothing here asserts a time.
 #
-#   bench/logs.sh [BUILD]        (BUILD defaults to build; MB=1000 RUNS=3)
+#   bench/logs.sh [BUILD]     (BUILD defaults to build)
+#   MB=400         size of each file of the scaling table (MB=1000 for 1 GB)
+#   CLIENTS="1000 10000 100000 1000000"   the cardinalities
+#   FOLDER_MB=600  the 30 x 4 folder, in all;  RUNS=3;  AWK=1 (0: skip mawk)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
-MB=${MB:-1000}
+MB=${MB:-400}
 RUNS=${RUNS:-3}
+CLIENTS=${CLIENTS:-"1000 10000 100000 1000000"}
+FOLDER_MB=${FOLDER_MB:-600}
+AWK=${AWK:-1}
 MIGCHECK=$BUILD/migcheck
 GEN=$BUILD/bench/gen_iislog
-OUT=bench/out/logs-$MB
-LOG=$OUT/logs/EX01/W3SVC1/u_ex240312.log
-GZ=$OUT/gz/EX01/W3SVC1/u_ex240312.log.gz
-
-if [ ! -f "$LOG" ]; then
-  echo "generating a $MB MB Exchange IIS log in $OUT ..."
-  rm -rf "$OUT"
-  "$GEN" "$OUT/logs" "$MB" 1 1
-  mv "$OUT/logs/expected.json" "$OUT/expected.json"
-fi
-if [ ! -f "$GZ" ]; then
-  echo "compressing it (gzip -6) ..."
-  mkdir -p "$(dirname "$GZ")"
-  gzip -6 -c "$LOG" > "$GZ"
-fi
-bytes=$(stat -c %s "$LOG")
-gzbytes=$(stat -c %s "$GZ")
-cat "$LOG" "$GZ" > /dev/null     # warm the page cache
+OUT=bench/out
 
 # best_of CMD...: the shortest wall time of RUNS runs, in seconds.
 best_of() {
@@ -43,50 +34,127 @@ best_of() {
   done
   echo "$best"
 }
-
-# The counts must be right before the speed means anything.
-got=$( { "$MIGCHECK" logs "$OUT/logs" --json || true; } | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["traffic"]["mrsproxy"]["requests"], r["traffic"]["mapi"]["requests"])')
-want=$(python3 -c 'import json,sys; e=json.load(open(sys.argv[1])); print(e["traffic"]["mrsproxy"]["requests"], e["traffic"]["mapi"]["requests"])' "$OUT/expected.json")
-if [ "$got" != "$want" ]; then
-  echo "logs.sh: migcheck counted '$got' requests, the generator wrote '$want'" >&2
-  exit 1
-fi
-
-echo "migcheck logs bench: $((bytes / 1000000)) MB IIS log ($((gzbytes / 1000000)) MB as .gz), $(nproc) CPUs, best of $RUNS"
-t_mc=$(best_of "$MIGCHECK" logs "$OUT/logs" --json)
-t_mc1=$(best_of env MIGCHECK_THREADS=1 "$MIGCHECK" logs "$OUT/logs" --json)
-t_rg=$(best_of rg -c -F -i mrsproxy.svc "$LOG")
-t_awk=$(best_of mawk -f bench/logs.awk "$LOG")
-t_zcat=$(best_of zcat "$GZ")
-t_mcgz=$(best_of "$MIGCHECK" logs "$OUT/gz" --json)
-# GoAccess reads about 30 MB/s: time it on the first 100 MB of the same log
-# (whole lines) and compare rates.
-SLICE=$OUT/slice-100mb.log
-if [ ! -f "$SLICE" ]; then
-  head -c 100000000 "$LOG" | sed '$d' > "$SLICE"
-fi
-slicebytes=$(stat -c %s "$SLICE")
-t_ga=""
-if command -v goaccess > /dev/null; then
-  t_ga=$(RUNS=1 best_of goaccess "$SLICE" --log-format=W3C --no-global-config \
-         --date-format=%Y-%m-%d --time-format=%H:%M:%S -o "$OUT/goaccess.json")
-fi
-peak=$( { /usr/bin/time -f %M "$MIGCHECK" logs "$OUT/logs" --json > /dev/null || true; } 2>&1 | tail -n 1)
-
-rate() { awk -v b="$bytes" -v t="$1" 'BEGIN { printf "%8.0f", b / 1e6 / t }'; }
+# cpu_of CMD...: user + system seconds of one run. On a machine shared with
+# other work the wall time mostly measures the wait for a CPU; the CPU time
+# much less so.
+cpu_of() {
+  local t
+  t=$( { /usr/bin/time -f "%U %S" "$@" 2>&1 > /dev/null | tail -n 1; } || true)
+  echo "$t" | awk '{ printf "%.3f", $1 + $2 }'
+}
+rate() { awk -v b="$1" -v t="$2" 'BEGIN { if(t > 0) printf "%.0f", b / 1e6 / t; else printf "-" }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b / a }'; }
-printf "  %-44s %7ss %s MB/s\n" "migcheck logs (all CPUs)" "$t_mc" "$(rate "$t_mc")"
-printf "  %-44s %7ss %s MB/s\n" "migcheck logs (MIGCHECK_THREADS=1)" "$t_mc1" "$(rate "$t_mc1")"
-printf "  %-44s %7ss %s MB/s\n" "rg -c -F -i mrsproxy.svc" "$t_rg" "$(rate "$t_rg")"
-printf "  %-44s %7ss %s MB/s\n" "mawk, the same aggregation" "$t_awk" "$(rate "$t_awk")"
-printf "  %-44s %7ss %s MB/s (of log text)\n" "zcat (decompress only)" "$t_zcat" "$(rate "$t_zcat")"
-printf "  %-44s %7ss %s MB/s (of log text)\n" "migcheck logs on the .gz" "$t_mcgz" "$(rate "$t_mcgz")"
-if [ -n "$t_ga" ]; then
-  ga_rate=$(awk -v b="$slicebytes" -v t="$t_ga" 'BEGIN { printf "%8.0f", b / 1e6 / t }')
-  printf "  %-44s %7ss %s MB/s (on the first %d MB)\n" "goaccess --log-format=W3C" "$t_ga" \
-    "$ga_rate" "$((slicebytes / 1000000))"
-  echo "  migcheck/goaccess by rate: $(awk -v a="$(rate "$t_mc")" -v b="$ga_rate" 'BEGIN { printf "%.0f", a / b }')x"
+peak_mb() {   # peak resident memory of one run, MB
+  local kb
+  kb=$( { /usr/bin/time -f %M "$@" 2>&1 > /dev/null | tail -n 1; } || true)
+  echo $((kb / 1024))
+}
+
+# check DIR: migcheck's counts against the generator's (requests, and the
+# number of distinct clients of every endpoint); the speed means nothing
+# otherwise.
+check() {
+  { "$MIGCHECK" logs "$1" --json || true; } | python3 -c '
+import json, sys
+r = json.load(sys.stdin)["traffic"]
+e = json.load(open(sys.argv[1]))
+bad = []
+for ep, want in e["traffic"].items():
+    got = r[ep]
+    if got["requests"] != want["requests"]:
+        bad.append("%s: %d requests, expected %d" % (ep, got["requests"], want["requests"]))
+    n = len(got["by_client"]) + got.get("clients_not_listed", 0)
+    if "clients" in e and n != e["clients"][ep]:
+        bad.append("%s: %d distinct clients, expected %d" % (ep, n, e["clients"][ep]))
+if bad:
+    sys.exit("logs.sh: wrong counts in " + sys.argv[1] + ": " + "; ".join(bad))
+' "$1/expected.json"
+}
+
+echo "migcheck logs bench: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), best of $RUNS"
+
+# ---- scaling: the same size, more and more distinct clients ----
+echo
+echo "Scaling with distinct clients ($MB MB IIS log each, 30% of clients IPv6):"
+printf "  %-9s %10s %10s %12s %8s %8s %8s %10s %10s %9s\n" clients "mc 2 thr" "mc 1 thr" \
+  "rg -c -F -i" mawk "mc/rg" "1thr/rg" "mc 1 thr" "rg" "peak RSS"
+printf "  %-9s %10s %10s %12s %8s %8s %8s %10s %10s %9s\n" "" "MB/s" "MB/s" "MB/s" "MB/s" "" "" \
+  "MB/CPU s" "MB/CPU s" "MB"
+for c in $CLIENTS; do
+  dir=$OUT/logs-$MB-c$c
+  log=$dir/EX01/W3SVC1/u_ex240312.log
+  if [ ! -f "$log" ]; then
+    rm -rf "$dir"
+    "$GEN" "$dir" "$MB" 1 1 --clients "$c" > /dev/null
+  fi
+  check "$dir"
+  bytes=$(stat -c %s "$log")
+  cat "$log" > /dev/null
+  t2=$(best_of env MIGCHECK_THREADS=2 "$MIGCHECK" logs "$dir" --json)
+  t1=$(best_of env MIGCHECK_THREADS=1 "$MIGCHECK" logs "$dir" --json)
+  trg=$(best_of rg -c -F -i mrsproxy.svc "$log")
+  awk_rate="-"
+  if [ "$AWK" = 1 ]; then
+    tawk=$(RUNS=1 best_of mawk -f bench/logs.awk "$log")
+    awk_rate=$(rate "$bytes" "$tawk")
+  fi
+  rss=$(peak_mb env MIGCHECK_THREADS=2 "$MIGCHECK" logs "$dir" --json)
+  c1=$(cpu_of env MIGCHECK_THREADS=1 "$MIGCHECK" logs "$dir" --json)
+  crg=$(cpu_of rg -c -F -i mrsproxy.svc "$log")
+  printf "  %-9s %10s %10s %12s %8s %7sx %7sx %10s %10s %9s\n" "$c" "$(rate "$bytes" "$t2")" \
+    "$(rate "$bytes" "$t1")" "$(rate "$bytes" "$trg")" "$awk_rate" "$(ratio "$t2" "$trg")" \
+    "$(ratio "$t1" "$trg")" "$(rate "$bytes" "$c1")" "$(rate "$bytes" "$crg")" "$rss"
+done
+echo "  (mc/rg above 1: the whole analysis is faster than rg counting one substring)"
+
+# ---- a folder: 30 days x 4 servers, every third day compressed ----
+fdir=$OUT/folder-$FOLDER_MB
+if [ ! -f "$fdir/expected.json" ]; then
+  echo "generating $FOLDER_MB MB as 30 days x 4 servers in $fdir ..."
+  rm -rf "$fdir"
+  "$GEN" "$fdir" "$FOLDER_MB" 7 4 --days 30 --clients 20000 > /dev/null
+  i=0
+  for f in $(find "$fdir" -name 'u_ex*.log' | sort); do
+    if [ $((i % 3)) = 0 ]; then gzip -6 "$f"; fi
+    i=$((i + 1))
+  done
 fi
-echo "  ratios: migcheck/rg $(ratio "$t_mc" "$t_rg")x, one thread/rg $(ratio "$t_mc1" "$t_rg")x," \
-     "migcheck/mawk $(ratio "$t_mc" "$t_awk")x, .gz migcheck/zcat $(ratio "$t_mcgz" "$t_zcat")x (above 1 = migcheck faster)"
-echo "  peak resident memory of migcheck logs: $((peak / 1024)) MB (file pages of the mapping included)"
+check "$fdir"
+plain=$(find "$fdir" -name '*.log' -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
+gzs=$(find "$fdir" -name '*.gz' | wc -l)
+text=$(for f in $(find "$fdir" -name '*.gz'); do gzip -l "$f" | awk 'NR == 2 { print $2 }'; done | awk -v p="$plain" '{ s += $1 } END { print s + p }')
+ondisk=$(du -sb "$fdir" | cut -f1)
+nfiles=$(find "$fdir" -name 'u_ex*' | wc -l)
+find "$fdir" -type f -exec cat {} + > /dev/null
+tf2=$(best_of env MIGCHECK_THREADS=2 "$MIGCHECK" logs "$fdir" --json)
+tf1=$(best_of env MIGCHECK_THREADS=1 "$MIGCHECK" logs "$fdir" --json)
+frss=$(peak_mb "$MIGCHECK" logs "$fdir" --json)
+echo
+echo "Folder: $nfiles files (30 days x 4 servers, $gzs of them .gz), $((text / 1000000)) MB of log" \
+     "text, $((ondisk / 1000000)) MB on disk:"
+echo "  migcheck logs, 2 threads: ${tf2}s, $(rate "$text" "$tf2") MB/s of log text;" \
+     "1 thread: ${tf1}s, $(rate "$text" "$tf1") MB/s; peak RSS $frss MB"
+
+# ---- .gz against zcat, and GoAccess, on the 1k-client file ----
+first=$(echo "$CLIENTS" | awk '{ print $1 }')
+log=$OUT/logs-$MB-c$first/EX01/W3SVC1/u_ex240312.log
+gz=$OUT/gz-$MB/EX01/W3SVC1/u_ex240312.log.gz
+if [ ! -f "$gz" ]; then
+  mkdir -p "$(dirname "$gz")"
+  gzip -6 -c "$log" > "$gz"
+fi
+bytes=$(stat -c %s "$log")
+cat "$gz" > /dev/null
+tz=$(best_of zcat "$gz")
+tmz=$(best_of "$MIGCHECK" logs "$OUT/gz-$MB" --json)
+echo
+echo "Compressed ($((bytes / 1000000)) MB of log as $(( $(stat -c %s "$gz") / 1000000 )) MB .gz):" \
+     "zcat $(rate "$bytes" "$tz") MB/s, migcheck logs $(rate "$bytes" "$tmz") MB/s" \
+     "($(ratio "$tmz" "$tz")x zcat)"
+if command -v goaccess > /dev/null; then
+  slice=$OUT/slice-100mb.log
+  [ -f "$slice" ] || head -c 100000000 "$log" | sed '$d' > "$slice"
+  tga=$(RUNS=1 best_of goaccess "$slice" --log-format=W3C --no-global-config \
+        --date-format=%Y-%m-%d --time-format=%H:%M:%S -o "$OUT/goaccess.json")
+  echo "GoAccess --log-format=W3C on the first 100 MB: $(rate "$(stat -c %s "$slice")" "$tga") MB/s"
+fi

@@ -63,6 +63,8 @@ struct mc_cli {
   char **servers;             /* logs: --server NAME=PATH (repeatable) */
   size_t nservers;
   char *cloud_ranges;         /* logs: --cloud-ranges FILE */
+  char *summary;              /* logs: --summary FILE */
+  bool merge;                 /* logs: --merge (PATHs are summaries) */
   char *exchange_server;      /* outlook-anywhere --exchange-server NAME */
   char *rpc_proxy;            /* outlook-anywhere --rpc-proxy HOST[:PORT] */
   char *auth;                 /* outlook-anywhere --auth basic|ntlm */

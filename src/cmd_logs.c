@@ -65,7 +65,12 @@ static bool run_id_ok(const char *in, char *out, size_t outlen)
 int mc_check_logs_cli(struct mc_cli *cli, struct mc_report **out)
 {
   if(cli->nargs < 1)
-    return mc_cli_usage_error(cli, "logs needs a PATH (a log file, a folder or a .gz)");
+    return mc_cli_usage_error(cli, cli->merge ? "logs --merge needs the summary files" :
+                              "logs needs a PATH (a log file, a folder or a .gz)");
+  if(cli->merge && (cli->since || cli->until || cli->run_id || cli->nservers))
+    return mc_cli_usage_error(cli, "--since, --until, --run-id and --server are given when "
+                              "the summaries are made (logs PATH --summary FILE), not to "
+                              "--merge");
   struct mc_logs_opts o = { 0 };
   struct mc_cidr_set cloud = { 0 };
   struct mc_logs_server *servers = NULL;
@@ -128,6 +133,8 @@ int mc_check_logs_cli(struct mc_cli *cli, struct mc_report **out)
   long nrb;
   if(rb && mc_parse_long(rb, 1, 1L << 30, &nrb))
     o.range_bytes = (uint64_t)nrb;
+  o.summary_out = cli->summary;
+  o.merge = cli->merge;
   o.warn = on_warn;
   if(!cli->quiet && isatty(STDERR_FILENO))
     o.progress = on_progress;

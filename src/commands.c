@@ -192,12 +192,17 @@ const struct mc_command mc_commands[] = {
     "Times are UTC, as IIS writes them. --run-id finds the requests a migcheck\n"
     "remote check sent (reproduce the failure, then look for it in the logs).\n"
     "--json adds a \"traffic\" object per endpoint (docs/json-schema.md).\n"
-    "All CPUs are used (MIGCHECK_THREADS=N sets how many).",
-    "json json-file html no-color verbose quiet since until run-id server cloud-ranges",
+    "All CPUs are used (MIGCHECK_THREADS=N sets how many). --summary FILE also\n"
+    "writes the counts to a small file; on one machine, --merge FILE... judges\n"
+    "such summaries from every server as one run over all their logs.",
+    "json json-file html no-color verbose quiet since until run-id server cloud-ranges summary"
+    " merge",
     "migcheck logs ./EX01/W3SVC1 ./EX02/W3SVC1\n"
     "migcheck logs \\\\EX01\\c$\\inetpub\\logs\\LogFiles --since 2024-03-12T08:00\n"
     "migcheck logs u_ex240312.log.gz --server EX01=u_ex240312.log.gz --json\n"
-    "migcheck logs ./logs --run-id mc-0123456789ab" },
+    "migcheck logs ./logs --run-id mc-0123456789ab\n"
+    "migcheck logs D:\\logs --summary EX01.mcsum     (on each server)\n"
+    "migcheck logs --merge EX01.mcsum EX02.mcsum       (centrally)" },
   { "config", mc_cmd_config, NULL, "FILE... | --collect",
     "check what you paste from PowerShell and the registry against Microsoft's rules",
     "Reads the output of PowerShell's Format-List ('| fl') and registry exports\n"

@@ -89,6 +89,10 @@ const struct mc_option mc_options[] = {
     "the logs under PATH belong to server NAME; repeatable", "logs" },
   OPT("cloud-ranges", 0, MC_OPT_STR, cloud_ranges, "FILE",
       "Exchange Online address ranges, one CIDR a line, to mark those clients"),
+  OPT("summary", 0, MC_OPT_STR, summary, "FILE",
+      "also write the counts to FILE, a small summary to merge with others (--merge)"),
+  OPT("merge", 0, MC_OPT_FLAG, merge, NULL,
+      "the PATHs are summaries (--summary): judge them as one run over all their logs"),
   OPT("exchange-server", 0, MC_OPT_STR, exchange_server, "NAME",
       "the RPC server name the endpoint names (ExchangeServer): the internal FQDN, or "
       "<ExchangeGuid>@domain on Exchange 2013 and later"),
@@ -462,6 +466,7 @@ void mc_cli_release(struct mc_cli *cli)
     free(cli->servers[i]);
   free(cli->servers);
   free(cli->cloud_ranges);
+  free(cli->summary);
   free(cli->email);
   free(cli->security);
   for(size_t i = 0; i < cli->nallow_redirect; i++)

@@ -54,6 +54,10 @@ static size_t explain_steps(struct mc_report *r, struct mc_step *parent, const c
                lines == 1 ? "" : "s", t.nspaced);
 
   mc_kb_match(&t, MAX_CAUSES, res);
+  /* An IIS line with 401 1 2148074254 is the first leg of NTLM, not a
+     failure: say so rather than blame the password. */
+  bool first_leg = mc_kb_phrase_in(&t, "401 1 2148074254", NULL, NULL) &&
+                   !mc_kb_phrase_in(&t, "2148074252", NULL, NULL);
   mc_kb_text_release(&t);
   struct mc_step *st = mc_step_add(r, parent, "Match against %zu error signatures",
                                    mc_kb_nsignatures);
@@ -62,6 +66,12 @@ static size_t explain_steps(struct mc_report *r, struct mc_step *parent, const c
     mc_step_find(r, st, m->cause->id, "matched %s (score %d; %s)", m->evidence, m->score,
                  m->sig->source);
   }
+  if(first_leg)
+    mc_report_note(r, "401 1 2148074254 (0x8009030E SEC_E_NO_CREDENTIALS) is the first leg of "
+                   "NTLM: the server sent its challenge, as it does on every sign-in. It is no "
+                   "failure on its own; a failed sign-in shows as 401 1 2148074252 (0x8009030C, "
+                   "logon denied) or as no 200 after the challenge for the same client "
+                   "(migcheck logs on the IIS log shows both)");
   if(res->generic_only)
     mc_step_ev(st, "note", "only a wrapper message was recognised: these are its usual "
                "inner causes; paste the whole error (ErrorDetail, the text after '-->') to "

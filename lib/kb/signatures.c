@@ -98,8 +98,10 @@ const struct mc_kb_signature mc_kb_signatures[] = {
     P(UNAUTHORIZED "|unable to connect to the remote server using the credentials provided"),
     P("'Negotiate,NTLM'", "credentials provided", "MrsHttpUnauthorizedException"),
     P("Basic realm="), "Microsoft Q&A question 1573031" },
-  { "AUTH_BAD_CREDENTIALS", 12, false, P("401 1 2148074254"), P("mrsproxy.svc"), NULL,
-    "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the migration endpoint cannot be created in hybrid scenarios\" (IIS log of invalid credentials)" },
+  { "AUTH_BAD_CREDENTIALS", 12, false, P("401 1 2148074252"), P("mrsproxy.svc", "rpcproxy.dll"),
+    NULL, "KB 907273; Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
+    "migration endpoint cannot be created in hybrid scenarios\" (0x8009030C, logon denied in "
+    "the IIS log; 401 1 2148074254 alone is the first NTLM leg)" },
   { "AUTH_LEGACY_BLOCKED_BY_POLICY", 14, false,
     P("BlockLegacyAuthWebServices|authentication policy|auth policy"), NULL, NULL,
     "Microsoft Learn \"Block legacy authentication in Exchange 2019 hybrid\"" },

@@ -41,6 +41,11 @@ struct mc_agg {
 };
 
 void mc_agg_init(struct mc_agg *a);
+
+/* Zeroed memory for the big tables of lib/logs: from 2 MiB on, mapped with
+ * huge pages where the kernel allows them. Freed with the same size. */
+void *mc_logs_big_alloc(size_t size);
+void mc_logs_big_free(void *p, size_t size);
 void mc_agg_release(struct mc_agg *a);
 
 static inline uint64_t mc_agg_hash(const void *key, size_t n)
@@ -104,7 +109,8 @@ void mc_agg_example(struct mc_agg_ent *e, uint32_t file, uint64_t line, const ch
                     size_t n);
 
 /* Adds every entry of from into into; examples move to into when earlier
- * (file index, then line). from is emptied (its examples are taken). */
+ * (file index, then line). The smaller table is merged into the larger one,
+ * so from may come back holding either: the caller releases it. */
 void mc_agg_merge(struct mc_agg *into, struct mc_agg *from);
 
 /* Calls fn for each entry. */

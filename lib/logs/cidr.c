@@ -106,6 +106,13 @@ bool mc_cidr_match(const struct mc_cidr_set *set, const char *addr, size_t n)
   bool v4;
   if(!set || !parse_addr(addr, n, a, &v4))
     return false;
+  return mc_cidr_match_addr(set, a);
+}
+
+bool mc_cidr_match_addr(const struct mc_cidr_set *set, const uint8_t a[16])
+{
+  if(!set)
+    return false;
   for(size_t i = 0; i < set->n; i++) {
     const struct mc_cidr *c = &set->v[i];
     unsigned full = c->bits / 8, rest = c->bits % 8;
@@ -118,8 +125,43 @@ bool mc_cidr_match(const struct mc_cidr_set *set, const char *addr, size_t n)
   return false;
 }
 
+/* Whether addr is an IPv6 address already in the form inet_ntop() gives:
+ * eight groups of lowercase hex without leading zeros and no two zero
+ * groups in a row (those inet_ntop would write as "::"). A privacy address
+ * as IIS logs it is; the rest takes the long way. */
+static bool ipv6_canonical(const char *p, size_t n)
+{
+  int groups = 0;
+  bool prev_zero = false;
+  size_t i = 0;
+  while(groups < 8) {
+    size_t b = i;
+    while(i < n && i - b < 4 && ((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+      i++;
+    size_t len = i - b;
+    if(!len || (len > 1 && p[b] == '0'))
+      return false;
+    bool zero = len == 1 && p[b] == '0';
+    if(zero && prev_zero)
+      return false;
+    prev_zero = zero;
+    groups++;
+    if(groups < 8) {
+      if(i >= n || p[i] != ':')
+        return false;
+      i++;
+    }
+  }
+  return i == n;
+}
+
 void mc_addr_normalize(const char *addr, size_t n, char *out, size_t outlen)
 {
+  if(n < outlen && ipv6_canonical(addr, n)) {
+    memcpy(out, addr, n);
+    out[n] = '\0';
+    return;
+  }
   uint8_t a[16];
   bool v4;
   if(parse_addr(addr, n, a, &v4)) {

@@ -104,7 +104,15 @@ struct mc_slice mc_uri_path(struct mc_slice uri)
   return (struct mc_slice){ slash, uri.n - (size_t)(slash - uri.p) };
 }
 
-/* ---- status triples (exchange-wire.md sec. 6.2) ---- */
+/* ---- status triples (exchange-wire.md sec. 6.2) ----
+ *
+ * Substatus meanings: Microsoft Learn, "The HTTP status code in IIS 7 and
+ * later versions" (KB 943891). Win32 codes: "System Error Codes" and the
+ * SSPI SEC_E_* values. Per endpoint where the same triple means another
+ * thing: on /rpc/rpcproxy.dll a 503 with 1722 (0x6ba, RPC_S_SERVER_UNAVAILABLE)
+ * is the RPC proxy's own answer "RPC Error: 6ba" (the server:port is not in
+ * ValidPorts, or nothing answers on it), not an application pool that is
+ * down. */
 
 #define W32_NO_CREDENTIALS 2148074254LL   /* 0x8009030E */
 #define W32_LOGON_DENIED 2148074252LL     /* 0x8009030C */
@@ -120,7 +128,16 @@ static const struct {
   { 2148074244LL, "0x80090304 SEC_E_INTERNAL_ERROR" },
   { 2148074242LL, "0x80090302 SEC_E_UNSUPPORTED_FUNCTION" },
   { 64, "ERROR_NETNAME_DELETED" },
+  { 121, "ERROR_SEM_TIMEOUT" },
+  { 995, "ERROR_OPERATION_ABORTED" },
   { 1236, "ERROR_CONNECTION_ABORTED" },
+  { 1326, "ERROR_LOGON_FAILURE" },
+  { 1330, "ERROR_PASSWORD_EXPIRED" },
+  { 1331, "ERROR_ACCOUNT_DISABLED" },
+  { 1909, "ERROR_ACCOUNT_LOCKED_OUT" },
+  { 1722, "0x6ba RPC_S_SERVER_UNAVAILABLE" },
+  { 1723, "0x6bb RPC_S_SERVER_TOO_BUSY" },
+  { 1726, "0x6be RPC_S_CALL_FAILED" },
   { 5, "ERROR_ACCESS_DENIED" },
   { 2, "ERROR_FILE_NOT_FOUND" },
 };
@@ -135,55 +152,102 @@ const char *mc_win32_name(int64_t win32)
 }
 
 #define ANY (-2)
-/* First match wins: status, substatus (ANY), win32 (ANY), endpoint (ANY). */
-static const struct {
+#define RPC MC_EP_RPCPROXY
+#define MRS MC_EP_MRSPROXY
+/* First match wins: status, substatus (ANY), win32 (ANY), endpoint (ANY),
+ * then the meaning and the cause ids (with a second one when the log cannot
+ * tell two apart) that replace LOG_SERVER_ERRORS for it. Every row has a
+ * known-answer line in tests/unit/logs/test_classify.c. */
+static const struct mc_status_rule {
   int status, sub;
   int64_t win32;
   int ep;
   const char *meaning;
+  const char *cause, *also;
 } status_rules[] = {
+  /* Authentication: the NTLM/Negotiate sequence is 401.2.5 (anonymous
+     request), 401.1.2148074254 (challenge sent), then 200. */
   { 401, 1, W32_NO_CREDENTIALS, ANY, "first leg of NTLM/Negotiate (0x8009030E "
-    "SEC_E_NO_CREDENTIALS): the challenge was sent; normal" },
+    "SEC_E_NO_CREDENTIALS): the challenge was sent; normal, a failure shows as 401.1 with "
+    "2148074252 or as no 200 after it", NULL, NULL },
   { 401, 1, W32_LOGON_DENIED, ANY, "logon denied (0x8009030C SEC_E_LOGON_DENIED): bad "
-    "password, locked or disabled account" },
+    "password, locked or disabled account", NULL, NULL },
   { 401, 1, W32_INVALID_TOKEN, ANY, "invalid token (0x80090308 SEC_E_INVALID_TOKEN): the NTLM "
-    "handshake was split across connections or servers" },
-  { 401, 1, 0, ANY, "logon failed (Basic)" },
-  { 401, 1, ANY, ANY, "logon failed" },
-  { 401, 2, 5, ANY, "anonymous first request: the server answered with its challenge" },
+    "handshake was split across connections or servers", NULL, NULL },
+  { 401, 1, 1326, ANY, "logon failed (ERROR_LOGON_FAILURE 1326): unknown user name or bad "
+    "password", NULL, NULL },
+  { 401, 1, 1909, ANY, "logon failed: the account is locked out (ERROR_ACCOUNT_LOCKED_OUT "
+    "1909)", NULL, NULL },
+  { 401, 1, 1331, ANY, "logon failed: the account is disabled (ERROR_ACCOUNT_DISABLED 1331)",
+    NULL, NULL },
+  { 401, 1, 1330, ANY, "logon failed: the password has expired (ERROR_PASSWORD_EXPIRED "
+    "1330)", NULL, NULL },
+  { 401, 1, 0, ANY, "logon failed (Basic)", NULL, NULL },
+  { 401, 1, ANY, ANY, "logon failed", NULL, NULL },
+  { 401, 2, 5, ANY, "anonymous first request: the server answered with its challenge; "
+    "normal", NULL, NULL },
   { 401, 2, ANY, ANY, "denied by server configuration: no enabled authentication method "
-    "matched" },
-  { 401, 3, ANY, ANY, "denied by an ACL on the resource" },
-  { 403, 4, ANY, ANY, "SSL required (the request came over plain HTTP)" },
-  { 403, 6, ANY, ANY, "IP address rejected (IP restrictions)" },
-  { 403, 7, ANY, ANY, "client certificate required" },
-  { 403, 0, ANY, MC_EP_MRSPROXY, "forbidden for an authenticated user: MRSProxy disabled" },
-  { 404, ANY, ANY, ANY, "not found" },
-  { 405, ANY, ANY, MC_EP_MRSPROXY, "method not allowed: the svc-Integrated handler is "
-    "missing" },
-  { 400, ANY, ANY, MC_EP_MRSPROXY, "bad request: late in a move, the WCF quota is too "
-    "small" },
-  { 502, 3, ANY, ANY, "gateway error from a proxy (ARR)" },
-  { 502, 4, ANY, ANY, "gateway error from a proxy (ARR)" },
-  { 503, 0, ANY, ANY, "service unavailable: application pool stopped" },
-  { 503, 2, ANY, ANY, "service unavailable: concurrent request limit" },
-  { 503, 3, ANY, ANY, "service unavailable: ASP.NET request queue full" },
-  { 500, ANY, ANY, ANY, "internal server error" },
+    "matched", NULL, NULL },
+  { 401, 3, ANY, ANY, "denied by an ACL on the resource", NULL, NULL },
+  { 403, 4, ANY, ANY, "SSL required (the request came over plain HTTP)", NULL, NULL },
+  { 403, 6, ANY, ANY, "IP address rejected (IP restrictions)", NULL, NULL },
+  { 403, 7, ANY, ANY, "client certificate required", NULL, NULL },
+  { 403, 0, ANY, MRS, "forbidden for an authenticated user: MRSProxy disabled",
+    "MRSPROXY_DISABLED", NULL },
+  /* The RPC proxy's own answers (RPC Error: 6ba, 6bb, 6be; 404 from 2013 on). */
+  { 503, ANY, 1722, RPC, "the RPC proxy could not reach the server:port it was asked for "
+    "(RPC Error: 6ba, RPC_S_SERVER_UNAVAILABLE): the name and port are not in ValidPorts, or "
+    "nothing answers on 6001/6002/6004 behind the proxy", "OA_PORT_NOT_ALLOWED",
+    "OA_BACKEND_UNAVAILABLE" },
+  { 503, ANY, 1723, RPC, "the RPC server is too busy (RPC Error: 6bb, "
+    "RPC_S_SERVER_TOO_BUSY)", NULL, NULL },
+  { 503, ANY, 1726, RPC, "the remote procedure call failed behind the proxy (RPC Error: 6be, "
+    "RPC_S_CALL_FAILED)", "OA_BACKEND_UNAVAILABLE", NULL },
+  { 404, ANY, 0, RPC, "the RPC server name the client asked for could not be resolved "
+    "(Exchange 2013 and later)", "OA_SERVER_NAME_UNRESOLVED", NULL },
+  { 404, ANY, ANY, ANY, "not found", NULL, NULL },
+  { 405, ANY, ANY, MRS, "method not allowed: the svc-Integrated handler is missing",
+    "MRSPROXY_HANDLER_MISSING", NULL },
+  { 400, ANY, ANY, MRS, "bad request: late in a move, the WCF quota is too small", NULL,
+    NULL },
+  { 502, 3, ANY, ANY, "gateway error from a proxy (ARR)", NULL, NULL },
+  { 502, 4, ANY, ANY, "gateway error from a proxy (ARR)", NULL, NULL },
+  { 503, 0, ANY, ANY, "service unavailable: application pool unavailable", NULL, NULL },
+  { 503, 2, ANY, ANY, "service unavailable: concurrent request limit", NULL, NULL },
+  { 503, 3, ANY, ANY, "service unavailable: ASP.NET request queue full", NULL, NULL },
+  { 500, ANY, ANY, ANY, "internal server error", NULL, NULL },
   { 200, 0, 64, ANY, "answered, then the client or a proxy reset the connection at the end "
-    "(ERROR_NETNAME_DELETED)" },
-  { ANY, ANY, 1236, ANY, "connection aborted locally (ERROR_CONNECTION_ABORTED)" },
+    "(ERROR_NETNAME_DELETED)", NULL, NULL },
+  { ANY, ANY, 1236, ANY, "connection aborted locally (ERROR_CONNECTION_ABORTED)", NULL, NULL },
+  { ANY, ANY, 995, ANY, "the I/O was aborted: the client went away or the request was "
+    "cancelled (ERROR_OPERATION_ABORTED)", NULL, NULL },
+  { ANY, ANY, 121, ANY, "the connection timed out (ERROR_SEM_TIMEOUT)", NULL, NULL },
 };
 
-const char *mc_status_meaning(int status, int sub, int64_t win32, int ep)
+static const struct mc_status_rule *rule_of(int status, int sub, int64_t win32, int ep)
 {
   for(size_t i = 0; i < sizeof status_rules / sizeof status_rules[0]; i++) {
     if((status_rules[i].status == ANY || status_rules[i].status == status) &&
        (status_rules[i].sub == ANY || status_rules[i].sub == sub) &&
        (status_rules[i].win32 == ANY || status_rules[i].win32 == win32) &&
        (status_rules[i].ep == ANY || status_rules[i].ep == ep))
-      return status_rules[i].meaning;
+      return &status_rules[i];
   }
   return NULL;
+}
+
+const char *mc_status_meaning(int status, int sub, int64_t win32, int ep)
+{
+  const struct mc_status_rule *r = rule_of(status, sub, win32, ep);
+  return r ? r->meaning : NULL;
+}
+
+const char *mc_status_cause(int status, int sub, int64_t win32, int ep, const char **also)
+{
+  const struct mc_status_rule *r = rule_of(status, sub, win32, ep);
+  if(also)
+    *also = r ? r->also : NULL;
+  return r ? r->cause : NULL;
 }
 
 enum mc_status_class mc_status_classify(int status, int sub, int64_t win32)

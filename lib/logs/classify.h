@@ -57,6 +57,10 @@ enum mc_status_class mc_status_classify(int status, int sub, int64_t win32);
  * "logon denied (0x8009030C SEC_E_LOGON_DENIED): bad password, locked or
  * disabled account". ep refines 403.0 and 405 on mrsproxy.svc. */
 const char *mc_status_meaning(int status, int sub, int64_t win32, int ep);
+/* The cause a triple names on an endpoint when it says more than "an
+ * error" (OA_PORT_NOT_ALLOWED for 503.x.1722 on the RPC proxy), or NULL; a
+ * second cause the log cannot tell from the first in *also (or NULL). */
+const char *mc_status_cause(int status, int sub, int64_t win32, int ep, const char **also);
 /* The win32 code's name ("0x8009030E SEC_E_NO_CREDENTIALS") or NULL. */
 const char *mc_win32_name(int64_t win32);
 /* Parses a status, substatus or win32 field: digits -> value, "-" -> -1.

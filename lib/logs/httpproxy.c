@@ -40,7 +40,7 @@ mc_code mc_hp_layout_parse(struct mc_hp_layout *l, const char *fields, size_t n)
     while(e > b && fields[e - 1] == ' ')
       e--;
     if(l->ncols >= MC_HP_MAXCOLS)
-      return MC_ERR_PARSE;
+      return MC_ERR_LIMIT;
     for(size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
       if(strlen(names[k].name) == e - b && strncasecmp(names[k].name, fields + b, e - b) == 0 &&
          l->col[names[k].f] < 0)

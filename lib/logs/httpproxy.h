@@ -31,7 +31,8 @@ struct mc_hp_layout {
 };
 
 /* Parses the text after "#Fields:" (comma separated names). MC_ERR_PARSE
- * without DateTime and UrlStem, or with more than MC_HP_MAXCOLS columns. */
+ * without DateTime and UrlStem, MC_ERR_LIMIT with more than MC_HP_MAXCOLS
+ * columns. */
 mc_code mc_hp_layout_parse(struct mc_hp_layout *l, const char *fields, size_t n);
 
 struct mc_hp_rec {

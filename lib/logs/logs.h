@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "logs/agg.h"
+#include "logs/cset.h"
 #include "model/report.h"
 #include "util/util.h"
 
@@ -47,6 +48,8 @@ void mc_cidr_release(struct mc_cidr_set *set);
 /* Whether a client address as logged (IPv4, IPv6, "%zone" suffix, IPv4
  * mapped) is in the set. */
 bool mc_cidr_match(const struct mc_cidr_set *set, const char *addr, size_t n);
+/* The same for an address already parsed (IPv4 as ::ffff:a.b.c.d). */
+bool mc_cidr_match_addr(const struct mc_cidr_set *set, const uint8_t a[16]);
 /* The address without a zone suffix and IPv4-mapped IPv6 as IPv4, into out;
  * the input unchanged when it is not an address. */
 void mc_addr_normalize(const char *addr, size_t n, char *out, size_t outlen);
@@ -68,6 +71,8 @@ struct mc_logs_opts {
   const struct mc_cidr_set *cloud;  /* Exchange Online ranges (--cloud-ranges), or NULL */
   int threads;                  /* 0: one per online CPU */
   uint64_t range_bytes;         /* 0: picked from the file size (tests set it small) */
+  const char *summary_out;      /* --summary FILE: the counts are written there too */
+  bool merge;                   /* --merge: paths are summaries, judged as one run */
   /* Called from the calling thread about four times a second while the
      scan runs, when set. */
   void (*progress)(void *ctx, uint64_t done, uint64_t total, int64_t elapsed_ms);
@@ -109,7 +114,9 @@ struct mc_logs_hit {
 struct mc_logs_scan {
   struct mc_logs_file *files;
   size_t nfiles;
-  struct mc_agg agg;            /* every count, keyed as in keys.h */
+  struct mc_agg agg;            /* every count but the clients', keyed as in keys.h */
+  struct mc_cset *clients;      /* (endpoint, client) counts, in disjoint partitions */
+  unsigned nclient_parts;
   struct mc_logs_hit *hits;
   size_t nhits;
   uint64_t hits_total;          /* hits found, when more than kept */

@@ -46,6 +46,7 @@
 #include <zlib.h>
 
 #include "logs/classify.h"
+#include "logs/cset.h"
 #include "logs/httpproxy.h"
 #include "logs/keys.h"
 #include "logs/w3c.h"
@@ -107,6 +108,8 @@ struct scan {
 struct worker {
   struct scan *s;
   struct mc_agg agg;
+  struct mc_cset *clients;        /* one table per partition (nparts) */
+  unsigned nparts;
   pthread_t th;
 };
 
@@ -138,6 +141,19 @@ struct ctx {
   size_t last_len;
   struct key_cache status_cache[MC_EP_COUNT], hour_cache[MC_EP_COUNT];
   const char *buf_end;            /* the end of the bytes scan_lines() was given */
+  /* Clients are counted straight into the thread's tables (they are the
+     big ones: never one per range). undo: this pass takes back what an
+     earlier pass of the same range with the same start counted. */
+  struct worker *w;
+  bool undo;
+  /* The last line's client, added when the next line's comes (or the
+     buffer ends): its slot is fetched from memory meanwhile. */
+  struct {
+    char key[MC_KEY_STR_MAX + 2];
+    size_t n;
+    uint64_t hash;
+    struct mc_cset *cs;
+  } pend;
 };
 
 const char *mc_log_format_name(enum mc_log_format f)
@@ -267,6 +283,15 @@ static struct mc_agg_ent *count_cached(struct ctx *c, struct key_cache *kc, cons
   return fresh ? e : NULL;
 }
 
+/* Adds the client of the line before, if any (see ctx.pend). */
+static void client_flush(struct ctx *c)
+{
+  if(!c->pend.cs)
+    return;
+  mc_cset_add(c->pend.cs, c->pend.key, c->pend.n, c->pend.hash, c->undo ? (uint64_t)-1 : 1);
+  c->pend.cs = NULL;
+}
+
 /* ---- run id ---- */
 
 static void add_hit(struct ctx *c, const char *line, size_t len, int ep, int64_t t,
@@ -319,15 +344,25 @@ static struct mc_slice w3c_server(struct ctx *c, const struct mc_w3c_rec *rec)
   return (struct mc_slice){ c->server, c->srvlen };
 }
 
+static void release(struct ctx *c, const char *from, const char *to);
+
 /* A range that starts mid-file assumed the file's first layout; if its first
  * data line has another number of fields, the nearest #Fields line before
- * the range is the one in effect. */
+ * the range is the one in effect. The pages the look back read are released
+ * (they can be a range or more of the file). */
+static void look_back(struct ctx *c);
+
 static void check_assumption(struct ctx *c, size_t nfields)
 {
   c->checked = true;
-  struct range *rg = c->rg;
-  if(rg->idx == 0 || !c->f->map || nfields == c->wl.ncols)
+  if(c->rg->idx == 0 || !c->f->map || nfields == c->wl.ncols)
     return;
+  look_back(c);
+}
+
+static void look_back(struct ctx *c)
+{
+  struct range *rg = c->rg;
   const char *map = c->f->map;
   size_t hi = rg->begin;
   while(hi > 0) {
@@ -349,9 +384,10 @@ static void check_assumption(struct ctx *c, size_t nfields)
         free(rg->end_fields);
         rg->end_fields = mc_xstrdup(rg->start_fields);
       }
-      return;
+      break;
     }
   }
+  release(c, map + hi, map + rg->begin);
 }
 
 /* A data line; w holds it, split at least up to the path (or not at all
@@ -446,15 +482,11 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
     mc_agg_example(ex, c->f->index, c->line, line, len);
 
   struct mc_slice ip = rec.f[MC_WF_CIP];
-  size_t an = ip.p ? cut(ip.n) : 0;
-  struct mc_key_client kc;
-  memset(&kc, 0, sizeof kc);
-  kc.kind = MC_KEY_CLIENT;
-  kc.ep = (uint8_t)ep;
-  kc.addrlen = (uint8_t)an;
-  memcpy(key, &kc, sizeof kc);
-  copy_small(key + sizeof kc, ip.p, an);
-  count_key(c, key, sizeof kc + an, t);
+  client_flush(c);
+  c->pend.n = mc_cset_client_key(c->pend.key, ep, ip.p ? ip.p : "", ip.p ? ip.n : 0);
+  c->pend.hash = mc_agg_hash(c->pend.key, c->pend.n);
+  c->pend.cs = &c->w->clients[mc_cset_part(c->pend.hash, c->w->nparts)];
+  mc_cset_prefetch(c->pend.cs, c->pend.hash);
 
   struct mc_key_hour kh;
   memset(&kh, 0, sizeof kh);
@@ -545,17 +577,29 @@ static void hp_line(struct ctx *c, const char *line, size_t len)
 
 /* ---- directives ---- */
 
+/* What is wrong with a #Fields line the parser refused with rc. */
+static const char *layout_problem(mc_code rc, bool csv)
+{
+  if(rc == MC_ERR_LIMIT)
+    return csv ? "the #Fields line names more than 256 columns, more than an HttpProxy log "
+                 "has; its lines cannot be read" :
+                 "the #Fields line names more than 64 columns, more than IIS logs; its "
+                 "lines cannot be read";
+  return csv ? "the #Fields line names no DateTime and UrlStem columns" :
+               "the #Fields line names no date, time and URL columns";
+}
+
 static void set_layout(struct ctx *c, const char *fields, size_t n)
 {
   struct range *rg = c->rg;
   free(rg->end_fields);
   rg->end_fields = mc_xstrndup(fields, n);
-  if(c->fmt == MC_LOGFMT_HTTPPROXY)
-    c->have_layout = mc_hp_layout_parse(&c->hl, fields, n) == MC_OK;
-  else
-    c->have_layout = mc_w3c_layout_parse(&c->wl, fields, n) == MC_OK;
+  bool csv = c->fmt == MC_LOGFMT_HTTPPROXY;
+  mc_code rc = csv ? mc_hp_layout_parse(&c->hl, fields, n) :
+                     mc_w3c_layout_parse(&c->wl, fields, n);
+  c->have_layout = rc == MC_OK;
   if(!c->have_layout)
-    range_problem(rg, c->line, "the #Fields line names no date, time and URL columns");
+    range_problem(rg, c->line, "%s", layout_problem(rc, csv));
 }
 
 static void directive(struct ctx *c, const char *line, size_t len)
@@ -642,8 +686,14 @@ static void scan_lines(struct ctx *c, const char *p, const char *end)
     }
     c->line++;
     rg->lines++;
+    bool nul = w3c ? w.nul : memchr(p, '\0', len) != NULL;
     if(len == 0)
       ;
+    else if(nul) {
+      rg->malformed++;
+      range_problem(rg, c->line, "the line holds NUL bytes (a file written over, or cut "
+                    "short by a crash) and was skipped");
+    }
     else if(p[0] == '#')
       directive(c, p, len);
     else if(len > MC_LOGS_MAX_LINE) {
@@ -674,12 +724,14 @@ static void scan_lines(struct ctx *c, const char *p, const char *end)
   }
   progress(c, (size_t)(p - block));
   flush_last_time(c);
+  client_flush(c);
 }
 
-static void ctx_init(struct ctx *c, struct scan *s, struct range *rg)
+static void ctx_init(struct ctx *c, struct scan *s, struct worker *w, struct range *rg)
 {
   memset(c, 0, sizeof *c);
   c->s = s;
+  c->w = w;
   c->rg = rg;
   c->f = rg->f;
   c->fmt = rg->f->out->fmt == MC_LOGFMT_HTTPPROXY ? MC_LOGFMT_HTTPPROXY : MC_LOGFMT_W3C;
@@ -713,10 +765,12 @@ static void range_reset(struct range *rg)
   rg->first = rg->last = 0;
 }
 
-static void scan_range(struct scan *s, struct range *rg, bool verified)
+static void scan_range(struct scan *s, struct worker *w, struct range *rg, bool verified,
+                       bool undo)
 {
   struct ctx c;
-  ctx_init(&c, s, rg);
+  ctx_init(&c, s, w, rg);
+  c.undo = undo;
   if(verified)
     c.checked = true;
   scan_lines(&c, rg->f->map + rg->begin, rg->f->map + rg->end);
@@ -761,7 +815,7 @@ static size_t gz_lines(struct ctx *c, char *buf, size_t have, bool final, bool *
   return tail;
 }
 
-static void scan_gz(struct scan *s, struct range *rg)
+static void scan_gz(struct scan *s, struct worker *w, struct range *rg)
 {
   struct file_state *f = rg->f;
   z_stream z;
@@ -777,7 +831,7 @@ static void scan_gz(struct scan *s, struct range *rg)
   bool skipping = false, detected = false, eof = false, done = false;
   uint64_t consumed = 0;
   struct ctx c;
-  ctx_init(&c, s, rg);
+  ctx_init(&c, s, w, rg);
   while(!done) {
     if(z.avail_in == 0 && !eof) {
       ssize_t n = read(f->fd, in, GZ_IN);
@@ -824,7 +878,7 @@ static void scan_gz(struct scan *s, struct range *rg)
       detect_gz(f, buf, have);
       if(f->out->fmt == MC_LOGFMT_UNKNOWN)
         break;
-      ctx_init(&c, s, rg);
+      ctx_init(&c, s, w, rg);
     }
     if(detected)
       have = gz_lines(&c, buf, have, done, &skipping);
@@ -838,15 +892,26 @@ static void scan_gz(struct scan *s, struct range *rg)
 
 /* ---- format detection ---- */
 
-static bool is_utf16(const char *p, size_t n)
+/* Text with NUL bytes at the start of a file: UTF-16 (a byte-order mark,
+ * or zeros at every other byte as ASCII in UTF-16 has them), a file of
+ * NULs (allocated and never written, or zeroed by a crash), or binary data.
+ * NULL when the head holds no more NUL bytes than a log may. */
+static const char *nul_head(const char *p, size_t n)
 {
   if(n >= 2 && (((unsigned char)p[0] == 0xff && (unsigned char)p[1] == 0xfe) ||
                 ((unsigned char)p[0] == 0xfe && (unsigned char)p[1] == 0xff)))
-    return true;
-  size_t zeros = 0, look = n < 256 ? n : 256;
-  for(size_t i = 0; i < look; i++)
+    return "utf16";
+  size_t zeros = 0, odd = 0, look = n < 256 ? n : 256;
+  for(size_t i = 0; i < look; i++) {
     zeros += p[i] == '\0';
-  return look >= 8 && zeros * 3 >= look;
+    odd += p[i] == '\0' && (i & 1);
+  }
+  if(look < 8 || zeros * 3 < look)
+    return NULL;
+  if(zeros * 10 >= look * 9)
+    return "nul";
+  size_t even = zeros - odd;
+  return (odd > even ? odd : even) * 10 >= zeros * 9 ? "utf16" : "binary";
 }
 
 /* Reads the header lines: the format, the first #Fields text, or a default
@@ -855,10 +920,20 @@ static bool is_utf16(const char *p, size_t n)
 static void detect(struct file_state *f, const char *head, size_t n)
 {
   struct mc_logs_file *out = f->out;
-  if(is_utf16(head, n)) {
+  const char *nul = nul_head(head, n);
+  if(nul && strcmp(nul, "utf16") == 0) {
     out->skipped = true;
     out->problem = mc_xstrdup("line 1: UTF-16 text (as PowerShell's Out-File writes); "
                               "save it as UTF-8 (Out-File -Encoding utf8) and try again");
+    return;
+  }
+  if(nul) {
+    out->skipped = true;
+    out->problem = mc_xasprintf("not a log: %s", strcmp(nul, "nul") == 0 ?
+                                "it begins with nothing but NUL bytes (a file allocated and "
+                                "never written, or zeroed by a crash)" :
+                                "it begins with binary data (NUL bytes among others), not "
+                                "text");
     return;
   }
   bool httperr_hint = false, proxy_hint = false;
@@ -866,8 +941,18 @@ static void detect(struct file_state *f, const char *head, size_t n)
   uint64_t line = 0;
   while(p < end) {
     const char *nl = memchr(p, '\n', (size_t)(end - p));
-    if(!nl && end - head >= HEAD_BYTES)
-      break;                     /* a cut line at the end of the head */
+    if(!nl && end - head >= HEAD_BYTES) {
+      /* A cut line at the end of the head: a #Fields line that long is none. */
+      if((size_t)(end - p) > 8 && strncasecmp(p, "#Fields:", 8) == 0) {
+        out->skipped = true;
+        out->problem = mc_xasprintf("line %llu: the #Fields line is longer than %u KiB, more "
+                                    "than any IIS, HTTPERR or HttpProxy layout; not a log "
+                                    "migcheck can read", (unsigned long long)line + 1,
+                                    HEAD_BYTES / 1024);
+        return;
+      }
+      break;
+    }
     const char *le = nl ? nl : end;
     size_t len = (size_t)(le - p);
     line++;
@@ -877,14 +962,16 @@ static void detect(struct file_state *f, const char *head, size_t n)
       if(len > 8 && strncasecmp(p, "#Fields:", 8) == 0) {
         f->first_fields = mc_xstrndup(p + 8, len - 8);
         bool csv = memchr(p + 8, ',', len - 8) != NULL;
+        mc_code rc;
         if(csv) {
           struct mc_hp_layout hl;
-          out->fmt = mc_hp_layout_parse(&hl, p + 8, len - 8) == MC_OK ? MC_LOGFMT_HTTPPROXY :
-                     MC_LOGFMT_UNKNOWN;
+          rc = mc_hp_layout_parse(&hl, p + 8, len - 8);
+          out->fmt = rc == MC_OK ? MC_LOGFMT_HTTPPROXY : MC_LOGFMT_UNKNOWN;
         }
         else {
           struct mc_w3c_layout wl;
-          if(mc_w3c_layout_parse(&wl, p + 8, len - 8) == MC_OK) {
+          rc = mc_w3c_layout_parse(&wl, p + 8, len - 8);
+          if(rc == MC_OK) {
             out->fmt = wl.httperr ? MC_LOGFMT_HTTPERR : MC_LOGFMT_W3C;
             if(wl.col[MC_WF_COMPUTER] >= 0 && !f->server_fixed)
               out->server_from = "s-computername";
@@ -892,8 +979,8 @@ static void detect(struct file_state *f, const char *head, size_t n)
         }
         if(out->fmt == MC_LOGFMT_UNKNOWN) {
           out->skipped = true;
-          out->problem = mc_xasprintf("line %llu: the #Fields line names no date, time and "
-                                      "URL columns", (unsigned long long)line);
+          out->problem = mc_xasprintf("line %llu: %s", (unsigned long long)line,
+                                      layout_problem(rc, csv));
         }
         return;
       }
@@ -1203,10 +1290,14 @@ static void finish_file(struct scan *s, struct worker *w, struct file_state *f)
     const char *actual = f->ranges[k - 1].end_fields;
     if(same(rg->start_fields, actual))
       continue;
+    /* The first pass counted clients under the wrong layout: the same pass
+       again takes them back (counts are modular: what another thread's
+       table got is cancelled when the tables are merged). */
+    scan_range(s, w, rg, false, true);
     range_reset(rg);
     free(rg->start_fields);
     rg->start_fields = actual ? mc_xstrdup(actual) : NULL;
-    scan_range(s, rg, true);
+    scan_range(s, w, rg, true, false);
   }
   uint64_t offset = 0;
   for(uint32_t k = 0; k < f->nranges; k++) {
@@ -1253,9 +1344,9 @@ static void *worker(void *arg)
       break;
     struct range *rg = s->work[i];
     if(rg->f->out->gz)
-      scan_gz(s, rg);
+      scan_gz(s, w, rg);
     else
-      scan_range(s, rg, false);
+      scan_range(s, w, rg, false, false);
     if(atomic_fetch_sub(&rg->f->remaining, 1) == 1)
       finish_file(s, w, rg->f);
   }
@@ -1263,12 +1354,63 @@ static void *worker(void *arg)
   return NULL;
 }
 
+/* Partition p of every thread's client tables into one, on all threads at
+ * once (partitions hold disjoint keys). */
+struct part_merge {
+  struct worker *ws;
+  int threads;
+  int p;
+  pthread_t th;
+};
+
+static void *merge_part(void *arg)
+{
+  struct part_merge *m = arg;
+  for(int i = 1; i < m->threads; i++) {
+    mc_cset_merge(&m->ws[0].clients[m->p], &m->ws[i].clients[m->p]);
+    mc_cset_release(&m->ws[i].clients[m->p]);
+  }
+  return NULL;
+}
+
+static void merge_clients(struct worker *ws, int threads, struct mc_logs_scan *out)
+{
+  struct part_merge *m = mc_xcalloc((size_t)threads, sizeof *m);
+  for(int p = 0; p < threads; p++) {
+    m[p] = (struct part_merge){ ws, threads, p, 0 };
+  }
+  int started = 1;
+  for(int p = 1; p < threads; p++) {
+    if(pthread_create(&m[p].th, NULL, merge_part, &m[p]) != 0)
+      break;
+    started++;
+  }
+  for(int p = started; p < threads; p++)
+    merge_part(&m[p]);
+  merge_part(&m[0]);
+  for(int p = 1; p < started; p++)
+    pthread_join(m[p].th, NULL);
+  free(m);
+  out->clients = ws[0].clients;
+  out->nclient_parts = (unsigned)threads;
+  for(int i = 1; i < threads; i++)
+    free(ws[i].clients);
+}
+
+/* The work a file is, in bytes to read: a .gz inflates to about five times
+ * its size and is read at a fifth of the speed, on one thread. */
+static uint64_t work_of(const struct file_state *f)
+{
+  return f->out->gz ? f->out->bytes * 5 * 5 : f->out->bytes;
+}
+
 static int cmp_work(const void *a, const void *b)
 {
   const struct range *x = *(struct range *const *)a, *y = *(struct range *const *)b;
-  /* Bigger files first (better balance), ranges of a file in order. */
+  /* The most work first (the last ones to start are the short ones, so the
+     threads end together), ranges of a file in order. */
   if(x->f != y->f) {
-    uint64_t bx = x->f->out->bytes, by = y->f->out->bytes;
+    uint64_t bx = work_of(x->f), by = work_of(y->f);
     if(bx != by)
       return bx < by ? 1 : -1;
     return x->f->index < y->f->index ? -1 : 1;
@@ -1319,8 +1461,13 @@ mc_code mc_logs_scan(const struct mc_logs_opts *o, struct mc_logs_scan *out)
     open_file(&s, f);
     if(f->out->unreadable || f->out->skipped)
       continue;
-    if(!f->out->gz)
+    if(!f->out->gz) {
       plan_ranges(&s, f, threads);
+      /* Detecting and cutting touched the head and the cuts; a fault may map a
+         whole large folio of the page cache (2 MiB), so with every file of a
+         folder mapped at once they would add up. Unmap them until scanned. */
+      madvise((void *)f->map, f->size, MADV_DONTNEED);
+    }
     for(uint32_t k = 0; k < f->nranges; k++) {
       f->ranges[k].f = f;
       f->ranges[k].idx = k;
@@ -1342,10 +1489,16 @@ mc_code mc_logs_scan(const struct mc_logs_opts *o, struct mc_logs_scan *out)
     threads = s.nwork ? (int)s.nwork : 1;
   struct worker *ws = mc_xcalloc((size_t)threads, sizeof *ws);
   atomic_init(&s.running, (unsigned)threads);
-  int started = 0;
   for(int i = 0; i < threads; i++) {
     ws[i].s = &s;
     mc_agg_init(&ws[i].agg);
+    ws[i].nparts = (unsigned)threads;
+    ws[i].clients = mc_xcalloc((size_t)threads, sizeof *ws[i].clients);
+    for(int p = 0; p < threads; p++)
+      mc_cset_init(&ws[i].clients[p]);
+  }
+  int started = 0;
+  for(int i = 0; i < threads; i++) {
     if(i > 0 && pthread_create(&ws[i].th, NULL, worker, &ws[i]) != 0)
       break;
     started++;
@@ -1372,6 +1525,7 @@ mc_code mc_logs_scan(const struct mc_logs_opts *o, struct mc_logs_scan *out)
     mc_agg_merge(&out->agg, &ws[i].agg);
     mc_agg_release(&ws[i].agg);
   }
+  merge_clients(ws, threads, out);
   free(ws);
 
   for(size_t i = 0; i < s.nfiles; i++) {
@@ -1431,5 +1585,8 @@ void mc_logs_scan_release(struct mc_logs_scan *s)
   }
   free(s->hits);
   mc_agg_release(&s->agg);
+  for(unsigned p = 0; p < s->nclient_parts; p++)
+    mc_cset_release(&s->clients[p]);
+  free(s->clients);
   memset(s, 0, sizeof *s);
 }

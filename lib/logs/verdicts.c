@@ -30,6 +30,7 @@
 
 #include "logs/classify.h"
 #include "logs/keys.h"
+#include "logs/summary.h"
 #include "util/json.h"
 
 #define MAX_FINDINGS_PER_CAUSE 6
@@ -54,12 +55,22 @@ struct named_count {
   bool cloud;
 };
 
+/* The clients of one endpoint, normalized and summed: the first
+ * MAX_JSON_CLIENTS by count, how many there are, how many requests came
+ * from --cloud-ranges. */
+struct ep_clients {
+  struct named_count *top;
+  size_t ntop, distinct;
+  uint64_t cloud;
+};
+
 struct judge {
   const struct mc_logs_opts *o;
   const struct mc_logs_scan *s;
   struct mc_report *r;
   struct row *rows;
   size_t nrows;
+  struct ep_clients clients[MC_EP_COUNT];
 };
 
 /* ---- small helpers ---- */
@@ -108,37 +119,78 @@ static int cmp_row(const void *a, const void *b)
   return x->status != y->status ? x->status - y->status : x->sub - y->sub;
 }
 
-static int cmp_named(const void *a, const void *b)
+/* ---- named counts: hash tables, never a linear search ---- */
+
+/* Names to counts in an mc_agg keyed by the name's bytes (count, first and
+ * last as the scan's tables keep them); ex_line is free for the caller (an
+ * index into a side array). */
+static struct mc_agg_ent *tally(struct mc_agg *t, const char *name, size_t n, uint64_t count,
+                                bool *fresh)
 {
-  const struct named_count *x = a, *y = b;
-  if(x->count != y->count)
-    return x->count < y->count ? 1 : -1;
-  return strcmp(x->name, y->name);
+  bool f;
+  struct mc_agg_ent *e = mc_agg_get(t, name, n, mc_agg_hash(name, n), fresh ? fresh : &f);
+  if(e)
+    e->count += count;
+  return e;
 }
 
-static void add_named(struct named_count **v, size_t *n, const char *name, uint64_t count)
+/* strcmp order on names that hold no NUL. */
+static int name_cmp(const struct mc_agg_ent *x, const struct mc_agg_ent *y)
 {
-  for(size_t i = 0; i < *n; i++) {
-    if(strcmp((*v)[i].name, name) == 0) {
-      (*v)[i].count += count;
-      return;
-    }
+  size_t n = x->klen < y->klen ? x->klen : y->klen;
+  int c = memcmp(x->key, y->key, n);
+  if(c)
+    return c;
+  return x->klen < y->klen ? -1 : x->klen > y->klen;
+}
+
+/* Whether x comes before y: more first, then by name. */
+static bool ent_before(const struct mc_agg_ent *x, const struct mc_agg_ent *y)
+{
+  if(x->count != y->count)
+    return x->count > y->count;
+  return name_cmp(x, y) < 0;
+}
+
+static int cmp_ent_ptr(const void *a, const void *b)
+{
+  const struct mc_agg_ent *x = *(const struct mc_agg_ent *const *)a;
+  const struct mc_agg_ent *y = *(const struct mc_agg_ent *const *)b;
+  return ent_before(x, y) ? -1 : ent_before(y, x) ? 1 : 0;
+}
+
+/* The names of t, most counted first, then by name. */
+static struct named_count *sorted_named(const struct mc_agg *t, size_t *nout)
+{
+  const struct mc_agg_ent **h = mc_xcalloc(t->n ? t->n : 1, sizeof *h);
+  size_t n = 0;
+  MC_AGG_EACH(t, e)
+    h[n++] = e;
+  if(n > 1)
+    qsort(h, n, sizeof *h, cmp_ent_ptr);
+  struct named_count *v = mc_xcalloc(n ? n : 1, sizeof *v);
+  for(size_t i = 0; i < n; i++) {
+    size_t len = h[i]->klen < MC_KEY_STR_MAX ? h[i]->klen : MC_KEY_STR_MAX;
+    memcpy(v[i].name, h[i]->key, len);
+    v[i].name[len] = '\0';
+    v[i].count = h[i]->count;
   }
-  *v = mc_xrealloc(*v, (*n + 1) * sizeof **v);
-  mc_strlcpy((*v)[*n].name, name, sizeof (*v)[*n].name);
-  (*v)[*n].count = count;
-  (*v)[*n].cloud = false;
-  (*n)++;
+  free(h);
+  *nout = n;
+  return v;
 }
 
 static void collect_rows(struct judge *j)
 {
+  size_t n = 0;
+  MC_AGG_EACH(&j->s->agg, e)
+    n += e->key[0] == MC_KEY_STATUS;
+  j->rows = mc_xcalloc(n ? n : 1, sizeof *j->rows);
   MC_AGG_EACH(&j->s->agg, e) {
     if(e->key[0] != MC_KEY_STATUS)
       continue;
     struct mc_key_status k;
     memcpy(&k, e->key, sizeof k);
-    j->rows = mc_xrealloc(j->rows, (j->nrows + 1) * sizeof *j->rows);
     struct row *r = &j->rows[j->nrows++];
     r->ep = k.ep;
     memcpy(r->server, e->key + sizeof k, k.srvlen);
@@ -157,43 +209,77 @@ static void collect_rows(struct judge *j)
 
 struct srv {
   char name[MC_KEY_STR_MAX + 1];
-  uint64_t total, ok, failed;
+  uint64_t total, ok, failed, challenges;
   int64_t last_ok, last_fail;
+  const struct row *first_leg;  /* the busiest challenge row */
+  const struct row *worst;      /* the most frequent answer that is neither success nor
+                                   challenge */
 };
 
-static struct srv *servers_of(const struct judge *j, int ep, size_t *n)
+/* The servers of one endpoint in the order of their busiest status row, and
+ * a table from name to index (ex_line) for lookups. */
+struct srv_set {
+  struct srv *v;
+  size_t n;
+  struct mc_agg index;
+};
+
+static struct srv *srv_find(struct srv_set *ss, const char *name)
 {
-  struct srv *v = NULL;
-  *n = 0;
+  bool fresh;
+  size_t n = strlen(name);
+  struct mc_agg_ent *e = mc_agg_get(&ss->index, name, n, mc_agg_hash(name, n), &fresh);
+  if(!e)
+    return NULL;
+  if(fresh) {
+    ss->v = mc_xrealloc(ss->v, (ss->n + 1) * sizeof *ss->v);
+    memset(&ss->v[ss->n], 0, sizeof ss->v[ss->n]);
+    mc_strlcpy(ss->v[ss->n].name, name, sizeof ss->v[ss->n].name);
+    e->ex_line = ss->n++;
+  }
+  return &ss->v[e->ex_line];
+}
+
+static void servers_of(const struct judge *j, int ep, struct srv_set *ss)
+{
+  memset(ss, 0, sizeof *ss);
+  mc_agg_init(&ss->index);
   for(size_t i = 0; i < j->nrows; i++) {
     const struct row *r = &j->rows[i];
     if(r->ep != ep)
       continue;
-    size_t k = 0;
-    while(k < *n && strcmp(v[k].name, r->server) != 0)
-      k++;
-    if(k == *n) {
-      v = mc_xrealloc(v, (*n + 1) * sizeof *v);
-      memset(&v[k], 0, sizeof v[k]);
-      mc_strlcpy(v[k].name, r->server, sizeof v[k].name);
-      (*n)++;
-    }
-    v[k].total += r->e->count;
+    struct srv *v = srv_find(ss, r->server);
+    if(!v)
+      continue;
+    v->total += r->e->count;
     bool bad = r->cls == MC_SC_AUTH_FAILED || r->cls == MC_SC_NTLM_SPLIT ||
                r->cls == MC_SC_SERVER_ERROR ||
                (r->cls == MC_SC_CLIENT_ERROR && mc_endpoint_is_migration(ep));
     if(r->cls == MC_SC_SUCCESS) {
-      v[k].ok += r->e->count;
-      if(r->e->last > v[k].last_ok)
-        v[k].last_ok = r->e->last;
+      v->ok += r->e->count;
+      if(r->e->last > v->last_ok)
+        v->last_ok = r->e->last;
     }
     else if(bad) {
-      v[k].failed += r->e->count;
-      if(r->e->last > v[k].last_fail)
-        v[k].last_fail = r->e->last;
+      v->failed += r->e->count;
+      if(r->e->last > v->last_fail)
+        v->last_fail = r->e->last;
+    }
+    if(r->cls != MC_SC_SUCCESS && r->cls != MC_SC_CHALLENGE &&
+       (!v->worst || r->e->count > v->worst->e->count))
+      v->worst = r;
+    if(r->cls == MC_SC_CHALLENGE) {
+      v->challenges += r->e->count;
+      if(!v->first_leg || r->e->count > v->first_leg->e->count)
+        v->first_leg = r;
     }
   }
-  return v;
+}
+
+static void srv_set_release(struct srv_set *ss)
+{
+  free(ss->v);
+  mc_agg_release(&ss->index);
 }
 
 /* ---- the files ---- */
@@ -225,49 +311,55 @@ static void files_step(struct judge *j, bool *any_readable, bool *traffic_logs)
   fmt_time(first, a, sizeof a);
   fmt_time(last, b, sizeof b);
 
-  /* One evidence line per server and kind of log. */
-  struct named_count *groups = NULL;
+  /* One evidence line per server and kind of log, in the order first seen. */
+  struct group {
+    const char *server, *format, *from;
+    uint64_t files, lines, bytes;
+    int64_t first, last;
+  } *groups = NULL;
   size_t ngroups = 0;
+  struct mc_agg gindex;
+  mc_agg_init(&gindex);
   for(size_t i = 0; i < s->nfiles; i++) {
     const struct mc_logs_file *f = &s->files[i];
     if(f->unreadable || f->skipped)
       continue;
     char name[MC_KEY_STR_MAX + 40];
-    snprintf(name, sizeof name, "%s|%s", f->server, mc_log_format_name(f->fmt));
-    add_named(&groups, &ngroups, name, 0);
-  }
-  for(size_t g = 0; g < ngroups; g++) {
-    uint64_t files = 0, lines = 0, bytes = 0;
-    int64_t gf = 0, gl = 0;
-    const char *from = "";
-    for(size_t i = 0; i < s->nfiles; i++) {
-      const struct mc_logs_file *f = &s->files[i];
-      if(f->unreadable || f->skipped)
-        continue;
-      char name[MC_KEY_STR_MAX + 40];
-      snprintf(name, sizeof name, "%s|%s", f->server, mc_log_format_name(f->fmt));
-      if(strcmp(name, groups[g].name) != 0)
-        continue;
-      files++;
-      lines += f->lines;
-      bytes += f->bytes;
-      from = f->server_from;
-      if(f->first && (!gf || f->first < gf))
-        gf = f->first;
-      if(f->last > gl)
-        gl = f->last;
+    int nn = snprintf(name, sizeof name, "%s|%s", f->server, mc_log_format_name(f->fmt));
+    bool fresh;
+    struct mc_agg_ent *e = tally(&gindex, name, nn < (int)sizeof name ? (size_t)nn :
+                                 sizeof name - 1, 0, &fresh);
+    if(!e)
+      continue;
+    if(fresh) {
+      groups = mc_xrealloc(groups, (ngroups + 1) * sizeof *groups);
+      memset(&groups[ngroups], 0, sizeof groups[ngroups]);
+      groups[ngroups].server = f->server;
+      groups[ngroups].format = mc_log_format_name(f->fmt);
+      e->ex_line = ngroups++;
     }
-    char *bar = strchr(groups[g].name, '|');
-    *bar = '\0';
+    struct group *g = &groups[e->ex_line];
+    g->files++;
+    g->lines += f->lines;
+    g->bytes += f->bytes;
+    g->from = f->server_from;
+    if(f->first && (!g->first || f->first < g->first))
+      g->first = f->first;
+    if(f->last > g->last)
+      g->last = f->last;
+  }
+  for(size_t i = 0; i < ngroups; i++) {
+    const struct group *g = &groups[i];
     char c1[32], c2[32];
-    fmt_time(gf, c1, sizeof c1);
-    fmt_time(gl, c2, sizeof c2);
-    mc_step_ev(st, groups[g].name, "%s: %llu file%s, %.1f MB, %llu lines, %s to %s "
-               "(server named by %s)", bar + 1, (unsigned long long)files,
-               files == 1 ? "" : "s", (double)bytes / 1e6, (unsigned long long)lines, c1, c2,
-               from);
+    fmt_time(g->first, c1, sizeof c1);
+    fmt_time(g->last, c2, sizeof c2);
+    mc_step_ev(st, g->server, "%s: %llu file%s, %.1f MB, %llu lines, %s to %s "
+               "(server named by %s)", g->format, (unsigned long long)g->files,
+               g->files == 1 ? "" : "s", (double)g->bytes / 1e6, (unsigned long long)g->lines,
+               c1, c2, g->from ? g->from : "");
   }
   free(groups);
+  mc_agg_release(&gindex);
   if(j->o->has_since || j->o->has_until) {
     char c1[32], c2[32];
     fmt_time(j->o->has_since ? j->o->since : 0, c1, sizeof c1);
@@ -330,23 +422,164 @@ static void files_step(struct judge *j, bool *any_readable, bool *traffic_logs)
 
 /* ---- IIS endpoints ---- */
 
-static void clients_of(const struct judge *j, int ep, struct named_count **v, size_t *n)
+/* A bounded heap of the first k clients (most requests first, then by
+ * name), fed one at a time. */
+struct top_clients {
+  struct named_count *h;        /* h[0] comes last among those kept */
+  size_t n, k;
+};
+
+static bool named_before(const struct named_count *x, const struct named_count *y)
 {
-  *v = NULL;
-  *n = 0;
-  MC_AGG_EACH(&j->s->agg, e) {
-    if(e->key[0] != MC_KEY_CLIENT || (uint8_t)e->key[1] != ep)
-      continue;
-    struct mc_key_client k;
-    memcpy(&k, e->key, sizeof k);
-    char norm[MC_KEY_STR_MAX + 1];
-    mc_addr_normalize(e->key + sizeof k, k.addrlen, norm, sizeof norm);
-    add_named(v, n, norm, e->count);
+  if(x->count != y->count)
+    return x->count > y->count;
+  return strcmp(x->name, y->name) < 0;
+}
+
+static void top_down(struct top_clients *t, size_t i)
+{
+  for(;;) {
+    size_t l = 2 * i + 1, r = l + 1, m = i;
+    if(l < t->n && named_before(&t->h[m], &t->h[l]))
+      m = l;
+    if(r < t->n && named_before(&t->h[m], &t->h[r]))
+      m = r;
+    if(m == i)
+      return;
+    struct named_count x = t->h[i];
+    t->h[i] = t->h[m];
+    t->h[m] = x;
+    i = m;
   }
-  for(size_t i = 0; i < *n; i++)
-    (*v)[i].cloud = mc_cidr_match(j->o->cloud, (*v)[i].name, strlen((*v)[i].name));
-  if(*n > 1)
-    qsort(*v, *n, sizeof **v, cmp_named);
+}
+
+static void top_up(struct top_clients *t, size_t i)
+{
+  while(i > 0) {
+    size_t p = (i - 1) / 2;
+    if(!named_before(&t->h[p], &t->h[i]))
+      return;
+    struct named_count x = t->h[i];
+    t->h[i] = t->h[p];
+    t->h[p] = x;
+    i = p;
+  }
+}
+
+static void top_offer(struct top_clients *t, const char *name, uint64_t count)
+{
+  struct named_count c;
+  mc_strlcpy(c.name, name, sizeof c.name);
+  c.count = count;
+  c.cloud = false;
+  if(t->n < t->k) {
+    t->h[t->n++] = c;
+    top_up(t, t->n - 1);
+  }
+  else if(t->k && named_before(&c, &t->h[0])) {
+    t->h[0] = c;
+    top_down(t, 0);
+  }
+}
+
+static int cmp_named(const void *a, const void *b)
+{
+  const struct named_count *x = a, *y = b;
+  return named_before(x, y) ? -1 : named_before(y, x) ? 1 : 0;
+}
+
+/* Whether a client with count requests can still enter the top list (the
+ * name decides ties, so equal counts need it). */
+static bool top_wants(const struct top_clients *t, uint64_t count)
+{
+  return t->n < t->k || (t->k && count >= t->h[0].count);
+}
+
+static void client_counted(struct judge *j, const struct mc_cset *cs,
+                           const struct mc_cset_slot *sl, int ep, struct top_clients *top,
+                           uint64_t count)
+{
+  struct ep_clients *c = &j->clients[ep];
+  c->distinct++;
+  if(j->o->cloud && !mc_cset_is_text(sl)) {
+    /* An IPv4 client is matched from its slot, without text. */
+    uint8_t a[16];
+    mc_cset_ipv4(sl, a);
+    if(mc_cidr_match_addr(j->o->cloud, a))
+      c->cloud += count;
+  }
+  bool wanted = top_wants(&top[ep], count);
+  if(!wanted && (!j->o->cloud || !mc_cset_is_text(sl)))
+    return;
+  size_t n;
+  char kbuf[MC_CSET_KEY_MAX];
+  const char *key = mc_cset_key(cs, sl, kbuf, &n);
+  int kep;
+  char name[MC_KEY_STR_MAX + 1];
+  mc_cset_client_text(key, n, &kep, name, sizeof name);
+  if(j->o->cloud && mc_cset_is_text(sl) && mc_cidr_match(j->o->cloud, name, strlen(name)))
+    c->cloud += count;
+  if(wanted)
+    top_offer(&top[ep], name, count);
+}
+
+/* Every endpoint's clients from the scan's client tables. IPv4 keys are
+ * final; addresses kept as text are normalized (zone dropped, IPv4-mapped
+ * as IPv4, IPv6 in its canonical form) and summed in a second table first,
+ * folding into an IPv4 key when they turn out to be one. The first
+ * MAX_JSON_CLIENTS are kept by a bounded heap: O(n log k). */
+static void collect_clients(struct judge *j)
+{
+  struct top_clients top[MC_EP_COUNT];
+  for(int ep = 0; ep < MC_EP_COUNT; ep++) {
+    top[ep].h = mc_xcalloc(MAX_JSON_CLIENTS, sizeof *top[ep].h);
+    top[ep].n = 0;
+    top[ep].k = MAX_JSON_CLIENTS;
+  }
+  const struct mc_logs_scan *s = j->s;
+  struct mc_cset texts;
+  mc_cset_init(&texts);
+  /* Text keys first, normalized: into an IPv4 key that exists, or texts.
+     IPv4 keys are final: their slots say so without a look at their key. */
+  for(unsigned p = 0; p < s->nclient_parts; p++) {
+    MC_CSET_EACH(&s->clients[p], sl) {
+      uint64_t count = mc_cset_count(sl);
+      if(!count || !mc_cset_is_text(sl))
+        continue;
+      size_t n;
+      char kbuf[MC_CSET_KEY_MAX];
+      const char *key = mc_cset_key(&s->clients[p], sl, kbuf, &n);
+      char norm[MC_KEY_STR_MAX + 1], nk[MC_KEY_STR_MAX + 2];
+      mc_addr_normalize(key + 2, n - 2, norm, sizeof norm);
+      size_t kn = mc_cset_client_key(nk, (unsigned char)key[0], norm, strlen(norm));
+      uint64_t h = mc_agg_hash(nk, kn);
+      struct mc_cset *home = &s->clients[mc_cset_part(h, s->nclient_parts)];
+      if(kn == 6 && (unsigned char)nk[1] == MC_CSET_IPV4 && mc_cset_has(home, nk, kn, h))
+        mc_cset_add(home, nk, kn, h, count);
+      else
+        mc_cset_add(&texts, nk, kn, h, count);
+    }
+  }
+  for(unsigned p = 0; p <= s->nclient_parts; p++) {
+    const struct mc_cset *cs = p < s->nclient_parts ? &s->clients[p] : &texts;
+    MC_CSET_EACH(cs, sl) {
+      uint64_t count = mc_cset_count(sl);
+      int ep = mc_cset_ep(sl);
+      if(!count || (p < s->nclient_parts && mc_cset_is_text(sl)) || ep >= MC_EP_COUNT)
+        continue;
+      client_counted(j, cs, sl, ep, top, count);
+    }
+  }
+  mc_cset_release(&texts);
+  for(int ep = 0; ep < MC_EP_COUNT; ep++) {
+    struct ep_clients *c = &j->clients[ep];
+    if(top[ep].n > 1)
+      qsort(top[ep].h, top[ep].n, sizeof *top[ep].h, cmp_named);
+    c->top = top[ep].h;
+    c->ntop = top[ep].n;
+    for(size_t i = 0; i < c->ntop; i++)
+      c->top[i].cloud = mc_cidr_match(j->o->cloud, c->top[i].name, strlen(c->top[i].name));
+  }
 }
 
 static void finding_for_row(struct judge *j, struct mc_step *st, const char *id,
@@ -395,8 +628,10 @@ static void endpoint_step(struct judge *j, int ep, struct mc_step **out_step)
   *out_step = NULL;
   if(!total)
     return;
-  size_t nsrv;
-  struct srv *srv = servers_of(j, ep, &nsrv);
+  struct srv_set ss;
+  servers_of(j, ep, &ss);
+  struct srv *srv = ss.v;
+  size_t nsrv = ss.n;
   char a[32], b[32];
   fmt_time(first, a, sizeof a);
   fmt_time(last, b, sizeof b);
@@ -433,30 +668,24 @@ static void endpoint_step(struct judge *j, int ep, struct mc_step **out_step)
     free(where_s);
   }
 
-  struct named_count *cl;
-  size_t ncl;
-  clients_of(j, ep, &cl, &ncl);
+  const struct ep_clients *cl = &j->clients[ep];
   struct mc_buf cb = MC_BUF_INIT(4096);
-  uint64_t cloud = 0;
-  for(size_t i = 0; i < ncl; i++) {
-    if(cl[i].cloud)
-      cloud += cl[i].count;
-    if(i < MAX_CLIENT_EV)
-      mc_buf_printf(&cb, "%s%s %llu%s", i ? ", " : "", cl[i].name,
-                    (unsigned long long)cl[i].count, cl[i].cloud ? " (Exchange Online)" : "");
-  }
-  if(ncl)
-    mc_step_ev(st, "clients", "%zu address%s; most: %s", ncl, ncl == 1 ? "" : "es", cb.ptr);
+  for(size_t i = 0; i < cl->ntop && i < MAX_CLIENT_EV; i++)
+    mc_buf_printf(&cb, "%s%s %llu%s", i ? ", " : "", cl->top[i].name,
+                  (unsigned long long)cl->top[i].count,
+                  cl->top[i].cloud ? " (Exchange Online)" : "");
+  if(cl->distinct)
+    mc_step_ev(st, "clients", "%zu address%s; most: %s", cl->distinct,
+               cl->distinct == 1 ? "" : "es", cb.ptr);
   if(j->o->cloud)
     mc_step_ev(st, "Exchange Online", "%llu of %llu requests came from the ranges given",
-               (unsigned long long)cloud, (unsigned long long)total);
+               (unsigned long long)cl->cloud, (unsigned long long)total);
   mc_buf_release(&cb);
-  free(cl);
 
   /* Rules. */
   bool migration = mc_endpoint_is_migration(ep);
   int budget_auth = MAX_FINDINGS_PER_CAUSE, budget_split = MAX_FINDINGS_PER_CAUSE,
-      budget_err = MAX_FINDINGS_PER_CAUSE;
+      budget_err = MAX_FINDINGS_PER_CAUSE, budget_named = MAX_FINDINGS_PER_CAUSE;
   bool any_ok = false;
   for(size_t i = 0; i < nsrv; i++)
     any_ok = any_ok || srv[i].ok;
@@ -467,36 +696,51 @@ static void endpoint_step(struct judge *j, int ep, struct mc_step **out_step)
     if(w->cls == MC_SC_NTLM_SPLIT)
       finding_for_row(j, st, "LOG_NTLM_SPLIT", MC_INFO, w, "", &budget_split);
     else if(w->cls == MC_SC_AUTH_FAILED && migration) {
-      const struct srv *sv = NULL;
-      for(size_t k = 0; k < nsrv; k++)
-        if(strcmp(srv[k].name, w->server) == 0)
-          sv = &srv[k];
+      const struct srv *sv = srv_find(&ss, w->server);
       bool later_ok = sv && sv->ok && sv->last_ok > w->e->last;
       finding_for_row(j, st, "LOG_AUTH_FAILURES", later_ok ? MC_WARN : MC_INFO, w,
                       later_ok ? ", with successful requests after them" :
                       ", and no successful request after them", &budget_auth);
     }
-    else if(w->cls == MC_SC_SERVER_ERROR || (w->cls == MC_SC_CLIENT_ERROR && migration))
-      finding_for_row(j, st, "LOG_SERVER_ERRORS", MC_INFO, w, "", &budget_err);
+    else if(w->cls == MC_SC_SERVER_ERROR || (w->cls == MC_SC_CLIENT_ERROR && migration)) {
+      /* A triple that names its cause on this endpoint says so (503.x.1722
+         on the RPC proxy is ValidPorts or the back end, never a pool). */
+      const char *also;
+      const char *cause = mc_status_cause(w->status, w->sub, w->win32, ep, &also);
+      if(!cause)
+        finding_for_row(j, st, "LOG_SERVER_ERRORS", MC_INFO, w, "", &budget_err);
+      else {
+        finding_for_row(j, st, cause, MC_INFO, w, "", &budget_named);
+        if(also) {
+          char *alt = mc_xasprintf("; the log cannot tell this from %s", cause);
+          finding_for_row(j, st, also, MC_INFO, w, alt, &budget_named);
+          free(alt);
+        }
+      }
+    }
+  }
+  /* The NTLM sequence is 401.2.5, 401.1.2148074254, then 200: first legs with
+     no 200 and no other failure on a server mean the handshake never ended. */
+  for(size_t i = 0; i < nsrv && migration; i++) {
+    const struct srv *v = &srv[i];
+    if(v->ok || v->failed || !v->challenges || !v->first_leg)
+      continue;
+    finding_for_row(j, st, "LOG_AUTH_FAILURES", MC_INFO, v->first_leg,
+                    ", and never a 200 after the challenge: the NTLM handshake did not "
+                    "complete (no third leg, or it never reached this server)", &budget_auth);
   }
   /* One server answers, another only fails: the traffic lands where it
      should not (or the pool behind the name is inconsistent). */
   if(any_ok && nsrv > 1) {
+    struct mc_buf okb = MC_BUF_INIT(2048);
+    for(size_t k = 0; k < nsrv && okb.len < 4000; k++) {
+      if(srv[k].ok)
+        mc_buf_printf(&okb, "%s%s", okb.len ? ", " : "", srv[k].name);
+    }
     for(size_t i = 0; i < nsrv; i++) {
       if(srv[i].ok || !srv[i].failed)
         continue;
-      struct mc_buf okb = MC_BUF_INIT(2048);
-      for(size_t k = 0; k < nsrv; k++) {
-        if(srv[k].ok)
-          mc_buf_printf(&okb, "%s%s", okb.len ? ", " : "", srv[k].name);
-      }
-      const struct row *worst = NULL;
-      for(size_t k = 0; k < j->nrows; k++) {
-        const struct row *w = &j->rows[k];
-        if(w->ep == ep && strcmp(w->server, srv[i].name) == 0 && w->cls != MC_SC_SUCCESS &&
-           w->cls != MC_SC_CHALLENGE && (!worst || w->e->count > worst->e->count))
-          worst = w;
-      }
+      const struct row *worst = srv[i].worst;
       char t[64] = "-";
       char *wh = NULL;
       if(worst) {
@@ -509,8 +753,8 @@ static void endpoint_step(struct judge *j, int ep, struct mc_step **out_step)
                    (unsigned long long)srv[i].failed, t, okb.ptr, wh ? "; e.g. " : "",
                    wh ? wh : "");
       free(wh);
-      mc_buf_release(&okb);
     }
+    mc_buf_release(&okb);
   }
   uint64_t ok = 0;
   for(size_t i = 0; i < nsrv; i++)
@@ -523,7 +767,7 @@ static void endpoint_step(struct judge *j, int ep, struct mc_step **out_step)
     mc_step_done(r, st, st->status, "%llu request%s on %zu server%s, %llu answered "
                  "successfully, %s to %s", (unsigned long long)total, total == 1 ? "" : "s", nsrv,
                  nsrv == 1 ? "" : "s", (unsigned long long)ok, a, b);
-  free(srv);
+  srv_set_release(&ss);
 }
 
 /* ---- HTTPERR ---- */
@@ -676,10 +920,13 @@ static void run_step(struct judge *j, const char *servers_seen)
     return;
   }
   /* Where did they land? */
-  struct named_count *where_v = NULL;
-  size_t nw = 0;
+  struct mc_agg where_t;
+  mc_agg_init(&where_t);
   for(size_t i = 0; i < s->nhits; i++)
-    add_named(&where_v, &nw, s->hits[i].server, 1);
+    tally(&where_t, s->hits[i].server, strlen(s->hits[i].server), 1, NULL);
+  size_t nw;
+  struct named_count *where_v = sorted_named(&where_t, &nw);
+  mc_agg_release(&where_t);
   struct mc_buf b = MC_BUF_INIT(2048);
   for(size_t i = 0; i < nw; i++)
     mc_buf_printf(&b, "%s%s (%llu)", i ? ", " : "", where_v[i].name,
@@ -693,6 +940,17 @@ static void run_step(struct judge *j, const char *servers_seen)
 
 /* ---- JSON sections ---- */
 
+struct hour_count {
+  int64_t hour;
+  uint64_t count;
+};
+
+static int cmp_hour(const void *a, const void *b)
+{
+  const struct hour_count *x = a, *y = b;
+  return x->hour < y->hour ? -1 : x->hour > y->hour;
+}
+
 static void traffic_json(const struct judge *j, struct mc_buf *out)
 {
   struct mc_json js;
@@ -703,22 +961,23 @@ static void traffic_json(const struct judge *j, struct mc_buf *out)
     mc_json_obj_begin(&js);
     int64_t first, last;
     uint64_t total = endpoint_totals(j, ep, &first, &last);
-    struct named_count *sv = NULL, *stv = NULL;
-    size_t nsv = 0, nst = 0;
+    struct mc_agg sv_t, st_t;
+    mc_agg_init(&sv_t);
+    mc_agg_init(&st_t);
     for(size_t i = 0; i < j->nrows; i++) {
       const struct row *w = &j->rows[i];
       if(w->ep != ep)
         continue;
-      add_named(&sv, &nsv, w->server, w->e->count);
+      tally(&sv_t, w->server, strlen(w->server), w->e->count, NULL);
       char t[64];
       triple(w->status, w->sub, w->win32, t, sizeof t);
-      add_named(&stv, &nst, t, w->e->count);
+      tally(&st_t, t, strlen(t), w->e->count, NULL);
     }
+    size_t nsv, nst;
+    struct named_count *sv = sorted_named(&sv_t, &nsv), *stv = sorted_named(&st_t, &nst);
+    mc_agg_release(&sv_t);
+    mc_agg_release(&st_t);
     mc_json_kint(&js, "requests", (int64_t)total);
-    if(nsv > 1)
-      qsort(sv, nsv, sizeof *sv, cmp_named);
-    if(nst > 1)
-      qsort(stv, nst, sizeof *stv, cmp_named);
     mc_json_key(&js, "by_server");
     mc_json_obj_begin(&js);
     for(size_t i = 0; i < nsv; i++)
@@ -729,26 +988,18 @@ static void traffic_json(const struct judge *j, struct mc_buf *out)
     for(size_t i = 0; i < nst; i++)
       mc_json_kint(&js, stv[i].name, (int64_t)stv[i].count);
     mc_json_obj_end(&js);
-    struct named_count *cl;
-    size_t ncl;
-    clients_of(j, ep, &cl, &ncl);
+    const struct ep_clients *cl = &j->clients[ep];
     mc_json_key(&js, "by_client");
     mc_json_obj_begin(&js);
-    uint64_t cloud = 0;
-    for(size_t i = 0; i < ncl; i++) {
-      if(i < MAX_JSON_CLIENTS)
-        mc_json_kint(&js, cl[i].name, (int64_t)cl[i].count);
-      if(cl[i].cloud)
-        cloud += cl[i].count;
-    }
+    for(size_t i = 0; i < cl->ntop; i++)
+      mc_json_kint(&js, cl->top[i].name, (int64_t)cl->top[i].count);
     mc_json_obj_end(&js);
-    if(ncl > MAX_JSON_CLIENTS)
-      mc_json_kint(&js, "clients_not_listed", (int64_t)(ncl - MAX_JSON_CLIENTS));
+    if(cl->distinct > cl->ntop)
+      mc_json_kint(&js, "clients_not_listed", (int64_t)(cl->distinct - cl->ntop));
     if(j->o->cloud)
-      mc_json_kint(&js, "cloud_requests", (int64_t)cloud);
-    free(cl);
+      mc_json_kint(&js, "cloud_requests", (int64_t)cl->cloud);
     /* Hours, in time order. */
-    struct { int64_t hour; uint64_t count; } *hours = NULL;
+    struct hour_count *hours = NULL;
     size_t nh = 0;
     MC_AGG_EACH(&j->s->agg, e) {
       if(e->key[0] != MC_KEY_HOUR || (uint8_t)e->key[1] != ep)
@@ -759,13 +1010,8 @@ static void traffic_json(const struct judge *j, struct mc_buf *out)
       hours[nh].hour = k.hour;
       hours[nh++].count = e->count;
     }
-    for(size_t a = 1; a < nh; a++) {
-      for(size_t b = a; b > 0 && hours[b - 1].hour > hours[b].hour; b--) {
-        __typeof__(*hours) tmp = hours[b];
-        hours[b] = hours[b - 1];
-        hours[b - 1] = tmp;
-      }
-    }
+    if(nh > 1)
+      qsort(hours, nh, sizeof *hours, cmp_hour);
     mc_json_key(&js, "by_hour");
     mc_json_obj_begin(&js);
     for(size_t i = 0; i < nh; i++) {
@@ -856,6 +1102,58 @@ static void run_json(const struct judge *j, struct mc_buf *out)
 
 /* ---- the check ---- */
 
+/* --merge: the paths are summaries; they become one scan, and the options
+ * they were made with (window, run id) become the judge's. */
+static void merge_summaries(struct mc_report *r, struct mc_logs_opts *o,
+                            struct mc_logs_scan *s, char *run_id, size_t run_id_len)
+{
+  memset(s, 0, sizeof *s);
+  mc_agg_init(&s->agg);
+  bool have_meta = false;
+  struct mc_logs_summary_meta first;
+  memset(&first, 0, sizeof first);
+  int64_t t0 = mc_now_ms();
+  for(size_t i = 0; i < o->npaths; i++) {
+    struct mc_logs_scan part;
+    struct mc_logs_summary_meta meta;
+    char err[512];
+    if(mc_logs_summary_read(o->paths[i], &part, &meta, err, sizeof err) != MC_OK) {
+      if(o->warn)
+        o->warn(o->ctx, err);
+      mc_report_note(r, "%s", err);
+      continue;
+    }
+    if(have_meta && (meta.has_since != first.has_since || meta.has_until != first.has_until ||
+                     (meta.has_since && meta.since != first.since) ||
+                     (meta.has_until && meta.until != first.until) ||
+                     strcmp(meta.run_id, first.run_id) != 0)) {
+      char *msg = mc_xasprintf("'%s' was made with another --since, --until or --run-id than "
+                               "'%s'; summaries merge only when made with the same ones, so "
+                               "it was left out", o->paths[i], o->paths[0]);
+      if(o->warn)
+        o->warn(o->ctx, msg);
+      mc_report_note(r, "%s", msg);
+      free(msg);
+      mc_logs_scan_release(&part);
+      continue;
+    }
+    if(!have_meta) {
+      first = meta;
+      have_meta = true;
+    }
+    mc_logs_scan_merge(s, &part);
+  }
+  o->has_since = first.has_since;
+  o->since = first.since;
+  o->has_until = first.has_until;
+  o->until = first.until;
+  mc_strlcpy(run_id, first.run_id, run_id_len);
+  o->run_id = *run_id ? run_id : NULL;
+  if(!s->threads)
+    s->threads = 1;
+  s->elapsed_ms = mc_now_ms() - t0;
+}
+
 struct mc_report *mc_check_logs(const struct mc_logs_opts *o)
 {
   struct mc_report *r;
@@ -867,9 +1165,24 @@ struct mc_report *mc_check_logs(const struct mc_logs_opts *o)
     free(t);
   }
   struct mc_logs_scan s;
-  mc_logs_scan(o, &s);
-  struct judge j = { o, &s, r, NULL, 0 };
+  struct mc_logs_opts oo = *o;
+  char run_id[24];
+  if(o->merge)
+    merge_summaries(r, &oo, &s, run_id, sizeof run_id);
+  else
+    mc_logs_scan(o, &s);
+  o = &oo;
+  if(o->summary_out) {
+    char err[512];
+    if(mc_logs_summary_write(&s, o, o->summary_out, err, sizeof err) != MC_OK) {
+      if(o->warn)
+        o->warn(o->ctx, err);
+      mc_report_note(r, "%s", err);
+    }
+  }
+  struct judge j = { .o = o, .s = &s, .r = r };
   collect_rows(&j);
+  collect_clients(&j);
 
   bool readable = false, traffic_logs = false;
   files_step(&j, &readable, &traffic_logs);
@@ -940,6 +1253,8 @@ struct mc_report *mc_check_logs(const struct mc_logs_opts *o)
   }
   mc_buf_release(&b);
   free(j.rows);
+  for(int ep = 0; ep < MC_EP_COUNT; ep++)
+    free(j.clients[ep].top);
   mc_logs_scan_release(&s);
   return r;
 }

@@ -55,7 +55,7 @@ mc_code mc_w3c_layout_parse(struct mc_w3c_layout *l, const char *fields, size_t 
     while(i < n && fields[i] != ' ' && fields[i] != '\t' && fields[i] != '\r')
       i++;
     if(l->ncols >= MC_W3C_MAXCOLS)
-      return MC_ERR_PARSE;
+      return MC_ERR_LIMIT;
     for(size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
       if(strlen(names[k].name) == i - b && strncasecmp(names[k].name, fields + b, i - b) == 0 &&
          l->col[names[k].f] < 0)
@@ -159,6 +159,7 @@ static const char *next_line_plain(struct mc_w3c_line *w, const char *p, const c
   if(len && p[len - 1] == '\r')
     len--;
   mc_w3c_line_init(w, p, len, end);
+  w->nul = memchr(p, '\0', len) != NULL;
   mc_w3c_split(w, want);
   return nl ? nl + 1 : end;
 }
@@ -175,12 +176,16 @@ static const char *next_line_avx2(struct mc_w3c_line *w, const char *p, const ch
   w->nsep = 0;
   w->done = false;
   const __m256i sp = _mm256_set1_epi8(' '), lf = _mm256_set1_epi8('\n');
+  const __m256i zero = _mm256_setzero_si256();
+  unsigned nul = 0;
   size_t room = (size_t)(end - p), i = 0;
   bool collecting = want > 0;
   size_t resume = 0;
   for(; i + 32 <= room; i += 32) {
     __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
     unsigned nm = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, lf));
+    unsigned zm = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, zero));
+    nul |= nm ? zm & ((nm & -nm) - 1) : zm;
     if(collecting) {
       unsigned sm = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, sp));
       if(nm)
@@ -202,6 +207,7 @@ static const char *next_line_avx2(struct mc_w3c_line *w, const char *p, const ch
       if(len && p[len - 1] == '\r')
         len--;
       w->len = len;
+      w->nul = nul != 0;
       if(collecting) {
         w->pos = len;
         w->done = true;
@@ -220,6 +226,7 @@ static const char *next_line_avx2(struct mc_w3c_line *w, const char *p, const ch
   if(len && p[len - 1] == '\r')
     len--;
   w->len = len;
+  w->nul = nul != 0 || memchr(p + i, '\0', len > i ? len - i : 0) != NULL;
   if(collecting) {
     while(w->nsep && w->sep[w->nsep - 1] >= p + len)
       w->nsep--;

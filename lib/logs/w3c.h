@@ -45,8 +45,8 @@ extern const char mc_w3c_default_fields[];
 extern const char mc_w3c_default_fields_75[];
 
 /* Parses the text after "#Fields:" (space separated names, any order, any
- * case). MC_ERR_PARSE when there are no names, more than MC_W3C_MAXCOLS, or
- * neither a date/time nor a path column. */
+ * case). MC_ERR_LIMIT for more than MC_W3C_MAXCOLS names; MC_ERR_PARSE when
+ * there are none, or no date, time or path column. */
 mc_code mc_w3c_layout_parse(struct mc_w3c_layout *l, const char *fields, size_t n);
 
 /* One line being split. sep[i] is the i-th separator found. Field i runs
@@ -59,6 +59,7 @@ struct mc_w3c_line {
   size_t pos;                /* where the search for separators goes on */
   uint32_t nsep;
   bool done;                 /* the whole line has been split */
+  bool nul;                  /* mc_w3c_next_line() saw a NUL byte in the line */
   const char *sep[MC_W3C_MAXCOLS];
 };
 
@@ -73,6 +74,7 @@ static inline void mc_w3c_line_init(struct mc_w3c_line *w, const char *line, siz
   w->pos = 0;
   w->nsep = 0;
   w->done = false;
+  w->nul = false;
 }
 
 /* Finds separators until want are known or the line ends (then done is
@@ -81,9 +83,10 @@ static inline void mc_w3c_line_init(struct mc_w3c_line *w, const char *line, siz
 void mc_w3c_split(struct mc_w3c_line *w, uint32_t want);
 
 /* Finds the end of the line that starts at p (the next '\n', or end) and,
- * in the same pass, its first want separators; sets up w for the line
- * (without a '\r' before the '\n') and returns where the next line starts.
- * Bytes up to end may be loaded. */
+ * in the same pass, its first want separators and whether it holds a NUL
+ * byte (w->nul: a log never does; a crash or a file written over leaves
+ * them); sets up w for the line (without a '\r' before the '\n') and
+ * returns where the next line starts. Bytes up to end may be loaded. */
 const char *mc_w3c_next_line(struct mc_w3c_line *w, const char *p, const char *end,
                              uint32_t want);
 

@@ -7,9 +7,13 @@ and compare its "traffic" object with the expected one, key by key.
 
 Runs the same logs plain and gzip-compressed, on one and two threads, and
 with tiny scan ranges so that ranges start after the mid-file #Fields change
-(the layout hand-over between ranges). Prints "N passed, N failed".
+(the layout hand-over between ranges). Then the mergeable summaries: each
+server's logs summarized on its own (--summary), merged (--merge), must give
+the very report one run over all the logs gives, but for the paths named and
+the speed; a summary of merged summaries too. Prints "N passed, N failed".
 """
 import gzip
+import ipaddress
 import json
 import os
 import shutil
@@ -25,6 +29,89 @@ def run(migcheck, paths, env_extra):
     if p.returncode not in (0, 1):
         raise RuntimeError(f"exit {p.returncode}: {p.stderr.strip()}")
     return json.loads(p.stdout)
+
+
+def same_report(got, want, path=""):
+    """Differences between two whole reports, but for what names the inputs
+    (target) and what measures the run (durations, the speed line)."""
+    problems = []
+    if isinstance(want, dict) and isinstance(got, dict):
+        for k in sorted(set(want) | set(got)):
+            if k in ("target", "duration_ms", "started", "run_id") and path == "":
+                continue
+            if k in ("duration_ms", "started_ms"):
+                continue
+            problems += same_report(got.get(k), want.get(k), f"{path}.{k}")
+    elif isinstance(want, list) and isinstance(got, list):
+        if len(got) != len(want):
+            problems.append(f"{path}: {len(got)} items, expected {len(want)}")
+        for i, (g, w) in enumerate(zip(got, want)):
+            if isinstance(w, dict) and w.get("label") == "speed":
+                continue
+            problems += same_report(g, w, f"{path}[{i}]")
+    elif got != want:
+        problems.append(f"{path}: {str(got)[:200]!r}, expected {str(want)[:200]!r}")
+    return problems
+
+
+def run_args(migcheck, args):
+    p = subprocess.run([migcheck, "logs", *args, "--json"], capture_output=True, text=True,
+                       timeout=120)
+    if p.returncode not in (0, 1):
+        raise RuntimeError(f"{args}: exit {p.returncode}: {p.stderr.strip()}")
+    return json.loads(p.stdout)
+
+
+def merge_cases(migcheck, logs, tmp):
+    """merge(summaries of the split logs) == one run over all of them."""
+    results = []
+    one = run_args(migcheck, [os.path.join(logs, "EX01"), os.path.join(logs, "EX02")])
+    sums = []
+    for srv in ("EX01", "EX02"):
+        sums.append(os.path.join(tmp, srv + ".mcsum"))
+        run_args(migcheck, [os.path.join(logs, srv), "--summary", sums[-1]])
+    # What --merge refuses: options that belong to the summaries, no summary,
+    # a file that is not one (a warning; nothing readable is exit 3).
+    for args in (["--merge", "--since", "2024-03-12", *sums], ["--merge"]):
+        p = subprocess.run([migcheck, "logs", *args], capture_output=True, text=True,
+                           timeout=60)
+        results.append((f"logs {' '.join(args[:3])}... is a usage error",
+                        [] if p.returncode == 2 and p.stderr.count("\n") == 1 else
+                        [f"exit {p.returncode}, stderr {p.stderr!r}"]))
+    p = subprocess.run([migcheck, "logs", "--merge", os.path.join(logs, "EX01")],
+                       capture_output=True, text=True, timeout=60)
+    results.append(("a folder given to --merge: not a summary, exit 3",
+                    [] if p.returncode == 3 and "is a folder, not a migcheck logs summary" in
+                    p.stderr else
+                    [f"exit {p.returncode}, stderr {p.stderr!r}"]))
+    merged = run_args(migcheck, ["--merge", *sums])
+    results.append(("merge of the two servers' summaries == one run",
+                    same_report(merged, one)))
+    both = os.path.join(tmp, "both.mcsum")
+    run_args(migcheck, ["--merge", *sums, "--summary", both])
+    again = run_args(migcheck, ["--merge", both])
+    results.append(("a summary of merged summaries == one run", same_report(again, one)))
+    return results
+
+
+def cloud_case(migcheck, logs, tmp, expected):
+    """--cloud-ranges: the requests from clients in the ranges, per endpoint,
+    as Python's ipaddress counts them from the generator's by_client."""
+    ranges = ["40.92.0.0/15", "2a01:111:f400::/48"]
+    path = os.path.join(tmp, "ranges.txt")
+    with open(path, "w") as f:
+        f.write("# Exchange Online\n" + "\n".join(ranges) + "\n")
+    nets = [ipaddress.ip_network(r) for r in ranges]
+    report = run_args(migcheck, [logs, "--cloud-ranges", path])
+    problems = []
+    for ep, want in expected["traffic"].items():
+        cloud = sum(n for a, n in want["by_client"].items()
+                    if any(ipaddress.ip_address(a) in net for net in nets
+                           if ipaddress.ip_address(a).version == net.version))
+        got = report["traffic"][ep].get("cloud_requests")
+        if got != cloud:
+            problems.append(f"{ep}: cloud_requests {got}, expected {cloud}")
+    return [("--cloud-ranges: requests from the ranges, per endpoint", problems)]
 
 
 def diff(got, want, path="traffic"):
@@ -72,6 +159,7 @@ def main():
             ("gzip", [gz], {}),
             ("two paths", [os.path.join(logs, "EX01"), os.path.join(logs, "EX02")], {}),
         ]
+        results = []
         for name, paths, env in cases:
             try:
                 report = run(migcheck, paths, env)
@@ -84,6 +172,16 @@ def main():
                     problems.append(f"problems reported: {bad}")
             except Exception as e:  # a broken case is a failed case
                 problems = [f"{type(e).__name__}: {e}"]
+            results.append((name, problems))
+        try:
+            results += cloud_case(migcheck, logs, tmp, expected)
+        except Exception as e:  # a broken case is a failed case
+            results.append(("cloud", [f"{type(e).__name__}: {e}"]))
+        try:
+            results += merge_cases(migcheck, logs, tmp)
+        except Exception as e:  # a broken case is a failed case
+            results.append(("merge", [f"{type(e).__name__}: {e}"]))
+        for name, problems in results:
             if problems:
                 failed += 1
                 print(f"FAIL {name}:\n  " + "\n  ".join(problems[:20]))

@@ -166,6 +166,33 @@ static void huge_text_is_cut(void **state)
   free(big);
 }
 
+/* A lone 401 1 2148074254 is the first NTLM leg: no cause, and a note that
+ * says what a failure looks like instead. */
+static void ntlm_first_leg_is_no_failure(void **state)
+{
+  (void)state;
+  static const char leg[] = "2016-09-15 08:20:18 POST /EWS/mrsproxy.svc 443 - - - "
+                            "401 1 2148074254 156";
+  struct mc_report *r = mc_explain_text(leg, sizeof leg - 1);
+  assert_false(mc_report_has(r, "AUTH_BAD_CREDENTIALS"));
+  assert_int_equal(r->nfindings, 0);
+  const char *note = NULL;
+  for(size_t i = 0; i < r->nnotes; i++) {
+    if(strstr(r->notes[i], "first leg of NTLM"))
+      note = r->notes[i];
+  }
+  assert_non_null(note);
+  assert_non_null(strstr(note, "401 1 2148074252"));
+  mc_report_free(r);
+  static const char denied[] = "POST /EWS/mrsproxy.svc 443 - - - 401 1 2148074254 156\n"
+                               "POST /EWS/mrsproxy.svc 443 CONTOSO\\m - - 401 1 2148074252 9";
+  r = mc_explain_text(denied, sizeof denied - 1);
+  assert_true(mc_report_has(r, "AUTH_BAD_CREDENTIALS"));
+  for(size_t i = 0; i < r->nnotes; i++)
+    assert_null(strstr(r->notes[i], "first leg of NTLM"));
+  mc_report_free(r);
+}
+
 /* Reads "# expect:" and "# rank: 1" headers and the text below them. */
 static void one_file(const char *path, int *checked)
 {
@@ -252,6 +279,7 @@ int main(int argc, char **argv)
     cmocka_unit_test(generic_only_when_nothing_specific),
     cmocka_unit_test(report_and_unknown),
     cmocka_unit_test(huge_text_is_cut),
+    cmocka_unit_test(ntlm_first_leg_is_no_failure),
     cmocka_unit_test(every_data_file),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

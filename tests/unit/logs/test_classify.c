@@ -1,5 +1,6 @@
 /* test_classify.c - endpoints, status triples, HTTPERR reasons, times,
  * client addresses and ranges. */
+#include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -64,6 +65,83 @@ static void status_triples(void **state)
   assert_false(mc_parse_code("99999999999", 11, 4294967295LL, &v));
 }
 
+/* One known answer per row of the status table (classify.c): the class,
+ * words of the meaning and the cause each triple names on an endpoint. */
+static void status_known_answers(void **state)
+{
+  (void)state;
+  static const struct {
+    int status, sub;
+    long long win32;
+    int ep;
+    enum mc_status_class cls;
+    const char *says;            /* in the meaning, or NULL: no meaning */
+    const char *cause, *also;
+  } t[] = {
+    { 401, 2, 5, MC_EP_MRSPROXY, MC_SC_CHALLENGE, "anonymous first request", NULL, NULL },
+    { 401, 1, 2148074254LL, MC_EP_MRSPROXY, MC_SC_CHALLENGE, "first leg of NTLM", NULL, NULL },
+    { 401, 1, 2148074254LL, MC_EP_RPCPROXY, MC_SC_CHALLENGE, "first leg of NTLM", NULL, NULL },
+    { 401, 1, 2148074252LL, MC_EP_MRSPROXY, MC_SC_AUTH_FAILED, "0x8009030C", NULL, NULL },
+    { 401, 1, 2148074248LL, MC_EP_EWS, MC_SC_NTLM_SPLIT, "split across", NULL, NULL },
+    { 401, 1, 1326, MC_EP_MRSPROXY, MC_SC_AUTH_FAILED, "ERROR_LOGON_FAILURE", NULL, NULL },
+    { 401, 1, 1909, MC_EP_MRSPROXY, MC_SC_AUTH_FAILED, "locked out", NULL, NULL },
+    { 401, 1, 1331, MC_EP_MRSPROXY, MC_SC_AUTH_FAILED, "disabled", NULL, NULL },
+    { 401, 1, 1330, MC_EP_MRSPROXY, MC_SC_AUTH_FAILED, "expired", NULL, NULL },
+    { 401, 1, 0, MC_EP_RPCPROXY, MC_SC_AUTH_FAILED, "(Basic)", NULL, NULL },
+    { 401, 1, 87, MC_EP_RPCPROXY, MC_SC_AUTH_FAILED, "logon failed", NULL, NULL },
+    { 401, 2, 0, MC_EP_EWS, MC_SC_CHALLENGE, "server configuration", NULL, NULL },
+    { 401, 3, 5, MC_EP_MRSPROXY, MC_SC_AUTH_FAILED, "ACL", NULL, NULL },
+    { 403, 4, 5, MC_EP_MRSPROXY, MC_SC_CLIENT_ERROR, "SSL required", NULL, NULL },
+    { 403, 6, 5, MC_EP_RPCPROXY, MC_SC_CLIENT_ERROR, "IP address rejected", NULL, NULL },
+    { 403, 7, 5, MC_EP_EWS, MC_SC_CLIENT_ERROR, "client certificate", NULL, NULL },
+    { 403, 0, 0, MC_EP_MRSPROXY, MC_SC_CLIENT_ERROR, "MRSProxy disabled", "MRSPROXY_DISABLED",
+      NULL },
+    { 403, 0, 0, MC_EP_EWS, MC_SC_CLIENT_ERROR, NULL, NULL, NULL },
+    { 503, 0, 1722, MC_EP_RPCPROXY, MC_SC_SERVER_ERROR, "ValidPorts", "OA_PORT_NOT_ALLOWED",
+      "OA_BACKEND_UNAVAILABLE" },
+    { 503, 0, 1723, MC_EP_RPCPROXY, MC_SC_SERVER_ERROR, "too busy", NULL, NULL },
+    { 503, 0, 1726, MC_EP_RPCPROXY, MC_SC_SERVER_ERROR, "6be", "OA_BACKEND_UNAVAILABLE",
+      NULL },
+    { 404, 0, 0, MC_EP_RPCPROXY, MC_SC_CLIENT_ERROR, "could not be resolved",
+      "OA_SERVER_NAME_UNRESOLVED", NULL },
+    { 404, 0, 2, MC_EP_MRSPROXY, MC_SC_CLIENT_ERROR, "not found", NULL, NULL },
+    { 404, 0, 2, MC_EP_RPCPROXY, MC_SC_CLIENT_ERROR, "not found", NULL, NULL },
+    { 405, 0, 1, MC_EP_MRSPROXY, MC_SC_CLIENT_ERROR, "handler", "MRSPROXY_HANDLER_MISSING",
+      NULL },
+    { 405, 0, 1, MC_EP_EWS, MC_SC_CLIENT_ERROR, NULL, NULL, NULL },
+    { 400, 0, 0, MC_EP_MRSPROXY, MC_SC_CLIENT_ERROR, "WCF quota", NULL, NULL },
+    { 502, 3, 12002, MC_EP_EWS, MC_SC_SERVER_ERROR, "ARR", NULL, NULL },
+    { 502, 4, 0, MC_EP_EWS, MC_SC_SERVER_ERROR, "ARR", NULL, NULL },
+    { 503, 0, 0, MC_EP_MRSPROXY, MC_SC_SERVER_ERROR, "application pool unavailable", NULL,
+      NULL },
+    { 503, 0, 1722, MC_EP_MRSPROXY, MC_SC_SERVER_ERROR, "application pool unavailable", NULL,
+      NULL },
+    { 503, 2, 0, MC_EP_EWS, MC_SC_SERVER_ERROR, "concurrent request limit", NULL, NULL },
+    { 503, 3, 0, MC_EP_MRSPROXY, MC_SC_SERVER_ERROR, "queue full", NULL, NULL },
+    { 500, 0, 0, MC_EP_MAPI, MC_SC_SERVER_ERROR, "internal server error", NULL, NULL },
+    { 200, 0, 64, MC_EP_RPCPROXY, MC_SC_SUCCESS, "ERROR_NETNAME_DELETED", NULL, NULL },
+    { 200, 0, 1236, MC_EP_MRSPROXY, MC_SC_SUCCESS, "ERROR_CONNECTION_ABORTED", NULL, NULL },
+    { 200, 0, 995, MC_EP_MRSPROXY, MC_SC_SUCCESS, "ERROR_OPERATION_ABORTED", NULL, NULL },
+    { 200, 0, 121, MC_EP_MRSPROXY, MC_SC_SUCCESS, "ERROR_SEM_TIMEOUT", NULL, NULL },
+    { 200, 0, 0, MC_EP_MRSPROXY, MC_SC_SUCCESS, NULL, NULL, NULL },
+  };
+  for(size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+    char what[96];
+    snprintf(what, sizeof what, "%d.%d.%lld on %s", t[i].status, t[i].sub, t[i].win32,
+             mc_endpoint_name(t[i].ep));
+    const char *m = mc_status_meaning(t[i].status, t[i].sub, t[i].win32, t[i].ep);
+    const char *also = "unset";
+    const char *cause = mc_status_cause(t[i].status, t[i].sub, t[i].win32, t[i].ep, &also);
+    if(mc_status_classify(t[i].status, t[i].sub, t[i].win32) != t[i].cls ||
+       (t[i].says ? !m || !strstr(m, t[i].says) : m != NULL) ||
+       (t[i].cause ? !cause || strcmp(cause, t[i].cause) : cause != NULL) ||
+       (t[i].also ? !also || strcmp(also, t[i].also) : also != NULL))
+      fail_msg("%s: class %d, meaning '%s', cause %s/%s", what,
+               (int)mc_status_classify(t[i].status, t[i].sub, t[i].win32), m ? m : "(none)",
+               cause ? cause : "-", also ? also : "-");
+  }
+}
+
 static void httperr_reasons(void **state)
 {
   (void)state;
@@ -92,6 +170,51 @@ static void times(void **state)
   char out[32];
   mc_format_time(1710231618, out, sizeof out);
   assert_string_equal(out, "2024-03-12T08:20:18Z");
+}
+
+/* The normalized form of an address is inet_ntop's, whichever way it is
+ * reached (the fast path for IPv6 already in that form, or parse and print):
+ * random addresses written both in full and canonically. */
+static void normalize_matches_inet_ntop(void **state)
+{
+  (void)state;
+  uint64_t r = 88172645463325252ull;
+  for(int i = 0; i < 20000; i++) {
+    uint16_t g[8];
+    for(int k = 0; k < 8; k++) {
+      r ^= r << 13;
+      r ^= r >> 7;
+      r ^= r << 17;
+      /* Zero groups often, so that runs of them come up. */
+      g[k] = (r & 3) == 0 ? 0 : (uint16_t)(r >> 16);
+    }
+    uint8_t a[16];
+    for(int k = 0; k < 8; k++) {
+      a[2 * k] = (uint8_t)(g[k] >> 8);
+      a[2 * k + 1] = (uint8_t)g[k];
+    }
+    char want[64], full[64], out[64];
+    assert_non_null(inet_ntop(AF_INET6, a, want, sizeof want));
+    if(strchr(want, '.'))
+      continue;                  /* IPv4-mapped or compatible: its own cases */
+    snprintf(full, sizeof full, "%x:%x:%x:%x:%x:%x:%x:%x", g[0], g[1], g[2], g[3], g[4], g[5],
+             g[6], g[7]);
+    mc_addr_normalize(full, strlen(full), out, sizeof out);
+    if(strcmp(out, want))
+      fail_msg("'%s' normalized to '%s', inet_ntop gives '%s'", full, out, want);
+    mc_addr_normalize(want, strlen(want), out, sizeof out);
+    if(strcmp(out, want))
+      fail_msg("'%s' normalized to '%s'", want, out);
+  }
+  char out[64];
+  mc_addr_normalize("2A02:DB8:1:2:3:4:5:6", 20, out, sizeof out);
+  assert_string_equal(out, "2a02:db8:1:2:3:4:5:6");
+  mc_addr_normalize("2a02:0db8:1:2:3:4:5:6", 21, out, sizeof out);
+  assert_string_equal(out, "2a02:db8:1:2:3:4:5:6");
+  mc_addr_normalize("2a02:0:0:1:2:3:4:5", 18, out, sizeof out);
+  assert_string_equal(out, "2a02::1:2:3:4:5");
+  mc_addr_normalize("2a02:0:1:0:2:0:3:0", 18, out, sizeof out);
+  assert_string_equal(out, "2a02:0:1:0:2:0:3:0");
 }
 
 static void addresses_and_ranges(void **state)
@@ -134,9 +257,11 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(endpoints_in_any_casing),
     cmocka_unit_test(status_triples),
+    cmocka_unit_test(status_known_answers),
     cmocka_unit_test(httperr_reasons),
     cmocka_unit_test(times),
     cmocka_unit_test(addresses_and_ranges),
+    cmocka_unit_test(normalize_matches_inet_ntop),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "logs/classify.h"
 #include "logs/logs.h"
 #include "util/util.h"
 
@@ -271,6 +272,14 @@ static void broken_inputs(void **state)
   assert_non_null(strstr(f->problem, "line 6:"));
   f = file_named(&s, "nul.log");
   assert_false(f->skipped);
+  /* Both lines with NUL bytes are skipped and said so: the first is no EWS
+     request ("/EWS/mrs" before the NUL), and none is counted. */
+  assert_int_equal(f->malformed, 2);
+  assert_non_null(strstr(f->problem, "line 5: the line holds NUL bytes"));
+  MC_AGG_EACH(&s.agg, e) {
+    if(e->key[0] == 'S' && e->key[1] == MC_EP_EWS)
+      fail_msg("a line with a NUL byte was counted as EWS");
+  }
   f = file_named(&s, "big.log");
   assert_non_null(strstr(f->problem, "line 6: the line is longer"));
   f = file_named(&s, "nofields.log");
@@ -294,6 +303,103 @@ static void broken_inputs(void **state)
   }
   assert_true(ok >= 8 + 100);
   mc_logs_scan_release(&s);
+}
+
+/* Files of NUL bytes (plain and as .gz) are not logs, and #Fields lines the
+ * parser cannot take say why (issue: "UTF-16 text", wrong messages). */
+static void nul_files_and_odd_fields(void **state)
+{
+  (void)state;
+  static char zeros[8192];
+  put("z/zeros.log", zeros, sizeof zeros);
+  char *gzp = path_in("z/zeros.log.gz");
+  gzFile gz = gzopen(gzp, "wb");
+  gzwrite(gz, zeros, sizeof zeros);
+  gzclose(gz);
+  free(gzp);
+  struct mc_buf b = MC_BUF_INIT(1 << 20);
+  mc_buf_addstr(&b, "#Fields: date time cs-uri-stem");
+  for(int i = 0; i < 70; i++)
+    mc_buf_printf(&b, " x-col%d", i);
+  mc_buf_addstr(&b, "\r\n" MRS("08:00:00", "200 0 0"));
+  put("z/wide.log", b.ptr, b.len);
+  mc_buf_reset(&b);
+  mc_buf_addstr(&b, "#Software: Microsoft Internet Information Services 10.0\r\n#Fields: date "
+                "time cs-uri-stem");
+  while(b.len < 70000)
+    mc_buf_addstr(&b, " cs(a-very-long-custom-header-name)");
+  mc_buf_addstr(&b, "\r\n" MRS("08:00:00", "200 0 0"));
+  put("z/long.log", b.ptr, b.len);
+  mc_buf_release(&b);
+
+  const char *names[] = { "zeros.log", "zeros.log.gz", "wide.log", "long.log" };
+  const char *says[] = { "not a log: it begins with nothing but NUL bytes",
+                         "not a log: it begins with nothing but NUL bytes",
+                         "line 1: the #Fields line names more than 64 columns",
+                         "line 2: the #Fields line is longer than 64 KiB" };
+  for(int i = 0; i < 4; i++) {
+    char rel[64];
+    snprintf(rel, sizeof rel, "z/%s", names[i]);
+    struct mc_logs_scan s;
+    scan(rel, &s);
+    assert_int_equal(s.nfiles, 1);
+    const struct mc_logs_file *f = &s.files[0];
+    assert_true(f->skipped);
+    if(!f->problem || !strstr(f->problem, says[i]))
+      fail_msg("%s: '%s', expected '%s'", names[i], f->problem ? f->problem : "(none)",
+               says[i]);
+    mc_logs_scan_release(&s);
+  }
+}
+
+/* Two layouts with the same number of columns: a range that starts in the
+ * second assumes the first, counts its lines wrongly (the client column of
+ * one is the status column of the other), and is scanned again once the
+ * range before it is done. The clients it counted in the first pass are
+ * taken back: only 1.1.1.1 and 9.9.9.9 remain, 200 requests each. */
+static void rescan_takes_back_clients(void **state)
+{
+  (void)state;
+  struct mc_buf b = MC_BUF_INIT(1 << 20);
+  mc_buf_addstr(&b, "#Fields: date time cs-uri-stem c-ip sc-status sc-substatus "
+                "sc-win32-status\n");
+  for(int i = 0; i < 200; i++)
+    mc_buf_addstr(&b, "2024-03-12 08:00:00 /EWS/mrsproxy.svc 1.1.1.1 200 0 0\n");
+  mc_buf_addstr(&b, "#Fields: date time cs-uri-stem sc-status c-ip sc-substatus "
+                "sc-win32-status\n");
+  for(int i = 0; i < 200; i++)
+    mc_buf_addstr(&b, "2024-03-12 08:00:01 /EWS/mrsproxy.svc 200 9.9.9.9 0 0\n");
+  put("r/EX01/W3SVC1/u_ex240312.log", b.ptr, b.len);
+  mc_buf_release(&b);
+  for(int threads = 1; threads <= 2; threads++) {
+    char *p = path_in("r");
+    const char *paths[] = { p };
+    struct mc_logs_opts o = { .paths = paths, .npaths = 1, .threads = threads,
+                              .range_bytes = 300 };
+    struct mc_logs_scan s;
+    assert_int_equal(mc_logs_scan(&o, &s), MC_OK);
+    free(p);
+    size_t keys = 0;
+    for(unsigned k = 0; k < s.nclient_parts; k++) {
+      MC_CSET_EACH(&s.clients[k], sl) {
+        if(!mc_cset_count(sl))
+          continue;
+        size_t n;
+        char kbuf[MC_CSET_KEY_MAX];
+        const char *key = mc_cset_key(&s.clients[k], sl, kbuf, &n);
+        char name[64];
+        int ep;
+        mc_cset_client_text(key, n, &ep, name, sizeof name);
+        if((strcmp(name, "1.1.1.1") && strcmp(name, "9.9.9.9")) || mc_cset_count(sl) != 200)
+          fail_msg("%d threads: client %s counted %llu times", threads, name,
+                   (unsigned long long)mc_cset_count(sl));
+        keys++;
+      }
+    }
+    assert_int_equal(keys, 2);
+    assert_int_equal(s.files[0].malformed, 0);
+    mc_logs_scan_release(&s);
+  }
 }
 
 static void unreadable_and_nothing_readable(void **state)
@@ -328,6 +434,8 @@ int main(void)
     cmocka_unit_test(httperr_and_httpproxy),
     cmocka_unit_test(layout_change_and_servers),
     cmocka_unit_test(broken_inputs),
+    cmocka_unit_test(nul_files_and_odd_fields),
+    cmocka_unit_test(rescan_takes_back_clients),
     cmocka_unit_test(unreadable_and_nothing_readable),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,136 @@
+/*
+ * cset.h - the client table of the log scan: (endpoint, client address) to
+ * a request count, and nothing else, in as little memory as a key allows.
+ *
+ * Real front ends see 10^4 to 10^6 distinct clients a day, so this is the
+ * one table of the scan whose size follows the data. A slot is 16 bytes
+ * (count and endpoint, the key, 32 bits of the hash): an IPv4 address is
+ * kept in the slot itself (no second memory access to compare it), any other
+ * key in one arena the slot points into. The agg table (agg.h) keeps the rest: few keys, each
+ * with its first and last time and an example line.
+ *
+ * Each scan thread counts into its own tables, one per partition of the hash
+ * space, so that the final merge runs on all threads at once (partition p of
+ * every thread into one). Counts add; merging is symmetric. Internal to
+ * lib/logs.
+ */
+#ifndef MC_LOGS_CSET_H
+#define MC_LOGS_CSET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define MC_CSET_MAX_KEYS (1u << 24)
+#define MC_CSET_IPV4 0xff       /* key[1] of an IPv4 address stored as 4 bytes */
+
+struct mc_cset_slot {
+  uint64_t word;                /* the count (bits 0-54), used (bit 55), the key's endpoint
+                                   (bits 56-62), its address kept as text (bit 63); 0: empty.
+                                   The judge reads them without a look at the arena */
+  uint32_t off;                 /* an IPv4 address (its 4 bytes), or the offset of the key's
+                                   length byte in the arena + 1 */
+  uint32_t tag;                 /* the hash's low 32 bits */
+};
+
+#define MC_CSET_KEY_MAX 258     /* bytes of a key as mc_cset_key() gives it */
+
+struct mc_cset {
+  struct mc_cset_slot *slots;   /* linear probing, cap a power of two, at most 7/10 full */
+  size_t cap, n;
+  char *arena;                  /* records: one length byte, then the key */
+  size_t used, size;
+  uint64_t dropped;             /* counts whose new key found the table full */
+};
+
+void mc_cset_init(struct mc_cset *c);
+void mc_cset_release(struct mc_cset *c);
+
+/* Adds count under key (at most 255 bytes). */
+void mc_cset_add(struct mc_cset *c, const void *key, size_t n, uint64_t hash, uint64_t count);
+
+/* Asks the CPU to fetch the slot a key with this hash starts probing at
+ * (the scan adds a line's client one line later, the fetch in between). */
+static inline void mc_cset_prefetch(const struct mc_cset *c, uint64_t hash)
+{
+  if(c->cap)
+    __builtin_prefetch(&c->slots[(uint32_t)hash & (c->cap - 1)], 1);
+}
+
+/* Whether key is in the table. */
+bool mc_cset_has(const struct mc_cset *c, const void *key, size_t n, uint64_t hash);
+
+/* Adds every key of from to into (the smaller table into the larger one;
+ * from comes back holding either, for the caller to release). */
+void mc_cset_merge(struct mc_cset *into, struct mc_cset *from);
+
+#define MC_CSET_COUNT_MASK ((UINT64_C(1) << 55) - 1)
+#define MC_CSET_USED (UINT64_C(1) << 55)
+
+/* Counts add modulo 2^55 (a pass that takes counts back adds 2^55 - 1). */
+static inline uint64_t mc_cset_count(const struct mc_cset_slot *s)
+{
+  return s->word & MC_CSET_COUNT_MASK;
+}
+
+static inline int mc_cset_ep(const struct mc_cset_slot *s)
+{
+  return (int)(s->word >> 56 & 0x7f);
+}
+
+/* Whether the key's address is kept as text (not an IPv4 address). */
+static inline bool mc_cset_is_text(const struct mc_cset_slot *s)
+{
+  return s->word >> 63;
+}
+
+/* The address of a slot that is not text, as ::ffff:a.b.c.d. */
+static inline void mc_cset_ipv4(const struct mc_cset_slot *s, uint8_t a[16])
+{
+  memset(a, 0, 10);
+  a[10] = a[11] = 0xff;
+  for(int i = 0; i < 4; i++)
+    a[12 + i] = (uint8_t)(s->off >> (24 - 8 * i));
+}
+
+/* The key of a used slot: in the arena, or built in buf (an IPv4 key). */
+static inline const char *mc_cset_key(const struct mc_cset *c, const struct mc_cset_slot *s,
+                                      char buf[MC_CSET_KEY_MAX], size_t *n)
+{
+  if(!mc_cset_is_text(s)) {
+    buf[0] = (char)mc_cset_ep(s);
+    buf[1] = (char)MC_CSET_IPV4;
+    for(int i = 0; i < 4; i++)
+      buf[2 + i] = (char)(s->off >> (24 - 8 * i));
+    *n = 6;
+    return buf;
+  }
+  const unsigned char *p = (const unsigned char *)c->arena + s->off - 1;
+  *n = p[0];
+  return (const char *)p + 1;
+}
+
+#define MC_CSET_EACH(c, s) \
+  for(struct mc_cset_slot *s = (c)->slots; s && s < (c)->slots + (c)->cap; s++) \
+    if(s->word)
+
+/* The partition of a key's hash among nparts: from the high bits, never
+ * from the tag a slot index is taken from (cset.c), or each partition's
+ * table would use only part of its slots. */
+static inline unsigned mc_cset_part(uint64_t hash, unsigned nparts)
+{
+  return (unsigned)((hash >> 32) % nparts);
+}
+
+/* Client key: ep, then MC_CSET_IPV4 and the 4 bytes of a dotted IPv4
+ * address as IIS writes it (no leading zeros; "::ffff:" before it dropped),
+ * else the length and the text as logged. Returns the key length (at most
+ * 2 + MC_KEY_STR_MAX). */
+size_t mc_cset_client_key(char *key, int ep, const char *addr, size_t n);
+
+/* The address of a client key as text (IPv4 dotted, else as logged) into
+ * out; its endpoint in *ep. */
+void mc_cset_client_text(const char *key, size_t n, int *ep, char *out, size_t outlen);
+
+#endif
