@@ -629,6 +629,8 @@ void mc_cli_facts(const struct mc_cli *cli, struct mc_report *r)
   if(cli->cmd && (strcmp(cli->cmd->name, "config") == 0 ||
                   strcmp(cli->cmd->name, "logs") == 0) && cli->nargs) {
     struct mc_buf in = MC_BUF_INIT(1 << 16);
+    if(cli->merge)
+      mc_buf_addstr(&in, "--merge");    /* the inputs are summaries */
     for(size_t i = 0; i < cli->nservers; i++)
       add_option(&in, "server", cli->servers[i]);
     for(size_t i = 0; i < cli->nargs; i++) {
