@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "config/config.h"
 #include "kb/kb.h"
 #include "lab/lab.h"
 #include "logs/logs.h"
@@ -31,9 +32,11 @@ struct outcome {
   bool servers_differ;     /* its check found LB_INCONSISTENT_BACKENDS */
 };
 
-/* Whether the report names exactly the expected causes. */
-static bool matches(const struct mc_report *r, const char *const *expect)
+/* Whether the report names exactly the expected causes (and, with none,
+ * ends in the verdict the row asks for). */
+static bool matches(const struct mc_report *r, const struct mc_lab_scenario *sc)
 {
+  const char *const *expect = sc->expect;
   size_t want = 0;
   for(; expect[want]; want++) {
     if(!mc_report_has(r, expect[want]))
@@ -47,7 +50,7 @@ static bool matches(const struct mc_report *r, const char *const *expect)
       return false;
   }
   enum mc_status v = mc_report_verdict(r);
-  return want ? v != MC_PASS : v == MC_PASS;
+  return want ? v != MC_PASS : v == (sc->unknown ? MC_UNKNOWN : MC_PASS);
 }
 
 static char *found_list(const struct mc_report *r)
@@ -97,7 +100,7 @@ static void run_one(struct mc_lab_site *site, const char *timeout, struct outcom
   else {
     o->found = found_list(r);
     o->verdict = mc_status_name(mc_report_verdict(r));
-    o->ok = matches(r, site->sc->expect);
+    o->ok = matches(r, site->sc);
     mc_strlcpy(o->run_id, r->run_id, sizeof o->run_id);
     o->servers_differ = mc_report_has(r, "LB_INCONSISTENT_BACKENDS");
     mc_report_free(r);
@@ -173,6 +176,72 @@ static bool demo_logs(const struct mc_cli *cli, struct mc_lab *lab,
     mc_buf_release(&b);
   }
   mc_report_free(r);
+  return ok;
+}
+
+/* The server's side beside the remote one (issue 16): the tls check of the
+ * healthy lab site, as its --json report, goes into `config` together with
+ * the server's HTTP.sys bindings and certificate listing, which bind another
+ * certificate to 443, as when a device in front ends TLS with its own. The
+ * remote check passes; config must name CFG_CERT_NOT_BOUND. */
+static bool demo_config(const struct mc_cli *cli, struct mc_lab *lab, const char *timeout,
+                        bool color)
+{
+  struct mc_lab_site *site = NULL;
+  for(size_t i = 0; i < mc_lab_nsites(lab) && !site; i++) {
+    struct mc_lab_site *s = mc_lab_site_at(lab, i);
+    site = strcmp(s->sc->name, "healthy-tls") == 0 ? s : NULL;
+  }
+  if(!site)
+    return false;
+  char *line = mc_xasprintf("%s --timeout %s", site->command, timeout);
+  char *argv[64];
+  int argc = 0, code = 0;
+  char *save = NULL;
+  for(char *w = strtok_r(line, " ", &save); w && argc < 63; w = strtok_r(NULL, " ", &save))
+    argv[argc++] = w;
+  argv[argc] = NULL;
+  struct mc_report *tls = mc_cli_run_check(argc, argv, &code);
+  free(line);
+  if(!tls)
+    return false;
+  struct mc_buf json = MC_BUF_INIT(1 << 22);
+  mc_render_json(tls, &json);
+  mc_report_free(tls);
+  static const char sslcert[] =
+    "\r\nSSL Certificate bindings:\r\n-------------------------\r\n\r\n"
+    "    IP:port                      : 0.0.0.0:443\r\n"
+    "    Certificate Hash             : 5a1f0d3c7b9e2a4468c0f1e2d3b4a5968778695a\r\n"
+    "    Application ID               : {4dc3e181-e14b-4a21-b022-59fc669b0914}\r\n"
+    "    Certificate Store Name       : MY\r\n\r\n";
+  static const char certs[] =
+    "Thumbprint         : 5A1F0D3C7B9E2A4468C0F1E2D3B4A5968778695A\r\n"
+    "Subject            : CN=mail.contoso.com\r\n"
+    "CertificateDomains : {mail.contoso.com, autodiscover.contoso.com}\r\n"
+    "Services           : IMAP, POP, IIS, SMTP\r\n"
+    "Status             : Valid\r\n"
+    "HasPrivateKey      : True\r\n"
+    "NotAfter           : 9/30/2027 11:59:59 PM\r\n";
+  struct mc_config_input in[3] = {
+    { "tls.json", json.ptr ? json.ptr : "", json.len },
+    { "sslcert-EX01.txt", sslcert, sizeof sslcert - 1 },
+    { "certificates-EX01.txt", certs, sizeof certs - 1 },
+  };
+  struct mc_report *r = mc_config_check(in, 3);
+  bool ok = mc_report_has(r, "CFG_CERT_NOT_BOUND") && r->nfindings == 1;
+  if(!cli->json) {
+    struct mc_buf b = MC_BUF_INIT(MC_RENDER_LIMIT);
+    struct mc_render_opts o = { .color = color, .brief = true };
+    mc_render_text(r, &o, &b);
+    printf("\nThe server's side beside the remote one: 'migcheck tls %s --json' (a pass) with "
+           "the server's netsh http show sslcert and Get-ExchangeCertificate:\n\n%s%s%s%s\n",
+           site->target, b.ptr, mc_render_color(ok ? MC_PASS : MC_FAIL, color), ok ? "config "
+           "named the certificate the bindings do not present" : "WRONG: config did not name "
+           "CFG_CERT_NOT_BOUND alone", mc_render_reset(color));
+    mc_buf_release(&b);
+  }
+  mc_report_free(r);
+  mc_buf_release(&json);
   return ok;
 }
 
@@ -276,7 +345,7 @@ int mc_cmd_demo(struct mc_cli *cli)
       if(!res[i].ok) {
         printf("%-8s expected: ", "");
         if(!site->sc->expect[0])
-          printf("a pass");
+          printf("%s", site->sc->unknown ? "an unknown verdict, no cause" : "a pass");
         for(int k = 0; site->sc->expect[k]; k++)
           printf("%s%s", k ? ", " : "", site->sc->expect[k]);
         printf("\n%-8s command: migcheck %s\n", "", site->command);
@@ -313,11 +382,13 @@ int mc_cmd_demo(struct mc_cli *cli)
   else
     printf("\n%zu of %zu scenarios diagnosed as expected.\n", good, n);
   bool traced = demo_logs(cli, lab, res, n, color);
+  bool server_side = demo_config(cli, lab, timeout, color);
   for(size_t i = 0; i < n; i++)
     free(res[i].found);
   free(res);
   bool explained = demo_explain(cli, color);
   bool batched = cli->json || demo_batch(cli, lab, timeout);
   mc_lab_stop(lab);
-  return good == n && traced && explained && batched ? MC_EXIT_OK : MC_EXIT_PROBLEM;
+  return good == n && traced && server_side && explained && batched ? MC_EXIT_OK :
+                                                                    MC_EXIT_PROBLEM;
 }

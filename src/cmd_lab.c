@@ -42,7 +42,7 @@ static void list_scenarios(const struct mc_cli *cli)
     }
     mc_buf_printf(&b, "%-36s %-18s ", sc->name, sc->check);
     if(!sc->expect[0])
-      mc_buf_addstr(&b, "(must pass)");
+      mc_buf_addstr(&b, sc->unknown ? "(must end unknown)" : "(must pass)");
     for(int k = 0; sc->expect[k]; k++)
       mc_buf_printf(&b, "%s%s", k ? ", " : "", sc->expect[k]);
     mc_buf_printf(&b, "\n%-36s %s\n", "", sc->summary);
@@ -252,7 +252,7 @@ int mc_cmd_lab(struct mc_cli *cli)
       struct mc_lab_site *s = mc_lab_site_at(lab, i);
       printf("%s: %s\n  expects: ", s->sc->name, s->sc->summary);
       if(!s->sc->expect[0])
-        printf("a pass");
+        printf("%s", s->sc->unknown ? "an unknown verdict, no cause" : "a pass");
       for(int k = 0; s->sc->expect[k]; k++)
         printf("%s%s", k ? ", " : "", s->sc->expect[k]);
       char *cmd = paste_command(s, self);

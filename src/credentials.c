@@ -4,7 +4,9 @@
  *
  * The password never comes from the command line: --password-file FILE
  * (its first line), else MIGCHECK_PASSWORD, else a prompt without echo on
- * the terminal. It is never printed; the target wipes it on release.
+ * the terminal. It is never printed; the target wipes it on release, and
+ * the report model removes it (and its encodings) from whatever a server
+ * echoes (lib/model/redact.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +18,7 @@
 
 #include "checks/checks.h"
 #include "cli.h"
+#include "model/redact.h"
 #include "util/util.h"
 
 #define PASSWORD_MAX 1024
@@ -123,7 +126,10 @@ int mc_cli_credentials(struct mc_cli *cli, struct mc_target *t)
     return mc_cli_usage_error(cli, "--user '%s' is not DOMAIN\\user or user@domain",
                               cli->user);
   t->user = mc_xstrdup(cli->user);
-  return get_password(cli, t);
+  int rc = get_password(cli, t);
+  if(!rc)
+    mc_redact_login(t->user, t->password);   /* from here no report carries it */
+  return rc;
 }
 
 int mc_cli_run_signed_in(struct mc_cli *cli, struct mc_target *t,

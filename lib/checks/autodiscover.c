@@ -53,6 +53,7 @@
 
 #define MAX_HOPS 10
 #define MAX_VISITS 48
+#define MAX_TLS_PLACES 8
 #define POX_PATH "/autodiscover/autodiscover.xml"
 #define SOAP_PATH "/autodiscover/autodiscover.svc"
 
@@ -89,6 +90,12 @@ struct ad {
   struct mc_ad_url where;
   enum mc_http_auth auth;
   char addr[64];
+  /* Certificates: hosts whose TLS handshake failed (judged at the end when
+   * nothing was found), and hosts already looked at (once each). */
+  struct tls_place { char host[256]; int port; char addr[64]; } tls_failed[MAX_TLS_PLACES];
+  size_t ntls_failed;
+  char tls_seen[MAX_TLS_PLACES][300];
+  size_t ntls_seen;
 };
 
 static int mapped_port(const struct mc_target *t, int port)
@@ -134,10 +141,14 @@ static void http_evidence(struct mc_step *s, const struct mc_http_req *q,
     char text[600];
     mc_step_ev(s, "NTLM login", "%s", mc_http_ntlm_describe(&resp->ntlm, text, sizeof text));
   }
-  if(resp->ip[0])
+  if(resp->ip[0] && resp->error == MC_HTTP_ERR_TLS)
+    mc_step_ev(s, "connection", "%s port %ld: connected in %lld ms, then TLS failed",
+               resp->ip, resp->port, (long long)resp->ms_connect);
+  else if(resp->ip[0])
     mc_step_ev(s, "connection", "%s port %ld: connected in %lld ms%s, answered in %lld ms",
                resp->ip, resp->port, (long long)resp->ms_connect,
-               q->plain ? "" : ", TLS verified", (long long)resp->ms_total);
+               q->plain ? "" : q->insecure ? ", TLS not verified (--insecure)" :
+               ", TLS verified", (long long)resp->ms_total);
   for(size_t i = 0; i < resp->nmsgs; i++) {
     const struct mc_http_msg *m = &resp->msgs[i];
     mc_step_ev(s, "status", "%s", m->status_line);
@@ -163,6 +174,43 @@ static void http_evidence(struct mc_step *s, const struct mc_http_req *q,
   }
 }
 
+/* The TLS walk (lib/checks/tls.c) for host at addr:port, once per place:
+ * what a strict client thinks of its certificate, with the TLS_* causes
+ * (warnings with --insecure). */
+static void tls_look(struct ad *a, struct mc_step *parent, const char *host, int port,
+                     const char *addr)
+{
+  char key[300];
+  snprintf(key, sizeof key, "%s:%d", host, port);
+  for(size_t i = 0; i < a->ntls_seen; i++) {
+    if(strcasecmp(a->tls_seen[i], key) == 0)
+      return;
+  }
+  if(a->ntls_seen == MAX_TLS_PLACES)
+    return;
+  mc_strlcpy(a->tls_seen[a->ntls_seen++], key, sizeof a->tls_seen[0]);
+  struct mc_addr ma;
+  if(!mc_addr_parse(addr, port, &ma))
+    return;
+  struct mc_target tt = *a->t;
+  tt.host = (char *)host;
+  tt.sni = NULL;
+  tt.port = port;
+  mc_walk_tls(a->r, parent, &tt, &ma, port);
+}
+
+/* Remembers a place whose handshake failed: when no place gives settings,
+ * its TLS_* cause is the answer, not AUTODISCOVER_NOT_FOUND. */
+static void note_tls_failure(struct ad *a, const char *host, int port, const char *addr)
+{
+  if(a->ntls_failed == MAX_TLS_PLACES)
+    return;
+  struct tls_place *p = &a->tls_failed[a->ntls_failed++];
+  mc_strlcpy(p->host, host, sizeof p->host);
+  p->port = port;
+  mc_strlcpy(p->addr, addr, sizeof p->addr);
+}
+
 static void init_req(struct ad *a, struct mc_http_req *q, const char *method,
                      const struct mc_ad_url *u, const char *path, const char *addr)
 {
@@ -179,6 +227,7 @@ static void init_req(struct ad *a, struct mc_http_req *q, const char *method,
   q->no_channel_binding = a->t->no_channel_binding;
   q->timeout_ms = a->t->timeout_ms;
   q->plain = strcmp(u->scheme, "http") == 0;
+  q->body_keep = MC_AD_XML_MAX;   /* what the XML parser accepts (POX and SOAP) */
 }
 
 /* Performs q into resp and records it on s (evidence, traffic, time).
@@ -196,6 +245,11 @@ static bool perform(struct ad *a, struct mc_step *s, const struct mc_http_req *q
   http_evidence(s, q, resp);
   add_traffic(a, q, resp, purpose);
   mc_step_set_duration(s, resp->ms_total);
+  if(resp->error == MC_HTTP_ERR_TOO_BIG) {
+    mc_step_find(a->r, s, "HTTP_RESPONSE_HEADER_TOO_LARGE", "%s: the answer's headers are too "
+                 "large to read (%s)", resp->url, resp->error_text);
+    a->decisive = true;
+  }
   return true;
 }
 
@@ -411,6 +465,10 @@ static enum outcome post_pox(struct ad *a, struct mc_step *parent, const struct 
     mc_buf_release(&body);
     return O_STOP;
   }
+  if(resp.error == MC_HTTP_ERR_TLS)
+    note_tls_failure(a, u->host, q.port, addr);
+  else if(a->t->insecure && !q.plain && (resp.status == 401 || resp.status == 200))
+    tls_look(a, parent, u->host, q.port, addr);   /* it would get the credentials */
   if(resp.status == 401 && a->t->user && a->t->password) {
     char realm[128];
     unsigned schemes = mc_http_auth_schemes(resp.final, realm, sizeof realm);
@@ -817,6 +875,36 @@ static void soap_step(struct ad *a, struct mc_step *parent, struct mc_ad_found *
   mc_buf_release(&body);
 }
 
+/* The safe-redirect policy for a host the walk takes from Autodiscover's
+ * answer (the MRSProxy host, the RPC proxy): credentials go only to hosts
+ * inside the address's domain (label by label: mail.contoso.com.evil.test
+ * is not inside contoso.com) or a domain named with --allow-redirect.
+ * Else a finding on s naming the host and how to allow it; false. */
+static bool taken_host_ok(struct mc_report *r, struct mc_step *s, const struct mc_target *t,
+                          enum mc_status sev, const char *what, const char *host)
+{
+  char domain[256], url[600];
+  if(!mc_ad_email_domain(t->email, domain, sizeof domain))
+    return false;
+  snprintf(url, sizeof url, "https://%s/", host);
+  enum mc_ad_policy p = mc_ad_redirect_policy(url, domain,
+                                              (const char *const *)t->allow_redirect,
+                                              t->nallow_redirect, NULL);
+  if(p == MC_AD_SAFE)
+    return true;
+  if(p == MC_AD_ALLOWED) {
+    mc_step_ev(s, "policy", "%s %s is outside %s but allowed with --allow-redirect", what,
+               host, domain);
+    return true;
+  }
+  mc_step_find_sev(r, s, "AUTODISCOVER_UNSAFE_REDIRECT", sev, "Autodiscover for %s names %s "
+                   "as the %s: %s; not contacted, no credentials sent (if %s is yours, "
+                   "allow it with --allow-redirect %s, or name the host yourself)", t->email,
+                   host, what, p == MC_AD_BAD_URL ? mc_ad_policy_text(p) : "outside the "
+                   "address's domain and not allowed with --allow-redirect", host, host);
+  return false;
+}
+
 /* Step 6: are the names handed out for outside use reachable from outside? */
 static void judge_names(struct ad *a, struct mc_step *parent, const struct mc_ad_found *f)
 {
@@ -834,6 +922,9 @@ static void judge_names(struct ad *a, struct mc_step *parent, const struct mc_ad
                    "Exchange Online cannot resolve", what[i], h);
       continue;
     }
+    /* A warning here: this command sends those hosts nothing; the commands
+     * that would sign in there refuse (remote-move, outlook-anywhere). */
+    taken_host_ok(a->r, s, a->t, MC_WARN, what[i], h);
     struct mc_dns_result d;
     mc_resolve(&a->t->net, h, mapped_port(a->t, 443), &d);
     if(d.outcome == MC_DNS_NXDOMAIN || d.outcome == MC_DNS_NODATA) {
@@ -961,6 +1052,19 @@ bool mc_autodiscover_find(struct mc_report *r, struct mc_step *parent,
     mc_report_incomplete(r, "the settings were not read: Autodiscover needs --user (and the "
                          "password from MIGCHECK_PASSWORD, --password-file or the prompt)");
   }
+  else if(!a.decisive && !r->incomplete && a.ntls_failed) {
+    /* Places that answered TLS but failed it: their certificate or
+     * handshake is the reason, as a strict client sees it. */
+    size_t before = r->nfindings;
+    for(size_t i = 0; i < a.ntls_failed; i++)
+      tls_look(&a, top, a.tls_failed[i].host, a.tls_failed[i].port, a.tls_failed[i].addr);
+    bool named = r->nfindings > before;
+    mc_step_done(r, top, named ? MC_FAIL : MC_UNKNOWN, "no settings: TLS failed at %zu "
+                 "place%s", a.ntls_failed, a.ntls_failed == 1 ? "" : "s");
+    if(!named)
+      mc_report_incomplete(r, "TLS failed where Autodiscover was looked for, and a strict "
+                           "client's look found no reason");
+  }
   else if(!a.decisive && !r->incomplete && a.unobserved) {
     mc_step_done(r, top, MC_UNKNOWN, "not found, but not every place could be looked at");
     mc_report_incomplete(r, "DNS did not answer for some of the places Autodiscover is "
@@ -1042,6 +1146,11 @@ struct mc_report *mc_remote_move_autodiscover(const struct mc_target *t, struct 
     mc_ad_found_release(&f);
     return r;
   }
+  if(!taken_host_ok(r, s, t, MC_FAIL, "MRSProxy host", host)) {
+    mc_step_done(r, s, MC_FAIL, "%s is not checked: outside %s's domain", host, t->email);
+    mc_ad_found_release(&f);
+    return r;
+  }
   picked->host = mc_xstrdup(host);
   picked->port = mapped_port(t, 443);
   mc_step_done(r, s, s->status > MC_PASS ? s->status : MC_PASS, "checking %s, taken from %s "
@@ -1081,6 +1190,12 @@ struct mc_report *mc_outlook_anywhere_autodiscover(const struct mc_target *t,
                  !f.oa_host && !f.exch_server ? " and " : "",
                  f.exch_server ? "" : "no RPC server");
     mc_step_done(r, s, MC_FAIL, "no Outlook Anywhere settings to test");
+    mc_ad_found_release(&f);
+    return r;
+  }
+  if(!taken_host_ok(r, s, t, MC_FAIL, "RPC proxy (Outlook Anywhere host)",
+                    f.oa_host)) {
+    mc_step_done(r, s, MC_FAIL, "%s is not checked: outside %s's domain", f.oa_host, t->email);
     mc_ad_found_release(&f);
     return r;
   }

@@ -125,6 +125,15 @@ bool mc_walk_tcp(struct mc_report *r, struct mc_step *parent, const struct mc_ta
  * problems are still shown but as warnings, and the walk goes on. */
 bool mc_walk_tls(struct mc_report *r, struct mc_step *parent, const struct mc_target *t,
                  const struct mc_addr *addr, int port);
+/* After a request failed TLS at addr where the walk's handshake passed
+ * (servers behind one address with different certificates): up to tries
+ * handshakes until one shows the certificate problem, judged as the walk
+ * judges it; else an unknown step. */
+void mc_walk_tls_hunt(struct mc_report *r, struct mc_step *parent, const struct mc_target *t,
+                      const struct mc_addr *addr, int port, int tries);
+/* The same after IMAP's STARTTLS (the greeting, STARTTLS, the tagged OK). */
+bool mc_walk_tls_imap_starttls(struct mc_report *r, struct mc_step *parent,
+                               const struct mc_target *t, const struct mc_addr *addr, int port);
 /* The name the certificate must carry: --sni, else the host (unless it is
  * a literal address and no --sni was given: then the address). */
 const char *mc_target_tls_name(const struct mc_target *t);

@@ -214,7 +214,8 @@ static void judge(struct mc_report *r, const struct mc_target *t, int port,
     return;
   }
   if(s->curl_code != CURLE_OK || !v.list_ok) {
-    cannot_observe(r, st, s, "the IMAP session broke off after the login");
+    cannot_observe(r, st, s, s->login_sent ? "the IMAP session broke off after the login" :
+                   "the IMAP session broke off before any login was sent");
     return;
   }
   mc_step_ev(st, "mailboxes", "%zu", s->mailboxes);
@@ -234,7 +235,8 @@ struct mc_report *mc_check_imap(const struct mc_target *t)
                  security_name[sec], sec == MC_IMAP_SSL ? "Ssl" : sec == MC_IMAP_TLS ? "Tls" :
                  "None", port);
   if(t->insecure)
-    mc_report_note(r, "certificate verification was turned off (--insecure)");
+    mc_report_note(r, "certificate verification was turned off (--insecure): certificate "
+                   "problems are shown as warnings");
   struct mc_dns_result dns;
   if(!mc_walk_dns(r, NULL, t, port, &dns))
     return r;
@@ -260,8 +262,16 @@ struct mc_report *mc_check_imap(const struct mc_target *t)
     mc_step_done(r, st, MC_UNKNOWN, "libcurl could not be set up");
     mc_report_incomplete(r, "the IMAP client could not start");
   }
-  else
+  else {
     judge(r, t, port, s, st);
+    /* The certificate STARTTLS brought: the session does not check it with
+     * --insecure, and cannot say why when it refused it. A strict client's
+     * look names the TLS_* cause (a warning with --insecure). */
+    bool tls_refused = s->curl_code == CURLE_PEER_FAILED_VERIFICATION ||
+                       s->curl_code == CURLE_SSL_CONNECT_ERROR;
+    if(sec == MC_IMAP_TLS && s->starttls_done && (t->insecure || tls_refused))
+      mc_walk_tls_imap_starttls(r, NULL, t, addr, port);
+  }
   mc_imap_session_release(s);
   free(s);
   return r;

@@ -79,6 +79,7 @@ struct oa {
   char short_name[128];
   struct mc_buf traffic;
   bool traffic_any;
+  bool tls_failed;                /* a request failed TLS after the walk's handshake passed */
 };
 
 /* The failing status line of a session, if any. */
@@ -163,6 +164,8 @@ static void add_traffic(struct oa *w, const char *name, int port,
   mc_json_kstr(&j, "cause", verdict_cause[v]);
   mc_json_kint(&j, "ms", res->ms);
   mc_json_obj_end(&j);
+  w->tls_failed = w->tls_failed || res->in.error == MC_HTTP_ERR_TLS ||
+                  res->out.error == MC_HTTP_ERR_TLS;
 }
 
 /* The channels' evidence: request, each status line, the PDUs. */
@@ -528,8 +531,10 @@ static int front_door(struct oa *w)
   }
   mc_step_done(r, front, result < 0 ? MC_FAIL : (schemes & MC_HTTP_SCHEME_BASIC) ? MC_PASS :
                MC_FAIL, "%s", result < 0 ? "the RPC proxy is not usable" : text);
-  for(int i = 0; i < 3; i++)
+  for(int i = 0; i < 3; i++) {
+    w->tls_failed = w->tls_failed || resp[i].error == MC_HTTP_ERR_TLS;
     mc_http_resp_release(&resp[i]);
+  }
   return result;
 }
 
@@ -620,6 +625,12 @@ struct mc_report *mc_check_outlook_anywhere(const struct mc_target *t)
     }
   }
 out:
+  if(w.tls_failed && !t->insecure) {
+    /* Servers behind one address with different certificates: find the bad one. */
+    struct mc_addr at;
+    if(mc_addr_parse(w.addr, w.port, &at))
+      mc_walk_tls_hunt(r, NULL, t, &at, w.port, 6);
+  }
   mc_buf_addch(&w.traffic, ']');
   mc_report_section(r, "traffic", w.traffic.ptr);
   mc_buf_release(&w.traffic);

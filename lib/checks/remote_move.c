@@ -19,6 +19,7 @@
  *     header, a 403 page from a non-Exchange answerer     -> HTTP_PREAUTH
  *   (on mrsproxy.svc only, the 403 page                    -> MRSPROXY_URL_BLOCKED)
  *   no answer before the deadline                          -> HTTP_TIMEOUT
+ *   response headers past the client's limit               -> HTTP_RESPONSE_HEADER_TOO_LARGE
  *   503                                                    -> HTTP_SERVICE_UNAVAILABLE
  *   500/502 that is not a SOAP fault                       -> HTTP_SERVER_ERROR
  *   Exchange.asmx not answered by Exchange (404, foreign)  -> EWS_NOT_PUBLISHED
@@ -28,10 +29,15 @@
  *   Exchange's 401 offers only Basic                       -> EWS_WINDOWS_AUTH_DISABLED
  *   Exchange's 401 offers no Basic                         -> EWS_BASIC_AUTH_DISABLED
  *   401 after the NTLM handshake (or a Basic login)        -> AUTH_BAD_CREDENTIALS
+ *   the POST without credentials reaches Exchange, but with a login or an
+ *     NTLM negotiate it is dropped, times out, redirected or gets a
+ *     device's 403 (every one of them)                     -> AUTH_NEGOTIATE_BLOCKED
  *   403 after the login                                    -> MRSPROXY_DISABLED
  *   repeats reach different servers that answer differently
  *                                                          -> LB_INCONSISTENT_BACKENDS
  *   repeats reach several servers of Exchange 2010         -> LB_NO_AFFINITY
+ *   a request fails TLS after the walk's handshake passed  -> the TLS_* cause of the
+ *     server behind the address that shows it (handshakes until one does)
  * The authenticated answer is judged together with the repeats: when the
  * servers disagree, the cause is the load balancer's mix, not the one
  * answer the first request happened to get.
@@ -67,7 +73,8 @@ enum kind {
   K_TIMEOUT,
   K_DROPPED,        /* reset, closed, or not HTTP */
   K_NO_CONNECT,     /* the connection or TLS failed (the walk said why) */
-  K_OTHER
+  K_OTHER,
+  K_TOO_BIG         /* response headers past what a client reads */
 };
 
 struct obs {
@@ -92,6 +99,7 @@ struct walk {
   struct mc_buf traffic;  /* JSON array of every request sent */
   struct mc_http_client *http;
   bool traffic_any;
+  bool tls_failed;        /* a request failed TLS after the walk's handshake passed */
 };
 
 static const char *const cafe_headers[] = {
@@ -111,7 +119,8 @@ static const char *kind_text(enum kind k)
     "asked for credentials", "the service answered", "redirected", "a foreign Basic prompt",
     "a 403 page from a device", "403 Forbidden from Exchange", "404 Not Found",
     "405 Method Not Allowed", "503 Service Unavailable", "a server error", "no answer in time",
-    "connection dropped", "no connection", "an unexpected answer"
+    "connection dropped", "no connection", "an unexpected answer",
+    "response headers too large to read"
   };
   return text[k];
 }
@@ -125,7 +134,7 @@ static void classify(struct obs *o, struct mc_http_resp *resp, const char *host)
   case MC_HTTP_OK: break;
   case MC_HTTP_ERR_TIMEOUT: o->kind = K_TIMEOUT; break;
   case MC_HTTP_ERR_RESET: case MC_HTTP_ERR_PROTOCOL: o->kind = K_DROPPED; break;
-  case MC_HTTP_ERR_TOO_BIG: o->kind = K_OTHER; break;
+  case MC_HTTP_ERR_TOO_BIG: o->kind = K_TOO_BIG; break;
   default: o->kind = K_NO_CONNECT; break;
   }
   /* Identity: the front end's own header, else the NTLM challenge's name. */
@@ -204,6 +213,7 @@ static void add_traffic(struct walk *w, const struct mc_http_req *q,
                         const struct mc_http_resp *resp, const char *purpose)
 {
   mc_http_traffic_add(&w->traffic, &w->traffic_any, q, resp, purpose);
+  w->tls_failed = w->tls_failed || resp->error == MC_HTTP_ERR_TLS;
 }
 
 /* Evidence for one exchange: the request line, each status line, the
@@ -380,6 +390,13 @@ static bool judge_front(struct walk *w, struct mc_step *sa, struct mc_step *sb,
       return false;
     }
   }
+  for(int i = 0; i < 2; i++) {
+    if(both[i]->kind == K_TOO_BIG) {
+      mc_step_find(r, steps[i], "HTTP_RESPONSE_HEADER_TOO_LARGE", "%s: the answer's headers "
+                   "are too large to read (%s)", paths[i], both[i]->resp->error_text);
+      return false;
+    }
+  }
   if(a->kind == K_DEVICE_403) {
     mc_step_find(r, sa, "HTTP_PREAUTH", "%s answered 403 with a page that is not Exchange's",
                  ASMX_PATH);
@@ -478,6 +495,14 @@ static enum mc_status front_status(const struct obs *o)
   return MC_FAIL;
 }
 
+/* What a device does to a request it will not let through: with the same
+ * request answered by Exchange when it carried no credentials, these mean
+ * the Authorization header itself is blocked. */
+static bool blocked_kind(enum kind k)
+{
+  return k == K_DROPPED || k == K_TIMEOUT || k == K_DEVICE_403 || k == K_REDIRECT;
+}
+
 /* The authenticated answer's own cause, or NULL when it reached the service. */
 static const char *auth_cause(const struct obs *o)
 {
@@ -485,13 +510,13 @@ static const char *auth_cause(const struct obs *o)
   case K_SERVICE: return NULL;
   case K_CHALLENGE: case K_FOREIGN_BASIC: return "AUTH_BAD_CREDENTIALS";
   case K_FORBIDDEN: return "MRSPROXY_DISABLED";
-  case K_DEVICE_403: return "HTTP_PREAUTH";
+  case K_DEVICE_403: case K_TIMEOUT: case K_REDIRECT: case K_DROPPED:
+    return "AUTH_NEGOTIATE_BLOCKED";   /* the same POST without credentials got Exchange */
   case K_METHOD: return "MRSPROXY_HANDLER_MISSING";
   case K_UNAVAILABLE: return "HTTP_SERVICE_UNAVAILABLE";
   case K_SERVER_ERROR: return "HTTP_SERVER_ERROR";
-  case K_TIMEOUT: return "HTTP_TIMEOUT";
-  case K_REDIRECT: return "HTTP_PREAUTH";
-  case K_NOT_FOUND: case K_DROPPED: return "MRSPROXY_URL_BLOCKED";
+  case K_NOT_FOUND: return "MRSPROXY_URL_BLOCKED";
+  case K_TOO_BIG: return "HTTP_RESPONSE_HEADER_TOO_LARGE";
   default: return "";
   }
 }
@@ -517,6 +542,13 @@ static void auth_finding(struct walk *w, struct mc_step *s, const struct obs *o,
                  mc_memcasemem(o->resp->body.ptr ? o->resp->body.ptr : "", o->resp->body.len,
                                "MRS proxy service is disabled") ?
                  ": \"MRS proxy service is disabled\"" : "");
+  else if(strcmp(id, "AUTH_NEGOTIATE_BLOCKED") == 0) {
+    failure_detail(o, detail, sizeof detail);
+    mc_step_find(w->r, s, id, "POST %s without credentials got Exchange's 401, but with the "
+                 "%s login it got %s (%s): something in front blocks requests that carry "
+                 "credentials; no further logins were tried", MRS_PATH, scheme,
+                 kind_text(o->kind), o->resp->error ? o->resp->error_text : detail);
+  }
   else {
     failure_detail(o, detail, sizeof detail);
     mc_step_find(w->r, s, id, "after the %s login %s got %s (%s)", scheme, MRS_PATH,
@@ -550,7 +582,7 @@ static bool ntlm_refusal(struct walk *w, struct mc_step *s, const struct obs *o,
     snprintf(bound, sizeof bound, "without a channel binding%s", ev->cbt_off ?
              " (--no-channel-binding)" : "");
   bool basic_in = basic && basic->kind != K_CHALLENGE && basic->kind != K_FOREIGN_BASIC &&
-                  basic->kind != K_TIMEOUT && basic->kind != K_DROPPED &&
+                  !blocked_kind(basic->kind) && basic->kind != K_TOO_BIG &&
                   basic->kind != K_NO_CONNECT && basic->kind != K_OTHER;
   /* A device in front names itself: Via, or a Server that is not IIS. */
   const struct mc_http_msg *m = o->resp->final;
@@ -690,6 +722,27 @@ static void judge_backends(struct walk *w, struct mc_step *s, const struct obs *
   mc_buf_release(&servers);
 }
 
+/* Without a login the repeats carry only an NTLM negotiate message (no
+ * password). When every one of them is blocked while the same POST without
+ * it reached Exchange's 401, a device in front kills the sign-in: never a
+ * pass, whatever the load balancer judgement said. */
+static void negotiate_blocked(struct walk *w, struct mc_step *s, const struct obs *all,
+                              size_t n)
+{
+  for(size_t i = 0; i < n; i++) {
+    if(!blocked_kind(all[i].kind))
+      return;
+  }
+  if(!n)
+    return;
+  mc_step_find(w->r, s, "AUTH_NEGOTIATE_BLOCKED", "POST %s without credentials got "
+               "Exchange's 401 offering NTLM, but all %zu POSTs carrying an NTLM negotiate "
+               "message (no password) got %s%s%s: something in front blocks requests that "
+               "carry credentials", MRS_PATH, n, kind_text(all[0].kind),
+               all[0].resp->error ? ": " : "", all[0].resp->error ? all[0].resp->error_text : "");
+  mc_step_done(w->r, s, MC_FAIL, "every NTLM negotiate blocked (%s)", kind_text(all[0].kind));
+}
+
 struct mc_report *mc_check_remote_move(const struct mc_target *t)
 {
   /* --autodiscover: the host comes from Autodiscover first (autodiscover.c). */
@@ -813,8 +866,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
       add_traffic(&w, &aq, &auth_resp, "mrsproxy-ntlm");
       mc_step_set_duration(auth_step, auth_resp.ms_total);
       login_ok = auth_obs.kind != K_CHALLENGE && auth_obs.kind != K_FOREIGN_BASIC &&
-                 auth_obs.kind != K_TIMEOUT && auth_obs.kind != K_DROPPED &&
-                 auth_obs.kind != K_NO_CONNECT;
+                 auth_obs.kind != K_NO_CONNECT && !blocked_kind(auth_obs.kind);
       auth_summary(&w, auth_step, &auth_obs, auth_cause(&auth_obs) ? MC_FAIL : MC_PASS);
       /* Refused after an answer went out, and Basic offered: one Basic login
        * with the same password tells Extended Protection from a wrong one. */
@@ -824,8 +876,8 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
         if(!(ntlm_refused && basic) && !ntlm_refusal(&w, auth_step, &auth_obs, NULL))
           auth_finding(&w, auth_step, &auth_obs, "NTLM");
         have_auth = false;
-        if(auth_obs.kind == K_TIMEOUT || auth_obs.kind == K_DROPPED)
-          goto out;
+        if(blocked_kind(auth_obs.kind))
+          goto out;             /* blocked or redirected: no more logins, no repeats */
       }
     }
   }
@@ -907,11 +959,19 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
       n++;
     }
     judge_backends(&w, s, all, n, rep_auth, pre2013, have_auth ? &auth_obs : NULL, auth_step);
+    if(!rep_auth)
+      negotiate_blocked(&w, s, all, n);
   }
   else if(have_auth)
     auth_finding(&w, auth_step, &auth_obs, "NTLM");
 
 out:
+  if(w.tls_failed && !t->insecure) {
+    /* Servers behind one address with different certificates: find the bad one. */
+    struct mc_addr at;
+    if(mc_addr_parse(w.addr, w.port, &at))
+      mc_walk_tls_hunt(r, NULL, t, &at, w.port, 6);
+  }
   mc_buf_addch(&w.traffic, ']');
   mc_report_section(r, "traffic", w.traffic.ptr);
   for(size_t i = 0; i < nresp; i++)

@@ -164,15 +164,17 @@ static bool resets_unasked(const struct mc_target *t, const struct mc_addr *addr
 
 /* The handshake step: TLS_NOT_TLS or TLS_HANDSHAKE_FAILED, or the chain. */
 static bool walk_tls(struct mc_report *r, struct mc_step *parent, const struct mc_target *t,
-                     const struct mc_addr *addr, int port, struct mc_tls_result *res)
+                     const struct mc_addr *addr, int port, bool imap_starttls,
+                     struct mc_tls_result *res)
 {
-  struct mc_step *s = mc_step_add(r, parent, "TLS handshake with %s",
-                                  mc_target_tls_name(t));
+  struct mc_step *s = mc_step_add(r, parent, "TLS handshake with %s%s",
+                                  mc_target_tls_name(t), imap_starttls ? " after STARTTLS" : "");
   struct mc_tls_opts o = {
     .addr = addr, .port = port, .sni = mc_target_tls_name(t),
     .min_version = TLS1_VERSION, .max_version = TLS1_3_VERSION,
     .deadline_ms = mc_now_ms() + t->timeout_ms, .want_chain = true,
     .ca_file = t->ca_file, .verify_name = mc_target_tls_name(t),
+    .imap_starttls = imap_starttls,
   };
   mc_tls_probe(&o, res);
   mc_step_set_duration(s, res->ms);
@@ -235,16 +237,21 @@ static bool walk_tls(struct mc_report *r, struct mc_step *parent, const struct m
   struct mc_step *c = mc_step_add(r, parent, "Certificate of %s", mc_target_tls_name(t));
   if(res->nchain)
     cert_evidence(c, &res->chain[0]);
-  mc_step_ev(c, "chain sent", "%zu certificate%s", res->nchain, res->nchain == 1 ? "" : "s");
+  if(res->chain_sent > res->nchain)
+    mc_step_ev(c, "chain sent", "%zu certificates (the first %zu are shown)",
+               res->chain_sent, res->nchain);
+  else
+    mc_step_ev(c, "chain sent", "%zu certificate%s", res->nchain, res->nchain == 1 ? "" : "s");
   judge_chain(r, c, t, res);
   return true;
 }
 
-bool mc_walk_tls(struct mc_report *r, struct mc_step *parent, const struct mc_target *t,
-                 const struct mc_addr *addr, int port)
+static bool walk_tls_as(struct mc_report *r, struct mc_step *parent,
+                        const struct mc_target *t, const struct mc_addr *addr, int port,
+                        bool imap_starttls)
 {
   struct mc_tls_result res;
-  bool ok = walk_tls(r, parent, t, addr, port, &res);
+  bool ok = walk_tls(r, parent, t, addr, port, imap_starttls, &res);
   bool cert_failed = false;
   for(size_t i = 0; i < r->nfindings; i++) {
     const char *id = r->findings[i]->cause->id;
@@ -256,6 +263,52 @@ bool mc_walk_tls(struct mc_report *r, struct mc_step *parent, const struct mc_ta
   /* A certificate Exchange Online would reject ends the walk unless the
    * user chose --insecure; so does a protocol it will not speak. */
   return ok && !too_old && (!cert_failed || t->insecure);
+}
+
+bool mc_walk_tls(struct mc_report *r, struct mc_step *parent, const struct mc_target *t,
+                 const struct mc_addr *addr, int port)
+{
+  return walk_tls_as(r, parent, t, addr, port, false);
+}
+
+void mc_walk_tls_hunt(struct mc_report *r, struct mc_step *parent, const struct mc_target *t,
+                      const struct mc_addr *addr, int port, int tries)
+{
+  for(int i = 0; i < tries; i++) {
+    struct mc_tls_opts o = {
+      .addr = addr, .port = port, .sni = mc_target_tls_name(t),
+      .min_version = TLS1_VERSION, .max_version = TLS1_3_VERSION,
+      .deadline_ms = mc_now_ms() + t->timeout_ms, .want_chain = true,
+      .ca_file = t->ca_file, .verify_name = mc_target_tls_name(t),
+    };
+    struct mc_tls_result res;
+    mc_tls_probe(&o, &res);
+    bool bad = res.outcome == MC_TLS_OK && res.nchain && (!res.verified || !res.name_ok);
+    if(bad) {
+      struct mc_step *c = mc_step_add(r, parent, "Certificate of %s from another server "
+                                      "behind %s port %d (handshake %d)",
+                                      mc_target_tls_name(t), addr->text, port, i + 1);
+      cert_evidence(c, &res.chain[0]);
+      mc_step_ev(c, "why looked", "a request failed TLS after the first handshake passed: "
+                 "the servers behind this address present different certificates");
+      judge_chain(r, c, t, &res);
+    }
+    mc_tls_result_release(&res);
+    if(bad)
+      return;
+  }
+  struct mc_step *s = mc_step_add(r, parent, "Certificates behind %s port %d", addr->text,
+                                  port);
+  mc_step_done(r, s, MC_UNKNOWN, "a request failed TLS, but %d more handshakes all showed a "
+               "good certificate", tries);
+  mc_report_incomplete(r, "a request to %s failed TLS and the cause did not show again",
+                       addr->text);
+}
+
+bool mc_walk_tls_imap_starttls(struct mc_report *r, struct mc_step *parent,
+                               const struct mc_target *t, const struct mc_addr *addr, int port)
+{
+  return walk_tls_as(r, parent, t, addr, port, true);
 }
 
 /* One handshake per protocol version; returns a bit per accepted version
@@ -322,7 +375,7 @@ struct mc_report *mc_check_tls(const struct mc_target *t)
   if(!mc_walk_tcp(r, NULL, t, addr, port))
     return r;
   struct mc_tls_result res;
-  bool shook = walk_tls(r, NULL, t, addr, port, &res);
+  bool shook = walk_tls(r, NULL, t, addr, port, false, &res);
   bool timed_out = res.outcome == MC_TLS_TIMEOUT;
   bool not_tls = res.outcome == MC_TLS_NOT_TLS;
   for(size_t i = 1; i < res.nchain; i++) {

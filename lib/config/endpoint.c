@@ -41,6 +41,8 @@ static void obj_add(struct mc_fl_object *o, const char *key, const char *value, 
   p->key = mc_xstrdup(key);
   p->value = mc_xstrdup(value);
   p->line = line;
+  p->full_len = strlen(p->value);
+  p->cut = false;
 }
 
 /* ---- Export-Csv ---- */

@@ -11,8 +11,9 @@
  * Invariants: every line is one of blank, "key : value", continuation (starts
  * with white space, follows a property with no blank line between), or other.
  * A key never repeats within an object. Limits: MAX_OBJECTS objects,
- * MAX_PROPS properties per object, MAX_VALUE bytes per value (the rest of a
- * longer value is dropped).
+ * MAX_PROPS properties per object, MC_FL_VALUE_LIMIT bytes per value (the
+ * rest of a longer value is not kept, and the property is marked cut with
+ * its full length, so a rule can say "over-long" rather than "missing").
  */
 #include "config/config.h"
 
@@ -24,7 +25,6 @@
 
 #define MAX_OBJECTS 10000
 #define MAX_PROPS 1000
-#define MAX_VALUE 65536
 #define MAX_KEY 128
 
 /* "Key<spaces>: value" or "Key<spaces>:"? Sets the key length and the value
@@ -102,15 +102,32 @@ static bool double_spaced(const char *text, size_t n)
   return kv_kv == 0 && kv_blank >= 2;
 }
 
+/* The value being built: the bytes kept and the length as written. */
+struct value {
+  struct mc_buf b;
+  size_t full;
+};
+
+/* Appends what fits under the limit; counts all of it. */
+static void value_add(struct value *v, const char *p, size_t n)
+{
+  v->full += n;
+  size_t room = v->b.limit - v->b.len;
+  mc_buf_add(&v->b, p, n < room ? n : room);
+}
+
 /* Stores the value being built into the open property. */
-static void flush(struct mc_fl_prop **open, struct mc_buf *val)
+static void flush(struct mc_fl_prop **open, struct value *val)
 {
   if(*open) {
     free((*open)->value);
-    (*open)->value = mc_xstrdup(val->ptr ? val->ptr : "");
+    (*open)->value = mc_xstrdup(val->b.ptr ? val->b.ptr : "");
+    (*open)->full_len = val->full;
+    (*open)->cut = val->full > val->b.len;
     *open = NULL;
   }
-  mc_buf_reset(val);
+  mc_buf_reset(&val->b);
+  val->full = 0;
 }
 
 mc_code mc_fl_parse(const char *text, size_t n, struct mc_fl_doc *doc, char *err,
@@ -125,7 +142,7 @@ mc_code mc_fl_parse(const char *text, size_t n, struct mc_fl_doc *doc, char *err
   unsigned boundary = double_spaced(text, n) ? 2 : 1;
   struct mc_fl_object *cur = NULL;
   struct mc_fl_prop *open = NULL;
-  struct mc_buf val = MC_BUF_INIT(MAX_VALUE);
+  struct value val = { MC_BUF_INIT(MC_FL_VALUE_LIMIT), 0 };
   size_t prevlen = 0;
   unsigned blanks = 0, lineno = 0;
   mc_code rc = MC_OK;
@@ -158,8 +175,10 @@ mc_code mc_fl_parse(const char *text, size_t n, struct mc_fl_doc *doc, char *err
       open = &cur->props[cur->nprops++];
       open->key = mc_xstrdup(key);
       open->value = NULL;
+      open->full_len = 0;
+      open->cut = false;
       open->line = lineno;
-      mc_buf_add(&val, l.p + col, l.raw > col ? l.raw - col : 0);
+      value_add(&val, l.p + col, l.raw > col ? l.raw - col : 0);
       prevlen = l.raw;
       blanks = 0;
       continue;
@@ -172,9 +191,9 @@ mc_code mc_fl_parse(const char *text, size_t n, struct mc_fl_doc *doc, char *err
       size_t lead = 0;
       while(lead < l.n && (l.p[lead] == ' ' || l.p[lead] == '\t'))
         lead++;
-      if(prevlen < width && val.len)
-        mc_buf_addch(&val, ' ');
-      mc_buf_add(&val, l.p + lead, l.raw - lead);
+      if(prevlen < width && val.full)
+        value_add(&val, " ", 1);
+      value_add(&val, l.p + lead, l.raw - lead);
       prevlen = l.raw;
       continue;
     }
@@ -186,7 +205,7 @@ mc_code mc_fl_parse(const char *text, size_t n, struct mc_fl_doc *doc, char *err
   }
 out:
   flush(&open, &val);
-  mc_buf_release(&val);
+  mc_buf_release(&val.b);
   return rc;
 }
 

@@ -15,8 +15,13 @@
  *   HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Rpc\RpcProxy
  *       ValidPorts    REG_SZ    EX01:6001-6002;EX01:6004
  * (four spaces before the name and around the type; names may hold spaces).
+ * Against another computer (reg query \\EX01\HKLM\...) the key lines start
+ * with \\EX01\; the name stays in the key.
  *
- * Limits: MAX_VALUES values, MAX_DATA bytes of data per value.
+ * Limits: MAX_VALUES values (and keys), MAX_DATA bytes of data per value
+ * (twice that for an export's strings). A longer value is kept up to the
+ * limit and marked cut with its length in the file: over-long, never
+ * missing, never a parse error.
  */
 #include "config/config.h"
 
@@ -49,6 +54,28 @@ static struct mc_config_line first_line(const char *t, size_t n)
   }
   struct mc_config_line none = { t, 0, 0 };
   return none;
+}
+
+/* A reg query key line: HKEY_..., HKLM\..., or \\COMPUTER\HKEY_... */
+static bool query_key(struct mc_config_line l)
+{
+  if(line_starts(l, "HKEY_") || line_starts(l, "HKLM\\"))
+    return true;
+  if(!line_starts(l, "\\\\"))
+    return false;
+  const char *sl = memchr(l.p + 2, '\\', l.n - 2);
+  if(!sl || sl == l.p + 2)
+    return false;
+  struct mc_config_line rest = { sl + 1, (size_t)(l.p + l.n - sl - 1), 0 };
+  return line_starts(rest, "HKEY_") || line_starts(rest, "HKLM\\");
+}
+
+static void add_key(struct mc_reg_doc *doc, const char *p, size_t n)
+{
+  if(doc->nkeys >= MAX_VALUES)
+    return;
+  doc->keys = mc_xrealloc(doc->keys, (doc->nkeys + 1) * sizeof *doc->keys);
+  doc->keys[doc->nkeys++] = mc_xstrndup(p, n);
 }
 
 /* Whether l is a reg query value line; sets the parts. */
@@ -88,7 +115,7 @@ bool mc_reg_sniff(const char *text, size_t n)
   while(pos < n) {
     struct mc_config_line l = mc_config_next_line(text, n, &pos);
     struct mc_config_line a, b, c;
-    if(line_starts(l, "HKEY_") || line_starts(l, "HKLM\\"))
+    if(query_key(l))
       key = true;
     else if(key && query_value(l, &a, &b, &c))
       return true;
@@ -98,8 +125,9 @@ bool mc_reg_sniff(const char *text, size_t n)
   return false;
 }
 
-static void add_value(struct mc_reg_doc *doc, const char *key, struct mc_config_line name,
-                      const char *type, const char *data, unsigned line)
+static struct mc_reg_value *add_value(struct mc_reg_doc *doc, const char *key,
+                                      struct mc_config_line name, const char *type,
+                                      const char *data, unsigned line)
 {
   if(doc->n == doc->cap) {
     doc->cap = doc->cap ? doc->cap * 2 : 16;
@@ -111,11 +139,23 @@ static void add_value(struct mc_reg_doc *doc, const char *key, struct mc_config_
   v->type = mc_xstrdup(type);
   v->data = mc_xstrdup(data);
   v->line = line;
+  v->cut = false;
+  v->full_len = strlen(data);
+  return v;
+}
+
+/* Appends what fits under b's limit; true when all of it did. */
+static bool add_capped(struct mc_buf *b, const char *p, size_t n)
+{
+  size_t room = b->limit - b->len;
+  mc_buf_add(b, p, n < room ? n : room);
+  return n <= room;
 }
 
 /* "quoted string" with \\ and \" escapes at p; the unescaped text into out.
- * Returns bytes consumed (through the closing quote) or 0 when unterminated. */
-static size_t unquote(const char *p, size_t n, struct mc_buf *out)
+ * Returns bytes consumed (through the closing quote) or 0 when unterminated
+ * (when the line was cut, the end of the text counts as the quote). */
+static size_t unquote_cut(const char *p, size_t n, struct mc_buf *out, bool cut)
 {
   if(!n || p[0] != '"')
     return 0;
@@ -128,7 +168,12 @@ static size_t unquote(const char *p, size_t n, struct mc_buf *out)
       return i + 1;
     mc_buf_addch(out, p[i]);
   }
-  return 0;
+  return cut ? n : 0;
+}
+
+static size_t unquote(const char *p, size_t n, struct mc_buf *out)
+{
+  return unquote_cut(p, n, out, false);
 }
 
 static int hexval(char c)
@@ -274,20 +319,37 @@ static mc_code parse_export(const char *text, size_t n, struct mc_reg_doc *doc, 
       }
       free(key);
       key = mc_xstrndup(l.p + 1, l.n - 2);
+      add_key(doc, l.p + 1, l.n - 2);
       continue;
     }
-    /* Join lines ending in a backslash (hex data). */
+    /* Join lines ending in a backslash (hex data); keep what fits. */
     mc_buf_reset(&logical);
-    mc_buf_add(&logical, l.p, l.n);
-    while(logical.len && logical.ptr[logical.len - 1] == '\\' && pos < n &&
-          (l.p[0] != '"' || mc_memcasemem(l.p, l.n, "=hex"))) {
-      logical.len--;
+    size_t full = l.n;
+    bool cut = !add_capped(&logical, l.p, l.n);
+    bool more = l.n && l.p[l.n - 1] == '\\';
+    while(more && pos < n && (l.p[0] != '"' || mc_memcasemem(l.p, l.n, "=hex"))) {
+      if(!cut && logical.len)
+        logical.len--;
       struct mc_config_line c = mc_config_next_line(text, n, &pos);
       lineno++;
       size_t lead = 0;
       while(lead < c.n && c.p[lead] == ' ')
         lead++;
-      mc_buf_add(&logical, c.p + lead, c.n - lead);
+      full += c.n - lead;
+      more = c.n && c.p[c.n - 1] == '\\';
+      if(!cut)
+        cut = !add_capped(&logical, c.p + lead, c.n - lead);
+    }
+    if(cut) {
+      /* Cut data ends anywhere: drop a half hex byte or a trailing comma. */
+      while(logical.len && (logical.ptr[logical.len - 1] == ',' ||
+                            logical.ptr[logical.len - 1] == '\\'))
+        logical.len--;
+      if(mc_memcasemem(logical.ptr, logical.len < 64 ? logical.len : 64, "=hex") &&
+         logical.len >= 3 && logical.ptr[logical.len - 3] != ',' &&
+         logical.ptr[logical.len - 3] != ':')
+        logical.len -= 1;
+      logical.ptr[logical.len] = '\0';
     }
     const char *s = logical.ptr;
     size_t sn = logical.len;
@@ -315,7 +377,13 @@ static mc_code parse_export(const char *text, size_t n, struct mc_reg_doc *doc, 
     }
     const char *type = NULL;
     mc_buf_reset(&data);
-    if(export_data(d, dn, utf16, &type, &data) != MC_OK) {
+    bool data_cut = false;
+    if(cut && dn && d[0] == '"') {
+      type = "REG_SZ";
+      unquote_cut(d, dn, &data, true);
+      data_cut = true;
+    }
+    else if(export_data(d, dn, utf16, &type, &data) != MC_OK) {
       mc_buf_release(&name);
       snprintf(err, errlen, "line %u: cannot read the value data", first);
       rc = MC_ERR_PARSE;
@@ -334,7 +402,9 @@ static mc_code parse_export(const char *text, size_t n, struct mc_reg_doc *doc, 
       goto out;
     }
     struct mc_config_line nm = { name.ptr ? name.ptr : "", name.len };
-    add_value(doc, key, nm, type, data.ptr ? data.ptr : "", first);
+    struct mc_reg_value *v = add_value(doc, key, nm, type, data.ptr ? data.ptr : "", first);
+    v->cut = cut || data_cut || data.len == data.limit;
+    v->full_len = v->cut ? full : v->full_len;
     mc_buf_release(&name);
   }
 out:
@@ -355,9 +425,10 @@ static mc_code parse_query(const char *text, size_t n, struct mc_reg_doc *doc, c
     struct mc_config_line l = mc_config_next_line(text, n, &pos);
     lineno++;
     struct mc_config_line name, type, data;
-    if(line_starts(l, "HKEY_") || line_starts(l, "HKLM\\")) {
+    if(query_key(l)) {
       free(key);
       key = mc_xstrndup(l.p, l.n);
+      add_key(doc, l.p, l.n);
       continue;
     }
     if(!key || !query_value(l, &name, &type, &data))
@@ -376,7 +447,9 @@ static mc_code parse_query(const char *text, size_t n, struct mc_reg_doc *doc, c
     }
     if(name.n == 9 && strncmp(name.p, "(Default)", 9) == 0)
       name.n = 0;
-    add_value(doc, key, name, t, dv, lineno);
+    struct mc_reg_value *v = add_value(doc, key, name, t, dv, lineno);
+    v->cut = data.n > MAX_DATA;
+    v->full_len = data.n;
     free(t);
     free(dv);
   }
@@ -403,5 +476,8 @@ void mc_reg_doc_release(struct mc_reg_doc *doc)
     free(doc->v[i].data);
   }
   free(doc->v);
+  for(size_t i = 0; i < doc->nkeys; i++)
+    free(doc->keys[i]);
+  free(doc->keys);
   memset(doc, 0, sizeof *doc);
 }

@@ -19,6 +19,7 @@
  */
 #include "config/config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,7 @@
 #include "config/endpoint.h"
 #include "kb/kb.h"
 
-enum kind { K_EWS, K_OA, K_MAPI, K_SERVER, K_TMSA, K_NONE };
+enum kind { K_EWS, K_OA, K_MAPI, K_SERVER, K_TMSA, K_CERT, K_NONE };
 
 struct kind_def {
   enum kind k;
@@ -45,7 +46,8 @@ static const struct kind_def kinds[] = {
     L("MRSProxyEnabled", "InternalNLBBypassUrl", "WSSecurityAuthentication",
       "MRSProxyMaxConnections", "GzipLevel"),
     L("MRSProxyEnabled", "ExternalUrl", "ExternalAuthenticationMethods", "BasicAuthentication",
-      "WindowsAuthentication", "WSSecurityAuthentication", "ExtendedProtectionTokenChecking") },
+      "WindowsAuthentication", "WSSecurityAuthentication", "ExtendedProtectionTokenChecking",
+      "InternalNLBBypassUrl", "MRSProxyMaxConnections") },
   { K_OA, "Outlook Anywhere", "Get-OutlookAnywhere", "Rpc (Default Web Site)",
     L("ExternalClientAuthenticationMethod", "InternalClientAuthenticationMethod",
       "ClientAuthenticationMethod", "SSLOffloading", "ExternalClientsRequireSsl", "XropUrl"),
@@ -58,6 +60,10 @@ static const struct kind_def kinds[] = {
     L("AdminDisplayVersion", "ServerRole", "Edition", "IsMailboxServer", "IsHubTransportServer",
       "IsClientAccessServer"),
     L("Fqdn", "ServerRole", "AdminDisplayVersion", "Site") },
+  { K_CERT, "Exchange certificate", "Get-ExchangeCertificate", NULL,
+    L("Thumbprint", "CertificateDomains", "HasPrivateKey", "IsSelfSigned", "RootCAType",
+      "NotAfter", "PublicKeySize"),
+    L("Thumbprint", "Subject", "Services", "Status", "NotAfter") },
   { K_TMSA, "Test-MigrationServerAvailability result", "Test-MigrationServerAvailability", NULL,
     L("SupportsCutover", "ErrorDetail", "ConnectionSettings", "TestedEndpoint"),
     L("Result", "Message", "SupportsCutover") },
@@ -79,7 +85,18 @@ struct rpcproxy {
   char *validports;         /* NULL when absent */
   unsigned line;
   bool autoconfig;          /* ValidPorts_AutoConfig_Exchange present (2013+) */
+  bool cut;                 /* ValidPorts longer than reg.c keeps */
   char *enabled;
+};
+
+struct iis_file {
+  const char *file;
+  struct mc_iis_doc doc;
+};
+
+struct sslcert_file {
+  const char *file;
+  struct mc_sslcert_doc doc;
 };
 
 struct ctx {
@@ -90,6 +107,17 @@ struct ctx {
   size_t nobjs;
   struct rpcproxy *rp;
   size_t nrp;
+  struct mc_tlsreg **tls;   /* SCHANNEL, .NET and Lsa values per computer */
+  size_t ntls;
+  struct iis_file *iis;     /* applicationHost.config files */
+  size_t niis;
+  struct sslcert_file *ssl; /* netsh http show sslcert outputs */
+  size_t nssl;
+  struct mc_mcjson *reps;   /* migcheck --json reports */
+  const char **rep_files;
+  size_t nreps;
+  struct mc_cert_seen *seen;/* certificates those reports saw */
+  size_t nseen;
   size_t endpoints;         /* Get-MigrationEndpoint objects judged */
 };
 
@@ -254,6 +282,17 @@ static void read_reg(struct ctx *c, struct mc_step *st, const char *file, const 
     mc_reg_doc_release(&doc);
     return;
   }
+  for(size_t i = 0; i < doc.n; i++) {
+    if(doc.v[i].cut)
+      mc_step_find(c->r, st, "CFG_VALUE_TOO_LONG", "%s\\%s is %zu bytes long in the file (%s "
+                   "line %u), more than migcheck reads of one value; no setting it checks is "
+                   "that long: reg query \"%s\" /v \"%s\" shows what is set", doc.v[i].key,
+                   doc.v[i].name, doc.v[i].full_len, file, doc.v[i].line, doc.v[i].key,
+                   doc.v[i].name);
+  }
+  size_t groups = c->ntls;
+  mc_tlsreg_read(&doc, file, &c->tls, &c->ntls);
+  groups = c->ntls - groups;
   struct rpcproxy *cur = NULL;
   for(size_t i = 0; i < doc.n; i++) {
     const struct mc_reg_value *v = &doc.v[i];
@@ -270,6 +309,7 @@ static void read_reg(struct ctx *c, struct mc_step *st, const char *file, const 
       free(cur->validports);
       cur->validports = mc_xstrdup(v->data);
       cur->line = v->line;
+      cur->cut = v->cut;
     }
     else if(strncasecmp(v->name, "ValidPorts_AutoConfig", 21) == 0)
       cur->autoconfig = true;
@@ -278,16 +318,95 @@ static void read_reg(struct ctx *c, struct mc_step *st, const char *file, const 
       cur->enabled = mc_xstrdup(v->data);
     }
   }
-  if(cur)
-    mc_step_done(c->r, st, MC_INFO, "%s: %zu values, RpcProxy key found", doc.format, doc.n);
+  if(cur || groups)
+    mc_step_done(c->r, st, MC_INFO, "%s: %zu values%s%s", doc.format, doc.n,
+                 cur ? ", RpcProxy key found" : "",
+                 groups ? ", TLS and authentication keys found" : "");
   else {
-    mc_step_done(c->r, st, MC_UNKNOWN, "%s: %zu values, but not HKLM\\SOFTWARE\\Microsoft\\Rpc"
-                 "\\RpcProxy", doc.format, doc.n);
-    mc_report_incomplete(c->r, "'%s' holds no HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy values "
-                         "(export it with: reg export HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy "
-                         "rpcproxy.reg)", file);
+    mc_step_done(c->r, st, MC_UNKNOWN, "%s: %zu values, but none of the keys migcheck reads",
+                 doc.format, doc.n);
+    mc_report_incomplete(c->r, "'%s' holds none of the registry keys migcheck reads (RpcProxy, "
+                         "SCHANNEL protocols, .NET Framework, Lsa; 'migcheck config --collect' "
+                         "prints the reg export lines)", file);
   }
   mc_reg_doc_release(&doc);
+}
+
+static void read_iis(struct ctx *c, struct mc_step *st, const char *file, const char *text,
+                     size_t n)
+{
+  char err[256] = "";
+  struct mc_iis_doc doc;
+  if(mc_iis_parse(text, n, &doc, err, sizeof err) != MC_OK) {
+    mc_step_ev(st, "error", "%s", err);
+    mc_step_done(c->r, st, MC_UNKNOWN, "IIS configuration, refused: %s", err);
+    mc_report_incomplete(c->r, "'%s' (IIS configuration): %s", file, err);
+    mc_iis_doc_release(&doc);
+    return;
+  }
+  c->iis = mc_xrealloc(c->iis, (c->niis + 1) * sizeof *c->iis);
+  c->iis[c->niis].file = file;
+  c->iis[c->niis++].doc = doc;
+  if(doc.mrs_config && !doc.nlocs && !doc.nbindings)
+    mc_step_done(c->r, st, MC_INFO, "MsExchangeMailboxReplication.exe.config: MaxMRSConnections "
+                 "%s", doc.mrs_max >= 0 ? "set" : "not set (default 100)");
+  else
+    mc_step_done(c->r, st, MC_INFO, "IIS configuration: %zu sites, %zu locations, %zu rewrite "
+                 "rules", doc.nsites, doc.nlocs, doc.nrules);
+}
+
+static void read_sslcert(struct ctx *c, struct mc_step *st, const char *file, const char *text,
+                         size_t n)
+{
+  char err[256] = "";
+  struct mc_sslcert_doc doc;
+  if(mc_sslcert_parse(text, n, &doc, err, sizeof err) != MC_OK) {
+    mc_step_done(c->r, st, MC_UNKNOWN, "netsh http show sslcert output, refused: %s", err);
+    mc_report_incomplete(c->r, "'%s': %s", file, err);
+    mc_sslcert_doc_release(&doc);
+    return;
+  }
+  c->ssl = mc_xrealloc(c->ssl, (c->nssl + 1) * sizeof *c->ssl);
+  c->ssl[c->nssl].file = file;
+  c->ssl[c->nssl++].doc = doc;
+  mc_step_done(c->r, st, MC_INFO, "netsh http show sslcert output: %zu bindings", doc.n);
+}
+
+static void read_report(struct ctx *c, struct mc_step *st, const char *file, const char *text,
+                        size_t n)
+{
+  char err[256] = "";
+  struct mc_mcjson j;
+  if(mc_mcjson_parse(text, n, &j, err, sizeof err) != MC_OK) {
+    mc_step_done(c->r, st, MC_UNKNOWN, "JSON, but not a migcheck report: %s", err);
+    mc_report_incomplete(c->r, "'%s': %s", file, err);
+    mc_mcjson_release(&j);
+    return;
+  }
+  c->reps = mc_xrealloc(c->reps, (c->nreps + 1) * sizeof *c->reps);
+  c->rep_files = mc_xrealloc(c->rep_files, (c->nreps + 1) * sizeof *c->rep_files);
+  c->reps[c->nreps] = j;
+  c->rep_files[c->nreps++] = file;
+  mc_step_done(c->r, st, MC_INFO, "migcheck %s report of %s: verdict %s, %zu cause%s",
+               j.command, j.target ? j.target : "?", j.verdict, j.ncauses,
+               j.ncauses == 1 ? "" : "s");
+}
+
+/* The leaf certificates the reports saw: the thumbprint in each
+ * "Certificate of NAME" step. Pointers into the reports. */
+static void gather_seen(struct ctx *c)
+{
+  for(size_t k = 0; k < c->nreps; k++) {
+    const struct mc_mcjson *j = &c->reps[k];
+    for(size_t i = 0; i < j->nlines; i++) {
+      const struct mc_mcjson_line *l = &j->lines[i];
+      if(strcmp(l->label, "thumbprint") != 0 || strncmp(l->step, "Certificate of ", 15) != 0 ||
+         !*l->text)
+        continue;
+      c->seen = mc_xrealloc(c->seen, (c->nseen + 1) * sizeof *c->seen);
+      c->seen[c->nseen++] = (struct mc_cert_seen){ c->rep_files[k], l->step + 15, l->text };
+    }
+  }
 }
 
 static void read_input(struct ctx *c, struct mc_step *parent, const struct mc_config_input *in)
@@ -304,7 +423,13 @@ static void read_input(struct ctx *c, struct mc_step *parent, const struct mc_co
   }
   mc_step_ev(st, "encoding", "%s, %zu bytes", enc, in->len);
   /* The text must outlive the step: fl and reg copy what they keep. */
-  if(mc_reg_sniff(text.ptr, text.len))
+  if(mc_mcjson_sniff(text.ptr, text.len))
+    read_report(c, st, in->name, text.ptr, text.len);
+  else if(mc_iis_sniff(text.ptr, text.len))
+    read_iis(c, st, in->name, text.ptr, text.len);
+  else if(mc_sslcert_sniff(text.ptr, text.len))
+    read_sslcert(c, st, in->name, text.ptr, text.len);
+  else if(mc_reg_sniff(text.ptr, text.len))
     read_reg(c, st, in->name, text.ptr, text.len);
   else {
     if(!memchr(text.ptr, ':', text.len) && !memchr(text.ptr, ',', text.len)) {
@@ -322,17 +447,51 @@ static void read_input(struct ctx *c, struct mc_step *parent, const struct mc_co
 
 /* ---- rules per object ---- */
 
-static void show(struct mc_step *st, const struct obj *x)
+/* How a value is shown: the value, "(empty)", or for one over the limit its
+ * length and start (the whole is not kept). */
+#define SHOW_CUT 120
+
+static void show_prop(struct mc_step *st, const struct mc_fl_prop *p)
+{
+  if(p->cut)
+    mc_step_ev(st, p->key, "over-long: %zu bytes, more than the %zu read; it starts '%.*s'",
+                p->full_len, MC_FL_VALUE_LIMIT, SHOW_CUT, p->value);
+  else
+    mc_step_ev(st, p->key, "%s", *p->value ? p->value : "(empty)");
+}
+
+/* Values cut at MC_FL_VALUE_LIMIT: said as over-long, one finding per
+ * property, so no rule below reads a cut value as empty or as complete. */
+static void rule_overlong(struct ctx *c, struct mc_step *st, const struct obj *x)
+{
+  for(size_t i = 0; i < x->o->nprops; i++) {
+    const struct mc_fl_prop *p = &x->o->props[i];
+    if(!p->cut)
+      continue;
+    bool shown = false;
+    for(size_t k = 0; x->kd->show[k] && !shown; k++)
+      shown = strcasecmp(x->kd->show[k], p->key) == 0;
+    if(!shown)
+      show_prop(st, p);
+    mc_step_find(c->r, st, "CFG_VALUE_TOO_LONG", "%s on %s is %zu bytes long (%s line %u), more "
+                 "than the %zu bytes migcheck reads of one value; no setting is that long, so "
+                 "check what was set there: %s | Format-List Identity,%s", p->key, x->server,
+                 p->full_len, x->file, p->line, MC_FL_VALUE_LIMIT, x->kd->cmdlet, p->key);
+  }
+}
+
+static void show(struct ctx *c, struct mc_step *st, const struct obj *x)
 {
   mc_step_ev(st, "from", "%s line %u (%s)", x->file, x->o->line, x->kd->cmdlet);
   for(size_t i = 0; x->kd->show[i]; i++) {
     const struct mc_fl_prop *p = mc_fl_prop(x->o, x->kd->show[i]);
     if(p)
-      mc_step_ev(st, p->key, "%s", *p->value ? p->value : "(empty)");
+      show_prop(st, p);
   }
   if(x->identity_assumed)
     mc_step_ev(st, "note", "Identity not in the output: commands below assume '%s'",
                x->identity);
+  rule_overlong(c, st, x);
 }
 
 static bool windows_auth(const struct mc_fl_list *l)
@@ -344,14 +503,14 @@ static bool windows_auth(const struct mc_fl_list *l)
 static void rule_ews(struct ctx *c, struct obj *x)
 {
   struct mc_step *st = mc_step_add(c->r, NULL, "EWS virtual directory %s", x->identity);
-  show(st, x);
+  show(c, st, x);
   const char *id = x->identity;
   if(truth(mc_fl_get(x->o, "MRSProxyEnabled")) == 0)
     mc_step_find(c->r, st, "CFG_MRSPROXY_DISABLED", "MRSProxyEnabled is False on %s: "
                  "Set-WebServicesVirtualDirectory -Identity \"%s\" -MRSProxyEnabled $true",
                  x->server, id);
   const struct mc_fl_prop *url = mc_fl_prop(x->o, "ExternalUrl");
-  if(url && blank_value(url->value))
+  if(url && !url->cut && blank_value(url->value))
     mc_step_find(c->r, st, "CFG_EWS_EXTERNAL_URL_MISSING", "ExternalUrl is empty on %s: "
                  "Set-WebServicesVirtualDirectory -Identity \"%s\" -ExternalUrl "
                  "https://<public host name>/EWS/Exchange.asmx",
@@ -390,13 +549,14 @@ static void rule_ews(struct ctx *c, struct obj *x)
   mc_step_done(c->r, st, MC_PASS, "MRSProxy %s, ExternalUrl %s",
                truth(mc_fl_get(x->o, "MRSProxyEnabled")) == 1 ? "on" :
                truth(mc_fl_get(x->o, "MRSProxyEnabled")) == 0 ? "off" : "not shown",
-               !url ? "not shown" : blank_value(url->value) ? "empty" : url->value);
+               !url ? "not shown" : url->cut ? "over-long" :
+               blank_value(url->value) ? "empty" : url->value);
 }
 
 static void rule_oa(struct ctx *c, struct obj *x)
 {
   struct mc_step *st = mc_step_add(c->r, NULL, "Outlook Anywhere %s", x->identity);
-  show(st, x);
+  show(c, st, x);
   const char *id = x->identity;
   const char *ext = mc_fl_get(x->o, "ExternalClientAuthenticationMethod");
   bool e2010 = false;
@@ -439,7 +599,7 @@ static void rule_info(struct ctx *c, struct obj *x)
 {
   struct mc_step *st = mc_step_add(c->r, NULL, "%s %s", x->kd->label,
                                    x->identity ? x->identity : x->server);
-  show(st, x);
+  show(c, st, x);
   mc_step_done(c->r, st, MC_INFO, "read for names and comparison");
 }
 
@@ -447,7 +607,7 @@ static void rule_tmsa(struct ctx *c, struct obj *x)
 {
   struct mc_step *st = mc_step_add(c->r, NULL, "Test-MigrationServerAvailability (%s line %u)",
                                    x->file, x->o->line);
-  show(st, x);
+  show(c, st, x);
   const char *result = mc_fl_get(x->o, "Result");
   if(result && strcasecmp(result, "Success") == 0) {
     mc_step_done(c->r, st, MC_PASS, "the endpoint test succeeded");
@@ -605,13 +765,60 @@ static void vp_parse(const char *value, struct vp_entry **out, size_t *n)
   }
 }
 
+/* Whether a ValidPorts host holds the wildcards the RPC proxy documents:
+ * '*' any run of characters, '?' one character (EX*:6001-6002). */
+static bool vp_wild(const char *host)
+{
+  return strpbrk(host, "*?") != NULL;
+}
+
+bool mc_config_glob(const char *pat, const char *name)
+{
+  const char *star = NULL, *resume = NULL;
+  while(*name) {
+    if(*pat == '*') {
+      star = pat++;
+      resume = name;
+    }
+    else if(*pat == '?' || (*pat && tolower((unsigned char)*pat) ==
+                            tolower((unsigned char)*name))) {
+      pat++;
+      name++;
+    }
+    else if(star) {
+      pat = star + 1;
+      name = ++resume;
+    }
+    else
+      return false;
+  }
+  while(*pat == '*')
+    pat++;
+  return *pat == '\0';
+}
+
+/* The entry that lets host through on port, or NULL. An exact entry wins
+ * over a wildcard one, and a longer pattern over a shorter one, to name the
+ * entry that was meant in the evidence. */
+static const struct vp_entry *vp_match(const struct vp_entry *v, size_t n, const char *host,
+                                       unsigned port)
+{
+  const struct vp_entry *wild = NULL;
+  for(size_t i = 0; i < n; i++) {
+    if(v[i].lo > port || port > v[i].hi)
+      continue;
+    if(strcasecmp(v[i].host, host) == 0)
+      return &v[i];
+    if(vp_wild(v[i].host) && mc_config_glob(v[i].host, host) &&
+       (!wild || strlen(v[i].host) > strlen(wild->host)))
+      wild = &v[i];
+  }
+  return wild;
+}
+
 static bool vp_covers(const struct vp_entry *v, size_t n, const char *host, unsigned port)
 {
-  for(size_t i = 0; i < n; i++) {
-    if(strcasecmp(v[i].host, host) == 0 && v[i].lo <= port && port <= v[i].hi)
-      return true;
-  }
-  return false;
+  return vp_match(v, n, host, port) != NULL;
 }
 
 static void names_add(struct vp_name **names, size_t *n, const char *name, const char *what)
@@ -682,7 +889,7 @@ static void required_names(struct ctx *c, const struct vp_entry *v, size_t nv,
     const char *h = v[i].host;
     /* A host listed with 6004 only is a global catalog (seed 000 step 2:
        the domain controllers answer NSPI on 6004), not an Exchange server. */
-    if(!*h || (!vp_covers(v, nv, h, 6001) && !vp_covers(v, nv, h, 6002)))
+    if(!*h || vp_wild(h) || (!vp_covers(v, nv, h, 6001) && !vp_covers(v, nv, h, 6002)))
       continue;
     if(!strchr(h, '.')) {
       if(!from_inputs)
@@ -755,6 +962,12 @@ static void rule_validports(struct ctx *c, struct rpcproxy *rp)
     return;
   }
   const char *value = rp->validports ? rp->validports : "";
+  if(rp->cut) {
+    mc_step_ev(st, "ValidPorts", "over-long: only its start was read (see CFG_VALUE_TOO_LONG)");
+    mc_step_done(c->r, st, MC_UNKNOWN, "ValidPorts is longer than migcheck reads; which names "
+                 "it lists cannot be told");
+    return;
+  }
   mc_step_ev(st, "ValidPorts", "%s", *value ? value : "(absent)");
   struct vp_entry *v;
   size_t nv;
@@ -765,17 +978,35 @@ static void rule_validports(struct ctx *c, struct rpcproxy *rp)
   static const unsigned ports[] = { 6001, 6002, 6004 };
   struct mc_buf missing = MC_BUF_INIT(1 << 16);
   struct mc_buf want = MC_BUF_INIT(1 << 16);
+  bool wild_any = false, unsure = false;
+  for(size_t i = 0; i < nv; i++)
+    wild_any = wild_any || vp_wild(v[i].host);
   for(size_t i = 0; i < nn; i++) {
     const char *h = names[i].name;
-    mc_buf_printf(&want, "%s%s:6001-6002;%s:6004", want.len ? ";" : "", h, h);
     char miss[64] = "";
+    struct mc_buf by = MC_BUF_INIT(1024);
     size_t nmiss = 0;
     for(size_t k = 0; k < 3; k++) {
-      if(h[0] == '<' || !vp_covers(v, nv, h, ports[k]))
+      const struct vp_entry *e = h[0] == '<' ? NULL : vp_match(v, nv, h, ports[k]);
+      if(!e)
         snprintf(miss + strlen(miss), sizeof miss - strlen(miss), "%s%u", nmiss++ ? ", " : "",
                  ports[k]);
+      else if(vp_wild(e->host) && !(by.len && mc_memcasemem(by.ptr, by.len, e->text)))
+        mc_buf_printf(&by, "%s%s", by.len ? ", " : "", e->text);
     }
-    if(h[0] == '<')
+    /* A name the wildcards let through in full keeps them: no entry of its own. */
+    if(nmiss || !by.len)
+      mc_buf_printf(&want, "%s%s:6001-6002;%s:6004", want.len ? ";" : "", h, h);
+    if(!nmiss && by.len)
+      mc_step_ev(st, "wildcard", "%s (%s) is allowed by %s", h, names[i].what, by.ptr);
+    mc_buf_release(&by);
+    if(h[0] == '<' && wild_any) {
+      /* No public name known, but a wildcard may be it: not a finding. */
+      unsure = true;
+      mc_step_ev(st, "note", "no public FQDN is known and the value has wildcard entries that "
+                 "may cover it; add Get-OutlookAnywhere output (ExternalHostname) to check it");
+    }
+    else if(h[0] == '<')
       mc_buf_printf(&missing, "%sno public FQDN is listed (the RPC proxy name Exchange Online "
                     "connects to, e.g. mail.contoso.com; add Get-OutlookAnywhere output to "
                     "fill it in below)", missing.len ? "; " : "");
@@ -800,8 +1031,15 @@ static void rule_validports(struct ctx *c, struct rpcproxy *rp)
                  missing.ptr, want.ptr);
     mc_report_fact(c->r, "validports", "%s", want.ptr);    /* for the fix steps */
   }
-  mc_step_done(c->r, st, MC_PASS, "%zu entries; short name, internal FQDN and public FQDN "
-               "each need 6001-6002 and 6004", nv);
+  if(unsure && !missing.len) {
+    mc_step_done(c->r, st, MC_UNKNOWN, "%zu entries; the public FQDN is unknown, so whether "
+                 "the wildcards cover it cannot be told", nv);
+    mc_report_incomplete(c->r, "'%s': ValidPorts has wildcard entries and no public name is "
+                         "known; add Get-OutlookAnywhere output to check it", rp->file);
+  }
+  else
+    mc_step_done(c->r, st, MC_PASS, "%zu entries; short name, internal FQDN and public FQDN "
+                 "each need 6001-6002 and 6004", nv);
   for(size_t i = 0; i < nv; i++) {
     free(v[i].host);
     free(v[i].text);
@@ -812,6 +1050,423 @@ static void rule_validports(struct ctx *c, struct rpcproxy *rp)
   free(names);
   mc_buf_release(&missing);
   mc_buf_release(&want);
+}
+
+/* ---- Extended Protection, for the registry rules ---- */
+
+/* 1 when some input shows Extended Protection on (tokenChecking Allow or
+ * Require; where names the first), 0 when inputs show it and it is None
+ * everywhere, -1 when no input shows it. */
+static int ep_state(const struct ctx *c, char *where, size_t n)
+{
+  int ep = -1;
+  for(size_t i = 0; i < c->nobjs; i++) {
+    const struct obj *x = &c->objs[i];
+    const char *tc = mc_fl_get(x->o, "ExtendedProtectionTokenChecking");
+    if(!tc || blank_value(tc))
+      continue;
+    if(strcasecmp(tc, "None") == 0) {
+      ep = ep == 1 ? 1 : 0;
+      continue;
+    }
+    if(ep != 1)
+      snprintf(where, n, "(ExtendedProtectionTokenChecking %s on %s)", tc,
+               x->identity ? x->identity : x->server);
+    ep = 1;
+  }
+  for(size_t i = 0; i < c->niis; i++) {
+    const struct mc_iis_doc *d = &c->iis[i].doc;
+    for(size_t k = 0; k < d->nlocs; k++) {
+      const char *tc = d->locs[k].token_checking;
+      if(!tc)
+        continue;
+      if(strcasecmp(tc, "None") == 0) {
+        ep = ep == 1 ? 1 : 0;
+        continue;
+      }
+      if(ep != 1)
+        snprintf(where, n, "(tokenChecking %s at %s in %s)", tc, d->locs[k].path,
+                 c->iis[i].file);
+      ep = 1;
+    }
+  }
+  return ep;
+}
+
+/* ---- Extended Protection and the Exchange build ---- */
+
+/* "Version 15.2 (Build 1118.11)" into major, minor, build; false when the
+ * text is not that. */
+static bool admin_version(const char *v, long *major, long *minor, long *build)
+{
+  if(!v)
+    return false;
+  const char *p = mc_memcasemem(v, strlen(v), "Version ");
+  const char *b = mc_memcasemem(v, strlen(v), "Build ");
+  char *end;
+  if(!p || !b)
+    return false;
+  *major = strtol(p + 8, &end, 10);
+  if(*end != '.')
+    return false;
+  *minor = strtol(end + 1, &end, 10);
+  *build = strtol(b + 6, &end, 10);
+  return *major > 0;
+}
+
+/* The oldest cumulative update of each version that has a security update
+ * with Extended Protection support (the August 2022 updates and later):
+ * Exchange 2013 CU23, 2016 CU22, 2019 CU11. */
+static const struct { long major, minor, build; const char *name; } ep_min[] = {
+  { 15, 0, 1497, "Exchange 2013 CU23" },
+  { 15, 1, 2375, "Exchange 2016 CU22" },
+  { 15, 2, 986, "Exchange 2019 CU11" },
+};
+
+static void check_ep_builds(struct ctx *c, int ep, const char *where)
+{
+  if(ep != 1)
+    return;
+  struct mc_step *st = NULL;
+  for(size_t i = 0; i < c->nobjs; i++) {
+    const struct obj *x = &c->objs[i];
+    if(x->kd->k != K_SERVER)
+      continue;
+    const char *role = mc_fl_get(x->o, "ServerRole");
+    if(role && mc_memcasemem(role, strlen(role), "Edge"))
+      continue;
+    const char *v = mc_fl_get(x->o, "AdminDisplayVersion");
+    long ma, mi, bu;
+    if(!admin_version(v, &ma, &mi, &bu))
+      continue;
+    if(!st)
+      st = mc_step_add(c->r, NULL, "Extended Protection and the Exchange builds");
+    const char *need = NULL;
+    bool old = ma < 15;
+    for(size_t k = 0; k < sizeof ep_min / sizeof ep_min[0]; k++) {
+      if(ma == ep_min[k].major && mi == ep_min[k].minor && bu < ep_min[k].build) {
+        old = true;
+        need = ep_min[k].name;
+      }
+    }
+    mc_step_ev(st, "build", "%s: %s", x->server, v);
+    if(!old)
+      continue;
+    /* Extended Protection named on this very server is a failure. */
+    bool here = false;
+    for(size_t k = 0; k < c->nobjs && !here; k++) {
+      const char *tc = c->objs[k].kd->k == K_EWS ?
+                       mc_fl_get(c->objs[k].o, "ExtendedProtectionTokenChecking") : NULL;
+      here = tc && strcasecmp(tc, "None") != 0 && !blank_value(tc) &&
+             strcasecmp(c->objs[k].server, x->server) == 0;
+    }
+    char what[160];
+    if(need)
+      snprintf(what, sizeof what, "older than %s", need);
+    else
+      snprintf(what, sizeof what, "a version without Extended Protection support");
+    mc_step_find_sev(c->r, st, "CFG_EP_BUILD_UNSUPPORTED", here ? MC_FAIL : MC_WARN,
+                     "%s runs %s, %s; Extended Protection is on %s: install %s or later with "
+                     "its latest security update before Extended Protection is enabled there, "
+                     "or leave it off on that server (ExchangeExtendedProtectionManagement.ps1 "
+                     "-SkipExchangeServerNames %s)", x->server, v, what, where,
+                     need ? need : "Exchange 2016 CU23 or 2019 CU13", x->server);
+  }
+  if(st)
+    mc_step_done(c->r, st, MC_PASS, "builds compared with the first that support Extended "
+                 "Protection");
+}
+
+/* ---- Extended Protection from the Exchange cmdlets' view ---- */
+
+static int ep_strictness(const char *tc)
+{
+  if(!tc || blank_value(tc) || strcasecmp(tc, "None") == 0)
+    return 0;
+  return strcasecmp(tc, "Allow") == 0 ? 1 : 2;
+}
+
+/* Without applicationHost.config (which iisrules.c judges in full), the
+ * EWS directories' ExtendedProtectionTokenChecking against Microsoft's
+ * table (front end Allow, back end Require), and Extended Protection with
+ * Outlook Anywhere's SSLOffloading. */
+static void check_ep_cmdlets(struct ctx *c, int ep, const char *where)
+{
+  if(ep != 1 || c->niis)
+    return;
+  struct mc_step *st = NULL;
+  for(size_t i = 0; i < c->nobjs; i++) {
+    const struct obj *x = &c->objs[i];
+    const char *tc = x->kd->k == K_EWS ? mc_fl_get(x->o, "ExtendedProtectionTokenChecking") :
+                     NULL;
+    if(!tc || blank_value(tc))
+      continue;
+    bool be = mc_memcasemem(x->identity, strlen(x->identity), "(Exchange Back End)") != NULL;
+    const char *want = be ? "Require" : "Allow";
+    if(ep_strictness(tc) == ep_strictness(want))
+      continue;
+    if(!st)
+      st = mc_step_add(c->r, NULL, "Extended Protection of the EWS virtual directories");
+    bool stricter = ep_strictness(tc) > ep_strictness(want);
+    mc_step_find_sev(c->r, st, "CFG_EP_MISMATCH", stricter ? MC_FAIL : MC_WARN,
+                     "%s has ExtendedProtectionTokenChecking %s, Microsoft's table says %s%s: "
+                     "Set-WebServicesVirtualDirectory -Identity \"%s\" "
+                     "-ExtendedProtectionTokenChecking %s, then iisreset", x->identity, tc, want,
+                     stricter ? "; logons from Exchange Online on this path are refused (they "
+                     "carry no channel binding this vdir accepts)" : "", x->identity, want);
+  }
+  for(size_t i = 0; i < c->nobjs; i++) {
+    const struct obj *x = &c->objs[i];
+    if(x->kd->k != K_OA || truth(mc_fl_get(x->o, "SSLOffloading")) != 1)
+      continue;
+    if(!st)
+      st = mc_step_add(c->r, NULL, "Extended Protection of the EWS virtual directories");
+    mc_step_find(c->r, st, "CFG_EP_SSL_OFFLOADING", "Extended Protection is on %s while "
+                 "Outlook Anywhere SSLOffloading is True on %s: with TLS ended on a device in "
+                 "front, the channel binding the client computed never matches this server's, "
+                 "and Windows logons fail. Either bridge TLS with the same certificate and "
+                 "Set-OutlookAnywhere -Identity \"%s\" -SSLOffloading $false, or leave "
+                 "Extended Protection off", where, x->identity, x->identity);
+    break;
+  }
+  if(st)
+    mc_step_done(c->r, st, MC_PASS, "compared with Microsoft's table");
+}
+
+/* ---- Extended Protection and the Hybrid Agent ---- */
+
+/* Modern Hybrid publishes EWS through the Hybrid Agent: the migration
+ * endpoint's RemoteServer (or a remote report's target) is a
+ * *.msappproxy.net name. Extended Protection on the front-end EWS of such
+ * a server breaks the agent's requests. */
+static void check_hybrid_agent(struct ctx *c)
+{
+  const char *agent = NULL;
+  for(size_t d = 0; d < c->ndocs && !agent; d++) {
+    for(size_t i = 0; i < c->docs[d].nobjs && !agent; i++) {
+      const char *v = mc_fl_get(&c->docs[d].objs[i], "RemoteServer");
+      if(v && mc_memcasemem(v, strlen(v), ".msappproxy.net"))
+        agent = v;
+    }
+  }
+  for(size_t k = 0; k < c->nreps && !agent; k++) {
+    const char *t = c->reps[k].target;
+    if(t && mc_memcasemem(t, strlen(t), ".msappproxy.net"))
+      agent = t;
+  }
+  if(!agent)
+    return;
+  char where[512] = "";
+  for(size_t i = 0; i < c->nobjs && !*where; i++) {
+    const struct obj *x = &c->objs[i];
+    const char *tc = x->kd->k == K_EWS ? mc_fl_get(x->o, "ExtendedProtectionTokenChecking") :
+                     NULL;
+    if(tc && !blank_value(tc) && strcasecmp(tc, "None") != 0 &&
+       mc_memcasemem(x->identity, strlen(x->identity), "(Default Web Site)"))
+      snprintf(where, sizeof where, "ExtendedProtectionTokenChecking %s on %s", tc,
+               x->identity);
+  }
+  for(size_t i = 0; i < c->niis && !*where; i++) {
+    const struct mc_iis_location *l = mc_iis_location(&c->iis[i].doc, "Default Web Site/EWS");
+    if(l && l->token_checking && strcasecmp(l->token_checking, "None") != 0)
+      snprintf(where, sizeof where, "tokenChecking %s on Default Web Site/EWS in %s",
+               l->token_checking, c->iis[i].file);
+  }
+  struct mc_step *st = mc_step_add(c->r, NULL, "Extended Protection and the Hybrid Agent");
+  mc_step_ev(st, "Hybrid Agent", "the migration goes through %s (Modern Hybrid)", agent);
+  if(*where)
+    mc_step_find(c->r, st, "HYBRID_AGENT_EP_ENABLED", "%s, and the migration reaches it through "
+                 "the Hybrid Agent (%s): Extended Protection is not supported there and the "
+                 "agent's EWS requests fail: ExchangeExtendedProtectionManagement.ps1 "
+                 "-SkipExchangeServerNames for the agent-published servers, or "
+                 "Set-WebServicesVirtualDirectory -ExtendedProtectionTokenChecking None on "
+                 "their front-end EWS", where, agent);
+  mc_step_done(c->r, st, MC_PASS, "%s", *where ? "Extended Protection on the front-end EWS" :
+               "no input shows Extended Protection on the front-end EWS");
+}
+
+/* ---- MRS connection limits ---- */
+
+/* MaxMRSConnections (exe.config, 2013+) and MRSProxyMaxConnections (EWS
+ * vdir, 2010) against the default of 100 and against the endpoint's
+ * MaxConcurrentMigrations when Get-MigrationEndpoint output is given. */
+static void check_mrs_limits(struct ctx *c)
+{
+  struct mc_step *st = NULL;
+  long want = -1;
+  const char *want_from = NULL;
+  for(size_t d = 0; d < c->ndocs; d++) {
+    for(size_t i = 0; i < c->docs[d].nobjs; i++) {
+      const char *v = mc_fl_get(&c->docs[d].objs[i], "MaxConcurrentMigrations");
+      long n;
+      if(v && mc_parse_long(v, 1, 1000000, &n) && n > want) {
+        want = n;
+        want_from = mc_fl_get(&c->docs[d].objs[i], "Identity");
+      }
+    }
+  }
+  for(size_t i = 0; i < c->niis + c->nobjs; i++) {
+    long limit = -1;
+    char what[512];
+    if(i < c->niis) {
+      const struct mc_iis_doc *d = &c->iis[i].doc;
+      if(!d->mrs_config)
+        continue;
+      limit = d->mrs_max >= 0 ? d->mrs_max : 100;
+      snprintf(what, sizeof what, "MaxMRSConnections %s%ld in %s%s", d->mrs_max >= 0 ? "" :
+               "(not set) ", limit, c->iis[i].file, d->mrs_max >= 0 ? "" : " (the default)");
+    }
+    else {
+      const struct obj *x = &c->objs[i - c->niis];
+      const char *v = x->kd->k == K_EWS ? mc_fl_get(x->o, "MRSProxyMaxConnections") : NULL;
+      if(!v || !mc_parse_long(v, 0, 1000000, &limit))
+        continue;                 /* absent, or "Unlimited" */
+      snprintf(what, sizeof what, "MRSProxyMaxConnections %ld on %s", limit, x->identity);
+    }
+    if(!st)
+      st = mc_step_add(c->r, NULL, "MRS connection limits");
+    mc_step_ev(st, "limit", "%s", what);
+    if(limit < 100)
+      mc_step_find(c->r, st, "CFG_MRS_CONNECTIONS", "%s is below the default of 100: moves "
+                   "beyond it wait or fail with MRSProxyConnectionLimitReachedTransientException"
+                   "; set it to 100 or more (the exe.config on every server, again after each "
+                   "cumulative update; 2010: Set-WebServicesVirtualDirectory "
+                   "-MRSProxyMaxConnections 100)", what);
+    else if(want > limit)
+      mc_step_find(c->r, st, "CFG_MRS_CONNECTIONS", "%s is below the endpoint's "
+                   "MaxConcurrentMigrations %ld (%s): raise the limit, or Set-MigrationEndpoint "
+                   "-Identity \"%s\" -MaxConcurrentMigrations %ld", what, want,
+                   want_from ? want_from : "endpoint", want_from ? want_from : "<endpoint>",
+                   limit);
+  }
+  if(st)
+    mc_step_done(c->r, st, MC_PASS, "%s", want > 0 ? "compared with the endpoint" :
+                 "no endpoint given to compare with");
+}
+
+/* ---- the back end's certificate ---- */
+
+/* Exchange Back End listens on 444 with a certificate of its own (the
+ * self-signed "Microsoft Exchange" one); with applicationHost.config and
+ * netsh sslcert both given, a 444 binding without a certificate in HTTP.sys
+ * is the binding rule's second half. */
+static void check_backend_cert(struct ctx *c)
+{
+  if(!c->nssl)
+    return;
+  for(size_t f = 0; f < c->niis; f++) {
+    const struct mc_iis_doc *d = &c->iis[f].doc;
+    const struct mc_iis_binding *be = NULL;
+    for(size_t k = 0; k < d->nbindings && !be; k++) {
+      const struct mc_iis_binding *b = &d->bindings[k];
+      if(strcasecmp(b->site, "Exchange Back End") == 0 && strcasecmp(b->protocol, "https") == 0 &&
+         b->port == 444)
+        be = b;
+    }
+    if(!be || be->cert_hash)
+      continue;
+    bool bound = false;
+    for(size_t s = 0; s < c->nssl && !bound; s++) {
+      for(size_t k = 0; k < c->ssl[s].doc.n && !bound; k++) {
+        const char *ep = c->ssl[s].doc.v[k].endpoint;
+        size_t n = strlen(ep);
+        bound = n > 4 && strcmp(ep + n - 4, ":444") == 0 && c->ssl[s].doc.v[k].hash;
+      }
+    }
+    if(bound)
+      continue;
+    struct mc_step *st = mc_step_add(c->r, NULL, "Exchange Back End certificate");
+    mc_step_ev(st, "binding", "Exchange Back End: https %s (%s line %u)", be->info,
+               c->iis[f].file, be->line);
+    mc_step_find(c->r, st, "CFG_IIS_BINDING", "'Exchange Back End' has an https binding on "
+                 "444 (%s line %u) but netsh http show sslcert binds no certificate to port "
+                 "444, so every request the front end proxies fails the handshake: in IIS "
+                 "Manager, Exchange Back End, Edit Bindings, https 444: select the 'Microsoft "
+                 "Exchange' certificate, then iisreset", c->iis[f].file, be->line);
+    mc_step_done(c->r, st, MC_PASS, "no certificate on 444");
+  }
+}
+
+/* ---- certificates ---- */
+
+/* Gathers Get-ExchangeCertificate objects, the certificates the bindings
+ * present (applicationHost.config certificateHash, netsh sslcert) and what
+ * other reports saw, and hands them to certs.c when there is anything to
+ * compare. */
+static void check_certs(struct ctx *c)
+{
+  struct mc_cert_info *ci = NULL;
+  struct mc_cert_bound *cb = NULL;
+  size_t nc = 0, nb = 0;
+  for(size_t i = 0; i < c->nobjs; i++) {
+    if(c->objs[i].kd->k != K_CERT)
+      continue;
+    ci = mc_xrealloc(ci, (nc + 1) * sizeof *ci);
+    ci[nc++] = (struct mc_cert_info){ c->objs[i].o, c->objs[i].server, c->objs[i].file };
+  }
+  char **where = NULL;
+  for(size_t f = 0; f < c->niis; f++) {
+    const struct mc_iis_doc *d = &c->iis[f].doc;
+    for(size_t k = 0; k < d->nbindings; k++) {
+      const struct mc_iis_binding *b = &d->bindings[k];
+      if(!b->cert_hash || !*b->cert_hash)
+        continue;
+      where = mc_xrealloc(where, (nb + 1) * sizeof *where);
+      where[nb] = mc_xasprintf("%s https %s", b->site, b->info);
+      cb = mc_xrealloc(cb, (nb + 1) * sizeof *cb);
+      cb[nb] = (struct mc_cert_bound){ where[nb], b->cert_hash, c->iis[f].file, b->line };
+      nb++;
+    }
+  }
+  for(size_t f = 0; f < c->nssl; f++) {
+    const struct mc_sslcert_doc *d = &c->ssl[f].doc;
+    for(size_t k = 0; k < d->n; k++) {
+      if(!d->v[k].hash)
+        continue;
+      where = mc_xrealloc(where, (nb + 1) * sizeof *where);
+      where[nb] = mc_xasprintf("HTTP.sys %s", d->v[k].endpoint);
+      cb = mc_xrealloc(cb, (nb + 1) * sizeof *cb);
+      cb[nb] = (struct mc_cert_bound){ where[nb], d->v[k].hash, c->ssl[f].file, d->v[k].line };
+      nb++;
+    }
+  }
+  /* The published names: EWS ExternalUrl hosts, OA ExternalHostname. */
+  char **names = NULL;
+  size_t nn = 0;
+  for(size_t i = 0; i < c->nobjs; i++) {
+    const struct obj *x = &c->objs[i];
+    const char *v = x->kd->k == K_EWS ? mc_fl_get(x->o, "ExternalUrl") :
+                    x->kd->k == K_OA ? mc_fl_get(x->o, "ExternalHostname") : NULL;
+    const struct mc_fl_prop *p = v ? mc_fl_prop(x->o, x->kd->k == K_EWS ? "ExternalUrl" :
+                                                "ExternalHostname") : NULL;
+    if(!v || blank_value(v) || (p && p->cut))
+      continue;
+    const char *h = strstr(v, "://") ? strstr(v, "://") + 3 : v;
+    size_t hl = strcspn(h, ":/?");
+    char *host = mc_xstrndup(h, hl);
+    bool dup = !hl;
+    for(size_t k = 0; k < nn && !dup; k++)
+      dup = strcasecmp(names[k], host) == 0;
+    if(dup) {
+      free(host);
+      continue;
+    }
+    names = mc_xrealloc(names, (nn + 1) * sizeof *names);
+    names[nn++] = host;
+  }
+  if(nc || nb || c->nseen) {
+    struct mc_certs_input in = { ci, nc, cb, nb, c->seen, c->nseen,
+                                 (const char *const *)names, nn };
+    mc_certs_check(c->r, &in);
+  }
+  for(size_t k = 0; k < nn; k++)
+    free(names[k]);
+  free(names);
+  for(size_t k = 0; k < nb; k++)
+    free(where[k]);
+  free(where);
+  free(ci);
+  free(cb);
 }
 
 /* ---- the whole check ---- */
@@ -834,13 +1489,60 @@ struct mc_report *mc_config_check(const struct mc_config_input *in, size_t n)
     case K_EWS: rule_ews(&c, &c.objs[i]); break;
     case K_OA: rule_oa(&c, &c.objs[i]); break;
     case K_TMSA: rule_tmsa(&c, &c.objs[i]); break;
+    case K_CERT: break;         /* judged together below */
     default: rule_info(&c, &c.objs[i]); break;
     }
   }
   compare_servers(&c);
   for(size_t i = 0; i < c.nrp; i++)
     rule_validports(&c, &c.rp[i]);
-  if(c.nobjs == 0 && c.nrp == 0 && !c.r->incomplete && !c.endpoints)
+  if(c.ntls) {
+    char where[512] = "";
+    int ep = ep_state(&c, where, sizeof where);
+    mc_tlsreg_check(c.r, c.tls, c.ntls, ep, where);
+  }
+  {
+    char where[512] = "";
+    int ep = ep_state(&c, where, sizeof where);
+    check_ep_builds(&c, ep, where);
+    check_ep_cmdlets(&c, ep, where);
+  }
+  if(c.niis) {
+    struct mc_iis_context ic = { -1, NULL };
+    char off[512] = "";
+    for(size_t i = 0; i < c.nobjs; i++) {
+      const struct obj *x = &c.objs[i];
+      if(x->kd->k == K_OA && truth(mc_fl_get(x->o, "SSLOffloading")) == 1) {
+        snprintf(off, sizeof off, "Outlook Anywhere SSLOffloading is True on %s", x->identity);
+        ic.ssl_offloading = 1;
+        ic.offload_where = off;
+        break;
+      }
+    }
+    const struct mc_iis_doc **docs = mc_xcalloc(c.niis, sizeof *docs);
+    const char **files = mc_xcalloc(c.niis, sizeof *files);
+    size_t nd = 0;
+    for(size_t i = 0; i < c.niis; i++) {
+      const struct mc_iis_doc *d = &c.iis[i].doc;
+      if(d->mrs_config && !d->nlocs && !d->nbindings)
+        continue;
+      mc_iis_check(c.r, d, c.iis[i].file, &ic);
+      docs[nd] = d;
+      files[nd++] = c.iis[i].file;
+    }
+    mc_iis_compare(c.r, docs, files, nd);
+    free(docs);
+    free(files);
+  }
+  check_hybrid_agent(&c);
+  check_mrs_limits(&c);
+  gather_seen(&c);
+  check_backend_cert(&c);
+  check_certs(&c);
+  if(c.nreps)
+    mc_config_remote(c.r, c.reps, c.rep_files, c.nreps);
+  if(c.nobjs == 0 && c.nrp == 0 && c.ntls == 0 && c.niis == 0 && c.nssl == 0 &&
+     c.nreps == 0 && !c.r->incomplete && !c.endpoints)
     mc_report_incomplete(c.r, "nothing to check in the inputs");
   for(size_t i = 0; i < c.nobjs; i++) {
     free(c.objs[i].server);
@@ -856,5 +1558,19 @@ struct mc_report *mc_config_check(const struct mc_config_input *in, size_t n)
     free(c.rp[i].enabled);
   }
   free(c.rp);
+  for(size_t i = 0; i < c.ntls; i++)
+    mc_tlsreg_free(c.tls[i]);
+  free(c.tls);
+  for(size_t i = 0; i < c.niis; i++)
+    mc_iis_doc_release(&c.iis[i].doc);
+  free(c.iis);
+  for(size_t i = 0; i < c.nssl; i++)
+    mc_sslcert_doc_release(&c.ssl[i].doc);
+  free(c.ssl);
+  for(size_t i = 0; i < c.nreps; i++)
+    mc_mcjson_release(&c.reps[i]);
+  free(c.reps);
+  free(c.rep_files);
+  free(c.seen);
   return c.r;
 }

@@ -100,7 +100,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg)
   struct mc_http_resp *r = arg;
   size_t len = size * n;
   r->body_total += len;
-  size_t room = MC_HTTP_BODY_KEEP > r->body.len ? MC_HTTP_BODY_KEEP - r->body.len : 0;
+  size_t room = r->body.limit > r->body.len ? r->body.limit - r->body.len : 0;
   mc_buf_add(&r->body, p, len < room ? len : room);
   return len;
 }
@@ -189,7 +189,15 @@ static enum mc_http_error classify(CURLcode c, const struct mc_http_resp *r)
   case CURLE_UNSUPPORTED_PROTOCOL:
   case CURLE_HTTP2:
     return MC_HTTP_ERR_PROTOCOL;
+  case CURLE_OUT_OF_MEMORY:
+    /* libcurl before 8.6 says "out of memory" for a header line over its
+     * 100 KB limit (CURL_MAX_HTTP_HEADER): the peer's doing, not ours. */
+    return r->nmsgs ? MC_HTTP_ERR_TOO_BIG : MC_HTTP_ERR_OTHER;
   default:
+#if LIBCURL_VERSION_NUM >= 0x080600
+    if(c == CURLE_TOO_LARGE)
+      return MC_HTTP_ERR_TOO_BIG;
+#endif
     return MC_HTTP_ERR_OTHER;
   }
 }
@@ -300,7 +308,13 @@ static void finish(struct xfer *x, CURLcode c)
   struct mc_http_resp *r = x->resp;
   CURL *e = x->easy;
   r->error = classify(c, r);
-  if(r->error != MC_HTTP_OK)
+  if(r->error == MC_HTTP_ERR_TOO_BIG && r->head_overflow)
+    snprintf(r->error_text, sizeof r->error_text, "more than %d KiB of headers or %d "
+             "responses", MC_HTTP_HEAD_LIMIT / 1024, MC_HTTP_MAX_MSGS);
+  else if(r->error == MC_HTTP_ERR_TOO_BIG)
+    snprintf(r->error_text, sizeof r->error_text, "a header line over libcurl's 100 KB "
+             "limit (libcurl: %s)", x->errbuf[0] ? x->errbuf : curl_easy_strerror(c));
+  else if(r->error != MC_HTTP_OK)
     snprintf(r->error_text, sizeof r->error_text, "%s",
              x->errbuf[0] ? x->errbuf : curl_easy_strerror(c));
   char *ip = NULL;
@@ -351,7 +365,7 @@ mc_code mc_http_perform(struct mc_http_client *client, const struct mc_http_req 
 {
   for(size_t i = 0; i < n; i++) {
     memset(&resps[i], 0, sizeof resps[i]);
-    mc_buf_init(&resps[i].body, MC_HTTP_BODY_KEEP);
+    mc_buf_init(&resps[i].body, reqs[i].body_keep ? reqs[i].body_keep : MC_HTTP_BODY_KEEP);
   }
   CURLM *multi = client ? client->multi : NULL;
   if(!multi)

@@ -18,7 +18,9 @@
  *     that the TLS session carrying the request presented, as Windows sends
  *     it under Extended Protection;
  *   - everything the peer sends is bounded: 64 KiB of headers, 16 KiB of
- *     body kept (the rest is counted and dropped), 8 responses per request.
+ *     body kept unless the request asks for what its parser's documented
+ *     limit allows (body_keep; the rest is counted and dropped), 8
+ *     responses per request.
  * Requests given together run concurrently (curl multi).
  */
 #ifndef MC_HTTP_HTTP_H
@@ -81,6 +83,7 @@ struct mc_http_req {
   bool insecure;
   int timeout_ms;               /* for the whole request */
   bool plain;                   /* http:// instead of https://; never with credentials */
+  size_t body_keep;             /* body bytes to keep: the parser's limit (0: BODY_KEEP) */
   bool no_channel_binding;      /* NTLM without a CBT (--no-channel-binding) */
 };
 
@@ -122,7 +125,7 @@ struct mc_http_resp {
   size_t nmsgs;
   const struct mc_http_msg *final;   /* the last response, NULL when none */
   int status;                   /* of the final response, 0 when none */
-  struct mc_buf body;           /* the first MC_HTTP_BODY_KEEP bytes */
+  struct mc_buf body;           /* the first body_keep (MC_HTTP_BODY_KEEP) bytes */
   size_t body_total;            /* bytes received in all */
   char ip[64];                  /* the address that answered */
   long port;

@@ -71,6 +71,10 @@ struct profile {
   bool password_changed;
   const char *ews_host;         /* where EWS and MRSProxy answer ("mail.contoso.test") */
   const char *oa_host;          /* the Outlook Anywhere external name (default: ews_host) */
+  bool insecure;                /* its command passes --insecure */
+  int alt_mailboxes;            /* AlternativeMailbox entries in the answer (a big one) */
+  bool echo_basic;              /* offers only Basic and answers the login with a 403 that
+                                   repeats it (token in Location, user:password in text) */
 };
 
 static const struct profile profiles[] = {
@@ -98,6 +102,20 @@ static const struct profile profiles[] = {
   { "autodiscover-wrong-mrs-host", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN,
     "ews." DOMAIN }, .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS,
     .ews_host = "ews." DOMAIN, .oa_host = "mail." DOMAIN },
+  { "autodiscover-foreign-host", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN,
+    "mail.evil.test" }, .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS,
+    .ews_host = "mail.evil.test" },
+  { "autodiscover-lookalike-host", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN,
+    "mail." DOMAIN ".evil.test" }, .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS,
+    .ews_host = "mail." DOMAIN ".evil.test" },
+  { "autodiscover-self-signed", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN },
+    .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS },
+  { "autodiscover-expired-insecure", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN },
+    .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS, .insecure = true },
+  { "autodiscover-large-answer", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN },
+    .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS, .alt_mailboxes = 100 },
+  { "autodiscover-echo-credentials", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN },
+    .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS, .echo_basic = true },
 };
 
 /* The external names a profile hands out: EWS, and Outlook Anywhere. */
@@ -210,11 +228,13 @@ static void ews(const struct mc_lab_http_req *q, struct mc_lab_ad_reply *r)
                 "You have created a service.</body></html>");
 }
 
-static void challenge(struct mc_lab_ad_reply *out, const char *host)
+static void challenge(struct mc_lab_ad_reply *out, const struct profile *p, const char *host)
 {
   status(out, 401, "Unauthorized");
-  hdr(out, "WWW-Authenticate: Negotiate");
-  hdr(out, "WWW-Authenticate: NTLM");
+  if(!p->echo_basic) {
+    hdr(out, "WWW-Authenticate: Negotiate");
+    hdr(out, "WWW-Authenticate: NTLM");
+  }
   hdr(out, "WWW-Authenticate: Basic realm=\"%s\"", host);
   hdr(out, "X-FEServer: EX16-01");
   hdr(out, "Content-Type: text/html");
@@ -295,8 +315,15 @@ static void pox_settings(const struct profile *p, const char *email, struct mc_l
     "      <Protocol>\r\n        <Type>WEB</Type>\r\n        <Internal>\r\n          <OWAUrl "
     "AuthenticationMethod=\"Basic, Fba\">https://ex16-01.contoso.local/owa/</OWAUrl>\r\n"
     "        </Internal>\r\n        <External>\r\n          <OWAUrl AuthenticationMethod=\"Fba\">"
-    "https://%s/owa/</OWAUrl>\r\n        </External>\r\n      </Protocol>\r\n"
-    "    </Account>\r\n", ext);
+    "https://%s/owa/</OWAUrl>\r\n        </External>\r\n      </Protocol>\r\n", ext);
+  /* Mailboxes the account has full access to: a large but valid answer. */
+  for(int i = 0; i < p->alt_mailboxes; i++)
+    mc_buf_printf(&r->body, "      <AlternativeMailbox>\r\n        <Type>Delegate</Type>\r\n"
+                  "        <DisplayName>Shared mailbox %03d</DisplayName>\r\n        "
+                  "<SmtpAddress>shared%03d@" DOMAIN "</SmtpAddress>\r\n        "
+                  "<OwnerSmtpAddress>shared%03d@" DOMAIN "</OwnerSmtpAddress>\r\n"
+                  "      </AlternativeMailbox>\r\n", i, i, i);
+  mc_buf_addstr(&r->body, "    </Account>\r\n");
   pox_close(r);
 }
 
@@ -422,7 +449,7 @@ mc_code mc_lab_ad_respond(const char *scenario, bool tls, const char *host,
     return MC_OK;
   }
   if(!signed_in) {
-    challenge(out, host);
+    challenge(out, p, host);
     return MC_OK;
   }
   if(ews_path) {
@@ -481,6 +508,18 @@ static void io_write(struct conn *c, const char *p, size_t n)
   }
 }
 
+/* The echoing server's answer to a Basic login: 403 with the token in the
+ * Location and user:password in X-FailureContext and the page. */
+static void echo_basic(struct mc_lab_ad_reply *r, const char *token, size_t tn,
+                       const struct mc_buf *raw)
+{
+  page(r, 403, "Forbidden", "403 - Forbidden: Access is denied.");
+  hdr(r, "Location: https://autodiscover." DOMAIN "/owa/auth/logon.aspx?auth=%.*s", (int)tn,
+      token);
+  hdr(r, "X-FailureContext: BackEnd;403;%.*s;;;LogonDenied;", (int)raw->len, raw->ptr);
+  mc_buf_printf(&r->body, "<p>Denied: %.*s</p>\r\n", (int)raw->len, raw->ptr);
+}
+
 /* Checks the Authorization header of a request to an Autodiscover URL.
  * Fills r with the NTLM challenge (leg one) and returns false; true when
  * the connection is (now) signed in. A failed login leaves r empty. */
@@ -522,6 +561,12 @@ static bool sign_in(struct conn *c, const struct mc_lab_http_req *q, struct mc_l
       c->signed_in = mc_lab_ntlm_finish(&c->ntlm, m, raw.len, c->as->password, MC_LAB_EP_ALLOW,
                                         c->ssl, claimed, sizeof claimed) == MC_LAB_NTLM_OK;
     }
+  }
+  else if(mc_slice_caseeq(scheme, "Basic") && c->as->p->echo_basic) {
+    echo_basic(r, sp + 1, auth.n - (size_t)(sp + 1 - auth.p), &raw);
+    explicit_bzero(raw.ptr, raw.cap);
+    mc_buf_release(&raw);
+    return false;
   }
   else if(mc_slice_caseeq(scheme, "Basic")) {
     /* Basic proves the password on each request; the connection is not kept
@@ -647,7 +692,8 @@ mc_code mc_lab_autodiscover_start(struct mc_lab *lab, struct mc_lab_site *site)
   /* One certificate for every name of the domain the scenario serves. */
   static const char *const names[] = { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN,
                                        "sales." DOMAIN, "autodiscover.sales." DOMAIN,
-                                       "ews." DOMAIN, NULL };
+                                       "ews." DOMAIN, "mail.evil.test",
+                                       "mail." DOMAIN ".evil.test", NULL };
   mc_strlcpy(site->host, "autodiscover." DOMAIN, sizeof site->host);
   site->cert_names = names;
   mc_code rc = mc_lab_tls_ctx(lab, site, &as->ctx);
@@ -679,9 +725,9 @@ mc_code mc_lab_autodiscover_start(struct mc_lab *lab, struct mc_lab_site *site)
   mc_strlcpy(site->args, args.ptr ? args.ptr : "", sizeof site->args);
   mc_buf_release(&args);
   bool rm = strcmp(site->sc->check, "remote-move") == 0;
-  snprintf(site->command, sizeof site->command, "%s --email %s%s --user %s %s",
+  snprintf(site->command, sizeof site->command, "%s --email %s%s --user %s %s%s",
            site->sc->check, site->target, rm ? " --autodiscover" : "", MC_LAB_ACCOUNT,
-           site->args);
+           site->args, p->insecure ? " --insecure" : "");
   mc_strlcpy(site->env_password, mc_lab_account_password(), sizeof site->env_password);
   return MC_OK;
 }

@@ -62,6 +62,11 @@ enum front {
 
 enum fault { FAULT_NONE, FAULT_UNAVAILABLE, FAULT_SERVER_ERROR, FAULT_SLOW };
 
+/* A device in front that lets anonymous requests through to Exchange but
+ * not a request carrying an Authorization header (an NTLM-hostile proxy,
+ * a WAF rule): what it does to those. */
+enum auth_block { BLOCK_NONE, BLOCK_RESET, BLOCK_DEVICE_403, BLOCK_REDIRECT, BLOCK_STALL };
+
 /* A TLS-terminating device in front of the servers (a load balancer). */
 enum relay {
   RELAY_NONE,              /* clients reach IIS's own TLS */
@@ -79,6 +84,11 @@ struct profile {
   enum fault fault;
   bool no_windows_auth, no_basic_auth, handler_missing;
   bool account_changed;           /* the account's password is not the lab's */
+  bool echo_credentials;          /* a Basic login gets 403 repeating what it sent */
+  enum auth_block auth_block;
+  bool huge_header;               /* a device adds a 120 KB cookie to every answer */
+  bool first_expired;             /* the first server presents an expired certificate (the
+                                     walk's TCP probe meets it, its handshake the good one) */
   bool signs_in;                  /* the scenario's command passes --user */
   enum mc_lab_ep ep;              /* Extended Protection on /EWS */
   enum relay relay;
@@ -114,9 +124,18 @@ static const struct profile profiles[] = {
     .mangled_challenge = true },
   { "ep-offload-no-basic", 2019, { "EX19-04" }, .signs_in = true, .ep = MC_LAB_EP_REQUIRE,
     .relay = RELAY_OTHER_CERT, .no_basic_auth = true, .via = "1.1 lb01.contoso.test" },
+  { "echo-credentials", 2016, { "EX16-21" }, .echo_credentials = true, .signs_in = true },
+  { "negotiate-blocked", 2016, { "EX16-14" }, .auth_block = BLOCK_RESET },
+  { "login-blocked-403", 2016, { "EX16-15" }, .auth_block = BLOCK_DEVICE_403, .signs_in = true },
+  { "login-redirected", 2016, { "EX16-16" }, .auth_block = BLOCK_REDIRECT, .signs_in = true },
+  { "negotiate-stalled", 2016, { "EX16-20" }, .auth_block = BLOCK_STALL },
+  { "oversized-header", 2016, { "EX16-17" }, .huge_header = true },
+  { "lb-one-expired", 2016, { "EX16-18", "EX16-19" }, .first_expired = true,
+    .signs_in = true },
 };
 
 struct server {
+  SSL_CTX *ctx;                   /* its own certificate (NULL: the site's) */
   char name[16];
   char fqdn[64];
   bool mrsproxy;
@@ -162,14 +181,17 @@ struct answer {
   const char *username;
   bool reset;                     /* drop the connection with a RST instead */
   bool slow;                      /* never answer */
+  bool held;                      /* ... because a device holds it (nothing logged) */
   bool close;
 };
 
 static void ews_free(void *p)
 {
   struct ews_site *es = p;
-  for(size_t i = 0; i < es->nsrv; i++)
+  for(size_t i = 0; i < es->nsrv; i++) {
     mc_lab_iislog_free(es->srv[i].log);
+    SSL_CTX_free(es->srv[i].ctx);
+  }
   SSL_CTX_free(es->ctx);
   if(es->front_ctx != es->ctx)
     SSL_CTX_free(es->front_ctx);
@@ -271,6 +293,28 @@ static void failure_context(struct answer *a, const char *point, int status, con
   mc_buf_release(&d);
 }
 
+/* A hostile (or badly written) server: the Basic login is refused with a
+ * 403 that repeats the credentials it carried - user:password in the
+ * X-FailureContext and the page title, the base64 token and the
+ * URL-encoded password in the Location. */
+static void echo_basic(struct conn *c, struct answer *a, const char *reqid,
+                       const struct mc_slice token, const struct mc_buf *raw)
+{
+  set(a, 403, "Forbidden", 0, 5);
+  server_headers(c, a, reqid, false);
+  hdr(a, "X-FailureContext: BackEnd;403;%.*s;;;LogonDenied;", (int)raw->len, raw->ptr);
+  struct mc_buf url = MC_BUF_INIT(1024);
+  const char *colon = memchr(raw->ptr, ':', raw->len);
+  for(const char *p = colon ? colon + 1 : raw->ptr; p < raw->ptr + raw->len; p++)
+    mc_buf_printf(&url, "%%%02X", (unsigned char)*p);
+  hdr(a, "Location: https://%s/owa/auth/logon.aspx?reason=2&token=%.*s&pw=%s", c->site->host,
+      (int)token.n, token.p, url.ptr ? url.ptr : "");
+  mc_buf_release(&url);
+  hdr(a, "Content-Type: text/html");
+  mc_buf_printf(&a->body, "<!DOCTYPE html><html><head><title>Access denied for %.*s</title>"
+                "</head><body>Access denied</body></html>\r\n", (int)raw->len, raw->ptr);
+}
+
 /* Checks an Authorization header; returns true when the request may go on
  * as signed in, else fills the 401 (or the NTLM challenge). */
 static bool authenticate(struct conn *c, const struct mc_lab_http_req *q, struct answer *a,
@@ -326,6 +370,9 @@ static bool authenticate(struct conn *c, const struct mc_lab_http_req *q, struct
     else
       unauthorized(c, a, reqid, 1, 2148074248ul);
   }
+  else if(mc_slice_caseeq(scheme, "Basic") && p->echo_credentials &&
+          mc_base64_decode(&raw, token.p, token.n) == MC_OK && raw.ptr)
+    echo_basic(c, a, reqid, token, &raw);
   else if(mc_slice_caseeq(scheme, "Basic") && !p->no_basic_auth &&
           mc_base64_decode(&raw, token.p, token.n) == MC_OK) {
     const char *colon = memchr(raw.ptr, ':', raw.len);
@@ -394,6 +441,42 @@ static void mrsproxy(struct conn *c, const struct mc_lab_http_req *q, const char
   mc_buf_addstr(&a->body, "</s:Body></s:Envelope>");
 }
 
+/* The device in front of a profile with an auth_block: true when it
+ * answered (or dropped) a request that carries credentials. Never logged:
+ * the request did not reach a server. */
+static bool block_auth(struct conn *c, const struct mc_lab_http_req *q, struct answer *a)
+{
+  enum auth_block b = c->es->p->auth_block;
+  if(b == BLOCK_NONE || !mc_lab_http_header(q, "Authorization").n)
+    return false;
+  switch(b) {
+  case BLOCK_RESET:
+    a->reset = true;
+    break;
+  case BLOCK_STALL:
+    a->slow = true;
+    a->held = true;
+    break;
+  case BLOCK_DEVICE_403:
+    a->status = 403;
+    a->reason = "Forbidden";
+    hdr(a, "Server: Contoso-WAF");
+    html(a, "Request Rejected", "The requested URL was rejected. Please consult with your "
+         "administrator.");
+    break;
+  case BLOCK_REDIRECT:
+    a->status = 302;
+    a->reason = "Found";
+    hdr(a, "Location: https://%s:%d/my.policy", c->site->host, c->site->port);
+    hdr(a, "Server: Contoso-WAF");
+    html(a, "Object moved", "This document may be found here.");
+    break;
+  case BLOCK_NONE:
+    break;
+  }
+  return true;
+}
+
 /* The whole decision for one request. */
 static void answer(struct conn *c, const struct mc_lab_http_req *q, const char *body,
                    struct answer *a, const char *reqid)
@@ -401,6 +484,8 @@ static void answer(struct conn *c, const struct mc_lab_http_req *q, const char *
   const struct profile *p = c->es->p;
   bool is_mrs = mc_slice_caseeq(q->path, "/EWS/mrsproxy.svc");
   bool is_asmx = mc_slice_caseeq(q->path, "/EWS/Exchange.asmx");
+  if(block_auth(c, q, a))
+    return;
   switch(p->front) {
   case FRONT_LOGIN_REDIRECT:
     a->status = 302;
@@ -491,8 +576,21 @@ static void write_answer(struct conn *c, struct answer *a, bool keep)
   gmtime_r(&t, &tm);
   strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
   struct mc_buf out = MC_BUF_INIT(BUF_MAX);
-  mc_buf_printf(&out, "HTTP/1.1 %d %s\r\n%sDate: %s\r\nContent-Length: %zu\r\n%s\r\n",
-                a->status, a->reason, a->head.ptr ? a->head.ptr : "", date, a->body.len,
+  mc_buf_printf(&out, "HTTP/1.1 %d %s\r\n%s", a->status, a->reason,
+                a->head.ptr ? a->head.ptr : "");
+  if(c->es->p->huge_header) {
+    /* One header line past libcurl's 100 KB limit, as a load balancer's
+     * runaway persistence cookie would be. */
+    char chunk[4096];
+    memset(chunk, 'A', sizeof chunk);
+    SSL_write(c->ssl, out.ptr, (int)out.len);
+    mc_buf_reset(&out);
+    SSL_write(c->ssl, "Set-Cookie: LBPERSIST=", 22);
+    for(int i = 0; i < 30; i++)
+      SSL_write(c->ssl, chunk, (int)sizeof chunk);
+    SSL_write(c->ssl, "; path=/\r\n", 10);
+  }
+  mc_buf_printf(&out, "Date: %s\r\nContent-Length: %zu\r\n%s\r\n", date, a->body.len,
                 keep ? "" : "Connection: close\r\n");
   mc_buf_add(&out, a->body.ptr ? a->body.ptr : "", a->body.len);
   if(out.ptr)
@@ -581,7 +679,8 @@ static void serve(struct conn *c)
       stall(c);
       set(&a, 200, "OK", 0, 64);     /* the client had gone: ERROR_NETNAME_DELETED */
       server_headers(c, &a, reqid, true);
-      log_answer(c, &q, &a, reqid, t0);
+      if(!a.held)
+        log_answer(c, &q, &a, reqid, t0);
       mc_buf_release(&a.head);
       mc_buf_release(&a.body);
       return;
@@ -613,7 +712,8 @@ static void ews_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
   c->es = es;
   c->fd = fd;
   c->srv = &es->srv[atomic_fetch_add(&es->next, 1) % es->nsrv];
-  mc_lab_http_conn(fd, es->ctx, c->peer, sizeof c->peer, ews_serve, c);
+  mc_lab_http_conn(fd, c->srv->ctx ? c->srv->ctx : es->ctx, c->peer, sizeof c->peer,
+                   ews_serve, c);
   explicit_bzero(&c->ntlm, sizeof c->ntlm);
   free(c);
 }
@@ -726,6 +826,8 @@ mc_code mc_lab_exchange_start(struct mc_lab *lab, struct mc_lab_site *site)
     };
   }
   mc_code rc = mc_lab_tls_ctx(lab, site, &es->ctx);
+  if(!rc && p->first_expired)
+    rc = mc_lab_tls_ctx_as(lab, site, MC_LAB_CERT_EXPIRED, &es->srv[0].ctx);
   site->priv = es;
   site->priv_free = ews_free;
   if(rc)

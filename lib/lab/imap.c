@@ -49,6 +49,9 @@ struct profile {
   bool smtp;                  /* greets like an SMTP server */
   bool sasl_plain;            /* offers AUTH=PLAIN (AUTHENTICATE PLAIN) after TLS */
   const char *password;       /* NULL: the lab account's */
+  bool insecure;              /* its command passes --insecure */
+  bool drop_at_caps;          /* closes when asked CAPABILITY, unanswered */
+  bool echo_login;            /* refuses LOGIN repeating the user and password */
 };
 
 static const struct profile profiles[] = {
@@ -59,6 +62,13 @@ static const struct profile profiles[] = {
   { "imap-login-disabled", "none", false, true, true, false, false, NULL },
   { "imap-bad-credentials", "ssl", true, false, false, false, false,
     "Changed-After-Leave-2024" },
+  { "imap-starttls-expired", "tls", false, true, true, false, true, NULL },
+  { "imap-starttls-expired-insecure", "tls", false, true, true, false, true, NULL,
+    .insecure = true },
+  { "imap-drops-before-login", "ssl", true, false, false, false, false, NULL,
+    .drop_at_caps = true },
+  { "imap-echo-credentials", "ssl", true, false, false, false, false, NULL,
+    .echo_login = true },
 };
 
 struct state {
@@ -258,8 +268,11 @@ static void serve(struct conn *c)
       continue;
     }
     const char *v = cmd.verb;
-    if(strcmp(v, "CAPABILITY") == 0 && !cmd.nargs)
+    if(strcmp(v, "CAPABILITY") == 0 && !cmd.nargs) {
+      if(c->p->drop_at_caps)
+        return;
       capability(c, cmd.tag);
+    }
     else if(strcmp(v, "NOOP") == 0)
       putf(c, "%s OK NOOP completed.\r\n", cmd.tag);
     else if(strcmp(v, "LOGOUT") == 0) {
@@ -281,6 +294,9 @@ static void serve(struct conn *c)
     else if(strcmp(v, "LOGIN") == 0 && cmd.nargs == 2 && !c->authed) {
       if(!c->ssl && c->p->login_disabled)
         putf(c, "%s NO LOGIN is disabled on this connection.\r\n", cmd.tag);
+      else if(c->p->echo_login)
+        putf(c, "%s NO [AUTHENTICATIONFAILED] LOGIN \"%s\" \"%s\" failed.\r\n", cmd.tag,
+             cmd.args[0], cmd.args[1]);
       else if(account(c, cmd.args[0], cmd.args[1], strlen(cmd.args[1]))) {
         c->authed = true;
         putf(c, "%s OK LOGIN completed.\r\n", cmd.tag);
@@ -370,8 +386,8 @@ mc_code mc_lab_imap_start(struct mc_lab *lab, struct mc_lab_site *site)
   rc = mc_lab_serve(lab, site, imap_conn);
   if(rc)
     return rc;
-  snprintf(site->command, sizeof site->command, "imap %s %s --security %s --user %s",
-           site->target, site->args, p->security, LAB_USER);
+  snprintf(site->command, sizeof site->command, "imap %s %s --security %s --user %s%s",
+           site->target, site->args, p->security, LAB_USER, p->insecure ? " --insecure" : "");
   mc_strlcpy(site->env_password, mc_lab_account_password(), sizeof site->env_password);
   return MC_OK;
 }

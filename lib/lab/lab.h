@@ -31,7 +31,8 @@ enum mc_lab_cert {
   MC_LAB_CERT_OTHER_NAME,    /* valid chain, but for another name */
   MC_LAB_CERT_EXPIRED,       /* valid chain, notAfter in the past */
   MC_LAB_CERT_NO_CHAIN,      /* good leaf, intermediate not sent */
-  MC_LAB_CERT_EXPIRING       /* valid chain, expires in 10 days */
+  MC_LAB_CERT_EXPIRING,      /* valid chain, expires in 10 days */
+  MC_LAB_CERT_LONG_CHAIN     /* good leaf, the intermediate sent 200 times (201 in all) */
 };
 
 struct mc_lab_scenario {
@@ -43,6 +44,8 @@ struct mc_lab_scenario {
   mc_code (*start)(struct mc_lab *lab, struct mc_lab_site *site);
   int tls_min, tls_max;           /* TLS scenarios: protocol versions served */
   enum mc_lab_cert cert;
+  bool unknown;                   /* with no causes expected: the verdict must be
+                                     unknown (nothing to judge), not a pass */
 };
 
 extern const struct mc_lab_scenario mc_lab_scenarios[];

@@ -29,6 +29,10 @@ X509 *mc_lab_pki_intermediate(struct mc_lab_pki *pki);
 /* The server SSL_CTX a site's row asks for (certificate kind, protocol
  * versions), made by tls_server.c; the caller frees it. */
 mc_code mc_lab_tls_ctx(struct mc_lab *lab, const struct mc_lab_site *site, SSL_CTX **out);
+/* The same with another kind of certificate than the row's (one server of
+ * several behind one name). */
+mc_code mc_lab_tls_ctx_as(struct mc_lab *lab, const struct mc_lab_site *site,
+                          enum mc_lab_cert cert, SSL_CTX **out);
 
 /* What every HTTP connection of the lab does around its own work: the
  * peer's IPv4 address into peer (for the IIS log), no Nagle (answers go

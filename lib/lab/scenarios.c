@@ -3,7 +3,8 @@
  *
  * A row names the scenario, the migcheck command that exercises it, what
  * the server does wrong, the cause ids a correct diagnosis must name (none:
- * the check must pass), and how to start it. demo and the end-to-end tests
+ * the check must pass, or end unknown where the row sets .unknown), and
+ * how to start it. demo and the end-to-end tests
  * walk this table; adding a scenario is one row plus its test case.
  */
 #include "lab/lab.h"
@@ -46,6 +47,9 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
   { "expiring-soon", "tls", "a good certificate that expires in 10 days",
     EXPECT("TLS_CERT_EXPIRES_SOON"), mc_lab_tls_start, TLS1_2_VERSION, TLS1_3_VERSION,
     MC_LAB_CERT_EXPIRING },
+  { "long-chain", "tls", "a good certificate sent with its intermediate 200 times over "
+    "(201 certificates)", EXPECT_PASS, mc_lab_tls_start, TLS1_2_VERSION, TLS1_3_VERSION,
+    MC_LAB_CERT_LONG_CHAIN },
   { "tls-trickle", "tls", "sends one byte a second and never finishes a handshake",
     EXPECT("TLS_HANDSHAKE_FAILED"), mc_lab_trickle_start, 0, 0, 0 },
   /* Exchange front end: EWS and MRSProxy (seed 001: the hybrid remote move). */
@@ -94,6 +98,20 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
       "EWS_BASIC_AUTH_DISABLED")),
   EWS("ntlm-challenge-mangled", "a device rewrites NTLM challenges: TargetInfo points outside "
       "the message", EXPECT("AUTH_NTLM_CHALLENGE_BROKEN")),
+  EWS("echo-credentials", "after the NTLM login, the Basic login gets a 403 that repeats the "
+      "password (X-FailureContext, title, Location)", EXPECT_PASS),
+  EWS("negotiate-blocked", "a device passes anonymous requests but resets every request "
+      "carrying an Authorization header (the NTLM negotiate)", EXPECT("AUTH_NEGOTIATE_BLOCKED")),
+  EWS("negotiate-stalled", "a device passes anonymous requests but holds every request "
+      "carrying an Authorization header unanswered", EXPECT("AUTH_NEGOTIATE_BLOCKED")),
+  EWS("login-blocked-403", "a WAF answers every request carrying an Authorization header "
+      "with its own 403 page", EXPECT("AUTH_NEGOTIATE_BLOCKED")),
+  EWS("login-redirected", "a device redirects every request carrying an Authorization header "
+      "to its login policy", EXPECT("AUTH_NEGOTIATE_BLOCKED")),
+  EWS("oversized-header", "a device adds a 120 KB cookie header to every answer",
+      EXPECT("HTTP_RESPONSE_HEADER_TOO_LARGE")),
+  EWS("lb-one-expired", "two Exchange 2016 servers behind a load balancer that passes TLS "
+      "through; one presents an expired certificate", EXPECT("TLS_CERT_EXPIRED")),
 #undef EWS
   /* RPC proxy: Outlook Anywhere (seed 000: KB 2903050; seed 002: ValidPorts). */
 #define OA(name, summary, expect) \
@@ -140,6 +158,25 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
      EXPECT("AUTODISCOVER_BAD_RESPONSE")),
   AD("autodiscover-auth-fail", "the account's password was changed: 401 after the login",
      EXPECT("AUTODISCOVER_AUTH_FAILED")),
+  /* Certificates on every name of the domain. */
+  { "autodiscover-self-signed", "autodiscover", "every name presents a self-signed "
+    "certificate", EXPECT("TLS_CERT_UNTRUSTED"), mc_lab_autodiscover_start, TLS1_2_VERSION,
+    TLS1_3_VERSION, MC_LAB_CERT_SELF_SIGNED },
+  { "autodiscover-expired-insecure", "autodiscover", "an expired certificate, checked with "
+    "--insecure: the settings, and the certificate as a warning", EXPECT("TLS_CERT_EXPIRED"),
+    mc_lab_autodiscover_start, TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_EXPIRED },
+  AD("autodiscover-large-answer", "a valid answer of 27 KB: 100 AlternativeMailbox entries "
+     "(full access to shared mailboxes)", EXPECT_PASS),
+  AD("autodiscover-echo-credentials", "Basic only; the login gets a 403 that repeats the "
+     "token in Location and user:password in the page", EXPECT("AUTODISCOVER_AUTH_FAILED")),
+  /* Hosts outside the address's domain: the lab would sign anyone in there
+   * (its certificate covers them), so only the policy keeps the password. */
+  { "autodiscover-foreign-host", "remote-move", "an in-domain Autodiscover answer names "
+    "mail.evil.test for EWS and Outlook Anywhere", EXPECT("AUTODISCOVER_UNSAFE_REDIRECT"),
+    mc_lab_autodiscover_start, TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_GOOD },
+  { "autodiscover-lookalike-host", "remote-move", "Autodiscover names the look-alike "
+    "mail.contoso.test.evil.test", EXPECT("AUTODISCOVER_UNSAFE_REDIRECT"),
+    mc_lab_autodiscover_start, TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_GOOD },
   { "autodiscover-wrong-mrs-host", "remote-move", "Autodiscover names mail.contoso.test "
     "(Outlook Anywhere) but EWS lives on ews.contoso.test",
     EXPECT("AUTODISCOVER_WRONG_MRS_HOST", "EWS_NOT_PUBLISHED"), mc_lab_autodiscover_start,
@@ -159,6 +196,17 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
        "STARTTLS (LOGINDISABLED)", EXPECT("IMAP_LOGIN_DISABLED")),
   IMAP("imap-bad-credentials", "the account's password was changed: LOGIN answers NO",
        EXPECT("IMAP_AUTH_FAILED")),
+  IMAP("imap-echo-credentials", "refuses LOGIN with a NO line that repeats the user and the "
+       "password", EXPECT("IMAP_AUTH_FAILED")),
+  { "imap-drops-before-login", "imap", "greets, then closes when asked CAPABILITY, before "
+    "any login: unknown (no cause), never a pass", EXPECT_PASS, mc_lab_imap_start,
+    TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_GOOD, .unknown = true },
+  { "imap-starttls-expired", "imap", "STARTTLS brings a certificate past its notAfter date",
+    EXPECT("TLS_CERT_EXPIRED"), mc_lab_imap_start, TLS1_2_VERSION, TLS1_3_VERSION,
+    MC_LAB_CERT_EXPIRED },
+  { "imap-starttls-expired-insecure", "imap", "the same, checked with --insecure: a warning, "
+    "never a silent pass", EXPECT("TLS_CERT_EXPIRED"), mc_lab_imap_start, TLS1_2_VERSION,
+    TLS1_3_VERSION, MC_LAB_CERT_EXPIRED },
 #undef IMAP
 };
 const size_t mc_lab_nscenarios = sizeof mc_lab_scenarios / sizeof mc_lab_scenarios[0];

@@ -105,13 +105,19 @@ static void tls_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
 
 mc_code mc_lab_tls_ctx(struct mc_lab *lab, const struct mc_lab_site *site, SSL_CTX **out)
 {
+  return mc_lab_tls_ctx_as(lab, site, site->sc->cert, out);
+}
+
+mc_code mc_lab_tls_ctx_as(struct mc_lab *lab, const struct mc_lab_site *site,
+                          enum mc_lab_cert kind, SSL_CTX **out)
+{
   const struct mc_lab_scenario *sc = site->sc;
   const char *good[] = { site->host, NULL };
   const char *other[] = { "mail.fabrikam.test", "legacy.fabrikam.test", NULL };
   struct mc_lab_leaf_spec spec = { .cn = site->host,
                                    .dns = site->cert_names ? site->cert_names : good,
                                    .not_before_days = -30, .not_after_days = 365 };
-  switch(sc->cert) {
+  switch(kind) {
   case MC_LAB_CERT_SELF_SIGNED: spec.self_signed = true; break;
   case MC_LAB_CERT_OTHER_NAME: spec.cn = other[0]; spec.dns = other; break;
   case MC_LAB_CERT_EXPIRED: spec.not_before_days = -400; spec.not_after_days = -5; break;
@@ -138,7 +144,8 @@ mc_code mc_lab_tls_ctx(struct mc_lab *lab, const struct mc_lab_site *site, SSL_C
   SSL_CTX_set_min_proto_version(ctx, sc->tls_min);
   SSL_CTX_set_max_proto_version(ctx, sc->tls_max);
   bool ok = SSL_CTX_use_certificate(ctx, cert) == 1 && SSL_CTX_use_PrivateKey(ctx, key) == 1;
-  if(ok && sc->cert != MC_LAB_CERT_NO_CHAIN && !spec.self_signed)
+  int copies = kind == MC_LAB_CERT_LONG_CHAIN ? 200 : 1;
+  for(int i = 0; i < copies && ok && kind != MC_LAB_CERT_NO_CHAIN && !spec.self_signed; i++)
     ok = SSL_CTX_add1_chain_cert(ctx, mc_lab_pki_intermediate(mc_lab_pki(lab))) == 1;
   X509_free(cert);
   EVP_PKEY_free(key);

@@ -747,16 +747,17 @@ const struct mc_cause mc_cause_table[] = {
   { .id = "AUTODISCOVER_UNSAFE_REDIRECT", .severity = MC_FAIL, .area = "autodiscover",
     .title = "Autodiscover redirects to an unsafe place",
     .why = "A discovery step redirected to plain http:// or to a host outside the user's "
-           "domain that nothing vouches for. Following it could hand credentials to the wrong "
-           "server (the 2021 autodiscover.<TLD> credential leak worked that way), so migcheck "
-           "does not follow it and discovery cannot complete.",
+           "domain that nothing vouches for, or the answer named such a host for EWS or "
+           "Outlook Anywhere. Following it could hand credentials to the wrong server (the "
+           "2021 autodiscover.<TLD> credential leak worked that way), so migcheck does not "
+           "contact it and discovery cannot complete.",
     .fix = (const char *const[]){
       "Make the redirect on http://autodiscover.{domain}/autodiscover/autodiscover.xml "
       "point to an https:// URL in your own namespace "
       "(https://{host}/autodiscover/autodiscover.xml)",
       "Remove redirects to third-party or old hosting providers from DNS and IIS",
-      "If the redirect is intended (another domain you own), confirm it explicitly when "
-      "running migcheck, or create the endpoint with manual settings",
+      "If the redirect or host is intended (another domain you own), name that domain with "
+      "--allow-redirect when running migcheck, or create the endpoint with manual settings",
       NULL },
     .check = "migcheck autodiscover --email {email}",
     .source = "[MS-OXDSCLI] Autodiscover Publishing and Lookup Protocol (redirects); "
@@ -1113,6 +1114,343 @@ const struct mc_cause mc_cause_table[] = {
               "migration endpoint cannot be created in hybrid scenarios\" (every server, "
               "passive servers)" },
 
+  /* WARN: migcheck cannot judge what it did not read; it says so instead of
+     calling the value empty or complete. */
+  { .id = "CFG_VALUE_TOO_LONG", .severity = MC_WARN, .area = "config",
+    .title = "A pasted value is longer than migcheck reads",
+    .why = "One property in the pasted Format-List output is longer than 64 KiB. No Exchange "
+           "setting the migration needs is that long (an ExternalUrl is a few dozen bytes), so "
+           "either the setting holds something it should not or the paste joined several "
+           "lines into one. migcheck keeps the start only and judges nothing from it.",
+    .fix = (const char *const[]){
+      "Look at the value on the server the finding names, e.g. "
+      "Get-WebServicesVirtualDirectory | Format-List Identity,ExternalUrl",
+      "Set it to what it should be, e.g. Set-WebServicesVirtualDirectory -Identity "
+      "\"EX01\\EWS (Default Web Site)\" -ExternalUrl https://mail.contoso.com/EWS/Exchange.asmx",
+      "Export the output again with 'migcheck config --collect' and check it",
+      NULL },
+    .check = "migcheck config ews-vdir.txt",
+    .source = "Microsoft Learn: Set-WebServicesVirtualDirectory (ExternalUrl); "
+              "RFC 9110 sec. 4.1 (URI length)" },
+
+  /* ---- the server's registry: SCHANNEL, .NET, Lsa ---- */
+  { .id = "CFG_TLS12_DISABLED", .severity = MC_FAIL, .area = "config",
+    .title = "TLS 1.2 is disabled in SCHANNEL on the Exchange server",
+    .why = "The exported SCHANNEL Protocols key sets Enabled to 0 or DisabledByDefault to 1 for "
+           "TLS 1.2 on the Server or the Client side. Exchange Online connects to on-premises "
+           "(MRSProxy, free/busy, Autodiscover) with TLS 1.2 only, so with the Server side off "
+           "every handshake fails; with the Client side off the server cannot reach Exchange "
+           "Online, Entra ID (OAuth, the Hybrid Configuration Wizard) or the Hybrid Agent.",
+    .fix = (const char *const[]){
+      "reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
+      "Protocols\\TLS 1.2\\Server\" /v Enabled /t REG_DWORD /d 1 /f",
+      "reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
+      "Protocols\\TLS 1.2\\Server\" /v DisabledByDefault /t REG_DWORD /d 0 /f (the same two "
+      "lines with \\Client for the Client side)",
+      "Restart the server: SCHANNEL reads these values at start only",
+      NULL },
+    .check = "migcheck config schannel.reg",
+    .source = "Microsoft Learn: Exchange Server TLS configuration best practices; Microsoft "
+              "Learn: Transport Layer Security (TLS) registry settings" },
+
+  /* WARN when the values are absent (.NET 4.7+ builds may still use the system default);
+     raised as FAIL when a value is set to 0. */
+  { .id = "CFG_DOTNET_TLS_NOT_DEFAULT", .severity = MC_WARN, .area = "config",
+    .title = ".NET Framework is not set to use the system TLS versions and strong crypto",
+    .why = "SystemDefaultTlsVersions or SchUseStrongCrypto is not 1 under "
+           "HKLM\\SOFTWARE\\[WOW6432Node\\]Microsoft\\.NETFramework\\v4.0.30319 (v2.0.50727 "
+           "for .NET 3.5, Exchange 2010). Exchange's .NET code then may offer TLS 1.0 and old "
+           "ciphers on its outbound connections, and Exchange Online and Entra ID refuse them: "
+           "the Hybrid Configuration Wizard, OAuth and the Hybrid Agent fail.",
+    .fix = (const char *const[]){
+      "reg add \"HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319\" /v "
+      "SystemDefaultTlsVersions /t REG_DWORD /d 1 /f and the same with /v SchUseStrongCrypto",
+      "The same two values under HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\"
+      "v4.0.30319 (and under v2.0.50727 in both places)",
+      "Restart the server",
+      NULL },
+    .check = "migcheck config dotnet.reg",
+    .source = "Microsoft Learn: Exchange Server TLS configuration best practices; Microsoft "
+              "Learn: Transport Layer Security (TLS) best practices with the .NET Framework" },
+
+  /* WARN: a suite list without what Exchange Online offers breaks TLS 1.2; the finding says
+     which list. */
+  { .id = "CFG_TLS_CIPHER_ORDER", .severity = MC_WARN, .area = "config",
+    .title = "The cipher suite order policy has no suite Exchange Online uses",
+    .why = "The SSL Cipher Suite Order policy (HKLM\\SOFTWARE\\Policies\\Microsoft\\"
+           "Cryptography\\Configuration\\SSL\\00010002 Functions) lists no ECDHE AES-GCM suite. "
+           "Windows then offers and accepts only the suites listed, and TLS 1.2 handshakes with "
+           "Exchange Online find no suite in common.",
+    .fix = (const char *const[]){
+      "In the Group Policy that sets it (Computer Configuration > Administrative Templates > "
+      "Network > SSL Configuration Settings > SSL Cipher Suite Order) put "
+      "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 and TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 first",
+      "gpupdate /force, then restart the server",
+      NULL },
+    .check = "migcheck config ciphers.reg",
+    .source = "Microsoft Learn: Exchange Server TLS configuration best practices; Microsoft "
+              "Learn: Prioritizing Schannel cipher suites" },
+
+  /* WARN unless Extended Protection is known to be on (then FAIL). */
+  { .id = "CFG_EP_SUPPRESSED", .severity = MC_WARN, .area = "config",
+    .title = "SuppressExtendedProtection is set in the Lsa key",
+    .why = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa SuppressExtendedProtection is not 0: "
+           "Windows leaves the channel binding token out of NTLM and Kerberos. With Extended "
+           "Protection on in IIS (tokenChecking Require) the logons between Exchange servers "
+           "and from clients then fail, or Extended Protection does not protect what it should.",
+    .fix = (const char *const[]){
+      "reg add HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa /v SuppressExtendedProtection /t "
+      "REG_DWORD /d 0 /f",
+      "Restart the server",
+      NULL },
+    .check = "migcheck config lsa.reg",
+    .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server "
+              "(prerequisites)" },
+
+  /* WARN unless Extended Protection is known to be on (then FAIL). */
+  { .id = "CFG_EP_NTLMV1", .severity = MC_WARN, .area = "config",
+    .title = "NTLMv1 is allowed where Extended Protection needs NTLMv2",
+    .why = "LmCompatibilityLevel under HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa is below 3, "
+           "so the server sends LM and NTLMv1 responses. NTLMv1 carries no channel binding, and "
+           "Extended Protection refuses such logons.",
+    .fix = (const char *const[]){
+      "reg add HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa /v LmCompatibilityLevel /t "
+      "REG_DWORD /d 3 /f (or higher), or the Group Policy 'Network security: LAN Manager "
+      "authentication level' set to 'Send NTLMv2 response only'",
+      "Check the clients and domain controllers the same way",
+      NULL },
+    .check = "migcheck config lsa.reg",
+    .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server; "
+              "Microsoft Learn: Network security: LAN Manager authentication level" },
+
+  /* ---- the server's IIS configuration: applicationHost.config ---- */
+  { .id = "CFG_IIS_BINDING", .severity = MC_FAIL, .area = "config",
+    .title = "An Exchange web site lacks its https binding",
+    .why = "applicationHost.config shows Default Web Site without https on 443, or Exchange "
+           "Back End without https on 444. Exchange Online reaches the front end on 443, and "
+           "the front end proxies every EWS, MRSProxy and RPC request to the back end on 444; "
+           "without the binding those requests fail with 503 or a reset.",
+    .fix = (const char *const[]){
+      "New-WebBinding -Name \"Exchange Back End\" -Protocol https -Port 444 -IPAddress * (or "
+      "\"Default Web Site\" with -Port 443)",
+      "In IIS Manager, Edit Bindings: give the https binding a certificate (the 'Microsoft "
+      "Exchange' self-signed certificate on the back end, the public one on the front end)",
+      "iisreset, then export applicationHost.config again",
+      NULL },
+    .check = "migcheck config applicationHost.config",
+    .source = "Microsoft Learn: Default settings for Exchange virtual directories; Microsoft "
+              "Learn: Exchange Server TLS configuration best practices" },
+
+  /* FAIL when stricter than the table on a migration path; WARN otherwise. */
+  { .id = "CFG_EP_MISMATCH", .severity = MC_WARN, .area = "config",
+    .title = "Extended Protection tokenChecking differs from Microsoft's table for a vdir",
+    .why = "With Extended Protection on, each virtual directory of Default Web Site and "
+           "Exchange Back End has an expected tokenChecking (None, Allow or Require). A vdir "
+           "stricter than the table refuses logons that carry no matching channel binding "
+           "(Exchange Online's MRSProxy logons on the front-end EWS, Autodiscover); a weaker "
+           "one leaves the protection out.",
+    .fix = (const char *const[]){
+      "Set the value the finding gives: Set-WebConfigurationProperty -PSPath 'IIS:\\' "
+      "-Location 'Default Web Site/EWS' -Filter 'system.webServer/security/authentication/"
+      "windowsAuthentication' -Name extendedProtection.tokenChecking -Value Allow",
+      "Or run ExchangeExtendedProtectionManagement.ps1 again, which applies the whole table",
+      "iisreset",
+      NULL },
+    .check = "migcheck config applicationHost.config",
+    .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server" },
+
+  { .id = "CFG_EP_SSL_OFFLOADING", .severity = MC_FAIL, .area = "config",
+    .title = "Extended Protection is on while TLS is offloaded",
+    .why = "Extended Protection binds the Windows logon to the TLS channel. When a load "
+           "balancer ends TLS (Outlook Anywhere SSLOffloading True, /rpc without Require SSL), "
+           "the channel the client bound to is not the one the server sees, and NTLM and "
+           "Kerberos logons fail. Microsoft does not support Extended Protection with SSL "
+           "offloading.",
+    .fix = (const char *const[]){
+      "Switch the load balancer to SSL bridging with the same certificate as IIS, then "
+      "Set-OutlookAnywhere -Identity \"EX01\\Rpc (Default Web Site)\" -SSLOffloading $false",
+      "Or turn Extended Protection off with ExchangeExtendedProtectionManagement.ps1 "
+      "-RollbackType RestoreIISAppConfig",
+      NULL },
+    .check = "migcheck config applicationHost.config outlookanywhere.txt",
+    .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server "
+              "(SSL offloading)" },
+
+  { .id = "CFG_IIS_AUTH_DISABLED", .severity = MC_FAIL, .area = "config",
+    .title = "IIS authentication a migration path needs is off",
+    .why = "applicationHost.config shows Windows authentication off on EWS (front end or back "
+           "end), or NTLM missing from its providers, or Basic and Windows off on Autodiscover "
+           "or /rpc. Exchange Online signs in to MRSProxy with NTLM and to Autodiscover and "
+           "Outlook Anywhere with Basic or NTLM; IIS answers 401 to every attempt.",
+    .fix = (const char *const[]){
+      "Set-WebServicesVirtualDirectory -Identity \"EX01\\EWS (Default Web Site)\" "
+      "-WindowsAuthentication $true (the Exchange cmdlets keep IIS and Active Directory in "
+      "step)",
+      "Providers: Add-WebConfigurationProperty -PSPath 'IIS:\\' -Location 'Default Web "
+      "Site/EWS' -Filter 'system.webServer/security/authentication/windowsAuthentication/"
+      "providers' -Name '.' -Value NTLM",
+      "iisreset",
+      NULL },
+    .check = "migcheck config applicationHost.config",
+    .source = "Microsoft Learn: Default settings for Exchange virtual directories; Microsoft "
+              "Learn: Prepare mailboxes for cross-forest moves (MRS Proxy)" },
+
+  /* WARN: a vdir web.config may set its own value; the finding says so. */
+  { .id = "CFG_IIS_REQUEST_LIMIT", .severity = MC_WARN, .area = "config",
+    .title = "IIS request size limit on a migration path is below the default",
+    .why = "requestFiltering requestLimits maxAllowedContentLength on EWS, /rpc or Autodiscover "
+           "(or inherited from the site or the server) is below IIS's default of 30,000,000 "
+           "bytes. Migration requests with large items are refused with 404.13 or 413 "
+           "(RequestEntityTooLarge).",
+    .fix = (const char *const[]){
+      "Set-WebConfigurationProperty -PSPath 'IIS:\\' -Location 'Default Web Site/EWS' -Filter "
+      "'system.webServer/security/requestFiltering/requestLimits' -Name "
+      "maxAllowedContentLength -Value 30000000 (or what the vdir's web.config sets)",
+      "Check devices in front for their own body size limits",
+      NULL },
+    .check = "migcheck config applicationHost.config",
+    .source = "Microsoft Learn: Request Limits <requestLimits> (IIS)" },
+
+  /* FAIL when nothing is allowed; WARN when some addresses are. */
+  { .id = "CFG_IIS_IP_RESTRICTED", .severity = MC_WARN, .area = "config",
+    .title = "IIS IP restrictions on a migration path",
+    .why = "ipSecurity allowUnlisted is false on EWS, /rpc or Autodiscover: only listed "
+           "addresses get through and everyone else gets 403.6. Exchange Online connects from "
+           "its published address ranges (or, on the back end, the front-end servers proxy "
+           "for it), which must be among them.",
+    .fix = (const char *const[]){
+      "Allow Exchange Online's ranges (Microsoft 365 URLs and IP address ranges, Exchange "
+      "Online) or, on Exchange Back End/EWS, every Exchange server's address",
+      "Or lift the restriction: Set-WebConfigurationProperty -PSPath 'IIS:\\' -Location "
+      "'Default Web Site/EWS' -Filter 'system.webServer/security/ipSecurity' -Name "
+      "allowUnlisted -Value True",
+      NULL },
+    .check = "migcheck config applicationHost.config",
+    .source = "Microsoft Learn: IP Security <ipSecurity> (IIS); Microsoft Learn: Microsoft 365 "
+              "URLs and IP address ranges" },
+
+  { .id = "CFG_IIS_PATH_BLOCKED", .severity = MC_FAIL, .area = "config",
+    .title = "A URL Rewrite rule matches a migration path",
+    .why = "A URL Rewrite rule in applicationHost.config matches /EWS/mrsproxy.svc, "
+           "/EWS/Exchange.asmx, /rpc/rpcproxy.dll or /autodiscover and aborts, answers or "
+           "redirects the request. Exchange Online's migration requests then never reach "
+           "Exchange: the endpoint test fails with a reset, a 403/404 or a redirect it does "
+           "not follow.",
+    .fix = (const char *const[]){
+      "Narrow the rule's pattern or add a condition that exempts the migration paths",
+      "Or disable it: Set-WebConfigurationProperty -PSPath 'IIS:\\' -Filter "
+      "\"system.webServer/rewrite/globalRules/rule[@name='NAME']\" -Name enabled -Value False",
+      "iisreset",
+      NULL },
+    .check = "migcheck config applicationHost.config",
+    .source = "Microsoft Learn: URL Rewrite Module Configuration Reference" },
+
+  /* FAIL when Extended Protection is shown on that server; WARN when it is on elsewhere. */
+  { .id = "CFG_EP_BUILD_UNSUPPORTED", .severity = MC_WARN, .area = "config",
+    .title = "Extended Protection on an Exchange build that does not support it",
+    .why = "Get-ExchangeServer shows a server whose cumulative update is older than the first "
+           "one with an Extended Protection capable security update (Exchange 2013 CU23, 2016 "
+           "CU22, 2019 CU11, each with the August 2022 update or later), or Exchange 2010 and "
+           "older, while Extended Protection is on. Exchange on such a build does not send or "
+           "accept channel binding between its servers, and proxied logons fail.",
+    .fix = (const char *const[]){
+      "Install a supported cumulative update and its latest security update on that server",
+      "Until then leave Extended Protection off there: ExchangeExtendedProtectionManagement.ps1 "
+      "-SkipExchangeServerNames EX01",
+      NULL },
+    .check = "migcheck config exchange-servers.txt ews-vdir.txt",
+    .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server "
+              "(prerequisites)" },
+
+  /* ---- the server's certificates ---- */
+  { .id = "CFG_CERT_IIS_INVALID", .severity = MC_FAIL, .area = "config",
+    .title = "The certificate IIS uses is not valid or has no private key",
+    .why = "Get-ExchangeCertificate shows the certificate assigned to IIS, or bound to an "
+           "https binding, with a Status other than Valid (DateInvalid: expired; Untrusted; "
+           "RevocationCheckFailure) or without its private key. Exchange Online checks the "
+           "certificate strictly and refuses the connection, so every migration request "
+           "fails at the TLS handshake.",
+    .fix = (const char *const[]){
+      "Renew or replace it with a certificate from a public CA that covers the published "
+      "names: New-ExchangeCertificate / Import-ExchangeCertificate with the .pfx",
+      "Assign it: Enable-ExchangeCertificate -Server EX01 -Thumbprint <thumbprint> -Services "
+      "IIS, on every server behind the name",
+      "iisreset, then check from outside: migcheck tls mail.contoso.com",
+      NULL },
+    .check = "migcheck config certificates.txt sslcert.txt",
+    .source = "Microsoft Learn: Get-ExchangeCertificate (Status); Microsoft Learn: Assign "
+              "certificates to Exchange Server services" },
+
+  { .id = "CFG_CERT_BINDING_MISSING", .severity = MC_FAIL, .area = "config",
+    .title = "An https binding presents a certificate that is not in the store",
+    .why = "netsh http show sslcert (or applicationHost.config) binds a certificate hash that "
+           "the Get-ExchangeCertificate output does not list: the certificate was removed or "
+           "replaced after it was bound. HTTP.sys then fails the handshake or keeps serving "
+           "a stale certificate.",
+    .fix = (const char *const[]){
+      "Bind a valid certificate again: Enable-ExchangeCertificate -Thumbprint <thumbprint> "
+      "-Services IIS (front end), or Edit Bindings in IIS Manager (Exchange Back End: the "
+      "'Microsoft Exchange' certificate)",
+      "iisreset, and run netsh http show sslcert again to confirm",
+      NULL },
+    .check = "migcheck config certificates.txt sslcert.txt",
+    .source = "Microsoft Learn: Assign certificates to Exchange Server services; Microsoft "
+              "Learn: netsh http commands" },
+
+  { .id = "CFG_CERT_NOT_BOUND", .severity = MC_FAIL, .area = "config",
+    .title = "The certificate seen from outside is not the one bound on the server",
+    .why = "A migcheck report given beside the settings saw a certificate (by thumbprint) that "
+           "differs from the one bound to 443 on the server. Something in front ends TLS with "
+           "its own certificate (a load balancer, firewall or reverse proxy), or the name "
+           "leads to another server. Exchange Online judges the certificate it sees; with "
+           "Extended Protection the difference also breaks Windows logons.",
+    .fix = (const char *const[]){
+      "Install the server's certificate on the device in front (or bridge TLS with the same "
+      "certificate), or point the published name at the server",
+      "Check again from outside: migcheck tls mail.contoso.com --json > tls.json, then "
+      "migcheck config tls.json sslcert.txt",
+      NULL },
+    .check = "migcheck tls mail.contoso.com",
+    .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server (SSL "
+              "bridging needs the same certificate)" },
+
+  { .id = "CFG_CERT_NAME_MISSING", .severity = MC_FAIL, .area = "config",
+    .title = "The certificate on 443 does not cover the published name, or is self-signed",
+    .why = "The certificate bound to 443 (or, without the bindings, every public certificate "
+           "assigned to IIS) lacks a name Exchange Online connects to (the EWS ExternalUrl "
+           "host, the Outlook Anywhere ExternalHostname) in CertificateDomains, or is "
+           "self-signed. Exchange Online verifies the certificate and its name and refuses "
+           "the connection.",
+    .fix = (const char *const[]){
+      "Get a certificate from a public CA that covers every published name (SAN or a "
+      "matching wildcard)",
+      "Enable-ExchangeCertificate -Server EX01 -Thumbprint <thumbprint> -Services IIS on every "
+      "server behind the name, then iisreset",
+      NULL },
+    .check = "migcheck tls mail.contoso.com",
+    .source = "Microsoft Learn: Certificate requirements for hybrid deployments; RFC 6125 "
+              "sec. 6.4.3 (wildcards)" },
+
+  /* WARN: a low limit slows batches down and makes some moves wait or fail. */
+  { .id = "CFG_MRS_CONNECTIONS", .severity = MC_WARN, .area = "config",
+    .title = "MRSProxy connection limit below what the migration endpoint asks for",
+    .why = "MaxMRSConnections in MsExchangeMailboxReplication.exe.config (Exchange 2013 and "
+           "later) or MRSProxyMaxConnections on the EWS virtual directory (Exchange 2010) is "
+           "lower than the default of 100, or lower than the endpoint's "
+           "MaxConcurrentMigrations. Moves beyond the limit fail with "
+           "MRSProxyConnectionLimitReachedTransientException.",
+    .fix = (const char *const[]){
+      "Exchange 2013 and later: set MaxMRSConnections in %ExchangeInstallPath%Bin\\"
+      "MsExchangeMailboxReplication.exe.config on every server, restart the Microsoft "
+      "Exchange Mailbox Replication service (cumulative updates reset the file)",
+      "Exchange 2010: Set-WebServicesVirtualDirectory -Identity \"EX01\\EWS (Default Web "
+      "Site)\" -MRSProxyMaxConnections 100",
+      "Or lower MaxConcurrentMigrations on the endpoint: Set-MigrationEndpoint -Identity "
+      "<name> -MaxConcurrentMigrations 20",
+      NULL },
+    .check = "migcheck config MsExchangeMailboxReplication.exe.config",
+    .source = "KB 3091026 (mailbox migration reached the maximum number of connections)" },
+
   /* ---- the migration endpoint as Exchange Online holds it (--endpoint-file) ---- */
   { .id = "ENDPOINT_INTERNAL_NAME", .severity = MC_FAIL, .area = "config",
     .title = "Migration endpoint names a server only the inside network knows",
@@ -1392,6 +1730,50 @@ const struct mc_cause mc_cause_table[] = {
     .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server; "
               "Exchange Server security updates of August 2022 (EP made available); RFC 5929 "
               "sec. 4 (tls-server-end-point); [MS-NLMP] sec. 2.2.2.1 (MsvAvChannelBindings)" },
+
+  { .id = "AUTH_NEGOTIATE_BLOCKED", .severity = MC_FAIL, .area = "ews",
+    .title = "A device in front blocks the sign-in: requests with credentials never reach "
+             "Exchange",
+    .why = "Requests without credentials reach Exchange, which answers 401 and offers NTLM, "
+           "but every request that carries an Authorization header (the first NTLM message, "
+           "which holds no password) is dropped, reset, left unanswered, redirected or "
+           "answered by a device's own page. A reverse proxy, WAF or IPS in front either "
+           "pre-authenticates or cannot carry NTLM, whose handshake must stay on one "
+           "connection from client to server. MRS cannot sign in, so endpoint creation and "
+           "moves fail while the server looks healthy.",
+    .fix = (const char *const[]){
+      "On the reverse proxy or WAF, pass /EWS/mrsproxy.svc (and /EWS, /autodiscover) through "
+      "without pre-authentication and without rules that drop or rewrite the Authorization "
+      "and WWW-Authenticate headers",
+      "Make the device keep the client's connection paired with one server connection "
+      "(no connection pooling or multiplexing for these paths): NTLM over HTTP authenticates "
+      "the connection, not the request",
+      "If the device cannot pass NTLM untouched, bypass it for the migration (a separate "
+      "name or a NAT rule straight to the Exchange servers)",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com",
+    .source = "MS-NTHT (NTLM Over HTTP Protocol) sec. 3.2.5 (the handshake on one "
+              "connection); RFC 4559 sec. 4 and 6 (connection-based authentication through "
+              "proxies)" },
+
+  { .id = "HTTP_RESPONSE_HEADER_TOO_LARGE", .severity = MC_FAIL, .area = "http",
+    .title = "The server or a device sent a response header too large to read",
+    .why = "A response header line went past the size an HTTP client accepts (libcurl "
+           "refuses headers over 100 KB; Exchange Online's clients stop much earlier). A "
+           "device in front (a WAF or load balancer adding a huge cookie or diagnostic "
+           "header) or a misbehaving application produced it; no client can read that answer, "
+           "so the request fails before any Exchange logic is reached.",
+    .fix = (const char *const[]){
+      "Find which header it is: curl -sv https://HOST/EWS/Exchange.asmx -o /dev/null 2>&1 | "
+      "awk 'length > 8000' on a machine inside, then outside the device",
+      "Remove the rule, module or cookie that grows the header (on load balancers: "
+      "persistence cookies and header-insertion rules; in IIS: custom headers and URL "
+      "rewrite outbound rules)",
+      "Check again from outside once the header is back to a normal size",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com",
+    .source = "RFC 9112 sec. 2.3 and RFC 9110 sec. 5.4 (field limits); libcurl "
+              "CURL_MAX_HTTP_HEADER (100 KB)" },
 
   { .id = "HYBRID_AGENT_EP_ENABLED", .severity = MC_FAIL, .area = "ews",
     .title = "Extended Protection enabled on a server published through the Hybrid Agent",

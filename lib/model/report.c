@@ -10,9 +10,24 @@
 
 #include <openssl/rand.h>
 
+#include "model/redact.h"
 #include "util/util.h"
 
 #define EVIDENCE_MAX 2000
+
+/* Every text enters the report through here: it takes s (allocated) and
+ * returns it without the registered secrets (redact.h), wiping the
+ * original. */
+static char *clean(char *s)
+{
+  if(!s || !mc_redact_active())
+    return s;
+  size_t n = strlen(s);
+  char *c = mc_redact(s, n, NULL);
+  explicit_bzero(s, n);
+  free(s);
+  return c;
+}
 
 const char *mc_status_name(enum mc_status s)
 {
@@ -47,11 +62,11 @@ struct mc_report *mc_report_new(const char *command, const char *target)
 {
   struct mc_report *r = mc_xcalloc(1, sizeof *r);
   r->command = mc_xstrdup(command);
-  r->target = mc_xstrdup(target ? target : "");
+  r->target = clean(mc_xstrdup(target ? target : ""));
   r->t0_ms = mc_now_ms();
   mc_wall_iso8601(r->started, sizeof r->started);
   r->root = mc_xcalloc(1, sizeof *r->root);
-  r->root->title = mc_xasprintf("%s %s", command, r->target);
+  r->root->title = clean(mc_xasprintf("%s %s", command, r->target));
   r->root->duration_ms = -1;
   return r;
 }
@@ -120,7 +135,7 @@ void mc_report_note(struct mc_report *r, const char *fmt, ...)
   va_list ap;
   va_start(ap, fmt);
   r->notes = mc_xrealloc(r->notes, (r->nnotes + 1) * sizeof *r->notes);
-  r->notes[r->nnotes++] = mc_xvasprintf(fmt, ap);
+  r->notes[r->nnotes++] = clean(mc_xvasprintf(fmt, ap));
   va_end(ap);
 }
 
@@ -128,7 +143,7 @@ void mc_report_section(struct mc_report *r, const char *key, const char *json)
 {
   r->sections = mc_xrealloc(r->sections, (r->nsections + 1) * sizeof *r->sections);
   r->sections[r->nsections].key = mc_xstrdup(key);
-  r->sections[r->nsections].json = mc_xstrdup(json);
+  r->sections[r->nsections].json = clean(mc_xstrdup(json));
   r->nsections++;
 }
 
@@ -138,7 +153,7 @@ struct mc_step *mc_step_add(struct mc_report *r, struct mc_step *parent,
   struct mc_step *s = mc_xcalloc(1, sizeof *s);
   va_list ap;
   va_start(ap, fmt);
-  s->title = mc_xvasprintf(fmt, ap);
+  s->title = clean(mc_xvasprintf(fmt, ap));
   va_end(ap);
   s->status = MC_INFO;
   s->started_ms = mc_now_ms() - r->t0_ms;
@@ -169,7 +184,7 @@ void mc_step_done(struct mc_report *r, struct mc_step *s, enum mc_status st,
     va_list ap;
     va_start(ap, fmt);
     free(s->summary);
-    s->summary = mc_xvasprintf(fmt, ap);
+    s->summary = clean(mc_xvasprintf(fmt, ap));
     va_end(ap);
   }
   if(s->duration_ms < 0)
@@ -188,7 +203,14 @@ void mc_step_evn(struct mc_step *s, const char *label, const char *text, size_t 
     s->ev = mc_xrealloc(s->ev, s->cap_ev * sizeof *s->ev);
   }
   s->ev[s->nev].label = mc_xstrdup(label);
-  s->ev[s->nev].text = mc_printable(text, n, EVIDENCE_MAX);
+  if(mc_redact_active()) {
+    size_t cn;
+    char *c = mc_redact(text, n, &cn);
+    s->ev[s->nev].text = mc_printable(c, cn, EVIDENCE_MAX);
+    free(c);
+  }
+  else
+    s->ev[s->nev].text = mc_printable(text, n, EVIDENCE_MAX);
   s->nev++;
 }
 
@@ -214,7 +236,7 @@ static struct mc_finding *vfind(struct mc_report *r, struct mc_step *s, const ch
   struct mc_finding *f = mc_xcalloc(1, sizeof *f);
   f->cause = c;
   f->severity = sev != MC_INFO ? sev : c->severity;
-  f->detail = fmt ? mc_xvasprintf(fmt, ap) : mc_xstrdup("");
+  f->detail = fmt ? clean(mc_xvasprintf(fmt, ap)) : mc_xstrdup("");
   f->step = s;
   f->seq = (unsigned)r->nfindings;
   if(r->nfindings == r->cap_findings) {

@@ -144,6 +144,7 @@ bool mc_tls_describe_der(const unsigned char *der, size_t n, struct mc_tls_cert 
       o += (size_t)snprintf(c->sha256 + o, sizeof c->sha256 - o, "%s%02X", i ? ":" : "",
                             md[i]);
   }
+  /* SHA-1 only as the name Windows and Exchange know the certificate by. */
   if(X509_digest(x, EVP_sha1(), md, &mdlen) == 1) {
     size_t o = 0;
     for(unsigned i = 0; i < mdlen && o + 2 < sizeof c->sha1; i++)

@@ -7,7 +7,7 @@
  * are offered on purpose: the probe asks what the server accepts; whether
  * that is good enough is the check's judgement, not OpenSSL's.
  *
- * States: connect -> write ClientHello -> read until handshake done, alert,
+ * States: connect -> (IMAP: greeting, STARTTLS, OK) -> write ClientHello -> read until handshake done, alert,
  * close, non-TLS bytes or deadline -> (OK) collect and verify the chain.
  */
 #include "tls/tls.h"
@@ -141,6 +141,7 @@ static void verify_chain(SSL *ssl, const struct mc_tls_opts *o, struct mc_tls_re
   if(!leaf)
     return;
   int n = sk ? sk_X509_num(sk) : 0;
+  out->chain_sent = (size_t)n;
   for(int i = 0; i < n && out->nchain < MC_TLS_MAX_CHAIN; i++) {
     unsigned char *der = NULL;
     int len = i2d_X509(sk_X509_value(sk, i), &der);
@@ -186,6 +187,56 @@ static void set_detail_from_err(struct mc_tls_result *out)
   }
 }
 
+/* Reads one line (up to LF) from the non-blocking fd into line; false on
+ * close, error, an over-long line or the deadline. */
+static bool read_line(int fd, int64_t deadline, char *line, size_t linelen)
+{
+  size_t n = 0;
+  for(;;) {
+    if(mc_wait_fd(fd, POLLIN, deadline) <= 0)
+      return false;
+    char c;
+    ssize_t r = recv(fd, &c, 1, 0);
+    if(r < 0 && (errno == EAGAIN || errno == EINTR))
+      continue;
+    if(r <= 0 || n + 1 >= linelen)
+      return false;
+    line[n++] = c;
+    if(c == '\n') {
+      line[n] = '\0';
+      return true;
+    }
+  }
+}
+
+/* The IMAP preamble of STARTTLS (RFC 9051 sec. 6.2.1): the greeting, then
+ * "STARTTLS", then the tagged OK; at most 16 untagged lines in between. */
+static bool imap_starttls(int fd, int64_t deadline, struct mc_tls_result *out)
+{
+  char line[1024];
+  static const char cmd[] = "S1 STARTTLS\r\n";
+  if(!read_line(fd, deadline, line, sizeof line) || strncmp(line, "* OK", 4) != 0) {
+    snprintf(out->detail, sizeof out->detail, "no IMAP greeting before STARTTLS");
+    return false;
+  }
+  if(mc_wait_fd(fd, POLLOUT, deadline) <= 0 ||
+     send(fd, cmd, sizeof cmd - 1, MSG_NOSIGNAL) != (ssize_t)(sizeof cmd - 1)) {
+    snprintf(out->detail, sizeof out->detail, "could not send STARTTLS");
+    return false;
+  }
+  for(int i = 0; i < 16; i++) {
+    if(!read_line(fd, deadline, line, sizeof line))
+      break;
+    if(strncmp(line, "S1 ", 3) != 0)
+      continue;
+    if(strncmp(line + 3, "OK", 2) == 0)
+      return true;
+    break;
+  }
+  snprintf(out->detail, sizeof out->detail, "the server did not accept STARTTLS");
+  return false;
+}
+
 void mc_tls_probe(const struct mc_tls_opts *o, struct mc_tls_result *out)
 {
   memset(out, 0, sizeof *out);
@@ -218,6 +269,10 @@ void mc_tls_probe(const struct mc_tls_opts *o, struct mc_tls_result *out)
     out->outcome = MC_TLS_NO_CONNECT;
     snprintf(out->detail, sizeof out->detail, "%s: %s", mc_tcp_outcome_name(out->tcp),
              strerror(err));
+    goto out;
+  }
+  if(o->imap_starttls && !imap_starttls(fd, o->deadline_ms, out)) {
+    out->outcome = mc_now_ms() >= o->deadline_ms ? MC_TLS_TIMEOUT : MC_TLS_ERROR;
     goto out;
   }
   ssl = SSL_new(ctx);

@@ -48,8 +48,7 @@ struct mc_tls_cert {
   bool self_signed;             /* subject == issuer and self-signature verifies */
   bool is_ca;
   char sha256[100];             /* fingerprint, "AB:CD:..." (32 bytes) */
-  char sha1[48];                /* thumbprint as Get-ExchangeCertificate prints it:
-                                   40 hex digits, no colons */
+  char sha1[44];                /* Windows' "Thumbprint": 40 hex digits */
 };
 
 struct mc_tls_opts {
@@ -61,6 +60,7 @@ struct mc_tls_opts {
   bool want_chain;              /* collect and verify the chain */
   const char *ca_file;          /* extra trust anchors (PEM) */
   const char *verify_name;      /* the name the certificate must carry */
+  bool imap_starttls;           /* IMAP first: the greeting, then STARTTLS, then TLS */
 };
 
 struct mc_tls_result {
@@ -77,6 +77,7 @@ struct mc_tls_result {
 
   struct mc_tls_cert chain[MC_TLS_MAX_CHAIN];   /* as the server sent it */
   size_t nchain;
+  size_t chain_sent;            /* how many the server sent (nchain keeps the first) */
   bool verified;                /* the chain verifies to a trusted root */
   int verify_errors[8];         /* X509_V_ERR_* seen while verifying (all of them) */
   int verify_error_depth[8];

@@ -83,10 +83,18 @@ check("explain 100 MB of binary: cut at 1 MiB, said so, quick",
 # ---- config ----
 p = run("config", "--collect")
 out = p.stdout.decode()
-check("config --collect prints the commands", p.returncode == 0 and
+check("config --collect prints the script", p.returncode == 0 and
       "Get-WebServicesVirtualDirectory" in out and "Format-List" in out and
-      "Out-File -Encoding utf8" in out and "reg export HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy"
-      in out and "$FormatEnumerationLimit = -1" in out)
+      "Out-File -Encoding utf8" in out and "HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy" in out
+      and "reg export" in out and "$FormatEnumerationLimit = -1" in out and
+      "Get-ExchangeCertificate" in out and "netsh http show sslcert" in out and
+      "applicationHost.config" in out and "SCHANNEL" in out)
+# Read-only: no Set-, Enable-, New-<anything but the output folder>, Remove- or reg add.
+bad = [w for w in ("Set-", "Enable-", "Remove-", "reg add", "reg delete", "Restart-", "iisreset")
+       if w in "\n".join(l for l in out.splitlines() if not l.lstrip().startswith("#"))]
+check("config --collect runs read-only commands only", not bad, bad)
+check("config --collect blanks passwords and connection strings in copied files",
+      "password|connectionString" in out)
 p = run("config", os.path.join(CFG, "ews-two-servers-mrsproxy-off.txt"), "--json")
 check("config two servers, EX02 MRSProxy off", p.returncode == 1 and
       causes(p) == ["CFG_MRSPROXY_DISABLED", "CFG_SERVERS_DIFFER"] and
@@ -107,8 +115,20 @@ p = run("config", os.path.join(CFG, "no-such-file.txt"))
 lines = p.stderr.decode().strip().splitlines()
 check("config missing file: exit 3, one line naming it", p.returncode == 3 and len(lines) == 1
       and "no-such-file.txt" in lines[0], p.stderr)
-p = run("config", CFG)
-check("config folder: exit 3", p.returncode == 3 and b"folder" in p.stderr)
+p = run("config", os.path.join(CFG, "migcheck-EX01"), "--json")
+check("config FOLDER reads every file --collect wrote", p.returncode == 1 and
+      set(causes(p)) == {"CFG_MRSPROXY_DISABLED", "CFG_EP_SUPPRESSED", "CFG_EP_NTLMV1",
+                         "CFG_TLS12_DISABLED", "CFG_SERVERS_DIFFER"}, causes(p))
+p = run("config", os.path.join(CFG, "migcheck-EX01"), os.path.join(CFG, "migcheck-EX02"))
+check("config two FOLDERs: the folder names the computer, the two are compared",
+      b"EX02 differs from EX01 in its TLS registry settings" in p.stdout and
+      b"TLS and authentication registry of EX01 (schannel-EX01.reg)" in p.stdout, p.stdout[-400:])
+empty = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"migcheck-empty-{os.getpid()}")
+os.makedirs(empty, exist_ok=True)
+p = run("config", empty)
+os.rmdir(empty)
+check("config empty folder: exit 3, one line", p.returncode == 3 and b"no files" in p.stderr
+      and len(p.stderr.decode().strip().splitlines()) == 1, p.stderr)
 for name, args in (("no files", ["config"]), ("--collect with files", ["config", "--collect", "x"]),
                    ("unknown option", ["config", "--frob", "x"])):
     p = run(*args)

@@ -3,6 +3,12 @@
 (exchange2016-healthy) with MIGCHECK_PASSWORD and with --password-file, and
 neither the text, JSON or HTML report, nor stderr, nor the lab's IIS logs
 contain it; every request carries the run id, and the lab's log shows it.
+Servers that echo the credentials back (echo-credentials,
+autodiscover-echo-credentials: user:password in X-FailureContext and the
+page, the Basic token and the URL-encoded password in Location;
+imap-echo-credentials: the LOGIN refused in a NO line that repeats it) get
+none of its spellings into any format: plain (any case), base64 of user:password,
+URL-encoded, HTML-escaped.
 
   secrets.py MIGCHECK
 """
@@ -14,6 +20,8 @@ import os
 import subprocess
 import sys
 import tempfile
+import html
+import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "peer"))
 from labutil import Checks, Lab  # noqa: E402
@@ -90,6 +98,7 @@ def main():
         finally:
             lab.stop()
     ntlm_evidence(migcheck)
+    echoed(migcheck)
     return check.finish()
 
 
@@ -152,6 +161,40 @@ def ntlm_evidence(migcheck):
             check(f"{name}: the NT hash could be computed to look for it", len(secrets) == 6)
             check(f"{name}: no password, NT hash or NTOWFv2 in text, JSON, HTML or stderr",
                   pw not in allout and not any(x in allout for x in secrets))
+        finally:
+            lab.stop()
+
+
+def spellings(user, pw):
+    """The forms an echoing server may give the password in."""
+    basic = base64.b64encode(f"{user}:{pw}".encode()).decode()
+    forms = {"plain": pw, "plain, upper case": pw.upper(), "plain, lower case": pw.lower(),
+             "Basic token of user:password": basic,
+             "base64 of the password": base64.b64encode(pw.encode()).decode().rstrip("="),
+             "URL-encoded (upper hex)": urllib.parse.quote(pw, safe=""),
+             "URL-encoded (every byte)": "".join(f"%{b:02X}" for b in pw.encode()),
+             "URL-encoded (lower hex)": "".join(f"%{b:02x}" for b in pw.encode()),
+             "HTML-escaped": html.escape(pw)}
+    return forms
+
+
+def echoed(migcheck):
+    for scenario in ("echo-credentials", "autodiscover-echo-credentials",
+                     "imap-echo-credentials"):
+        lab = Lab(migcheck, scenario)
+        try:
+            pw = lab.site["password"]
+            text, js, html_text = three_reports(migcheck, lab, [])
+            check(f"{scenario}: the echo is shown, the password removed",
+                  "[password removed]" in text.stdout and "[password removed]" in js.stdout
+                  and "[password removed]" in html_text, text.stdout[-600:])
+            user = ("migadmin@contoso.test" if scenario.startswith("imap")
+                    else "CONTOSO\\migadmin")
+            for fmt, out in (("text", text.stdout + text.stderr), ("JSON", js.stdout + js.stderr),
+                             ("HTML", html_text)):
+                for name, form in spellings(user, pw).items():
+                    check(f"{scenario}: no {name} in the {fmt} output", form not in out,
+                          out[max(0, out.find(form) - 80):out.find(form) + 80])
         finally:
             lab.stop()
 

@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/redact.h"
 #include "model/report.h"
+#include "util/base64.h"
+#include "util/util.h"
 
 /* The ids of DESIGN.md: they may never disappear or be renamed. */
 static const char *const promised[] = {
@@ -179,6 +182,73 @@ static void catalogue_sources_are_public(void **state)
   }
 }
 
+/* A password echoed in any of its spellings never reaches the report. */
+static void secrets_are_redacted(void **state)
+{
+  (void)state;
+  const char *pw = "Lab-Secret/7f3a 9q&%";
+  mc_redact_login("CONTOSO\\migadmin", pw);
+  mc_redact_login("other", pw);                       /* kept once */
+  struct mc_buf basic = MC_BUF_INIT(4096), basic2 = MC_BUF_INIT(4096);
+  const char *up = "CONTOSO\\migadmin:Lab-Secret/7f3a 9q&%";
+  mc_base64_encode(&basic, up, strlen(up));
+  const char *up2 = "x:Lab-Secret/7f3a 9q&%";         /* another alignment */
+  mc_base64_encode(&basic2, up2, strlen(up2));
+  char *echoes[] = {
+    mc_xstrdup("X-FailureContext: CONTOSO\\migadmin:Lab-Secret/7f3a 9q&%;403"),
+    mc_xstrdup("<title>lab-secret/7F3A 9Q&amp;%</title>"),
+    mc_xstrdup("Location: https://h/x?p=Lab-Secret%2f7f3a+9q%26%25&q=1"),
+    mc_xstrdup("Location: https://h/x?p=Lab%2DSecret%2F7f3a%209q%26%25"),
+    mc_xstrdup("json: \"Lab-Secret\\/7f3a 9q&%\""),
+    mc_xstrdup("xml: Lab-Secret/7f3a&#32;9q&#x26;&#37;"),
+    mc_xasprintf("Authorization: Basic %s", basic.ptr),
+    mc_xasprintf("echo %s end", basic2.ptr),
+    mc_xstrdup("the line was cut here: Lab-Secr..."),
+  };
+  struct mc_report *r = mc_report_new("test", "t");
+  struct mc_step *s = mc_step_add(r, NULL, "step %s", echoes[0]);
+  for(size_t i = 0; i < sizeof echoes / sizeof echoes[0]; i++) {
+    mc_step_ev(s, "echo", "%s", echoes[i]);
+    size_t n;
+    char *c = mc_redact(echoes[i], strlen(echoes[i]), &n);
+    assert_int_equal(n, strlen(c));
+    if(!strstr(c, MC_REDACTED))
+      fail_msg("not redacted: %s -> %s", echoes[i], c);
+    assert_null(mc_memcasemem(c, n, "Secret/7f3a"));
+    assert_null(strstr(c, "Secr..."));
+    free(c);
+  }
+  mc_step_find(r, s, "AUTH_BAD_CREDENTIALS", "server said %s", echoes[1]);
+  mc_report_note(r, "%s", echoes[2]);
+  mc_report_section(r, "x", echoes[4]);
+  mc_step_done(r, s, MC_FAIL, "%s", echoes[3]);
+  assert_null(strstr(s->title, "Secret"));
+  assert_null(strstr(s->summary, "Secret"));
+  assert_null(strstr(r->findings[0]->detail, "ecret"));
+  assert_null(strstr(r->notes[0], "Secret"));
+  assert_null(strstr(r->sections[0].json, "Secret"));
+  for(size_t i = 0; i < s->nev; i++) {
+    assert_null(mc_memcasemem(s->ev[i].text, strlen(s->ev[i].text), "Secret/7f3a"));
+    assert_non_null(strstr(s->ev[i].text, MC_REDACTED));
+  }
+  /* The user name and ordinary text stay. */
+  assert_non_null(strstr(s->ev[0].text, "CONTOSO\\migadmin:"));
+  char *plain = mc_redact("no secret in here, Lab", 22, NULL);
+  assert_string_equal(plain, "no secret in here, Lab");
+  free(plain);
+  /* A password's first letters end a text that was not cut: a name, kept. */
+  plain = mc_redact("host lab-secret-server.Lab-Se", 29, NULL);
+  assert_string_equal(plain, "host lab-secret-server.Lab-Se");
+  free(plain);
+  for(size_t i = 0; i < sizeof echoes / sizeof echoes[0]; i++)
+    free(echoes[i]);
+  mc_buf_release(&basic);
+  mc_buf_release(&basic2);
+  mc_report_free(r);
+  mc_redact_forget();
+  assert_false(mc_redact_active());
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -188,6 +258,7 @@ int main(void)
     cmocka_unit_test(evidence_is_made_printable),
     cmocka_unit_test(facts_fill_catalogue_text),
     cmocka_unit_test(catalogue_sources_are_public),
+    cmocka_unit_test(secrets_are_redacted),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
