@@ -75,7 +75,8 @@ static void cert_evidence(struct mc_step *s, const struct mc_tls_cert *c)
   mc_step_ev(s, "valid", "%s to %s (%lld days left)", c->not_before, c->not_after,
              (long long)c->days_left);
   mc_step_ev(s, "key", "%s, signed with %s", c->key, c->sig_alg);
-  mc_step_ev(s, "thumbprint", "%s (SHA-1, as Get-ExchangeCertificate shows it)", c->sha1);
+  /* SHA-1, no colons: the Thumbprint Get-ExchangeCertificate shows (config matches it). */
+  mc_step_ev(s, "thumbprint", "%s", c->sha1);
   mc_step_ev(s, "sha256", "%s", c->sha256);
 }
 

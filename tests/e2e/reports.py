@@ -183,7 +183,7 @@ def tests(sites):
     p = run(site)
     v = flat(run(site, "-v").stdout)
     m = re.search(r"expires in (\d+) days", p.stdout)
-    tp = re.search(r"thumbprint: ([0-9A-F]{40}) \(SHA-1", v)
+    tp = re.search(r"thumbprint: ([0-9A-F]{40})\b", v)
     check("expiring soon: own id, days left in the why, SHA-1 thumbprint in the fix",
           "TLS_CERT_EXPIRES_SOON" in p.stdout and "TLS_CERT_EXPIRED" not in p.stdout and m and
           f"only for {m.group(1)} more days" in flat(p.stdout) and tp and
