@@ -233,7 +233,7 @@ static bool demo_config(const struct mc_cli *cli, struct mc_lab *lab, const char
     struct mc_buf b = MC_BUF_INIT(MC_RENDER_LIMIT);
     struct mc_render_opts o = { .color = color, .brief = true };
     mc_render_text(r, &o, &b);
-    printf("\nThe server's side beside the remote one: 'migcheck tls %s --json' (a pass) with "
+    printf("\nThe server's side beside the remote one: 'migcheck tls %s --json'\n(a pass) with "
            "the server's netsh http show sslcert and Get-ExchangeCertificate:\n\n%s%s%s%s\n",
            site->target, b.ptr, mc_render_color(ok ? MC_PASS : MC_FAIL, color), ok ? "config "
            "named the certificate the bindings do not present" : "WRONG: config did not name "
