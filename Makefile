@@ -7,7 +7,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 MESON_OPTS ?=
 
-.PHONY: all build deps demo test test-sanitize fuzz bench install clean man
+.PHONY: all build deps demo test test-sanitize fuzz fuzz-smoke bench install clean man
 
 all: build
 
@@ -47,12 +47,17 @@ test-sanitize:
 # Coverage-guided fuzzing with libFuzzer (clang); the seed corpora are
 # replayed by 'make test' without it.
 fuzz:
-	@tools/deps.sh build
-	@command -v clang >/dev/null || { echo "make fuzz needs clang: apt-get install clang"; exit 1; }
+	@tools/deps.sh fuzz
 	@test -f build-fuzz/build.ninja || CC=clang meson setup build-fuzz -Dfuzzing=true \
-		-Db_sanitize=address,undefined -Db_lundef=false
+		-Dtests=disabled -Db_sanitize=address,undefined -Db_lundef=false
 	ninja -C build-fuzz
 	@echo "fuzzers are in build-fuzz/fuzz/; e.g. build-fuzz/fuzz/fuzz_hostport fuzz/corpus/hostport"
+
+# Every fuzz target for FUZZ_SECONDS (30) seconds each; inputs that reach
+# new code are merged (minimized) into fuzz/corpus/NAME. CI runs it.
+fuzz-smoke:
+	@tools/deps.sh fuzz
+	tools/fuzz-smoke.sh
 
 bench: build
 	@tools/deps.sh bench

@@ -27,7 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   struct mc_lab_http_req q;
   enum mc_lab_http_parse rc = mc_lab_http_parse(buf, size, &q);
   if(rc == MC_LAB_HTTP_DONE) {
-    if(q.head_len > size || q.content_length > MC_LAB_HTTP_BODY_MAX)
+    if(q.head_len > size || q.content_length > MC_LAB_HTTP_BODY_LIMIT ||
+       q.body_len > MC_LAB_HTTP_BODY_MAX || q.body_len > q.content_length)
       abort();
     inside(q.method, buf, size);
     inside(q.path, buf, size);

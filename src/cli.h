@@ -47,6 +47,7 @@ struct mc_cli {
   char *ca_file;
   bool insecure;
   bool no_channel_binding;    /* NTLM without a channel binding */
+  bool no_large_request;      /* remote-move: no MRS-sized POST */
   char *sni;
   bool legacy_rpc;
   char *scenario;             /* lab */

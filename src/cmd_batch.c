@@ -37,6 +37,7 @@
 
 #include "batch.h"
 #include "report/render.h"
+#include "util/input.h"
 
 extern char **environ;
 
@@ -256,6 +257,9 @@ static void run_here(const struct mc_batch_row *row, char **argv, const char *pw
   dup2(err, 2);
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);   /* blocked by start() around fork */
   if(row->password_env)
     setenv("MIGCHECK_PASSWORD", pw, 1);
   int argc = 0;
@@ -336,7 +340,17 @@ static void start(struct mc_batch *b, struct mc_batch_run *r)
   char *pwvar;
   char **envp = child_env(row, pw, &pwvar);
   fflush(stdout);
+  /* SIGINT and SIGTERM wait until the child has its default handlers: one
+   * that came between fork and signal() would run the batch's handler in
+   * the child and be lost, and stop_all() would wait for the row's end. */
+  sigset_t stop, old_mask;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  sigprocmask(SIG_BLOCK, &stop, &old_mask);
   pid_t pid = fork();
+  if(pid != 0)
+    sigprocmask(SIG_SETMASK, &old_mask, NULL);
   if(pid == 0 && b->inproc)
     run_here(row, argv, pw, po[1], pe[1]);
   if(pid == 0) {
@@ -347,11 +361,11 @@ static void start(struct mc_batch *b, struct mc_batch_run *r)
       dup2(nul, 0);
     dup2(po[1], 1);
     dup2(pe[1], 2);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
     execve(b->self, argv, envp);
     _exit(127);
   }
@@ -558,20 +572,13 @@ static void pool(struct mc_batch *b)
 
 static int read_all(const char *path, struct mc_buf *b)
 {
-  FILE *f = fopen(path, "rb");
-  if(!f)
-    return mc_cli_usage_error(NULL, "cannot read '%s': %s", path, strerror(errno));
-  char chunk[65536];
-  size_t n;
-  int rc = 0;
-  while((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-    if(mc_buf_add(b, chunk, n) != MC_OK) {
-      rc = mc_cli_usage_error(NULL, "'%s' is larger than %zu bytes", path, b->limit);
-      break;
-    }
-  }
-  fclose(f);
-  return rc;
+  char why[160];
+  mc_code rc = mc_input_read(path, 0, b, why, sizeof why);
+  if(rc == MC_ERR_LIMIT)
+    return mc_cli_usage_error(NULL, "'%s' is larger than %zu bytes", path, b->limit);
+  if(rc)
+    return mc_cli_usage_error(NULL, "cannot read '%s': %s", path, why);
+  return 0;
 }
 
 int mc_batch_run(const struct mc_cli *cli, const char *file, long parallel)

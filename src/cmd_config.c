@@ -12,35 +12,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "config/config.h"
+#include "util/input.h"
 
 /* The most files one folder may contribute. */
 #define FOLDER_FILES 1000
 
 static int read_file(const char *path, struct mc_buf *b)
 {
-  bool std = strcmp(path, "-") == 0;
-  FILE *f = std ? stdin : fopen(path, "rb");
-  if(!f)
-    return mc_cli_cannot("cannot read '%s': %s", path, strerror(errno));
-  char chunk[65536];
-  size_t got;
-  int rc = 0;
-  while((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-    if(mc_buf_add(b, chunk, got) != MC_OK) {
-      rc = mc_cli_cannot("cannot read '%s': larger than %zu MiB, which no PowerShell or "
+  char why[160];
+  mc_code rc = mc_input_read(path, MC_INPUT_STDIN, b, why, sizeof why);
+  if(rc == MC_ERR_LIMIT)
+    return mc_cli_cannot("cannot read '%s': larger than %zu MiB, which no PowerShell or "
                          "registry output for this check is", path, MC_CONFIG_FILE_LIMIT >> 20);
-      break;
-    }
-  }
-  if(!rc && ferror(f))
-    rc = mc_cli_cannot("cannot read '%s': %s", path, strerror(errno));
-  if(!std)
-    fclose(f);
-  return rc;
+  if(rc)
+    return mc_cli_cannot("cannot read '%s': %s", path, why);
+  return 0;
 }
 
 static int by_name(const void *a, const void *b)

@@ -50,6 +50,9 @@ static bool matches(const struct mc_report *r, const struct mc_lab_scenario *sc)
       return false;
   }
   enum mc_status v = mc_report_verdict(r);
+  /* A problem must always be named: no fail or warn without a cause. */
+  if((v == MC_FAIL || v == MC_WARN) && r->nfindings == 0)
+    return false;
   return want ? v != MC_PASS : v == (sc->unknown ? MC_UNKNOWN : MC_PASS);
 }
 

@@ -42,7 +42,12 @@ const struct mc_command mc_commands[] = {
     "TLS_PROTOCOL_TOO_OLD (nothing at TLS 1.2 or above), TLS_CERT_UNTRUSTED,\n"
     "TLS_CERT_CHAIN_INCOMPLETE (the intermediate is not sent),\n"
     "TLS_CERT_NAME_MISMATCH, TLS_CERT_EXPIRED and TLS_CERT_EXPIRES_SOON (within\n"
-    "30 days: a warning).",
+    "30 days: a warning).\n"
+    "The first handshake is Exchange Online's own: TLS 1.2-1.3 with Windows Server\n"
+    "2022 Schannel's default suites and groups; refused there but accepted with\n"
+    "every suite is TLS_CLOUD_CIPHER_MISMATCH. Then which of those suites the\n"
+    "server accepts, one handshake each. Every A/AAAA address of the name is\n"
+    "walked and compared (DNS_ADDRESSES_DISAGREE).",
     NET_OPTS " ca-file insecure sni",
     "migcheck tls mail.contoso.com\n"
     "migcheck tls mail.contoso.com:443 --sni autodiscover.contoso.com\n"
@@ -59,7 +64,10 @@ const struct mc_command mc_commands[] = {
     "the channel binding Extended Protection checks; --no-channel-binding leaves\n"
     "it out) and sends a SOAP request to MRSProxy (then Basic, where offered: after\n"
     "an NTLM refusal one Basic login tells Extended Protection from a wrong\n"
-    "password). Last, --repeat N new\n"
+    "password). Then one MRS-sized POST (6 MiB of well-formed SOAP, signed in when\n"
+    "the login worked): a 413, IIS's 404.13, a dropped upload or WCF's 400 is\n"
+    "HTTP_REQUEST_TOO_LARGE or MRSPROXY_WCF_QUOTA, with the sizes that passed and\n"
+    "failed (bisected; --no-large-request skips it). Last, --repeat N new\n"
     "connections show which servers behind a load balancer answer and whether\n"
     "they agree (a 'passive' server left in the pool, or Exchange 2010 without\n"
     "session persistence). Causes: HTTP_PREAUTH, EWS_NOT_PUBLISHED,\n"
@@ -67,8 +75,9 @@ const struct mc_command mc_commands[] = {
     "EWS_BASIC_AUTH_DISABLED, HTTP_SERVICE_UNAVAILABLE, HTTP_SERVER_ERROR,\n"
     "HTTP_TIMEOUT, HTTP_RESPONSE_HEADER_TOO_LARGE, AUTH_BAD_CREDENTIALS,\n"
     "AUTH_EXTENDED_PROTECTION, AUTH_NTLM_CHALLENGE_BROKEN, AUTH_NEGOTIATE_BLOCKED,\n"
-    "MRSPROXY_DISABLED, LB_INCONSISTENT_BACKENDS, LB_NO_AFFINITY, and those of\n"
-    "DNS, TCP and TLS.\n"
+    "MRSPROXY_DISABLED, LB_INCONSISTENT_BACKENDS, LB_NO_AFFINITY,\n"
+    "HTTP_REQUEST_TOO_LARGE, MRSPROXY_WCF_QUOTA, HTTP_UNEXPECTED_STATUS,\n"
+    "DNS_ADDRESSES_DISAGREE, and those of DNS, TCP and TLS.\n"
     "The password is read from MIGCHECK_PASSWORD, --password-file or a prompt\n"
     "without echo, and never printed. Every request carries ?migcheck=RUN-ID and\n"
     "the run id in its User-Agent, so the servers' IIS logs show where it landed.\n"
@@ -80,7 +89,7 @@ const struct mc_command mc_commands[] = {
     "output, as Exchange Online holds them, and judges them: ENDPOINT_INTERNAL_NAME,\n"
     "ENDPOINT_PORT_NOT_443 ('migcheck config --collect' prints the command).",
     NET_OPTS " ca-file insecure sni server user password-file repeat no-channel-binding"
-    " email autodiscover allow-redirect port-map endpoint-file endpoint",
+    " no-large-request email autodiscover allow-redirect port-map endpoint-file endpoint",
     "migcheck remote-move --server mail.contoso.com\n"
     "MIGCHECK_PASSWORD=... migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'\n"
     "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin' --repeat 20 --json\n"

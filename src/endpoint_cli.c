@@ -7,7 +7,6 @@
  *
  * Options given on the command line win over the file's values.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 
 #include "cli.h"
 #include "config/endpoint.h"
+#include "util/input.h"
 #include "util/util.h"
 
 static void fill(char **slot, const char *v)
@@ -25,22 +25,15 @@ static void fill(char **slot, const char *v)
 
 static int read_file(const struct mc_cli *cli, struct mc_buf *b)
 {
-  FILE *f = fopen(cli->endpoint_file, "rb");
-  if(!f)
-    return mc_cli_usage_error(cli, "cannot read --endpoint-file '%s': %s", cli->endpoint_file,
-                              strerror(errno));
-  char chunk[65536];
-  size_t n;
-  int rc = 0;
-  while((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-    if(mc_buf_add(b, chunk, n) != MC_OK) {
-      rc = mc_cli_usage_error(cli, "--endpoint-file '%s' is larger than %zu bytes",
+  char why[160];
+  mc_code rc = mc_input_read(cli->endpoint_file, 0, b, why, sizeof why);
+  if(rc == MC_ERR_LIMIT)
+    return mc_cli_usage_error(cli, "--endpoint-file '%s' is larger than %zu bytes",
                               cli->endpoint_file, b->limit);
-      break;
-    }
-  }
-  fclose(f);
-  return rc;
+  if(rc)
+    return mc_cli_usage_error(cli, "cannot read --endpoint-file '%s': %s", cli->endpoint_file,
+                              why);
+  return 0;
 }
 
 static int read_endpoint(struct mc_cli *cli, int want, struct mc_mig_endpoint **out)

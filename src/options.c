@@ -22,6 +22,7 @@
 
 #include "checks/checks.h"
 #include "report/render.h"
+#include "util/input.h"
 #include "util/util.h"
 
 #define OPT(n, s, t, field, arg, help) \
@@ -58,6 +59,9 @@ const struct mc_option mc_options[] = {
   OPT("no-channel-binding", 0, MC_OPT_FLAG, no_channel_binding, NULL,
       "sign in with NTLM without a channel binding, as a client without Extended "
       "Protection support does (shows the difference Extended Protection makes)"),
+  OPT("no-large-request", 0, MC_OPT_FLAG, no_large_request, NULL,
+      "skip the MRS-sized POST (several MB, the sizes bisected when it fails) that "
+      "finds a body-size limit in the path"),
   OPT("sni", 0, MC_OPT_STR, sni, "NAME",
       "TLS server name to send (default: the host name)"),
   OPT("legacy-rpc", 0, MC_OPT_FLAG, legacy_rpc, NULL,
@@ -72,7 +76,9 @@ const struct mc_option mc_options[] = {
       "sign in as this account (the migration endpoint's); the password comes from "
       "MIGCHECK_PASSWORD, --password-file or a prompt without echo"),
   OPT("password-file", 0, MC_OPT_STR, password_file, "FILE",
-      "read the password from the first line of FILE (never give it on the command line)"),
+      "read the password from the first line of FILE ('-': standard input; UTF-8, or UTF-16 "
+      "with a byte order mark as Windows PowerShell writes it; warns when others can read "
+      "FILE)"),
   OPT("repeat", 0, MC_OPT_STR, repeat, "N",
       "make N more requests on new connections to compare the servers behind a load "
       "balancer (default 6, 0-50)"),
@@ -536,6 +542,11 @@ static int check_ca_file(const struct mc_cli *cli, const char *path)
 
 int mc_cli_target(const struct mc_cli *cli, struct mc_target *t)
 {
+  char why[160];
+  if(cli->ca_file && mc_input_check(cli->ca_file, 0, why, sizeof why) != MC_OK) {
+    mc_target_release(t);
+    return mc_cli_usage_error(cli, "cannot read --ca-file '%s': %s", cli->ca_file, why);
+  }
   int crc = cli->ca_file ? check_ca_file(cli, cli->ca_file) : 0;
   if(crc) {
     mc_target_release(t);
@@ -553,6 +564,7 @@ int mc_cli_target(const struct mc_cli *cli, struct mc_target *t)
     t->sni = mc_xstrdup(cli->sni);
   t->insecure = cli->insecure;
   t->no_channel_binding = cli->no_channel_binding;
+  t->no_large_request = cli->no_large_request;
   return 0;
 }
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # deps.sh - make sure the Debian packages a make target needs are installed.
 #
-#   tools/deps.sh build|test|sanitize|bench
+#   tools/deps.sh build|test|sanitize|fuzz|bench
 #
 # On Debian as root, installs what is missing with apt-get and says what.
 # Anywhere else, prints the exact install line and fails. Nothing is fetched
@@ -11,16 +11,18 @@ set -eu
 build="meson ninja-build pkg-config gcc libc6-dev libcurl4-openssl-dev libssl-dev ca-certificates \
 libexpat1-dev libc-ares-dev zlib1g-dev"
 test="$build libcmocka-dev python3 curl openssl ca-certificates dnsmasq-base python3-impacket \
-python3-samba tshark python3-exchangelib dovecot-imapd python3-requests-ntlm zsh chromium"
+python3-samba tshark python3-exchangelib dovecot-imapd python3-requests-ntlm nginx zsh chromium"
 sanitize="$test"
+fuzz="$build clang libclang-rt-dev llvm"
 bench="$build curl hyperfine ripgrep mawk gzip python3 goaccess"
 
 case "${1:-build}" in
   build) want=$build ;;
   test) want=$test ;;
   sanitize) want=$sanitize ;;
+  fuzz) want=$fuzz ;;
   bench) want=$bench ;;
-  *) echo "deps.sh: unknown target '$1' (build, test, sanitize, bench)" >&2; exit 2 ;;
+  *) echo "deps.sh: unknown target '$1' (build, test, sanitize, fuzz, bench)" >&2; exit 2 ;;
 esac
 
 missing=""

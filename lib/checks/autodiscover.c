@@ -230,6 +230,18 @@ static void init_req(struct ad *a, struct mc_http_req *q, const char *method,
   q->body_keep = MC_AD_XML_MAX;   /* what the XML parser accepts (POX and SOAP) */
 }
 
+#define AD_REPEAT 6
+
+static bool server_fault(const struct mc_http_resp *resp)
+{
+  return resp->status >= 500 || resp->status == 403;
+}
+
+static bool ad_good(const struct mc_http_resp *resp)
+{
+  return resp->error == MC_HTTP_OK && !server_fault(resp);
+}
+
 /* Performs q into resp and records it on s (evidence, traffic, time).
  * False when libcurl could not even be set up (s and the report say so;
  * resp is then empty). */
@@ -245,6 +257,10 @@ static bool perform(struct ad *a, struct mc_step *s, const struct mc_http_req *q
   http_evidence(s, q, resp);
   add_traffic(a, q, resp, purpose);
   mc_step_set_duration(s, resp->ms_total);
+  /* Before a 403 or 5xx is blamed on the one server it came from: the same
+   * request on new connections, grouped by server (the pool ranks first). */
+  if(resp->error == MC_HTTP_OK && server_fault(resp))
+    mc_backends_recheck(a->r, s, a->http, q, resp, AD_REPEAT, ad_good);
   if(resp->error == MC_HTTP_ERR_TOO_BIG) {
     mc_step_find(a->r, s, "HTTP_RESPONSE_HEADER_TOO_LARGE", "%s: the answer's headers are too "
                  "large to read (%s)", resp->url, resp->error_text);
@@ -266,8 +282,16 @@ static bool resolve_step(struct ad *a, struct mc_step *parent, const struct mc_a
     mc_step_ev(s, "source", "%s", d.detail);
     mc_step_ev(s, "address", "%s%s", d.addrs[0].text, d.naddrs > 1 ? " (first of several)" :
                "");
-    mc_strlcpy(addr, d.addrs[0].text, addrlen);
     mc_step_done(a->r, s, MC_PASS, "%s", d.addrs[0].text);
+    /* Every address of the host, the way Exchange Online meets it. */
+    struct mc_target ht = *a->t;
+    ht.host = (char *)u->host;
+    bool https = strcmp(u->scheme, "https") == 0;
+    const struct mc_front_probe fp = { "GET", "/autodiscover/autodiscover.xml", NULL,
+                                       a->ua };
+    size_t pick = mc_walk_every_address(a->r, parent, &ht, mapped_port(a->t, u->port), &d,
+                                        https, &fp);
+    mc_strlcpy(addr, d.addrs[pick].text, addrlen);
     return true;
   }
   mc_step_ev(s, "answer", "%s: %s", mc_dns_outcome_name(d.outcome), d.detail);

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "model/report.h"
+#include "http/http.h"
 #include "net/net.h"
 
 /* What to check and how: built by src/ from options. */
@@ -23,6 +24,7 @@ struct mc_target {
   char *ca_file;              /* extra trust anchors; NULL: the system store only */
   bool insecure;              /* --insecure: do not verify (shown in the report) */
   bool no_channel_binding;    /* --no-channel-binding: NTLM without a CBT */
+  bool no_large_request;      /* remote-move --no-large-request: no MRS-sized POST */
   int timeout_ms;             /* per network step */
   bool legacy_rpc;            /* ports: add 6001, 6002, 6004 */
   int *ports;                 /* ports: explicit list */
@@ -125,6 +127,81 @@ bool mc_walk_tcp(struct mc_report *r, struct mc_step *parent, const struct mc_ta
  * problems are still shown but as warnings, and the walk goes on. */
 bool mc_walk_tls(struct mc_report *r, struct mc_step *parent, const struct mc_target *t,
                  const struct mc_addr *addr, int port);
+/* The request an address walk sends on every address, without credentials
+ * (the check's front door: remote-move GET /EWS/Exchange.asmx ...). */
+struct mc_front_probe {
+  const char *method;
+  const char *path;
+  const char *query;          /* without '?'; NULL: none */
+  const char *user_agent;
+};
+/* Every address of the name (addresses.c): with more than one, TCP, TLS
+ * (when tls) and fp (when not NULL) on each concurrently, compared with the
+ * first healthy one; an address that differs is DNS_ADDRESSES_DISAGREE plus
+ * its own cause (TCP_REFUSED ... naming it). Returns the index in
+ * dns->addrs of the address the deeper walk takes. With one address it
+ * sends nothing. Either way the report says how many were walked (a note
+ * and the JSON section "addresses"). */
+size_t mc_walk_every_address(struct mc_report *r, struct mc_step *parent,
+                             const struct mc_target *t, int port,
+                             const struct mc_dns_result *dns, bool tls,
+                             const struct mc_front_probe *fp);
+/* Every back end on a failing step (backends.c). */
+struct mc_http_resp;
+#define MC_BACKENDS_MAX 64
+/* Which server gave an answer, as it names itself: X-FEServer, else
+ * X-BEServer, else X-CalculatedBETarget, else the NTLM challenge's computer
+ * name; "FE (back end BE)" when the front end names another back end; ""
+ * when none. */
+void mc_backend_identity(const struct mc_http_resp *resp, char *out, size_t outlen);
+struct mc_backend_answer {
+  char server[128];           /* mc_backend_identity; "" when unnamed */
+  bool good;                  /* the answer the step wants */
+  char what[96];              /* "503 Service Unavailable", "asked for credentials" */
+};
+/* Groups n answers to one request (the first answer and its repeats on new
+ * connections) by server and outcome, as evidence on s; good and bad
+ * answers together are LB_INCONSISTENT_BACKENDS naming the servers of
+ * each, and true is returned. The caller raises the bad answer's own cause
+ * after it, so the pool ranks first. */
+bool mc_backends_judge(struct mc_report *r, struct mc_step *s,
+                       const struct mc_backend_answer *v, size_t n, const char *request);
+/* Before a failing answer first to q is blamed: q again on n new
+ * connections at once (a step under parent with every answer), judged by
+ * mc_backends_judge with good() telling the wanted answer. True when the
+ * servers answered differently. */
+bool mc_backends_recheck(struct mc_report *r, struct mc_step *parent,
+                         struct mc_http_client *http, const struct mc_http_req *q,
+                         const struct mc_http_resp *first, size_t n,
+                         bool (*good)(const struct mc_http_resp *resp));
+
+/* The request size MRS sends (large_request.c). */
+struct mc_large_probe {
+  const struct mc_http_req *tmpl;   /* the walk's POST (its login, headers); body replaced */
+  bool signed_in;                   /* tmpl signs in: a 400 is then WCF's quota */
+  int good_status;                  /* what the same POST got with its small body */
+  const char *host;                 /* for the envelope's To */
+  int port;
+};
+/* One MRS-sized POST (6 MiB of well-formed SOAP), sent by the caller with
+ * its own concurrent batch (so a healthy walk costs no extra round), and
+ * when it fails, the smallest size and a few in between: HTTP_REQUEST_TOO_LARGE (413, IIS
+ * 404.13, dropped upload) or MRSPROXY_WCF_QUOTA (400 after the login), with
+ * the sizes that passed and failed; any other answer is shown, not blamed. One step
+ * under parent; every request goes into traffic. */
+struct mc_large_run {
+  struct mc_buf body;               /* owned until finish */
+  struct mc_http_req q;             /* the first request: send it */
+  int64_t t0;
+};
+void mc_large_request_begin(struct mc_large_run *run, const struct mc_large_probe *p);
+/* answer: the response to run->q. One step under parent; every request
+ * goes into traffic; releases run. */
+void mc_large_request_finish(struct mc_report *r, struct mc_step *parent,
+                             struct mc_http_client *http, const struct mc_large_probe *p,
+                             struct mc_large_run *run, const struct mc_http_resp *answer,
+                             struct mc_buf *traffic, bool *traffic_any);
+
 /* After a request failed TLS at addr where the walk's handshake passed
  * (servers behind one address with different certificates): up to tries
  * handshakes until one shows the certificate problem, judged as the walk

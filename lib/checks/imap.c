@@ -240,7 +240,8 @@ struct mc_report *mc_check_imap(const struct mc_target *t)
   struct mc_dns_result dns;
   if(!mc_walk_dns(r, NULL, t, port, &dns))
     return r;
-  const struct mc_addr *addr = &dns.addrs[0];
+  const struct mc_addr *addr =
+    &dns.addrs[mc_walk_every_address(r, NULL, t, port, &dns, sec == MC_IMAP_SSL, NULL)];
   if(!mc_walk_tcp(r, NULL, t, addr, port))
     return r;
   if(sec == MC_IMAP_SSL && !mc_walk_tls(r, NULL, t, addr, port))

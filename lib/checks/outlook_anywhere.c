@@ -437,6 +437,26 @@ static void probe_evidence(struct mc_step *s, const struct mc_http_req *q,
 }
 
 /* Step 2. Returns the schemes offered, or -1 when the walk must stop. */
+#define OA_REPEAT 6
+
+/* Whether an answer of the RPC proxy is the one the walk wants: Exchange
+ * asking for credentials. */
+static bool oa_good(const struct mc_http_resp *resp)
+{
+  return resp->error == MC_HTTP_OK && resp->status == 401;
+}
+
+/* Before a failing RPC_IN_DATA is blamed on the server it reached: the
+ * same request on OA_REPEAT new connections, grouped by server. */
+static void recheck_proxy(struct oa *w, struct mc_step *front, const struct mc_http_req *q,
+                          const struct mc_http_resp *first)
+{
+  if(oa_good(first) || first->error == MC_HTTP_ERR_TIMEOUT ||
+     first->error == MC_HTTP_ERR_CONNECT || first->error == MC_HTTP_ERR_TLS)
+    return;
+  mc_backends_recheck(w->r, front, w->http, q, first, OA_REPEAT, oa_good);
+}
+
 static int front_door(struct oa *w)
 {
   struct mc_report *r = w->r;
@@ -467,6 +487,7 @@ static int front_door(struct oa *w)
     mc_report_incomplete(r, "this machine's libcurl could not make the requests");
     return -1;
   }
+  recheck_proxy(w, front, &q[0], &resp[0]);
   struct mc_step *s = mc_step_add(r, front, "RPC_IN_DATA %s", MC_RPCH_PATH);
   probe_evidence(s, &q[0], &resp[0]);
   mc_step_set_duration(s, resp[0].ms_total);
@@ -582,9 +603,11 @@ struct mc_report *mc_check_outlook_anywhere(const struct mc_target *t)
   struct mc_dns_result dns;
   if(!mc_walk_dns(r, NULL, t, w.port, &dns))
     goto out;
-  w.addr = dns.addrs[0].text;
-  if(!mc_walk_tcp(r, NULL, t, &dns.addrs[0], w.port) ||
-     !mc_walk_tls(r, NULL, t, &dns.addrs[0], w.port))
+  const struct mc_front_probe fp = { "GET", "/rpc/rpcproxy.dll", NULL, w.ua };
+  size_t pick = mc_walk_every_address(r, NULL, t, w.port, &dns, true, &fp);
+  w.addr = dns.addrs[pick].text;
+  if(!mc_walk_tcp(r, NULL, t, &dns.addrs[pick], w.port) ||
+     !mc_walk_tls(r, NULL, t, &dns.addrs[pick], w.port))
     goto out;
   int schemes = front_door(&w);
   if(schemes < 0)

@@ -137,19 +137,12 @@ static void classify(struct obs *o, struct mc_http_resp *resp, const char *host)
   case MC_HTTP_ERR_TOO_BIG: o->kind = K_TOO_BIG; break;
   default: o->kind = K_NO_CONNECT; break;
   }
-  /* Identity: the front end's own header, else the NTLM challenge's name. */
+  /* Identity: the front end's own headers, else the NTLM challenge's name. */
+  mc_backend_identity(resp, o->identity, sizeof o->identity);
   for(size_t i = 0; i < resp->nmsgs; i++) {
-    const char *fe = mc_http_header(&resp->msgs[i], "X-FEServer");
-    if(fe && !o->identity[0])
-      mc_strlcpy(o->identity, fe, sizeof o->identity);
     for(int k = 0; cafe_headers[k]; k++)
       o->cafe = o->cafe || mc_http_header(&resp->msgs[i], cafe_headers[k]);
   }
-  const char *ch = mc_http_ntlm_challenge(resp);
-  struct mc_ntlm_info ni;
-  if(!o->identity[0] && ch && mc_ntlm_challenge_parse_b64(ch, &ni) == MC_OK)
-    mc_strlcpy(o->identity, ni.nb_computer[0] ? ni.nb_computer : ni.dns_computer,
-               sizeof o->identity);
   if(resp->error != MC_HTTP_OK || !m)
     return;
   const char *build = mc_http_header(m, "X-OWA-Version");
@@ -364,6 +357,73 @@ static void failure_detail(const struct obs *o, char *out, size_t outlen)
   free(hint);
 }
 
+static bool front_good(const struct obs *o)
+{
+  return o->kind == K_CHALLENGE || o->kind == K_SERVICE;
+}
+
+static void backend_answer(const struct obs *o, struct mc_backend_answer *a)
+{
+  mc_strlcpy(a->server, o->identity, sizeof a->server);
+  a->good = front_good(o);
+  const char *text = kind_text(o->kind);
+  if(o->resp->status && !(text[0] >= '0' && text[0] <= '9'))
+    snprintf(a->what, sizeof a->what, "%d, %s", o->resp->status, text);
+  else
+    snprintf(a->what, sizeof a->what, "%s", kind_text(o->kind));
+}
+
+/* Before a failing front-door answer is blamed on the one server it came
+ * from: the same request on nrep new connections, grouped by server. The
+ * GET and the POST themselves, answered by two servers, one well and one
+ * with a server fault, already prove a mixed pool. */
+static void recheck_front(struct walk *w, struct mc_step *front, const struct mc_http_req *q,
+                          const struct obs *obs, size_t nrep)
+{
+  static const char *const purpose[2] = { "ews-repeat", "mrsproxy-repeat" };
+  bool mixed = false;
+  for(int i = 0; i < 2 && nrep; i++) {
+    /* A timeout would only cost another timeout; no connection, nothing to group. */
+    if(front_good(&obs[i]) || obs[i].kind == K_NO_CONNECT || obs[i].kind == K_TIMEOUT)
+      continue;
+    struct mc_http_req rq[MAX_REPEAT];
+    struct mc_http_resp rr[MAX_REPEAT];
+    for(size_t k = 0; k < nrep; k++)
+      rq[k] = q[i];
+    if(mc_http_perform(w->http, rq, rr, nrep) != MC_OK)
+      return;
+    struct mc_step *s = mc_step_add(w->r, front, "%s %s again on %zu new connections: "
+                                    "which servers answer?", q[i].method, q[i].path, nrep);
+    struct mc_backend_answer ans[MAX_REPEAT + 1];
+    backend_answer(&obs[i], &ans[0]);
+    for(size_t k = 0; k < nrep; k++) {
+      struct obs o;
+      classify(&o, &rr[k], w->t->host);
+      backend_answer(&o, &ans[k + 1]);
+      add_traffic(w, &rq[k], &rr[k], purpose[i]);
+      mc_step_ev(s, "answer", "#%zu %s: %s", k + 1, ans[k + 1].server[0] ?
+                 ans[k + 1].server : "(unnamed)", ans[k + 1].what);
+      mc_http_resp_release(&rr[k]);
+    }
+    char what[300];
+    snprintf(what, sizeof what, "%s %s", q[i].method, q[i].path);
+    bool m = mc_backends_judge(w->r, s, ans, nrep + 1, what);
+    mixed = mixed || m;
+    mc_step_done(w->r, s, m ? MC_FAIL : MC_INFO, "%s", m ? "the servers answer differently" :
+                 "every new connection got the same answer: it is not one server's fault");
+  }
+  bool fault[2] = { obs[0].kind == K_UNAVAILABLE || obs[0].kind == K_SERVER_ERROR,
+                    obs[1].kind == K_UNAVAILABLE || obs[1].kind == K_SERVER_ERROR };
+  if(!mixed && obs[0].identity[0] && obs[1].identity[0] &&
+     strcmp(obs[0].identity, obs[1].identity) != 0 &&
+     ((front_good(&obs[0]) && fault[1]) || (front_good(&obs[1]) && fault[0]))) {
+    struct mc_backend_answer ans[2];
+    backend_answer(&obs[0], &ans[0]);
+    backend_answer(&obs[1], &ans[1]);
+    mc_backends_judge(w->r, front, ans, 2, "the front door's two requests");
+  }
+}
+
 /* Step 2's rules over the two answers. Returns whether the walk goes on. */
 static bool judge_front(struct walk *w, struct mc_step *sa, struct mc_step *sb,
                         const struct obs *a, const struct obs *b)
@@ -408,13 +468,15 @@ static bool judge_front(struct walk *w, struct mc_step *sa, struct mc_step *sb,
     switch(o->kind) {
     case K_UNAVAILABLE:
       failure_detail(o, detail, sizeof detail);
-      mc_step_find(r, steps[i], "HTTP_SERVICE_UNAVAILABLE", "%s answered 503: %s", paths[i],
-                   detail);
+      mc_step_find(r, steps[i], "HTTP_SERVICE_UNAVAILABLE", "%s answered 503%s%s%s: %s",
+                   paths[i], o->identity[0] ? " (from " : "", o->identity,
+                   o->identity[0] ? ")" : "", detail);
       return false;
     case K_SERVER_ERROR:
       failure_detail(o, detail, sizeof detail);
-      mc_step_find(r, steps[i], "HTTP_SERVER_ERROR", "%s answered %d: %s", paths[i],
-                   o->resp->status, detail);
+      mc_step_find(r, steps[i], "HTTP_SERVER_ERROR", "%s answered %d%s%s%s: %s", paths[i],
+                   o->resp->status, o->identity[0] ? " (from " : "", o->identity,
+                   o->identity[0] ? ")" : "", detail);
       return false;
     default:
       break;
@@ -465,6 +527,13 @@ static bool judge_front(struct walk *w, struct mc_step *sa, struct mc_step *sb,
   case K_FORBIDDEN:
     /* 403 from Exchange without a login: anonymous access denied outright. */
     stop = true;
+    {
+      char detail[1800];
+      failure_detail(b, detail, sizeof detail);
+      mc_step_find(r, sb, "HTTP_UNEXPECTED_STATUS", "POST %s answered 403 from Exchange%s%s "
+                   "without asking for credentials: %s", MRS_PATH, b->identity[0] ? " " : "",
+                   b->identity, detail);
+    }
     mc_step_done(r, sb, MC_FAIL, "403 from Exchange without asking for credentials");
     break;
   default:
@@ -529,7 +598,15 @@ static void auth_finding(struct walk *w, struct mc_step *s, const struct obs *o,
   if(!id)
     return;
   if(!*id) {
-    mc_step_done(w->r, s, MC_UNKNOWN, "%s", kind_text(o->kind));
+    /* No rule explains it: a generic cause with the evidence, never nothing. */
+    if(!o->resp->status) {
+      mc_step_done(w->r, s, MC_UNKNOWN, "%s", kind_text(o->kind));
+      return;
+    }
+    failure_detail(o, detail, sizeof detail);
+    mc_step_find(w->r, s, "HTTP_UNEXPECTED_STATUS", "after the %s login %s answered %d%s%s: %s",
+                 scheme, MRS_PATH, o->resp->status, o->identity[0] ? " from " : "",
+                 o->identity, detail);
     return;
   }
   if(strcmp(id, "AUTH_BAD_CREDENTIALS") == 0)
@@ -700,6 +777,19 @@ static void judge_backends(struct walk *w, struct mc_step *s, const struct obs *
       mc_step_find_sev(w->r, s, "LB_INCONSISTENT_BACKENDS", MC_WARN, "one server gave "
                        "different answers to the same request: %s%s%s",
                        bad.ptr ? bad.ptr : "", okay.len ? "; " : "", okay.len ? okay.ptr : "");
+    /* Each bad server's own cause follows, once per cause. */
+    for(size_t k = 0; k < nt; k++) {
+      static const enum kind own[] = { K_UNAVAILABLE, K_SERVER_ERROR, K_FORBIDDEN, K_METHOD };
+      bool fault = false;
+      for(size_t f = 0; f < sizeof own / sizeof own[0]; f++)
+        fault = fault || t[k].kind == own[f];
+      const char *id = fault ? auth_cause(&obs[t[k].first]) : NULL;
+      if(!id || !*id || (t[k].kind == K_FORBIDDEN && !authenticated) ||
+         mc_report_has(w->r, id))
+        continue;
+      mc_step_find(w->r, s, id, "%s answered %s (%zu of %zu answers)", t[k].identity,
+                   kind_text(t[k].kind), t[k].count, n);
+    }
     mc_buf_release(&bad);
     mc_buf_release(&okay);
   }
@@ -774,25 +864,28 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
     mc_report_note(r, "certificate verification was turned off (--insecure): certificate "
                    "problems are shown as warnings");
 
-  struct mc_http_req q[MAX_REPEAT + 2];
-  struct mc_http_resp resp[MAX_REPEAT + 2];
+  struct mc_http_req q[MAX_REPEAT + 3];
+  struct mc_http_resp resp[MAX_REPEAT + 3];
   struct obs obs[MAX_REPEAT + 2];
   struct obs auth_obs;
   struct mc_http_resp auth_resp;
   struct mc_step *auth_step = NULL;
   bool have_auth = false;
+  struct mc_http_req large_q;
+  struct mc_large_probe large;
+  struct mc_large_run large_run;
+  bool do_large = false;
   size_t nresp = 0;
   memset(&auth_resp, 0, sizeof auth_resp);
 
   struct mc_dns_result dns;
   if(!mc_walk_dns(r, NULL, t, w.port, &dns))
     goto out;
-  if(dns.naddrs > 1)
-    mc_report_note(r, "%s has %zu addresses; this check used %s (pick another with "
-                   "--resolve)", t->host, dns.naddrs, dns.addrs[0].text);
-  w.addr = dns.addrs[0].text;
-  if(!mc_walk_tcp(r, NULL, t, &dns.addrs[0], w.port) ||
-     !mc_walk_tls(r, NULL, t, &dns.addrs[0], w.port))
+  const struct mc_front_probe fp = { "GET", ASMX_PATH, w.query, w.ua };
+  size_t pick = mc_walk_every_address(r, NULL, t, w.port, &dns, true, &fp);
+  w.addr = dns.addrs[pick].text;
+  if(!mc_walk_tcp(r, NULL, t, &dns.addrs[pick], w.port) ||
+     !mc_walk_tls(r, NULL, t, &dns.addrs[pick], w.port))
     goto out;
 
   /* 2. The front door, without credentials. */
@@ -800,7 +893,20 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   init_req(&w, &q[0], "GET", ASMX_PATH, MC_HTTP_AUTH_NONE);
   init_req(&w, &q[1], "POST", MRS_PATH, MC_HTTP_AUTH_NONE);
   nresp = 2;
-  if(mc_http_perform(w.http, q, resp, 2)) {
+  bool creds = t->user && t->password;
+  size_t nrep = (size_t)(t->repeat < 0 ? 0 : t->repeat > MAX_REPEAT ? MAX_REPEAT : t->repeat);
+  if(!creds && !t->no_large_request && !nrep) {
+    /* Without credentials and repeats the MRS-sized POST goes with the front
+     * door, at once: no extra round (with repeats it goes with them). It is
+     * judged when the small POST was asked for credentials. */
+    init_req(&w, &large_q, "POST", MRS_PATH, MC_HTTP_AUTH_NONE);
+    large = (struct mc_large_probe){ .tmpl = &large_q, .host = t->host, .port = w.port };
+    mc_large_request_begin(&large_run, &large);
+    do_large = true;
+    q[nresp++] = large_run.q;
+  }
+  if(mc_http_perform(w.http, q, resp, nresp)) {
+    nresp = 0;
     mc_step_done(r, front, MC_UNKNOWN, "libcurl could not be set up");
     mc_report_incomplete(r, "this machine's libcurl could not make the requests");
     goto out;
@@ -824,6 +930,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
     mc_step_done(r, i ? sb : sa, front_status(&obs[i]), "%s, %s; %s", code,
                  kind_text(obs[i].kind), who_answered(&obs[i], who, sizeof who));
   }
+  recheck_front(&w, front, q, obs, nrep);
   bool go = judge_front(&w, sa, sb, &obs[0], &obs[1]);
   unsigned schemes = obs[0].schemes | obs[1].schemes;
   char stext[128];
@@ -833,13 +940,22 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
                   strcmp(obs[0].product, "Exchange 2007") == 0);
   mc_step_done(r, front, go ? MC_PASS : MC_FAIL, "%s; offers %s",
                who_answered(&obs[0], who, sizeof who), stext);
-  bool creds = t->user && t->password;
   bool ntlm = schemes & MC_HTTP_SCHEME_NTLM;
   bool basic = schemes & MC_HTTP_SCHEME_BASIC;
   if(!go) {
     struct mc_step *s = mc_step_add(r, NULL, "Sign in to MRSProxy");
     mc_step_done(r, s, MC_SKIP, "not reached: the front door failed");
     goto out;
+  }
+  if(do_large && !creds) {
+    if(obs[1].kind == K_CHALLENGE) {
+      large.good_status = resp[1].status;
+      mc_large_request_finish(r, NULL, w.http, &large, &large_run, &resp[2], &w.traffic,
+                              &w.traffic_any);
+    }
+    else
+      mc_buf_release(&large_run.body);
+    do_large = false;
   }
 
   /* 3. NTLM, as MRS signs in. */
@@ -882,8 +998,26 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
     }
   }
 
+  /* 3b. The request size MRS sends: signed in when the login worked, else
+   * (no credentials given) on the unauthenticated POST. */
+  if(t->no_large_request) {
+    struct mc_step *s = mc_step_add(r, NULL, "An MRS-sized request");
+    mc_step_done(r, s, MC_SKIP, "--no-large-request");
+  }
+  else if((creds && login_ok && auth_obs.kind == K_SERVICE) ||
+          (!creds && nrep && obs[1].kind == K_CHALLENGE)) {
+    /* Sent with step 4's batch: a healthy walk gets no extra round. */
+    init_req(&w, &large_q, "POST", MRS_PATH, creds ? MC_HTTP_AUTH_NTLM : MC_HTTP_AUTH_NONE);
+    large = (struct mc_large_probe){
+      .tmpl = &large_q, .signed_in = creds,
+      .good_status = creds ? auth_resp.status : obs[1].resp->status,
+      .host = t->host, .port = w.port,
+    };
+    mc_large_request_begin(&large_run, &large);
+    do_large = true;
+  }
+
   /* 4. Basic (where offered) and the repeats, at once. */
-  size_t nrep = (size_t)(t->repeat < 0 ? 0 : t->repeat > MAX_REPEAT ? MAX_REPEAT : t->repeat);
   bool do_basic = creds && basic && (login_ok || !ntlm || ntlm_refused);
   bool rep_auth = creds && login_ok;
   size_t nq = 0;
@@ -905,6 +1039,9 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
       q[nq].headers = neg_headers;
     nq++;
   }
+  size_t nrepq = nq;              /* Basic and the repeats; the large POST after them */
+  if(do_large)
+    q[nq++] = large_run.q;
   if(!nq)
     goto out;
   if(mc_http_perform(w.http, q, resp, nq)) {
@@ -912,6 +1049,11 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
     goto out;
   }
   nresp = nq;
+  if(do_large) {
+    mc_large_request_finish(r, NULL, w.http, &large, &large_run, &resp[nrepq], &w.traffic,
+                            &w.traffic_any);
+    do_large = false;
+  }
   size_t first_rep = 0;
   if(do_basic) {
     struct mc_step *s = mc_step_add(r, NULL, "Sign in to MRSProxy with Basic as %s", t->user);
@@ -950,7 +1092,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
     struct obs all[MAX_REPEAT + 2];
     if(have_auth)
       all[n++] = auth_obs;
-    for(size_t i = first_rep; i < nq; i++) {
+    for(size_t i = first_rep; i < nrepq; i++) {
       classify(&all[n], &resp[i], t->host);
       add_traffic(&w, &q[i], &resp[i], rep_auth ? "repeat-ntlm" : "repeat-negotiate");
       mc_step_ev(s, "answer", "#%zu %s port %ld: %d (%s), from %s", i - first_rep + 1,
@@ -966,6 +1108,8 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
     auth_finding(&w, auth_step, &auth_obs, "NTLM");
 
 out:
+  if(do_large)
+    mc_buf_release(&large_run.body);
   if(w.tls_failed && !t->insecure) {
     /* Servers behind one address with different certificates: find the bad one. */
     struct mc_addr at;

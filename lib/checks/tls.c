@@ -12,12 +12,19 @@
  *   only the leaf sent, issuer unknown          -> TLS_CERT_CHAIN_INCOMPLETE
  *   self-signed, unknown root, bad signature    -> TLS_CERT_UNTRUSTED
  *   name not in the certificate                 -> TLS_CERT_NAME_MISMATCH
+ *   Exchange Online's client profile (Windows Server 2022 Schannel's TLS 1.2/1.3
+ *   suites and groups) finds no common suite, every suite does
+ *                                               -> TLS_CLOUD_CIPHER_MISMATCH
+ * The walk's handshake is the cloud's own profile; only when the server
+ * refuses it does a second one offer everything, to say why.
  */
 #include "checks/checks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <pthread.h>
 
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
@@ -163,10 +170,11 @@ static bool resets_unasked(const struct mc_target *t, const struct mc_addr *addr
   return p.outcome == MC_TCP_RESET || p.outcome == MC_TCP_CLOSED;
 }
 
-/* The handshake step: TLS_NOT_TLS or TLS_HANDSHAKE_FAILED, or the chain. */
+/* The handshake step: TLS_NOT_TLS or TLS_HANDSHAKE_FAILED, or the chain.
+ * *mismatch: the cloud's profile was refused where another suite works. */
 static bool walk_tls(struct mc_report *r, struct mc_step *parent, const struct mc_target *t,
                      const struct mc_addr *addr, int port, bool imap_starttls,
-                     struct mc_tls_result *res)
+                     struct mc_tls_result *res, bool *mismatch)
 {
   struct mc_step *s = mc_step_add(r, parent, "TLS handshake with %s%s",
                                   mc_target_tls_name(t), imap_starttls ? " after STARTTLS" : "");
@@ -177,7 +185,30 @@ static bool walk_tls(struct mc_report *r, struct mc_step *parent, const struct m
     .ca_file = t->ca_file, .verify_name = mc_target_tls_name(t),
     .imap_starttls = imap_starttls,
   };
-  mc_tls_probe(&o, res);
+  /* First as Exchange Online's client offers it. */
+  char c12[1024], c13[256], refused[300] = "";
+  struct mc_tls_opts cloud = o;
+  mc_tls_schannel_opts(&cloud, c12, sizeof c12, c13, sizeof c13);
+  mc_tls_probe(&cloud, res);
+  *mismatch = false;
+  bool local = res->outcome == MC_TLS_LOCAL;
+  bool second = res->outcome == MC_TLS_ALERT || res->outcome == MC_TLS_CLOSED ||
+                res->outcome == MC_TLS_ERROR || local;
+  mc_step_ev(s, "client profile", "Exchange Online's: Windows Server 2022 Schannel defaults, "
+             "TLS 1.2-1.3, %zu suites, groups %s (%s)", mc_tls_schannel_nsuites,
+             mc_tls_schannel_groups, mc_tls_schannel_source);
+  if(second) {
+    /* Refused: offer every version and suite to tell why. */
+    snprintf(refused, sizeof refused, "%s%s%s", mc_tls_outcome_name(res->outcome),
+             res->detail[0] ? ": " : "", res->detail);
+    mc_step_ev(s, "that profile", "refused (%s); trying again with every version and suite",
+               refused);
+    int64_t first_ms = res->ms;
+    mc_tls_result_release(res);
+    o.deadline_ms = mc_now_ms() + t->timeout_ms;
+    mc_tls_probe(&o, res);
+    res->ms += first_ms;
+  }
   mc_step_set_duration(s, res->ms);
   if(o.sni && !mc_is_ip_literal(o.sni))
     mc_step_ev(s, "SNI", "%s", o.sni);
@@ -234,7 +265,16 @@ static bool walk_tls(struct mc_report *r, struct mc_step *parent, const struct m
   if(res->version_num && res->version_num < TLS1_2_VERSION)
     mc_step_find(r, s, "TLS_PROTOCOL_TOO_OLD", "offered TLS 1.0 to 1.3, the server chose %s; "
                  "Exchange Online needs TLS 1.2 or later", mc_tls_version_name(res->version_num));
-  mc_step_done(r, s, MC_PASS, "%s, %s", res->version, res->cipher);
+  else if(second && !local) {
+    *mismatch = true;
+    mc_step_find(r, s, "TLS_CLOUD_CIPHER_MISMATCH", "the server refused the handshake "
+                 "Exchange Online's client makes (TLS 1.2-1.3 with Windows Server 2022 "
+                 "Schannel's %zu default suites: %s), yet chose %s with %s when offered every "
+                 "suite: it shares no cipher suite with the cloud", mc_tls_schannel_nsuites,
+                 refused, res->version, res->cipher);
+  }
+  mc_step_done(r, s, *mismatch ? MC_FAIL : MC_PASS, "%s, %s%s", res->version, res->cipher,
+               *mismatch ? " (not a suite Exchange Online offers)" : "");
   struct mc_step *c = mc_step_add(r, parent, "Certificate of %s", mc_target_tls_name(t));
   if(res->nchain)
     cert_evidence(c, &res->chain[0]);
@@ -252,7 +292,8 @@ static bool walk_tls_as(struct mc_report *r, struct mc_step *parent,
                         bool imap_starttls)
 {
   struct mc_tls_result res;
-  bool ok = walk_tls(r, parent, t, addr, port, imap_starttls, &res);
+  bool mismatch;
+  bool ok = walk_tls(r, parent, t, addr, port, imap_starttls, &res, &mismatch) && !mismatch;
   bool cert_failed = false;
   for(size_t i = 0; i < r->nfindings; i++) {
     const char *id = r->findings[i]->cause->id;
@@ -357,6 +398,71 @@ static unsigned probe_versions(struct mc_report *r, struct mc_step *parent,
   return accepted;
 }
 
+struct suite_job {
+  const struct mc_tls_suite *suite;
+  struct mc_tls_opts o;
+  struct mc_tls_result res;
+  pthread_t th;
+  bool started;
+};
+
+static void *suite_main(void *arg)
+{
+  struct suite_job *j = arg;
+  mc_tls_probe(&j->o, &j->res);
+  return NULL;
+}
+
+/* Which of Exchange Online's suites the server accepts: one handshake per
+ * suite of the profile, all at once. */
+static void probe_cloud_suites(struct mc_report *r, const struct mc_target *t,
+                               const struct mc_addr *addr, int port)
+{
+  size_t n = mc_tls_schannel_nsuites;
+  struct suite_job *jobs = mc_xcalloc(n, sizeof *jobs);
+  struct mc_step *s = mc_step_add(r, NULL, "Exchange Online's cipher suites, one at a time");
+  mc_step_ev(s, "list", "%s: the TLS 1.2 and 1.3 suites Windows Server 2022 enables by "
+             "default, in its order", mc_tls_schannel_source);
+  for(size_t i = 0; i < n; i++) {
+    const struct mc_tls_suite *su = &mc_tls_schannel_suites[i];
+    jobs[i].suite = su;
+    jobs[i].o = (struct mc_tls_opts){
+      .addr = addr, .port = port, .sni = mc_target_tls_name(t),
+      .min_version = su->tls13 ? TLS1_3_VERSION : TLS1_2_VERSION,
+      .max_version = su->tls13 ? TLS1_3_VERSION : TLS1_2_VERSION,
+      .deadline_ms = mc_now_ms() + t->timeout_ms,
+      .cipher_list = su->tls13 ? NULL : su->openssl,
+      .ciphersuites = su->tls13 ? su->openssl : NULL,
+      .groups = mc_tls_schannel_groups,
+    };
+    jobs[i].started = pthread_create(&jobs[i].th, NULL, suite_main, &jobs[i]) == 0;
+    if(!jobs[i].started)
+      suite_main(&jobs[i]);
+  }
+  struct mc_buf ok = MC_BUF_INIT(4096);
+  size_t nok = 0;
+  for(size_t i = 0; i < n; i++) {
+    if(jobs[i].started)
+      pthread_join(jobs[i].th, NULL);
+    bool accepted = jobs[i].res.outcome == MC_TLS_OK;
+    mc_step_ev(s, accepted ? "accepted" : "refused", "%s (%s)%s%s", jobs[i].suite->iana,
+               jobs[i].suite->tls13 ? "TLS 1.3" : "TLS 1.2", accepted ? "" : ": ",
+               accepted ? "" : mc_tls_outcome_name(jobs[i].res.outcome));
+    if(accepted) {
+      mc_buf_printf(&ok, "%s%s", nok ? ", " : "", jobs[i].suite->iana);
+      nok++;
+    }
+    mc_tls_result_release(&jobs[i].res);
+  }
+  mc_step_done(r, s, nok ? MC_PASS : MC_FAIL, "%zu of %zu accepted%s%s", nok, n,
+               nok ? ": " : "", nok ? ok.ptr : "");
+  if(!nok && !mc_report_has(r, "TLS_CLOUD_CIPHER_MISMATCH"))
+    mc_step_find(r, s, "TLS_CLOUD_CIPHER_MISMATCH", "the server accepts none of the %zu "
+                 "suites Exchange Online's client offers", n);
+  mc_buf_release(&ok);
+  free(jobs);
+}
+
 struct mc_report *mc_check_tls(const struct mc_target *t)
 {
   int port = t->port ? t->port : 443;
@@ -369,14 +475,13 @@ struct mc_report *mc_check_tls(const struct mc_target *t)
   struct mc_dns_result dns;
   if(!mc_walk_dns(r, NULL, t, port, &dns))
     return r;
-  if(dns.naddrs > 1)
-    mc_report_note(r, "%s has %zu addresses; this check used %s (pick another with "
-                   "--resolve)", t->host, dns.naddrs, dns.addrs[0].text);
-  const struct mc_addr *addr = &dns.addrs[0];
+  const struct mc_addr *addr = &dns.addrs[mc_walk_every_address(r, NULL, t, port, &dns,
+                                                                true, NULL)];
   if(!mc_walk_tcp(r, NULL, t, addr, port))
     return r;
   struct mc_tls_result res;
-  bool shook = walk_tls(r, NULL, t, addr, port, false, &res);
+  bool mismatch;
+  bool shook = walk_tls(r, NULL, t, addr, port, false, &res, &mismatch);
   bool timed_out = res.outcome == MC_TLS_TIMEOUT;
   bool not_tls = res.outcome == MC_TLS_NOT_TLS;
   for(size_t i = 1; i < res.nchain; i++) {
@@ -392,6 +497,8 @@ struct mc_report *mc_check_tls(const struct mc_target *t)
     return r;
   unsigned unknown = 0;
   unsigned accepted = probe_versions(r, NULL, t, addr, port, &unknown);
+  if(accepted & (1u << 2 | 1u << 3))
+    probe_cloud_suites(r, t, addr, port);
   bool modern = accepted & (1u << 2 | 1u << 3);
   bool modern_unknown = unknown & (1u << 2 | 1u << 3);
   if(accepted && !modern && !modern_unknown && !mc_report_has(r, "TLS_PROTOCOL_TOO_OLD")) {

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/secret.h"
+
 void mc_target_release(struct mc_target *t)
 {
   free(t->host);
@@ -16,10 +18,7 @@ void mc_target_release(struct mc_target *t)
   free(t->ports);
   free(t->user);
   free(t->exchange_server);
-  if(t->password) {
-    explicit_bzero(t->password, strlen(t->password));
-    free(t->password);
-  }
+  mc_secret_free_str(t->password);   /* wiped, unlocked, freed */
   mc_net_opts_release(&t->net);
   free(t->email);
   for(size_t i = 0; i < t->nallow_redirect; i++)

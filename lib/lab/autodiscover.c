@@ -462,11 +462,11 @@ mc_code mc_lab_ad_respond(const char *scenario, bool tls, const char *host,
     return MC_OK;
   }
   if(pox_path) {
-    pox(p, host, body, q->content_length, out);
+    pox(p, host, body, q->body_len, out);
     return MC_OK;
   }
   char email[256];
-  if(!element_text(body, q->content_length, "Mailbox", email, sizeof email))
+  if(!element_text(body, q->body_len, "Mailbox", email, sizeof email))
     mc_strlcpy(email, "", sizeof email);
   soap_settings(p, email, out);
   return MC_OK;

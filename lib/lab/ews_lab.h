@@ -94,10 +94,13 @@ void mc_lab_ntowfv2(const char *password, const char *user, const char *domain,
 /* ---- http_req.c: one HTTP/1.1 request head, parsed in place ----
  * Hard limits: the head is at most MC_LAB_HTTP_HEAD_MAX bytes, at most
  * MC_LAB_HTTP_MAX_HEADERS headers, a request target of at most 4 KiB, a
- * body of at most MC_LAB_HTTP_BODY_MAX bytes; no chunked bodies, no
- * obsolete line folding. Slices point into the caller's buffer. */
+ * body of at most MC_LAB_HTTP_BODY_LIMIT bytes of which the first
+ * MC_LAB_HTTP_BODY_MAX are kept (the rest is read and dropped, as a server
+ * streams an MRS-sized request); no chunked bodies, no obsolete line
+ * folding. Slices point into the caller's buffer. */
 #define MC_LAB_HTTP_HEAD_MAX 16384
 #define MC_LAB_HTTP_BODY_MAX 65536
+#define MC_LAB_HTTP_BODY_LIMIT (64u * 1024 * 1024)
 #define MC_LAB_HTTP_MAX_HEADERS 64
 
 struct mc_lab_http_req {
@@ -106,7 +109,8 @@ struct mc_lab_http_req {
   struct { struct mc_slice name, value; } h[MC_LAB_HTTP_MAX_HEADERS];
   size_t nh;
   size_t head_len;                       /* bytes up to and including CRLFCRLF */
-  size_t content_length;
+  size_t content_length;                 /* as the client announced it */
+  size_t body_len;                       /* the bytes of it kept after the head */
   bool keep_alive;
   bool expect_continue;
 };
@@ -131,9 +135,13 @@ struct mc_lab_http_io {
   bool (*more)(void *arg);
   void (*send)(void *arg, const char *p, size_t n);
   void *arg;
+  /* NULL, or called once a head has parsed, before any body is read (a
+   * device in front that judges Content-Length): false ends the
+   * connection, the hook having answered or dropped it. */
+  bool (*head)(void *arg, const struct mc_lab_http_req *q);
 };
 /* Reads until buf holds one whole request: its head parsed into q and its
- * body complete; answers Expect: 100-continue, and a head that does not
+ * body read (q->body_len bytes of it kept after the head); answers Expect: 100-continue, and a head that does not
  * parse with 400. False when there is no request to answer: close. */
 bool mc_lab_http_next(const struct mc_lab_http_io *io, struct mc_lab_http_req *q);
 /* Drops the request just answered from the front of the buffer. */

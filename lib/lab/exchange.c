@@ -75,11 +75,19 @@ enum relay {
   RELAY_SAME_CERT          /* SSL bridging with Exchange's certificate and key */
 };
 
+/* Who refuses a request body above the profile's body_limit, and how. */
+enum limit {
+  LIMIT_413,               /* a reverse proxy or WAF: 413 Request Entity Too Large */
+  LIMIT_IIS_404_13,        /* IIS request filtering: maxAllowedContentLength */
+  LIMIT_DROP               /* a WAF reads a little of the upload, then resets */
+};
+
 struct profile {
   const char *scenario;
   int version;                    /* 2010, 2016 or 2019 */
   const char *servers[2];         /* two: a load balancer without persistence */
   bool mrsproxy_off[2];
+  bool pool_down[2];              /* this server's EWS application pool is stopped: 503 */
   enum front front;
   enum fault fault;
   bool no_windows_auth, no_basic_auth, handler_missing;
@@ -95,6 +103,9 @@ struct profile {
   bool mangled_challenge;         /* a device rewrites the challenge: TargetInfo points
                                      past its end */
   const char *via;                /* the device in front adds "Via: <this>" */
+  size_t body_limit;              /* a POST to mrsproxy.svc above this is refused ... */
+  enum limit limit;               /* ... this way */
+  size_t wcf_quota;               /* MRSProxy's WCF maxReceivedMessageSize: 400 above it */
 };
 
 static const struct profile profiles[] = {
@@ -122,6 +133,17 @@ static const struct profile profiles[] = {
     .relay = RELAY_SAME_CERT },
   { "ntlm-challenge-mangled", 2016, { "EX16-13" }, .signs_in = true,
     .mangled_challenge = true },
+  { "addr-second-refused", 2016, { "EX16-21" }, .signs_in = true },
+  { "exchange2016-ipv6-only", 2016, { "EX16-22" }, .signs_in = true },
+  { "addr-second-other-cert", 2016, { "EX16-23" }, .signs_in = true },
+  { "mrsproxy-body-limit", 2016, { "EX16-33" }, .signs_in = true,
+    .body_limit = 1024 * 1024, .limit = LIMIT_413 },
+  { "mrsproxy-iis-content-length", 2016, { "EX16-34" }, .signs_in = true,
+    .body_limit = 2 * 1024 * 1024, .limit = LIMIT_IIS_404_13 },
+  { "waf-drops-large-post", 2016, { "EX16-35" }, .body_limit = 1536 * 1024,
+    .limit = LIMIT_DROP },
+  { "mrsproxy-wcf-quota", 2010, { "CAS10-36" }, .signs_in = true, .wcf_quota = 1048576 },
+  { "lb-one-server-503", 2016, { "EX16-31", "EX16-32" }, .pool_down = { false, true } },
   { "ep-offload-no-basic", 2019, { "EX19-04" }, .signs_in = true, .ep = MC_LAB_EP_REQUIRE,
     .relay = RELAY_OTHER_CERT, .no_basic_auth = true, .via = "1.1 lb01.contoso.test" },
   { "echo-credentials", 2016, { "EX16-21" }, .echo_credentials = true, .signs_in = true },
@@ -151,6 +173,7 @@ struct ews_site {
   atomic_uint next;
   char password[64];              /* the account's password on these servers */
   SSL_CTX *front_ctx;             /* the device's TLS (a relay), or NULL */
+  SSL_CTX *alt_ctx;               /* the second address's certificate, or NULL */
   int back_port;                  /* where the device forwards to */
 };
 
@@ -195,6 +218,7 @@ static void ews_free(void *p)
   SSL_CTX_free(es->ctx);
   if(es->front_ctx != es->ctx)
     SSL_CTX_free(es->front_ctx);
+  SSL_CTX_free(es->alt_ctx);
   free(es);
 }
 
@@ -422,8 +446,14 @@ static void mrsproxy(struct conn *c, const struct mc_lab_http_req *q, const char
     html(a, "MailboxReplicationProxyService Service", "You have created a service.");
     return;
   }
+  if(p->wcf_quota && q->content_length > p->wcf_quota) {
+    /* WCF refuses a message above maxReceivedMessageSize: 400, empty body. */
+    set(a, 400, "Bad Request", 0, 0);
+    server_headers(c, a, reqid, true);
+    return;
+  }
   hdr(a, "Content-Type: application/soap+xml; charset=utf-8");
-  bool known = mc_memcasemem(body, q->content_length, "ExchangeVersionInformation") != NULL;
+  bool known = mc_memcasemem(body, q->body_len, "ExchangeVersionInformation") != NULL;
   set(a, known ? 200 : 500, known ? "OK" : "Internal Server Error", 0, 0);
   server_headers(c, a, reqid, true);
   mc_buf_addstr(&a->body, "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
@@ -545,16 +575,17 @@ static void answer(struct conn *c, const struct mc_lab_http_req *q, const char *
                              "or one of its dependencies", "Runtime Error",
                              "Server Error in '/EWS' Application." },
   };
-  if(p->fault == FAULT_SLOW) {
+  enum fault fault = p->pool_down[c->srv - c->es->srv] ? FAULT_UNAVAILABLE : p->fault;
+  if(fault == FAULT_SLOW) {
     a->slow = true;
     return;
   }
-  if(p->fault != FAULT_NONE) {
-    set(a, faults[p->fault].status, faults[p->fault].reason, 0, 0);
+  if(fault != FAULT_NONE) {
+    set(a, faults[fault].status, faults[fault].reason, 0, 0);
     server_headers(c, a, reqid, false);
-    failure_context(a, "BackEnd", faults[p->fault].status, faults[p->fault].error,
-                    faults[p->fault].details);
-    html(a, faults[p->fault].title, faults[p->fault].text);
+    failure_context(a, "BackEnd", faults[fault].status, faults[fault].error,
+                    faults[fault].details);
+    html(a, faults[fault].title, faults[fault].text);
     return;
   }
   if(!authenticate(c, q, a, reqid))
@@ -650,6 +681,54 @@ static bool ews_more(void *arg)
   return read_more(arg);
 }
 
+/* Reads and drops the rest of q's body (at most its Content-Length). */
+static void drain(struct conn *c, const struct mc_lab_http_req *q, size_t upto)
+{
+  size_t got = c->len - q->head_len;
+  c->len = q->head_len;
+  while(got < upto && read_more(c)) {
+    got += c->len - q->head_len;
+    c->len = q->head_len;
+  }
+}
+
+/* The body limit in front of mrsproxy.svc, judged on the head as a device
+ * or IIS request filtering does. */
+static bool ews_head(void *arg, const struct mc_lab_http_req *q)
+{
+  struct conn *c = arg;
+  const struct profile *p = c->es->p;
+  if(!p->body_limit || q->content_length <= p->body_limit ||
+     !mc_slice_caseeq(q->path, "/EWS/mrsproxy.svc"))
+    return true;
+  if(p->limit == LIMIT_DROP) {
+    /* Part of the upload, then a reset. */
+    drain(c, q, 128 * 1024);
+    struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+    setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    return false;
+  }
+  drain(c, q, q->content_length);
+  struct answer a = { .head = MC_BUF_INIT(16384), .body = MC_BUF_INIT(16384) };
+  if(p->limit == LIMIT_413) {
+    set(&a, 413, "Request Entity Too Large", 0, 0);
+    hdr(&a, "Server: Contoso-WAF");
+    html(&a, "413 Request Entity Too Large", "The request body is larger than this "
+         "gateway allows.");
+  }
+  else {
+    set(&a, 404, "Not Found", 13, 0);
+    hdr(&a, "Server: Microsoft-IIS/10.0");
+    html(&a, "IIS 10.0 Detailed Error - 404.13 - Not Found", "HTTP Error 404.13 - Not "
+         "Found: The request filtering module is configured to deny a request that exceeds "
+         "the request content length.");
+  }
+  write_answer(c, &a, false);
+  mc_buf_release(&a.head);
+  mc_buf_release(&a.body);
+  return false;
+}
+
 static void ews_send(void *arg, const char *p, size_t n)
 {
   struct conn *c = arg;
@@ -658,7 +737,7 @@ static void ews_send(void *arg, const char *p, size_t n)
 
 static void serve(struct conn *c)
 {
-  struct mc_lab_http_io io = { c->buf, &c->len, ews_more, ews_send, c };
+  struct mc_lab_http_io io = { c->buf, &c->len, ews_more, ews_send, c, ews_head };
   for(;;) {
     struct mc_lab_http_req q;
     if(!mc_lab_http_next(&io, &q))
@@ -703,7 +782,8 @@ static void ews_serve(void *arg, SSL *ssl)
   serve(c);
 }
 
-static void ews_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
+/* One connection to the servers, over TLS with ctx. */
+static void serve_tls(struct mc_lab *lab, struct mc_lab_site *site, int fd, SSL_CTX *ctx)
 {
   struct ews_site *es = site->priv;
   struct conn *c = mc_xcalloc(1, sizeof *c);
@@ -712,10 +792,22 @@ static void ews_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
   c->es = es;
   c->fd = fd;
   c->srv = &es->srv[atomic_fetch_add(&es->next, 1) % es->nsrv];
-  mc_lab_http_conn(fd, c->srv->ctx ? c->srv->ctx : es->ctx, c->peer, sizeof c->peer,
-                   ews_serve, c);
+  mc_lab_http_conn(fd, ctx == es->ctx && c->srv->ctx ? c->srv->ctx : ctx, c->peer,
+                   sizeof c->peer, ews_serve, c);
   explicit_bzero(&c->ntlm, sizeof c->ntlm);
   free(c);
+}
+
+static void ews_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
+{
+  serve_tls(lab, site, fd, ((struct ews_site *)site->priv)->ctx);
+}
+
+/* The second address: the same servers behind another site's TLS, whose
+ * certificate is for other names. */
+static void alt_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
+{
+  serve_tls(lab, site, fd, ((struct ews_site *)site->priv)->alt_ctx);
 }
 
 /* The device in front: terminates the client's TLS with its own context,
@@ -845,6 +937,11 @@ mc_code mc_lab_exchange_start(struct mc_lab *lab, struct mc_lab_site *site)
   }
   else
     rc = mc_lab_serve(lab, site, ews_conn);
+  if(!rc && site->sc->addrs == MC_LAB_ADDRS_SECOND_OTHER) {
+    rc = mc_lab_tls_ctx_as(lab, site, MC_LAB_CERT_OTHER_NAME, &es->alt_ctx);
+    if(!rc)
+      rc = mc_lab_listen_second(lab, site, site->port, alt_conn);
+  }
   if(rc)
     return rc;
   snprintf(site->command, sizeof site->command, "remote-move --server %s %s%s", site->target,

@@ -138,9 +138,10 @@ enum mc_lab_http_parse mc_lab_http_parse(const char *buf, size_t n, struct mc_la
           return MC_LAB_HTTP_BAD;
         v = v * 10 + (size_t)(value.p[i] - '0');
       }
-      if(v > MC_LAB_HTTP_BODY_MAX)
+      if(v > MC_LAB_HTTP_BODY_LIMIT)
         return MC_LAB_HTTP_TOO_LARGE;
       q->content_length = v;
+      q->body_len = v < MC_LAB_HTTP_BODY_MAX ? v : MC_LAB_HTTP_BODY_MAX;
       have_length = true;
     }
     else if(mc_slice_caseeq(name, "Connection")) {
@@ -167,21 +168,40 @@ bool mc_lab_http_next(const struct mc_lab_http_io *io, struct mc_lab_http_req *q
     io->send(io->arg, bad, sizeof bad - 1);
     return false;
   }
+  if(io->head && !io->head(io->arg, q))
+    return false;
   if(q->expect_continue && *io->len - q->head_len < q->content_length) {
     static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
     io->send(io->arg, cont, sizeof cont - 1);
   }
-  /* The buffer does not move while it fills: q's slices stay valid. */
-  while(*io->len - q->head_len < q->content_length) {
+  /* The buffer does not move while it fills: q's slices stay valid. Past
+   * the kept part, body bytes are dropped as they come; bytes after the
+   * body (a pipelined request) stay. */
+  size_t dropped = 0;
+  for(;;) {
+    size_t have = *io->len - q->head_len;
+    if(have > q->body_len && dropped < q->content_length - q->body_len) {
+      size_t excess = have - q->body_len;
+      size_t drop = q->content_length - q->body_len - dropped;
+      if(drop > excess)
+        drop = excess;
+      char *from = io->buf + q->head_len + q->body_len;
+      memmove(from, from + drop, excess - drop);
+      *io->len -= drop;
+      io->buf[*io->len] = '\0';
+      dropped += drop;
+      have -= drop;
+    }
+    if(have >= q->body_len && dropped + q->body_len >= q->content_length)
+      return true;
     if(!io->more(io->arg))
       return false;
   }
-  return true;
 }
 
 void mc_lab_http_consume(const struct mc_lab_http_io *io, const struct mc_lab_http_req *q)
 {
-  size_t used = q->head_len + q->content_length;
+  size_t used = q->head_len + q->body_len;
   memmove(io->buf, io->buf + used, *io->len - used);
   *io->len -= used;
   io->buf[*io->len] = '\0';

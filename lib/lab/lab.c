@@ -101,8 +101,13 @@ void mc_lab_site_ready(struct mc_lab *lab, struct mc_lab_site *site, int port)
   snprintf(site->target, sizeof site->target, "%s:%d", site->host, port);
   /* Only checks that speak TLS take --ca-file. */
   bool tls = strcmp(site->sc->check, "ports") != 0;
-  snprintf(site->args, sizeof site->args, "--resolve %s:%d:127.0.0.1%s%s", site->host, port,
-           tls ? " --ca-file " : "", tls ? lab->ca_file : "");
+  static const char *const addrs[] = {
+    [MC_LAB_ADDRS_V4] = "127.0.0.1", [MC_LAB_ADDRS_V6_ONLY] = "[::1]",
+    [MC_LAB_ADDRS_SECOND_REFUSED] = "127.0.0.1,127.0.0.2",
+    [MC_LAB_ADDRS_SECOND_OTHER] = "127.0.0.1,127.0.0.2",
+  };
+  snprintf(site->args, sizeof site->args, "--resolve %s:%d:%s%s%s", site->host, port,
+           addrs[site->sc->addrs], tls ? " --ca-file " : "", tls ? lab->ca_file : "");
   snprintf(site->command, sizeof site->command, "%s %s %s", site->sc->check, site->target,
            site->args);
 }
@@ -239,25 +244,40 @@ void mc_lab_http_date(char *out, size_t outlen)
   strftime(out, outlen, "%a, %d %b %Y %H:%M:%S GMT", &tm);
 }
 
-int mc_lab_bind_loopback(int type, int *port)
+/* A socket of type bound to the loopback address of family (IPv6 only for
+ * AF_INET6) on a kernel-picked port, or -1. */
+static int bind_loopback(int family, int type, int *port)
 {
-  int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+  int fd = socket(family, type | SOCK_CLOEXEC, 0);
   if(fd < 0)
     return -1;
   int one = 1;
   if((type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) == SOCK_STREAM)
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  struct sockaddr_in sa = { .sin_family = AF_INET };
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t sl = sizeof sa;
-  if(bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
-     getsockname(fd, (struct sockaddr *)&sa, &sl) < 0) {
+  struct sockaddr_storage ss = { .ss_family = (sa_family_t)family };
+  struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
+  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
+  if(family == AF_INET6) {
+    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    v6->sin6_addr = in6addr_loopback;
+  }
+  else
+    v4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t sl = family == AF_INET6 ? sizeof *v6 : sizeof *v4;
+  if(bind(fd, (struct sockaddr *)&ss, sl) < 0 ||
+     getsockname(fd, (struct sockaddr *)&ss, &sl) < 0) {
     close(fd);
     return -1;
   }
-  *port = ntohs(sa.sin_port);
+  *port = ntohs(family == AF_INET6 ? v6->sin6_port : v4->sin_port);
   return fd;
 }
+
+int mc_lab_bind_loopback(int type, int *port)
+{
+  return bind_loopback(AF_INET, type, port);
+}
+
 
 mc_code mc_lab_closed_port(struct mc_lab *lab, int *port)
 {
@@ -273,10 +293,30 @@ mc_code mc_lab_listen(struct mc_lab *lab, struct mc_lab_site *site, int backlog,
 {
   if(lab->nlisteners == MAX_LISTENERS)
     return MC_ERR_LIMIT;
-  int fd = mc_lab_bind_loopback(SOCK_STREAM, port);
+  int fd = site->sc->addrs == MC_LAB_ADDRS_V6_ONLY ? bind_loopback(AF_INET6, SOCK_STREAM, port) :
+           mc_lab_bind_loopback(SOCK_STREAM, port);
   if(fd < 0)
     return MC_ERR_IO;
   if(listen(fd, backlog) < 0) {
+    close(fd);
+    return MC_ERR_IO;
+  }
+  return add_listener(lab, site, fd, fn, false);
+}
+
+mc_code mc_lab_listen_second(struct mc_lab *lab, struct mc_lab_site *site, int port,
+                             mc_lab_conn_fn fn)
+{
+  if(lab->nlisteners == MAX_LISTENERS)
+    return MC_ERR_LIMIT;
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if(fd < 0)
+    return MC_ERR_IO;
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK + 1);
+  if(bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 64) < 0) {
     close(fd);
     return MC_ERR_IO;
   }

@@ -35,6 +35,16 @@ enum mc_lab_cert {
   MC_LAB_CERT_LONG_CHAIN     /* good leaf, the intermediate sent 200 times (201 in all) */
 };
 
+/* Which addresses the scenario's name has (its --resolve). */
+enum mc_lab_addrs {
+  MC_LAB_ADDRS_V4,           /* 127.0.0.1, where it listens */
+  MC_LAB_ADDRS_V6_ONLY,      /* ::1 only: it listens there */
+  MC_LAB_ADDRS_SECOND_REFUSED, /* 127.0.0.1 and 127.0.0.2, where nothing listens (a stale
+                                  record, a dead NAT rule) */
+  MC_LAB_ADDRS_SECOND_OTHER    /* 127.0.0.1 and 127.0.0.2, where the scenario listens too
+                                  (mc_lab_listen_second) as another site would */
+};
+
 struct mc_lab_scenario {
   const char *name;
   const char *check;              /* the migcheck command that exercises it */
@@ -44,6 +54,9 @@ struct mc_lab_scenario {
   mc_code (*start)(struct mc_lab *lab, struct mc_lab_site *site);
   int tls_min, tls_max;           /* TLS scenarios: protocol versions served */
   enum mc_lab_cert cert;
+  enum mc_lab_addrs addrs;        /* 0: the one IPv4 loopback address */
+  const char *ciphers12;          /* TLS scenarios: OpenSSL's suites up to TLS 1.2 (NULL: default) */
+  const char *ciphers13;          /* ... and for TLS 1.3 (NULL: default) */
   bool unknown;                   /* with no causes expected: the verdict must be
                                      unknown (nothing to judge), not a pass */
 };
@@ -87,10 +100,14 @@ const struct mc_lab_scenario *mc_lab_find_scenario(const char *name);
  * owns it (must close it). */
 typedef void (*mc_lab_conn_fn)(struct mc_lab *lab, struct mc_lab_site *site, int fd);
 
-/* Listens on 127.0.0.1 with a kernel-picked port and calls fn for each
+/* Listens on 127.0.0.1 (::1 for an MC_LAB_ADDRS_V6_ONLY scenario) with a kernel-picked port and calls fn for each
  * connection on a new thread. backlog as for listen(2). Sets *port. */
 mc_code mc_lab_listen(struct mc_lab *lab, struct mc_lab_site *site, int backlog,
                       mc_lab_conn_fn fn, int *port);
+/* Listens on 127.0.0.2 at port (the site's own, taken on 127.0.0.1): the
+ * second address of an MC_LAB_ADDRS_SECOND_OTHER scenario. */
+mc_code mc_lab_listen_second(struct mc_lab *lab, struct mc_lab_site *site, int port,
+                             mc_lab_conn_fn fn);
 /* mc_lab_listen with a backlog of 64, then mc_lab_site_ready: the usual
  * start of a scenario that answers every connection with fn. */
 mc_code mc_lab_serve(struct mc_lab *lab, struct mc_lab_site *site, mc_lab_conn_fn fn);

@@ -47,6 +47,11 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
   { "expiring-soon", "tls", "a good certificate that expires in 10 days",
     EXPECT("TLS_CERT_EXPIRES_SOON"), mc_lab_tls_start, TLS1_2_VERSION, TLS1_3_VERSION,
     MC_LAB_CERT_EXPIRING },
+  { .name = "tls-cipher-mismatch", .check = "tls", .summary = "TLS 1.2 and 1.3 with only "
+    "ChaCha20-Poly1305 suites, none of those Windows Server's Schannel offers",
+    .expect = EXPECT("TLS_CLOUD_CIPHER_MISMATCH"), .start = mc_lab_tls_start,
+    .tls_min = TLS1_2_VERSION, .tls_max = TLS1_3_VERSION, .cert = MC_LAB_CERT_GOOD,
+    .ciphers12 = "ECDHE-ECDSA-CHACHA20-POLY1305", .ciphers13 = "TLS_CHACHA20_POLY1305_SHA256" },
   { "long-chain", "tls", "a good certificate sent with its intermediate 200 times over "
     "(201 certificates)", EXPECT_PASS, mc_lab_tls_start, TLS1_2_VERSION, TLS1_3_VERSION,
     MC_LAB_CERT_LONG_CHAIN },
@@ -85,7 +90,19 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
   EWS("lb-no-affinity", "two Exchange 2010 CAS behind a load balancer without persistence",
       EXPECT("LB_NO_AFFINITY")),
   EWS("lb-passive-server", "two Exchange 2016 servers behind a load balancer, one with "
-      "MRSProxy off", EXPECT("LB_INCONSISTENT_BACKENDS")),
+      "MRSProxy off", EXPECT("LB_INCONSISTENT_BACKENDS", "MRSPROXY_DISABLED")),
+  /* The request size MRS sends (a WAF, a reverse proxy, IIS request filtering, WCF). */
+  EWS("mrsproxy-body-limit", "a reverse proxy refuses request bodies over 1 MiB on "
+      "mrsproxy.svc with 413", EXPECT("HTTP_REQUEST_TOO_LARGE")),
+  EWS("mrsproxy-iis-content-length", "IIS request filtering: maxAllowedContentLength 2 MiB "
+      "on /EWS (404.13)", EXPECT("HTTP_REQUEST_TOO_LARGE")),
+  EWS("waf-drops-large-post", "a WAF resets the connection during uploads over 1.5 MiB",
+      EXPECT("HTTP_REQUEST_TOO_LARGE")),
+  EWS("mrsproxy-wcf-quota", "Exchange 2010 with MRSProxy's WCF maxReceivedMessageSize at "
+      "1 MiB: 400 for larger messages", EXPECT("MRSPROXY_WCF_QUOTA")),
+  EWS("lb-one-server-503", "two Exchange 2016 servers behind a round-robin load balancer; "
+      "the second one's EWS application pool is stopped (503)",
+      EXPECT("LB_INCONSISTENT_BACKENDS", "HTTP_SERVICE_UNAVAILABLE")),
   /* Extended Protection (Exchange 2019 CU14 default; the August 2022 SU). */
   EWS("ep-require-healthy", "Exchange 2019, Extended Protection Require on EWS: NTLM must "
       "carry the channel binding", EXPECT_PASS),
@@ -96,6 +113,18 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
   EWS("ep-offload-no-basic", "Extended Protection Require behind a TLS-terminating device "
       "that names itself in Via; Basic is off", EXPECT("AUTH_EXTENDED_PROTECTION",
       "EWS_BASIC_AUTH_DISABLED")),
+  /* Every address of the name (RFC 6724: the client may take any of them). */
+  { "addr-second-refused", "remote-move", "mail.contoso.test has two addresses; nothing "
+    "listens on the second (a stale record)", EXPECT("DNS_ADDRESSES_DISAGREE", "TCP_REFUSED"),
+    mc_lab_exchange_start, TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_GOOD,
+    MC_LAB_ADDRS_SECOND_REFUSED },
+  { "addr-second-other-cert", "remote-move", "the name's second address is another site "
+    "whose certificate is for other names", EXPECT("DNS_ADDRESSES_DISAGREE",
+    "TLS_CERT_NAME_MISMATCH"), mc_lab_exchange_start, TLS1_2_VERSION, TLS1_3_VERSION,
+    MC_LAB_CERT_GOOD, MC_LAB_ADDRS_SECOND_OTHER },
+  { "exchange2016-ipv6-only", "remote-move", "Exchange 2016 published on an AAAA record "
+    "only (::1)", EXPECT_PASS, mc_lab_exchange_start, TLS1_2_VERSION, TLS1_3_VERSION,
+    MC_LAB_CERT_GOOD, MC_LAB_ADDRS_V6_ONLY },
   EWS("ntlm-challenge-mangled", "a device rewrites NTLM challenges: TargetInfo points outside "
       "the message", EXPECT("AUTH_NTLM_CHALLENGE_BROKEN")),
   EWS("echo-credentials", "after the NTLM login, the Basic login gets a 403 that repeats the "
@@ -208,5 +237,29 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
     "never a silent pass", EXPECT("TLS_CERT_EXPIRED"), mc_lab_imap_start, TLS1_2_VERSION,
     TLS1_3_VERSION, MC_LAB_CERT_EXPIRED },
 #undef IMAP
+  /* Hostile peers: the client's bounds hold (memory ceilings in the e2e cases). */
+#define HOSTILE(name, check, summary, expect) \
+  { name, check, summary, expect, mc_lab_hostile_start, TLS1_2_VERSION, TLS1_3_VERSION, \
+    MC_LAB_CERT_GOOD }
+  HOSTILE("hostile-endless-chunked", "remote-move", "answers with a chunked body that never "
+          "ends", EXPECT("HTTP_TIMEOUT")),
+  HOSTILE("hostile-slow-drip", "remote-move", "drips its response one byte every 200 ms, "
+          "forever", EXPECT("HTTP_TIMEOUT")),
+  HOSTILE("hostile-gzip-bomb", "remote-move", "a gzip body that inflates to 1 GiB of zeros",
+          EXPECT("EWS_NOT_PUBLISHED")),
+  HOSTILE("hostile-deflate-bomb", "remote-move", "a deflate body that inflates to 1 GiB of "
+          "zeros", EXPECT("EWS_NOT_PUBLISHED")),
+  HOSTILE("hostile-close-after-handshake", "remote-move", "completes the TLS handshake, then "
+          "closes", EXPECT("EWS_NOT_PUBLISHED")),
+  HOSTILE("hostile-xml-entities", "autodiscover", "Autodiscover XML with nested entity "
+          "declarations (billion laughs)", EXPECT("AUTODISCOVER_BAD_RESPONSE")),
+  HOSTILE("hostile-xml-nesting", "autodiscover", "Autodiscover XML with 10^6 nested elements",
+          EXPECT("AUTODISCOVER_BAD_RESPONSE")),
+  { "hostile-imap-literal", "imap", "announces an IMAP literal of 999999999 bytes",
+    EXPECT_PASS, mc_lab_hostile_start, TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_GOOD,
+    .unknown = true },
+  HOSTILE("hostile-imap-no-greeting", "imap", "completes TLS, then never sends the IMAP "
+          "greeting", EXPECT("IMAP_NOT_IMAP")),
+#undef HOSTILE
 };
 const size_t mc_lab_nscenarios = sizeof mc_lab_scenarios / sizeof mc_lab_scenarios[0];

@@ -143,6 +143,10 @@ mc_code mc_lab_tls_ctx_as(struct mc_lab *lab, const struct mc_lab_site *site,
   }
   SSL_CTX_set_min_proto_version(ctx, sc->tls_min);
   SSL_CTX_set_max_proto_version(ctx, sc->tls_max);
+  if(sc->ciphers12)
+    SSL_CTX_set_cipher_list(ctx, sc->ciphers12);
+  if(sc->ciphers13)
+    SSL_CTX_set_ciphersuites(ctx, sc->ciphers13);
   bool ok = SSL_CTX_use_certificate(ctx, cert) == 1 && SSL_CTX_use_PrivateKey(ctx, key) == 1;
   int copies = kind == MC_LAB_CERT_LONG_CHAIN ? 200 : 1;
   for(int i = 0; i < copies && ok && kind != MC_LAB_CERT_NO_CHAIN && !spec.self_signed; i++)

@@ -10,6 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/input.h"
 
 /* Parses an address (zone suffix dropped) into 16 bytes, IPv4 mapped. */
 static bool parse_addr(const char *s, size_t n, uint8_t out[16], bool *v4)
@@ -45,9 +49,17 @@ static bool parse_addr(const char *s, size_t n, uint8_t out[16], bool *v4)
 mc_code mc_cidr_load(const char *path, struct mc_cidr_set *set, char *err, size_t errlen)
 {
   memset(set, 0, sizeof *set);
-  FILE *f = fopen(path, "r");
+  int fd;
+  struct stat st;
+  char why[160];
+  if(mc_input_open(path, 0, &fd, &st, why, sizeof why) != MC_OK) {
+    snprintf(err, errlen, "cannot read '%s': %s", path, why);
+    return MC_ERR_IO;
+  }
+  FILE *f = fdopen(fd, "r");
   if(!f) {
     snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+    close(fd);
     return MC_ERR_IO;
   }
   char line[256];

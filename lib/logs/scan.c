@@ -50,6 +50,7 @@
 #include "logs/httpproxy.h"
 #include "logs/keys.h"
 #include "logs/w3c.h"
+#include "util/input.h"
 
 #define HEAD_BYTES 65536          /* looked at to detect the format */
 #define RANGE_MIN (32u << 20)
@@ -1197,16 +1198,11 @@ static void walk(struct file_list *l, const char *dir, int depth)
 static void open_file(struct scan *s, struct file_state *f)
 {
   struct mc_logs_file *out = f->out;
-  f->fd = open(out->path, O_RDONLY | O_CLOEXEC);
   struct stat st;
-  if(f->fd < 0 || fstat(f->fd, &st) != 0) {
+  char why[160];
+  if(mc_input_open(out->path, 0, &f->fd, &st, why, sizeof why) != MC_OK) {
     out->unreadable = true;
-    out->problem = mc_xasprintf("cannot read: %s", strerror(errno));
-    return;
-  }
-  if(!S_ISREG(st.st_mode)) {
-    out->unreadable = true;
-    out->problem = mc_xstrdup("not a regular file");
+    out->problem = mc_xstrdup(why);
     return;
   }
   out->bytes = (uint64_t)st.st_size;

@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 
 #include "logs/summary.h"
+#include "util/input.h"
 
 #define MAGIC "migcheck-logs-summary"
 #define VERSION 1
@@ -495,27 +496,11 @@ mc_code mc_logs_summary_read(const char *path, struct mc_logs_scan *out,
              "files that logs --summary FILE wrote", path);
     return MC_ERR_USAGE;
   }
-  FILE *f = fopen(path, "rb");
-  if(!f) {
-    snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
-    return MC_ERR_IO;
-  }
   struct mc_buf b = MC_BUF_INIT(MAX_SUMMARY);
-  char chunk[65536];
-  size_t got;
-  mc_code rc = MC_OK;
-  while((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-    if(mc_buf_add(&b, chunk, got) != MC_OK) {
-      rc = MC_ERR_LIMIT;
-      break;
-    }
-  }
-  if(ferror(f) && !rc)
-    rc = MC_ERR_IO;
-  fclose(f);
+  char why[160];
+  mc_code rc = mc_input_read(path, 0, &b, why, sizeof why);
   if(rc) {
-    snprintf(err, errlen, "cannot read '%s': %s", path, rc == MC_ERR_LIMIT ? "too big" :
-             strerror(errno));
+    snprintf(err, errlen, "cannot read '%s': %s", path, rc == MC_ERR_LIMIT ? "too big" : why);
     mc_buf_release(&b);
     return rc;
   }
@@ -534,7 +519,8 @@ void mc_logs_scan_merge(struct mc_logs_scan *into, struct mc_logs_scan *from)
   uint32_t shift = (uint32_t)into->nfiles;
   into->files = mc_xrealloc(into->files, (into->nfiles + from->nfiles + 1) *
                             sizeof *into->files);
-  memcpy(into->files + into->nfiles, from->files, from->nfiles * sizeof *from->files);
+  if(from->nfiles)     /* a summary of no file has no array (memcpy from NULL is UB) */
+    memcpy(into->files + into->nfiles, from->files, from->nfiles * sizeof *from->files);
   into->nfiles += from->nfiles;
   free(from->files);
   from->files = NULL;

@@ -52,6 +52,45 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck ports {host} {port}",
     .source = "RFC 1918 sec. 3; Microsoft Q&A question 1186736" },
 
+  { .id = "DNS_ADDRESSES_DISAGREE", .severity = MC_FAIL, .area = "dns",
+    .title = "The addresses of one name disagree: some of them do not lead to Exchange",
+    .why = "The name has several A or AAAA records and Exchange Online connects to whichever "
+           "one DNS hands it. At least one address refuses, times out, resets, presents "
+           "another certificate or answers differently from the others: a stale record, an "
+           "old NAT rule, a dead firewall or load-balancer address, or another site. Moves and "
+           "endpoint tests then fail some of the time, and a test against one address passes.",
+    .fix = (const char *const[]){
+      "List what DNS publishes for the name (Resolve-DnsName mail.contoso.com -Type A and "
+      "-Type AAAA, against a public resolver) and compare with the addresses migcheck names",
+      "Remove the stale record from the public zone, or fix the NAT, firewall or load-balancer "
+      "rule of the bad address so that it forwards 443 to the same Exchange front end",
+      "An AAAA record must lead to Exchange as well: remove it if IPv6 is not published",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com",
+    .source = "RFC 6724 sec. 6 (a client may order and use any of the addresses); RFC 8305 "
+              "(Happy Eyeballs: connection attempts to every address)" },
+
+  { .id = "TLS_CLOUD_CIPHER_MISMATCH", .severity = MC_FAIL, .area = "tls",
+    .title = "No cipher suite in common with Exchange Online's TLS client",
+    .why = "The server speaks TLS 1.2 or 1.3, but only with cipher suites (or key-exchange "
+           "groups) that Exchange Online's client, which offers Windows Server's Schannel "
+           "defaults, does not offer. A generic test client that offers every suite connects; "
+           "the migration service's TLS negotiation fails with a cipher suite mismatch and the "
+           "connection closes ('An unexpected error occurred on a send/receive').",
+    .fix = (const char *const[]){
+      "Enable at least the ECDHE GCM suites on the server or the device that terminates TLS: "
+      "on Windows, Enable-TlsCipherSuite -Name TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 (and "
+      "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256), or reset a custom SSL Cipher Suite Order "
+      "policy",
+      "On a load balancer or reverse proxy, add the TLS 1.2 ECDHE AES-GCM suites and the "
+      "TLS 1.3 AES-GCM suites, with the groups X25519, P-256 or P-384",
+      "Confirm with the list migcheck tls shows: at least one of Exchange Online's suites "
+      "must be accepted",
+      NULL },
+    .check = "migcheck tls mail.contoso.com",
+    .source = "Microsoft Learn: TLS Cipher Suites in Windows Server 2022; Microsoft Learn: "
+              "Enable-TlsCipherSuite; RFC 8446 sec. 4.1.1 (cryptographic negotiation)" },
+
   { .id = "TCP_TIMEOUT", .severity = MC_FAIL, .area = "tcp",
     .title = "Port timed out: the connection attempt is silently dropped",
     .why = "The TCP connection request got no reply at all, which is what a firewall drop "
@@ -350,6 +389,24 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck remote-move --server {target} --user '{user}'",
     .source = "RFC 9110 sec. 15.6.1; KB 943891; KB 3063045" },
+
+  { .id = "HTTP_UNEXPECTED_STATUS", .severity = MC_FAIL, .area = "http",
+    .title = "An HTTP answer no rule explains (an unexplained 403, 4xx or 5xx)",
+    .why = "The request reached a web server, which answered with a status that none of "
+           "migcheck's more specific causes explains. Exchange Online's request fails the same "
+           "way. The status, the headers and the page title in the evidence show who answered "
+           "and point at the setting to look at.",
+    .fix = (const char *const[]){
+      "Find the hop that answered from the evidence (Server, Via, X-FEServer, the page "
+      "title) and read its log for this run id (migcheck logs on the IIS logs)",
+      "For a 403 from IIS read the substatus in the IIS log (403.4 SSL required, 403.6 IP "
+      "address rejected, 403.14 ...) and correct the virtual directory's settings",
+      "For a 4xx or 5xx from a device in front, correct its rule for /EWS (or /rpc, "
+      "/autodiscover) so that it passes the request to Exchange unchanged",
+      NULL },
+    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .source = "RFC 9110 sec. 15 (status codes); Microsoft Learn: The HTTP status code in IIS "
+              "7.0 and later versions" },
 
   /* ---- front door: EWS, MRSProxy and authentication ---- */
   { .id = "EWS_NOT_PUBLISHED", .severity = MC_FAIL, .area = "ews",
@@ -1643,17 +1700,20 @@ const struct mc_cause mc_cause_table[] = {
 
   { .id = "HTTP_REQUEST_TOO_LARGE", .severity = MC_FAIL, .area = "http",
     .title = "HTTP 413: a request size limit in the path rejects MRS requests",
-    .why = "A request to mrsproxy.svc was refused with 413 Request Entity Too Large. A WAF, "
-           "reverse proxy or IIS request filter caps the body size below what MRS sends, so "
-           "the endpoint test or the move fails.",
+    .why = "A large request to mrsproxy.svc was refused with 413 Request Entity Too Large, "
+           "with IIS's 404.13 (request filtering), or its connection was dropped during the "
+           "upload. A WAF, reverse proxy or IIS request filter caps the body size below what "
+           "MRS sends, so small probes pass and the move fails later.",
     .fix = (const char *const[]){
-      "Find the hop that answered 413 (migcheck shows the response headers) and raise its "
-      "body-size limit for /EWS/mrsproxy.svc",
+      "Find the hop that answered 413 or dropped the upload (migcheck shows the response "
+      "headers and the sizes that passed and failed) and raise its body-size limit for "
+      "/EWS/mrsproxy.svc (nginx client_max_body_size, a WAF's request size rule)",
       "In IIS Manager check Request Filtering > Edit Feature Settings > Maximum allowed "
-      "content length on the EWS virtual directory",
+      "content length on the EWS virtual directory (requestLimits maxAllowedContentLength)",
       NULL },
     .check = "migcheck remote-move --server {target} --user '{user}'",
-    .source = "Microsoft Q&A question 2202144" },
+    .source = "Microsoft Q&A question 2202144; RFC 9110 sec. 15.5.14 (413 Content Too Large); "
+              "Microsoft Learn: Request Limits <requestLimits> (IIS 404.13)" },
 
   { .id = "HYBRID_AGENT_UNREACHABLE", .severity = MC_FAIL, .area = "http",
     .title = "Hybrid Agent cannot relay to the on-premises server (504 via msappproxy.net)",

@@ -147,6 +147,23 @@ void mc_report_section(struct mc_report *r, const char *key, const char *json)
   r->nsections++;
 }
 
+void mc_report_section_append(struct mc_report *r, const char *key, const char *json)
+{
+  for(size_t i = 0; i < r->nsections; i++) {
+    if(strcmp(r->sections[i].key, key) != 0)
+      continue;
+    char *old = r->sections[i].json;
+    size_t n = strlen(old);
+    /* "[a]" -> "[a,json]" */
+    r->sections[i].json = mc_xasprintf("%.*s,%s]", (int)(n ? n - 1 : 0), old, json);
+    free(old);
+    return;
+  }
+  char *arr = mc_xasprintf("[%s]", json);
+  mc_report_section(r, key, arr);
+  free(arr);
+}
+
 struct mc_step *mc_step_add(struct mc_report *r, struct mc_step *parent,
                             const char *fmt, ...)
 {

@@ -81,6 +81,9 @@ void mc_report_note(struct mc_report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Adds a top-level JSON member; json must be a complete JSON value. */
 void mc_report_section(struct mc_report *r, const char *key, const char *json);
+/* Appends json (a complete value) to the top-level array key, making the
+ * array on first use. */
+void mc_report_section_append(struct mc_report *r, const char *key, const char *json);
 
 /* Adds a child step under parent (NULL: under the root). Status starts as
  * MC_INFO; the clock starts now. */

@@ -118,6 +118,37 @@ void mc_ews_mrs_envelope(struct mc_buf *out, const char *host, int port)
     "</s:Body></s:Envelope>", mc_ews_mrs_action, host, port);
 }
 
+void mc_ews_mrs_envelope_padded(struct mc_buf *out, const char *host, int port, size_t size)
+{
+  static const char head[] = "<mc:Padding xmlns:mc=\"urn:migcheck:padding\">";
+  static const char tail[] = "</mc:Padding>";
+  struct mc_buf env = MC_BUF_INIT(4096);
+  mc_ews_mrs_envelope(&env, host, port);
+  const char *cut = env.ptr ? strstr(env.ptr, "</s:Header>") : NULL;
+  size_t fixed = env.len + sizeof head - 1 + sizeof tail - 1;
+  size_t pad = size > fixed ? size - fixed : 0;
+  if(!cut) {
+    mc_buf_release(&env);
+    return;
+  }
+  /* The padding is a header element of base64-like text, as MRS carries
+   * item data, so the message stays well-formed SOAP of exactly size bytes. */
+  mc_buf_add(out, env.ptr, (size_t)(cut - env.ptr));
+  mc_buf_add(out, head, sizeof head - 1);
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  char chunk[4096];
+  for(size_t i = 0; i < sizeof chunk; i++)
+    chunk[i] = alphabet[(i * 7 + i / 64) % 64];
+  while(pad) {
+    size_t n = pad < sizeof chunk ? pad : sizeof chunk;
+    mc_buf_add(out, chunk, n);
+    pad -= n;
+  }
+  mc_buf_add(out, tail, sizeof tail - 1);
+  mc_buf_addstr(out, cut);
+  mc_buf_release(&env);
+}
+
 bool mc_ews_is_soap(const char *body, size_t n)
 {
   return mc_memcasemem(body, n, ":Envelope") || mc_memcasemem(body, n, "<Envelope");

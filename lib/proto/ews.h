@@ -44,6 +44,11 @@ extern const char mc_ews_mrs_content_type[];
 void mc_ews_mrs_envelope(struct mc_buf *out, const char *host, int port);
 /* Whether body[0..n) holds a SOAP fault (SOAP 1.1 or 1.2). */
 bool mc_ews_is_soap_fault(const char *body, size_t n);
+/* The same envelope padded to size bytes (when size is larger than the
+ * envelope) with a header element of base64-like text, as MRS sends item
+ * data: an MRS-sized request that is still well-formed SOAP. out must have
+ * room (its limit) for size bytes. */
+void mc_ews_mrs_envelope_padded(struct mc_buf *out, const char *host, int port, size_t size);
 /* Whether body[0..n) is a SOAP envelope at all. */
 bool mc_ews_is_soap(const char *body, size_t n);
 

@@ -28,6 +28,7 @@
 #include <openssl/x509.h>
 
 #include "util/md4.h"
+#include "util/secret.h"
 
 #define AV_EOL 0
 #define AV_FLAGS 6
@@ -122,7 +123,10 @@ static void hmac_md5(const unsigned char *key, size_t klen, const void *p, size_
 void mc_ntlm_ntowfv2(const char *password, const char *user, const char *domain,
                      unsigned char out[16])
 {
-  struct mc_buf b = MC_BUF_INIT(4096);
+  /* Sized once, locked (UTF-16 takes at most twice the UTF-8 bytes): a buffer
+   * that grew would leave copies of the password in freed memory. */
+  size_t cap = 2 * (strlen(password) + strlen(user) + strlen(domain)) + 8;
+  struct mc_buf b = { mc_secret_alloc(cap), 0, cap, cap - 1 };
   put_utf16(&b, password, false);
   unsigned char nt[16];
   mc_md4(b.ptr ? b.ptr : "", b.len, nt);
@@ -131,7 +135,7 @@ void mc_ntlm_ntowfv2(const char *password, const char *user, const char *domain,
   put_utf16(&b, domain, false);
   hmac_md5(nt, 16, b.ptr ? b.ptr : "", b.len, out);
   OPENSSL_cleanse(nt, sizeof nt);
-  wipe(&b);
+  mc_secret_free(b.ptr, b.cap);   /* wiped, unlocked, freed */
 }
 
 /* RC4 for the one 16-byte key exchange (OpenSSL 3 keeps RC4 in its legacy

@@ -253,6 +253,13 @@ void mc_tls_probe(const struct mc_tls_opts *o, struct mc_tls_result *out)
   }
   SSL_CTX_set_security_level(ctx, 0);
   SSL_CTX_set_cipher_list(ctx, "ALL:@SECLEVEL=0");
+  if((o->cipher_list && SSL_CTX_set_cipher_list(ctx, o->cipher_list) != 1) ||
+     (o->ciphersuites && SSL_CTX_set_ciphersuites(ctx, o->ciphersuites) != 1) ||
+     (o->groups && SSL_CTX_set1_groups_list(ctx, o->groups) != 1)) {
+    out->outcome = MC_TLS_LOCAL;
+    snprintf(out->detail, sizeof out->detail, "this OpenSSL lacks a suite or group asked for");
+    goto out;
+  }
   SSL_CTX_set_options(ctx, SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_NO_TICKET);
   SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
   if(o->min_version && SSL_CTX_set_min_proto_version(ctx, o->min_version) != 1) {

@@ -60,6 +60,9 @@ struct mc_tls_opts {
   bool want_chain;              /* collect and verify the chain */
   const char *ca_file;          /* extra trust anchors (PEM) */
   const char *verify_name;      /* the name the certificate must carry */
+  const char *cipher_list;      /* OpenSSL list for TLS 1.2 and below; NULL: every suite */
+  const char *ciphersuites;     /* TLS 1.3 suites; NULL: OpenSSL's default */
+  const char *groups;           /* key-exchange groups; NULL: OpenSSL's default */
   bool imap_starttls;           /* IMAP first: the greeting, then STARTTLS, then TLS */
 };
 
@@ -87,6 +90,27 @@ struct mc_tls_result {
 };
 
 void mc_tls_probe(const struct mc_tls_opts *o, struct mc_tls_result *out);
+
+/* profile.c: Exchange Online's client profile, Windows Server 2022
+ * Schannel's default TLS 1.2/1.3 suites in their order (IANA and OpenSSL
+ * names) and groups; mc_tls_schannel_source names the published list. */
+struct mc_tls_suite {
+  const char *iana;
+  const char *openssl;
+  bool tls13;
+};
+extern const struct mc_tls_suite mc_tls_schannel_suites[];
+extern const size_t mc_tls_schannel_nsuites;
+extern const char mc_tls_schannel_groups[];
+extern const char mc_tls_schannel_source[];
+#define TLS1_2_VERSION_NUM 0x0303
+#define TLS1_3_VERSION_NUM 0x0304
+/* Sets o's versions (1.2-1.3), suites and groups to the profile; c12 and
+ * c13 hold the lists (512 bytes are plenty) and must outlive o. */
+void mc_tls_schannel_opts(struct mc_tls_opts *o, char *c12, size_t c12len, char *c13,
+                          size_t c13len);
+/* The profile's row for an OpenSSL suite name, or NULL when not in it. */
+const struct mc_tls_suite *mc_tls_schannel_find(const char *openssl_name);
 void mc_tls_result_release(struct mc_tls_result *r);
 const char *mc_tls_outcome_name(enum mc_tls_outcome t);
 /* "TLS 1.0" ... for TLS1_VERSION ... */

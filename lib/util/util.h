@@ -81,6 +81,9 @@ bool mc_parse_long(const char *s, long min, long max, long *out);
  * UTF-8 become \xNN, at most max output bytes ("..." appended when cut). */
 char *mc_printable(const void *p, size_t n, size_t max);
 
+/* Writes code point cp (at most 0x10FFFF) as UTF-8 into out; returns 1-4. */
+size_t mc_utf8_encode(uint32_t cp, char out[4]);
+
 /* Clocks. */
 int64_t mc_now_ms(void);            /* monotonic milliseconds */
 /* Wall clock as "2026-11-22T01:41:36Z" into out (at least 21 bytes). */

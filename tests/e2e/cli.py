@@ -181,7 +181,8 @@ p = run("tls", "a.test", "--cacert", "/nonexistent/ca.pem")
 check("--cacert is curl's --ca-file", p.returncode == 2 and "--ca-file" in p.stderr)
 with tempfile.TemporaryDirectory() as d:
     p = run("tls", "a.test", "--ca-file", d)
-    check("--ca-file folder: usage error", p.returncode == 2 and "not a file" in p.stderr)
+    check("--ca-file folder: usage error", p.returncode == 2 and ("not a file" in p.stderr or
+          "folder" in p.stderr), p.stderr)
     der = os.path.join(d, "ca.der")
     with open(der, "wb") as f:
         f.write(b"\x30\x82\x01\x0a" + b"\x00" * 64)

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lab/ews_lab.h"
@@ -134,9 +135,71 @@ static void http_parse_rejects(void **state)
   assert_int_equal(mc_lab_http_parse(huge, sizeof huge, &q), MC_LAB_HTTP_TOO_LARGE);
 }
 
+/* A peer that sends src in pieces of at most 8 KiB. */
+struct feed {
+  const char *src;
+  size_t n, off;
+  char buf[MC_LAB_HTTP_HEAD_MAX + MC_LAB_HTTP_BODY_MAX + 1];
+  size_t len;
+};
+
+static bool feed_more(void *arg)
+{
+  struct feed *f = arg;
+  size_t room = sizeof f->buf - 1 - f->len, left = f->n - f->off;
+  size_t k = left < 8192 ? left : 8192;
+  if(k > room)
+    k = room;
+  if(!k)
+    return false;
+  memcpy(f->buf + f->len, f->src + f->off, k);
+  f->len += k;
+  f->off += k;
+  f->buf[f->len] = '\0';
+  return true;
+}
+
+static void feed_send(void *arg, const char *p, size_t n)
+{
+  (void)arg;
+  (void)p;
+  (void)n;
+}
+
+/* An MRS-sized body: the first MC_LAB_HTTP_BODY_MAX bytes are kept, the
+ * rest dropped, and a request after it stays whole. */
+static void http_large_body_is_streamed(void **state)
+{
+  (void)state;
+  size_t body = 300000;
+  static const char head[] = "POST /EWS/mrsproxy.svc HTTP/1.1\r\nContent-Length: 300000\r\n\r\n";
+  static const char next[] = "GET /next HTTP/1.1\r\n\r\n";
+  size_t n = sizeof head - 1 + body + sizeof next - 1;
+  char *src = malloc(n);
+  assert_non_null(src);
+  memcpy(src, head, sizeof head - 1);
+  memset(src + sizeof head - 1, 'x', body);
+  memcpy(src + sizeof head - 1 + body, next, sizeof next - 1);
+  struct feed *f = calloc(1, sizeof *f);
+  assert_non_null(f);
+  f->src = src;
+  f->n = n;
+  struct mc_lab_http_io io = { f->buf, &f->len, feed_more, feed_send, f, NULL };
+  struct mc_lab_http_req q;
+  assert_true(mc_lab_http_next(&io, &q));
+  assert_int_equal(q.content_length, body);
+  assert_int_equal(q.body_len, MC_LAB_HTTP_BODY_MAX);
+  mc_lab_http_consume(&io, &q);
+  assert_true(mc_lab_http_next(&io, &q));
+  assert_true(mc_slice_eq(q.path, "/next"));
+  free(f);
+  free(src);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test(http_large_body_is_streamed),
     cmocka_unit_test(md4_rfc1320_vectors),
     cmocka_unit_test(ntowfv2_vector),
     cmocka_unit_test(challenge_names_the_server),

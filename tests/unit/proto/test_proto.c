@@ -12,6 +12,18 @@
 #include "proto/ntlm.h"
 #include "util/base64.h"
 
+static void padded_envelope_is_exact(void **state)
+{
+  (void)state;
+  struct mc_buf b = MC_BUF_INIT(1 << 20);
+  mc_ews_mrs_envelope_padded(&b, "mail.contoso.com", 443, 100000);
+  assert_int_equal(b.len, 100000);
+  assert_true(strncmp(b.ptr, "<?xml", 5) == 0);
+  assert_non_null(strstr(b.ptr, "</mc:Padding></s:Header><s:Body><ExchangeVersionInformation"));
+  assert_true(strcmp(b.ptr + b.len - 13, "</s:Envelope>") == 0);
+  mc_buf_release(&b);
+}
+
 static void failure_context_decodes(void **state)
 {
   (void)state;
@@ -93,6 +105,7 @@ static void negotiate_message_is_type1(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test(padded_envelope_is_exact),
     cmocka_unit_test(failure_context_decodes),
     cmocka_unit_test(builds_map_to_products),
     cmocka_unit_test(auth_schemes_parse),

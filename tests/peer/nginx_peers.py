@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""Peer: Debian's nginx in front of the lab's Exchange, as the devices the
+field puts there, so the lab is not the only thing that models them.
+
+  1. nginx as a round-robin load balancer (proxy_pass to two lab servers,
+     one healthy, one whose EWS pool is stopped: 503). migcheck remote-move
+     without credentials must repeat the failing request, name both servers
+     and rank LB_INCONSISTENT_BACKENDS first, HTTP_SERVICE_UNAVAILABLE second.
+  2. nginx as a reverse proxy with client_max_body_size 1m in front of a
+     healthy lab server: the small probes pass, the MRS-sized POST gets
+     nginx's 413 -> HTTP_REQUEST_TOO_LARGE, with the sizes that passed and
+     failed. With --no-large-request the same run passes.
+
+nginx runs in the foreground (no daemon, no master) with its own config,
+logs and temp paths in a temporary folder, on loopback only; its TLS
+certificate comes from a throw-away CA made here with openssl(1).
+
+usage: nginx_peers.py MIGCHECK
+"""
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from labutil import Checks, Lab  # noqa: E402
+
+NGINX = "/usr/sbin/nginx"
+NAME = "mail.nginx.test"
+
+
+def make_pki(d):
+    """A CA and a leaf for NAME, with openssl(1)."""
+    def run(*a):
+        subprocess.run(["openssl"] + list(a), check=True, capture_output=True)
+    ca_key, ca, key, csr, crt = (os.path.join(d, n) for n in
+                                 ("ca.key", "ca.pem", "leaf.key", "leaf.csr", "leaf.pem"))
+    run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", ca_key, "-out", ca, "-days", "90", "-subj", "/CN=nginx peer test CA",
+        "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign")
+    run("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", key, "-out", csr, "-subj", "/CN=" + NAME)
+    ext = os.path.join(d, "leaf.ext")
+    with open(ext, "w") as f:
+        f.write(f"subjectAltName=DNS:{NAME}\nextendedKeyUsage=serverAuth\n"
+                "basicConstraints=CA:FALSE\n")
+    run("x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial",
+        "-out", crt, "-days", "90", "-extfile", ext)
+    return ca, crt, key
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Nginx:
+    """nginx in the foreground with the given http{} body; listens on self.port."""
+
+    def __init__(self, d, tag, http_body):
+        self.dir = os.path.join(d, tag)
+        os.makedirs(self.dir)
+        for attempt in range(5):
+            self.port = free_port()
+            conf = os.path.join(self.dir, "nginx.conf")
+            with open(conf, "w") as f:
+                f.write(f"""daemon off;
+master_process off;
+worker_processes 1;
+user root;
+pid {self.dir}/nginx.pid;
+error_log {self.dir}/error.log info;
+events {{ worker_connections 256; }}
+http {{
+  access_log {self.dir}/access.log;
+  client_body_temp_path {self.dir}/body;
+  proxy_temp_path {self.dir}/proxy;
+  fastcgi_temp_path {self.dir}/fastcgi;
+  uwsgi_temp_path {self.dir}/uwsgi;
+  scgi_temp_path {self.dir}/scgi;
+{http_body.replace('PORT', str(self.port))}
+}}
+""")
+            self.proc = subprocess.Popen([NGINX, "-c", conf, "-p", self.dir],
+                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and self.proc.poll() is None:
+                try:
+                    socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                    return
+                except OSError:
+                    time.sleep(0.05)
+            self.stop()
+        raise RuntimeError("nginx did not start: " + open(os.path.join(self.dir, "error.log")).read())
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def server_block(crt, key, proxy):
+    return f"""  server {{
+    listen 127.0.0.1:PORT ssl;
+    server_name {NAME};
+    ssl_certificate {crt};
+    ssl_certificate_key {key};
+    location / {{
+{proxy}
+    }}
+  }}"""
+
+
+def migcheck_json(migcheck, port, ca, *extra):
+    argv = [migcheck, "remote-move", "--server", f"{NAME}:{port}", "--resolve",
+            f"{NAME}:{port}:127.0.0.1", "--ca-file", ca, "--timeout", "5", "--json"] + list(extra)
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=120,
+                       env={k: v for k, v in os.environ.items() if k != "MIGCHECK_PASSWORD"})
+    return p.returncode, json.loads(p.stdout)
+
+
+def upstream(lab):
+    s = lab.site
+    return f"127.0.0.1:{s['port']}"
+
+
+def main():
+    migcheck = sys.argv[1]
+    check = Checks()
+    labs, proxies = [], []
+    try:
+        with tempfile.TemporaryDirectory(prefix="migcheck-nginx-") as d:
+            ca, crt, key = make_pki(d)
+            healthy = Lab(migcheck, "exchange2016-healthy")
+            labs.append(healthy)
+            broken = Lab(migcheck, "service-unavailable")
+            labs.append(broken)
+            # 1. A round-robin load balancer over a healthy and a 503 server.
+            proxy = ("      proxy_pass https://pool;\n      proxy_ssl_server_name off;\n"
+                     "      proxy_next_upstream off;")
+            lb = Nginx(d, "lb", f"""  upstream pool {{
+    server {upstream(healthy)};
+    server {upstream(broken)};
+  }}
+{server_block(crt, key, proxy)}""")
+            proxies.append(lb)
+            rc, rep = migcheck_json(migcheck, lb.port, ca)
+            ids = [c["id"] for c in rep["causes"]]
+            check("load balancer: LB_INCONSISTENT_BACKENDS ranked first",
+                  ids[:1] == ["LB_INCONSISTENT_BACKENDS"], str(ids))
+            check("load balancer: the 503 server's own cause second",
+                  ids[1:2] == ["HTTP_SERVICE_UNAVAILABLE"], str(ids))
+            lb_text = json.dumps(rep["causes"][0]) if rep["causes"] else ""
+            check("load balancer: both servers named (EX16-01 good, EX16-08 bad)",
+                  "EX16-01" in lb_text and "EX16-08" in lb_text, lb_text[:400])
+            check("load balancer: exit 1", rc == 1, str(rc))
+
+            # 2. A reverse proxy with a 1 MiB body limit in front of Exchange.
+            limited = Nginx(d, "limit", "  client_max_body_size 1m;\n" + server_block(
+                crt, key, f"      proxy_pass https://{upstream(healthy)};"))
+            proxies.append(limited)
+            rc, rep = migcheck_json(migcheck, limited.port, ca)
+            ids = [c["id"] for c in rep["causes"]]
+            check("body limit: HTTP_REQUEST_TOO_LARGE only", ids == ["HTTP_REQUEST_TOO_LARGE"],
+                  str(ids))
+            ev = json.dumps(rep["causes"][0]) if rep["causes"] else ""
+            check("body limit: nginx's 413 and the sizes in the evidence",
+                  "413" in ev and "passed" in ev and "failed" in ev, ev[:400])
+            rc, rep = migcheck_json(migcheck, limited.port, ca, "--no-large-request")
+            check("body limit: --no-large-request passes", rc == 0 and not rep["causes"],
+                  str([c["id"] for c in rep["causes"]]))
+    finally:
+        for p in proxies:
+            p.stop()
+        for lab in labs:
+            lab.stop()
+    return check.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
