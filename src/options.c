@@ -525,11 +525,14 @@ static int check_ca_file(const struct mc_cli *cli, const char *path)
   if(stat(path, &st) != 0 || !S_ISREG(st.st_mode))
     return mc_cli_usage_error(cli, "--ca-file '%s' is not a file: give the PEM file of the CA "
                               "certificates", path);
-  FILE *f = fopen(path, "rb");
-  char head[65536];
-  size_t n = f ? fread(head, 1, sizeof head - 1, f) : 0;
-  if(f)
-    fclose(f);
+  int fd = -1;
+  char why[160], head[65536];
+  size_t n = 0;
+  if(mc_input_open(path, 0, &fd, &st, why, sizeof why) == MC_OK) {
+    ssize_t got = read(fd, head, sizeof head - 1);
+    n = got > 0 ? (size_t)got : 0;
+    close(fd);
+  }
   head[n] = '\0';
   if(n && (unsigned char)head[0] == 0x30)
     return mc_cli_usage_error(cli, "--ca-file '%s' is DER, not PEM: convert it with "
