@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "util/plat.h"
 #include "kb/kb.h"
 
 /* Reads at most MC_KB_TEXT_LIMIT bytes of stdin; *cut says more was there. */
@@ -45,7 +46,7 @@ int mc_cmd_explain(struct mc_cli *cli)
   bool from_stdin = (cli->nargs == 1 && strcmp(cli->args[0], "-") == 0) || cli->nargs == 0;
   bool cut = false;
   int rc = 0;
-  if(from_stdin && isatty(STDIN_FILENO))
+  if(from_stdin && mc_plat_is_terminal(STDIN_FILENO))
     fputs("migcheck: paste the whole error text, then press Ctrl-D on a line of its own "
           "(or give it as an argument in quotes)\n", stderr);
   if(from_stdin)

@@ -519,10 +519,17 @@ void mc_cli_render_opts(const struct mc_cli *cli, struct mc_render_opts *o)
 
 void mc_cli_shell_word(struct mc_buf *b, const char *w)
 {
+  /* On Windows a backslash is a path's separator (and \\?\ starts a long
+   * one): neither needs quotes in PowerShell or cmd. */
+#ifdef _WIN32
+  static const char more[] = "\\?";
+#else
+  static const char more[] = "";
+#endif
   bool plain = *w != '\0';
   for(const char *p = w; *p && plain; p++)
     plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                   "-_.,:/=@+%", *p) != NULL;
+                   "-_.,:/=@+%", *p) != NULL || (*more && strchr(more, *p) != NULL);
   if(plain) {
     mc_buf_addstr(b, w);
     return;
