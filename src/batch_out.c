@@ -162,13 +162,21 @@ static void rows_list(struct mc_buf *o, const struct mc_batch_recurring *rc, siz
 void mc_batch_print_summary(const struct mc_batch *b, const struct mc_batch_counts *c,
                           const struct mc_batch_recurring *rec, size_t nrec, int64_t slowest)
 {
-  printf("\n%zu row%s in %.1f s (slowest row %.1f s, %zu at a time): %zu pass, %zu warn, "
-         "%zu fail, %zu unknown, %zu could not run", b->n, b->n == 1 ? "" : "s",
-         (double)(mc_now_ms() - b->t0) / 1000.0, (double)slowest / 1000.0, b->parallel,
-         c->pass, c->warn, c->fail, c->unknown, c->error);
+  /* Wrapped at the output's width, as every text report is. */
+  int width = mc_cli_width();
+  struct mc_buf line = MC_BUF_INIT(8192);
+  mc_buf_printf(&line, "%zu row%s in %.1f s (slowest row %.1f s, %zu at a time): %zu pass, "
+                "%zu warn, %zu fail, %zu unknown, %zu could not run", b->n,
+                b->n == 1 ? "" : "s", (double)(mc_now_ms() - b->t0) / 1000.0,
+                (double)slowest / 1000.0, b->parallel, c->pass, c->warn, c->fail, c->unknown,
+                c->error);
   if(b->interrupted)
-    printf("; interrupted: %zu stopped, %zu not started", c->stopped, c->not_run);
-  printf("\n");
+    mc_buf_printf(&line, "; interrupted: %zu stopped, %zu not started", c->stopped, c->not_run);
+  struct mc_buf wrapped = MC_BUF_INIT(16384);
+  mc_render_wrap(&wrapped, line.ptr, "", width);
+  printf("\n%s", wrapped.ptr);
+  mc_buf_release(&wrapped);
+  mc_buf_release(&line);
   if(!nrec) {
     printf("No cause recurs across rows.\n");
     return;
@@ -181,8 +189,13 @@ void mc_batch_print_summary(const struct mc_batch *b, const struct mc_batch_coun
     if(rec[k].detail && rec[k].detail_n >= 2) {
       char d[240];
       mc_batch_cut(d, sizeof d, rec[k].detail, 200);
-      printf("     %s: %s\n", rec[k].detail_n == rec[k].n ? "all with the same detail" :
-             "most with", d);
+      char *t = mc_xasprintf("%s: %s", rec[k].detail_n == rec[k].n ?
+                             "all with the same detail" : "most with", d);
+      struct mc_buf w = MC_BUF_INIT(16384);
+      mc_render_wrap(&w, t, "       ", width);
+      printf("     %s", w.ptr + 7);
+      mc_buf_release(&w);
+      free(t);
     }
     mc_buf_release(&o);
   }

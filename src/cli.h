@@ -35,9 +35,11 @@ struct mc_cli {
   size_t nargs;
 
   bool json;
+  char *json_file;            /* --json-file FILE */
   char *html;                 /* --html FILE */
   bool no_color;
-  bool verbose;
+  int verbose;                /* -v 1, -vv 2 */
+  bool version;               /* -V */
   bool help;
   long timeout_s;             /* --timeout SECONDS; 0 when not given */
   char **resolve;             /* --resolve HOST:PORT:ADDR (repeatable) */
@@ -98,7 +100,7 @@ struct mc_command {
   const char *examples;       /* lines of examples */
 };
 
-enum mc_opt_type { MC_OPT_FLAG, MC_OPT_STR, MC_OPT_SECONDS, MC_OPT_LIST };
+enum mc_opt_type { MC_OPT_FLAG, MC_OPT_STR, MC_OPT_SECONDS, MC_OPT_LIST, MC_OPT_COUNT };
 
 struct mc_option {
   const char *name;           /* long name without "--" */
@@ -131,15 +133,40 @@ void mc_cli_print_command_help(const struct mc_command *cmd, FILE *out);
 /* Whether option row o is one that command cmd takes. */
 bool mc_cli_option_applies(const struct mc_command *cmd, const struct mc_option *o);
 void mc_cli_print_help(FILE *out);
+/* A bash or zsh completion script from the tables (completion.c); a usage
+ * error for another shell. */
+int mc_cli_print_completion(const char *shell, FILE *out);
 /* The manual page in troff, from the command and option tables (man.c). */
 void mc_cli_print_man(FILE *out);
 const struct mc_command *mc_cli_find_command(const char *name);
+/* Of names, the one closest to word[0..n) by edit distance when it is close
+ * enough to be a typo, else NULL ("did you mean"). */
+const char *mc_cli_closest(const char *word, size_t n, const char *const *names,
+                           size_t count);
 
 /* Whether color is wanted on stdout (terminal, no NO_COLOR, no --no-color). */
 bool mc_cli_color(const struct mc_cli *cli);
+/* The width text output wraps at: COLUMNS, else the terminal's, else 100. */
+int mc_cli_width(void);
+/* The text render options the command line asks for. */
+struct mc_render_opts;
+void mc_cli_render_opts(const struct mc_cli *cli, struct mc_render_opts *o);
+/* Appends word as the shell reads it back: as is when it is plain, else in
+ * single quotes ('CONTOSO\\migadmin'), so that a printed command pastes. */
+struct mc_buf;
+void mc_cli_shell_word(struct mc_buf *b, const char *w);
+/* Records in r the names the command line gave (host, user, email, the
+ * Exchange server) and its network options (for a "confirm with" rerun),
+ * for the fix steps; facts a check recorded stay. */
+void mc_cli_facts(const struct mc_cli *cli, struct mc_report *r);
 /* Builds the shared network options (timeout, --resolve, --dns-server);
  * prints the error and returns MC_EXIT_USAGE when one is malformed. */
 int mc_cli_net_opts(const struct mc_cli *cli, struct mc_net_opts *net);
+
+/* Splits a target "HOST[:PORT]" (IPv6 in brackets) for the report's facts:
+ * *host is malloc'ed, *port is 0 when none is given. False when it is not a
+ * target, and always in a build without the network checks. */
+bool mc_cli_split_target(const char *s, char **host, int *port);
 /* Fills what every check's target takes from the options: network options,
  * the timeout, and the TLS ones (--ca-file must be readable, --sni,
  * --insecure). On a usage error it releases t and returns MC_EXIT_USAGE. */

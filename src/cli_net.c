@@ -5,11 +5,19 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "checks/checks.h"
 #include "util/input.h"
 #include "util/util.h"
+
+bool mc_cli_split_target(const char *s, char **host, int *port)
+{
+  return mc_net_split_host_port(s, host, port, 0);
+}
 
 int mc_cli_net_opts(const struct mc_cli *cli, struct mc_net_opts *net)
 {
@@ -28,12 +36,45 @@ int mc_cli_net_opts(const struct mc_cli *cli, struct mc_net_opts *net)
   return 0;
 }
 
+/* Whether --ca-file names a readable PEM file (a folder, a DER file or
+ * something else is the user's mistake, never the server's fault). */
+static int check_ca_file(const struct mc_cli *cli, const char *path)
+{
+  struct stat st;
+  if(access(path, R_OK) != 0)
+    return mc_cli_usage_error(cli, "cannot read --ca-file '%s': %s", path, strerror(errno));
+  if(stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+    return mc_cli_usage_error(cli, "--ca-file '%s' is not a file: give the PEM file of the CA "
+                              "certificates", path);
+  int fd = -1;
+  char why[160], head[65536];
+  size_t n = 0;
+  if(mc_input_open(path, 0, &fd, &st, why, sizeof why) == MC_OK) {
+    ssize_t got = read(fd, head, sizeof head - 1);
+    n = got > 0 ? (size_t)got : 0;
+    close(fd);
+  }
+  head[n] = '\0';
+  if(n && (unsigned char)head[0] == 0x30)
+    return mc_cli_usage_error(cli, "--ca-file '%s' is DER, not PEM: convert it with "
+                              "'openssl x509 -inform der -in FILE -out FILE.pem'", path);
+  if(!mc_memcasemem(head, n, "-----BEGIN CERTIFICATE-----"))
+    return mc_cli_usage_error(cli, "--ca-file '%s' holds no PEM certificate (no "
+                              "'-----BEGIN CERTIFICATE-----' line)", path);
+  return 0;
+}
+
 int mc_cli_target(const struct mc_cli *cli, struct mc_target *t)
 {
   char why[160];
   if(cli->ca_file && mc_input_check(cli->ca_file, 0, why, sizeof why) != MC_OK) {
     mc_target_release(t);
     return mc_cli_usage_error(cli, "cannot read --ca-file '%s': %s", cli->ca_file, why);
+  }
+  int crc = cli->ca_file ? check_ca_file(cli, cli->ca_file) : 0;
+  if(crc) {
+    mc_target_release(t);
+    return crc;
   }
   int rc = mc_cli_net_opts(cli, &t->net);
   if(rc) {

@@ -465,13 +465,16 @@ static void finish(struct mc_batch *b, struct mc_batch_run *r)
   if(b->tty)
     fputs("\r\033[K", stderr);
   if(b->table) {
-    char target[48], cause[300];
+    /* The row fits 100 columns: the target and the cause are cut to their columns
+     * (the whole of both is in the summary, --csv, --json and --html). */
+    char target[48], cause[300], whole[300];
     mc_batch_cut(target, sizeof target, r->row->target && *r->row->target ? r->row->target :
-                 "-", 40);
-    mc_batch_cut(cause, sizeof cause, mc_batch_first_cause(r), 160);
+                 "-", 26);
+    mc_batch_cut(whole, sizeof whole, mc_batch_first_cause(r), 160);
     if(r->ncauses > 1 && !r->error)
-      snprintf(cause, sizeof cause, "%s (+%zu)", r->causes[0], r->ncauses - 1);
-    printf("%4zu  %-16s %-40s %s%-7s%s %-34s %6lld ms\n", r->num, r->row->check, target,
+      snprintf(whole, sizeof whole, "%s (+%zu)", r->causes[0], r->ncauses - 1);
+    mc_batch_cut(cause, sizeof cause, whole, 32);
+    printf("%4zu  %-16s %-26s %s%-7s%s %-32s %6lld ms\n", r->num, r->row->check, target,
            mc_render_color(mc_batch_status(r->verdict), b->color), r->verdict,
            mc_render_reset(b->color), cause, (long long)r->ms);
     fflush(stdout);
@@ -637,7 +640,7 @@ int mc_batch_run(const struct mc_cli *cli, const char *file, long parallel)
 
   b.t0 = mc_now_ms();
   if(b.table) {
-    printf("migcheck batch %s: %zu row%s (%s), %zu at a time\n\n%4s  %-16s %-40s %-7s %-34s "
+    printf("migcheck batch %s: %zu row%s (%s), %zu at a time\n\n%4s  %-16s %-26s %-7s %-32s "
            "%9s\n", file, b.n, b.n == 1 ? "" : "s", b.plan.form, b.parallel, "row", "check",
            "target", "verdict", "first cause", "time");
     fflush(stdout);

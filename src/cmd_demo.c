@@ -111,7 +111,7 @@ static void run_one(struct mc_lab_site *site, const char *timeout, struct outcom
   free(line);
 }
 
-/* Seed 001 steps 5 and 6: reproduce, then read the IIS logs. The lab's
+/* Microsoft's hybrid troubleshooting: reproduce, then read the IIS logs. The lab's
  * simulated servers wrote their logs as IIS does; this traces the run whose
  * remote check found servers that disagree through those logs, which must
  * name the wrong server on their own (LOG_TRAFFIC_ON_WRONG_SERVER). */
@@ -171,8 +171,8 @@ static bool demo_logs(const struct mc_cli *cli, struct mc_lab *lab,
     struct mc_buf b = MC_BUF_INIT(MC_RENDER_LIMIT);
     struct mc_render_opts ro = { .color = color, .brief = true };
     mc_render_text(r, &ro, &b);
-    printf("\nThen, as seed 001 steps 5 and 6 say, the IIS logs of the servers that run %s (%s) "
-           "reached:\n\n%s%s%s%s\n", o->run_id, o->site->sc->name, b.ptr,
+    printf("\nThen, as Microsoft's hybrid troubleshooting says, the IIS logs of the servers\n"
+           "that run %s (%s) reached:\n\n%s%s%s%s\n", o->run_id, o->site->sc->name, b.ptr,
            mc_render_color(ok ? MC_PASS : MC_FAIL, color), ok ? "the logs name the server that "
            "fails, as the remote check did" : "WRONG: the logs did not show the run on the "
            "server that fails", mc_render_reset(color));
@@ -236,7 +236,7 @@ static bool demo_config(const struct mc_cli *cli, struct mc_lab *lab, const char
     struct mc_buf b = MC_BUF_INIT(MC_RENDER_LIMIT);
     struct mc_render_opts o = { .color = color, .brief = true };
     mc_render_text(r, &o, &b);
-    printf("\nThe server's side beside the remote one: 'migcheck tls %s --json' (a pass) with "
+    printf("\nThe server's side beside the remote one: 'migcheck tls %s --json'\n(a pass) with "
            "the server's netsh http show sslcert and Get-ExchangeCertificate:\n\n%s%s%s%s\n",
            site->target, b.ptr, mc_render_color(ok ? MC_PASS : MC_FAIL, color), ok ? "config "
            "named the certificate the bindings do not present" : "WRONG: config did not name "
@@ -248,12 +248,12 @@ static bool demo_config(const struct mc_cli *cli, struct mc_lab *lab, const char
   return ok;
 }
 
-/* The demo ends where every admin starts: seed 000's error text, explained.
+/* The demo ends where every admin starts: KB 2903050's error text, explained.
  * Its steps 1 and 2 name Basic authentication, the RPC proxy ports and the
  * back ends on 6004, so those three causes must come out. */
 static bool demo_explain(const struct mc_cli *cli, bool color)
 {
-  static const char seed000[] =
+  static const char kb2903050[] =
     "Microsoft.Exchange.Data.Storage.Management.MigrationTransientException: We weren't able "
     "to connect to the remote server. Please verify that the migration endpoint settings are "
     "correct and your certificate is valid, and then try again. Consider using the Exchange "
@@ -262,7 +262,7 @@ static bool demo_explain(const struct mc_cli *cli, bool color)
     "unavailable) from cli_NspiBind";
   static const char *const expect[] = { MC_CAUSE_OA_BASIC_NOT_OFFERED, MC_CAUSE_OA_PORT_NOT_ALLOWED,
                                         MC_CAUSE_OA_BACKEND_UNAVAILABLE };
-  struct mc_report *r = mc_explain_text(seed000, sizeof seed000 - 1);
+  struct mc_report *r = mc_explain_text(kb2903050, sizeof kb2903050 - 1);
   bool ok = true;
   for(size_t i = 0; i < sizeof expect / sizeof expect[0]; i++)
     ok = ok && mc_report_has(r, expect[i]);
@@ -270,9 +270,9 @@ static bool demo_explain(const struct mc_cli *cli, bool color)
     struct mc_buf b = MC_BUF_INIT(MC_RENDER_LIMIT);
     struct mc_render_opts o = { .color = color };
     mc_render_text(r, &o, &b);
-    printf("\nAnd the error every admin starts from (seed 000), explained:\n\n%s%s%s%s\n", b.ptr,
+    printf("\nAnd the error every admin starts from (KB 2903050), explained:\n\n%s%s%s%s\n", b.ptr,
            mc_render_color(ok ? MC_PASS : MC_FAIL, color), ok ? "named the Outlook Anywhere "
-           "causes of seed 000 as expected" : "WRONG: the Outlook Anywhere causes of seed 000 "
+           "causes of KB 2903050 as expected" : "WRONG: the Outlook Anywhere causes of KB 2903050 "
            "were not all named", mc_render_reset(color));
     mc_buf_release(&b);
   }
@@ -291,7 +291,7 @@ static bool demo_batch(const struct mc_cli *cli, struct mc_lab *lab, const char 
   if(mc_cli_lab_batch_file(lab, path, err, sizeof err) == 0) {
     struct mc_cli b = { .no_color = cli->no_color || !mc_cli_color(cli) };
     mc_parse_long(timeout, 1, 300, &b.timeout_s);
-    printf("\nAnd every scenario at once, as 'migcheck batch' checks many endpoints "
+    printf("\nAnd every scenario at once, as 'migcheck batch' checks many endpoints\n"
            "(migcheck lab --all writes the file):\n\n");
     fflush(stdout);
     int rc = mc_batch_run(&b, path, 8);
@@ -321,8 +321,8 @@ int mc_cmd_demo(struct mc_cli *cli)
   size_t good = 0;
   if(!cli->json)
     printf("migcheck demo: %zu lab scenarios, each diagnosed by the command a user would "
-           "type\n\n%-36s %-16s %-8s %-44s %7s\n", n, "scenario", "check", "verdict",
-           "causes found", "time");
+           "type\n\n%-34s %-16s %-7s %8s %-5s %s\n", n, "scenario", "check", "verdict",
+           "time", "", "causes found");
   for(size_t i = 0; i < n; i++) {
     struct mc_lab_site *site = mc_lab_site_at(lab, i);
     if(tty) {
@@ -335,16 +335,23 @@ int mc_cmd_demo(struct mc_cli *cli)
     good += res[i].ok;
     if(!cli->json) {
       enum mc_status st = res[i].ok ? MC_PASS : MC_FAIL;
-      printf("%-36s %-16s %-8s %-44s %5lld ms %s%s%s\n", site->sc->name, site->sc->check,
-             res[i].verdict, res[i].found, (long long)res[i].ms, mc_render_color(st, color),
-             res[i].ok ? "as expected" : "WRONG", mc_render_reset(color));
+      /* 100 columns: causes that do not fit go on a line of their own. */
+      char row[160];
+      int len = snprintf(row, sizeof row, "%-34s %-16s %-7s %5lld ms ", site->sc->name,
+                         site->sc->check, res[i].verdict, (long long)res[i].ms);
+      bool fits = len + 6 + (int)strlen(res[i].found) <= 100;
+      printf("%s%s%-5s%s %s%s\n", row, mc_render_color(st, color),
+             res[i].ok ? "ok" : "WRONG", mc_render_reset(color), fits ? res[i].found : "",
+             fits ? "" : "");
+      if(!fits)
+        printf("%-8s%s\n", "", res[i].found);
       if(!res[i].ok) {
-        printf("%-36s expected: ", "");
+        printf("%-8s expected: ", "");
         if(!site->sc->expect[0])
           printf("%s", site->sc->unknown ? "an unknown verdict, no cause" : "a pass");
         for(int k = 0; site->sc->expect[k]; k++)
           printf("%s%s", k ? ", " : "", site->sc->expect[k]);
-        printf("\n%-36s command: migcheck %s\n", "", site->command);
+        printf("\n%-8s command: migcheck %s\n", "", site->command);
       }
       fflush(stdout);
     }

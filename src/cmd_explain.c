@@ -1,7 +1,8 @@
 /*
  * cmd_explain.c - migcheck explain [TEXT... | -]: where the error text comes
- * from (the arguments joined by spaces, or standard input for "-" or when it
- * is not a terminal), read with a hard limit; lib/kb does the rest.
+ * from (the arguments joined by spaces, or standard input: for "-", when it is
+ * piped, or with no argument on a terminal, where it says on stderr to paste
+ * and end with Ctrl-D), read with a hard limit; lib/kb does the rest.
  *
  * Exit codes: 1 a cause was recognised, 3 nothing recognised (verdict
  * unknown: no cause is invented), 2 no text at all.
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "util/plat.h"
 #include "kb/kb.h"
 
 /* Reads at most MC_KB_TEXT_LIMIT bytes of stdin; *cut says more was there. */
@@ -41,13 +43,12 @@ static int read_stdin(struct mc_buf *b, bool *cut)
 int mc_cmd_explain(struct mc_cli *cli)
 {
   struct mc_buf b = MC_BUF_INIT(MC_KB_TEXT_LIMIT);
-  bool from_stdin = (cli->nargs == 1 && strcmp(cli->args[0], "-") == 0) ||
-                    (cli->nargs == 0 && !isatty(STDIN_FILENO));
+  bool from_stdin = (cli->nargs == 1 && strcmp(cli->args[0], "-") == 0) || cli->nargs == 0;
   bool cut = false;
   int rc = 0;
-  if(cli->nargs == 0 && !from_stdin)
-    return mc_cli_usage_error(cli, "explain needs the error text: as an argument in quotes, "
-                              "or piped on standard input");
+  if(from_stdin && mc_plat_is_terminal(STDIN_FILENO))
+    fputs("migcheck: paste the whole error text, then press Ctrl-D on a line of its own "
+          "(or give it as an argument in quotes)\n", stderr);
   if(from_stdin)
     rc = read_stdin(&b, &cut);
   else {

@@ -16,7 +16,8 @@
 static int imap(struct mc_cli *cli, struct mc_report **out)
 {
   static const struct { const char *name; enum mc_imap_security sec; int port; } secs[] = {
-    { "ssl", MC_IMAP_SSL, 993 }, { "tls", MC_IMAP_TLS, 143 }, { "none", MC_IMAP_NONE, 143 }
+    { "ssl", MC_IMAP_SSL, 993 }, { "tls", MC_IMAP_TLS, 143 }, { "none", MC_IMAP_NONE, 143 },
+    { "starttls", MC_IMAP_TLS, 143 },    /* what most mail clients call tls */
   };
   if(cli->nargs != 1)
     return mc_cli_usage_error(cli, "imap takes one HOST[:PORT]");
@@ -26,7 +27,7 @@ static int imap(struct mc_cli *cli, struct mc_report **out)
       if(strcasecmp(cli->security, secs[k].name) == 0)
         break;
     if(k == sizeof secs / sizeof secs[0])
-      return mc_cli_usage_error(cli, "--security '%s' is not ssl, tls or none", cli->security);
+      return mc_cli_usage_error(cli, "--security '%s' is not ssl, tls (starttls) or none", cli->security);
   }
   struct mc_target t = { 0 };
   if(!mc_net_split_host_port(cli->args[0], &t.host, &t.port, secs[k].port))

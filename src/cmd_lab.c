@@ -145,6 +145,51 @@ static void print_site_json(struct mc_lab_site *site, const char *ca)
   mc_buf_release(&b);
 }
 
+/* How to call this very binary: "migcheck" when that is what PATH finds,
+ * else its real path (a build tree's ./build/migcheck). Caller frees. */
+static char *self_command(void)
+{
+  char self[4096], found[4096];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if(n <= 0)
+    return mc_xstrdup("migcheck");
+  self[n] = '\0';
+  const char *path = getenv("PATH");
+  for(const char *p = path; p && *p;) {
+    size_t len = strcspn(p, ":");
+    char *cand = mc_xasprintf("%.*s/migcheck", (int)len, p);
+    bool same = realpath(cand, found) && strcmp(found, self) == 0;
+    free(cand);
+    if(same)
+      return mc_xstrdup("migcheck");
+    p += len + (p[len] == ':');
+  }
+  struct mc_buf b = MC_BUF_INIT(8192);
+  mc_cli_shell_word(&b, self);
+  return mc_buf_detach(&b);
+}
+
+/* The lab's command for a site, ready to paste: the binary, then every word
+ * quoted where the shell would change it, and the lab account's user. */
+static char *paste_command(const struct mc_lab_site *s, const char *self)
+{
+  struct mc_buf b = MC_BUF_INIT(1 << 16);
+  if(s->env_password[0]) {
+    mc_buf_addstr(&b, "MIGCHECK_PASSWORD=");
+    mc_cli_shell_word(&b, s->env_password);
+    mc_buf_addch(&b, ' ');
+  }
+  mc_buf_addstr(&b, self);
+  char *copy = mc_xstrdup(s->command);
+  char *save = NULL;
+  for(char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+    mc_buf_addch(&b, ' ');
+    mc_cli_shell_word(&b, w);
+  }
+  free(copy);
+  return mc_buf_detach(&b);
+}
+
 int mc_cmd_lab(struct mc_cli *cli)
 {
   if(cli->nargs)
@@ -202,6 +247,7 @@ int mc_cmd_lab(struct mc_cli *cli)
     printf("migcheck lab: serving %zu scenario%s on 127.0.0.1; Ctrl-C stops.\n"
            "Lab CA (trust it with --ca-file): %s\n\n", n, n == 1 ? "" : "s",
            mc_lab_ca_file(lab));
+    char *self = self_command();
     for(size_t i = 0; i < n; i++) {
       struct mc_lab_site *s = mc_lab_site_at(lab, i);
       printf("%s: %s\n  expects: ", s->sc->name, s->sc->summary);
@@ -209,12 +255,14 @@ int mc_cmd_lab(struct mc_cli *cli)
         printf("%s", s->sc->unknown ? "an unknown verdict, no cause" : "a pass");
       for(int k = 0; s->sc->expect[k]; k++)
         printf("%s%s", k ? ", " : "", s->sc->expect[k]);
-      printf("\n  %s%s%smigcheck %s\n", s->env_password[0] ? "MIGCHECK_PASSWORD=" : "",
-             s->env_password, s->env_password[0] ? " " : "", s->command);
+      char *cmd = paste_command(s, self);
+      printf("\n  %s\n", cmd);
+      free(cmd);
       if(s->logs[0])
         printf("  IIS logs: %s/<SERVER>/W3SVC1/\n", s->logs);
       printf("\n");
     }
+    free(self);
   }
   fflush(stdout);
   int sig = 0;

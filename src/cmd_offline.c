@@ -15,6 +15,14 @@ static int left_out(const struct mc_cli *cli)
   return MC_EXIT_CANNOT;
 }
 
+bool mc_cli_split_target(const char *s, char **host, int *port)
+{
+  (void)s;
+  *host = NULL;
+  *port = 0;
+  return false;       /* no network target in this build */
+}
+
 static int left_out_check(struct mc_cli *cli, struct mc_report **out)
 {
   *out = NULL;

@@ -6,24 +6,27 @@
  */
 #include "cli.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "report/render.h"
 
 #include "version.h"
 
-#define NET_OPTS "json html no-color verbose quiet timeout resolve dns-server"
+#define NET_OPTS "json json-file html no-color verbose quiet timeout resolve dns-server"
 
 const struct mc_command mc_commands[] = {
   { "ports", mc_cmd_check, mc_check_ports_cli, "HOST [PORT...]",
-    "is the port reachable? (the seeds' telnet test, every address at once)",
+    "is the port reachable? (a telnet test, every address at once)",
     "Resolves HOST to all its addresses (IPv4 and IPv6) and connects to every\n"
-    "port on every address at the same time, the way the seeds use telnet. Each\n"
+    "port on every address at the same time, as a telnet test would. Each\n"
     "result is open, refused (TCP_REFUSED: nothing listens, or a firewall rejects),\n"
     "no answer (TCP_TIMEOUT: a firewall drops), reset or closed right after the\n"
     "connect (TCP_RESET: a device in front), or unreachable from here. A public\n"
     "name that resolves to a private or loopback address is a warning\n"
     "(DNS_PRIVATE_ADDRESS): Exchange Online connects from the internet.\n"
     "Default port: 443. --legacy-rpc adds 6001, 6002 and 6004, which Exchange\n"
-    "2003 cutover migrations need (seed 002).",
+    "2003 and 2007 cutover migrations need.",
     NET_OPTS " legacy-rpc",
     "migcheck ports mail.contoso.com\n"
     "migcheck ports mail.contoso.com 443 80 --legacy-rpc\n"
@@ -38,7 +41,8 @@ const struct mc_command mc_commands[] = {
     "plain HTTP: SSL offloading or the wrong port), TLS_HANDSHAKE_FAILED,\n"
     "TLS_PROTOCOL_TOO_OLD (nothing at TLS 1.2 or above), TLS_CERT_UNTRUSTED,\n"
     "TLS_CERT_CHAIN_INCOMPLETE (the intermediate is not sent),\n"
-    "TLS_CERT_NAME_MISMATCH and TLS_CERT_EXPIRED; expiry within 30 days warns.\n"
+    "TLS_CERT_NAME_MISMATCH, TLS_CERT_EXPIRED and TLS_CERT_EXPIRES_SOON (within\n"
+    "30 days: a warning).\n"
     "The first handshake is Exchange Online's own: TLS 1.2-1.3 with Windows Server\n"
     "2022 Schannel's default suites and groups; refused there but accepted with\n"
     "every suite is TLS_CLOUD_CIPHER_MISMATCH. Then which of those suites the\n"
@@ -65,7 +69,7 @@ const struct mc_command mc_commands[] = {
     "HTTP_REQUEST_TOO_LARGE or MRSPROXY_WCF_QUOTA, with the sizes that passed and\n"
     "failed (bisected; --no-large-request skips it). Last, --repeat N new\n"
     "connections show which servers behind a load balancer answer and whether\n"
-    "they agree (the 'passive server' of seed 001, or Exchange 2010 without\n"
+    "they agree (a 'passive' server left in the pool, or Exchange 2010 without\n"
     "session persistence). Causes: HTTP_PREAUTH, EWS_NOT_PUBLISHED,\n"
     "MRSPROXY_URL_BLOCKED, MRSPROXY_HANDLER_MISSING, EWS_WINDOWS_AUTH_DISABLED,\n"
     "EWS_BASIC_AUTH_DISABLED, HTTP_SERVICE_UNAVAILABLE, HTTP_SERVER_ERROR,\n"
@@ -196,7 +200,7 @@ const struct mc_command mc_commands[] = {
     "LOG_SERVER_ERRORS, HTTPERR_CONNECTION_DROPPED, HTTPERR_QUEUE_FULL and\n"
     "PROXY_BACKEND_ERRORS, each with the log line that shows it (file:line).\n"
     "Times are UTC, as IIS writes them. --run-id finds the requests a migcheck\n"
-    "remote check sent (seed 001: reproduce, then look in the IIS logs).\n"
+    "remote check sent (reproduce the failure, then look for it in the logs).\n"
     "--json adds a \"traffic\" object per endpoint (docs/json-schema.md).\n"
     "All CPUs are used (MIGCHECK_THREADS=N sets how many). --summary FILE also\n"
     "writes the counts to a small file; on one machine, --merge FILE... judges\n"
@@ -204,7 +208,7 @@ const struct mc_command mc_commands[] = {
     "migcheck.exe, run on the Exchange server itself, reads the standard folders\n"
     "when no PATH is given: C:\\inetpub\\logs\\LogFiles, the HTTPERR folder and\n"
     "Exchange's Logging\\HttpProxy, those that exist, and says which it read.",
-    "json html no-color verbose quiet since until run-id server cloud-ranges summary merge",
+    "json json-file html no-color verbose quiet since until run-id server cloud-ranges summary merge",
     "migcheck logs ./EX01/W3SVC1 ./EX02/W3SVC1\n"
     "migcheck logs \\\\EX01\\c$\\inetpub\\logs\\LogFiles --since 2024-03-12T08:00\n"
     "migcheck logs u_ex240312.log.gz --server EX01=u_ex240312.log.gz --json\n"
@@ -213,7 +217,7 @@ const struct mc_command mc_commands[] = {
     "migcheck logs --merge EX01.mcsum EX02.mcsum       (centrally)\n"
     "migcheck.exe logs --summary EX01.mcsum" },
   { "config", mc_cmd_config, NULL, "FILE|FOLDER... | --collect",
-    "check what you paste from PowerShell and the registry against the seeds' rules",
+    "check what you paste from PowerShell and the registry against Microsoft's rules",
     "Reads the output of PowerShell's Format-List ('| fl') and registry exports\n"
     "you bring back from the Exchange server, recognises each input by its\n"
     "content (not its name): Get-WebServicesVirtualDirectory,\n"
@@ -241,10 +245,10 @@ const struct mc_command mc_commands[] = {
     "report: which of its causes the settings explain. MRS limits:\n"
     "CFG_MRS_CONNECTIONS. A FOLDER (what --collect's script fills) stands for\n"
     "the files in it. Several servers given:\n"
-    "a setting that differs between them is CFG_SERVERS_DIFFER (seed 001's\n"
-    "passive server). A failed Test-MigrationServerAvailability is explained\n"
-    "as 'migcheck explain' would. --collect prints the read-only script to run.",
-    "json html no-color verbose quiet collect",
+    "a setting that differs between them is CFG_SERVERS_DIFFER (a 'passive'\n"
+    "server left in the pool). A failed Test-MigrationServerAvailability is\n"
+    "explained as 'migcheck explain' would. --collect prints the read-only script to run.",
+    "json json-file html no-color verbose quiet collect",
     "migcheck config --collect > collect.ps1\n"
     "migcheck config migcheck-EX01 migcheck-EX02\n"
     "migcheck config ews-vdir.txt outlookanywhere.txt exchange-servers.txt rpcproxy.reg\n"
@@ -292,7 +296,7 @@ const struct mc_command mc_commands[] = {
     "its usual inner causes. Text it does not recognise gets no invented cause.\n"
     "Exit codes here: 1 a cause recognised, 3 nothing recognised (verdict\n"
     "unknown: run the remote checks), 2 no text.",
-    "json html no-color verbose quiet",
+    "json json-file html no-color verbose quiet",
     "migcheck explain \"Error 0x6ba (The RPC server is unavailable) from cli_NspiBind\"\n"
     "pbpaste | migcheck explain\n"
     "migcheck explain - < migration-report.txt --json" },
@@ -356,6 +360,8 @@ struct mc_report *mc_cli_run_check(int argc, char **argv, int *code)
   *code = mc_cli_parse(&cli, cmd, argc - 1, argv + 1);
   if(*code == 0)
     *code = cmd->check(&cli, &r);
+  if(r)
+    mc_cli_facts(&cli, r);
   mc_cli_release(&cli);
   return r;
 }
@@ -369,13 +375,39 @@ const struct mc_command *mc_cli_find_command(const char *name)
   return NULL;
 }
 
-static void print_indented(FILE *out, const char *text, const char *indent)
+/* Help is written for 80 columns: every line of it fits. */
+#define HELP_WIDTH 80
+
+/* Each line of text, indented; a line too long for the help is wrapped at
+ * spaces (a command gets a shell continuation, so it still pastes). */
+static void print_indented(struct mc_buf *b, const char *text, const char *indent,
+                           bool commands)
 {
   const char *p = text;
   while(*p) {
     const char *nl = strchr(p, '\n');
     size_t n = nl ? (size_t)(nl - p) : strlen(p);
-    fprintf(out, "%s%.*s\n", indent, (int)n, p);
+    char *line = mc_xasprintf("%.*s", (int)n, p);
+    if(!commands || strlen(indent) + n <= HELP_WIDTH)
+      mc_render_wrap(b, line, indent, HELP_WIDTH);
+    else {
+      /* Cut before a word so that the line with " \\" fits. */
+      struct mc_buf tmp = MC_BUF_INIT(1 << 16);
+      mc_render_wrap(&tmp, line, "", HELP_WIDTH - (int)strlen(indent) - 6);
+      const char *q = tmp.ptr;
+      bool first = true;
+      while(q && *q) {
+        const char *e = strchr(q, '\n');
+        size_t len = e ? (size_t)(e - q) : strlen(q);
+        bool last = !e || !e[1];
+        mc_buf_printf(b, "%s%s%.*s%s\n", indent, first ? "" : "    ", (int)len, q,
+                      last ? "" : " \\");
+        first = false;
+        q = e ? e + 1 : NULL;
+      }
+      mc_buf_release(&tmp);
+    }
+    free(line);
     p += n;
     if(*p == '\n')
       p++;
@@ -384,9 +416,16 @@ static void print_indented(FILE *out, const char *text, const char *indent)
 
 void mc_cli_print_command_help(const struct mc_command *cmd, FILE *out)
 {
-  fprintf(out, "usage: migcheck %s %s\n\n", cmd->name, cmd->usage);
-  print_indented(out, cmd->about, "  ");
-  fputs("\noptions:\n", out);
+  struct mc_buf b = MC_BUF_INIT(1 << 20);
+  char *usage = mc_xasprintf("usage: migcheck %s %s", cmd->name, cmd->usage);
+  struct mc_buf u = MC_BUF_INIT(1 << 16);
+  mc_render_wrap(&u, usage, "       ", HELP_WIDTH);    /* continued under "migcheck" */
+  mc_buf_addstr(&b, u.ptr + 7);
+  mc_buf_release(&u);
+  free(usage);
+  mc_buf_addch(&b, '\n');
+  print_indented(&b, cmd->about, "  ", false);
+  mc_buf_addstr(&b, "\noptions:\n");
   for(size_t i = 0; i < mc_noptions; i++) {
     const struct mc_option *o = &mc_options[i];
     if(!mc_cli_option_applies(cmd, o))
@@ -398,12 +437,21 @@ void mc_cli_print_command_help(const struct mc_command *cmd, FILE *out)
     else
       snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "",
                o->arg ? o->arg : "");
-    fprintf(out, "  %-30s %s\n", left, o->help);
+    /* The help text at column 25, wrapped; a long option name gets its own line. */
+    struct mc_buf tmp = MC_BUF_INIT(1 << 16);
+    mc_render_wrap(&tmp, o->help, "                         ", HELP_WIDTH);
+    if(strlen(left) <= 21)
+      mc_buf_printf(&b, "  %-22s %s", left, tmp.ptr + 25);
+    else
+      mc_buf_printf(&b, "  %s\n%s", left, tmp.ptr);
+    mc_buf_release(&tmp);
   }
-  fputs("\nexamples:\n", out);
-  print_indented(out, cmd->examples, "  ");
-  fputs("\nexit codes: 0 nothing wrong, 1 a problem found, 2 usage error, "
-        "3 could not run or observe\n", out);
+  mc_buf_addstr(&b, "\nexamples:\n");
+  print_indented(&b, cmd->examples, "  ", true);
+  mc_buf_addstr(&b, "\nexit codes: 0 nothing wrong, 1 a problem found, 2 usage error,\n"
+                "3 could not run or observe\n");
+  fwrite(b.ptr, 1, b.len, out);
+  mc_buf_release(&b);
 }
 
 void mc_cli_print_help(FILE *out)
@@ -415,17 +463,21 @@ void mc_cli_print_help(FILE *out)
         "the protocol), stops at the first layer that breaks, names the cause and\n"
         "says what to change.\n\n"
         "usage: migcheck COMMAND [OPTIONS] [ARGS]\n\ncommands:\n", out);
-  for(size_t i = 0; i < mc_ncommands; i++)
-    fprintf(out, "  %-18s %s\n", mc_commands[i].name, mc_commands[i].summary);
+  for(size_t i = 0; i < mc_ncommands; i++) {
+    struct mc_buf b = MC_BUF_INIT(1 << 16);
+    mc_render_wrap(&b, mc_commands[i].summary, "                      ", HELP_WIDTH);
+    fprintf(out, "  %-19s %s", mc_commands[i].name, b.ptr + 22);
+    mc_buf_release(&b);
+  }
   fputs("\nStart here:\n"
         "  migcheck explain \"<the error you got>\"           what does it mean?\n"
-        "  migcheck remote-move --server mail.contoso.com  hybrid move: can MRS reach you?\n"
+        "  migcheck remote-move --server mail.contoso.com  hybrid move: can MRS reach?\n"
         "  migcheck outlook-anywhere --exchange-server ex01.contoso.local \\\n"
         "      --rpc-proxy mail.contoso.com               cutover or staged migration\n"
-        "  migcheck demo                                   every diagnosis, on the built-in lab\n\n"
+        "  migcheck demo                                   every diagnosis, on the lab\n\n"
         "'migcheck COMMAND --help' explains a command; 'man migcheck' has the rest.\n"
-        "Output: text on a terminal (colors unless NO_COLOR), --json for scripts,\n"
-        "--html FILE for a report to forward.\n"
+        "Output: text on a terminal (colors unless NO_COLOR), --json for scripts;\n"
+        "--json-file FILE and --html FILE (a report to forward) beside the text.\n"
         "Exit codes: 0 nothing wrong, 1 a problem found, 2 usage error,\n"
         "3 could not run or could not observe enough to judge.\n", out);
 }

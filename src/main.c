@@ -33,13 +33,23 @@ int main(int argc, char **argv)
     mc_cli_print_man(stdout);
     return MC_EXIT_OK;
   }
-  if(strcmp(argv[1], "--version") == 0) {
+  if(strcmp(argv[1], "--completion") == 0)
+    return mc_cli_print_completion(argc > 2 ? argv[2] : NULL, stdout);
+  if(strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
     puts("migcheck " MC_VERSION);
     return MC_EXIT_OK;
   }
   const struct mc_command *cmd = mc_cli_find_command(argv[1]);
-  if(!cmd)
+  if(!cmd) {
+    const char *names[64];
+    size_t n = 0;
+    for(size_t i = 0; i < mc_ncommands && n < 64; i++)
+      names[n++] = mc_commands[i].name;
+    const char *near = mc_cli_closest(argv[1], strlen(argv[1]), names, n);
+    if(near)
+      return mc_cli_usage_error(NULL, "unknown command '%s'; did you mean '%s'?", argv[1], near);
     return mc_cli_usage_error(NULL, "unknown command '%s'", argv[1]);
+  }
   struct mc_cli cli = { 0 };
   int rc = mc_cli_parse(&cli, cmd, argc - 2, argv + 2);
   if(rc == 0 && cli.help) {

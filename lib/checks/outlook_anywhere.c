@@ -153,6 +153,8 @@ static void add_traffic(struct oa *w, const char *name, int port,
   w->traffic_any = true;
   mc_json_init(&j, &w->traffic, false);
   mc_json_obj_begin(&j);
+  mc_json_kstr(&j, "purpose", "rpc-over-http");    /* one traffic shape (json-schema.md) */
+  mc_json_kstr(&j, "method", "RPC_IN_DATA+RPC_OUT_DATA");
   mc_json_kstr(&j, "url", res->url);
   mc_json_kstr(&j, "server", name);
   mc_json_kint(&j, "port", port);
@@ -373,6 +375,7 @@ static enum verdict check_port(struct oa *w, const struct oa_port *op)
     try_other_names(w, s, op, accepted, sizeof accepted);
     valid_ports_value(w, vp, sizeof vp);
     mc_step_ev(s, "ValidPorts to set", "%s", vp);
+    mc_report_fact(r, "validports", "%s", vp);
     mc_step_find(r, s, id, "the RPC proxy refused %s:%d before the virtual connection opened "
                  "(%s)%s%s%s; set HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy ValidPorts to "
                  "\"%s\"%s%s", name, op->port, line ? line : res.end_text,
@@ -586,6 +589,11 @@ struct mc_report *mc_check_outlook_anywhere(const struct mc_target *t)
     for(char *c = w.short_name; *c; c++)
       *c = (char)toupper((unsigned char)*c);
   }
+  /* Facts the fix steps name (model/fill.c). */
+  mc_report_fact_names(r, t->host, t->user, t->email);
+  mc_report_fact(r, "server", "%s", w.short_name);
+  if(!strchr(t->exchange_server, '@'))
+    mc_report_fact(r, "server_fqdn", "%s", t->exchange_server);
   mc_report_note(r, "every request carries the User-Agent \"%s\": search the IIS logs for "
                  "it (the RPC query string must stay SERVER:PORT)", w.ua);
   if(t->insecure)

@@ -217,6 +217,15 @@ static void evidence(struct mc_step *s, const struct mc_http_req *q,
   mc_step_ev(s, "request", "%s %s%s%s HTTP/1.1%s", q->method, q->path, q->query ? "?" : "",
              q->query ? q->query : "", q->auth == MC_HTTP_AUTH_NTLM ? " (NTLM login)" :
              q->auth == MC_HTTP_AUTH_BASIC ? " (Basic login)" : "");
+  /* The raw exchange, for -vv ("> " sent, "< " received): never a credential. */
+  mc_step_ev(s, "> Host", "%s", q->host);
+  if(q->user_agent)
+    mc_step_ev(s, "> User-Agent", "%s", q->user_agent);
+  for(size_t k = 0; q->headers && q->headers[k]; k++)
+    mc_step_ev(s, "> header", "%s", q->headers[k]);
+  if(q->auth != MC_HTTP_AUTH_NONE)
+    mc_step_ev(s, "> Authorization", "%s (not shown)",
+               q->auth == MC_HTTP_AUTH_NTLM ? "NTLM" : "Basic");
   if(resp->ip[0])
     mc_step_ev(s, "answered by", "%s port %ld (%ld connection%s, %lld ms)", resp->ip,
                resp->port, resp->connects, resp->connects == 1 ? "" : "s",
@@ -224,6 +233,10 @@ static void evidence(struct mc_step *s, const struct mc_http_req *q,
   for(size_t i = 0; i < resp->nmsgs; i++) {
     const struct mc_http_msg *m = &resp->msgs[i];
     mc_step_ev(s, "status", "%s", m->status_line);
+    for(size_t k = 0; k < m->nh; k++) {
+      if(strcasecmp(m->h[k].name, "WWW-Authenticate") != 0)
+        mc_step_ev(s, "< header", "%s: %s", m->h[k].name, m->h[k].value);
+    }
     for(size_t k = 0; k < m->nh; k++) {
       if(strcasecmp(m->h[k].name, "WWW-Authenticate") == 0) {
         const char *v = m->h[k].value;
@@ -844,6 +857,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   mc_buf_init(&w.traffic, 1 << 20);
   mc_buf_addch(&w.traffic, '[');
   mc_ews_mrs_envelope(&w.envelope, t->host, w.port);
+  mc_report_fact_names(r, t->host, t->user, t->email);    /* for the fix steps */
   mc_report_note(r, "every request carries ?migcheck=%s and the User-Agent \"%s\": search "
                  "the IIS logs for it", r->run_id, w.ua);
   if(t->insecure)
@@ -901,6 +915,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   struct mc_step *sb = mc_step_add(r, front, "POST %s (as MRS sends it)", MRS_PATH);
   classify(&obs[0], &resp[0], t->host);
   classify(&obs[1], &resp[1], t->host);
+  mc_report_fact(r, "server", "%s", obs[1].identity[0] ? obs[1].identity : obs[0].identity);
   evidence(sa, &q[0], &resp[0], &obs[0]);
   evidence(sb, &q[1], &resp[1], &obs[1]);
   add_traffic(&w, &q[0], &resp[0], "ews");
@@ -962,6 +977,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
     if(mc_http_perform(w.http, &aq, &auth_resp, 1) == MC_OK) {
       have_auth = true;
       classify(&auth_obs, &auth_resp, t->host);
+      mc_report_fact(r, "server", "%s", auth_obs.identity);
       evidence(auth_step, &aq, &auth_resp, &auth_obs);
       add_traffic(&w, &aq, &auth_resp, "mrsproxy-ntlm");
       mc_step_set_duration(auth_step, auth_resp.ms_total);

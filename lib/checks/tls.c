@@ -8,7 +8,7 @@
  *   no handshake completes (alert, close, time) -> TLS_HANDSHAKE_FAILED
  *   nothing at TLS 1.2 or above                 -> TLS_PROTOCOL_TOO_OLD
  *   leaf expired / not yet valid                -> TLS_CERT_EXPIRED
- *   leaf expires within 30 days                 -> TLS_CERT_EXPIRED (warn)
+ *   leaf expires within 30 days                 -> TLS_CERT_EXPIRES_SOON (warn)
  *   only the leaf sent, issuer unknown          -> TLS_CERT_CHAIN_INCOMPLETE
  *   self-signed, unknown root, bad signature    -> TLS_CERT_UNTRUSTED
  *   name not in the certificate                 -> TLS_CERT_NAME_MISMATCH
@@ -82,8 +82,9 @@ static void cert_evidence(struct mc_step *s, const struct mc_tls_cert *c)
   mc_step_ev(s, "valid", "%s to %s (%lld days left)", c->not_before, c->not_after,
              (long long)c->days_left);
   mc_step_ev(s, "key", "%s, signed with %s", c->key, c->sig_alg);
-  mc_step_ev(s, "sha256", "%s", c->sha256);
+  /* SHA-1, no colons: the Thumbprint Get-ExchangeCertificate shows (config matches it). */
   mc_step_ev(s, "thumbprint", "%s", c->sha1);
+  mc_step_ev(s, "sha256", "%s", c->sha256);
 }
 
 /* Turns the verification result into causes. Severity drops to a warning
@@ -141,9 +142,12 @@ static void judge_chain(struct mc_report *r, struct mc_step *s, const struct mc_
   }
   if(!mc_tls_has_error(res, X509_V_ERR_CERT_HAS_EXPIRED) && leaf->days_left >= 0 &&
      leaf->days_left <= EXPIRY_WARN_DAYS)
-    mc_step_find_sev(r, s, MC_CAUSE_TLS_CERT_EXPIRED, MC_WARN, "the certificate expires in %lld "
-                     "day%s (%s)", (long long)leaf->days_left,
+    mc_step_find_sev(r, s, MC_CAUSE_TLS_CERT_EXPIRES_SOON, MC_WARN, "the certificate expires in "
+                     "%lld day%s (%s)", (long long)leaf->days_left,
                      leaf->days_left == 1 ? "" : "s", leaf->not_after);
+  /* Facts the fix steps name (model/fill.c). */
+  mc_report_fact(r, "thumbprint", "%s", leaf->sha1);
+  mc_report_fact(r, "days_left", "%lld", (long long)leaf->days_left);
   if(!res->name_ok)
     mc_step_find_sev(r, s, MC_CAUSE_TLS_CERT_NAME_MISMATCH, sev, "\"%s\" is not among the names "
                      "the certificate carries: %s", mc_target_tls_name(t),

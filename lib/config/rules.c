@@ -513,7 +513,7 @@ static void rule_ews(struct ctx *c, struct obj *x)
   if(url && !url->cut && blank_value(url->value))
     mc_step_find(c->r, st, MC_CAUSE_CFG_EWS_EXTERNAL_URL_MISSING, "ExternalUrl is empty on %s: "
                  "Set-WebServicesVirtualDirectory -Identity \"%s\" -ExternalUrl "
-                 "https://mail.contoso.com/EWS/Exchange.asmx (your published name)",
+                 "https://<public host name>/EWS/Exchange.asmx",
                  x->server, id);
   const char *methods = mc_fl_get(x->o, "ExternalAuthenticationMethods");
   bool win_missing = truth(mc_fl_get(x->o, "WindowsAuthentication")) == 0;
@@ -539,6 +539,13 @@ static void rule_ews(struct ctx *c, struct obj *x)
     mc_step_find_sev(c->r, st, MC_CAUSE_CFG_EWS_AUTH_METHODS, MC_WARN, "Basic authentication is off "
                      "on %s: Set-WebServicesVirtualDirectory -Identity \"%s\" "
                      "-BasicAuthentication $true", x->server, id);
+  if(st->nfindings) {
+    /* The fix steps name the first directory that needs one (model/fill.c). */
+    mc_report_fact(c->r, "vdir", "%s", id);
+    mc_report_fact(c->r, "server", "%s", x->server);
+  }
+  if(url && !blank_value(url->value) && strncasecmp(url->value, "https://", 8) == 0)
+    mc_report_fact(c->r, "host", "%.*s", (int)strcspn(url->value + 8, "/:"), url->value + 8);
   mc_step_done(c->r, st, MC_PASS, "MRSProxy %s, ExternalUrl %s",
                truth(mc_fl_get(x->o, "MRSProxyEnabled")) == 1 ? "on" :
                truth(mc_fl_get(x->o, "MRSProxyEnabled")) == 0 ? "off" : "not shown",
@@ -561,7 +568,7 @@ static void rule_oa(struct ctx *c, struct obj *x)
   const char *iisset = e2010 ? "Basic,NTLM" : "Basic,NTLM,Negotiate";
   if(ext && !blank_value(ext) && strcasecmp(ext, "Basic") != 0)
     mc_step_find(c->r, st, MC_CAUSE_CFG_OA_AUTH_NOT_BASIC, "%s is %s on %s; the cutover endpoint "
-                 "authenticates with Basic (seed 000 step 1): Set-OutlookAnywhere -Identity "
+                 "authenticates with Basic (KB 2903050): Set-OutlookAnywhere -Identity "
                  "\"%s\" %s Basic -IISAuthenticationMethods %s",
                  e2010 ? "ClientAuthenticationMethod" : "ExternalClientAuthenticationMethod",
                  ext, x->server, id, param, iisset);
@@ -694,7 +701,7 @@ static void compare_servers(struct ctx *c)
                                mc_xstrdup("give it the same settings as the others");
       mc_step_find(c->r, st, MC_CAUSE_CFG_SERVERS_DIFFER, "%s differs from %s: %s is %s there and %s "
                    "on %s; requests the load balancer sends to %s are handled differently "
-                   "(seed 001's passive server): %s", x->server, ref->server, cp->key, va, vref,
+                   "(a passive server left behind the load balancer): %s", x->server, ref->server, cp->key, va, vref,
                    ref->server, x->server, fix);
       free(fix);
     }
@@ -1018,10 +1025,12 @@ static void rule_validports(struct ctx *c, struct rpcproxy *rp)
     if(!required)
       mc_buf_printf(&want, ";%s", v[i].text);
   }
-  if(missing.len)
+  if(missing.len) {
     mc_step_find(c->r, st, MC_CAUSE_CFG_VALIDPORTS_MISSING, "%s. Set the whole value: reg add "
                  "HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy /v ValidPorts /t REG_SZ /d \"%s\" /f",
                  missing.ptr, want.ptr);
+    mc_report_fact(c->r, "validports", "%s", want.ptr);    /* for the fix steps */
+  }
   if(unsure && !missing.len) {
     mc_step_done(c->r, st, MC_UNKNOWN, "%zu entries; the public FQDN is unknown, so whether "
                  "the wildcards cover it cannot be told", nv);

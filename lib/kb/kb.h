@@ -34,7 +34,7 @@ struct mc_kb_signature {
   const char *const *all;       /* NULL-terminated: every one must match */
   const char *const *any;       /* NULL-terminated or NULL: each match adds 1 */
   const char *const *none;      /* NULL-terminated or NULL: any match disqualifies */
-  const char *source;           /* where the wording comes from (field case, seed) */
+  const char *source;           /* where the wording comes from: public (KB, Learn, thread) */
 };
 
 extern const struct mc_kb_signature mc_kb_signatures[];

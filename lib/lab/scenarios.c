@@ -46,7 +46,7 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
     EXPECT(MC_CAUSE_TLS_PROTOCOL_TOO_OLD), mc_lab_tls_start, TLS1_VERSION, TLS1_VERSION,
     MC_LAB_CERT_GOOD },
   { "expiring-soon", "tls", "a good certificate that expires in 10 days",
-    EXPECT(MC_CAUSE_TLS_CERT_EXPIRED), mc_lab_tls_start, TLS1_2_VERSION, TLS1_3_VERSION,
+    EXPECT(MC_CAUSE_TLS_CERT_EXPIRES_SOON), mc_lab_tls_start, TLS1_2_VERSION, TLS1_3_VERSION,
     MC_LAB_CERT_EXPIRING },
   { .name = "tls-cipher-mismatch", .check = "tls", .summary = "TLS 1.2 and 1.3 with only "
     "ChaCha20-Poly1305 suites, none of those Windows Server's Schannel offers",

@@ -760,12 +760,12 @@ static void endpoint_step(struct judge *j, int ep, struct mc_step **out_step)
   for(size_t i = 0; i < nsrv; i++)
     ok += srv[i].ok;
   if(st->status < MC_WARN && st->nfindings == 0)
-    mc_step_done(r, st, ok ? MC_PASS : MC_INFO, "%llu requests on %zu server%s, %llu answered "
-                 "successfully, %s to %s", (unsigned long long)total, nsrv,
+    mc_step_done(r, st, ok ? MC_PASS : MC_INFO, "%llu request%s on %zu server%s, %llu answered "
+                 "successfully, %s to %s", (unsigned long long)total, total == 1 ? "" : "s", nsrv,
                  nsrv == 1 ? "" : "s", (unsigned long long)ok, a, b);
   else
-    mc_step_done(r, st, st->status, "%llu requests on %zu server%s, %llu answered "
-                 "successfully, %s to %s", (unsigned long long)total, nsrv,
+    mc_step_done(r, st, st->status, "%llu request%s on %zu server%s, %llu answered "
+                 "successfully, %s to %s", (unsigned long long)total, total == 1 ? "" : "s", nsrv,
                  nsrv == 1 ? "" : "s", (unsigned long long)ok, a, b);
   srv_set_release(&ss);
 }

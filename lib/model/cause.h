@@ -21,9 +21,12 @@ struct mc_cause {
                                   "imap" "logs" "config" "process" */
   const char *title;           /* one line, no trailing period */
   const char *why;             /* a short paragraph: what it means and why it breaks */
-  const char *const *fix;      /* NULL-terminated list of numbered fix steps */
-  const char *check;           /* the migcheck command line that confirms it */
-  const char *source;          /* seed file name and/or KB number, reference section */
+  const char *const *fix;      /* NULL-terminated list of numbered fix steps; {host},
+                                  {user}, {server} ... are filled from the run's facts
+                                  when shown (model/fill.c) */
+  const char *check;           /* the migcheck command line that confirms it (filled) */
+  const char *source;          /* public: KB number, Microsoft Learn title, RFC section,
+                                  public thread; never a file outside the repository */
 };
 
 /* The table, in catalogue order. */

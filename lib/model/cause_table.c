@@ -2,11 +2,15 @@
  * cause_table.c - the cause catalogue: every reason migcheck can name, as data.
  *
  * One entry per cause, in catalogue order: first the ids listed in DESIGN.md (in that
- * order), then causes taken from the field cases and the wire reference. This file holds
+ * order), then causes taken from field reports and the protocol references. This file holds
  * data only; mc_cause_find() lives elsewhere. Ids are stable and are never renamed (tests,
  * scripts and users key on them); titles, text, fix steps and sources may be improved.
- * Host names are placeholders: EX01 / ex01.contoso.local inside, mail.contoso.com outside,
- * CONTOSO\migadmin as the migration account.
+ * Names of the run are placeholders filled when a report is shown (model/fill.c):
+ * {target} (what was checked, with its port), {host}, {domain}, {email}, {mailbox},
+ * {user}, {server} (NetBIOS name), {server_fqdn}, {validports}, {vdir}. A name no run
+ * can know is written as a marked placeholder (<ExchangeGuid>). Sources are public:
+ * KB numbers, Microsoft Learn titles, RFC sections, public threads; never a file outside
+ * this repository.
  */
 #include "model/cause.h"
 
@@ -17,17 +21,18 @@ const struct mc_cause mc_cause_table[] = {
     .why = "The name given for the migration server (or for Autodiscover) has no A or AAAA "
            "record that an internet resolver can find. Exchange Online looks the name up "
            "from outside your network, so a missing record or an internal-only name such as "
-           "ex01.contoso.local leaves it with nowhere to connect.",
+           "{server_fqdn} leaves it with nowhere to connect.",
     .fix = (const char *const[]){
-      "Create a public A record for the published name (mail.contoso.com) that points at the "
+      "Create a public A record for the published name ({host}) that points at the "
       "public address of your firewall or load balancer",
-      "Confirm from outside with a public resolver: nslookup mail.contoso.com 8.8.8.8 (allow "
+      "Confirm from outside with a public resolver: nslookup {host} 8.8.8.8 (allow "
       "for the record's TTL after a change)",
       "Use the public FQDN, never the .local name, as RemoteServer, RPCProxyServer or IMAP "
       "server; recreate the endpoint if it still holds a stale name",
       NULL },
-    .check = "migcheck ports mail.contoso.com 443",
-    .source = "field-cases.md case C40 (KB10062); exchange-wire.md sec. 2.2" },
+    .check = "migcheck ports {host} {port}",
+    .source = "KB 10062 (Troubleshoot issues with IMAP mailbox migration); [MS-OXDSCLI] "
+              "Autodiscover Publishing and Lookup Protocol" },
 
   /* WARN: with split DNS a private answer is normal inside the network; only the public
      answer matters to Exchange Online. */
@@ -37,15 +42,15 @@ const struct mc_cause mc_cause_table[] = {
            "split-DNS network that is expected, but if public DNS gives the same answer "
            "Exchange Online cannot route to it and the endpoint fails.",
     .fix = (const char *const[]){
-      "Resolve the name against a public resolver: nslookup mail.contoso.com 8.8.8.8; it must "
+      "Resolve the name against a public resolver: nslookup {host} 8.8.8.8; it must "
       "return the public address that is NAT-ed or load-balanced to Exchange",
-      "If public DNS returns a private address, correct the records for mail.contoso.com and "
-      "autodiscover.contoso.com in the public zone",
+      "If public DNS returns a private address, correct the records for {host} and "
+      "autodiscover.{domain} in the public zone",
       "Run migcheck from a machine outside the network (or against a public resolver) to test "
       "the path Exchange Online really uses",
       NULL },
-    .check = "migcheck ports mail.contoso.com 443",
-    .source = "exchange-wire.md sec. 7; field-cases.md case C33" },
+    .check = "migcheck ports {host} {port}",
+    .source = "RFC 1918 sec. 3; Microsoft Q&A question 1186736" },
 
   { .id = "DNS_ADDRESSES_DISAGREE", .severity = MC_FAIL, .area = "dns",
     .title = "The addresses of one name disagree: some of them do not lead to Exchange",
@@ -97,13 +102,14 @@ const struct mc_cause mc_cause_table[] = {
       "Exchange Online IP ranges (Microsoft 365 endpoint set 'Exchange Online'); for IMAP "
       "allow 993 (or 143)",
       "Check that the NAT / port-forward rule sends public 443 to the load balancer or an "
-      "Exchange server, and that Windows Firewall on EX01 allows inbound 443",
+      "Exchange server, and that Windows Firewall on {server} allows inbound 443",
       "If you allow-list by source address, keep the list in step with Microsoft's published "
       "ranges (subscribe to the change notifications)",
       NULL },
-    .check = "migcheck ports mail.contoso.com 443",
-    .source = "seed 001 (firewall considerations); seed 002 step 1; exchange-wire.md sec. 7; "
-              "field-cases.md case C39" },
+    .check = "migcheck ports {host} {port}",
+    .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
+              "migration endpoint cannot be created in hybrid scenarios\"; KB 10062 "
+              "(Troubleshoot issues with IMAP mailbox migration)" },
 
   { .id = "TCP_REFUSED", .severity = MC_FAIL, .area = "tcp",
     .title = "Port refused: nothing listens or a firewall rejects",
@@ -112,7 +118,7 @@ const struct mc_cause mc_cause_table[] = {
            "Typical causes are IIS or the IMAP4 service being stopped, a NAT rule aimed at "
            "the wrong internal server, or a reject rule.",
     .fix = (const char *const[]){
-      "On EX01 check that IIS listens: Get-Service W3SVC; Start-Service W3SVC; "
+      "On {server} check that IIS listens: Get-Service W3SVC; Start-Service W3SVC; "
       "netstat -ano | findstr :443",
       "For IMAP start the services and make them automatic: Start-Service MSExchangeIMAP4, "
       "MSExchangeIMAP4BE (2013+; only MSExchangeIMAP4 on 2010); "
@@ -120,8 +126,10 @@ const struct mc_cause mc_cause_table[] = {
       "Check that the NAT or load-balancer rule forwards the port to an Exchange server that "
       "listens on it, and remove any reject rule for the Exchange Online ranges",
       NULL },
-    .check = "migcheck ports mail.contoso.com 443",
-    .source = "seed 002 step 1; exchange-wire.md sec. 7; field-cases.md case C39 (KB10062)" },
+    .check = "migcheck ports {host} {port}",
+    .source = "KB 10062 (Troubleshoot issues with IMAP mailbox migration); Microsoft "
+              "Exchange blog (Learn archive) \"Troubleshooting issues where the migration "
+              "endpoint cannot be created in hybrid scenarios\"" },
 
   { .id = "TCP_RESET", .severity = MC_FAIL, .area = "tcp",
     .title = "Connection accepted, then reset by a device in the path",
@@ -131,14 +139,15 @@ const struct mc_cause mc_cause_table[] = {
            "at once and reports a transient communication error or a near-zero timeout.",
     .fix = (const char *const[]){
       "Search the firewall and IPS logs for resets of traffic from the Exchange Online ranges "
-      "to mail.contoso.com:443 and exempt that traffic from inspection and threat signatures",
+      "to {host}:443 and exempt that traffic from inspection and threat signatures",
       "Check the load balancer's pool health and its idle and reset settings for the virtual "
       "server on 443",
       "As a test, publish one Exchange server directly (bypassing the device) and run the "
       "check again",
       NULL },
-    .check = "migcheck ports mail.contoso.com 443",
-    .source = "field-cases.md cases C28 and C05; exchange-wire.md sec. 1.4" },
+    .check = "migcheck ports {host} {port}",
+    .source = "Microsoft Learn troubleshooting article "
+              "mailbox-move-to-cloud-fail-with-error; Microsoft Q&A question 1660225" },
 
   /* ---- network: TLS ---- */
   { .id = "TLS_NOT_TLS", .severity = MC_FAIL, .area = "tls",
@@ -154,12 +163,13 @@ const struct mc_cause mc_cause_table[] = {
       "certificate) instead of forwarding clear text; remote moves do not support SSL "
       "offloading",
       "Check the IIS binding: Get-WebBinding -Name 'Default Web Site' must list https *:443; "
-      "bind the certificate with Enable-ExchangeCertificate -Server EX01 -Thumbprint "
+      "bind the certificate with Enable-ExchangeCertificate -Server {server} -Thumbprint "
       "<thumbprint> -Services IIS",
       NULL },
-    .check = "migcheck tls mail.contoso.com:443",
-    .source = "seed 001 (firewall considerations: SSL offloading); field-cases.md case C18; "
-              "exchange-wire.md sec. 7" },
+    .check = "migcheck tls {target}",
+    .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
+              "migration endpoint cannot be created in hybrid scenarios\" (SSL offloading); "
+              "microsoft/CSS-Exchange documentation \"Extended Protection\"" },
 
   { .id = "TLS_HANDSHAKE_FAILED", .severity = MC_FAIL, .area = "tls",
     .title = "TLS handshake fails: no common cipher, no certificate bound, or interference",
@@ -171,14 +181,14 @@ const struct mc_cause mc_cause_table[] = {
     .fix = (const char *const[]){
       "Confirm a certificate is bound for 443: netsh http show sslcert ipport=0.0.0.0:443 (and "
       "the hostnameport entry if SNI is used); rebind with Enable-ExchangeCertificate -Server "
-      "EX01 -Thumbprint <thumbprint> -Services IIS",
+      "{server} -Thumbprint <thumbprint> -Services IIS",
       "Enable TLS 1.2 and ECDHE AES-GCM cipher suites on the server and on any load balancer "
       "in front (SCHANNEL keys as in TLS_PROTOCOL_TOO_OLD)",
       "Make sure client certificates are not required (IIS SSL Settings: Ignore) on the /EWS, "
       "/rpc and /Autodiscover virtual directories",
       NULL },
-    .check = "migcheck tls mail.contoso.com:443",
-    .source = "exchange-wire.md sec. 1.4; field-cases.md cases C24 and C49" },
+    .check = "migcheck tls {target}",
+    .source = "KB 3068838; KB 3067292; RFC 8446 sec. 6.2" },
 
   { .id = "TLS_PROTOCOL_TOO_OLD", .severity = MC_FAIL, .area = "tls",
     .title = "Server offers nothing newer than TLS 1.1",
@@ -194,13 +204,14 @@ const struct mc_cause mc_cause_table[] = {
       "Let .NET use it: reg add \"HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319\" /v "
       "SchUseStrongCrypto /t REG_DWORD /d 1 /f, and /v SystemDefaultTlsVersions /d 1; repeat "
       "under HKLM\\SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v4.0.30319",
-      "Reboot EX01 (Exchange 2010 on Windows Server 2008 R2 needs current updates before TLS "
+      "Reboot {server} (Exchange 2010 on Windows Server 2008 R2 needs current updates before TLS "
       "1.2 works at all)",
       "If a load balancer or firewall terminates TLS, enable TLS 1.2 in its client-side SSL "
       "profile as well",
       NULL },
-    .check = "migcheck tls mail.contoso.com:443",
-    .source = "exchange-wire.md sec. 7 (TLS 1.2); field-cases.md cases C38 and C49" },
+    .check = "migcheck tls {target}",
+    .source = "RFC 8996 (TLS 1.0 and 1.1 deprecated); Microsoft Learn troubleshooting "
+              "article mailbox-migration-fails-using-imap" },
 
   { .id = "TLS_CERT_UNTRUSTED", .severity = MC_FAIL, .area = "tls",
     .title = "Certificate is not trusted: self-signed or from a private CA",
@@ -211,19 +222,20 @@ const struct mc_cause mc_cause_table[] = {
     .fix = (const char *const[]){
       "See what is bound: Get-ExchangeCertificate | fl Thumbprint,Subject,CertificateDomains,"
       "NotAfter,Services,RootCAType",
-      "Request a public CA certificate: New-ExchangeCertificate -Server EX01 -GenerateRequest "
-      "-SubjectName \"CN=mail.contoso.com\" -DomainName mail.contoso.com,"
-      "autodiscover.contoso.com -PrivateKeyExportable $true -RequestFile "
-      "\\\\EX01\\share\\mail.req",
+      "Request a public CA certificate: New-ExchangeCertificate -Server {server} -GenerateRequest "
+      "-SubjectName \"CN={host}\" -DomainName {host},"
+      "autodiscover.{domain} -PrivateKeyExportable $true -RequestFile "
+      "\\\\{server}\\share\\mail.req",
       "Import the issued certificate and bind it on every server behind the name: "
-      "Import-ExchangeCertificate -Server EX01 -FileData ([System.IO.File]::ReadAllBytes("
-      "'\\\\EX01\\share\\mail.cer')); Enable-ExchangeCertificate -Server EX01 -Thumbprint "
+      "Import-ExchangeCertificate -Server {server} -FileData ([System.IO.File]::ReadAllBytes("
+      "'\\\\{server}\\share\\mail.cer')); Enable-ExchangeCertificate -Server {server} -Thumbprint "
       "<thumbprint> -Services IIS",
       "If a load balancer or reverse proxy presents its own certificate, install the public "
       "one there too",
       NULL },
-    .check = "migcheck tls mail.contoso.com:443",
-    .source = "field-cases.md cases C19 and C32 (KB2389390); exchange-wire.md sec. 7" },
+    .check = "migcheck tls {target}",
+    .source = "KB 2389390; KB 2903050 (\"We weren't able to connect to the remote server\" "
+              "error) (\"your certificate is valid\")" },
 
   /* WARN: Windows clients can often fetch a missing intermediate themselves (AIA), so this
      may work today and fail from another client or when the CA's URL is unreachable. */
@@ -241,8 +253,8 @@ const struct mc_cause mc_cause_table[] = {
       "bundle to the SSL profile",
       "Run iisreset (reboot if the old chain is still sent) and check again",
       NULL },
-    .check = "migcheck tls mail.contoso.com:443",
-    .source = "exchange-wire.md sec. 2.2 and 2.3 (missing-intermediate-certificates-chain)" },
+    .check = "migcheck tls {target}",
+    .source = "RFC 8446 sec. 4.4.2 (the sender's chain); RFC 5246 sec. 7.4.2" },
 
   { .id = "TLS_CERT_NAME_MISMATCH", .severity = MC_FAIL, .area = "tls",
     .title = "Certificate does not cover the host name",
@@ -253,15 +265,16 @@ const struct mc_cause mc_cause_table[] = {
     .fix = (const char *const[]){
       "Compare the names: Get-ExchangeCertificate | fl Thumbprint,Subject,CertificateDomains,"
       "Services",
-      "Get a certificate whose SAN includes the published names (mail.contoso.com, "
-      "autodiscover.contoso.com) and enable it for IIS, or point the endpoint at a covered "
+      "Get a certificate whose SAN includes the published names ({host}, "
+      "autodiscover.{domain}) and enable it for IIS, or point the endpoint at a covered "
       "name: Set-MigrationEndpoint -Identity \"Hybrid Migration Endpoint - EWS (Default Web "
-      "Site)\" -RemoteServer mail.contoso.com",
+      "Site)\" -RemoteServer {host}",
       "Check that the load balancer or firewall serves the same certificate for this name "
       "(SNI and default profile)",
       NULL },
-    .check = "migcheck tls mail.contoso.com:443",
-    .source = "field-cases.md cases C19, C32 and C36; exchange-wire.md sec. 2.2" },
+    .check = "migcheck tls {target}",
+    .source = "RFC 6125 sec. 6; KB 2389390; Microsoft Learn troubleshooting article "
+              "mutual-authentication-could-not-be-established-error-if-testing-outlook-anywhere" },
 
   { .id = "TLS_CERT_EXPIRED", .severity = MC_FAIL, .area = "tls",
     .title = "Certificate expired or not yet valid",
@@ -270,15 +283,35 @@ const struct mc_cause mc_cause_table[] = {
            "fails until a current certificate is bound.",
     .fix = (const char *const[]){
       "Find it: Get-ExchangeCertificate | fl Thumbprint,Subject,NotAfter,Services",
-      "Renew: Get-ExchangeCertificate -Thumbprint <old thumbprint> | New-ExchangeCertificate "
-      "-GenerateRequest -RequestFile \\\\EX01\\share\\renew.req, then bring in the issued "
+      "Renew: Get-ExchangeCertificate -Thumbprint {thumbprint} | New-ExchangeCertificate "
+      "-GenerateRequest -RequestFile \\\\{server}\\share\\renew.req, then bring in the issued "
       "certificate with Import-ExchangeCertificate",
-      "Bind it on every server and device: Enable-ExchangeCertificate -Server EX01 -Thumbprint "
+      "Bind it on every server and device: Enable-ExchangeCertificate -Server {server} -Thumbprint "
       "<new thumbprint> -Services IIS (add IMAP if used), then Remove-ExchangeCertificate "
-      "-Thumbprint <old thumbprint>",
+      "-Thumbprint {thumbprint}",
       NULL },
-    .check = "migcheck tls mail.contoso.com:443",
-    .source = "exchange-wire.md sec. 7 (certificate requirements); field-cases.md case C19" },
+    .check = "migcheck tls {target}",
+    .source = "RFC 5280 sec. 4.1.2.5 (validity); KB 2903050 (\"We weren't able to connect to "
+              "the remote server\" error)" },
+
+  /* WARN: it works today; the date is known, so the outage can be avoided. */
+  { .id = "TLS_CERT_EXPIRES_SOON", .severity = MC_WARN, .area = "tls",
+    .title = "Certificate expires within 30 days",
+    .why = "The certificate is valid today, but only for {days_left} more days. On its end "
+           "date Exchange Online starts rejecting the handshake, and every endpoint test and "
+           "every running move fails until a renewed certificate is bound on every server and "
+           "device that presents it.",
+    .fix = (const char *const[]){
+      "Find it: Get-ExchangeCertificate -Thumbprint {thumbprint} | fl Subject,"
+      "CertificateDomains,NotAfter,Services",
+      "Renew before the end date: Get-ExchangeCertificate -Thumbprint {thumbprint} | "
+      "New-ExchangeCertificate -GenerateRequest -RequestFile \\\\{server}\\share\\renew.req, "
+      "then bring in the issued certificate with Import-ExchangeCertificate",
+      "Bind the new one on every server and device: Enable-ExchangeCertificate -Server {server} "
+      "-Thumbprint <new thumbprint> -Services IIS (add IMAP if used)",
+      NULL },
+    .check = "migcheck tls {target}",
+    .source = "RFC 5280 sec. 4.1.2.5 (validity); Microsoft Learn: Get-ExchangeCertificate" },
 
   /* ---- front door: HTTP ---- */
   { .id = "HTTP_PREAUTH", .severity = MC_FAIL, .area = "http",
@@ -297,9 +330,11 @@ const struct mc_cause mc_cause_table[] = {
       "If the device cannot pass the traffic untouched, bypass it for the migration (a "
       "separate name or a NAT rule straight to the Exchange servers)",
       NULL },
-    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "seed 001 (firewall considerations); field-cases.md cases C04, C14 and C15 "
-              "(KB10094); exchange-wire.md sec. 7" },
+    .check = "migcheck remote-move --server {target} --user '{user}'",
+    .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
+              "migration endpoint cannot be created in hybrid scenarios\" "
+              "(pre-authentication); KB 10094 (Troubleshoot migration issues in Exchange "
+              "hybrid)" },
 
   { .id = "HTTP_TIMEOUT", .severity = MC_FAIL, .area = "http",
     .title = "No HTTP response: the request was accepted but never answered",
@@ -316,8 +351,9 @@ const struct mc_cause mc_cause_table[] = {
       "On load balancers and reverse proxies raise idle and response timeouts for /EWS and "
       "/rpc and turn off request buffering for those paths",
       NULL },
-    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "field-cases.md case C28; exchange-wire.md sec. 1.4 and 4.6" },
+    .check = "migcheck remote-move --server {target} --user '{user}'",
+    .source = "Microsoft Q&A question 1660225; Microsoft Learn: "
+              "Test-MigrationServerAvailability" },
 
   { .id = "HTTP_SERVICE_UNAVAILABLE", .severity = MC_FAIL, .area = "http",
     .title = "HTTP 503: the service or its application pool is unavailable",
@@ -333,8 +369,8 @@ const struct mc_cause mc_cause_table[] = {
       "Read the HTTPERR and HttpProxy logs for the reason (QueueFull, AppOffline, back-end "
       "errors) and the load balancer's pool health",
       NULL },
-    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "exchange-wire.md sec. 1.5 and 6.2; KB 943891; KB 2832198" },
+    .check = "migcheck remote-move --server {target} --user '{user}'",
+    .source = "RFC 9110 sec. 15.6.4; KB 943891; KB 2832198" },
 
   { .id = "HTTP_SERVER_ERROR", .severity = MC_FAIL, .area = "http",
     .title = "HTTP 500/502: the server fails while handling the request",
@@ -343,7 +379,7 @@ const struct mc_cause mc_cause_table[] = {
            "example because of a damaged web.config, a missing Exchange Auth certificate or a "
            "broken back-end connection, so the migration call never completes.",
     .fix = (const char *const[]){
-      "Read the Application event log on EX01 at the failure time for ASP.NET event 1309 and "
+      "Read the Application event log on {server} at the failure time for ASP.NET event 1309 and "
       "MSExchange errors",
       "If the answer mentions 'Missing signing certificate' see EWS_AUTH_CERT_MISSING; if an "
       "update damaged the web.config files, run .\\UpdateCas.ps1 from %ExchangeInstallPath%Bin "
@@ -351,8 +387,8 @@ const struct mc_cause mc_cause_table[] = {
       "For 502, check the reverse proxy's connection to the Exchange servers (certificate, "
       "name, port)",
       NULL },
-    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "exchange-wire.md sec. 1.4 and 6.2; field-cases.md case C46; KB 943891" },
+    .check = "migcheck remote-move --server {target} --user '{user}'",
+    .source = "RFC 9110 sec. 15.6.1; KB 943891; KB 3063045" },
 
   { .id = "HTTP_UNEXPECTED_STATUS", .severity = MC_FAIL, .area = "http",
     .title = "An HTTP answer no rule explains (an unexplained 403, 4xx or 5xx)",
@@ -380,15 +416,17 @@ const struct mc_cause mc_cause_table[] = {
            "the EWS virtual directory, so without EWS there is no migration endpoint at that "
            "name.",
     .fix = (const char *const[]){
-      "Publish https://mail.contoso.com/EWS/ on the firewall or reverse proxy to the Exchange "
+      "Publish https://{host}/EWS/ on the firewall or reverse proxy to the Exchange "
       "servers (on TMG, create a rule that publishes EWS)",
       "Set the external URL on every server: Set-WebServicesVirtualDirectory -Identity "
-      "\"EX01\\EWS (Default Web Site)\" -ExternalUrl https://mail.contoso.com/EWS/Exchange.asmx",
-      "From outside, https://mail.contoso.com/EWS/mrsproxy.svc must now bring up a credential "
+      "\"{vdir}\" -ExternalUrl https://{host}/EWS/Exchange.asmx",
+      "From outside, https://{host}/EWS/mrsproxy.svc must now bring up a credential "
       "prompt",
       NULL },
-    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "seed 001 (firewall considerations) and steps 1 and 3; exchange-wire.md sec. 3.1" },
+    .check = "migcheck remote-move --server {target} --user '{user}'",
+    .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
+              "migration endpoint cannot be created in hybrid scenarios\"; Microsoft Learn "
+              "\"Enable the MRS Proxy endpoint for remote moves\"" },
 
   { .id = "MRSPROXY_URL_BLOCKED", .severity = MC_FAIL, .area = "ews",
     .title = "MRSProxy URL blocked while the rest of EWS gets through",
@@ -403,9 +441,9 @@ const struct mc_cause mc_cause_table[] = {
       "Confirm that POST /EWS/mrsproxy.svc lines now appear in the Exchange servers' IIS logs "
       "for the test",
       NULL },
-    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "seed 001 (firewall considerations: URL filtering) and step 3; field-cases.md "
-              "sec. 6 (rank 1)" },
+    .check = "migcheck remote-move --server {target} --user '{user}'",
+    .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
+              "migration endpoint cannot be created in hybrid scenarios\" (URL filtering)" },
 
   { .id = "MRSPROXY_DISABLED", .severity = MC_FAIL, .area = "ews",
     .title = "MRSProxy is disabled on the server that answered",
@@ -416,16 +454,15 @@ const struct mc_cause mc_cause_table[] = {
            "service is disabled').",
     .fix = (const char *const[]){
       "Enable it on every server behind the name: Set-WebServicesVirtualDirectory -Identity "
-      "\"EX01\\EWS (Default Web Site)\" -MRSProxyEnabled $true (all at once: "
+      "\"{vdir}\" -MRSProxyEnabled $true (all at once: "
       "Get-WebServicesVirtualDirectory | Set-WebServicesVirtualDirectory -MRSProxyEnabled "
       "$true)",
       "If it already reads True, set it to $false and back to $true",
       "Run iisreset on each server, then confirm: Get-WebServicesVirtualDirectory | fl "
       "Server,MRSProxyEnabled",
       NULL },
-    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "seed 001 (prerequisites) and step 1; field-cases.md cases C01 and C02 "
-              "(KB3063913); exchange-wire.md sec. 3.2" },
+    .check = "migcheck remote-move --server {target} --user '{user}'",
+    .source = "KB 3063913; Microsoft Learn \"Enable the MRS Proxy endpoint for remote moves\"" },
 
   { .id = "MRSPROXY_HANDLER_MISSING", .severity = MC_FAIL, .area = "ews",
     .title = "HTTP 405 on mrsproxy.svc: the WCF handler mapping is missing",
@@ -440,8 +477,8 @@ const struct mc_cause mc_cause_table[] = {
       "Manager > EWS > Handler Mappings > Revert To Parent)",
       "Run iisreset and test again",
       NULL },
-    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "field-cases.md case C03 (KB2626696, KB2773628); exchange-wire.md sec. 3.1" },
+    .check = "migcheck remote-move --server {target} --user '{user}'",
+    .source = "KB 2626696; KB 2773628" },
 
   { .id = "EWS_WINDOWS_AUTH_DISABLED", .severity = MC_FAIL, .area = "ews",
     .title = "Windows (NTLM/Negotiate) authentication is off on EWS",
@@ -449,18 +486,20 @@ const struct mc_cause mc_cause_table[] = {
            "Online's MRS client signs in with Negotiate/NTLM, so it fails with (401) "
            "Unauthorized and an error saying the server sent 'Basic realm=...'.",
     .fix = (const char *const[]){
-      "Turn it on: Set-WebServicesVirtualDirectory -Identity \"EX01\\EWS (Default Web Site)\" "
+      "Turn it on: Set-WebServicesVirtualDirectory -Identity \"{vdir}\" "
       "-WindowsAuthentication $true",
       "On Exchange 2013+ also check in IIS Manager that Windows Authentication is enabled on "
       "EWS under the Exchange Back End site",
       "Run iisreset; if the Basic-only challenge remains with the setting on, a device in "
       "front is answering (see HTTP_PREAUTH)",
       NULL },
-    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "seed 001 step 1; field-cases.md cases C08 and C14; exchange-wire.md sec. 3.2" },
+    .check = "migcheck remote-move --server {target} --user '{user}'",
+    .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
+              "migration endpoint cannot be created in hybrid scenarios\"; "
+              "MicrosoftDocs/OfficeDocs-Exchange issue 1884; Microsoft Q&A question 2188108" },
 
   /* WARN: remote moves authenticate with NTLM/Negotiate; Basic is expected by the guidance
-     (seed 001) but its absence alone does not stop a move. */
+     (hybrid troubleshooting) but its absence alone does not stop a move. */
   { .id = "EWS_BASIC_AUTH_DISABLED", .severity = MC_WARN, .area = "ews",
     .title = "Basic authentication is off on EWS",
     .why = "The EWS challenge offers Negotiate/NTLM but not Basic. Moves normally sign in "
@@ -468,13 +507,15 @@ const struct mc_cause mc_cause_table[] = {
            "troubleshooting guidance expects Basic next to Windows authentication and the "
            "hybrid endpoint table lists Basic as the authorization method.",
     .fix = (const char *const[]){
-      "Enable it: Set-WebServicesVirtualDirectory -Identity \"EX01\\EWS (Default Web Site)\" "
+      "Enable it: Set-WebServicesVirtualDirectory -Identity \"{vdir}\" "
       "-BasicAuthentication $true",
       "Run iisreset and confirm: Get-WebServicesVirtualDirectory | fl Server,"
       "BasicAuthentication,WindowsAuthentication",
       NULL },
-    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "seed 001 step 1; exchange-wire.md sec. 3.1 and 8 (item 5)" },
+    .check = "migcheck remote-move --server {target} --user '{user}'",
+    .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
+              "migration endpoint cannot be created in hybrid scenarios\"; Microsoft Learn "
+              "\"Enable the MRS Proxy endpoint for remote moves\"" },
 
   { .id = "AUTH_BAD_CREDENTIALS", .severity = MC_FAIL, .area = "ews",
     .title = "Credentials rejected: wrong user name, password or format",
@@ -483,17 +524,17 @@ const struct mc_cause mc_cause_table[] = {
            "server does not accept (use DOMAIN\\user); Exchange Online then reports (401) "
            "Unauthorized although the right schemes are offered.",
     .fix = (const char *const[]){
-      "Sign in on-premises as CONTOSO\\migadmin (OWA or ECP) and check that the account is "
+      "Sign in on-premises as {user} (OWA or ECP) and check that the account is "
       "enabled, not locked and its password not expired",
       "Update the endpoint: Set-MigrationEndpoint -Identity \"Hybrid Migration Endpoint - EWS "
-      "(Default Web Site)\" -Credentials (Get-Credential CONTOSO\\migadmin)",
+      "(Default Web Site)\" -Credentials (Get-Credential {user})",
       "Re-test from Exchange Online PowerShell: Test-MigrationServerAvailability "
-      "-ExchangeRemoteMove -RemoteServer mail.contoso.com -Credentials (Get-Credential "
-      "CONTOSO\\migadmin)",
+      "-ExchangeRemoteMove -RemoteServer {host} -Credentials (Get-Credential "
+      "{user})",
       NULL },
-    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "seed 001 steps 4 and 5; field-cases.md cases C26 and C41; KB10094; "
-              "exchange-wire.md sec. 6.2" },
+    .check = "migcheck remote-move --server {target} --user '{user}'",
+    .source = "KB 10094 (Troubleshoot migration issues in Exchange hybrid); KB 907273; "
+              "Microsoft Q&A question 1573031" },
 
   { .id = "AUTH_NTLM_CHALLENGE_BROKEN", .severity = MC_FAIL, .area = "http",
     .title = "The NTLM challenge that came back is malformed: something rewrites the header",
@@ -504,14 +545,14 @@ const struct mc_cause mc_cause_table[] = {
            "rewrites or truncates WWW-Authenticate headers does.",
     .fix = (const char *const[]){
       "Compare the WWW-Authenticate header with one taken on the Exchange server itself "
-      "(curl -v --ntlm -u 'CONTOSO\\migadmin' https://localhost/EWS/Exchange.asmx -k)",
+      "(curl -v --ntlm -u '{user}' https://localhost/EWS/Exchange.asmx -k)",
       "Turn off header rewriting, size limits or 'authentication offload' for /EWS, /rpc and "
       "/Autodiscover on the device in front, or publish Exchange without it",
       NULL },
-    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .check = "migcheck remote-move --server {target} --user '{user}'",
     .source = "[MS-NLMP] sec. 2.2.1.2 (CHALLENGE_MESSAGE) and 2.2.2.1 (AV_PAIR)" },
 
-  /* WARN: moves still progress, only slowly and with transient faults (seed 001). */
+  /* WARN: moves still progress, only slowly and with transient faults. */
   { .id = "LB_NO_AFFINITY", .severity = MC_WARN, .area = "ews",
     .title = "No session persistence on the load balancer in front of Exchange 2010 CAS",
     .why = "Exchange 2010 keeps the MRSProxy reliable-session state in the memory of one "
@@ -526,8 +567,10 @@ const struct mc_cause mc_cause_table[] = {
       "CAS (bypassing the load balancer)",
       "Exchange 2013 and later do not need affinity; if every CAS is 2013+, look elsewhere",
       NULL },
-    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "seed 001 (load balancer considerations); field-cases.md cases C06 and C07" },
+    .check = "migcheck remote-move --server {target} --user '{user}'",
+    .source = "Microsoft blog (Learn archive) \"It's always the Load Balancer\"; Microsoft "
+              "Exchange blog (Learn archive) \"Troubleshooting issues where the migration "
+              "endpoint cannot be created in hybrid scenarios\"" },
 
   { .id = "LB_INCONSISTENT_BACKENDS", .severity = MC_FAIL, .area = "ews",
     .title = "Servers behind the load balancer answer differently",
@@ -538,13 +581,15 @@ const struct mc_cause mc_cause_table[] = {
     .fix = (const char *const[]){
       "Compare every server in the pool: Get-WebServicesVirtualDirectory | fl Server,"
       "MRSProxyEnabled,ExternalUrl,ExternalAuthenticationMethods",
-      "Give them all the same settings (Get-WebServicesVirtualDirectory | "
-      "Set-WebServicesVirtualDirectory -MRSProxyEnabled $true) and the same certificate",
+      "Give them all the same settings and the same certificate: "
+      "Get-WebServicesVirtualDirectory | Set-WebServicesVirtualDirectory -MRSProxyEnabled $true",
       "Take passive or retired servers out of the load-balancer pool, or point the migration "
       "name only at servers that are ready",
       NULL },
-    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "seed 001 step 5 (passive servers); field-cases.md case C01" },
+    .check = "migcheck remote-move --server {target} --user '{user}'",
+    .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
+              "migration endpoint cannot be created in hybrid scenarios\" (passive servers); "
+              "KB 3063913" },
 
   /* ---- Outlook Anywhere (RPC over HTTP: cutover and staged) ---- */
   { .id = "OA_NOT_PUBLISHED", .severity = MC_FAIL, .area = "oa",
@@ -554,20 +599,20 @@ const struct mc_cause mc_cause_table[] = {
            "source organization only through Outlook Anywhere, so the endpoint cannot be "
            "created without it.",
     .fix = (const char *const[]){
-      "Exchange 2013+: Set-OutlookAnywhere -Identity \"EX01\\Rpc (Default Web Site)\" "
-      "-ExternalHostname mail.contoso.com -ExternalClientsRequireSsl $true "
+      "Exchange 2013+: Set-OutlookAnywhere -Identity \"{server}\\Rpc (Default Web Site)\" "
+      "-ExternalHostname {host} -ExternalClientsRequireSsl $true "
       "-ExternalClientAuthenticationMethod Basic",
       "Exchange 2010: install the RPC over HTTP Proxy feature, then Enable-OutlookAnywhere "
-      "-Server EX01 -ExternalHostname mail.contoso.com -ClientAuthenticationMethod Basic "
+      "-Server {server} -ExternalHostname {host} -ClientAuthenticationMethod Basic "
       "-SSLOffloading $false",
       "Exchange 2003: install the RPC over HTTP Proxy component and set the server up as an "
       "RPC-HTTP back-end in Exchange System Manager",
       "Publish /rpc/* on the firewall or reverse proxy to the Exchange servers",
       NULL },
-    .check = "migcheck outlook-anywhere --exchange-server ex01.contoso.local "
-             "--rpc-proxy mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "seed 000 (KB 2903050) cause; field-cases.md cases C32 and C34 (KB2389390); "
-              "exchange-wire.md sec. 4.1" },
+    .check = "migcheck outlook-anywhere --exchange-server {server_fqdn} "
+             "--rpc-proxy {target} --user '{user}'",
+    .source = "KB 2903050 (\"We weren't able to connect to the remote server\" error); KB "
+              "2389390" },
 
   { .id = "OA_BASIC_NOT_OFFERED", .severity = MC_FAIL, .area = "oa",
     .title = "Outlook Anywhere does not offer Basic authentication",
@@ -576,21 +621,21 @@ const struct mc_cause mc_cause_table[] = {
            "defaults fails with 'Error 0x6ba (The RPC server is unavailable) from "
            "cli_NspiBind'.",
     .fix = (const char *const[]){
-      "Exchange 2013+: Set-OutlookAnywhere -Identity \"EX01\\Rpc (Default Web Site)\" "
+      "Exchange 2013+: Set-OutlookAnywhere -Identity \"{server}\\Rpc (Default Web Site)\" "
       "-ExternalClientAuthenticationMethod Basic -IISAuthenticationMethods Basic,NTLM,Negotiate",
-      "Exchange 2010: Set-OutlookAnywhere -Identity \"EX01\\Rpc (Default Web Site)\" "
+      "Exchange 2010: Set-OutlookAnywhere -Identity \"{server}\\Rpc (Default Web Site)\" "
       "-ClientAuthenticationMethod Basic -IISAuthenticationMethods Basic,NTLM",
       "Run iisreset, then test from Exchange Online: Test-MigrationServerAvailability "
-      "-ExchangeOutlookAnywhere -ExchangeServer ex01.contoso.local -RPCProxyServer "
-      "mail.contoso.com -Credentials (Get-Credential) -EmailAddress admin@contoso.com "
+      "-ExchangeOutlookAnywhere -ExchangeServer {server_fqdn} -RPCProxyServer "
+      "{host} -Credentials (Get-Credential) -EmailAddress {email} "
       "-Authentication Basic",
       "Or keep NTLM on the server and create the endpoint with -Authentication NTLM so both "
       "sides agree",
       NULL },
-    .check = "migcheck outlook-anywhere --exchange-server ex01.contoso.local "
-             "--rpc-proxy mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "seed 000 (KB 2903050) steps 1 and 3; field-cases.md cases C31 and C35; "
-              "exchange-wire.md sec. 4.5" },
+    .check = "migcheck outlook-anywhere --exchange-server {server_fqdn} "
+             "--rpc-proxy {target} --user '{user}'",
+    .source = "KB 2903050 (\"We weren't able to connect to the remote server\" error); "
+              "MicrosoftDocs/OfficeDocs-Exchange issue 1800" },
 
   { .id = "OA_PORT_NOT_ALLOWED", .severity = MC_FAIL, .area = "oa",
     .title = "RPC proxy refuses the server:port (ValidPorts): RPC Error 6ba",
@@ -602,8 +647,7 @@ const struct mc_cause mc_cause_table[] = {
       "Inspect the list: reg query HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy /v ValidPorts",
       "Add the short name, the internal FQDN and the public FQDN, each with 6001-6002 and "
       "6004: reg add HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy /v ValidPorts /t REG_SZ /d "
-      "\"EX01:6001-6002;EX01:6004;ex01.contoso.local:6001-6002;ex01.contoso.local:6004;"
-      "mail.contoso.com:6001-6002;mail.contoso.com:6004\" /f",
+      "\"{validports}\" /f",
       "Exchange 2003/2007: restart System Attendant (net stop MSExchangeSA /y, then net start "
       "MSExchangeSA and net start MSExchangeIS); note that this restarts the Information "
       "Store too",
@@ -611,10 +655,10 @@ const struct mc_cause mc_cause_table[] = {
       "ValidPorts_AutoConfig_Exchange): rather than editing it, run Restart-Service "
       "MSExchangeServiceHost and then iisreset",
       NULL },
-    .check = "migcheck outlook-anywhere --exchange-server ex01.contoso.local "
-             "--rpc-proxy mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "seed 002 step 2; seed 000 (KB 2903050) step 2; exchange-wire.md sec. 4.2 and "
-              "4.3" },
+    .check = "migcheck outlook-anywhere --exchange-server {server_fqdn} "
+             "--rpc-proxy {target} --user '{user}'",
+    .source = "KB 2903050 (\"We weren't able to connect to the remote server\" error) (RPC "
+              "proxy ports); [MS-RPCH] RPC over HTTP Protocol" },
 
   { .id = "OA_BACKEND_UNAVAILABLE", .severity = MC_FAIL, .area = "oa",
     .title = "RPC proxy cannot reach the back end: nothing listens on 6001/6002/6004",
@@ -623,40 +667,41 @@ const struct mc_cause mc_cause_table[] = {
            "Exchange server or on the domain controllers), or an internal firewall blocks it. "
            "The migration sees the same 0x6ba from cli_NspiBind as with a ValidPorts gap.",
     .fix = (const char *const[]){
-      "From the RPC proxy server test each target: telnet ex01.contoso.local 6004 (and 6001, "
+      "From the RPC proxy server test each target: telnet {server_fqdn} 6004 (and 6001, "
       "6002) must answer with ncacn_http/1.0",
-      "Exchange 2003: mark EX01 as RPC-HTTP back-end in Exchange System Manager; on each "
+      "Exchange 2003: mark {server} as RPC-HTTP back-end in Exchange System Manager; on each "
       "global catalog the proxy uses run reg add HKLM\\SYSTEM\\CurrentControlSet\\Services\\"
       "NTDS\\Parameters /v \"NSPI interface protocol sequences\" /t REG_MULTI_SZ /d "
       "ncacn_http:6004 /f and restart that DC",
-      "List those global catalogs in ValidPorts as well (DC01:6004;dc01.contoso.local:6004)",
+      "List those global catalogs in ValidPorts as well (<GC>:6004;<GC FQDN>:6004)",
       "Exchange 2010 and later: start the RPC Client Access and Address Book services "
       "(Get-Service MSExchangeRPC,MSExchangeAB | Start-Service) and open 6001-6004 between "
       "proxy and back end",
       NULL },
-    .check = "migcheck outlook-anywhere --exchange-server ex01.contoso.local "
-             "--rpc-proxy mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "seed 000 (KB 2903050) step 2; exchange-wire.md sec. 2.3 and 4.5; "
-              "rpch-autodiscover.md sec. 2.3" },
+    .check = "migcheck outlook-anywhere --exchange-server {server_fqdn} "
+             "--rpc-proxy {target} --user '{user}'",
+    .source = "KB 2903050 (\"We weren't able to connect to the remote server\" error); "
+              "[MS-RPCH] RPC over HTTP Protocol" },
 
   { .id = "OA_SERVER_NAME_UNRESOLVED", .severity = MC_FAIL, .area = "oa",
     .title = "Exchange 2013+ cannot resolve the RPC server name (404)",
     .why = "The RPC proxy of Exchange 2013 or later answered 404 because it could not map the "
            "server name in the request to a mailbox server. These versions expect the mailbox "
-           "GUID form <ExchangeGuid>@contoso.com that Autodiscover hands out, so an endpoint "
+           "GUID form <ExchangeGuid>@{domain} that Autodiscover hands out, so an endpoint "
            "built with an old or wrong ExchangeServer value fails.",
     .fix = (const char *const[]){
       "Take the name from Autodiscover (EXCH Server), or build it from "
-      "(Get-Mailbox admin@contoso.com).ExchangeGuid as <ExchangeGuid>@contoso.com",
+      "(Get-Mailbox {email}).ExchangeGuid as <ExchangeGuid>@{domain}",
       "Create the endpoint with that value: New-MigrationEndpoint -ExchangeOutlookAnywhere "
-      "-Name Cutover -ExchangeServer <ExchangeGuid>@contoso.com -RpcProxyServer "
-      "mail.contoso.com -Credentials (Get-Credential) -EmailAddress admin@contoso.com "
+      "-Name Cutover -ExchangeServer <ExchangeGuid>@{domain} -RpcProxyServer "
+      "{host} -Credentials (Get-Credential) -EmailAddress {email} "
       "-Authentication Basic",
       "Or create the endpoint through Autodiscover so Exchange Online picks the name itself",
       NULL },
-    .check = "migcheck outlook-anywhere --exchange-server ex01.contoso.local "
-             "--rpc-proxy mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "exchange-wire.md sec. 4.4; rpch-autodiscover.md sec. 2.3 and 4.7" },
+    .check = "migcheck outlook-anywhere --exchange-server {server_fqdn} "
+             "--rpc-proxy {target} --user '{user}'",
+    .source = "[MS-OXDSCLI] Autodiscover Publishing and Lookup Protocol (EXCH Server); "
+              "[MS-RPCH] RPC over HTTP Protocol" },
 
   { .id = "OA_BIND_REJECTED", .severity = MC_FAIL, .area = "oa",
     .title = "DCE/RPC bind rejected: the interface is not offered on that port",
@@ -673,32 +718,33 @@ const struct mc_cause mc_cause_table[] = {
       "Exchange 2010 and later: Restart-Service MSExchangeRPC,MSExchangeAB on the mailbox "
       "server",
       NULL },
-    .check = "migcheck outlook-anywhere --exchange-server ex01.contoso.local "
-             "--rpc-proxy mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "rpch-autodiscover.md sec. 2.2 and 4.6; seed 000 (KB 2903050) step 2; "
-              "exchange-wire.md sec. 1.2" },
+    .check = "migcheck outlook-anywhere --exchange-server {server_fqdn} "
+             "--rpc-proxy {target} --user '{user}'",
+    .source = "KB 2903050 (\"We weren't able to connect to the remote server\" error); "
+              "[MS-OXNSPI]; [MS-OXCRPC]" },
 
   /* ---- Autodiscover ---- */
   { .id = "AUTODISCOVER_NOT_FOUND", .severity = MC_FAIL, .area = "autodiscover",
     .title = "No Autodiscover service found for the domain",
-    .why = "None of the standard places answered as Autodiscover: https://contoso.com, "
-           "https://autodiscover.contoso.com, the HTTP redirect on port 80 and the "
+    .why = "None of the standard places answered as Autodiscover: https://{domain}, "
+           "https://autodiscover.{domain}, the HTTP redirect on port 80 and the "
            "_autodiscover._tcp SRV record. Exchange Online cannot then discover the migration "
            "server, and an endpoint created through Autodiscover fails (Exchange 2003 has no "
            "Autodiscover at all).",
     .fix = (const char *const[]){
-      "Publish Autodiscover: a public DNS record autodiscover.contoso.com pointing at the "
+      "Publish Autodiscover: a public DNS record autodiscover.{domain} pointing at the "
       "Exchange publishing address, that name in the certificate SAN, and /autodiscover/* "
       "allowed through the firewall",
-      "If that name cannot be used, add an SRV record _autodiscover._tcp.contoso.com pointing "
-      "to mail.contoso.com port 443",
-      "Or create the endpoint with manual settings: -RemoteServer mail.contoso.com (remote "
-      "move) or -ExchangeServer ex01.contoso.local -RpcProxyServer mail.contoso.com (Outlook "
+      "If that name cannot be used, add an SRV record _autodiscover._tcp.{domain} pointing "
+      "to {host} port 443",
+      "Or create the endpoint with manual settings: -RemoteServer {host} (remote "
+      "move) or -ExchangeServer {server_fqdn} -RpcProxyServer {host} (Outlook "
       "Anywhere)",
       NULL },
-    .check = "migcheck autodiscover --email admin@contoso.com",
-    .source = "seed 001 (creating the endpoint, option b); exchange-wire.md sec. 2.2 and 5.3; "
-              "field-cases.md case C34" },
+    .check = "migcheck autodiscover --email {email}",
+    .source = "[MS-OXDSCLI] Autodiscover Publishing and Lookup Protocol (discovery order); "
+              "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
+              "migration endpoint cannot be created in hybrid scenarios\"" },
 
   { .id = "AUTODISCOVER_AUTH_FAILED", .severity = MC_FAIL, .area = "autodiscover",
     .title = "Autodiscover rejects the credentials",
@@ -707,16 +753,17 @@ const struct mc_cause mc_cause_table[] = {
            "learn the server settings, so discovery fails even when the rest of the path "
            "works.",
     .fix = (const char *const[]){
-      "Check the account form and password (CONTOSO\\migadmin or its UPN) and that the "
+      "Check the account form and password ({user} or its UPN) and that the "
       "account is neither locked nor expired",
       "Check the virtual directory: Get-AutodiscoverVirtualDirectory | fl Server,"
       "*Authentication*; enable what is missing with Set-AutodiscoverVirtualDirectory "
-      "-Identity \"EX01\\Autodiscover (Default Web Site)\" -WindowsAuthentication $true "
+      "-Identity \"{server}\\Autodiscover (Default Web Site)\" -WindowsAuthentication $true "
       "-BasicAuthentication $true",
       "Make sure no device pre-authenticates /autodiscover/autodiscover.svc (see HTTP_PREAUTH)",
       NULL },
-    .check = "migcheck autodiscover --email admin@contoso.com",
-    .source = "exchange-wire.md sec. 5.3 and 7; field-cases.md case C04 (KB10094)" },
+    .check = "migcheck autodiscover --email {email}",
+    .source = "[MS-OXDSCLI] Autodiscover Publishing and Lookup Protocol; KB 10094 "
+              "(Troubleshoot migration issues in Exchange hybrid)" },
 
   { .id = "AUTODISCOVER_BAD_RESPONSE", .severity = MC_FAIL, .area = "autodiscover",
     .title = "Autodiscover answer is not a usable settings response",
@@ -730,28 +777,29 @@ const struct mc_cause mc_cause_table[] = {
       "For an <Error> answer, use the address of a mailbox that exists on-premises and check "
       "the request reached Exchange's /autodiscover directory",
       "Give Outlook Anywhere an external host name so EXPR is returned: Set-OutlookAnywhere "
-      "-Identity \"EX01\\Rpc (Default Web Site)\" -ExternalHostname mail.contoso.com "
+      "-Identity \"{server}\\Rpc (Default Web Site)\" -ExternalHostname {host} "
       "-ExternalClientsRequireSsl $true -ExternalClientAuthenticationMethod Basic",
       NULL },
-    .check = "migcheck autodiscover --email admin@contoso.com",
-    .source = "exchange-wire.md sec. 1.4, 5.2 and 5.4; rpch-autodiscover.md sec. 5.2" },
+    .check = "migcheck autodiscover --email {email}",
+    .source = "[MS-OXDSCLI] Autodiscover Publishing and Lookup Protocol (POX response)" },
 
   /* WARN: entering the public names by hand still works; discovery is what breaks. */
   { .id = "AUTODISCOVER_INTERNAL_URL", .severity = MC_WARN, .area = "autodiscover",
     .title = "Autodiscover hands out internal host names",
     .why = "The Autodiscover answer points EWS or Outlook Anywhere at names that only resolve "
-           "inside the network (ex01.contoso.local, an internal URL). Clients inside keep "
+           "inside the network ({server_fqdn}, an internal URL). Clients inside keep "
            "working, but Exchange Online follows those names from the internet and cannot "
            "reach them, so only an endpoint with hand-entered public names works.",
     .fix = (const char *const[]){
-      "Set the external names: Set-WebServicesVirtualDirectory -Identity \"EX01\\EWS (Default "
-      "Web Site)\" -ExternalUrl https://mail.contoso.com/EWS/Exchange.asmx",
-      "And: Set-OutlookAnywhere -Identity \"EX01\\Rpc (Default Web Site)\" -ExternalHostname "
-      "mail.contoso.com -ExternalClientsRequireSsl $true",
-      "Until then, create the endpoint with manual settings that use mail.contoso.com",
+      "Set the external names: Set-WebServicesVirtualDirectory -Identity \"{server}\\EWS (Default "
+      "Web Site)\" -ExternalUrl https://{host}/EWS/Exchange.asmx",
+      "And: Set-OutlookAnywhere -Identity \"{server}\\Rpc (Default Web Site)\" -ExternalHostname "
+      "{host} -ExternalClientsRequireSsl $true",
+      "Until then, create the endpoint with manual settings that use {host}",
       NULL },
-    .check = "migcheck autodiscover --email admin@contoso.com",
-    .source = "field-cases.md cases C33 and C32; exchange-wire.md sec. 5.4" },
+    .check = "migcheck autodiscover --email {email}",
+    .source = "[MS-OXDSCLI] Autodiscover Publishing and Lookup Protocol; Microsoft Q&A "
+              "question 1186736" },
 
   { .id = "AUTODISCOVER_UNSAFE_REDIRECT", .severity = MC_FAIL, .area = "autodiscover",
     .title = "Autodiscover redirects to an unsafe place",
@@ -761,15 +809,16 @@ const struct mc_cause mc_cause_table[] = {
            "2021 autodiscover.<TLD> credential leak worked that way), so migcheck does not "
            "contact it and discovery cannot complete.",
     .fix = (const char *const[]){
-      "Make the redirect on http://autodiscover.contoso.com/autodiscover/autodiscover.xml "
+      "Make the redirect on http://autodiscover.{domain}/autodiscover/autodiscover.xml "
       "point to an https:// URL in your own namespace "
-      "(https://mail.contoso.com/autodiscover/autodiscover.xml)",
+      "(https://{host}/autodiscover/autodiscover.xml)",
       "Remove redirects to third-party or old hosting providers from DNS and IIS",
       "If the redirect or host is intended (another domain you own), name that domain with "
       "--allow-redirect when running migcheck, or create the endpoint with manual settings",
       NULL },
-    .check = "migcheck autodiscover --email admin@contoso.com",
-    .source = "exchange-wire.md sec. 5.3 and 5.5; rpch-autodiscover.md sec. 3.1" },
+    .check = "migcheck autodiscover --email {email}",
+    .source = "[MS-OXDSCLI] Autodiscover Publishing and Lookup Protocol (redirects); "
+              "Guardicore 2021 \"Autodiscovering the Great Leak\"" },
 
   { .id = "AUTODISCOVER_REDIRECT_LOOP", .severity = MC_FAIL, .area = "autodiscover",
     .title = "Autodiscover redirects in a loop or too many times",
@@ -784,8 +833,9 @@ const struct mc_cause mc_cause_table[] = {
       "server, then iisreset",
       "Test with the address of a mailbox that lives on-premises",
       NULL },
-    .check = "migcheck autodiscover --email admin@contoso.com",
-    .source = "exchange-wire.md sec. 5.2 and 5.3; rpch-autodiscover.md sec. 3.1" },
+    .check = "migcheck autodiscover --email {email}",
+    .source = "[MS-OXDSCLI] Autodiscover Publishing and Lookup Protocol (redirects, at most "
+              "10)" },
 
   /* ---- IMAP ---- */
   { .id = "IMAP_NOT_IMAP", .severity = MC_FAIL, .area = "imap",
@@ -802,8 +852,9 @@ const struct mc_cause mc_cause_table[] = {
       "Check the bindings: Get-ImapSettings | fl SSLBindings,UnencryptedOrTLSBindings,"
       "ExternalConnectionSettings",
       NULL },
-    .check = "migcheck imap mail.contoso.com",
-    .source = "field-cases.md case C39 (KB10062); exchange-wire.md sec. 1.1" },
+    .check = "migcheck imap {target}",
+    .source = "KB 10062 (Troubleshoot issues with IMAP mailbox migration); RFC 3501 sec. "
+              "7.1.1 (greeting)" },
 
   { .id = "IMAP_NO_TLS", .severity = MC_FAIL, .area = "imap",
     .title = "IMAP offers no encryption (neither IMAPS nor STARTTLS)",
@@ -811,14 +862,15 @@ const struct mc_cause mc_cause_table[] = {
            "have to send user passwords in clear text, which Exchange refuses by default, so "
            "the endpoint needs TLS to sign in at all.",
     .fix = (const char *const[]){
-      "Bind a public certificate to IMAP: Enable-ExchangeCertificate -Server EX01 -Thumbprint "
+      "Bind a public certificate to IMAP: Enable-ExchangeCertificate -Server {server} -Thumbprint "
       "<thumbprint> -Services IMAP",
       "Set the certificate name and restart: Set-ImapSettings -X509CertificateName "
-      "mail.contoso.com; Restart-Service MSExchangeIMAP4,MSExchangeIMAP4BE",
+      "{host}; Restart-Service MSExchangeIMAP4,MSExchangeIMAP4BE",
       "Publish 993 and create the endpoint with -Security Ssl -Port 993",
       NULL },
-    .check = "migcheck imap mail.contoso.com:143 --security tls",
-    .source = "field-cases.md sec. 2 (C38-C42 notes); field-cases.md case C42" },
+    .check = "migcheck imap {host}:143 --security tls",
+    .source = "RFC 3501 sec. 6.2.1 (STARTTLS); RFC 8314; KB 10062 (Troubleshoot issues with "
+              "IMAP mailbox migration)" },
 
   { .id = "IMAP_LOGIN_DISABLED", .severity = MC_FAIL, .area = "imap",
     .title = "IMAP refuses LOGIN before STARTTLS (LOGINDISABLED)",
@@ -827,12 +879,12 @@ const struct mc_cause mc_cause_table[] = {
            "None -Port 143 can therefore never sign in.",
     .fix = (const char *const[]){
       "Create the endpoint with encryption: New-MigrationEndpoint -IMAP -Name IMAP "
-      "-RemoteServer mail.contoso.com -Port 993 -Security Ssl (or -Port 143 -Security Tls)",
+      "-RemoteServer {host} -Port 993 -Security Ssl (or -Port 143 -Security Tls)",
       "Keep Set-ImapSettings -LoginType SecureLogin; switching to PlainTextLogin just for the "
       "migration exposes every password on the wire",
       NULL },
-    .check = "migcheck imap mail.contoso.com:143 --security none",
-    .source = "field-cases.md sec. 2 (C38-C42 notes, LOGINDISABLED STARTTLS)" },
+    .check = "migcheck imap {host}:143 --security none",
+    .source = "RFC 3501 sec. 6.2.3 (LOGINDISABLED); RFC 8314" },
 
   { .id = "IMAP_AUTH_FAILED", .severity = MC_FAIL, .area = "imap",
     .title = "IMAP login fails for the migration account",
@@ -841,15 +893,15 @@ const struct mc_cause mc_cause_table[] = {
            "lacks FullAccess; Exchange Online reports that it had trouble signing in to the "
            "account.",
     .fix = (const char *const[]){
-      "Check the CSV: for admin (super-user) login on Exchange put contoso/mailadmin/usera in "
+      "Check the CSV: for admin (super-user) login on Exchange put <domain>/<admin>/<user> in "
       "UserName with the admin's password",
-      "Give the admin FullAccess: Add-MailboxPermission -Identity usera@contoso.com -User "
-      "CONTOSO\\mailadmin -AccessRights FullAccess -InheritanceType All",
-      "Make sure IMAP is enabled for the user: Set-CASMailbox -Identity usera@contoso.com "
+      "Give the admin FullAccess: Add-MailboxPermission -Identity {mailbox} -User "
+      "{user} -AccessRights FullAccess -InheritanceType All",
+      "Make sure IMAP is enabled for the user: Set-CASMailbox -Identity {mailbox} "
       "-ImapEnabled $true",
       NULL },
-    .check = "migcheck imap mail.contoso.com --user alice@contoso.com",
-    .source = "field-cases.md case C41 (KB10062)" },
+    .check = "migcheck imap {target} --user '{user}'",
+    .source = "KB 10062 (Troubleshoot issues with IMAP mailbox migration)" },
 
   /* ---- on-premises logs: IIS W3C, HTTPERR, HttpProxy ---- */
   { .id = "LOG_NO_MIGRATION_TRAFFIC", .severity = MC_FAIL, .area = "logs",
@@ -867,7 +919,9 @@ const struct mc_cause mc_cause_table[] = {
       "the Exchange Online ranges and the /EWS/mrsproxy.svc path",
       NULL },
     .check = "migcheck logs ./W3SVC1 ./HTTPERR",
-    .source = "seed 001 steps 4 and 5; exchange-wire.md sec. 6.1" },
+    .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
+              "migration endpoint cannot be created in hybrid scenarios\" (look for the "
+              "request in the IIS logs)" },
 
   { .id = "LOG_TRAFFIC_ON_WRONG_SERVER", .severity = MC_FAIL, .area = "logs",
     .title = "Migration requests reach a server that should not serve them",
@@ -883,7 +937,8 @@ const struct mc_cause mc_cause_table[] = {
       "Get-WebServicesVirtualDirectory | fl Server,MRSProxyEnabled,ExternalUrl",
       NULL },
     .check = "migcheck logs ./W3SVC1",
-    .source = "seed 001 step 5" },
+    .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
+              "migration endpoint cannot be created in hybrid scenarios\" (passive servers)" },
 
   { .id = "LOG_AUTH_FAILURES", .severity = MC_FAIL, .area = "logs",
     .title = "Logs show migration requests failing authentication",
@@ -892,15 +947,17 @@ const struct mc_cause mc_cause_table[] = {
            "for a failed Basic logon. A lone 401 1 2148074254 (0x8009030E) is only the normal "
            "first leg of NTLM, not a failure.",
     .fix = (const char *const[]){
-      "Check the endpoint account CONTOSO\\migadmin (password, lockout, expiry) and update it: "
+      "Check the endpoint account {user} (password, lockout, expiry) and update it: "
       "Set-MigrationEndpoint -Identity \"Hybrid Migration Endpoint - EWS (Default Web Site)\" "
-      "-Credentials (Get-Credential CONTOSO\\migadmin)",
+      "-Credentials (Get-Credential {user})",
       "Read the Security event log on the server (event 4625) for the exact reason",
       "If the account is fine, look at authentication policies and protected-group "
       "membership (AUTH_LEGACY_BLOCKED_BY_POLICY, AUTH_PROTECTED_GROUP)",
       NULL },
     .check = "migcheck logs ./W3SVC1",
-    .source = "seed 001 step 5; exchange-wire.md sec. 6.2; KB 907273; KB 2749007" },
+    .source = "KB 907273; KB 2749007; Microsoft Exchange blog (Learn archive) "
+              "\"Troubleshooting issues where the migration endpoint cannot be created in "
+              "hybrid scenarios\"" },
 
   { .id = "LOG_NTLM_SPLIT", .severity = MC_FAIL, .area = "logs",
     .title = "NTLM handshake split across connections or servers",
@@ -916,7 +973,7 @@ const struct mc_cause mc_cause_table[] = {
       "As a test, point the migration name at one server and run the check again",
       NULL },
     .check = "migcheck logs ./W3SVC1",
-    .source = "exchange-wire.md sec. 6.2; field-cases.md case C06" },
+    .source = "Microsoft blog (Learn archive) \"It's always the Load Balancer\"; KB 907273" },
 
   { .id = "LOG_SERVER_ERRORS", .severity = MC_FAIL, .area = "logs",
     .title = "Logs show server-side errors for migration requests",
@@ -932,7 +989,8 @@ const struct mc_cause mc_cause_table[] = {
       "MRSPROXY_WCF_QUOTA, HTTP_SERVICE_UNAVAILABLE), then iisreset",
       NULL },
     .check = "migcheck logs ./W3SVC1",
-    .source = "seed 001 step 5; exchange-wire.md sec. 6.2; field-cases.md sec. 3; KB 943891" },
+    .source = "KB 943891; Microsoft Exchange blog (Learn archive) \"Troubleshooting issues "
+              "where the migration endpoint cannot be created in hybrid scenarios\"" },
 
   /* WARN: a few dropped connections are normal on a busy server; this one points at a
      device in the path and shows up as transient, retried errors rather than a hard stop. */
@@ -952,7 +1010,7 @@ const struct mc_cause mc_cause_table[] = {
       "for these paths",
       NULL },
     .check = "migcheck logs ./HTTPERR",
-    .source = "seed 001 step 6; exchange-wire.md sec. 6.3; KB 820729; KB 937692" },
+    .source = "KB 820729; KB 937692" },
 
   { .id = "HTTPERR_QUEUE_FULL", .severity = MC_FAIL, .area = "logs",
     .title = "HTTP.sys rejected requests: application pool queue full or offline",
@@ -969,7 +1027,7 @@ const struct mc_cause mc_cause_table[] = {
       "-MaxConcurrentMigrations 20",
       NULL },
     .check = "migcheck logs ./HTTPERR",
-    .source = "exchange-wire.md sec. 6.3; KB 820729; KB 2832198" },
+    .source = "KB 820729; KB 2832198" },
 
   { .id = "PROXY_BACKEND_ERRORS", .severity = MC_FAIL, .area = "logs",
     .title = "Front end could not proxy migration requests to the back end",
@@ -983,11 +1041,13 @@ const struct mc_cause mc_cause_table[] = {
       "A (400) Bad Request often means the EWS ExternalUrl does not match the published name "
       "(see CFG_EWS_EXTERNAL_URL_MISMATCH); a timeout or 503 means the target server or its "
       "MSExchangeServicesAppPool is unhealthy",
-      "Check the target server: Test-ServiceHealth -Server EX02, and Restart-WebAppPool "
+      "Check the target server: Test-ServiceHealth -Server <target server>, and Restart-WebAppPool "
       "MSExchangeServicesAppPool on it if needed",
       NULL },
     .check = "migcheck logs ./HttpProxy/Ews",
-    .source = "seed 001 step 6; exchange-wire.md sec. 3.3 and 6.4; field-cases.md case C12" },
+    .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
+              "migration endpoint cannot be created in hybrid scenarios\"; "
+              "SammyKrosoft/Hybrid-Config-Wiz-Checks (GitHub)" },
 
   /* ---- pasted configuration: PowerShell fl output, RpcProxy registry ---- */
   { .id = "CFG_MRSPROXY_DISABLED", .severity = MC_FAIL, .area = "config",
@@ -996,13 +1056,13 @@ const struct mc_cause mc_cause_table[] = {
            "for at least one server. MRSProxy is off after setup, and every migration request "
            "that lands on such a server is refused.",
     .fix = (const char *const[]){
-      "On each listed server: Set-WebServicesVirtualDirectory -Identity \"EX01\\EWS (Default "
+      "On each listed server: Set-WebServicesVirtualDirectory -Identity \"{server}\\EWS (Default "
       "Web Site)\" -MRSProxyEnabled $true",
       "Run iisreset and paste Get-WebServicesVirtualDirectory | fl Server,MRSProxyEnabled "
       "again",
       NULL },
     .check = "migcheck config ews-vdir.txt",
-    .source = "seed 001 step 1; field-cases.md cases C01 and C02 (KB3063913)" },
+    .source = "KB 3063913; Microsoft Learn \"Enable the MRS Proxy endpoint for remote moves\"" },
 
   { .id = "CFG_EWS_EXTERNAL_URL_MISSING", .severity = MC_FAIL, .area = "config",
     .title = "EWS ExternalUrl is empty",
@@ -1011,11 +1071,13 @@ const struct mc_cause mc_cause_table[] = {
            "have no published name to find MRSProxy at.",
     .fix = (const char *const[]){
       "Set it on every internet-facing server: Set-WebServicesVirtualDirectory -Identity "
-      "\"EX01\\EWS (Default Web Site)\" -ExternalUrl https://mail.contoso.com/EWS/Exchange.asmx",
+      "\"{vdir}\" -ExternalUrl https://{host}/EWS/Exchange.asmx",
       "Use the public name that the certificate covers and the firewall publishes",
       NULL },
     .check = "migcheck config ews-vdir.txt",
-    .source = "seed 001 step 1" },
+    .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
+              "migration endpoint cannot be created in hybrid scenarios\"; Microsoft Learn "
+              "\"Enable the MRS Proxy endpoint for remote moves\"" },
 
   { .id = "CFG_EWS_AUTH_METHODS", .severity = MC_FAIL, .area = "config",
     .title = "EWS authentication methods lack Windows (NTLM) authentication",
@@ -1024,14 +1086,16 @@ const struct mc_cause mc_cause_table[] = {
            "MRSProxy calls with Windows authentication, so the endpoint fails with 401; Basic "
            "is expected alongside it.",
     .fix = (const char *const[]){
-      "Set-WebServicesVirtualDirectory -Identity \"EX01\\EWS (Default Web Site)\" "
+      "Set-WebServicesVirtualDirectory -Identity \"{vdir}\" "
       "-WindowsAuthentication $true -BasicAuthentication $true -WSSecurityAuthentication $true",
       "Run iisreset and confirm: Get-WebServicesVirtualDirectory | fl Server,"
       "ExternalAuthenticationMethods,WindowsAuthentication,BasicAuthentication,"
       "WSSecurityAuthentication",
       NULL },
     .check = "migcheck config ews-vdir.txt",
-    .source = "seed 001 step 1; field-cases.md case C08; exchange-wire.md sec. 3.1" },
+    .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
+              "migration endpoint cannot be created in hybrid scenarios\"; "
+              "MicrosoftDocs/OfficeDocs-Exchange issue 1884" },
 
   { .id = "CFG_OA_AUTH_NOT_BASIC", .severity = MC_FAIL, .area = "config",
     .title = "Outlook Anywhere client authentication is not Basic",
@@ -1040,14 +1104,15 @@ const struct mc_cause mc_cause_table[] = {
            "Cutover and staged endpoints use Basic by default, so the NSPI bind fails with "
            "0x6ba unless both sides agree.",
     .fix = (const char *const[]){
-      "Exchange 2013+: Set-OutlookAnywhere -Identity \"EX01\\Rpc (Default Web Site)\" "
+      "Exchange 2013+: Set-OutlookAnywhere -Identity \"{server}\\Rpc (Default Web Site)\" "
       "-ExternalClientAuthenticationMethod Basic -IISAuthenticationMethods Basic,NTLM,Negotiate",
-      "Exchange 2010: Set-OutlookAnywhere -Identity \"EX01\\Rpc (Default Web Site)\" "
+      "Exchange 2010: Set-OutlookAnywhere -Identity \"{server}\\Rpc (Default Web Site)\" "
       "-ClientAuthenticationMethod Basic -IISAuthenticationMethods Basic,NTLM",
       "Run iisreset, or keep NTLM and create the endpoint with -Authentication NTLM",
       NULL },
     .check = "migcheck config outlookanywhere.txt",
-    .source = "seed 000 (KB 2903050) step 1; field-cases.md case C35; exchange-wire.md sec. 4.7" },
+    .source = "KB 2903050 (\"We weren't able to connect to the remote server\" error); "
+              "MicrosoftDocs/OfficeDocs-Exchange issue 1800" },
 
   /* WARN: RPC over HTTP keeps working; the setting is a risk and clashes with Extended
      Protection rather than a break on its own. */
@@ -1059,13 +1124,14 @@ const struct mc_cause mc_cause_table[] = {
            "expect TLS all the way to the server.",
     .fix = (const char *const[]){
       "If nothing offloads TLS in front of the servers: Set-OutlookAnywhere -Identity "
-      "\"EX01\\Rpc (Default Web Site)\" -SSLOffloading $false, then iisreset",
+      "\"{server}\\Rpc (Default Web Site)\" -SSLOffloading $false, then iisreset",
       "If a device does offload, switch it to SSL bridging (re-encrypt with the same "
       "certificate) and then set SSLOffloading to $false",
       NULL },
     .check = "migcheck config outlookanywhere.txt",
-    .source = "seed 001 (firewall considerations); field-cases.md sec. 2 (C17/C18 notes); "
-              "exchange-wire.md sec. 4.7 and 8 (item 4)" },
+    .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
+              "migration endpoint cannot be created in hybrid scenarios\" (SSL offloading); "
+              "microsoft/CSS-Exchange documentation \"Extended Protection\"" },
 
   { .id = "CFG_VALIDPORTS_MISSING", .severity = MC_FAIL, .area = "config",
     .title = "RpcProxy ValidPorts lacks required name:port entries",
@@ -1075,8 +1141,7 @@ const struct mc_cause mc_cause_table[] = {
            "cutover endpoint fails.",
     .fix = (const char *const[]){
       "reg add HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy /v ValidPorts /t REG_SZ /d "
-      "\"EX01:6001-6002;EX01:6004;ex01.contoso.local:6001-6002;ex01.contoso.local:6004;"
-      "mail.contoso.com:6001-6002;mail.contoso.com:6004\" /f",
+      "\"{validports}\" /f",
       "Exchange 2003/2007: restart System Attendant (net stop MSExchangeSA /y, net start "
       "MSExchangeSA, net start MSExchangeIS); later versions: Restart-Service "
       "MSExchangeServiceHost, then iisreset",
@@ -1084,7 +1149,8 @@ const struct mc_cause mc_cause_table[] = {
       "rpcproxy.reg",
       NULL },
     .check = "migcheck config rpcproxy.reg",
-    .source = "seed 002 step 2; exchange-wire.md sec. 4.3" },
+    .source = "KB 2903050 (\"We weren't able to connect to the remote server\" error) (RPC "
+              "proxy ports); [MS-RPCH] RPC over HTTP Protocol" },
 
   /* WARN: the fault shows only on the requests that reach the odd server. */
   { .id = "CFG_SERVERS_DIFFER", .severity = MC_WARN, .area = "config",
@@ -1092,17 +1158,18 @@ const struct mc_cause mc_cause_table[] = {
     .why = "The pasted output of several servers shows a setting that differs between them "
            "(MRSProxyEnabled, EWS or Outlook Anywhere authentication, SSLOffloading). A load "
            "balancer or DNS round robin sends each request to any of them, so requests that "
-           "land on the odd server fail and the migration fails at random: seed 001's "
-           "'passive' server.",
+           "land on the odd server fail and the migration fails at random: the 'passive' server.",
     .fix = (const char *const[]){
       "Run the Set- command given in the finding on the server it names, so that every "
-      "server behind mail.contoso.com has the same settings",
+      "server behind {host} has the same settings",
       "Or take that server out of the load-balancer pool until it matches",
       "Paste the output of every server again: Get-WebServicesVirtualDirectory | fl "
       "Identity,Server,MRSProxyEnabled,ExternalAuthenticationMethods",
       NULL },
     .check = "migcheck config ews-vdir.txt",
-    .source = "seed 001 step 1 (every CAS server) and step 5 (passive servers)" },
+    .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
+              "migration endpoint cannot be created in hybrid scenarios\" (every server, "
+              "passive servers)" },
 
   /* WARN: migcheck cannot judge what it did not read; it says so instead of
      calling the value empty or complete. */
@@ -1516,13 +1583,13 @@ const struct mc_cause mc_cause_table[] = {
            "mails'). In the older wizard the recipient picker could even be empty.",
     .fix = (const char *const[]){
       "Add a recipient: Set-MigrationBatch -Identity \"Batch1\" -NotificationEmails "
-      "admin@contoso.com (or pass -NotificationEmails to New-MigrationBatch)",
+      "{email} (or pass -NotificationEmails to New-MigrationBatch)",
       "In the admin center, type the administrator's address in the report field, check the "
       "name and add it",
       "Start the batch again: Start-MigrationBatch -Identity \"Batch1\"",
       NULL },
     .check = "migcheck explain \"Please provide the list of notification mails\"",
-    .source = "seed 002 step 8" },
+    .source = "Microsoft Learn: New-MigrationBatch (-NotificationEmails)" },
 
   /* WARN: nothing is broken on-premises; the test just has to wait. */
   { .id = "MIGRATION_THROTTLED", .severity = MC_WARN, .area = "process",
@@ -1534,11 +1601,12 @@ const struct mc_cause mc_cause_table[] = {
       "Wait until the time given in the message, then test again",
       "Create the endpoint in Exchange Online PowerShell instead: New-MigrationEndpoint "
       "-ExchangeRemoteMove -Name \"Hybrid Migration Endpoint - EWS (Default Web Site)\" "
-      "-RemoteServer mail.contoso.com -Credentials (Get-Credential CONTOSO\\migadmin)",
+      "-RemoteServer {host} -Credentials (Get-Credential {user})",
       "Or run the hybrid wizard again with the Migration Endpoint option cleared",
       NULL },
     .check = "migcheck explain \"MigrationConnectionTestedTooRecentlyException\"",
-    .source = "field-cases.md case C20 (migration-endpoint-could-not-be-created)" },
+    .source = "Microsoft Learn troubleshooting article "
+              "migration-endpoint-could-not-be-created" },
 
   { .id = "MAILBOX_LOCKED", .severity = MC_FAIL, .area = "process",
     .title = "Source mailbox still locked by an earlier move session",
@@ -1552,10 +1620,11 @@ const struct mc_cause mc_cause_table[] = {
       "If the lock does not clear, end the stale session by recycling what hosts MRSProxy "
       "(Exchange 2010 CAS: Restart-WebAppPool MSExchangeServicesAppPool; 2013+: "
       "Restart-Service MSExchangeMailboxReplication on the mailbox server)",
-      "Resume the move in Exchange Online: Resume-MoveRequest -Identity user@contoso.com",
+      "Resume the move in Exchange Online: Resume-MoveRequest -Identity {mailbox}",
       NULL },
     .check = "migcheck explain \"SourceMailboxAlreadyBeingMovedTransientException\"",
-    .source = "field-cases.md case C07; seed 001 (load balancer considerations)" },
+    .source = "Microsoft blog (Learn archive) \"Source mailbox already being moved errors "
+              "while moving mailboxes\"" },
 
   /* WARN: moves over the limit wait and retry; batches slow down rather than fail. */
   { .id = "MRSPROXY_CONNECTION_LIMIT", .severity = MC_WARN, .area = "process",
@@ -1567,15 +1636,15 @@ const struct mc_cause mc_cause_table[] = {
       "Exchange 2013+: raise MaxMRSConnections (MRSProxyConfiguration element) in "
       "%ExchangeInstallPath%Bin\\MSExchangeMailboxReplication.exe.config, then Restart-Service "
       "MSExchangeMailboxReplication; cumulative updates reset the file, so reapply after each",
-      "Exchange 2010: Set-WebServicesVirtualDirectory -Identity \"EX01\\EWS (Default Web "
+      "Exchange 2010: Set-WebServicesVirtualDirectory -Identity \"{server}\\EWS (Default Web "
       "Site)\" -MRSProxyMaxConnections 320",
       "Or lower concurrency in Exchange Online: Set-MigrationEndpoint -Identity \"Hybrid "
       "Migration Endpoint - EWS (Default Web Site)\" -MaxConcurrentMigrations 100",
       NULL },
     .check = "migcheck explain \"MRSProxyConnectionLimitReachedTransientException\"",
-    .source = "field-cases.md case C13 (KB3091026); exchange-wire.md sec. 3.1" },
+    .source = "KB 3091026" },
 
-  /* ---- field cases (field-cases.md): network, TLS and front door ---- */
+  /* ---- field cases: network, TLS and front door ---- */
   { .id = "TCP_IP_ALLOWLIST_INCOMPLETE", .severity = MC_FAIL, .area = "tcp",
     .title = "Inbound source-address allow-list misses some Exchange Online addresses",
     .why = "Some migration requests get through and others time out because the firewall "
@@ -1590,7 +1659,8 @@ const struct mc_cause mc_cause_table[] = {
       "Check the firewall's deny log for 443 from Microsoft addresses during a failing move",
       NULL },
     .check = NULL,
-    .source = "field-cases.md case C22; field-cases.md sec. 2 (C22/C23 notes)" },
+    .source = "MicrosoftDocs/OfficeDocs-Enterprise issue 563; "
+              "MicrosoftDocs/OfficeDocs-Exchange issue 1559" },
 
   { .id = "TLS_INSPECTION", .severity = MC_FAIL, .area = "tls",
     .title = "A TLS-inspection device intercepts the migration traffic",
@@ -1604,8 +1674,10 @@ const struct mc_cause mc_cause_table[] = {
       "Confirm that the certificate seen from outside is your public one, not one issued by "
       "the inspection CA",
       NULL },
-    .check = "migcheck tls mail.contoso.com:443",
-    .source = "field-cases.md case C23; field-cases.md sec. 5" },
+    .check = "migcheck tls {target}",
+    .source = "icehousesf/exchange-migration (GitHub); Microsoft Exchange blog (Learn "
+              "archive) \"Troubleshooting issues where the migration endpoint cannot be "
+              "created in hybrid scenarios\"" },
 
   { .id = "HTTP_FLOOD_PROTECTION", .severity = MC_FAIL, .area = "http",
     .title = "Firewall flood or DoS protection blocks Exchange Online addresses",
@@ -1622,8 +1694,9 @@ const struct mc_cause mc_cause_table[] = {
       "moves: Get-MoveRequest -MoveStatus Failed | Resume-MoveRequest",
       NULL },
     .check = NULL,
-    .source = "field-cases.md case C05 (mailbox-move-to-cloud-fail-with-error); KB10094 "
-              "(exchange-wire.md sec. 3.1)" },
+    .source = "Microsoft Learn troubleshooting article "
+              "mailbox-move-to-cloud-fail-with-error; KB 10094 (Troubleshoot migration "
+              "issues in Exchange hybrid)" },
 
   { .id = "HTTP_REQUEST_TOO_LARGE", .severity = MC_FAIL, .area = "http",
     .title = "HTTP 413: a request size limit in the path rejects MRS requests",
@@ -1638,10 +1711,9 @@ const struct mc_cause mc_cause_table[] = {
       "In IIS Manager check Request Filtering > Edit Feature Settings > Maximum allowed "
       "content length on the EWS virtual directory (requestLimits maxAllowedContentLength)",
       NULL },
-    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "field-cases.md case C25; exchange-wire.md sec. 1.4; RFC 9110 sec. 15.5.14 (413 "
-              "Content Too Large); Microsoft Learn: Request Limits <requestLimits> (IIS "
-              "404.13)" },
+    .check = "migcheck remote-move --server {target} --user '{user}'",
+    .source = "Microsoft Q&A question 2202144; RFC 9110 sec. 15.5.14 (413 Content Too Large); "
+              "Microsoft Learn: Request Limits <requestLimits> (IIS 404.13)" },
 
   { .id = "HYBRID_AGENT_UNREACHABLE", .severity = MC_FAIL, .area = "http",
     .title = "Hybrid Agent cannot relay to the on-premises server (504 via msappproxy.net)",
@@ -1656,13 +1728,14 @@ const struct mc_cause mc_cause_table[] = {
       "login.windows.net)",
       "Make sure the agent host is online and the agent service runs",
       "On the target server check the 443 certificate binding and rebind if it is gone: "
-      "Enable-ExchangeCertificate -Server EX01 -Thumbprint <thumbprint> -Services IIS",
+      "Enable-ExchangeCertificate -Server {server} -Thumbprint <thumbprint> -Services IIS",
       "From the agent host, confirm MRSProxy answers on the server it publishes",
       NULL },
-    .check = "migcheck remote-move --server ex01.contoso.local --user 'CONTOSO\\migadmin'",
-    .source = "field-cases.md case C24 (hybrid-agent.md); exchange-wire.md sec. 1.4 and 7" },
+    .check = "migcheck remote-move --server {server_fqdn} --user '{user}'",
+    .source = "Microsoft Q&A questions 138054, 1507968, 1687837; Microsoft Learn: Exchange "
+              "Modern Hybrid (Hybrid Agent)" },
 
-  /* ---- field cases (field-cases.md): EWS, MRSProxy and authentication ---- */
+  /* ---- field cases: EWS, MRSProxy and authentication ---- */
   { .id = "AUTH_PROTECTED_GROUP", .severity = MC_FAIL, .area = "ews",
     .title = "Exchange server account is in a protected AD group (AdminSDHolder)",
     .why = "The hybrid server's computer account belongs to a protected group, so adminCount "
@@ -1670,15 +1743,15 @@ const struct mc_cause mc_cause_table[] = {
            "then fails with 'Access is denied', which an Autodiscover-based test reports as "
            "'No MRSProxy was found running at ...'.",
     .fix = (const char *const[]){
-      "Check: Get-ADComputer EX01 -Properties adminCount,memberOf | fl adminCount,memberOf",
-      "Remove EX01 from the protected groups, e.g. Remove-ADGroupMember -Identity \"Domain "
-      "Admins\" -Members (Get-ADComputer EX01)",
-      "Reset the flag: Set-ADComputer EX01 -Replace @{adminCount=0}, then in AD Users and "
-      "Computers > EX01 > Security > Advanced enable inheritance",
-      "Reboot EX01",
+      "Check: Get-ADComputer {server} -Properties adminCount,memberOf | fl adminCount,memberOf",
+      "Remove {server} from the protected groups, e.g. Remove-ADGroupMember -Identity \"Domain "
+      "Admins\" -Members (Get-ADComputer {server})",
+      "Reset the flag: Set-ADComputer {server} -Replace @{adminCount=0}, then in AD Users and "
+      "Computers > {server} > Security > Advanced enable inheritance",
+      "Reboot {server}",
       NULL },
-    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "field-cases.md case C10 (KB2975731); exchange-wire.md sec. 1.3" },
+    .check = "migcheck remote-move --server {target} --user '{user}'",
+    .source = "KB 2975731" },
 
   { .id = "AUTH_LEGACY_BLOCKED_BY_POLICY", .severity = MC_FAIL, .area = "ews",
     .title = "An authentication policy blocks legacy auth to EWS for the endpoint account",
@@ -1688,14 +1761,15 @@ const struct mc_cause mc_cause_table[] = {
            "authentication, so the account is refused although its password is right.",
     .fix = (const char *const[]){
       "Find the policy: Get-AuthenticationPolicy | fl Name,BlockLegacyAuthWebServices; "
-      "Get-User CONTOSO\\migadmin | fl AuthenticationPolicy; Get-OrganizationConfig | fl "
+      "Get-User {user} | fl AuthenticationPolicy; Get-OrganizationConfig | fl "
       "DefaultAuthenticationPolicy",
-      "Exclude the account: Set-User -Identity CONTOSO\\migadmin -AuthenticationPolicy $null, "
+      "Exclude the account: Set-User -Identity {user} -AuthenticationPolicy $null, "
       "or give it a policy of its own that does not block web services",
       "Re-test; if the old policy still applies, run iisreset on the servers",
       NULL },
-    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "field-cases.md case C09 (block-legacy-auth-2019-hybrid.md)" },
+    .check = "migcheck remote-move --server {target} --user '{user}'",
+    .source = "Microsoft Learn \"Block legacy authentication in Exchange 2019 hybrid\"; "
+              "MicrosoftDocs/OfficeDocs-Exchange pull request 3119" },
 
   { .id = "AUTH_EXTENDED_PROTECTION", .severity = MC_FAIL, .area = "ews",
     .title = "Extended Protection breaks behind SSL offloading or mismatched SSL bridging",
@@ -1706,13 +1780,13 @@ const struct mc_cause mc_cause_table[] = {
     .fix = (const char *const[]){
       "Use SSL bridging with the same certificate and key on the load balancer and on IIS, "
       "or do not terminate TLS on the device at all",
-      "Turn SSLOffloading off: Set-OutlookAnywhere -Identity \"EX01\\Rpc (Default Web Site)\" "
+      "Turn SSLOffloading off: Set-OutlookAnywhere -Identity \"{server}\\Rpc (Default Web Site)\" "
       "-SSLOffloading $false",
       "If the device cannot change, set Extended Protection to None on the affected front-end "
-      "directory: Set-WebServicesVirtualDirectory -Identity \"EX01\\EWS (Default Web Site)\" "
+      "directory: Set-WebServicesVirtualDirectory -Identity \"{vdir}\" "
       "-ExtendedProtectionTokenChecking None, then iisreset",
       NULL },
-    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
+    .check = "migcheck remote-move --server {target} --user '{user}'",
     .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server; "
               "Exchange Server security updates of August 2022 (EP made available); RFC 5929 "
               "sec. 4 (tls-server-end-point); [MS-NLMP] sec. 2.2.2.1 (MsvAvChannelBindings)" },
@@ -1769,14 +1843,13 @@ const struct mc_cause mc_cause_table[] = {
     .fix = (const char *const[]){
       "Leave Extended Protection off on the front-end EWS directory of agent-published "
       "servers; with the CSS-Exchange script run .\\ExchangeExtendedProtectionManagement.ps1 "
-      "-SkipExchangeServerNames EX01",
-      "Or directly: Set-WebServicesVirtualDirectory -Identity \"EX01\\EWS (Default Web Site)\" "
+      "-SkipExchangeServerNames {server}",
+      "Or directly: Set-WebServicesVirtualDirectory -Identity \"{vdir}\" "
       "-ExtendedProtectionTokenChecking None, then iisreset",
       "Restrict inbound access to that EWS directory to the Hybrid Agent host instead",
       NULL },
     .check = "migcheck config ews-vdir.txt",
-    .source = "field-cases.md case C17 (CSS-Exchange Extended-Protection.md); "
-              "exchange-wire.md sec. 7" },
+    .source = "microsoft/CSS-Exchange documentation \"Extended Protection\"" },
 
   { .id = "MRSPROXY_WCF_QUOTA", .severity = MC_FAIL, .area = "ews",
     .title = "MRSProxy WCF message quotas too small (HTTP 400 late in the move)",
@@ -1790,12 +1863,12 @@ const struct mc_cause mc_cause_table[] = {
       "MRSProxyHttpsBinding and MRSProxyWSSecurityBinding change maxReceivedMessageSize and "
       "the readerQuotas values from 1048576 to 8388608",
       "Run iisreset",
-      "Resume the move: Resume-MoveRequest -Identity user@contoso.com",
+      "Resume the move: Resume-MoveRequest -Identity {mailbox}",
       NULL },
     .check = "migcheck logs ./W3SVC1 ./HTTPERR",
-    .source = "field-cases.md case C11 (hybrid-move-fails); field-cases.md sec. 3" },
+    .source = "Microsoft Learn troubleshooting article hybrid-move-fails" },
 
-  /* ---- field cases (field-cases.md): Outlook Anywhere and Autodiscover ---- */
+  /* ---- field cases: Outlook Anywhere and Autodiscover ---- */
   { .id = "OA_ADMIN_NO_MAILBOX_RIGHTS", .severity = MC_FAIL, .area = "oa",
     .title = "Migration admin lacks rights on the source mailboxes",
     .why = "A cutover or staged endpoint signs in as an administrator who must open every "
@@ -1804,16 +1877,15 @@ const struct mc_cause mc_cause_table[] = {
            "and the endpoint cannot be verified.",
     .fix = (const char *const[]){
       "Grant FullAccess: Get-Mailbox -ResultSize Unlimited | Add-MailboxPermission -User "
-      "CONTOSO\\migadmin -AccessRights FullAccess -InheritanceType All",
+      "{user} -AccessRights FullAccess -InheritanceType All",
       "Or Receive As on the databases: Get-MailboxDatabase | Add-ADPermission -User "
-      "CONTOSO\\migadmin -ExtendedRights Receive-As",
+      "{user} -ExtendedRights Receive-As",
       "Staged migrations also need WriteProperty on targetAddress; then re-test with "
       "Test-MigrationServerAvailability -ExchangeOutlookAnywhere ... -MailboxPermission "
       "FullAccess",
       NULL },
     .check = NULL,
-    .source = "field-cases.md cases C32 and C34 (KB2389390); field-cases.md sec. 2 (C31-C35 "
-              "notes); exchange-wire.md sec. 1.2" },
+    .source = "KB 2389390; Microsoft Learn \"Assign permissions for migration\"" },
 
   { .id = "OA_CERT_PRINCIPAL_MISMATCH", .severity = MC_FAIL, .area = "oa",
     .title = "Outlook Anywhere certificate principal name (msstd:) does not match",
@@ -1825,10 +1897,11 @@ const struct mc_cause mc_cause_table[] = {
       "Compare: Get-OutlookProvider EXPR | fl CertPrincipalName and Get-ExchangeCertificate | "
       "fl Subject,CertificateDomains",
       "Set it to the certificate's name: Set-OutlookProvider EXPR -CertPrincipalName "
-      "\"msstd:mail.contoso.com\"",
+      "\"msstd:{host}\"",
       NULL },
-    .check = "migcheck autodiscover --email admin@contoso.com",
-    .source = "field-cases.md case C36; exchange-wire.md sec. 2.2 and 2.3" },
+    .check = "migcheck autodiscover --email {email}",
+    .source = "Microsoft Learn troubleshooting article "
+              "mutual-authentication-could-not-be-established-error-if-testing-outlook-anywhere" },
 
   { .id = "AUTODISCOVER_WRONG_MRS_HOST", .severity = MC_FAIL, .area = "autodiscover",
     .title = "Autodiscover points the endpoint at a host that is not the MRSProxy name",
@@ -1840,14 +1913,15 @@ const struct mc_cause mc_cause_table[] = {
       "Compare: Get-OutlookAnywhere | fl Server,ExternalHostname and "
       "Get-WebServicesVirtualDirectory | fl Server,ExternalUrl",
       "Create the endpoint with the EWS host: New-MigrationEndpoint -ExchangeRemoteMove -Name "
-      "\"Hybrid Migration Endpoint - EWS (Default Web Site)\" -RemoteServer mail.contoso.com "
-      "-Credentials (Get-Credential CONTOSO\\migadmin)",
+      "\"Hybrid Migration Endpoint - EWS (Default Web Site)\" -RemoteServer {host} "
+      "-Credentials (Get-Credential {user})",
       "Or align the names so the Outlook Anywhere host also publishes /EWS/mrsproxy.svc",
       NULL },
-    .check = "migcheck autodiscover --email admin@contoso.com",
-    .source = "field-cases.md case C21; exchange-wire.md sec. 1.2 and 5.4" },
+    .check = "migcheck autodiscover --email {email}",
+    .source = "Microsoft Q&A question 229949; Microsoft Learn: "
+              "Test-MigrationServerAvailability (-Autodiscover)" },
 
-  /* ---- field cases (field-cases.md): IMAP ---- */
+  /* ---- field cases: IMAP ---- */
   { .id = "IMAP_TLS_TOO_OLD", .severity = MC_FAIL, .area = "imap",
     .title = "Source IMAP server supports only TLS 1.0 (Exchange 2010)",
     .why = "The IMAP service of Exchange 2010 negotiates only TLS 1.0 while Exchange Online "
@@ -1858,9 +1932,9 @@ const struct mc_cause mc_cause_table[] = {
       "import",
       "If the source is another IMAP server, enable TLS 1.2 on it (see TLS_PROTOCOL_TOO_OLD)",
       NULL },
-    .check = "migcheck tls mail.contoso.com:993",
-    .source = "field-cases.md case C38 (mailbox-migration-fails-using-imap); exchange-wire.md "
-              "sec. 1.4" },
+    .check = "migcheck tls {host}:993",
+    .source = "Microsoft Learn troubleshooting article mailbox-migration-fails-using-imap; "
+              "RFC 8996" },
 
   { .id = "IMAP_CERT_BINDING_BROKEN", .severity = MC_FAIL, .area = "imap",
     .title = "IMAP login broken after a certificate change",
@@ -1871,15 +1945,16 @@ const struct mc_cause mc_cause_table[] = {
     .fix = (const char *const[]){
       "Check: Get-ImapSettings | fl X509CertificateName; Get-ExchangeCertificate | fl "
       "Thumbprint,Subject,CertificateDomains,NotAfter,Services",
-      "Bind the current certificate: Enable-ExchangeCertificate -Server EX01 -Thumbprint "
-      "<thumbprint> -Services IMAP; Set-ImapSettings -X509CertificateName mail.contoso.com",
+      "Bind the current certificate: Enable-ExchangeCertificate -Server {server} -Thumbprint "
+      "<thumbprint> -Services IMAP; Set-ImapSettings -X509CertificateName {host}",
       "Restart-Service MSExchangeIMAP4,MSExchangeIMAP4BE, then test with "
       "Test-ImapConnectivity",
       NULL },
-    .check = "migcheck tls mail.contoso.com:993",
-    .source = "field-cases.md case C42" },
+    .check = "migcheck tls {host}:993",
+    .source = "imapsync/imapsync issue 136; KB 10062 (Troubleshoot issues with IMAP mailbox "
+              "migration)" },
 
-  /* ---- field cases (field-cases.md): configuration ---- */
+  /* ---- field cases configuration ---- */
   { .id = "CFG_EWS_EXTERNAL_URL_MISMATCH", .severity = MC_FAIL, .area = "config",
     .title = "EWS ExternalUrl does not match the published migration name",
     .why = "The endpoint uses one host name but EWS ExternalUrl on the servers names another. "
@@ -1888,15 +1963,16 @@ const struct mc_cause mc_cause_table[] = {
            "name.",
     .fix = (const char *const[]){
       "Use the published FQDN on each server: Set-WebServicesVirtualDirectory -Identity "
-      "\"EX01\\EWS (Default Web Site)\" -ExternalUrl https://mail.contoso.com/EWS/Exchange.asmx",
+      "\"{vdir}\" -ExternalUrl https://{host}/EWS/Exchange.asmx",
       "Preferably align InternalUrl too (-InternalUrl "
-      "https://mail.contoso.com/EWS/Exchange.asmx, with split DNS)",
+      "https://{host}/EWS/Exchange.asmx, with split DNS)",
       "Use the same name as RemoteServer in the migration endpoint",
       NULL },
     .check = "migcheck config ews-vdir.txt",
-    .source = "field-cases.md case C12; exchange-wire.md sec. 6.4" },
+    .source = "SammyKrosoft/Hybrid-Config-Wiz-Checks (GitHub); Microsoft Learn \"Enable the "
+              "MRS Proxy endpoint for remote moves\"" },
 
-  /* ---- field cases (field-cases.md): process and pasted errors ---- */
+  /* ---- field cases process and pasted errors ---- */
   { .id = "HYBRID_AGENT_APP_DELETED", .severity = MC_FAIL, .area = "process",
     .title = "Hybrid Agent application is soft-deleted in Entra ID",
     .why = "Reinstalling the Hybrid Agent fails because the App Proxy application it needs "
@@ -1908,7 +1984,7 @@ const struct mc_cause mc_cause_table[] = {
       "the reported case), then run the Hybrid Configuration Wizard again",
       NULL },
     .check = "migcheck explain \"Invalid_App\"",
-    .source = "field-cases.md case C27" },
+    .source = "Microsoft Q&A question 2138499" },
 
   { .id = "HYBRID_OUTBOUND_PROXY", .severity = MC_FAIL, .area = "process",
     .title = "Outbound web proxy blocks the hybrid server's calls to Microsoft 365",
@@ -1918,14 +1994,14 @@ const struct mc_cause mc_cause_table[] = {
            "connection was closed', 'Could not create SSL/TLS secure channel', '(407) Proxy "
            "Authentication Required').",
     .fix = (const char *const[]){
-      "Tell Exchange which proxy to use: Set-ExchangeServer -Identity EX01 -InternetWebProxy "
-      "http://proxy.contoso.local:8080",
+      "Tell Exchange which proxy to use: Set-ExchangeServer -Identity {server} -InternetWebProxy "
+      "http://<proxy>:8080",
       "Let the Exchange servers through the proxy without authentication for the Microsoft "
       "365 endpoints",
       "Run the hybrid wizard again",
       NULL },
     .check = "migcheck explain \"(407) Proxy Authentication Required\"",
-    .source = "field-cases.md case C48 (KB3068838, KB3067292)" },
+    .source = "KB 3068838; KB 3067292" },
 
   /* WARN: the connection problem is not new; skipping verification only hides it until
      the batch runs. */
@@ -1939,8 +2015,8 @@ const struct mc_cause mc_cause_table[] = {
       "EWS (Default Web Site)\"",
       "Fix what the test reports, then recreate the endpoint without -SkipVerification",
       NULL },
-    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "field-cases.md cases C15 and C28; field-cases.md sec. 4" },
+    .check = "migcheck remote-move --server {target} --user '{user}'",
+    .source = "Microsoft Q&A questions 1195639, 1660225" },
 
   /* WARN: the on-premises side is fine; only the admin center path fails. */
   { .id = "MIGRATION_EAC_ENDPOINT_BUG", .severity = MC_WARN, .area = "process",
@@ -1951,13 +2027,13 @@ const struct mc_cause mc_cause_table[] = {
            "admin-center problem, not an on-premises one.",
     .fix = (const char *const[]){
       "Create the endpoint in Exchange Online PowerShell: New-MigrationEndpoint "
-      "-ExchangeOutlookAnywhere -Name Cutover -ExchangeServer ex01.contoso.local "
-      "-RpcProxyServer mail.contoso.com -Credentials (Get-Credential CONTOSO\\migadmin) "
-      "-EmailAddress admin@contoso.com -Authentication Basic",
+      "-ExchangeOutlookAnywhere -Name Cutover -ExchangeServer {server_fqdn} "
+      "-RpcProxyServer {host} -Credentials (Get-Credential {user}) "
+      "-EmailAddress {email} -Authentication Basic",
       "Then choose that endpoint when creating the batch in the admin center",
       NULL },
     .check = NULL,
-    .source = "field-cases.md case C33" },
+    .source = "Microsoft Q&A question 1186736" },
 
   /* WARN: the move completes, only slowly. */
   { .id = "MIGRATION_SLOW_NETWORK", .severity = MC_WARN, .area = "process",
@@ -1966,7 +2042,7 @@ const struct mc_cause mc_cause_table[] = {
            "(SourceSideDuration above roughly 60-80%). Latency between Exchange Online and the "
            "MRSProxy server makes every export round trip slow; the move finishes, but late.",
     .fix = (const char *const[]){
-      "Confirm: Get-MoveRequestStatistics -Identity user@contoso.com -IncludeReport | fl "
+      "Confirm: Get-MoveRequestStatistics -Identity {mailbox} -IncludeReport | fl "
       "SourceSideDuration,DestinationSideDuration",
       "On the MRSProxy servers (Exchange 2013 SP1+) set ExportBufferSizeOverrideKB (7500 or "
       "less) in MSExchangeMailboxReplication.exe.config with a matching DataImportTimeout, "
@@ -1974,7 +2050,7 @@ const struct mc_cause mc_cause_table[] = {
       "Shorten the path for migration traffic (no inspection devices or long detours)",
       NULL },
     .check = NULL,
-    .source = "field-cases.md case C30 (KB3184611)" },
+    .source = "KB 3184611" },
 
   { .id = "MIGRATION_FORCE_PASSWORD", .severity = MC_FAIL, .area = "process",
     .title = "Staged migration forces a password change on federated users",
@@ -1986,7 +2062,7 @@ const struct mc_cause mc_cause_table[] = {
       "Submit the batch again with the corrected CSV",
       NULL },
     .check = "migcheck explain \"This action is currently blocked for the API\"",
-    .source = "field-cases.md case C37 (KB2845956)" },
+    .source = "KB 2845956" },
 
   { .id = "MOVE_REQUEST_ORPHANED", .severity = MC_FAIL, .area = "process",
     .title = "An orphaned move request blocks the new move",
@@ -1994,15 +2070,15 @@ const struct mc_cause mc_cause_table[] = {
            "attempt, in Exchange Online or on-premises (msExchMailboxMove* attributes). New "
            "moves fail with UserAlreadyBeingMigratedException or 'is already being moved'.",
     .fix = (const char *const[]){
-      "In Exchange Online: Get-MoveRequest -Identity user@contoso.com | Remove-MoveRequest; "
-      "Get-MigrationUser -Identity user@contoso.com | Remove-MigrationUser",
-      "On-premises: Get-MoveRequest -Identity user@contoso.com | Remove-MoveRequest",
+      "In Exchange Online: Get-MoveRequest -Identity {mailbox} | Remove-MoveRequest; "
+      "Get-MigrationUser -Identity {mailbox} | Remove-MigrationUser",
+      "On-premises: Get-MoveRequest -Identity {mailbox} | Remove-MoveRequest",
       "If nothing is listed, clear the leftover msExchMailboxMove* attributes of the "
       "on-premises user (see them with Get-ADUser user -Properties msExchMailboxMove* | fl "
       "msExchMailboxMove*), let directory sync run, and retry",
       NULL },
     .check = "migcheck explain \"UserAlreadyBeingMigratedException\"",
-    .source = "field-cases.md case C43 (KB4502865)" },
+    .source = "KB 4502865" },
 
   { .id = "MOVE_REQUEST_UNQUOTED_PARAMS", .severity = MC_FAIL, .area = "process",
     .title = "Move request host and domain parameters not quoted",
@@ -2010,13 +2086,14 @@ const struct mc_cause mc_cause_table[] = {
            "timed out', RemoteTransientException) when the host and domain names are passed "
            "without single quotes; the same request with quoted values works.",
     .fix = (const char *const[]){
-      "Remove the failed request: Remove-MoveRequest -Identity user@contoso.com",
-      "Submit it with quoted values: New-MoveRequest -Identity user@contoso.com -Outbound "
-      "-RemoteHostName 'mail.contoso.com' -RemoteTargetDatabase 'DB01' -TargetDeliveryDomain "
-      "'contoso.com' -RemoteCredential (Get-Credential CONTOSO\\migadmin)",
+      "Remove the failed request: Remove-MoveRequest -Identity {mailbox}",
+      "Submit it with quoted values: New-MoveRequest -Identity {mailbox} -Outbound "
+      "-RemoteHostName '{host}' -RemoteTargetDatabase 'DB01' -TargetDeliveryDomain "
+      "'{domain}' -RemoteCredential (Get-Credential {user})",
       NULL },
     .check = NULL,
-    .source = "field-cases.md case C29 (operation-has-timed-out)" },
+    .source = "Microsoft Learn troubleshooting article "
+              "operation-has-timed-out-error-when-moving-mailbox" },
 
   { .id = "MOVE_CORRUPT_SEARCH_FOLDERS", .severity = MC_FAIL, .area = "process",
     .title = "Corrupt search folders break an offboarding move to Exchange 2010",
@@ -2026,10 +2103,10 @@ const struct mc_cause mc_cause_table[] = {
     .fix = (const char *const[]){
       "Start Outlook once for that mailbox with: outlook.exe /cleanfinders",
       "If the error remains, start it once with: outlook.exe /cleanviews",
-      "Resume the move: Resume-MoveRequest -Identity user@contoso.com",
+      "Resume the move: Resume-MoveRequest -Identity {mailbox}",
       NULL },
     .check = "migcheck explain \"RestartMoveCorruptSyncStateTransientException\"",
-    .source = "field-cases.md case C46 (KB3063045)" },
+    .source = "KB 3063045" },
 
   { .id = "OFFBOARD_EXCHANGE_GUID_MISSING", .severity = MC_FAIL, .area = "process",
     .title = "Offboarding: the on-premises remote mailbox lacks the ExchangeGuid",
@@ -2037,13 +2114,13 @@ const struct mc_cause mc_cause_table[] = {
            "'Cannot find a recipient that has mailbox GUID' because the on-premises "
            "RemoteMailbox object does not carry the mailbox's ExchangeGuid.",
     .fix = (const char *const[]){
-      "Read it in Exchange Online: Get-Mailbox user@contoso.com | fl ExchangeGuid",
-      "Stamp it on-premises: Set-RemoteMailbox -Identity user@contoso.com -ExchangeGuid "
+      "Read it in Exchange Online: Get-Mailbox {mailbox} | fl ExchangeGuid",
+      "Stamp it on-premises: Set-RemoteMailbox -Identity {mailbox} -ExchangeGuid "
       "<ExchangeGuid>",
       "Run a directory sync (Start-ADSyncSyncCycle -PolicyType Delta) and retry the move",
       NULL },
     .check = "migcheck explain \"Cannot find a recipient that has mailbox GUID\"",
-    .source = "field-cases.md case C44 (KB2956029)" },
+    .source = "KB 2956029" },
 
   { .id = "OFFBOARD_TARGET_HAS_MAILBOX", .severity = MC_FAIL, .area = "process",
     .title = "Offboarding: the on-premises user still looks like a mailbox user",
@@ -2054,10 +2131,10 @@ const struct mc_cause mc_cause_table[] = {
       "Check: Get-ADUser user -Properties homeMDB,homeMTA | fl homeMDB,homeMTA",
       "Clear them: Set-ADUser user -Clear homeMDB,homeMTA",
       "Restart the migration user in Exchange Online: Start-MigrationUser -Identity "
-      "user@contoso.com",
+      "{mailbox}",
       NULL },
     .check = "migcheck explain \"already has a primary mailbox\"",
-    .source = "field-cases.md case C45 (offboarding-mailbox-fails-with-error)" },
+    .source = "Microsoft Learn troubleshooting article offboarding-mailbox-fails-with-error" },
 
   { .id = "PF_HIERARCHY_MAILBOX_SPLIT", .severity = MC_FAIL, .area = "process",
     .title = "Public folder and arbitration mailboxes on different servers",
@@ -2068,13 +2145,13 @@ const struct mc_cause mc_cause_table[] = {
       "Find them: Get-Mailbox -PublicFolder | fl Name,Database,IsRootPublicFolderMailbox and "
       "Get-Mailbox -Arbitration | fl Name,Database",
       "Activate both databases on one server (Move-ActiveMailboxDatabase DB01 "
-      "-ActivateOnServer EX01) or move one mailbox next to the other (New-MoveRequest)",
+      "-ActivateOnServer {server}) or move one mailbox next to the other (New-MoveRequest)",
       "Create the endpoint again",
       NULL },
     .check = "migcheck explain \"MAPI provider is not supported for mailbox with version\"",
-    .source = "field-cases.md case C47 (KB4052729)" },
+    .source = "KB 4052729" },
 
-  /* ---- from the wire reference (exchange-wire.md), not tied to a field case ---- */
+  /* ---- from the protocol references, not tied to a field case ---- */
   { .id = "EWS_AUTH_CERT_MISSING", .severity = MC_FAIL, .area = "ews",
     .title = "Exchange Auth certificate missing (HTTP 500 'Missing signing certificate')",
     .why = "A request to mrsproxy.svc returns HTTP 500 mentioning 'Missing signing "
@@ -2090,8 +2167,8 @@ const struct mc_cause mc_cause_table[] = {
       "-NewCertificateEffectiveDate (Get-Date); Set-AuthConfig -PublishCertificate",
       "Restart-Service MSExchangeServiceHost; Restart-WebAppPool MSExchangeServicesAppPool",
       NULL },
-    .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "exchange-wire.md sec. 1.4 (single third-party source)" },
+    .check = "migcheck remote-move --server {target} --user '{user}'",
+    .source = "Microsoft Learn: Test-MigrationServerAvailability (error catalogue)" },
 
   { .id = "OA_TEST_MAILBOX_HIDDEN", .severity = MC_FAIL, .area = "oa",
     .title = "Test mailbox is hidden from address lists",
@@ -2100,11 +2177,12 @@ const struct mc_cause mc_cause_table[] = {
            "when connectivity is fine.",
     .fix = (const char *const[]){
       "Use a visible mailbox for -EmailAddress, or unhide it: Set-Mailbox -Identity "
-      "admin@contoso.com -HiddenFromAddressListsEnabled $false",
+      "{email} -HiddenFromAddressListsEnabled $false",
       "Run the endpoint test again",
       NULL },
     .check = NULL,
-    .source = "exchange-wire.md sec. 1.2 and 7 (cutover doc)" },
+    .source = "Microsoft Learn: cutover migration to Microsoft 365; Microsoft Learn: "
+              "Test-MigrationServerAvailability" },
 
   { .id = "OA_MAILBOX_RPCHTTP_BLOCKED", .severity = MC_FAIL, .area = "oa",
     .title = "RPC over HTTP is blocked for the mailbox",
@@ -2112,14 +2190,14 @@ const struct mc_cause mc_cause_table[] = {
            "refuses the Outlook Anywhere logon (ecRpcHttpDisallowed) that cutover and staged "
            "migrations depend on.",
     .fix = (const char *const[]){
-      "Check: Get-CASMailbox -Identity admin@contoso.com | fl MAPIEnabled,"
+      "Check: Get-CASMailbox -Identity {email} | fl MAPIEnabled,"
       "MAPIBlockOutlookRpcHttp",
-      "Allow it: Set-CASMailbox -Identity admin@contoso.com -MAPIBlockOutlookRpcHttp $false "
+      "Allow it: Set-CASMailbox -Identity {email} -MAPIBlockOutlookRpcHttp $false "
       "-MAPIEnabled $true",
       NULL },
     .check = NULL,
-    .source = "exchange-wire.md sec. 2.3 (rpc-over-http-connection-not-allowed, "
-              "mapi-connections-are-not-allowed)" },
+    .source = "Microsoft Remote Connectivity Analyzer documentation (RPC over HTTP "
+              "connection not allowed); Microsoft Learn: Set-CASMailbox" },
 
   { .id = "OA_REVERSE_PROXY_BUFFERING", .severity = MC_FAIL, .area = "oa",
     .title = "Reverse proxy cannot pass RPC over HTTP (1 GB RPC_IN_DATA)",
@@ -2133,9 +2211,10 @@ const struct mc_cause mc_cause_table[] = {
       "Turn off request buffering and body-size limits for /rpc/rpcproxy.dll",
       "As a test, forward 443 straight to an Exchange server and repeat the check",
       NULL },
-    .check = "migcheck outlook-anywhere --exchange-server ex01.contoso.local "
-             "--rpc-proxy mail.contoso.com --user 'CONTOSO\\migadmin'",
-    .source = "exchange-wire.md sec. 4.6; rpch-autodiscover.md sec. 5.3" },
+    .check = "migcheck outlook-anywhere --exchange-server {server_fqdn} "
+             "--rpc-proxy {target} --user '{user}'",
+    .source = "[MS-RPCH] RPC over HTTP Protocol (streamed channels); TechNet archive \"RPC "
+              "over HTTP Protocol Specifics\"" },
 
   { .id = "AUTODISCOVER_NO_OA_SETTINGS", .severity = MC_FAIL, .area = "autodiscover",
     .title = "Autodiscover returns no Outlook Anywhere external settings",
@@ -2145,15 +2224,16 @@ const struct mc_cause mc_cause_table[] = {
            "for Autodiscover-based remote moves), so creation fails with "
            "MigrationAutodiscoverConfigurationFailure.",
     .fix = (const char *const[]){
-      "Set-OutlookAnywhere -Identity \"EX01\\Rpc (Default Web Site)\" -ExternalHostname "
-      "mail.contoso.com -ExternalClientsRequireSsl $true -ExternalClientAuthenticationMethod "
+      "Set-OutlookAnywhere -Identity \"{server}\\Rpc (Default Web Site)\" -ExternalHostname "
+      "{host} -ExternalClientsRequireSsl $true -ExternalClientAuthenticationMethod "
       "Basic",
       "Run iisreset and test again",
       "Or create the endpoint with manual settings (-RemoteServer, or -ExchangeServer with "
       "-RpcProxyServer)",
       NULL },
-    .check = "migcheck autodiscover --email admin@contoso.com",
-    .source = "exchange-wire.md sec. 1.4 and 5.4" },
+    .check = "migcheck autodiscover --email {email}",
+    .source = "[MS-OXDSCLI] Autodiscover Publishing and Lookup Protocol (EXPR and EXCH "
+              "sections); Microsoft Learn: Test-MigrationServerAvailability" },
 };
 
 const size_t mc_cause_table_len = sizeof mc_cause_table / sizeof mc_cause_table[0];

@@ -120,6 +120,11 @@ void mc_report_free(struct mc_report *r)
     free(r->sections[i].json);
   }
   free(r->sections);
+  for(size_t i = 0; i < r->nfacts; i++) {
+    free(r->facts[i].key);
+    free(r->facts[i].value);
+  }
+  free(r->facts);
   free(r->command);
   free(r->target);
   free(r);
@@ -177,7 +182,7 @@ struct mc_step *mc_step_add(struct mc_report *r, struct mc_step *parent,
     s->parent->child = s;
   s->parent->last_child = s;
   if(progress)
-    progress(s->title);
+    progress(r, s);
   return s;
 }
 

@@ -60,12 +60,17 @@ struct mc_report {
   size_t nnotes;
   struct { char *key; char *json; } *sections;  /* extra top-level JSON objects */
   size_t nsections;
+  struct { char *key; char *value; } *facts;    /* what fix text may name (fill.c) */
+  size_t nfacts;
   bool incomplete;                 /* a layer could not be observed, the walk ended */
 };
 
-/* Live progress: when set, every new step's title goes to fn (src/ sets it
- * for a terminal). Process-wide; NULL turns it off. */
-typedef void (*mc_progress_fn)(const char *title);
+/* Live progress: when set, fn sees every new step as it is added (src/ shows
+ * its title on a terminal, and prints the steps before it, which are then
+ * finished). Process-wide; NULL turns it off. */
+struct mc_report;
+struct mc_step;
+typedef void (*mc_progress_fn)(const struct mc_report *r, const struct mc_step *s);
 void mc_progress_set(mc_progress_fn fn);
 
 struct mc_report *mc_report_new(const char *command, const char *target);
@@ -123,6 +128,30 @@ bool mc_ranked_first(struct mc_finding *const *v, size_t i);
 size_t mc_report_skipped(const struct mc_report *r);
 /* Whether a finding with this cause id exists. */
 bool mc_report_has(const struct mc_report *r, const char *id);
+/* Facts of the run that catalogue text names as {key} (fill.c): "host",
+ * "port", "domain", "email", "mailbox", "user", "server" (the NetBIOS name a
+ * server answered with: X-FEServer, the NTLM challenge, a log or a pasted
+ * Identity), "server_fqdn", "validports", "vdir", "thumbprint", "days_left",
+ * "options" (the run's network options, for a rerun). The first value
+ * recorded for a key wins; an empty value is not recorded. */
+void mc_report_fact(struct mc_report *r, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The value of fact key, or NULL when the run did not learn it. */
+const char *mc_report_fact_get(const struct mc_report *r, const char *key);
+/* Records the names the user gave (any may be NULL): host, user, email, and
+ * the domain taken from the email, a UPN user or the host. */
+void mc_report_fact_names(struct mc_report *r, const char *host, const char *user,
+                          const char *email);
+/* Catalogue text with every {key} (and the catalogue's old example names)
+ * filled from r's facts; a fact the run did not learn becomes its marked
+ * placeholder ("<Exchange server>"). r may be NULL (no facts). Caller frees;
+ * NULL for NULL. */
+char *mc_report_fill(const struct mc_report *r, const char *text);
+/* A cause's "confirm with" line, filled; when it reruns the report's own
+ * command it also gets the run's network options (fact "options": --resolve,
+ * --ca-file ... as given), so that it pastes and checks the same thing. */
+char *mc_report_fill_check(const struct mc_report *r, const char *check);
+
 /* Exit code for the verdict: 0 pass, 1 warn or fail, 3 unknown. */
 int mc_report_exit_code(const struct mc_report *r);
 

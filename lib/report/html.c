@@ -1,8 +1,11 @@
 /*
  * html.c - one self-contained HTML file (inline CSS, no scripts, no external
- * resources) that a person can forward to a colleague: the verdict, the
- * causes with their fixes, then every step with its evidence. Every string
- * from the tree is escaped; nothing a peer sent can become markup.
+ * resources) that a person can forward to a colleague: the verdict (with a
+ * one-line "what failed" on top), the causes with their fixes filled from the
+ * run's facts, then every step with its evidence. Prose is in proportional
+ * type; only commands, values and wire lines are monospace, and they wrap at
+ * spaces or scroll in their own box, never inside a word. Every string from
+ * the tree is escaped; nothing a peer sent can become markup.
  */
 #include "report/render.h"
 
@@ -11,9 +14,9 @@
 
 #include "version.h"
 
-static void esc(struct mc_buf *out, const char *s)
+static void esc_n(struct mc_buf *out, const char *s, size_t n)
 {
-  for(; *s; s++) {
+  for(const char *e = s + n; s < e && *s; s++) {
     switch(*s) {
     case '&': mc_buf_addstr(out, "&amp;"); break;
     case '<': mc_buf_addstr(out, "&lt;"); break;
@@ -23,6 +26,11 @@ static void esc(struct mc_buf *out, const char *s)
     default: mc_buf_addch(out, *s); break;
     }
   }
+}
+
+static void esc(struct mc_buf *out, const char *s)
+{
+  esc_n(out, s, strlen(s));
 }
 
 void mc_render_html_escape(struct mc_buf *out, const char *s)
@@ -84,8 +92,13 @@ void mc_render_html(const struct mc_report *r, struct mc_buf *out)
     "</title>\n<style>\n"
     "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;"
     "padding:0 1rem;color:#222}\n"
-    "code{font-family:ui-monospace,monospace;font-size:.9em;word-break:break-all}\n"
-    ".verdict{font-size:1.4rem;padding:.6rem 1rem;border-radius:.4rem}\n"
+    "code,pre{font-family:ui-monospace,monospace;font-size:.9em}\n"
+    "code{overflow-wrap:anywhere}\n"
+    "p,li,td,h1,h3{overflow-wrap:anywhere}\n"
+    "pre.cmd{background:#f4f4f4;padding:.4rem .6rem;border-radius:.3rem;overflow-x:auto;"
+    "white-space:pre;margin:.3rem 0}\n"
+    ".whatfailed{font-size:1.1rem;margin:.2rem 0 .6rem}\n"
+    ".verdict{font-size:1.2rem;padding:.4rem 1rem;border-radius:.4rem}.verdict p{margin:.3rem 0}\n"
     ".verdict.pass{background:#e3f5e1}.verdict.warn{background:#fff4d6}"
     ".verdict.fail{background:#fde2e1}\n"
     ".mark{display:inline-block;min-width:4.5em;text-align:center;border-radius:.3rem;"
@@ -94,18 +107,38 @@ void mc_render_html(const struct mc_report *r, struct mc_buf *out)
     ".mark.fail{background:#c62828;color:#fff}.mark.unknown{background:#8e24aa;color:#fff}"
     ".mark.skip,.mark.info{background:#ddd}\n"
     "ul.steps{list-style:none;padding-left:1.2rem}ul.steps li{margin:.4rem 0}\n"
-    "table.ev{border-collapse:collapse;margin:.3rem 0 .3rem 5.5em;font-size:.9em}\n"
-    "table.ev th{text-align:left;color:#666;font-weight:normal;padding-right:1em;"
+    "table.ev{border-collapse:collapse;margin:.3rem 0 .3rem 5.5em;font-size:.9em;"
+    "table-layout:fixed;width:calc(100% - 5.5em)}\n"
+    "table.ev td{overflow-wrap:anywhere}\n"
+    "table.ev th{width:10em;text-align:left;color:#666;font-weight:normal;padding-right:1em;"
     "vertical-align:top;white-space:nowrap}\n"
     ".finding{margin-left:5.5em}.finding.fail a{color:#c62828}.finding.warn a{color:#a06800}\n"
     ".cause{border-left:.3rem solid #c62828;padding:.2rem 1rem;margin:1rem 0}\n"
     ".cause.warn{border-color:#f9a825}\n"
-    ".ms{color:#888;font-size:.8em}footer{color:#888;font-size:.8em;margin-top:3rem}\n"
+    ".verdict.unknown{background:#f0e0f5}.ms{color:#888;font-size:.8em}footer{color:#888;font-size:.8em;margin-top:3rem}\n"
     "</style></head><body>\n<h1>migcheck ");
   esc(out, r->command);
-  mc_buf_addstr(out, " <code>");
+  mc_buf_addstr(out, " ");
   esc(out, r->target);
-  mc_buf_addstr(out, "</code></h1>\n<p>");
+  mc_buf_addstr(out, "</h1>\n");
+  size_t n = 0;
+  struct mc_finding **ranked = mc_report_ranked(r, &n);
+  mc_buf_printf(out, "<div class=\"verdict %s\">", mc_status_name(v));
+  if(n) {
+    /* What failed, in one line: the most likely cause and where it showed. */
+    mc_buf_addstr(out, "<p class=\"whatfailed\"><b>What failed:</b> ");
+    esc(out, ranked[0]->step->title);
+    mc_buf_addstr(out, " &mdash; ");
+    esc(out, ranked[0]->cause->title);
+    mc_buf_printf(out, " (<a href=\"#%s\">%s</a>)</p>\n", ranked[0]->cause->id,
+                  ranked[0]->cause->id);
+  }
+  mc_buf_printf(out, "<p>Verdict: <b>%s</b>", mc_status_name(v));
+  size_t skipped = mc_report_skipped(r);
+  if(skipped)
+    mc_buf_printf(out, " (%zu %s skipped: see below)", skipped,
+                  skipped == 1 ? "step" : "steps");
+  mc_buf_addstr(out, "</p></div>\n<p class=\"ms\">");
   if(r->run_id[0])
     mc_buf_printf(out, "Run id <code>%s</code>, ", r->run_id);
   mc_buf_printf(out, "started %s.</p>\n", r->started);
@@ -114,15 +147,7 @@ void mc_render_html(const struct mc_report *r, struct mc_buf *out)
     esc(out, r->notes[i]);
     mc_buf_addstr(out, "</p>\n");
   }
-  mc_buf_printf(out, "<p class=\"verdict %s\">Verdict: <b>%s</b>", mc_status_name(v),
-                mc_status_name(v));
-  if(mc_report_skipped(r))
-    mc_buf_printf(out, " (%zu step%s skipped: see below)", mc_report_skipped(r),
-                  mc_report_skipped(r) == 1 ? "" : "s");
-  mc_buf_addstr(out, "</p>\n");
 
-  size_t n = 0;
-  struct mc_finding **ranked = mc_report_ranked(r, &n);
   if(n)
     mc_buf_addstr(out, "<h2>Causes, most likely first</h2>\n");
   for(size_t i = 0; i < n; i++) {
@@ -146,15 +171,27 @@ void mc_render_html(const struct mc_report *r, struct mc_buf *out)
     }
     mc_buf_addstr(out, "</ul>\n<p>Fix:</p><ol>");
     for(int f = 0; c->fix && c->fix[f]; f++) {
-      mc_buf_addstr(out, "<li><code>");
-      esc(out, c->fix[f]);
-      mc_buf_addstr(out, "</code></li>");
+      char *step = mc_report_fill(r, c->fix[f]);
+      size_t cmd = mc_render_command_offset(step);
+      mc_buf_addstr(out, "<li>");
+      if(cmd) {
+        esc_n(out, step, cmd);
+        mc_buf_addstr(out, "<pre class=\"cmd\">");
+        esc(out, step + cmd);
+        mc_buf_addstr(out, "</pre>");
+      }
+      else
+        esc(out, step);
+      mc_buf_addstr(out, "</li>");
+      free(step);
     }
     mc_buf_addstr(out, "</ol>\n");
     if(c->check) {
-      mc_buf_addstr(out, "<p>Confirm with <code>");
-      esc(out, c->check);
-      mc_buf_addstr(out, "</code></p>\n");
+      char *check = mc_report_fill_check(r, c->check);
+      mc_buf_addstr(out, "<p>Confirm with:</p><pre class=\"cmd\">");
+      esc(out, check);
+      mc_buf_addstr(out, "</pre>\n");
+      free(check);
     }
     mc_buf_addstr(out, "<p class=\"ms\">Source: ");
     esc(out, c->source);

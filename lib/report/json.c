@@ -11,19 +11,34 @@
 #include "util/json.h"
 #include "version.h"
 
-void mc_render_cause_json(struct mc_json *j, const struct mc_cause *c)
+/* Adds key: text filled from r's facts. */
+static void kfilled(struct mc_json *j, const struct mc_report *r, const char *key,
+                    const char *text)
+{
+  char *t = mc_report_fill(r, text);
+  mc_json_kstr(j, key, t);
+  free(t);
+}
+
+void mc_render_cause_json(struct mc_json *j, const struct mc_report *r,
+                          const struct mc_cause *c)
 {
   mc_json_kstr(j, "id", c->id);
   mc_json_kstr(j, "severity", mc_status_name(c->severity));
   mc_json_kstr(j, "area", c->area);
   mc_json_kstr(j, "title", c->title);
-  mc_json_kstr(j, "why", c->why);
+  kfilled(j, r, "why", c->why);
   mc_json_key(j, "fix");
   mc_json_arr_begin(j);
-  for(int i = 0; c->fix && c->fix[i]; i++)
-    mc_json_str(j, c->fix[i]);
+  for(int i = 0; c->fix && c->fix[i]; i++) {
+    char *t = mc_report_fill(r, c->fix[i]);
+    mc_json_str(j, t);
+    free(t);
+  }
   mc_json_arr_end(j);
-  mc_json_kstr(j, "check", c->check);
+  char *check = mc_report_fill_check(r, c->check);
+  mc_json_kstr(j, "check", check);
+  free(check);
   mc_json_kstr(j, "source", c->source);
 }
 
@@ -95,7 +110,7 @@ void mc_render_json(const struct mc_report *r, struct mc_buf *out)
     if(!mc_ranked_first(ranked, i))
       continue;
     mc_json_obj_begin(&j);
-    mc_render_cause_json(&j, ranked[i]->cause);
+    mc_render_cause_json(&j, r, ranked[i]->cause);
     /* The cause's severity here is the worst this run saw. */
     mc_json_kstr(&j, "observed_severity", mc_status_name(ranked[i]->severity));
     mc_json_key(&j, "evidence");
@@ -114,12 +129,40 @@ void mc_render_json(const struct mc_report *r, struct mc_buf *out)
   mc_json_arr_end(&j);
   free(ranked);
 
+  mc_json_key(&j, "facts");
+  mc_json_obj_begin(&j);
+  for(size_t i = 0; i < r->nfacts; i++)
+    mc_json_kstr(&j, r->facts[i].key, r->facts[i].value);
+  mc_json_obj_end(&j);
   mc_json_key(&j, "steps");
   steps_json(&j, r->root->child);
+  /* traffic has one shape: an object; the requests a command made (its own
+   * and those of the Autodiscover walk before it) are its "requests" list;
+   * migcheck logs gives its per-endpoint counts as members instead. */
+  struct mc_buf reqs = MC_BUF_INIT(MC_RENDER_LIMIT);
+  bool any_requests = false;
   for(size_t i = 0; i < r->nsections; i++) {
-    mc_json_key(&j, r->sections[i].key);
-    mc_json_raw(&j, r->sections[i].json);
+    const char *key = r->sections[i].key, *v = r->sections[i].json;
+    if((strcmp(key, "traffic") == 0 || strcmp(key, "autodiscover_traffic") == 0) &&
+       v[0] == '[') {
+      size_t vlen = strlen(v);
+      if(vlen > 2) {
+        mc_buf_addstr(&reqs, any_requests && reqs.len ? "," : "");
+        mc_buf_add(&reqs, v + 1, vlen - 2);
+      }
+      any_requests = true;
+      continue;
+    }
+    mc_json_key(&j, key);
+    mc_json_raw(&j, v);
   }
+  if(any_requests) {
+    char *t = mc_xasprintf("{\"requests\": [%s]}", reqs.ptr ? reqs.ptr : "");
+    mc_json_key(&j, "traffic");
+    mc_json_raw(&j, t);
+    free(t);
+  }
+  mc_buf_release(&reqs);
   mc_json_obj_end(&j);
   mc_buf_addch(out, '\n');
 }

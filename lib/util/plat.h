@@ -28,6 +28,10 @@ void mc_plat_init(int *argc, char ***argv);
 /* Whether fd is a terminal that shows ANSI colour and cursor sequences. */
 bool mc_plat_ansi_tty(int fd);
 
+/* Whether fd is a terminal (a console on Windows, where isatty() also says
+ * yes for the NUL device). */
+bool mc_plat_is_terminal(int fd);
+
 /* The terminal's width in columns, or 0 when fd is not a terminal. */
 int mc_plat_term_width(int fd);
 

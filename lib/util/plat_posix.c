@@ -21,6 +21,11 @@ bool mc_plat_ansi_tty(int fd)
   return isatty(fd) == 1;
 }
 
+bool mc_plat_is_terminal(int fd)
+{
+  return isatty(fd);
+}
+
 int mc_plat_term_width(int fd)
 {
   struct winsize ws;

@@ -94,6 +94,13 @@ bool mc_plat_ansi_tty(int fd)
   return fd >= 0 && fd < 3 && vt_on[fd] && _isatty(fd);
 }
 
+bool mc_plat_is_terminal(int fd)
+{
+  HANDLE h = (HANDLE)_get_osfhandle(fd);
+  DWORD mode;
+  return h != INVALID_HANDLE_VALUE && GetConsoleMode(h, &mode);
+}
+
 int mc_plat_term_width(int fd)
 {
   HANDLE h = (HANDLE)_get_osfhandle(fd);

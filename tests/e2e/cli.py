@@ -68,7 +68,7 @@ usage_error("tls two targets", "tls", "a.test", "b.test")
 usage_error("demo takes no arguments", "demo", "extra")
 usage_error("imap without a host", "imap")
 usage_error("imap two hosts", "imap", "a.test", "b.test")
-usage_error("imap bad security", "imap", "a.test", "--security", "starttls")
+usage_error("imap bad security", "imap", "a.test", "--security", "starttlz")
 usage_error("imap port 0", "imap", "a.test:0")
 usage_error("imap password file without user", "imap", "a.test", "--password-file", "/x")
 usage_error("security of another command", "tls", "a.test", "--security", "ssl")
@@ -144,7 +144,9 @@ check("lab --list --json", p.returncode == 0 and any(s["scenario"] == "port-refu
 with tempfile.TemporaryDirectory() as d:
     p = run("ports", "127.0.0.1", "1", "--timeout", "1", "--html",
             os.path.join(d, "no", "such", "dir", "r.html"))
-    check("unwritable --html exits 3", p.returncode == 3 and "cannot write" in p.stderr,
+    # Checked before any probe: a usage error, and no step was run.
+    check("unwritable --html is a usage error before any probe", p.returncode == 2 and
+          "cannot write" in p.stderr and "does not exist" in p.stderr and not p.stdout,
           f"exit {p.returncode} {p.stderr!r}")
     html = os.path.join(d, "r.html")
     p = run("ports", "127.0.0.1", "1", "--timeout", "1", "--html", html)
@@ -152,6 +154,98 @@ with tempfile.TemporaryDirectory() as d:
     check("--html writes a self-contained page", p.returncode == 1 and "<!DOCTYPE html>"
           in content and "TCP_REFUSED" in content and "<script" not in content
           and "http" not in content.split("<body>")[0].lower().replace("http-equiv", ""))
+
+# --help fits 80 columns: the main help and every command's.
+cmds = [l.split()[0] for l in run("--help").stdout.split("commands:\n", 1)[1]
+        .split("\n\n", 1)[0].splitlines() if l.startswith("  ") and not l.startswith("   ")]
+wide = []
+for c in [None] + cmds:
+    out = run(*([c] if c else []), "--help").stdout
+    wide += [f"{c}: {l}" for l in out.splitlines() if len(l) > 80]
+check("--help fits 80 columns", len(cmds) >= 12 and not wide, wide[:3])
+
+# Rough edges a first run hits.
+p = run("porrts")
+check("did you mean: command", p.returncode == 2 and "did you mean 'ports'" in p.stderr)
+p = run("ports", "a.test", "--timout", "3")
+check("did you mean: option", p.returncode == 2 and "did you mean '--timeout'" in p.stderr)
+p = run("causes", "oa_port_not_alowed")
+check("did you mean: cause", p.returncode == 2 and "OA_PORT_NOT_ALLOWED" in p.stderr)
+p = run("causes", "oa_port_not_allowed")
+check("causes ids in any case", p.returncode == 0 and p.stdout.startswith("OA_PORT_NOT_ALLOWED"))
+p = run("causes")
+areas = [l[:-1] for l in p.stdout.splitlines() if l and not l.startswith(" ") and
+         l.endswith(":")]
+check("causes: each area listed once", len(areas) >= 8 and len(areas) == len(set(areas)), areas)
+p = run("tls", "a.test", "--cacert", "/nonexistent/ca.pem")
+check("--cacert is curl's --ca-file", p.returncode == 2 and "--ca-file" in p.stderr)
+with tempfile.TemporaryDirectory() as d:
+    p = run("tls", "a.test", "--ca-file", d)
+    check("--ca-file folder: usage error", p.returncode == 2 and ("not a file" in p.stderr or
+          "folder" in p.stderr), p.stderr)
+    der = os.path.join(d, "ca.der")
+    with open(der, "wb") as f:
+        f.write(b"\x30\x82\x01\x0a" + b"\x00" * 64)
+    p = run("tls", "a.test", "--ca-file", der)
+    check("--ca-file DER: usage error naming the conversion", p.returncode == 2 and
+          "DER" in p.stderr and "openssl x509 -inform der" in p.stderr)
+p = run("-V")
+check("-V", p.returncode == 0 and p.stdout.startswith("migcheck "))
+p = run("remote-move", "--server", "a.test", "--server", "b.test")
+check("--server twice is an error", p.returncode == 2 and "twice" in p.stderr)
+p = run("remote-move", "--server", "a.test", "--user", "FABRIKAM\\svc:Sup3rSecret!")
+check("-u user:secret refused, the secret never echoed", p.returncode == 2 and
+      "Sup3rSecret" not in p.stderr + p.stdout and "password" in p.stderr)
+p = run("remote-move", "--server", "a.invalid", "--user", "FABRIKAMsvcmig", "--timeout", "1",
+        env={"MIGCHECK_PASSWORD": "x"})
+check("user without \\ or @ warns (a shell ate the backslash?)",
+      "warning" in p.stderr and "backslash" in p.stderr)
+p = run("imap", "a.invalid", "--security", "starttls", "--timeout", "1")
+check("imap --security starttls is tls", p.returncode != 2, p.stderr)
+p = run("explain", stdin="")
+check("explain with nothing piped: no text", p.returncode == 2 and "empty" in p.stderr)
+# explain on a terminal reads the paste until Ctrl-D, and says so on stderr.
+import pty  # noqa: E402
+master, slave = pty.openpty()
+proc = subprocess.Popen([MIGCHECK, "explain"], stdin=slave, stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE, text=True)
+os.close(slave)
+os.write(master, b"Error 0x6ba (The RPC server is unavailable) from cli_NspiBind\n\x04")
+out, err = proc.communicate(timeout=30)
+os.close(master)
+check("explain on a terminal: reads the paste until Ctrl-D", proc.returncode == 1 and
+      "Ctrl-D" in err and "OA_PORT_NOT_ALLOWED" in out, err)
+p = run("explain", "The operation has timed out")
+check("explain of a vague text: the broad causes and the paste-the-whole-error note",
+      "HTTP_TIMEOUT" in p.stdout and "TCP_TIMEOUT" in p.stdout and
+      "whole error" in p.stdout, p.stdout[-800:])
+
+# The lab prints commands that paste cleanly: quoted user, this binary's path.
+lab = subprocess.Popen([MIGCHECK, "lab", "--scenario", "bad-credentials"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+pasted = ""
+for _ in range(20):
+    line = lab.stdout.readline()
+    if not line:
+        break
+    if "remote-move" in line:
+        pasted = line.strip()
+        break
+p = subprocess.run(["sh", "-c", pasted], capture_output=True, text=True, timeout=60) \
+    if pasted else None
+lab.terminate()
+lab.wait(timeout=20)
+check("lab: the printed command pastes into a shell as it is",
+      p is not None and "'CONTOSO\\migadmin'" in pasted and p.returncode == 1 and
+      "AUTH_BAD_CREDENTIALS" in p.stdout, pasted)
+
+# config and logs: the confirm line reruns the files that were read.
+data = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
+cfg = os.path.join(data, "config", "ews-two-servers-mrsproxy-off.txt")
+p = run("config", cfg)
+check("config: the fix names the server that needs it, confirm reruns its file",
+      'Set-WebServicesVirtualDirectory -Identity "EX02\\EWS (Default Web Site)"' in p.stdout
+      and f"migcheck config {cfg}" in p.stdout, p.stdout[-1200:])
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -40,7 +40,8 @@ def blocked_logins(migcheck):
         lab = Lab(migcheck, scenario)
         try:
             p, report = run(migcheck, lab, user=True)
-            purposes = [t["purpose"] for t in report.get("traffic", [])]
+            purposes = [t["purpose"] for t in
+                        report.get("traffic", {}).get("requests", [])]
             logins = [x for x in purposes if x not in ("ews", "mrsproxy")]
             check(f"{scenario}: one login, then nothing more", logins == ["mrsproxy-ntlm"],
                   str(purposes))

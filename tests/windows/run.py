@@ -35,7 +35,10 @@ DATA = os.path.join(SRC, "tests", "data")
 PREFIX = os.path.join(os.path.dirname(EXE), "wineprefix")
 ENV = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
 ENV.update(WINEPREFIX=PREFIX, WINEDEBUG="-all", WINEDLLOVERRIDES="mscoree,mshtml=",
-           MC_WIN_EXE=EXE, NO_COLOR="1")
+           MC_WIN_EXE=EXE, NO_COLOR="1",
+           # No wrapping: the Windows paths (Z:\...) are longer than the Linux
+           # ones, so a wrapped line would break at another place.
+           COLUMNS="1000")
 passed = failed = 0
 
 

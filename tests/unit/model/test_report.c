@@ -120,6 +120,68 @@ static void evidence_is_made_printable(void **state)
   mc_report_free(r);
 }
 
+/* Catalogue text filled from the run's facts; what the run did not learn is
+ * a marked placeholder; the catalogue's old example names are filled too. */
+static void facts_fill_catalogue_text(void **state)
+{
+  (void)state;
+  struct mc_report *r = mc_report_new("remote-move", "mail.fabrikam.com");
+  mc_report_fact_names(r, "mail.fabrikam.com", "FABRIKAM\\svcmig", NULL);
+  mc_report_fact(r, "validports", "%s", "EX7:6001-6002;EX7:6004");
+  mc_report_fact(r, "server", "%s", "");           /* empty: not recorded */
+  mc_report_fact(r, "user", "%s", "OTHER\\x");      /* the first value wins */
+  char *t = mc_report_fill(r, "Sign in as {user} on {host} ({domain}) to {server}: "
+                              "/d \"{validports}\" {unknown} {$_.Name}");
+  assert_string_equal(t, "Sign in as FABRIKAM\\svcmig on mail.fabrikam.com (fabrikam.com) to "
+                         "<Exchange server>: /d \"EX7:6001-6002;EX7:6004\" {unknown} {$_.Name}");
+  free(t);
+  /* A row written with the old example names follows the run too. */
+  t = mc_report_fill(r, "Get-Credential CONTOSO\\migadmin; nslookup mail.contoso.com; EX01\\EWS; "
+                        "autodiscover.contoso.com; EX012");
+  assert_string_equal(t, "Get-Credential FABRIKAM\\svcmig; nslookup mail.fabrikam.com; "
+                         "<Exchange server>\\EWS; autodiscover.fabrikam.com; EX012");
+  free(t);
+  /* {target} falls back to the host. */
+  t = mc_report_fill(r, "migcheck tls {target}");
+  assert_string_equal(t, "migcheck tls mail.fabrikam.com");
+  free(t);
+  /* The vdir identity: a pasted one, else the default on the server seen. */
+  t = mc_report_fill(r, "-Identity \"{vdir}\"");
+  assert_string_equal(t, "-Identity \"<Exchange server>\\EWS (Default Web Site)\"");
+  free(t);
+  mc_report_fact(r, "vdir", "%s", "EX9\\EWS (Exchange Back End)");
+  t = mc_report_fill(r, "-Identity \"{vdir}\"");
+  assert_string_equal(t, "-Identity \"EX9\\EWS (Exchange Back End)\"");
+  free(t);
+  /* No report: every fact is its marked placeholder. */
+  t = mc_report_fill(NULL, "{user} {host} {validports}");
+  assert_string_equal(t, "<DOMAIN\\user> <public host name> <ValidPorts value>");
+  free(t);
+  mc_report_free(r);
+}
+
+/* No catalogue text names a document outside the repository. */
+static void catalogue_sources_are_public(void **state)
+{
+  (void)state;
+  static const char *const outside[] = { "seed 0", "seeds", "field-case", "field case",
+                                         "exchange-wire", "rpch-autodiscover", "style-anchors",
+                                         ".md sec", NULL };
+  for(size_t i = 0; i < mc_cause_table_len; i++) {
+    const struct mc_cause *c = &mc_cause_table[i];
+    const char *texts[64] = { c->title, c->why, c->check, c->source };
+    size_t n = 4;
+    for(int k = 0; c->fix[k] && n < 64; k++)
+      texts[n++] = c->fix[k];
+    for(size_t k = 0; k < n; k++) {
+      for(int o = 0; texts[k] && outside[o]; o++) {
+        if(strstr(texts[k], outside[o]))
+          fail_msg("%s names '%s': %s", c->id, outside[o], texts[k]);
+      }
+    }
+  }
+}
+
 /* A password echoed in any of its spellings never reaches the report. */
 static void secrets_are_redacted(void **state)
 {
@@ -194,6 +256,8 @@ int main(void)
     cmocka_unit_test(verdicts_and_ranking),
     cmocka_unit_test(incomplete_is_unknown),
     cmocka_unit_test(evidence_is_made_printable),
+    cmocka_unit_test(facts_fill_catalogue_text),
+    cmocka_unit_test(catalogue_sources_are_public),
     cmocka_unit_test(secrets_are_redacted),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/render.h"
@@ -30,7 +31,7 @@ static void text_has_tree_causes_and_no_color(void **state)
   mc_render_text(r, &o, &b);
   assert_non_null(strstr(b.ptr, "[FAIL] TLS handshake: certificate not trusted"));
   assert_non_null(strstr(b.ptr, "  [info] child step"));
-  assert_non_null(strstr(b.ptr, "verdict: FAIL (1 cause)"));
+  assert_non_null(strstr(b.ptr, "verdict: FAIL (1 cause: TLS_CERT_UNTRUSTED)"));
   assert_non_null(strstr(b.ptr, "1. TLS_CERT_UNTRUSTED"));
   assert_non_null(strstr(b.ptr, "Fix:\n      1. "));
   assert_null(strchr(b.ptr, '\033'));
@@ -107,6 +108,75 @@ static void wrap(void **state)
   mc_buf_release(&b);
 }
 
+/* The fix as rendered from the run's facts, the same in text, JSON and HTML;
+ * a command longer than the line stays whole on a line of its own. */
+static void fix_filled_alike_everywhere(void **state)
+{
+  (void)state;
+  struct mc_report *r = mc_report_new("outlook-anywhere", "ex7.fabrikam.local via mail.fabrikam.com");
+  mc_report_fact_names(r, "mail.fabrikam.com", "FABRIKAM\\svcmig", NULL);
+  const char *vp = "EX7:6001-6002;EX7:6004;ex7.fabrikam.local:6001-6002;ex7.fabrikam.local:6004;"
+                   "mail.fabrikam.com:6001-6002;mail.fabrikam.com:6004";
+  mc_report_fact(r, "validports", "%s", vp);
+  struct mc_step *s = mc_step_add(r, NULL, "ex7.fabrikam.local:6004 through the RPC proxy");
+  mc_step_find(r, s, "OA_PORT_NOT_ALLOWED", "refused");
+  mc_step_done(r, s, MC_FAIL, "refused by the proxy");
+  struct mc_buf b = MC_BUF_INIT(MC_RENDER_LIMIT);
+  struct mc_render_opts o = { .causes = true, .width = 80 };
+  mc_render_text(r, &o, &b);
+  char *line = mc_xasprintf("reg add HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy /v ValidPorts /t "
+                            "REG_SZ /d \"%s\" /f", vp);
+  assert_non_null(strstr(b.ptr, line));                 /* whole, on one line */
+  assert_non_null(strstr(b.ptr, "--user 'FABRIKAM\\svcmig'"));
+  assert_null(strstr(b.ptr, "contoso"));
+  assert_null(strstr(b.ptr, "CONTOSO"));
+  /* Prose lines fit 80 columns. */
+  for(char *p = b.ptr; *p;) {
+    char *e = strchr(p, '\n');
+    size_t n = e ? (size_t)(e - p) : strlen(p);
+    if(n > 80) {
+      const char *q = p;
+      while(*q == ' ')
+        q++;
+      bool command = strncmp(q, "reg ", 4) == 0 || strncmp(q, "migcheck ", 9) == 0;
+      bool one_word = !memchr(q, ' ', n - (size_t)(q - p));
+      if(!command && !one_word)
+        fail_msg("line of %zu columns: %.*s", n, (int)n, p);
+    }
+    p += n + (e != NULL);
+  }
+  mc_buf_reset(&b);
+  mc_render_json(r, &b);
+  assert_non_null(strstr(b.ptr, "\"validports\": "));
+  char *jline = mc_xasprintf("/d \\\"%s\\\" /f", vp);
+  assert_non_null(strstr(b.ptr, jline));
+  mc_buf_reset(&b);
+  mc_render_html(r, &b);
+  assert_non_null(strstr(b.ptr, "<pre class=\"cmd\">reg add"));
+  assert_non_null(strstr(b.ptr, vp));
+  assert_non_null(strstr(b.ptr, "What failed:"));
+  assert_null(strstr(b.ptr, "break-all"));
+  free(line);
+  free(jline);
+  mc_buf_release(&b);
+  mc_report_free(r);
+}
+
+static void wrap_never_breaks_a_word(void **state)
+{
+  (void)state;
+  struct mc_buf b = MC_BUF_INIT(4096);
+  mc_render_wrap(&b, "see https://learn.microsoft.com/en-us/exchange/troubleshoot/move-mailboxes/x "
+                     "now", "  ", 30);
+  assert_string_equal(b.ptr, "  see\n  https://learn.microsoft.com/en-us/exchange/troubleshoot/"
+                             "move-mailboxes/x\n  now\n");
+  /* A marked placeholder is one word. */
+  mc_buf_reset(&b);
+  mc_render_wrap(&b, "run (Get-Mailbox <mailbox address>).ExchangeGuid", "", 24);
+  assert_string_equal(b.ptr, "run (Get-Mailbox\n<mailbox address>).ExchangeGuid\n");
+  mc_buf_release(&b);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -115,6 +185,8 @@ int main(void)
     cmocka_unit_test(html_escapes_everything),
     cmocka_unit_test(pass_with_skipped_steps_says_so),
     cmocka_unit_test(wrap),
+    cmocka_unit_test(fix_filled_alike_everywhere),
+    cmocka_unit_test(wrap_never_breaks_a_word),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
