@@ -105,7 +105,7 @@ static void run_one(struct mc_lab_site *site, const char *timeout, struct outcom
     o->verdict = mc_status_name(mc_report_verdict(r));
     o->ok = matches(r, site->sc);
     mc_strlcpy(o->run_id, r->run_id, sizeof o->run_id);
-    o->servers_differ = mc_report_has(r, "LB_INCONSISTENT_BACKENDS");
+    o->servers_differ = mc_report_has(r, MC_CAUSE_LB_INCONSISTENT_BACKENDS);
     mc_report_free(r);
   }
   free(line);
@@ -165,8 +165,8 @@ static bool demo_logs(const struct mc_cli *cli, struct mc_lab *lab,
              mc_render_color(MC_FAIL, color), o->run_id, mc_render_reset(color));
     return false;
   }
-  bool ok = mc_report_has(r, "LOG_TRAFFIC_ON_WRONG_SERVER") &&
-            !mc_report_has(r, "LOG_NO_MIGRATION_TRAFFIC");
+  bool ok = mc_report_has(r, MC_CAUSE_LOG_TRAFFIC_ON_WRONG_SERVER) &&
+            !mc_report_has(r, MC_CAUSE_LOG_NO_MIGRATION_TRAFFIC);
   if(!cli->json) {
     struct mc_buf b = MC_BUF_INIT(MC_RENDER_LIMIT);
     struct mc_render_opts ro = { .color = color, .brief = true };
@@ -231,7 +231,7 @@ static bool demo_config(const struct mc_cli *cli, struct mc_lab *lab, const char
     { "certificates-EX01.txt", certs, sizeof certs - 1 },
   };
   struct mc_report *r = mc_config_check(in, 3);
-  bool ok = mc_report_has(r, "CFG_CERT_NOT_BOUND") && r->nfindings == 1;
+  bool ok = mc_report_has(r, MC_CAUSE_CFG_CERT_NOT_BOUND) && r->nfindings == 1;
   if(!cli->json) {
     struct mc_buf b = MC_BUF_INIT(MC_RENDER_LIMIT);
     struct mc_render_opts o = { .color = color, .brief = true };
@@ -260,8 +260,8 @@ static bool demo_explain(const struct mc_cli *cli, bool color)
     "Remote Connectivity Analyzer to diagnose the connectivity issues. ---> "
     "Microsoft.Exchange.Rpc.ServerUnavailableException: Error 0x6ba (The RPC server is "
     "unavailable) from cli_NspiBind";
-  static const char *const expect[] = { "OA_BASIC_NOT_OFFERED", "OA_PORT_NOT_ALLOWED",
-                                        "OA_BACKEND_UNAVAILABLE" };
+  static const char *const expect[] = { MC_CAUSE_OA_BASIC_NOT_OFFERED, MC_CAUSE_OA_PORT_NOT_ALLOWED,
+                                        MC_CAUSE_OA_BACKEND_UNAVAILABLE };
   struct mc_report *r = mc_explain_text(kb2903050, sizeof kb2903050 - 1);
   bool ok = true;
   for(size_t i = 0; i < sizeof expect / sizeof expect[0]; i++)

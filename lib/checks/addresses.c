@@ -170,15 +170,15 @@ static void own_cause(struct mc_report *r, struct mc_step *s, const struct seen 
   case MC_TCP_OPEN:
     break;
   case MC_TCP_REFUSED:
-    mc_step_find(r, s, "TCP_REFUSED", "%s port %d: connection refused", a, port);
+    mc_step_find(r, s, MC_CAUSE_TCP_REFUSED, "%s port %d: connection refused", a, port);
     return;
   case MC_TCP_TIMEOUT:
-    mc_step_find(r, s, "TCP_TIMEOUT", "%s port %d: no answer in %d ms", a, port,
+    mc_step_find(r, s, MC_CAUSE_TCP_TIMEOUT, "%s port %d: no answer in %d ms", a, port,
                  t->timeout_ms);
     return;
   case MC_TCP_RESET:
   case MC_TCP_CLOSED:
-    mc_step_find(r, s, "TCP_RESET", "%s port %d: %s", a, port,
+    mc_step_find(r, s, MC_CAUSE_TCP_RESET, "%s port %d: %s", a, port,
                  mc_tcp_outcome_name(v->tcp.outcome));
     return;
   default:
@@ -187,22 +187,22 @@ static void own_cause(struct mc_report *r, struct mc_step *s, const struct seen 
   if(!v->tls_tried)
     return;
   if(v->tls.outcome == MC_TLS_NOT_TLS) {
-    mc_step_find(r, s, "TLS_NOT_TLS", "%s port %d answered with %s", a, port, v->tls.detail);
+    mc_step_find(r, s, MC_CAUSE_TLS_NOT_TLS, "%s port %d answered with %s", a, port, v->tls.detail);
     return;
   }
   if(v->tls.outcome != MC_TLS_OK) {
-    mc_step_find(r, s, "TLS_HANDSHAKE_FAILED", "%s port %d: %s: %s", a, port,
+    mc_step_find(r, s, MC_CAUSE_TLS_HANDSHAKE_FAILED, "%s port %d: %s: %s", a, port,
                  mc_tls_outcome_name(v->tls.outcome),
                  v->tls.detail[0] ? v->tls.detail : "no detail");
     return;
   }
   enum mc_status sev = t->insecure ? MC_WARN : MC_INFO;
   if(!v->tls.name_ok)
-    mc_step_find_sev(r, s, "TLS_CERT_NAME_MISMATCH", sev, "%s presents a certificate without "
+    mc_step_find_sev(r, s, MC_CAUSE_TLS_CERT_NAME_MISMATCH, sev, "%s presents a certificate without "
                      "\"%s\": %s", a, mc_target_tls_name(t),
                      v->tls.nchain && v->tls.chain[0].sans ? v->tls.chain[0].sans : "(none)");
   else if(!v->tls.verified)
-    mc_step_find_sev(r, s, "TLS_CERT_UNTRUSTED", sev, "%s presents a certificate that does "
+    mc_step_find_sev(r, s, MC_CAUSE_TLS_CERT_UNTRUSTED, sev, "%s presents a certificate that does "
                      "not verify: %s", a, v->tls.verify_text);
 }
 
@@ -309,7 +309,7 @@ size_t mc_walk_every_address(struct mc_report *r, struct mc_step *parent,
     }
   }
   if(nbad)
-    mc_step_find(r, all, "DNS_ADDRESSES_DISAGREE", "%zu of the %zu addresses of %s do not "
+    mc_step_find(r, all, MC_CAUSE_DNS_ADDRESSES_DISAGREE, "%zu of the %zu addresses of %s do not "
                  "answer like %s: %s", nbad, n, t->host, v[pick].addr->text, list.ptr);
   for(size_t i = 0; i < n; i++) {
     char a[80], what[400];

@@ -262,7 +262,7 @@ static bool perform(struct ad *a, struct mc_step *s, const struct mc_http_req *q
   if(resp->error == MC_HTTP_OK && server_fault(resp))
     mc_backends_recheck(a->r, s, a->http, q, resp, AD_REPEAT, ad_good);
   if(resp->error == MC_HTTP_ERR_TOO_BIG) {
-    mc_step_find(a->r, s, "HTTP_RESPONSE_HEADER_TOO_LARGE", "%s: the answer's headers are too "
+    mc_step_find(a->r, s, MC_CAUSE_HTTP_RESPONSE_HEADER_TOO_LARGE, "%s: the answer's headers are too "
                  "large to read (%s)", resp->url, resp->error_text);
     a->decisive = true;
   }
@@ -308,7 +308,7 @@ static bool visited(struct ad *a, struct mc_step *s, const char *url)
   for(size_t i = 0; i < a->nvisits; i++) {
     if(strcasecmp(a->visits[i], key) == 0) {
       free(key);
-      mc_step_find(a->r, s, "AUTODISCOVER_REDIRECT_LOOP", "the chain came back to %s for %s "
+      mc_step_find(a->r, s, MC_CAUSE_AUTODISCOVER_REDIRECT_LOOP, "the chain came back to %s for %s "
                    "after %d redirect%s", url, a->email, a->hops, a->hops == 1 ? "" : "s");
       a->decisive = true;
       return true;
@@ -326,7 +326,7 @@ static bool hop(struct ad *a, struct mc_step *s, const char *to)
 {
   if(++a->hops <= MAX_HOPS)
     return true;
-  mc_step_find(a->r, s, "AUTODISCOVER_REDIRECT_LOOP", "more than %d redirects; the last "
+  mc_step_find(a->r, s, MC_CAUSE_AUTODISCOVER_REDIRECT_LOOP, "more than %d redirects; the last "
                "one pointed to %s", MAX_HOPS, to);
   a->decisive = true;
   return false;
@@ -345,12 +345,12 @@ static bool policy_ok(struct ad *a, struct mc_step *s, enum mc_ad_policy p, cons
     return true;
   }
   if(p == MC_AD_BAD_URL) {
-    mc_step_find(a->r, s, "AUTODISCOVER_BAD_RESPONSE", "%s '%s' is not a usable target", what,
+    mc_step_find(a->r, s, MC_CAUSE_AUTODISCOVER_BAD_RESPONSE, "%s '%s' is not a usable target", what,
                  to);
     a->decisive = true;
     return false;
   }
-  mc_step_find(a->r, s, "AUTODISCOVER_UNSAFE_REDIRECT", "%s %s: %s; not followed, no "
+  mc_step_find(a->r, s, MC_CAUSE_AUTODISCOVER_UNSAFE_REDIRECT, "%s %s: %s; not followed, no "
                "credentials sent (name the domain with --allow-redirect if it is yours)", what,
                to, mc_ad_policy_text(p));
   a->decisive = true;
@@ -411,7 +411,7 @@ static enum outcome judge_pox(struct ad *a, struct mc_step *s, const struct mc_h
                      sizeof err)) {
     char *b = mc_printable(resp->body.ptr ? resp->body.ptr : "", resp->body.len, 160);
     mc_step_ev(s, "body", "%s", b);
-    mc_step_find(a->r, s, "AUTODISCOVER_BAD_RESPONSE", "%s answered 200 but the body is not "
+    mc_step_find(a->r, s, MC_CAUSE_AUTODISCOVER_BAD_RESPONSE, "%s answered 200 but the body is not "
                  "an Autodiscover answer: %s", resp->url, err);
     free(b);
     a->decisive = true;
@@ -422,7 +422,7 @@ static enum outcome judge_pox(struct ad *a, struct mc_step *s, const struct mc_h
     mc_step_ev(s, "schema", "the answer uses %s, not %s", x.response_ns,
                mc_ad_pox_response_schema);
   if(x.error) {
-    mc_step_find(a->r, s, "AUTODISCOVER_BAD_RESPONSE", "%s answered with an Autodiscover "
+    mc_step_find(a->r, s, MC_CAUSE_AUTODISCOVER_BAD_RESPONSE, "%s answered with an Autodiscover "
                  "error: ErrorCode %s, \"%s\"", resp->url, x.error_code ? x.error_code : "?",
                  x.error_message ? x.error_message : "");
     a->decisive = true;
@@ -458,7 +458,7 @@ static enum outcome judge_pox(struct ad *a, struct mc_step *s, const struct mc_h
     return o;
   }
   else {
-    mc_step_find(a->r, s, "AUTODISCOVER_BAD_RESPONSE", "%s answered 200 with Action '%s' and "
+    mc_step_find(a->r, s, MC_CAUSE_AUTODISCOVER_BAD_RESPONSE, "%s answered 200 with Action '%s' and "
                  "no protocol settings", resp->url, action);
     a->decisive = true;
     reason(a, "%s: no settings", resp->url);
@@ -520,7 +520,7 @@ static enum outcome post_pox(struct ad *a, struct mc_step *parent, const struct 
     }
     a->auth = au;
     if(resp.ntlm.broken) {
-      mc_step_find(a->r, s, "AUTH_NTLM_CHALLENGE_BROKEN", "%s sent an NTLM challenge that "
+      mc_step_find(a->r, s, MC_CAUSE_AUTH_NTLM_CHALLENGE_BROKEN, "%s sent an NTLM challenge that "
                    "cannot be answered (%s); no answer and no password were sent", resp.url,
                    resp.ntlm.broken_why);
       a->decisive = true;
@@ -542,7 +542,7 @@ static enum outcome post_pox(struct ad *a, struct mc_step *parent, const struct 
       mc_step_done(a->r, bs, MC_INFO, "%d: %s", bresp.status, basic_in ? "signed in" :
                    "refused too");
       if(basic_in) {
-        mc_step_find(a->r, s, "AUTH_EXTENDED_PROTECTION", "%s refused the NTLM login (%s) "
+        mc_step_find(a->r, s, MC_CAUSE_AUTH_EXTENDED_PROTECTION, "%s refused the NTLM login (%s) "
                      "while Basic with the same password signed in: the password is right "
                      "and the NTLM path fails (Extended Protection: %s)", resp.url,
                      resp.ntlm.cbt ? "with a channel binding" : "without a channel binding",
@@ -557,7 +557,7 @@ static enum outcome post_pox(struct ad *a, struct mc_step *parent, const struct 
         mc_http_resp_release(&bresp);
     }
     if(resp.status == 401 || resp.status == 403) {
-      mc_step_find(a->r, s, "AUTODISCOVER_AUTH_FAILED", "%s refused %s after the %s login "
+      mc_step_find(a->r, s, MC_CAUSE_AUTODISCOVER_AUTH_FAILED, "%s refused %s after the %s login "
                    "(%d)", resp.url, a->t->user, scheme_name(au), resp.status);
       a->decisive = true;
       o = O_STOP;               /* no more tries with this password: spares a lockout */
@@ -660,7 +660,7 @@ static enum outcome try_http_redirect(struct ad *a, struct mc_step *parent,
            mc_http_error_name(resp.error));
   }
   else if(resp.status == 401) {
-    mc_step_find(a->r, s, "AUTODISCOVER_UNSAFE_REDIRECT", "%s asks for credentials over "
+    mc_step_find(a->r, s, MC_CAUSE_AUTODISCOVER_UNSAFE_REDIRECT, "%s asks for credentials over "
                  "plain HTTP; none sent", resp.url);
     mc_step_done(a->r, s, MC_FAIL, "401 over plain HTTP: no credentials sent");
     a->decisive = true;
@@ -731,7 +731,7 @@ static enum outcome discover(struct ad *a, struct mc_step *top, char *next_email
 {
   char domain[256];
   if(!mc_ad_email_domain(a->email, domain, sizeof domain)) {
-    mc_step_find(a->r, top, "AUTODISCOVER_BAD_RESPONSE", "'%s' is not an address to "
+    mc_step_find(a->r, top, MC_CAUSE_AUTODISCOVER_BAD_RESPONSE, "'%s' is not an address to "
                  "discover", a->email);
     a->decisive = true;
     return O_STOP;
@@ -820,14 +820,14 @@ static void soap_step(struct ad *a, struct mc_step *parent, struct mc_ad_found *
   char err[256];
   bool parsed = false;
   if(resp.error || resp.status != 200) {
-    mc_step_find_sev(a->r, s, "AUTODISCOVER_BAD_RESPONSE", MC_WARN, "%s answered %s: the "
+    mc_step_find_sev(a->r, s, MC_CAUSE_AUTODISCOVER_BAD_RESPONSE, MC_WARN, "%s answered %s: the "
                      "migration service's GetUserSettings call would fail there", resp.url,
                      resp.error ? resp.error_text : resp.final->status_line);
     mc_step_done(a->r, s, MC_WARN, "no settings");
   }
   else if(mc_ad_soap_parse(resp.body.ptr ? resp.body.ptr : "", resp.body.len, &x, err,
                            sizeof err)) {
-    mc_step_find_sev(a->r, s, "AUTODISCOVER_BAD_RESPONSE", MC_WARN, "%s: the SOAP answer is "
+    mc_step_find_sev(a->r, s, MC_CAUSE_AUTODISCOVER_BAD_RESPONSE, MC_WARN, "%s: the SOAP answer is "
                      "not usable: %s", resp.url, err);
   }
   else {
@@ -835,7 +835,7 @@ static void soap_step(struct ad *a, struct mc_step *parent, struct mc_ad_found *
     const char *code = x.fault ? "SOAP fault" : x.error_code ? x.error_code : "?";
     const char *ucode = x.user_error_code ? x.user_error_code : "NoError";
     if(x.fault || strcmp(code, "NoError") != 0 || strcmp(ucode, "NoError") != 0) {
-      mc_step_find(a->r, s, "AUTODISCOVER_BAD_RESPONSE", "GetUserSettings for %s answered "
+      mc_step_find(a->r, s, MC_CAUSE_AUTODISCOVER_BAD_RESPONSE, "GetUserSettings for %s answered "
                    "%s / %s: %s", a->email, code, ucode, x.fault_text ? x.fault_text :
                    x.user_error_message ? x.user_error_message :
                    x.error_message ? x.error_message : "");
@@ -851,7 +851,7 @@ static void soap_step(struct ad *a, struct mc_step *parent, struct mc_ad_found *
       const char *rpc = mc_ad_soap_setting(&x, "InternalRpcClientServer");
       const char *mbx = mc_ad_soap_setting(&x, "InternalMailboxServer");
       if(!dn || (!rpc && !mbx))
-        mc_step_find(a->r, s, "AUTODISCOVER_BAD_RESPONSE", "GetUserSettings left %s empty; "
+        mc_step_find(a->r, s, MC_CAUSE_AUTODISCOVER_BAD_RESPONSE, "GetUserSettings left %s empty; "
                      "the migration service needs every value (else "
                      "MigrationAutodiscoverConfigurationFailure)", !dn ? "UserDN" :
                      "InternalRpcClientServer and InternalMailboxServer");
@@ -874,7 +874,7 @@ static void soap_step(struct ad *a, struct mc_step *parent, struct mc_ad_found *
         f->oa_auth = mc_xstrdup(oa_auth);
       }
       if(!oa || !oa_auth)
-        mc_step_find(a->r, s, "AUTODISCOVER_NO_OA_SETTINGS", "GetUserSettings for %s returned "
+        mc_step_find(a->r, s, MC_CAUSE_AUTODISCOVER_NO_OA_SETTINGS, "GetUserSettings for %s returned "
                      "no %s%s%s: Autodiscover-based endpoint creation fails without it",
                      a->email, !oa ? "ExternalMailboxServer" : "",
                      !oa && !oa_auth ? " and no " : "",
@@ -921,7 +921,7 @@ static bool taken_host_ok(struct mc_report *r, struct mc_step *s, const struct m
                host, domain);
     return true;
   }
-  mc_step_find_sev(r, s, "AUTODISCOVER_UNSAFE_REDIRECT", sev, "Autodiscover for %s names %s "
+  mc_step_find_sev(r, s, MC_CAUSE_AUTODISCOVER_UNSAFE_REDIRECT, sev, "Autodiscover for %s names %s "
                    "as the %s: %s; not contacted, no credentials sent (if %s is yours, "
                    "allow it with --allow-redirect %s, or name the host yourself)", t->email,
                    host, what, p == MC_AD_BAD_URL ? mc_ad_policy_text(p) : "outside the "
@@ -942,7 +942,7 @@ static void judge_names(struct ad *a, struct mc_step *parent, const struct mc_ad
       continue;
     any = true;
     if(mc_name_is_internal(h)) {
-      mc_step_find(a->r, s, "AUTODISCOVER_INTERNAL_URL", "the %s is %s, an internal name "
+      mc_step_find(a->r, s, MC_CAUSE_AUTODISCOVER_INTERNAL_URL, "the %s is %s, an internal name "
                    "Exchange Online cannot resolve", what[i], h);
       continue;
     }
@@ -952,7 +952,7 @@ static void judge_names(struct ad *a, struct mc_step *parent, const struct mc_ad
     struct mc_dns_result d;
     mc_resolve(&a->t->net, h, mapped_port(a->t, 443), &d);
     if(d.outcome == MC_DNS_NXDOMAIN || d.outcome == MC_DNS_NODATA) {
-      mc_step_find(a->r, s, "AUTODISCOVER_INTERNAL_URL", "the %s %s does not resolve (%s)",
+      mc_step_find(a->r, s, MC_CAUSE_AUTODISCOVER_INTERNAL_URL, "the %s %s does not resolve (%s)",
                    what[i], h, mc_dns_outcome_name(d.outcome));
       continue;
     }
@@ -962,7 +962,7 @@ static void judge_names(struct ad *a, struct mc_step *parent, const struct mc_ad
     }
     const char *kind = d.outcome == MC_DNS_OK ? mc_addr_private_kind(&d.addrs[0]) : NULL;
     if(kind)
-      mc_step_find(a->r, s, "AUTODISCOVER_INTERNAL_URL", "the %s %s resolves to %s, a %s "
+      mc_step_find(a->r, s, MC_CAUSE_AUTODISCOVER_INTERNAL_URL, "the %s %s resolves to %s, a %s "
                    "address", what[i], h, d.addrs[0].text, kind);
     else
       mc_step_ev(s, what[i], "%s -> %s (%s)", h, d.addrs[0].text, d.detail);
@@ -1058,11 +1058,11 @@ bool mc_autodiscover_find(struct mc_report *r, struct mc_step *parent,
     mc_step_done(r, s, MC_PASS, "EWS %s; Outlook Anywhere host %s",
                  out->ews_url ? out->ews_url : "(none)", out->oa_host ? out->oa_host : "(none)");
     soap_step(&a, top, out);
-    if(!out->oa_host && !mc_report_has(r, "AUTODISCOVER_NO_OA_SETTINGS"))
-      mc_step_find(r, s, "AUTODISCOVER_NO_OA_SETTINGS", "the answer for %s has no EXPR "
+    if(!out->oa_host && !mc_report_has(r, MC_CAUSE_AUTODISCOVER_NO_OA_SETTINGS))
+      mc_step_find(r, s, MC_CAUSE_AUTODISCOVER_NO_OA_SETTINGS, "the answer for %s has no EXPR "
                    "(Outlook Anywhere external) section", a.email);
     if(!out->ews_url)
-      mc_step_find(r, s, "CFG_EWS_EXTERNAL_URL_MISSING", "the answer for %s carries no "
+      mc_step_find(r, s, MC_CAUSE_CFG_EWS_EXTERNAL_URL_MISSING, "the answer for %s carries no "
                    "external EWS URL", a.email);
     judge_names(&a, top, out);
     settings_section(r, out);
@@ -1096,7 +1096,7 @@ bool mc_autodiscover_find(struct mc_report *r, struct mc_step *parent,
                          a.reasons.ptr ? a.reasons.ptr : "");
   }
   else if(!a.decisive && !r->incomplete) {
-    mc_step_find(r, top, "AUTODISCOVER_NOT_FOUND", "no Autodiscover for %s: %s", a.email,
+    mc_step_find(r, top, MC_CAUSE_AUTODISCOVER_NOT_FOUND, "no Autodiscover for %s: %s", a.email,
                  a.reasons.ptr ? a.reasons.ptr : "no place answered");
     mc_step_done(r, top, MC_FAIL, "not found");
   }
@@ -1160,7 +1160,7 @@ struct mc_report *mc_remote_move_autodiscover(const struct mc_target *t, struct 
              f.oa_host ? " (" : "", f.oa_host ? f.oa_host_source : "", f.oa_host ? ")" : "");
   mc_step_ev(s, "EWS URL", "%s", f.ews_url ? f.ews_url : "(none)");
   if(f.oa_host && f.ews_host && strcasecmp(f.oa_host, f.ews_host) != 0)
-    mc_step_find_sev(r, s, "AUTODISCOVER_WRONG_MRS_HOST", MC_WARN, "Autodiscover names %s "
+    mc_step_find_sev(r, s, MC_CAUSE_AUTODISCOVER_WRONG_MRS_HOST, MC_WARN, "Autodiscover names %s "
                      "(the Outlook Anywhere host) while EWS is published at %s: an endpoint "
                      "created with -Autodiscover probes MRSProxy at %s; if mrsproxy.svc lives "
                      "on %s, give -RemoteServer %s", f.oa_host, f.ews_host, f.oa_host,
@@ -1208,7 +1208,7 @@ struct mc_report *mc_outlook_anywhere_autodiscover(const struct mc_target *t,
   if(!f.oa_host || !f.exch_server) {
     /* Without both names the migration service cannot open a virtual
      * connection: the answer lacks Outlook Anywhere. */
-    mc_step_find(r, s, "AUTODISCOVER_NO_OA_SETTINGS", "Autodiscover names %s%s%s: a cutover "
+    mc_step_find(r, s, MC_CAUSE_AUTODISCOVER_NO_OA_SETTINGS, "Autodiscover names %s%s%s: a cutover "
                  "or staged endpoint created with -Autodiscover has nothing to connect to",
                  f.oa_host ? "" : "no Outlook Anywhere external host",
                  !f.oa_host && !f.exch_server ? " and " : "",

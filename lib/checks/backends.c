@@ -85,7 +85,7 @@ bool mc_backends_judge(struct mc_report *r, struct mc_step *s,
   }
   bool mixed = good.len && bad.len;
   if(mixed)
-    mc_step_find(r, s, "LB_INCONSISTENT_BACKENDS", "%s got different answers on new "
+    mc_step_find(r, s, MC_CAUSE_LB_INCONSISTENT_BACKENDS, "%s got different answers on new "
                  "connections: bad from %s; good from %s%s", request, bad.ptr, good.ptr,
                  named_good && named_bad ? "" : " (the answers do not all name their server)");
   mc_buf_release(&good);

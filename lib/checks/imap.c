@@ -127,7 +127,7 @@ static void judge(struct mc_report *r, const struct mc_target *t, int port,
     if(s->timed_out || s->curl_code == CURLE_GOT_NOTHING ||
        s->curl_code == CURLE_RECV_ERROR ||
        s->curl_code == CURLE_WEIRD_SERVER_REPLY) {
-      mc_step_find(r, st, "IMAP_NOT_IMAP", "port %d %s without an IMAP greeting", port,
+      mc_step_find(r, st, MC_CAUSE_IMAP_NOT_IMAP, "port %d %s without an IMAP greeting", port,
                    s->timed_out ? "stayed silent" : "closed the connection");
       mc_step_done(r, st, MC_FAIL, "no IMAP greeting (%s)", s->error_text);
     }
@@ -136,7 +136,7 @@ static void judge(struct mc_report *r, const struct mc_target *t, int port,
     return;
   }
   if(!v.greeting_ok) {
-    mc_step_find(r, st, "IMAP_NOT_IMAP", "port %d greets with '%s', not an IMAP '* OK'",
+    mc_step_find(r, st, MC_CAUSE_IMAP_NOT_IMAP, "port %d greets with '%s', not an IMAP '* OK'",
                  port, s->lines[0].text);
     mc_step_done(r, st, MC_FAIL, "not an IMAP server: %s", s->lines[0].text);
     return;
@@ -152,7 +152,7 @@ static void judge(struct mc_report *r, const struct mc_target *t, int port,
     mc_step_ev(st, "capabilities", "%s", mc_imap_caps_text(post, caps_text, sizeof caps_text));
   /* Encryption. */
   if(sec == MC_IMAP_TLS && (!(pre & MC_IMAP_CAP_STARTTLS) || s->curl_code == CURLE_USE_SSL_FAILED)) {
-    mc_step_find(r, st, "IMAP_NO_TLS", "port %d answers IMAP but %s", port,
+    mc_step_find(r, st, MC_CAUSE_IMAP_NO_TLS, "port %d answers IMAP but %s", port,
                  pre & MC_IMAP_CAP_STARTTLS ? "refused STARTTLS" :
                  "does not offer STARTTLS");
     mc_step_done(r, st, MC_FAIL, "no STARTTLS on port %d", port);
@@ -171,13 +171,13 @@ static void judge(struct mc_report *r, const struct mc_target *t, int port,
       mc_step_ev(st, "note", "the port offers STARTTLS: an endpoint with -Security Tls "
                  "would keep the password off the wire");
     else
-      mc_step_find_sev(r, st, "IMAP_NO_TLS", MC_WARN, "port %d offers no STARTTLS: with "
+      mc_step_find_sev(r, st, MC_CAUSE_IMAP_NO_TLS, MC_WARN, "port %d offers no STARTTLS: with "
                        "-Security None the password crosses the network in clear text "
                        "(port 993 was not part of this check)", port);
   }
   /* Login. */
   if(post & MC_IMAP_CAP_LOGINDISABLED) {
-    mc_step_find(r, st, "IMAP_LOGIN_DISABLED", "the server advertises LOGINDISABLED %s",
+    mc_step_find(r, st, MC_CAUSE_IMAP_LOGIN_DISABLED, "the server advertises LOGINDISABLED %s",
                  sec == MC_IMAP_NONE ? "without TLS: an endpoint with -Security None cannot "
                  "sign in" : "even after TLS");
     mc_step_done(r, st, MC_FAIL, "LOGIN refused (LOGINDISABLED)");
@@ -194,7 +194,7 @@ static void judge(struct mc_report *r, const struct mc_target *t, int port,
     return;
   }
   if(v.login_refused || (s->curl_code == CURLE_LOGIN_DENIED && s->login_sent)) {
-    mc_step_find(r, st, "IMAP_AUTH_FAILED", "the server refused the login of %s%s%s",
+    mc_step_find(r, st, MC_CAUSE_IMAP_AUTH_FAILED, "the server refused the login of %s%s%s",
                  t->user, v.login_refused ? ": " : "", v.login_refused ? v.login_refused : "");
     mc_step_done(r, st, MC_FAIL, "login refused for %s", t->user);
     return;
@@ -207,7 +207,7 @@ static void judge(struct mc_report *r, const struct mc_target *t, int port,
     return;
   }
   if(s->curl_code == CURLE_LOGIN_DENIED) {
-    mc_step_find(r, st, "IMAP_LOGIN_DISABLED", "no login method the client can use is "
+    mc_step_find(r, st, MC_CAUSE_IMAP_LOGIN_DISABLED, "no login method the client can use is "
                  "offered (capabilities: %s)",
                  mc_imap_caps_text(post, caps_text, sizeof caps_text));
     mc_step_done(r, st, MC_FAIL, "no usable login");

@@ -177,21 +177,21 @@ void mc_large_request_finish(struct mc_report *r, struct mc_step *parent,
   mc_step_ev(s, "sizes", "%s", range);
   switch(first.out) {
   case TOO_LARGE:
-    mc_step_find(r, s, "HTTP_REQUEST_TOO_LARGE", "POST %s with %s got %s: a body-size limit "
+    mc_step_find(r, s, MC_CAUSE_HTTP_REQUEST_TOO_LARGE, "POST %s with %s got %s: a body-size limit "
                  "in the path (%s)", p->tmpl->path, big, first.what, range);
     break;
   case IIS_FILTER:
-    mc_step_find(r, s, "HTTP_REQUEST_TOO_LARGE", "POST %s with %s got IIS's 404.13 (request "
+    mc_step_find(r, s, MC_CAUSE_HTTP_REQUEST_TOO_LARGE, "POST %s with %s got IIS's 404.13 (request "
                  "filtering: maxAllowedContentLength) %s (%s)", p->tmpl->path, big, first.what,
                  range);
     break;
   case DROPPED:
-    mc_step_find(r, s, "HTTP_REQUEST_TOO_LARGE", "POST %s with %s: the connection was dropped "
+    mc_step_find(r, s, MC_CAUSE_HTTP_REQUEST_TOO_LARGE, "POST %s with %s: the connection was dropped "
                  "during the upload (%s): a device in the path cuts large requests (%s)",
                  p->tmpl->path, big, first.what, range);
     break;
   case WCF_400:
-    mc_step_find(r, s, "MRSPROXY_WCF_QUOTA", "signed in, POST %s with %s got %s: MRSProxy's "
+    mc_step_find(r, s, MC_CAUSE_MRSPROXY_WCF_QUOTA, "signed in, POST %s with %s got %s: MRSProxy's "
                  "WCF message quota is smaller (%s)", p->tmpl->path, big, first.what, range);
     break;
   default:

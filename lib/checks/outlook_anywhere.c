@@ -60,10 +60,10 @@ enum verdict {
 };
 
 static const char *const verdict_cause[] = {
-  [V_BOUND] = NULL, [V_BIND_REJECTED] = "OA_BIND_REJECTED", [V_AUTH] = "AUTH_BAD_CREDENTIALS",
-  [V_NAME_UNRESOLVED] = "OA_SERVER_NAME_UNRESOLVED", [V_PORT_REFUSED] = "OA_PORT_NOT_ALLOWED",
-  [V_BACKEND] = "OA_BACKEND_UNAVAILABLE", [V_NO_ANSWER] = "OA_REVERSE_PROXY_BUFFERING",
-  [V_UNAVAILABLE] = "HTTP_SERVICE_UNAVAILABLE", [V_OTHER_HTTP] = "OA_NOT_PUBLISHED",
+  [V_BOUND] = NULL, [V_BIND_REJECTED] = MC_CAUSE_OA_BIND_REJECTED, [V_AUTH] = MC_CAUSE_AUTH_BAD_CREDENTIALS,
+  [V_NAME_UNRESOLVED] = MC_CAUSE_OA_SERVER_NAME_UNRESOLVED, [V_PORT_REFUSED] = MC_CAUSE_OA_PORT_NOT_ALLOWED,
+  [V_BACKEND] = MC_CAUSE_OA_BACKEND_UNAVAILABLE, [V_NO_ANSWER] = MC_CAUSE_OA_REVERSE_PROXY_BUFFERING,
+  [V_UNAVAILABLE] = MC_CAUSE_HTTP_SERVICE_UNAVAILABLE, [V_OTHER_HTTP] = MC_CAUSE_OA_NOT_PUBLISHED,
   [V_TRANSPORT] = NULL,
 };
 
@@ -284,7 +284,7 @@ static bool ntlm_refusal(struct oa *w, struct mc_step *s, const struct oa_port *
   if(w->auth != MC_HTTP_AUTH_NTLM)
     return false;
   if(in->broken || out->broken) {
-    mc_step_find(w->r, s, "AUTH_NTLM_CHALLENGE_BROKEN", "the RPC proxy sent an NTLM challenge "
+    mc_step_find(w->r, s, MC_CAUSE_AUTH_NTLM_CHALLENGE_BROKEN, "the RPC proxy sent an NTLM challenge "
                  "that cannot be answered (%s); no answer and no password were sent",
                  in->broken ? in->broken_why : out->broken_why);
     return true;
@@ -304,11 +304,11 @@ static bool ntlm_refusal(struct oa *w, struct mc_step *s, const struct oa_port *
   mc_rpch_result_release(&b);
   const struct mc_http_ntlm_ev *ev = in->sent ? in : out;
   if(v == V_AUTH)
-    mc_step_find(w->r, s, "AUTH_BAD_CREDENTIALS", "the RPC proxy refused %s with NTLM and "
+    mc_step_find(w->r, s, MC_CAUSE_AUTH_BAD_CREDENTIALS, "the RPC proxy refused %s with NTLM and "
                  "with Basic: the password is wrong, or the account is locked or disabled",
                  w->t->user);
   else if(v != V_TRANSPORT)
-    mc_step_find(w->r, s, "AUTH_EXTENDED_PROTECTION", "the RPC proxy refused the NTLM login "
+    mc_step_find(w->r, s, MC_CAUSE_AUTH_EXTENDED_PROTECTION, "the RPC proxy refused the NTLM login "
                  "(%s) while Basic with the same password got past it: the password is right "
                  "and the NTLM path fails. %s", ev->cbt ? "with a channel binding for the "
                  "certificate this client was shown" : "without a channel binding",
@@ -498,7 +498,7 @@ static int front_door(struct oa *w)
   int st = resp[0].status;
   int result = (int)schemes;
   if(resp[0].error == MC_HTTP_ERR_TIMEOUT) {
-    mc_step_find(r, s, "HTTP_TIMEOUT", "%s was not answered within %d ms", MC_RPCH_PATH,
+    mc_step_find(r, s, MC_CAUSE_HTTP_TIMEOUT, "%s was not answered within %d ms", MC_RPCH_PATH,
                  w->t->timeout_ms);
     mc_step_done(r, s, MC_FAIL, "no answer");
     result = -1;
@@ -510,21 +510,21 @@ static int front_door(struct oa *w)
   }
   else if(st >= 300 && st < 400) {
     const char *loc = mc_http_header(resp[0].final, "Location");
-    mc_step_find(r, s, "HTTP_PREAUTH", "%s answered %d and redirects to %s: a device in front "
+    mc_step_find(r, s, MC_CAUSE_HTTP_PREAUTH, "%s answered %d and redirects to %s: a device in front "
                  "wants its own login, which RPC over HTTP cannot give", MC_RPCH_PATH, st,
                  loc ? loc : "(no Location)");
     mc_step_done(r, s, MC_FAIL, "%d redirect", st);
     result = -1;
   }
   else if(st == 503) {
-    mc_step_find(r, s, "HTTP_SERVICE_UNAVAILABLE", "%s answered %s", MC_RPCH_PATH,
+    mc_step_find(r, s, MC_CAUSE_HTTP_SERVICE_UNAVAILABLE, "%s answered %s", MC_RPCH_PATH,
                  resp[0].final->status_line);
     mc_step_done(r, s, MC_FAIL, "%s", resp[0].final->status_line);
     result = -1;
   }
   else if(st != 401 || !(schemes & (MC_HTTP_SCHEME_BASIC | MC_HTTP_SCHEME_NTLM |
                                     MC_HTTP_SCHEME_NEGOTIATE))) {
-    mc_step_find(r, s, "OA_NOT_PUBLISHED", "%s answered %s without asking for credentials: "
+    mc_step_find(r, s, MC_CAUSE_OA_NOT_PUBLISHED, "%s answered %s without asking for credentials: "
                  "no RPC proxy is published there", MC_RPCH_PATH,
                  resp[0].final ? resp[0].final->status_line : "nothing");
     mc_step_done(r, s, MC_FAIL, "%s", resp[0].final ? resp[0].final->status_line : "nothing");
@@ -532,7 +532,7 @@ static int front_door(struct oa *w)
   }
   else {
     if(!(schemes & MC_HTTP_SCHEME_BASIC))
-      mc_step_find(r, s, "OA_BASIC_NOT_OFFERED", "the RPC proxy offers %s but not Basic, "
+      mc_step_find(r, s, MC_CAUSE_OA_BASIC_NOT_OFFERED, "the RPC proxy offers %s but not Basic, "
                    "the migration endpoint's default (-Authentication Basic)", text);
     mc_step_done(r, s, schemes & MC_HTTP_SCHEME_BASIC ? MC_PASS : MC_FAIL,
                  "published; asks for %s", text);

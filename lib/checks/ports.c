@@ -26,17 +26,17 @@ static void port_finding(struct mc_report *r, struct mc_step *s,
     snprintf(where, sizeof where, "%s port %d at %s", host, p->port, p->addr.text);
   switch(p->outcome) {
   case MC_TCP_REFUSED:
-    mc_step_find(r, s, "TCP_REFUSED", "%s: connection refused", where);
+    mc_step_find(r, s, MC_CAUSE_TCP_REFUSED, "%s: connection refused", where);
     break;
   case MC_TCP_TIMEOUT:
-    mc_step_find(r, s, "TCP_TIMEOUT", "%s: no answer in %lld ms", where,
+    mc_step_find(r, s, MC_CAUSE_TCP_TIMEOUT, "%s: no answer in %lld ms", where,
                  (long long)p->connect_ms);
     break;
   case MC_TCP_RESET:
-    mc_step_find(r, s, "TCP_RESET", "%s: accepted, then reset", where);
+    mc_step_find(r, s, MC_CAUSE_TCP_RESET, "%s: accepted, then reset", where);
     break;
   case MC_TCP_CLOSED:
-    mc_step_find(r, s, "TCP_RESET", "%s: accepted, then closed at once", where);
+    mc_step_find(r, s, MC_CAUSE_TCP_RESET, "%s: accepted, then closed at once", where);
     break;
   default:
     break;

@@ -438,13 +438,13 @@ static bool judge_front(struct walk *w, struct mc_step *sa, struct mc_step *sb,
     const struct obs *o = both[i];
     if(o->kind == K_REDIRECT) {
       const char *loc = mc_http_header(o->resp->final, "Location");
-      mc_step_find(r, steps[i], "HTTP_PREAUTH", "%s answered %d and redirects to %s instead "
+      mc_step_find(r, steps[i], MC_CAUSE_HTTP_PREAUTH, "%s answered %d and redirects to %s instead "
                    "of asking for Windows credentials", paths[i], o->resp->status,
                    loc ? loc : "(no Location)");
       return false;
     }
     if(o->kind == K_FOREIGN_BASIC) {
-      mc_step_find(r, steps[i], "HTTP_PREAUTH", "%s answered 401 with only Basic realm=\"%s\", "
+      mc_step_find(r, steps[i], MC_CAUSE_HTTP_PREAUTH, "%s answered 401 with only Basic realm=\"%s\", "
                    "a realm that is not %s, and no Exchange header: a device asks for the "
                    "password", paths[i], o->realm, w->t->host);
       return false;
@@ -452,13 +452,13 @@ static bool judge_front(struct walk *w, struct mc_step *sa, struct mc_step *sb,
   }
   for(int i = 0; i < 2; i++) {
     if(both[i]->kind == K_TOO_BIG) {
-      mc_step_find(r, steps[i], "HTTP_RESPONSE_HEADER_TOO_LARGE", "%s: the answer's headers "
+      mc_step_find(r, steps[i], MC_CAUSE_HTTP_RESPONSE_HEADER_TOO_LARGE, "%s: the answer's headers "
                    "are too large to read (%s)", paths[i], both[i]->resp->error_text);
       return false;
     }
   }
   if(a->kind == K_DEVICE_403) {
-    mc_step_find(r, sa, "HTTP_PREAUTH", "%s answered 403 with a page that is not Exchange's",
+    mc_step_find(r, sa, MC_CAUSE_HTTP_PREAUTH, "%s answered 403 with a page that is not Exchange's",
                  ASMX_PATH);
     return false;
   }
@@ -468,13 +468,13 @@ static bool judge_front(struct walk *w, struct mc_step *sa, struct mc_step *sb,
     switch(o->kind) {
     case K_UNAVAILABLE:
       failure_detail(o, detail, sizeof detail);
-      mc_step_find(r, steps[i], "HTTP_SERVICE_UNAVAILABLE", "%s answered 503%s%s%s: %s",
+      mc_step_find(r, steps[i], MC_CAUSE_HTTP_SERVICE_UNAVAILABLE, "%s answered 503%s%s%s: %s",
                    paths[i], o->identity[0] ? " (from " : "", o->identity,
                    o->identity[0] ? ")" : "", detail);
       return false;
     case K_SERVER_ERROR:
       failure_detail(o, detail, sizeof detail);
-      mc_step_find(r, steps[i], "HTTP_SERVER_ERROR", "%s answered %d%s%s%s: %s", paths[i],
+      mc_step_find(r, steps[i], MC_CAUSE_HTTP_SERVER_ERROR, "%s answered %d%s%s%s: %s", paths[i],
                    o->resp->status, o->identity[0] ? " (from " : "", o->identity,
                    o->identity[0] ? ")" : "", detail);
       return false;
@@ -483,7 +483,7 @@ static bool judge_front(struct walk *w, struct mc_step *sa, struct mc_step *sb,
     }
   }
   if(a->kind == K_TIMEOUT && b->kind == K_TIMEOUT) {
-    mc_step_find(r, sb, "HTTP_TIMEOUT", "neither %s nor %s answered within %d ms after the "
+    mc_step_find(r, sb, MC_CAUSE_HTTP_TIMEOUT, "neither %s nor %s answered within %d ms after the "
                  "TLS handshake", ASMX_PATH, MRS_PATH, w->t->timeout_ms);
     return false;
   }
@@ -497,18 +497,18 @@ static bool judge_front(struct walk *w, struct mc_step *sa, struct mc_step *sb,
   bool ews_ok = a->exchange && (a->kind == K_CHALLENGE || a->kind == K_SERVICE);
   if(!ews_ok) {
     if(a->kind == K_TIMEOUT) {
-      mc_step_find(r, sa, "HTTP_TIMEOUT", "%s did not answer within %d ms", ASMX_PATH,
+      mc_step_find(r, sa, MC_CAUSE_HTTP_TIMEOUT, "%s did not answer within %d ms", ASMX_PATH,
                    w->t->timeout_ms);
       return false;
     }
     char who[256];
-    mc_step_find(r, sa, "EWS_NOT_PUBLISHED", "%s got %s from %s", ASMX_PATH, kind_text(a->kind),
+    mc_step_find(r, sa, MC_CAUSE_EWS_NOT_PUBLISHED, "%s got %s from %s", ASMX_PATH, kind_text(a->kind),
                  who_answered(a, who, sizeof who));
     return false;
   }
   switch(b->kind) {
   case K_METHOD:
-    mc_step_find(r, sb, "MRSPROXY_HANDLER_MISSING", "POST %s answered 405 Method Not Allowed",
+    mc_step_find(r, sb, MC_CAUSE_MRSPROXY_HANDLER_MISSING, "POST %s answered 405 Method Not Allowed",
                  MRS_PATH);
     return false;
   case K_NOT_FOUND:
@@ -517,10 +517,10 @@ static bool judge_front(struct walk *w, struct mc_step *sa, struct mc_step *sb,
   case K_TIMEOUT:
   case K_OTHER:
     if(b->exchange && b->kind == K_NOT_FOUND)
-      mc_step_find(r, sb, "MRSPROXY_URL_BLOCKED", "Exchange answered %s but 404 for %s",
+      mc_step_find(r, sb, MC_CAUSE_MRSPROXY_URL_BLOCKED, "Exchange answered %s but 404 for %s",
                    ASMX_PATH, MRS_PATH);
     else
-      mc_step_find(r, sb, "MRSPROXY_URL_BLOCKED", "%s reaches Exchange, but %s got %s%s%s",
+      mc_step_find(r, sb, MC_CAUSE_MRSPROXY_URL_BLOCKED, "%s reaches Exchange, but %s got %s%s%s",
                    ASMX_PATH, MRS_PATH, kind_text(b->kind), b->resp->error ? ": " : "",
                    b->resp->error ? b->resp->error_text : "");
     return false;
@@ -530,7 +530,7 @@ static bool judge_front(struct walk *w, struct mc_step *sa, struct mc_step *sb,
     {
       char detail[1800];
       failure_detail(b, detail, sizeof detail);
-      mc_step_find(r, sb, "HTTP_UNEXPECTED_STATUS", "POST %s answered 403 from Exchange%s%s "
+      mc_step_find(r, sb, MC_CAUSE_HTTP_UNEXPECTED_STATUS, "POST %s answered 403 from Exchange%s%s "
                    "without asking for credentials: %s", MRS_PATH, b->identity[0] ? " " : "",
                    b->identity, detail);
     }
@@ -547,12 +547,12 @@ static bool judge_front(struct walk *w, struct mc_step *sa, struct mc_step *sb,
   mc_http_schemes_text(schemes, text, sizeof text);
   if(b->kind == K_CHALLENGE || a->kind == K_CHALLENGE) {
     if(!(schemes & (MC_HTTP_SCHEME_NEGOTIATE | MC_HTTP_SCHEME_NTLM))) {
-      mc_step_find(r, sb, "EWS_WINDOWS_AUTH_DISABLED", "Exchange offers only %s on EWS; MRS "
+      mc_step_find(r, sb, MC_CAUSE_EWS_WINDOWS_AUTH_DISABLED, "Exchange offers only %s on EWS; MRS "
                    "signs in with Negotiate/NTLM", text);
       return false;
     }
     if(!(schemes & MC_HTTP_SCHEME_BASIC))
-      mc_step_find(r, sb, "EWS_BASIC_AUTH_DISABLED", "EWS offers %s but not Basic", text);
+      mc_step_find(r, sb, MC_CAUSE_EWS_BASIC_AUTH_DISABLED, "EWS offers %s but not Basic", text);
   }
   return true;
 }
@@ -577,15 +577,15 @@ static const char *auth_cause(const struct obs *o)
 {
   switch(o->kind) {
   case K_SERVICE: return NULL;
-  case K_CHALLENGE: case K_FOREIGN_BASIC: return "AUTH_BAD_CREDENTIALS";
-  case K_FORBIDDEN: return "MRSPROXY_DISABLED";
+  case K_CHALLENGE: case K_FOREIGN_BASIC: return MC_CAUSE_AUTH_BAD_CREDENTIALS;
+  case K_FORBIDDEN: return MC_CAUSE_MRSPROXY_DISABLED;
   case K_DEVICE_403: case K_TIMEOUT: case K_REDIRECT: case K_DROPPED:
-    return "AUTH_NEGOTIATE_BLOCKED";   /* the same POST without credentials got Exchange */
-  case K_METHOD: return "MRSPROXY_HANDLER_MISSING";
-  case K_UNAVAILABLE: return "HTTP_SERVICE_UNAVAILABLE";
-  case K_SERVER_ERROR: return "HTTP_SERVER_ERROR";
-  case K_NOT_FOUND: return "MRSPROXY_URL_BLOCKED";
-  case K_TOO_BIG: return "HTTP_RESPONSE_HEADER_TOO_LARGE";
+    return MC_CAUSE_AUTH_NEGOTIATE_BLOCKED;   /* the same POST without credentials got Exchange */
+  case K_METHOD: return MC_CAUSE_MRSPROXY_HANDLER_MISSING;
+  case K_UNAVAILABLE: return MC_CAUSE_HTTP_SERVICE_UNAVAILABLE;
+  case K_SERVER_ERROR: return MC_CAUSE_HTTP_SERVER_ERROR;
+  case K_NOT_FOUND: return MC_CAUSE_MRSPROXY_URL_BLOCKED;
+  case K_TOO_BIG: return MC_CAUSE_HTTP_RESPONSE_HEADER_TOO_LARGE;
   default: return "";
   }
 }
@@ -604,22 +604,22 @@ static void auth_finding(struct walk *w, struct mc_step *s, const struct obs *o,
       return;
     }
     failure_detail(o, detail, sizeof detail);
-    mc_step_find(w->r, s, "HTTP_UNEXPECTED_STATUS", "after the %s login %s answered %d%s%s: %s",
+    mc_step_find(w->r, s, MC_CAUSE_HTTP_UNEXPECTED_STATUS, "after the %s login %s answered %d%s%s: %s",
                  scheme, MRS_PATH, o->resp->status, o->identity[0] ? " from " : "",
                  o->identity, detail);
     return;
   }
-  if(strcmp(id, "AUTH_BAD_CREDENTIALS") == 0)
+  if(strcmp(id, MC_CAUSE_AUTH_BAD_CREDENTIALS) == 0)
     mc_step_find(w->r, s, id, "%s refused %s after the %s exchange (%zu response%s, the "
                  "last 401)", o->identity[0] ? o->identity : "the server", w->t->user, scheme,
                  o->resp->nmsgs, o->resp->nmsgs == 1 ? "" : "s");
-  else if(strcmp(id, "MRSPROXY_DISABLED") == 0)
+  else if(strcmp(id, MC_CAUSE_MRSPROXY_DISABLED) == 0)
     mc_step_find(w->r, s, id, "%s signed %s in and answered 403 for %s%s",
                  o->identity[0] ? o->identity : "Exchange", w->t->user, MRS_PATH,
                  mc_memcasemem(o->resp->body.ptr ? o->resp->body.ptr : "", o->resp->body.len,
                                "MRS proxy service is disabled") ?
                  ": \"MRS proxy service is disabled\"" : "");
-  else if(strcmp(id, "AUTH_NEGOTIATE_BLOCKED") == 0) {
+  else if(strcmp(id, MC_CAUSE_AUTH_NEGOTIATE_BLOCKED) == 0) {
     failure_detail(o, detail, sizeof detail);
     mc_step_find(w->r, s, id, "POST %s without credentials got Exchange's 401, but with the "
                  "%s login it got %s (%s): something in front blocks requests that carry "
@@ -643,7 +643,7 @@ static bool ntlm_refusal(struct walk *w, struct mc_step *s, const struct obs *o,
   const struct mc_http_ntlm_ev *ev = &o->resp->ntlm;
   const char *who = o->identity[0] ? o->identity : "the server";
   if(ev->broken) {
-    mc_step_find(w->r, s, "AUTH_NTLM_CHALLENGE_BROKEN", "%s sent an NTLM challenge that "
+    mc_step_find(w->r, s, MC_CAUSE_AUTH_NTLM_CHALLENGE_BROKEN, "%s sent an NTLM challenge that "
                  "cannot be answered (%s); no answer and no password were sent", who,
                  ev->broken_why);
     return true;
@@ -678,7 +678,7 @@ static bool ntlm_refusal(struct walk *w, struct mc_step *s, const struct obs *o,
       snprintf(why, sizeof why, "and a device in front of Exchange answered (%s): behind a "
                "device that terminates TLS, the binding cannot match whatever the password",
                device);
-    mc_step_find(w->r, s, "AUTH_EXTENDED_PROTECTION", "%s refused the NTLM login %s, %s. %s",
+    mc_step_find(w->r, s, MC_CAUSE_AUTH_EXTENDED_PROTECTION, "%s refused the NTLM login %s, %s. %s",
                  who, bound, why, ev->cbt_off ? "This run sent no binding on purpose: "
                  "Extended Protection set to Require refuses such a client" :
                  "Extended Protection refuses a binding that names another TLS channel: a "
@@ -687,7 +687,7 @@ static bool ntlm_refusal(struct walk *w, struct mc_step *s, const struct obs *o,
     return true;
   }
   if(basic && basic->kind == K_CHALLENGE) {
-    mc_step_find(w->r, s, "AUTH_BAD_CREDENTIALS", "%s refused %s with NTLM and with Basic: "
+    mc_step_find(w->r, s, MC_CAUSE_AUTH_BAD_CREDENTIALS, "%s refused %s with NTLM and with Basic: "
                  "the password is wrong, or the account is locked or disabled", who,
                  w->t->user);
     return true;
@@ -695,7 +695,7 @@ static bool ntlm_refusal(struct walk *w, struct mc_step *s, const struct obs *o,
   if(!basic && ev->cbt) {
     /* No Basic to compare with: the password is the likelier fault, but
      * say what else fails exactly this way. */
-    mc_step_find(w->r, s, "AUTH_BAD_CREDENTIALS", "%s refused %s after the NTLM exchange "
+    mc_step_find(w->r, s, MC_CAUSE_AUTH_BAD_CREDENTIALS, "%s refused %s after the NTLM exchange "
                  "(sent %s); the server offers no Basic to tell a wrong password from "
                  "Extended Protection: if the password is right, a device that terminates "
                  "TLS in front of Exchange fails every NTLM login the same way", who,
@@ -770,11 +770,11 @@ static void judge_backends(struct walk *w, struct mc_step *s, const struct obs *
                     (t[k].kind == good ? okay.len : bad.len) ? "; " : "", t[k].identity,
                     kind_text(t[k].kind), t[k].count, n);
     if(nservers > 1)
-      mc_step_find(w->r, s, "LB_INCONSISTENT_BACKENDS", "the same request got different "
+      mc_step_find(w->r, s, MC_CAUSE_LB_INCONSISTENT_BACKENDS, "the same request got different "
                    "answers from different servers: %s%s%s", bad.ptr ? bad.ptr : "",
                    okay.len ? "; while " : "", okay.len ? okay.ptr : "");
     else
-      mc_step_find_sev(w->r, s, "LB_INCONSISTENT_BACKENDS", MC_WARN, "one server gave "
+      mc_step_find_sev(w->r, s, MC_CAUSE_LB_INCONSISTENT_BACKENDS, MC_WARN, "one server gave "
                        "different answers to the same request: %s%s%s",
                        bad.ptr ? bad.ptr : "", okay.len ? "; " : "", okay.len ? okay.ptr : "");
     /* Each bad server's own cause follows, once per cause. */
@@ -796,7 +796,7 @@ static void judge_backends(struct walk *w, struct mc_step *s, const struct obs *
   else if(main_auth && auth_step)
     auth_finding(w, auth_step, main_auth, "NTLM");
   if(nservers > 1 && pre2013)
-    mc_step_find(w->r, s, "LB_NO_AFFINITY", "%zu new connections were spread over %zu Exchange "
+    mc_step_find(w->r, s, MC_CAUSE_LB_NO_AFFINITY, "%zu new connections were spread over %zu Exchange "
                  "2010-style servers (%s): MRSProxy on Exchange 2010 keeps each move's "
                  "session on one server", n, nservers, servers.ptr);
   if(nkinds > 1)
@@ -825,7 +825,7 @@ static void negotiate_blocked(struct walk *w, struct mc_step *s, const struct ob
   }
   if(!n)
     return;
-  mc_step_find(w->r, s, "AUTH_NEGOTIATE_BLOCKED", "POST %s without credentials got "
+  mc_step_find(w->r, s, MC_CAUSE_AUTH_NEGOTIATE_BLOCKED, "POST %s without credentials got "
                "Exchange's 401 offering NTLM, but all %zu POSTs carrying an NTLM negotiate "
                "message (no password) got %s%s%s: something in front blocks requests that "
                "carry credentials", MRS_PATH, n, kind_text(all[0].kind),

@@ -52,15 +52,15 @@ bool mc_walk_tcp(struct mc_report *r, struct mc_step *parent, const struct mc_ta
     mc_step_done(r, s, MC_PASS, "connected in %lld ms", (long long)p.connect_ms);
     return true;
   case MC_TCP_REFUSED:
-    mc_step_find(r, s, "TCP_REFUSED", "%s port %d: connection refused", addr->text, port);
+    mc_step_find(r, s, MC_CAUSE_TCP_REFUSED, "%s port %d: connection refused", addr->text, port);
     break;
   case MC_TCP_TIMEOUT:
-    mc_step_find(r, s, "TCP_TIMEOUT", "%s port %d: no answer in %d ms", addr->text, port,
+    mc_step_find(r, s, MC_CAUSE_TCP_TIMEOUT, "%s port %d: no answer in %d ms", addr->text, port,
                  t->timeout_ms);
     break;
   case MC_TCP_RESET:
   case MC_TCP_CLOSED:
-    mc_step_find(r, s, "TCP_RESET", "%s port %d: %s", addr->text, port,
+    mc_step_find(r, s, MC_CAUSE_TCP_RESET, "%s port %d: %s", addr->text, port,
                  mc_tcp_outcome_name(p.outcome));
     break;
   default:
@@ -105,12 +105,12 @@ static void judge_chain(struct mc_report *r, struct mc_step *s, const struct mc_
     const char *what = X509_verify_cert_error_string(e);
     switch(e) {
     case X509_V_ERR_CERT_HAS_EXPIRED:
-      mc_step_find_sev(r, s, "TLS_CERT_EXPIRED", sev, "%s expired on %s",
+      mc_step_find_sev(r, s, MC_CAUSE_TLS_CERT_EXPIRED, sev, "%s expired on %s",
                        depth == 0 ? "the server certificate" : "a CA certificate in the chain",
                        depth < (int)res->nchain ? res->chain[depth].not_after : "?");
       break;
     case X509_V_ERR_CERT_NOT_YET_VALID:
-      mc_step_find_sev(r, s, "TLS_CERT_EXPIRED", sev, "not valid before %s (check the "
+      mc_step_find_sev(r, s, MC_CAUSE_TLS_CERT_EXPIRED, sev, "not valid before %s (check the "
                        "server's clock)", depth < (int)res->nchain ?
                        res->chain[depth].not_before : "?");
       break;
@@ -129,27 +129,27 @@ static void judge_chain(struct mc_report *r, struct mc_step *s, const struct mc_
     }
   }
   if(incomplete)
-    mc_step_find_sev(r, s, "TLS_CERT_CHAIN_INCOMPLETE", t->insecure ? MC_WARN : MC_FAIL,
+    mc_step_find_sev(r, s, MC_CAUSE_TLS_CERT_CHAIN_INCOMPLETE, t->insecure ? MC_WARN : MC_FAIL,
                      "the server sent only its own certificate; its issuer \"%s\" was not "
                      "sent and is not a trusted root", leaf->issuer);
   if(untrusted) {
     if(leaf->self_signed)
-      mc_step_find_sev(r, s, "TLS_CERT_UNTRUSTED", sev, "the certificate is self-signed "
+      mc_step_find_sev(r, s, MC_CAUSE_TLS_CERT_UNTRUSTED, sev, "the certificate is self-signed "
                        "(\"%s\")", leaf->subject);
     else
-      mc_step_find_sev(r, s, "TLS_CERT_UNTRUSTED", sev, "the chain does not end at a "
+      mc_step_find_sev(r, s, MC_CAUSE_TLS_CERT_UNTRUSTED, sev, "the chain does not end at a "
                        "trusted root: %s", res->verify_text);
   }
   if(!mc_tls_has_error(res, X509_V_ERR_CERT_HAS_EXPIRED) && leaf->days_left >= 0 &&
      leaf->days_left <= EXPIRY_WARN_DAYS)
-    mc_step_find_sev(r, s, "TLS_CERT_EXPIRES_SOON", MC_WARN, "the certificate expires in "
+    mc_step_find_sev(r, s, MC_CAUSE_TLS_CERT_EXPIRES_SOON, MC_WARN, "the certificate expires in "
                      "%lld day%s (%s)", (long long)leaf->days_left,
                      leaf->days_left == 1 ? "" : "s", leaf->not_after);
   /* Facts the fix steps name (model/fill.c). */
   mc_report_fact(r, "thumbprint", "%s", leaf->sha1);
   mc_report_fact(r, "days_left", "%lld", (long long)leaf->days_left);
   if(!res->name_ok)
-    mc_step_find_sev(r, s, "TLS_CERT_NAME_MISMATCH", sev, "\"%s\" is not among the names "
+    mc_step_find_sev(r, s, MC_CAUSE_TLS_CERT_NAME_MISMATCH, sev, "\"%s\" is not among the names "
                      "the certificate carries: %s", mc_target_tls_name(t),
                      leaf->sans ? leaf->sans : "(none)");
   if(res->verified && res->name_ok)
@@ -219,7 +219,7 @@ static bool walk_tls(struct mc_report *r, struct mc_step *parent, const struct m
     char *b = mc_printable(res->first_bytes, res->nfirst, 160);
     mc_step_ev(s, "received", "%s", b);
     free(b);
-    mc_step_find(r, s, "TLS_NOT_TLS", "port %d answered with %s", port, res->detail);
+    mc_step_find(r, s, MC_CAUSE_TLS_NOT_TLS, "port %d answered with %s", port, res->detail);
     mc_step_done(r, s, MC_FAIL, "the port does not speak TLS");
     return false;
   }
@@ -227,9 +227,9 @@ static bool walk_tls(struct mc_report *r, struct mc_step *parent, const struct m
     /* The connect for the handshake itself failed; the TCP step before it
      * had succeeded, so the port's behaviour changed under us (a device
      * that resets as soon as it accepts can win that race). */
-    const char *id = res->tcp == MC_TCP_REFUSED ? "TCP_REFUSED" :
-                     res->tcp == MC_TCP_TIMEOUT ? "TCP_TIMEOUT" :
-                     res->tcp == MC_TCP_RESET || res->tcp == MC_TCP_CLOSED ? "TCP_RESET" : NULL;
+    const char *id = res->tcp == MC_TCP_REFUSED ? MC_CAUSE_TCP_REFUSED :
+                     res->tcp == MC_TCP_TIMEOUT ? MC_CAUSE_TCP_TIMEOUT :
+                     res->tcp == MC_TCP_RESET || res->tcp == MC_TCP_CLOSED ? MC_CAUSE_TCP_RESET : NULL;
     if(id) {
       mc_step_find(r, s, id, "%s port %d: %s when connecting for the handshake", addr->text,
                    port, mc_tcp_outcome_name(res->tcp));
@@ -250,12 +250,12 @@ static bool walk_tls(struct mc_report *r, struct mc_step *parent, const struct m
       mc_step_ev(s, "detail", "%s", res->detail);
     if(res->outcome == MC_TLS_CLOSED && res->nfirst == 0 && resets_unasked(t, addr, port)) {
       mc_step_ev(s, "second connect", "reset again without a byte sent by migcheck");
-      mc_step_find(r, s, "TCP_RESET", "%s port %d: every connection is reset right after "
+      mc_step_find(r, s, MC_CAUSE_TCP_RESET, "%s port %d: every connection is reset right after "
                    "it is accepted, before any TLS byte", addr->text, port);
       mc_step_done(r, s, MC_FAIL, "the connection is reset before TLS starts");
       return false;
     }
-    mc_step_find(r, s, "TLS_HANDSHAKE_FAILED", "%s: %s", mc_tls_outcome_name(res->outcome),
+    mc_step_find(r, s, MC_CAUSE_TLS_HANDSHAKE_FAILED, "%s: %s", mc_tls_outcome_name(res->outcome),
                  res->detail[0] ? res->detail : "no detail");
     mc_step_done(r, s, MC_FAIL, "%s", mc_tls_outcome_name(res->outcome));
     return false;
@@ -263,11 +263,11 @@ static bool walk_tls(struct mc_report *r, struct mc_step *parent, const struct m
   mc_step_ev(s, "negotiated", "%s, %s", res->version, res->cipher);
   /* Every version up to 1.3 was offered: a server that can do 1.2 picks it. */
   if(res->version_num && res->version_num < TLS1_2_VERSION)
-    mc_step_find(r, s, "TLS_PROTOCOL_TOO_OLD", "offered TLS 1.0 to 1.3, the server chose %s; "
+    mc_step_find(r, s, MC_CAUSE_TLS_PROTOCOL_TOO_OLD, "offered TLS 1.0 to 1.3, the server chose %s; "
                  "Exchange Online needs TLS 1.2 or later", mc_tls_version_name(res->version_num));
   else if(second && !local) {
     *mismatch = true;
-    mc_step_find(r, s, "TLS_CLOUD_CIPHER_MISMATCH", "the server refused the handshake "
+    mc_step_find(r, s, MC_CAUSE_TLS_CLOUD_CIPHER_MISMATCH, "the server refused the handshake "
                  "Exchange Online's client makes (TLS 1.2-1.3 with Windows Server 2022 "
                  "Schannel's %zu default suites: %s), yet chose %s with %s when offered every "
                  "suite: it shares no cipher suite with the cloud", mc_tls_schannel_nsuites,
@@ -456,8 +456,8 @@ static void probe_cloud_suites(struct mc_report *r, const struct mc_target *t,
   }
   mc_step_done(r, s, nok ? MC_PASS : MC_FAIL, "%zu of %zu accepted%s%s", nok, n,
                nok ? ": " : "", nok ? ok.ptr : "");
-  if(!nok && !mc_report_has(r, "TLS_CLOUD_CIPHER_MISMATCH"))
-    mc_step_find(r, s, "TLS_CLOUD_CIPHER_MISMATCH", "the server accepts none of the %zu "
+  if(!nok && !mc_report_has(r, MC_CAUSE_TLS_CLOUD_CIPHER_MISMATCH))
+    mc_step_find(r, s, MC_CAUSE_TLS_CLOUD_CIPHER_MISMATCH, "the server accepts none of the %zu "
                  "suites Exchange Online's client offers", n);
   mc_buf_release(&ok);
   free(jobs);
@@ -493,7 +493,7 @@ struct mc_report *mc_check_tls(const struct mc_target *t)
   /* Versions are worth trying one by one after a good handshake or a TLS
    * refusal; a peer that does not speak TLS, never finishes a handshake or
    * resets every connection would only make four more slow failures. */
-  if(not_tls || timed_out || (!shook && !mc_report_has(r, "TLS_HANDSHAKE_FAILED")))
+  if(not_tls || timed_out || (!shook && !mc_report_has(r, MC_CAUSE_TLS_HANDSHAKE_FAILED)))
     return r;
   unsigned unknown = 0;
   unsigned accepted = probe_versions(r, NULL, t, addr, port, &unknown);
@@ -501,9 +501,9 @@ struct mc_report *mc_check_tls(const struct mc_target *t)
     probe_cloud_suites(r, t, addr, port);
   bool modern = accepted & (1u << 2 | 1u << 3);
   bool modern_unknown = unknown & (1u << 2 | 1u << 3);
-  if(accepted && !modern && !modern_unknown && !mc_report_has(r, "TLS_PROTOCOL_TOO_OLD")) {
+  if(accepted && !modern && !modern_unknown && !mc_report_has(r, MC_CAUSE_TLS_PROTOCOL_TOO_OLD)) {
     struct mc_step *s = r->root->last_child;
-    mc_step_find(r, s, "TLS_PROTOCOL_TOO_OLD", "the server accepts only %s; Exchange Online "
+    mc_step_find(r, s, MC_CAUSE_TLS_PROTOCOL_TOO_OLD, "the server accepts only %s; Exchange Online "
                  "needs TLS 1.2 or later", accepted & 2u ? "TLS 1.0 and 1.1" : "TLS 1.0");
   }
   return r;

@@ -46,7 +46,7 @@ bool mc_walk_dns(struct mc_report *r, struct mc_step *parent, const struct mc_ta
       for(size_t i = 0; i < out->naddrs; i++) {
         const char *kind = mc_addr_private_kind(&out->addrs[i]);
         if(kind)
-          mc_step_find(r, s, "DNS_PRIVATE_ADDRESS",
+          mc_step_find(r, s, MC_CAUSE_DNS_PRIVATE_ADDRESS,
                        "%s resolves to %s, a %s address Exchange Online cannot reach",
                        t->host, out->addrs[i].text, kind);
       }
@@ -58,7 +58,7 @@ bool mc_walk_dns(struct mc_report *r, struct mc_step *parent, const struct mc_ta
   }
   mc_step_ev(s, "answer", "%s: %s", mc_dns_outcome_name(out->outcome), out->detail);
   if(out->outcome == MC_DNS_NXDOMAIN || out->outcome == MC_DNS_NODATA) {
-    mc_step_find(r, s, "DNS_NOT_FOUND", "%s: %s", t->host, mc_dns_outcome_name(out->outcome));
+    mc_step_find(r, s, MC_CAUSE_DNS_NOT_FOUND, "%s: %s", t->host, mc_dns_outcome_name(out->outcome));
     mc_step_done(r, s, MC_FAIL, "%s", mc_dns_outcome_name(out->outcome));
   }
   else {

@@ -76,14 +76,14 @@ static void judge(struct mc_report *r, struct mc_step *st, const struct mc_cert_
   else
     snprintf(how, sizeof how, "assigned to IIS on %s", x->server);
   if(status && *status && strcasecmp(status, "Valid") != 0)
-    mc_step_find(r, st, "CFG_CERT_IIS_INVALID", "the certificate %s (%s, NotAfter %s) %s has "
+    mc_step_find(r, st, MC_CAUSE_CFG_CERT_IIS_INVALID, "the certificate %s (%s, NotAfter %s) %s has "
                  "Status %s: %s, and Exchange Online refuses the TLS handshake: renew or "
                  "replace it, then Enable-ExchangeCertificate -Server %s -Thumbprint <new "
                  "thumbprint> -Services IIS", tp ? tp : "?", subject ? subject : "?",
                  after ? after : "?", how, status, why_status(status), x->server);
   const char *pk = mc_fl_get(x->o, "HasPrivateKey");
   if(pk && strcasecmp(pk, "False") == 0)
-    mc_step_find(r, st, "CFG_CERT_IIS_INVALID", "the certificate %s (%s) %s has no private key "
+    mc_step_find(r, st, MC_CAUSE_CFG_CERT_IIS_INVALID, "the certificate %s (%s) %s has no private key "
                  "on %s, so IIS cannot use it: import it again with its key (a .pfx): "
                  "Import-ExchangeCertificate -Server %s -FileData ([System.IO.File]::"
                  "ReadAllBytes('cert.pfx')) -Password (Read-Host -AsSecureString), then "
@@ -133,14 +133,14 @@ static void check_names(struct mc_report *r, struct mc_step *st, const struct mc
       continue;
     const char *ss = mc_fl_get(x->o, "IsSelfSigned");
     if(ss && strcasecmp(ss, "True") == 0)
-      mc_step_find(r, st, "CFG_CERT_NAME_MISSING", "%s presents the self-signed certificate "
+      mc_step_find(r, st, MC_CAUSE_CFG_CERT_NAME_MISSING, "%s presents the self-signed certificate "
                    "%s (%s): Exchange Online trusts certificates of public CAs only; bind one "
                    "that covers the published names: Enable-ExchangeCertificate -Server %s "
                    "-Thumbprint <public certificate> -Services IIS", b->where, b->hash,
                    mc_fl_get(x->o, "Subject") ? mc_fl_get(x->o, "Subject") : "?", x->server);
     for(size_t i = 0; i < in->nnames; i++) {
       if(!cert_covers(x->o, in->names[i]))
-        mc_step_find(r, st, "CFG_CERT_NAME_MISSING", "%s presents the certificate %s for %s, "
+        mc_step_find(r, st, MC_CAUSE_CFG_CERT_NAME_MISSING, "%s presents the certificate %s for %s, "
                      "which does not name %s (CertificateDomains %s): a certificate that "
                      "covers every published name, then Enable-ExchangeCertificate -Server %s "
                      "-Thumbprint <thumbprint> -Services IIS", b->where, b->hash,
@@ -160,7 +160,7 @@ static void check_names(struct mc_report *r, struct mc_step *st, const struct mc
       ok = ok || cert_covers(c[k].o, in->names[i]);
     }
     if(any && !ok)
-      mc_step_find(r, st, "CFG_CERT_NAME_MISSING", "no certificate assigned to IIS names %s: "
+      mc_step_find(r, st, MC_CAUSE_CFG_CERT_NAME_MISSING, "no certificate assigned to IIS names %s: "
                    "Exchange Online checks the name it connects to against the certificate; "
                    "get one that covers it, then Enable-ExchangeCertificate -Thumbprint "
                    "<thumbprint> -Services IIS", in->names[i]);
@@ -197,7 +197,7 @@ void mc_certs_check(struct mc_report *r, const struct mc_certs_input *in)
       judged[x - c] = true;
     }
     else if(n)
-      mc_step_find(r, st, "CFG_CERT_BINDING_MISSING", "%s presents the certificate %s (%s line "
+      mc_step_find(r, st, MC_CAUSE_CFG_CERT_BINDING_MISSING, "%s presents the certificate %s (%s line "
                    "%u), which the Get-ExchangeCertificate output given does not list: it was "
                    "deleted or replaced after binding, and IIS answers the TLS handshake with "
                    "an error or an old certificate: Enable-ExchangeCertificate -Thumbprint "
@@ -225,7 +225,7 @@ void mc_certs_check(struct mc_report *r, const struct mc_certs_input *in)
     }
     const struct mc_cert_info *x = find(c, n, seen[s].sha1);
     if(on443 && !match)
-      mc_step_find(r, st, "CFG_CERT_NOT_BOUND", "%s was answered with the certificate %s (%s), "
+      mc_step_find(r, st, MC_CAUSE_CFG_CERT_NOT_BOUND, "%s was answered with the certificate %s (%s), "
                    "but %s presents %s: a device in front (load balancer, firewall, reverse "
                    "proxy) ends TLS with its own certificate, or the name leads to another "
                    "server; put the same certificate on the device, or point the name at this "

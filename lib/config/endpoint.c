@@ -389,25 +389,25 @@ size_t mc_endpoint_judge(struct mc_report *r, const struct mc_mig_endpoint *ep, 
   const char *host = mc_endpoint_host(ep);
   const char *field = ep->type == MC_EP_OUTLOOK_ANYWHERE ? "RpcProxyServer" : "RemoteServer";
   if(host && mc_endpoint_internal_name(host))
-    mc_step_find(r, st, "ENDPOINT_INTERNAL_NAME", "%s is %s, a name only the inside network "
+    mc_step_find(r, st, MC_CAUSE_ENDPOINT_INTERNAL_NAME, "%s is %s, a name only the inside network "
                  "knows: Exchange Online looks it up in public DNS and connects from the "
                  "internet; set the published name (Set-MigrationEndpoint -Identity \"%s\" -%s "
                  "mail.contoso.com)", field, host, ep->identity, field);
   if(ep->type == MC_EP_OUTLOOK_ANYWHERE && ep->auth && strcasecmp(ep->auth, "NTLM") == 0)
-    mc_step_find(r, st, "ENDPOINT_OA_AUTH_NTLM", "Authentication is NTLM: a cutover or staged "
+    mc_step_find(r, st, MC_CAUSE_ENDPOINT_OA_AUTH_NTLM, "Authentication is NTLM: a cutover or staged "
                  "migration signs in to the RPC proxy with Basic unless told otherwise, and "
                  "NTLM through a reverse proxy or load balancer that does not keep the "
                  "connection fails; set Basic (Set-MigrationEndpoint -Identity \"%s\" "
                  "-Authentication Basic) and offer Basic on the RPC proxy", ep->identity);
   if((ep->type == MC_EP_REMOTE_MOVE || ep->type == MC_EP_OUTLOOK_ANYWHERE) && ep->port &&
      ep->port != 443)
-    mc_step_find(r, st, "ENDPOINT_PORT_NOT_443", "Port is %d: Exchange Online reaches %s on "
+    mc_step_find(r, st, MC_CAUSE_ENDPOINT_PORT_NOT_443, "Port is %d: Exchange Online reaches %s on "
                  "443 only; publish it there", ep->port,
                  ep->type == MC_EP_REMOTE_MOVE ? "MRSProxy" : "the RPC proxy");
   if(ep->type == MC_EP_IMAP && ep->port && ep->security) {
     bool ssl = strcasecmp(ep->security, "Ssl") == 0;
     if((ssl && ep->port == 143) || (!ssl && ep->port == 993))
-      mc_step_find(r, st, "ENDPOINT_IMAP_SECURITY_PORT", "Security %s with Port %d: %s",
+      mc_step_find(r, st, MC_CAUSE_ENDPOINT_IMAP_SECURITY_PORT, "Security %s with Port %d: %s",
                    ep->security, ep->port, ssl ? "port 143 speaks IMAP in clear first (use "
                    "-Security Tls on 143, or Ssl on 993)" : "port 993 expects TLS from the "
                    "first byte (use -Security Ssl on 993)");

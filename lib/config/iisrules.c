@@ -135,7 +135,7 @@ static void check_bindings(struct mc_report *r, struct mc_step *st, const struct
            b->port == want[w].port;
     }
     if(!ok)
-      mc_step_find(r, st, "CFG_IIS_BINDING", "'%s' has no https binding on port %u%s: "
+      mc_step_find(r, st, MC_CAUSE_CFG_IIS_BINDING, "'%s' has no https binding on port %u%s: "
                    "New-WebBinding -Name \"%s\" -Protocol https -Port %u -IPAddress *, then "
                    "bind the certificate to it in IIS Manager (Edit Bindings; the 'Microsoft "
                    "Exchange' certificate for the back end) and iisreset", want[w].site,
@@ -185,7 +185,7 @@ static void check_ep(struct mc_report *r, struct mc_step *st, const struct mc_ii
         snprintf(from, sizeof from, " (not set: None)");
       else if(l != mc_iis_location(d, path))
         snprintf(from, sizeof from, " (inherited from %s)", where(l));
-      mc_step_find_sev(r, st, "CFG_EP_MISMATCH", sev, "%s has tokenChecking %s%s, Microsoft's "
+      mc_step_find_sev(r, st, MC_CAUSE_CFG_EP_MISMATCH, sev, "%s has tokenChecking %s%s, Microsoft's "
                        "table says %s%s: Set-WebConfigurationProperty -PSPath 'IIS:\\' "
                        "-Location '%s' -Filter 'system.webServer/security/authentication/"
                        "windowsAuthentication' -Name extendedProtection.tokenChecking -Value "
@@ -199,7 +199,7 @@ static void check_ep(struct mc_report *r, struct mc_step *st, const struct mc_ii
   bool rpc_off = rpc && mc_iis_location(d, "Default Web Site/Rpc") &&
                  !mc_memcasemem(rpc->ssl_flags, strlen(rpc->ssl_flags), "Ssl");
   if(rpc_off || cx->ssl_offloading == 1)
-    mc_step_find(r, st, "CFG_EP_SSL_OFFLOADING", "Extended Protection is on (tokenChecking %s "
+    mc_step_find(r, st, MC_CAUSE_CFG_EP_SSL_OFFLOADING, "Extended Protection is on (tokenChecking %s "
                  "at %s) while %s: with TLS ended on a device in front, the channel binding "
                  "the client computed never matches this server's, and Windows logons fail. "
                  "Either bridge TLS with the same certificate on the device and on IIS and "
@@ -229,7 +229,7 @@ static void check_auth(struct mc_report *r, struct mc_step *st, const struct mc_
     const struct mc_iis_location *b = effective(d, paths[i].path, has_basic);
     bool win = w && w->windows == 1, basic = b && b->basic == 1;
     if(paths[i].need_windows ? !win : !win && !basic)
-      mc_step_find(r, st, "CFG_IIS_AUTH_DISABLED", "%s has %s authentication off in IIS (%s); %s: "
+      mc_step_find(r, st, MC_CAUSE_CFG_IIS_AUTH_DISABLED, "%s has %s authentication off in IIS (%s); %s: "
                    "Set-WebConfigurationProperty -PSPath 'IIS:\\' -Location '%s' -Filter "
                    "'system.webServer/security/authentication/windowsAuthentication' -Name "
                    "enabled -Value True (for EWS also Set-WebServicesVirtualDirectory "
@@ -240,7 +240,7 @@ static void check_auth(struct mc_report *r, struct mc_step *st, const struct mc_
       continue;
     const struct mc_iis_location *pv = effective(d, paths[i].path, has_providers);
     if(pv && !mc_memcasemem(pv->providers, strlen(pv->providers), "NTLM"))
-      mc_step_find(r, st, "CFG_IIS_AUTH_DISABLED", "%s offers Windows authentication without "
+      mc_step_find(r, st, MC_CAUSE_CFG_IIS_AUTH_DISABLED, "%s offers Windows authentication without "
                    "NTLM (providers: %s, at %s); %s: add NTLM back: Add-WebConfigurationProperty "
                    "-PSPath 'IIS:\\' -Location '%s' -Filter 'system.webServer/security/"
                    "authentication/windowsAuthentication/providers' -Name '.' -Value NTLM, then "
@@ -261,7 +261,7 @@ static void check_limits(struct mc_report *r, struct mc_step *st, const struct m
       continue;
     if(!mc_iis_location(d, paths[i]) && !site_present(d, paths[i][0] == 'E' ? BE : FE))
       continue;
-    mc_step_find(r, st, "CFG_IIS_REQUEST_LIMIT", "%s accepts request bodies up to %lld bytes "
+    mc_step_find(r, st, MC_CAUSE_CFG_IIS_REQUEST_LIMIT, "%s accepts request bodies up to %lld bytes "
                  "only (requestLimits maxAllowedContentLength at %s, line %u), under IIS's "
                  "default of %lld: larger migration requests are refused with 404.13 or 413, "
                  "unless the vdir's web.config sets its own: Set-WebConfigurationProperty "
@@ -283,7 +283,7 @@ static void check_ip(struct mc_report *r, struct mc_step *st, const struct mc_ii
     if(!l || l->allow_unlisted != 0)
       continue;
     bool be = paths[i][0] == 'E';
-    mc_step_find_sev(r, st, "CFG_IIS_IP_RESTRICTED", l->ip_allows ? MC_WARN : MC_FAIL,
+    mc_step_find_sev(r, st, MC_CAUSE_CFG_IIS_IP_RESTRICTED, l->ip_allows ? MC_WARN : MC_FAIL,
                      "%s lets in only listed addresses (ipSecurity allowUnlisted false at %s, "
                      "line %u; %s): %s%s%s%s", paths[i], where(l), l->ip_line,
                      l->ip_rules ? l->ip_rules : "no address listed",
@@ -370,7 +370,7 @@ static void check_rewrite(struct mc_report *r, struct mc_step *st, const struct 
       char act[160];
       snprintf(act, sizeof act, " with %s%s%s", ru->action, ru->status ? " " : "",
                ru->status ? ru->status : "");
-      mc_step_find_sev(r, st, "CFG_IIS_PATH_BLOCKED",
+      mc_step_find_sev(r, st, MC_CAUSE_CFG_IIS_PATH_BLOCKED,
                        blocks && !ru->conditions ? MC_FAIL : MC_WARN,
                        "URL Rewrite rule '%s' (%s, line %u) matches %s with pattern '%s'%s and "
                        "%s it%s%s: narrow the pattern or add a condition that exempts these "
@@ -428,7 +428,7 @@ void mc_iis_compare(struct mc_report *r, const struct mc_iis_doc *const *docs,
           if(!st)
             st = mc_step_add(r, NULL, "Compare Extended Protection between servers");
           differ++;
-          mc_step_find(r, st, "CFG_SERVERS_DIFFER", "%s has tokenChecking %s in %s and %s in "
+          mc_step_find(r, st, MC_CAUSE_CFG_SERVERS_DIFFER, "%s has tokenChecking %s in %s and %s in "
                        "%s: behind one name a logon then works or fails depending on the "
                        "server that answers; apply the same Extended Protection settings to "
                        "every server (ExchangeExtendedProtectionManagement.ps1 on all of "

@@ -284,7 +284,7 @@ static void read_reg(struct ctx *c, struct mc_step *st, const char *file, const 
   }
   for(size_t i = 0; i < doc.n; i++) {
     if(doc.v[i].cut)
-      mc_step_find(c->r, st, "CFG_VALUE_TOO_LONG", "%s\\%s is %zu bytes long in the file (%s "
+      mc_step_find(c->r, st, MC_CAUSE_CFG_VALUE_TOO_LONG, "%s\\%s is %zu bytes long in the file (%s "
                    "line %u), more than migcheck reads of one value; no setting it checks is "
                    "that long: reg query \"%s\" /v \"%s\" shows what is set", doc.v[i].key,
                    doc.v[i].name, doc.v[i].full_len, file, doc.v[i].line, doc.v[i].key,
@@ -473,7 +473,7 @@ static void rule_overlong(struct ctx *c, struct mc_step *st, const struct obj *x
       shown = strcasecmp(x->kd->show[k], p->key) == 0;
     if(!shown)
       show_prop(st, p);
-    mc_step_find(c->r, st, "CFG_VALUE_TOO_LONG", "%s on %s is %zu bytes long (%s line %u), more "
+    mc_step_find(c->r, st, MC_CAUSE_CFG_VALUE_TOO_LONG, "%s on %s is %zu bytes long (%s line %u), more "
                  "than the %zu bytes migcheck reads of one value; no setting is that long, so "
                  "check what was set there: %s | Format-List Identity,%s", p->key, x->server,
                  p->full_len, x->file, p->line, MC_FL_VALUE_LIMIT, x->kd->cmdlet, p->key);
@@ -506,12 +506,12 @@ static void rule_ews(struct ctx *c, struct obj *x)
   show(c, st, x);
   const char *id = x->identity;
   if(truth(mc_fl_get(x->o, "MRSProxyEnabled")) == 0)
-    mc_step_find(c->r, st, "CFG_MRSPROXY_DISABLED", "MRSProxyEnabled is False on %s: "
+    mc_step_find(c->r, st, MC_CAUSE_CFG_MRSPROXY_DISABLED, "MRSProxyEnabled is False on %s: "
                  "Set-WebServicesVirtualDirectory -Identity \"%s\" -MRSProxyEnabled $true",
                  x->server, id);
   const struct mc_fl_prop *url = mc_fl_prop(x->o, "ExternalUrl");
   if(url && !url->cut && blank_value(url->value))
-    mc_step_find(c->r, st, "CFG_EWS_EXTERNAL_URL_MISSING", "ExternalUrl is empty on %s: "
+    mc_step_find(c->r, st, MC_CAUSE_CFG_EWS_EXTERNAL_URL_MISSING, "ExternalUrl is empty on %s: "
                  "Set-WebServicesVirtualDirectory -Identity \"%s\" -ExternalUrl "
                  "https://<public host name>/EWS/Exchange.asmx",
                  x->server, id);
@@ -531,12 +531,12 @@ static void rule_ews(struct ctx *c, struct obj *x)
     mc_fl_list_release(&l);
   }
   if(win_missing)
-    mc_step_find(c->r, st, "CFG_EWS_AUTH_METHODS", "Windows authentication (NTLM) is off on "
+    mc_step_find(c->r, st, MC_CAUSE_CFG_EWS_AUTH_METHODS, "Windows authentication (NTLM) is off on "
                  "%s, and Exchange Online authenticates MRSProxy with it: "
                  "Set-WebServicesVirtualDirectory -Identity \"%s\" -WindowsAuthentication $true%s",
                  x->server, id, basic_missing ? " -BasicAuthentication $true" : "");
   else if(basic_missing)
-    mc_step_find_sev(c->r, st, "CFG_EWS_AUTH_METHODS", MC_WARN, "Basic authentication is off "
+    mc_step_find_sev(c->r, st, MC_CAUSE_CFG_EWS_AUTH_METHODS, MC_WARN, "Basic authentication is off "
                      "on %s: Set-WebServicesVirtualDirectory -Identity \"%s\" "
                      "-BasicAuthentication $true", x->server, id);
   if(st->nfindings) {
@@ -567,7 +567,7 @@ static void rule_oa(struct ctx *c, struct obj *x)
   const char *param = e2010 ? "-ClientAuthenticationMethod" : "-ExternalClientAuthenticationMethod";
   const char *iisset = e2010 ? "Basic,NTLM" : "Basic,NTLM,Negotiate";
   if(ext && !blank_value(ext) && strcasecmp(ext, "Basic") != 0)
-    mc_step_find(c->r, st, "CFG_OA_AUTH_NOT_BASIC", "%s is %s on %s; the cutover endpoint "
+    mc_step_find(c->r, st, MC_CAUSE_CFG_OA_AUTH_NOT_BASIC, "%s is %s on %s; the cutover endpoint "
                  "authenticates with Basic (KB 2903050): Set-OutlookAnywhere -Identity "
                  "\"%s\" %s Basic -IISAuthenticationMethods %s",
                  e2010 ? "ClientAuthenticationMethod" : "ExternalClientAuthenticationMethod",
@@ -577,18 +577,18 @@ static void rule_oa(struct ctx *c, struct obj *x)
     struct mc_fl_list l;
     mc_fl_list_parse(iis, &l);
     if(!l.truncated && !mc_fl_list_has(&l, "Basic"))
-      mc_step_find(c->r, st, "CFG_OA_AUTH_NOT_BASIC", "IISAuthenticationMethods %s lacks Basic "
+      mc_step_find(c->r, st, MC_CAUSE_CFG_OA_AUTH_NOT_BASIC, "IISAuthenticationMethods %s lacks Basic "
                    "on %s, so IIS refuses Basic logons on /rpc: Set-OutlookAnywhere -Identity "
                    "\"%s\" -IISAuthenticationMethods %s", iis, x->server, id, iisset);
     mc_fl_list_release(&l);
   }
   if(truth(mc_fl_get(x->o, "SSLOffloading")) == 1)
-    mc_step_find(c->r, st, "CFG_OA_SSL_OFFLOADING", "SSLOffloading is True on %s: unless a "
+    mc_step_find(c->r, st, MC_CAUSE_CFG_OA_SSL_OFFLOADING, "SSLOffloading is True on %s: unless a "
                  "device really terminates TLS in front, Set-OutlookAnywhere -Identity \"%s\" "
                  "-SSLOffloading $false", x->server, id);
   const struct mc_fl_prop *eh = mc_fl_prop(x->o, "ExternalHostname");
   if(eh && blank_value(eh->value))
-    mc_step_find_sev(c->r, st, "OA_NOT_PUBLISHED", MC_WARN, "ExternalHostname is empty on %s: "
+    mc_step_find_sev(c->r, st, MC_CAUSE_OA_NOT_PUBLISHED, MC_WARN, "ExternalHostname is empty on %s: "
                      "Outlook Anywhere is not published for outside clients: "
                      "Set-OutlookAnywhere -Identity \"%s\" -ExternalHostname mail.contoso.com "
                      "-ExternalClientsRequireSsl $true %s Basic", x->server, id, param);
@@ -699,7 +699,7 @@ static void compare_servers(struct ctx *c)
                                             "Set-OutlookAnywhere", x->identity, cp->setter,
                                             cp->good ? "" : " ", cp->good ? "" : vref) :
                                mc_xstrdup("give it the same settings as the others");
-      mc_step_find(c->r, st, "CFG_SERVERS_DIFFER", "%s differs from %s: %s is %s there and %s "
+      mc_step_find(c->r, st, MC_CAUSE_CFG_SERVERS_DIFFER, "%s differs from %s: %s is %s there and %s "
                    "on %s; requests the load balancer sends to %s are handled differently "
                    "(a passive server left behind the load balancer): %s", x->server, ref->server, cp->key, va, vref,
                    ref->server, x->server, fix);
@@ -953,7 +953,7 @@ static void rule_validports(struct ctx *c, struct rpcproxy *rp)
   struct mc_step *st = mc_step_add(c->r, NULL, "RpcProxy ValidPorts (%s)", rp->file);
   mc_step_ev(st, "key", "%s", rp->key);
   if(rp->enabled && strcmp(rp->enabled, "0") == 0)
-    mc_step_find(c->r, st, "OA_NOT_PUBLISHED", "RpcProxy Enabled is 0: the RPC proxy is "
+    mc_step_find(c->r, st, MC_CAUSE_OA_NOT_PUBLISHED, "RpcProxy Enabled is 0: the RPC proxy is "
                  "switched off: reg add HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy /v Enabled "
                  "/t REG_DWORD /d 1 /f");
   if(!rp->validports && rp->autoconfig) {
@@ -1026,7 +1026,7 @@ static void rule_validports(struct ctx *c, struct rpcproxy *rp)
       mc_buf_printf(&want, ";%s", v[i].text);
   }
   if(missing.len) {
-    mc_step_find(c->r, st, "CFG_VALIDPORTS_MISSING", "%s. Set the whole value: reg add "
+    mc_step_find(c->r, st, MC_CAUSE_CFG_VALIDPORTS_MISSING, "%s. Set the whole value: reg add "
                  "HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy /v ValidPorts /t REG_SZ /d \"%s\" /f",
                  missing.ptr, want.ptr);
     mc_report_fact(c->r, "validports", "%s", want.ptr);    /* for the fix steps */
@@ -1165,7 +1165,7 @@ static void check_ep_builds(struct ctx *c, int ep, const char *where)
       snprintf(what, sizeof what, "older than %s", need);
     else
       snprintf(what, sizeof what, "a version without Extended Protection support");
-    mc_step_find_sev(c->r, st, "CFG_EP_BUILD_UNSUPPORTED", here ? MC_FAIL : MC_WARN,
+    mc_step_find_sev(c->r, st, MC_CAUSE_CFG_EP_BUILD_UNSUPPORTED, here ? MC_FAIL : MC_WARN,
                      "%s runs %s, %s; Extended Protection is on %s: install %s or later with "
                      "its latest security update before Extended Protection is enabled there, "
                      "or leave it off on that server (ExchangeExtendedProtectionManagement.ps1 "
@@ -1208,7 +1208,7 @@ static void check_ep_cmdlets(struct ctx *c, int ep, const char *where)
     if(!st)
       st = mc_step_add(c->r, NULL, "Extended Protection of the EWS virtual directories");
     bool stricter = ep_strictness(tc) > ep_strictness(want);
-    mc_step_find_sev(c->r, st, "CFG_EP_MISMATCH", stricter ? MC_FAIL : MC_WARN,
+    mc_step_find_sev(c->r, st, MC_CAUSE_CFG_EP_MISMATCH, stricter ? MC_FAIL : MC_WARN,
                      "%s has ExtendedProtectionTokenChecking %s, Microsoft's table says %s%s: "
                      "Set-WebServicesVirtualDirectory -Identity \"%s\" "
                      "-ExtendedProtectionTokenChecking %s, then iisreset", x->identity, tc, want,
@@ -1221,7 +1221,7 @@ static void check_ep_cmdlets(struct ctx *c, int ep, const char *where)
       continue;
     if(!st)
       st = mc_step_add(c->r, NULL, "Extended Protection of the EWS virtual directories");
-    mc_step_find(c->r, st, "CFG_EP_SSL_OFFLOADING", "Extended Protection is on %s while "
+    mc_step_find(c->r, st, MC_CAUSE_CFG_EP_SSL_OFFLOADING, "Extended Protection is on %s while "
                  "Outlook Anywhere SSLOffloading is True on %s: with TLS ended on a device in "
                  "front, the channel binding the client computed never matches this server's, "
                  "and Windows logons fail. Either bridge TLS with the same certificate and "
@@ -1275,7 +1275,7 @@ static void check_hybrid_agent(struct ctx *c)
   struct mc_step *st = mc_step_add(c->r, NULL, "Extended Protection and the Hybrid Agent");
   mc_step_ev(st, "Hybrid Agent", "the migration goes through %s (Modern Hybrid)", agent);
   if(*where)
-    mc_step_find(c->r, st, "HYBRID_AGENT_EP_ENABLED", "%s, and the migration reaches it through "
+    mc_step_find(c->r, st, MC_CAUSE_HYBRID_AGENT_EP_ENABLED, "%s, and the migration reaches it through "
                  "the Hybrid Agent (%s): Extended Protection is not supported there and the "
                  "agent's EWS requests fail: ExchangeExtendedProtectionManagement.ps1 "
                  "-SkipExchangeServerNames for the agent-published servers, or "
@@ -1327,13 +1327,13 @@ static void check_mrs_limits(struct ctx *c)
       st = mc_step_add(c->r, NULL, "MRS connection limits");
     mc_step_ev(st, "limit", "%s", what);
     if(limit < 100)
-      mc_step_find(c->r, st, "CFG_MRS_CONNECTIONS", "%s is below the default of 100: moves "
+      mc_step_find(c->r, st, MC_CAUSE_CFG_MRS_CONNECTIONS, "%s is below the default of 100: moves "
                    "beyond it wait or fail with MRSProxyConnectionLimitReachedTransientException"
                    "; set it to 100 or more (the exe.config on every server, again after each "
                    "cumulative update; 2010: Set-WebServicesVirtualDirectory "
                    "-MRSProxyMaxConnections 100)", what);
     else if(want > limit)
-      mc_step_find(c->r, st, "CFG_MRS_CONNECTIONS", "%s is below the endpoint's "
+      mc_step_find(c->r, st, MC_CAUSE_CFG_MRS_CONNECTIONS, "%s is below the endpoint's "
                    "MaxConcurrentMigrations %ld (%s): raise the limit, or Set-MigrationEndpoint "
                    "-Identity \"%s\" -MaxConcurrentMigrations %ld", what, want,
                    want_from ? want_from : "endpoint", want_from ? want_from : "<endpoint>",
@@ -1378,7 +1378,7 @@ static void check_backend_cert(struct ctx *c)
     struct mc_step *st = mc_step_add(c->r, NULL, "Exchange Back End certificate");
     mc_step_ev(st, "binding", "Exchange Back End: https %s (%s line %u)", be->info,
                c->iis[f].file, be->line);
-    mc_step_find(c->r, st, "CFG_IIS_BINDING", "'Exchange Back End' has an https binding on "
+    mc_step_find(c->r, st, MC_CAUSE_CFG_IIS_BINDING, "'Exchange Back End' has an https binding on "
                  "444 (%s line %u) but netsh http show sslcert binds no certificate to port "
                  "444, so every request the front end proxies fails the handshake: in IIS "
                  "Manager, Exchange Back End, Edit Bindings, https 444: select the 'Microsoft "

@@ -331,7 +331,7 @@ static void check_schannel(struct mc_report *r, struct mc_step *st, const struct
     char w[512];
     const struct dw *e = &t->proto[P_TLS12][s][V_ENABLED];
     const struct dw *d = &t->proto[P_TLS12][s][V_DISABLED_BY_DEFAULT];
-    mc_step_find(r, st, "CFG_TLS12_DISABLED", "TLS 1.2 is disabled for the %s side %s; %s: reg "
+    mc_step_find(r, st, MC_CAUSE_CFG_TLS12_DISABLED, "TLS 1.2 is disabled for the %s side %s; %s: reg "
                  "add \"%s\\%s\" /v Enabled /t REG_DWORD /d 1 /f and reg add \"%s\\%s\" /v "
                  "DisabledByDefault /t REG_DWORD /d 0 /f, then restart the server",
                  side_names[s], at(t, e->set && e->v == 0 ? e->line : d->line, w, sizeof w),
@@ -370,7 +370,7 @@ static void check_net(struct mc_report *r, struct mc_step *st, const struct mc_t
                     fix.len ? " and " : "", net_keys[i], net_values[k]);
     }
     if(fix.len)
-      mc_step_find_sev(r, st, "CFG_DOTNET_TLS_NOT_DEFAULT", off ? MC_FAIL : MC_WARN,
+      mc_step_find_sev(r, st, MC_CAUSE_CFG_DOTNET_TLS_NOT_DEFAULT, off ? MC_FAIL : MC_WARN,
                        "%s under HKLM\\%s %s: .NET %s may offer TLS 1.0 and weak ciphers to "
                        "Exchange Online and Entra ID (the Hybrid Configuration Wizard, OAuth, "
                        "the Hybrid Agent): %s, then restart the server", what.ptr, net_keys[i],
@@ -393,7 +393,7 @@ static void check_lsa(struct mc_report *r, struct mc_step *st, const struct mc_t
   mc_step_ev(st, "Lsa", "SuppressExtendedProtection %s, LmCompatibilityLevel %s%s", a, b,
              t->lmcompat.set ? "" : " (Windows default: 3)");
   if(t->suppress_ep.set && t->suppress_ep.v != 0)
-    mc_step_find_sev(r, st, "CFG_EP_SUPPRESSED", ep == 1 ? MC_FAIL : MC_WARN,
+    mc_step_find_sev(r, st, MC_CAUSE_CFG_EP_SUPPRESSED, ep == 1 ? MC_FAIL : MC_WARN,
                      "SuppressExtendedProtection is %lu %s: Windows leaves the "
                      "channel binding out of NTLM and Kerberos, so Extended Protection %s "
                      "fails between Exchange servers and for clients: reg add "
@@ -402,7 +402,7 @@ static void check_lsa(struct mc_report *r, struct mc_step *st, const struct mc_t
                      at(t, t->suppress_ep.line, w, sizeof w),
                      ep == 1 ? ep_where : "(once enabled)");
   if(t->lmcompat.set && t->lmcompat.v < 3 && ep != 0)
-    mc_step_find_sev(r, st, "CFG_EP_NTLMV1", ep == 1 ? MC_FAIL : MC_WARN,
+    mc_step_find_sev(r, st, MC_CAUSE_CFG_EP_NTLMV1, ep == 1 ? MC_FAIL : MC_WARN,
                      "LmCompatibilityLevel is %lu %s: NTLMv1 is allowed, and "
                      "Extended Protection works with NTLMv2 only (%s): reg add "
                      "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa /v LmCompatibilityLevel "
@@ -421,7 +421,7 @@ static void check_ciphers(struct mc_report *r, struct mc_step *st, const struct 
       return;
   }
   char w[512];
-  mc_step_find(r, st, "CFG_TLS_CIPHER_ORDER", "the cipher suite order policy %s "
+  mc_step_find(r, st, MC_CAUSE_CFG_TLS_CIPHER_ORDER, "the cipher suite order policy %s "
                "holds none of the ECDHE AES-GCM suites Exchange Online uses, so TLS 1.2 "
                "handshakes with it fail: put TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 and "
                "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 first in the Group Policy 'SSL Cipher "
@@ -489,7 +489,7 @@ static void compare(struct mc_report *r, struct mc_tlsreg *const *list, size_t n
           st = mc_step_add(r, NULL, "Compare TLS settings between servers");
         differ++;
         found = true;
-        mc_step_find(r, st, "CFG_SERVERS_DIFFER", "%s differs from %s in its TLS registry "
+        mc_step_find(r, st, MC_CAUSE_CFG_SERVERS_DIFFER, "%s differs from %s in its TLS registry "
                      "settings: '%s' there, '%s' on %s; behind one name the handshake then depends "
                      "on which server answers, and Extended Protection needs the same TLS "
                      "settings on every server: give %s the settings of the server that "

@@ -4,6 +4,7 @@
  * exchange-wire.md sec. 6.2 (status combinations) and 6.3 (s-reason values).
  */
 #include "logs/classify.h"
+#include "model/cause_ids.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -193,21 +194,21 @@ static const struct mc_status_rule {
   { 403, 6, ANY, ANY, "IP address rejected (IP restrictions)", NULL, NULL },
   { 403, 7, ANY, ANY, "client certificate required", NULL, NULL },
   { 403, 0, ANY, MRS, "forbidden for an authenticated user: MRSProxy disabled",
-    "MRSPROXY_DISABLED", NULL },
+    MC_CAUSE_MRSPROXY_DISABLED, NULL },
   /* The RPC proxy's own answers (RPC Error: 6ba, 6bb, 6be; 404 from 2013 on). */
   { 503, ANY, 1722, RPC, "the RPC proxy could not reach the server:port it was asked for "
     "(RPC Error: 6ba, RPC_S_SERVER_UNAVAILABLE): the name and port are not in ValidPorts, or "
-    "nothing answers on 6001/6002/6004 behind the proxy", "OA_PORT_NOT_ALLOWED",
-    "OA_BACKEND_UNAVAILABLE" },
+    "nothing answers on 6001/6002/6004 behind the proxy", MC_CAUSE_OA_PORT_NOT_ALLOWED,
+    MC_CAUSE_OA_BACKEND_UNAVAILABLE },
   { 503, ANY, 1723, RPC, "the RPC server is too busy (RPC Error: 6bb, "
     "RPC_S_SERVER_TOO_BUSY)", NULL, NULL },
   { 503, ANY, 1726, RPC, "the remote procedure call failed behind the proxy (RPC Error: 6be, "
-    "RPC_S_CALL_FAILED)", "OA_BACKEND_UNAVAILABLE", NULL },
+    "RPC_S_CALL_FAILED)", MC_CAUSE_OA_BACKEND_UNAVAILABLE, NULL },
   { 404, ANY, 0, RPC, "the RPC server name the client asked for could not be resolved "
-    "(Exchange 2013 and later)", "OA_SERVER_NAME_UNRESOLVED", NULL },
+    "(Exchange 2013 and later)", MC_CAUSE_OA_SERVER_NAME_UNRESOLVED, NULL },
   { 404, ANY, ANY, ANY, "not found", NULL, NULL },
   { 405, ANY, ANY, MRS, "method not allowed: the svc-Integrated handler is missing",
-    "MRSPROXY_HANDLER_MISSING", NULL },
+    MC_CAUSE_MRSPROXY_HANDLER_MISSING, NULL },
   { 400, ANY, ANY, MRS, "bad request: late in a move, the WCF quota is too small", NULL,
     NULL },
   { 502, 3, ANY, ANY, "gateway error from a proxy (ARR)", NULL, NULL },

@@ -694,11 +694,11 @@ static void endpoint_step(struct judge *j, int ep, struct mc_step **out_step)
     if(w->ep != ep)
       continue;
     if(w->cls == MC_SC_NTLM_SPLIT)
-      finding_for_row(j, st, "LOG_NTLM_SPLIT", MC_INFO, w, "", &budget_split);
+      finding_for_row(j, st, MC_CAUSE_LOG_NTLM_SPLIT, MC_INFO, w, "", &budget_split);
     else if(w->cls == MC_SC_AUTH_FAILED && migration) {
       const struct srv *sv = srv_find(&ss, w->server);
       bool later_ok = sv && sv->ok && sv->last_ok > w->e->last;
-      finding_for_row(j, st, "LOG_AUTH_FAILURES", later_ok ? MC_WARN : MC_INFO, w,
+      finding_for_row(j, st, MC_CAUSE_LOG_AUTH_FAILURES, later_ok ? MC_WARN : MC_INFO, w,
                       later_ok ? ", with successful requests after them" :
                       ", and no successful request after them", &budget_auth);
     }
@@ -708,7 +708,7 @@ static void endpoint_step(struct judge *j, int ep, struct mc_step **out_step)
       const char *also;
       const char *cause = mc_status_cause(w->status, w->sub, w->win32, ep, &also);
       if(!cause)
-        finding_for_row(j, st, "LOG_SERVER_ERRORS", MC_INFO, w, "", &budget_err);
+        finding_for_row(j, st, MC_CAUSE_LOG_SERVER_ERRORS, MC_INFO, w, "", &budget_err);
       else {
         finding_for_row(j, st, cause, MC_INFO, w, "", &budget_named);
         if(also) {
@@ -725,7 +725,7 @@ static void endpoint_step(struct judge *j, int ep, struct mc_step **out_step)
     const struct srv *v = &srv[i];
     if(v->ok || v->failed || !v->challenges || !v->first_leg)
       continue;
-    finding_for_row(j, st, "LOG_AUTH_FAILURES", MC_INFO, v->first_leg,
+    finding_for_row(j, st, MC_CAUSE_LOG_AUTH_FAILURES, MC_INFO, v->first_leg,
                     ", and never a 200 after the challenge: the NTLM handshake did not "
                     "complete (no third leg, or it never reached this server)", &budget_auth);
   }
@@ -747,7 +747,7 @@ static void endpoint_step(struct judge *j, int ep, struct mc_step **out_step)
         triple(worst->status, worst->sub, worst->win32, t, sizeof t);
         wh = where(j, worst->e->ex_file, worst->e->ex_line, worst->e->ex_text);
       }
-      mc_step_find(r, st, "LOG_TRAFFIC_ON_WRONG_SERVER", "%s requests reach %s, which never "
+      mc_step_find(r, st, MC_CAUSE_LOG_TRAFFIC_ON_WRONG_SERVER, "%s requests reach %s, which never "
                    "answered one successfully (%llu failed, mostly %s), while %s answered "
                    "them%s%s", mc_endpoint_path(ep), srv[i].name,
                    (unsigned long long)srv[i].failed, t, okb.ptr, wh ? "; e.g. " : "",
@@ -816,8 +816,8 @@ static void httperr_step(struct judge *j)
       int *budget = kind == MC_HE_DROPPED ? &budget_drop : &budget_queue;
       if(*budget > 0) {
         (*budget)--;
-        mc_step_find(j->r, st, kind == MC_HE_DROPPED ? "HTTPERR_CONNECTION_DROPPED" :
-                     "HTTPERR_QUEUE_FULL", "%.*s: %.*s %llu time%s on %s (%s to %s); first "
+        mc_step_find(j->r, st, kind == MC_HE_DROPPED ? MC_CAUSE_HTTPERR_CONNECTION_DROPPED :
+                     MC_CAUSE_HTTPERR_QUEUE_FULL, "%.*s: %.*s %llu time%s on %s (%s to %s); first "
                      "at %s", (int)k.srvlen, server, (int)k.reasonlen, reason,
                      (unsigned long long)e->count, e->count == 1 ? "" : "s",
                      mc_endpoint_path(k.ep), a, b, wh);
@@ -867,7 +867,7 @@ static void proxy_step(struct judge *j, uint64_t *migration_lines)
       bad += e->count;
       if(budget > 0) {
         budget--;
-        mc_step_find(j->r, st, "PROXY_BACKEND_ERRORS", "%.*s could not proxy %s to %.*s: "
+        mc_step_find(j->r, st, MC_CAUSE_PROXY_BACKEND_ERRORS, "%.*s could not proxy %s to %.*s: "
                      "HttpStatus %d, BackEndStatus %d%s%.*s, %llu time%s (%s to %s); first at "
                      "%s", (int)k.srvlen, server, mc_endpoint_path(k.ep), (int)k.tgtlen,
                      k.tgtlen ? target : "(no target server)", k.http, k.backend,
@@ -912,7 +912,7 @@ static void run_step(struct judge *j, const char *servers_seen)
     mc_step_ev(st, "more", "%llu more lines carry the run id",
                (unsigned long long)(s->hits_total - s->nhits));
   if(!s->hits_total) {
-    mc_step_find(j->r, st, "LOG_NO_MIGRATION_TRAFFIC", "none of the requests migcheck sent in "
+    mc_step_find(j->r, st, MC_CAUSE_LOG_NO_MIGRATION_TRAFFIC, "none of the requests migcheck sent in "
                  "run %s is in these logs (servers %s); they stopped before IIS, or landed on "
                  "a server whose logs are not here (IIS writes its log up to a minute late)",
                  j->o->run_id, servers_seen);
@@ -1225,7 +1225,7 @@ struct mc_report *mc_check_logs(const struct mc_logs_opts *o)
       else {
         struct mc_step *st = mc_step_add(r, NULL, "Migration requests (MRSProxy, Outlook "
                                          "Anywhere)");
-        mc_step_find(r, st, "LOG_NO_MIGRATION_TRAFFIC", "no /EWS/mrsproxy.svc or "
+        mc_step_find(r, st, MC_CAUSE_LOG_NO_MIGRATION_TRAFFIC, "no /EWS/mrsproxy.svc or "
                      "/rpc/rpcproxy.dll request in %llu lines from %s%s", 
                      (unsigned long long)s.lines, names.ptr,
                      o->has_since || o->has_until ? " in the window" : "");

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "model/cause_ids.h" /* MC_CAUSE_<ID>, generated from cause_table.c */
 #include "model/status.h"
 
 struct mc_cause {
