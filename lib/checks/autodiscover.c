@@ -4,7 +4,7 @@
  * step with its DNS, connection, TLS and HTTP results, then the SOAP
  * GetUserSettings call the migration service makes.
  *
- * Plan (exchange-wire.md sec. 5.3), for the domain D of the address:
+ * Plan ([MS-OXDSCLI] sec. 3.1.5, the Autodiscover client), for the domain D of the address:
  *   1. POST https://D/autodiscover/autodiscover.xml
  *   2. POST https://autodiscover.D/autodiscover/autodiscover.xml
  *   3. GET  http://autodiscover.D/autodiscover/autodiscover.xml, no
@@ -379,7 +379,7 @@ static const char *scheme_name(enum mc_http_auth au)
 }
 
 /* Namespaces compare without their scheme: the documentation shows
- * https:// where the wire has http:// (exchange-wire.md sec. 8.3). */
+ * https:// where the wire has http:// (RFC 7230 sec. 5.4: the Host header). */
 static bool same_ns(const char *x, const char *y)
 {
   x += strncasecmp(x, "https://", 8) == 0 ? 8 : strncasecmp(x, "http://", 7) == 0 ? 7 : 0;

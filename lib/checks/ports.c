@@ -1,5 +1,5 @@
 /*
- * ports.c - migcheck ports: what the seeds do with telnet, for every address
+ * ports.c - migcheck ports: what an admin does with telnet, for every address
  * of the name at once. Resolve (all addresses, v4 and v6), then connect to
  * every (address, port) concurrently and say for each whether it is open,
  * refused, unanswered, reset or unreachable.

@@ -1,7 +1,7 @@
 /*
  * config.h - what admins paste from the Exchange server: PowerShell
  * Format-List (`| fl`) output and registry exports of the RPC proxy, read and
- * checked against the rules of the seeds.
+ * checked against Microsoft's published rules.
  *
  * Three layers, each usable alone: decode.c turns file bytes (UTF-16LE with
  * BOM as PowerShell's `>` and regedit write them, UTF-8 with or without BOM,

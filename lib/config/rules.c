@@ -1,16 +1,16 @@
 /*
  * rules.c - recognises what each pasted object is (by its properties, never
- * by the file name) and checks it against the seeds' rules:
+ * by the file name) and checks it against Microsoft's published rules:
  *
  *   EWS virtual directory  MRSProxyEnabled True, ExternalUrl set, Windows and
- *                          Basic authentication on (seed 001 step 1)
+ *                          Basic authentication on (Microsoft Learn: "Enable the
+ *                          MRS Proxy endpoint for remote moves")
  *   Outlook Anywhere       client authentication Basic, SSLOffloading off
- *                          (seed 000 step 1)
+ *                          (KB 2903050)
  *   RpcProxy registry      ValidPorts holds the short name, internal FQDN and
- *                          public FQDN, each with 6001-6002 and 6004 (seed 002
- *                          step 2)
- *   several servers        the same settings on each (seed 001's "passive"
- *                          server)
+ *                          public FQDN, each with 6001-6002 and 6004 (KB 2903050)
+ *   several servers        the same settings on each (a "passive" server behind
+ *                          the load balancer answers differently)
  *   Test-MigrationServerAvailability  its Message and ErrorDetail go through
  *                          the explain signatures
  *
@@ -887,7 +887,7 @@ static void required_names(struct ctx *c, const struct vp_entry *v, size_t nv,
   bool from_inputs = ns > 0;
   for(size_t i = 0; i < nv; i++) {
     const char *h = v[i].host;
-    /* A host listed with 6004 only is a global catalog (seed 000 step 2:
+    /* A host listed with 6004 only is a global catalog (KB 2903050:
        the domain controllers answer NSPI on 6004), not an Exchange server. */
     if(!*h || vp_wild(h) || (!vp_covers(v, nv, h, 6001) && !vp_covers(v, nv, h, 6002)))
       continue;

@@ -1,7 +1,7 @@
 /*
  * iislog.c - the lab writes what each simulated server saw the way IIS on
  * Exchange does: DIR/SERVER/W3SVC1/u_exYYMMDD.log, W3C extended format,
- * UTC times, the default #Fields line (exchange-wire.md sec. 6.1), one file
+ * UTC times, the default #Fields line (Microsoft Learn: "W3C Logging", IIS), one file
  * per UTC day with its own header block. Lines are flushed as written so a
  * reader can follow the file while the lab runs.
  *

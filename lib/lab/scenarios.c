@@ -19,7 +19,7 @@
 #define EXPECT_PASS ((const char *const[]){ NULL })
 
 const struct mc_lab_scenario mc_lab_scenarios[] = {
-  /* Network and TLS (seeds 000, 002: reach the port, trust the certificate). */
+  /* Network and TLS (KB 2903050: reach the port, trust the certificate). */
   { "healthy-tls", "tls", "a correct certificate chain, TLS 1.2 and 1.3",
     EXPECT_PASS, mc_lab_tls_start, TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_GOOD },
   { "port-refused", "ports", "nothing listens on the port",
@@ -58,7 +58,7 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
     MC_LAB_CERT_LONG_CHAIN },
   { "tls-trickle", "tls", "sends one byte a second and never finishes a handshake",
     EXPECT(MC_CAUSE_TLS_HANDSHAKE_FAILED), mc_lab_trickle_start, 0, 0, 0 },
-  /* Exchange front end: EWS and MRSProxy (seed 001: the hybrid remote move). */
+  /* Exchange front end: EWS and MRSProxy (the hybrid remote move through MRSProxy). */
 #define EWS(name, summary, expect) \
   { name, "remote-move", summary, expect, mc_lab_exchange_start, TLS1_2_VERSION, \
     TLS1_3_VERSION, MC_LAB_CERT_GOOD }
@@ -143,7 +143,7 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
   EWS("lb-one-expired", "two Exchange 2016 servers behind a load balancer that passes TLS "
       "through; one presents an expired certificate", EXPECT(MC_CAUSE_TLS_CERT_EXPIRED)),
 #undef EWS
-  /* RPC proxy: Outlook Anywhere (seed 000: KB 2903050; seed 002: ValidPorts). */
+  /* RPC proxy: Outlook Anywhere (KB 2903050; RpcProxy ValidPorts). */
 #define OA(name, summary, expect) \
   { name, "outlook-anywhere", summary, expect, mc_lab_rpcproxy_start, TLS1_2_VERSION, \
     TLS1_2_VERSION, MC_LAB_CERT_GOOD }
@@ -166,7 +166,7 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
   OA("oa-ep-require", "Exchange 2019 RPC proxy with Extended Protection Require on /rpc: "
      "NTLM must carry the channel binding on both channels", EXPECT_PASS),
 #undef OA
-  /* Autodiscover (seed 001 option a: the endpoint wizard discovers the server). */
+  /* Autodiscover (the migration endpoint wizard discovers the server). */
 #define AD(name, summary, expect) \
   { name, "autodiscover", summary, expect, mc_lab_autodiscover_start, TLS1_2_VERSION, \
     TLS1_3_VERSION, MC_LAB_CERT_GOOD }
@@ -212,7 +212,7 @@ const struct mc_lab_scenario mc_lab_scenarios[] = {
     EXPECT(MC_CAUSE_AUTODISCOVER_WRONG_MRS_HOST, MC_CAUSE_EWS_NOT_PUBLISHED), mc_lab_autodiscover_start,
     TLS1_2_VERSION, TLS1_3_VERSION, MC_LAB_CERT_GOOD },
 #undef AD
-  /* IMAP migration endpoints (exchange-wire.md sec. 1.1, field-cases.md C38-C42). */
+  /* IMAP migration endpoints (RFC 3501, RFC 8314: 993 with TLS, 143 with STARTTLS). */
 #define IMAP(name, summary, expect) \
   { name, "imap", summary, expect, mc_lab_imap_start, TLS1_2_VERSION, TLS1_3_VERSION, \
     MC_LAB_CERT_GOOD }

@@ -1,7 +1,7 @@
 /*
  * classify.c - endpoints, status triples, HTTPERR reasons and timestamps
  * (see classify.h). Every meaning is a row in a table below; the sources are
- * exchange-wire.md sec. 6.2 (status combinations) and 6.3 (s-reason values).
+ * KB 943891 (IIS status and substatus codes) and KB 820729 (HTTPERR reason phrases).
  */
 #include "logs/classify.h"
 #include "model/cause_ids.h"
@@ -105,7 +105,7 @@ struct mc_slice mc_uri_path(struct mc_slice uri)
   return (struct mc_slice){ slash, uri.n - (size_t)(slash - uri.p) };
 }
 
-/* ---- status triples (exchange-wire.md sec. 6.2) ----
+/* ---- status triples (KB 943891) ----
  *
  * Substatus meanings: Microsoft Learn, "The HTTP status code in IIS 7 and
  * later versions" (KB 943891). Win32 codes: "System Error Codes" and the
@@ -290,7 +290,7 @@ bool mc_parse_code(const char *p, size_t n, int64_t max, int64_t *out)
   return true;
 }
 
-/* ---- HTTPERR s-reason (exchange-wire.md sec. 6.3, KB 820729) ---- */
+/* ---- HTTPERR s-reason (KB 820729) ---- */
 
 static const struct {
   const char *reason;

@@ -5,7 +5,7 @@
  * UTC timestamps IIS and HttpProxy write.
  *
  * Pure functions over borrowed bytes; no allocation, no I/O. The meanings
- * come from exchange-wire.md sec. 6.2 and 6.3 and are data (tables), so a
+ * come from KB 943891 and KB 820729 and are data (tables), so a
  * new code is one row. Not for parsing lines: see w3c.h and httpproxy.h.
  */
 #ifndef MC_LOGS_CLASSIFY_H

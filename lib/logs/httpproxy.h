@@ -1,7 +1,7 @@
 /*
  * httpproxy.h - Exchange 2013+ HttpProxy logs: CSV lines whose columns are
  * named by the file's own "#Fields:" line (the set differs between update
- * levels, so columns are always mapped by name; exchange-wire.md sec. 6.4).
+ * levels, so columns are always mapped by name).
  *
  * Fields may be quoted ("...", with "" for a quote inside) and then hold
  * commas. The parser returns borrowed slices (a quoted field's slice is

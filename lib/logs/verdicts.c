@@ -4,8 +4,8 @@
  * Steps: the files read (per server, with their time range and problems),
  * one step per endpoint seen in the IIS logs (by server, status triple with
  * its meaning and an example line, client, hour), the HTTPERR and HttpProxy
- * logs, and the requests of --run-id. Rules (seed 001 steps 5 and 6,
- * exchange-wire.md sec. 6):
+ * logs, and the requests of --run-id. Rules (Microsoft Learn hybrid
+ * remote-move troubleshooting: read the IIS logs of every server):
  *   no mrsproxy.svc or rpcproxy.dll request in the window, IIS or HttpProxy
  *   logs read, or none of the --run-id requests found   -> LOG_NO_MIGRATION_TRAFFIC
  *   an endpoint answered on one server and only failed on

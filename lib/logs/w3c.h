@@ -38,7 +38,7 @@ struct mc_w3c_layout {
   bool httperr;              /* s-reason is logged: an HTTPERR log */
 };
 
-/* The IIS default Exchange writes (exchange-wire.md sec. 6.1), used when a
+/* The IIS default Exchange writes (Microsoft Learn: "W3C Logging"), used when a
  * file has no #Fields line but its lines fit it. */
 extern const char mc_w3c_default_fields[];
 /* The IIS 7.5 default, without cs(Referer). */

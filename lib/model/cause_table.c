@@ -1644,7 +1644,7 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck explain \"MRSProxyConnectionLimitReachedTransientException\"",
     .source = "KB 3091026" },
 
-  /* ---- field cases: network, TLS and front door ---- */
+  /* ---- seen in public forum threads: network, TLS and front door ---- */
   { .id = "TCP_IP_ALLOWLIST_INCOMPLETE", .severity = MC_FAIL, .area = "tcp",
     .title = "Inbound source-address allow-list misses some Exchange Online addresses",
     .why = "Some migration requests get through and others time out because the firewall "
@@ -1735,7 +1735,7 @@ const struct mc_cause mc_cause_table[] = {
     .source = "Microsoft Q&A questions 138054, 1507968, 1687837; Microsoft Learn: Exchange "
               "Modern Hybrid (Hybrid Agent)" },
 
-  /* ---- field cases: EWS, MRSProxy and authentication ---- */
+  /* ---- seen in public forum threads: EWS, MRSProxy and authentication ---- */
   { .id = "AUTH_PROTECTED_GROUP", .severity = MC_FAIL, .area = "ews",
     .title = "Exchange server account is in a protected AD group (AdminSDHolder)",
     .why = "The hybrid server's computer account belongs to a protected group, so adminCount "
@@ -1868,7 +1868,7 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck logs ./W3SVC1 ./HTTPERR",
     .source = "Microsoft Learn troubleshooting article hybrid-move-fails" },
 
-  /* ---- field cases: Outlook Anywhere and Autodiscover ---- */
+  /* ---- seen in public forum threads: Outlook Anywhere and Autodiscover ---- */
   { .id = "OA_ADMIN_NO_MAILBOX_RIGHTS", .severity = MC_FAIL, .area = "oa",
     .title = "Migration admin lacks rights on the source mailboxes",
     .why = "A cutover or staged endpoint signs in as an administrator who must open every "
@@ -1921,7 +1921,7 @@ const struct mc_cause mc_cause_table[] = {
     .source = "Microsoft Q&A question 229949; Microsoft Learn: "
               "Test-MigrationServerAvailability (-Autodiscover)" },
 
-  /* ---- field cases: IMAP ---- */
+  /* ---- seen in public forum threads: IMAP ---- */
   { .id = "IMAP_TLS_TOO_OLD", .severity = MC_FAIL, .area = "imap",
     .title = "Source IMAP server supports only TLS 1.0 (Exchange 2010)",
     .why = "The IMAP service of Exchange 2010 negotiates only TLS 1.0 while Exchange Online "
@@ -1954,7 +1954,7 @@ const struct mc_cause mc_cause_table[] = {
     .source = "imapsync/imapsync issue 136; KB 10062 (Troubleshoot issues with IMAP mailbox "
               "migration)" },
 
-  /* ---- field cases configuration ---- */
+  /* ---- seen in public forum threads: configuration ---- */
   { .id = "CFG_EWS_EXTERNAL_URL_MISMATCH", .severity = MC_FAIL, .area = "config",
     .title = "EWS ExternalUrl does not match the published migration name",
     .why = "The endpoint uses one host name but EWS ExternalUrl on the servers names another. "
@@ -1972,7 +1972,7 @@ const struct mc_cause mc_cause_table[] = {
     .source = "SammyKrosoft/Hybrid-Config-Wiz-Checks (GitHub); Microsoft Learn \"Enable the "
               "MRS Proxy endpoint for remote moves\"" },
 
-  /* ---- field cases process and pasted errors ---- */
+  /* ---- seen in public forum threads: process and pasted errors ---- */
   { .id = "HYBRID_AGENT_APP_DELETED", .severity = MC_FAIL, .area = "process",
     .title = "Hybrid Agent application is soft-deleted in Entra ID",
     .why = "Reinstalling the Hybrid Agent fails because the App Proxy application it needs "
@@ -2151,7 +2151,7 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck explain \"MAPI provider is not supported for mailbox with version\"",
     .source = "KB 4052729" },
 
-  /* ---- from the protocol references, not tied to a field case ---- */
+  /* ---- from the published protocol documents ([MS-*], RFCs) ---- */
   { .id = "EWS_AUTH_CERT_MISSING", .severity = MC_FAIL, .area = "ews",
     .title = "Exchange Auth certificate missing (HTTP 500 'Missing signing certificate')",
     .why = "A request to mrsproxy.svc returns HTTP 500 mentioning 'Missing signing "

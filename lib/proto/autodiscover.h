@@ -1,8 +1,8 @@
 /*
  * autodiscover.h - the Autodiscover wire formats and the rules for
- * following it safely: the POX request and response (exchange-wire.md
- * sec. 5.1, 5.2), the SOAP GetUserSettings request and response (sec. 5.4),
- * URL parsing, and the redirect policy (sec. 5.3, 5.5).
+ * following it safely: the POX request and response ([MS-OXDSCLI]), the
+ * SOAP GetUserSettings request and response ([MS-OXWSADISC]), URL parsing,
+ * and the redirect policy ([MS-OXDSCLI] sec. 3.1.5).
  *
  * Pure functions over borrowed bytes; nothing here does I/O. The XML
  * parsers (expat) refuse what no Autodiscover server sends and what could

@@ -3,7 +3,7 @@
  * SOAP envelope of the MRS-like request.
  *
  * The exact operation MRS calls first on mrsproxy.svc is not public
- * (exchange-wire.md sec. 8). migcheck sends a small SOAP 1.2 request whose
+ * ([MS-OXWSCORE]). migcheck sends a small SOAP 1.2 request whose
  * WS-Addressing action names a version-exchange operation of the MRS proxy
  * contract: whichever operation, an MRSProxy that is running answers an
  * authenticated SOAP request with a SOAP response or a SOAP fault, and one

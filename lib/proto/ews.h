@@ -15,7 +15,7 @@
 
 /* X-FailureContext: "FailurePoint;HttpStatus;b64(Error);b64(Details);
  * HttpProxySubErrorCode;WebExceptionStatus;LiveIdAuthResult"
- * (exchange-wire.md sec. 3.3). Decoded fields are printable. */
+ * (the X-FailureContext header Exchange sends). Decoded fields are printable. */
 struct mc_ews_failure {
   char point[64];          /* "FrontEnd", "BackEnd" */
   char status[16];

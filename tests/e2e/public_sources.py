@@ -65,6 +65,11 @@ sig = open(os.path.join(SRC, "lib", "kb", "signatures.c"), encoding="utf-8").rea
 check("lib/kb/signatures.c strings", "\n".join(re.findall(r'"((?:[^"\\]|\\.)*)"', sig)))
 for f in [os.path.join(SRC, "README.md")] + sorted(glob.glob(os.path.join(SRC, "docs", "*"))):
     check(os.path.relpath(f, SRC), open(f, encoding="utf-8").read())
+# The code itself, comments included: whoever reads it must be able to look
+# up what it cites.
+for f in sorted(glob.glob(os.path.join(SRC, "lib", "**", "*.[ch]"), recursive=True) +
+                glob.glob(os.path.join(SRC, "src", "*.[ch]"))):
+    check(os.path.relpath(f, SRC), open(f, encoding="utf-8").read())
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
