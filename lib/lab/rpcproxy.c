@@ -32,7 +32,7 @@
  *
  * The profile table is lab configuration keyed by scenario name; the check
  * diagnoses only from these answers. The codecs of the PDUs are the shared
- * wire-format ones (lib/proto/rts.h, dcerpc.h); the decisions are the lab's.
+ * wire-format ones (lib/wire/rts.h, dcerpc.h); the decisions are the lab's.
  */
 #include "lab/ews_lab.h"
 #include "lab/pki.h"
@@ -54,8 +54,8 @@
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 
-#include "proto/dcerpc.h"
-#include "proto/rts.h"
+#include "wire/dcerpc.h"
+#include "wire/rts.h"
 #include "util/base64.h"
 
 #define HEAD_MAX 16384
