@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lab/ews_lab.h"
+#include "lab/http_req.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

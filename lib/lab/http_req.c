@@ -7,11 +7,11 @@
  * "HTTP/1." DIGIT CRLF; header = token ":" OWS value OWS CRLF; an empty
  * line ends the head. Bare LF, obsolete folding, Transfer-Encoding, a bad
  * or repeated Content-Length, NUL or control bytes: BAD. Limits: see
- * ews_lab.h. Nothing is copied: slices point into buf. mc_lab_http_next
+ * http_req.h. Nothing is copied: slices point into buf. mc_lab_http_next
  * frames whole requests (head, 100-continue, body) on a connection for
  * every HTTP server of the lab.
  */
-#include "lab/ews_lab.h"
+#include "lab/http_req.h"
 
 #include <string.h>
 

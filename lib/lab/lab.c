@@ -11,6 +11,7 @@
  * wake pipe written, listeners joined, live sockets shut down) -> stopped.
  */
 #include "lab/lab.h"
+#include "lab/pki.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -68,6 +69,11 @@ struct conn_job {
   int fd;
   int slot;
 };
+
+const char *mc_lab_account_password(void)
+{
+  return "Lab-Secret-7f3a9q";
+}
 
 size_t mc_lab_nsites(const struct mc_lab *lab) { return lab->nsites; }
 struct mc_lab_site *mc_lab_site_at(struct mc_lab *lab, size_t i) { return &lab->sites[i]; }

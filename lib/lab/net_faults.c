@@ -4,7 +4,7 @@
  * and a peer that trickles bytes to test every deadline.
  */
 #include "lab/lab.h"
-#include "lab/scenarios.h"
+#include "lab/net_faults.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

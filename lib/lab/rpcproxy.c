@@ -34,9 +34,12 @@
  * diagnoses only from these answers. The codecs of the PDUs are the shared
  * wire-format ones (lib/wire/rts.h, dcerpc.h); the decisions are the lab's.
  */
-#include "lab/ews_lab.h"
-#include "lab/pki.h"
-#include "lab/scenarios.h"
+#include "lab/exchange.h"
+#include "lab/http_req.h"
+#include "lab/iislog.h"
+#include "lab/ntlm_server.h"
+#include "lab/rpcproxy.h"
+#include "lab/tls_server.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -64,37 +67,6 @@
 #define MAX_VCS 64
 #define BIG_BODY 0x10000            /* more than this cannot be drained after a 401 */
 
-enum { P6001 = 1, P6002 = 2, P6004 = 4, PALL = 7 };
-
-struct oa_profile {
-  const char *scenario;
-  int version;                      /* 2010: ValidPorts; 2013: CAFE resolves names */
-  bool published;
-  bool basic, ntlm;
-  const char *valid_ports;          /* 2010; "*" stands for the public name */
-  unsigned backends;                /* ports that listen behind the proxy */
-  bool account_changed;
-  const char *auth;                 /* the --auth its command passes, or NULL */
-  enum mc_lab_ep ep;                /* Extended Protection on /rpc */
-};
-
-#define FULL_VP "EX01:6001-6002;EX01:6004;ex01.contoso.local:6001-6002;" \
-                "ex01.contoso.local:6004;*:6001-6002;*:6004"
-
-static const struct oa_profile profiles[] = {
-  { "oa-healthy", 2010, true, true, true, FULL_VP, PALL, false, NULL },
-  { "oa-ntlm-only", 2010, true, false, true, FULL_VP, PALL, false, NULL },
-  { "oa-validports-missing-6004", 2010, true, true, true,
-    "EX01:6001-6002;ex01.contoso.local:6001-6002;*:6001-6002", PALL, false, NULL },
-  { "oa-validports-short-name-only", 2010, true, true, true, "EX01:6001-6002;EX01:6004",
-    PALL, false, NULL },
-  { "oa-nspi-not-listening", 2010, true, true, true, FULL_VP, P6001 | P6002, false, NULL },
-  { "oa-not-published", 2010, false, true, true, FULL_VP, PALL, false, NULL },
-  { "oa-2013-unresolvable-server", 2013, true, true, true, NULL, PALL, false, NULL },
-  { "oa-bad-credentials", 2010, true, true, true, FULL_VP, PALL, true, "ntlm" },
-  { "oa-ep-require", 2013, true, true, true, NULL, PALL, false, "ntlm", MC_LAB_EP_REQUIRE },
-};
-
 /* One virtual connection: what the IN side hands the OUT side. */
 struct vc {
   bool used;
@@ -104,7 +76,7 @@ struct vc {
 };
 
 struct oa_site {
-  const struct oa_profile *p;
+  const struct mc_lab_oa_profile *p;
   SSL_CTX *ctx;
   char server[16], fqdn[64], public_name[128];
   char valid_ports[1024];
@@ -421,7 +393,7 @@ static enum route route(const struct oa_site *os, struct mc_slice query, long *p
   else if(!names_server(os, name))
     return RT_NOT_FOUND;
   /* The name resolves to the one server; is its port listening? */
-  unsigned bit = port == 6001 ? P6001 : port == 6002 ? P6002 : port == 6004 ? P6004 : 0;
+  unsigned bit = port == 6001 ? MC_LAB_OA_P6001 : port == 6002 ? MC_LAB_OA_P6002 : port == 6004 ? MC_LAB_OA_P6004 : 0;
   bool here = names_server(os, name) || mc_slice_caseeq(name, os->public_name);
   return here && (os->p->backends & bit) ? RT_OK : RT_NO_BACKEND;
 }
@@ -807,11 +779,7 @@ static void oa_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
 
 mc_code mc_lab_rpcproxy_start(struct mc_lab *lab, struct mc_lab_site *site)
 {
-  const struct oa_profile *p = NULL;
-  for(size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++) {
-    if(strcmp(profiles[i].scenario, site->sc->name) == 0)
-      p = &profiles[i];
-  }
+  const struct mc_lab_oa_profile *p = site->sc->oa;
   if(!p)
     return MC_ERR_USAGE;
   struct oa_site *os = mc_xcalloc(1, sizeof *os);

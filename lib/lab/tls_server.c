@@ -8,8 +8,8 @@
  * read is bounded (16 KiB of request head) and timed (the lab's socket
  * timeouts); the handler always closes its socket.
  */
+#include "lab/tls_server.h"
 #include "lab/pki.h"
-#include "lab/scenarios.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

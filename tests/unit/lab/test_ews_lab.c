@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lab/ews_lab.h"
+#include "lab/http_req.h"
+#include "lab/ntlm_server.h"
+#include "util/md4.h"
 #include "proto/ntlm.h"
 
 static void hex(const unsigned char *p, size_t n, char *out)
