@@ -524,16 +524,8 @@ static void respond(struct conn *c, const struct mc_lab_http_req *q, bool keep)
   bool in = needs && sign_in(c, q, &r);
   if(!r.status)
     mc_lab_ad_respond(c->site->sc->ad, c->ssl != NULL, host, q, body, in || !needs, &r);
-  char date[64];
-  time_t t = time(NULL);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
   struct mc_buf out = MC_BUF_INIT(BUF_MAX * 2);
-  mc_buf_printf(&out, "HTTP/1.1 %d %s\r\n%sDate: %s\r\nContent-Length: %zu\r\n%s\r\n",
-                r.status, r.reason, r.head.ptr ? r.head.ptr : "", date, r.body.len,
-                keep ? "" : "Connection: close\r\n");
-  mc_buf_add(&out, r.body.ptr ? r.body.ptr : "", r.body.len);
+  mc_lab_http_answer(&out, r.status, r.reason, r.head.ptr, r.body.ptr, r.body.len, keep);
   io_write(c, out.ptr, out.len);
   mc_buf_release(&out);
   mc_buf_release(&r.head);

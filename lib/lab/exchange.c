@@ -494,11 +494,6 @@ static void answer(struct conn *c, const struct mc_lab_http_req *q, const char *
 
 static void write_answer(struct conn *c, struct answer *a, bool keep)
 {
-  char date[64];
-  time_t t = time(NULL);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
   struct mc_buf out = MC_BUF_INIT(BUF_MAX);
   mc_buf_printf(&out, "HTTP/1.1 %d %s\r\n%s", a->status, a->reason,
                 a->head.ptr ? a->head.ptr : "");
@@ -514,8 +509,7 @@ static void write_answer(struct conn *c, struct answer *a, bool keep)
       SSL_write(c->ssl, chunk, (int)sizeof chunk);
     SSL_write(c->ssl, "; path=/\r\n", 10);
   }
-  mc_buf_printf(&out, "Date: %s\r\nContent-Length: %zu\r\n%s\r\n", date, a->body.len,
-                keep ? "" : "Connection: close\r\n");
+  mc_lab_http_end_head(&out, a->body.len, keep);
   mc_buf_add(&out, a->body.ptr ? a->body.ptr : "", a->body.len);
   if(out.ptr)
     SSL_write(c->ssl, out.ptr, (int)out.len);

@@ -17,6 +17,7 @@
  */
 #include "lab/dns_server.h"
 #include "lab/hostile.h"
+#include "lab/http_req.h"
 #include "lab/tls_server.h"
 
 #include <poll.h>
@@ -51,17 +52,8 @@ static bool puts_ssl(SSL *ssl, const char *s)
 static bool read_request(SSL *ssl)
 {
   char buf[16384];
-  size_t n = 0;
-  while(n + 1 < sizeof buf) {
-    int r = SSL_read(ssl, buf + n, (int)(sizeof buf - 1 - n));
-    if(r <= 0)
-      return false;
-    n += (size_t)r;
-    buf[n] = '\0';
-    if(strstr(buf, "\r\n\r\n"))
-      return true;
-  }
-  return true;
+  size_t n = mc_lab_http_read_head(ssl, buf, sizeof buf);
+  return strstr(buf, "\r\n\r\n") || n + 1 == sizeof buf;
 }
 
 /* Waits ms milliseconds, or less when the lab stops or the peer goes. */

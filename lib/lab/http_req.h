@@ -42,6 +42,13 @@ enum mc_lab_http_parse {
 };
 
 enum mc_lab_http_parse mc_lab_http_parse(const char *buf, size_t n, struct mc_lab_http_req *out);
+/* The same, leniently when lenient is set, as an RPC proxy must take heads
+ * from real clients: origin or absolute form, any method token, HTTP/1.x,
+ * no byte-level checks, a Content-Length below 2 GiB (an RPC over HTTP
+ * channel announces 1 GiB) with body_len left 0: the caller streams the
+ * body itself. */
+enum mc_lab_http_parse mc_lab_http_parse_as(const char *buf, size_t n,
+                                            struct mc_lab_http_req *out, bool lenient);
 /* The first header named name (case-insensitive), or an empty slice. */
 struct mc_slice mc_lab_http_header(const struct mc_lab_http_req *q, const char *name);
 
@@ -65,5 +72,24 @@ struct mc_lab_http_io {
 bool mc_lab_http_next(const struct mc_lab_http_io *io, struct mc_lab_http_req *q);
 /* Drops the request just answered from the front of the buffer. */
 void mc_lab_http_consume(const struct mc_lab_http_io *io, const struct mc_lab_http_req *q);
+
+/* For servers that answer whatever was asked (a fault, a hostile peer):
+ * reads from ssl into buf (cap bytes, kept NUL-terminated) until a request
+ * head has ended, the peer closes or buf is full. The bytes read. */
+struct ssl_st;
+size_t mc_lab_http_read_head(struct ssl_st *ssl, char *buf, size_t cap);
+
+/* An HTTP Date header value for now ("Sun, 22 Nov 2026 01:58:11 GMT"). */
+void mc_lab_http_date(char *out, size_t outlen);
+
+/* The one response writer of the lab's servers. mc_lab_http_end_head ends
+ * a head whose status line and header lines are already in out: Date (now),
+ * Content-Length, "Connection: close" unless keep, the empty line.
+ * mc_lab_http_answer writes a whole response: "HTTP/1.1 STATUS REASON",
+ * headers (lines each ending in CRLF; NULL: none), the end of the head,
+ * then the n bytes of body. */
+void mc_lab_http_end_head(struct mc_buf *out, size_t content_length, bool keep);
+void mc_lab_http_answer(struct mc_buf *out, int status, const char *reason,
+                        const char *headers, const char *body, size_t n, bool keep);
 
 #endif

@@ -242,14 +242,6 @@ mc_code mc_lab_serve(struct mc_lab *lab, struct mc_lab_site *site, mc_lab_conn_f
   return rc;
 }
 
-void mc_lab_http_date(char *out, size_t outlen)
-{
-  time_t t = time(NULL);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(out, outlen, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-}
-
 /* A socket of type bound to the loopback address of family (IPv6 only for
  * AF_INET6) on a kernel-picked port, or -1. */
 static int bind_loopback(int family, int type, int *port)

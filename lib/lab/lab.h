@@ -75,8 +75,6 @@ mc_code mc_lab_listen_second(struct mc_lab *lab, struct mc_lab_site *site, int p
 /* mc_lab_listen with a backlog of 64, then mc_lab_site_ready: the usual
  * start of a scenario that answers every connection with fn. */
 mc_code mc_lab_serve(struct mc_lab *lab, struct mc_lab_site *site, mc_lab_conn_fn fn);
-/* An HTTP Date header value for now ("Sun, 22 Nov 2026 01:58:11 GMT"). */
-void mc_lab_http_date(char *out, size_t outlen);
 /* Binds a UDP socket on 127.0.0.1 (kernel-picked port) and calls fn on
  * the listener's thread whenever a datagram waits (fn reads it from the
  * non-blocking fd and must not close it; the lab does at stop). */
