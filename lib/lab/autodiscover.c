@@ -16,8 +16,8 @@
  * Per connection: (TLS accept) -> loop { read a request (http_req.c,
  * bounded) -> sign-in (NTLM via ntlm_server.c, or Basic) where the role
  * needs it -> mc_lab_ad_respond() -> write } until the client closes or
- * the lab stops. The profile table is lab configuration keyed by scenario
- * name; migcheck sees only the answers.
+ * the lab stops. The profile is lab configuration held by the scenario's
+ * row (.ad in scenarios.c); migcheck sees only the answers.
  */
 #include "lab/autodiscover.h"
 #include "lab/dns_server.h"

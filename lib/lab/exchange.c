@@ -14,8 +14,9 @@
  * NTLM state lives in the connection: a challenge is only good on the
  * connection that got it, and a signed-in connection stays signed in.
  *
- * The profile table is lab configuration keyed by scenario name; the
- * checks never see it and diagnose only from what these answers carry.
+ * The profile is lab configuration held by the scenario's row (.ews in
+ * scenarios.c); the checks never see it and diagnose only from what these
+ * answers carry.
  */
 #include "lab/exchange.h"
 #include "lab/http_req.h"

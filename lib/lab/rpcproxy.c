@@ -30,8 +30,8 @@
  * to the path without the query, A1 and B1 in either order, a reused VC
  * cookie, a bind sent before C2, 100 Continue only when Expect asks for it.
  *
- * The profile table is lab configuration keyed by scenario name; the check
- * diagnoses only from these answers. The codecs of the PDUs are the shared
+ * The profile is lab configuration held by the scenario's row (.oa in
+ * scenarios.c); the check diagnoses only from these answers. The codecs of the PDUs are the shared
  * wire-format ones (lib/wire/rts.h, dcerpc.h); the decisions are the lab's.
  */
 #include "lab/exchange.h"
