@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto/dcerpc.h"
+#include "wire/dcerpc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lab/imap_lab.h"
+#include "lab/imap.h"
 #include "proto/imap.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lab/ews_lab.h"
+#include "lab/ntlm_server.h"
 #include "proto/ntlm.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

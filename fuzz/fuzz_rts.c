@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto/rts.h"
+#include "wire/rts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -16,12 +16,14 @@
  * Per connection: (TLS accept) -> loop { read a request (http_req.c,
  * bounded) -> sign-in (NTLM via ntlm_server.c, or Basic) where the role
  * needs it -> mc_lab_ad_respond() -> write } until the client closes or
- * the lab stops. The profile table is lab configuration keyed by scenario
- * name; migcheck sees only the answers.
+ * the lab stops. The profile is lab configuration held by the scenario's
+ * row (.ad in scenarios.c); migcheck sees only the answers.
  */
-#include "lab/ad_lab.h"
-#include "lab/pki.h"
-#include "lab/scenarios.h"
+#include "lab/autodiscover.h"
+#include "lab/dns_server.h"
+#include "lab/exchange.h"
+#include "lab/ntlm_server.h"
+#include "lab/tls_server.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -49,98 +51,20 @@
 #define REQUEST_NS \
   "http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"
 
-/* What an Autodiscover answer holds. */
-enum kind {
-  K_SETTINGS,       /* EXCH, EXPR with public names, WEB */
-  K_REDIRECT_ADDR,  /* the address lives in sales.contoso.test: redirectAddr there */
-  K_LOOP,           /* autodiscover.* and mail.* redirectUrl to each other */
-  K_INTERNAL,       /* EXPR and the external EWS URL carry ex16-01.contoso.local */
-  K_NO_OA,          /* no EXPR; GetUserSettings has no Outlook Anywhere values */
-  K_BAD_XML         /* 200 with XML that breaks off */
-};
-
-struct profile {
-  const char *scenario;
-  const char *names[6];         /* the names that exist (the command's --resolve) */
-  bool https_closed;            /* 443 leads to a closed port */
-  bool http_open;               /* 80 leads to the HTTP listener (else the closed port) */
-  const char *ad_hosts[3];      /* where Autodiscover answers; others are a web site */
-  enum kind kind;
-  const char *http_location;    /* the port-80 GET's 302 target; NULL: 403 */
-  bool srv;                     /* _autodiscover._tcp -> mail.contoso.test */
-  bool password_changed;
-  const char *ews_host;         /* where EWS and MRSProxy answer ("mail.contoso.test") */
-  const char *oa_host;          /* the Outlook Anywhere external name (default: ews_host) */
-  bool insecure;                /* its command passes --insecure */
-  int alt_mailboxes;            /* AlternativeMailbox entries in the answer (a big one) */
-  bool echo_basic;              /* offers only Basic and answers the login with a 403 that
-                                   repeats it (token in Location, user:password in text) */
-};
-
-static const struct profile profiles[] = {
-  { "autodiscover-healthy", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN },
-    .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS },
-  { "autodiscover-srv-only", { "mail." DOMAIN }, .ad_hosts = { "mail." DOMAIN },
-    .kind = K_SETTINGS, .srv = true },
-  { "autodiscover-redirect-addr", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN,
-    "sales." DOMAIN, "autodiscover.sales." DOMAIN },
-    .ad_hosts = { "autodiscover." DOMAIN, "autodiscover.sales." DOMAIN },
-    .kind = K_REDIRECT_ADDR },
-  { "autodiscover-redirect-loop", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN },
-    .ad_hosts = { "autodiscover." DOMAIN, "mail." DOMAIN }, .kind = K_LOOP },
-  { "autodiscover-internal-urls", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN },
-    .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_INTERNAL },
-  { "autodiscover-no-oa-settings", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN },
-    .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_NO_OA },
-  { "autodiscover-cross-domain-redirect", { DOMAIN, "autodiscover." DOMAIN },
-    .https_closed = true, .http_open = true, .kind = K_SETTINGS,
-    .http_location = "https://autodiscover.contoso-hosting.test/autodiscover/autodiscover.xml" },
-  { "autodiscover-bad-xml", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN },
-    .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_BAD_XML },
-  { "autodiscover-auth-fail", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN },
-    .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS, .password_changed = true },
-  { "autodiscover-wrong-mrs-host", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN,
-    "ews." DOMAIN }, .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS,
-    .ews_host = "ews." DOMAIN, .oa_host = "mail." DOMAIN },
-  { "autodiscover-foreign-host", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN,
-    "mail.evil.test" }, .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS,
-    .ews_host = "mail.evil.test" },
-  { "autodiscover-lookalike-host", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN,
-    "mail." DOMAIN ".evil.test" }, .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS,
-    .ews_host = "mail." DOMAIN ".evil.test" },
-  { "autodiscover-self-signed", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN },
-    .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS },
-  { "autodiscover-expired-insecure", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN },
-    .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS, .insecure = true },
-  { "autodiscover-large-answer", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN },
-    .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS, .alt_mailboxes = 100 },
-  { "autodiscover-echo-credentials", { DOMAIN, "autodiscover." DOMAIN, "mail." DOMAIN },
-    .ad_hosts = { "autodiscover." DOMAIN }, .kind = K_SETTINGS, .echo_basic = true },
-};
-
 /* The external names a profile hands out: EWS, and Outlook Anywhere. */
-static const char *ews_name(const struct profile *p)
+static const char *ews_name(const struct mc_lab_ad_profile *p)
 {
-  return p->kind == K_INTERNAL ? "ex16-01.contoso.local" : p->ews_host ? p->ews_host :
+  return p->kind == MC_LAB_AD_INTERNAL ? "ex16-01.contoso.local" : p->ews_host ? p->ews_host :
          "mail." DOMAIN;
 }
 
-static const char *oa_name(const struct profile *p)
+static const char *oa_name(const struct mc_lab_ad_profile *p)
 {
   return p->oa_host ? p->oa_host : ews_name(p);
 }
 
-static const struct profile *find_profile(const char *scenario)
-{
-  for(size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++) {
-    if(strcmp(profiles[i].scenario, scenario) == 0)
-      return &profiles[i];
-  }
-  return NULL;
-}
-
 struct ad_site {
-  const struct profile *p;
+  const struct mc_lab_ad_profile *p;
   SSL_CTX *ctx;
   struct mc_lab_dns_record recs[1];
   size_t nrecs;
@@ -200,7 +124,7 @@ static bool element_text(const char *body, size_t n, const char *tag, char *out,
 }
 
 /* Whether host and path are EWS or MRSProxy on the profile's EWS host. */
-static bool is_ews(const struct profile *p, const char *host, struct mc_slice path)
+static bool is_ews(const struct mc_lab_ad_profile *p, const char *host, struct mc_slice path)
 {
   return strcasecmp(host, p->ews_host ? p->ews_host : "mail." DOMAIN) == 0 &&
          (mc_slice_caseeq(path, "/EWS/Exchange.asmx") ||
@@ -228,7 +152,7 @@ static void ews(const struct mc_lab_http_req *q, struct mc_lab_ad_reply *r)
                 "You have created a service.</body></html>");
 }
 
-static void challenge(struct mc_lab_ad_reply *out, const struct profile *p, const char *host)
+static void challenge(struct mc_lab_ad_reply *out, const struct mc_lab_ad_profile *p, const char *host)
 {
   status(out, 401, "Unauthorized");
   if(!p->echo_basic) {
@@ -242,7 +166,7 @@ static void challenge(struct mc_lab_ad_reply *out, const struct profile *p, cons
                 "credentials.\r\n");
 }
 
-static bool is_ad_host(const struct profile *p, const char *host)
+static bool is_ad_host(const struct mc_lab_ad_profile *p, const char *host)
 {
   for(int i = 0; i < 3 && p->ad_hosts[i]; i++) {
     if(strcasecmp(p->ad_hosts[i], host) == 0)
@@ -284,7 +208,7 @@ static void pox_redirect(struct mc_lab_ad_reply *r, const char *action, const ch
   pox_close(r);
 }
 
-static void pox_settings(const struct profile *p, const char *email, struct mc_lab_ad_reply *r)
+static void pox_settings(const struct mc_lab_ad_profile *p, const char *email, struct mc_lab_ad_reply *r)
 {
   const char *ext = ews_name(p), *oa = oa_name(p);
   pox_open(r);
@@ -303,7 +227,7 @@ static void pox_settings(const struct profile *p, const char *email, struct mc_l
     "</AuthPackage>\r\n        <ASUrl>https://ex16-01.contoso.local/EWS/Exchange.asmx</ASUrl>"
     "\r\n        <EwsUrl>https://ex16-01.contoso.local/EWS/Exchange.asmx</EwsUrl>\r\n"
     "      </Protocol>\r\n", email);
-  if(p->kind != K_NO_OA)
+  if(p->kind != MC_LAB_AD_NO_OA)
     mc_buf_printf(&r->body,
       "      <Protocol>\r\n        <Type>EXPR</Type>\r\n        <Server>%s</Server>\r\n"
       "        <SSL>On</SSL>\r\n        <AuthPackage>Ntlm</AuthPackage>\r\n"
@@ -327,7 +251,7 @@ static void pox_settings(const struct profile *p, const char *email, struct mc_l
   pox_close(r);
 }
 
-static void soap_settings(const struct profile *p, const char *email,
+static void soap_settings(const struct mc_lab_ad_profile *p, const char *email,
                           struct mc_lab_ad_reply *r)
 {
   const char *ext = ews_name(p), *oa = oa_name(p);
@@ -351,13 +275,13 @@ static void soap_settings(const struct profile *p, const char *email,
                   "Recipients/cn=migadmin" },
       { "InternalRpcClientServer", "ex16-01.contoso.local" },
       { "InternalMailboxServer", "ex16-01.contoso.local" },
-      { "ExternalMailboxServer", p->kind == K_NO_OA ? NULL : oa },
-      { "ExternalMailboxServerAuthenticationMethods", p->kind == K_NO_OA ? NULL : "Ntlm" },
+      { "ExternalMailboxServer", p->kind == MC_LAB_AD_NO_OA ? NULL : oa },
+      { "ExternalMailboxServerAuthenticationMethods", p->kind == MC_LAB_AD_NO_OA ? NULL : "Ntlm" },
       { "ExternalEwsUrl", NULL },
     };
     char ews[128];
     snprintf(ews, sizeof ews, "https://%s/EWS/Exchange.asmx",
-             p->kind == K_NO_OA ? "mail." DOMAIN : ext);
+             p->kind == MC_LAB_AD_NO_OA ? "mail." DOMAIN : ext);
     set[5].value = ews;
     mc_buf_addstr(&r->body, "<ErrorCode>NoError</ErrorCode><ErrorMessage>No error."
                   "</ErrorMessage><RedirectTarget i:nil=\"true\"/><UserSettingErrors>");
@@ -381,7 +305,7 @@ static void soap_settings(const struct profile *p, const char *email,
 }
 
 /* A signed-in POST to the POX URL. */
-static void pox(const struct profile *p, const char *host, const char *body, size_t n,
+static void pox(const struct mc_lab_ad_profile *p, const char *host, const char *body, size_t n,
                 struct mc_lab_ad_reply *r)
 {
   char email[256];
@@ -396,7 +320,7 @@ static void pox(const struct profile *p, const char *host, const char *body, siz
     return;
   }
   switch(p->kind) {
-  case K_BAD_XML:
+  case MC_LAB_AD_BAD_XML:
     status(r, 200, "OK");
     hdr(r, "Content-Type: text/xml; charset=utf-8");
     mc_buf_printf(&r->body, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<Autodiscover "
@@ -404,12 +328,12 @@ static void pox(const struct profile *p, const char *host, const char *body, siz
                   "      <Protocol><Type>EXPR</Type><Server>mail." DOMAIN "</Server>\r\n"
                   "    </Account>\r\n", RESPONSE_NS, OUTLOOK_NS);
     return;
-  case K_LOOP:
+  case MC_LAB_AD_LOOP:
     pox_redirect(r, "redirectUrl", "RedirectUrl", strncasecmp(host, "mail.", 5) == 0 ?
                  "https://autodiscover." DOMAIN "/autodiscover/autodiscover.xml" :
                  "https://mail." DOMAIN "/autodiscover/autodiscover.xml");
     return;
-  case K_REDIRECT_ADDR:
+  case MC_LAB_AD_REDIRECT_ADDR:
     if(strcasecmp(at + 1, DOMAIN) == 0) {
       pox_redirect(r, "redirectAddr", "RedirectAddr", "migadmin@sales." DOMAIN);
       return;
@@ -421,11 +345,10 @@ static void pox(const struct profile *p, const char *host, const char *body, siz
   pox_settings(p, email, r);
 }
 
-mc_code mc_lab_ad_respond(const char *scenario, bool tls, const char *host,
+mc_code mc_lab_ad_respond(const struct mc_lab_ad_profile *p, bool tls, const char *host,
                           const struct mc_lab_http_req *q, const char *body, bool signed_in,
                           struct mc_lab_ad_reply *out)
 {
-  const struct profile *p = find_profile(scenario);
   if(!p)
     return MC_ERR_USAGE;
   if(!tls) {
@@ -600,17 +523,9 @@ static void respond(struct conn *c, const struct mc_lab_http_req *q, bool keep)
   bool needs = c->ssl && (is_ad_host(c->as->p, host) || is_ews(c->as->p, host, q->path));
   bool in = needs && sign_in(c, q, &r);
   if(!r.status)
-    mc_lab_ad_respond(c->site->sc->name, c->ssl != NULL, host, q, body, in || !needs, &r);
-  char date[64];
-  time_t t = time(NULL);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    mc_lab_ad_respond(c->site->sc->ad, c->ssl != NULL, host, q, body, in || !needs, &r);
   struct mc_buf out = MC_BUF_INIT(BUF_MAX * 2);
-  mc_buf_printf(&out, "HTTP/1.1 %d %s\r\n%sDate: %s\r\nContent-Length: %zu\r\n%s\r\n",
-                r.status, r.reason, r.head.ptr ? r.head.ptr : "", date, r.body.len,
-                keep ? "" : "Connection: close\r\n");
-  mc_buf_add(&out, r.body.ptr ? r.body.ptr : "", r.body.len);
+  mc_lab_http_answer(&out, r.status, r.reason, r.head.ptr, r.body.ptr, r.body.len, keep);
   io_write(c, out.ptr, out.len);
   mc_buf_release(&out);
   mc_buf_release(&r.head);
@@ -680,7 +595,7 @@ static void dns_ready(struct mc_lab *lab, struct mc_lab_site *site, int fd)
 
 mc_code mc_lab_autodiscover_start(struct mc_lab *lab, struct mc_lab_site *site)
 {
-  const struct profile *p = find_profile(site->sc->name);
+  const struct mc_lab_ad_profile *p = site->sc->ad;
   if(!p)
     return MC_ERR_USAGE;
   struct ad_site *as = mc_xcalloc(1, sizeof *as);

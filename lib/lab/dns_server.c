@@ -11,7 +11,7 @@
  * RFC 2782 for SRV) and never exceed 512 bytes. Nothing here is shared
  * with the resolver the checks use (c-ares).
  */
-#include "lab/ad_lab.h"
+#include "lab/dns_server.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -14,12 +14,15 @@
  * NTLM state lives in the connection: a challenge is only good on the
  * connection that got it, and a signed-in connection stays signed in.
  *
- * The profile table is lab configuration keyed by scenario name; the
- * checks never see it and diagnose only from what these answers carry.
+ * The profile is lab configuration held by the scenario's row (.ews in
+ * scenarios.c); the checks never see it and diagnose only from what these
+ * answers carry.
  */
-#include "lab/ews_lab.h"
-#include "lab/pki.h"
-#include "lab/scenarios.h"
+#include "lab/exchange.h"
+#include "lab/http_req.h"
+#include "lab/iislog.h"
+#include "lab/ntlm_server.h"
+#include "lab/tls_server.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -43,118 +46,8 @@
 
 #include "util/base64.h"
 
-#define LAB_PASSWORD "Lab-Secret-7f3a9q"
 #define SLOW_MAX_MS 60000
 #define BUF_MAX (MC_LAB_HTTP_HEAD_MAX + MC_LAB_HTTP_BODY_MAX)
-
-const char *mc_lab_account_password(void)
-{
-  return LAB_PASSWORD;
-}
-
-enum front {
-  FRONT_EXCHANGE,          /* requests reach Exchange */
-  FRONT_NOT_PUBLISHED,     /* a plain web server answers /EWS */
-  FRONT_LOGIN_REDIRECT,    /* a reverse proxy sends everyone to its login form */
-  FRONT_FOREIGN_BASIC,     /* a gateway asks for its own Basic login */
-  FRONT_MRS_RESET          /* a URL filter drops mrsproxy.svc, passes the rest */
-};
-
-enum fault { FAULT_NONE, FAULT_UNAVAILABLE, FAULT_SERVER_ERROR, FAULT_SLOW };
-
-/* A device in front that lets anonymous requests through to Exchange but
- * not a request carrying an Authorization header (an NTLM-hostile proxy,
- * a WAF rule): what it does to those. */
-enum auth_block { BLOCK_NONE, BLOCK_RESET, BLOCK_DEVICE_403, BLOCK_REDIRECT, BLOCK_STALL };
-
-/* A TLS-terminating device in front of the servers (a load balancer). */
-enum relay {
-  RELAY_NONE,              /* clients reach IIS's own TLS */
-  RELAY_OTHER_CERT,        /* the device presents its own certificate (SSL offloading,
-                              re-encrypted to Exchange) */
-  RELAY_SAME_CERT          /* SSL bridging with Exchange's certificate and key */
-};
-
-/* Who refuses a request body above the profile's body_limit, and how. */
-enum limit {
-  LIMIT_413,               /* a reverse proxy or WAF: 413 Request Entity Too Large */
-  LIMIT_IIS_404_13,        /* IIS request filtering: maxAllowedContentLength */
-  LIMIT_DROP               /* a WAF reads a little of the upload, then resets */
-};
-
-struct profile {
-  const char *scenario;
-  int version;                    /* 2010, 2016 or 2019 */
-  const char *servers[2];         /* two: a load balancer without persistence */
-  bool mrsproxy_off[2];
-  bool pool_down[2];              /* this server's EWS application pool is stopped: 503 */
-  enum front front;
-  enum fault fault;
-  bool no_windows_auth, no_basic_auth, handler_missing;
-  bool account_changed;           /* the account's password is not the lab's */
-  bool echo_credentials;          /* a Basic login gets 403 repeating what it sent */
-  enum auth_block auth_block;
-  bool huge_header;               /* a device adds a 120 KB cookie to every answer */
-  bool first_expired;             /* the first server presents an expired certificate (the
-                                     walk's TCP probe meets it, its handshake the good one) */
-  bool signs_in;                  /* the scenario's command passes --user */
-  enum mc_lab_ep ep;              /* Extended Protection on /EWS */
-  enum relay relay;
-  bool mangled_challenge;         /* a device rewrites the challenge: TargetInfo points
-                                     past its end */
-  const char *via;                /* the device in front adds "Via: <this>" */
-  size_t body_limit;              /* a POST to mrsproxy.svc above this is refused ... */
-  enum limit limit;               /* ... this way */
-  size_t wcf_quota;               /* MRSProxy's WCF maxReceivedMessageSize: 400 above it */
-};
-
-static const struct profile profiles[] = {
-  { "exchange2016-healthy", 2016, { "EX16-01" }, .signs_in = true, .ep = MC_LAB_EP_ALLOW },
-  { "exchange2010-healthy", 2010, { "CAS10-01" }, .signs_in = true },
-  { "ews-not-published", 2016, { "WEB-01" }, .front = FRONT_NOT_PUBLISHED },
-  { "mrsproxy-url-blocked", 2016, { "EX16-02" }, .front = FRONT_MRS_RESET },
-  { "mrsproxy-disabled", 2016, { "EX16-03" }, .mrsproxy_off = { true }, .signs_in = true },
-  { "mrsproxy-handler-missing", 2010, { "CAS10-02" }, .handler_missing = true,
-    .signs_in = true },
-  { "windows-auth-off", 2016, { "EX16-04" }, .no_windows_auth = true },
-  { "bad-credentials", 2016, { "EX16-05" }, .account_changed = true, .signs_in = true },
-  { "preauth-login-redirect", 2016, { "EX16-06" }, .front = FRONT_LOGIN_REDIRECT },
-  { "preauth-foreign-basic", 2016, { "EX16-07" }, .front = FRONT_FOREIGN_BASIC },
-  { "service-unavailable", 2016, { "EX16-08" }, .fault = FAULT_UNAVAILABLE },
-  { "server-error", 2016, { "EX16-09" }, .fault = FAULT_SERVER_ERROR },
-  { "slow-backend", 2016, { "EX16-10" }, .fault = FAULT_SLOW },
-  { "lb-no-affinity", 2010, { "CAS10-11", "CAS10-12" } },
-  { "lb-passive-server", 2016, { "EX16-11", "EX16-12" }, .mrsproxy_off = { false, true },
-    .signs_in = true },
-  { "ep-require-healthy", 2019, { "EX19-01" }, .signs_in = true, .ep = MC_LAB_EP_REQUIRE },
-  { "ep-behind-ssl-offload", 2019, { "EX19-02" }, .signs_in = true, .ep = MC_LAB_EP_REQUIRE,
-    .relay = RELAY_OTHER_CERT },
-  { "ep-bridging-same-cert", 2019, { "EX19-03" }, .signs_in = true, .ep = MC_LAB_EP_REQUIRE,
-    .relay = RELAY_SAME_CERT },
-  { "ntlm-challenge-mangled", 2016, { "EX16-13" }, .signs_in = true,
-    .mangled_challenge = true },
-  { "addr-second-refused", 2016, { "EX16-21" }, .signs_in = true },
-  { "exchange2016-ipv6-only", 2016, { "EX16-22" }, .signs_in = true },
-  { "addr-second-other-cert", 2016, { "EX16-23" }, .signs_in = true },
-  { "mrsproxy-body-limit", 2016, { "EX16-33" }, .signs_in = true,
-    .body_limit = 1024 * 1024, .limit = LIMIT_413 },
-  { "mrsproxy-iis-content-length", 2016, { "EX16-34" }, .signs_in = true,
-    .body_limit = 2 * 1024 * 1024, .limit = LIMIT_IIS_404_13 },
-  { "waf-drops-large-post", 2016, { "EX16-35" }, .body_limit = 1536 * 1024,
-    .limit = LIMIT_DROP },
-  { "mrsproxy-wcf-quota", 2010, { "CAS10-36" }, .signs_in = true, .wcf_quota = 1048576 },
-  { "lb-one-server-503", 2016, { "EX16-31", "EX16-32" }, .pool_down = { false, true } },
-  { "ep-offload-no-basic", 2019, { "EX19-04" }, .signs_in = true, .ep = MC_LAB_EP_REQUIRE,
-    .relay = RELAY_OTHER_CERT, .no_basic_auth = true, .via = "1.1 lb01.contoso.test" },
-  { "echo-credentials", 2016, { "EX16-21" }, .echo_credentials = true, .signs_in = true },
-  { "negotiate-blocked", 2016, { "EX16-14" }, .auth_block = BLOCK_RESET },
-  { "login-blocked-403", 2016, { "EX16-15" }, .auth_block = BLOCK_DEVICE_403, .signs_in = true },
-  { "login-redirected", 2016, { "EX16-16" }, .auth_block = BLOCK_REDIRECT, .signs_in = true },
-  { "negotiate-stalled", 2016, { "EX16-20" }, .auth_block = BLOCK_STALL },
-  { "oversized-header", 2016, { "EX16-17" }, .huge_header = true },
-  { "lb-one-expired", 2016, { "EX16-18", "EX16-19" }, .first_expired = true,
-    .signs_in = true },
-};
 
 struct server {
   SSL_CTX *ctx;                   /* its own certificate (NULL: the site's) */
@@ -166,7 +59,7 @@ struct server {
 };
 
 struct ews_site {
-  const struct profile *p;
+  const struct mc_lab_ews_profile *p;
   SSL_CTX *ctx;
   struct server srv[2];
   size_t nsrv;
@@ -283,7 +176,7 @@ static void server_headers(struct conn *c, struct answer *a, const char *reqid, 
 
 static void challenge_headers(struct conn *c, struct answer *a)
 {
-  const struct profile *p = c->es->p;
+  const struct mc_lab_ews_profile *p = c->es->p;
   if(!p->no_windows_auth) {
     hdr(a, "WWW-Authenticate: Negotiate");
     hdr(a, "WWW-Authenticate: NTLM");
@@ -344,7 +237,7 @@ static void echo_basic(struct conn *c, struct answer *a, const char *reqid,
 static bool authenticate(struct conn *c, const struct mc_lab_http_req *q, struct answer *a,
                          const char *reqid)
 {
-  const struct profile *p = c->es->p;
+  const struct mc_lab_ews_profile *p = c->es->p;
   if(c->signed_in) {
     a->username = c->user;
     return true;
@@ -423,7 +316,7 @@ static bool authenticate(struct conn *c, const struct mc_lab_http_req *q, struct
 static void mrsproxy(struct conn *c, const struct mc_lab_http_req *q, const char *body,
                      struct answer *a, const char *reqid)
 {
-  const struct profile *p = c->es->p;
+  const struct mc_lab_ews_profile *p = c->es->p;
   if(p->handler_missing) {
     /* No svc-Integrated mapping: the static file handler refuses POST. */
     set(a, 405, "Method Not Allowed", 0, 1);
@@ -476,32 +369,32 @@ static void mrsproxy(struct conn *c, const struct mc_lab_http_req *q, const char
  * the request did not reach a server. */
 static bool block_auth(struct conn *c, const struct mc_lab_http_req *q, struct answer *a)
 {
-  enum auth_block b = c->es->p->auth_block;
-  if(b == BLOCK_NONE || !mc_lab_http_header(q, "Authorization").n)
+  enum mc_lab_ews_auth_block b = c->es->p->auth_block;
+  if(b == MC_LAB_EWS_BLOCK_NONE || !mc_lab_http_header(q, "Authorization").n)
     return false;
   switch(b) {
-  case BLOCK_RESET:
+  case MC_LAB_EWS_BLOCK_RESET:
     a->reset = true;
     break;
-  case BLOCK_STALL:
+  case MC_LAB_EWS_BLOCK_STALL:
     a->slow = true;
     a->held = true;
     break;
-  case BLOCK_DEVICE_403:
+  case MC_LAB_EWS_BLOCK_DEVICE_403:
     a->status = 403;
     a->reason = "Forbidden";
     hdr(a, "Server: Contoso-WAF");
     html(a, "Request Rejected", "The requested URL was rejected. Please consult with your "
          "administrator.");
     break;
-  case BLOCK_REDIRECT:
+  case MC_LAB_EWS_BLOCK_REDIRECT:
     a->status = 302;
     a->reason = "Found";
     hdr(a, "Location: https://%s:%d/my.policy", c->site->host, c->site->port);
     hdr(a, "Server: Contoso-WAF");
     html(a, "Object moved", "This document may be found here.");
     break;
-  case BLOCK_NONE:
+  case MC_LAB_EWS_BLOCK_NONE:
     break;
   }
   return true;
@@ -511,13 +404,13 @@ static bool block_auth(struct conn *c, const struct mc_lab_http_req *q, struct a
 static void answer(struct conn *c, const struct mc_lab_http_req *q, const char *body,
                    struct answer *a, const char *reqid)
 {
-  const struct profile *p = c->es->p;
+  const struct mc_lab_ews_profile *p = c->es->p;
   bool is_mrs = mc_slice_caseeq(q->path, "/EWS/mrsproxy.svc");
   bool is_asmx = mc_slice_caseeq(q->path, "/EWS/Exchange.asmx");
   if(block_auth(c, q, a))
     return;
   switch(p->front) {
-  case FRONT_LOGIN_REDIRECT:
+  case MC_LAB_EWS_FRONT_LOGIN_REDIRECT:
     a->status = 302;
     a->reason = "Moved Temporarily";
     hdr(a, "Location: https://%s:%d/CookieAuth.dll?GetLogon?curl=Z2F%.*s&reason=0&formdir=3",
@@ -525,14 +418,14 @@ static void answer(struct conn *c, const struct mc_lab_http_req *q, const char *
     hdr(a, "Via: 1.1 TMG01");
     html(a, "Object moved", "This document may be found here.");
     return;
-  case FRONT_FOREIGN_BASIC:
+  case MC_LAB_EWS_FRONT_FOREIGN_BASIC:
     a->status = 401;
     a->reason = "Unauthorized";
     hdr(a, "Server: Secure-Gateway");
     hdr(a, "WWW-Authenticate: Basic realm=\"Contoso Secure Gateway\"");
     html(a, "Sign in", "Please sign in to Contoso Secure Gateway.");
     return;
-  case FRONT_NOT_PUBLISHED:
+  case MC_LAB_EWS_FRONT_NOT_PUBLISHED:
     if(q->path.n == 1) {
       set(a, 200, "OK", 0, 0);
       hdr(a, "Server: Microsoft-IIS/10.0");
@@ -545,13 +438,13 @@ static void answer(struct conn *c, const struct mc_lab_http_req *q, const char *
     html(a, "404 - File or directory not found.", "The resource you are looking for might "
          "have been removed, had its name changed, or is temporarily unavailable.");
     return;
-  case FRONT_MRS_RESET:
+  case MC_LAB_EWS_FRONT_MRS_RESET:
     if(is_mrs) {
       a->reset = true;
       return;
     }
     break;
-  case FRONT_EXCHANGE:
+  case MC_LAB_EWS_FRONT_EXCHANGE:
     break;
   }
   if(!is_mrs && !is_asmx) {
@@ -566,21 +459,22 @@ static void answer(struct conn *c, const struct mc_lab_http_req *q, const char *
     int status;
     const char *reason, *error, *details, *title, *text;
   } faults[] = {
-    [FAULT_UNAVAILABLE] = { 503, "Service Unavailable", "Service Unavailable",
+    [MC_LAB_EWS_FAULT_UNAVAILABLE] = { 503, "Service Unavailable", "Service Unavailable",
                             "The application pool MSExchangeServicesAppPool on the back end "
                             "is not running", "Service Unavailable",
                             "HTTP Error 503. The service is unavailable." },
-    [FAULT_SERVER_ERROR] = { 500, "Internal Server Error", "System.IO.FileNotFoundException",
-                             "Could not load file or assembly 'Microsoft.Exchange.Diagnostics' "
+    [MC_LAB_EWS_FAULT_SERVER_ERROR] = { 500, "Internal Server Error",
+                             "System.IO.FileNotFoundException", "Could not load file or assembly 'Microsoft.Exchange.Diagnostics' "
                              "or one of its dependencies", "Runtime Error",
                              "Server Error in '/EWS' Application." },
   };
-  enum fault fault = p->pool_down[c->srv - c->es->srv] ? FAULT_UNAVAILABLE : p->fault;
-  if(fault == FAULT_SLOW) {
+  enum mc_lab_ews_fault fault = p->pool_down[c->srv - c->es->srv] ? MC_LAB_EWS_FAULT_UNAVAILABLE :
+                                 p->fault;
+  if(fault == MC_LAB_EWS_FAULT_SLOW) {
     a->slow = true;
     return;
   }
-  if(fault != FAULT_NONE) {
+  if(fault != MC_LAB_EWS_FAULT_NONE) {
     set(a, faults[fault].status, faults[fault].reason, 0, 0);
     server_headers(c, a, reqid, false);
     failure_context(a, "BackEnd", faults[fault].status, faults[fault].error,
@@ -601,11 +495,6 @@ static void answer(struct conn *c, const struct mc_lab_http_req *q, const char *
 
 static void write_answer(struct conn *c, struct answer *a, bool keep)
 {
-  char date[64];
-  time_t t = time(NULL);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
   struct mc_buf out = MC_BUF_INIT(BUF_MAX);
   mc_buf_printf(&out, "HTTP/1.1 %d %s\r\n%s", a->status, a->reason,
                 a->head.ptr ? a->head.ptr : "");
@@ -621,8 +510,7 @@ static void write_answer(struct conn *c, struct answer *a, bool keep)
       SSL_write(c->ssl, chunk, (int)sizeof chunk);
     SSL_write(c->ssl, "; path=/\r\n", 10);
   }
-  mc_buf_printf(&out, "Date: %s\r\nContent-Length: %zu\r\n%s\r\n", date, a->body.len,
-                keep ? "" : "Connection: close\r\n");
+  mc_lab_http_end_head(&out, a->body.len, keep);
   mc_buf_add(&out, a->body.ptr ? a->body.ptr : "", a->body.len);
   if(out.ptr)
     SSL_write(c->ssl, out.ptr, (int)out.len);
@@ -697,11 +585,11 @@ static void drain(struct conn *c, const struct mc_lab_http_req *q, size_t upto)
 static bool ews_head(void *arg, const struct mc_lab_http_req *q)
 {
   struct conn *c = arg;
-  const struct profile *p = c->es->p;
+  const struct mc_lab_ews_profile *p = c->es->p;
   if(!p->body_limit || q->content_length <= p->body_limit ||
      !mc_slice_caseeq(q->path, "/EWS/mrsproxy.svc"))
     return true;
-  if(p->limit == LIMIT_DROP) {
+  if(p->limit == MC_LAB_EWS_LIMIT_DROP) {
     /* Part of the upload, then a reset. */
     drain(c, q, 128 * 1024);
     struct linger lg = { .l_onoff = 1, .l_linger = 0 };
@@ -710,7 +598,7 @@ static bool ews_head(void *arg, const struct mc_lab_http_req *q)
   }
   drain(c, q, q->content_length);
   struct answer a = { .head = MC_BUF_INIT(16384), .body = MC_BUF_INIT(16384) };
-  if(p->limit == LIMIT_413) {
+  if(p->limit == MC_LAB_EWS_LIMIT_413) {
     set(&a, 413, "Request Entity Too Large", 0, 0);
     hdr(&a, "Server: Contoso-WAF");
     html(&a, "413 Request Entity Too Large", "The request body is larger than this "
@@ -891,16 +779,12 @@ static void relay_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
 
 mc_code mc_lab_exchange_start(struct mc_lab *lab, struct mc_lab_site *site)
 {
-  const struct profile *p = NULL;
-  for(size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++) {
-    if(strcmp(profiles[i].scenario, site->sc->name) == 0)
-      p = &profiles[i];
-  }
+  const struct mc_lab_ews_profile *p = site->sc->ews;
   if(!p)
     return MC_ERR_USAGE;
   struct ews_site *es = mc_xcalloc(1, sizeof *es);
   es->p = p;
-  mc_strlcpy(es->password, p->account_changed ? "Changed-After-Leave-2024" : LAB_PASSWORD,
+  mc_strlcpy(es->password, p->account_changed ? "Changed-After-Leave-2024" : mc_lab_account_password(),
              sizeof es->password);
   for(size_t i = 0; i < 2 && p->servers[i]; i++) {
     struct server *s = &es->srv[es->nsrv++];
@@ -924,11 +808,11 @@ mc_code mc_lab_exchange_start(struct mc_lab *lab, struct mc_lab_site *site)
   site->priv_free = ews_free;
   if(rc)
     return rc;
-  if(p->relay != RELAY_NONE) {
+  if(p->relay != MC_LAB_EWS_RELAY_NONE) {
     /* Exchange listens behind the device; the device gets the site's port.
      * Its own certificate is a second leaf for the same name (another key). */
     rc = mc_lab_listen(lab, site, 64, ews_conn, &es->back_port);
-    if(!rc && p->relay == RELAY_OTHER_CERT)
+    if(!rc && p->relay == MC_LAB_EWS_RELAY_OTHER_CERT)
       rc = mc_lab_tls_ctx(lab, site, &es->front_ctx);
     else
       es->front_ctx = es->ctx;
@@ -947,7 +831,7 @@ mc_code mc_lab_exchange_start(struct mc_lab *lab, struct mc_lab_site *site)
   snprintf(site->command, sizeof site->command, "remote-move --server %s %s%s", site->target,
            site->args, p->signs_in ? " --user " MC_LAB_ACCOUNT : "");
   if(p->signs_in)
-    mc_strlcpy(site->env_password, LAB_PASSWORD, sizeof site->env_password);
+    mc_strlcpy(site->env_password, mc_lab_account_password(), sizeof site->env_password);
   mc_strlcpy(site->logs, mc_lab_dir(lab), sizeof site->logs);
   return MC_OK;
 }

@@ -8,16 +8,17 @@
  *
  * Each keeps the bounds of the client honest: the end-to-end cases run them
  * under a memory ceiling (RLIMIT_AS) and check the exit code and the cause.
- * One row per behaviour below; the scenario table names them.
+ * One function per behaviour; the scenario row points at it (hostile.h).
  *
  * Invariants: every handler ends when the client closes, when the lab
  * stops (its sockets are shut down) or at the lab's 15 s socket timeouts;
  * nothing is sent that was not generated on the fly, so a bomb costs the
  * lab a few kilobytes of memory.
  */
-#include "lab/ad_lab.h"
-#include "lab/pki.h"
-#include "lab/scenarios.h"
+#include "lab/dns_server.h"
+#include "lab/hostile.h"
+#include "lab/http_req.h"
+#include "lab/tls_server.h"
 
 #include <poll.h>
 #include <stdio.h>
@@ -32,16 +33,8 @@
 
 #define DOMAIN "hostile.test"
 
-enum kind { HTTP, AUTODISCOVER, IMAP };
-
-struct behaviour {
-  const char *name;       /* the scenario's name */
-  enum kind kind;
-  void (*serve)(struct mc_lab *lab, SSL *ssl);
-};
-
 struct hostile {
-  const struct behaviour *b;
+  const struct mc_lab_hostile_profile *b;
   SSL_CTX *ctx;
 };
 
@@ -59,17 +52,8 @@ static bool puts_ssl(SSL *ssl, const char *s)
 static bool read_request(SSL *ssl)
 {
   char buf[16384];
-  size_t n = 0;
-  while(n + 1 < sizeof buf) {
-    int r = SSL_read(ssl, buf + n, (int)(sizeof buf - 1 - n));
-    if(r <= 0)
-      return false;
-    n += (size_t)r;
-    buf[n] = '\0';
-    if(strstr(buf, "\r\n\r\n"))
-      return true;
-  }
-  return true;
+  size_t n = mc_lab_http_read_head(ssl, buf, sizeof buf);
+  return strstr(buf, "\r\n\r\n") || n + 1 == sizeof buf;
 }
 
 /* Waits ms milliseconds, or less when the lab stops or the peer goes. */
@@ -92,7 +76,7 @@ static bool pause_ms(struct mc_lab *lab, SSL *ssl, int ms)
 }
 
 /* hostile-endless-chunked: 200 OK with a chunked body that never ends. */
-static void endless_chunked(struct mc_lab *lab, SSL *ssl)
+void mc_lab_hostile_endless_chunked(struct mc_lab *lab, SSL *ssl)
 {
   if(!read_request(ssl) ||
      !puts_ssl(ssl, "HTTP/1.1 200 OK\r\nServer: Microsoft-IIS/10.0\r\nContent-Type: text/html"
@@ -107,7 +91,7 @@ static void endless_chunked(struct mc_lab *lab, SSL *ssl)
 }
 
 /* hostile-slow-drip: a valid response head, one byte every 200 ms, forever. */
-static void slow_drip(struct mc_lab *lab, SSL *ssl)
+void mc_lab_hostile_slow_drip(struct mc_lab *lab, SSL *ssl)
 {
   if(!read_request(ssl))
     return;
@@ -178,18 +162,18 @@ static void bomb(struct mc_lab *lab, SSL *ssl, bool gzip)
     put(ssl, tail, gzip ? 8 : 4);
 }
 
-static void gzip_bomb(struct mc_lab *lab, SSL *ssl)
+void mc_lab_hostile_gzip_bomb(struct mc_lab *lab, SSL *ssl)
 {
   bomb(lab, ssl, true);
 }
 
-static void deflate_bomb(struct mc_lab *lab, SSL *ssl)
+void mc_lab_hostile_deflate_bomb(struct mc_lab *lab, SSL *ssl)
 {
   bomb(lab, ssl, false);
 }
 
 /* hostile-close-after-handshake: the handshake completes, then nothing. */
-static void close_after_handshake(struct mc_lab *lab, SSL *ssl)
+void mc_lab_hostile_close_after_handshake(struct mc_lab *lab, SSL *ssl)
 {
   (void)lab;
   (void)ssl;
@@ -221,7 +205,7 @@ static void xml_answer(SSL *ssl, const char *prologue, const char *open, size_t 
 }
 
 /* hostile-xml-entities: "billion laughs", ten levels of ten references. */
-static void xml_entities(struct mc_lab *lab, SSL *ssl)
+void mc_lab_hostile_xml_entities(struct mc_lab *lab, SSL *ssl)
 {
   (void)lab;
   if(!read_request(ssl))
@@ -244,7 +228,7 @@ static void xml_entities(struct mc_lab *lab, SSL *ssl)
 }
 
 /* hostile-xml-nesting: a million nested elements inside the answer. */
-static void xml_nesting(struct mc_lab *lab, SSL *ssl)
+void mc_lab_hostile_xml_nesting(struct mc_lab *lab, SSL *ssl)
 {
   (void)lab;
   if(!read_request(ssl))
@@ -254,7 +238,7 @@ static void xml_nesting(struct mc_lab *lab, SSL *ssl)
 
 /* hostile-imap-literal: a greeting, then a CAPABILITY answer announcing a
  * literal of 999999999 bytes, then bytes as fast as they are read. */
-static void imap_literal(struct mc_lab *lab, SSL *ssl)
+void mc_lab_hostile_imap_literal(struct mc_lab *lab, SSL *ssl)
 {
   if(!puts_ssl(ssl, "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hostile.test ready\r\n"))
     return;
@@ -273,27 +257,15 @@ static void imap_literal(struct mc_lab *lab, SSL *ssl)
 }
 
 /* hostile-imap-no-greeting: TLS completes, then silence. */
-static void imap_no_greeting(struct mc_lab *lab, SSL *ssl)
+void mc_lab_hostile_imap_no_greeting(struct mc_lab *lab, SSL *ssl)
 {
   while(pause_ms(lab, ssl, 1000)) {
   }
 }
 
-static const struct behaviour behaviours[] = {
-  { "hostile-endless-chunked", HTTP, endless_chunked },
-  { "hostile-slow-drip", HTTP, slow_drip },
-  { "hostile-gzip-bomb", HTTP, gzip_bomb },
-  { "hostile-deflate-bomb", HTTP, deflate_bomb },
-  { "hostile-close-after-handshake", HTTP, close_after_handshake },
-  { "hostile-xml-entities", AUTODISCOVER, xml_entities },
-  { "hostile-xml-nesting", AUTODISCOVER, xml_nesting },
-  { "hostile-imap-literal", IMAP, imap_literal },
-  { "hostile-imap-no-greeting", IMAP, imap_no_greeting },
-};
-
 struct conn_arg {
   struct mc_lab *lab;
-  const struct behaviour *b;
+  const struct mc_lab_hostile_profile *b;
 };
 
 static void serve(void *arg, SSL *ssl)
@@ -326,16 +298,13 @@ static void hostile_free(void *p)
 
 mc_code mc_lab_hostile_start(struct mc_lab *lab, struct mc_lab_site *site)
 {
-  const struct behaviour *b = NULL;
-  for(size_t i = 0; i < sizeof behaviours / sizeof behaviours[0]; i++)
-    if(strcmp(behaviours[i].name, site->sc->name) == 0)
-      b = &behaviours[i];
+  const struct mc_lab_hostile_profile *b = site->sc->hostile;
   if(!b)
     return MC_ERR_USAGE;
   struct hostile *h = mc_xcalloc(1, sizeof *h);
   h->b = b;
   static const char *const ad_names[] = { DOMAIN, "autodiscover." DOMAIN, NULL };
-  if(b->kind == AUTODISCOVER) {
+  if(b->kind == MC_LAB_HOSTILE_AUTODISCOVER) {
     mc_strlcpy(site->host, "autodiscover." DOMAIN, sizeof site->host);
     site->cert_names = ad_names;
   }
@@ -352,15 +321,15 @@ mc_code mc_lab_hostile_start(struct mc_lab *lab, struct mc_lab_site *site)
     return rc;
   mc_lab_site_ready(lab, site, port);
   switch(b->kind) {
-  case HTTP:
+  case MC_LAB_HOSTILE_HTTP:
     snprintf(site->command, sizeof site->command, "remote-move --server %s %s", site->target,
              site->args);
     break;
-  case IMAP:
+  case MC_LAB_HOSTILE_IMAP:
     snprintf(site->command, sizeof site->command, "imap %s %s --security ssl", site->target,
              site->args);
     break;
-  case AUTODISCOVER:
+  case MC_LAB_HOSTILE_AUTODISCOVER:
     rc = mc_lab_listen_udp(lab, site, dns_conn, &dns);
     if(!rc)
       rc = mc_lab_closed_port(lab, &closed);

@@ -7,7 +7,7 @@
  *
  * Thread-safe: connection threads of one server share one log.
  */
-#include "lab/ews_lab.h"
+#include "lab/iislog.h"
 
 #include <errno.h>
 #include <pthread.h>

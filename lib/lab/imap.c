@@ -19,7 +19,9 @@
  *   signed in       serve: LIST answers the fixed mailboxes
  *   any             LOGOUT, NOOP; BAD for the rest
  */
-#include "lab/imap_lab.h"
+#include "lab/exchange.h"
+#include "lab/imap.h"
+#include "lab/tls_server.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -34,51 +36,19 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "lab/pki.h"
 #include "util/base64.h"
 
 #define LINE_MAX_ 4096
 #define LAB_USER "migadmin@contoso.test"
 
-struct profile {
-  const char *name;
-  const char *security;       /* the --security its command passes */
-  bool implicit_tls;          /* TLS from the first byte (993) */
-  bool starttls;              /* offers STARTTLS before TLS */
-  bool login_disabled;        /* LOGINDISABLED before TLS */
-  bool smtp;                  /* greets like an SMTP server */
-  bool sasl_plain;            /* offers AUTH=PLAIN (AUTHENTICATE PLAIN) after TLS */
-  const char *password;       /* NULL: the lab account's */
-  bool insecure;              /* its command passes --insecure */
-  bool drop_at_caps;          /* closes when asked CAPABILITY, unanswered */
-  bool echo_login;            /* refuses LOGIN repeating the user and password */
-};
-
-static const struct profile profiles[] = {
-  { "imap-healthy", "ssl", true, false, false, false, false, NULL },
-  { "imap-starttls-healthy", "tls", false, true, true, false, true, NULL },
-  { "imap-no-starttls", "tls", false, false, false, false, false, NULL },
-  { "imap-not-imap", "none", false, false, false, true, false, NULL },
-  { "imap-login-disabled", "none", false, true, true, false, false, NULL },
-  { "imap-bad-credentials", "ssl", true, false, false, false, false,
-    "Changed-After-Leave-2024" },
-  { "imap-starttls-expired", "tls", false, true, true, false, true, NULL },
-  { "imap-starttls-expired-insecure", "tls", false, true, true, false, true, NULL,
-    .insecure = true },
-  { "imap-drops-before-login", "ssl", true, false, false, false, false, NULL,
-    .drop_at_caps = true },
-  { "imap-echo-credentials", "ssl", true, false, false, false, false, NULL,
-    .echo_login = true },
-};
-
 struct state {
-  const struct profile *p;
+  const struct mc_lab_imap_profile *p;
   SSL_CTX *ctx;
 };
 
 struct conn {
   struct mc_lab *lab;
-  const struct profile *p;
+  const struct mc_lab_imap_profile *p;
   SSL_CTX *ctx;
   int fd;
   SSL *ssl;
@@ -368,10 +338,7 @@ static void state_free(void *p)
 
 mc_code mc_lab_imap_start(struct mc_lab *lab, struct mc_lab_site *site)
 {
-  const struct profile *p = NULL;
-  for(size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++)
-    if(strcmp(profiles[i].name, site->sc->name) == 0)
-      p = &profiles[i];
+  const struct mc_lab_imap_profile *p = site->sc->imap;
   if(!p)
     return MC_ERR_USAGE;
   struct state *st = mc_xcalloc(1, sizeof *st);

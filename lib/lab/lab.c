@@ -11,6 +11,7 @@
  * wake pipe written, listeners joined, live sockets shut down) -> stopped.
  */
 #include "lab/lab.h"
+#include "lab/pki.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -68,6 +69,11 @@ struct conn_job {
   int fd;
   int slot;
 };
+
+const char *mc_lab_account_password(void)
+{
+  return "Lab-Secret-7f3a9q";
+}
 
 size_t mc_lab_nsites(const struct mc_lab *lab) { return lab->nsites; }
 struct mc_lab_site *mc_lab_site_at(struct mc_lab *lab, size_t i) { return &lab->sites[i]; }
@@ -234,14 +240,6 @@ mc_code mc_lab_serve(struct mc_lab *lab, struct mc_lab_site *site, mc_lab_conn_f
   if(!rc)
     mc_lab_site_ready(lab, site, port);
   return rc;
-}
-
-void mc_lab_http_date(char *out, size_t outlen)
-{
-  time_t t = time(NULL);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(out, outlen, "%a, %d %b %Y %H:%M:%S GMT", &tm);
 }
 
 /* A socket of type bound to the loopback address of family (IPv6 only for

@@ -4,7 +4,8 @@
  * and a peer that trickles bytes to test every deadline.
  */
 #include "lab/lab.h"
-#include "lab/scenarios.h"
+#include "lab/net_faults.h"
+#include "lab/http_req.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -91,15 +92,12 @@ static void plain_http_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd
     "\"Content-Type\" Content-Type=\"text/html; charset=us-ascii\"></HEAD>\r\n<BODY>"
     "<h2>Bad Request - Invalid Verb</h2>\r\n<hr><p>HTTP Error 400. The request verb is "
     "invalid.</p>\r\n</BODY></HTML>\r\n";
-  char date[64];
-  mc_lab_http_date(date, sizeof date);
-  char head[512];
-  int hn = snprintf(head, sizeof head,
-                    "HTTP/1.1 400 Bad Request\r\nContent-Type: text/html; charset=us-ascii\r\n"
-                    "Server: Microsoft-HTTPAPI/2.0\r\nDate: %s\r\nConnection: close\r\n"
-                    "Content-Length: %zu\r\n\r\n", date, sizeof body - 1);
-  if(send(fd, head, (size_t)hn, MSG_NOSIGNAL) == hn)
-    send(fd, body, sizeof body - 1, MSG_NOSIGNAL);
+  struct mc_buf resp = MC_BUF_INIT(2048);
+  mc_lab_http_answer(&resp, 400, "Bad Request", "Content-Type: text/html; charset=us-ascii\r\n"
+                     "Server: Microsoft-HTTPAPI/2.0\r\n", body, sizeof body - 1, false);
+  if(resp.ptr)
+    send(fd, resp.ptr, resp.len, MSG_NOSIGNAL);
+  mc_buf_release(&resp);
   shutdown(fd, SHUT_WR);
   close(fd);
 }

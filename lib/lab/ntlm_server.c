@@ -18,7 +18,9 @@
  * this server terminates: None ignores it, Allow refuses only a binding
  * that names another channel, Require also refuses a missing one.
  */
-#include "lab/ews_lab.h"
+#include "lab/http_req.h"
+#include "lab/ntlm_server.h"
+#include "util/md4.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -30,13 +30,16 @@
  * to the path without the query, A1 and B1 in either order, a reused VC
  * cookie, a bind sent before C2, 100 Continue only when Expect asks for it.
  *
- * The profile table is lab configuration keyed by scenario name; the check
- * diagnoses only from these answers. The codecs of the PDUs are the shared
- * wire-format ones (lib/proto/rts.h, dcerpc.h); the decisions are the lab's.
+ * The profile is lab configuration held by the scenario's row (.oa in
+ * scenarios.c); the check diagnoses only from these answers. The codecs of the PDUs are the shared
+ * wire-format ones (lib/wire/rts.h, dcerpc.h); the decisions are the lab's.
  */
-#include "lab/ews_lab.h"
-#include "lab/pki.h"
-#include "lab/scenarios.h"
+#include "lab/exchange.h"
+#include "lab/http_req.h"
+#include "lab/iislog.h"
+#include "lab/ntlm_server.h"
+#include "lab/rpcproxy.h"
+#include "lab/tls_server.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -54,46 +57,14 @@
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 
-#include "proto/dcerpc.h"
-#include "proto/rts.h"
+#include "wire/dcerpc.h"
+#include "wire/rts.h"
 #include "util/base64.h"
 
-#define HEAD_MAX 16384
 #define STREAM_MAX 65536
 #define RENDEZVOUS_MS 10000
 #define MAX_VCS 64
 #define BIG_BODY 0x10000            /* more than this cannot be drained after a 401 */
-
-enum { P6001 = 1, P6002 = 2, P6004 = 4, PALL = 7 };
-
-struct oa_profile {
-  const char *scenario;
-  int version;                      /* 2010: ValidPorts; 2013: CAFE resolves names */
-  bool published;
-  bool basic, ntlm;
-  const char *valid_ports;          /* 2010; "*" stands for the public name */
-  unsigned backends;                /* ports that listen behind the proxy */
-  bool account_changed;
-  const char *auth;                 /* the --auth its command passes, or NULL */
-  enum mc_lab_ep ep;                /* Extended Protection on /rpc */
-};
-
-#define FULL_VP "EX01:6001-6002;EX01:6004;ex01.contoso.local:6001-6002;" \
-                "ex01.contoso.local:6004;*:6001-6002;*:6004"
-
-static const struct oa_profile profiles[] = {
-  { "oa-healthy", 2010, true, true, true, FULL_VP, PALL, false, NULL },
-  { "oa-ntlm-only", 2010, true, false, true, FULL_VP, PALL, false, NULL },
-  { "oa-validports-missing-6004", 2010, true, true, true,
-    "EX01:6001-6002;ex01.contoso.local:6001-6002;*:6001-6002", PALL, false, NULL },
-  { "oa-validports-short-name-only", 2010, true, true, true, "EX01:6001-6002;EX01:6004",
-    PALL, false, NULL },
-  { "oa-nspi-not-listening", 2010, true, true, true, FULL_VP, P6001 | P6002, false, NULL },
-  { "oa-not-published", 2010, false, true, true, FULL_VP, PALL, false, NULL },
-  { "oa-2013-unresolvable-server", 2013, true, true, true, NULL, PALL, false, NULL },
-  { "oa-bad-credentials", 2010, true, true, true, FULL_VP, PALL, true, "ntlm" },
-  { "oa-ep-require", 2013, true, true, true, NULL, PALL, false, "ntlm", MC_LAB_EP_REQUIRE },
-};
 
 /* One virtual connection: what the IN side hands the OUT side. */
 struct vc {
@@ -104,7 +75,7 @@ struct vc {
 };
 
 struct oa_site {
-  const struct oa_profile *p;
+  const struct mc_lab_oa_profile *p;
   SSL_CTX *ctx;
   char server[16], fqdn[64], public_name[128];
   char valid_ports[1024];
@@ -124,7 +95,7 @@ struct conn {
   SSL *ssl;
   int fd;
   char peer[64];
-  char buf[HEAD_MAX + STREAM_MAX];
+  char buf[MC_LAB_HTTP_HEAD_MAX + STREAM_MAX];
   size_t len;
   struct mc_lab_ntlm_conn ntlm;
   bool signed_in;
@@ -141,75 +112,6 @@ static void oa_free(void *p)
   mc_lab_iislog_free(os->log);
   SSL_CTX_free(os->ctx);
   free(os);
-}
-
-/* ---- the request head, leniently ---- */
-
-/* Parses a request head the way an RPC proxy must take it from real
- * clients: HTTP/1.0 or 1.1, origin or absolute form, a Content-Length up to
- * 2 GiB (the IN channel's is 1 GiB). Returns 1 done, 0 need more, -1 bad. */
-static int parse_head(const char *buf, size_t n, struct mc_lab_http_req *q)
-{
-  memset(q, 0, sizeof *q);
-  const char *end = memmem(buf, n, "\r\n\r\n", 4);
-  if(!end)
-    return n >= HEAD_MAX ? -1 : 0;
-  q->head_len = (size_t)(end - buf) + 4;
-  const char *eol = memmem(buf, q->head_len, "\r\n", 2);
-  const char *sp1 = memchr(buf, ' ', (size_t)(eol - buf));
-  const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1)) : NULL;
-  if(!sp1 || !sp2 || eol - sp2 != 9 || memcmp(sp2 + 1, "HTTP/1.", 7) != 0)
-    return -1;
-  q->method = (struct mc_slice){ buf, (size_t)(sp1 - buf) };
-  q->minor = sp2[8] == '1';
-  const char *t = sp1 + 1;
-  size_t tn = (size_t)(sp2 - t);
-  if(tn > 7 && (strncasecmp(t, "http://", 7) == 0 || strncasecmp(t, "https://", 8) == 0)) {
-    const char *slash = memchr(t + 8, '/', tn - 8);
-    if(!slash)
-      return -1;
-    tn -= (size_t)(slash - t);
-    t = slash;
-  }
-  if(!tn || *t != '/')
-    return -1;
-  const char *qm = memchr(t, '?', tn);
-  q->path = (struct mc_slice){ t, qm ? (size_t)(qm - t) : tn };
-  q->query = qm ? (struct mc_slice){ qm + 1, tn - (size_t)(qm + 1 - t) }
-                : (struct mc_slice){ t + tn, 0 };
-  bool close = false, keep = false;
-  for(const char *p = eol + 2; p < end; p = eol + 2) {
-    eol = memmem(p, (size_t)(end + 2 - p), "\r\n", 2);
-    const char *colon = memchr(p, ':', (size_t)(eol - p));
-    if(!colon || q->nh == MC_LAB_HTTP_MAX_HEADERS)
-      return -1;
-    const char *v = colon + 1;
-    while(v < eol && (*v == ' ' || *v == '\t'))
-      v++;
-    q->h[q->nh].name = (struct mc_slice){ p, (size_t)(colon - p) };
-    q->h[q->nh].value = (struct mc_slice){ v, (size_t)(eol - v) };
-    struct mc_slice name = q->h[q->nh].name, value = q->h[q->nh].value;
-    q->nh++;
-    if(mc_slice_caseeq(name, "Content-Length")) {
-      char num[16];
-      long cl;
-      if(value.n >= sizeof num)
-        return -1;
-      memcpy(num, value.p, value.n);
-      num[value.n] = '\0';
-      if(!mc_parse_long(num, 0, 0x7fffffffL, &cl))
-        return -1;
-      q->content_length = (size_t)cl;
-    }
-    else if(mc_slice_caseeq(name, "Connection")) {
-      close = close || mc_memcasemem(value.p, value.n, "close");
-      keep = keep || mc_memcasemem(value.p, value.n, "keep-alive");
-    }
-    else if(mc_slice_caseeq(name, "Expect"))
-      q->expect_continue = mc_slice_caseeq(value, "100-continue");
-  }
-  q->keep_alive = q->minor ? !close : keep;
-  return 1;
 }
 
 /* ---- I/O ---- */
@@ -239,17 +141,12 @@ static bool send_all(struct conn *c, const void *p, size_t n)
 static void respond(struct conn *c, const char *status_line, const char *headers,
                     const char *body, bool keep)
 {
-  char date[64];
-  time_t t = time(NULL);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
   struct mc_buf out = MC_BUF_INIT(16384);
   size_t blen = body ? strlen(body) : 0;
-  mc_buf_printf(&out, "%s\r\nServer: Microsoft-IIS/%s\r\n%sDate: %s\r\nContent-Length: %zu\r\n"
-                "%s\r\n%s", status_line, c->os->p->version == 2010 ? "7.5" : "10.0",
-                headers ? headers : "", date, blen, keep ? "" : "Connection: close\r\n",
-                body ? body : "");
+  mc_buf_printf(&out, "%s\r\nServer: Microsoft-IIS/%s\r\n%s", status_line,
+                c->os->p->version == 2010 ? "7.5" : "10.0", headers ? headers : "");
+  mc_lab_http_end_head(&out, blen, keep);
+  mc_buf_add(&out, body ? body : "", blen);
   if(out.ptr)
     send_all(c, out.ptr, out.len);
   mc_buf_release(&out);
@@ -421,7 +318,7 @@ static enum route route(const struct oa_site *os, struct mc_slice query, long *p
   else if(!names_server(os, name))
     return RT_NOT_FOUND;
   /* The name resolves to the one server; is its port listening? */
-  unsigned bit = port == 6001 ? P6001 : port == 6002 ? P6002 : port == 6004 ? P6004 : 0;
+  unsigned bit = port == 6001 ? MC_LAB_OA_P6001 : port == 6002 ? MC_LAB_OA_P6002 : port == 6004 ? MC_LAB_OA_P6004 : 0;
   bool here = names_server(os, name) || mc_slice_caseeq(name, os->public_name);
   return here && (os->p->backends & bit) ? RT_OK : RT_NO_BACKEND;
 }
@@ -704,21 +601,21 @@ static void serve(struct conn *c)
 {
   for(;;) {
     struct mc_lab_http_req q;
-    int pr;
-    while((pr = parse_head(c->buf, c->len, &q)) == 0) {
+    enum mc_lab_http_parse pr;
+    while((pr = mc_lab_http_parse_as(c->buf, c->len, &q, true)) == MC_LAB_HTTP_NEED_MORE) {
       if(!read_more(c))
         return;
     }
-    if(pr < 0) {
+    if(pr != MC_LAB_HTTP_DONE) {
       respond(c, "HTTP/1.1 400 Bad Request", NULL, NULL, false);
       return;
     }
     int64_t t0 = mc_now_ms();
     /* The head is consumed; the slices stay valid in a copy. */
-    static _Thread_local char head[HEAD_MAX];
+    static _Thread_local char head[MC_LAB_HTTP_HEAD_MAX];
     memcpy(head, c->buf, q.head_len);
     struct mc_lab_http_req hq;
-    parse_head(head, q.head_len, &hq);
+    mc_lab_http_parse_as(head, q.head_len, &hq, true);
     consume(c, q.head_len);
     bool big = hq.content_length > BIG_BODY;
     bool keep = hq.keep_alive && !big && !mc_lab_stopping(c->lab);
@@ -807,11 +704,7 @@ static void oa_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
 
 mc_code mc_lab_rpcproxy_start(struct mc_lab *lab, struct mc_lab_site *site)
 {
-  const struct oa_profile *p = NULL;
-  for(size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++) {
-    if(strcmp(profiles[i].scenario, site->sc->name) == 0)
-      p = &profiles[i];
-  }
+  const struct mc_lab_oa_profile *p = site->sc->oa;
   if(!p)
     return MC_ERR_USAGE;
   struct oa_site *os = mc_xcalloc(1, sizeof *os);

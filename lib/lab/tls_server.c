@@ -8,8 +8,9 @@
  * read is bounded (16 KiB of request head) and timed (the lab's socket
  * timeouts); the handler always closes its socket.
  */
+#include "lab/tls_server.h"
+#include "lab/http_req.h"
 #include "lab/pki.h"
-#include "lab/scenarios.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -54,23 +55,6 @@ static void ctx_free(void *p)
   SSL_CTX_free(p);
 }
 
-/* Reads until the end of the request head, a close, or the limit. */
-static size_t read_head(SSL *ssl, char *buf, size_t cap)
-{
-  size_t n = 0;
-  while(n + 1 < cap) {
-    int r = SSL_read(ssl, buf + n, (int)(cap - 1 - n));
-    if(r <= 0)
-      break;
-    n += (size_t)r;
-    buf[n] = '\0';
-    if(strstr(buf, "\r\n\r\n"))
-      break;
-  }
-  buf[n] = '\0';
-  return n;
-}
-
 static void tls_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
 {
   (void)lab;
@@ -82,19 +66,17 @@ static void tls_conn(struct mc_lab *lab, struct mc_lab_site *site, int fd)
   SSL_set_fd(ssl, fd);
   if(SSL_accept(ssl) == 1) {
     char head[HEAD_MAX];
-    if(read_head(ssl, head, sizeof head) > 0) {
+    if(mc_lab_http_read_head(ssl, head, sizeof head) > 0) {
       static const char body[] =
         "<!DOCTYPE html><html><head><title>IIS Windows Server</title></head>"
         "<body><h1>IIS Windows Server</h1></body></html>\r\n";
-      char date[64];
-      mc_lab_http_date(date, sizeof date);
-      char resp[512];
-      int n = snprintf(resp, sizeof resp,
-                       "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nServer: Microsoft-IIS/10.0"
-                       "\r\nX-Powered-By: ASP.NET\r\nDate: %s\r\nContent-Length: %zu\r\n"
-                       "Connection: close\r\n\r\n", date, sizeof body - 1);
-      if(SSL_write(ssl, resp, n) == n)
-        SSL_write(ssl, body, (int)sizeof body - 1);
+      struct mc_buf resp = MC_BUF_INIT(1024);
+      mc_lab_http_answer(&resp, 200, "OK", "Content-Type: text/html\r\nServer: "
+                         "Microsoft-IIS/10.0\r\nX-Powered-By: ASP.NET\r\n", body,
+                         sizeof body - 1, false);
+      if(resp.ptr)
+        SSL_write(ssl, resp.ptr, (int)resp.len);
+      mc_buf_release(&resp);
     }
     SSL_shutdown(ssl);
   }

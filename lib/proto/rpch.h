@@ -22,8 +22,8 @@
 #include <stdint.h>
 
 #include "http/http.h"
-#include "proto/dcerpc.h"
-#include "proto/rts.h"
+#include "wire/dcerpc.h"
+#include "wire/rts.h"
 
 #define MC_RPCH_PATH "/rpc/rpcproxy.dll"
 #define MC_RPCH_MAX_PDUS 12

@@ -10,7 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lab/ad_lab.h"
+#include "lab/autodiscover.h"
+#include "lab/dns_server.h"
 #include "proto/autodiscover.h"
 
 struct exchange {
@@ -27,7 +28,9 @@ static void ask(struct exchange *x, const char *scenario, bool tls, const char *
   assert_true(n > 0 && (size_t)n < sizeof x->raw);
   assert_int_equal(mc_lab_http_parse(x->raw, (size_t)n, &x->q), MC_LAB_HTTP_DONE);
   x->r = (struct mc_lab_ad_reply){ .head = MC_BUF_INIT(16384), .body = MC_BUF_INIT(65536) };
-  assert_int_equal(mc_lab_ad_respond(scenario, tls, host, &x->q, x->raw + x->q.head_len,
+  const struct mc_lab_scenario *sc = mc_lab_find_scenario(scenario);
+  assert_non_null(sc);
+  assert_int_equal(mc_lab_ad_respond(sc->ad, tls, host, &x->q, x->raw + x->q.head_len,
                                      signed_in, &x->r), MC_OK);
 }
 

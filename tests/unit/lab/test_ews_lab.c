@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lab/ews_lab.h"
+#include "lab/http_req.h"
+#include "lab/ntlm_server.h"
+#include "util/md4.h"
 #include "proto/ntlm.h"
 
 static void hex(const unsigned char *p, size_t n, char *out)
@@ -135,6 +137,49 @@ static void http_parse_rejects(void **state)
   assert_int_equal(mc_lab_http_parse(huge, sizeof huge, &q), MC_LAB_HTTP_TOO_LARGE);
 }
 
+/* The RPC proxy's mode: what real RPC over HTTP clients send passes. */
+static void http_parse_lenient(void **state)
+{
+  (void)state;
+  static const char in[] = "RPC_IN_DATA http://mail.contoso.test/rpc/rpcproxy.dll?EX01:6001 "
+                           "HTTP/1.1\r\nContent-Length: 1073741824\r\nX-Odd: v \r\n\r\n";
+  struct mc_lab_http_req q;
+  assert_int_equal(mc_lab_http_parse(in, sizeof in - 1, &q), MC_LAB_HTTP_BAD);
+  assert_int_equal(mc_lab_http_parse_as(in, sizeof in - 1, &q, true), MC_LAB_HTTP_DONE);
+  assert_true(mc_slice_eq(q.method, "RPC_IN_DATA"));
+  assert_true(mc_slice_eq(q.path, "/rpc/rpcproxy.dll"));
+  assert_true(mc_slice_eq(q.query, "EX01:6001"));
+  assert_int_equal(q.content_length, 1073741824);
+  assert_int_equal(q.body_len, 0);
+  assert_true(mc_slice_eq(mc_lab_http_header(&q, "X-Odd"), "v"));
+  static const char *const bad[] = {
+    "RPC_IN_DATA http://host HTTP/1.1\r\n\r\n",
+    "GET / HTTP/2.0\r\n\r\n",
+    "GET / HTTP/1.1\r\nContent-Length: 2147483648\r\n\r\n",
+    "GET / HTTP/1.1\r\nNo colon\r\n\r\n",
+  };
+  for(size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    assert_int_equal(mc_lab_http_parse_as(bad[i], strlen(bad[i]), &q, true), MC_LAB_HTTP_BAD);
+}
+
+/* The writer: status line, the headers given, Date, Content-Length,
+ * Connection: close when the connection ends, the body. */
+static void http_answer_frames(void **state)
+{
+  (void)state;
+  struct mc_buf b = MC_BUF_INIT(4096);
+  mc_lab_http_answer(&b, 404, "Not Found", "Server: x\r\n", "gone", 4, false);
+  assert_non_null(b.ptr);
+  static const char start[] = "HTTP/1.1 404 Not Found\r\nServer: x\r\nDate: ";
+  assert_true(strncmp(b.ptr, start, sizeof start - 1) == 0);
+  assert_non_null(strstr(b.ptr, " GMT\r\nContent-Length: 4\r\nConnection: close\r\n\r\ngone"));
+  mc_buf_reset(&b);
+  mc_lab_http_answer(&b, 200, "OK", NULL, NULL, 0, true);
+  assert_null(strstr(b.ptr, "Connection"));
+  assert_non_null(strstr(b.ptr, "\r\nContent-Length: 0\r\n\r\n"));
+  mc_buf_release(&b);
+}
+
 /* A peer that sends src in pieces of at most 8 KiB. */
 struct feed {
   const char *src;
@@ -206,6 +251,8 @@ int main(void)
     cmocka_unit_test(type3_garbage_is_bad_message),
     cmocka_unit_test(http_parse_request),
     cmocka_unit_test(http_parse_rejects),
+    cmocka_unit_test(http_parse_lenient),
+    cmocka_unit_test(http_answer_frames),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

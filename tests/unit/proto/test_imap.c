@@ -7,7 +7,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "lab/imap_lab.h"
+#include "lab/imap.h"
 #include "proto/imap.h"
 
 static void parse(const char *s, struct mc_imap_line *l)

@@ -18,7 +18,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-#include "lab/ews_lab.h"
+#include "lab/ntlm_server.h"
 #include "proto/ntlm.h"
 
 static void hex(const unsigned char *p, size_t n, char *out)

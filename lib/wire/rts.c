@@ -6,12 +6,12 @@
  * 4-byte CommandType (MS-RPCH 2.2.3.5): Padding is 4 + its count,
  * ClientAddress is 4 + (4 or 16) + 12 by its address type.
  */
-#include "proto/rts.h"
+#include "wire/rts.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "proto/dcerpc.h"
+#include "wire/dcerpc.h"
 #include "util/le.h"
 
 enum body { B_U32, B_FCACK, B_COOKIE, B_NONE, B_PADDING, B_ADDRESS };

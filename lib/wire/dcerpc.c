@@ -17,7 +17,7 @@
  * The auth trailer, when auth_len is not 0, takes the last auth_len + 8
  * bytes of the fragment; the body must end before it.
  */
-#include "proto/dcerpc.h"
+#include "wire/dcerpc.h"
 
 #include <ctype.h>
 #include <stdio.h>
