@@ -100,9 +100,9 @@ struct ad {
 
 static int mapped_port(const struct mc_target *t, int port)
 {
-  for(size_t i = 0; i < t->nport_map; i++) {
-    if(t->port_map[i][0] == port)
-      return t->port_map[i][1];
+  for(size_t i = 0; i < t->ad.nport_map; i++) {
+    if(t->ad.port_map[i][0] == port)
+      return t->ad.port_map[i][1];
   }
   return port;
 }
@@ -363,8 +363,8 @@ static enum outcome follow_location(struct ad *a, struct mc_step *s, int status,
                                     const char *loc, struct mc_ad_url *next)
 {
   enum mc_ad_policy p = mc_ad_redirect_policy(loc, a->domain,
-                                              (const char *const *)a->t->allow_redirect,
-                                              a->t->nallow_redirect, next);
+                                              (const char *const *)a->t->ad.allow_redirect,
+                                              a->t->ad.nallow_redirect, next);
   if(policy_ok(a, s, p, "the HTTP redirect to", loc) && hop(a, s, loc)) {
     mc_step_done(a->r, s, MC_PASS, "%d: redirects to %s", status, loc);
     return O_FOLLOW;
@@ -436,8 +436,8 @@ static enum outcome judge_pox(struct ad *a, struct mc_step *s, const struct mc_h
   if(strcasecmp(action, "redirectAddr") == 0 && x.redirect_addr) {
     mc_step_ev(s, "RedirectAddr", "%s", x.redirect_addr);
     enum mc_ad_policy p = mc_ad_address_policy(x.redirect_addr, a->domain,
-                                               (const char *const *)a->t->allow_redirect,
-                                               a->t->nallow_redirect);
+                                               (const char *const *)a->t->ad.allow_redirect,
+                                               a->t->ad.nallow_redirect);
     if(policy_ok(a, s, p, "redirectAddr to", x.redirect_addr) && hop(a, s, x.redirect_addr)) {
       mc_strlcpy(next_email, x.redirect_addr, next_len);
       o = O_REDIRECT_ADDR;
@@ -446,8 +446,8 @@ static enum outcome judge_pox(struct ad *a, struct mc_step *s, const struct mc_h
   else if(strcasecmp(action, "redirectUrl") == 0 && x.redirect_url) {
     mc_step_ev(s, "RedirectUrl", "%s", x.redirect_url);
     enum mc_ad_policy p = mc_ad_redirect_policy(x.redirect_url, a->domain,
-                                                (const char *const *)a->t->allow_redirect,
-                                                a->t->nallow_redirect, next_url);
+                                                (const char *const *)a->t->ad.allow_redirect,
+                                                a->t->ad.nallow_redirect, next_url);
     if(policy_ok(a, s, p, "redirectUrl to", x.redirect_url) && hop(a, s, x.redirect_url))
       o = O_FOLLOW;
   }
@@ -702,8 +702,8 @@ static bool srv_lookup(struct ad *a, struct mc_step *parent, const char *domain,
   char url[600];
   snprintf(url, sizeof url, "https://%s:%d%s", srv.t[0].host, srv.t[0].port, POX_PATH);
   enum mc_ad_policy p = mc_ad_redirect_policy(url, a->domain,
-                                              (const char *const *)a->t->allow_redirect,
-                                              a->t->nallow_redirect, u);
+                                              (const char *const *)a->t->ad.allow_redirect,
+                                              a->t->ad.nallow_redirect, u);
   if(!policy_ok(a, s, p, "the SRV target", srv.t[0].host)) {
     mc_step_done(a->r, s, MC_FAIL, "%s port %d: not followed", srv.t[0].host, srv.t[0].port);
     return false;
@@ -908,12 +908,12 @@ static bool taken_host_ok(struct mc_report *r, struct mc_step *s, const struct m
                           enum mc_status sev, const char *what, const char *host)
 {
   char domain[256], url[600];
-  if(!mc_ad_email_domain(t->email, domain, sizeof domain))
+  if(!mc_ad_email_domain(t->ad.email, domain, sizeof domain))
     return false;
   snprintf(url, sizeof url, "https://%s/", host);
   enum mc_ad_policy p = mc_ad_redirect_policy(url, domain,
-                                              (const char *const *)t->allow_redirect,
-                                              t->nallow_redirect, NULL);
+                                              (const char *const *)t->ad.allow_redirect,
+                                              t->ad.nallow_redirect, NULL);
   if(p == MC_AD_SAFE)
     return true;
   if(p == MC_AD_ALLOWED) {
@@ -923,7 +923,7 @@ static bool taken_host_ok(struct mc_report *r, struct mc_step *s, const struct m
   }
   mc_step_find_sev(r, s, MC_CAUSE_AUTODISCOVER_UNSAFE_REDIRECT, sev, "Autodiscover for %s names %s "
                    "as the %s: %s; not contacted, no credentials sent (if %s is yours, "
-                   "allow it with --allow-redirect %s, or name the host yourself)", t->email,
+                   "allow it with --allow-redirect %s, or name the host yourself)", t->ad.email,
                    host, what, p == MC_AD_BAD_URL ? mc_ad_policy_text(p) : "outside the "
                    "address's domain and not allowed with --allow-redirect", host, host);
   return false;
@@ -1124,31 +1124,36 @@ void mc_ad_found_release(struct mc_ad_found *f)
   memset(f, 0, sizeof *f);
 }
 
+bool mc_autodiscover_email_domain(const char *email, char *out, size_t outlen)
+{
+  return mc_ad_email_domain(email, out, outlen);
+}
+
 struct mc_report *mc_check_autodiscover(const struct mc_target *t)
 {
-  struct mc_report *r = mc_report_new("autodiscover", t->email);
+  struct mc_report *r = mc_report_new("autodiscover", t->ad.email);
   mc_report_new_run_id(r);
   mc_report_note(r, "every request carries ?migcheck=%s: search the IIS logs for it",
                  r->run_id);
   if(t->insecure)
     mc_report_note(r, "certificate verification was turned off (--insecure)");
-  for(size_t i = 0; i < t->nport_map; i++)
+  for(size_t i = 0; i < t->ad.nport_map; i++)
     mc_report_note(r, "--port-map: connections meant for port %d went to port %d",
-                   t->port_map[i][0], t->port_map[i][1]);
+                   t->ad.port_map[i][0], t->ad.port_map[i][1]);
   struct mc_ad_found f;
-  mc_autodiscover_find(r, NULL, t, t->email, &f);
+  mc_autodiscover_find(r, NULL, t, t->ad.email, &f);
   mc_ad_found_release(&f);
   return r;
 }
 
 struct mc_report *mc_remote_move_autodiscover(const struct mc_target *t, struct mc_target *picked)
 {
-  struct mc_report *r = mc_report_new("remote-move", t->email);
+  struct mc_report *r = mc_report_new("remote-move", t->ad.email);
   mc_report_new_run_id(r);
   *picked = *t;
   picked->host = NULL;
   struct mc_ad_found f;
-  if(!mc_autodiscover_find(r, NULL, t, t->email, &f)) {
+  if(!mc_autodiscover_find(r, NULL, t, t->ad.email, &f)) {
     struct mc_step *s = mc_step_add(r, NULL, "MRSProxy host from Autodiscover");
     mc_step_done(r, s, MC_SKIP, "Autodiscover gave no settings (see above): name the host "
                  "with --server, as the endpoint's manual settings would");
@@ -1171,7 +1176,7 @@ struct mc_report *mc_remote_move_autodiscover(const struct mc_target *t, struct 
     return r;
   }
   if(!taken_host_ok(r, s, t, MC_FAIL, "MRSProxy host", host)) {
-    mc_step_done(r, s, MC_FAIL, "%s is not checked: outside %s's domain", host, t->email);
+    mc_step_done(r, s, MC_FAIL, "%s is not checked: outside %s's domain", host, t->ad.email);
     mc_ad_found_release(&f);
     return r;
   }
@@ -1187,14 +1192,14 @@ struct mc_report *mc_remote_move_autodiscover(const struct mc_target *t, struct 
 struct mc_report *mc_outlook_anywhere_autodiscover(const struct mc_target *t,
                                                    struct mc_target *picked)
 {
-  struct mc_report *r = mc_report_new("outlook-anywhere", t->email);
+  struct mc_report *r = mc_report_new("outlook-anywhere", t->ad.email);
   mc_report_new_run_id(r);
   *picked = *t;
   picked->host = NULL;
-  picked->exchange_server = NULL;
+  picked->oa.exchange_server = NULL;
   struct mc_ad_found f;
   struct mc_step *s;
-  if(!mc_autodiscover_find(r, NULL, t, t->email, &f)) {
+  if(!mc_autodiscover_find(r, NULL, t, t->ad.email, &f)) {
     s = mc_step_add(r, NULL, "Outlook Anywhere settings from Autodiscover");
     mc_step_done(r, s, MC_SKIP, "Autodiscover gave no settings (see above): name them with "
                  "--rpc-proxy and --exchange-server, as the endpoint's manual settings would");
@@ -1219,13 +1224,13 @@ struct mc_report *mc_outlook_anywhere_autodiscover(const struct mc_target *t,
   }
   if(!taken_host_ok(r, s, t, MC_FAIL, "RPC proxy (Outlook Anywhere host)",
                     f.oa_host)) {
-    mc_step_done(r, s, MC_FAIL, "%s is not checked: outside %s's domain", f.oa_host, t->email);
+    mc_step_done(r, s, MC_FAIL, "%s is not checked: outside %s's domain", f.oa_host, t->ad.email);
     mc_ad_found_release(&f);
     return r;
   }
   picked->host = mc_xstrdup(f.oa_host);
   picked->port = mapped_port(t, 443);
-  picked->exchange_server = mc_xstrdup(f.exch_server);
+  picked->oa.exchange_server = mc_xstrdup(f.exch_server);
   mc_step_done(r, s, MC_PASS, "checking %s through the RPC proxy %s, as "
                "Test-MigrationServerAvailability -ExchangeOutlookAnywhere -Autodiscover takes "
                "them", f.exch_server, f.oa_host);

@@ -119,7 +119,7 @@ static void judge(struct mc_report *r, const struct mc_target *t, int port,
 {
   struct seen v;
   gather(s, &v);
-  enum mc_imap_security sec = (enum mc_imap_security)t->imap_security;
+  enum mc_imap_security sec = t->imap.security;
   char caps_text[128];
   lines_evidence(st, s);
   /* Greeting. */
@@ -226,7 +226,7 @@ static void judge(struct mc_report *r, const struct mc_target *t, int port,
 
 struct mc_report *mc_check_imap(const struct mc_target *t)
 {
-  enum mc_imap_security sec = (enum mc_imap_security)t->imap_security;
+  enum mc_imap_security sec = t->imap.security;
   int port = t->port ? t->port : sec == MC_IMAP_SSL ? 993 : 143;
   char *target = mc_xasprintf("%s:%d", t->host, port);
   struct mc_report *r = mc_report_new("imap", target);

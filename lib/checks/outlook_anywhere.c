@@ -223,7 +223,7 @@ static mc_code run_session(struct oa *w, const char *name, const struct oa_port 
 
 static void valid_ports_value(const struct oa *w, char *out, size_t outlen)
 {
-  const char *names[3] = { w->short_name, w->t->exchange_server, w->t->host };
+  const char *names[3] = { w->short_name, w->t->oa.exchange_server, w->t->host };
   size_t used = 0;
   out[0] = '\0';
   for(int i = 0; i < 3; i++) {
@@ -250,7 +250,7 @@ static void try_other_names(struct oa *w, struct mc_step *s, const struct oa_por
   const char *names[2] = { w->short_name, w->t->host };
   accepted[0] = '\0';
   for(int i = 0; i < 2; i++) {
-    if(!names[i][0] || strcasecmp(names[i], w->t->exchange_server) == 0 ||
+    if(!names[i][0] || strcasecmp(names[i], w->t->oa.exchange_server) == 0 ||
        (i == 1 && strcasecmp(names[1], names[0]) == 0))
       continue;
     struct mc_rpch_result res;
@@ -293,11 +293,11 @@ static bool ntlm_refusal(struct oa *w, struct mc_step *s, const struct oa_port *
     return false;
   struct mc_rpch_result b;
   w->auth = MC_HTTP_AUTH_BASIC;
-  mc_code rc = run_session(w, w->t->exchange_server, op, &b);
+  mc_code rc = run_session(w, w->t->oa.exchange_server, op, &b);
   w->auth = MC_HTTP_AUTH_NTLM;
   enum verdict v = rc == MC_OK ? judge(&b) : V_TRANSPORT;
   if(rc == MC_OK)
-    add_traffic(w, w->t->exchange_server, op->port, &b, v);
+    add_traffic(w, w->t->oa.exchange_server, op->port, &b, v);
   const char *line = failing_line(&b);
   mc_step_ev(s, "Basic, same password", "%s", v == V_AUTH ? "refused too" : v == V_TRANSPORT ?
              b.end_text : line ? line : "got past the login");
@@ -323,7 +323,7 @@ static bool ntlm_refusal(struct oa *w, struct mc_step *s, const struct oa_port *
 static enum verdict check_port(struct oa *w, const struct oa_port *op)
 {
   struct mc_report *r = w->r;
-  const char *name = w->t->exchange_server;
+  const char *name = w->t->oa.exchange_server;
   struct mc_step *s = mc_step_add(r, NULL, "%s:%d through the RPC proxy, bind %s (%s)", name,
                                   op->port, op->iface->name, op->iface->protocol);
   struct mc_rpch_result res;
@@ -564,16 +564,16 @@ struct mc_report *mc_check_outlook_anywhere(const struct mc_target *t)
   /* --autodiscover: the names come from Autodiscover first (autodiscover.c). */
   struct mc_target picked = { 0 };
   struct mc_report *pre = NULL;
-  if(t->email) {
+  if(t->ad.email) {
     pre = mc_outlook_anywhere_autodiscover(t, &picked);
     if(!picked.host) {
-      free(picked.exchange_server);
+      free(picked.oa.exchange_server);
       return pre;
     }
     t = &picked;
   }
   struct oa w = { .t = t, .port = t->port ? t->port : 443 };
-  char *target = mc_xasprintf("%s via %s:%d", t->exchange_server, t->host, w.port);
+  char *target = mc_xasprintf("%s via %s:%d", t->oa.exchange_server, t->host, w.port);
   struct mc_report *r = w.r = pre ? pre : mc_report_new("outlook-anywhere", target);
   free(target);
   if(!pre)
@@ -582,18 +582,18 @@ struct mc_report *mc_check_outlook_anywhere(const struct mc_target *t)
   mc_buf_init(&w.traffic, 1 << 20);
   mc_buf_addch(&w.traffic, '[');
   w.http = mc_http_client_new();
-  const char *dot = strchr(t->exchange_server, '.');
-  if(dot && !strchr(t->exchange_server, '@')) {
-    size_t n = (size_t)(dot - t->exchange_server);
-    snprintf(w.short_name, sizeof w.short_name, "%.*s", (int)n, t->exchange_server);
+  const char *dot = strchr(t->oa.exchange_server, '.');
+  if(dot && !strchr(t->oa.exchange_server, '@')) {
+    size_t n = (size_t)(dot - t->oa.exchange_server);
+    snprintf(w.short_name, sizeof w.short_name, "%.*s", (int)n, t->oa.exchange_server);
     for(char *c = w.short_name; *c; c++)
       *c = (char)toupper((unsigned char)*c);
   }
   /* Facts the fix steps name (model/fill.c). */
-  mc_report_fact_names(r, t->host, t->user, t->email);
+  mc_report_fact_names(r, t->host, t->user, t->ad.email);
   mc_report_fact(r, "server", "%s", w.short_name);
-  if(!strchr(t->exchange_server, '@'))
-    mc_report_fact(r, "server_fqdn", "%s", t->exchange_server);
+  if(!strchr(t->oa.exchange_server, '@'))
+    mc_report_fact(r, "server_fqdn", "%s", t->oa.exchange_server);
   mc_report_note(r, "every request carries the User-Agent \"%s\": search the IIS logs for "
                  "it (the RPC query string must stay SERVER:PORT)", w.ua);
   if(t->insecure)
@@ -615,7 +615,7 @@ struct mc_report *mc_check_outlook_anywhere(const struct mc_target *t)
   bool basic = schemes & MC_HTTP_SCHEME_BASIC;
   bool ntlm = schemes & MC_HTTP_SCHEME_NTLM;
   w.basic_offered = basic;
-  w.auth = t->auth_ntlm ? MC_HTTP_AUTH_NTLM : MC_HTTP_AUTH_BASIC;
+  w.auth = t->oa.auth == MC_HTTP_AUTH_NTLM ? MC_HTTP_AUTH_NTLM : MC_HTTP_AUTH_BASIC;
   if(w.auth == MC_HTTP_AUTH_BASIC && !basic && ntlm) {
     w.auth = MC_HTTP_AUTH_NTLM;
     mc_report_note(r, "Basic is not offered, so the ports were tested with NTLM: this shows "
@@ -639,7 +639,7 @@ struct mc_report *mc_check_outlook_anywhere(const struct mc_target *t)
       /* Spare the account a lockout; below HTTP nothing more can be seen. */
       for(size_t k = i + 1; k < NPORTS; k++) {
         struct mc_step *s = mc_step_add(r, NULL, "%s:%d through the RPC proxy, bind %s",
-                                        t->exchange_server, oa_ports[k].port,
+                                        t->oa.exchange_server, oa_ports[k].port,
                                         oa_ports[k].iface->name);
         mc_step_done(r, s, MC_SKIP, "not tried after the %s", v == V_AUTH ?
                      "credentials were refused" : "session failed below HTTP");
@@ -659,6 +659,6 @@ out:
   mc_buf_release(&w.traffic);
   mc_http_client_free(w.http);
   free(picked.host);
-  free(picked.exchange_server);
+  free(picked.oa.exchange_server);
   return r;
 }

@@ -838,7 +838,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   /* --autodiscover: the host comes from Autodiscover first (autodiscover.c). */
   struct mc_target picked = { 0 };
   struct mc_report *pre = NULL;
-  if(t->email) {
+  if(t->ad.email) {
     pre = mc_remote_move_autodiscover(t, &picked);
     if(!picked.host)
       return pre;
@@ -857,7 +857,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   mc_buf_init(&w.traffic, 1 << 20);
   mc_buf_addch(&w.traffic, '[');
   mc_ews_mrs_envelope(&w.envelope, t->host, w.port);
-  mc_report_fact_names(r, t->host, t->user, t->email);    /* for the fix steps */
+  mc_report_fact_names(r, t->host, t->user, t->ad.email);    /* for the fix steps */
   mc_report_note(r, "every request carries ?migcheck=%s and the User-Agent \"%s\": search "
                  "the IIS logs for it", r->run_id, w.ua);
   if(t->insecure)
@@ -894,8 +894,8 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   init_req(&w, &q[1], "POST", MRS_PATH, MC_HTTP_AUTH_NONE);
   nresp = 2;
   bool creds = t->user && t->password;
-  size_t nrep = (size_t)(t->repeat < 0 ? 0 : t->repeat > MAX_REPEAT ? MAX_REPEAT : t->repeat);
-  if(!creds && !t->no_large_request && !nrep) {
+  size_t nrep = (size_t)(t->rm.repeat < 0 ? 0 : t->rm.repeat > MAX_REPEAT ? MAX_REPEAT : t->rm.repeat);
+  if(!creds && !t->rm.no_large_request && !nrep) {
     /* Without credentials and repeats the MRS-sized POST goes with the front
      * door, at once: no extra round (with repeats it goes with them). It is
      * judged when the small POST was asked for credentials. */
@@ -1000,7 +1000,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
 
   /* 3b. The request size MRS sends: signed in when the login worked, else
    * (no credentials given) on the unauthenticated POST. */
-  if(t->no_large_request) {
+  if(t->rm.no_large_request) {
     struct mc_step *s = mc_step_add(r, NULL, "An MRS-sized request");
     mc_step_done(r, s, MC_SKIP, "--no-large-request");
   }

@@ -15,15 +15,15 @@ void mc_target_release(struct mc_target *t)
   free(t->host);
   free(t->sni);
   free(t->ca_file);
-  free(t->ports);
   free(t->user);
-  free(t->exchange_server);
   mc_secret_free_str(t->password);   /* wiped, unlocked, freed */
   mc_net_opts_release(&t->net);
-  free(t->email);
-  for(size_t i = 0; i < t->nallow_redirect; i++)
-    free(t->allow_redirect[i]);
-  free(t->allow_redirect);
+  free(t->ports.list);
+  free(t->oa.exchange_server);
+  free(t->ad.email);
+  for(size_t i = 0; i < t->ad.nallow_redirect; i++)
+    free(t->ad.allow_redirect[i]);
+  free(t->ad.allow_redirect);
   memset(t, 0, sizeof *t);
 }
 
