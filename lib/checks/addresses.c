@@ -271,12 +271,12 @@ size_t mc_walk_every_address(struct mc_report *r, struct mc_step *parent,
     for(size_t i = 0; i < n; i++) {
       if(v[i].tcp.outcome != MC_TCP_OPEN || (tls && v[i].tls.outcome != MC_TLS_OK))
         continue;
-      q[nq] = (struct mc_http_req){
-        .method = fp->method, .host = t->host, .port = port, .addr = v[i].addr->text,
-        .path = fp->path, .query = fp->query, .user_agent = fp->user_agent,
-        .ca_file = t->ca_file, .insecure = true, .timeout_ms = t->timeout_ms,
-        .plain = !tls,
-      };
+      mc_target_req(t, NULL, v[i].addr->text, port, fp->method, fp->path, MC_HTTP_AUTH_NONE,
+                    &q[nq]);
+      q[nq].query = fp->query;
+      q[nq].user_agent = fp->user_agent;
+      q[nq].insecure = true;      /* the handshake was judged on its own */
+      q[nq].plain = !tls;
       idx[nq++] = i;
     }
     struct mc_http_client *c = nq ? mc_http_client_new() : NULL;

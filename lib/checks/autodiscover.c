@@ -49,7 +49,6 @@
 #include "http/http.h"
 #include "proto/autodiscover.h"
 #include "util/json.h"
-#include "version.h"
 
 #define MAX_HOPS 10
 #define MAX_VISITS 48
@@ -78,8 +77,7 @@ struct ad {
   bool decisive;              /* a finding already names the problem */
   bool need_creds;            /* an Autodiscover asked for credentials we do not have */
   bool unobserved;            /* a place could not be looked at (DNS did not answer) */
-  char ua[96];
-  char query[48];
+  struct mc_run_tag tag;
   struct mc_http_client *http;  /* one trust store for the walk */
   struct mc_buf traffic;
   bool traffic_any;
@@ -214,18 +212,9 @@ static void note_tls_failure(struct ad *a, const char *host, int port, const cha
 static void init_req(struct ad *a, struct mc_http_req *q, const char *method,
                      const struct mc_ad_url *u, const char *path, const char *addr)
 {
-  memset(q, 0, sizeof *q);
-  q->method = method;
+  mc_target_req(a->t, &a->tag, addr, mapped_port(a->t, u->port), method, path,
+                MC_HTTP_AUTH_NONE, q);
   q->host = u->host;
-  q->port = mapped_port(a->t, u->port);
-  q->addr = addr;
-  q->path = path;
-  q->query = a->query;
-  q->user_agent = a->ua;
-  q->ca_file = a->t->ca_file;
-  q->insecure = a->t->insecure;
-  q->no_channel_binding = a->t->no_channel_binding;
-  q->timeout_ms = a->t->timeout_ms;
   q->plain = strcmp(u->scheme, "http") == 0;
   q->body_keep = MC_AD_XML_MAX;   /* what the XML parser accepts (POX and SOAP) */
 }
@@ -288,7 +277,7 @@ static bool resolve_step(struct ad *a, struct mc_step *parent, const struct mc_a
     ht.host = (char *)u->host;
     bool https = strcmp(u->scheme, "https") == 0;
     const struct mc_front_probe fp = { "GET", "/autodiscover/autodiscover.xml", NULL,
-                                       a->ua };
+                                       a->tag.ua };
     size_t pick = mc_walk_every_address(a->r, parent, &ht, mapped_port(a->t, u->port), &d,
                                         https, &fp);
     mc_strlcpy(addr, d.addrs[pick].text, addrlen);
@@ -511,9 +500,7 @@ static enum outcome post_pox(struct ad *a, struct mc_step *parent, const struct 
     mc_http_resp_release(&resp);
     s = mc_step_add(a->r, parent, "POST %s://%s%s with %s as %s", u->scheme, u->host, u->path,
                     scheme_name(au), a->t->user);
-    q.auth = au;
-    q.user = a->t->user;
-    q.password = a->t->password;
+    mc_target_login(a->t, au, &q);
     if(!perform(a, s, &q, &resp, "pox-login")) {
       mc_buf_release(&body);
       return O_STOP;
@@ -809,9 +796,7 @@ static void soap_step(struct ad *a, struct mc_step *parent, struct mc_ad_found *
   q.headers = hdrs;
   q.body = body.ptr;
   q.body_len = body.len;
-  q.auth = a->auth;
-  q.user = a->t->user;
-  q.password = a->t->password;
+  mc_target_login(a->t, a->auth, &q);
   if(!perform(a, s, &q, &resp, "soap-getusersettings")) {
     mc_buf_release(&body);
     return;
@@ -1032,8 +1017,7 @@ bool mc_autodiscover_find(struct mc_report *r, struct mc_step *parent,
   mc_buf_init(&a.reasons, 8192);
   mc_buf_init(&a.traffic, 1 << 20);
   mc_buf_addch(&a.traffic, '[');
-  snprintf(a.ua, sizeof a.ua, "migcheck/%s (run %s)", MC_VERSION, r->run_id);
-  snprintf(a.query, sizeof a.query, "migcheck=%s", r->run_id);
+  mc_run_tag_init(&a.tag, r, NULL, true);
   mc_strlcpy(a.email, email, sizeof a.email);
   a.http = mc_http_client_new();
   bool ok = false;

@@ -73,6 +73,26 @@ struct mc_target {
 /* Frees every part (the password wiped) and zeroes t. */
 void mc_target_release(struct mc_target *t);
 
+/* The run id on the wire (request.c): the User-Agent
+ * "PREFIXmigcheck/VERSION (run ID)" and, unless the path's query string
+ * belongs to the protocol, "migcheck=ID", so the IIS logs can be searched
+ * for one run. */
+struct mc_run_tag {
+  char ua[128];
+  char query[48];             /* "" when the requests carry none */
+};
+void mc_run_tag_init(struct mc_run_tag *tag, const struct mc_report *r, const char *ua_prefix,
+                     bool query);
+/* q (zeroed first) for METHOD PATH to t->host at addr:port with t's trust,
+ * deadline and channel-binding choice, tag's User-Agent and query (tag may
+ * be NULL), and, with auth other than MC_HTTP_AUTH_NONE, t's login. Every
+ * check builds its requests here. */
+void mc_target_req(const struct mc_target *t, const struct mc_run_tag *tag, const char *addr,
+                   int port, const char *method, const char *path, enum mc_http_auth auth,
+                   struct mc_http_req *q);
+/* q's login: auth with t's user and password (none for MC_HTTP_AUTH_NONE). */
+void mc_target_login(const struct mc_target *t, enum mc_http_auth auth, struct mc_http_req *q);
+
 /* migcheck ports: resolve, then probe every (address, port) concurrently. */
 struct mc_report *mc_check_ports(const struct mc_target *t);
 

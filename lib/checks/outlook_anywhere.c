@@ -39,7 +39,6 @@
 #include "http/http.h"
 #include "proto/rpch.h"
 #include "util/json.h"
-#include "version.h"
 
 struct oa_port {
   int port;
@@ -72,7 +71,7 @@ struct oa {
   const struct mc_target *t;
   int port;
   const char *addr;
-  char ua[128];
+  struct mc_run_tag tag;          /* the User-Agent; no query (it is SERVER:PORT) */
   struct mc_http_client *http;    /* one trust store for the walk */
   enum mc_http_auth auth;
   bool basic_offered;             /* the proxy's 401 lists Basic */
@@ -212,11 +211,10 @@ static mc_code run_session(struct oa *w, const char *name, const struct oa_port 
 {
   struct mc_dcerpc_syntax syn;
   mc_dcerpc_syntax_of(op->iface, &syn);
+  struct mc_http_req q;
+  mc_target_req(w->t, &w->tag, w->addr, w->port, "RPC_IN_DATA", MC_RPCH_PATH, w->auth, &q);
   struct mc_rpch_opts o = {
-    .host = w->t->host, .port = w->port, .addr = w->addr, .remote_name = name,
-    .remote_port = op->port, .auth = w->auth, .user = w->t->user, .password = w->t->password,
-    .ca_file = w->t->ca_file, .client = w->http, .insecure = w->t->insecure, .user_agent = w->ua,
-    .timeout_ms = w->t->timeout_ms, .iface = &syn, .no_channel_binding = w->t->no_channel_binding,
+    .http = &q, .remote_name = name, .remote_port = op->port, .client = w->http, .iface = &syn,
   };
   return mc_rpch_session(&o, res);
 }
@@ -467,18 +465,10 @@ static int front_door(struct oa *w)
   struct mc_http_req q[3];
   struct mc_http_resp resp[3];
   const char *paths[3] = { MC_RPCH_PATH, "/mapi/emsmdb/", "/mapi/nspi/" };
-  memset(q, 0, sizeof q);
   for(int i = 0; i < 3; i++) {
-    q[i].method = i ? "POST" : "RPC_IN_DATA";
-    q[i].host = w->t->host;
-    q[i].port = w->port;
-    q[i].addr = w->addr;
-    q[i].path = paths[i];
-    q[i].user_agent = w->ua;
+    mc_target_req(w->t, &w->tag, w->addr, w->port, i ? "POST" : "RPC_IN_DATA", paths[i],
+                  MC_HTTP_AUTH_NONE, &q[i]);
     q[i].headers = i ? mapi_headers : rpc_headers;
-    q[i].ca_file = w->t->ca_file;
-    q[i].insecure = w->t->insecure;
-    q[i].timeout_ms = w->t->timeout_ms;
   }
   struct mc_step *front = mc_step_add(r, NULL, "RPC proxy and MAPI over HTTP without "
                                       "credentials");
@@ -578,7 +568,7 @@ struct mc_report *mc_check_outlook_anywhere(const struct mc_target *t)
   free(target);
   if(!pre)
     mc_report_new_run_id(r);
-  snprintf(w.ua, sizeof w.ua, "MSRPC migcheck/%s (run %s)", MC_VERSION, r->run_id);
+  mc_run_tag_init(&w.tag, r, "MSRPC ", false);
   mc_buf_init(&w.traffic, 1 << 20);
   mc_buf_addch(&w.traffic, '[');
   w.http = mc_http_client_new();
@@ -595,7 +585,7 @@ struct mc_report *mc_check_outlook_anywhere(const struct mc_target *t)
   if(!strchr(t->oa.exchange_server, '@'))
     mc_report_fact(r, "server_fqdn", "%s", t->oa.exchange_server);
   mc_report_note(r, "every request carries the User-Agent \"%s\": search the IIS logs for "
-                 "it (the RPC query string must stay SERVER:PORT)", w.ua);
+                 "it (the RPC query string must stay SERVER:PORT)", w.tag.ua);
   if(t->insecure)
     mc_report_note(r, "certificate verification was turned off (--insecure): certificate "
                    "problems are shown as warnings");
@@ -603,7 +593,7 @@ struct mc_report *mc_check_outlook_anywhere(const struct mc_target *t)
   struct mc_dns_result dns;
   if(!mc_walk_dns(r, NULL, t, w.port, &dns))
     goto out;
-  const struct mc_front_probe fp = { "GET", "/rpc/rpcproxy.dll", NULL, w.ua };
+  const struct mc_front_probe fp = { "GET", "/rpc/rpcproxy.dll", NULL, w.tag.ua };
   size_t pick = mc_walk_every_address(r, NULL, t, w.port, &dns, true, &fp);
   w.addr = dns.addrs[pick].text;
   if(!mc_walk_tcp(r, NULL, t, &dns.addrs[pick], w.port) ||

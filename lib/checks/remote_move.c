@@ -52,7 +52,6 @@
 #include "proto/ews.h"
 #include "proto/ntlm.h"
 #include "util/json.h"
-#include "version.h"
 
 #define MAX_REPEAT 50
 #define ASMX_PATH "/EWS/Exchange.asmx"
@@ -93,8 +92,7 @@ struct walk {
   const struct mc_target *t;
   int port;
   const char *addr;
-  char ua[96];
-  char query[48];
+  struct mc_run_tag tag;  /* the run id in every request */
   struct mc_buf envelope;
   struct mc_buf traffic;  /* JSON array of every request sent */
   struct mc_http_client *http;
@@ -301,23 +299,7 @@ static void init_req(struct walk *w, struct mc_http_req *q, const char *method,
   static const char *const soap_headers[] = {
     "Content-Type: application/soap+xml; charset=utf-8", NULL
   };
-  memset(q, 0, sizeof *q);
-  q->method = method;
-  q->host = w->t->host;
-  q->port = w->port;
-  q->addr = w->addr;
-  q->path = path;
-  q->query = w->query;
-  q->user_agent = w->ua;
-  q->ca_file = w->t->ca_file;
-  q->insecure = w->t->insecure;
-  q->timeout_ms = w->t->timeout_ms;
-  q->no_channel_binding = w->t->no_channel_binding;
-  q->auth = auth;
-  if(auth != MC_HTTP_AUTH_NONE) {
-    q->user = w->t->user;
-    q->password = w->t->password;
-  }
+  mc_target_req(w->t, &w->tag, w->addr, w->port, method, path, auth, q);
   if(strcmp(method, "POST") == 0) {
     q->headers = soap_headers;
     q->body = w->envelope.ptr;
@@ -850,8 +832,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   free(target);
   if(!pre)
     mc_report_new_run_id(r);
-  snprintf(w.ua, sizeof w.ua, "migcheck/%s (run %s)", MC_VERSION, r->run_id);
-  snprintf(w.query, sizeof w.query, "migcheck=%s", r->run_id);
+  mc_run_tag_init(&w.tag, r, NULL, true);
   mc_buf_init(&w.envelope, 4096);
   w.http = mc_http_client_new();
   mc_buf_init(&w.traffic, 1 << 20);
@@ -859,7 +840,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   mc_ews_mrs_envelope(&w.envelope, t->host, w.port);
   mc_report_fact_names(r, t->host, t->user, t->ad.email);    /* for the fix steps */
   mc_report_note(r, "every request carries ?migcheck=%s and the User-Agent \"%s\": search "
-                 "the IIS logs for it", r->run_id, w.ua);
+                 "the IIS logs for it", r->run_id, w.tag.ua);
   if(t->insecure)
     mc_report_note(r, "certificate verification was turned off (--insecure): certificate "
                    "problems are shown as warnings");
@@ -881,7 +862,7 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   struct mc_dns_result dns;
   if(!mc_walk_dns(r, NULL, t, w.port, &dns))
     goto out;
-  const struct mc_front_probe fp = { "GET", ASMX_PATH, w.query, w.ua };
+  const struct mc_front_probe fp = { "GET", ASMX_PATH, w.tag.query, w.tag.ua };
   size_t pick = mc_walk_every_address(r, NULL, t, w.port, &dns, true, &fp);
   w.addr = dns.addrs[pick].text;
   if(!mc_walk_tcp(r, NULL, t, &dns.addrs[pick], w.port) ||
