@@ -255,6 +255,19 @@ void mc_large_request_finish(struct mc_report *r, struct mc_step *parent,
                              struct mc_large_run *run, const struct mc_http_resp *answer,
                              struct mc_buf *traffic, bool *traffic_any);
 
+/* The start every check shares (walk.c): the --insecure note, DNS, every
+ * address (TLS on each when tls, fp on each when not NULL), then TCP to
+ * the address the walk takes, copied into addr. False when a step ended
+ * the walk. The TLS walk on addr is the caller's. */
+bool mc_walk_to_tcp(struct mc_report *r, const struct mc_target *t, int port, bool tls,
+                    const struct mc_front_probe *fp, struct mc_addr *addr);
+/* A walk's HTTP requests are over: when one failed TLS where the walk's
+ * handshake on addr passed (and not --insecure), the handshakes that find
+ * the server behind it; then traffic (a JSON array still open, released
+ * here) becomes the report's "traffic" section. */
+void mc_walk_http_end(struct mc_report *r, const struct mc_target *t, const char *addr, int port,
+                      bool tls_failed, struct mc_buf *traffic);
+
 /* After a request failed TLS at addr where the walk's handshake passed
  * (servers behind one address with different certificates): up to tries
  * handshakes until one shows the certificate problem, judged as the walk

@@ -234,15 +234,9 @@ struct mc_report *mc_check_imap(const struct mc_target *t)
   mc_report_note(r, "security %s (the endpoint's -Security %s, -Port %d)",
                  security_name[sec], sec == MC_IMAP_SSL ? "Ssl" : sec == MC_IMAP_TLS ? "Tls" :
                  "None", port);
-  if(t->insecure)
-    mc_report_note(r, "certificate verification was turned off (--insecure): certificate "
-                   "problems are shown as warnings");
-  struct mc_dns_result dns;
-  if(!mc_walk_dns(r, NULL, t, port, &dns))
-    return r;
-  const struct mc_addr *addr =
-    &dns.addrs[mc_walk_every_address(r, NULL, t, port, &dns, sec == MC_IMAP_SSL, NULL)];
-  if(!mc_walk_tcp(r, NULL, t, addr, port))
+  struct mc_addr at;
+  const struct mc_addr *addr = &at;
+  if(!mc_walk_to_tcp(r, t, port, sec == MC_IMAP_SSL, NULL, &at))
     return r;
   if(sec == MC_IMAP_SSL && !mc_walk_tls(r, NULL, t, addr, port))
     return r;

@@ -897,14 +897,11 @@ static void negotiate_blocked(struct walk *w, struct mc_step *s, const struct ob
 /* 1. DNS, every address, TCP and TLS on the one the walk takes. */
 static bool walk_lower(struct walk *w)
 {
-  struct mc_dns_result dns;
-  if(!mc_walk_dns(w->r, NULL, w->t, w->port, &dns))
-    return false;
   const struct mc_front_probe fp = { "GET", ASMX_PATH, w->tag.query, w->tag.ua };
-  size_t pick = mc_walk_every_address(w->r, NULL, w->t, w->port, &dns, true, &fp);
-  mc_strlcpy(w->addr, dns.addrs[pick].text, sizeof w->addr);
-  return mc_walk_tcp(w->r, NULL, w->t, &dns.addrs[pick], w->port) &&
-         mc_walk_tls(w->r, NULL, w->t, &dns.addrs[pick], w->port);
+  struct mc_addr at = { .family = 0 };
+  bool ok = mc_walk_to_tcp(w->r, w->t, w->port, true, &fp, &at);
+  mc_strlcpy(w->addr, at.text, sizeof w->addr);
+  return ok && mc_walk_tls(w->r, NULL, w->t, &at, w->port);
 }
 
 /* The MRS-sized POST made from tmpl's auth, sent with the next batch. */
@@ -1187,9 +1184,6 @@ static void open_report(struct walk *w, struct mc_report *pre)
   mc_report_fact_names(r, t->host, t->user, t->ad.email);    /* for the fix steps */
   mc_report_note(r, "every request carries ?migcheck=%s and the User-Agent \"%s\": search "
                  "the IIS logs for it", r->run_id, w->tag.ua);
-  if(t->insecure)
-    mc_report_note(r, "certificate verification was turned off (--insecure): certificate "
-                   "problems are shown as warnings");
 }
 
 /* The traffic section, the TLS hunt a failed request asks for, cleanup. */
@@ -1197,19 +1191,11 @@ static void close_walk(struct walk *w)
 {
   if(w->do_large)
     mc_buf_release(&w->large_run.body);
-  if(w->tls_failed && !w->t->insecure) {
-    /* Servers behind one address with different certificates: find the bad one. */
-    struct mc_addr at;
-    if(mc_addr_parse(w->addr, w->port, &at))
-      mc_walk_tls_hunt(w->r, NULL, w->t, &at, w->port, 6);
-  }
-  mc_buf_addch(&w->traffic, ']');
-  mc_report_section(w->r, "traffic", w->traffic.ptr);
+  mc_walk_http_end(w->r, w->t, w->addr, w->port, w->tls_failed, &w->traffic);
   for(size_t i = 0; i < w->nfront; i++)
     mc_http_resp_release(&w->front_resp[i]);
   mc_http_resp_release(&w->auth_resp);
   mc_buf_release(&w->envelope);
-  mc_buf_release(&w->traffic);
   mc_http_client_free(w->http);
 }
 

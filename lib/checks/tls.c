@@ -469,15 +469,9 @@ struct mc_report *mc_check_tls(const struct mc_target *t)
   char *target = mc_xasprintf("%s:%d", t->host, port);
   struct mc_report *r = mc_report_new("tls", target);
   free(target);
-  if(t->insecure)
-    mc_report_note(r, "certificate verification was turned off (--insecure): certificate "
-                   "problems are shown as warnings");
-  struct mc_dns_result dns;
-  if(!mc_walk_dns(r, NULL, t, port, &dns))
-    return r;
-  const struct mc_addr *addr = &dns.addrs[mc_walk_every_address(r, NULL, t, port, &dns,
-                                                                true, NULL)];
-  if(!mc_walk_tcp(r, NULL, t, addr, port))
+  struct mc_addr at;
+  const struct mc_addr *addr = &at;
+  if(!mc_walk_to_tcp(r, t, port, true, NULL, &at))
     return r;
   struct mc_tls_result res;
   bool mismatch;
