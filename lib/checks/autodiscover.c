@@ -457,6 +457,77 @@ static enum outcome judge_pox(struct ad *a, struct mc_step *s, const struct mc_h
   return o;
 }
 
+/* post_pox's login after a 401 (NTLM where offered, else Basic; after a
+ * refused NTLM login one Basic login tells Extended Protection from a wrong
+ * password); *s becomes the login's step and *resp its answer. -1 when
+ * libcurl could not send it, 1 when a finding ended the walk, 0 to judge
+ * *resp as usual. */
+static int pox_login(struct ad *a, struct mc_step *parent, const struct mc_ad_url *u,
+                     struct mc_http_req *q, struct mc_http_resp *resp, struct mc_step **s)
+{
+  char realm[128];
+  unsigned schemes = mc_http_auth_schemes(resp->final, realm, sizeof realm);
+  enum mc_http_auth au = schemes & MC_HTTP_SCHEME_NTLM ? MC_HTTP_AUTH_NTLM :
+                         schemes & MC_HTTP_SCHEME_BASIC ? MC_HTTP_AUTH_BASIC :
+                         MC_HTTP_AUTH_NONE;
+  if(au == MC_HTTP_AUTH_NONE) {
+    char text[96];
+    mc_step_done(a->r, *s, MC_UNKNOWN, "asks for %s, which migcheck cannot sign in with",
+                 mc_http_schemes_text(schemes, text, sizeof text));
+    mc_report_incomplete(a->r, "%s offers no NTLM or Basic sign-in", resp->url);
+    return 1;
+  }
+  mc_step_done(a->r, *s, MC_PASS, "401: asks for credentials (an Autodiscover service)");
+  mc_http_resp_release(resp);
+  *s = mc_step_add(a->r, parent, "POST %s://%s%s with %s as %s", u->scheme, u->host, u->path,
+                   scheme_name(au), a->t->user);
+  mc_target_login(a->t, au, q);
+  if(!perform(a, *s, q, resp, "pox-login"))
+    return -1;
+  a->auth = au;
+  if(resp->ntlm.broken) {
+    mc_step_find(a->r, *s, MC_CAUSE_AUTH_NTLM_CHALLENGE_BROKEN, "%s sent an NTLM challenge that "
+                 "cannot be answered (%s); no answer and no password were sent", resp->url,
+                 resp->ntlm.broken_why);
+    a->decisive = true;
+    return 1;
+  }
+  if(resp->status == 401 && resp->ntlm.sent && (schemes & MC_HTTP_SCHEME_BASIC)) {
+    /* One Basic login with the same password tells Extended Protection
+     * from a wrong password. */
+    struct mc_step *bs = mc_step_add(a->r, parent, "POST %s://%s%s with Basic as %s",
+                                     u->scheme, u->host, u->path, a->t->user);
+    struct mc_http_resp bresp;
+    q->auth = MC_HTTP_AUTH_BASIC;
+    if(!perform(a, bs, q, &bresp, "pox-basic"))
+      return -1;
+    bool basic_in = bresp.status != 401 && bresp.status != 403 && bresp.status != 0;
+    mc_step_done(a->r, bs, MC_INFO, "%d: %s", bresp.status, basic_in ? "signed in" :
+                 "refused too");
+    if(basic_in) {
+      mc_step_find(a->r, *s, MC_CAUSE_AUTH_EXTENDED_PROTECTION, "%s refused the NTLM login (%s) "
+                   "while Basic with the same password signed in: the password is right "
+                   "and the NTLM path fails (Extended Protection: %s)", resp->url,
+                   resp->ntlm.cbt ? "with a channel binding" : "without a channel binding",
+                   resp->ntlm.cbt_off ? "this run sent no binding on purpose" : "a device "
+                   "in front terminates TLS, so the certificate seen here is not the one "
+                   "IIS binds");
+      mc_http_resp_release(resp);
+      *resp = bresp;
+      a->auth = MC_HTTP_AUTH_BASIC;
+    }
+    else
+      mc_http_resp_release(&bresp);
+  }
+  if(resp->status == 401 || resp->status == 403) {
+    mc_step_find(a->r, *s, MC_CAUSE_AUTODISCOVER_AUTH_FAILED, "%s refused %s after the %s login "
+                 "(%d)", resp->url, a->t->user, scheme_name(au), resp->status);
+    a->decisive = true;
+    return 1;                 /* no more tries with this password: spares a lockout */
+  }
+  return 0;
+}
+
 /* One POX POST to u (after the host resolved): without credentials, then
  * with them when asked. Fills next_url on a redirect to follow. */
 static enum outcome post_pox(struct ad *a, struct mc_step *parent, const struct mc_ad_url *u,
@@ -483,71 +554,13 @@ static enum outcome post_pox(struct ad *a, struct mc_step *parent, const struct 
   else if(a->t->insecure && !q.plain && (resp.status == 401 || resp.status == 200))
     tls_look(a, parent, u->host, q.port, addr);   /* it would get the credentials */
   if(resp.status == 401 && a->t->user && a->t->password) {
-    char realm[128];
-    unsigned schemes = mc_http_auth_schemes(resp.final, realm, sizeof realm);
-    enum mc_http_auth au = schemes & MC_HTTP_SCHEME_NTLM ? MC_HTTP_AUTH_NTLM :
-                           schemes & MC_HTTP_SCHEME_BASIC ? MC_HTTP_AUTH_BASIC :
-                           MC_HTTP_AUTH_NONE;
-    if(au == MC_HTTP_AUTH_NONE) {
-      char text[96];
-      mc_step_done(a->r, s, MC_UNKNOWN, "asks for %s, which migcheck cannot sign in with",
-                   mc_http_schemes_text(schemes, text, sizeof text));
-      mc_report_incomplete(a->r, "%s offers no NTLM or Basic sign-in", resp.url);
-      o = O_STOP;
-      goto out;
-    }
-    mc_step_done(a->r, s, MC_PASS, "401: asks for credentials (an Autodiscover service)");
-    mc_http_resp_release(&resp);
-    s = mc_step_add(a->r, parent, "POST %s://%s%s with %s as %s", u->scheme, u->host, u->path,
-                    scheme_name(au), a->t->user);
-    mc_target_login(a->t, au, &q);
-    if(!perform(a, s, &q, &resp, "pox-login")) {
+    int lr = pox_login(a, parent, u, &q, &resp, &s);
+    if(lr < 0) {
       mc_buf_release(&body);
       return O_STOP;
     }
-    a->auth = au;
-    if(resp.ntlm.broken) {
-      mc_step_find(a->r, s, MC_CAUSE_AUTH_NTLM_CHALLENGE_BROKEN, "%s sent an NTLM challenge that "
-                   "cannot be answered (%s); no answer and no password were sent", resp.url,
-                   resp.ntlm.broken_why);
-      a->decisive = true;
+    if(lr > 0) {
       o = O_STOP;
-      goto out;
-    }
-    if(resp.status == 401 && resp.ntlm.sent && (schemes & MC_HTTP_SCHEME_BASIC)) {
-      /* One Basic login with the same password tells Extended Protection
-       * from a wrong password. */
-      struct mc_step *bs = mc_step_add(a->r, parent, "POST %s://%s%s with Basic as %s",
-                                       u->scheme, u->host, u->path, a->t->user);
-      struct mc_http_resp bresp;
-      q.auth = MC_HTTP_AUTH_BASIC;
-      if(!perform(a, bs, &q, &bresp, "pox-basic")) {
-        mc_buf_release(&body);
-        return O_STOP;
-      }
-      bool basic_in = bresp.status != 401 && bresp.status != 403 && bresp.status != 0;
-      mc_step_done(a->r, bs, MC_INFO, "%d: %s", bresp.status, basic_in ? "signed in" :
-                   "refused too");
-      if(basic_in) {
-        mc_step_find(a->r, s, MC_CAUSE_AUTH_EXTENDED_PROTECTION, "%s refused the NTLM login (%s) "
-                     "while Basic with the same password signed in: the password is right "
-                     "and the NTLM path fails (Extended Protection: %s)", resp.url,
-                     resp.ntlm.cbt ? "with a channel binding" : "without a channel binding",
-                     resp.ntlm.cbt_off ? "this run sent no binding on purpose" : "a device "
-                     "in front terminates TLS, so the certificate seen here is not the one "
-                     "IIS binds");
-        mc_http_resp_release(&resp);
-        resp = bresp;
-        a->auth = MC_HTTP_AUTH_BASIC;
-      }
-      else
-        mc_http_resp_release(&bresp);
-    }
-    if(resp.status == 401 || resp.status == 403) {
-      mc_step_find(a->r, s, MC_CAUSE_AUTODISCOVER_AUTH_FAILED, "%s refused %s after the %s login "
-                   "(%d)", resp.url, a->t->user, scheme_name(au), resp.status);
-      a->decisive = true;
-      o = O_STOP;               /* no more tries with this password: spares a lockout */
       goto out;
     }
   }
@@ -776,6 +789,59 @@ static char *url_host(const char *url)
   return url && mc_ad_url_parse(url, &u) == MC_OK ? mc_xstrdup(u.host) : NULL;
 }
 
+/* GetUserSettings' values as evidence on s, kept in f (UserDN, the RPC
+ * server, the Outlook Anywhere host and auth, the EWS URL); the ones the
+ * migration service needs and did not get are findings. */
+static void soap_settings(struct ad *a, struct mc_step *s, const struct mc_ad_soap *x,
+                          struct mc_ad_found *f)
+{
+  for(int i = 0; mc_ad_migration_settings[i]; i++) {
+    const char *v = mc_ad_soap_setting(x, mc_ad_migration_settings[i]);
+    mc_step_ev(s, mc_ad_migration_settings[i], "%s", v ? v : "(empty)");
+  }
+  if(x->setting_errors)
+    mc_step_ev(s, "setting errors", "%s", x->setting_errors);
+  const char *dn = mc_ad_soap_setting(x, "UserDN");
+  const char *rpc = mc_ad_soap_setting(x, "InternalRpcClientServer");
+  const char *mbx = mc_ad_soap_setting(x, "InternalMailboxServer");
+  if(!dn || (!rpc && !mbx))
+    mc_step_find(a->r, s, MC_CAUSE_AUTODISCOVER_BAD_RESPONSE, "GetUserSettings left %s empty; "
+                 "the migration service needs every value (else "
+                 "MigrationAutodiscoverConfigurationFailure)", !dn ? "UserDN" :
+                 "InternalRpcClientServer and InternalMailboxServer");
+  free(f->user_dn);
+  f->user_dn = dupe(dn);
+  if(rpc || mbx) {
+    free(f->exch_server);
+    f->exch_server = mc_xstrdup(rpc ? rpc : mbx);
+  }
+  const char *oa = mc_ad_soap_setting(x, "ExternalMailboxServer");
+  const char *oa_auth = mc_ad_soap_setting(x, "ExternalMailboxServerAuthenticationMethods");
+  if(oa) {
+    free(f->oa_host);
+    free(f->oa_host_source);
+    f->oa_host = mc_xstrdup(oa);
+    f->oa_host_source = mc_xstrdup("ExternalMailboxServer (GetUserSettings)");
+  }
+  if(oa_auth) {
+    free(f->oa_auth);
+    f->oa_auth = mc_xstrdup(oa_auth);
+  }
+  if(!oa || !oa_auth)
+    mc_step_find(a->r, s, MC_CAUSE_AUTODISCOVER_NO_OA_SETTINGS, "GetUserSettings for %s returned "
+                 "no %s%s%s: Autodiscover-based endpoint creation fails without it",
+                 a->email, !oa ? "ExternalMailboxServer" : "",
+                 !oa && !oa_auth ? " and no " : "",
+                 !oa_auth ? "ExternalMailboxServerAuthenticationMethods" : "");
+  const char *ews = mc_ad_soap_setting(x, "ExternalEwsUrl");
+  if(ews) {
+    free(f->ews_url);
+    free(f->ews_host);
+    f->ews_url = mc_xstrdup(ews);
+    f->ews_host = url_host(ews);
+  }
+}
+
 /* Step 5: GetUserSettings, as the migration service asks. */
 static void soap_step(struct ad *a, struct mc_step *parent, struct mc_ad_found *f)
 {
@@ -825,53 +891,8 @@ static void soap_step(struct ad *a, struct mc_step *parent, struct mc_ad_found *
                    x.user_error_message ? x.user_error_message :
                    x.error_message ? x.error_message : "");
     }
-    else {
-      for(int i = 0; mc_ad_migration_settings[i]; i++) {
-        const char *v = mc_ad_soap_setting(&x, mc_ad_migration_settings[i]);
-        mc_step_ev(s, mc_ad_migration_settings[i], "%s", v ? v : "(empty)");
-      }
-      if(x.setting_errors)
-        mc_step_ev(s, "setting errors", "%s", x.setting_errors);
-      const char *dn = mc_ad_soap_setting(&x, "UserDN");
-      const char *rpc = mc_ad_soap_setting(&x, "InternalRpcClientServer");
-      const char *mbx = mc_ad_soap_setting(&x, "InternalMailboxServer");
-      if(!dn || (!rpc && !mbx))
-        mc_step_find(a->r, s, MC_CAUSE_AUTODISCOVER_BAD_RESPONSE, "GetUserSettings left %s empty; "
-                     "the migration service needs every value (else "
-                     "MigrationAutodiscoverConfigurationFailure)", !dn ? "UserDN" :
-                     "InternalRpcClientServer and InternalMailboxServer");
-      free(f->user_dn);
-      f->user_dn = dupe(dn);
-      if(rpc || mbx) {
-        free(f->exch_server);
-        f->exch_server = mc_xstrdup(rpc ? rpc : mbx);
-      }
-      const char *oa = mc_ad_soap_setting(&x, "ExternalMailboxServer");
-      const char *oa_auth = mc_ad_soap_setting(&x, "ExternalMailboxServerAuthenticationMethods");
-      if(oa) {
-        free(f->oa_host);
-        free(f->oa_host_source);
-        f->oa_host = mc_xstrdup(oa);
-        f->oa_host_source = mc_xstrdup("ExternalMailboxServer (GetUserSettings)");
-      }
-      if(oa_auth) {
-        free(f->oa_auth);
-        f->oa_auth = mc_xstrdup(oa_auth);
-      }
-      if(!oa || !oa_auth)
-        mc_step_find(a->r, s, MC_CAUSE_AUTODISCOVER_NO_OA_SETTINGS, "GetUserSettings for %s returned "
-                     "no %s%s%s: Autodiscover-based endpoint creation fails without it",
-                     a->email, !oa ? "ExternalMailboxServer" : "",
-                     !oa && !oa_auth ? " and no " : "",
-                     !oa_auth ? "ExternalMailboxServerAuthenticationMethods" : "");
-      const char *ews = mc_ad_soap_setting(&x, "ExternalEwsUrl");
-      if(ews) {
-        free(f->ews_url);
-        free(f->ews_host);
-        f->ews_url = mc_xstrdup(ews);
-        f->ews_host = url_host(ews);
-      }
-    }
+    else
+      soap_settings(a, s, &x, f);
   }
   if(s->status == MC_INFO)
     mc_step_done(a->r, s, MC_PASS, "%zu setting%s returned", parsed ? x.nsettings : 0,
