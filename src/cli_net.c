@@ -88,6 +88,5 @@ int mc_cli_target(const struct mc_cli *cli, struct mc_target *t)
     t->sni = mc_xstrdup(cli->sni);
   t->insecure = cli->insecure;
   t->no_channel_binding = cli->no_channel_binding;
-  t->no_large_request = cli->no_large_request;
   return 0;
 }

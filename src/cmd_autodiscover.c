@@ -11,10 +11,9 @@
 
 #include "checks/checks.h"
 #include "cli.h"
-#include "proto/autodiscover.h"
 #include "util/util.h"
 
-/* "443=8443,80=8080" into t->port_map. */
+/* "443=8443,80=8080" into t->ad.port_map. */
 static bool parse_port_map(const char *s, struct mc_target *t)
 {
   char *copy = mc_xstrdup(s);
@@ -23,19 +22,19 @@ static bool parse_port_map(const char *s, struct mc_target *t)
   for(char *tok = strtok_r(copy, ",", &save); tok && ok; tok = strtok_r(NULL, ",", &save)) {
     char *eq = strchr(tok, '=');
     long from, to;
-    ok = eq && t->nport_map < sizeof t->port_map / sizeof t->port_map[0];
+    ok = eq && t->ad.nport_map < sizeof t->ad.port_map / sizeof t->ad.port_map[0];
     if(ok) {
       *eq = '\0';
       ok = mc_parse_long(tok, 1, 65535, &from) && mc_parse_long(eq + 1, 1, 65535, &to);
     }
     if(ok) {
-      t->port_map[t->nport_map][0] = (int)from;
-      t->port_map[t->nport_map][1] = (int)to;
-      t->nport_map++;
+      t->ad.port_map[t->ad.nport_map][0] = (int)from;
+      t->ad.port_map[t->ad.nport_map][1] = (int)to;
+      t->ad.nport_map++;
     }
   }
   free(copy);
-  return ok && t->nport_map;
+  return ok && t->ad.nport_map;
 }
 
 int mc_cli_autodiscover_opts(struct mc_cli *cli, struct mc_target *t)
@@ -44,20 +43,20 @@ int mc_cli_autodiscover_opts(struct mc_cli *cli, struct mc_target *t)
   if(!cli->email)
     return mc_cli_usage_error(cli, "%s needs --email ADDRESS (an on-premises mailbox)",
                               cli->cmd->name);
-  if(strlen(cli->email) > 300 || !mc_ad_email_domain(cli->email, domain, sizeof domain))
+  if(strlen(cli->email) > 300 || !mc_autodiscover_email_domain(cli->email, domain, sizeof domain))
     return mc_cli_usage_error(cli, "--email '%s' is not an address like alice@contoso.com",
                               cli->email);
-  t->email = mc_xstrdup(cli->email);
+  t->ad.email = mc_xstrdup(cli->email);
   for(size_t i = 0; i < cli->nallow_redirect; i++) {
     const char *d = cli->allow_redirect[i];
     char probe[300];
     snprintf(probe, sizeof probe, "x@%s", d);
-    if(strlen(d) > 250 || !mc_ad_email_domain(probe, domain, sizeof domain))
+    if(strlen(d) > 250 || !mc_autodiscover_email_domain(probe, domain, sizeof domain))
       return mc_cli_usage_error(cli, "--allow-redirect '%s' is not a domain like "
                                 "fabrikam.com", d);
-    t->allow_redirect = mc_xrealloc(t->allow_redirect,
-                                    (t->nallow_redirect + 1) * sizeof *t->allow_redirect);
-    t->allow_redirect[t->nallow_redirect++] = mc_xstrdup(domain);
+    t->ad.allow_redirect = mc_xrealloc(t->ad.allow_redirect,
+                                    (t->ad.nallow_redirect + 1) * sizeof *t->ad.allow_redirect);
+    t->ad.allow_redirect[t->ad.nallow_redirect++] = mc_xstrdup(domain);
   }
   if(cli->port_map && !parse_port_map(cli->port_map, t))
     return mc_cli_usage_error(cli, "--port-map '%s' is not PORT=PORT[,PORT=PORT] (at most 4)",

@@ -10,7 +10,6 @@
 #include "checks/checks.h"
 #include "cli.h"
 #include "config/endpoint.h"
-#include "proto/imap.h"
 #include "util/util.h"
 
 static int imap(struct mc_cli *cli, struct mc_report **out)
@@ -33,7 +32,7 @@ static int imap(struct mc_cli *cli, struct mc_report **out)
   if(!mc_net_split_host_port(cli->args[0], &t.host, &t.port, secs[k].port))
     return mc_cli_usage_error(cli, "'%s' is not HOST, HOST:PORT or [IPV6]:PORT with a port "
                               "from 1 to 65535", cli->args[0]);
-  t.imap_security = (int)secs[k].sec;
+  t.imap.security = secs[k].sec;
   return mc_cli_run_signed_in(cli, &t, mc_check_imap, out);
 }
 

@@ -52,12 +52,12 @@ static int outlook_anywhere(struct mc_cli *cli, struct mc_report **out)
     return mc_cli_usage_error(cli, "'%s' is not HOST, HOST:PORT or [IPV6]:PORT with a port "
                               "from 1 to 65535", cli->rpc_proxy);
   if(cli->exchange_server)
-    t.exchange_server = mc_xstrdup(cli->exchange_server);
+    t.oa.exchange_server = mc_xstrdup(cli->exchange_server);
   if(cli->autodiscover && (rc = mc_cli_autodiscover_opts(cli, &t)) != 0)
     goto out;
   if(cli->auth) {
     if(strcasecmp(cli->auth, "ntlm") == 0)
-      t.auth_ntlm = true;
+      t.oa.auth = MC_HTTP_AUTH_NTLM;
     else if(strcasecmp(cli->auth, "basic") != 0) {
       rc = mc_cli_usage_error(cli, "--auth '%s' is not basic or ntlm", cli->auth);
       goto out;

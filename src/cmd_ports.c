@@ -16,9 +16,9 @@ int mc_check_ports_cli(struct mc_cli *cli, struct mc_report **out)
   int port;
   if(!mc_net_split_host_port(cli->args[0], &t.host, &port, 0))
     return mc_cli_usage_error(cli, "'%s' is not a host name or address", cli->args[0]);
-  t.ports = mc_xcalloc(cli->nargs + 1, sizeof *t.ports);
+  t.ports.list = mc_xcalloc(cli->nargs + 1, sizeof *t.ports.list);
   if(port)
-    t.ports[t.nports++] = port;
+    t.ports.list[t.ports.n++] = port;
   for(size_t i = 1; i < cli->nargs; i++) {
     long p;
     if(!mc_parse_long(cli->args[i], 1, 65535, &p)) {
@@ -26,13 +26,13 @@ int mc_check_ports_cli(struct mc_cli *cli, struct mc_report **out)
       return mc_cli_usage_error(cli, "port '%s' is not a number from 1 to 65535",
                                 cli->args[i]);
     }
-    if(t.nports >= 60) {
+    if(t.ports.n >= 60) {
       mc_target_release(&t);
       return mc_cli_usage_error(cli, "at most 60 ports at once");
     }
-    t.ports[t.nports++] = (int)p;
+    t.ports.list[t.ports.n++] = (int)p;
   }
-  t.legacy_rpc = cli->legacy_rpc;
+  t.ports.legacy_rpc = cli->legacy_rpc;
   int rc = mc_cli_target(cli, &t);
   if(rc)
     return rc;

@@ -39,7 +39,8 @@ static int remote_move(struct mc_cli *cli, struct mc_report **out)
                             cli->repeat);
     goto out;
   }
-  t.repeat = (int)repeat;
+  t.rm.repeat = (int)repeat;
+  t.rm.no_large_request = cli->no_large_request;
   return mc_cli_run_signed_in(cli, &t, mc_check_remote_move, out);
 out:
   mc_target_release(&t);

@@ -235,6 +235,66 @@ static void json_section(struct mc_report *r, const struct mc_target *t,
   mc_buf_release(&b);
 }
 
+/* The front door on every address that got this far, all at once. */
+static void front_all(struct seen *v, size_t n, const struct mc_target *t, int port, bool tls,
+                      const struct mc_front_probe *fp)
+{
+  struct mc_http_req q[MC_MAX_ADDRS];
+  size_t idx[MC_MAX_ADDRS], nq = 0;
+  struct mc_http_resp resp[MC_MAX_ADDRS];
+  for(size_t i = 0; i < n; i++) {
+    if(v[i].tcp.outcome != MC_TCP_OPEN || (tls && v[i].tls.outcome != MC_TLS_OK))
+      continue;
+    mc_target_req(t, NULL, v[i].addr->text, port, fp->method, fp->path, MC_HTTP_AUTH_NONE,
+                  &q[nq]);
+    q[nq].query = fp->query;
+    q[nq].user_agent = fp->user_agent;
+    q[nq].insecure = true;      /* the handshake was judged on its own */
+    q[nq].plain = !tls;
+    idx[nq++] = i;
+  }
+  struct mc_http_client *c = nq ? mc_http_client_new() : NULL;
+  if(c && mc_http_perform(c, q, resp, nq) == MC_OK) {
+    for(size_t k = 0; k < nq; k++) {
+      /* final points into msgs: moved with the struct, point it anew. */
+      struct mc_http_resp *h = &v[idx[k]].http;
+      *h = resp[k];
+      h->final = resp[k].final ? &h->msgs[resp[k].final - resp[k].msgs] : NULL;
+      v[idx[k]].http_tried = true;
+    }
+  }
+  mc_http_client_free(c);
+}
+
+/* One address's step under all: what it showed, and when it differs
+ * from the address the walk takes (diff), its own cause. */
+static void address_step(struct mc_report *r, struct mc_step *all, struct seen *v,
+                         const struct mc_target *t, int port, const struct mc_front_probe *fp,
+                         bool tls, const char *diff, bool picked)
+{
+  char a[80], what[400];
+  bracketed(v->addr, a, sizeof a);
+  describe(v, what, sizeof what);
+  struct mc_step *s = mc_step_add(r, all, "%s port %d", a, port);
+  mc_step_set_duration(s, v->tcp.connect_ms + (v->tls_tried ? v->tls.ms : 0) +
+                       (v->http_tried ? v->http.ms_total : 0));
+  mc_step_ev(s, "observed", "%s", what);
+  if(v->http_tried) {
+    const char *fe = v->http.final ? mc_http_header(v->http.final, "X-FEServer") : NULL;
+    mc_step_ev(s, "request", "%s %s (no credentials)", fp->method, fp->path);
+    if(fe)
+      mc_step_ev(s, "X-FEServer", "%s", fe);
+  }
+  if(diff) {
+    mc_step_ev(s, "differs", "%s", diff);
+    own_cause(r, s, v, t, port);
+    mc_step_done(r, s, MC_FAIL, "%s", diff);
+  }
+  else
+    mc_step_done(r, s, healthy(v, t, tls) ? MC_PASS : MC_INFO, "%s%s", what,
+                 picked ? " (the walk goes on here)" : "");
+}
+
 size_t mc_walk_every_address(struct mc_report *r, struct mc_step *parent,
                              const struct mc_target *t, int port,
                              const struct mc_dns_result *dns, bool tls,
@@ -263,34 +323,8 @@ size_t mc_walk_every_address(struct mc_report *r, struct mc_step *parent,
     v[i].tcp = probes[i];
   if(tls)
     tls_all(v, n, t, port);
-  /* The front door on every address that got this far, all at once. */
-  if(fp) {
-    struct mc_http_req q[MC_MAX_ADDRS];
-    size_t idx[MC_MAX_ADDRS], nq = 0;
-    struct mc_http_resp resp[MC_MAX_ADDRS];
-    for(size_t i = 0; i < n; i++) {
-      if(v[i].tcp.outcome != MC_TCP_OPEN || (tls && v[i].tls.outcome != MC_TLS_OK))
-        continue;
-      q[nq] = (struct mc_http_req){
-        .method = fp->method, .host = t->host, .port = port, .addr = v[i].addr->text,
-        .path = fp->path, .query = fp->query, .user_agent = fp->user_agent,
-        .ca_file = t->ca_file, .insecure = true, .timeout_ms = t->timeout_ms,
-        .plain = !tls,
-      };
-      idx[nq++] = i;
-    }
-    struct mc_http_client *c = nq ? mc_http_client_new() : NULL;
-    if(c && mc_http_perform(c, q, resp, nq) == MC_OK) {
-      for(size_t k = 0; k < nq; k++) {
-        /* final points into msgs: moved with the struct, point it anew. */
-        struct mc_http_resp *h = &v[idx[k]].http;
-        *h = resp[k];
-        h->final = resp[k].final ? &h->msgs[resp[k].final - resp[k].msgs] : NULL;
-        v[idx[k]].http_tried = true;
-      }
-    }
-    mc_http_client_free(c);
-  }
+  if(fp)
+    front_all(v, n, t, port, tls, fp);
   size_t pick = 0;
   while(pick < n && !healthy(&v[pick], t, tls))
     pick++;
@@ -311,29 +345,8 @@ size_t mc_walk_every_address(struct mc_report *r, struct mc_step *parent,
   if(nbad)
     mc_step_find(r, all, MC_CAUSE_DNS_ADDRESSES_DISAGREE, "%zu of the %zu addresses of %s do not "
                  "answer like %s: %s", nbad, n, t->host, v[pick].addr->text, list.ptr);
-  for(size_t i = 0; i < n; i++) {
-    char a[80], what[400];
-    bracketed(v[i].addr, a, sizeof a);
-    describe(&v[i], what, sizeof what);
-    struct mc_step *s = mc_step_add(r, all, "%s port %d", a, port);
-    mc_step_set_duration(s, v[i].tcp.connect_ms + (v[i].tls_tried ? v[i].tls.ms : 0) +
-                         (v[i].http_tried ? v[i].http.ms_total : 0));
-    mc_step_ev(s, "observed", "%s", what);
-    if(v[i].http_tried) {
-      const char *fe = v[i].http.final ? mc_http_header(v[i].http.final, "X-FEServer") : NULL;
-      mc_step_ev(s, "request", "%s %s (no credentials)", fp->method, fp->path);
-      if(fe)
-        mc_step_ev(s, "X-FEServer", "%s", fe);
-    }
-    if(bad[i]) {
-      mc_step_ev(s, "differs", "%s", diff[i]);
-      own_cause(r, s, &v[i], t, port);
-      mc_step_done(r, s, MC_FAIL, "%s", diff[i]);
-    }
-    else
-      mc_step_done(r, s, healthy(&v[i], t, tls) ? MC_PASS : MC_INFO, "%s%s", what,
-                   i == pick ? " (the walk goes on here)" : "");
-  }
+  for(size_t i = 0; i < n; i++)
+    address_step(r, all, &v[i], t, port, fp, tls, bad[i] ? diff[i] : NULL, i == pick);
   if(nbad)
     mc_step_done(r, all, MC_FAIL, "%zu of %zu addresses differ; the walk goes on with %s",
                  nbad, n, v[pick].addr->text);

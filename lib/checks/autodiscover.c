@@ -49,7 +49,6 @@
 #include "http/http.h"
 #include "proto/autodiscover.h"
 #include "util/json.h"
-#include "version.h"
 
 #define MAX_HOPS 10
 #define MAX_VISITS 48
@@ -78,8 +77,7 @@ struct ad {
   bool decisive;              /* a finding already names the problem */
   bool need_creds;            /* an Autodiscover asked for credentials we do not have */
   bool unobserved;            /* a place could not be looked at (DNS did not answer) */
-  char ua[96];
-  char query[48];
+  struct mc_run_tag tag;
   struct mc_http_client *http;  /* one trust store for the walk */
   struct mc_buf traffic;
   bool traffic_any;
@@ -100,9 +98,9 @@ struct ad {
 
 static int mapped_port(const struct mc_target *t, int port)
 {
-  for(size_t i = 0; i < t->nport_map; i++) {
-    if(t->port_map[i][0] == port)
-      return t->port_map[i][1];
+  for(size_t i = 0; i < t->ad.nport_map; i++) {
+    if(t->ad.port_map[i][0] == port)
+      return t->ad.port_map[i][1];
   }
   return port;
 }
@@ -214,18 +212,9 @@ static void note_tls_failure(struct ad *a, const char *host, int port, const cha
 static void init_req(struct ad *a, struct mc_http_req *q, const char *method,
                      const struct mc_ad_url *u, const char *path, const char *addr)
 {
-  memset(q, 0, sizeof *q);
-  q->method = method;
+  mc_target_req(a->t, &a->tag, addr, mapped_port(a->t, u->port), method, path,
+                MC_HTTP_AUTH_NONE, q);
   q->host = u->host;
-  q->port = mapped_port(a->t, u->port);
-  q->addr = addr;
-  q->path = path;
-  q->query = a->query;
-  q->user_agent = a->ua;
-  q->ca_file = a->t->ca_file;
-  q->insecure = a->t->insecure;
-  q->no_channel_binding = a->t->no_channel_binding;
-  q->timeout_ms = a->t->timeout_ms;
   q->plain = strcmp(u->scheme, "http") == 0;
   q->body_keep = MC_AD_XML_MAX;   /* what the XML parser accepts (POX and SOAP) */
 }
@@ -288,7 +277,7 @@ static bool resolve_step(struct ad *a, struct mc_step *parent, const struct mc_a
     ht.host = (char *)u->host;
     bool https = strcmp(u->scheme, "https") == 0;
     const struct mc_front_probe fp = { "GET", "/autodiscover/autodiscover.xml", NULL,
-                                       a->ua };
+                                       a->tag.ua };
     size_t pick = mc_walk_every_address(a->r, parent, &ht, mapped_port(a->t, u->port), &d,
                                         https, &fp);
     mc_strlcpy(addr, d.addrs[pick].text, addrlen);
@@ -363,8 +352,8 @@ static enum outcome follow_location(struct ad *a, struct mc_step *s, int status,
                                     const char *loc, struct mc_ad_url *next)
 {
   enum mc_ad_policy p = mc_ad_redirect_policy(loc, a->domain,
-                                              (const char *const *)a->t->allow_redirect,
-                                              a->t->nallow_redirect, next);
+                                              (const char *const *)a->t->ad.allow_redirect,
+                                              a->t->ad.nallow_redirect, next);
   if(policy_ok(a, s, p, "the HTTP redirect to", loc) && hop(a, s, loc)) {
     mc_step_done(a->r, s, MC_PASS, "%d: redirects to %s", status, loc);
     return O_FOLLOW;
@@ -436,8 +425,8 @@ static enum outcome judge_pox(struct ad *a, struct mc_step *s, const struct mc_h
   if(strcasecmp(action, "redirectAddr") == 0 && x.redirect_addr) {
     mc_step_ev(s, "RedirectAddr", "%s", x.redirect_addr);
     enum mc_ad_policy p = mc_ad_address_policy(x.redirect_addr, a->domain,
-                                               (const char *const *)a->t->allow_redirect,
-                                               a->t->nallow_redirect);
+                                               (const char *const *)a->t->ad.allow_redirect,
+                                               a->t->ad.nallow_redirect);
     if(policy_ok(a, s, p, "redirectAddr to", x.redirect_addr) && hop(a, s, x.redirect_addr)) {
       mc_strlcpy(next_email, x.redirect_addr, next_len);
       o = O_REDIRECT_ADDR;
@@ -446,8 +435,8 @@ static enum outcome judge_pox(struct ad *a, struct mc_step *s, const struct mc_h
   else if(strcasecmp(action, "redirectUrl") == 0 && x.redirect_url) {
     mc_step_ev(s, "RedirectUrl", "%s", x.redirect_url);
     enum mc_ad_policy p = mc_ad_redirect_policy(x.redirect_url, a->domain,
-                                                (const char *const *)a->t->allow_redirect,
-                                                a->t->nallow_redirect, next_url);
+                                                (const char *const *)a->t->ad.allow_redirect,
+                                                a->t->ad.nallow_redirect, next_url);
     if(policy_ok(a, s, p, "redirectUrl to", x.redirect_url) && hop(a, s, x.redirect_url))
       o = O_FOLLOW;
   }
@@ -466,6 +455,77 @@ static enum outcome judge_pox(struct ad *a, struct mc_step *s, const struct mc_h
   }
   mc_ad_pox_release(&x);
   return o;
+}
+
+/* post_pox's login after a 401 (NTLM where offered, else Basic; after a
+ * refused NTLM login one Basic login tells Extended Protection from a wrong
+ * password); *s becomes the login's step and *resp its answer. -1 when
+ * libcurl could not send it, 1 when a finding ended the walk, 0 to judge
+ * *resp as usual. */
+static int pox_login(struct ad *a, struct mc_step *parent, const struct mc_ad_url *u,
+                     struct mc_http_req *q, struct mc_http_resp *resp, struct mc_step **s)
+{
+  char realm[128];
+  unsigned schemes = mc_http_auth_schemes(resp->final, realm, sizeof realm);
+  enum mc_http_auth au = schemes & MC_HTTP_SCHEME_NTLM ? MC_HTTP_AUTH_NTLM :
+                         schemes & MC_HTTP_SCHEME_BASIC ? MC_HTTP_AUTH_BASIC :
+                         MC_HTTP_AUTH_NONE;
+  if(au == MC_HTTP_AUTH_NONE) {
+    char text[96];
+    mc_step_done(a->r, *s, MC_UNKNOWN, "asks for %s, which migcheck cannot sign in with",
+                 mc_http_schemes_text(schemes, text, sizeof text));
+    mc_report_incomplete(a->r, "%s offers no NTLM or Basic sign-in", resp->url);
+    return 1;
+  }
+  mc_step_done(a->r, *s, MC_PASS, "401: asks for credentials (an Autodiscover service)");
+  mc_http_resp_release(resp);
+  *s = mc_step_add(a->r, parent, "POST %s://%s%s with %s as %s", u->scheme, u->host, u->path,
+                   scheme_name(au), a->t->user);
+  mc_target_login(a->t, au, q);
+  if(!perform(a, *s, q, resp, "pox-login"))
+    return -1;
+  a->auth = au;
+  if(resp->ntlm.broken) {
+    mc_step_find(a->r, *s, MC_CAUSE_AUTH_NTLM_CHALLENGE_BROKEN, "%s sent an NTLM challenge that "
+                 "cannot be answered (%s); no answer and no password were sent", resp->url,
+                 resp->ntlm.broken_why);
+    a->decisive = true;
+    return 1;
+  }
+  if(resp->status == 401 && resp->ntlm.sent && (schemes & MC_HTTP_SCHEME_BASIC)) {
+    /* One Basic login with the same password tells Extended Protection
+     * from a wrong password. */
+    struct mc_step *bs = mc_step_add(a->r, parent, "POST %s://%s%s with Basic as %s",
+                                     u->scheme, u->host, u->path, a->t->user);
+    struct mc_http_resp bresp;
+    q->auth = MC_HTTP_AUTH_BASIC;
+    if(!perform(a, bs, q, &bresp, "pox-basic"))
+      return -1;
+    bool basic_in = bresp.status != 401 && bresp.status != 403 && bresp.status != 0;
+    mc_step_done(a->r, bs, MC_INFO, "%d: %s", bresp.status, basic_in ? "signed in" :
+                 "refused too");
+    if(basic_in) {
+      mc_step_find(a->r, *s, MC_CAUSE_AUTH_EXTENDED_PROTECTION, "%s refused the NTLM login (%s) "
+                   "while Basic with the same password signed in: the password is right "
+                   "and the NTLM path fails (Extended Protection: %s)", resp->url,
+                   resp->ntlm.cbt ? "with a channel binding" : "without a channel binding",
+                   resp->ntlm.cbt_off ? "this run sent no binding on purpose" : "a device "
+                   "in front terminates TLS, so the certificate seen here is not the one "
+                   "IIS binds");
+      mc_http_resp_release(resp);
+      *resp = bresp;
+      a->auth = MC_HTTP_AUTH_BASIC;
+    }
+    else
+      mc_http_resp_release(&bresp);
+  }
+  if(resp->status == 401 || resp->status == 403) {
+    mc_step_find(a->r, *s, MC_CAUSE_AUTODISCOVER_AUTH_FAILED, "%s refused %s after the %s login "
+                 "(%d)", resp->url, a->t->user, scheme_name(au), resp->status);
+    a->decisive = true;
+    return 1;                 /* no more tries with this password: spares a lockout */
+  }
+  return 0;
 }
 
 /* One POX POST to u (after the host resolved): without credentials, then
@@ -494,73 +554,13 @@ static enum outcome post_pox(struct ad *a, struct mc_step *parent, const struct 
   else if(a->t->insecure && !q.plain && (resp.status == 401 || resp.status == 200))
     tls_look(a, parent, u->host, q.port, addr);   /* it would get the credentials */
   if(resp.status == 401 && a->t->user && a->t->password) {
-    char realm[128];
-    unsigned schemes = mc_http_auth_schemes(resp.final, realm, sizeof realm);
-    enum mc_http_auth au = schemes & MC_HTTP_SCHEME_NTLM ? MC_HTTP_AUTH_NTLM :
-                           schemes & MC_HTTP_SCHEME_BASIC ? MC_HTTP_AUTH_BASIC :
-                           MC_HTTP_AUTH_NONE;
-    if(au == MC_HTTP_AUTH_NONE) {
-      char text[96];
-      mc_step_done(a->r, s, MC_UNKNOWN, "asks for %s, which migcheck cannot sign in with",
-                   mc_http_schemes_text(schemes, text, sizeof text));
-      mc_report_incomplete(a->r, "%s offers no NTLM or Basic sign-in", resp.url);
-      o = O_STOP;
-      goto out;
-    }
-    mc_step_done(a->r, s, MC_PASS, "401: asks for credentials (an Autodiscover service)");
-    mc_http_resp_release(&resp);
-    s = mc_step_add(a->r, parent, "POST %s://%s%s with %s as %s", u->scheme, u->host, u->path,
-                    scheme_name(au), a->t->user);
-    q.auth = au;
-    q.user = a->t->user;
-    q.password = a->t->password;
-    if(!perform(a, s, &q, &resp, "pox-login")) {
+    int lr = pox_login(a, parent, u, &q, &resp, &s);
+    if(lr < 0) {
       mc_buf_release(&body);
       return O_STOP;
     }
-    a->auth = au;
-    if(resp.ntlm.broken) {
-      mc_step_find(a->r, s, MC_CAUSE_AUTH_NTLM_CHALLENGE_BROKEN, "%s sent an NTLM challenge that "
-                   "cannot be answered (%s); no answer and no password were sent", resp.url,
-                   resp.ntlm.broken_why);
-      a->decisive = true;
+    if(lr > 0) {
       o = O_STOP;
-      goto out;
-    }
-    if(resp.status == 401 && resp.ntlm.sent && (schemes & MC_HTTP_SCHEME_BASIC)) {
-      /* One Basic login with the same password tells Extended Protection
-       * from a wrong password. */
-      struct mc_step *bs = mc_step_add(a->r, parent, "POST %s://%s%s with Basic as %s",
-                                       u->scheme, u->host, u->path, a->t->user);
-      struct mc_http_resp bresp;
-      q.auth = MC_HTTP_AUTH_BASIC;
-      if(!perform(a, bs, &q, &bresp, "pox-basic")) {
-        mc_buf_release(&body);
-        return O_STOP;
-      }
-      bool basic_in = bresp.status != 401 && bresp.status != 403 && bresp.status != 0;
-      mc_step_done(a->r, bs, MC_INFO, "%d: %s", bresp.status, basic_in ? "signed in" :
-                   "refused too");
-      if(basic_in) {
-        mc_step_find(a->r, s, MC_CAUSE_AUTH_EXTENDED_PROTECTION, "%s refused the NTLM login (%s) "
-                     "while Basic with the same password signed in: the password is right "
-                     "and the NTLM path fails (Extended Protection: %s)", resp.url,
-                     resp.ntlm.cbt ? "with a channel binding" : "without a channel binding",
-                     resp.ntlm.cbt_off ? "this run sent no binding on purpose" : "a device "
-                     "in front terminates TLS, so the certificate seen here is not the one "
-                     "IIS binds");
-        mc_http_resp_release(&resp);
-        resp = bresp;
-        a->auth = MC_HTTP_AUTH_BASIC;
-      }
-      else
-        mc_http_resp_release(&bresp);
-    }
-    if(resp.status == 401 || resp.status == 403) {
-      mc_step_find(a->r, s, MC_CAUSE_AUTODISCOVER_AUTH_FAILED, "%s refused %s after the %s login "
-                   "(%d)", resp.url, a->t->user, scheme_name(au), resp.status);
-      a->decisive = true;
-      o = O_STOP;               /* no more tries with this password: spares a lockout */
       goto out;
     }
   }
@@ -702,8 +702,8 @@ static bool srv_lookup(struct ad *a, struct mc_step *parent, const char *domain,
   char url[600];
   snprintf(url, sizeof url, "https://%s:%d%s", srv.t[0].host, srv.t[0].port, POX_PATH);
   enum mc_ad_policy p = mc_ad_redirect_policy(url, a->domain,
-                                              (const char *const *)a->t->allow_redirect,
-                                              a->t->nallow_redirect, u);
+                                              (const char *const *)a->t->ad.allow_redirect,
+                                              a->t->ad.nallow_redirect, u);
   if(!policy_ok(a, s, p, "the SRV target", srv.t[0].host)) {
     mc_step_done(a->r, s, MC_FAIL, "%s port %d: not followed", srv.t[0].host, srv.t[0].port);
     return false;
@@ -789,6 +789,59 @@ static char *url_host(const char *url)
   return url && mc_ad_url_parse(url, &u) == MC_OK ? mc_xstrdup(u.host) : NULL;
 }
 
+/* GetUserSettings' values as evidence on s, kept in f (UserDN, the RPC
+ * server, the Outlook Anywhere host and auth, the EWS URL); the ones the
+ * migration service needs and did not get are findings. */
+static void soap_settings(struct ad *a, struct mc_step *s, const struct mc_ad_soap *x,
+                          struct mc_ad_found *f)
+{
+  for(int i = 0; mc_ad_migration_settings[i]; i++) {
+    const char *v = mc_ad_soap_setting(x, mc_ad_migration_settings[i]);
+    mc_step_ev(s, mc_ad_migration_settings[i], "%s", v ? v : "(empty)");
+  }
+  if(x->setting_errors)
+    mc_step_ev(s, "setting errors", "%s", x->setting_errors);
+  const char *dn = mc_ad_soap_setting(x, "UserDN");
+  const char *rpc = mc_ad_soap_setting(x, "InternalRpcClientServer");
+  const char *mbx = mc_ad_soap_setting(x, "InternalMailboxServer");
+  if(!dn || (!rpc && !mbx))
+    mc_step_find(a->r, s, MC_CAUSE_AUTODISCOVER_BAD_RESPONSE, "GetUserSettings left %s empty; "
+                 "the migration service needs every value (else "
+                 "MigrationAutodiscoverConfigurationFailure)", !dn ? "UserDN" :
+                 "InternalRpcClientServer and InternalMailboxServer");
+  free(f->user_dn);
+  f->user_dn = dupe(dn);
+  if(rpc || mbx) {
+    free(f->exch_server);
+    f->exch_server = mc_xstrdup(rpc ? rpc : mbx);
+  }
+  const char *oa = mc_ad_soap_setting(x, "ExternalMailboxServer");
+  const char *oa_auth = mc_ad_soap_setting(x, "ExternalMailboxServerAuthenticationMethods");
+  if(oa) {
+    free(f->oa_host);
+    free(f->oa_host_source);
+    f->oa_host = mc_xstrdup(oa);
+    f->oa_host_source = mc_xstrdup("ExternalMailboxServer (GetUserSettings)");
+  }
+  if(oa_auth) {
+    free(f->oa_auth);
+    f->oa_auth = mc_xstrdup(oa_auth);
+  }
+  if(!oa || !oa_auth)
+    mc_step_find(a->r, s, MC_CAUSE_AUTODISCOVER_NO_OA_SETTINGS, "GetUserSettings for %s returned "
+                 "no %s%s%s: Autodiscover-based endpoint creation fails without it",
+                 a->email, !oa ? "ExternalMailboxServer" : "",
+                 !oa && !oa_auth ? " and no " : "",
+                 !oa_auth ? "ExternalMailboxServerAuthenticationMethods" : "");
+  const char *ews = mc_ad_soap_setting(x, "ExternalEwsUrl");
+  if(ews) {
+    free(f->ews_url);
+    free(f->ews_host);
+    f->ews_url = mc_xstrdup(ews);
+    f->ews_host = url_host(ews);
+  }
+}
+
 /* Step 5: GetUserSettings, as the migration service asks. */
 static void soap_step(struct ad *a, struct mc_step *parent, struct mc_ad_found *f)
 {
@@ -809,9 +862,7 @@ static void soap_step(struct ad *a, struct mc_step *parent, struct mc_ad_found *
   q.headers = hdrs;
   q.body = body.ptr;
   q.body_len = body.len;
-  q.auth = a->auth;
-  q.user = a->t->user;
-  q.password = a->t->password;
+  mc_target_login(a->t, a->auth, &q);
   if(!perform(a, s, &q, &resp, "soap-getusersettings")) {
     mc_buf_release(&body);
     return;
@@ -840,53 +891,8 @@ static void soap_step(struct ad *a, struct mc_step *parent, struct mc_ad_found *
                    x.user_error_message ? x.user_error_message :
                    x.error_message ? x.error_message : "");
     }
-    else {
-      for(int i = 0; mc_ad_migration_settings[i]; i++) {
-        const char *v = mc_ad_soap_setting(&x, mc_ad_migration_settings[i]);
-        mc_step_ev(s, mc_ad_migration_settings[i], "%s", v ? v : "(empty)");
-      }
-      if(x.setting_errors)
-        mc_step_ev(s, "setting errors", "%s", x.setting_errors);
-      const char *dn = mc_ad_soap_setting(&x, "UserDN");
-      const char *rpc = mc_ad_soap_setting(&x, "InternalRpcClientServer");
-      const char *mbx = mc_ad_soap_setting(&x, "InternalMailboxServer");
-      if(!dn || (!rpc && !mbx))
-        mc_step_find(a->r, s, MC_CAUSE_AUTODISCOVER_BAD_RESPONSE, "GetUserSettings left %s empty; "
-                     "the migration service needs every value (else "
-                     "MigrationAutodiscoverConfigurationFailure)", !dn ? "UserDN" :
-                     "InternalRpcClientServer and InternalMailboxServer");
-      free(f->user_dn);
-      f->user_dn = dupe(dn);
-      if(rpc || mbx) {
-        free(f->exch_server);
-        f->exch_server = mc_xstrdup(rpc ? rpc : mbx);
-      }
-      const char *oa = mc_ad_soap_setting(&x, "ExternalMailboxServer");
-      const char *oa_auth = mc_ad_soap_setting(&x, "ExternalMailboxServerAuthenticationMethods");
-      if(oa) {
-        free(f->oa_host);
-        free(f->oa_host_source);
-        f->oa_host = mc_xstrdup(oa);
-        f->oa_host_source = mc_xstrdup("ExternalMailboxServer (GetUserSettings)");
-      }
-      if(oa_auth) {
-        free(f->oa_auth);
-        f->oa_auth = mc_xstrdup(oa_auth);
-      }
-      if(!oa || !oa_auth)
-        mc_step_find(a->r, s, MC_CAUSE_AUTODISCOVER_NO_OA_SETTINGS, "GetUserSettings for %s returned "
-                     "no %s%s%s: Autodiscover-based endpoint creation fails without it",
-                     a->email, !oa ? "ExternalMailboxServer" : "",
-                     !oa && !oa_auth ? " and no " : "",
-                     !oa_auth ? "ExternalMailboxServerAuthenticationMethods" : "");
-      const char *ews = mc_ad_soap_setting(&x, "ExternalEwsUrl");
-      if(ews) {
-        free(f->ews_url);
-        free(f->ews_host);
-        f->ews_url = mc_xstrdup(ews);
-        f->ews_host = url_host(ews);
-      }
-    }
+    else
+      soap_settings(a, s, &x, f);
   }
   if(s->status == MC_INFO)
     mc_step_done(a->r, s, MC_PASS, "%zu setting%s returned", parsed ? x.nsettings : 0,
@@ -908,12 +914,12 @@ static bool taken_host_ok(struct mc_report *r, struct mc_step *s, const struct m
                           enum mc_status sev, const char *what, const char *host)
 {
   char domain[256], url[600];
-  if(!mc_ad_email_domain(t->email, domain, sizeof domain))
+  if(!mc_ad_email_domain(t->ad.email, domain, sizeof domain))
     return false;
   snprintf(url, sizeof url, "https://%s/", host);
   enum mc_ad_policy p = mc_ad_redirect_policy(url, domain,
-                                              (const char *const *)t->allow_redirect,
-                                              t->nallow_redirect, NULL);
+                                              (const char *const *)t->ad.allow_redirect,
+                                              t->ad.nallow_redirect, NULL);
   if(p == MC_AD_SAFE)
     return true;
   if(p == MC_AD_ALLOWED) {
@@ -923,7 +929,7 @@ static bool taken_host_ok(struct mc_report *r, struct mc_step *s, const struct m
   }
   mc_step_find_sev(r, s, MC_CAUSE_AUTODISCOVER_UNSAFE_REDIRECT, sev, "Autodiscover for %s names %s "
                    "as the %s: %s; not contacted, no credentials sent (if %s is yours, "
-                   "allow it with --allow-redirect %s, or name the host yourself)", t->email,
+                   "allow it with --allow-redirect %s, or name the host yourself)", t->ad.email,
                    host, what, p == MC_AD_BAD_URL ? mc_ad_policy_text(p) : "outside the "
                    "address's domain and not allowed with --allow-redirect", host, host);
   return false;
@@ -1032,8 +1038,7 @@ bool mc_autodiscover_find(struct mc_report *r, struct mc_step *parent,
   mc_buf_init(&a.reasons, 8192);
   mc_buf_init(&a.traffic, 1 << 20);
   mc_buf_addch(&a.traffic, '[');
-  snprintf(a.ua, sizeof a.ua, "migcheck/%s (run %s)", MC_VERSION, r->run_id);
-  snprintf(a.query, sizeof a.query, "migcheck=%s", r->run_id);
+  mc_run_tag_init(&a.tag, r, NULL, true);
   mc_strlcpy(a.email, email, sizeof a.email);
   a.http = mc_http_client_new();
   bool ok = false;
@@ -1124,31 +1129,36 @@ void mc_ad_found_release(struct mc_ad_found *f)
   memset(f, 0, sizeof *f);
 }
 
+bool mc_autodiscover_email_domain(const char *email, char *out, size_t outlen)
+{
+  return mc_ad_email_domain(email, out, outlen);
+}
+
 struct mc_report *mc_check_autodiscover(const struct mc_target *t)
 {
-  struct mc_report *r = mc_report_new("autodiscover", t->email);
+  struct mc_report *r = mc_report_new("autodiscover", t->ad.email);
   mc_report_new_run_id(r);
   mc_report_note(r, "every request carries ?migcheck=%s: search the IIS logs for it",
                  r->run_id);
   if(t->insecure)
     mc_report_note(r, "certificate verification was turned off (--insecure)");
-  for(size_t i = 0; i < t->nport_map; i++)
+  for(size_t i = 0; i < t->ad.nport_map; i++)
     mc_report_note(r, "--port-map: connections meant for port %d went to port %d",
-                   t->port_map[i][0], t->port_map[i][1]);
+                   t->ad.port_map[i][0], t->ad.port_map[i][1]);
   struct mc_ad_found f;
-  mc_autodiscover_find(r, NULL, t, t->email, &f);
+  mc_autodiscover_find(r, NULL, t, t->ad.email, &f);
   mc_ad_found_release(&f);
   return r;
 }
 
 struct mc_report *mc_remote_move_autodiscover(const struct mc_target *t, struct mc_target *picked)
 {
-  struct mc_report *r = mc_report_new("remote-move", t->email);
+  struct mc_report *r = mc_report_new("remote-move", t->ad.email);
   mc_report_new_run_id(r);
   *picked = *t;
   picked->host = NULL;
   struct mc_ad_found f;
-  if(!mc_autodiscover_find(r, NULL, t, t->email, &f)) {
+  if(!mc_autodiscover_find(r, NULL, t, t->ad.email, &f)) {
     struct mc_step *s = mc_step_add(r, NULL, "MRSProxy host from Autodiscover");
     mc_step_done(r, s, MC_SKIP, "Autodiscover gave no settings (see above): name the host "
                  "with --server, as the endpoint's manual settings would");
@@ -1171,7 +1181,7 @@ struct mc_report *mc_remote_move_autodiscover(const struct mc_target *t, struct 
     return r;
   }
   if(!taken_host_ok(r, s, t, MC_FAIL, "MRSProxy host", host)) {
-    mc_step_done(r, s, MC_FAIL, "%s is not checked: outside %s's domain", host, t->email);
+    mc_step_done(r, s, MC_FAIL, "%s is not checked: outside %s's domain", host, t->ad.email);
     mc_ad_found_release(&f);
     return r;
   }
@@ -1187,14 +1197,14 @@ struct mc_report *mc_remote_move_autodiscover(const struct mc_target *t, struct 
 struct mc_report *mc_outlook_anywhere_autodiscover(const struct mc_target *t,
                                                    struct mc_target *picked)
 {
-  struct mc_report *r = mc_report_new("outlook-anywhere", t->email);
+  struct mc_report *r = mc_report_new("outlook-anywhere", t->ad.email);
   mc_report_new_run_id(r);
   *picked = *t;
   picked->host = NULL;
-  picked->exchange_server = NULL;
+  picked->oa.exchange_server = NULL;
   struct mc_ad_found f;
   struct mc_step *s;
-  if(!mc_autodiscover_find(r, NULL, t, t->email, &f)) {
+  if(!mc_autodiscover_find(r, NULL, t, t->ad.email, &f)) {
     s = mc_step_add(r, NULL, "Outlook Anywhere settings from Autodiscover");
     mc_step_done(r, s, MC_SKIP, "Autodiscover gave no settings (see above): name them with "
                  "--rpc-proxy and --exchange-server, as the endpoint's manual settings would");
@@ -1219,13 +1229,13 @@ struct mc_report *mc_outlook_anywhere_autodiscover(const struct mc_target *t,
   }
   if(!taken_host_ok(r, s, t, MC_FAIL, "RPC proxy (Outlook Anywhere host)",
                     f.oa_host)) {
-    mc_step_done(r, s, MC_FAIL, "%s is not checked: outside %s's domain", f.oa_host, t->email);
+    mc_step_done(r, s, MC_FAIL, "%s is not checked: outside %s's domain", f.oa_host, t->ad.email);
     mc_ad_found_release(&f);
     return r;
   }
   picked->host = mc_xstrdup(f.oa_host);
   picked->port = mapped_port(t, 443);
-  picked->exchange_server = mc_xstrdup(f.exch_server);
+  picked->oa.exchange_server = mc_xstrdup(f.exch_server);
   mc_step_done(r, s, MC_PASS, "checking %s through the RPC proxy %s, as "
                "Test-MigrationServerAvailability -ExchangeOutlookAnywhere -Autodiscover takes "
                "them", f.exch_server, f.oa_host);

@@ -14,8 +14,44 @@
 #include "model/report.h"
 #include "http/http.h"
 #include "net/net.h"
+#include "proto/imap.h"
 
-/* What to check and how: built by src/ from options. */
+/* What only remote-move reads. */
+struct mc_target_rm {
+  int repeat;                 /* new connections to compare (0: none) */
+  bool no_large_request;      /* --no-large-request: no MRS-sized POST */
+};
+
+/* What only outlook-anywhere reads. */
+struct mc_target_oa {
+  char *exchange_server;      /* the RPC server name (ExchangeServer) */
+  enum mc_http_auth auth;     /* --auth: MC_HTTP_AUTH_NTLM, else Basic */
+};
+
+/* What discovery reads: autodiscover, and remote-move or outlook-anywhere
+ * with --autodiscover (email set). */
+struct mc_target_ad {
+  char *email;                /* the mailbox; NULL: no discovery */
+  char **allow_redirect;      /* domains a redirect may lead to */
+  size_t nallow_redirect;
+  int port_map[4][2];         /* connect to [1] where the URL says [0] */
+  size_t nport_map;
+};
+
+/* What only imap reads. */
+struct mc_target_imap {
+  enum mc_imap_security security;   /* --security (proto/imap.h) */
+};
+
+/* What only ports reads. */
+struct mc_target_ports {
+  int *list;                  /* explicit ports */
+  size_t n;
+  bool legacy_rpc;            /* add 6001, 6002, 6004 */
+};
+
+/* What to check and how: built by src/ from options. The shared part
+ * every check reads, then one part per check (the others stay zero). */
 struct mc_target {
   char *host;                 /* name or address as the user gave it */
   int port;                   /* 0: the check's default */
@@ -23,26 +59,39 @@ struct mc_target {
   struct mc_net_opts net;     /* --resolve, --dns-server, timeout */
   char *ca_file;              /* extra trust anchors; NULL: the system store only */
   bool insecure;              /* --insecure: do not verify (shown in the report) */
-  bool no_channel_binding;    /* --no-channel-binding: NTLM without a CBT */
-  bool no_large_request;      /* remote-move --no-large-request: no MRS-sized POST */
   int timeout_ms;             /* per network step */
-  bool legacy_rpc;            /* ports: add 6001, 6002, 6004 */
-  int *ports;                 /* ports: explicit list */
-  size_t nports;
-  char *user;                 /* remote-move: DOMAIN\\user, NULL: no login */
-  char *password;             /* remote-move: never printed; wiped at release */
-  int repeat;                 /* remote-move: new connections to compare (0: none) */
-  char *exchange_server;      /* outlook-anywhere: the RPC server name (ExchangeServer) */
-  bool auth_ntlm;             /* outlook-anywhere: --auth ntlm (default Basic) */
-  char *email;                /* autodiscover (and remote-move --autodiscover): the mailbox */
-  char **allow_redirect;      /* autodiscover: domains a redirect may lead to */
-  size_t nallow_redirect;
-  int port_map[4][2];         /* autodiscover: connect to [1] where the URL says [0] */
-  size_t nport_map;
-  int imap_security;          /* imap: --security, enum mc_imap_security (0 ssl, 1 tls, 2 none) */
+  char *user;                 /* DOMAIN\\user, NULL: no login */
+  char *password;             /* never printed; wiped at release */
+  bool no_channel_binding;    /* --no-channel-binding: NTLM without a CBT */
+  struct mc_target_rm rm;
+  struct mc_target_oa oa;
+  struct mc_target_ad ad;
+  struct mc_target_imap imap;
+  struct mc_target_ports ports;
 };
 
+/* Frees every part (the password wiped) and zeroes t. */
 void mc_target_release(struct mc_target *t);
+
+/* The run id on the wire (request.c): the User-Agent
+ * "PREFIXmigcheck/VERSION (run ID)" and, unless the path's query string
+ * belongs to the protocol, "migcheck=ID", so the IIS logs can be searched
+ * for one run. */
+struct mc_run_tag {
+  char ua[128];
+  char query[48];             /* "" when the requests carry none */
+};
+void mc_run_tag_init(struct mc_run_tag *tag, const struct mc_report *r, const char *ua_prefix,
+                     bool query);
+/* q (zeroed first) for METHOD PATH to t->host at addr:port with t's trust,
+ * deadline and channel-binding choice, tag's User-Agent and query (tag may
+ * be NULL), and, with auth other than MC_HTTP_AUTH_NONE, t's login. Every
+ * check builds its requests here. */
+void mc_target_req(const struct mc_target *t, const struct mc_run_tag *tag, const char *addr,
+                   int port, const char *method, const char *path, enum mc_http_auth auth,
+                   struct mc_http_req *q);
+/* q's login: auth with t's user and password (none for MC_HTTP_AUTH_NONE). */
+void mc_target_login(const struct mc_target *t, enum mc_http_auth auth, struct mc_http_req *q);
 
 /* migcheck ports: resolve, then probe every (address, port) concurrently. */
 struct mc_report *mc_check_ports(const struct mc_target *t);
@@ -54,7 +103,7 @@ struct mc_report *mc_check_tls(const struct mc_target *t);
 /* migcheck remote-move: the walk Exchange Online's MRS takes to
  * https://HOST/EWS/mrsproxy.svc: DNS, TCP, TLS, the unauthenticated front
  * door (EWS and MRSProxy), the NTLM (and Basic) login with an MRS-like SOAP
- * request, then t->repeat new connections to compare the servers behind a
+ * request, then t->rm.repeat new connections to compare the servers behind a
  * load balancer. */
 struct mc_report *mc_check_remote_move(const struct mc_target *t);
 
@@ -62,9 +111,9 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t);
  * DNS, TCP, TLS to the RPC proxy (t->host), /rpc/rpcproxy.dll without
  * credentials (and MAPI over HTTP for information), then per port 6001,
  * 6002, 6004 an RPC over HTTP v2 virtual connection to
- * t->exchange_server:PORT and a bind of EMSMDB, RFR, NSPI. */
+ * t->oa.exchange_server:PORT and a bind of EMSMDB, RFR, NSPI. */
 struct mc_report *mc_check_outlook_anywhere(const struct mc_target *t);
-/* migcheck autodiscover: the client discovery order for t->email (POX on
+/* migcheck autodiscover: the client discovery order for t->ad.email (POX on
  * https://DOMAIN, https://autodiscover.DOMAIN, the plain-HTTP redirect, the
  * SRV record), redirects followed under the safe-redirect policy, then
  * SOAP GetUserSettings as the migration service asks it (autodiscover.c). */
@@ -98,8 +147,12 @@ bool mc_autodiscover_find(struct mc_report *r, struct mc_step *parent,
                           const struct mc_target *t, const char *email,
                           struct mc_ad_found *out);
 void mc_ad_found_release(struct mc_ad_found *f);
+/* The domain of an address like alice@contoso.com, lowercased, into out:
+ * what --email and --allow-redirect are checked with. False when email is
+ * not such an address. */
+bool mc_autodiscover_email_domain(const char *email, char *out, size_t outlen);
 /* remote-move --autodiscover: a "remote-move" report that starts with the
- * discovery for t->email and the choice of host. *picked is a shallow copy
+ * discovery for t->ad.email and the choice of host. *picked is a shallow copy
  * of t whose host (owned: free it) is the MRSProxy host Autodiscover names
  * (the Outlook Anywhere host, as the migration service takes it), or NULL
  * when there is none (the report says why). */
@@ -107,7 +160,7 @@ struct mc_report *mc_remote_move_autodiscover(const struct mc_target *t,
                                               struct mc_target *picked);
 /* outlook-anywhere --autodiscover: the same for the Outlook Anywhere check:
  * picked->host is the RPC proxy (the Outlook Anywhere external host) and
- * picked->exchange_server the RPC server name (InternalRpcClientServer or
+ * picked->oa.exchange_server the RPC server name (InternalRpcClientServer or
  * EXCH Server; the mailbox-GUID name on Exchange 2013 and later), both
  * owned; both NULL when Autodiscover gave none (the report says why). */
 struct mc_report *mc_outlook_anywhere_autodiscover(const struct mc_target *t,
@@ -201,6 +254,19 @@ void mc_large_request_finish(struct mc_report *r, struct mc_step *parent,
                              struct mc_http_client *http, const struct mc_large_probe *p,
                              struct mc_large_run *run, const struct mc_http_resp *answer,
                              struct mc_buf *traffic, bool *traffic_any);
+
+/* The start every check shares (walk.c): the --insecure note, DNS, every
+ * address (TLS on each when tls, fp on each when not NULL), then TCP to
+ * the address the walk takes, copied into addr. False when a step ended
+ * the walk. The TLS walk on addr is the caller's. */
+bool mc_walk_to_tcp(struct mc_report *r, const struct mc_target *t, int port, bool tls,
+                    const struct mc_front_probe *fp, struct mc_addr *addr);
+/* A walk's HTTP requests are over: when one failed TLS where the walk's
+ * handshake on addr passed (and not --insecure), the handshakes that find
+ * the server behind it; then traffic (a JSON array still open, released
+ * here) becomes the report's "traffic" section. */
+void mc_walk_http_end(struct mc_report *r, const struct mc_target *t, const char *addr, int port,
+                      bool tls_failed, struct mc_buf *traffic);
 
 /* After a request failed TLS at addr where the walk's handshake passed
  * (servers behind one address with different certificates): up to tries

@@ -113,16 +113,10 @@ static void cannot_observe(struct mc_report *r, struct mc_step *st,
   mc_report_incomplete(r, "%s (%s), so nothing beyond it was checked", what, s->error_text);
 }
 
-/* Steps 2 and 3 from a finished session. */
-static void judge(struct mc_report *r, const struct mc_target *t, int port,
-                  const struct mc_imap_session *s, struct mc_step *st)
+/* Step 2's greeting. True when it ended the judgement. */
+static bool judge_greeting(struct mc_report *r, int port, const struct mc_imap_session *s,
+                           struct mc_step *st, const struct seen *v)
 {
-  struct seen v;
-  gather(s, &v);
-  enum mc_imap_security sec = (enum mc_imap_security)t->imap_security;
-  char caps_text[128];
-  lines_evidence(st, s);
-  /* Greeting. */
   if(!s->nlines) {
     if(s->timed_out || s->curl_code == CURLE_GOT_NOTHING ||
        s->curl_code == CURLE_RECV_ERROR ||
@@ -133,22 +127,31 @@ static void judge(struct mc_report *r, const struct mc_target *t, int port,
     }
     else
       cannot_observe(r, st, s, "the IMAP session did not start");
-    return;
+    return true;
   }
-  if(!v.greeting_ok) {
+  if(!v->greeting_ok) {
     mc_step_find(r, st, MC_CAUSE_IMAP_NOT_IMAP, "port %d greets with '%s', not an IMAP '* OK'",
                  port, s->lines[0].text);
     mc_step_done(r, st, MC_FAIL, "not an IMAP server: %s", s->lines[0].text);
-    return;
+    return true;
   }
-  unsigned pre = v.caps_pre, post = v.caps_post_seen ? v.caps_post : v.caps_pre;
-  if(v.caps_pre_seen)
+  return false;
+}
+
+/* Step 2's capabilities and encryption (STARTTLS for --security tls, a
+ * warning for none). True when it ended the judgement. */
+static bool judge_tls(struct mc_report *r, enum mc_imap_security sec, int port,
+                      const struct mc_imap_session *s, struct mc_step *st, const struct seen *v)
+{
+  char caps_text[128];
+  unsigned pre = v->caps_pre, post = v->caps_post_seen ? v->caps_post : v->caps_pre;
+  if(v->caps_pre_seen)
     mc_step_ev(st, sec == MC_IMAP_TLS ? "capabilities (before TLS)" : "capabilities", "%s",
                mc_imap_caps_text(pre, caps_text, sizeof caps_text));
-  if(v.caps_post_seen && sec != MC_IMAP_SSL)
+  if(v->caps_post_seen && sec != MC_IMAP_SSL)
     mc_step_ev(st, "capabilities (after STARTTLS)", "%s",
                mc_imap_caps_text(post, caps_text, sizeof caps_text));
-  else if(v.caps_post_seen)
+  else if(v->caps_post_seen)
     mc_step_ev(st, "capabilities", "%s", mc_imap_caps_text(post, caps_text, sizeof caps_text));
   /* Encryption. */
   if(sec == MC_IMAP_TLS && (!(pre & MC_IMAP_CAP_STARTTLS) || s->curl_code == CURLE_USE_SSL_FAILED)) {
@@ -156,15 +159,15 @@ static void judge(struct mc_report *r, const struct mc_target *t, int port,
                  pre & MC_IMAP_CAP_STARTTLS ? "refused STARTTLS" :
                  "does not offer STARTTLS");
     mc_step_done(r, st, MC_FAIL, "no STARTTLS on port %d", port);
-    return;
+    return true;
   }
   if(sec == MC_IMAP_TLS && !s->starttls_done) {
     cannot_observe(r, st, s, "STARTTLS did not complete");
-    return;
+    return true;
   }
-  if(sec == MC_IMAP_TLS && !v.caps_post_seen && s->curl_code != CURLE_OK) {
+  if(sec == MC_IMAP_TLS && !v->caps_post_seen && s->curl_code != CURLE_OK) {
     cannot_observe(r, st, s, "the session broke off after STARTTLS (handshake or certificate)");
-    return;
+    return true;
   }
   if(sec == MC_IMAP_NONE) {
     if(pre & MC_IMAP_CAP_STARTTLS)
@@ -175,7 +178,16 @@ static void judge(struct mc_report *r, const struct mc_target *t, int port,
                        "-Security None the password crosses the network in clear text "
                        "(port 993 was not part of this check)", port);
   }
-  /* Login. */
+  return false;
+}
+
+/* Step 3: the login (with t->user) and LIST. */
+static void judge_login(struct mc_report *r, const struct mc_target *t,
+                        const struct mc_imap_session *s, struct mc_step *st, const struct seen *v)
+{
+  enum mc_imap_security sec = t->imap.security;
+  char caps_text[128];
+  unsigned pre = v->caps_pre, post = v->caps_post_seen ? v->caps_post : v->caps_pre;
   if(post & MC_IMAP_CAP_LOGINDISABLED) {
     mc_step_find(r, st, MC_CAUSE_IMAP_LOGIN_DISABLED, "the server advertises LOGINDISABLED %s",
                  sec == MC_IMAP_NONE ? "without TLS: an endpoint with -Security None cannot "
@@ -193,13 +205,13 @@ static void judge(struct mc_report *r, const struct mc_target *t, int port,
                  sec == MC_IMAP_TLS ? " and STARTTLS works" : "");
     return;
   }
-  if(v.login_refused || (s->curl_code == CURLE_LOGIN_DENIED && s->login_sent)) {
+  if(v->login_refused || (s->curl_code == CURLE_LOGIN_DENIED && s->login_sent)) {
     mc_step_find(r, st, MC_CAUSE_IMAP_AUTH_FAILED, "the server refused the login of %s%s%s",
-                 t->user, v.login_refused ? ": " : "", v.login_refused ? v.login_refused : "");
+                 t->user, v->login_refused ? ": " : "", v->login_refused ? v->login_refused : "");
     mc_step_done(r, st, MC_FAIL, "login refused for %s", t->user);
     return;
   }
-  if(login_kept_disabled(s, sec, &v)) {
+  if(login_kept_disabled(s, sec, v)) {
     mc_step_ev(st, "note", "LOGINDISABLED was dropped after STARTTLS, as it should be, but "
                "this libcurl kept it and did not send LOGIN (no AUTH= mechanism is "
                "offered to sign in with instead)");
@@ -213,7 +225,7 @@ static void judge(struct mc_report *r, const struct mc_target *t, int port,
     mc_step_done(r, st, MC_FAIL, "no usable login");
     return;
   }
-  if(s->curl_code != CURLE_OK || !v.list_ok) {
+  if(s->curl_code != CURLE_OK || !v->list_ok) {
     cannot_observe(r, st, s, s->login_sent ? "the IMAP session broke off after the login" :
                    "the IMAP session broke off before any login was sent");
     return;
@@ -224,9 +236,20 @@ static void judge(struct mc_report *r, const struct mc_target *t, int port,
                s->mailboxes == 1 ? "" : "es");
 }
 
+/* Steps 2 and 3 from a finished session. */
+static void judge(struct mc_report *r, const struct mc_target *t, int port,
+                  const struct mc_imap_session *s, struct mc_step *st)
+{
+  struct seen v;
+  gather(s, &v);
+  lines_evidence(st, s);
+  if(!judge_greeting(r, port, s, st, &v) && !judge_tls(r, t->imap.security, port, s, st, &v))
+    judge_login(r, t, s, st, &v);
+}
+
 struct mc_report *mc_check_imap(const struct mc_target *t)
 {
-  enum mc_imap_security sec = (enum mc_imap_security)t->imap_security;
+  enum mc_imap_security sec = t->imap.security;
   int port = t->port ? t->port : sec == MC_IMAP_SSL ? 993 : 143;
   char *target = mc_xasprintf("%s:%d", t->host, port);
   struct mc_report *r = mc_report_new("imap", target);
@@ -234,15 +257,9 @@ struct mc_report *mc_check_imap(const struct mc_target *t)
   mc_report_note(r, "security %s (the endpoint's -Security %s, -Port %d)",
                  security_name[sec], sec == MC_IMAP_SSL ? "Ssl" : sec == MC_IMAP_TLS ? "Tls" :
                  "None", port);
-  if(t->insecure)
-    mc_report_note(r, "certificate verification was turned off (--insecure): certificate "
-                   "problems are shown as warnings");
-  struct mc_dns_result dns;
-  if(!mc_walk_dns(r, NULL, t, port, &dns))
-    return r;
-  const struct mc_addr *addr =
-    &dns.addrs[mc_walk_every_address(r, NULL, t, port, &dns, sec == MC_IMAP_SSL, NULL)];
-  if(!mc_walk_tcp(r, NULL, t, addr, port))
+  struct mc_addr at;
+  const struct mc_addr *addr = &at;
+  if(!mc_walk_to_tcp(r, t, port, sec == MC_IMAP_SSL, NULL, &at))
     return r;
   if(sec == MC_IMAP_SSL && !mc_walk_tls(r, NULL, t, addr, port))
     return r;

@@ -39,7 +39,6 @@
 #include "http/http.h"
 #include "proto/rpch.h"
 #include "util/json.h"
-#include "version.h"
 
 struct oa_port {
   int port;
@@ -71,8 +70,8 @@ struct oa {
   struct mc_report *r;
   const struct mc_target *t;
   int port;
-  const char *addr;
-  char ua[128];
+  char addr[64];                  /* the address the walk takes */
+  struct mc_run_tag tag;          /* the User-Agent; no query (it is SERVER:PORT) */
   struct mc_http_client *http;    /* one trust store for the walk */
   enum mc_http_auth auth;
   bool basic_offered;             /* the proxy's 401 lists Basic */
@@ -212,18 +211,17 @@ static mc_code run_session(struct oa *w, const char *name, const struct oa_port 
 {
   struct mc_dcerpc_syntax syn;
   mc_dcerpc_syntax_of(op->iface, &syn);
+  struct mc_http_req q;
+  mc_target_req(w->t, &w->tag, w->addr, w->port, "RPC_IN_DATA", MC_RPCH_PATH, w->auth, &q);
   struct mc_rpch_opts o = {
-    .host = w->t->host, .port = w->port, .addr = w->addr, .remote_name = name,
-    .remote_port = op->port, .auth = w->auth, .user = w->t->user, .password = w->t->password,
-    .ca_file = w->t->ca_file, .client = w->http, .insecure = w->t->insecure, .user_agent = w->ua,
-    .timeout_ms = w->t->timeout_ms, .iface = &syn, .no_channel_binding = w->t->no_channel_binding,
+    .http = &q, .remote_name = name, .remote_port = op->port, .client = w->http, .iface = &syn,
   };
   return mc_rpch_session(&o, res);
 }
 
 static void valid_ports_value(const struct oa *w, char *out, size_t outlen)
 {
-  const char *names[3] = { w->short_name, w->t->exchange_server, w->t->host };
+  const char *names[3] = { w->short_name, w->t->oa.exchange_server, w->t->host };
   size_t used = 0;
   out[0] = '\0';
   for(int i = 0; i < 3; i++) {
@@ -250,7 +248,7 @@ static void try_other_names(struct oa *w, struct mc_step *s, const struct oa_por
   const char *names[2] = { w->short_name, w->t->host };
   accepted[0] = '\0';
   for(int i = 0; i < 2; i++) {
-    if(!names[i][0] || strcasecmp(names[i], w->t->exchange_server) == 0 ||
+    if(!names[i][0] || strcasecmp(names[i], w->t->oa.exchange_server) == 0 ||
        (i == 1 && strcasecmp(names[1], names[0]) == 0))
       continue;
     struct mc_rpch_result res;
@@ -293,11 +291,11 @@ static bool ntlm_refusal(struct oa *w, struct mc_step *s, const struct oa_port *
     return false;
   struct mc_rpch_result b;
   w->auth = MC_HTTP_AUTH_BASIC;
-  mc_code rc = run_session(w, w->t->exchange_server, op, &b);
+  mc_code rc = run_session(w, w->t->oa.exchange_server, op, &b);
   w->auth = MC_HTTP_AUTH_NTLM;
   enum verdict v = rc == MC_OK ? judge(&b) : V_TRANSPORT;
   if(rc == MC_OK)
-    add_traffic(w, w->t->exchange_server, op->port, &b, v);
+    add_traffic(w, w->t->oa.exchange_server, op->port, &b, v);
   const char *line = failing_line(&b);
   mc_step_ev(s, "Basic, same password", "%s", v == V_AUTH ? "refused too" : v == V_TRANSPORT ?
              b.end_text : line ? line : "got past the login");
@@ -323,7 +321,7 @@ static bool ntlm_refusal(struct oa *w, struct mc_step *s, const struct oa_port *
 static enum verdict check_port(struct oa *w, const struct oa_port *op)
 {
   struct mc_report *r = w->r;
-  const char *name = w->t->exchange_server;
+  const char *name = w->t->oa.exchange_server;
   struct mc_step *s = mc_step_add(r, NULL, "%s:%d through the RPC proxy, bind %s (%s)", name,
                                   op->port, op->iface->name, op->iface->protocol);
   struct mc_rpch_result res;
@@ -467,18 +465,10 @@ static int front_door(struct oa *w)
   struct mc_http_req q[3];
   struct mc_http_resp resp[3];
   const char *paths[3] = { MC_RPCH_PATH, "/mapi/emsmdb/", "/mapi/nspi/" };
-  memset(q, 0, sizeof q);
   for(int i = 0; i < 3; i++) {
-    q[i].method = i ? "POST" : "RPC_IN_DATA";
-    q[i].host = w->t->host;
-    q[i].port = w->port;
-    q[i].addr = w->addr;
-    q[i].path = paths[i];
-    q[i].user_agent = w->ua;
+    mc_target_req(w->t, &w->tag, w->addr, w->port, i ? "POST" : "RPC_IN_DATA", paths[i],
+                  MC_HTTP_AUTH_NONE, &q[i]);
     q[i].headers = i ? mapi_headers : rpc_headers;
-    q[i].ca_file = w->t->ca_file;
-    q[i].insecure = w->t->insecure;
-    q[i].timeout_ms = w->t->timeout_ms;
   }
   struct mc_step *front = mc_step_add(r, NULL, "RPC proxy and MAPI over HTTP without "
                                       "credentials");
@@ -559,106 +549,112 @@ static int front_door(struct oa *w)
   return result;
 }
 
+/* The report's header: its target, the run id, the facts the fix steps
+ * name (model/fill.c), the notes. */
+static void open_report(struct oa *w, struct mc_report *pre)
+{
+  const struct mc_target *t = w->t;
+  char *target = mc_xasprintf("%s via %s:%d", t->oa.exchange_server, t->host, w->port);
+  struct mc_report *r = w->r = pre ? pre : mc_report_new("outlook-anywhere", target);
+  free(target);
+  if(!pre)
+    mc_report_new_run_id(r);
+  mc_run_tag_init(&w->tag, r, "MSRPC ", false);
+  const char *dot = strchr(t->oa.exchange_server, '.');
+  if(dot && !strchr(t->oa.exchange_server, '@')) {
+    size_t n = (size_t)(dot - t->oa.exchange_server);
+    snprintf(w->short_name, sizeof w->short_name, "%.*s", (int)n, t->oa.exchange_server);
+    for(char *c = w->short_name; *c; c++)
+      *c = (char)toupper((unsigned char)*c);
+  }
+  mc_report_fact_names(r, t->host, t->user, t->ad.email);
+  mc_report_fact(r, "server", "%s", w->short_name);
+  if(!strchr(t->oa.exchange_server, '@'))
+    mc_report_fact(r, "server_fqdn", "%s", t->oa.exchange_server);
+  mc_report_note(r, "every request carries the User-Agent \"%s\": search the IIS logs for "
+                 "it (the RPC query string must stay SERVER:PORT)", w->tag.ua);
+}
+
+/* The login the ports are tested with: --auth, else what the proxy offers. */
+static void choose_auth(struct oa *w, unsigned schemes)
+{
+  bool basic = schemes & MC_HTTP_SCHEME_BASIC;
+  bool ntlm = schemes & MC_HTTP_SCHEME_NTLM;
+  w->basic_offered = basic;
+  w->auth = w->t->oa.auth == MC_HTTP_AUTH_NTLM ? MC_HTTP_AUTH_NTLM : MC_HTTP_AUTH_BASIC;
+  if(w->auth == MC_HTTP_AUTH_BASIC && !basic && ntlm) {
+    w->auth = MC_HTTP_AUTH_NTLM;
+    mc_report_note(w->r, "Basic is not offered, so the ports were tested with NTLM: this "
+                   "shows whether an endpoint created with -Authentication NTLM would work");
+  }
+  else if(w->auth == MC_HTTP_AUTH_NTLM && !ntlm && basic) {
+    w->auth = MC_HTTP_AUTH_BASIC;
+    mc_report_note(w->r, "NTLM is not offered, so the ports were tested with Basic");
+  }
+}
+
+/* Ports 6001, 6002, 6004 one by one, each a virtual connection and a bind;
+ * after a refused login or a failure below HTTP the rest are skipped. */
+static void check_ports(struct oa *w, unsigned schemes)
+{
+  struct mc_report *r = w->r;
+  const struct mc_target *t = w->t;
+  bool offered = schemes & (MC_HTTP_SCHEME_BASIC | MC_HTTP_SCHEME_NTLM);
+  if(!t->user || !t->password || !offered) {
+    struct mc_step *s = mc_step_add(r, NULL, "Ports 6001, 6002, 6004 through the RPC proxy");
+    mc_step_done(r, s, MC_SKIP, "%s", !offered ? "the proxy offers neither Basic nor "
+                 "NTLM" : "no credentials given (--user with MIGCHECK_PASSWORD, "
+                 "--password-file or the prompt): the RPC proxy needs a login before it "
+                 "opens a virtual connection");
+    return;
+  }
+  for(size_t i = 0; i < NPORTS; i++) {
+    enum verdict v = check_port(w, &oa_ports[i]);
+    if(v != V_AUTH && v != V_TRANSPORT)
+      continue;
+    /* Spare the account a lockout; below HTTP nothing more can be seen. */
+    for(size_t k = i + 1; k < NPORTS; k++) {
+      struct mc_step *s = mc_step_add(r, NULL, "%s:%d through the RPC proxy, bind %s",
+                                      t->oa.exchange_server, oa_ports[k].port,
+                                      oa_ports[k].iface->name);
+      mc_step_done(r, s, MC_SKIP, "not tried after the %s", v == V_AUTH ?
+                   "credentials were refused" : "session failed below HTTP");
+    }
+    return;
+  }
+}
+
 struct mc_report *mc_check_outlook_anywhere(const struct mc_target *t)
 {
   /* --autodiscover: the names come from Autodiscover first (autodiscover.c). */
   struct mc_target picked = { 0 };
   struct mc_report *pre = NULL;
-  if(t->email) {
+  if(t->ad.email) {
     pre = mc_outlook_anywhere_autodiscover(t, &picked);
     if(!picked.host) {
-      free(picked.exchange_server);
+      free(picked.oa.exchange_server);
       return pre;
     }
     t = &picked;
   }
   struct oa w = { .t = t, .port = t->port ? t->port : 443 };
-  char *target = mc_xasprintf("%s via %s:%d", t->exchange_server, t->host, w.port);
-  struct mc_report *r = w.r = pre ? pre : mc_report_new("outlook-anywhere", target);
-  free(target);
-  if(!pre)
-    mc_report_new_run_id(r);
-  snprintf(w.ua, sizeof w.ua, "MSRPC migcheck/%s (run %s)", MC_VERSION, r->run_id);
+  open_report(&w, pre);
   mc_buf_init(&w.traffic, 1 << 20);
   mc_buf_addch(&w.traffic, '[');
   w.http = mc_http_client_new();
-  const char *dot = strchr(t->exchange_server, '.');
-  if(dot && !strchr(t->exchange_server, '@')) {
-    size_t n = (size_t)(dot - t->exchange_server);
-    snprintf(w.short_name, sizeof w.short_name, "%.*s", (int)n, t->exchange_server);
-    for(char *c = w.short_name; *c; c++)
-      *c = (char)toupper((unsigned char)*c);
-  }
-  /* Facts the fix steps name (model/fill.c). */
-  mc_report_fact_names(r, t->host, t->user, t->email);
-  mc_report_fact(r, "server", "%s", w.short_name);
-  if(!strchr(t->exchange_server, '@'))
-    mc_report_fact(r, "server_fqdn", "%s", t->exchange_server);
-  mc_report_note(r, "every request carries the User-Agent \"%s\": search the IIS logs for "
-                 "it (the RPC query string must stay SERVER:PORT)", w.ua);
-  if(t->insecure)
-    mc_report_note(r, "certificate verification was turned off (--insecure): certificate "
-                   "problems are shown as warnings");
-
-  struct mc_dns_result dns;
-  if(!mc_walk_dns(r, NULL, t, w.port, &dns))
-    goto out;
-  const struct mc_front_probe fp = { "GET", "/rpc/rpcproxy.dll", NULL, w.ua };
-  size_t pick = mc_walk_every_address(r, NULL, t, w.port, &dns, true, &fp);
-  w.addr = dns.addrs[pick].text;
-  if(!mc_walk_tcp(r, NULL, t, &dns.addrs[pick], w.port) ||
-     !mc_walk_tls(r, NULL, t, &dns.addrs[pick], w.port))
-    goto out;
-  int schemes = front_door(&w);
-  if(schemes < 0)
-    goto out;
-  bool basic = schemes & MC_HTTP_SCHEME_BASIC;
-  bool ntlm = schemes & MC_HTTP_SCHEME_NTLM;
-  w.basic_offered = basic;
-  w.auth = t->auth_ntlm ? MC_HTTP_AUTH_NTLM : MC_HTTP_AUTH_BASIC;
-  if(w.auth == MC_HTTP_AUTH_BASIC && !basic && ntlm) {
-    w.auth = MC_HTTP_AUTH_NTLM;
-    mc_report_note(r, "Basic is not offered, so the ports were tested with NTLM: this shows "
-                   "whether an endpoint created with -Authentication NTLM would work");
-  }
-  else if(w.auth == MC_HTTP_AUTH_NTLM && !ntlm && basic) {
-    w.auth = MC_HTTP_AUTH_BASIC;
-    mc_report_note(r, "NTLM is not offered, so the ports were tested with Basic");
-  }
-  if(!t->user || !t->password || (!basic && !ntlm)) {
-    struct mc_step *s = mc_step_add(r, NULL, "Ports 6001, 6002, 6004 through the RPC proxy");
-    mc_step_done(r, s, MC_SKIP, "%s", !basic && !ntlm ? "the proxy offers neither Basic nor "
-                 "NTLM" : "no credentials given (--user with MIGCHECK_PASSWORD, "
-                 "--password-file or the prompt): the RPC proxy needs a login before it "
-                 "opens a virtual connection");
-    goto out;
-  }
-  for(size_t i = 0; i < NPORTS; i++) {
-    enum verdict v = check_port(&w, &oa_ports[i]);
-    if(v == V_AUTH || v == V_TRANSPORT) {
-      /* Spare the account a lockout; below HTTP nothing more can be seen. */
-      for(size_t k = i + 1; k < NPORTS; k++) {
-        struct mc_step *s = mc_step_add(r, NULL, "%s:%d through the RPC proxy, bind %s",
-                                        t->exchange_server, oa_ports[k].port,
-                                        oa_ports[k].iface->name);
-        mc_step_done(r, s, MC_SKIP, "not tried after the %s", v == V_AUTH ?
-                     "credentials were refused" : "session failed below HTTP");
-      }
-      break;
+  const struct mc_front_probe fp = { "GET", "/rpc/rpcproxy.dll", NULL, w.tag.ua };
+  struct mc_addr at = { .family = 0 };
+  if(mc_walk_to_tcp(w.r, t, w.port, true, &fp, &at)) {
+    mc_strlcpy(w.addr, at.text, sizeof w.addr);
+    int schemes = mc_walk_tls(w.r, NULL, t, &at, w.port) ? front_door(&w) : -1;
+    if(schemes >= 0) {
+      choose_auth(&w, (unsigned)schemes);
+      check_ports(&w, (unsigned)schemes);
     }
   }
-out:
-  if(w.tls_failed && !t->insecure) {
-    /* Servers behind one address with different certificates: find the bad one. */
-    struct mc_addr at;
-    if(mc_addr_parse(w.addr, w.port, &at))
-      mc_walk_tls_hunt(r, NULL, t, &at, w.port, 6);
-  }
-  mc_buf_addch(&w.traffic, ']');
-  mc_report_section(r, "traffic", w.traffic.ptr);
-  mc_buf_release(&w.traffic);
+  mc_walk_http_end(w.r, t, w.addr, w.port, w.tls_failed, &w.traffic);
   mc_http_client_free(w.http);
   free(picked.host);
-  free(picked.exchange_server);
-  return r;
+  free(picked.oa.exchange_server);
+  return w.r;
 }

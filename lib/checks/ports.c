@@ -50,13 +50,13 @@ struct mc_report *mc_check_ports(const struct mc_target *t)
   int legacy[] = { 6001, 6002, 6004 };
   int ports[64];
   size_t np = 0;
-  if(t->nports) {
-    for(size_t i = 0; i < t->nports && np < 60; i++)
-      ports[np++] = t->ports[i];
+  if(t->ports.n) {
+    for(size_t i = 0; i < t->ports.n && np < 60; i++)
+      ports[np++] = t->ports.list[i];
   }
   else
     ports[np++] = defaults[0];
-  if(t->legacy_rpc) {
+  if(t->ports.legacy_rpc) {
     for(size_t k = 0; k < 3; k++) {
       bool have = false;
       for(size_t i = 0; i < np; i++)

@@ -52,7 +52,6 @@
 #include "proto/ews.h"
 #include "proto/ntlm.h"
 #include "util/json.h"
-#include "version.h"
 
 #define MAX_REPEAT 50
 #define ASMX_PATH "/EWS/Exchange.asmx"
@@ -92,14 +91,33 @@ struct walk {
   struct mc_report *r;
   const struct mc_target *t;
   int port;
-  const char *addr;
-  char ua[96];
-  char query[48];
+  char addr[64];          /* the address the walk takes */
+  struct mc_run_tag tag;  /* the run id in every request */
   struct mc_buf envelope;
   struct mc_buf traffic;  /* JSON array of every request sent */
   struct mc_http_client *http;
   bool traffic_any;
   bool tls_failed;        /* a request failed TLS after the walk's handshake passed */
+  bool creds;             /* a user and a password were given */
+  size_t nrep;            /* --repeat, at most MAX_REPEAT */
+  /* 2: the front door (GET, POST, and the MRS-sized POST sent with them). */
+  struct mc_http_req front_q[3];
+  struct mc_http_resp front_resp[3];
+  size_t nfront;          /* front_resp to release */
+  struct obs front[2];
+  unsigned schemes;       /* what the front door offered */
+  char stext[128];
+  bool pre2013;
+  /* 3: the NTLM login. */
+  struct mc_step *auth_step;
+  struct mc_http_resp auth_resp;
+  struct obs auth_obs;
+  bool have_auth, login_ok, ntlm_refused;
+  /* 3b: the MRS-sized POST, sent with the next batch. */
+  struct mc_http_req large_q;
+  struct mc_large_probe large;
+  struct mc_large_run large_run;
+  bool do_large;
 };
 
 static const char *const cafe_headers[] = {
@@ -301,23 +319,7 @@ static void init_req(struct walk *w, struct mc_http_req *q, const char *method,
   static const char *const soap_headers[] = {
     "Content-Type: application/soap+xml; charset=utf-8", NULL
   };
-  memset(q, 0, sizeof *q);
-  q->method = method;
-  q->host = w->t->host;
-  q->port = w->port;
-  q->addr = w->addr;
-  q->path = path;
-  q->query = w->query;
-  q->user_agent = w->ua;
-  q->ca_file = w->t->ca_file;
-  q->insecure = w->t->insecure;
-  q->timeout_ms = w->t->timeout_ms;
-  q->no_channel_binding = w->t->no_channel_binding;
-  q->auth = auth;
-  if(auth != MC_HTTP_AUTH_NONE) {
-    q->user = w->t->user;
-    q->password = w->t->password;
-  }
+  mc_target_req(w->t, &w->tag, w->addr, w->port, method, path, auth, q);
   if(strcmp(method, "POST") == 0) {
     q->headers = soap_headers;
     q->body = w->envelope.ptr;
@@ -373,44 +375,62 @@ static void backend_answer(const struct obs *o, struct mc_backend_answer *a)
     snprintf(a->what, sizeof a->what, "%s", kind_text(o->kind));
 }
 
+/* q again on nrep new connections, the answers grouped with first's by
+ * server (a step under front). 1 when the servers answer differently, 0
+ * when not, -1 when libcurl could not send them. */
+static int recheck_one(struct walk *w, struct mc_step *front, const struct mc_http_req *q,
+                       const struct obs *first, size_t nrep, const char *purpose)
+{
+  struct mc_http_req *rq = mc_xcalloc(nrep, sizeof *rq);
+  struct mc_http_resp *rr = mc_xcalloc(nrep, sizeof *rr);
+  struct mc_backend_answer *ans = mc_xcalloc(nrep + 1, sizeof *ans);
+  int mixed = -1;
+  for(size_t k = 0; k < nrep; k++)
+    rq[k] = *q;
+  if(mc_http_perform(w->http, rq, rr, nrep) != MC_OK)
+    goto out;
+  struct mc_step *s = mc_step_add(w->r, front, "%s %s again on %zu new connections: "
+                                  "which servers answer?", q->method, q->path, nrep);
+  backend_answer(first, &ans[0]);
+  for(size_t k = 0; k < nrep; k++) {
+    struct obs o;
+    classify(&o, &rr[k], w->t->host);
+    backend_answer(&o, &ans[k + 1]);
+    add_traffic(w, &rq[k], &rr[k], purpose);
+    mc_step_ev(s, "answer", "#%zu %s: %s", k + 1, ans[k + 1].server[0] ?
+               ans[k + 1].server : "(unnamed)", ans[k + 1].what);
+    mc_http_resp_release(&rr[k]);
+  }
+  char what[300];
+  snprintf(what, sizeof what, "%s %s", q->method, q->path);
+  mixed = mc_backends_judge(w->r, s, ans, nrep + 1, what);
+  mc_step_done(w->r, s, mixed ? MC_FAIL : MC_INFO, "%s", mixed ? "the servers answer "
+               "differently" : "every new connection got the same answer: it is not one "
+               "server's fault");
+out:
+  free(rq);
+  free(rr);
+  free(ans);
+  return mixed;
+}
+
 /* Before a failing front-door answer is blamed on the one server it came
  * from: the same request on nrep new connections, grouped by server. The
  * GET and the POST themselves, answered by two servers, one well and one
  * with a server fault, already prove a mixed pool. */
-static void recheck_front(struct walk *w, struct mc_step *front, const struct mc_http_req *q,
-                          const struct obs *obs, size_t nrep)
+static void recheck_front(struct walk *w, struct mc_step *front)
 {
   static const char *const purpose[2] = { "ews-repeat", "mrsproxy-repeat" };
+  const struct obs *obs = w->front;
   bool mixed = false;
-  for(int i = 0; i < 2 && nrep; i++) {
+  for(int i = 0; i < 2 && w->nrep; i++) {
     /* A timeout would only cost another timeout; no connection, nothing to group. */
     if(front_good(&obs[i]) || obs[i].kind == K_NO_CONNECT || obs[i].kind == K_TIMEOUT)
       continue;
-    struct mc_http_req rq[MAX_REPEAT];
-    struct mc_http_resp rr[MAX_REPEAT];
-    for(size_t k = 0; k < nrep; k++)
-      rq[k] = q[i];
-    if(mc_http_perform(w->http, rq, rr, nrep) != MC_OK)
+    int m = recheck_one(w, front, &w->front_q[i], &obs[i], w->nrep, purpose[i]);
+    if(m < 0)
       return;
-    struct mc_step *s = mc_step_add(w->r, front, "%s %s again on %zu new connections: "
-                                    "which servers answer?", q[i].method, q[i].path, nrep);
-    struct mc_backend_answer ans[MAX_REPEAT + 1];
-    backend_answer(&obs[i], &ans[0]);
-    for(size_t k = 0; k < nrep; k++) {
-      struct obs o;
-      classify(&o, &rr[k], w->t->host);
-      backend_answer(&o, &ans[k + 1]);
-      add_traffic(w, &rq[k], &rr[k], purpose[i]);
-      mc_step_ev(s, "answer", "#%zu %s: %s", k + 1, ans[k + 1].server[0] ?
-                 ans[k + 1].server : "(unnamed)", ans[k + 1].what);
-      mc_http_resp_release(&rr[k]);
-    }
-    char what[300];
-    snprintf(what, sizeof what, "%s %s", q[i].method, q[i].path);
-    bool m = mc_backends_judge(w->r, s, ans, nrep + 1, what);
     mixed = mixed || m;
-    mc_step_done(w->r, s, m ? MC_FAIL : MC_INFO, "%s", m ? "the servers answer differently" :
-                 "every new connection got the same answer: it is not one server's fault");
   }
   bool fault[2] = { obs[0].kind == K_UNAVAILABLE || obs[0].kind == K_SERVER_ERROR,
                     obs[1].kind == K_UNAVAILABLE || obs[1].kind == K_SERVER_ERROR };
@@ -424,93 +444,105 @@ static void recheck_front(struct walk *w, struct mc_step *front, const struct mc
   }
 }
 
-/* Step 2's rules over the two answers. Returns whether the walk goes on. */
-static bool judge_front(struct walk *w, struct mc_step *sa, struct mc_step *sb,
-                        const struct obs *a, const struct obs *b)
+/* Step 2's rules, a device in front: a redirect or a foreign Basic prompt
+ * on either answer, headers too large, a 403 page that is not Exchange's.
+ * True when one of them ended the walk. */
+static bool front_device(struct walk *w, struct mc_step *const steps[2])
 {
   struct mc_report *r = w->r;
-  const struct obs *both[2] = { a, b };
-  struct mc_step *steps[2] = { sa, sb };
-  const char *paths[2] = { ASMX_PATH, MRS_PATH };
-  bool stop = false;
-  /* A device in front: a redirect or a foreign Basic prompt on either. */
+  const struct obs *both = w->front;
+  static const char *const paths[2] = { ASMX_PATH, MRS_PATH };
   for(int i = 0; i < 2; i++) {
-    const struct obs *o = both[i];
+    const struct obs *o = &both[i];
     if(o->kind == K_REDIRECT) {
       const char *loc = mc_http_header(o->resp->final, "Location");
       mc_step_find(r, steps[i], MC_CAUSE_HTTP_PREAUTH, "%s answered %d and redirects to %s instead "
                    "of asking for Windows credentials", paths[i], o->resp->status,
                    loc ? loc : "(no Location)");
-      return false;
+      return true;
     }
     if(o->kind == K_FOREIGN_BASIC) {
       mc_step_find(r, steps[i], MC_CAUSE_HTTP_PREAUTH, "%s answered 401 with only Basic realm=\"%s\", "
                    "a realm that is not %s, and no Exchange header: a device asks for the "
                    "password", paths[i], o->realm, w->t->host);
-      return false;
+      return true;
     }
   }
   for(int i = 0; i < 2; i++) {
-    if(both[i]->kind == K_TOO_BIG) {
+    if(both[i].kind == K_TOO_BIG) {
       mc_step_find(r, steps[i], MC_CAUSE_HTTP_RESPONSE_HEADER_TOO_LARGE, "%s: the answer's headers "
-                   "are too large to read (%s)", paths[i], both[i]->resp->error_text);
-      return false;
+                   "are too large to read (%s)", paths[i], both[i].resp->error_text);
+      return true;
     }
   }
-  if(a->kind == K_DEVICE_403) {
-    mc_step_find(r, sa, MC_CAUSE_HTTP_PREAUTH, "%s answered 403 with a page that is not Exchange's",
+  if(both[0].kind == K_DEVICE_403) {
+    mc_step_find(r, steps[0], MC_CAUSE_HTTP_PREAUTH, "%s answered 403 with a page that is not Exchange's",
                  ASMX_PATH);
-    return false;
+    return true;
   }
+  return false;
+}
+
+/* Step 2's rules, the servers' own faults: 503, 500/502, no answer in
+ * time, no request made. True when one of them ended the walk. */
+static bool front_fault(struct walk *w, struct mc_step *const steps[2])
+{
+  struct mc_report *r = w->r;
+  const struct obs *a = &w->front[0], *b = &w->front[1];
+  static const char *const paths[2] = { ASMX_PATH, MRS_PATH };
   for(int i = 0; i < 2; i++) {
-    const struct obs *o = both[i];
+    const struct obs *o = &w->front[i];
     char detail[1800];
-    switch(o->kind) {
-    case K_UNAVAILABLE:
-      failure_detail(o, detail, sizeof detail);
+    if(o->kind != K_UNAVAILABLE && o->kind != K_SERVER_ERROR)
+      continue;
+    failure_detail(o, detail, sizeof detail);
+    if(o->kind == K_UNAVAILABLE)
       mc_step_find(r, steps[i], MC_CAUSE_HTTP_SERVICE_UNAVAILABLE, "%s answered 503%s%s%s: %s",
                    paths[i], o->identity[0] ? " (from " : "", o->identity,
                    o->identity[0] ? ")" : "", detail);
-      return false;
-    case K_SERVER_ERROR:
-      failure_detail(o, detail, sizeof detail);
+    else
       mc_step_find(r, steps[i], MC_CAUSE_HTTP_SERVER_ERROR, "%s answered %d%s%s%s: %s", paths[i],
                    o->resp->status, o->identity[0] ? " (from " : "", o->identity,
                    o->identity[0] ? ")" : "", detail);
-      return false;
-    default:
-      break;
-    }
+    return true;
   }
   if(a->kind == K_TIMEOUT && b->kind == K_TIMEOUT) {
-    mc_step_find(r, sb, MC_CAUSE_HTTP_TIMEOUT, "neither %s nor %s answered within %d ms after the "
-                 "TLS handshake", ASMX_PATH, MRS_PATH, w->t->timeout_ms);
-    return false;
+    mc_step_find(r, steps[1], MC_CAUSE_HTTP_TIMEOUT, "neither %s nor %s answered within %d ms "
+                 "after the TLS handshake", ASMX_PATH, MRS_PATH, w->t->timeout_ms);
+    return true;
   }
   if(a->kind == K_NO_CONNECT || b->kind == K_NO_CONNECT) {
     const struct obs *o = a->kind == K_NO_CONNECT ? a : b;
     mc_report_incomplete(r, "the HTTPS request could not be made although the handshake "
                          "worked: %s", o->resp->error_text);
-    return false;
+    return true;
   }
-  /* EWS itself: Exchange.asmx must be Exchange asking for credentials. */
-  bool ews_ok = a->exchange && (a->kind == K_CHALLENGE || a->kind == K_SERVICE);
-  if(!ews_ok) {
-    if(a->kind == K_TIMEOUT) {
+  return false;
+}
+
+/* Step 2's rules, EWS and MRSProxy: Exchange.asmx must be Exchange asking
+ * for credentials, mrsproxy.svc must be reachable behind it. True when
+ * that ended the walk. */
+static bool front_paths(struct walk *w, struct mc_step *sa, struct mc_step *sb)
+{
+  struct mc_report *r = w->r;
+  const struct obs *a = &w->front[0], *b = &w->front[1];
+  if(!(a->exchange && (a->kind == K_CHALLENGE || a->kind == K_SERVICE))) {
+    char who[256];
+    if(a->kind == K_TIMEOUT)
       mc_step_find(r, sa, MC_CAUSE_HTTP_TIMEOUT, "%s did not answer within %d ms", ASMX_PATH,
                    w->t->timeout_ms);
-      return false;
-    }
-    char who[256];
-    mc_step_find(r, sa, MC_CAUSE_EWS_NOT_PUBLISHED, "%s got %s from %s", ASMX_PATH, kind_text(a->kind),
-                 who_answered(a, who, sizeof who));
-    return false;
+    else
+      mc_step_find(r, sa, MC_CAUSE_EWS_NOT_PUBLISHED, "%s got %s from %s", ASMX_PATH,
+                   kind_text(a->kind), who_answered(a, who, sizeof who));
+    return true;
   }
+  char detail[1800];
   switch(b->kind) {
   case K_METHOD:
     mc_step_find(r, sb, MC_CAUSE_MRSPROXY_HANDLER_MISSING, "POST %s answered 405 Method Not Allowed",
                  MRS_PATH);
-    return false;
+    return true;
   case K_NOT_FOUND:
   case K_DEVICE_403:
   case K_DROPPED:
@@ -523,36 +555,39 @@ static bool judge_front(struct walk *w, struct mc_step *sa, struct mc_step *sb,
       mc_step_find(r, sb, MC_CAUSE_MRSPROXY_URL_BLOCKED, "%s reaches Exchange, but %s got %s%s%s",
                    ASMX_PATH, MRS_PATH, kind_text(b->kind), b->resp->error ? ": " : "",
                    b->resp->error ? b->resp->error_text : "");
-    return false;
+    return true;
   case K_FORBIDDEN:
     /* 403 from Exchange without a login: anonymous access denied outright. */
-    stop = true;
-    {
-      char detail[1800];
-      failure_detail(b, detail, sizeof detail);
-      mc_step_find(r, sb, MC_CAUSE_HTTP_UNEXPECTED_STATUS, "POST %s answered 403 from Exchange%s%s "
-                   "without asking for credentials: %s", MRS_PATH, b->identity[0] ? " " : "",
-                   b->identity, detail);
-    }
+    failure_detail(b, detail, sizeof detail);
+    mc_step_find(r, sb, MC_CAUSE_HTTP_UNEXPECTED_STATUS, "POST %s answered 403 from Exchange%s%s "
+                 "without asking for credentials: %s", MRS_PATH, b->identity[0] ? " " : "",
+                 b->identity, detail);
     mc_step_done(r, sb, MC_FAIL, "403 from Exchange without asking for credentials");
-    break;
+    return true;
   default:
-    break;
+    return false;
   }
-  if(stop)
+}
+
+/* Step 2's rules over the two answers. Returns whether the walk goes on. */
+static bool judge_front(struct walk *w, struct mc_step *sa, struct mc_step *sb)
+{
+  struct mc_step *const steps[2] = { sa, sb };
+  if(front_device(w, steps) || front_fault(w, steps) || front_paths(w, sa, sb))
     return false;
   /* The schemes Exchange offers (either answer may carry them). */
+  const struct obs *a = &w->front[0], *b = &w->front[1];
   unsigned schemes = a->schemes | b->schemes;
   char text[128];
   mc_http_schemes_text(schemes, text, sizeof text);
   if(b->kind == K_CHALLENGE || a->kind == K_CHALLENGE) {
     if(!(schemes & (MC_HTTP_SCHEME_NEGOTIATE | MC_HTTP_SCHEME_NTLM))) {
-      mc_step_find(r, sb, MC_CAUSE_EWS_WINDOWS_AUTH_DISABLED, "Exchange offers only %s on EWS; MRS "
-                   "signs in with Negotiate/NTLM", text);
+      mc_step_find(w->r, sb, MC_CAUSE_EWS_WINDOWS_AUTH_DISABLED, "Exchange offers only %s on "
+                   "EWS; MRS signs in with Negotiate/NTLM", text);
       return false;
     }
     if(!(schemes & MC_HTTP_SCHEME_BASIC))
-      mc_step_find(r, sb, MC_CAUSE_EWS_BASIC_AUTH_DISABLED, "EWS offers %s but not Basic", text);
+      mc_step_find(w->r, sb, MC_CAUSE_EWS_BASIC_AUTH_DISABLED, "EWS offers %s but not Basic", text);
   }
   return true;
 }
@@ -572,33 +607,56 @@ static bool blocked_kind(enum kind k)
   return k == K_DROPPED || k == K_TIMEOUT || k == K_DEVICE_403 || k == K_REDIRECT;
 }
 
-/* The authenticated answer's own cause, or NULL when it reached the service. */
-static const char *auth_cause(const struct obs *o)
+/* What the authenticated answer means, each with its cause. */
+enum auth_verdict {
+  AV_SIGNED_IN,       /* it reached the service */
+  AV_REFUSED,         /* asked for credentials again */
+  AV_MRS_DISABLED,    /* Exchange's 403 after the login */
+  AV_BLOCKED,         /* the same POST without credentials got Exchange */
+  AV_HANDLER,
+  AV_UNAVAILABLE,
+  AV_SERVER_ERROR,
+  AV_NOT_FOUND,
+  AV_TOO_BIG,
+  AV_UNEXPLAINED      /* no rule explains it */
+};
+
+static const char *const auth_verdict_cause[] = {
+  [AV_SIGNED_IN] = NULL, [AV_REFUSED] = MC_CAUSE_AUTH_BAD_CREDENTIALS,
+  [AV_MRS_DISABLED] = MC_CAUSE_MRSPROXY_DISABLED, [AV_BLOCKED] = MC_CAUSE_AUTH_NEGOTIATE_BLOCKED,
+  [AV_HANDLER] = MC_CAUSE_MRSPROXY_HANDLER_MISSING,
+  [AV_UNAVAILABLE] = MC_CAUSE_HTTP_SERVICE_UNAVAILABLE,
+  [AV_SERVER_ERROR] = MC_CAUSE_HTTP_SERVER_ERROR, [AV_NOT_FOUND] = MC_CAUSE_MRSPROXY_URL_BLOCKED,
+  [AV_TOO_BIG] = MC_CAUSE_HTTP_RESPONSE_HEADER_TOO_LARGE, [AV_UNEXPLAINED] = NULL,
+};
+
+static enum auth_verdict auth_verdict(const struct obs *o)
 {
   switch(o->kind) {
-  case K_SERVICE: return NULL;
-  case K_CHALLENGE: case K_FOREIGN_BASIC: return MC_CAUSE_AUTH_BAD_CREDENTIALS;
-  case K_FORBIDDEN: return MC_CAUSE_MRSPROXY_DISABLED;
-  case K_DEVICE_403: case K_TIMEOUT: case K_REDIRECT: case K_DROPPED:
-    return MC_CAUSE_AUTH_NEGOTIATE_BLOCKED;   /* the same POST without credentials got Exchange */
-  case K_METHOD: return MC_CAUSE_MRSPROXY_HANDLER_MISSING;
-  case K_UNAVAILABLE: return MC_CAUSE_HTTP_SERVICE_UNAVAILABLE;
-  case K_SERVER_ERROR: return MC_CAUSE_HTTP_SERVER_ERROR;
-  case K_NOT_FOUND: return MC_CAUSE_MRSPROXY_URL_BLOCKED;
-  case K_TOO_BIG: return MC_CAUSE_HTTP_RESPONSE_HEADER_TOO_LARGE;
-  default: return "";
+  case K_SERVICE: return AV_SIGNED_IN;
+  case K_CHALLENGE: case K_FOREIGN_BASIC: return AV_REFUSED;
+  case K_FORBIDDEN: return AV_MRS_DISABLED;
+  case K_DEVICE_403: case K_TIMEOUT: case K_REDIRECT: case K_DROPPED: return AV_BLOCKED;
+  case K_METHOD: return AV_HANDLER;
+  case K_UNAVAILABLE: return AV_UNAVAILABLE;
+  case K_SERVER_ERROR: return AV_SERVER_ERROR;
+  case K_NOT_FOUND: return AV_NOT_FOUND;
+  case K_TOO_BIG: return AV_TOO_BIG;
+  default: return AV_UNEXPLAINED;
   }
 }
 
 static void auth_finding(struct walk *w, struct mc_step *s, const struct obs *o,
                          const char *scheme)
 {
-  const char *id = auth_cause(o);
+  enum auth_verdict v = auth_verdict(o);
+  const char *id = auth_verdict_cause[v];
   char detail[1800];
-  if(!id)
+  switch(v) {
+  case AV_SIGNED_IN:
     return;
-  if(!*id) {
-    /* No rule explains it: a generic cause with the evidence, never nothing. */
+  case AV_UNEXPLAINED:
+    /* A generic cause with the evidence, never nothing. */
     if(!o->resp->status) {
       mc_step_done(w->r, s, MC_UNKNOWN, "%s", kind_text(o->kind));
       return;
@@ -608,28 +666,30 @@ static void auth_finding(struct walk *w, struct mc_step *s, const struct obs *o,
                  scheme, MRS_PATH, o->resp->status, o->identity[0] ? " from " : "",
                  o->identity, detail);
     return;
-  }
-  if(strcmp(id, MC_CAUSE_AUTH_BAD_CREDENTIALS) == 0)
+  case AV_REFUSED:
     mc_step_find(w->r, s, id, "%s refused %s after the %s exchange (%zu response%s, the "
                  "last 401)", o->identity[0] ? o->identity : "the server", w->t->user, scheme,
                  o->resp->nmsgs, o->resp->nmsgs == 1 ? "" : "s");
-  else if(strcmp(id, MC_CAUSE_MRSPROXY_DISABLED) == 0)
+    return;
+  case AV_MRS_DISABLED:
     mc_step_find(w->r, s, id, "%s signed %s in and answered 403 for %s%s",
                  o->identity[0] ? o->identity : "Exchange", w->t->user, MRS_PATH,
                  mc_memcasemem(o->resp->body.ptr ? o->resp->body.ptr : "", o->resp->body.len,
                                "MRS proxy service is disabled") ?
                  ": \"MRS proxy service is disabled\"" : "");
-  else if(strcmp(id, MC_CAUSE_AUTH_NEGOTIATE_BLOCKED) == 0) {
+    return;
+  case AV_BLOCKED:
     failure_detail(o, detail, sizeof detail);
     mc_step_find(w->r, s, id, "POST %s without credentials got Exchange's 401, but with the "
                  "%s login it got %s (%s): something in front blocks requests that carry "
                  "credentials; no further logins were tried", MRS_PATH, scheme,
                  kind_text(o->kind), o->resp->error ? o->resp->error_text : detail);
-  }
-  else {
+    return;
+  default:
     failure_detail(o, detail, sizeof detail);
     mc_step_find(w->r, s, id, "after the %s login %s got %s (%s)", scheme, MRS_PATH,
                  kind_text(o->kind), o->resp->error ? o->resp->error_text : detail);
+    return;
   }
 }
 
@@ -729,7 +789,7 @@ static void judge_backends(struct walk *w, struct mc_step *s, const struct obs *
                            size_t n, bool authenticated, bool pre2013,
                            const struct obs *main_auth, struct mc_step *auth_step)
 {
-  struct tally t[MAX_REPEAT + 2];
+  struct tally *t = mc_xcalloc(n ? n : 1, sizeof *t);
   size_t nt = 0;
   for(size_t i = 0; i < n; i++) {
     const char *id = obs[i].identity[0] ? obs[i].identity : "(unnamed)";
@@ -783,8 +843,8 @@ static void judge_backends(struct walk *w, struct mc_step *s, const struct obs *
       bool fault = false;
       for(size_t f = 0; f < sizeof own / sizeof own[0]; f++)
         fault = fault || t[k].kind == own[f];
-      const char *id = fault ? auth_cause(&obs[t[k].first]) : NULL;
-      if(!id || !*id || (t[k].kind == K_FORBIDDEN && !authenticated) ||
+      const char *id = fault ? auth_verdict_cause[auth_verdict(&obs[t[k].first])] : NULL;
+      if(!id || (t[k].kind == K_FORBIDDEN && !authenticated) ||
          mc_report_has(w->r, id))
         continue;
       mc_step_find(w->r, s, id, "%s answered %s (%zu of %zu answers)", t[k].identity,
@@ -810,6 +870,7 @@ static void judge_backends(struct walk *w, struct mc_step *s, const struct obs *
     mc_step_done(w->r, s, t[0].kind == good ? MC_PASS : MC_INFO, "all %zu answered by %s: %s",
                  n, servers.ptr, kind_text(t[0].kind));
   mc_buf_release(&servers);
+  free(t);
 }
 
 /* Without a login the repeats carry only an NTLM negotiate message (no
@@ -833,194 +894,229 @@ static void negotiate_blocked(struct walk *w, struct mc_step *s, const struct ob
   mc_step_done(w->r, s, MC_FAIL, "every NTLM negotiate blocked (%s)", kind_text(all[0].kind));
 }
 
-struct mc_report *mc_check_remote_move(const struct mc_target *t)
+/* 1. DNS, every address, TCP and TLS on the one the walk takes. */
+static bool walk_lower(struct walk *w)
 {
-  /* --autodiscover: the host comes from Autodiscover first (autodiscover.c). */
-  struct mc_target picked = { 0 };
-  struct mc_report *pre = NULL;
-  if(t->email) {
-    pre = mc_remote_move_autodiscover(t, &picked);
-    if(!picked.host)
-      return pre;
-    t = &picked;
-  }
-  struct walk w = { .t = t, .port = t->port ? t->port : 443 };
-  char *target = mc_xasprintf("%s:%d", t->host, w.port);
-  struct mc_report *r = w.r = pre ? pre : mc_report_new("remote-move", target);
-  free(target);
-  if(!pre)
-    mc_report_new_run_id(r);
-  snprintf(w.ua, sizeof w.ua, "migcheck/%s (run %s)", MC_VERSION, r->run_id);
-  snprintf(w.query, sizeof w.query, "migcheck=%s", r->run_id);
-  mc_buf_init(&w.envelope, 4096);
-  w.http = mc_http_client_new();
-  mc_buf_init(&w.traffic, 1 << 20);
-  mc_buf_addch(&w.traffic, '[');
-  mc_ews_mrs_envelope(&w.envelope, t->host, w.port);
-  mc_report_fact_names(r, t->host, t->user, t->email);    /* for the fix steps */
-  mc_report_note(r, "every request carries ?migcheck=%s and the User-Agent \"%s\": search "
-                 "the IIS logs for it", r->run_id, w.ua);
-  if(t->insecure)
-    mc_report_note(r, "certificate verification was turned off (--insecure): certificate "
-                   "problems are shown as warnings");
+  const struct mc_front_probe fp = { "GET", ASMX_PATH, w->tag.query, w->tag.ua };
+  struct mc_addr at = { .family = 0 };
+  bool ok = mc_walk_to_tcp(w->r, w->t, w->port, true, &fp, &at);
+  mc_strlcpy(w->addr, at.text, sizeof w->addr);
+  return ok && mc_walk_tls(w->r, NULL, w->t, &at, w->port);
+}
 
-  struct mc_http_req q[MAX_REPEAT + 3];
-  struct mc_http_resp resp[MAX_REPEAT + 3];
-  struct obs obs[MAX_REPEAT + 2];
-  struct obs auth_obs;
-  struct mc_http_resp auth_resp;
-  struct mc_step *auth_step = NULL;
-  bool have_auth = false;
-  struct mc_http_req large_q;
-  struct mc_large_probe large;
-  struct mc_large_run large_run;
-  bool do_large = false;
-  size_t nresp = 0;
-  memset(&auth_resp, 0, sizeof auth_resp);
+/* The MRS-sized POST made from tmpl's auth, sent with the next batch. */
+static void large_begin(struct walk *w, enum mc_http_auth auth, int good_status)
+{
+  init_req(w, &w->large_q, "POST", MRS_PATH, auth);
+  w->large = (struct mc_large_probe){
+    .tmpl = &w->large_q, .signed_in = auth != MC_HTTP_AUTH_NONE, .good_status = good_status,
+    .host = w->t->host, .port = w->port,
+  };
+  mc_large_request_begin(&w->large_run, &w->large);
+  w->do_large = true;
+}
 
-  struct mc_dns_result dns;
-  if(!mc_walk_dns(r, NULL, t, w.port, &dns))
-    goto out;
-  const struct mc_front_probe fp = { "GET", ASMX_PATH, w.query, w.ua };
-  size_t pick = mc_walk_every_address(r, NULL, t, w.port, &dns, true, &fp);
-  w.addr = dns.addrs[pick].text;
-  if(!mc_walk_tcp(r, NULL, t, &dns.addrs[pick], w.port) ||
-     !mc_walk_tls(r, NULL, t, &dns.addrs[pick], w.port))
-    goto out;
-
-  /* 2. The front door, without credentials. */
-  struct mc_step *front = mc_step_add(r, NULL, "EWS and MRSProxy without credentials");
-  init_req(&w, &q[0], "GET", ASMX_PATH, MC_HTTP_AUTH_NONE);
-  init_req(&w, &q[1], "POST", MRS_PATH, MC_HTTP_AUTH_NONE);
-  nresp = 2;
-  bool creds = t->user && t->password;
-  size_t nrep = (size_t)(t->repeat < 0 ? 0 : t->repeat > MAX_REPEAT ? MAX_REPEAT : t->repeat);
-  if(!creds && !t->no_large_request && !nrep) {
+/* 2a. The front door's requests, sent at once, each shown as a step. */
+static bool send_front(struct walk *w, struct mc_step *front, struct mc_step *steps[2])
+{
+  struct mc_report *r = w->r;
+  init_req(w, &w->front_q[0], "GET", ASMX_PATH, MC_HTTP_AUTH_NONE);
+  init_req(w, &w->front_q[1], "POST", MRS_PATH, MC_HTTP_AUTH_NONE);
+  size_t n = 2;
+  if(!w->creds && !w->t->rm.no_large_request && !w->nrep) {
     /* Without credentials and repeats the MRS-sized POST goes with the front
      * door, at once: no extra round (with repeats it goes with them). It is
      * judged when the small POST was asked for credentials. */
-    init_req(&w, &large_q, "POST", MRS_PATH, MC_HTTP_AUTH_NONE);
-    large = (struct mc_large_probe){ .tmpl = &large_q, .host = t->host, .port = w.port };
-    mc_large_request_begin(&large_run, &large);
-    do_large = true;
-    q[nresp++] = large_run.q;
+    large_begin(w, MC_HTTP_AUTH_NONE, 0);
+    w->front_q[n++] = w->large_run.q;
   }
-  if(mc_http_perform(w.http, q, resp, nresp)) {
-    nresp = 0;
+  if(mc_http_perform(w->http, w->front_q, w->front_resp, n)) {
     mc_step_done(r, front, MC_UNKNOWN, "libcurl could not be set up");
     mc_report_incomplete(r, "this machine's libcurl could not make the requests");
-    goto out;
+    return false;
   }
-  struct mc_step *sa = mc_step_add(r, front, "GET %s", ASMX_PATH);
-  struct mc_step *sb = mc_step_add(r, front, "POST %s (as MRS sends it)", MRS_PATH);
-  classify(&obs[0], &resp[0], t->host);
-  classify(&obs[1], &resp[1], t->host);
-  mc_report_fact(r, "server", "%s", obs[1].identity[0] ? obs[1].identity : obs[0].identity);
-  evidence(sa, &q[0], &resp[0], &obs[0]);
-  evidence(sb, &q[1], &resp[1], &obs[1]);
-  add_traffic(&w, &q[0], &resp[0], "ews");
-  add_traffic(&w, &q[1], &resp[1], "mrsproxy");
-  mc_step_set_duration(sa, resp[0].ms_total);
-  mc_step_set_duration(sb, resp[1].ms_total);
+  w->nfront = n;
+  steps[0] = mc_step_add(r, front, "GET %s", ASMX_PATH);
+  steps[1] = mc_step_add(r, front, "POST %s (as MRS sends it)", MRS_PATH);
+  classify(&w->front[0], &w->front_resp[0], w->t->host);
+  classify(&w->front[1], &w->front_resp[1], w->t->host);
+  mc_report_fact(r, "server", "%s", w->front[1].identity[0] ? w->front[1].identity :
+                 w->front[0].identity);
+  static const char *const purpose[2] = { "ews", "mrsproxy" };
+  for(int i = 0; i < 2; i++) {
+    evidence(steps[i], &w->front_q[i], &w->front_resp[i], &w->front[i]);
+    add_traffic(w, &w->front_q[i], &w->front_resp[i], purpose[i]);
+    mc_step_set_duration(steps[i], w->front_resp[i].ms_total);
+  }
   char who[256];
   for(int i = 0; i < 2; i++) {
     char code[16] = "no response";
-    if(resp[i].status)
-      snprintf(code, sizeof code, "%d", resp[i].status);
-    mc_step_done(r, i ? sb : sa, front_status(&obs[i]), "%s, %s; %s", code,
-                 kind_text(obs[i].kind), who_answered(&obs[i], who, sizeof who));
+    if(w->front_resp[i].status)
+      snprintf(code, sizeof code, "%d", w->front_resp[i].status);
+    mc_step_done(r, steps[i], front_status(&w->front[i]), "%s, %s; %s", code,
+                 kind_text(w->front[i].kind), who_answered(&w->front[i], who, sizeof who));
   }
-  recheck_front(&w, front, q, obs, nrep);
-  bool go = judge_front(&w, sa, sb, &obs[0], &obs[1]);
-  unsigned schemes = obs[0].schemes | obs[1].schemes;
-  char stext[128];
-  mc_http_schemes_text(schemes, stext, sizeof stext);
-  bool pre2013 = (obs[0].exchange && !obs[0].cafe && !obs[1].cafe) &&
-                 (!obs[0].product || strcmp(obs[0].product, "Exchange 2010") == 0 ||
-                  strcmp(obs[0].product, "Exchange 2007") == 0);
+  return true;
+}
+
+/* 2. The front door, without credentials. Returns whether the walk goes on. */
+static bool front_door(struct walk *w)
+{
+  struct mc_report *r = w->r;
+  const struct obs *obs = w->front;
+  struct mc_step *front = mc_step_add(r, NULL, "EWS and MRSProxy without credentials");
+  struct mc_step *steps[2];
+  if(!send_front(w, front, steps))
+    return false;
+  recheck_front(w, front);
+  bool go = judge_front(w, steps[0], steps[1]);
+  w->schemes = obs[0].schemes | obs[1].schemes;
+  mc_http_schemes_text(w->schemes, w->stext, sizeof w->stext);
+  w->pre2013 = (obs[0].exchange && !obs[0].cafe && !obs[1].cafe) &&
+               (!obs[0].product || strcmp(obs[0].product, "Exchange 2010") == 0 ||
+                strcmp(obs[0].product, "Exchange 2007") == 0);
+  char who[256];
   mc_step_done(r, front, go ? MC_PASS : MC_FAIL, "%s; offers %s",
-               who_answered(&obs[0], who, sizeof who), stext);
-  bool ntlm = schemes & MC_HTTP_SCHEME_NTLM;
-  bool basic = schemes & MC_HTTP_SCHEME_BASIC;
+               who_answered(&obs[0], who, sizeof who), w->stext);
   if(!go) {
     struct mc_step *s = mc_step_add(r, NULL, "Sign in to MRSProxy");
     mc_step_done(r, s, MC_SKIP, "not reached: the front door failed");
-    goto out;
+    return false;
   }
-  if(do_large && !creds) {
+  if(w->do_large && !w->creds) {
     if(obs[1].kind == K_CHALLENGE) {
-      large.good_status = resp[1].status;
-      mc_large_request_finish(r, NULL, w.http, &large, &large_run, &resp[2], &w.traffic,
-                              &w.traffic_any);
+      w->large.good_status = w->front_resp[1].status;
+      mc_large_request_finish(r, NULL, w->http, &w->large, &w->large_run, &w->front_resp[2],
+                              &w->traffic, &w->traffic_any);
     }
     else
-      mc_buf_release(&large_run.body);
-    do_large = false;
+      mc_buf_release(&w->large_run.body);
+    w->do_large = false;
   }
+  return true;
+}
 
-  /* 3. NTLM, as MRS signs in. */
-  bool login_ok = false, ntlm_refused = false;
-  if(!creds) {
+/* 3. NTLM, as MRS signs in. Returns false when the login was blocked or
+ * redirected: no more logins, no repeats. */
+static bool sign_in_ntlm(struct walk *w)
+{
+  struct mc_report *r = w->r;
+  const struct mc_target *t = w->t;
+  if(!w->creds) {
     struct mc_step *s = mc_step_add(r, NULL, "Sign in to MRSProxy");
     mc_step_done(r, s, MC_SKIP, "no credentials given (--user with MIGCHECK_PASSWORD, "
                  "--password-file or the prompt): whether MRSProxy is enabled and whether "
                  "the account can sign in were not checked");
+    return true;
   }
-  else if(!ntlm) {
+  if(!(w->schemes & MC_HTTP_SCHEME_NTLM)) {
     struct mc_step *s = mc_step_add(r, NULL, "Sign in to MRSProxy with NTLM as %s", t->user);
-    mc_step_done(r, s, MC_SKIP, "the server offers %s, not NTLM", stext);
+    mc_step_done(r, s, MC_SKIP, "the server offers %s, not NTLM", w->stext);
+    return true;
   }
-  else {
-    auth_step = mc_step_add(r, NULL, "Sign in to MRSProxy with NTLM as %s", t->user);
-    struct mc_http_req aq;
-    init_req(&w, &aq, "POST", MRS_PATH, MC_HTTP_AUTH_NTLM);
-    if(mc_http_perform(w.http, &aq, &auth_resp, 1) == MC_OK) {
-      have_auth = true;
-      classify(&auth_obs, &auth_resp, t->host);
-      mc_report_fact(r, "server", "%s", auth_obs.identity);
-      evidence(auth_step, &aq, &auth_resp, &auth_obs);
-      add_traffic(&w, &aq, &auth_resp, "mrsproxy-ntlm");
-      mc_step_set_duration(auth_step, auth_resp.ms_total);
-      login_ok = auth_obs.kind != K_CHALLENGE && auth_obs.kind != K_FOREIGN_BASIC &&
-                 auth_obs.kind != K_NO_CONNECT && !blocked_kind(auth_obs.kind);
-      auth_summary(&w, auth_step, &auth_obs, auth_cause(&auth_obs) ? MC_FAIL : MC_PASS);
-      /* Refused after an answer went out, and Basic offered: one Basic login
-       * with the same password tells Extended Protection from a wrong one. */
-      ntlm_refused = auth_obs.kind == K_CHALLENGE && auth_resp.ntlm.sent;
-      if(!login_ok) {
-        /* The login itself failed: judge it now, no repeats with the password. */
-        if(!(ntlm_refused && basic) && !ntlm_refusal(&w, auth_step, &auth_obs, NULL))
-          auth_finding(&w, auth_step, &auth_obs, "NTLM");
-        have_auth = false;
-        if(blocked_kind(auth_obs.kind))
-          goto out;             /* blocked or redirected: no more logins, no repeats */
-      }
-    }
-  }
+  struct mc_step *s = w->auth_step = mc_step_add(r, NULL, "Sign in to MRSProxy with NTLM as %s",
+                                                 t->user);
+  struct mc_http_req aq;
+  init_req(w, &aq, "POST", MRS_PATH, MC_HTTP_AUTH_NTLM);
+  if(mc_http_perform(w->http, &aq, &w->auth_resp, 1) != MC_OK)
+    return true;
+  struct obs *o = &w->auth_obs;
+  w->have_auth = true;
+  classify(o, &w->auth_resp, t->host);
+  mc_report_fact(r, "server", "%s", o->identity);
+  evidence(s, &aq, &w->auth_resp, o);
+  add_traffic(w, &aq, &w->auth_resp, "mrsproxy-ntlm");
+  mc_step_set_duration(s, w->auth_resp.ms_total);
+  w->login_ok = o->kind != K_CHALLENGE && o->kind != K_FOREIGN_BASIC &&
+                o->kind != K_NO_CONNECT && !blocked_kind(o->kind);
+  auth_summary(w, s, o, auth_verdict(o) != AV_SIGNED_IN ? MC_FAIL : MC_PASS);
+  /* Refused after an answer went out, and Basic offered: one Basic login
+   * with the same password tells Extended Protection from a wrong one. */
+  w->ntlm_refused = o->kind == K_CHALLENGE && w->auth_resp.ntlm.sent;
+  if(w->login_ok)
+    return true;
+  /* The login itself failed: judge it now, no repeats with the password. */
+  if(!(w->ntlm_refused && (w->schemes & MC_HTTP_SCHEME_BASIC)) &&
+     !ntlm_refusal(w, s, o, NULL))
+    auth_finding(w, s, o, "NTLM");
+  w->have_auth = false;
+  return !blocked_kind(o->kind);
+}
 
-  /* 3b. The request size MRS sends: signed in when the login worked, else
-   * (no credentials given) on the unauthenticated POST. */
-  if(t->no_large_request) {
-    struct mc_step *s = mc_step_add(r, NULL, "An MRS-sized request");
-    mc_step_done(r, s, MC_SKIP, "--no-large-request");
+/* 3b. The request size MRS sends: signed in when the login worked, else
+ * (no credentials given) on the unauthenticated POST; sent with step 4's
+ * batch, so a healthy walk gets no extra round. */
+static void plan_large(struct walk *w)
+{
+  if(w->t->rm.no_large_request) {
+    struct mc_step *s = mc_step_add(w->r, NULL, "An MRS-sized request");
+    mc_step_done(w->r, s, MC_SKIP, "--no-large-request");
   }
-  else if((creds && login_ok && auth_obs.kind == K_SERVICE) ||
-          (!creds && nrep && obs[1].kind == K_CHALLENGE)) {
-    /* Sent with step 4's batch: a healthy walk gets no extra round. */
-    init_req(&w, &large_q, "POST", MRS_PATH, creds ? MC_HTTP_AUTH_NTLM : MC_HTTP_AUTH_NONE);
-    large = (struct mc_large_probe){
-      .tmpl = &large_q, .signed_in = creds,
-      .good_status = creds ? auth_resp.status : obs[1].resp->status,
-      .host = t->host, .port = w.port,
-    };
-    mc_large_request_begin(&large_run, &large);
-    do_large = true;
-  }
+  else if(w->creds && w->login_ok && w->auth_obs.kind == K_SERVICE)
+    large_begin(w, MC_HTTP_AUTH_NTLM, w->auth_resp.status);
+  else if(!w->creds && w->nrep && w->front[1].kind == K_CHALLENGE)
+    large_begin(w, MC_HTTP_AUTH_NONE, w->front[1].resp->status);
+}
 
-  /* 4. Basic (where offered) and the repeats, at once. */
-  bool do_basic = creds && basic && (login_ok || !ntlm || ntlm_refused);
-  bool rep_auth = creds && login_ok;
-  size_t nq = 0;
+/* 4's Basic login, judged with the NTLM one it is compared to. */
+static void judge_basic(struct walk *w, const struct mc_http_req *q, struct mc_http_resp *resp)
+{
+  struct mc_step *s = mc_step_add(w->r, NULL, "Sign in to MRSProxy with Basic as %s",
+                                  w->t->user);
+  struct obs bo;
+  classify(&bo, resp, w->t->host);
+  evidence(s, q, resp, &bo);
+  add_traffic(w, q, resp, "mrsproxy-basic");
+  mc_step_set_duration(s, resp->ms_total);
+  if(!(w->schemes & MC_HTTP_SCHEME_NTLM)) {
+    auth_summary(w, s, &bo, auth_verdict(&bo) != AV_SIGNED_IN ? MC_FAIL : MC_PASS);
+    auth_finding(w, s, &bo, "Basic");
+  }
+  else if(w->ntlm_refused) {
+    auth_summary(w, s, &bo, MC_INFO);
+    if(!ntlm_refusal(w, w->auth_step, &w->auth_obs, &bo))
+      auth_finding(w, w->auth_step, &w->auth_obs, "NTLM");
+  }
+  else
+    /* NTLM already decided; Basic is what the hybrid table lists, shown for comparison. */
+    auth_summary(w, s, &bo, MC_INFO);
+}
+
+/* 4's repeats: which servers answered, and alike. */
+static void judge_repeats(struct walk *w, const struct mc_http_req *q,
+                          struct mc_http_resp *resp, size_t n, bool rep_auth)
+{
+  struct mc_step *s = mc_step_add(w->r, NULL, "%zu new connections: which servers answer, "
+                                  "and alike?", w->nrep);
+  mc_step_ev(s, "method", "%s", rep_auth ? "POST mrsproxy.svc with the NTLM login, each on "
+             "a new connection" : "POST mrsproxy.svc with an NTLM negotiate message (no "
+             "password), each on a new connection: the challenge names the server");
+  struct obs *all = mc_xcalloc(n + 1, sizeof *all);
+  size_t na = 0;
+  if(w->have_auth)
+    all[na++] = w->auth_obs;
+  for(size_t i = 0; i < n; i++) {
+    classify(&all[na], &resp[i], w->t->host);
+    add_traffic(w, &q[i], &resp[i], rep_auth ? "repeat-ntlm" : "repeat-negotiate");
+    mc_step_ev(s, "answer", "#%zu %s port %ld: %d (%s), from %s", i + 1,
+               resp[i].ip[0] ? resp[i].ip : "?", resp[i].port, resp[i].status,
+               kind_text(all[na].kind), all[na].identity[0] ? all[na].identity : "(unnamed)");
+    na++;
+  }
+  judge_backends(w, s, all, na, rep_auth, w->pre2013, w->have_auth ? &w->auth_obs : NULL,
+                 w->auth_step);
+  if(!rep_auth)
+    negotiate_blocked(w, s, all, na);
+  free(all);
+}
+
+/* 4. Basic (where offered), the repeats and the MRS-sized POST, at once.
+ * Without a working login the repeats carry only an NTLM negotiate. */
+static void basic_and_repeats(struct walk *w)
+{
+  bool basic = w->schemes & MC_HTTP_SCHEME_BASIC, ntlm = w->schemes & MC_HTTP_SCHEME_NTLM;
+  bool do_basic = w->creds && basic && (w->login_ok || !ntlm || w->ntlm_refused);
+  bool rep_auth = w->creds && w->login_ok;
   struct mc_buf negotiate = MC_BUF_INIT(256);
   char neg_header[300];
   const char *neg_headers[3] = { "Content-Type: application/soap+xml; charset=utf-8",
@@ -1028,102 +1124,111 @@ struct mc_report *mc_check_remote_move(const struct mc_target *t)
   mc_ntlm_negotiate_b64(&negotiate);
   snprintf(neg_header, sizeof neg_header, "Authorization: NTLM %s", negotiate.ptr);
   mc_buf_release(&negotiate);
-  for(size_t i = 0; i < nresp; i++)
-    mc_http_resp_release(&resp[i]);
-  nresp = 0;
+  struct mc_http_req *q = mc_xcalloc(w->nrep + 2, sizeof *q);
+  struct mc_http_resp *resp = mc_xcalloc(w->nrep + 2, sizeof *resp);
+  size_t nq = 0;
   if(do_basic)
-    init_req(&w, &q[nq++], "POST", MRS_PATH, MC_HTTP_AUTH_BASIC);
-  for(size_t i = 0; i < nrep; i++) {
-    init_req(&w, &q[nq], "POST", MRS_PATH, rep_auth ? MC_HTTP_AUTH_NTLM : MC_HTTP_AUTH_NONE);
+    init_req(w, &q[nq++], "POST", MRS_PATH, MC_HTTP_AUTH_BASIC);
+  for(size_t i = 0; i < w->nrep; i++) {
+    init_req(w, &q[nq], "POST", MRS_PATH, rep_auth ? MC_HTTP_AUTH_NTLM : MC_HTTP_AUTH_NONE);
     if(!rep_auth)
       q[nq].headers = neg_headers;
     nq++;
   }
   size_t nrepq = nq;              /* Basic and the repeats; the large POST after them */
-  if(do_large)
-    q[nq++] = large_run.q;
+  if(w->do_large)
+    q[nq++] = w->large_run.q;
   if(!nq)
     goto out;
-  if(mc_http_perform(w.http, q, resp, nq)) {
-    mc_report_incomplete(r, "this machine's libcurl could not make the requests");
+  if(mc_http_perform(w->http, q, resp, nq)) {
+    mc_report_incomplete(w->r, "this machine's libcurl could not make the requests");
+    nq = 0;
     goto out;
   }
-  nresp = nq;
-  if(do_large) {
-    mc_large_request_finish(r, NULL, w.http, &large, &large_run, &resp[nrepq], &w.traffic,
-                            &w.traffic_any);
-    do_large = false;
+  if(w->do_large) {
+    mc_large_request_finish(w->r, NULL, w->http, &w->large, &w->large_run, &resp[nrepq],
+                            &w->traffic, &w->traffic_any);
+    w->do_large = false;
   }
-  size_t first_rep = 0;
-  if(do_basic) {
-    struct mc_step *s = mc_step_add(r, NULL, "Sign in to MRSProxy with Basic as %s", t->user);
-    struct obs bo;
-    classify(&bo, &resp[0], t->host);
-    evidence(s, &q[0], &resp[0], &bo);
-    add_traffic(&w, &q[0], &resp[0], "mrsproxy-basic");
-    mc_step_set_duration(s, resp[0].ms_total);
-    if(!ntlm) {
-      auth_summary(&w, s, &bo, auth_cause(&bo) ? MC_FAIL : MC_PASS);
-      auth_finding(&w, s, &bo, "Basic");
-    }
-    else if(ntlm_refused) {
-      auth_summary(&w, s, &bo, MC_INFO);
-      if(!ntlm_refusal(&w, auth_step, &auth_obs, &bo))
-        auth_finding(&w, auth_step, &auth_obs, "NTLM");
-    }
-    else
-      /* NTLM already decided; Basic is what the hybrid table lists, shown for comparison. */
-      auth_summary(&w, s, &bo, MC_INFO);
-    first_rep = 1;
+  size_t first_rep = do_basic ? 1 : 0;
+  if(do_basic)
+    judge_basic(w, &q[0], &resp[0]);
+  else if(w->creds && basic) {
+    struct mc_step *s = mc_step_add(w->r, NULL, "Sign in to MRSProxy with Basic as %s",
+                                    w->t->user);
+    mc_step_done(w->r, s, MC_SKIP, "%s", w->auth_resp.ntlm.broken ? "not tried: the NTLM "
+                 "login broke off before any password was sent" : "not tried after the NTLM "
+                 "login was refused (spares the account a lockout)");
   }
-  else if(creds && basic) {
-    struct mc_step *s = mc_step_add(r, NULL, "Sign in to MRSProxy with Basic as %s", t->user);
-    mc_step_done(r, s, MC_SKIP, "%s", auth_resp.ntlm.broken ? "not tried: the NTLM login "
-                 "broke off before any password was sent" : "not tried after the NTLM login was "
-                 "refused (spares the account a lockout)");
-  }
-  if(nrep) {
-    struct mc_step *s = mc_step_add(r, NULL, "%zu new connections: which servers answer, "
-                                    "and alike?", nrep);
-    mc_step_ev(s, "method", "%s", rep_auth ? "POST mrsproxy.svc with the NTLM login, each on "
-               "a new connection" : "POST mrsproxy.svc with an NTLM negotiate message (no "
-               "password), each on a new connection: the challenge names the server");
-    size_t n = 0;
-    struct obs all[MAX_REPEAT + 2];
-    if(have_auth)
-      all[n++] = auth_obs;
-    for(size_t i = first_rep; i < nrepq; i++) {
-      classify(&all[n], &resp[i], t->host);
-      add_traffic(&w, &q[i], &resp[i], rep_auth ? "repeat-ntlm" : "repeat-negotiate");
-      mc_step_ev(s, "answer", "#%zu %s port %ld: %d (%s), from %s", i - first_rep + 1,
-                 resp[i].ip[0] ? resp[i].ip : "?", resp[i].port, resp[i].status,
-                 kind_text(all[n].kind), all[n].identity[0] ? all[n].identity : "(unnamed)");
-      n++;
-    }
-    judge_backends(&w, s, all, n, rep_auth, pre2013, have_auth ? &auth_obs : NULL, auth_step);
-    if(!rep_auth)
-      negotiate_blocked(&w, s, all, n);
-  }
-  else if(have_auth)
-    auth_finding(&w, auth_step, &auth_obs, "NTLM");
-
+  if(w->nrep)
+    judge_repeats(w, q + first_rep, resp + first_rep, nrepq - first_rep, rep_auth);
+  else if(w->have_auth)
+    auth_finding(w, w->auth_step, &w->auth_obs, "NTLM");
 out:
-  if(do_large)
-    mc_buf_release(&large_run.body);
-  if(w.tls_failed && !t->insecure) {
-    /* Servers behind one address with different certificates: find the bad one. */
-    struct mc_addr at;
-    if(mc_addr_parse(w.addr, w.port, &at))
-      mc_walk_tls_hunt(r, NULL, t, &at, w.port, 6);
-  }
-  mc_buf_addch(&w.traffic, ']');
-  mc_report_section(r, "traffic", w.traffic.ptr);
-  for(size_t i = 0; i < nresp; i++)
+  for(size_t i = 0; i < nq; i++)
     mc_http_resp_release(&resp[i]);
-  mc_http_resp_release(&auth_resp);
-  mc_buf_release(&w.envelope);
-  mc_buf_release(&w.traffic);
-  mc_http_client_free(w.http);
+  free(q);
+  free(resp);
+}
+
+/* The report's header: its target, run id and notes. */
+static void open_report(struct walk *w, struct mc_report *pre)
+{
+  const struct mc_target *t = w->t;
+  char *target = mc_xasprintf("%s:%d", t->host, w->port);
+  struct mc_report *r = w->r = pre ? pre : mc_report_new("remote-move", target);
+  free(target);
+  if(!pre)
+    mc_report_new_run_id(r);
+  mc_run_tag_init(&w->tag, r, NULL, true);
+  mc_report_fact_names(r, t->host, t->user, t->ad.email);    /* for the fix steps */
+  mc_report_note(r, "every request carries ?migcheck=%s and the User-Agent \"%s\": search "
+                 "the IIS logs for it", r->run_id, w->tag.ua);
+}
+
+/* The traffic section, the TLS hunt a failed request asks for, cleanup. */
+static void close_walk(struct walk *w)
+{
+  if(w->do_large)
+    mc_buf_release(&w->large_run.body);
+  mc_walk_http_end(w->r, w->t, w->addr, w->port, w->tls_failed, &w->traffic);
+  for(size_t i = 0; i < w->nfront; i++)
+    mc_http_resp_release(&w->front_resp[i]);
+  mc_http_resp_release(&w->auth_resp);
+  mc_buf_release(&w->envelope);
+  mc_http_client_free(w->http);
+}
+
+struct mc_report *mc_check_remote_move(const struct mc_target *t)
+{
+  /* --autodiscover: the host comes from Autodiscover first (autodiscover.c). */
+  struct mc_target picked = { 0 };
+  struct mc_report *pre = NULL;
+  if(t->ad.email) {
+    pre = mc_remote_move_autodiscover(t, &picked);
+    if(!picked.host)
+      return pre;
+    t = &picked;
+  }
+  struct walk *w = mc_xcalloc(1, sizeof *w);
+  w->t = t;
+  w->port = t->port ? t->port : 443;
+  w->creds = t->user && t->password;
+  w->nrep = (size_t)(t->rm.repeat < 0 ? 0 : t->rm.repeat > MAX_REPEAT ? MAX_REPEAT :
+                     t->rm.repeat);
+  open_report(w, pre);
+  mc_buf_init(&w->envelope, 4096);
+  w->http = mc_http_client_new();
+  mc_buf_init(&w->traffic, 1 << 20);
+  mc_buf_addch(&w->traffic, '[');
+  mc_ews_mrs_envelope(&w->envelope, t->host, w->port);
+  if(walk_lower(w) && front_door(w) && sign_in_ntlm(w)) {
+    plan_large(w);
+    basic_and_repeats(w);
+  }
+  close_walk(w);
+  struct mc_report *r = w->r;
+  free(w);
   free(picked.host);
   return r;
 }

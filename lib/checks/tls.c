@@ -170,6 +170,62 @@ static bool resets_unasked(const struct mc_target *t, const struct mc_addr *addr
   return p.outcome == MC_TCP_RESET || p.outcome == MC_TCP_CLOSED;
 }
 
+/* A handshake that did not complete, judged: TLS_NOT_TLS, the TCP cause
+ * of a connect that failed this time, TCP_RESET for a device resetting
+ * every connection, else TLS_HANDSHAKE_FAILED (or unknown when this side
+ * could not make it). */
+static void judge_no_handshake(struct mc_report *r, struct mc_step *s, const struct mc_target *t,
+                               const struct mc_addr *addr, int port,
+                               const struct mc_tls_result *res)
+{
+  switch(res->outcome) {
+  case MC_TLS_NOT_TLS: {
+    char *b = mc_printable(res->first_bytes, res->nfirst, 160);
+    mc_step_ev(s, "received", "%s", b);
+    free(b);
+    mc_step_find(r, s, MC_CAUSE_TLS_NOT_TLS, "port %d answered with %s", port, res->detail);
+    mc_step_done(r, s, MC_FAIL, "the port does not speak TLS");
+    return;
+  }
+  case MC_TLS_NO_CONNECT: {
+    /* The connect for the handshake itself failed; the TCP step before it
+     * had succeeded, so the port's behaviour changed under us (a device
+     * that resets as soon as it accepts can win that race). */
+    const char *id = res->tcp == MC_TCP_REFUSED ? MC_CAUSE_TCP_REFUSED :
+                     res->tcp == MC_TCP_TIMEOUT ? MC_CAUSE_TCP_TIMEOUT :
+                     res->tcp == MC_TCP_RESET || res->tcp == MC_TCP_CLOSED ? MC_CAUSE_TCP_RESET : NULL;
+    if(id) {
+      mc_step_find(r, s, id, "%s port %d: %s when connecting for the handshake", addr->text,
+                   port, mc_tcp_outcome_name(res->tcp));
+      mc_step_done(r, s, MC_FAIL, "%s", res->detail);
+      return;
+    }
+    mc_step_done(r, s, MC_UNKNOWN, "%s", res->detail);
+    mc_report_incomplete(r, "the TLS connection could not be made: %s", res->detail);
+    return;
+  }
+  case MC_TLS_LOCAL:
+    mc_step_done(r, s, MC_UNKNOWN, "this machine's OpenSSL cannot make the handshake");
+    mc_report_incomplete(r, "this machine's OpenSSL could not offer TLS 1.0-1.3");
+    return;
+  default:
+    mc_step_ev(s, "outcome", "%s", mc_tls_outcome_name(res->outcome));
+    if(res->detail[0])
+      mc_step_ev(s, "detail", "%s", res->detail);
+    if(res->outcome == MC_TLS_CLOSED && res->nfirst == 0 && resets_unasked(t, addr, port)) {
+      mc_step_ev(s, "second connect", "reset again without a byte sent by migcheck");
+      mc_step_find(r, s, MC_CAUSE_TCP_RESET, "%s port %d: every connection is reset right after "
+                   "it is accepted, before any TLS byte", addr->text, port);
+      mc_step_done(r, s, MC_FAIL, "the connection is reset before TLS starts");
+      return;
+    }
+    mc_step_find(r, s, MC_CAUSE_TLS_HANDSHAKE_FAILED, "%s: %s", mc_tls_outcome_name(res->outcome),
+                 res->detail[0] ? res->detail : "no detail");
+    mc_step_done(r, s, MC_FAIL, "%s", mc_tls_outcome_name(res->outcome));
+    return;
+  }
+}
+
 /* The handshake step: TLS_NOT_TLS or TLS_HANDSHAKE_FAILED, or the chain.
  * *mismatch: the cloud's profile was refused where another suite works. */
 static bool walk_tls(struct mc_report *r, struct mc_step *parent, const struct mc_target *t,
@@ -212,52 +268,8 @@ static bool walk_tls(struct mc_report *r, struct mc_step *parent, const struct m
   mc_step_set_duration(s, res->ms);
   if(o.sni && !mc_is_ip_literal(o.sni))
     mc_step_ev(s, "SNI", "%s", o.sni);
-  switch(res->outcome) {
-  case MC_TLS_OK:
-    break;
-  case MC_TLS_NOT_TLS: {
-    char *b = mc_printable(res->first_bytes, res->nfirst, 160);
-    mc_step_ev(s, "received", "%s", b);
-    free(b);
-    mc_step_find(r, s, MC_CAUSE_TLS_NOT_TLS, "port %d answered with %s", port, res->detail);
-    mc_step_done(r, s, MC_FAIL, "the port does not speak TLS");
-    return false;
-  }
-  case MC_TLS_NO_CONNECT: {
-    /* The connect for the handshake itself failed; the TCP step before it
-     * had succeeded, so the port's behaviour changed under us (a device
-     * that resets as soon as it accepts can win that race). */
-    const char *id = res->tcp == MC_TCP_REFUSED ? MC_CAUSE_TCP_REFUSED :
-                     res->tcp == MC_TCP_TIMEOUT ? MC_CAUSE_TCP_TIMEOUT :
-                     res->tcp == MC_TCP_RESET || res->tcp == MC_TCP_CLOSED ? MC_CAUSE_TCP_RESET : NULL;
-    if(id) {
-      mc_step_find(r, s, id, "%s port %d: %s when connecting for the handshake", addr->text,
-                   port, mc_tcp_outcome_name(res->tcp));
-      mc_step_done(r, s, MC_FAIL, "%s", res->detail);
-      return false;
-    }
-    mc_step_done(r, s, MC_UNKNOWN, "%s", res->detail);
-    mc_report_incomplete(r, "the TLS connection could not be made: %s", res->detail);
-    return false;
-  }
-  case MC_TLS_LOCAL:
-    mc_step_done(r, s, MC_UNKNOWN, "this machine's OpenSSL cannot make the handshake");
-    mc_report_incomplete(r, "this machine's OpenSSL could not offer TLS 1.0-1.3");
-    return false;
-  default:
-    mc_step_ev(s, "outcome", "%s", mc_tls_outcome_name(res->outcome));
-    if(res->detail[0])
-      mc_step_ev(s, "detail", "%s", res->detail);
-    if(res->outcome == MC_TLS_CLOSED && res->nfirst == 0 && resets_unasked(t, addr, port)) {
-      mc_step_ev(s, "second connect", "reset again without a byte sent by migcheck");
-      mc_step_find(r, s, MC_CAUSE_TCP_RESET, "%s port %d: every connection is reset right after "
-                   "it is accepted, before any TLS byte", addr->text, port);
-      mc_step_done(r, s, MC_FAIL, "the connection is reset before TLS starts");
-      return false;
-    }
-    mc_step_find(r, s, MC_CAUSE_TLS_HANDSHAKE_FAILED, "%s: %s", mc_tls_outcome_name(res->outcome),
-                 res->detail[0] ? res->detail : "no detail");
-    mc_step_done(r, s, MC_FAIL, "%s", mc_tls_outcome_name(res->outcome));
+  if(res->outcome != MC_TLS_OK) {
+    judge_no_handshake(r, s, t, addr, port, res);
     return false;
   }
   mc_step_ev(s, "negotiated", "%s, %s", res->version, res->cipher);
@@ -469,15 +481,9 @@ struct mc_report *mc_check_tls(const struct mc_target *t)
   char *target = mc_xasprintf("%s:%d", t->host, port);
   struct mc_report *r = mc_report_new("tls", target);
   free(target);
-  if(t->insecure)
-    mc_report_note(r, "certificate verification was turned off (--insecure): certificate "
-                   "problems are shown as warnings");
-  struct mc_dns_result dns;
-  if(!mc_walk_dns(r, NULL, t, port, &dns))
-    return r;
-  const struct mc_addr *addr = &dns.addrs[mc_walk_every_address(r, NULL, t, port, &dns,
-                                                                true, NULL)];
-  if(!mc_walk_tcp(r, NULL, t, addr, port))
+  struct mc_addr at;
+  const struct mc_addr *addr = &at;
+  if(!mc_walk_to_tcp(r, t, port, true, NULL, &at))
     return r;
   struct mc_tls_result res;
   bool mismatch;

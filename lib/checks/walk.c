@@ -15,15 +15,15 @@ void mc_target_release(struct mc_target *t)
   free(t->host);
   free(t->sni);
   free(t->ca_file);
-  free(t->ports);
   free(t->user);
-  free(t->exchange_server);
   mc_secret_free_str(t->password);   /* wiped, unlocked, freed */
   mc_net_opts_release(&t->net);
-  free(t->email);
-  for(size_t i = 0; i < t->nallow_redirect; i++)
-    free(t->allow_redirect[i]);
-  free(t->allow_redirect);
+  free(t->ports.list);
+  free(t->oa.exchange_server);
+  free(t->ad.email);
+  for(size_t i = 0; i < t->ad.nallow_redirect; i++)
+    free(t->ad.allow_redirect[i]);
+  free(t->ad.allow_redirect);
   memset(t, 0, sizeof *t);
 }
 
@@ -68,4 +68,31 @@ bool mc_walk_dns(struct mc_report *r, struct mc_step *parent, const struct mc_ta
                          "was checked", t->host, out->detail);
   }
   return false;
+}
+
+bool mc_walk_to_tcp(struct mc_report *r, const struct mc_target *t, int port, bool tls,
+                    const struct mc_front_probe *fp, struct mc_addr *addr)
+{
+  if(t->insecure)
+    mc_report_note(r, "certificate verification was turned off (--insecure): certificate "
+                   "problems are shown as warnings");
+  struct mc_dns_result dns;
+  if(!mc_walk_dns(r, NULL, t, port, &dns))
+    return false;
+  *addr = dns.addrs[mc_walk_every_address(r, NULL, t, port, &dns, tls, fp)];
+  return mc_walk_tcp(r, NULL, t, addr, port);
+}
+
+void mc_walk_http_end(struct mc_report *r, const struct mc_target *t, const char *addr, int port,
+                      bool tls_failed, struct mc_buf *traffic)
+{
+  if(tls_failed && !t->insecure) {
+    /* Servers behind one address with different certificates: find the bad one. */
+    struct mc_addr at;
+    if(mc_addr_parse(addr, port, &at))
+      mc_walk_tls_hunt(r, NULL, t, &at, port, 6);
+  }
+  mc_buf_addch(traffic, ']');
+  mc_report_section(r, "traffic", traffic->ptr);
+  mc_buf_release(traffic);
 }

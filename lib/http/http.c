@@ -251,14 +251,10 @@ static bool setup(struct xfer *x)
 {
   const struct mc_http_req *q = x->req;
   struct mc_http_resp *r = x->resp;
-  bool v6 = strchr(q->addr, ':') != NULL;
   snprintf(r->url, sizeof r->url, "%s://%s:%d%s%s%s", q->plain ? "http" : "https", q->host,
            q->port, q->path,
            q->query ? "?" : "", q->query ? q->query : "");
-  char pin[256];
-  snprintf(pin, sizeof pin, "%s:%d:%s%s%s", q->host, q->port, v6 ? "[" : "", q->addr,
-           v6 ? "]" : "");
-  x->resolve = curl_slist_append(NULL, pin);
+  x->resolve = mc_http_pin(q);
   x->hdrs = base_headers(q);
   CURL *e = x->easy = curl_easy_init();
   if(!e || !x->resolve || !x->hdrs)
@@ -270,7 +266,7 @@ static bool setup(struct xfer *x)
   curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
   if(ntlm) {
     /* After the lines above: it sets its own reuse options and callback. */
-    x->ntlm = mc_http_ntlm_new(q->user, q->password, q->host, q->no_channel_binding, r);
+    x->ntlm = mc_http_ntlm_for(q, r);
     x->hdrs = curl_slist_append(x->hdrs, mc_http_ntlm_leg1(x->ntlm, e));
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
   }
@@ -293,6 +289,22 @@ static bool setup(struct xfer *x)
   }
   else if(strcmp(q->method, "GET") != 0)
     curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, q->method);
+  mc_http_easy_login(e, q);
+  return true;
+}
+
+void *mc_http_pin(const struct mc_http_req *q)
+{
+  bool v6 = strchr(q->addr, ':') != NULL;
+  char pin[300];
+  snprintf(pin, sizeof pin, "%s:%d:%s%s%s", q->host, q->port, v6 ? "[" : "", q->addr,
+           v6 ? "]" : "");
+  return curl_slist_append(NULL, pin);
+}
+
+void mc_http_easy_login(void *easy, const struct mc_http_req *q)
+{
+  CURL *e = easy;
   if(q->auth == MC_HTTP_AUTH_BASIC && q->user && q->password && !q->plain) {
     curl_easy_setopt(e, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
     curl_easy_setopt(e, CURLOPT_USERNAME, q->user);
@@ -300,7 +312,11 @@ static bool setup(struct xfer *x)
     /* Belt and braces: never send credentials anywhere but this host. */
     curl_easy_setopt(e, CURLOPT_UNRESTRICTED_AUTH, 0L);
   }
-  return true;
+}
+
+struct mc_http_ntlm *mc_http_ntlm_for(const struct mc_http_req *q, struct mc_http_resp *resp)
+{
+  return mc_http_ntlm_new(q->user, q->password, q->host, q->no_channel_binding, resp);
 }
 
 static void finish(struct xfer *x, CURLcode c)

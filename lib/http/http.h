@@ -188,6 +188,12 @@ void mc_http_easy_base(void *easy, const char *url, void *resolve, void *headers
                        int timeout_ms, char *errbuf, const char *user_agent);
 /* t must outlive the handle. */
 void mc_http_easy_trust(void *easy, const struct mc_http_trust *t, bool insecure);
+/* The CURLOPT_RESOLVE list (a struct curl_slist *; the caller frees it)
+ * that pins q->host:q->port to q->addr, or NULL when out of memory. */
+void *mc_http_pin(const struct mc_http_req *q);
+/* q's Basic login on the handle when q asks for one (never over plain
+ * http, never to another host); NTLM goes through mc_http_ntlm_for. */
+void mc_http_easy_login(void *easy, const struct mc_http_req *q);
 enum mc_http_error mc_http_error_of(int curl_code, const struct mc_http_resp *r);
 
 /* ---- ntlm_login.c: the client's own NTLM on one easy handle ----
@@ -206,6 +212,8 @@ struct mc_http_ntlm;
 struct mc_http_ntlm *mc_http_ntlm_new(const char *user, const char *password,
                                       const char *host, bool no_channel_binding,
                                       struct mc_http_resp *resp);
+/* The same with q's login, host and channel-binding choice. */
+struct mc_http_ntlm *mc_http_ntlm_for(const struct mc_http_req *q, struct mc_http_resp *resp);
 void mc_http_ntlm_free(struct mc_http_ntlm *n);
 const char *mc_http_ntlm_leg1(struct mc_http_ntlm *n, void *easy);
 size_t mc_http_ntlm_header_cb(char *p, size_t size, size_t n, void *ntlm);

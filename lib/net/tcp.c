@@ -127,59 +127,109 @@ static int64_t settle_for(int64_t connect_ms, int min_ms)
   return s > 1000 ? 1000 : s;
 }
 
+/* One probe's progress. */
+struct slot {
+  int fd;
+  enum probe_state st;
+  int64_t t0;
+  int64_t until;                /* its deadline, or the end of the settle time */
+};
+
+static void start_one(struct mc_tcp_probe *p, struct slot *s, int timeout_ms, int settle_ms)
+{
+  bool connected;
+  p->banner_len = 0;
+  p->err = 0;
+  s->t0 = mc_now_ms();
+  s->fd = start_connect(&p->addr, p->port, &connected);
+  if(s->fd < 0) {
+    p->err = errno;
+    p->outcome = classify(errno);
+    p->connect_ms = 0;
+    s->st = P_DONE;
+    return;
+  }
+  s->st = connected ? P_WATCHING : P_CONNECTING;
+  s->until = connected ? s->t0 + settle_for(0, settle_ms) : s->t0 + timeout_ms;
+  if(connected)
+    p->connect_ms = 0;
+}
+
+/* poll said the socket is ready: the connect's result, or what the peer
+ * did while watched (a banner, a close, a reset). */
+static void on_ready(struct mc_tcp_probe *p, struct slot *s, int64_t now, int settle_ms)
+{
+  if(s->st == P_CONNECTING) {
+    int soerr = 0;
+    socklen_t sl = sizeof soerr;
+    getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
+    p->connect_ms = now - s->t0;
+    if(soerr) {
+      p->err = soerr;
+      p->outcome = classify(soerr);
+      close(s->fd);
+      s->st = P_DONE;
+    }
+    else {
+      s->st = P_WATCHING;
+      s->until = now + settle_for(p->connect_ms, settle_ms);
+    }
+    return;
+  }
+  ssize_t got = recv(s->fd, p->banner, sizeof p->banner, MSG_DONTWAIT);
+  if(got > 0) {
+    p->banner_len = (size_t)got;
+    p->outcome = MC_TCP_OPEN;
+  }
+  else if(got == 0)
+    p->outcome = MC_TCP_CLOSED;
+  else if(errno == EAGAIN || errno == EWOULDBLOCK)
+    return;
+  else {
+    p->err = errno;
+    p->outcome = errno == ECONNRESET ? MC_TCP_RESET : classify(errno);
+  }
+  close(s->fd);
+  s->st = P_DONE;
+}
+
+/* A probe past its deadline: still connecting means no answer; still
+ * watching means it stayed open. */
+static void on_deadline(struct mc_tcp_probe *p, struct slot *s, int64_t now)
+{
+  p->outcome = s->st == P_CONNECTING ? MC_TCP_TIMEOUT : MC_TCP_OPEN;
+  if(s->st == P_CONNECTING) {
+    p->err = ETIMEDOUT;
+    p->connect_ms = now - s->t0;
+  }
+  close(s->fd);
+  s->st = P_DONE;
+}
+
 void mc_tcp_probe_many(struct mc_tcp_probe *v, size_t n, int timeout_ms, int settle_ms)
 {
   if(n == 0)
     return;
-  int *fd = mc_xcalloc(n, sizeof *fd);
-  enum probe_state *st = mc_xcalloc(n, sizeof *st);
-  int64_t *t0 = mc_xcalloc(n, sizeof *t0);
-  int64_t *until = mc_xcalloc(n, sizeof *until);
+  struct slot *sl = mc_xcalloc(n, sizeof *sl);
   struct pollfd *pf = mc_xcalloc(n, sizeof *pf);
   size_t *map = mc_xcalloc(n, sizeof *map);
-
-  for(size_t i = 0; i < n; i++) {
-    bool connected;
-    v[i].banner_len = 0;
-    v[i].err = 0;
-    t0[i] = mc_now_ms();
-    fd[i] = start_connect(&v[i].addr, v[i].port, &connected);
-    if(fd[i] < 0) {
-      v[i].err = errno;
-      v[i].outcome = classify(errno);
-      v[i].connect_ms = 0;
-      st[i] = P_DONE;
-      continue;
-    }
-    st[i] = connected ? P_WATCHING : P_CONNECTING;
-    until[i] = connected ? t0[i] + settle_for(0, settle_ms) : t0[i] + timeout_ms;
-    if(connected)
-      v[i].connect_ms = 0;
-  }
-
+  for(size_t i = 0; i < n; i++)
+    start_one(&v[i], &sl[i], timeout_ms, settle_ms);
   for(;;) {
     nfds_t np = 0;
     int64_t now = mc_now_ms();
     int64_t next = now + 1000000;
     for(size_t i = 0; i < n; i++) {
-      if(st[i] == P_DONE)
+      if(sl[i].st == P_DONE)
         continue;
-      if(now >= until[i]) {
-        /* Deadline: still connecting means no answer; still watching
-         * means it stayed open. */
-        v[i].outcome = st[i] == P_CONNECTING ? MC_TCP_TIMEOUT : MC_TCP_OPEN;
-        if(st[i] == P_CONNECTING) {
-          v[i].err = ETIMEDOUT;
-          v[i].connect_ms = now - t0[i];
-        }
-        close(fd[i]);
-        st[i] = P_DONE;
+      if(now >= sl[i].until) {
+        on_deadline(&v[i], &sl[i], now);
         continue;
       }
-      if(until[i] < next)
-        next = until[i];
-      pf[np].fd = fd[i];
-      pf[np].events = st[i] == P_CONNECTING ? POLLOUT : POLLIN;
+      if(sl[i].until < next)
+        next = sl[i].until;
+      pf[np].fd = sl[i].fd;
+      pf[np].events = sl[i].st == P_CONNECTING ? POLLOUT : POLLIN;
       pf[np].revents = 0;
       map[np] = i;
       np++;
@@ -192,54 +242,17 @@ void mc_tcp_probe_many(struct mc_tcp_probe *v, size_t n, int timeout_ms, int set
       break;
     now = mc_now_ms();
     for(nfds_t k = 0; rc > 0 && k < np; k++) {
-      if(!pf[k].revents)
-        continue;
-      size_t i = map[k];
-      if(st[i] == P_CONNECTING) {
-        int soerr = 0;
-        socklen_t sl = sizeof soerr;
-        getsockopt(fd[i], SOL_SOCKET, SO_ERROR, &soerr, &sl);
-        v[i].connect_ms = now - t0[i];
-        if(soerr) {
-          v[i].err = soerr;
-          v[i].outcome = classify(soerr);
-          close(fd[i]);
-          st[i] = P_DONE;
-        }
-        else {
-          st[i] = P_WATCHING;
-          until[i] = now + settle_for(v[i].connect_ms, settle_ms);
-        }
-      }
-      else {
-        ssize_t got = recv(fd[i], v[i].banner, sizeof v[i].banner, MSG_DONTWAIT);
-        if(got > 0) {
-          v[i].banner_len = (size_t)got;
-          v[i].outcome = MC_TCP_OPEN;
-        }
-        else if(got == 0)
-          v[i].outcome = MC_TCP_CLOSED;
-        else if(errno == EAGAIN || errno == EWOULDBLOCK)
-          continue;
-        else {
-          v[i].err = errno;
-          v[i].outcome = errno == ECONNRESET ? MC_TCP_RESET : classify(errno);
-        }
-        close(fd[i]);
-        st[i] = P_DONE;
-      }
+      if(pf[k].revents)
+        on_ready(&v[map[k]], &sl[map[k]], now, settle_ms);
     }
   }
   for(size_t i = 0; i < n; i++) {
-    if(st[i] != P_DONE) {
-      close(fd[i]);
+    if(sl[i].st != P_DONE) {
+      close(sl[i].fd);
       v[i].outcome = MC_TCP_ERROR;
     }
   }
-  free(fd);
-  free(st);
-  free(t0);
-  free(until);
+  free(sl);
   free(pf);
   free(map);
 }

@@ -234,6 +234,34 @@ static void field(unsigned char *hdr, size_t at, struct mc_buf *payload, const v
     mc_buf_add(payload, p, n);
 }
 
+/* The NTLMv2 client blob (MS-NLMP 2.2.2.7): version, the timestamp (the
+ * challenge's, else the caller's), the client challenge, the AV pairs. */
+static void ntlmv2_blob(const struct mc_ntlm_auth_params *a, const struct mc_ntlm_info *ch,
+                        struct mc_buf *blob, struct mc_ntlm_sent *sent)
+{
+  uint64_t t = ch->has_timestamp ? ch->timestamp : a->time;
+  static const unsigned char head[8] = { 1, 1, 0, 0, 0, 0, 0, 0 };
+  mc_buf_add(blob, head, 8);
+  put32(blob, (uint32_t)t);
+  put32(blob, (uint32_t)(t >> 32));
+  mc_buf_add(blob, a->client_challenge, 8);
+  put32(blob, 0);
+  client_av(a, ch, blob, sent);
+  put32(blob, 0);
+}
+
+/* "DOMAIN\user" or a UPN (domain empty, as Windows sends it). */
+static void split_user(const char *login, char *domain, size_t dlen, char *user, size_t ulen)
+{
+  const char *bs = strchr(login, '\\');
+  if(bs) {
+    snprintf(domain, dlen, "%.*s", (int)(bs - login), login);
+    snprintf(user, ulen, "%s", bs + 1);
+  }
+  else
+    snprintf(user, ulen, "%s", login);
+}
+
 mc_code mc_ntlm_authenticate(const struct mc_ntlm_auth_params *a, const unsigned char *t1,
                              size_t n1, const unsigned char *t2, size_t n2,
                              const struct mc_ntlm_info *ch, struct mc_buf *out,
@@ -242,15 +270,8 @@ mc_code mc_ntlm_authenticate(const struct mc_ntlm_auth_params *a, const unsigned
   memset(sent, 0, sizeof *sent);
   if(!(ch->flags & MC_NTLM_UNICODE) || !ch->target_info_len)
     return MC_ERR_USAGE;
-  /* "DOMAIN\user" or a UPN (domain empty, as Windows sends it). */
   char domain[256] = "", user[256];
-  const char *bs = strchr(a->user, '\\');
-  if(bs) {
-    snprintf(domain, sizeof domain, "%.*s", (int)(bs - a->user), a->user);
-    snprintf(user, sizeof user, "%s", bs + 1);
-  }
-  else
-    snprintf(user, sizeof user, "%s", a->user);
+  split_user(a->user, domain, sizeof domain, user, sizeof user);
   uint32_t flags = ch->flags & CLIENT_FLAGS;
   flags |= MC_NTLM_UNICODE | MC_NTLM_NTLM;
   sent->flags = flags;
@@ -260,15 +281,7 @@ mc_code mc_ntlm_authenticate(const struct mc_ntlm_auth_params *a, const unsigned
   mc_ntlm_ntowfv2(a->password, user, domain, key);
 
   struct mc_buf blob = MC_BUF_INIT(MSG_MAX);
-  uint64_t t = ch->has_timestamp ? ch->timestamp : a->time;
-  static const unsigned char head[8] = { 1, 1, 0, 0, 0, 0, 0, 0 };
-  mc_buf_add(&blob, head, 8);
-  put32(&blob, (uint32_t)t);
-  put32(&blob, (uint32_t)(t >> 32));
-  mc_buf_add(&blob, a->client_challenge, 8);
-  put32(&blob, 0);
-  client_av(a, ch, &blob, sent);
-  put32(&blob, 0);
+  ntlmv2_blob(a, ch, &blob, sent);
 
   struct mc_buf m = MC_BUF_INIT(MSG_MAX);
   mc_buf_add(&m, ch->server_challenge, 8);

@@ -265,12 +265,8 @@ static size_t in_write(char *p, size_t size, size_t n, void *arg)
 
 static bool setup(struct sess *s, struct chan *c, bool in)
 {
-  const struct mc_rpch_opts *o = s->o;
-  bool v6 = strchr(o->addr, ':') != NULL;
-  char pin[300];
-  snprintf(pin, sizeof pin, "%s:%d:%s%s%s", o->host, o->port, v6 ? "[" : "", o->addr,
-           v6 ? "]" : "");
-  c->resolve = curl_slist_append(NULL, pin);
+  const struct mc_http_req *o = s->o->http;
+  c->resolve = mc_http_pin(o);
   static const char *const headers[] = {
     "Accept: application/rpc", "Cache-Control: no-cache", "Pragma: no-cache",
     "Connection: Keep-Alive", "Content-Type:", "Expect:", NULL
@@ -300,12 +296,7 @@ static bool setup(struct sess *s, struct chan *c, bool in)
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, out_write);
   }
   curl_easy_setopt(e, CURLOPT_WRITEDATA, s);
-  if(o->auth == MC_HTTP_AUTH_BASIC && o->user && o->password) {
-    curl_easy_setopt(e, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
-    curl_easy_setopt(e, CURLOPT_USERNAME, o->user);
-    curl_easy_setopt(e, CURLOPT_PASSWORD, o->password);
-    curl_easy_setopt(e, CURLOPT_UNRESTRICTED_AUTH, 0L);
-  }
+  mc_http_easy_login(e, o);
   return true;
 }
 
@@ -323,9 +314,8 @@ static size_t discard(char *p, size_t size, size_t n, void *arg)
  * code of the first leg when there is no second (the 401 is the answer). */
 static CURLcode ntlm_login(struct sess *s, struct chan *c, bool in)
 {
-  const struct mc_rpch_opts *o = s->o;
   CURL *e = c->easy;
-  c->ntlm = mc_http_ntlm_new(o->user, o->password, o->host, o->no_channel_binding, c->resp);
+  c->ntlm = mc_http_ntlm_for(s->o->http, c->resp);
   struct curl_slist *h1 = NULL;
   for(struct curl_slist *l = c->hdrs; l; l = l->next)
     h1 = curl_slist_append(h1, l->data);
@@ -404,61 +394,30 @@ static void random_bytes(unsigned char *p, size_t n)
   }
 }
 
-mc_code mc_rpch_session(const struct mc_rpch_opts *o, struct mc_rpch_result *res)
+/* The opening PDUs: CONN/A1 for OUT, CONN/B1 queued for IN (MS-RPCH
+ * 3.2.2.4.1), with fresh cookies. */
+static void open_pdus(struct sess *s)
 {
-  memset(res, 0, sizeof *res);
-  mc_buf_init(&res->in.body, MC_HTTP_BODY_KEEP);
-  mc_buf_init(&res->out.body, MC_HTTP_BODY_KEEP);
-  snprintf(res->url, sizeof res->url, "https://%s:%d%s?%s:%d", o->host, o->port, MC_RPCH_PATH,
-           o->remote_name, o->remote_port);
-  if(!mc_http_global_init()) {
-    res->end = MC_RPCH_END_INTERNAL;
-    return MC_ERR_INTERNAL;
-  }
-  struct sess s = { .o = o, .res = res, .trust = { o->client, o->ca_file } };
-  s.in.resp = &res->in;
-  s.out.resp = &res->out;
-  mc_buf_init(&s.in_queue, 4096);
-  mc_buf_init(&s.a1, 256);
-  mc_buf_init(&s.stream, STREAM_LIMIT);
+  mc_buf_init(&s->in_queue, 4096);
+  mc_buf_init(&s->a1, 256);
+  mc_buf_init(&s->stream, STREAM_LIMIT);
   unsigned char vc[16], ic[16], oc[16], ag[16];
   random_bytes(vc, 16);
   random_bytes(ic, 16);
   random_bytes(oc, 16);
   random_bytes(ag, 16);
-  mc_rts_conn_a1(&s.a1, vc, oc, RECEIVE_WINDOW);
-  mc_rts_conn_b1(&s.in_queue, vc, ic, CHANNEL_LIFETIME, CLIENT_KEEPALIVE, ag);
-  int64_t t0 = mc_now_ms();
-  int64_t deadline = t0 + o->timeout_ms;
-  mc_code rc = MC_OK;
-  CURLM *multi = curl_multi_init();
-  if(!multi || !setup(&s, &s.in, true) || !setup(&s, &s.out, false)) {
-    end(&s, MC_RPCH_END_INTERNAL, "libcurl could not be set up");
-    rc = MC_ERR_INTERNAL;
-    goto out;
-  }
-  if(o->auth == MC_HTTP_AUTH_NTLM && o->user && o->password) {
-    struct chan *chans[2] = { &s.in, &s.out };
-    for(int i = 0; i < 2 && !s.over; i++) {
-      CURLcode code = ntlm_login(&s, chans[i], i == 0);
-      if(code != CURLE_AGAIN)
-        finish(&s, chans[i], code, i == 0 ? "RPC_IN_DATA" : "RPC_OUT_DATA");
-    }
-    if(s.over)
-      goto out;
-  }
-  if(curl_multi_add_handle(multi, s.in.easy) != CURLM_OK ||
-     curl_multi_add_handle(multi, s.out.easy) != CURLM_OK) {
-    end(&s, MC_RPCH_END_INTERNAL, "libcurl could not be set up");
-    rc = MC_ERR_INTERNAL;
-    goto out;
-  }
-  curl_easy_setopt(s.in.easy, CURLOPT_PRIVATE, &s.in);
-  curl_easy_setopt(s.out.easy, CURLOPT_PRIVATE, &s.out);
-  while(!s.over) {
+  mc_rts_conn_a1(&s->a1, vc, oc, RECEIVE_WINDOW);
+  mc_rts_conn_b1(&s->in_queue, vc, ic, CHANNEL_LIFETIME, CLIENT_KEEPALIVE, ag);
+}
+
+/* Both channels on the multi handle until the session has its outcome or
+ * the deadline passes. */
+static void pump(struct sess *s, CURLM *multi, int64_t deadline)
+{
+  while(!s->over) {
     int running;
     if(curl_multi_perform(multi, &running) != CURLM_OK) {
-      end(&s, MC_RPCH_END_INTERNAL, "libcurl's multi interface failed");
+      end(s, MC_RPCH_END_INTERNAL, "libcurl's multi interface failed");
       break;
     }
     CURLMsg *m;
@@ -469,9 +428,9 @@ mc_code mc_rpch_session(const struct mc_rpch_opts *o, struct mc_rpch_result *res
       struct chan *c = NULL;
       curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&c);
       if(c)
-        finish(&s, c, m->data.result, c == &s.in ? "RPC_IN_DATA" : "RPC_OUT_DATA");
+        finish(s, c, m->data.result, c == &s->in ? "RPC_IN_DATA" : "RPC_OUT_DATA");
     }
-    if(s.over)
+    if(s->over)
       break;
     int64_t now = mc_now_ms();
     if(now >= deadline) {
@@ -479,21 +438,23 @@ mc_code mc_rpch_session(const struct mc_rpch_opts *o, struct mc_rpch_result *res
         "no answer on the OUT channel", "no CONN/A3", "no CONN/C2 after CONN/A3",
         "no answer to the bind", ""
       };
-      end(&s, MC_RPCH_END_TIMEOUT, "%s within %d ms", waits[res->stage], o->timeout_ms);
+      end(s, MC_RPCH_END_TIMEOUT, "%s within %d ms", waits[s->res->stage],
+          s->o->http->timeout_ms);
       break;
     }
     int wait = (int)(deadline - now < 100 ? deadline - now : 100);
     curl_multi_poll(multi, NULL, 0, wait, NULL);
   }
-out:
-  res->ms = mc_now_ms() - t0;
-  res->in.ms_total = res->out.ms_total = res->ms;
-  struct chan *chans[2] = { &s.in, &s.out };
+}
+
+/* Who answered a channel still streaming, then the handles and lists go. */
+static void close_chans(struct sess *s, CURLM *multi)
+{
+  struct chan *chans[2] = { &s->in, &s->out };
   for(int i = 0; i < 2; i++) {
     struct chan *c = chans[i];
     if(c->easy) {
       if(!c->done) {
-        /* Still streaming: note who answered before the handle goes. */
         char *ip = NULL;
         curl_easy_getinfo(c->easy, CURLINFO_PRIMARY_IP, &ip);
         if(ip)
@@ -512,6 +473,55 @@ out:
     curl_slist_free_all(c->resolve);
     mc_http_ntlm_free(c->ntlm);
   }
+}
+
+mc_code mc_rpch_session(const struct mc_rpch_opts *o, struct mc_rpch_result *res)
+{
+  const struct mc_http_req *h = o->http;
+  memset(res, 0, sizeof *res);
+  mc_buf_init(&res->in.body, MC_HTTP_BODY_KEEP);
+  mc_buf_init(&res->out.body, MC_HTTP_BODY_KEEP);
+  snprintf(res->url, sizeof res->url, "https://%s:%d%s?%s:%d", h->host, h->port, MC_RPCH_PATH,
+           o->remote_name, o->remote_port);
+  if(!mc_http_global_init()) {
+    res->end = MC_RPCH_END_INTERNAL;
+    return MC_ERR_INTERNAL;
+  }
+  struct sess s = { .o = o, .res = res, .trust = { o->client, h->ca_file } };
+  s.in.resp = &res->in;
+  s.out.resp = &res->out;
+  open_pdus(&s);
+  int64_t t0 = mc_now_ms();
+  mc_code rc = MC_OK;
+  CURLM *multi = curl_multi_init();
+  if(!multi || !setup(&s, &s.in, true) || !setup(&s, &s.out, false)) {
+    end(&s, MC_RPCH_END_INTERNAL, "libcurl could not be set up");
+    rc = MC_ERR_INTERNAL;
+    goto out;
+  }
+  if(h->auth == MC_HTTP_AUTH_NTLM && h->user && h->password) {
+    struct chan *chans[2] = { &s.in, &s.out };
+    for(int i = 0; i < 2 && !s.over; i++) {
+      CURLcode code = ntlm_login(&s, chans[i], i == 0);
+      if(code != CURLE_AGAIN)
+        finish(&s, chans[i], code, i == 0 ? "RPC_IN_DATA" : "RPC_OUT_DATA");
+    }
+    if(s.over)
+      goto out;
+  }
+  if(curl_multi_add_handle(multi, s.in.easy) != CURLM_OK ||
+     curl_multi_add_handle(multi, s.out.easy) != CURLM_OK) {
+    end(&s, MC_RPCH_END_INTERNAL, "libcurl could not be set up");
+    rc = MC_ERR_INTERNAL;
+    goto out;
+  }
+  curl_easy_setopt(s.in.easy, CURLOPT_PRIVATE, &s.in);
+  curl_easy_setopt(s.out.easy, CURLOPT_PRIVATE, &s.out);
+  pump(&s, multi, t0 + h->timeout_ms);
+out:
+  res->ms = mc_now_ms() - t0;
+  res->in.ms_total = res->out.ms_total = res->ms;
+  close_chans(&s, multi);
   if(multi)
     curl_multi_cleanup(multi);
   mc_buf_release(&s.in_queue);

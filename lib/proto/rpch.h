@@ -29,20 +29,15 @@
 #define MC_RPCH_MAX_PDUS 12
 
 struct mc_rpch_opts {
-  const char *host;             /* the proxy's name (URL, Host, SNI) */
-  int port;
-  const char *addr;             /* the address to connect to (text) */
+  /* The connection as for any request (lib/http): host (URL, Host, SNI),
+   * port, addr, auth (Basic or NTLM; NONE: no credentials), user, password
+   * (borrowed; never logged or copied), no_channel_binding, ca_file,
+   * insecure, user_agent, and timeout_ms for the whole session. Its
+   * method, path, query and body are not used. */
+  const struct mc_http_req *http;
   const char *remote_name;      /* the RPC server name in the query */
   int remote_port;              /* 6001, 6002, 6004 */
-  enum mc_http_auth auth;       /* Basic or NTLM (NONE: no credentials) */
-  const char *user;
-  const char *password;         /* borrowed; never logged or copied */
-  bool no_channel_binding;      /* NTLM without a CBT (--no-channel-binding) */
-  const char *ca_file;
   struct mc_http_client *client;  /* the walk's trust store (lib/http) */
-  bool insecure;
-  const char *user_agent;
-  int timeout_ms;               /* for the whole session */
   const struct mc_dcerpc_syntax *iface;   /* what to bind after CONN/C2 */
 };
 

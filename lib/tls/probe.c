@@ -237,19 +237,16 @@ static bool imap_starttls(int fd, int64_t deadline, struct mc_tls_result *out)
   return false;
 }
 
-void mc_tls_probe(const struct mc_tls_opts *o, struct mc_tls_result *out)
+/* A context that offers what o asks (every suite and version otherwise),
+ * verifying nothing itself (verify_chain judges). NULL with out's outcome
+ * set when this OpenSSL cannot. */
+static SSL_CTX *make_ctx(const struct mc_tls_opts *o, struct mc_tls_result *out)
 {
-  memset(out, 0, sizeof *out);
-  int64_t t0 = mc_now_ms();
-  ERR_clear_error();
   SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-  SSL *ssl = NULL;
-  int fd = -1;
-  struct alert_note alert = { { 0 }, false };
   if(!ctx) {
     out->outcome = MC_TLS_ERROR;
     snprintf(out->detail, sizeof out->detail, "cannot create a TLS context");
-    goto out;
+    return NULL;
   }
   SSL_CTX_set_security_level(ctx, 0);
   SSL_CTX_set_cipher_list(ctx, "ALL:@SECLEVEL=0");
@@ -258,49 +255,29 @@ void mc_tls_probe(const struct mc_tls_opts *o, struct mc_tls_result *out)
      (o->groups && SSL_CTX_set1_groups_list(ctx, o->groups) != 1)) {
     out->outcome = MC_TLS_LOCAL;
     snprintf(out->detail, sizeof out->detail, "this OpenSSL lacks a suite or group asked for");
-    goto out;
+    SSL_CTX_free(ctx);
+    return NULL;
   }
   SSL_CTX_set_options(ctx, SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_NO_TICKET);
   SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
-  if(o->min_version && SSL_CTX_set_min_proto_version(ctx, o->min_version) != 1) {
+  if((o->min_version && SSL_CTX_set_min_proto_version(ctx, o->min_version) != 1) ||
+     (o->max_version && SSL_CTX_set_max_proto_version(ctx, o->max_version) != 1)) {
     out->outcome = MC_TLS_LOCAL;
-    goto out;
+    SSL_CTX_free(ctx);
+    return NULL;
   }
-  if(o->max_version && SSL_CTX_set_max_proto_version(ctx, o->max_version) != 1) {
-    out->outcome = MC_TLS_LOCAL;
-    goto out;
-  }
-  int err = 0;
-  fd = mc_tcp_connect(o->addr, o->port, o->deadline_ms, &out->tcp, &err);
-  if(fd < 0) {
-    out->outcome = MC_TLS_NO_CONNECT;
-    snprintf(out->detail, sizeof out->detail, "%s: %s", mc_tcp_outcome_name(out->tcp),
-             strerror(err));
-    goto out;
-  }
-  if(o->imap_starttls && !imap_starttls(fd, o->deadline_ms, out)) {
-    out->outcome = mc_now_ms() >= o->deadline_ms ? MC_TLS_TIMEOUT : MC_TLS_ERROR;
-    goto out;
-  }
-  ssl = SSL_new(ctx);
-  BIO *rbio = BIO_new(BIO_s_mem());
-  BIO *wbio = BIO_new(BIO_s_mem());
-  if(!ssl || !rbio || !wbio) {
-    BIO_free(rbio);
-    BIO_free(wbio);
-    out->outcome = MC_TLS_ERROR;
-    goto out;
-  }
-  SSL_set_bio(ssl, rbio, wbio);
-  SSL_set_connect_state(ssl);
-  SSL_set_app_data(ssl, &alert);
-  SSL_set_info_callback(ssl, info_cb);
-  if(o->sni && *o->sni && !mc_is_ip_literal(o->sni))
-    SSL_set_tlsext_host_name(ssl, o->sni);
+  return ctx;
+}
 
+/* The handshake over the memory BIOs, bytes moved to and from fd until
+ * it completes, fails or the deadline passes: out's outcome, and with
+ * o->want_chain the chain judged. */
+static void handshake(SSL *ssl, int fd, const struct mc_tls_opts *o, struct mc_tls_result *out,
+                      const struct alert_note *alert)
+{
   for(;;) {
     int rc = SSL_do_handshake(ssl);
-    if(!flush_out(wbio, fd, o->deadline_ms)) {
+    if(!flush_out(SSL_get_wbio(ssl), fd, o->deadline_ms)) {
       out->outcome = mc_now_ms() >= o->deadline_ms ? MC_TLS_TIMEOUT : MC_TLS_CLOSED;
       snprintf(out->detail, sizeof out->detail, "could not send to the peer");
       break;
@@ -355,7 +332,7 @@ void mc_tls_probe(const struct mc_tls_opts *o, struct mc_tls_result *out)
         mc_tls_describe_plain(out->first_bytes, out->nfirst, out->detail, sizeof out->detail);
         break;
       }
-      BIO_write(rbio, buf, (int)n);
+      BIO_write(SSL_get_rbio(ssl), buf, (int)n);
       continue;
     }
     /* A fatal error: an alert from the peer, or something OpenSSL disliked. */
@@ -363,10 +340,10 @@ void mc_tls_probe(const struct mc_tls_opts *o, struct mc_tls_result *out)
     if(ERR_GET_REASON(last) == SSL_R_NO_PROTOCOLS_AVAILABLE) {
       out->outcome = MC_TLS_LOCAL;
     }
-    else if(alert.seen) {
+    else if(alert->seen) {
       out->outcome = MC_TLS_ALERT;
-      mc_strlcpy(out->alert, alert.text, sizeof out->alert);
-      snprintf(out->detail, sizeof out->detail, "alert \"%s\"", alert.text);
+      mc_strlcpy(out->alert, alert->text, sizeof out->alert);
+      snprintf(out->detail, sizeof out->detail, "alert \"%s\"", alert->text);
     }
     else {
       out->outcome = MC_TLS_ERROR;
@@ -374,6 +351,47 @@ void mc_tls_probe(const struct mc_tls_opts *o, struct mc_tls_result *out)
     set_detail_from_err(out);
     break;
   }
+}
+
+void mc_tls_probe(const struct mc_tls_opts *o, struct mc_tls_result *out)
+{
+  memset(out, 0, sizeof *out);
+  int64_t t0 = mc_now_ms();
+  ERR_clear_error();
+  SSL_CTX *ctx = make_ctx(o, out);
+  SSL *ssl = NULL;
+  int fd = -1;
+  struct alert_note alert = { { 0 }, false };
+  if(!ctx)
+    goto out;
+  int err = 0;
+  fd = mc_tcp_connect(o->addr, o->port, o->deadline_ms, &out->tcp, &err);
+  if(fd < 0) {
+    out->outcome = MC_TLS_NO_CONNECT;
+    snprintf(out->detail, sizeof out->detail, "%s: %s", mc_tcp_outcome_name(out->tcp),
+             strerror(err));
+    goto out;
+  }
+  if(o->imap_starttls && !imap_starttls(fd, o->deadline_ms, out)) {
+    out->outcome = mc_now_ms() >= o->deadline_ms ? MC_TLS_TIMEOUT : MC_TLS_ERROR;
+    goto out;
+  }
+  ssl = SSL_new(ctx);
+  BIO *rbio = BIO_new(BIO_s_mem());
+  BIO *wbio = BIO_new(BIO_s_mem());
+  if(!ssl || !rbio || !wbio) {
+    BIO_free(rbio);
+    BIO_free(wbio);
+    out->outcome = MC_TLS_ERROR;
+    goto out;
+  }
+  SSL_set_bio(ssl, rbio, wbio);
+  SSL_set_connect_state(ssl);
+  SSL_set_app_data(ssl, &alert);
+  SSL_set_info_callback(ssl, info_cb);
+  if(o->sni && *o->sni && !mc_is_ip_literal(o->sni))
+    SSL_set_tlsext_host_name(ssl, o->sni);
+  handshake(ssl, fd, o, out, &alert);
 out:
   out->ms = mc_now_ms() - t0;
   if(fd >= 0)
