@@ -2,9 +2,13 @@
  * cli.h - the command line: one option table, one command table, and the
  * parsed options every command reads.
  *
- * Adding a command is one row in commands.c (its name, handler, usage,
- * teaching text, accepted options) plus its cmd_*.c. Adding an option is one
- * row in options.c and its name in the rows of the commands that take it.
+ * Adding an option is its row in options.c (which names the commands that
+ * take it), its field in struct mc_cli, and the code that reads the field:
+ * --help, the man page, completion, freeing and the confirm lines follow
+ * from the row. Adding a command is one row in commands.c (name, handler,
+ * usage, teaching text, examples), its cmd_*.c, and its name in the option
+ * rows (or the command sets at the top of options.c) it takes.
+ * Rendering and the finished run's output are output.c; exit codes exit.h.
  */
 #ifndef MC_SRC_CLI_H
 #define MC_SRC_CLI_H
@@ -13,6 +17,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "exit.h"
 #include "model/report.h"
 
 struct mc_net_opts;
@@ -20,15 +25,9 @@ struct mc_net_opts;
 /* Each network step's deadline when --timeout is not given. */
 #define MC_DEFAULT_TIMEOUT_S 10
 
-/* Exit codes (documented in the man page and README). */
-enum {
-  MC_EXIT_OK = 0,        /* nothing wrong */
-  MC_EXIT_PROBLEM = 1,   /* a problem found (warn or fail) */
-  MC_EXIT_USAGE = 2,     /* bad command line */
-  MC_EXIT_CANNOT = 3     /* could not run or could not observe enough */
-};
-
-/* Parsed options. Fields are filled through the option table's offsets. */
+/* Parsed options. Fields are filled, and freed, through the option table's
+ * offsets: a field is a bool (flag), int (count), long (seconds), char *
+ * (string, malloc'ed) or char ** with a size_t count (list). */
 struct mc_cli {
   const struct mc_command *cmd;
   char **args;                /* positional arguments */
@@ -96,11 +95,18 @@ struct mc_command {
   const char *usage;          /* after "migcheck NAME " */
   const char *summary;        /* one line for the command list */
   const char *about;          /* paragraphs that teach, for NAME --help */
-  const char *options;        /* space-separated long option names it accepts */
   const char *examples;       /* lines of examples */
 };
 
 enum mc_opt_type { MC_OPT_FLAG, MC_OPT_STR, MC_OPT_SECONDS, MC_OPT_LIST, MC_OPT_COUNT };
+
+/* What else a row's option is, beyond being parsed. */
+enum {
+  MC_OPT_RERUN = 1 << 0,      /* changes how a check probes: a "confirm with"
+                                 command repeats it (values first, then flags) */
+  MC_OPT_REPORT_FILE = 1 << 1 /* a report is written to this path at the end:
+                                 checked before anything is sent */
+};
 
 struct mc_option {
   const char *name;           /* long name without "--" */
@@ -110,9 +116,10 @@ struct mc_option {
   size_t count_offset;        /* MC_OPT_LIST: the size_t count field */
   const char *arg;            /* "FILE", "SECONDS" ... (NULL for flags) */
   const char *help;
-  const char *only;           /* NULL, or the commands this row is for, space-
-                                 separated: two commands may give one option
-                                 name different meanings (--server) */
+  const char *commands;       /* the commands that take it, space-separated
+                                 (NULL: every command); two rows may share a
+                                 name for different commands (--server) */
+  unsigned flags;             /* MC_OPT_RERUN, MC_OPT_REPORT_FILE */
 };
 
 extern const struct mc_command mc_commands[];
@@ -123,12 +130,8 @@ extern const size_t mc_noptions;
 /* Parses argv after the command name. Prints a one-line error and returns
  * MC_EXIT_USAGE on bad input, else 0. */
 int mc_cli_parse(struct mc_cli *cli, const struct mc_command *cmd, int argc, char **argv);
+/* Frees every string and list the option rows and the arguments hold. */
 void mc_cli_release(struct mc_cli *cli);
-/* A one-line usage error: "migcheck: <msg>" plus a hint, returns MC_EXIT_USAGE. */
-int mc_cli_usage_error(const struct mc_cli *cli, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-/* A one-line "could not run" error, returns MC_EXIT_CANNOT. */
-int mc_cli_cannot(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void mc_cli_print_command_help(const struct mc_command *cmd, FILE *out);
 /* Whether option row o is one that command cmd takes. */
 bool mc_cli_option_applies(const struct mc_command *cmd, const struct mc_option *o);
@@ -144,6 +147,8 @@ const struct mc_command *mc_cli_find_command(const char *name);
 const char *mc_cli_closest(const char *word, size_t n, const char *const *names,
                            size_t count);
 
+/* Output (output.c): what the options ask of the text, and the finished
+ * run's report on stdout and in --json-file and --html files. */
 /* Whether color is wanted on stdout (terminal, no NO_COLOR, no --no-color). */
 bool mc_cli_color(const struct mc_cli *cli);
 /* The width text output wraps at: COLUMNS, else the terminal's, else 100. */
@@ -177,6 +182,9 @@ void mc_cli_progress(const struct mc_cli *cli, bool on);
 /* Renders the finished report the way the options ask (text or JSON on
  * stdout, HTML to --html FILE), frees it, and returns the exit code. */
 int mc_cli_finish(const struct mc_cli *cli, struct mc_report *r);
+/* Writes b to path (created or truncated): 0, or the "could not run" exit
+ * code after saying why. */
+int mc_cli_write_file(const char *path, const struct mc_buf *b);
 /* Runs cli->cmd->check and renders its report. */
 int mc_cmd_check(struct mc_cli *cli);
 /* Runs a check command given as an argument vector (the command name first)

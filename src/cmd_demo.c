@@ -6,6 +6,7 @@
  * Exit 0 only when every scenario was diagnosed exactly as its cause (and
  * the healthy ones as a pass).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,7 +72,11 @@ static char *found_list(const struct mc_report *r)
   return mc_buf_detach(&b);
 }
 
-static void run_one(struct mc_lab_site *site, const char *timeout, struct outcome *o)
+/* Runs a site's own command line, with --timeout, the way a user types it:
+ * a scenario that signs in gets the lab account's password in the
+ * environment, never on the command line. The report, or NULL with *code. */
+static struct mc_report *run_site(const struct mc_lab_site *site, const char *timeout,
+                                  int *code)
 {
   char *line = mc_xasprintf("%s --timeout %s", site->command, timeout);
   char *argv[64];
@@ -80,35 +85,58 @@ static void run_one(struct mc_lab_site *site, const char *timeout, struct outcom
   for(char *w = strtok_r(line, " ", &save); w && argc < 63; w = strtok_r(NULL, " ", &save))
     argv[argc++] = w;
   argv[argc] = NULL;
-  int code = 0;
-  /* A scenario that signs in gets the lab account's password the way a
-   * user gives it: in the environment, never on the command line. */
   char *saved = getenv("MIGCHECK_PASSWORD") ? mc_xstrdup(getenv("MIGCHECK_PASSWORD")) : NULL;
   if(site->env_password[0])
     setenv("MIGCHECK_PASSWORD", site->env_password, 1);
-  int64_t t0 = mc_now_ms();
-  struct mc_report *r = mc_cli_run_check(argc, argv, &code);
+  struct mc_report *r = mc_cli_run_check(argc, argv, code);
   if(saved)
     setenv("MIGCHECK_PASSWORD", saved, 1);
   else if(site->env_password[0])
     unsetenv("MIGCHECK_PASSWORD");
   free(saved);
+  free(line);
+  return r;
+}
+
+static void run_one(struct mc_lab_site *site, const char *timeout, struct outcome *o)
+{
+  int code = 0;
+  int64_t t0 = mc_now_ms();
+  struct mc_report *r = run_site(site, timeout, &code);
   o->site = site;
   o->ms = mc_now_ms() - t0;
   if(!r) {
     o->found = mc_xasprintf("(could not run: exit %d)", code);
     o->verdict = "error";
     o->ok = false;
+    return;
   }
-  else {
-    o->found = found_list(r);
-    o->verdict = mc_status_name(mc_report_verdict(r));
-    o->ok = matches(r, site->sc);
-    mc_strlcpy(o->run_id, r->run_id, sizeof o->run_id);
-    o->servers_differ = mc_report_has(r, MC_CAUSE_LB_INCONSISTENT_BACKENDS);
-    mc_report_free(r);
-  }
-  free(line);
+  o->found = found_list(r);
+  o->verdict = mc_status_name(mc_report_verdict(r));
+  o->ok = matches(r, site->sc);
+  mc_strlcpy(o->run_id, r->run_id, sizeof o->run_id);
+  o->servers_differ = mc_report_has(r, MC_CAUSE_LB_INCONSISTENT_BACKENDS);
+  mc_report_free(r);
+}
+
+/* Prints one of the demo's closing parts: the heading (fmt), the report
+ * (brief: its summary only), and whether it came out as expected. */
+static void print_part(const struct mc_report *r, bool brief, bool color, bool ok,
+                       const char *good, const char *bad, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+static void print_part(const struct mc_report *r, bool brief, bool color, bool ok,
+                       const char *good, const char *bad, const char *fmt, ...)
+{
+  struct mc_buf b = MC_BUF_INIT(MC_RENDER_LIMIT);
+  struct mc_render_opts ro = { .color = color, .brief = brief };
+  mc_render_text(r, &ro, &b);
+  va_list ap;
+  va_start(ap, fmt);
+  vprintf(fmt, ap);
+  va_end(ap);
+  printf("%s%s%s%s\n", b.ptr, mc_render_color(ok ? MC_PASS : MC_FAIL, color), ok ? good : bad,
+         mc_render_reset(color));
+  mc_buf_release(&b);
 }
 
 /* Microsoft's hybrid troubleshooting: reproduce, then read the IIS logs. The lab's
@@ -167,17 +195,11 @@ static bool demo_logs(const struct mc_cli *cli, struct mc_lab *lab,
   }
   bool ok = mc_report_has(r, MC_CAUSE_LOG_TRAFFIC_ON_WRONG_SERVER) &&
             !mc_report_has(r, MC_CAUSE_LOG_NO_MIGRATION_TRAFFIC);
-  if(!cli->json) {
-    struct mc_buf b = MC_BUF_INIT(MC_RENDER_LIMIT);
-    struct mc_render_opts ro = { .color = color, .brief = true };
-    mc_render_text(r, &ro, &b);
-    printf("\nThen, as Microsoft's hybrid troubleshooting says, the IIS logs of the servers\n"
-           "that run %s (%s) reached:\n\n%s%s%s%s\n", o->run_id, o->site->sc->name, b.ptr,
-           mc_render_color(ok ? MC_PASS : MC_FAIL, color), ok ? "the logs name the server that "
-           "fails, as the remote check did" : "WRONG: the logs did not show the run on the "
-           "server that fails", mc_render_reset(color));
-    mc_buf_release(&b);
-  }
+  if(!cli->json)
+    print_part(r, true, color, ok, "the logs name the server that fails, as the remote check "
+               "did", "WRONG: the logs did not show the run on the server that fails",
+               "\nThen, as Microsoft's hybrid troubleshooting says, the IIS logs of the servers\n"
+               "that run %s (%s) reached:\n\n", o->run_id, o->site->sc->name);
   mc_report_free(r);
   return ok;
 }
@@ -197,15 +219,8 @@ static bool demo_config(const struct mc_cli *cli, struct mc_lab *lab, const char
   }
   if(!site)
     return false;
-  char *line = mc_xasprintf("%s --timeout %s", site->command, timeout);
-  char *argv[64];
-  int argc = 0, code = 0;
-  char *save = NULL;
-  for(char *w = strtok_r(line, " ", &save); w && argc < 63; w = strtok_r(NULL, " ", &save))
-    argv[argc++] = w;
-  argv[argc] = NULL;
-  struct mc_report *tls = mc_cli_run_check(argc, argv, &code);
-  free(line);
+  int code = 0;
+  struct mc_report *tls = run_site(site, timeout, &code);
   if(!tls)
     return false;
   struct mc_buf json = MC_BUF_INIT(1 << 22);
@@ -232,17 +247,12 @@ static bool demo_config(const struct mc_cli *cli, struct mc_lab *lab, const char
   };
   struct mc_report *r = mc_config_check(in, 3);
   bool ok = mc_report_has(r, MC_CAUSE_CFG_CERT_NOT_BOUND) && r->nfindings == 1;
-  if(!cli->json) {
-    struct mc_buf b = MC_BUF_INIT(MC_RENDER_LIMIT);
-    struct mc_render_opts o = { .color = color, .brief = true };
-    mc_render_text(r, &o, &b);
-    printf("\nThe server's side beside the remote one: 'migcheck tls %s --json'\n(a pass) with "
-           "the server's netsh http show sslcert and Get-ExchangeCertificate:\n\n%s%s%s%s\n",
-           site->target, b.ptr, mc_render_color(ok ? MC_PASS : MC_FAIL, color), ok ? "config "
-           "named the certificate the bindings do not present" : "WRONG: config did not name "
-           "CFG_CERT_NOT_BOUND alone", mc_render_reset(color));
-    mc_buf_release(&b);
-  }
+  if(!cli->json)
+    print_part(r, true, color, ok, "config named the certificate the bindings do not present",
+               "WRONG: config did not name CFG_CERT_NOT_BOUND alone",
+               "\nThe server's side beside the remote one: 'migcheck tls %s --json'\n(a pass) "
+               "with the server's netsh http show sslcert and Get-ExchangeCertificate:\n\n",
+               site->target);
   mc_report_free(r);
   mc_buf_release(&json);
   return ok;
@@ -266,16 +276,10 @@ static bool demo_explain(const struct mc_cli *cli, bool color)
   bool ok = true;
   for(size_t i = 0; i < sizeof expect / sizeof expect[0]; i++)
     ok = ok && mc_report_has(r, expect[i]);
-  if(!cli->json) {
-    struct mc_buf b = MC_BUF_INIT(MC_RENDER_LIMIT);
-    struct mc_render_opts o = { .color = color };
-    mc_render_text(r, &o, &b);
-    printf("\nAnd the error every admin starts from (KB 2903050), explained:\n\n%s%s%s%s\n", b.ptr,
-           mc_render_color(ok ? MC_PASS : MC_FAIL, color), ok ? "named the Outlook Anywhere "
-           "causes of KB 2903050 as expected" : "WRONG: the Outlook Anywhere causes of KB 2903050 "
-           "were not all named", mc_render_reset(color));
-    mc_buf_release(&b);
-  }
+  if(!cli->json)
+    print_part(r, false, color, ok, "named the Outlook Anywhere causes of KB 2903050 as expected",
+               "WRONG: the Outlook Anywhere causes of KB 2903050 were not all named",
+               "\nAnd the error every admin starts from (KB 2903050), explained:\n\n");
   mc_report_free(r);
   return ok;
 }
@@ -301,6 +305,58 @@ static bool demo_batch(const struct mc_cli *cli, struct mc_lab *lab, const char 
     printf("\nWRONG: %s\n", err);
   free(path);
   return ok;
+}
+
+/* A scenario's line of the table (100 columns: causes that do not fit go
+ * on a line of their own), and what was expected when it came out wrong. */
+static void print_row(const struct outcome *o, bool color)
+{
+  const struct mc_lab_scenario *sc = o->site->sc;
+  char row[160];
+  int len = snprintf(row, sizeof row, "%-34s %-16s %-7s %5lld ms ", sc->name, sc->check,
+                     o->verdict, (long long)o->ms);
+  bool fits = len + 6 + (int)strlen(o->found) <= 100;
+  printf("%s%s%-5s%s %s\n", row, mc_render_color(o->ok ? MC_PASS : MC_FAIL, color),
+         o->ok ? "ok" : "WRONG", mc_render_reset(color), fits ? o->found : "");
+  if(!fits)
+    printf("%-8s%s\n", "", o->found);
+  if(!o->ok) {
+    printf("%-8s expected: ", "");
+    if(!sc->expect[0])
+      printf("%s", sc->unknown ? "an unknown verdict, no cause" : "a pass");
+    for(int k = 0; sc->expect[k]; k++)
+      printf("%s%s", k ? ", " : "", sc->expect[k]);
+    printf("\n%-8s command: migcheck %s\n", "", o->site->command);
+  }
+  fflush(stdout);
+}
+
+static void print_json(const struct outcome *res, size_t n, size_t good)
+{
+  struct mc_buf b = MC_BUF_INIT(1 << 20);
+  struct mc_json j;
+  mc_json_init(&j, &b, true);
+  mc_json_obj_begin(&j);
+  mc_json_kint(&j, "schema_version", MC_JSON_SCHEMA_VERSION);
+  mc_json_kint(&j, "scenarios", (int64_t)n);
+  mc_json_kint(&j, "as_expected", (int64_t)good);
+  mc_json_key(&j, "results");
+  mc_json_arr_begin(&j);
+  for(size_t i = 0; i < n; i++) {
+    mc_json_obj_begin(&j);
+    mc_json_kstr(&j, "scenario", res[i].site->sc->name);
+    mc_json_kstr(&j, "check", res[i].site->sc->check);
+    mc_json_kstr(&j, "verdict", res[i].verdict);
+    mc_json_kstr(&j, "found", res[i].found);
+    mc_json_kint(&j, "ms", res[i].ms);
+    mc_json_kbool(&j, "as_expected", res[i].ok);
+    mc_json_obj_end(&j);
+  }
+  mc_json_arr_end(&j);
+  mc_json_obj_end(&j);
+  mc_buf_addch(&b, '\n');
+  fwrite(b.ptr, 1, b.len, stdout);
+  mc_buf_release(&b);
 }
 
 int mc_cmd_demo(struct mc_cli *cli)
@@ -333,55 +389,11 @@ int mc_cmd_demo(struct mc_cli *cli)
     if(tty)
       fputs("\r\033[K", stderr);
     good += res[i].ok;
-    if(!cli->json) {
-      enum mc_status st = res[i].ok ? MC_PASS : MC_FAIL;
-      /* 100 columns: causes that do not fit go on a line of their own. */
-      char row[160];
-      int len = snprintf(row, sizeof row, "%-34s %-16s %-7s %5lld ms ", site->sc->name,
-                         site->sc->check, res[i].verdict, (long long)res[i].ms);
-      bool fits = len + 6 + (int)strlen(res[i].found) <= 100;
-      printf("%s%s%-5s%s %s%s\n", row, mc_render_color(st, color),
-             res[i].ok ? "ok" : "WRONG", mc_render_reset(color), fits ? res[i].found : "",
-             fits ? "" : "");
-      if(!fits)
-        printf("%-8s%s\n", "", res[i].found);
-      if(!res[i].ok) {
-        printf("%-8s expected: ", "");
-        if(!site->sc->expect[0])
-          printf("%s", site->sc->unknown ? "an unknown verdict, no cause" : "a pass");
-        for(int k = 0; site->sc->expect[k]; k++)
-          printf("%s%s", k ? ", " : "", site->sc->expect[k]);
-        printf("\n%-8s command: migcheck %s\n", "", site->command);
-      }
-      fflush(stdout);
-    }
+    if(!cli->json)
+      print_row(&res[i], color);
   }
-  if(cli->json) {
-    struct mc_buf b = MC_BUF_INIT(1 << 20);
-    struct mc_json j;
-    mc_json_init(&j, &b, true);
-    mc_json_obj_begin(&j);
-    mc_json_kint(&j, "schema_version", MC_JSON_SCHEMA_VERSION);
-    mc_json_kint(&j, "scenarios", (int64_t)n);
-    mc_json_kint(&j, "as_expected", (int64_t)good);
-    mc_json_key(&j, "results");
-    mc_json_arr_begin(&j);
-    for(size_t i = 0; i < n; i++) {
-      mc_json_obj_begin(&j);
-      mc_json_kstr(&j, "scenario", res[i].site->sc->name);
-      mc_json_kstr(&j, "check", res[i].site->sc->check);
-      mc_json_kstr(&j, "verdict", res[i].verdict);
-      mc_json_kstr(&j, "found", res[i].found);
-      mc_json_kint(&j, "ms", res[i].ms);
-      mc_json_kbool(&j, "as_expected", res[i].ok);
-      mc_json_obj_end(&j);
-    }
-    mc_json_arr_end(&j);
-    mc_json_obj_end(&j);
-    mc_buf_addch(&b, '\n');
-    fwrite(b.ptr, 1, b.len, stdout);
-    mc_buf_release(&b);
-  }
+  if(cli->json)
+    print_json(res, n, good);
   else
     printf("\n%zu of %zu scenarios diagnosed as expected.\n", good, n);
   bool traced = demo_logs(cli, lab, res, n, color);

@@ -23,53 +23,25 @@ bool mc_cli_split_target(const char *s, char **host, int *port)
   return false;       /* no network target in this build */
 }
 
-static int left_out_check(struct mc_cli *cli, struct mc_report **out)
-{
-  *out = NULL;
-  return left_out(cli);
-}
+/* The handlers of the commands this build leaves out: each says so. */
+#define LEFT_OUT_CHECK(fn) \
+  int fn(struct mc_cli *cli, struct mc_report **out) \
+  { \
+    *out = NULL; \
+    return left_out(cli); \
+  }
+#define LEFT_OUT_COMMAND(fn) \
+  int fn(struct mc_cli *cli) \
+  { \
+    return left_out(cli); \
+  }
 
-int mc_check_ports_cli(struct mc_cli *cli, struct mc_report **out)
-{
-  return left_out_check(cli, out);
-}
-
-int mc_check_tls_cli(struct mc_cli *cli, struct mc_report **out)
-{
-  return left_out_check(cli, out);
-}
-
-int mc_check_remote_move_cli(struct mc_cli *cli, struct mc_report **out)
-{
-  return left_out_check(cli, out);
-}
-
-int mc_check_outlook_anywhere_cli(struct mc_cli *cli, struct mc_report **out)
-{
-  return left_out_check(cli, out);
-}
-
-int mc_check_autodiscover_cli(struct mc_cli *cli, struct mc_report **out)
-{
-  return left_out_check(cli, out);
-}
-
-int mc_check_imap_cli(struct mc_cli *cli, struct mc_report **out)
-{
-  return left_out_check(cli, out);
-}
-
-int mc_cmd_lab(struct mc_cli *cli)
-{
-  return left_out(cli);
-}
-
-int mc_cmd_demo(struct mc_cli *cli)
-{
-  return left_out(cli);
-}
-
-int mc_cmd_batch(struct mc_cli *cli)
-{
-  return left_out(cli);
-}
+LEFT_OUT_CHECK(mc_check_ports_cli)
+LEFT_OUT_CHECK(mc_check_tls_cli)
+LEFT_OUT_CHECK(mc_check_remote_move_cli)
+LEFT_OUT_CHECK(mc_check_outlook_anywhere_cli)
+LEFT_OUT_CHECK(mc_check_autodiscover_cli)
+LEFT_OUT_CHECK(mc_check_imap_cli)
+LEFT_OUT_COMMAND(mc_cmd_lab)
+LEFT_OUT_COMMAND(mc_cmd_demo)
+LEFT_OUT_COMMAND(mc_cmd_batch)

@@ -2,7 +2,8 @@
  * commands.c - the command table and the help that teaches.
  *
  * Each row: name, handler, usage, one-line summary, the teaching text shown
- * by "migcheck NAME --help", the options it takes, and examples.
+ * by "migcheck NAME --help", and examples. The options a command takes are
+ * the option rows (options.c) that name it.
  */
 #include "cli.h"
 
@@ -12,8 +13,6 @@
 #include "report/render.h"
 
 #include "version.h"
-
-#define NET_OPTS "json json-file html no-color verbose quiet timeout resolve dns-server"
 
 const struct mc_command mc_commands[] = {
   { "ports", mc_cmd_check, mc_check_ports_cli, "HOST [PORT...]",
@@ -27,7 +26,6 @@ const struct mc_command mc_commands[] = {
     "(DNS_PRIVATE_ADDRESS): Exchange Online connects from the internet.\n"
     "Default port: 443. --legacy-rpc adds 6001, 6002 and 6004, which Exchange\n"
     "2003 and 2007 cutover migrations need.",
-    NET_OPTS " legacy-rpc",
     "migcheck ports mail.contoso.com\n"
     "migcheck ports mail.contoso.com 443 80 --legacy-rpc\n"
     "migcheck ports mail.contoso.com --resolve mail.contoso.com:443:203.0.113.10" },
@@ -48,7 +46,6 @@ const struct mc_command mc_commands[] = {
     "every suite is TLS_CLOUD_CIPHER_MISMATCH. Then which of those suites the\n"
     "server accepts, one handshake each. Every A/AAAA address of the name is\n"
     "walked and compared (DNS_ADDRESSES_DISAGREE).",
-    NET_OPTS " ca-file insecure sni",
     "migcheck tls mail.contoso.com\n"
     "migcheck tls mail.contoso.com:443 --sni autodiscover.contoso.com\n"
     "migcheck tls 203.0.113.10 --sni mail.contoso.com --json" },
@@ -88,8 +85,6 @@ const struct mc_command mc_commands[] = {
     "--endpoint-file FILE takes RemoteServer and Username from Get-MigrationEndpoint\n"
     "output, as Exchange Online holds them, and judges them: ENDPOINT_INTERNAL_NAME,\n"
     "ENDPOINT_PORT_NOT_443 ('migcheck config --collect' prints the command).",
-    NET_OPTS " ca-file insecure sni server user password-file repeat no-channel-binding"
-    " no-large-request email autodiscover allow-redirect port-map endpoint-file endpoint",
     "migcheck remote-move --server mail.contoso.com\n"
     "MIGCHECK_PASSWORD=... migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'\n"
     "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin' --repeat 20 --json\n"
@@ -126,9 +121,6 @@ const struct mc_command mc_commands[] = {
     "--endpoint-file FILE takes RpcProxyServer, ExchangeServer, Authentication and\n"
     "Username from Get-MigrationEndpoint output, as Exchange Online holds them, and\n"
     "judges them: ENDPOINT_INTERNAL_NAME, ENDPOINT_OA_AUTH_NTLM, ENDPOINT_PORT_NOT_443.",
-    NET_OPTS " ca-file insecure sni exchange-server rpc-proxy auth user password-file"
-    " no-channel-binding"
-    " email autodiscover allow-redirect port-map endpoint-file endpoint",
     "migcheck outlook-anywhere --exchange-server ex01.contoso.local --rpc-proxy mail.contoso.com\n"
     "MIGCHECK_PASSWORD=... migcheck outlook-anywhere --exchange-server ex01.contoso.local "
     "--rpc-proxy mail.contoso.com --user 'CONTOSO\\migadmin'\n"
@@ -156,8 +148,6 @@ const struct mc_command mc_commands[] = {
     "AUTODISCOVER_UNSAFE_REDIRECT, AUTODISCOVER_NO_OA_SETTINGS,\n"
     "CFG_EWS_EXTERNAL_URL_MISSING. Without --user the walk stops at the first\n"
     "service that asks for credentials (verdict unknown).",
-    NET_OPTS " ca-file insecure email user password-file allow-redirect port-map"
-    " no-channel-binding",
     "MIGCHECK_PASSWORD=... migcheck autodiscover --email alice@contoso.com --user 'CONTOSO\\alice'\n"
     "migcheck autodiscover --email alice@contoso.com --dns-server 192.0.2.53\n"
     "migcheck autodiscover --email alice@contoso.com --user alice@contoso.com --allow-redirect contoso-hosting.net" },
@@ -181,7 +171,6 @@ const struct mc_command mc_commands[] = {
     "--endpoint-file FILE takes RemoteServer, Port, Security and Username from\n"
     "Get-MigrationEndpoint output and judges them (ENDPOINT_INTERNAL_NAME,\n"
     "ENDPOINT_IMAP_SECURITY_PORT).",
-    NET_OPTS " ca-file insecure sni user password-file security endpoint-file endpoint",
     "migcheck imap mail.contoso.com\n"
     "MIGCHECK_PASSWORD=... migcheck imap mail.contoso.com --user alice@contoso.com\n"
     "migcheck imap mail.contoso.com:143 --security tls --user 'contoso/mailadmin/alice'" },
@@ -208,7 +197,6 @@ const struct mc_command mc_commands[] = {
     "migcheck.exe, run on the Exchange server itself, reads the standard folders\n"
     "when no PATH is given: C:\\inetpub\\logs\\LogFiles, the HTTPERR folder and\n"
     "Exchange's Logging\\HttpProxy, those that exist, and says which it read.",
-    "json json-file html no-color verbose quiet since until run-id server cloud-ranges summary merge",
     "migcheck logs ./EX01/W3SVC1 ./EX02/W3SVC1\n"
     "migcheck logs \\\\EX01\\c$\\inetpub\\logs\\LogFiles --since 2024-03-12T08:00\n"
     "migcheck logs u_ex240312.log.gz --server EX01=u_ex240312.log.gz --json\n"
@@ -248,7 +236,6 @@ const struct mc_command mc_commands[] = {
     "a setting that differs between them is CFG_SERVERS_DIFFER (a 'passive'\n"
     "server left in the pool). A failed Test-MigrationServerAvailability is\n"
     "explained as 'migcheck explain' would. --collect prints the read-only script to run.",
-    "json json-file html no-color verbose quiet collect",
     "migcheck config --collect > collect.ps1\n"
     "migcheck config migcheck-EX01 migcheck-EX02\n"
     "migcheck config ews-vdir.txt outlookanywhere.txt exchange-servers.txt rpcproxy.reg\n"
@@ -276,8 +263,6 @@ const struct mc_command mc_commands[] = {
     "finishes, then a summary line), --csv FILE, --html FILE (one page, each row\n"
     "linking to its report). Exit code: the worst verdict (1 for a fail or a\n"
     "warning, 3 when the worst is unknown or a row could not run, else 0).",
-    "json jsonl html csv no-color quiet timeout resolve dns-server ca-file insecure "
-    "password-file parallel",
     "migcheck batch endpoints.csv\n"
     "MIGCHECK_PW_CONTOSO=... migcheck batch endpoints.csv --parallel 16 --html batch.html\n"
     "migcheck batch get-migrationendpoint.txt --jsonl\n"
@@ -296,7 +281,6 @@ const struct mc_command mc_commands[] = {
     "its usual inner causes. Text it does not recognise gets no invented cause.\n"
     "Exit codes here: 1 a cause recognised, 3 nothing recognised (verdict\n"
     "unknown: run the remote checks), 2 no text.",
-    "json json-file html no-color verbose quiet",
     "migcheck explain \"Error 0x6ba (The RPC server is unavailable) from cli_NspiBind\"\n"
     "pbpaste | migcheck explain\n"
     "migcheck explain - < migration-report.txt --json" },
@@ -307,7 +291,6 @@ const struct mc_command mc_commands[] = {
     "PowerShell, registry or firewall change, the migcheck command that\n"
     "confirms it, and where the knowledge comes from. Ids are stable: scripts\n"
     "may key on them.",
-    "json no-color list",
     "migcheck causes\n"
     "migcheck causes OA_PORT_NOT_ALLOWED\n"
     "migcheck causes --json" },
@@ -320,7 +303,6 @@ const struct mc_command mc_commands[] = {
     "scenarios and the causes each must produce. --all also writes a batch file\n"
     "that checks every scenario (its path is printed; --csv FILE writes it there\n"
     "too): run it with 'migcheck batch FILE'.",
-    "scenario list json quiet all csv",
     "migcheck lab --list\n"
     "migcheck lab --all --csv lab-batch.csv\n"
     "migcheck lab --scenario self-signed\n"
@@ -330,10 +312,9 @@ const struct mc_command mc_commands[] = {
     "Starts the lab in-process, runs the matching check against every scenario\n"
     "and prints a table: scenario, what migcheck found, the cause ids, the time\n"
     "taken. Exits 0 only when every scenario was diagnosed as its cause.",
-    "json no-color verbose timeout",
     "migcheck demo" },
   { "version", mc_cmd_version, NULL, "", "print the version", "Prints migcheck's version.",
-    "", "migcheck version" },
+    "migcheck version" },
 };
 const size_t mc_ncommands = sizeof mc_commands / sizeof mc_commands[0];
 
@@ -448,8 +429,8 @@ void mc_cli_print_command_help(const struct mc_command *cmd, FILE *out)
   }
   mc_buf_addstr(&b, "\nexamples:\n");
   print_indented(&b, cmd->examples, "  ", true);
-  mc_buf_addstr(&b, "\nexit codes: 0 nothing wrong, 1 a problem found, 2 usage error,\n"
-                "3 could not run or observe\n");
+  mc_buf_addch(&b, '\n');
+  mc_exit_codes_help(&b, "exit codes: ", cmd->name, "", HELP_WIDTH);
   fwrite(b.ptr, 1, b.len, out);
   mc_buf_release(&b);
 }
@@ -477,7 +458,9 @@ void mc_cli_print_help(FILE *out)
         "  migcheck demo                                   every diagnosis, on the lab\n\n"
         "'migcheck COMMAND --help' explains a command; 'man migcheck' has the rest.\n"
         "Output: text on a terminal (colors unless NO_COLOR), --json for scripts;\n"
-        "--json-file FILE and --html FILE (a report to forward) beside the text.\n"
-        "Exit codes: 0 nothing wrong, 1 a problem found, 2 usage error,\n"
-        "3 could not run or could not observe enough to judge.\n", out);
+        "--json-file FILE and --html FILE (a report to forward) beside the text.\n", out);
+  struct mc_buf b = MC_BUF_INIT(1 << 12);
+  mc_exit_codes_help(&b, "Exit codes: ", NULL, ".", HELP_WIDTH);
+  fwrite(b.ptr, 1, b.len, out);
+  mc_buf_release(&b);
 }

@@ -36,6 +36,50 @@ static int read_file(const struct mc_cli *cli, struct mc_buf *b)
   return 0;
 }
 
+/* Fills the options the command line left empty from the endpoint ep:
+ * its host (and port), the names and settings of its type, the user. */
+static int fill_options(struct mc_cli *cli, const struct mc_mig_endpoint *ep)
+{
+  const char *host = mc_endpoint_host(ep);
+  if(!host)
+    return mc_cli_usage_error(cli, "endpoint '%s' has no %s", ep->identity,
+                              ep->type == MC_EP_OUTLOOK_ANYWHERE ? "RpcProxyServer" :
+                              "RemoteServer");
+  /* Remote move and Outlook Anywhere use 443; a port in the file is
+   * tested as written, and judged (ENDPOINT_PORT_NOT_443). */
+  char *hostport = ep->port ? mc_xasprintf(strchr(host, ':') ? "[%s]:%d" : "%s:%d", host,
+                                           ep->port) : mc_xstrdup(host);
+  switch(ep->type) {
+  case MC_EP_REMOTE_MOVE:
+    fill(&cli->server, hostport);
+    break;
+  case MC_EP_OUTLOOK_ANYWHERE:
+    fill(&cli->rpc_proxy, hostport);
+    fill(&cli->exchange_server, ep->exchange_server);
+    if(ep->auth && !cli->auth)
+      cli->auth = mc_xstrdup(strcasecmp(ep->auth, "NTLM") == 0 ? "ntlm" : "basic");
+    break;
+  case MC_EP_IMAP:
+    if(!cli->nargs) {
+      cli->args = mc_xrealloc(cli->args, 2 * sizeof *cli->args);
+      cli->args[0] = mc_xstrdup(hostport);
+      cli->args[1] = NULL;
+      cli->nargs = 1;
+    }
+    if(ep->security && !cli->security) {
+      cli->security = mc_xstrdup(ep->security);
+      for(char *c = cli->security; *c; c++)
+        *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+    }
+    break;
+  case MC_EP_OTHER:
+    break;
+  }
+  free(hostport);
+  fill(&cli->user, ep->username);
+  return 0;
+}
+
 static int read_endpoint(struct mc_cli *cli, int want, struct mc_mig_endpoint **out)
 {
   *out = NULL;
@@ -86,45 +130,9 @@ static int read_endpoint(struct mc_cli *cli, int want, struct mc_mig_endpoint **
                             ep->identity, ep->type_name, cli->cmd->name);
     goto out;
   }
-  const char *host = mc_endpoint_host(ep);
-  if(!host) {
-    rc = mc_cli_usage_error(cli, "endpoint '%s' has no %s", ep->identity,
-                            ep->type == MC_EP_OUTLOOK_ANYWHERE ? "RpcProxyServer" :
-                            "RemoteServer");
+  rc = fill_options(cli, ep);
+  if(rc)
     goto out;
-  }
-  /* Remote move and Outlook Anywhere use 443; a port in the file is
-   * tested as written, and judged (ENDPOINT_PORT_NOT_443). */
-  char *hostport = ep->port ? mc_xasprintf(strchr(host, ':') ? "[%s]:%d" : "%s:%d", host,
-                                           ep->port) : mc_xstrdup(host);
-  switch(ep->type) {
-  case MC_EP_REMOTE_MOVE:
-    fill(&cli->server, hostport);
-    break;
-  case MC_EP_OUTLOOK_ANYWHERE:
-    fill(&cli->rpc_proxy, hostport);
-    fill(&cli->exchange_server, ep->exchange_server);
-    if(ep->auth && !cli->auth)
-      cli->auth = mc_xstrdup(strcasecmp(ep->auth, "NTLM") == 0 ? "ntlm" : "basic");
-    break;
-  case MC_EP_IMAP:
-    if(!cli->nargs) {
-      cli->args = mc_xrealloc(cli->args, 2 * sizeof *cli->args);
-      cli->args[0] = mc_xstrdup(hostport);
-      cli->args[1] = NULL;
-      cli->nargs = 1;
-    }
-    if(ep->security && !cli->security) {
-      cli->security = mc_xstrdup(ep->security);
-      for(char *c = cli->security; *c; c++)
-        *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
-    }
-    break;
-  case MC_EP_OTHER:
-    break;
-  }
-  free(hostport);
-  fill(&cli->user, ep->username);
   /* Hand out a copy: eps goes now. */
   struct mc_mig_endpoint *copy = mc_xcalloc(1, sizeof *copy);
   *copy = *ep;

@@ -1,6 +1,6 @@
 /*
- * man.c - migcheck --man: the manual page, made from the command and
- * option tables so that it always says what --help says. docs/migcheck.1
+ * man.c - migcheck --man: the manual page, made from the command, option
+ * and exit code tables so that it always says what --help says. docs/migcheck.1
  * is its output, kept in the repository for `man ./docs/migcheck.1`; a test
  * fails when the two differ (regenerate with `make man`).
  */
@@ -123,14 +123,12 @@ void mc_cli_print_man(FILE *out)
         ".PP\n.B migcheck \\-\\-completion bash\nand\n.B zsh\nprint completion scripts made "
         "from the command and option tables;\n.B make install\ninstalls both.\n"
         ".B migcheck \\-V\nprints the version.\n"
-        ".SH EXIT STATUS\n"
-        ".TP\n.B 0\nNothing wrong.\n"
-        ".TP\n.B 1\nA problem was found (a warning or a failure); for explain, a cause was "
-        "recognised.\n"
-        ".TP\n.B 2\nUsage error; one line on standard error says what.\n"
-        ".TP\n.B 3\nCould not run (an unreadable input, a report file that cannot be written), or could\n"
-        "not observe enough to judge (verdict\n.BR unknown ).\n"
-        ".SH ENVIRONMENT\n"
+        ".SH EXIT STATUS\n", out);
+  for(size_t i = 0; i < mc_nexit_codes; i++) {
+    fprintf(out, ".TP\n.B %d\n", mc_exit_codes[i].code);
+    roff_line(out, mc_exit_codes[i].full);
+  }
+  fputs(".SH ENVIRONMENT\n"
         ".TP\n.B MIGCHECK_PASSWORD\nThe password for\n.BR \\-\\-user ,\n"
         "unless\n.B \\-\\-password\\-file\nis given. Passwords are never taken from the "
         "command line and never printed;\nwithout either, migcheck asks on the terminal "

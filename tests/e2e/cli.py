@@ -4,6 +4,7 @@ teaches, the catalogue prints, colors follow the terminal rules, and no
 command takes a password on its command line."""
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -246,6 +247,23 @@ p = run("config", cfg)
 check("config: the fix names the server that needs it, confirm reruns its file",
       'Set-WebServicesVirtualDirectory -Identity "EX02\\EWS (Default Web Site)"' in p.stdout
       and f"migcheck config {cfg}" in p.stdout, p.stdout[-1200:])
+
+# A report file on a full disk: fwrite fills the buffer, fclose fails. The
+# file is closed once (twice was glibc's "double free" abort), exit 3.
+p = run("explain", "hello", "--json-file", "/dev/full")
+check("--json-file on a full disk: could not run, said once", p.returncode == 3 and
+      p.stderr.count("cannot write '/dev/full'") == 1, f"exit {p.returncode} {p.stderr!r}")
+
+# Exit codes: one table prints them in --help and the man page; README agrees.
+readme = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                           "README.md"), encoding="utf-8").read()
+table = readme.split("| exit | meaning |", 1)[-1].split("\n\n", 1)[0]
+readme_codes = re.findall(r"^\| (\d+) \|", table, re.M)
+man = run("--man").stdout.split(".SH EXIT STATUS", 1)[-1].split(".SH ", 1)[0]
+man_codes = re.findall(r"^\.B (\d+)$", man, re.M)
+help_codes = re.findall(r"(\d+) [a-z]", run("--help").stdout.split("Exit codes: ", 1)[-1])
+check("exit codes: README, --help and the man page list the same", len(man_codes) >= 4 and
+      readme_codes == man_codes == help_codes, (readme_codes, man_codes, help_codes))
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
