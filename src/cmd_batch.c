@@ -37,6 +37,7 @@
 
 #include "batch.h"
 #include "report/render.h"
+#include "tls/tls.h"
 #include "util/input.h"
 
 extern char **environ;
@@ -610,14 +611,11 @@ int mc_batch_run(const struct mc_cli *cli, const char *file, long parallel)
     /* Set up once here, inherited by every row's child. */
     OPENSSL_init_ssl(0, NULL);
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    /* Warm OpenSSL's caches of fetched algorithms and decoders once: a
-     * TLS context and the system trust store, made and dropped. */
+    /* Warm OpenSSL's caches of fetched algorithms once (a TLS context,
+     * made and dropped) and parse the system's trust once for every row. */
     SSL_CTX *warm = SSL_CTX_new(TLS_client_method());
-    X509_STORE *st = X509_STORE_new();
-    if(st)
-      X509_STORE_set_default_paths(st);
-    X509_STORE_free(st);
     SSL_CTX_free(warm);
+    mc_tls_trust_warm();
   }
   b.runs = mc_xcalloc(b.n, sizeof *b.runs);
   for(size_t i = 0; i < b.n; i++) {
