@@ -14,16 +14,9 @@ PARALLEL=${PARALLEL:-16}
 MIGCHECK="$BUILD/migcheck"
 [ -x "$MIGCHECK" ] || { echo "bench: no $MIGCHECK (make build first)" >&2; exit 2; }
 
+. "$(dirname "$0")/batch_lib.sh"
 tmp=$(mktemp -d)
-"$MIGCHECK" lab --all --json >"$tmp/lab.json" 2>"$tmp/lab.err" &
-lab=$!
-trap 'kill $lab 2>/dev/null; wait $lab 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
-i=0
-until grep -q '"ready"' "$tmp/lab.json" 2>/dev/null; do
-  i=$((i + 1))
-  [ $i -lt 600 ] || { echo "bench: the lab did not start: $(cat "$tmp/lab.err")" >&2; exit 3; }
-  sleep 0.05
-done
+TRIES=600 lab_start --all
 file=$(python3 -c "import json,sys; print(json.loads(open(sys.argv[1]).readlines()[-1])['batch_file'])" "$tmp/lab.json")
 
 # ROWS rows: the scenarios' rows, repeated.

@@ -582,32 +582,41 @@ static int read_all(const char *path, struct mc_buf *b)
   return 0;
 }
 
-int mc_batch_run(const struct mc_cli *cli, const char *file, long parallel)
+/* Reads the file into rows and finds this program's path: 0, or the
+ * exit code of a usage error (nothing to release then). */
+static int batch_open(struct mc_batch *b)
 {
-  struct mc_batch b = { .cli = cli, .file = file, .parallel = (size_t)parallel };
   struct mc_buf data = MC_BUF_INIT(BATCH_FILE_LIMIT);
   char err[1024];
-  int rc = read_all(file, &data);
+  int rc = read_all(b->file, &data);
   if(rc) {
     mc_buf_release(&data);
     return rc;
   }
-  if(mc_batch_plan_read(data.ptr ? data.ptr : "", data.len, file, &b.plan, err, sizeof err)) {
+  if(mc_batch_plan_read(data.ptr ? data.ptr : "", data.len, b->file, &b->plan, err,
+                        sizeof err)) {
     mc_buf_release(&data);
-    return mc_cli_usage_error(cli, "'%s': %s", file, err);
+    return mc_cli_usage_error(b->cli, "'%s': %s", b->file, err);
   }
   mc_buf_release(&data);
-  ssize_t sl = readlink("/proc/self/exe", b.self, sizeof b.self - 1);
+  ssize_t sl = readlink("/proc/self/exe", b->self, sizeof b->self - 1);
   if(sl <= 0) {
-    mc_batch_plan_release(&b.plan);
+    mc_batch_plan_release(&b->plan);
     return mc_cli_cannot("cannot find this program's own path (/proc/self/exe)");
   }
-  b.self[sl] = '\0';
-  b.n = b.plan.n;
-  b.timeout_s = cli->timeout_s ? cli->timeout_s : MC_DEFAULT_TIMEOUT_S;
+  b->self[sl] = '\0';
+  b->n = b->plan.n;
+  return 0;
+}
+
+/* How rows will run (fork or exec), their slots, and what is shown. */
+static void batch_prepare(struct mc_batch *b)
+{
+  const struct mc_cli *cli = b->cli;
+  b->timeout_s = cli->timeout_s ? cli->timeout_s : MC_DEFAULT_TIMEOUT_S;
   const char *ex = getenv("MIGCHECK_BATCH_EXEC");
-  b.inproc = single_threaded() && !(ex && *ex);
-  if(b.inproc) {
+  b->inproc = single_threaded() && !(ex && *ex);
+  if(b->inproc) {
     /* Set up once here, inherited by every row's child. */
     OPENSSL_init_ssl(0, NULL);
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -617,80 +626,90 @@ int mc_batch_run(const struct mc_cli *cli, const char *file, long parallel)
     SSL_CTX_free(warm);
     mc_tls_trust_warm();
   }
-  b.runs = mc_xcalloc(b.n, sizeof *b.runs);
-  for(size_t i = 0; i < b.n; i++) {
-    b.runs[i].row = &b.plan.rows[i];
-    b.runs[i].num = i + 1;
-    b.runs[i].fd_out = b.runs[i].fd_err = -1;
+  b->runs = mc_xcalloc(b->n, sizeof *b->runs);
+  for(size_t i = 0; i < b->n; i++) {
+    b->runs[i].row = &b->plan.rows[i];
+    b->runs[i].num = i + 1;
+    b->runs[i].fd_out = b->runs[i].fd_err = -1;
   }
-  b.color = mc_cli_color(cli);
-  b.table = !cli->json && !cli->jsonl && !cli->quiet;
-  b.tty = isatty(STDERR_FILENO) && !cli->quiet;
+  b->color = mc_cli_color(cli);
+  b->table = !cli->json && !cli->jsonl && !cli->quiet;
+  b->tty = isatty(STDERR_FILENO) && !cli->quiet;
   const char *term = getenv("TERM");
   if(term && strcmp(term, "dumb") == 0)
-    b.tty = false;
+    b->tty = false;
+}
 
+/* Runs the pool with Ctrl-C and SIGTERM caught, under the table's head. */
+static void batch_pool(struct mc_batch *b)
+{
   struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
   sigemptyset(&sa.sa_mask);
   interrupted = 0;
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
-
-  b.t0 = mc_now_ms();
-  if(b.table) {
+  b->t0 = mc_now_ms();
+  if(b->table) {
     printf("migcheck batch %s: %zu row%s (%s), %zu at a time\n\n%4s  %-16s %-26s %-7s %-32s "
-           "%9s\n", file, b.n, b.n == 1 ? "" : "s", b.plan.form, b.parallel, "row", "check",
-           "target", "verdict", "first cause", "time");
+           "%9s\n", b->file, b->n, b->n == 1 ? "" : "s", b->plan.form, b->parallel, "row",
+           "check", "target", "verdict", "first cause", "time");
     fflush(stdout);
   }
-  pool(&b);
-  b.interrupted = interrupted != 0;
-  if(b.tty)
+  pool(b);
+  b->interrupted = interrupted != 0;
+  if(b->tty)
     fputs("\r\033[K", stderr);
   sigaction(SIGINT, &old_int, NULL);
   sigaction(SIGTERM, &old_term, NULL);
+}
 
-  struct mc_batch_counts c = mc_batch_count(&b);
-  size_t nrec = 0;
-  struct mc_batch_recurring *rec = mc_batch_recurring_causes(&b, &nrec);
-  int64_t slowest = 0;
-  for(size_t i = 0; i < b.n; i++) {
-    if(b.runs[i].state == MC_ROW_DONE && b.runs[i].ms > slowest)
-      slowest = b.runs[i].ms;
-  }
-  if(b.table)
-    mc_batch_print_summary(&b, &c, rec, nrec, slowest);
-  else if(cli->json && !cli->quiet)
-    mc_batch_json(&b, &c, rec, nrec, false);
-  else if(cli->jsonl && !cli->quiet)
-    mc_batch_json(&b, &c, rec, nrec, true);
-  int wrc = 0;
-  if(cli->csv)
-    wrc = mc_batch_csv(&b);
-  if(cli->html && !wrc)
-    wrc = mc_batch_html(&b, &c, rec, nrec);
-  if(getenv("MIGCHECK_BATCH_RUSAGE")) {
-    /* For the bench: this process's and the largest child's peak RSS. */
-    struct rusage self, kids;
-    getrusage(RUSAGE_SELF, &self);
-    getrusage(RUSAGE_CHILDREN, &kids);
+/* For the bench (MIGCHECK_BATCH_RUSAGE): wall time, the slowest row, CPU
+ * and peak RSS of this process and of its children. */
+static void print_rusage(const struct mc_batch *b, int64_t slowest)
+{
+  struct rusage self, kids;
+  getrusage(RUSAGE_SELF, &self);
+  getrusage(RUSAGE_CHILDREN, &kids);
 #define CPU_MS(u) ((long long)((u).ru_utime.tv_sec + (u).ru_stime.tv_sec) * 1000 + \
                    ((u).ru_utime.tv_usec + (u).ru_stime.tv_usec) / 1000)
-    fprintf(stderr, "batch: total_ms=%lld slowest_ms=%lld peak_rss_kb=%ld "
-            "child_peak_rss_kb=%ld cpu_ms=%lld child_cpu_ms=%lld\n",
-            (long long)(mc_now_ms() - b.t0), (long long)slowest, self.ru_maxrss,
-            kids.ru_maxrss, CPU_MS(self), CPU_MS(kids));
+  fprintf(stderr, "batch: total_ms=%lld slowest_ms=%lld peak_rss_kb=%ld "
+          "child_peak_rss_kb=%ld cpu_ms=%lld child_cpu_ms=%lld\n",
+          (long long)(mc_now_ms() - b->t0), (long long)slowest, self.ru_maxrss,
+          kids.ru_maxrss, CPU_MS(self), CPU_MS(kids));
 #undef CPU_MS
-  }
+}
 
-  const char *w = mc_batch_worst(&c);
-  rc = interrupted ? 130 : wrc ? wrc : strcmp(w, "pass") == 0 ? MC_EXIT_OK :
-       strcmp(w, "unknown") == 0 ? MC_EXIT_CANNOT : MC_EXIT_PROBLEM;
-  for(size_t k = 0; k < nrec; k++)
-    free(rec[k].rows);
-  free(rec);
-  for(size_t i = 0; i < b.n; i++) {
-    struct mc_batch_run *r = &b.runs[i];
+/* The summary or document on stdout and the files asked for: 0, or the
+ * exit code of a write error. */
+static int batch_outputs(const struct mc_batch *b, const struct mc_batch_counts *c,
+                         const struct mc_batch_recurring *rec, size_t nrec)
+{
+  const struct mc_cli *cli = b->cli;
+  int64_t slowest = 0;
+  for(size_t i = 0; i < b->n; i++) {
+    if(b->runs[i].state == MC_ROW_DONE && b->runs[i].ms > slowest)
+      slowest = b->runs[i].ms;
+  }
+  if(b->table)
+    mc_batch_print_summary(b, c, rec, nrec, slowest);
+  else if(cli->json && !cli->quiet)
+    mc_batch_json(b, c, rec, nrec, false);
+  else if(cli->jsonl && !cli->quiet)
+    mc_batch_json(b, c, rec, nrec, true);
+  int wrc = 0;
+  if(cli->csv)
+    wrc = mc_batch_csv(b);
+  if(cli->html && !wrc)
+    wrc = mc_batch_html(b, c, rec, nrec);
+  if(getenv("MIGCHECK_BATCH_RUSAGE"))
+    print_rusage(b, slowest);
+  return wrc;
+}
+
+static void batch_release(struct mc_batch *b)
+{
+  for(size_t i = 0; i < b->n; i++) {
+    struct mc_batch_run *r = &b->runs[i];
     free(r->error);
     mc_jv_free(r->report);
     for(size_t k = 0; k < r->ncauses; k++) {
@@ -702,8 +721,29 @@ int mc_batch_run(const struct mc_cli *cli, const char *file, long parallel)
     mc_buf_release(&r->out);
     mc_buf_release(&r->err);
   }
-  free(b.runs);
-  mc_batch_plan_release(&b.plan);
+  free(b->runs);
+  mc_batch_plan_release(&b->plan);
+}
+
+int mc_batch_run(const struct mc_cli *cli, const char *file, long parallel)
+{
+  struct mc_batch b = { .cli = cli, .file = file, .parallel = (size_t)parallel };
+  int rc = batch_open(&b);
+  if(rc)
+    return rc;
+  batch_prepare(&b);
+  batch_pool(&b);
+  struct mc_batch_counts c = mc_batch_count(&b);
+  size_t nrec = 0;
+  struct mc_batch_recurring *rec = mc_batch_recurring_causes(&b, &nrec);
+  int wrc = batch_outputs(&b, &c, rec, nrec);
+  const char *w = mc_batch_worst(&c);
+  rc = b.interrupted ? 130 : wrc ? wrc : strcmp(w, "pass") == 0 ? MC_EXIT_OK :
+       strcmp(w, "unknown") == 0 ? MC_EXIT_CANNOT : MC_EXIT_PROBLEM;
+  for(size_t k = 0; k < nrec; k++)
+    free(rec[k].rows);
+  free(rec);
+  batch_release(&b);
   return rc;
 }
 
