@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,6 +50,9 @@ extern char **environ;
 #define ROW_ERR_LIMIT ((size_t)8192)        /* one row's stderr */
 /* A row whose child outlives this many --timeout deadlines is ended. */
 #define ROW_DEADLINES 60
+/* A row expected to take this long mostly waits (the order rows start in). */
+#define LONG_ROW_MS 1000
+#define HISTORY_MAX 4096                    /* lines kept in the history of times */
 
 static volatile sig_atomic_t interrupted;
 
@@ -426,6 +430,8 @@ static void reap(struct mc_batch *b, struct mc_batch_run *r, bool stopped)
     close(r->fd_err);
   r->fd_out = r->fd_err = -1;
   if(stopped) {
+    if(b->expect_ms[r->num - 1] >= LONG_ROW_MS)
+      b->running_long--;
     r->state = MC_ROW_STOPPED;
     r->ms = mc_now_ms() - r->t0;
     return;
@@ -459,6 +465,8 @@ static void progress(const struct mc_batch *b)
 
 static void finish(struct mc_batch *b, struct mc_batch_run *r)
 {
+  if(b->expect_ms[r->num - 1] >= LONG_ROW_MS)
+    b->running_long--;
   r->state = MC_ROW_DONE;
   r->ms = mc_now_ms() - r->t0;
   b->done++;
@@ -500,6 +508,168 @@ static void finish(struct mc_batch *b, struct mc_batch_run *r)
   progress(b);
 }
 
+/* ---- the order rows start in ----
+ *
+ * The rows that take longest are mostly waiting (for a --timeout, a slow
+ * server), the rest use the CPUs. Started last, a long row makes the
+ * batch's end its own; so rows start longest first, by the time the same
+ * check of the same host took in an earlier batch (a small file of times,
+ * MIGCHECK_BATCH_HISTORY or the user's cache directory), and at most half
+ * the slots wait on long rows at once, so the others keep the CPUs busy.
+ * Without an earlier time a row keeps its place in the file. */
+
+
+/* The history file, or NULL when there is none (MIGCHECK_BATCH_HISTORY set
+ * empty, or no HOME); its directory is made when mkdirs. */
+static char *history_path(bool mkdirs)
+{
+  const char *env = getenv("MIGCHECK_BATCH_HISTORY");
+  if(env)
+    return *env ? mc_xstrdup(env) : NULL;
+  const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+  char *dir = xdg && *xdg ? mc_xasprintf("%s/migcheck", xdg) :
+              home && *home ? mc_xasprintf("%s/.cache/migcheck", home) : NULL;
+  if(!dir)
+    return NULL;
+  if(mkdirs) {
+    char *parent = mc_xstrdup(dir);
+    *strrchr(parent, '/') = '\0';
+    mkdir(parent, 0700);
+    mkdir(dir, 0700);
+    free(parent);
+  }
+  char *path = mc_xasprintf("%s/batch-times", dir);
+  free(dir);
+  return path;
+}
+
+/* A row's key in the history: its check and its host (the port left out:
+ * the lab's change from run to run). */
+static char *history_key(const struct mc_batch_row *row)
+{
+  const char *t = row->target ? row->target : "";
+  size_t n = strlen(t);
+  const char *colon = strrchr(t, ':');
+  if(colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1) &&
+     (t[0] == '[' ? colon > t && colon[-1] == ']' : !memchr(t, ':', (size_t)(colon - t))))
+    n = (size_t)(colon - t);
+  return mc_xasprintf("%s\t%.*s", row->check ? row->check : "", (int)n, t);
+}
+
+/* Each run's time from the history file, then the start order. */
+static void plan_order(struct mc_batch *b)
+{
+  b->expect_ms = mc_xcalloc(b->n ? b->n : 1, sizeof *b->expect_ms);
+  b->order = mc_xcalloc(b->n ? b->n : 1, sizeof *b->order);
+  char *path = history_path(false);
+  FILE *f = path ? fopen(path, "r") : NULL;
+  char **keys = mc_xcalloc(b->n ? b->n : 1, sizeof *keys);
+  for(size_t i = 0; i < b->n; i++)
+    keys[i] = history_key(b->runs[i].row);
+  char line[1024];
+  for(size_t k = 0; f && k < HISTORY_MAX && fgets(line, sizeof line, f); k++) {
+    char *tab = strchr(line, '\t');
+    long ms;
+    line[strcspn(line, "\n")] = '\0';
+    if(!tab)
+      continue;
+    *tab = '\0';
+    if(!mc_parse_long(line, 0, 86400000L, &ms))
+      continue;
+    for(size_t i = 0; i < b->n; i++) {
+      if(!b->expect_ms[i] && strcmp(keys[i], tab + 1) == 0)
+        b->expect_ms[i] = ms ? ms : 1;     /* the newest line comes first */
+    }
+  }
+  if(f)
+    fclose(f);
+  free(path);
+  for(size_t i = 0; i < b->n; i++)
+    free(keys[i]);
+  free(keys);
+  /* Longest expected first; equal ones (and unknown ones) in file order. */
+  for(size_t i = 0; i < b->n; i++) {
+    size_t k = i;
+    while(k && b->expect_ms[b->order[k - 1]] < b->expect_ms[i]) {
+      b->order[k] = b->order[k - 1];
+      k--;
+    }
+    b->order[k] = i;
+  }
+}
+
+/* The next run to start: the first in order, unless half the slots (at
+ * least one) already wait on long rows and a shorter row is pending. */
+static struct mc_batch_run *next_run(struct mc_batch *b)
+{
+  size_t cap = b->parallel / 2 ? b->parallel / 2 : 1;
+  size_t pick = b->n;
+  for(size_t k = 0; k < b->n; k++) {
+    size_t i = b->order[k];
+    if(b->runs[i].state != MC_ROW_PENDING)
+      continue;
+    if(pick == b->n)
+      pick = i;
+    if(b->running_long < cap || b->expect_ms[i] < LONG_ROW_MS) {
+      pick = i;
+      break;
+    }
+  }
+  b->next++;
+  if(b->expect_ms[pick] >= LONG_ROW_MS)
+    b->running_long++;
+  return &b->runs[pick];
+}
+
+/* Keeps this batch's times for the next one: its rows first, then the
+ * older lines for other rows, at most HISTORY_MAX; written aside and
+ * renamed, so that a batch running at the same time reads a whole file. */
+static void save_history(const struct mc_batch *b)
+{
+  char *path = history_path(true);
+  if(!path)
+    return;
+  struct mc_buf out = MC_BUF_INIT((size_t)HISTORY_MAX * 1100);
+  size_t kept = 0;
+  char **keys = mc_xcalloc(b->n ? b->n : 1, sizeof *keys);
+  for(size_t i = 0; i < b->n; i++) {
+    const struct mc_batch_run *r = &b->runs[i];
+    keys[i] = history_key(r->row);
+    if(r->state == MC_ROW_DONE && !r->row->error && r->pid && kept < HISTORY_MAX) {
+      mc_buf_printf(&out, "%lld\t%s\n", (long long)r->ms, keys[i]);
+      kept++;
+    }
+  }
+  FILE *f = fopen(path, "r");
+  char line[1024];
+  while(f && kept < HISTORY_MAX && fgets(line, sizeof line, f)) {
+    line[strcspn(line, "\n")] = '\0';
+    const char *tab = strchr(line, '\t');
+    bool drop = !tab;              /* not a line of ours, or one of this batch's rows */
+    for(size_t i = 0; i < b->n && !drop; i++)
+      drop = strcmp(tab + 1, keys[i]) == 0;
+    if(!drop) {
+      mc_buf_printf(&out, "%s\n", line);
+      kept++;
+    }
+  }
+  if(f)
+    fclose(f);
+  for(size_t i = 0; i < b->n; i++)
+    free(keys[i]);
+  free(keys);
+  char *tmp = mc_xasprintf("%s.%ld", path, (long)getpid());
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  bool ok = fd >= 0 && (!out.len || write(fd, out.ptr, out.len) == (ssize_t)out.len);
+  if(fd >= 0)
+    ok = close(fd) == 0 && ok;
+  if(!ok || rename(tmp, path) != 0)
+    unlink(tmp);
+  free(tmp);
+  free(path);
+  mc_buf_release(&out);
+}
+
 /* ---- the pool ---- */
 
 static void stop_all(struct mc_batch *b)
@@ -521,7 +691,7 @@ static void pool(struct mc_batch *b)
   int64_t limit_ms = (int64_t)b->timeout_s * ROW_DEADLINES * 1000;
   while(b->done < b->n && !interrupted) {
     while(b->running < b->parallel && b->next < b->n && !interrupted)
-      start(b, &b->runs[b->next++]);
+      start(b, next_run(b));
     if(!b->running)
       continue;
     size_t nf = 0;
@@ -632,6 +802,7 @@ static void batch_prepare(struct mc_batch *b)
     b->runs[i].num = i + 1;
     b->runs[i].fd_out = b->runs[i].fd_err = -1;
   }
+  plan_order(b);
   b->color = mc_cli_color(cli);
   b->table = !cli->json && !cli->jsonl && !cli->quiet;
   b->tty = isatty(STDERR_FILENO) && !cli->quiet;
@@ -722,6 +893,8 @@ static void batch_release(struct mc_batch *b)
     mc_buf_release(&r->err);
   }
   free(b->runs);
+  free(b->order);
+  free(b->expect_ms);
   mc_batch_plan_release(&b->plan);
 }
 
@@ -733,6 +906,7 @@ int mc_batch_run(const struct mc_cli *cli, const char *file, long parallel)
     return rc;
   batch_prepare(&b);
   batch_pool(&b);
+  save_history(&b);
   struct mc_batch_counts c = mc_batch_count(&b);
   size_t nrec = 0;
   struct mc_batch_recurring *rec = mc_batch_recurring_causes(&b, &nrec);
