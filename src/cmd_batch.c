@@ -53,6 +53,7 @@ extern char **environ;
 /* A row expected to take this long mostly waits (the order rows start in). */
 #define LONG_ROW_MS 1000
 #define HISTORY_MAX 4096                    /* lines kept in the history of times */
+#define HISTORY_BYTES ((size_t)HISTORY_MAX * 1100)
 
 static volatile sig_atomic_t interrupted;
 
@@ -543,6 +544,32 @@ static char *history_path(bool mkdirs)
   return path;
 }
 
+/* The history file's text (NUL-terminated in b), or false when there is
+ * none or it cannot be read: then nothing is known. */
+static bool history_read(const char *path, struct mc_buf *b)
+{
+  char why[160];
+  if(!path || mc_input_read(path, 0, b, why, sizeof why) != MC_OK) {
+    mc_buf_reset(b);
+    return false;
+  }
+  mc_buf_addch(b, '\0');
+  return true;
+}
+
+/* The next line of the history text at *p (cut at its LF), or NULL at
+ * the end. */
+static char *history_line(char **p)
+{
+  if(!*p || !**p)
+    return NULL;
+  char *line = *p, *nl = strchr(line, '\n');
+  if(nl)
+    *nl = '\0';
+  *p = nl ? nl + 1 : line + strlen(line);
+  return line;
+}
+
 /* A row's key in the history: its check and its host (the port left out:
  * the lab's change from run to run). */
 static char *history_key(const struct mc_batch_row *row)
@@ -562,15 +589,14 @@ static void plan_order(struct mc_batch *b)
   b->expect_ms = mc_xcalloc(b->n ? b->n : 1, sizeof *b->expect_ms);
   b->order = mc_xcalloc(b->n ? b->n : 1, sizeof *b->order);
   char *path = history_path(false);
-  FILE *f = path ? fopen(path, "r") : NULL;
+  struct mc_buf text = MC_BUF_INIT(HISTORY_BYTES);
+  char *p = history_read(path, &text) ? text.ptr : NULL, *line;
   char **keys = mc_xcalloc(b->n ? b->n : 1, sizeof *keys);
   for(size_t i = 0; i < b->n; i++)
     keys[i] = history_key(b->runs[i].row);
-  char line[1024];
-  for(size_t k = 0; f && k < HISTORY_MAX && fgets(line, sizeof line, f); k++) {
+  for(size_t k = 0; k < HISTORY_MAX && (line = history_line(&p)); k++) {
     char *tab = strchr(line, '\t');
     long ms;
-    line[strcspn(line, "\n")] = '\0';
     if(!tab)
       continue;
     *tab = '\0';
@@ -581,8 +607,7 @@ static void plan_order(struct mc_batch *b)
         b->expect_ms[i] = ms ? ms : 1;     /* the newest line comes first */
     }
   }
-  if(f)
-    fclose(f);
+  mc_buf_release(&text);
   free(path);
   for(size_t i = 0; i < b->n; i++)
     free(keys[i]);
@@ -629,7 +654,7 @@ static void save_history(const struct mc_batch *b)
   char *path = history_path(true);
   if(!path)
     return;
-  struct mc_buf out = MC_BUF_INIT((size_t)HISTORY_MAX * 1100);
+  struct mc_buf out = MC_BUF_INIT(HISTORY_BYTES);
   size_t kept = 0;
   char **keys = mc_xcalloc(b->n ? b->n : 1, sizeof *keys);
   for(size_t i = 0; i < b->n; i++) {
@@ -640,10 +665,9 @@ static void save_history(const struct mc_batch *b)
       kept++;
     }
   }
-  FILE *f = fopen(path, "r");
-  char line[1024];
-  while(f && kept < HISTORY_MAX && fgets(line, sizeof line, f)) {
-    line[strcspn(line, "\n")] = '\0';
+  struct mc_buf text = MC_BUF_INIT(HISTORY_BYTES);
+  char *p = history_read(path, &text) ? text.ptr : NULL, *line;
+  while(kept < HISTORY_MAX && (line = history_line(&p))) {
     const char *tab = strchr(line, '\t');
     bool drop = !tab;              /* not a line of ours, or one of this batch's rows */
     for(size_t i = 0; i < b->n && !drop; i++)
@@ -653,8 +677,7 @@ static void save_history(const struct mc_batch *b)
       kept++;
     }
   }
-  if(f)
-    fclose(f);
+  mc_buf_release(&text);
   for(size_t i = 0; i < b->n; i++)
     free(keys[i]);
   free(keys);
