@@ -17,16 +17,9 @@ MIGCHECK="$BUILD/migcheck"
 [ -x "$MIGCHECK" ] || { echo "bench: no $MIGCHECK (make build first)" >&2; exit 2; }
 command -v curl >/dev/null || { echo "bench: needs curl" >&2; exit 2; }
 
+. "$(dirname "$0")/batch_lib.sh"
 tmp=$(mktemp -d)
-"$MIGCHECK" lab --scenario exchange2016-healthy --json >"$tmp/lab.json" 2>"$tmp/lab.err" &
-lab=$!
-trap 'kill $lab 2>/dev/null; wait $lab 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
-i=0
-until grep -q '"ready"' "$tmp/lab.json" 2>/dev/null; do
-  i=$((i + 1))
-  [ $i -lt 300 ] || { echo "bench: the lab did not start: $(cat "$tmp/lab.err")" >&2; exit 3; }
-  sleep 0.05
-done
+lab_start --scenario exchange2016-healthy
 
 field() { python3 -c "import json,sys; print(json.loads(open(sys.argv[1]).readline())[sys.argv[2]])" "$tmp/lab.json" "$1"; }
 host=$(field host); port=$(field port); ca=$(field ca_file); pw=$(field password)

@@ -45,6 +45,9 @@ struct mc_batch {
   struct mc_batch_run *runs;
   size_t n, parallel;
   size_t running, done, next;
+  size_t *order;             /* the runs in the order they start (longest expected first) */
+  int64_t *expect_ms;        /* each run's time in an earlier batch; 0 when none */
+  size_t running_long;       /* running rows expected to take a second or more */
   int64_t t0;
   long timeout_s;
   bool color, table, tty;

@@ -31,12 +31,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "batch.h"
 #include "report/render.h"
+#include "tls/tls.h"
 #include "util/input.h"
 
 extern char **environ;
@@ -48,6 +50,10 @@ extern char **environ;
 #define ROW_ERR_LIMIT ((size_t)8192)        /* one row's stderr */
 /* A row whose child outlives this many --timeout deadlines is ended. */
 #define ROW_DEADLINES 60
+/* A row expected to take this long mostly waits (the order rows start in). */
+#define LONG_ROW_MS 1000
+#define HISTORY_MAX 4096                    /* lines kept in the history of times */
+#define HISTORY_BYTES ((size_t)HISTORY_MAX * 1100)
 
 static volatile sig_atomic_t interrupted;
 
@@ -425,6 +431,8 @@ static void reap(struct mc_batch *b, struct mc_batch_run *r, bool stopped)
     close(r->fd_err);
   r->fd_out = r->fd_err = -1;
   if(stopped) {
+    if(b->expect_ms[r->num - 1] >= LONG_ROW_MS)
+      b->running_long--;
     r->state = MC_ROW_STOPPED;
     r->ms = mc_now_ms() - r->t0;
     return;
@@ -458,6 +466,8 @@ static void progress(const struct mc_batch *b)
 
 static void finish(struct mc_batch *b, struct mc_batch_run *r)
 {
+  if(b->expect_ms[r->num - 1] >= LONG_ROW_MS)
+    b->running_long--;
   r->state = MC_ROW_DONE;
   r->ms = mc_now_ms() - r->t0;
   b->done++;
@@ -499,6 +509,190 @@ static void finish(struct mc_batch *b, struct mc_batch_run *r)
   progress(b);
 }
 
+/* ---- the order rows start in ----
+ *
+ * The rows that take longest are mostly waiting (for a --timeout, a slow
+ * server), the rest use the CPUs. Started last, a long row makes the
+ * batch's end its own; so rows start longest first, by the time the same
+ * check of the same host took in an earlier batch (a small file of times,
+ * MIGCHECK_BATCH_HISTORY or the user's cache directory), and at most half
+ * the slots wait on long rows at once, so the others keep the CPUs busy.
+ * Without an earlier time a row keeps its place in the file. */
+
+
+/* The history file, or NULL when there is none (MIGCHECK_BATCH_HISTORY set
+ * empty, or no HOME); its directory is made when mkdirs. */
+static char *history_path(bool mkdirs)
+{
+  const char *env = getenv("MIGCHECK_BATCH_HISTORY");
+  if(env)
+    return *env ? mc_xstrdup(env) : NULL;
+  const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+  char *dir = xdg && *xdg ? mc_xasprintf("%s/migcheck", xdg) :
+              home && *home ? mc_xasprintf("%s/.cache/migcheck", home) : NULL;
+  if(!dir)
+    return NULL;
+  if(mkdirs) {
+    char *parent = mc_xstrdup(dir);
+    *strrchr(parent, '/') = '\0';
+    mkdir(parent, 0700);
+    mkdir(dir, 0700);
+    free(parent);
+  }
+  char *path = mc_xasprintf("%s/batch-times", dir);
+  free(dir);
+  return path;
+}
+
+/* The history file's text (NUL-terminated in b), or false when there is
+ * none or it cannot be read: then nothing is known. */
+static bool history_read(const char *path, struct mc_buf *b)
+{
+  char why[160];
+  if(!path || mc_input_read(path, 0, b, why, sizeof why) != MC_OK) {
+    mc_buf_reset(b);
+    return false;
+  }
+  mc_buf_addch(b, '\0');
+  return true;
+}
+
+/* The next line of the history text at *p (cut at its LF), or NULL at
+ * the end. */
+static char *history_line(char **p)
+{
+  if(!*p || !**p)
+    return NULL;
+  char *line = *p, *nl = strchr(line, '\n');
+  if(nl)
+    *nl = '\0';
+  *p = nl ? nl + 1 : line + strlen(line);
+  return line;
+}
+
+/* A row's key in the history: its check and its host (the port left out:
+ * the lab's change from run to run). */
+static char *history_key(const struct mc_batch_row *row)
+{
+  const char *t = row->target ? row->target : "";
+  size_t n = strlen(t);
+  const char *colon = strrchr(t, ':');
+  if(colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1) &&
+     (t[0] == '[' ? colon > t && colon[-1] == ']' : !memchr(t, ':', (size_t)(colon - t))))
+    n = (size_t)(colon - t);
+  return mc_xasprintf("%s\t%.*s", row->check ? row->check : "", (int)n, t);
+}
+
+/* Each run's time from the history file, then the start order. */
+static void plan_order(struct mc_batch *b)
+{
+  b->expect_ms = mc_xcalloc(b->n ? b->n : 1, sizeof *b->expect_ms);
+  b->order = mc_xcalloc(b->n ? b->n : 1, sizeof *b->order);
+  char *path = history_path(false);
+  struct mc_buf text = MC_BUF_INIT(HISTORY_BYTES);
+  char *p = history_read(path, &text) ? text.ptr : NULL, *line;
+  char **keys = mc_xcalloc(b->n ? b->n : 1, sizeof *keys);
+  for(size_t i = 0; i < b->n; i++)
+    keys[i] = history_key(b->runs[i].row);
+  for(size_t k = 0; k < HISTORY_MAX && (line = history_line(&p)); k++) {
+    char *tab = strchr(line, '\t');
+    long ms;
+    if(!tab)
+      continue;
+    *tab = '\0';
+    if(!mc_parse_long(line, 0, 86400000L, &ms))
+      continue;
+    for(size_t i = 0; i < b->n; i++) {
+      if(!b->expect_ms[i] && strcmp(keys[i], tab + 1) == 0)
+        b->expect_ms[i] = ms ? ms : 1;     /* the newest line comes first */
+    }
+  }
+  mc_buf_release(&text);
+  free(path);
+  for(size_t i = 0; i < b->n; i++)
+    free(keys[i]);
+  free(keys);
+  /* Longest expected first; equal ones (and unknown ones) in file order. */
+  for(size_t i = 0; i < b->n; i++) {
+    size_t k = i;
+    while(k && b->expect_ms[b->order[k - 1]] < b->expect_ms[i]) {
+      b->order[k] = b->order[k - 1];
+      k--;
+    }
+    b->order[k] = i;
+  }
+}
+
+/* The next run to start: the first in order, unless half the slots (at
+ * least one) already wait on long rows and a shorter row is pending. */
+static struct mc_batch_run *next_run(struct mc_batch *b)
+{
+  size_t cap = b->parallel / 2 ? b->parallel / 2 : 1;
+  size_t pick = b->n;
+  for(size_t k = 0; k < b->n; k++) {
+    size_t i = b->order[k];
+    if(b->runs[i].state != MC_ROW_PENDING)
+      continue;
+    if(pick == b->n)
+      pick = i;
+    if(b->running_long < cap || b->expect_ms[i] < LONG_ROW_MS) {
+      pick = i;
+      break;
+    }
+  }
+  b->next++;
+  if(b->expect_ms[pick] >= LONG_ROW_MS)
+    b->running_long++;
+  return &b->runs[pick];
+}
+
+/* Keeps this batch's times for the next one: its rows first, then the
+ * older lines for other rows, at most HISTORY_MAX; written aside and
+ * renamed, so that a batch running at the same time reads a whole file. */
+static void save_history(const struct mc_batch *b)
+{
+  char *path = history_path(true);
+  if(!path)
+    return;
+  struct mc_buf out = MC_BUF_INIT(HISTORY_BYTES);
+  size_t kept = 0;
+  char **keys = mc_xcalloc(b->n ? b->n : 1, sizeof *keys);
+  for(size_t i = 0; i < b->n; i++) {
+    const struct mc_batch_run *r = &b->runs[i];
+    keys[i] = history_key(r->row);
+    if(r->state == MC_ROW_DONE && !r->row->error && r->pid && kept < HISTORY_MAX) {
+      mc_buf_printf(&out, "%lld\t%s\n", (long long)r->ms, keys[i]);
+      kept++;
+    }
+  }
+  struct mc_buf text = MC_BUF_INIT(HISTORY_BYTES);
+  char *p = history_read(path, &text) ? text.ptr : NULL, *line;
+  while(kept < HISTORY_MAX && (line = history_line(&p))) {
+    const char *tab = strchr(line, '\t');
+    bool drop = !tab;              /* not a line of ours, or one of this batch's rows */
+    for(size_t i = 0; i < b->n && !drop; i++)
+      drop = strcmp(tab + 1, keys[i]) == 0;
+    if(!drop) {
+      mc_buf_printf(&out, "%s\n", line);
+      kept++;
+    }
+  }
+  mc_buf_release(&text);
+  for(size_t i = 0; i < b->n; i++)
+    free(keys[i]);
+  free(keys);
+  char *tmp = mc_xasprintf("%s.%ld", path, (long)getpid());
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  bool ok = fd >= 0 && (!out.len || write(fd, out.ptr, out.len) == (ssize_t)out.len);
+  if(fd >= 0)
+    ok = close(fd) == 0 && ok;
+  if(!ok || rename(tmp, path) != 0)
+    unlink(tmp);
+  free(tmp);
+  free(path);
+  mc_buf_release(&out);
+}
+
 /* ---- the pool ---- */
 
 static void stop_all(struct mc_batch *b)
@@ -520,7 +714,7 @@ static void pool(struct mc_batch *b)
   int64_t limit_ms = (int64_t)b->timeout_s * ROW_DEADLINES * 1000;
   while(b->done < b->n && !interrupted) {
     while(b->running < b->parallel && b->next < b->n && !interrupted)
-      start(b, &b->runs[b->next++]);
+      start(b, next_run(b));
     if(!b->running)
       continue;
     size_t nf = 0;
@@ -581,118 +775,135 @@ static int read_all(const char *path, struct mc_buf *b)
   return 0;
 }
 
-int mc_batch_run(const struct mc_cli *cli, const char *file, long parallel)
+/* Reads the file into rows and finds this program's path: 0, or the
+ * exit code of a usage error (nothing to release then). */
+static int batch_open(struct mc_batch *b)
 {
-  struct mc_batch b = { .cli = cli, .file = file, .parallel = (size_t)parallel };
   struct mc_buf data = MC_BUF_INIT(BATCH_FILE_LIMIT);
   char err[1024];
-  int rc = read_all(file, &data);
+  int rc = read_all(b->file, &data);
   if(rc) {
     mc_buf_release(&data);
     return rc;
   }
-  if(mc_batch_plan_read(data.ptr ? data.ptr : "", data.len, file, &b.plan, err, sizeof err)) {
+  if(mc_batch_plan_read(data.ptr ? data.ptr : "", data.len, b->file, &b->plan, err,
+                        sizeof err)) {
     mc_buf_release(&data);
-    return mc_cli_usage_error(cli, "'%s': %s", file, err);
+    return mc_cli_usage_error(b->cli, "'%s': %s", b->file, err);
   }
   mc_buf_release(&data);
-  ssize_t sl = readlink("/proc/self/exe", b.self, sizeof b.self - 1);
+  ssize_t sl = readlink("/proc/self/exe", b->self, sizeof b->self - 1);
   if(sl <= 0) {
-    mc_batch_plan_release(&b.plan);
+    mc_batch_plan_release(&b->plan);
     return mc_cli_cannot("cannot find this program's own path (/proc/self/exe)");
   }
-  b.self[sl] = '\0';
-  b.n = b.plan.n;
-  b.timeout_s = cli->timeout_s ? cli->timeout_s : MC_DEFAULT_TIMEOUT_S;
+  b->self[sl] = '\0';
+  b->n = b->plan.n;
+  return 0;
+}
+
+/* How rows will run (fork or exec), their slots, and what is shown. */
+static void batch_prepare(struct mc_batch *b)
+{
+  const struct mc_cli *cli = b->cli;
+  b->timeout_s = cli->timeout_s ? cli->timeout_s : MC_DEFAULT_TIMEOUT_S;
   const char *ex = getenv("MIGCHECK_BATCH_EXEC");
-  b.inproc = single_threaded() && !(ex && *ex);
-  if(b.inproc) {
+  b->inproc = single_threaded() && !(ex && *ex);
+  if(b->inproc) {
     /* Set up once here, inherited by every row's child. */
     OPENSSL_init_ssl(0, NULL);
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    /* Warm OpenSSL's caches of fetched algorithms and decoders once: a
-     * TLS context and the system trust store, made and dropped. */
+    /* Warm OpenSSL's caches of fetched algorithms once (a TLS context,
+     * made and dropped) and parse the system's trust once for every row. */
     SSL_CTX *warm = SSL_CTX_new(TLS_client_method());
-    X509_STORE *st = X509_STORE_new();
-    if(st)
-      X509_STORE_set_default_paths(st);
-    X509_STORE_free(st);
     SSL_CTX_free(warm);
+    mc_tls_trust_warm();
   }
-  b.runs = mc_xcalloc(b.n, sizeof *b.runs);
-  for(size_t i = 0; i < b.n; i++) {
-    b.runs[i].row = &b.plan.rows[i];
-    b.runs[i].num = i + 1;
-    b.runs[i].fd_out = b.runs[i].fd_err = -1;
+  b->runs = mc_xcalloc(b->n, sizeof *b->runs);
+  for(size_t i = 0; i < b->n; i++) {
+    b->runs[i].row = &b->plan.rows[i];
+    b->runs[i].num = i + 1;
+    b->runs[i].fd_out = b->runs[i].fd_err = -1;
   }
-  b.color = mc_cli_color(cli);
-  b.table = !cli->json && !cli->jsonl && !cli->quiet;
-  b.tty = isatty(STDERR_FILENO) && !cli->quiet;
+  plan_order(b);
+  b->color = mc_cli_color(cli);
+  b->table = !cli->json && !cli->jsonl && !cli->quiet;
+  b->tty = isatty(STDERR_FILENO) && !cli->quiet;
   const char *term = getenv("TERM");
   if(term && strcmp(term, "dumb") == 0)
-    b.tty = false;
+    b->tty = false;
+}
 
+/* Runs the pool with Ctrl-C and SIGTERM caught, under the table's head. */
+static void batch_pool(struct mc_batch *b)
+{
   struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
   sigemptyset(&sa.sa_mask);
   interrupted = 0;
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
-
-  b.t0 = mc_now_ms();
-  if(b.table) {
+  b->t0 = mc_now_ms();
+  if(b->table) {
     printf("migcheck batch %s: %zu row%s (%s), %zu at a time\n\n%4s  %-16s %-26s %-7s %-32s "
-           "%9s\n", file, b.n, b.n == 1 ? "" : "s", b.plan.form, b.parallel, "row", "check",
-           "target", "verdict", "first cause", "time");
+           "%9s\n", b->file, b->n, b->n == 1 ? "" : "s", b->plan.form, b->parallel, "row",
+           "check", "target", "verdict", "first cause", "time");
     fflush(stdout);
   }
-  pool(&b);
-  b.interrupted = interrupted != 0;
-  if(b.tty)
+  pool(b);
+  b->interrupted = interrupted != 0;
+  if(b->tty)
     fputs("\r\033[K", stderr);
   sigaction(SIGINT, &old_int, NULL);
   sigaction(SIGTERM, &old_term, NULL);
+}
 
-  struct mc_batch_counts c = mc_batch_count(&b);
-  size_t nrec = 0;
-  struct mc_batch_recurring *rec = mc_batch_recurring_causes(&b, &nrec);
-  int64_t slowest = 0;
-  for(size_t i = 0; i < b.n; i++) {
-    if(b.runs[i].state == MC_ROW_DONE && b.runs[i].ms > slowest)
-      slowest = b.runs[i].ms;
-  }
-  if(b.table)
-    mc_batch_print_summary(&b, &c, rec, nrec, slowest);
-  else if(cli->json && !cli->quiet)
-    mc_batch_json(&b, &c, rec, nrec, false);
-  else if(cli->jsonl && !cli->quiet)
-    mc_batch_json(&b, &c, rec, nrec, true);
-  int wrc = 0;
-  if(cli->csv)
-    wrc = mc_batch_csv(&b);
-  if(cli->html && !wrc)
-    wrc = mc_batch_html(&b, &c, rec, nrec);
-  if(getenv("MIGCHECK_BATCH_RUSAGE")) {
-    /* For the bench: this process's and the largest child's peak RSS. */
-    struct rusage self, kids;
-    getrusage(RUSAGE_SELF, &self);
-    getrusage(RUSAGE_CHILDREN, &kids);
+/* For the bench (MIGCHECK_BATCH_RUSAGE): wall time, the slowest row, CPU
+ * and peak RSS of this process and of its children. */
+static void print_rusage(const struct mc_batch *b, int64_t slowest)
+{
+  struct rusage self, kids;
+  getrusage(RUSAGE_SELF, &self);
+  getrusage(RUSAGE_CHILDREN, &kids);
 #define CPU_MS(u) ((long long)((u).ru_utime.tv_sec + (u).ru_stime.tv_sec) * 1000 + \
                    ((u).ru_utime.tv_usec + (u).ru_stime.tv_usec) / 1000)
-    fprintf(stderr, "batch: total_ms=%lld slowest_ms=%lld peak_rss_kb=%ld "
-            "child_peak_rss_kb=%ld cpu_ms=%lld child_cpu_ms=%lld\n",
-            (long long)(mc_now_ms() - b.t0), (long long)slowest, self.ru_maxrss,
-            kids.ru_maxrss, CPU_MS(self), CPU_MS(kids));
+  fprintf(stderr, "batch: total_ms=%lld slowest_ms=%lld peak_rss_kb=%ld "
+          "child_peak_rss_kb=%ld cpu_ms=%lld child_cpu_ms=%lld\n",
+          (long long)(mc_now_ms() - b->t0), (long long)slowest, self.ru_maxrss,
+          kids.ru_maxrss, CPU_MS(self), CPU_MS(kids));
 #undef CPU_MS
-  }
+}
 
-  const char *w = mc_batch_worst(&c);
-  rc = interrupted ? 130 : wrc ? wrc : strcmp(w, "pass") == 0 ? MC_EXIT_OK :
-       strcmp(w, "unknown") == 0 ? MC_EXIT_CANNOT : MC_EXIT_PROBLEM;
-  for(size_t k = 0; k < nrec; k++)
-    free(rec[k].rows);
-  free(rec);
-  for(size_t i = 0; i < b.n; i++) {
-    struct mc_batch_run *r = &b.runs[i];
+/* The summary or document on stdout and the files asked for: 0, or the
+ * exit code of a write error. */
+static int batch_outputs(const struct mc_batch *b, const struct mc_batch_counts *c,
+                         const struct mc_batch_recurring *rec, size_t nrec)
+{
+  const struct mc_cli *cli = b->cli;
+  int64_t slowest = 0;
+  for(size_t i = 0; i < b->n; i++) {
+    if(b->runs[i].state == MC_ROW_DONE && b->runs[i].ms > slowest)
+      slowest = b->runs[i].ms;
+  }
+  if(b->table)
+    mc_batch_print_summary(b, c, rec, nrec, slowest);
+  else if(cli->json && !cli->quiet)
+    mc_batch_json(b, c, rec, nrec, false);
+  else if(cli->jsonl && !cli->quiet)
+    mc_batch_json(b, c, rec, nrec, true);
+  int wrc = 0;
+  if(cli->csv)
+    wrc = mc_batch_csv(b);
+  if(cli->html && !wrc)
+    wrc = mc_batch_html(b, c, rec, nrec);
+  if(getenv("MIGCHECK_BATCH_RUSAGE"))
+    print_rusage(b, slowest);
+  return wrc;
+}
+
+static void batch_release(struct mc_batch *b)
+{
+  for(size_t i = 0; i < b->n; i++) {
+    struct mc_batch_run *r = &b->runs[i];
     free(r->error);
     mc_jv_free(r->report);
     for(size_t k = 0; k < r->ncauses; k++) {
@@ -704,8 +915,32 @@ int mc_batch_run(const struct mc_cli *cli, const char *file, long parallel)
     mc_buf_release(&r->out);
     mc_buf_release(&r->err);
   }
-  free(b.runs);
-  mc_batch_plan_release(&b.plan);
+  free(b->runs);
+  free(b->order);
+  free(b->expect_ms);
+  mc_batch_plan_release(&b->plan);
+}
+
+int mc_batch_run(const struct mc_cli *cli, const char *file, long parallel)
+{
+  struct mc_batch b = { .cli = cli, .file = file, .parallel = (size_t)parallel };
+  int rc = batch_open(&b);
+  if(rc)
+    return rc;
+  batch_prepare(&b);
+  batch_pool(&b);
+  save_history(&b);
+  struct mc_batch_counts c = mc_batch_count(&b);
+  size_t nrec = 0;
+  struct mc_batch_recurring *rec = mc_batch_recurring_causes(&b, &nrec);
+  int wrc = batch_outputs(&b, &c, rec, nrec);
+  const char *w = mc_batch_worst(&c);
+  rc = b.interrupted ? 130 : wrc ? wrc : strcmp(w, "pass") == 0 ? MC_EXIT_OK :
+       strcmp(w, "unknown") == 0 ? MC_EXIT_CANNOT : MC_EXIT_PROBLEM;
+  for(size_t k = 0; k < nrec; k++)
+    free(rec[k].rows);
+  free(rec);
+  batch_release(&b);
   return rc;
 }
 

@@ -112,11 +112,16 @@ static int read_endpoint(struct mc_cli *cli, int want, struct mc_mig_endpoint **
   }
   else {
     size_t count = 0;
+    const struct mc_mig_endpoint *number = NULL;
     for(size_t i = 0; i < neps; i++) {
       if((int)eps[i].type == want && !count++)
         ep = &eps[i];
+      if(!number && mc_endpoint_type_is_number(&eps[i]))
+        number = &eps[i];
     }
-    if(count != 1) {
+    if(!count && number)
+      ep = number;     /* its type is unknown: said below */
+    else if(count != 1) {
       rc = mc_cli_usage_error(cli, "'%s' holds %zu %s endpoint%s: choose one with --endpoint "
                               "NAME|N, or check them all with 'migcheck batch %s'",
                               cli->endpoint_file, count,
@@ -124,6 +129,12 @@ static int read_endpoint(struct mc_cli *cli, int want, struct mc_mig_endpoint **
                               count == 1 ? "" : "s", cli->endpoint_file);
       goto out;
     }
+  }
+  if(mc_endpoint_type_is_number(ep)) {
+    char *why = mc_endpoint_type_number_error(ep, cli->endpoint_file);
+    rc = mc_cli_usage_error(cli, "%s", why);
+    free(why);
+    goto out;
   }
   if((int)ep->type != want) {
     rc = mc_cli_usage_error(cli, "endpoint '%s' is of type %s, not for 'migcheck %s'",

@@ -312,12 +312,8 @@ static mc_code read_endpoints(const void *data, size_t n, const char *path,
     row.target = ep->port && ep->type == MC_EP_IMAP && host ?
                  mc_xasprintf("%s:%d", host, ep->port) : mc_xstrdup(host ? host : "");
     row.user = ep->username ? mc_xstrdup(ep->username) : NULL;
-    if(ep->type == MC_EP_OTHER && strspn(ep->type_name, "0123456789") ==
-       strlen(ep->type_name))
-      row.error = mc_xasprintf("endpoint %zu ('%s'): EndpointType is the number %s, as "
-                               "ConvertTo-Json writes an enum: add -EnumsAsStrings, or use "
-                               "Format-List or Export-Csv", i + 1, ep->identity,
-                               ep->type_name);
+    if(mc_endpoint_type_is_number(ep))
+      row.error = mc_endpoint_type_number_error(ep, path);
     else if(ep->type == MC_EP_OTHER)
       row.error = mc_xasprintf("endpoint %zu ('%s') is of type %s: migcheck checks "
                                "ExchangeRemoteMove, ExchangeOutlookAnywhere and IMAP "

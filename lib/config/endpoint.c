@@ -104,14 +104,70 @@ static void jv_text(const struct mc_jv *v, struct mc_buf *b)
   }
 }
 
-static void json_object(const struct mc_jv *v, struct mc_fl_doc *doc, unsigned index)
+/* Where the top-level objects (one, or the array's) start and where each
+ * of their members' names is, in text order: the parsed values carry no
+ * positions, and a message names the line. */
+struct json_lines {
+  unsigned *objs, *keys;
+  size_t nobjs, nkeys, iobj, ikey;
+};
+
+static void lines_add(unsigned **v, size_t *n, unsigned line)
 {
-  struct mc_fl_object *o = mc_fl_doc_add(doc, index);
+  *v = mc_xrealloc(*v, (*n + 1) * sizeof **v);
+  (*v)[(*n)++] = line;
+}
+
+static void json_scan(const char *text, size_t n, struct json_lines *jl)
+{
+  char stack[4];                 /* the containers of the top levels */
+  size_t depth = 0;
+  unsigned line = 1;
+  for(size_t i = 0; i < n; i++) {
+    char c = text[i];
+    if(c == '\n')
+      line++;
+    else if(c == '{' || c == '[') {
+      if(depth < sizeof stack)
+        stack[depth] = c;
+      depth++;
+      bool top = c == '{' && (depth == 1 || (depth == 2 && stack[0] == '['));
+      if(top)
+        lines_add(&jl->objs, &jl->nobjs, line);
+    }
+    else if((c == '}' || c == ']') && depth)
+      depth--;
+    else if(c == '"') {
+      unsigned at = line;
+      for(i++; i < n && text[i] != '"'; i++) {
+        if(text[i] == '\\')
+          i++;
+        else if(text[i] == '\n')
+          line++;
+      }
+      size_t j = i + 1;
+      while(j < n && isspace((unsigned char)text[j]))
+        j++;
+      bool member = (depth == 1 && stack[0] == '{') ||
+                    (depth == 2 && stack[0] == '[' && stack[1] == '{');
+      if(member && j < n && text[j] == ':')
+        lines_add(&jl->keys, &jl->nkeys, at);
+    }
+  }
+}
+
+static void json_object(const struct mc_jv *v, struct mc_fl_doc *doc, struct json_lines *jl)
+{
+  unsigned at = jl->iobj < jl->nobjs ? jl->objs[jl->iobj] : 1;
+  jl->iobj++;
+  struct mc_fl_object *o = mc_fl_doc_add(doc, at);
   struct mc_buf b = MC_BUF_INIT(65536);
   for(size_t i = 0; i < v->n; i++) {
     mc_buf_reset(&b);
     jv_text(&v->kids[i], &b);
-    obj_add(o, v->kids[i].key, b.ptr ? b.ptr : "", index);
+    obj_add(o, v->kids[i].key, b.ptr ? b.ptr : "", jl->ikey < jl->nkeys ? jl->keys[jl->ikey] :
+            at);
+    jl->ikey++;
   }
   mc_buf_release(&b);
 }
@@ -123,14 +179,18 @@ static mc_code from_json(const char *text, size_t n, struct mc_fl_doc *doc, char
   mc_code rc = mc_jv_parse(text, n, &v, err, errlen);
   if(rc != MC_OK)
     return rc;
+  struct json_lines jl = { 0 };
+  json_scan(text, n, &jl);
   if(v->type == MC_JV_OBJ)
-    json_object(v, doc, 1);
+    json_object(v, doc, &jl);
   else if(v->type == MC_JV_ARR) {
     for(size_t i = 0; i < v->n; i++) {
       if(v->kids[i].type == MC_JV_OBJ)
-        json_object(&v->kids[i], doc, (unsigned)i + 1);
+        json_object(&v->kids[i], doc, &jl);
     }
   }
+  free(jl.objs);
+  free(jl.keys);
   mc_jv_free(v);
   return MC_OK;
 }
@@ -212,6 +272,21 @@ const char *mc_endpoint_type_label(enum mc_endpoint_type t)
   return "other";
 }
 
+bool mc_endpoint_type_is_number(const struct mc_mig_endpoint *ep)
+{
+  const char *t = ep->type_name;
+  return t && *t && strspn(t, "0123456789") == strlen(t);
+}
+
+char *mc_endpoint_type_number_error(const struct mc_mig_endpoint *ep, const char *file)
+{
+  return mc_xasprintf("'%s' line %u: EndpointType is the number %s (ConvertTo-Json writes "
+                      "an enum's value); Microsoft documents the MigrationType names, not "
+                      "their values, so migcheck does not guess the type: write the file "
+                      "with ConvertTo-Json -EnumsAsStrings (PowerShell 7), Format-List or "
+                      "Export-Csv", file, ep->type_line, ep->type_name);
+}
+
 static char *prop_dup(const struct mc_fl_object *o, const char *key)
 {
   const char *v = mc_fl_get(o, key);
@@ -234,6 +309,8 @@ bool mc_endpoint_from_object(const struct mc_fl_object *o, struct mc_mig_endpoin
   if(!type)
     return false;
   ep->type_name = type;
+  const struct mc_fl_prop *tp = mc_fl_prop(o, "EndpointType");
+  ep->type_line = tp ? tp->line : o->line;
   ep->type = MC_EP_OTHER;
   for(size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
     if(strcasecmp(type, types[i].name) == 0)
@@ -413,7 +490,12 @@ size_t mc_endpoint_judge(struct mc_report *r, const struct mc_mig_endpoint *ep, 
                    "first byte (use -Security Ssl on 993)");
   }
   size_t found = r->nfindings - before;
-  if(!host)
+  if(mc_endpoint_type_is_number(ep)) {
+    char *why = mc_endpoint_type_number_error(ep, file);
+    mc_step_done(r, st, MC_UNKNOWN, "%s", why);
+    free(why);
+  }
+  else if(!host)
     mc_step_done(r, st, MC_INFO, "%s is empty: nothing to connect to", field);
   else if(!found)
     mc_step_done(r, st, MC_PASS, "%s endpoint; the values make sense for Exchange Online",

@@ -72,6 +72,7 @@ struct mc_mig_endpoint {
   int port;                   /* Port; 0 when empty */
   long max_concurrent;        /* MaxConcurrentMigrations; -1 when empty */
   unsigned line;              /* where the object starts in its file */
+  unsigned type_line;         /* where its EndpointType is */
 };
 
 /* Reads text in any of the forms PowerShell writes objects in (Format-List,
@@ -93,6 +94,14 @@ void mc_endpoint_list_free(struct mc_mig_endpoint *eps, size_t n);
 const struct mc_mig_endpoint *mc_endpoint_select(const struct mc_mig_endpoint *eps, size_t n,
                                              const char *sel);
 const char *mc_endpoint_type_label(enum mc_endpoint_type t);
+/* Whether EndpointType is written as a number (ConvertTo-Json without
+ * -EnumsAsStrings writes the MigrationType enum's value). Microsoft
+ * documents the enumeration's names, not their values (Microsoft Learn,
+ * "MigrationType enumeration"), so a number is not mapped to a type:
+ * mc_endpoint_type_number_error says so, naming file, line and value
+ * (the caller frees it). */
+bool mc_endpoint_type_is_number(const struct mc_mig_endpoint *ep);
+char *mc_endpoint_type_number_error(const struct mc_mig_endpoint *ep, const char *file);
 /* The host the endpoint's check connects to first: RemoteServer (remote
  * move, IMAP) or RpcProxyServer (Outlook Anywhere); NULL when empty. */
 const char *mc_endpoint_host(const struct mc_mig_endpoint *ep);

@@ -9,9 +9,9 @@
  */
 #include "http/http.h"
 
+#include "tls/tls.h"
 #include "util/json.h"
 
-#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,45 +111,18 @@ struct mc_http_client {
   bool store_failed;
 };
 
-/* The system's default trust. Where the default directory is hashed (as
- * update-ca-certificates leaves it), certificates are looked up there by
- * subject when needed, which costs nothing up front; otherwise the default
- * file and directory are loaded as OpenSSL's own default does. */
-static bool load_system_trust(X509_STORE *st)
-{
-  const char *dir = getenv(X509_get_default_cert_dir_env());
-  if(!dir || !*dir)
-    dir = X509_get_default_cert_dir();
-  bool hashed = false;
-  /* SSL_CERT_FILE set: honour it the way OpenSSL's default does. */
-  const char *file = getenv(X509_get_default_cert_file_env());
-  DIR *d = dir && !(file && *file) ? opendir(dir) : NULL;
-  if(d) {
-    struct dirent *e;
-    while(!hashed && (e = readdir(d))) {
-      size_t n = strlen(e->d_name);
-      hashed = n == 10 && e->d_name[8] == '.' && e->d_name[9] == '0';
-    }
-    closedir(d);
-  }
-  if(hashed)
-    return X509_STORE_load_path(st, dir) == 1;
-  return X509_STORE_set_default_paths(st) == 1;
-}
-
 /* Gives the handshake the client's store: the system's default trust
- * (as the TLS probe uses it) plus the extra CA file. Built at the first
- * handshake and shared by all later ones, so the CA bundle is parsed once
- * per walk and not once per request. */
+ * plus the extra CA file, the one the TLS probe verifies with
+ * (lib/tls/trust.c: the CA bundle is parsed once per process). */
 static CURLcode on_ssl_ctx(CURL *easy, void *sslctx, void *arg)
 {
   struct xfer *x = arg;
   struct mc_http_client *c = x->client;
   (void)easy;
   if(!c->store && !c->store_failed) {
-    c->store = X509_STORE_new();
-    if(!c->store || !load_system_trust(c->store) ||
-       (x->req->ca_file && X509_STORE_load_file(c->store, x->req->ca_file) != 1)) {
+    bool system_ok, ca_ok;
+    c->store = mc_tls_trust(x->req->ca_file, &system_ok, &ca_ok);
+    if(!c->store || !system_ok || !ca_ok) {
       X509_STORE_free(c->store);
       c->store = NULL;
       c->store_failed = true;

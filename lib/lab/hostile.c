@@ -75,6 +75,11 @@ static bool pause_ms(struct mc_lab *lab, SSL *ssl, int ms)
   return !mc_lab_stopping(lab);
 }
 
+/* The endless body's pace: 32 MiB a second, so that a client keeping it
+ * all passes a 128 MiB ceiling within a 3 s --timeout on two requests,
+ * without the lab and the client spending both CPUs on it. */
+#define ENDLESS_MIB_PER_S 32
+
 /* hostile-endless-chunked: 200 OK with a chunked body that never ends. */
 void mc_lab_hostile_endless_chunked(struct mc_lab *lab, SSL *ssl)
 {
@@ -82,11 +87,17 @@ void mc_lab_hostile_endless_chunked(struct mc_lab *lab, SSL *ssl)
      !puts_ssl(ssl, "HTTP/1.1 200 OK\r\nServer: Microsoft-IIS/10.0\r\nContent-Type: text/html"
                "\r\nTransfer-Encoding: chunked\r\n\r\n"))
     return;
-  char chunk[4096 + 16];
-  int h = snprintf(chunk, sizeof chunk, "1000\r\n");
-  memset(chunk + h, 'A', 4096);
-  memcpy(chunk + h + 4096, "\r\n", 2);
-  while(!mc_lab_stopping(lab) && put(ssl, chunk, (size_t)h + 4096 + 2)) {
+  char chunk[16384 + 16];   /* a chunk of 16 KiB of 'A's */
+  int h = snprintf(chunk, sizeof chunk, "4000\r\n");
+  memset(chunk + h, 'A', 16384);
+  memcpy(chunk + h + 16384, "\r\n", 2);
+  int64_t t0 = mc_now_ms();
+  for(int64_t sent = 1; !mc_lab_stopping(lab) && put(ssl, chunk, (size_t)h + 16384 + 2);
+      sent++) {
+    /* Every MiB, wait until the pace allows it. */
+    int64_t ahead = t0 + sent * 1000 / (64 * ENDLESS_MIB_PER_S) - mc_now_ms();
+    if(sent % 64 == 0 && ahead > 0 && !pause_ms(lab, ssl, (int)ahead))
+      return;
   }
 }
 

@@ -149,20 +149,21 @@ static void verify_chain(SSL *ssl, const struct mc_tls_opts *o, struct mc_tls_re
       out->nchain++;
     OPENSSL_free(der);
   }
-  X509_STORE *store = X509_STORE_new();
+  bool system_ok, ca_ok;
+  X509_STORE *store = mc_tls_trust(o->ca_file, &system_ok, &ca_ok);
   X509_STORE_CTX *ctx = X509_STORE_CTX_new();
   if(!store || !ctx)
     goto out;
-  X509_STORE_set_default_paths(store);
-  if(o->ca_file && X509_STORE_load_file(store, o->ca_file) != 1) {
+  if(!ca_ok) {
     snprintf(out->verify_text, sizeof out->verify_text, "cannot load CA file '%s'",
              o->ca_file);
   }
   if(verify_idx < 0)
     verify_idx = X509_STORE_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
-  X509_STORE_set_verify_cb(store, collect_cb);
   if(X509_STORE_CTX_init(ctx, store, leaf, sk) != 1)
     goto out;
+  /* On the context, not the store: the store is shared (trust.c). */
+  X509_STORE_CTX_set_verify_cb(ctx, collect_cb);
   X509_STORE_CTX_set_ex_data(ctx, verify_idx, out);
   X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER);
   int rc = X509_verify_cert(ctx);

@@ -91,6 +91,15 @@ struct mc_tls_result {
 
 void mc_tls_probe(const struct mc_tls_opts *o, struct mc_tls_result *out);
 
+/* trust.c: the store to verify with, the system's default trust plus
+ * ca_file (may be NULL), made once per process and CA file and shared: a
+ * new reference (X509_STORE_free it), NULL when out of memory. *system_ok
+ * and *ca_ok say whether each part loaded. mc_tls_trust_warm loads the
+ * system's part now (`migcheck batch` does, before it forks its rows). */
+struct x509_store_st;
+struct x509_store_st *mc_tls_trust(const char *ca_file, bool *system_ok, bool *ca_ok);
+void mc_tls_trust_warm(void);
+
 /* profile.c: Exchange Online's client profile, Windows Server 2022
  * Schannel's default TLS 1.2/1.3 suites in their order (IANA and OpenSSL
  * names) and groups; mc_tls_schannel_source names the published list. */

@@ -232,6 +232,25 @@ def endpoints(sites, tmp):
     check("config reads Get-MigrationEndpoint through the same reader",
           got == ["ENDPOINT_INTERNAL_NAME", "ENDPOINT_OA_AUTH_NTLM", "ENDPOINT_PORT_NOT_443"],
           str(got))
+    # ConvertTo-Json without -EnumsAsStrings: EndpointType as a number is not
+    # guessed; the row, the single check and config name the file, line and value.
+    num = os.path.join(tmp, "numbers.json")
+    with open(num, "w", encoding="utf-8") as f:
+        f.write('[\n  {\n    "Identity": "Hybrid",\n    "EndpointType": 16,\n'
+                '    "RemoteServer": "mail.contoso.test"\n  }\n]\n')
+    want = f"'{num}' line 4: EndpointType is the number 16"
+    p = subprocess.run([MIGCHECK, "batch", num, "--json"], capture_output=True, text=True,
+                       env=env, timeout=60)
+    rows = json.loads(p.stdout)["results"] if p.stdout else []
+    single = subprocess.run([MIGCHECK, "remote-move", "--endpoint-file", num],
+                            capture_output=True, text=True, env=env, timeout=60)
+    conf = subprocess.run([MIGCHECK, "config", num], capture_output=True, text=True,
+                          timeout=60)
+    check("EndpointType as a number: not guessed, file, line and value named",
+          p.returncode == 3 and len(rows) == 1 and want in (rows[0]["error"] or "") and
+          single.returncode == 2 and want in single.stderr and
+          want in " ".join(conf.stdout.split()),
+          f"{p.returncode} {rows} {single.stderr.strip()} {conf.stdout[-400:]}")
 
 
 def refusals_and_outputs(sites, tmp):

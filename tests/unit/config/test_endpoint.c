@@ -222,6 +222,53 @@ static void batch_rows(void **state)
   mc_batch_plan_release(&p);
 }
 
+/* ConvertTo-Json without -EnumsAsStrings writes EndpointType as a number:
+ * Microsoft documents MigrationType's names and not their values, so the
+ * number is not mapped; the error names the file, the line and the value,
+ * and the JSON objects and members carry their real lines. */
+static void endpoint_type_number(void **state)
+{
+  (void)state;
+  static const char t[] =
+    "[\n"
+    "  {\n"
+    "    \"Identity\": \"Hybrid\",\n"
+    "    \"EndpointType\": 16,\n"
+    "    \"RemoteServer\": \"mail.contoso.com\"\n"
+    "  },\n"
+    "  {\"Identity\": \"Named \\\"x\\\" {[\", \"Nested\": {\"EndpointType\": 1},\n"
+    "   \"EndpointType\": \"IMAP\", \"RemoteServer\": \"imap.contoso.com\"}\n"
+    "]\n";
+  struct mc_mig_endpoint *eps;
+  size_t n;
+  const char *form;
+  char err[256];
+  assert_int_equal(mc_endpoint_file_parse(t, sizeof t - 1, &eps, &n, &form, err, sizeof err),
+                   MC_OK);
+  assert_int_equal(n, 2);
+  assert_int_equal(eps[0].type, MC_EP_OTHER);
+  assert_true(mc_endpoint_type_is_number(&eps[0]));
+  assert_int_equal(eps[0].line, 2);
+  assert_int_equal(eps[0].type_line, 4);
+  char *why = mc_endpoint_type_number_error(&eps[0], "eps.json");
+  assert_non_null(strstr(why, "'eps.json' line 4: EndpointType is the number 16"));
+  assert_non_null(strstr(why, "-EnumsAsStrings"));
+  free(why);
+  assert_int_equal(eps[1].type, MC_EP_IMAP);
+  assert_false(mc_endpoint_type_is_number(&eps[1]));
+  assert_int_equal(eps[1].line, 7);
+  assert_int_equal(eps[1].type_line, 8);
+  mc_endpoint_list_free(eps, n);
+
+  struct mc_batch_plan p;
+  assert_int_equal(mc_batch_plan_read(t, sizeof t - 1, "eps.json", &p, err, sizeof err),
+                   MC_OK);
+  assert_int_equal(p.n, 2);
+  assert_non_null(strstr(p.rows[0].error, "'eps.json' line 4"));
+  assert_null(p.rows[1].error);
+  mc_batch_plan_release(&p);
+}
+
 /* Test-MigrationServerAvailability through the same reader: ConvertTo-Json
  * and Export-Csv of a failed test are explained as Format-List is. */
 static void tmsa_forms(void **state)
@@ -256,6 +303,7 @@ int main(void)
     cmocka_unit_test(endpoint_forms),
     cmocka_unit_test(endpoint_judged),
     cmocka_unit_test(batch_rows),
+    cmocka_unit_test(endpoint_type_number),
     cmocka_unit_test(tmsa_forms),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
