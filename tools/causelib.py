@@ -58,6 +58,7 @@ def catalogue(root):
             "severity": sev.group(1).lower() if sev else "",
             "area": _field(row, "area") or "",
             "title": _field(row, "title") or "",
+            "source": _field(row, "source") or "",
             "commands": (_field(row, "commands") or "").split(),
             "scenarios": (_field(row, "scenarios") or "").split(),
         })
