@@ -172,57 +172,11 @@ static void on_rule(struct iis_parse *x, const char **attrs)
   x->rule = r;
 }
 
-static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **attrs)
+/* An element inside a rewrite <rule>: its match, its action, a condition.
+ * False when name is none of those. */
+static bool on_rule_part(struct iis_parse *x, const char *name, const char *p1,
+                         const char **attrs)
 {
-  struct iis_parse *x = ud;
-  if(x->e.rc)
-    return;
-  if(x->depth >= MC_IIS_DEPTH) {
-    mc_xml_fail(&x->e, MC_ERR_LIMIT, "elements nested deeper than %d: refused", MC_IIS_DEPTH);
-    return;
-  }
-  if(++x->elements > MC_IIS_ELEMENTS) {
-    mc_xml_fail(&x->e, MC_ERR_LIMIT, "more than %d elements: refused", MC_IIS_ELEMENTS);
-    return;
-  }
-  mc_strlcpy(x->stack[x->depth++], name, NAME_MAX_LEN);
-  const char *p1 = up(x, 1), *p2 = up(x, 2);
-  struct mc_iis_location *l = NULL;
-  if(strcmp(name, "location") == 0 && x->depth == 2) {
-    x->loc = new_location(x, attr(attrs, "path"), false);
-    return;
-  }
-  if(strcmp(name, "system.webServer") == 0 && x->depth == 2) {
-    x->in_ws = true;
-    if(x->server < 0)
-      x->server = new_location(x, "", true);
-    return;
-  }
-  if(strcmp(name, "MRSConfiguration") == 0) {
-    const char *m = attr(attrs, "MaxMRSConnections");
-    long v;
-    x->doc->mrs_config = true;
-    if(m && mc_parse_long(m, 0, 1000000, &v)) {
-      x->doc->mrs_max = v;
-      x->doc->mrs_line = (unsigned)XML_GetCurrentLineNumber(x->e.p);
-    }
-    return;
-  }
-  if(strcmp(name, "site") == 0 && strcmp(p1, "sites") == 0) {
-    free(x->site);
-    x->site = copy(attr(attrs, "name"));
-    x->doc->nsites++;
-    return;
-  }
-  if(strcmp(name, "binding") == 0 && strcmp(p1, "bindings") == 0 && x->site) {
-    on_binding(x, attrs);
-    return;
-  }
-  if(strcmp(name, "rule") == 0 && (strcmp(p1, "rules") == 0 || strcmp(p1, "globalRules") == 0) &&
-     strcmp(p2, "rewrite") == 0) {
-    on_rule(x, attrs);
-    return;
-  }
   if(x->rule && strcmp(p1, "rule") == 0) {
     if(strcmp(name, "match") == 0) {
       free(x->rule->match);
@@ -238,7 +192,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
       free(x->rule->target);
       x->rule->target = copy(attr(attrs, "url"));
     }
-    return;
+    return true;
   }
   if(x->rule && strcmp(name, "add") == 0 && strcmp(p1, "conditions") == 0) {
     x->rule->conditions++;
@@ -248,10 +202,18 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     if(in && pat && strcasecmp(in, "{HTTPS}") == 0 && mc_memcasemem(pat, strlen(pat), "off") &&
        truth(attr(attrs, "negate")) != 1)
       x->rule->http_only = true;
-    return;
+    return true;
   }
-  if(!(l = location(x)))
-    return;
+  return false;
+}
+
+/* A setting of the location (or the server-wide record) being read:
+ * authentication, Extended Protection, providers, sslFlags, request limits,
+ * IP restrictions. */
+static void on_setting(struct iis_parse *x, struct mc_iis_location *l, const char *name,
+                       const char **attrs)
+{
+  const char *p1 = up(x, 1), *p2 = up(x, 2);
   unsigned line = (unsigned)XML_GetCurrentLineNumber(x->e.p);
   if(strcmp(p1, "authentication") == 0) {
     int *slot = strcmp(name, "anonymousAuthentication") == 0 ? &l->anonymous :
@@ -316,6 +278,63 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     append(&l->ip_rules, item);
     l->ip_allows += allowed;
   }
+}
+
+static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **attrs)
+{
+  struct iis_parse *x = ud;
+  if(x->e.rc)
+    return;
+  if(x->depth >= MC_IIS_DEPTH) {
+    mc_xml_fail(&x->e, MC_ERR_LIMIT, "elements nested deeper than %d: refused", MC_IIS_DEPTH);
+    return;
+  }
+  if(++x->elements > MC_IIS_ELEMENTS) {
+    mc_xml_fail(&x->e, MC_ERR_LIMIT, "more than %d elements: refused", MC_IIS_ELEMENTS);
+    return;
+  }
+  mc_strlcpy(x->stack[x->depth++], name, NAME_MAX_LEN);
+  const char *p1 = up(x, 1), *p2 = up(x, 2);
+  if(strcmp(name, "location") == 0 && x->depth == 2) {
+    x->loc = new_location(x, attr(attrs, "path"), false);
+    return;
+  }
+  if(strcmp(name, "system.webServer") == 0 && x->depth == 2) {
+    x->in_ws = true;
+    if(x->server < 0)
+      x->server = new_location(x, "", true);
+    return;
+  }
+  if(strcmp(name, "MRSConfiguration") == 0) {
+    const char *m = attr(attrs, "MaxMRSConnections");
+    long v;
+    x->doc->mrs_config = true;
+    if(m && mc_parse_long(m, 0, 1000000, &v)) {
+      x->doc->mrs_max = v;
+      x->doc->mrs_line = (unsigned)XML_GetCurrentLineNumber(x->e.p);
+    }
+    return;
+  }
+  if(strcmp(name, "site") == 0 && strcmp(p1, "sites") == 0) {
+    free(x->site);
+    x->site = copy(attr(attrs, "name"));
+    x->doc->nsites++;
+    return;
+  }
+  if(strcmp(name, "binding") == 0 && strcmp(p1, "bindings") == 0 && x->site) {
+    on_binding(x, attrs);
+    return;
+  }
+  if(strcmp(name, "rule") == 0 && (strcmp(p1, "rules") == 0 || strcmp(p1, "globalRules") == 0) &&
+     strcmp(p2, "rewrite") == 0) {
+    on_rule(x, attrs);
+    return;
+  }
+  if(on_rule_part(x, name, p1, attrs))
+    return;
+  struct mc_iis_location *l = location(x);
+  if(l)
+    on_setting(x, l, name, attrs);
 }
 
 static void XMLCALL on_end(void *ud, const XML_Char *name)
