@@ -355,14 +355,22 @@ static void read_iis(struct ctx *c, struct mc_step *st, const char *file, const 
                  "rules", doc.nsites, doc.nlocs, doc.nrules);
 }
 
+/* A reader refused file: the step says what it took the file for and why it
+ * is unknown, and the report is incomplete. */
+static void refused(struct ctx *c, struct mc_step *st, const char *what, const char *file,
+                    const char *err)
+{
+  mc_step_done(c->r, st, MC_UNKNOWN, "%s: %s", what, err);
+  mc_report_incomplete(c->r, "'%s': %s", file, err);
+}
+
 static void read_sslcert(struct ctx *c, struct mc_step *st, const char *file, const char *text,
                          size_t n)
 {
   char err[256] = "";
   struct mc_sslcert_doc doc;
   if(mc_sslcert_parse(text, n, &doc, err, sizeof err) != MC_OK) {
-    mc_step_done(c->r, st, MC_UNKNOWN, "netsh http show sslcert output, refused: %s", err);
-    mc_report_incomplete(c->r, "'%s': %s", file, err);
+    refused(c, st, "netsh http show sslcert output, refused", file, err);
     mc_sslcert_doc_release(&doc);
     return;
   }
@@ -378,8 +386,7 @@ static void read_report(struct ctx *c, struct mc_step *st, const char *file, con
   char err[256] = "";
   struct mc_mcjson j;
   if(mc_mcjson_parse(text, n, &j, err, sizeof err) != MC_OK) {
-    mc_step_done(c->r, st, MC_UNKNOWN, "JSON, but not a migcheck report: %s", err);
-    mc_report_incomplete(c->r, "'%s': %s", file, err);
+    refused(c, st, "JSON, but not a migcheck report", file, err);
     mc_mcjson_release(&j);
     return;
   }
