@@ -8,7 +8,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 MESON_OPTS ?=
 
-.PHONY: all build deps demo test test-sanitize fuzz fuzz-smoke bench install clean man windows test-windows
+.PHONY: all build deps demo test test-sanitize fuzz fuzz-smoke bench install clean man docs windows test-windows
 
 all: build
 
@@ -89,3 +89,8 @@ clean:
 # when docs/migcheck.1 is older than the binary's --help.
 man: build
 	./$(BUILD)/migcheck --man > docs/migcheck.1
+
+# The cause tables in docs/*.md are made from the catalogue's rows (their
+# '<!-- causes: ... -->' blocks); a test fails when one differs.
+docs:
+	python3 tools/gen-cause-docs.py .

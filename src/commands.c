@@ -406,6 +406,12 @@ void mc_cli_print_command_help(const struct mc_command *cmd, FILE *out)
   free(usage);
   mc_buf_addch(&b, '\n');
   print_indented(&b, cmd->about, "  ", false);
+  char *causes = mc_cause_ids_for(cmd->name);   /* the catalogue's rows that name it */
+  if(causes) {
+    mc_buf_addstr(&b, "\ncauses it can name ('migcheck causes ID' explains each):\n");
+    print_indented(&b, causes, "  ", false);
+    free(causes);
+  }
   mc_buf_addstr(&b, "\noptions:\n");
   for(size_t i = 0; i < mc_noptions; i++) {
     const struct mc_option *o = &mc_options[i];

@@ -5,6 +5,7 @@
  * fails when the two differ (regenerate with `make man`).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -44,6 +45,12 @@ static void command_section(FILE *out, const struct mc_command *cmd)
   }
   fputs("\"\n", out);
   roff_line(out, cmd->about);
+  char *causes = mc_cause_ids_for(cmd->name);   /* the catalogue's rows that name it */
+  if(causes) {
+    fputs(".PP\nCauses it can name:\n", out);
+    roff_line(out, causes);
+    free(causes);
+  }
   bool any = false;
   for(size_t i = 0; i < mc_noptions; i++) {
     const struct mc_option *o = &mc_options[i];

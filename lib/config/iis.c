@@ -30,15 +30,12 @@
 #include <strings.h>
 
 #ifdef MC_HAVE_EXPAT        /* without it (migcheck.exe): mc_iis_parse says so */
-#ifndef XML_DTD
-#define XML_DTD
-#endif
-#include <expat.h>
+#include "util/xml.h"
 
 #define NAME_MAX_LEN 64
 
 struct iis_parse {
-  XML_Parser p;
+  struct mc_xml_err e;          /* first: the shared handlers find it (util/xml.h) */
   struct mc_iis_doc *doc;
   char stack[MC_IIS_DEPTH + 1][NAME_MAX_LEN];
   int depth;
@@ -48,28 +45,7 @@ struct iis_parse {
   long server;                  /* index of the server-wide record, or -1 */
   bool in_ws;                   /* inside the root's <system.webServer> */
   struct mc_iis_rule *rule;     /* inside <rule> of a rewrite section */
-  char *err;
-  size_t errlen;
-  mc_code rc;
 };
-
-static void fail(struct iis_parse *x, mc_code rc, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void fail(struct iis_parse *x, mc_code rc, const char *fmt, ...)
-{
-  if(x->rc)
-    return;
-  x->rc = rc;
-  char msg[200];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  snprintf(x->err, x->errlen, "line %lu: %s", (unsigned long)XML_GetCurrentLineNumber(x->p),
-           msg);
-  XML_StopParser(x->p, XML_FALSE);
-}
 
 static const char *attr(const char **attrs, const char *name)
 {
@@ -102,7 +78,7 @@ static bool full(struct iis_parse *x, size_t n, const char *what)
 {
   if(n < MC_IIS_ITEMS)
     return false;
-  fail(x, MC_ERR_LIMIT, "more than %d %s: refused", MC_IIS_ITEMS, what);
+  mc_xml_fail(&x->e, MC_ERR_LIMIT, "more than %d %s: refused", MC_IIS_ITEMS, what);
   return true;
 }
 
@@ -131,7 +107,7 @@ static long new_location(struct iis_parse *x, const char *path, bool server)
   l->anonymous = l->basic = l->windows = -1;
   l->allow_unlisted = -1;
   l->max_content = -1;
-  l->line = (unsigned)XML_GetCurrentLineNumber(x->p);
+  l->line = (unsigned)XML_GetCurrentLineNumber(x->e.p);
   return (long)d->nlocs - 1;
 }
 
@@ -148,7 +124,7 @@ static void on_binding(struct iis_parse *x, const char **attrs)
   b->info = copy(attr(attrs, "bindingInformation") ? attr(attrs, "bindingInformation") : "");
   b->cert_hash = copy(attr(attrs, "certificateHash"));
   b->cert_store = copy(attr(attrs, "certificateStoreName"));
-  b->line = (unsigned)XML_GetCurrentLineNumber(x->p);
+  b->line = (unsigned)XML_GetCurrentLineNumber(x->e.p);
   /* "*:443:host" or "10.0.0.1:443:": the port is between the colons. */
   const char *c = strchr(b->info, ':');
   long port = 0;
@@ -192,61 +168,15 @@ static void on_rule(struct iis_parse *x, const char **attrs)
   const char *syn = attr(attrs, "patternSyntax");
   r->syntax = !syn ? MC_IIS_REGEX : strcasecmp(syn, "Wildcard") == 0 ? MC_IIS_WILDCARD :
               strcasecmp(syn, "ExactMatch") == 0 ? MC_IIS_EXACT : MC_IIS_REGEX;
-  r->line = (unsigned)XML_GetCurrentLineNumber(x->p);
+  r->line = (unsigned)XML_GetCurrentLineNumber(x->e.p);
   x->rule = r;
 }
 
-static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **attrs)
+/* An element inside a rewrite <rule>: its match, its action, a condition.
+ * False when name is none of those. */
+static bool on_rule_part(struct iis_parse *x, const char *name, const char *p1,
+                         const char **attrs)
 {
-  struct iis_parse *x = ud;
-  if(x->rc)
-    return;
-  if(x->depth >= MC_IIS_DEPTH) {
-    fail(x, MC_ERR_LIMIT, "elements nested deeper than %d: refused", MC_IIS_DEPTH);
-    return;
-  }
-  if(++x->elements > MC_IIS_ELEMENTS) {
-    fail(x, MC_ERR_LIMIT, "more than %d elements: refused", MC_IIS_ELEMENTS);
-    return;
-  }
-  mc_strlcpy(x->stack[x->depth++], name, NAME_MAX_LEN);
-  const char *p1 = up(x, 1), *p2 = up(x, 2);
-  struct mc_iis_location *l = NULL;
-  if(strcmp(name, "location") == 0 && x->depth == 2) {
-    x->loc = new_location(x, attr(attrs, "path"), false);
-    return;
-  }
-  if(strcmp(name, "system.webServer") == 0 && x->depth == 2) {
-    x->in_ws = true;
-    if(x->server < 0)
-      x->server = new_location(x, "", true);
-    return;
-  }
-  if(strcmp(name, "MRSConfiguration") == 0) {
-    const char *m = attr(attrs, "MaxMRSConnections");
-    long v;
-    x->doc->mrs_config = true;
-    if(m && mc_parse_long(m, 0, 1000000, &v)) {
-      x->doc->mrs_max = v;
-      x->doc->mrs_line = (unsigned)XML_GetCurrentLineNumber(x->p);
-    }
-    return;
-  }
-  if(strcmp(name, "site") == 0 && strcmp(p1, "sites") == 0) {
-    free(x->site);
-    x->site = copy(attr(attrs, "name"));
-    x->doc->nsites++;
-    return;
-  }
-  if(strcmp(name, "binding") == 0 && strcmp(p1, "bindings") == 0 && x->site) {
-    on_binding(x, attrs);
-    return;
-  }
-  if(strcmp(name, "rule") == 0 && (strcmp(p1, "rules") == 0 || strcmp(p1, "globalRules") == 0) &&
-     strcmp(p2, "rewrite") == 0) {
-    on_rule(x, attrs);
-    return;
-  }
   if(x->rule && strcmp(p1, "rule") == 0) {
     if(strcmp(name, "match") == 0) {
       free(x->rule->match);
@@ -262,7 +192,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
       free(x->rule->target);
       x->rule->target = copy(attr(attrs, "url"));
     }
-    return;
+    return true;
   }
   if(x->rule && strcmp(name, "add") == 0 && strcmp(p1, "conditions") == 0) {
     x->rule->conditions++;
@@ -272,11 +202,19 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     if(in && pat && strcasecmp(in, "{HTTPS}") == 0 && mc_memcasemem(pat, strlen(pat), "off") &&
        truth(attr(attrs, "negate")) != 1)
       x->rule->http_only = true;
-    return;
+    return true;
   }
-  if(!(l = location(x)))
-    return;
-  unsigned line = (unsigned)XML_GetCurrentLineNumber(x->p);
+  return false;
+}
+
+/* A setting of the location (or the server-wide record) being read:
+ * authentication, Extended Protection, providers, sslFlags, request limits,
+ * IP restrictions. */
+static void on_setting(struct iis_parse *x, struct mc_iis_location *l, const char *name,
+                       const char **attrs)
+{
+  const char *p1 = up(x, 1), *p2 = up(x, 2);
+  unsigned line = (unsigned)XML_GetCurrentLineNumber(x->e.p);
   if(strcmp(p1, "authentication") == 0) {
     int *slot = strcmp(name, "anonymousAuthentication") == 0 ? &l->anonymous :
                 strcmp(name, "basicAuthentication") == 0 ? &l->basic :
@@ -342,10 +280,67 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
   }
 }
 
+static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **attrs)
+{
+  struct iis_parse *x = ud;
+  if(x->e.rc)
+    return;
+  if(x->depth >= MC_IIS_DEPTH) {
+    mc_xml_fail(&x->e, MC_ERR_LIMIT, "elements nested deeper than %d: refused", MC_IIS_DEPTH);
+    return;
+  }
+  if(++x->elements > MC_IIS_ELEMENTS) {
+    mc_xml_fail(&x->e, MC_ERR_LIMIT, "more than %d elements: refused", MC_IIS_ELEMENTS);
+    return;
+  }
+  mc_strlcpy(x->stack[x->depth++], name, NAME_MAX_LEN);
+  const char *p1 = up(x, 1), *p2 = up(x, 2);
+  if(strcmp(name, "location") == 0 && x->depth == 2) {
+    x->loc = new_location(x, attr(attrs, "path"), false);
+    return;
+  }
+  if(strcmp(name, "system.webServer") == 0 && x->depth == 2) {
+    x->in_ws = true;
+    if(x->server < 0)
+      x->server = new_location(x, "", true);
+    return;
+  }
+  if(strcmp(name, "MRSConfiguration") == 0) {
+    const char *m = attr(attrs, "MaxMRSConnections");
+    long v;
+    x->doc->mrs_config = true;
+    if(m && mc_parse_long(m, 0, 1000000, &v)) {
+      x->doc->mrs_max = v;
+      x->doc->mrs_line = (unsigned)XML_GetCurrentLineNumber(x->e.p);
+    }
+    return;
+  }
+  if(strcmp(name, "site") == 0 && strcmp(p1, "sites") == 0) {
+    free(x->site);
+    x->site = copy(attr(attrs, "name"));
+    x->doc->nsites++;
+    return;
+  }
+  if(strcmp(name, "binding") == 0 && strcmp(p1, "bindings") == 0 && x->site) {
+    on_binding(x, attrs);
+    return;
+  }
+  if(strcmp(name, "rule") == 0 && (strcmp(p1, "rules") == 0 || strcmp(p1, "globalRules") == 0) &&
+     strcmp(p2, "rewrite") == 0) {
+    on_rule(x, attrs);
+    return;
+  }
+  if(on_rule_part(x, name, p1, attrs))
+    return;
+  struct mc_iis_location *l = location(x);
+  if(l)
+    on_setting(x, l, name, attrs);
+}
+
 static void XMLCALL on_end(void *ud, const XML_Char *name)
 {
   struct iis_parse *x = ud;
-  if(x->rc || x->depth == 0)
+  if(x->e.rc || x->depth == 0)
     return;
   if(strcmp(name, "location") == 0 && x->depth == 2)
     x->loc = -1;
@@ -358,24 +353,6 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
   else if(strcmp(name, "rule") == 0)
     x->rule = NULL;
   x->depth--;
-}
-
-static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
-                               const XML_Char *pubid, int has_internal)
-{
-  (void)sysid; (void)pubid; (void)has_internal;
-  fail(ud, MC_ERR_PARSE, "a DOCTYPE <!DOCTYPE %.60s> (IIS never writes one; refused, so no "
-       "entity is expanded or fetched)", name ? name : "");
-}
-
-static void XMLCALL on_entity(void *ud, const XML_Char *name, int is_param,
-                              const XML_Char *value, int value_len, const XML_Char *base,
-                              const XML_Char *sysid, const XML_Char *pubid,
-                              const XML_Char *notation)
-{
-  (void)is_param; (void)value; (void)value_len; (void)base; (void)sysid; (void)pubid;
-  (void)notation;
-  fail(ud, MC_ERR_PARSE, "an entity declaration '%.60s': refused", name ? name : "");
 }
 
 #endif
@@ -397,39 +374,27 @@ mc_code mc_iis_parse(const char *text, size_t n, struct mc_iis_doc *doc, char *e
   x.doc = doc;
   x.loc = x.server = -1;
   doc->mrs_max = -1;
-  x.err = err;
-  x.errlen = errlen;
+  x.e.err = err;
+  x.e.errlen = errlen;
   err[0] = '\0';
   if(n > MC_IIS_MAX) {
     snprintf(err, errlen, "%zu bytes, over the %d-byte limit for applicationHost.config: "
              "refused", n, MC_IIS_MAX);
     return MC_ERR_LIMIT;
   }
-  x.p = XML_ParserCreate("UTF-8");
-  if(!x.p) {
+  x.e.p = XML_ParserCreate("UTF-8");
+  if(!x.e.p) {
     snprintf(err, errlen, "the XML parser could not be created");
     return MC_ERR_INTERNAL;
   }
-  XML_SetUserData(x.p, &x);
-  XML_SetElementHandler(x.p, on_start, on_end);
-  XML_SetStartDoctypeDeclHandler(x.p, on_doctype);
-  XML_SetEntityDeclHandler(x.p, on_entity);
-  XML_SetParamEntityParsing(x.p, XML_PARAM_ENTITY_PARSING_NEVER);
-#if XML_MAJOR_VERSION > 2 || (XML_MAJOR_VERSION == 2 && XML_MINOR_VERSION >= 4)
-  XML_SetBillionLaughsAttackProtectionMaximumAmplification(x.p, 20.0f);
-  XML_SetBillionLaughsAttackProtectionActivationThreshold(x.p, 64 * 1024);
-#endif
+  mc_xml_harden(&x.e, &x, "IIS never writes one");
+  XML_SetElementHandler(x.e.p, on_start, on_end);
   /* decode.c keeps a UTF-8 BOM out of the text, but an XML declaration
      naming UTF-16 stays: the encoding given above wins over it. */
-  if(XML_Parse(x.p, text, (int)n, 1) == XML_STATUS_ERROR && !x.rc) {
-    x.rc = MC_ERR_PARSE;
-    snprintf(err, errlen, "line %lu column %lu: %s", (unsigned long)XML_GetCurrentLineNumber(x.p),
-             (unsigned long)XML_GetCurrentColumnNumber(x.p),
-             XML_ErrorString(XML_GetErrorCode(x.p)));
-  }
-  XML_ParserFree(x.p);
+  mc_xml_parse(&x.e, text, n, true);
+  XML_ParserFree(x.e.p);
   free(x.site);
-  return x.rc;
+  return x.e.rc;
 }
 #else
 mc_code mc_iis_parse(const char *text, size_t n, struct mc_iis_doc *doc, char *err,

@@ -288,6 +288,100 @@ static mc_code export_data(const char *d, size_t n, bool utf16, const char **typ
   return MC_ERR_PARSE;
 }
 
+/* Reads the logical line that starts with l into logical: lines ending in a
+ * backslash (hex data) are joined, what does not fit is cut (at a whole hex
+ * byte). Moves *pos and *lineno past it; *full is the length uncut. Returns
+ * whether it was cut. */
+static bool join_lines(const char *text, size_t n, size_t *pos, unsigned *lineno,
+                       struct mc_config_line l, struct mc_buf *logical, size_t *full)
+{
+  mc_buf_reset(logical);
+  *full = l.n;
+  bool cut = !add_capped(logical, l.p, l.n);
+  bool more = l.n && l.p[l.n - 1] == '\\';
+  while(more && *pos < n && (l.p[0] != '"' || mc_memcasemem(l.p, l.n, "=hex"))) {
+    if(!cut && logical->len)
+      logical->len--;
+    struct mc_config_line c = mc_config_next_line(text, n, pos);
+    (*lineno)++;
+    size_t lead = 0;
+    while(lead < c.n && c.p[lead] == ' ')
+      lead++;
+    *full += c.n - lead;
+    more = c.n && c.p[c.n - 1] == '\\';
+    if(!cut)
+      cut = !add_capped(logical, c.p + lead, c.n - lead);
+  }
+  if(cut) {
+    /* Cut data ends anywhere: drop a half hex byte or a trailing comma. */
+    while(logical->len && (logical->ptr[logical->len - 1] == ',' ||
+                           logical->ptr[logical->len - 1] == '\\'))
+      logical->len--;
+    if(mc_memcasemem(logical->ptr, logical->len < 64 ? logical->len : 64, "=hex") &&
+       logical->len >= 3 && logical->ptr[logical->len - 3] != ',' &&
+       logical->ptr[logical->len - 3] != ':')
+      logical->len -= 1;
+    logical->ptr[logical->len] = '\0';
+  }
+  return cut;
+}
+
+/* One value line ("name"=data, @=data; "name"=- deletes and is skipped) of
+ * key, read from the logical line s; line is where it starts. */
+static mc_code parse_value(struct mc_reg_doc *doc, const char *key, const struct mc_buf *logical,
+                           bool cut, size_t full, bool utf16, struct mc_buf *data,
+                           unsigned line, char *err, size_t errlen)
+{
+  const char *s = logical->ptr;
+  size_t sn = logical->len;
+  struct mc_buf name = MC_BUF_INIT(4096);
+  mc_code rc = MC_ERR_PARSE;
+  size_t used = s[0] == '@' ? 1 : unquote(s, sn, &name);
+  if(!used) {
+    snprintf(err, errlen, "line %u: expected \"name\"=value, [key] or @=value", line);
+    goto out;
+  }
+  if(used >= sn || s[used] != '=') {
+    snprintf(err, errlen, "line %u: '=' missing after the value name", line);
+    goto out;
+  }
+  const char *d = s + used + 1;
+  size_t dn = sn - used - 1;
+  rc = MC_OK;
+  if(dn == 1 && d[0] == '-')
+    goto out;
+  const char *type = NULL;
+  mc_buf_reset(data);
+  bool data_cut = false;
+  if(cut && dn && d[0] == '"') {
+    type = "REG_SZ";
+    unquote_cut(d, dn, data, true);
+    data_cut = true;
+  }
+  else if(export_data(d, dn, utf16, &type, data) != MC_OK) {
+    snprintf(err, errlen, "line %u: cannot read the value data", line);
+    rc = MC_ERR_PARSE;
+    goto out;
+  }
+  if(!key) {
+    snprintf(err, errlen, "line %u: a value before any [key] line", line);
+    rc = MC_ERR_PARSE;
+    goto out;
+  }
+  if(doc->n >= MAX_VALUES) {
+    snprintf(err, errlen, "line %u: more than %d values", line, MAX_VALUES);
+    rc = MC_ERR_LIMIT;
+    goto out;
+  }
+  struct mc_config_line nm = { name.ptr ? name.ptr : "", name.len };
+  struct mc_reg_value *v = add_value(doc, key, nm, type, data->ptr ? data->ptr : "", line);
+  v->cut = cut || data_cut || data->len == data->limit;
+  v->full_len = v->cut ? full : v->full_len;
+out:
+  mc_buf_release(&name);
+  return rc;
+}
+
 static mc_code parse_export(const char *text, size_t n, struct mc_reg_doc *doc, char *err,
                             size_t errlen)
 {
@@ -301,7 +395,7 @@ static mc_code parse_export(const char *text, size_t n, struct mc_reg_doc *doc, 
   unsigned lineno = 0;
   mc_code rc = MC_OK;
   bool seen_hdr = false;
-  while(pos < n) {
+  while(pos < n && rc == MC_OK) {
     struct mc_config_line l = mc_config_next_line(text, n, &pos);
     lineno++;
     unsigned first = lineno;
@@ -315,99 +409,17 @@ static mc_code parse_export(const char *text, size_t n, struct mc_reg_doc *doc, 
       if(l.p[l.n - 1] != ']') {
         snprintf(err, errlen, "line %u: a key line must end with ']'", lineno);
         rc = MC_ERR_PARSE;
-        goto out;
+        break;
       }
       free(key);
       key = mc_xstrndup(l.p + 1, l.n - 2);
       add_key(doc, l.p + 1, l.n - 2);
       continue;
     }
-    /* Join lines ending in a backslash (hex data); keep what fits. */
-    mc_buf_reset(&logical);
-    size_t full = l.n;
-    bool cut = !add_capped(&logical, l.p, l.n);
-    bool more = l.n && l.p[l.n - 1] == '\\';
-    while(more && pos < n && (l.p[0] != '"' || mc_memcasemem(l.p, l.n, "=hex"))) {
-      if(!cut && logical.len)
-        logical.len--;
-      struct mc_config_line c = mc_config_next_line(text, n, &pos);
-      lineno++;
-      size_t lead = 0;
-      while(lead < c.n && c.p[lead] == ' ')
-        lead++;
-      full += c.n - lead;
-      more = c.n && c.p[c.n - 1] == '\\';
-      if(!cut)
-        cut = !add_capped(&logical, c.p + lead, c.n - lead);
-    }
-    if(cut) {
-      /* Cut data ends anywhere: drop a half hex byte or a trailing comma. */
-      while(logical.len && (logical.ptr[logical.len - 1] == ',' ||
-                            logical.ptr[logical.len - 1] == '\\'))
-        logical.len--;
-      if(mc_memcasemem(logical.ptr, logical.len < 64 ? logical.len : 64, "=hex") &&
-         logical.len >= 3 && logical.ptr[logical.len - 3] != ',' &&
-         logical.ptr[logical.len - 3] != ':')
-        logical.len -= 1;
-      logical.ptr[logical.len] = '\0';
-    }
-    const char *s = logical.ptr;
-    size_t sn = logical.len;
-    struct mc_buf name = MC_BUF_INIT(4096);
-    size_t used;
-    if(s[0] == '@')
-      used = 1;
-    else if(!(used = unquote(s, sn, &name))) {
-      mc_buf_release(&name);
-      snprintf(err, errlen, "line %u: expected \"name\"=value, [key] or @=value", first);
-      rc = MC_ERR_PARSE;
-      goto out;
-    }
-    if(used >= sn || s[used] != '=') {
-      mc_buf_release(&name);
-      snprintf(err, errlen, "line %u: '=' missing after the value name", first);
-      rc = MC_ERR_PARSE;
-      goto out;
-    }
-    const char *d = s + used + 1;
-    size_t dn = sn - used - 1;
-    if(dn == 1 && d[0] == '-') {
-      mc_buf_release(&name);
-      continue;
-    }
-    const char *type = NULL;
-    mc_buf_reset(&data);
-    bool data_cut = false;
-    if(cut && dn && d[0] == '"') {
-      type = "REG_SZ";
-      unquote_cut(d, dn, &data, true);
-      data_cut = true;
-    }
-    else if(export_data(d, dn, utf16, &type, &data) != MC_OK) {
-      mc_buf_release(&name);
-      snprintf(err, errlen, "line %u: cannot read the value data", first);
-      rc = MC_ERR_PARSE;
-      goto out;
-    }
-    if(!key) {
-      mc_buf_release(&name);
-      snprintf(err, errlen, "line %u: a value before any [key] line", first);
-      rc = MC_ERR_PARSE;
-      goto out;
-    }
-    if(doc->n >= MAX_VALUES) {
-      mc_buf_release(&name);
-      snprintf(err, errlen, "line %u: more than %d values", first, MAX_VALUES);
-      rc = MC_ERR_LIMIT;
-      goto out;
-    }
-    struct mc_config_line nm = { name.ptr ? name.ptr : "", name.len };
-    struct mc_reg_value *v = add_value(doc, key, nm, type, data.ptr ? data.ptr : "", first);
-    v->cut = cut || data_cut || data.len == data.limit;
-    v->full_len = v->cut ? full : v->full_len;
-    mc_buf_release(&name);
+    size_t full;
+    bool cut = join_lines(text, n, &pos, &lineno, l, &logical, &full);
+    rc = parse_value(doc, key, &logical, cut, full, utf16, &data, first, err, errlen);
   }
-out:
   free(key);
   mc_buf_release(&logical);
   mc_buf_release(&data);

@@ -355,14 +355,22 @@ static void read_iis(struct ctx *c, struct mc_step *st, const char *file, const 
                  "rules", doc.nsites, doc.nlocs, doc.nrules);
 }
 
+/* A reader refused file: the step says what it took the file for and why it
+ * is unknown, and the report is incomplete. */
+static void refused(struct ctx *c, struct mc_step *st, const char *what, const char *file,
+                    const char *err)
+{
+  mc_step_done(c->r, st, MC_UNKNOWN, "%s: %s", what, err);
+  mc_report_incomplete(c->r, "'%s': %s", file, err);
+}
+
 static void read_sslcert(struct ctx *c, struct mc_step *st, const char *file, const char *text,
                          size_t n)
 {
   char err[256] = "";
   struct mc_sslcert_doc doc;
   if(mc_sslcert_parse(text, n, &doc, err, sizeof err) != MC_OK) {
-    mc_step_done(c->r, st, MC_UNKNOWN, "netsh http show sslcert output, refused: %s", err);
-    mc_report_incomplete(c->r, "'%s': %s", file, err);
+    refused(c, st, "netsh http show sslcert output, refused", file, err);
     mc_sslcert_doc_release(&doc);
     return;
   }
@@ -378,8 +386,7 @@ static void read_report(struct ctx *c, struct mc_step *st, const char *file, con
   char err[256] = "";
   struct mc_mcjson j;
   if(mc_mcjson_parse(text, n, &j, err, sizeof err) != MC_OK) {
-    mc_step_done(c->r, st, MC_UNKNOWN, "JSON, but not a migcheck report: %s", err);
-    mc_report_incomplete(c->r, "'%s': %s", file, err);
+    refused(c, st, "JSON, but not a migcheck report", file, err);
     mc_mcjson_release(&j);
     return;
   }
@@ -948,6 +955,53 @@ static void required_names(struct ctx *c, const struct vp_entry *v, size_t nv,
   free(pubs);
 }
 
+/* Checks one name ValidPorts must list (nm) against the entries v: what it
+ * lacks goes to missing, its entries to want (the value to set); wildcards
+ * that let it through are evidence. Returns true when the name is the unknown
+ * public one and wildcards may cover it (nothing can be told). */
+static bool vp_check_name(struct mc_step *st, const struct vp_entry *v, size_t nv,
+                          const struct vp_name *nm, bool wild_any, struct mc_buf *missing,
+                          struct mc_buf *want)
+{
+  static const unsigned ports[] = { 6001, 6002, 6004 };
+  bool unsure = false;
+  const char *h = nm->name;
+  char miss[64] = "";
+  struct mc_buf by = MC_BUF_INIT(1024);
+  size_t nmiss = 0;
+  for(size_t k = 0; k < 3; k++) {
+    const struct vp_entry *e = h[0] == '<' ? NULL : vp_match(v, nv, h, ports[k]);
+    if(!e)
+      snprintf(miss + strlen(miss), sizeof miss - strlen(miss), "%s%u", nmiss++ ? ", " : "",
+               ports[k]);
+    else if(vp_wild(e->host) && !(by.len && mc_memcasemem(by.ptr, by.len, e->text)))
+      mc_buf_printf(&by, "%s%s", by.len ? ", " : "", e->text);
+  }
+  /* A name the wildcards let through in full keeps them: no entry of its own. */
+  if(nmiss || !by.len)
+    mc_buf_printf(want, "%s%s:6001-6002;%s:6004", want->len ? ";" : "", h, h);
+  if(!nmiss && by.len)
+    mc_step_ev(st, "wildcard", "%s (%s) is allowed by %s", h, nm->what, by.ptr);
+  mc_buf_release(&by);
+  if(h[0] == '<' && wild_any) {
+    /* No public name known, but a wildcard may be it: not a finding. */
+    unsure = true;
+    mc_step_ev(st, "note", "no public FQDN is known and the value has wildcard entries that "
+               "may cover it; add Get-OutlookAnywhere output (ExternalHostname) to check it");
+  }
+  else if(h[0] == '<')
+    mc_buf_printf(missing, "%sno public FQDN is listed (the RPC proxy name Exchange Online "
+                  "connects to, e.g. mail.contoso.com; add Get-OutlookAnywhere output to "
+                  "fill it in below)", missing->len ? "; " : "");
+  else if(nmiss == 3)
+    mc_buf_printf(missing, "%s%s (%s) is not listed", missing->len ? "; " : "", h,
+                  nm->what);
+  else if(nmiss)
+    mc_buf_printf(missing, "%s%s (%s) lacks %s", missing->len ? "; " : "", h, nm->what,
+                  miss);
+  return unsure;
+}
+
 static void rule_validports(struct ctx *c, struct rpcproxy *rp)
 {
   struct mc_step *st = mc_step_add(c->r, NULL, "RpcProxy ValidPorts (%s)", rp->file);
@@ -975,48 +1029,13 @@ static void rule_validports(struct ctx *c, struct rpcproxy *rp)
   struct vp_name *names = NULL;
   size_t nn = 0;
   required_names(c, v, nv, &names, &nn);
-  static const unsigned ports[] = { 6001, 6002, 6004 };
   struct mc_buf missing = MC_BUF_INIT(1 << 16);
   struct mc_buf want = MC_BUF_INIT(1 << 16);
   bool wild_any = false, unsure = false;
   for(size_t i = 0; i < nv; i++)
     wild_any = wild_any || vp_wild(v[i].host);
-  for(size_t i = 0; i < nn; i++) {
-    const char *h = names[i].name;
-    char miss[64] = "";
-    struct mc_buf by = MC_BUF_INIT(1024);
-    size_t nmiss = 0;
-    for(size_t k = 0; k < 3; k++) {
-      const struct vp_entry *e = h[0] == '<' ? NULL : vp_match(v, nv, h, ports[k]);
-      if(!e)
-        snprintf(miss + strlen(miss), sizeof miss - strlen(miss), "%s%u", nmiss++ ? ", " : "",
-                 ports[k]);
-      else if(vp_wild(e->host) && !(by.len && mc_memcasemem(by.ptr, by.len, e->text)))
-        mc_buf_printf(&by, "%s%s", by.len ? ", " : "", e->text);
-    }
-    /* A name the wildcards let through in full keeps them: no entry of its own. */
-    if(nmiss || !by.len)
-      mc_buf_printf(&want, "%s%s:6001-6002;%s:6004", want.len ? ";" : "", h, h);
-    if(!nmiss && by.len)
-      mc_step_ev(st, "wildcard", "%s (%s) is allowed by %s", h, names[i].what, by.ptr);
-    mc_buf_release(&by);
-    if(h[0] == '<' && wild_any) {
-      /* No public name known, but a wildcard may be it: not a finding. */
-      unsure = true;
-      mc_step_ev(st, "note", "no public FQDN is known and the value has wildcard entries that "
-                 "may cover it; add Get-OutlookAnywhere output (ExternalHostname) to check it");
-    }
-    else if(h[0] == '<')
-      mc_buf_printf(&missing, "%sno public FQDN is listed (the RPC proxy name Exchange Online "
-                    "connects to, e.g. mail.contoso.com; add Get-OutlookAnywhere output to "
-                    "fill it in below)", missing.len ? "; " : "");
-    else if(nmiss == 3)
-      mc_buf_printf(&missing, "%s%s (%s) is not listed", missing.len ? "; " : "", h,
-                    names[i].what);
-    else if(nmiss)
-      mc_buf_printf(&missing, "%s%s (%s) lacks %s", missing.len ? "; " : "", h, names[i].what,
-                    miss);
-  }
+  for(size_t i = 0; i < nn; i++)
+    unsure = vp_check_name(st, v, nv, &names[i], wild_any, &missing, &want) || unsure;
   /* Keep entries for other hosts (domain controllers, other servers). */
   for(size_t i = 0; i < nv; i++) {
     bool required = false;
@@ -1471,11 +1490,81 @@ static void check_certs(struct ctx *c)
 
 /* ---- the whole check ---- */
 
+/* The IIS rules for every applicationHost.config read (an MRS .config alone
+ * is only the MRS limit), with Outlook Anywhere's SSLOffloading as context,
+ * and the servers' configurations compared. */
+static void rule_iis(struct ctx *c)
+{
+  if(!c->niis)
+    return;
+  struct mc_iis_context ic = { -1, NULL };
+  char off[512] = "";
+  for(size_t i = 0; i < c->nobjs; i++) {
+    const struct obj *x = &c->objs[i];
+    if(x->kd->k == K_OA && truth(mc_fl_get(x->o, "SSLOffloading")) == 1) {
+      snprintf(off, sizeof off, "Outlook Anywhere SSLOffloading is True on %s", x->identity);
+      ic.ssl_offloading = 1;
+      ic.offload_where = off;
+      break;
+    }
+  }
+  const struct mc_iis_doc **docs = mc_xcalloc(c->niis, sizeof *docs);
+  const char **files = mc_xcalloc(c->niis, sizeof *files);
+  size_t nd = 0;
+  for(size_t i = 0; i < c->niis; i++) {
+    const struct mc_iis_doc *d = &c->iis[i].doc;
+    if(d->mrs_config && !d->nlocs && !d->nbindings)
+      continue;
+    mc_iis_check(c->r, d, c->iis[i].file, &ic);
+    docs[nd] = d;
+    files[nd++] = c->iis[i].file;
+  }
+  mc_iis_compare(c->r, docs, files, nd);
+  free(docs);
+  free(files);
+}
+
+static void ctx_release(struct ctx *c)
+{
+  for(size_t i = 0; i < c->nobjs; i++) {
+    free(c->objs[i].server);
+    free(c->objs[i].identity);
+  }
+  free(c->objs);
+  for(size_t i = 0; i < c->ndocs; i++)
+    mc_fl_doc_release(&c->docs[i]);
+  free(c->docs);
+  for(size_t i = 0; i < c->nrp; i++) {
+    free(c->rp[i].key);
+    free(c->rp[i].validports);
+    free(c->rp[i].enabled);
+  }
+  free(c->rp);
+  for(size_t i = 0; i < c->ntls; i++)
+    mc_tlsreg_free(c->tls[i]);
+  free(c->tls);
+  for(size_t i = 0; i < c->niis; i++)
+    mc_iis_doc_release(&c->iis[i].doc);
+  free(c->iis);
+  for(size_t i = 0; i < c->nssl; i++)
+    mc_sslcert_doc_release(&c->ssl[i].doc);
+  free(c->ssl);
+  for(size_t i = 0; i < c->nreps; i++)
+    mc_mcjson_release(&c->reps[i]);
+  free(c->reps);
+  free(c->rep_files);
+  free(c->seen);
+}
+
 struct mc_report *mc_config_check(const struct mc_config_input *in, size_t n)
 {
   struct mc_buf target = MC_BUF_INIT(4096);
-  for(size_t i = 0; i < n; i++)
-    mc_buf_printf(&target, "%s%s", i ? " " : "", in[i].name);
+  for(size_t i = 0; i < n; i++) {
+    if(mc_buf_printf(&target, "%s%s", i ? " " : "", in[i].name) != MC_OK) {
+      mc_buf_mark_cut(&target);   /* a label of 4 KiB: the inputs are listed in full below */
+      break;
+    }
+  }
   struct ctx c = { 0 };
   c.r = mc_report_new("config", target.ptr ? target.ptr : "");
   mc_buf_release(&target);
@@ -1507,33 +1596,7 @@ struct mc_report *mc_config_check(const struct mc_config_input *in, size_t n)
     check_ep_builds(&c, ep, where);
     check_ep_cmdlets(&c, ep, where);
   }
-  if(c.niis) {
-    struct mc_iis_context ic = { -1, NULL };
-    char off[512] = "";
-    for(size_t i = 0; i < c.nobjs; i++) {
-      const struct obj *x = &c.objs[i];
-      if(x->kd->k == K_OA && truth(mc_fl_get(x->o, "SSLOffloading")) == 1) {
-        snprintf(off, sizeof off, "Outlook Anywhere SSLOffloading is True on %s", x->identity);
-        ic.ssl_offloading = 1;
-        ic.offload_where = off;
-        break;
-      }
-    }
-    const struct mc_iis_doc **docs = mc_xcalloc(c.niis, sizeof *docs);
-    const char **files = mc_xcalloc(c.niis, sizeof *files);
-    size_t nd = 0;
-    for(size_t i = 0; i < c.niis; i++) {
-      const struct mc_iis_doc *d = &c.iis[i].doc;
-      if(d->mrs_config && !d->nlocs && !d->nbindings)
-        continue;
-      mc_iis_check(c.r, d, c.iis[i].file, &ic);
-      docs[nd] = d;
-      files[nd++] = c.iis[i].file;
-    }
-    mc_iis_compare(c.r, docs, files, nd);
-    free(docs);
-    free(files);
-  }
+  rule_iis(&c);
   check_hybrid_agent(&c);
   check_mrs_limits(&c);
   gather_seen(&c);
@@ -1544,33 +1607,6 @@ struct mc_report *mc_config_check(const struct mc_config_input *in, size_t n)
   if(c.nobjs == 0 && c.nrp == 0 && c.ntls == 0 && c.niis == 0 && c.nssl == 0 &&
      c.nreps == 0 && !c.r->incomplete && !c.endpoints)
     mc_report_incomplete(c.r, "nothing to check in the inputs");
-  for(size_t i = 0; i < c.nobjs; i++) {
-    free(c.objs[i].server);
-    free(c.objs[i].identity);
-  }
-  free(c.objs);
-  for(size_t i = 0; i < c.ndocs; i++)
-    mc_fl_doc_release(&c.docs[i]);
-  free(c.docs);
-  for(size_t i = 0; i < c.nrp; i++) {
-    free(c.rp[i].key);
-    free(c.rp[i].validports);
-    free(c.rp[i].enabled);
-  }
-  free(c.rp);
-  for(size_t i = 0; i < c.ntls; i++)
-    mc_tlsreg_free(c.tls[i]);
-  free(c.tls);
-  for(size_t i = 0; i < c.niis; i++)
-    mc_iis_doc_release(&c.iis[i].doc);
-  free(c.iis);
-  for(size_t i = 0; i < c.nssl; i++)
-    mc_sslcert_doc_release(&c.ssl[i].doc);
-  free(c.ssl);
-  for(size_t i = 0; i < c.nreps; i++)
-    mc_mcjson_release(&c.reps[i]);
-  free(c.reps);
-  free(c.rep_files);
-  free(c.seen);
+  ctx_release(&c);
   return c.r;
 }

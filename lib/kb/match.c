@@ -52,7 +52,8 @@ bool mc_kb_phrase_in(const struct mc_kb_text *t, const char *phrase, const char 
 
 static void add_evidence(struct mc_buf *ev, const char *hit, size_t n)
 {
-  mc_buf_printf(ev, "%s\"%.*s\"", ev->len ? ", " : "", (int)n, hit);
+  if(mc_buf_printf(ev, "%s\"%.*s\"", ev->len ? ", " : "", (int)n, hit) != MC_OK)
+    mc_buf_mark_cut(ev);   /* more words matched than the evidence holds: say so */
 }
 
 /* Score of one signature, or -1 when it does not match. */

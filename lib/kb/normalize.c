@@ -194,10 +194,12 @@ static void pass1(const char *in, size_t n, struct mc_buf *out)
     unsigned cp;
     size_t l = utf8_decode(p + i, n - i, &cp);
     const char *f = fold(cp);
+    /* A fold is never longer than the code point it replaces ("..." for
+       U+2026): out, sized 4n + 64, cannot fill. */
     if(f)
-      mc_buf_addstr(out, f);
+      mc_buf_must(mc_buf_addstr(out, f));
     else
-      mc_buf_add(out, p + i, l);
+      mc_buf_must(mc_buf_add(out, p + i, l));
     i += l;
   }
 }
@@ -208,10 +210,11 @@ static void emit(struct mc_buf *out, char c, int *ws_pending)
   if(*ws_pending) {
     bool join = *ws_pending == 2 && out->len && out->ptr[out->len - 1] == '-';
     if(!join && out->len)
-      mc_buf_addch(out, ' ');
+      mc_buf_must(mc_buf_addch(out, ' '));
     *ws_pending = 0;
   }
-  mc_buf_addch(out, (char)tolower((unsigned char)c));
+  /* At most twice the input ("a.b " -> "<host> "): out holds 4n + 64. */
+  mc_buf_must(mc_buf_addch(out, (char)tolower((unsigned char)c)));
 }
 
 static void emit_str(struct mc_buf *out, const char *s, int *ws_pending)
@@ -276,7 +279,7 @@ static void normalize(const char *in, size_t n, bool placeholders, struct mc_kb_
   struct mc_buf c = MC_BUF_INIT(b.len + 1);
   for(size_t i = 0; i < b.len; i++) {
     if(b.ptr[i] != ' ')
-      mc_buf_addch(&c, b.ptr[i]);
+      mc_buf_must(mc_buf_addch(&c, b.ptr[i]));   /* c holds all of b */
   }
   t->nspaced = b.len;
   t->spaced = mc_buf_detach(&b);

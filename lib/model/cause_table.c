@@ -10,7 +10,10 @@
  * {user}, {server} (NetBIOS name), {server_fqdn}, {validports}, {vdir}. A name no run
  * can know is written as a marked placeholder (<ExchangeGuid>). Sources are public:
  * KB numbers, Microsoft Learn titles, RFC sections, public threads; never a file outside
- * this repository.
+ * this repository. .commands names every command whose code can raise the cause and
+ * .scenarios lab scenarios that show it: --help, the man page and the cause tables
+ * in docs/ are made from them (tools/gen-cause-docs.py), and tests/e2e/causes_raised.py
+ * fails when .commands differs from what the code raises or a scenario does not show it.
  */
 #include "model/cause.h"
 
@@ -32,7 +35,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck ports {host} {port}",
     .source = "KB 10062 (Troubleshoot issues with IMAP mailbox migration); [MS-OXDSCLI] "
-              "Autodiscover Publishing and Lookup Protocol" },
+              "Autodiscover Publishing and Lookup Protocol",
+    .commands = "ports tls remote-move outlook-anywhere imap config explain" },
 
   /* WARN: with split DNS a private answer is normal inside the network; only the public
      answer matters to Exchange Online. */
@@ -50,7 +54,8 @@ const struct mc_cause mc_cause_table[] = {
       "the path Exchange Online really uses",
       NULL },
     .check = "migcheck ports {host} {port}",
-    .source = "RFC 1918 sec. 3; Microsoft Q&A question 1186736" },
+    .source = "RFC 1918 sec. 3; Microsoft Q&A question 1186736",
+    .commands = "ports tls remote-move outlook-anywhere imap" },
 
   { .id = "DNS_ADDRESSES_DISAGREE", .severity = MC_FAIL, .area = "dns",
     .title = "The addresses of one name disagree: some of them do not lead to Exchange",
@@ -68,7 +73,9 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck remote-move --server mail.contoso.com",
     .source = "RFC 6724 sec. 6 (a client may order and use any of the addresses); RFC 8305 "
-              "(Happy Eyeballs: connection attempts to every address)" },
+              "(Happy Eyeballs: connection attempts to every address)",
+    .commands = "tls remote-move outlook-anywhere autodiscover imap",
+    .scenarios = "addr-second-refused addr-second-other-cert" },
 
   { .id = "TLS_CLOUD_CIPHER_MISMATCH", .severity = MC_FAIL, .area = "tls",
     .title = "No cipher suite in common with Exchange Online's TLS client",
@@ -89,7 +96,9 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck tls mail.contoso.com",
     .source = "Microsoft Learn: TLS Cipher Suites in Windows Server 2022; Microsoft Learn: "
-              "Enable-TlsCipherSuite; RFC 8446 sec. 4.1.1 (cryptographic negotiation)" },
+              "Enable-TlsCipherSuite; RFC 8446 sec. 4.1.1 (cryptographic negotiation)",
+    .commands = "tls remote-move outlook-anywhere autodiscover imap",
+    .scenarios = "tls-cipher-mismatch" },
 
   { .id = "TCP_TIMEOUT", .severity = MC_FAIL, .area = "tcp",
     .title = "Port timed out: the connection attempt is silently dropped",
@@ -109,7 +118,9 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck ports {host} {port}",
     .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
               "migration endpoint cannot be created in hybrid scenarios\"; KB 10062 "
-              "(Troubleshoot issues with IMAP mailbox migration)" },
+              "(Troubleshoot issues with IMAP mailbox migration)",
+    .commands = "ports tls remote-move outlook-anywhere autodiscover imap config explain",
+    .scenarios = "port-blackhole" },
 
   { .id = "TCP_REFUSED", .severity = MC_FAIL, .area = "tcp",
     .title = "Port refused: nothing listens or a firewall rejects",
@@ -129,7 +140,9 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck ports {host} {port}",
     .source = "KB 10062 (Troubleshoot issues with IMAP mailbox migration); Microsoft "
               "Exchange blog (Learn archive) \"Troubleshooting issues where the migration "
-              "endpoint cannot be created in hybrid scenarios\"" },
+              "endpoint cannot be created in hybrid scenarios\"",
+    .commands = "ports tls remote-move outlook-anywhere autodiscover imap config explain",
+    .scenarios = "port-refused addr-second-refused" },
 
   { .id = "TCP_RESET", .severity = MC_FAIL, .area = "tcp",
     .title = "Connection accepted, then reset by a device in the path",
@@ -147,7 +160,9 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck ports {host} {port}",
     .source = "Microsoft Learn troubleshooting article "
-              "mailbox-move-to-cloud-fail-with-error; Microsoft Q&A question 1660225" },
+              "mailbox-move-to-cloud-fail-with-error; Microsoft Q&A question 1660225",
+    .commands = "ports tls remote-move outlook-anywhere autodiscover imap config explain",
+    .scenarios = "reset-on-connect" },
 
   /* ---- network: TLS ---- */
   { .id = "TLS_NOT_TLS", .severity = MC_FAIL, .area = "tls",
@@ -169,7 +184,9 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck tls {target}",
     .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
               "migration endpoint cannot be created in hybrid scenarios\" (SSL offloading); "
-              "microsoft/CSS-Exchange documentation \"Extended Protection\"" },
+              "microsoft/CSS-Exchange documentation \"Extended Protection\"",
+    .commands = "tls remote-move outlook-anywhere autodiscover imap",
+    .scenarios = "plain-http-on-443" },
 
   { .id = "TLS_HANDSHAKE_FAILED", .severity = MC_FAIL, .area = "tls",
     .title = "TLS handshake fails: no common cipher, no certificate bound, or interference",
@@ -188,7 +205,9 @@ const struct mc_cause mc_cause_table[] = {
       "/rpc and /Autodiscover virtual directories",
       NULL },
     .check = "migcheck tls {target}",
-    .source = "KB 3068838; KB 3067292; RFC 8446 sec. 6.2" },
+    .source = "KB 3068838; KB 3067292; RFC 8446 sec. 6.2",
+    .commands = "tls remote-move outlook-anywhere autodiscover imap config explain",
+    .scenarios = "tls-trickle" },
 
   { .id = "TLS_PROTOCOL_TOO_OLD", .severity = MC_FAIL, .area = "tls",
     .title = "Server offers nothing newer than TLS 1.1",
@@ -211,7 +230,9 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck tls {target}",
     .source = "RFC 8996 (TLS 1.0 and 1.1 deprecated); Microsoft Learn troubleshooting "
-              "article mailbox-migration-fails-using-imap" },
+              "article mailbox-migration-fails-using-imap",
+    .commands = "tls remote-move outlook-anywhere autodiscover imap config explain",
+    .scenarios = "tls10-only" },
 
   { .id = "TLS_CERT_UNTRUSTED", .severity = MC_FAIL, .area = "tls",
     .title = "Certificate is not trusted: self-signed or from a private CA",
@@ -235,7 +256,9 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck tls {target}",
     .source = "KB 2389390; KB 2903050 (\"We weren't able to connect to the remote server\" "
-              "error) (\"your certificate is valid\")" },
+              "error) (\"your certificate is valid\")",
+    .commands = "tls remote-move outlook-anywhere autodiscover imap config explain",
+    .scenarios = "self-signed autodiscover-self-signed" },
 
   /* WARN: Windows clients can often fetch a missing intermediate themselves (AIA), so this
      may work today and fail from another client or when the CA's URL is unreachable. */
@@ -254,7 +277,9 @@ const struct mc_cause mc_cause_table[] = {
       "Run iisreset (reboot if the old chain is still sent) and check again",
       NULL },
     .check = "migcheck tls {target}",
-    .source = "RFC 8446 sec. 4.4.2 (the sender's chain); RFC 5246 sec. 7.4.2" },
+    .source = "RFC 8446 sec. 4.4.2 (the sender's chain); RFC 5246 sec. 7.4.2",
+    .commands = "tls remote-move outlook-anywhere autodiscover imap",
+    .scenarios = "chain-incomplete" },
 
   { .id = "TLS_CERT_NAME_MISMATCH", .severity = MC_FAIL, .area = "tls",
     .title = "Certificate does not cover the host name",
@@ -274,7 +299,9 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck tls {target}",
     .source = "RFC 6125 sec. 6; KB 2389390; Microsoft Learn troubleshooting article "
-              "mutual-authentication-could-not-be-established-error-if-testing-outlook-anywhere" },
+              "mutual-authentication-could-not-be-established-error-if-testing-outlook-anywhere",
+    .commands = "tls remote-move outlook-anywhere autodiscover imap config explain",
+    .scenarios = "name-mismatch addr-second-other-cert" },
 
   { .id = "TLS_CERT_EXPIRED", .severity = MC_FAIL, .area = "tls",
     .title = "Certificate expired or not yet valid",
@@ -292,7 +319,10 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck tls {target}",
     .source = "RFC 5280 sec. 4.1.2.5 (validity); KB 2903050 (\"We weren't able to connect to "
-              "the remote server\" error)" },
+              "the remote server\" error)",
+    .commands = "tls remote-move outlook-anywhere autodiscover imap config",
+    .scenarios = "expired lb-one-expired autodiscover-expired-insecure imap-starttls-expired "
+                  "imap-starttls-expired-insecure" },
 
   /* WARN: it works today; the date is known, so the outage can be avoided. */
   { .id = "TLS_CERT_EXPIRES_SOON", .severity = MC_WARN, .area = "tls",
@@ -311,7 +341,9 @@ const struct mc_cause mc_cause_table[] = {
       "-Thumbprint <new thumbprint> -Services IIS (add IMAP if used)",
       NULL },
     .check = "migcheck tls {target}",
-    .source = "RFC 5280 sec. 4.1.2.5 (validity); Microsoft Learn: Get-ExchangeCertificate" },
+    .source = "RFC 5280 sec. 4.1.2.5 (validity); Microsoft Learn: Get-ExchangeCertificate",
+    .commands = "tls remote-move outlook-anywhere autodiscover imap",
+    .scenarios = "expiring-soon" },
 
   /* ---- front door: HTTP ---- */
   { .id = "HTTP_PREAUTH", .severity = MC_FAIL, .area = "http",
@@ -334,7 +366,9 @@ const struct mc_cause mc_cause_table[] = {
     .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
               "migration endpoint cannot be created in hybrid scenarios\" "
               "(pre-authentication); KB 10094 (Troubleshoot migration issues in Exchange "
-              "hybrid)" },
+              "hybrid)",
+    .commands = "remote-move outlook-anywhere config explain",
+    .scenarios = "preauth-login-redirect preauth-foreign-basic" },
 
   { .id = "HTTP_TIMEOUT", .severity = MC_FAIL, .area = "http",
     .title = "No HTTP response: the request was accepted but never answered",
@@ -353,7 +387,9 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck remote-move --server {target} --user '{user}'",
     .source = "Microsoft Q&A question 1660225; Microsoft Learn: "
-              "Test-MigrationServerAvailability" },
+              "Test-MigrationServerAvailability",
+    .commands = "remote-move outlook-anywhere config explain",
+    .scenarios = "slow-backend hostile-endless-chunked hostile-slow-drip" },
 
   { .id = "HTTP_SERVICE_UNAVAILABLE", .severity = MC_FAIL, .area = "http",
     .title = "HTTP 503: the service or its application pool is unavailable",
@@ -370,7 +406,9 @@ const struct mc_cause mc_cause_table[] = {
       "errors) and the load balancer's pool health",
       NULL },
     .check = "migcheck remote-move --server {target} --user '{user}'",
-    .source = "RFC 9110 sec. 15.6.4; KB 943891; KB 2832198" },
+    .source = "RFC 9110 sec. 15.6.4; KB 943891; KB 2832198",
+    .commands = "remote-move outlook-anywhere config explain",
+    .scenarios = "service-unavailable lb-one-server-503" },
 
   { .id = "HTTP_SERVER_ERROR", .severity = MC_FAIL, .area = "http",
     .title = "HTTP 500/502: the server fails while handling the request",
@@ -388,7 +426,9 @@ const struct mc_cause mc_cause_table[] = {
       "name, port)",
       NULL },
     .check = "migcheck remote-move --server {target} --user '{user}'",
-    .source = "RFC 9110 sec. 15.6.1; KB 943891; KB 3063045" },
+    .source = "RFC 9110 sec. 15.6.1; KB 943891; KB 3063045",
+    .commands = "remote-move config explain",
+    .scenarios = "server-error" },
 
   { .id = "HTTP_UNEXPECTED_STATUS", .severity = MC_FAIL, .area = "http",
     .title = "An HTTP answer no rule explains (an unexplained 403, 4xx or 5xx)",
@@ -406,7 +446,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck remote-move --server mail.contoso.com --user 'CONTOSO\\migadmin'",
     .source = "RFC 9110 sec. 15 (status codes); Microsoft Learn: The HTTP status code in IIS "
-              "7.0 and later versions" },
+              "7.0 and later versions",
+    .commands = "remote-move" },
 
   /* ---- front door: EWS, MRSProxy and authentication ---- */
   { .id = "EWS_NOT_PUBLISHED", .severity = MC_FAIL, .area = "ews",
@@ -426,7 +467,10 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck remote-move --server {target} --user '{user}'",
     .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
               "migration endpoint cannot be created in hybrid scenarios\"; Microsoft Learn "
-              "\"Enable the MRS Proxy endpoint for remote moves\"" },
+              "\"Enable the MRS Proxy endpoint for remote moves\"",
+    .commands = "remote-move config explain",
+    .scenarios = "ews-not-published autodiscover-wrong-mrs-host hostile-gzip-bomb "
+                  "hostile-deflate-bomb hostile-close-after-handshake" },
 
   { .id = "MRSPROXY_URL_BLOCKED", .severity = MC_FAIL, .area = "ews",
     .title = "MRSProxy URL blocked while the rest of EWS gets through",
@@ -443,7 +487,9 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck remote-move --server {target} --user '{user}'",
     .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
-              "migration endpoint cannot be created in hybrid scenarios\" (URL filtering)" },
+              "migration endpoint cannot be created in hybrid scenarios\" (URL filtering)",
+    .commands = "remote-move config explain",
+    .scenarios = "mrsproxy-url-blocked" },
 
   { .id = "MRSPROXY_DISABLED", .severity = MC_FAIL, .area = "ews",
     .title = "MRSProxy is disabled on the server that answered",
@@ -462,7 +508,9 @@ const struct mc_cause mc_cause_table[] = {
       "Server,MRSProxyEnabled",
       NULL },
     .check = "migcheck remote-move --server {target} --user '{user}'",
-    .source = "KB 3063913; Microsoft Learn \"Enable the MRS Proxy endpoint for remote moves\"" },
+    .source = "KB 3063913; Microsoft Learn \"Enable the MRS Proxy endpoint for remote moves\"",
+    .commands = "remote-move logs config explain",
+    .scenarios = "mrsproxy-disabled lb-passive-server" },
 
   { .id = "MRSPROXY_HANDLER_MISSING", .severity = MC_FAIL, .area = "ews",
     .title = "HTTP 405 on mrsproxy.svc: the WCF handler mapping is missing",
@@ -478,7 +526,9 @@ const struct mc_cause mc_cause_table[] = {
       "Run iisreset and test again",
       NULL },
     .check = "migcheck remote-move --server {target} --user '{user}'",
-    .source = "KB 2626696; KB 2773628" },
+    .source = "KB 2626696; KB 2773628",
+    .commands = "remote-move logs config explain",
+    .scenarios = "mrsproxy-handler-missing" },
 
   { .id = "EWS_WINDOWS_AUTH_DISABLED", .severity = MC_FAIL, .area = "ews",
     .title = "Windows (NTLM/Negotiate) authentication is off on EWS",
@@ -496,7 +546,9 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck remote-move --server {target} --user '{user}'",
     .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
               "migration endpoint cannot be created in hybrid scenarios\"; "
-              "MicrosoftDocs/OfficeDocs-Exchange issue 1884; Microsoft Q&A question 2188108" },
+              "MicrosoftDocs/OfficeDocs-Exchange issue 1884; Microsoft Q&A question 2188108",
+    .commands = "remote-move config explain",
+    .scenarios = "windows-auth-off" },
 
   /* WARN: remote moves authenticate with NTLM/Negotiate; Basic is expected by the guidance
      (hybrid troubleshooting) but its absence alone does not stop a move. */
@@ -515,7 +567,9 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck remote-move --server {target} --user '{user}'",
     .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
               "migration endpoint cannot be created in hybrid scenarios\"; Microsoft Learn "
-              "\"Enable the MRS Proxy endpoint for remote moves\"" },
+              "\"Enable the MRS Proxy endpoint for remote moves\"",
+    .commands = "remote-move config",
+    .scenarios = "ep-offload-no-basic" },
 
   { .id = "AUTH_BAD_CREDENTIALS", .severity = MC_FAIL, .area = "ews",
     .title = "Credentials rejected: wrong user name, password or format",
@@ -534,7 +588,9 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck remote-move --server {target} --user '{user}'",
     .source = "KB 10094 (Troubleshoot migration issues in Exchange hybrid); KB 907273; "
-              "Microsoft Q&A question 1573031" },
+              "Microsoft Q&A question 1573031",
+    .commands = "remote-move outlook-anywhere config explain",
+    .scenarios = "bad-credentials oa-bad-credentials" },
 
   { .id = "AUTH_NTLM_CHALLENGE_BROKEN", .severity = MC_FAIL, .area = "http",
     .title = "The NTLM challenge that came back is malformed: something rewrites the header",
@@ -550,7 +606,9 @@ const struct mc_cause mc_cause_table[] = {
       "/Autodiscover on the device in front, or publish Exchange without it",
       NULL },
     .check = "migcheck remote-move --server {target} --user '{user}'",
-    .source = "[MS-NLMP] sec. 2.2.1.2 (CHALLENGE_MESSAGE) and 2.2.2.1 (AV_PAIR)" },
+    .source = "[MS-NLMP] sec. 2.2.1.2 (CHALLENGE_MESSAGE) and 2.2.2.1 (AV_PAIR)",
+    .commands = "remote-move outlook-anywhere autodiscover",
+    .scenarios = "ntlm-challenge-mangled" },
 
   /* WARN: moves still progress, only slowly and with transient faults. */
   { .id = "LB_NO_AFFINITY", .severity = MC_WARN, .area = "ews",
@@ -570,7 +628,9 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck remote-move --server {target} --user '{user}'",
     .source = "Microsoft blog (Learn archive) \"It's always the Load Balancer\"; Microsoft "
               "Exchange blog (Learn archive) \"Troubleshooting issues where the migration "
-              "endpoint cannot be created in hybrid scenarios\"" },
+              "endpoint cannot be created in hybrid scenarios\"",
+    .commands = "remote-move config explain",
+    .scenarios = "lb-no-affinity" },
 
   { .id = "LB_INCONSISTENT_BACKENDS", .severity = MC_FAIL, .area = "ews",
     .title = "Servers behind the load balancer answer differently",
@@ -589,7 +649,9 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck remote-move --server {target} --user '{user}'",
     .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
               "migration endpoint cannot be created in hybrid scenarios\" (passive servers); "
-              "KB 3063913" },
+              "KB 3063913",
+    .commands = "remote-move outlook-anywhere autodiscover config",
+    .scenarios = "lb-passive-server lb-one-server-503" },
 
   /* ---- Outlook Anywhere (RPC over HTTP: cutover and staged) ---- */
   { .id = "OA_NOT_PUBLISHED", .severity = MC_FAIL, .area = "oa",
@@ -612,7 +674,9 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck outlook-anywhere --exchange-server {server_fqdn} "
              "--rpc-proxy {target} --user '{user}'",
     .source = "KB 2903050 (\"We weren't able to connect to the remote server\" error); KB "
-              "2389390" },
+              "2389390",
+    .commands = "outlook-anywhere config explain",
+    .scenarios = "oa-not-published" },
 
   { .id = "OA_BASIC_NOT_OFFERED", .severity = MC_FAIL, .area = "oa",
     .title = "Outlook Anywhere does not offer Basic authentication",
@@ -635,7 +699,9 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck outlook-anywhere --exchange-server {server_fqdn} "
              "--rpc-proxy {target} --user '{user}'",
     .source = "KB 2903050 (\"We weren't able to connect to the remote server\" error); "
-              "MicrosoftDocs/OfficeDocs-Exchange issue 1800" },
+              "MicrosoftDocs/OfficeDocs-Exchange issue 1800",
+    .commands = "outlook-anywhere config explain",
+    .scenarios = "oa-ntlm-only" },
 
   { .id = "OA_PORT_NOT_ALLOWED", .severity = MC_FAIL, .area = "oa",
     .title = "RPC proxy refuses the server:port (ValidPorts): RPC Error 6ba",
@@ -658,7 +724,9 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck outlook-anywhere --exchange-server {server_fqdn} "
              "--rpc-proxy {target} --user '{user}'",
     .source = "KB 2903050 (\"We weren't able to connect to the remote server\" error) (RPC "
-              "proxy ports); [MS-RPCH] RPC over HTTP Protocol" },
+              "proxy ports); [MS-RPCH] RPC over HTTP Protocol",
+    .commands = "outlook-anywhere logs config explain",
+    .scenarios = "oa-validports-missing-6004 oa-validports-short-name-only" },
 
   { .id = "OA_BACKEND_UNAVAILABLE", .severity = MC_FAIL, .area = "oa",
     .title = "RPC proxy cannot reach the back end: nothing listens on 6001/6002/6004",
@@ -681,7 +749,9 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck outlook-anywhere --exchange-server {server_fqdn} "
              "--rpc-proxy {target} --user '{user}'",
     .source = "KB 2903050 (\"We weren't able to connect to the remote server\" error); "
-              "[MS-RPCH] RPC over HTTP Protocol" },
+              "[MS-RPCH] RPC over HTTP Protocol",
+    .commands = "outlook-anywhere logs config explain",
+    .scenarios = "oa-nspi-not-listening" },
 
   { .id = "OA_SERVER_NAME_UNRESOLVED", .severity = MC_FAIL, .area = "oa",
     .title = "Exchange 2013+ cannot resolve the RPC server name (404)",
@@ -701,7 +771,9 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck outlook-anywhere --exchange-server {server_fqdn} "
              "--rpc-proxy {target} --user '{user}'",
     .source = "[MS-OXDSCLI] Autodiscover Publishing and Lookup Protocol (EXCH Server); "
-              "[MS-RPCH] RPC over HTTP Protocol" },
+              "[MS-RPCH] RPC over HTTP Protocol",
+    .commands = "outlook-anywhere logs",
+    .scenarios = "oa-2013-unresolvable-server" },
 
   { .id = "OA_BIND_REJECTED", .severity = MC_FAIL, .area = "oa",
     .title = "DCE/RPC bind rejected: the interface is not offered on that port",
@@ -721,7 +793,8 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck outlook-anywhere --exchange-server {server_fqdn} "
              "--rpc-proxy {target} --user '{user}'",
     .source = "KB 2903050 (\"We weren't able to connect to the remote server\" error); "
-              "[MS-OXNSPI]; [MS-OXCRPC]" },
+              "[MS-OXNSPI]; [MS-OXCRPC]",
+    .commands = "outlook-anywhere" },
 
   /* ---- Autodiscover ---- */
   { .id = "AUTODISCOVER_NOT_FOUND", .severity = MC_FAIL, .area = "autodiscover",
@@ -744,7 +817,8 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck autodiscover --email {email}",
     .source = "[MS-OXDSCLI] Autodiscover Publishing and Lookup Protocol (discovery order); "
               "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
-              "migration endpoint cannot be created in hybrid scenarios\"" },
+              "migration endpoint cannot be created in hybrid scenarios\"",
+    .commands = "remote-move outlook-anywhere autodiscover" },
 
   { .id = "AUTODISCOVER_AUTH_FAILED", .severity = MC_FAIL, .area = "autodiscover",
     .title = "Autodiscover rejects the credentials",
@@ -763,7 +837,9 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck autodiscover --email {email}",
     .source = "[MS-OXDSCLI] Autodiscover Publishing and Lookup Protocol; KB 10094 "
-              "(Troubleshoot migration issues in Exchange hybrid)" },
+              "(Troubleshoot migration issues in Exchange hybrid)",
+    .commands = "remote-move outlook-anywhere autodiscover",
+    .scenarios = "autodiscover-auth-fail autodiscover-echo-credentials" },
 
   { .id = "AUTODISCOVER_BAD_RESPONSE", .severity = MC_FAIL, .area = "autodiscover",
     .title = "Autodiscover answer is not a usable settings response",
@@ -781,7 +857,9 @@ const struct mc_cause mc_cause_table[] = {
       "-ExternalClientsRequireSsl $true -ExternalClientAuthenticationMethod Basic",
       NULL },
     .check = "migcheck autodiscover --email {email}",
-    .source = "[MS-OXDSCLI] Autodiscover Publishing and Lookup Protocol (POX response)" },
+    .source = "[MS-OXDSCLI] Autodiscover Publishing and Lookup Protocol (POX response)",
+    .commands = "remote-move outlook-anywhere autodiscover",
+    .scenarios = "autodiscover-bad-xml hostile-xml-entities hostile-xml-nesting" },
 
   /* WARN: entering the public names by hand still works; discovery is what breaks. */
   { .id = "AUTODISCOVER_INTERNAL_URL", .severity = MC_WARN, .area = "autodiscover",
@@ -799,7 +877,9 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck autodiscover --email {email}",
     .source = "[MS-OXDSCLI] Autodiscover Publishing and Lookup Protocol; Microsoft Q&A "
-              "question 1186736" },
+              "question 1186736",
+    .commands = "remote-move outlook-anywhere autodiscover config explain",
+    .scenarios = "autodiscover-internal-urls" },
 
   { .id = "AUTODISCOVER_UNSAFE_REDIRECT", .severity = MC_FAIL, .area = "autodiscover",
     .title = "Autodiscover redirects to an unsafe place",
@@ -818,7 +898,10 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck autodiscover --email {email}",
     .source = "[MS-OXDSCLI] Autodiscover Publishing and Lookup Protocol (redirects); "
-              "Guardicore 2021 \"Autodiscovering the Great Leak\"" },
+              "Guardicore 2021 \"Autodiscovering the Great Leak\"",
+    .commands = "remote-move outlook-anywhere autodiscover",
+    .scenarios = "autodiscover-cross-domain-redirect autodiscover-foreign-host "
+                  "autodiscover-lookalike-host" },
 
   { .id = "AUTODISCOVER_REDIRECT_LOOP", .severity = MC_FAIL, .area = "autodiscover",
     .title = "Autodiscover redirects in a loop or too many times",
@@ -835,7 +918,9 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck autodiscover --email {email}",
     .source = "[MS-OXDSCLI] Autodiscover Publishing and Lookup Protocol (redirects, at most "
-              "10)" },
+              "10)",
+    .commands = "remote-move outlook-anywhere autodiscover",
+    .scenarios = "autodiscover-redirect-loop" },
 
   /* ---- IMAP ---- */
   { .id = "IMAP_NOT_IMAP", .severity = MC_FAIL, .area = "imap",
@@ -854,7 +939,9 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck imap {target}",
     .source = "KB 10062 (Troubleshoot issues with IMAP mailbox migration); RFC 3501 sec. "
-              "7.1.1 (greeting)" },
+              "7.1.1 (greeting)",
+    .commands = "imap",
+    .scenarios = "imap-not-imap hostile-imap-no-greeting" },
 
   { .id = "IMAP_NO_TLS", .severity = MC_FAIL, .area = "imap",
     .title = "IMAP offers no encryption (neither IMAPS nor STARTTLS)",
@@ -870,7 +957,9 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck imap {host}:143 --security tls",
     .source = "RFC 3501 sec. 6.2.1 (STARTTLS); RFC 8314; KB 10062 (Troubleshoot issues with "
-              "IMAP mailbox migration)" },
+              "IMAP mailbox migration)",
+    .commands = "imap",
+    .scenarios = "imap-no-starttls" },
 
   { .id = "IMAP_LOGIN_DISABLED", .severity = MC_FAIL, .area = "imap",
     .title = "IMAP refuses LOGIN before STARTTLS (LOGINDISABLED)",
@@ -884,7 +973,9 @@ const struct mc_cause mc_cause_table[] = {
       "migration exposes every password on the wire",
       NULL },
     .check = "migcheck imap {host}:143 --security none",
-    .source = "RFC 3501 sec. 6.2.3 (LOGINDISABLED); RFC 8314" },
+    .source = "RFC 3501 sec. 6.2.3 (LOGINDISABLED); RFC 8314",
+    .commands = "imap",
+    .scenarios = "imap-login-disabled" },
 
   { .id = "IMAP_AUTH_FAILED", .severity = MC_FAIL, .area = "imap",
     .title = "IMAP login fails for the migration account",
@@ -901,7 +992,9 @@ const struct mc_cause mc_cause_table[] = {
       "-ImapEnabled $true",
       NULL },
     .check = "migcheck imap {target} --user '{user}'",
-    .source = "KB 10062 (Troubleshoot issues with IMAP mailbox migration)" },
+    .source = "KB 10062 (Troubleshoot issues with IMAP mailbox migration)",
+    .commands = "imap config explain",
+    .scenarios = "imap-bad-credentials imap-echo-credentials" },
 
   /* ---- on-premises logs: IIS W3C, HTTPERR, HttpProxy ---- */
   { .id = "LOG_NO_MIGRATION_TRAFFIC", .severity = MC_FAIL, .area = "logs",
@@ -921,7 +1014,8 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck logs ./W3SVC1 ./HTTPERR",
     .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
               "migration endpoint cannot be created in hybrid scenarios\" (look for the "
-              "request in the IIS logs)" },
+              "request in the IIS logs)",
+    .commands = "logs" },
 
   { .id = "LOG_TRAFFIC_ON_WRONG_SERVER", .severity = MC_FAIL, .area = "logs",
     .title = "Migration requests reach a server that should not serve them",
@@ -938,7 +1032,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck logs ./W3SVC1",
     .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
-              "migration endpoint cannot be created in hybrid scenarios\" (passive servers)" },
+              "migration endpoint cannot be created in hybrid scenarios\" (passive servers)",
+    .commands = "logs" },
 
   { .id = "LOG_AUTH_FAILURES", .severity = MC_FAIL, .area = "logs",
     .title = "Logs show migration requests failing authentication",
@@ -957,7 +1052,8 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck logs ./W3SVC1",
     .source = "KB 907273; KB 2749007; Microsoft Exchange blog (Learn archive) "
               "\"Troubleshooting issues where the migration endpoint cannot be created in "
-              "hybrid scenarios\"" },
+              "hybrid scenarios\"",
+    .commands = "logs" },
 
   { .id = "LOG_NTLM_SPLIT", .severity = MC_FAIL, .area = "logs",
     .title = "NTLM handshake split across connections or servers",
@@ -973,7 +1069,8 @@ const struct mc_cause mc_cause_table[] = {
       "As a test, point the migration name at one server and run the check again",
       NULL },
     .check = "migcheck logs ./W3SVC1",
-    .source = "Microsoft blog (Learn archive) \"It's always the Load Balancer\"; KB 907273" },
+    .source = "Microsoft blog (Learn archive) \"It's always the Load Balancer\"; KB 907273",
+    .commands = "logs" },
 
   { .id = "LOG_SERVER_ERRORS", .severity = MC_FAIL, .area = "logs",
     .title = "Logs show server-side errors for migration requests",
@@ -990,7 +1087,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck logs ./W3SVC1",
     .source = "KB 943891; Microsoft Exchange blog (Learn archive) \"Troubleshooting issues "
-              "where the migration endpoint cannot be created in hybrid scenarios\"" },
+              "where the migration endpoint cannot be created in hybrid scenarios\"",
+    .commands = "logs" },
 
   /* WARN: a few dropped connections are normal on a busy server; this one points at a
      device in the path and shows up as transient, retried errors rather than a hard stop. */
@@ -1010,7 +1108,8 @@ const struct mc_cause mc_cause_table[] = {
       "for these paths",
       NULL },
     .check = "migcheck logs ./HTTPERR",
-    .source = "KB 820729; KB 937692" },
+    .source = "KB 820729; KB 937692",
+    .commands = "logs" },
 
   { .id = "HTTPERR_QUEUE_FULL", .severity = MC_FAIL, .area = "logs",
     .title = "HTTP.sys rejected requests: application pool queue full or offline",
@@ -1027,7 +1126,8 @@ const struct mc_cause mc_cause_table[] = {
       "-MaxConcurrentMigrations 20",
       NULL },
     .check = "migcheck logs ./HTTPERR",
-    .source = "KB 820729; KB 2832198" },
+    .source = "KB 820729; KB 2832198",
+    .commands = "logs" },
 
   { .id = "PROXY_BACKEND_ERRORS", .severity = MC_FAIL, .area = "logs",
     .title = "Front end could not proxy migration requests to the back end",
@@ -1047,7 +1147,8 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck logs ./HttpProxy/Ews",
     .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
               "migration endpoint cannot be created in hybrid scenarios\"; "
-              "SammyKrosoft/Hybrid-Config-Wiz-Checks (GitHub)" },
+              "SammyKrosoft/Hybrid-Config-Wiz-Checks (GitHub)",
+    .commands = "logs config explain" },
 
   /* ---- pasted configuration: PowerShell fl output, RpcProxy registry ---- */
   { .id = "CFG_MRSPROXY_DISABLED", .severity = MC_FAIL, .area = "config",
@@ -1062,7 +1163,8 @@ const struct mc_cause mc_cause_table[] = {
       "again",
       NULL },
     .check = "migcheck config ews-vdir.txt",
-    .source = "KB 3063913; Microsoft Learn \"Enable the MRS Proxy endpoint for remote moves\"" },
+    .source = "KB 3063913; Microsoft Learn \"Enable the MRS Proxy endpoint for remote moves\"",
+    .commands = "config" },
 
   { .id = "CFG_EWS_EXTERNAL_URL_MISSING", .severity = MC_FAIL, .area = "config",
     .title = "EWS ExternalUrl is empty",
@@ -1077,7 +1179,8 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck config ews-vdir.txt",
     .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
               "migration endpoint cannot be created in hybrid scenarios\"; Microsoft Learn "
-              "\"Enable the MRS Proxy endpoint for remote moves\"" },
+              "\"Enable the MRS Proxy endpoint for remote moves\"",
+    .commands = "remote-move outlook-anywhere autodiscover config" },
 
   { .id = "CFG_EWS_AUTH_METHODS", .severity = MC_FAIL, .area = "config",
     .title = "EWS authentication methods lack Windows (NTLM) authentication",
@@ -1095,7 +1198,8 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck config ews-vdir.txt",
     .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
               "migration endpoint cannot be created in hybrid scenarios\"; "
-              "MicrosoftDocs/OfficeDocs-Exchange issue 1884" },
+              "MicrosoftDocs/OfficeDocs-Exchange issue 1884",
+    .commands = "config" },
 
   { .id = "CFG_OA_AUTH_NOT_BASIC", .severity = MC_FAIL, .area = "config",
     .title = "Outlook Anywhere client authentication is not Basic",
@@ -1112,7 +1216,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck config outlookanywhere.txt",
     .source = "KB 2903050 (\"We weren't able to connect to the remote server\" error); "
-              "MicrosoftDocs/OfficeDocs-Exchange issue 1800" },
+              "MicrosoftDocs/OfficeDocs-Exchange issue 1800",
+    .commands = "config" },
 
   /* WARN: RPC over HTTP keeps working; the setting is a risk and clashes with Extended
      Protection rather than a break on its own. */
@@ -1131,7 +1236,8 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck config outlookanywhere.txt",
     .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
               "migration endpoint cannot be created in hybrid scenarios\" (SSL offloading); "
-              "microsoft/CSS-Exchange documentation \"Extended Protection\"" },
+              "microsoft/CSS-Exchange documentation \"Extended Protection\"",
+    .commands = "config" },
 
   { .id = "CFG_VALIDPORTS_MISSING", .severity = MC_FAIL, .area = "config",
     .title = "RpcProxy ValidPorts lacks required name:port entries",
@@ -1150,7 +1256,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck config rpcproxy.reg",
     .source = "KB 2903050 (\"We weren't able to connect to the remote server\" error) (RPC "
-              "proxy ports); [MS-RPCH] RPC over HTTP Protocol" },
+              "proxy ports); [MS-RPCH] RPC over HTTP Protocol",
+    .commands = "config" },
 
   /* WARN: the fault shows only on the requests that reach the odd server. */
   { .id = "CFG_SERVERS_DIFFER", .severity = MC_WARN, .area = "config",
@@ -1169,7 +1276,8 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck config ews-vdir.txt",
     .source = "Microsoft Exchange blog (Learn archive) \"Troubleshooting issues where the "
               "migration endpoint cannot be created in hybrid scenarios\" (every server, "
-              "passive servers)" },
+              "passive servers)",
+    .commands = "config" },
 
   /* WARN: migcheck cannot judge what it did not read; it says so instead of
      calling the value empty or complete. */
@@ -1188,7 +1296,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck config ews-vdir.txt",
     .source = "Microsoft Learn: Set-WebServicesVirtualDirectory (ExternalUrl); "
-              "RFC 9110 sec. 4.1 (URI length)" },
+              "RFC 9110 sec. 4.1 (URI length)",
+    .commands = "config" },
 
   /* ---- the server's registry: SCHANNEL, .NET, Lsa ---- */
   { .id = "CFG_TLS12_DISABLED", .severity = MC_FAIL, .area = "config",
@@ -1208,7 +1317,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck config schannel.reg",
     .source = "Microsoft Learn: Exchange Server TLS configuration best practices; Microsoft "
-              "Learn: Transport Layer Security (TLS) registry settings" },
+              "Learn: Transport Layer Security (TLS) registry settings",
+    .commands = "config" },
 
   /* WARN when the values are absent (.NET 4.7+ builds may still use the system default);
      raised as FAIL when a value is set to 0. */
@@ -1228,7 +1338,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck config dotnet.reg",
     .source = "Microsoft Learn: Exchange Server TLS configuration best practices; Microsoft "
-              "Learn: Transport Layer Security (TLS) best practices with the .NET Framework" },
+              "Learn: Transport Layer Security (TLS) best practices with the .NET Framework",
+    .commands = "config" },
 
   /* WARN: a suite list without what Exchange Online offers breaks TLS 1.2; the finding says
      which list. */
@@ -1246,7 +1357,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck config ciphers.reg",
     .source = "Microsoft Learn: Exchange Server TLS configuration best practices; Microsoft "
-              "Learn: Prioritizing Schannel cipher suites" },
+              "Learn: Prioritizing Schannel cipher suites",
+    .commands = "config" },
 
   /* WARN unless Extended Protection is known to be on (then FAIL). */
   { .id = "CFG_EP_SUPPRESSED", .severity = MC_WARN, .area = "config",
@@ -1262,7 +1374,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck config lsa.reg",
     .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server "
-              "(prerequisites)" },
+              "(prerequisites)",
+    .commands = "config" },
 
   /* WARN unless Extended Protection is known to be on (then FAIL). */
   { .id = "CFG_EP_NTLMV1", .severity = MC_WARN, .area = "config",
@@ -1278,7 +1391,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck config lsa.reg",
     .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server; "
-              "Microsoft Learn: Network security: LAN Manager authentication level" },
+              "Microsoft Learn: Network security: LAN Manager authentication level",
+    .commands = "config" },
 
   /* ---- the server's IIS configuration: applicationHost.config ---- */
   { .id = "CFG_IIS_BINDING", .severity = MC_FAIL, .area = "config",
@@ -1296,7 +1410,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck config applicationHost.config",
     .source = "Microsoft Learn: Default settings for Exchange virtual directories; Microsoft "
-              "Learn: Exchange Server TLS configuration best practices" },
+              "Learn: Exchange Server TLS configuration best practices",
+    .commands = "config" },
 
   /* FAIL when stricter than the table on a migration path; WARN otherwise. */
   { .id = "CFG_EP_MISMATCH", .severity = MC_WARN, .area = "config",
@@ -1314,7 +1429,8 @@ const struct mc_cause mc_cause_table[] = {
       "iisreset",
       NULL },
     .check = "migcheck config applicationHost.config",
-    .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server" },
+    .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server",
+    .commands = "config" },
 
   { .id = "CFG_EP_SSL_OFFLOADING", .severity = MC_FAIL, .area = "config",
     .title = "Extended Protection is on while TLS is offloaded",
@@ -1331,7 +1447,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck config applicationHost.config outlookanywhere.txt",
     .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server "
-              "(SSL offloading)" },
+              "(SSL offloading)",
+    .commands = "config" },
 
   { .id = "CFG_IIS_AUTH_DISABLED", .severity = MC_FAIL, .area = "config",
     .title = "IIS authentication a migration path needs is off",
@@ -1350,7 +1467,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck config applicationHost.config",
     .source = "Microsoft Learn: Default settings for Exchange virtual directories; Microsoft "
-              "Learn: Prepare mailboxes for cross-forest moves (MRS Proxy)" },
+              "Learn: Prepare mailboxes for cross-forest moves (MRS Proxy)",
+    .commands = "config" },
 
   /* WARN: a vdir web.config may set its own value; the finding says so. */
   { .id = "CFG_IIS_REQUEST_LIMIT", .severity = MC_WARN, .area = "config",
@@ -1366,7 +1484,8 @@ const struct mc_cause mc_cause_table[] = {
       "Check devices in front for their own body size limits",
       NULL },
     .check = "migcheck config applicationHost.config",
-    .source = "Microsoft Learn: Request Limits <requestLimits> (IIS)" },
+    .source = "Microsoft Learn: Request Limits <requestLimits> (IIS)",
+    .commands = "config" },
 
   /* FAIL when nothing is allowed; WARN when some addresses are. */
   { .id = "CFG_IIS_IP_RESTRICTED", .severity = MC_WARN, .area = "config",
@@ -1384,7 +1503,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck config applicationHost.config",
     .source = "Microsoft Learn: IP Security <ipSecurity> (IIS); Microsoft Learn: Microsoft 365 "
-              "URLs and IP address ranges" },
+              "URLs and IP address ranges",
+    .commands = "config" },
 
   { .id = "CFG_IIS_PATH_BLOCKED", .severity = MC_FAIL, .area = "config",
     .title = "A URL Rewrite rule matches a migration path",
@@ -1400,7 +1520,8 @@ const struct mc_cause mc_cause_table[] = {
       "iisreset",
       NULL },
     .check = "migcheck config applicationHost.config",
-    .source = "Microsoft Learn: URL Rewrite Module Configuration Reference" },
+    .source = "Microsoft Learn: URL Rewrite Module Configuration Reference",
+    .commands = "config" },
 
   /* FAIL when Extended Protection is shown on that server; WARN when it is on elsewhere. */
   { .id = "CFG_EP_BUILD_UNSUPPORTED", .severity = MC_WARN, .area = "config",
@@ -1417,7 +1538,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck config exchange-servers.txt ews-vdir.txt",
     .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server "
-              "(prerequisites)" },
+              "(prerequisites)",
+    .commands = "config" },
 
   /* ---- the server's certificates ---- */
   { .id = "CFG_CERT_IIS_INVALID", .severity = MC_FAIL, .area = "config",
@@ -1436,7 +1558,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck config certificates.txt sslcert.txt",
     .source = "Microsoft Learn: Get-ExchangeCertificate (Status); Microsoft Learn: Assign "
-              "certificates to Exchange Server services" },
+              "certificates to Exchange Server services",
+    .commands = "config" },
 
   { .id = "CFG_CERT_BINDING_MISSING", .severity = MC_FAIL, .area = "config",
     .title = "An https binding presents a certificate that is not in the store",
@@ -1452,7 +1575,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck config certificates.txt sslcert.txt",
     .source = "Microsoft Learn: Assign certificates to Exchange Server services; Microsoft "
-              "Learn: netsh http commands" },
+              "Learn: netsh http commands",
+    .commands = "config" },
 
   { .id = "CFG_CERT_NOT_BOUND", .severity = MC_FAIL, .area = "config",
     .title = "The certificate seen from outside is not the one bound on the server",
@@ -1469,7 +1593,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck tls mail.contoso.com",
     .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server (SSL "
-              "bridging needs the same certificate)" },
+              "bridging needs the same certificate)",
+    .commands = "config" },
 
   { .id = "CFG_CERT_NAME_MISSING", .severity = MC_FAIL, .area = "config",
     .title = "The certificate on 443 does not cover the published name, or is self-signed",
@@ -1486,7 +1611,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck tls mail.contoso.com",
     .source = "Microsoft Learn: Certificate requirements for hybrid deployments; RFC 6125 "
-              "sec. 6.4.3 (wildcards)" },
+              "sec. 6.4.3 (wildcards)",
+    .commands = "config" },
 
   /* WARN: a low limit slows batches down and makes some moves wait or fail. */
   { .id = "CFG_MRS_CONNECTIONS", .severity = MC_WARN, .area = "config",
@@ -1506,7 +1632,8 @@ const struct mc_cause mc_cause_table[] = {
       "<name> -MaxConcurrentMigrations 20",
       NULL },
     .check = "migcheck config MsExchangeMailboxReplication.exe.config",
-    .source = "KB 3091026 (mailbox migration reached the maximum number of connections)" },
+    .source = "KB 3091026 (mailbox migration reached the maximum number of connections)",
+    .commands = "config" },
 
   /* ---- the migration endpoint as Exchange Online holds it (--endpoint-file) ---- */
   { .id = "ENDPOINT_INTERNAL_NAME", .severity = MC_FAIL, .area = "config",
@@ -1526,7 +1653,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck remote-move --endpoint-file endpoints.txt",
     .source = "Microsoft Learn: New-MigrationEndpoint (RemoteServer, RpcProxyServer); "
-              "Microsoft Learn: Perform a cutover migration of email to Microsoft 365" },
+              "Microsoft Learn: Perform a cutover migration of email to Microsoft 365",
+    .commands = "remote-move outlook-anywhere imap config" },
 
   { .id = "ENDPOINT_OA_AUTH_NTLM", .severity = MC_WARN, .area = "config",
     .title = "Outlook Anywhere endpoint signs in with NTLM instead of Basic",
@@ -1542,7 +1670,8 @@ const struct mc_cause mc_cause_table[] = {
       "-IISAuthenticationMethods Basic,NTLM",
       NULL },
     .check = "migcheck outlook-anywhere --endpoint-file endpoints.txt",
-    .source = "Microsoft Learn: New-MigrationEndpoint (Authentication); KB 2903050" },
+    .source = "Microsoft Learn: New-MigrationEndpoint (Authentication); KB 2903050",
+    .commands = "remote-move outlook-anywhere imap config" },
 
   { .id = "ENDPOINT_PORT_NOT_443", .severity = MC_WARN, .area = "config",
     .title = "Remote move or Outlook Anywhere endpoint names a port other than 443",
@@ -1558,7 +1687,8 @@ const struct mc_cause mc_cause_table[] = {
       "(Get-Credential)",
       NULL },
     .check = "migcheck remote-move --endpoint-file endpoints.txt",
-    .source = "Microsoft Learn: New-MigrationEndpoint (Port: IMAP only)" },
+    .source = "Microsoft Learn: New-MigrationEndpoint (Port: IMAP only)",
+    .commands = "remote-move outlook-anywhere imap config" },
 
   { .id = "ENDPOINT_IMAP_SECURITY_PORT", .severity = MC_WARN, .area = "config",
     .title = "IMAP endpoint's Security does not match its Port",
@@ -1573,7 +1703,8 @@ const struct mc_cause mc_cause_table[] = {
       "\"IMAP Endpoint\"",
       NULL },
     .check = "migcheck imap --endpoint-file endpoints.txt",
-    .source = "Microsoft Learn: New-MigrationEndpoint (Port, Security); RFC 8314 sec. 3.3" },
+    .source = "Microsoft Learn: New-MigrationEndpoint (Port, Security); RFC 8314 sec. 3.3",
+    .commands = "remote-move outlook-anywhere imap config" },
 
   /* ---- process: batches, throttling, locks, limits ---- */
   { .id = "NOTIFICATION_EMAIL_MISSING", .severity = MC_FAIL, .area = "process",
@@ -1589,7 +1720,8 @@ const struct mc_cause mc_cause_table[] = {
       "Start the batch again: Start-MigrationBatch -Identity \"Batch1\"",
       NULL },
     .check = "migcheck explain \"Please provide the list of notification mails\"",
-    .source = "Microsoft Learn: New-MigrationBatch (-NotificationEmails)" },
+    .source = "Microsoft Learn: New-MigrationBatch (-NotificationEmails)",
+    .commands = "config explain" },
 
   /* WARN: nothing is broken on-premises; the test just has to wait. */
   { .id = "MIGRATION_THROTTLED", .severity = MC_WARN, .area = "process",
@@ -1606,7 +1738,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck explain \"MigrationConnectionTestedTooRecentlyException\"",
     .source = "Microsoft Learn troubleshooting article "
-              "migration-endpoint-could-not-be-created" },
+              "migration-endpoint-could-not-be-created",
+    .commands = "config explain" },
 
   { .id = "MAILBOX_LOCKED", .severity = MC_FAIL, .area = "process",
     .title = "Source mailbox still locked by an earlier move session",
@@ -1624,7 +1757,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck explain \"SourceMailboxAlreadyBeingMovedTransientException\"",
     .source = "Microsoft blog (Learn archive) \"Source mailbox already being moved errors "
-              "while moving mailboxes\"" },
+              "while moving mailboxes\"",
+    .commands = "config explain" },
 
   /* WARN: moves over the limit wait and retry; batches slow down rather than fail. */
   { .id = "MRSPROXY_CONNECTION_LIMIT", .severity = MC_WARN, .area = "process",
@@ -1642,7 +1776,8 @@ const struct mc_cause mc_cause_table[] = {
       "Migration Endpoint - EWS (Default Web Site)\" -MaxConcurrentMigrations 100",
       NULL },
     .check = "migcheck explain \"MRSProxyConnectionLimitReachedTransientException\"",
-    .source = "KB 3091026" },
+    .source = "KB 3091026",
+    .commands = "config explain" },
 
   /* ---- seen in public forum threads: network, TLS and front door ---- */
   { .id = "TCP_IP_ALLOWLIST_INCOMPLETE", .severity = MC_FAIL, .area = "tcp",
@@ -1660,7 +1795,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = NULL,
     .source = "MicrosoftDocs/OfficeDocs-Enterprise issue 563; "
-              "MicrosoftDocs/OfficeDocs-Exchange issue 1559" },
+              "MicrosoftDocs/OfficeDocs-Exchange issue 1559",
+    .commands = "config explain" },
 
   { .id = "TLS_INSPECTION", .severity = MC_FAIL, .area = "tls",
     .title = "A TLS-inspection device intercepts the migration traffic",
@@ -1677,7 +1813,8 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck tls {target}",
     .source = "icehousesf/exchange-migration (GitHub); Microsoft Exchange blog (Learn "
               "archive) \"Troubleshooting issues where the migration endpoint cannot be "
-              "created in hybrid scenarios\"" },
+              "created in hybrid scenarios\"",
+    .commands = "config explain" },
 
   { .id = "HTTP_FLOOD_PROTECTION", .severity = MC_FAIL, .area = "http",
     .title = "Firewall flood or DoS protection blocks Exchange Online addresses",
@@ -1696,7 +1833,8 @@ const struct mc_cause mc_cause_table[] = {
     .check = NULL,
     .source = "Microsoft Learn troubleshooting article "
               "mailbox-move-to-cloud-fail-with-error; KB 10094 (Troubleshoot migration "
-              "issues in Exchange hybrid)" },
+              "issues in Exchange hybrid)",
+    .commands = "config explain" },
 
   { .id = "HTTP_REQUEST_TOO_LARGE", .severity = MC_FAIL, .area = "http",
     .title = "HTTP 413: a request size limit in the path rejects MRS requests",
@@ -1713,7 +1851,9 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck remote-move --server {target} --user '{user}'",
     .source = "Microsoft Q&A question 2202144; RFC 9110 sec. 15.5.14 (413 Content Too Large); "
-              "Microsoft Learn: Request Limits <requestLimits> (IIS 404.13)" },
+              "Microsoft Learn: Request Limits <requestLimits> (IIS 404.13)",
+    .commands = "remote-move config explain",
+    .scenarios = "mrsproxy-body-limit mrsproxy-iis-content-length waf-drops-large-post" },
 
   { .id = "HYBRID_AGENT_UNREACHABLE", .severity = MC_FAIL, .area = "http",
     .title = "Hybrid Agent cannot relay to the on-premises server (504 via msappproxy.net)",
@@ -1733,7 +1873,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck remote-move --server {server_fqdn} --user '{user}'",
     .source = "Microsoft Q&A questions 138054, 1507968, 1687837; Microsoft Learn: Exchange "
-              "Modern Hybrid (Hybrid Agent)" },
+              "Modern Hybrid (Hybrid Agent)",
+    .commands = "config explain" },
 
   /* ---- seen in public forum threads: EWS, MRSProxy and authentication ---- */
   { .id = "AUTH_PROTECTED_GROUP", .severity = MC_FAIL, .area = "ews",
@@ -1751,7 +1892,8 @@ const struct mc_cause mc_cause_table[] = {
       "Reboot {server}",
       NULL },
     .check = "migcheck remote-move --server {target} --user '{user}'",
-    .source = "KB 2975731" },
+    .source = "KB 2975731",
+    .commands = "config explain" },
 
   { .id = "AUTH_LEGACY_BLOCKED_BY_POLICY", .severity = MC_FAIL, .area = "ews",
     .title = "An authentication policy blocks legacy auth to EWS for the endpoint account",
@@ -1769,7 +1911,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck remote-move --server {target} --user '{user}'",
     .source = "Microsoft Learn \"Block legacy authentication in Exchange 2019 hybrid\"; "
-              "MicrosoftDocs/OfficeDocs-Exchange pull request 3119" },
+              "MicrosoftDocs/OfficeDocs-Exchange pull request 3119",
+    .commands = "config explain" },
 
   { .id = "AUTH_EXTENDED_PROTECTION", .severity = MC_FAIL, .area = "ews",
     .title = "Extended Protection breaks behind SSL offloading or mismatched SSL bridging",
@@ -1789,7 +1932,9 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck remote-move --server {target} --user '{user}'",
     .source = "Microsoft Learn: Configure Windows Extended Protection in Exchange Server; "
               "Exchange Server security updates of August 2022 (EP made available); RFC 5929 "
-              "sec. 4 (tls-server-end-point); [MS-NLMP] sec. 2.2.2.1 (MsvAvChannelBindings)" },
+              "sec. 4 (tls-server-end-point); [MS-NLMP] sec. 2.2.2.1 (MsvAvChannelBindings)",
+    .commands = "remote-move outlook-anywhere autodiscover config explain",
+    .scenarios = "ep-behind-ssl-offload ep-offload-no-basic" },
 
   { .id = "AUTH_NEGOTIATE_BLOCKED", .severity = MC_FAIL, .area = "ews",
     .title = "A device in front blocks the sign-in: requests with credentials never reach "
@@ -1814,7 +1959,9 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck remote-move --server mail.contoso.com",
     .source = "MS-NTHT (NTLM Over HTTP Protocol) sec. 3.2.5 (the handshake on one "
               "connection); RFC 4559 sec. 4 and 6 (connection-based authentication through "
-              "proxies)" },
+              "proxies)",
+    .commands = "remote-move",
+    .scenarios = "negotiate-blocked negotiate-stalled login-blocked-403 login-redirected" },
 
   { .id = "HTTP_RESPONSE_HEADER_TOO_LARGE", .severity = MC_FAIL, .area = "http",
     .title = "The server or a device sent a response header too large to read",
@@ -1833,7 +1980,9 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck remote-move --server mail.contoso.com",
     .source = "RFC 9112 sec. 2.3 and RFC 9110 sec. 5.4 (field limits); libcurl "
-              "CURL_MAX_HTTP_HEADER (100 KB)" },
+              "CURL_MAX_HTTP_HEADER (100 KB)",
+    .commands = "remote-move outlook-anywhere autodiscover",
+    .scenarios = "oversized-header" },
 
   { .id = "HYBRID_AGENT_EP_ENABLED", .severity = MC_FAIL, .area = "ews",
     .title = "Extended Protection enabled on a server published through the Hybrid Agent",
@@ -1849,7 +1998,8 @@ const struct mc_cause mc_cause_table[] = {
       "Restrict inbound access to that EWS directory to the Hybrid Agent host instead",
       NULL },
     .check = "migcheck config ews-vdir.txt",
-    .source = "microsoft/CSS-Exchange documentation \"Extended Protection\"" },
+    .source = "microsoft/CSS-Exchange documentation \"Extended Protection\"",
+    .commands = "config explain" },
 
   { .id = "MRSPROXY_WCF_QUOTA", .severity = MC_FAIL, .area = "ews",
     .title = "MRSProxy WCF message quotas too small (HTTP 400 late in the move)",
@@ -1866,7 +2016,9 @@ const struct mc_cause mc_cause_table[] = {
       "Resume the move: Resume-MoveRequest -Identity {mailbox}",
       NULL },
     .check = "migcheck logs ./W3SVC1 ./HTTPERR",
-    .source = "Microsoft Learn troubleshooting article hybrid-move-fails" },
+    .source = "Microsoft Learn troubleshooting article hybrid-move-fails",
+    .commands = "remote-move config explain",
+    .scenarios = "mrsproxy-wcf-quota" },
 
   /* ---- seen in public forum threads: Outlook Anywhere and Autodiscover ---- */
   { .id = "OA_ADMIN_NO_MAILBOX_RIGHTS", .severity = MC_FAIL, .area = "oa",
@@ -1885,7 +2037,8 @@ const struct mc_cause mc_cause_table[] = {
       "FullAccess",
       NULL },
     .check = NULL,
-    .source = "KB 2389390; Microsoft Learn \"Assign permissions for migration\"" },
+    .source = "KB 2389390; Microsoft Learn \"Assign permissions for migration\"",
+    .commands = "config explain" },
 
   { .id = "OA_CERT_PRINCIPAL_MISMATCH", .severity = MC_FAIL, .area = "oa",
     .title = "Outlook Anywhere certificate principal name (msstd:) does not match",
@@ -1901,7 +2054,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck autodiscover --email {email}",
     .source = "Microsoft Learn troubleshooting article "
-              "mutual-authentication-could-not-be-established-error-if-testing-outlook-anywhere" },
+              "mutual-authentication-could-not-be-established-error-if-testing-outlook-anywhere",
+    .commands = "config explain" },
 
   { .id = "AUTODISCOVER_WRONG_MRS_HOST", .severity = MC_FAIL, .area = "autodiscover",
     .title = "Autodiscover points the endpoint at a host that is not the MRSProxy name",
@@ -1919,7 +2073,9 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck autodiscover --email {email}",
     .source = "Microsoft Q&A question 229949; Microsoft Learn: "
-              "Test-MigrationServerAvailability (-Autodiscover)" },
+              "Test-MigrationServerAvailability (-Autodiscover)",
+    .commands = "remote-move config explain",
+    .scenarios = "autodiscover-wrong-mrs-host" },
 
   /* ---- seen in public forum threads: IMAP ---- */
   { .id = "IMAP_TLS_TOO_OLD", .severity = MC_FAIL, .area = "imap",
@@ -1934,7 +2090,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck tls {host}:993",
     .source = "Microsoft Learn troubleshooting article mailbox-migration-fails-using-imap; "
-              "RFC 8996" },
+              "RFC 8996",
+    .commands = "config explain" },
 
   { .id = "IMAP_CERT_BINDING_BROKEN", .severity = MC_FAIL, .area = "imap",
     .title = "IMAP login broken after a certificate change",
@@ -1952,7 +2109,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck tls {host}:993",
     .source = "imapsync/imapsync issue 136; KB 10062 (Troubleshoot issues with IMAP mailbox "
-              "migration)" },
+              "migration)",
+    .commands = "config explain" },
 
   /* ---- seen in public forum threads: configuration ---- */
   { .id = "CFG_EWS_EXTERNAL_URL_MISMATCH", .severity = MC_FAIL, .area = "config",
@@ -1970,7 +2128,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck config ews-vdir.txt",
     .source = "SammyKrosoft/Hybrid-Config-Wiz-Checks (GitHub); Microsoft Learn \"Enable the "
-              "MRS Proxy endpoint for remote moves\"" },
+              "MRS Proxy endpoint for remote moves\"",
+    .commands = "config explain" },
 
   /* ---- seen in public forum threads: process and pasted errors ---- */
   { .id = "HYBRID_AGENT_APP_DELETED", .severity = MC_FAIL, .area = "process",
@@ -1984,7 +2143,8 @@ const struct mc_cause mc_cause_table[] = {
       "the reported case), then run the Hybrid Configuration Wizard again",
       NULL },
     .check = "migcheck explain \"Invalid_App\"",
-    .source = "Microsoft Q&A question 2138499" },
+    .source = "Microsoft Q&A question 2138499",
+    .commands = "config explain" },
 
   { .id = "HYBRID_OUTBOUND_PROXY", .severity = MC_FAIL, .area = "process",
     .title = "Outbound web proxy blocks the hybrid server's calls to Microsoft 365",
@@ -2001,7 +2161,8 @@ const struct mc_cause mc_cause_table[] = {
       "Run the hybrid wizard again",
       NULL },
     .check = "migcheck explain \"(407) Proxy Authentication Required\"",
-    .source = "KB 3068838; KB 3067292" },
+    .source = "KB 3068838; KB 3067292",
+    .commands = "config explain" },
 
   /* WARN: the connection problem is not new; skipping verification only hides it until
      the batch runs. */
@@ -2016,7 +2177,8 @@ const struct mc_cause mc_cause_table[] = {
       "Fix what the test reports, then recreate the endpoint without -SkipVerification",
       NULL },
     .check = "migcheck remote-move --server {target} --user '{user}'",
-    .source = "Microsoft Q&A questions 1195639, 1660225" },
+    .source = "Microsoft Q&A questions 1195639, 1660225",
+    .commands = "config explain" },
 
   /* WARN: the on-premises side is fine; only the admin center path fails. */
   { .id = "MIGRATION_EAC_ENDPOINT_BUG", .severity = MC_WARN, .area = "process",
@@ -2033,7 +2195,8 @@ const struct mc_cause mc_cause_table[] = {
       "Then choose that endpoint when creating the batch in the admin center",
       NULL },
     .check = NULL,
-    .source = "Microsoft Q&A question 1186736" },
+    .source = "Microsoft Q&A question 1186736",
+    .commands = "config explain" },
 
   /* WARN: the move completes, only slowly. */
   { .id = "MIGRATION_SLOW_NETWORK", .severity = MC_WARN, .area = "process",
@@ -2050,7 +2213,8 @@ const struct mc_cause mc_cause_table[] = {
       "Shorten the path for migration traffic (no inspection devices or long detours)",
       NULL },
     .check = NULL,
-    .source = "KB 3184611" },
+    .source = "KB 3184611",
+    .commands = "config explain" },
 
   { .id = "MIGRATION_FORCE_PASSWORD", .severity = MC_FAIL, .area = "process",
     .title = "Staged migration forces a password change on federated users",
@@ -2062,7 +2226,8 @@ const struct mc_cause mc_cause_table[] = {
       "Submit the batch again with the corrected CSV",
       NULL },
     .check = "migcheck explain \"This action is currently blocked for the API\"",
-    .source = "KB 2845956" },
+    .source = "KB 2845956",
+    .commands = "config explain" },
 
   { .id = "MOVE_REQUEST_ORPHANED", .severity = MC_FAIL, .area = "process",
     .title = "An orphaned move request blocks the new move",
@@ -2078,7 +2243,8 @@ const struct mc_cause mc_cause_table[] = {
       "msExchMailboxMove*), let directory sync run, and retry",
       NULL },
     .check = "migcheck explain \"UserAlreadyBeingMigratedException\"",
-    .source = "KB 4502865" },
+    .source = "KB 4502865",
+    .commands = "config explain" },
 
   { .id = "MOVE_REQUEST_UNQUOTED_PARAMS", .severity = MC_FAIL, .area = "process",
     .title = "Move request host and domain parameters not quoted",
@@ -2093,7 +2259,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = NULL,
     .source = "Microsoft Learn troubleshooting article "
-              "operation-has-timed-out-error-when-moving-mailbox" },
+              "operation-has-timed-out-error-when-moving-mailbox",
+    .commands = "config explain" },
 
   { .id = "MOVE_CORRUPT_SEARCH_FOLDERS", .severity = MC_FAIL, .area = "process",
     .title = "Corrupt search folders break an offboarding move to Exchange 2010",
@@ -2106,7 +2273,8 @@ const struct mc_cause mc_cause_table[] = {
       "Resume the move: Resume-MoveRequest -Identity {mailbox}",
       NULL },
     .check = "migcheck explain \"RestartMoveCorruptSyncStateTransientException\"",
-    .source = "KB 3063045" },
+    .source = "KB 3063045",
+    .commands = "config explain" },
 
   { .id = "OFFBOARD_EXCHANGE_GUID_MISSING", .severity = MC_FAIL, .area = "process",
     .title = "Offboarding: the on-premises remote mailbox lacks the ExchangeGuid",
@@ -2120,7 +2288,8 @@ const struct mc_cause mc_cause_table[] = {
       "Run a directory sync (Start-ADSyncSyncCycle -PolicyType Delta) and retry the move",
       NULL },
     .check = "migcheck explain \"Cannot find a recipient that has mailbox GUID\"",
-    .source = "KB 2956029" },
+    .source = "KB 2956029",
+    .commands = "config explain" },
 
   { .id = "OFFBOARD_TARGET_HAS_MAILBOX", .severity = MC_FAIL, .area = "process",
     .title = "Offboarding: the on-premises user still looks like a mailbox user",
@@ -2134,7 +2303,8 @@ const struct mc_cause mc_cause_table[] = {
       "{mailbox}",
       NULL },
     .check = "migcheck explain \"already has a primary mailbox\"",
-    .source = "Microsoft Learn troubleshooting article offboarding-mailbox-fails-with-error" },
+    .source = "Microsoft Learn troubleshooting article offboarding-mailbox-fails-with-error",
+    .commands = "config explain" },
 
   { .id = "PF_HIERARCHY_MAILBOX_SPLIT", .severity = MC_FAIL, .area = "process",
     .title = "Public folder and arbitration mailboxes on different servers",
@@ -2149,7 +2319,8 @@ const struct mc_cause mc_cause_table[] = {
       "Create the endpoint again",
       NULL },
     .check = "migcheck explain \"MAPI provider is not supported for mailbox with version\"",
-    .source = "KB 4052729" },
+    .source = "KB 4052729",
+    .commands = "config explain" },
 
   /* ---- from the published protocol documents ([MS-*], RFCs) ---- */
   { .id = "EWS_AUTH_CERT_MISSING", .severity = MC_FAIL, .area = "ews",
@@ -2168,7 +2339,8 @@ const struct mc_cause mc_cause_table[] = {
       "Restart-Service MSExchangeServiceHost; Restart-WebAppPool MSExchangeServicesAppPool",
       NULL },
     .check = "migcheck remote-move --server {target} --user '{user}'",
-    .source = "Microsoft Learn: Test-MigrationServerAvailability (error catalogue)" },
+    .source = "Microsoft Learn: Test-MigrationServerAvailability (error catalogue)",
+    .commands = "" },
 
   { .id = "OA_TEST_MAILBOX_HIDDEN", .severity = MC_FAIL, .area = "oa",
     .title = "Test mailbox is hidden from address lists",
@@ -2182,7 +2354,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = NULL,
     .source = "Microsoft Learn: cutover migration to Microsoft 365; Microsoft Learn: "
-              "Test-MigrationServerAvailability" },
+              "Test-MigrationServerAvailability",
+    .commands = "" },
 
   { .id = "OA_MAILBOX_RPCHTTP_BLOCKED", .severity = MC_FAIL, .area = "oa",
     .title = "RPC over HTTP is blocked for the mailbox",
@@ -2197,7 +2370,8 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = NULL,
     .source = "Microsoft Remote Connectivity Analyzer documentation (RPC over HTTP "
-              "connection not allowed); Microsoft Learn: Set-CASMailbox" },
+              "connection not allowed); Microsoft Learn: Set-CASMailbox",
+    .commands = "" },
 
   { .id = "OA_REVERSE_PROXY_BUFFERING", .severity = MC_FAIL, .area = "oa",
     .title = "Reverse proxy cannot pass RPC over HTTP (1 GB RPC_IN_DATA)",
@@ -2214,7 +2388,8 @@ const struct mc_cause mc_cause_table[] = {
     .check = "migcheck outlook-anywhere --exchange-server {server_fqdn} "
              "--rpc-proxy {target} --user '{user}'",
     .source = "[MS-RPCH] RPC over HTTP Protocol (streamed channels); TechNet archive \"RPC "
-              "over HTTP Protocol Specifics\"" },
+              "over HTTP Protocol Specifics\"",
+    .commands = "outlook-anywhere" },
 
   { .id = "AUTODISCOVER_NO_OA_SETTINGS", .severity = MC_FAIL, .area = "autodiscover",
     .title = "Autodiscover returns no Outlook Anywhere external settings",
@@ -2233,7 +2408,9 @@ const struct mc_cause mc_cause_table[] = {
       NULL },
     .check = "migcheck autodiscover --email {email}",
     .source = "[MS-OXDSCLI] Autodiscover Publishing and Lookup Protocol (EXPR and EXCH "
-              "sections); Microsoft Learn: Test-MigrationServerAvailability" },
+              "sections); Microsoft Learn: Test-MigrationServerAvailability",
+    .commands = "remote-move outlook-anywhere autodiscover",
+    .scenarios = "autodiscover-no-oa-settings" },
 };
 
 const size_t mc_cause_table_len = sizeof mc_cause_table / sizeof mc_cause_table[0];

@@ -113,34 +113,36 @@ static const struct fact_key *key_at(const char *p, size_t *len)
   return NULL;
 }
 
-static void fill_plain(struct mc_buf *out, const struct mc_report *r, const char *tmpl);
+static mc_code fill_plain(struct mc_buf *out, const struct mc_report *r, const char *tmpl);
 
-static void add_fact(struct mc_buf *out, const struct mc_report *r, const struct fact_key *k)
+static mc_code add_fact(struct mc_buf *out, const struct mc_report *r, const struct fact_key *k)
 {
   const char *v = mc_report_fact_get(r, k->key);
   if(!v && strcmp(k->key, "target") == 0)
     v = mc_report_fact_get(r, "host");
   if(!v && strcmp(k->key, "vdir") == 0) {
     /* No pasted Identity: the default one, on the server the run saw. */
-    fill_plain(out, r, "{server}\\EWS (Default Web Site)");
-    return;
+    return fill_plain(out, r, "{server}\\EWS (Default Web Site)");
   }
-  mc_buf_addstr(out, v ? v : k->unknown);
+  return mc_buf_addstr(out, v ? v : k->unknown);
 }
 
-/* Appends tmpl (which holds {key}s only) filled from r. */
-static void fill_plain(struct mc_buf *out, const struct mc_report *r, const char *tmpl)
+/* Appends tmpl (which holds {key}s only) filled from r; MC_ERR_LIMIT when out
+ * is full. */
+static mc_code fill_plain(struct mc_buf *out, const struct mc_report *r, const char *tmpl)
 {
-  for(const char *p = tmpl; *p;) {
+  mc_code rc = MC_OK;
+  for(const char *p = tmpl; *p && rc == MC_OK;) {
     size_t len;
     const struct fact_key *k = key_at(p, &len);
     if(k) {
-      add_fact(out, r, k);
+      rc = add_fact(out, r, k);
       p += len;
     }
     else
-      mc_buf_addch(out, *p++);
+      rc = mc_buf_addch(out, *p++);
   }
+  return rc;
 }
 
 char *mc_report_fill(const struct mc_report *r, const char *text)
@@ -148,11 +150,12 @@ char *mc_report_fill(const struct mc_report *r, const char *text)
   if(!text)
     return NULL;
   struct mc_buf out = MC_BUF_INIT(FILL_LIMIT);
-  for(const char *p = text; *p;) {
+  mc_code rc = MC_OK;
+  for(const char *p = text; *p && rc == MC_OK;) {
     size_t len;
     const struct fact_key *k = key_at(p, &len);
     if(k) {
-      add_fact(&out, r, k);
+      rc = add_fact(&out, r, k);
       p += len;
       continue;
     }
@@ -162,14 +165,16 @@ char *mc_report_fill(const struct mc_report *r, const char *text)
       size_t n = strlen(aliases[i].literal);
       if(strncmp(p, aliases[i].literal, n) != 0 || word_char(p[n]))
         continue;
-      fill_plain(&out, r, aliases[i].key);
+      rc = fill_plain(&out, r, aliases[i].key);
       p += n;
       done = true;
       break;
     }
     if(!done)
-      mc_buf_addch(&out, *p++);
+      rc = mc_buf_addch(&out, *p++);
   }
+  if(rc != MC_OK)
+    mc_buf_mark_cut(&out);   /* facts of 1 MiB: shown cut, never silently */
   return mc_buf_detach(&out);
 }
 

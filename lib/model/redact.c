@@ -54,9 +54,9 @@ static void add_fragments(struct secret *s, const char *pw, size_t n, unsigned s
 {
   struct mc_buf raw = MC_BUF_INIT(n + 8), enc = MC_BUF_INIT(2 * n + 16);
   static const char zeros[4] = { 0 };
-  mc_buf_add(&raw, zeros, shift);
-  mc_buf_add(&raw, pw, n);
-  mc_buf_add(&raw, zeros, 2);
+  mc_buf_must(mc_buf_add(&raw, zeros, shift));   /* raw holds n + 8 */
+  mc_buf_must(mc_buf_add(&raw, pw, n));
+  mc_buf_must(mc_buf_add(&raw, zeros, 2));
   if(mc_base64_encode(&enc, raw.ptr, raw.len) == MC_OK && enc.ptr) {
     size_t from = (8 * shift + 5) / 6, to = (8 * (shift + n)) / 6;
     if(to > from && to - from >= FRAGMENT_MIN && to <= enc.len) {
@@ -223,12 +223,13 @@ char *mc_redact(const char *text, size_t n, size_t *outn)
       i++;
       continue;
     }
-    mc_buf_add(&b, text + run, i - run);
-    mc_buf_addstr(&b, MC_REDACTED);
+    /* b holds (n + 1) * sizeof MC_REDACTED: every byte could start a secret */
+    mc_buf_must(mc_buf_add(&b, text + run, i - run));
+    mc_buf_must(mc_buf_addstr(&b, MC_REDACTED));
     i += l;
     run = i;
   }
-  mc_buf_add(&b, text + run, n - run);
+  mc_buf_must(mc_buf_add(&b, text + run, n - run));
   if(outn)
     *outn = b.len;
   return mc_buf_detach(&b);

@@ -51,6 +51,30 @@ const struct mc_cause *mc_cause_find(const char *id)
   return NULL;
 }
 
+/* True when word is one of the space-separated words of list. */
+static bool has_word(const char *list, const char *word)
+{
+  size_t n = strlen(word);
+  for(const char *p = list ? list : ""; *p;) {
+    size_t len = strcspn(p, " ");
+    if(len == n && strncmp(p, word, n) == 0)
+      return true;
+    p += len + (p[len] == ' ');
+  }
+  return false;
+}
+
+char *mc_cause_ids_for(const char *command)
+{
+  struct mc_buf b = MC_BUF_INIT(1 << 16);
+  for(size_t i = 0; i < mc_cause_table_len; i++) {
+    if(has_word(mc_cause_table[i].commands, command) &&
+       mc_buf_printf(&b, "%s%s", b.len ? ", " : "", mc_cause_table[i].id) != MC_OK)
+      break;   /* 64 KiB is some 2000 ids: the catalogue has a tenth of that */
+  }
+  return b.len ? mc_buf_detach(&b) : NULL;
+}
+
 static mc_progress_fn progress;
 
 void mc_progress_set(mc_progress_fn fn)

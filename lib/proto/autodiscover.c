@@ -17,12 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
-/* Debian's expat is built with DTD support; this exposes its DTD-related
- * calls (the billion-laughs limits) in the header. */
-#ifndef XML_DTD
-#define XML_DTD
-#endif
-#include <expat.h>
+#include "util/xml.h"
 
 const char mc_ad_pox_request_ns[] =
   "http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006";
@@ -110,37 +105,18 @@ typedef void (*xml_start_fn)(struct xml *x, const char *ns, const char *name,
 typedef void (*xml_end_fn)(struct xml *x, const char *name, const char *text);
 
 struct xml {
-  XML_Parser p;
+  struct mc_xml_err e;            /* first: the shared handlers find it (util/xml.h) */
   char stack[MC_AD_XML_DEPTH + 1][NAME_MAX_LEN];
   int depth;                      /* elements open */
   long elements;
   bool child_seen;                /* the element being closed had children */
   struct mc_buf text;             /* text of the innermost open element */
-  char *err;
-  size_t errlen;
-  mc_code rc;
   xml_start_fn start;
   xml_end_fn end;
   void *user;
 };
 
-static void xml_fail(struct xml *x, mc_code rc, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void xml_fail(struct xml *x, mc_code rc, const char *fmt, ...)
-{
-  if(x->rc)
-    return;
-  x->rc = rc;
-  char msg[200];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  snprintf(x->err, x->errlen, "line %lu: %s", (unsigned long)XML_GetCurrentLineNumber(x->p),
-           msg);
-  XML_StopParser(x->p, XML_FALSE);
-}
+#define xml_fail(x, ...) mc_xml_fail(&(x)->e, __VA_ARGS__)
 
 /* "URI local" -> local name and namespace (NULL when none). */
 static const char *split_name(const char *full, char *ns, size_t nslen)
@@ -160,7 +136,7 @@ static const char *split_name(const char *full, char *ns, size_t nslen)
 static void XMLCALL on_start(void *ud, const XML_Char *full, const XML_Char **attrs)
 {
   struct xml *x = ud;
-  if(x->rc)
+  if(x->e.rc)
     return;
   if(x->depth >= MC_AD_XML_DEPTH) {
     xml_fail(x, MC_ERR_LIMIT, "elements nested deeper than %d: refused", MC_AD_XML_DEPTH);
@@ -183,7 +159,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *full, const XML_Char **at
 static void XMLCALL on_end(void *ud, const XML_Char *full)
 {
   struct xml *x = ud;
-  if(x->rc || x->depth == 0)
+  if(x->e.rc || x->depth == 0)
     return;
   char ns[512];
   const char *name = split_name(full, ns, sizeof ns);
@@ -208,28 +184,10 @@ static void XMLCALL on_end(void *ud, const XML_Char *full)
 static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
 {
   struct xml *x = ud;
-  if(x->rc || len <= 0)
+  if(x->e.rc || len <= 0)
     return;
   size_t room = MC_AD_VALUE_MAX * 4 > x->text.len ? MC_AD_VALUE_MAX * 4 - x->text.len : 0;
   mc_buf_add(&x->text, s, (size_t)len < room ? (size_t)len : room);
-}
-
-static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
-                               const XML_Char *pubid, int has_internal)
-{
-  (void)sysid; (void)pubid; (void)has_internal;
-  xml_fail(ud, MC_ERR_PARSE, "a DOCTYPE <!DOCTYPE %.60s> (Autodiscover never sends one; "
-           "refused, so no entity is expanded or fetched)", name ? name : "");
-}
-
-static void XMLCALL on_entity(void *ud, const XML_Char *name, int is_param,
-                              const XML_Char *value, int value_len, const XML_Char *base,
-                              const XML_Char *sysid, const XML_Char *pubid,
-                              const XML_Char *notation)
-{
-  (void)is_param; (void)value; (void)value_len; (void)base; (void)sysid; (void)pubid;
-  (void)notation;
-  xml_fail(ud, MC_ERR_PARSE, "an entity declaration '%.60s': refused", name ? name : "");
 }
 
 /* The parent of the element being closed (or started), "" at the root. */
@@ -245,8 +203,8 @@ static const char *grandparent(const struct xml *x)
 
 static mc_code xml_run(struct xml *x, const char *p, size_t n, char *err, size_t errlen)
 {
-  x->err = err;
-  x->errlen = errlen;
+  x->e.err = err;
+  x->e.errlen = errlen;
   err[0] = '\0';
   if(n == 0) {
     snprintf(err, errlen, "the body is empty");
@@ -257,39 +215,22 @@ static mc_code xml_run(struct xml *x, const char *p, size_t n, char *err, size_t
              MC_AD_XML_MAX);
     return MC_ERR_LIMIT;
   }
-  x->p = XML_ParserCreateNS(NULL, ' ');
-  if(!x->p) {
+  x->e.p = XML_ParserCreateNS(NULL, ' ');
+  if(!x->e.p) {
     snprintf(err, errlen, "the XML parser could not be created");
     return MC_ERR_INTERNAL;
   }
   mc_buf_init(&x->text, MC_AD_VALUE_MAX * 4);
-  XML_SetUserData(x->p, x);
-  XML_SetElementHandler(x->p, on_start, on_end);
-  XML_SetCharacterDataHandler(x->p, on_text);
-  XML_SetStartDoctypeDeclHandler(x->p, on_doctype);
-  XML_SetEntityDeclHandler(x->p, on_entity);
-  XML_SetParamEntityParsing(x->p, XML_PARAM_ENTITY_PARSING_NEVER);
-#if XML_MAJOR_VERSION > 2 || (XML_MAJOR_VERSION == 2 && XML_MINOR_VERSION >= 4)
-  /* A second fence, should a DTD ever get past the handler above. */
-  XML_SetBillionLaughsAttackProtectionMaximumAmplification(x->p, 20.0f);
-  XML_SetBillionLaughsAttackProtectionActivationThreshold(x->p, 64 * 1024);
-#endif
-  size_t done = 0;
-  while(done < n && !x->rc) {
-    size_t chunk = n - done > (1u << 20) ? (1u << 20) : n - done;
-    bool last = done + chunk == n;
-    if(XML_Parse(x->p, p + done, (int)chunk, last) == XML_STATUS_ERROR && !x->rc) {
-      x->rc = MC_ERR_PARSE;
-      snprintf(err, errlen, "line %lu column %lu: %s",
-               (unsigned long)XML_GetCurrentLineNumber(x->p),
-               (unsigned long)XML_GetCurrentColumnNumber(x->p),
-               XML_ErrorString(XML_GetErrorCode(x->p)));
-    }
-    done += chunk;
+  mc_xml_harden(&x->e, x, "Autodiscover never sends one");
+  XML_SetElementHandler(x->e.p, on_start, on_end);
+  XML_SetCharacterDataHandler(x->e.p, on_text);
+  for(size_t done = 0, chunk; done < n && !x->e.rc; done += chunk) {
+    chunk = n - done > (1u << 20) ? (1u << 20) : n - done;
+    mc_xml_parse(&x->e, p + done, chunk, done + chunk == n);
   }
-  XML_ParserFree(x->p);
+  XML_ParserFree(x->e.p);
   mc_buf_release(&x->text);
-  return x->rc;
+  return x->e.rc;
 }
 
 static void keep(char **slot, const char *text)

@@ -80,9 +80,9 @@ static void steps_html(struct mc_buf *out, const struct mc_step *s)
   mc_buf_addstr(out, "</ul>\n");
 }
 
-void mc_render_html(const struct mc_report *r, struct mc_buf *out)
+/* The page's head (title, style) and its heading. */
+static void html_head(const struct mc_report *r, struct mc_buf *out)
 {
-  enum mc_status v = mc_report_verdict(r);
   mc_buf_addstr(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
                      "<title>migcheck ");
   esc(out, r->command);
@@ -121,8 +121,12 @@ void mc_render_html(const struct mc_report *r, struct mc_buf *out)
   mc_buf_addstr(out, " ");
   esc(out, r->target);
   mc_buf_addstr(out, "</h1>\n");
-  size_t n = 0;
-  struct mc_finding **ranked = mc_report_ranked(r, &n);
+}
+
+/* The verdict box (with what failed, in one line), the run id and the notes. */
+static void html_verdict(const struct mc_report *r, enum mc_status v,
+                         struct mc_finding *const *ranked, size_t n, struct mc_buf *out)
+{
   mc_buf_printf(out, "<div class=\"verdict %s\">", mc_status_name(v));
   if(n) {
     /* What failed, in one line: the most likely cause and where it showed. */
@@ -147,55 +151,71 @@ void mc_render_html(const struct mc_report *r, struct mc_buf *out)
     esc(out, r->notes[i]);
     mc_buf_addstr(out, "</p>\n");
   }
+}
+
+/* The cause of ranked[i]: why, where it was seen (every finding that names
+ * it), the fix filled with the run's facts, the check and the source. */
+static void html_cause(const struct mc_report *r, struct mc_finding *const *ranked, size_t n,
+                       size_t i, struct mc_buf *out)
+{
+  const struct mc_cause *c = ranked[i]->cause;
+  mc_buf_printf(out, "<div class=\"cause %s\" id=\"%s\"><h3><code>%s</code> ",
+                mc_status_name(ranked[i]->severity), c->id, c->id);
+  esc(out, c->title);
+  mc_buf_addstr(out, "</h3>\n<p>");
+  esc(out, c->why);
+  mc_buf_addstr(out, "</p>\n<p>Seen here:</p><ul>");
+  for(size_t k = i; k < n; k++) {
+    if(ranked[k]->cause != c)
+      continue;
+    mc_buf_addstr(out, "<li>");
+    esc(out, ranked[k]->detail);
+    mc_buf_addstr(out, " <span class=\"ms\">(");
+    esc(out, ranked[k]->step->title);
+    mc_buf_addstr(out, ")</span></li>");
+  }
+  mc_buf_addstr(out, "</ul>\n<p>Fix:</p><ol>");
+  for(int f = 0; c->fix && c->fix[f]; f++) {
+    char *step = mc_report_fill(r, c->fix[f]);
+    size_t cmd = mc_render_command_offset(step);
+    mc_buf_addstr(out, "<li>");
+    if(cmd) {
+      esc_n(out, step, cmd);
+      mc_buf_addstr(out, "<pre class=\"cmd\">");
+      esc(out, step + cmd);
+      mc_buf_addstr(out, "</pre>");
+    }
+    else
+      esc(out, step);
+    mc_buf_addstr(out, "</li>");
+    free(step);
+  }
+  mc_buf_addstr(out, "</ol>\n");
+  if(c->check) {
+    char *check = mc_report_fill_check(r, c->check);
+    mc_buf_addstr(out, "<p>Confirm with:</p><pre class=\"cmd\">");
+    esc(out, check);
+    mc_buf_addstr(out, "</pre>\n");
+    free(check);
+  }
+  mc_buf_addstr(out, "<p class=\"ms\">Source: ");
+  esc(out, c->source);
+  mc_buf_addstr(out, "</p></div>\n");
+}
+
+void mc_render_html(const struct mc_report *r, struct mc_buf *out)
+{
+  enum mc_status v = mc_report_verdict(r);
+  html_head(r, out);
+  size_t n = 0;
+  struct mc_finding **ranked = mc_report_ranked(r, &n);
+  html_verdict(r, v, ranked, n, out);
 
   if(n)
     mc_buf_addstr(out, "<h2>Causes, most likely first</h2>\n");
   for(size_t i = 0; i < n; i++) {
-    const struct mc_cause *c = ranked[i]->cause;
-    if(!mc_ranked_first(ranked, i))
-      continue;
-    mc_buf_printf(out, "<div class=\"cause %s\" id=\"%s\"><h3><code>%s</code> ",
-                  mc_status_name(ranked[i]->severity), c->id, c->id);
-    esc(out, c->title);
-    mc_buf_addstr(out, "</h3>\n<p>");
-    esc(out, c->why);
-    mc_buf_addstr(out, "</p>\n<p>Seen here:</p><ul>");
-    for(size_t k = i; k < n; k++) {
-      if(ranked[k]->cause != c)
-        continue;
-      mc_buf_addstr(out, "<li>");
-      esc(out, ranked[k]->detail);
-      mc_buf_addstr(out, " <span class=\"ms\">(");
-      esc(out, ranked[k]->step->title);
-      mc_buf_addstr(out, ")</span></li>");
-    }
-    mc_buf_addstr(out, "</ul>\n<p>Fix:</p><ol>");
-    for(int f = 0; c->fix && c->fix[f]; f++) {
-      char *step = mc_report_fill(r, c->fix[f]);
-      size_t cmd = mc_render_command_offset(step);
-      mc_buf_addstr(out, "<li>");
-      if(cmd) {
-        esc_n(out, step, cmd);
-        mc_buf_addstr(out, "<pre class=\"cmd\">");
-        esc(out, step + cmd);
-        mc_buf_addstr(out, "</pre>");
-      }
-      else
-        esc(out, step);
-      mc_buf_addstr(out, "</li>");
-      free(step);
-    }
-    mc_buf_addstr(out, "</ol>\n");
-    if(c->check) {
-      char *check = mc_report_fill_check(r, c->check);
-      mc_buf_addstr(out, "<p>Confirm with:</p><pre class=\"cmd\">");
-      esc(out, check);
-      mc_buf_addstr(out, "</pre>\n");
-      free(check);
-    }
-    mc_buf_addstr(out, "<p class=\"ms\">Source: ");
-    esc(out, c->source);
-    mc_buf_addstr(out, "</p></div>\n");
+    if(mc_ranked_first(ranked, i))
+      html_cause(r, ranked, n, i, out);
   }
   free(ranked);
   mc_buf_addstr(out, "<h2>What migcheck did</h2>\n");

@@ -175,6 +175,22 @@ mc_code mc_buf_printf(struct mc_buf *b, const char *fmt, ...)
   return rc;
 }
 
+void mc_buf_must(mc_code rc)
+{
+  if(rc == MC_OK)
+    return;
+  fprintf(stderr, "migcheck: internal error: a buffer sized for its text was full (%s)\n",
+          mc_code_str(rc));
+  abort();
+}
+
+void mc_buf_mark_cut(struct mc_buf *b)
+{
+  size_t n = b->len < 3 ? b->len : 3;
+  if(n)
+    memcpy(b->ptr + b->len - n, "...", n);
+}
+
 char *mc_buf_detach(struct mc_buf *b)
 {
   char *p = b->ptr ? b->ptr : mc_xstrdup("");
@@ -293,10 +309,10 @@ char *mc_printable(const void *data, size_t n, size_t max)
       outn = l;
     }
     if(b.len + outn > max) {
-      mc_buf_addstr(&b, "...");
+      mc_buf_must(mc_buf_addstr(&b, "..."));   /* the limit is max + 8 */
       break;
     }
-    mc_buf_add(&b, out, outn);
+    mc_buf_must(mc_buf_add(&b, out, outn));
     i += l;
   }
   return mc_buf_detach(&b);

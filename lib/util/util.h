@@ -26,6 +26,14 @@ typedef enum {
 
 const char *mc_code_str(mc_code c);
 
+/* A result the caller must look at: a full buffer must not cut evidence short
+ * without anyone knowing. Empty for compilers without the attribute. */
+#if defined(__GNUC__) || defined(__clang__)
+#define MC_MUST_CHECK __attribute__((warn_unused_result))
+#else
+#define MC_MUST_CHECK
+#endif
+
 /* Allocation that prints "migcheck: out of memory" and exits 3 on failure. */
 void *mc_xmalloc(size_t n);
 void *mc_xcalloc(size_t n, size_t size);
@@ -46,20 +54,35 @@ struct mc_buf {
 
 #define MC_BUF_INIT(lim) { NULL, 0, 0, (lim) }
 
+/* The appends below return MC_ERR_LIMIT when the buffer is full. Their results
+ * are to be checked (MC_MUST_CHECK); until every caller does, the attribute is
+ * switched on with -DMC_BUF_STRICT (a build that lists the unchecked calls). */
+#ifdef MC_BUF_STRICT
+#define MC_BUF_RESULT MC_MUST_CHECK
+#else
+#define MC_BUF_RESULT
+#endif
+
 void mc_buf_init(struct mc_buf *b, size_t limit);
 void mc_buf_release(struct mc_buf *b);       /* frees and re-inits with the same limit */
 void mc_buf_reset(struct mc_buf *b);         /* len = 0, keeps the memory */
-mc_code mc_buf_add(struct mc_buf *b, const void *p, size_t n);
-mc_code mc_buf_addstr(struct mc_buf *b, const char *s);
-mc_code mc_buf_addch(struct mc_buf *b, char c);
-mc_code mc_buf_printf(struct mc_buf *b, const char *fmt, ...)
+MC_BUF_RESULT mc_code mc_buf_add(struct mc_buf *b, const void *p, size_t n);
+MC_BUF_RESULT mc_code mc_buf_addstr(struct mc_buf *b, const char *s);
+MC_BUF_RESULT mc_code mc_buf_addch(struct mc_buf *b, char c);
+MC_BUF_RESULT mc_code mc_buf_printf(struct mc_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-mc_code mc_buf_vprintf(struct mc_buf *b, const char *fmt, va_list ap)
+MC_BUF_RESULT mc_code mc_buf_vprintf(struct mc_buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+/* For a buffer sized for all it will take: a full one is a bug, not input, so
+ * this prints it and aborts on any result but MC_OK. */
+void mc_buf_must(mc_code rc);
+/* Ends b with "..." in place of its last bytes (b not empty), so that a text cut
+ * at the buffer's limit shows that it was cut. */
+void mc_buf_mark_cut(struct mc_buf *b);
 /* Hands the string to the caller (who frees it) and re-inits the buffer. */
 char *mc_buf_detach(struct mc_buf *b);
 /* Appends code point cp (at most U+10FFFF) encoded as UTF-8. */
-mc_code mc_buf_add_utf8(struct mc_buf *b, unsigned cp);
+MC_BUF_RESULT mc_code mc_buf_add_utf8(struct mc_buf *b, unsigned cp);
 
 /* A borrowed slice of someone else's bytes. */
 struct mc_slice {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """causes_raised.py - who raises each cause id of the catalogue.
 
-    causes_raised.py SOURCE_ROOT
+    causes_raised.py SOURCE_ROOT [MIGCHECK]
 
 For every id in lib/model/cause_table.c, lists where it is raised: by a
 check (the files under lib/ and src/ that name MC_CAUSE_<ID>, other than the
@@ -11,12 +11,25 @@ on an id that nothing raises and nothing marks, on a mark that is stale (the
 id is raised after all), and on a cause id written as a string literal in
 code under lib/ or src/ (it must be the MC_CAUSE_<ID> symbol, so that a
 mistyped id fails to compile).
+
+Each catalogue row names the commands that can raise it (.commands): the
+test fails when that list differs from the commands whose code reaches a
+place that names the id (tools/causelib.py walks the call graph from the
+command table). With MIGCHECK (a build with the lab) it also fails when a
+row names a scenario that `migcheck lab --list --json` does not have or that
+does not expect the id, when an id some scenario expects names none, and
+when a command's --help text names an id outside its generated list.
 """
+import json
 import os
 import re
+import subprocess
 import sys
 
 ROOT = sys.argv[1] if len(sys.argv) > 1 else "."
+MIGCHECK = sys.argv[2] if len(sys.argv) > 2 else None
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import causelib  # noqa: E402
 failed = 0
 
 
@@ -96,6 +109,44 @@ for cid in ids:
         print(f"{cid}: catalogue-only ({marked[cid]})")
     else:
         fail(f"{cid}: nothing raises it and catalogue-only.txt does not list it")
+
+# The row's commands against the code's.
+rows = causelib.catalogue(ROOT)
+found = causelib.raisers(ROOT)
+order = [name for name, _ in causelib.commands(ROOT)]
+for row in rows:
+    want = sorted(found.get(row["id"], {}).get("commands", ()), key=order.index)
+    for c in row["commands"]:
+        if c not in order:
+            fail(f"{row['id']}: .commands names '{c}', which is not a command")
+    if row["commands"] != want:
+        fail(f"{row['id']}: .commands is \"{' '.join(row['commands'])}\"; the code "
+             f"raises it from \"{' '.join(want)}\" (command table order)")
+
+if MIGCHECK:
+    out = subprocess.run([MIGCHECK, "lab", "--list", "--json"], capture_output=True,
+                         text=True, check=True).stdout
+    expects = {s["scenario"]: set(s["expect"]) for s in json.loads(out)}
+    for row in rows:
+        for sc in row["scenarios"]:
+            if sc not in expects:
+                fail(f"{row['id']}: .scenarios names '{sc}', which is not a lab scenario")
+            elif row["id"] not in expects[sc]:
+                fail(f"{row['id']}: scenario '{sc}' does not expect it")
+        shown = sorted(sc for sc, e in expects.items() if row["id"] in e)
+        if shown and not row["scenarios"]:
+            fail(f"{row['id']}: .scenarios names none of the scenarios that show it "
+                 f"({', '.join(shown)})")
+    # The teaching text of --help may name ids; each must be in the command's list.
+    byid = {r["id"]: r for r in rows}
+    for cmd in order:
+        text = subprocess.run([MIGCHECK, cmd, "--help"], capture_output=True,
+                              text=True).stdout
+        about = text.split("\ncauses it can name")[0].split("\noptions:")[0]
+        for cid in sorted(set(re.findall(r"\b[A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+\b", about))):
+            if cid in byid and cmd not in byid[cid]["commands"]:
+                fail(f"'migcheck {cmd} --help' names {cid}, which {cmd} cannot raise")
+    print(f"scenarios: {len(expects)} read from the lab; --help of {len(order)} commands read")
 
 print(f"causes: {len(ids)} ids; raised by a check {counts['check']}, explain only "
       f"{counts['explain']}, catalogue-only {counts['catalogue']}")

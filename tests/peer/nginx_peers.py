@@ -10,6 +10,12 @@ field puts there, so the lab is not the only thing that models them.
      healthy lab server: the small probes pass, the MRS-sized POST gets
      nginx's 413 -> HTTP_REQUEST_TOO_LARGE, with the sizes that passed and
      failed. With --no-large-request the same run passes.
+  3. nginx as a reverse proxy in front of the lab's RPC proxy (oa-healthy),
+     with its defaults for the body (proxy_request_buffering on; no body
+     limit, so it buffers instead of refusing): the 1 GiB RPC_IN_DATA is held
+     for its whole body, the virtual connection never forms and the OUT
+     channel gets no answer -> OA_REVERSE_PROXY_BUFFERING on all three ports.
+     The same nginx with request and response buffering off passes.
 
 nginx runs in the foreground (no daemon, no master) with its own config,
 logs and temp paths in a temporary folder, on loopback only; its TLS
@@ -128,6 +134,15 @@ def migcheck_json(migcheck, port, ca, *extra):
     return p.returncode, json.loads(p.stdout)
 
 
+def oa_json(migcheck, port, ca, lab):
+    argv = [migcheck, "outlook-anywhere", "--exchange-server", "ex01.contoso.local",
+            "--rpc-proxy", f"{NAME}:{port}", "--resolve", f"{NAME}:{port}:127.0.0.1",
+            "--ca-file", ca, "--timeout", "3", "--user", lab.site["user"], "--json"]
+    env = dict(os.environ, MIGCHECK_PASSWORD=lab.site["password"])
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=env)
+    return p.returncode, json.loads(p.stdout)
+
+
 def upstream(lab):
     s = lab.site
     return f"127.0.0.1:{s['port']}"
@@ -178,6 +193,30 @@ def main():
             rc, rep = migcheck_json(migcheck, limited.port, ca, "--no-large-request")
             check("body limit: --no-large-request passes", rc == 0 and not rep["causes"],
                   str([c["id"] for c in rep["causes"]]))
+
+            # 3. A reverse proxy that buffers requests in front of the RPC proxy.
+            oa = Lab(migcheck, "oa-healthy")
+            labs.append(oa)
+            to_oa = (f"      proxy_pass https://{upstream(oa)};\n      proxy_http_version 1.1;\n"
+                     "      proxy_read_timeout 30s;")
+            buffering = Nginx(d, "rpc-buffering", "  client_max_body_size 0;\n" +
+                              server_block(crt, key, to_oa))
+            proxies.append(buffering)
+            rc, rep = oa_json(migcheck, buffering.port, ca, oa)
+            ids = [c["id"] for c in rep["causes"]]
+            check("buffering proxy: OA_REVERSE_PROXY_BUFFERING only",
+                  ids == ["OA_REVERSE_PROXY_BUFFERING"], str(ids))
+            ev = json.dumps(rep["causes"][0]) if rep["causes"] else ""
+            check("buffering proxy: seen on 6001, 6002 and 6004",
+                  all(f"ex01.contoso.local:{p}" in ev for p in (6001, 6002, 6004)), ev[:400])
+            check("buffering proxy: exit 1", rc == 1, str(rc))
+            tunnel = Nginx(d, "rpc-streaming", "  client_max_body_size 0;\n" + server_block(
+                crt, key, to_oa + "\n      proxy_request_buffering off;\n"
+                "      proxy_buffering off;"))
+            proxies.append(tunnel)
+            rc, rep = oa_json(migcheck, tunnel.port, ca, oa)
+            check("streaming proxy: the same path without buffering passes",
+                  rc == 0 and not rep["causes"], str([c["id"] for c in rep["causes"]]))
     finally:
         for p in proxies:
             p.stop()
