@@ -60,7 +60,7 @@ struct mc_w3c_line {
   uint32_t nsep;
   bool done;                 /* the whole line has been split */
   bool nul;                  /* mc_w3c_next_line() saw a NUL byte in the line */
-  const char *sep[MC_W3C_MAXCOLS];
+  const char *sep[MC_W3C_MAXCOLS + 8];   /* 8 more: the AVX2 splitter writes ahead */
 };
 
 /* readable: the end of the buffer the line sits in (at least line + len);
