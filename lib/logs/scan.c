@@ -669,14 +669,19 @@ static void scan_lines(struct ctx *c, const char *p, const char *end)
   bool first_pending = rg->data_lines == 0;
   const char *block = p;
   bool w3c = c->fmt != MC_LOGFMT_HTTPPROXY;
+  struct mc_w3c_chunk chunk;
+  mc_w3c_chunk_init(&chunk);
   while(p < end) {
     struct mc_w3c_line w;
     const char *next;
     size_t len;
     if(w3c) {
       /* One pass finds the end of the line and the fields up to the path. */
-      uint32_t want = c->have_layout && c->checked ? (uint32_t)c->wl.path_col + 1 : 0;
-      next = mc_w3c_next_line(&w, p, end, want);
+      next = mc_w3c_chunk_next(&chunk, &w, p, end, c->have_layout ? c->wl.ncols - 1u : 0);
+      if(!next) {
+        uint32_t want = c->have_layout && c->checked ? (uint32_t)c->wl.path_col + 1 : 0;
+        next = mc_w3c_next_line(&w, p, end, want);
+      }
       len = w.len;
     }
     else {
@@ -724,6 +729,7 @@ static void scan_lines(struct ctx *c, const char *p, const char *end)
       block = p;
     }
   }
+  mc_w3c_chunk_release(&chunk);
   progress(c, (size_t)(p - block));
   flush_last_time(c);
   client_flush(c);
