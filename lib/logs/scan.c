@@ -148,14 +148,16 @@ struct ctx {
      earlier pass of the same range with the same start counted. */
   struct worker *w;
   bool undo;
-  /* The last line's client, added when the next line's comes (or the
-     buffer ends): its slot is fetched from memory meanwhile. */
-  struct {
+  /* The clients of the last two lines: each is added two clients later
+     (or when the buffer ends). The slot it lands in is fetched from memory
+     meanwhile, then the text of an address in the arena. */
+  struct pending {
     char key[MC_KEY_STR_MAX + 2];
     size_t n;
     uint64_t hash;
     struct mc_cset *cs;
-  } pend;
+  } pend[2];
+  unsigned pend_next;             /* pend[pend_next] is the older one */
 };
 
 const char *mc_log_format_name(enum mc_log_format f)
@@ -285,13 +287,21 @@ static struct mc_agg_ent *count_cached(struct ctx *c, struct key_cache *kc, cons
   return fresh ? e : NULL;
 }
 
-/* Adds the client of the line before, if any (see ctx.pend). */
+/* Adds the pending client in pend[i], if any (see ctx.pend). */
+static void client_add(struct ctx *c, unsigned i)
+{
+  struct pending *pd = &c->pend[i];
+  if(!pd->cs)
+    return;
+  mc_cset_add(pd->cs, pd->key, pd->n, pd->hash, c->undo ? (uint64_t)-1 : 1);
+  pd->cs = NULL;
+}
+
+/* Adds the pending clients, the older first. */
 static void client_flush(struct ctx *c)
 {
-  if(!c->pend.cs)
-    return;
-  mc_cset_add(c->pend.cs, c->pend.key, c->pend.n, c->pend.hash, c->undo ? (uint64_t)-1 : 1);
-  c->pend.cs = NULL;
+  client_add(c, c->pend_next);
+  client_add(c, c->pend_next ^ 1);
 }
 
 /* ---- run id ---- */
@@ -484,11 +494,16 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
     mc_agg_example(ex, c->f->index, c->line, line, len);
 
   struct mc_slice ip = rec.f[MC_WF_CIP];
-  client_flush(c);
-  c->pend.n = mc_cset_client_key(c->pend.key, ep, ip.p ? ip.p : "", ip.p ? ip.n : 0);
-  c->pend.hash = mc_agg_hash(c->pend.key, c->pend.n);
-  c->pend.cs = &c->w->clients[mc_cset_part(c->pend.hash, c->w->nparts)];
-  mc_cset_prefetch(c->pend.cs, c->pend.hash);
+  unsigned old = c->pend_next;
+  client_add(c, old);
+  struct pending *prev = &c->pend[old ^ 1], *pd = &c->pend[old];
+  if(prev->cs)
+    mc_cset_prefetch_text(prev->cs, prev->hash);
+  pd->n = mc_cset_client_key(pd->key, ep, ip.p ? ip.p : "", ip.p ? ip.n : 0);
+  pd->hash = mc_agg_hash(pd->key, pd->n);
+  pd->cs = &c->w->clients[mc_cset_part(pd->hash, c->w->nparts)];
+  mc_cset_prefetch(pd->cs, pd->hash);
+  c->pend_next = old ^ 1;
 
   struct mc_key_hour kh;
   memset(&kh, 0, sizeof kh);
