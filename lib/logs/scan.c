@@ -515,14 +515,16 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
 
 /* ---- HttpProxy lines ---- */
 
-static void hp_line(struct ctx *c, const char *line, size_t len)
+/* w: the line's commas as a chunk listed them, or NULL. */
+static void hp_line(struct ctx *c, const char *line, size_t len, const struct mc_w3c_line *w)
 {
   struct range *rg = c->rg;
   rg->data_lines++;
   c->last_data = line;
   c->last_len = len;
   struct mc_hp_rec rec;
-  if(!mc_hp_parse(&c->hl, line, len, &rec)) {
+  if(!(w ? mc_hp_parse_at(&c->hl, line, len, (const char *const *)w->sep, w->nall, &rec) :
+           mc_hp_parse(&c->hl, line, len, &rec))) {
     malformed(c, "the CSV line is cut short or has an unclosed quote");
     return;
   }
@@ -685,30 +687,36 @@ static void scan_lines(struct ctx *c, const char *p, const char *end)
   const char *block = p;
   bool w3c = c->fmt != MC_LOGFMT_HTTPPROXY;
   struct mc_w3c_chunk chunk;
-  mc_w3c_chunk_init(&chunk);
+  mc_w3c_chunk_init(&chunk, w3c ? ' ' : ',');
   while(p < end) {
     struct mc_w3c_line w;
     const char *next;
     size_t len;
+    /* The block's lists give the end of the line and all its separators;
+       a line they cannot give is found the plain way. */
+    uint32_t nsep = !c->have_layout ? 0 : w3c ? c->wl.ncols - 1u : c->hl.ncols - 1u;
     if(w3c) {
-      /* One pass finds the end of the line and the fields up to the path. */
-      next = mc_w3c_chunk_next(&chunk, &w, p, end, c->have_layout ? c->wl.ncols - 1u : 0);
+      next = mc_w3c_chunk_next(&chunk, &w, p, end, nsep);
       if(!next) {
         uint32_t want = c->have_layout && c->checked ? (uint32_t)c->wl.path_col + 1 : 0;
         next = mc_w3c_next_line(&w, p, end, want);
       }
       len = w.len;
     }
+    else if((next = mc_w3c_chunk_next(&chunk, &w, p, end, nsep)))
+      len = w.len;
     else {
       const char *nl = memchr(p, '\n', (size_t)(end - p));
       next = nl ? nl + 1 : end;
       len = (size_t)((nl ? nl : end) - p);
       if(len && p[len - 1] == '\r')
         len--;
+      w.line = NULL;               /* no commas listed */
+      w.nul = memchr(p, '\0', len) != NULL;
     }
     c->line++;
     rg->lines++;
-    bool nul = w3c ? w.nul : memchr(p, '\0', len) != NULL;
+    bool nul = w.nul;
     if(len == 0)
       ;
     else if(nul) {
@@ -729,7 +737,7 @@ static void scan_lines(struct ctx *c, const char *p, const char *end)
     }
     else {
       if(!w3c)
-        hp_line(c, p, len);
+        hp_line(c, p, len, w.line ? &w : NULL);
       else
         w3c_line(c, &w);
       if(first_pending && c->last_data) {

@@ -273,16 +273,18 @@ static const char *next_line_avx2(struct mc_w3c_line *w, const char *p, const ch
 
 /* ---- chunks (see w3c.h) ---- */
 
-void mc_w3c_chunk_init(struct mc_w3c_chunk *ch)
+void mc_w3c_chunk_init(struct mc_w3c_chunk *ch, char sepc)
 {
   memset(ch, 0, sizeof *ch);
+  ch->sepc = sepc;
 }
 
 void mc_w3c_chunk_release(struct mc_w3c_chunk *ch)
 {
   free(ch->sp);
   free(ch->nl);
-  memset(ch, 0, sizeof *ch);
+  ch->sp = ch->nl = NULL;
+  ch->nsp = ch->nnl = ch->ksp = ch->knl = 0;
 }
 
 static bool chunk_ok;             /* the CPU has AVX2 (set with next_line_fn) */
@@ -335,7 +337,7 @@ static void chunk_fill(struct mc_w3c_chunk *ch, const char *p, const char *e)
   ch->ksp = ch->knl = 0;
   const char **spl = ch->sp, **nll = ch->nl;
   size_t nsp = 0, nnl = 0;
-  const __m256i sp = _mm256_set1_epi8(' '), lf = _mm256_set1_epi8('\n');
+  const __m256i sp = _mm256_set1_epi8(ch->sepc), lf = _mm256_set1_epi8('\n');
   const __m256i zero = _mm256_setzero_si256();
   __m256i zacc = zero;
   size_t n = (size_t)(e - p), i = 0;
@@ -407,6 +409,7 @@ const char *mc_w3c_chunk_next(struct mc_w3c_chunk *ch, struct mc_w3c_line *w, co
   w->pos = len;
   w->sep = ch->sp + k;
   size_t nsep = k2 - k;
+  w->nall = (uint32_t)nsep;
   w->done = nsep <= MC_W3C_MAXCOLS;
   w->nsep = (uint32_t)(w->done ? nsep : MC_W3C_MAXCOLS);
   w->nul = ch->nul && memchr(p, '\0', len) != NULL;

@@ -60,6 +60,7 @@ struct mc_w3c_line {
   uint32_t nsep;
   bool done;                 /* the whole line has been split */
   bool nul;                  /* mc_w3c_next_line() saw a NUL byte in the line */
+  uint32_t nall;             /* mc_w3c_chunk_next(): the separators the line has, uncapped */
   const char **sep;          /* own, or the separators a chunk found (mc_w3c_chunk) */
   const char *own[MC_W3C_MAXCOLS + 8];   /* 8 more: the AVX2 splitter writes ahead */
 };
@@ -106,9 +107,10 @@ struct mc_w3c_chunk {
   const char **sp, **nl;     /* their spaces and newlines, in order */
   size_t nsp, nnl, ksp, knl; /* how many; the next one not yet taken */
   bool nul;                  /* a NUL byte somewhere in [begin, end) */
+  char sepc;                 /* the separator: ' ' (W3C), ',' (HttpProxy CSV) */
 };
 
-void mc_w3c_chunk_init(struct mc_w3c_chunk *ch);
+void mc_w3c_chunk_init(struct mc_w3c_chunk *ch, char sepc);
 void mc_w3c_chunk_release(struct mc_w3c_chunk *ch);
 
 /* As mc_w3c_next_line() for the line at p, splitting it whole; NULL when
