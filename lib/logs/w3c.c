@@ -5,7 +5,10 @@
  * the process starts if the CPU has it; else 16 with SSE2, which every
  * x86-64 CPU has; a plain loop elsewhere) and walks the set bits of the
  * mask, so its cost is one compare per 32 bytes plus one step per field,
- * whatever the line holds.
+ * whatever the line holds. The scan itself goes a block at a time
+ * (mc_w3c_chunk): one pass over 16 KiB lists its newlines and separators,
+ * and the lines take their fields from the lists; the per-line splitter is
+ * for lines a block cannot hold and for CPUs without AVX2.
  */
 #include "logs/w3c.h"
 
@@ -166,46 +169,9 @@ static const char *next_line_plain(struct mc_w3c_line *w, const char *p, const c
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
-/* Bit i of the result: byte i of the 64 at v0, v1 equals c's bytes. */
+/* One pass: each 32-byte block is compared with ' ' and '\n' at once;
+ * separators are taken until want, then only the newline is looked for. */
 __attribute__((target("avx2")))
-static inline uint64_t mask64(__m256i v0, __m256i v1, __m256i c)
-{
-  return (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, c)) |
-         (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, c)) << 32;
-}
-
-/* Appends the positions of the set bits of m (bytes from base) to w->sep,
- * eight at a time without a branch per bit (sep has room for eight past
- * MC_W3C_MAXCOLS); false when the line has more than MC_W3C_MAXCOLS
- * fields (w->sep is then full). */
-__attribute__((target("avx2,popcnt,bmi")))
-static inline bool take_seps(struct mc_w3c_line *w, const char *base, uint64_t m)
-{
-  uint32_t cnt = (uint32_t)__builtin_popcountll(m), k = w->nsep;
-  if(k + cnt > MC_W3C_MAXCOLS) {
-    while(w->nsep < MC_W3C_MAXCOLS) {
-      w->sep[w->nsep++] = base + __builtin_ctzll(m);
-      m &= m - 1;
-    }
-    return false;
-  }
-  const char **s = w->sep + k;
-  do {
-    for(int j = 0; j < 8; j++) {
-      s[j] = base + __builtin_ctzll(m | (UINT64_C(1) << 63));
-      m &= m - 1;
-    }
-    s += 8;
-  } while(m);
-  w->nsep = k + cnt;
-  return true;
-}
-
-/* One pass, 64 bytes a step: each block is compared with ' ', '\n' and NUL,
- * and every separator before the newline is taken (the whole line is split,
- * whatever want says: an endpoint line needs them all, and taking them
- * costs less than a second pass). */
-__attribute__((target("avx2,popcnt,bmi")))
 static const char *next_line_avx2(struct mc_w3c_line *w, const char *p, const char *end,
                                   uint32_t want)
 {
@@ -216,39 +182,48 @@ static const char *next_line_avx2(struct mc_w3c_line *w, const char *p, const ch
   w->done = false;
   const __m256i sp = _mm256_set1_epi8(' '), lf = _mm256_set1_epi8('\n');
   const __m256i zero = _mm256_setzero_si256();
-  __m256i zacc = zero;
+  unsigned nul = 0;
   size_t room = (size_t)(end - p), i = 0;
-  bool collecting = true;
-  for(; i + 64 <= room; i += 64) {
-    __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
-    __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(p + i + 32));
-    uint64_t nm = mask64(v0, v1, lf), sm = mask64(v0, v1, sp);
+  bool collecting = want > 0;
+  size_t resume = 0;
+  for(; i + 32 <= room; i += 32) {
+    __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
+    unsigned nm = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, lf));
+    unsigned zm = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, zero));
+    nul |= nm ? zm & ((nm & -nm) - 1) : zm;
+    if(collecting) {
+      unsigned sm = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, sp));
+      if(nm)
+        sm &= (nm & -nm) - 1;       /* spaces before the newline only */
+      while(sm) {
+        size_t at = i + (unsigned)__builtin_ctz(sm);
+        w->own[w->nsep++] = p + at;
+        sm &= sm - 1;
+        if(w->nsep >= want || w->nsep >= MC_W3C_MAXCOLS) {
+          collecting = false;
+          resume = at + 1;
+          break;
+        }
+      }
+    }
     if(nm) {
-      uint64_t before = (nm & -nm) - 1;
-      uint64_t zm = mask64(v0, v1, zero) & before;
-      size_t len = i + (unsigned)__builtin_ctzll(nm);
+      size_t len = i + (unsigned)__builtin_ctz(nm);
       const char *next = p + len + 1;
       if(len && p[len - 1] == '\r')
         len--;
       w->len = len;
-      w->nul = zm || _mm256_movemask_epi8(zacc);
-      if(collecting && take_seps(w, p + i, sm & before)) {
+      w->nul = nul != 0;
+      if(collecting) {
         w->pos = len;
         w->done = true;
         if(w->nsep && w->sep[w->nsep - 1] >= p + len)
           w->nsep--;               /* a space after the '\r' does not count */
       }
       else
-        w->pos = len;
+        w->pos = resume;
       return next;
     }
-    zacc = _mm256_or_si256(zacc, _mm256_or_si256(_mm256_cmpeq_epi8(v0, zero),
-                                                 _mm256_cmpeq_epi8(v1, zero)));
-    if(collecting)
-      collecting = take_seps(w, p + i, sm);
   }
-  unsigned nul = (unsigned)_mm256_movemask_epi8(zacc);
-  size_t resume = w->nsep ? (size_t)(w->sep[w->nsep - 1] - p) + 1 : 0;
   /* The tail of the buffer: the plain way. */
   const char *nl = memchr(p + i, '\n', room - i);
   const char *le = nl ? nl : end;

@@ -62,7 +62,7 @@ struct mc_w3c_line {
   bool nul;                  /* mc_w3c_next_line() saw a NUL byte in the line */
   uint32_t nall;             /* mc_w3c_chunk_next(): the separators the line has, uncapped */
   const char **sep;          /* own, or the separators a chunk found (mc_w3c_chunk) */
-  const char *own[MC_W3C_MAXCOLS + 8];   /* 8 more: the AVX2 splitter writes ahead */
+  const char *own[MC_W3C_MAXCOLS];
 };
 
 /* readable: the end of the buffer the line sits in (at least line + len);
