@@ -522,6 +522,9 @@ static void gen_other(const char *outdir, int srv, int day, uint64_t bytes)
       int http = r < 2 ? 503 : r < 3 ? 500 : r < 8 ? 401 : 200;
       guid(g1);
       guid(g2);
+      char user[40] = "";
+      if(http != 401)
+        snprintf(user, sizeof user, "CONTOSO\\user%u", pick(nusers));
       len = snprintf(line, sizeof line,
         "%sT%02ld:%02ld:%02ld.%03uZ,%s,15,2,1544,4,,%s,mail.contoso.com,%s,,Negotiate,%s,"
         "%s,,,Microsoft+Office/16.0,%s,%s,%d,%d,%s,POST,Proxy,EX%02u.contoso.local,"
@@ -530,7 +533,7 @@ static void gen_other(const char *outdir, int srv, int day, uint64_t bytes)
         "RoutingHint=%s;,,%s,,%s,%s,0,\r\n",
         date, sec / 3600, sec / 60 % 60, sec % 60, pick(1000), g1,
         u < 3 ? "Ews" : u < 4 ? "Autodiscover" : "Mapi", hp_stems[u],
-        http == 401 ? "False" : "True", http == 401 ? "" : "CONTOSO\\user1",
+        http == 401 ? "False" : "True", user,
         client, name, http, http == 503 ? 0 : http,
         http == 503 ? "BEServerException" : "", 1 + pick(4), g2, 1 + pick(4),
         pick(4000), pick(90000), pick(30), pick(900), pick(900), pick(50), pick(20),

@@ -10,7 +10,7 @@
 #   bench/logs.sh [BUILD]     (BUILD defaults to build)
 #   MB=400         size of each file of the scaling table (MB=1000 for 1 GB)
 #   CLIENTS="1000 10000 100000 1000000"   the cardinalities
-#   KINDS_CLIENTS="100000 1000000"   the cardinalities of the HTTPERR and HttpProxy rows
+#   KINDS_CLIENTS="1000000"   the cardinalities of the HTTPERR and HttpProxy rows
 #   FOLDER_MB=600  the 30 x 4 folder, in all;  RUNS=3;  AWK=1 (0: skip mawk)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +19,7 @@ MB=${MB:-400}
 CLIENTS=${CLIENTS:-"1000 10000 100000 1000000"}
 FOLDER_MB=${FOLDER_MB:-600}
 AWK=${AWK:-1}
-KINDS_CLIENTS=${KINDS_CLIENTS:-"100000 1000000"}
+KINDS_CLIENTS=${KINDS_CLIENTS:-"1000000"}
 . bench/lib.sh
 MIGCHECK=$BUILD/migcheck
 GEN=$BUILD/bench/gen_iislog
