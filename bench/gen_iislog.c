@@ -270,6 +270,31 @@ static int mkdirs(const char *path)
   return mkdir(tmp, 0755) && errno != EEXIST ? -1 : 0;
 }
 
+/* Creates dir, opens path in it for writing (with a big buffer), or exits. */
+static FILE *open_out(const char *dir, const char *path)
+{
+  if(mkdirs(dir)) {
+    fprintf(stderr, "gen_iislog: cannot create %s: %s\n", dir, strerror(errno));
+    exit(1);
+  }
+  FILE *f = fopen(path, "wb");
+  if(!f) {
+    fprintf(stderr, "gen_iislog: cannot write %s: %s\n", path, strerror(errno));
+    exit(1);
+  }
+  static char iobuf[1 << 22];     /* one file is open at a time */
+  setvbuf(f, iobuf, _IOFBF, sizeof iobuf);
+  return f;
+}
+
+static void close_out(FILE *f, const char *path)
+{
+  if(fclose(f)) {
+    fprintf(stderr, "gen_iislog: cannot write %s: %s\n", path, strerror(errno));
+    exit(1);
+  }
+}
+
 static uint64_t total_lines, header_lines;
 
 static void gen_server(const char *outdir, int srv, int day, uint64_t bytes)
@@ -278,18 +303,8 @@ static void gen_server(const char *outdir, int srv, int day, uint64_t bytes)
   snprintf(name, sizeof name, "EX%02d", srv + 1);
   snprintf(dir, sizeof dir, "%s/%s/W3SVC1", outdir, name);
   day_name(day, date, sizeof date);
-  if(mkdirs(dir)) {
-    fprintf(stderr, "gen_iislog: cannot create %s: %s\n", dir, strerror(errno));
-    exit(1);
-  }
   snprintf(path, sizeof path, "%s/u_ex%.2s%.2s%.2s.log", dir, date + 2, date + 5, date + 8);
-  FILE *f = fopen(path, "wb");
-  if(!f) {
-    fprintf(stderr, "gen_iislog: cannot write %s: %s\n", path, strerror(errno));
-    exit(1);
-  }
-  static char iobuf[1 << 22];
-  setvbuf(f, iobuf, _IOFBF, sizeof iobuf);
+  FILE *f = open_out(dir, path);
   unsigned wsum = 0, ssum = 0;
   for(size_t i = 0; i < NKINDS; i++)
     wsum += kinds[i].weight;
@@ -405,10 +420,7 @@ static void gen_server(const char *outdir, int srv, int day, uint64_t bytes)
     }
   }
   total_lines += n;
-  if(fclose(f)) {
-    fprintf(stderr, "gen_iislog: cannot write %s: %s\n", path, strerror(errno));
-    exit(1);
-  }
+  close_out(f, path);
 }
 
 /* ---- --kind httperr | httpproxy ---- */
@@ -459,22 +471,12 @@ static void gen_other(const char *outdir, int srv, int day, uint64_t bytes)
     snprintf(dir, sizeof dir, "%s/%s/HTTPERR", outdir, name);
   else
     snprintf(dir, sizeof dir, "%s/%s/Logging/HttpProxy/Ews", outdir, name);
-  if(mkdirs(dir)) {
-    fprintf(stderr, "gen_iislog: cannot create %s: %s\n", dir, strerror(errno));
-    exit(1);
-  }
   if(kind == 1)
     snprintf(path, sizeof path, "%s/httperr%d.log", dir, day + 1);
   else
     snprintf(path, sizeof path, "%s/HttpProxy_%.4s%.2s%.2s00-1.LOG", dir, date, date + 5,
              date + 8);
-  FILE *f = fopen(path, "wb");
-  if(!f) {
-    fprintf(stderr, "gen_iislog: cannot write %s: %s\n", path, strerror(errno));
-    exit(1);
-  }
-  static char iobuf[1 << 22];
-  setvbuf(f, iobuf, _IOFBF, sizeof iobuf);
+  FILE *f = open_out(dir, path);
   static const char *const uris[] = {
     "/EWS/mrsproxy.svc", "/EWS/Exchange.asmx", "/mapi/emsmdb/?MailboxId=x@contoso.com",
     "/Autodiscover/Autodiscover.xml", "/rpc/rpcproxy.dll?ex01.contoso.local:6001",
@@ -548,10 +550,7 @@ static void gen_other(const char *outdir, int srv, int day, uint64_t bytes)
     n++;
   }
   other_lines += n;
-  if(fclose(f)) {
-    fprintf(stderr, "gen_iislog: cannot write %s: %s\n", path, strerror(errno));
-    exit(1);
-  }
+  close_out(f, path);
 }
 
 static void write_expected_other(const char *outdir)
