@@ -3,7 +3,7 @@
  * `migcheck logs --json` must find in them (its "traffic" object).
  *
  *   gen_iislog OUTDIR MEGABYTES [SEED] [SERVERS] [--clients N] [--users N]
- *              [--ipv6 PERCENT] [--days N]
+ *              [--ipv6 PERCENT] [--days N] [--kind iis|httperr|httpproxy]
  *
  * Writes OUTDIR/EX0n/W3SVC1/u_exYYMMDD.log (one per server and day from
  * 2024-03-12, MEGABYTES in all) and OUTDIR/expected.json.
@@ -16,7 +16,10 @@
  * IPv4 ones logged IPv4-mapped; expected.json then gives the number of
  * distinct clients per endpoint ("clients") instead of by_client. --users N
  * distinct cs-username values (default 5000). --days N: a file per server
- * and day. The logs look like a busy Exchange 2016/2019 front end: CRLF lines, a header block at the top and again at every
+ * and day. --kind httperr or httpproxy writes HTTP.sys error logs
+ * (EX0n/HTTPERR/httperrN.log) or Exchange HttpProxy logs
+ * (EX0n/Logging/HttpProxy/Ews/HttpProxy_*.LOG) instead, from the same
+ * clients; expected.json then gives their lines and the cause they raise. The logs look like a busy Exchange 2016/2019 front end: CRLF lines, a header block at the top and again at every
  * simulated app pool recycle, one change of the #Fields layout halfway
  * (s-computername, cs-host and sc-bytes added, columns reordered), mostly
  * MAPI, ActiveSync, OWA and EWS traffic with a little MRSProxy and RPC,
@@ -267,6 +270,31 @@ static int mkdirs(const char *path)
   return mkdir(tmp, 0755) && errno != EEXIST ? -1 : 0;
 }
 
+/* Creates dir, opens path in it for writing (with a big buffer), or exits. */
+static FILE *open_out(const char *dir, const char *path)
+{
+  if(mkdirs(dir)) {
+    fprintf(stderr, "gen_iislog: cannot create %s: %s\n", dir, strerror(errno));
+    exit(1);
+  }
+  FILE *f = fopen(path, "wb");
+  if(!f) {
+    fprintf(stderr, "gen_iislog: cannot write %s: %s\n", path, strerror(errno));
+    exit(1);
+  }
+  static char iobuf[1 << 22];     /* one file is open at a time */
+  setvbuf(f, iobuf, _IOFBF, sizeof iobuf);
+  return f;
+}
+
+static void close_out(FILE *f, const char *path)
+{
+  if(fclose(f)) {
+    fprintf(stderr, "gen_iislog: cannot write %s: %s\n", path, strerror(errno));
+    exit(1);
+  }
+}
+
 static uint64_t total_lines, header_lines;
 
 static void gen_server(const char *outdir, int srv, int day, uint64_t bytes)
@@ -275,18 +303,8 @@ static void gen_server(const char *outdir, int srv, int day, uint64_t bytes)
   snprintf(name, sizeof name, "EX%02d", srv + 1);
   snprintf(dir, sizeof dir, "%s/%s/W3SVC1", outdir, name);
   day_name(day, date, sizeof date);
-  if(mkdirs(dir)) {
-    fprintf(stderr, "gen_iislog: cannot create %s: %s\n", dir, strerror(errno));
-    exit(1);
-  }
   snprintf(path, sizeof path, "%s/u_ex%.2s%.2s%.2s.log", dir, date + 2, date + 5, date + 8);
-  FILE *f = fopen(path, "wb");
-  if(!f) {
-    fprintf(stderr, "gen_iislog: cannot write %s: %s\n", path, strerror(errno));
-    exit(1);
-  }
-  static char iobuf[1 << 22];
-  setvbuf(f, iobuf, _IOFBF, sizeof iobuf);
+  FILE *f = open_out(dir, path);
   unsigned wsum = 0, ssum = 0;
   for(size_t i = 0; i < NKINDS; i++)
     wsum += kinds[i].weight;
@@ -402,10 +420,152 @@ static void gen_server(const char *outdir, int srv, int day, uint64_t bytes)
     }
   }
   total_lines += n;
-  if(fclose(f)) {
-    fprintf(stderr, "gen_iislog: cannot write %s: %s\n", path, strerror(errno));
+  close_out(f, path);
+}
+
+/* ---- --kind httperr | httpproxy ---- */
+
+static int kind;                  /* 0 IIS, 1 HTTPERR, 2 HttpProxy */
+static const char *const kind_names[] = { "iis", "httperr", "httpproxy" };
+static uint64_t other_lines, other_endpoint_lines;
+
+static const char hp_fields[] =
+  "DateTime,RequestId,MajorVersion,MinorVersion,BuildVersion,RevisionVersion,ClientRequestId,"
+  "Protocol,UrlHost,UrlStem,ProtocolAction,AuthenticationType,IsAuthenticated,"
+  "AuthenticatedUser,Organization,AnchorMailbox,UserAgent,ClientIpAddress,ServerHostName,"
+  "HttpStatus,BackEndStatus,ErrorCode,Method,ProxyAction,TargetServer,TargetServerVersion,"
+  "RoutingType,RoutingHint,BackEndCookie,ServerLocatorHost,ServerLocatorLatency,RequestBytes,"
+  "ResponseBytes,TargetOutstandingRequests,AuthModulePerfContext,HttpPipelineLatency,"
+  "CalculateTargetBackEndLatency,GlsLatencyBreakup,TotalGlsLatency,"
+  "AccountForestLatencyBreakup,TotalAccountForestLatency,ResourceForestLatencyBreakup,"
+  "TotalResourceForestLatency,ADLatency,SharedCacheLatencyBreakup,TotalSharedCacheLatency,"
+  "ActivityContextLifeTime,ModuleToHandlerSwitchingLatency,ClientReqStreamLatency,"
+  "BackendReqInitLatency,BackendReqStreamLatency,BackendProcessingLatency,"
+  "BackendRespInitLatency,BackendRespStreamLatency,ClientRespStreamLatency,"
+  "KerberosAuthHeaderLatency,HandlerCompletionLatency,RequestHandlerLatency,"
+  "HandlerToModuleSwitchingLatency,ProxyTime,CoreLatency,RoutingLatency,HttpProxyOverhead,"
+  "TotalRequestTime,RouteRefresherLatency,UrlQuery,BackEndGenericInfo,GenericInfo,"
+  "GenericErrors,EdgeTraceId,DatabaseGuid,UserADObjectGuid,PartitionEndpointLookupLatency,"
+  "RoutingStatus";
+
+/* A client address for one line (the --clients set, else the fixed one). */
+static const char *other_client(char *buf, size_t n)
+{
+  if(!nsynth)
+    return clients[pick(NCLIENTS)].logged;
+  unsigned r = pick(1000);
+  uint32_t si = r < 200 && nsynth > SYNTH_HEAVY ? pick(SYNTH_HEAVY) : pick(nsynth);
+  synth_client(si, buf, n, false);
+  return buf;
+}
+
+/* HTTPERR (the HTTP.sys error log: every line an error, half of them on
+ * the endpoints) or HttpProxy (one CSV line per proxied request, mostly
+ * EWS, MAPI and Autodiscover, a few failing to reach the back end). */
+static void gen_other(const char *outdir, int srv, int day, uint64_t bytes)
+{
+  char dir[4096], path[4200], name[16], date[16];
+  snprintf(name, sizeof name, "EX%02d", srv + 1);
+  day_name(day, date, sizeof date);
+  if(kind == 1)
+    snprintf(dir, sizeof dir, "%s/%s/HTTPERR", outdir, name);
+  else
+    snprintf(dir, sizeof dir, "%s/%s/Logging/HttpProxy/Ews", outdir, name);
+  if(kind == 1)
+    snprintf(path, sizeof path, "%s/httperr%d.log", dir, day + 1);
+  else
+    snprintf(path, sizeof path, "%s/HttpProxy_%.4s%.2s%.2s00-1.LOG", dir, date, date + 5,
+             date + 8);
+  FILE *f = open_out(dir, path);
+  static const char *const uris[] = {
+    "/EWS/mrsproxy.svc", "/EWS/Exchange.asmx", "/mapi/emsmdb/?MailboxId=x@contoso.com",
+    "/Autodiscover/Autodiscover.xml", "/rpc/rpcproxy.dll?ex01.contoso.local:6001",
+    "/owa/", "/Microsoft-Server-ActiveSync/default.eas", "/ecp/", "/", "-" };
+  static const char *const reasons[] = {
+    "Timer_ConnectionIdle", "Timer_ConnectionIdle", "Timer_ConnectionIdle", "Connection_Dropped",
+    "Connection_Abandoned_By_ReqQueue", "Timer_EntityBody", "BadRequest", "QueueFull",
+    "Client_Reset", "Timer_MinBytesPerSecond" };
+  static const char *const hp_stems[] = {
+    "/EWS/Exchange.asmx", "/mapi/emsmdb/", "/mapi/nspi/", "/Autodiscover/Autodiscover.xml",
+    "/EWS/mrsproxy.svc", "/owa/service.svc", "/Microsoft-Server-ActiveSync/default.eas" };
+  uint64_t written = 0, n = 0;
+  int len;
+  char line[4096], cbuf[80], g1[40], g2[40];
+  if(kind == 1)
+    len = snprintf(line, sizeof line, "#Software: Microsoft HTTP API 2.0\r\n#Version: 1.0\r\n"
+                   "#Date: %s 00:00:00\r\n#Fields: date time c-ip c-port s-ip s-port "
+                   "cs-version cs-method cs-uri sc-status s-siteid s-reason s-queuename\r\n",
+                   date);
+  else
+    len = snprintf(line, sizeof line, "#Software: Microsoft Exchange Server\r\n"
+                   "#Version: 15.02.1544.004\r\n#Log-type: HttpProxy Logs\r\n"
+                   "#Date: %sT00:00:00.000Z\r\n#Fields: %s\r\n", date, hp_fields);
+  fwrite(line, 1, (size_t)len, f);
+  written += (uint64_t)len;
+  other_lines += kind == 1 ? 4 : 5;
+  while(written < bytes) {
+    long sec = (long)(written * 86400 / bytes);
+    if(sec > 86399)
+      sec = 86399;
+    const char *client = other_client(cbuf, sizeof cbuf);
+    if(kind == 1) {
+      unsigned u = pick(10), r = pick(10);
+      bool idle = r < 3;
+      len = snprintf(line, sizeof line, "%s %02ld:%02ld:%02ld %s %u 10.0.0.%d 443 %s %s %s %s 1 "
+                     "%s %s\r\n", date, sec / 3600, sec / 60 % 60, sec % 60, client,
+                     1024 + pick(60000), 10 + srv, uris[u][0] == '-' ? "-" : "HTTP/1.1",
+                     uris[u][0] == '-' ? "-" : (u == 4 ? "RPC_IN_DATA" : "POST"), uris[u],
+                     idle ? "-" : (r == 7 ? "503" : "400"), reasons[r],
+                     idle ? "-" : "MSExchangeServicesAppPool");
+      other_endpoint_lines += u < 5;
+    }
+    else {
+      unsigned u = pick(7), r = pick(100);
+      int http = r < 2 ? 503 : r < 3 ? 500 : r < 8 ? 401 : 200;
+      guid(g1);
+      guid(g2);
+      char user[40] = "";
+      if(http != 401)
+        snprintf(user, sizeof user, "CONTOSO\\user%u", pick(nusers));
+      len = snprintf(line, sizeof line,
+        "%sT%02ld:%02ld:%02ld.%03uZ,%s,15,2,1544,4,,%s,mail.contoso.com,%s,,Negotiate,%s,"
+        "%s,,,Microsoft+Office/16.0,%s,%s,%d,%d,%s,POST,Proxy,EX%02u.contoso.local,"
+        "Version 15.2 (Build 1544.4),DatabaseGuid,DatabaseGuid-%s,,EX%02u.contoso.local,0,"
+        "%u,%u,1,,0,0,,0,,0,,0,%u,,0,%u,0,0,0,0,%u,0,0,0,0,0,%u,0,%u,0,%u,%u,0,0,,"
+        "RoutingHint=%s;,,%s,,%s,%s,0,\r\n",
+        date, sec / 3600, sec / 60 % 60, sec % 60, pick(1000), g1,
+        u < 3 ? "Ews" : u < 4 ? "Autodiscover" : "Mapi", hp_stems[u],
+        http == 401 ? "False" : "True", user,
+        client, name, http, http == 503 ? 0 : http,
+        http == 503 ? "BEServerException" : "", 1 + pick(4), g2, 1 + pick(4),
+        pick(4000), pick(90000), pick(30), pick(900), pick(900), pick(50), pick(20),
+        pick(900), pick(900), g1,
+        http >= 500 ? "WebExceptionStatus=ConnectFailure;WebException=System.Net.WebException:"
+                      "+Unable+to+connect+to+the+remote+server" : "",
+        g2, "ActivityID=0");
+      other_endpoint_lines += u < 5;
+    }
+    fwrite(line, 1, (size_t)len, f);
+    written += (uint64_t)len;
+    n++;
+  }
+  other_lines += n;
+  close_out(f, path);
+}
+
+static void write_expected_other(const char *outdir)
+{
+  char path[4200];
+  snprintf(path, sizeof path, "%s/expected.json", outdir);
+  FILE *f = fopen(path, "w");
+  if(!f) {
+    fprintf(stderr, "gen_iislog: cannot write %s\n", path);
     exit(1);
   }
+  fprintf(f, "{\"kind\": \"%s\", \"lines\": %" PRIu64 ", \"endpoint_lines\": %" PRIu64
+          ", \"causes\": [\"%s\"]}\n", kind_names[kind], other_lines, other_endpoint_lines,
+          kind == 1 ? "HTTPERR_CONNECTION_DROPPED\", \"HTTPERR_QUEUE_FULL" : "PROXY_BACKEND_ERRORS");
+  fclose(f);
 }
 
 static void write_expected(const char *outdir, int servers)
@@ -496,7 +656,7 @@ static void write_expected(const char *outdir, int servers)
 static void usage(void)
 {
   fprintf(stderr, "usage: gen_iislog OUTDIR MEGABYTES [SEED] [SERVERS] [--clients N] "
-          "[--users N] [--ipv6 PERCENT] [--days N]\n");
+          "[--users N] [--ipv6 PERCENT] [--days N] [--kind iis|httperr|httpproxy]\n");
   exit(2);
 }
 
@@ -517,6 +677,12 @@ int main(int argc, char **argv)
         ipv6_pct = (unsigned)v;
       else if(strcmp(argv[i], "--days") == 0 && v >= 1 && v <= 31)
         ndays = (int)v;
+      else if(strcmp(argv[i], "--kind") == 0 && strcmp(argv[i + 1], "iis") == 0)
+        kind = 0;
+      else if(strcmp(argv[i], "--kind") == 0 && strcmp(argv[i + 1], "httperr") == 0)
+        kind = 1;
+      else if(strcmp(argv[i], "--kind") == 0 && strcmp(argv[i + 1], "httpproxy") == 0)
+        kind = 2;
       else
         usage();
       i++;
@@ -549,9 +715,16 @@ int main(int argc, char **argv)
   }
   uint64_t bytes = (uint64_t)(mb * 1e6);
   for(int s = 0; s < servers; s++) {
-    for(int d = 0; d < ndays; d++)
-      gen_server(pos[0], s, d, bytes / (uint64_t)servers / (uint64_t)ndays);
+    for(int d = 0; d < ndays; d++) {
+      if(kind)
+        gen_other(pos[0], s, d, bytes / (uint64_t)servers / (uint64_t)ndays);
+      else
+        gen_server(pos[0], s, d, bytes / (uint64_t)servers / (uint64_t)ndays);
+    }
   }
-  write_expected(pos[0], servers);
+  if(kind)
+    write_expected_other(pos[0]);
+  else
+    write_expected(pos[0], servers);
   return 0;
 }

@@ -2,53 +2,28 @@
 # logs.sh - how fast `migcheck logs` reads Exchange IIS logs as the number of
 # distinct clients grows (1k to 1M on the same size of file), next to ripgrep
 # counting one substring and mawk doing the same aggregation on the same
-# file in the same run; then a folder of 30 days x 4 servers (some .gz), a
-# .gz against zcat, and GoAccess. Warm page cache, best of N runs, MB/s,
+# file in the same run, and HTTPERR and HttpProxy logs the same way; then a
+# folder of 30 days x 4 servers (some .gz), a .gz against zcat, and
+# GoAccess. Warm page cache, best of N runs, MB/s,
 # ratios and peak resident memory. Figures only: nothing here asserts a time.
 #
 #   bench/logs.sh [BUILD]     (BUILD defaults to build)
 #   MB=400         size of each file of the scaling table (MB=1000 for 1 GB)
 #   CLIENTS="1000 10000 100000 1000000"   the cardinalities
+#   KINDS_CLIENTS="1000000"   the cardinalities of the HTTPERR and HttpProxy rows
 #   FOLDER_MB=600  the 30 x 4 folder, in all;  RUNS=3;  AWK=1 (0: skip mawk)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 MB=${MB:-400}
-RUNS=${RUNS:-3}
 CLIENTS=${CLIENTS:-"1000 10000 100000 1000000"}
 FOLDER_MB=${FOLDER_MB:-600}
 AWK=${AWK:-1}
+KINDS_CLIENTS=${KINDS_CLIENTS:-"1000000"}
+. bench/lib.sh
 MIGCHECK=$BUILD/migcheck
 GEN=$BUILD/bench/gen_iislog
 OUT=bench/out
-
-# best_of CMD...: the shortest wall time of RUNS runs, in seconds.
-best_of() {
-  local best="" t0 t1 t
-  for _ in $(seq "$RUNS"); do
-    t0=$(date +%s.%N)
-    "$@" > /dev/null 2>&1 || true
-    t1=$(date +%s.%N)
-    t=$(echo "$t1 $t0" | awk '{ printf "%.4f", $1 - $2 }')
-    if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$t; fi
-  done
-  echo "$best"
-}
-# cpu_of CMD...: user + system seconds of one run. On a machine shared with
-# other work the wall time mostly measures the wait for a CPU; the CPU time
-# much less so.
-cpu_of() {
-  local t
-  t=$( { /usr/bin/time -f "%U %S" "$@" 2>&1 > /dev/null | tail -n 1; } || true)
-  echo "$t" | awk '{ printf "%.3f", $1 + $2 }'
-}
-rate() { awk -v b="$1" -v t="$2" 'BEGIN { if(t > 0) printf "%.0f", b / 1e6 / t; else printf "-" }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b / a }'; }
-peak_mb() {   # peak resident memory of one run, MB
-  local kb
-  kb=$( { /usr/bin/time -f %M "$@" 2>&1 > /dev/null | tail -n 1; } || true)
-  echo $((kb / 1024))
-}
 
 # check DIR: migcheck's counts against the generator's (requests, and the
 # number of distinct clients of every endpoint); the speed means nothing
@@ -56,8 +31,18 @@ peak_mb() {   # peak resident memory of one run, MB
 check() {
   { "$MIGCHECK" logs "$1" --json || true; } | python3 -c '
 import json, sys
-r = json.load(sys.stdin)["traffic"]
+d = json.load(sys.stdin)
 e = json.load(open(sys.argv[1]))
+if e.get("kind", "iis") != "iis":
+    files = [f for f in d["log_files"] if f["format"] == e["kind"]]
+    lines = sum(f["lines"] for f in files)
+    bad = sum(f["malformed_lines"] for f in files)
+    ids = sorted({c["id"] for c in d["causes"]})
+    if lines != e["lines"] or bad or ids != sorted(e["causes"]):
+        sys.exit("logs.sh: %s: %d lines (%d malformed), causes %s; expected %d lines, causes %s"
+                 % (sys.argv[1], lines, bad, ids, e["lines"], e["causes"]))
+    sys.exit(0)
+r = d["traffic"]
 bad = []
 for ep, want in e["traffic"].items():
     got = r[ep]
@@ -71,22 +56,18 @@ if bad:
 ' "$1/expected.json"
 }
 
-echo "migcheck logs bench: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), best of $RUNS"
 
-# ---- scaling: the same size, more and more distinct clients ----
-echo
-echo "Scaling with distinct clients ($MB MB IIS log each, 30% of clients IPv6):"
-printf "  %-9s %10s %10s %12s %8s %8s %8s %10s %10s %9s\n" clients "mc 2 thr" "mc 1 thr" \
-  "rg -c -F -i" mawk "mc/rg" "1thr/rg" "mc 1 thr" "rg" "peak RSS"
-printf "  %-9s %10s %10s %12s %8s %8s %8s %10s %10s %9s\n" "" "MB/s" "MB/s" "MB/s" "MB/s" "" "" \
-  "MB/CPU s" "MB/CPU s" "MB"
-for c in $CLIENTS; do
-  dir=$OUT/logs-$MB-c$c
-  log=$dir/EX01/W3SVC1/u_ex240312.log
-  if [ ! -f "$log" ]; then
+# row KIND CLIENTS: generates (once) MB of KIND's log with CLIENTS distinct
+# clients and as many distinct users, checks migcheck's counts against the
+# generator's, and prints the row.
+row() {
+  local kind=$1 c=$2 dir log bytes t2 t1 trg tawk awk_rate rss c1 crg
+  if [ "$kind" = iis ]; then dir=$OUT/logs-$MB-c$c; else dir=$OUT/$kind-$MB-c$c; fi
+  if [ ! -f "$dir/expected.json" ]; then
     rm -rf "$dir"
-    "$GEN" "$dir" "$MB" 1 1 --clients "$c" > /dev/null
+    "$GEN" "$dir" "$MB" 1 1 --clients "$c" --users "$c" --kind "$kind" > /dev/null
   fi
+  log=$(find "$dir" -type f ! -name expected.json | head -n 1)
   check "$dir"
   bytes=$(stat -c %s "$log")
   cat "$log" > /dev/null
@@ -94,18 +75,39 @@ for c in $CLIENTS; do
   t1=$(best_of env MIGCHECK_THREADS=1 "$MIGCHECK" logs "$dir" --json)
   trg=$(best_of rg -c -F -i mrsproxy.svc "$log")
   awk_rate="-"
-  if [ "$AWK" = 1 ]; then
+  if [ "$AWK" = 1 ] && [ "$kind" = iis ]; then
     tawk=$(RUNS=1 best_of mawk -f bench/logs.awk "$log")
     awk_rate=$(rate "$bytes" "$tawk")
   fi
   rss=$(peak_mb env MIGCHECK_THREADS=2 "$MIGCHECK" logs "$dir" --json)
   c1=$(cpu_of env MIGCHECK_THREADS=1 "$MIGCHECK" logs "$dir" --json)
   crg=$(cpu_of rg -c -F -i mrsproxy.svc "$log")
-  printf "  %-9s %10s %10s %12s %8s %7sx %7sx %10s %10s %9s\n" "$c" "$(rate "$bytes" "$t2")" \
-    "$(rate "$bytes" "$t1")" "$(rate "$bytes" "$trg")" "$awk_rate" "$(ratio "$t2" "$trg")" \
-    "$(ratio "$t1" "$trg")" "$(rate "$bytes" "$c1")" "$(rate "$bytes" "$crg")" "$rss"
+  printf "  %-9s %-9s %8s %8s %9s %7s %7sx %7sx %9s %9s %7sx %7s\n" "$kind" "$c" \
+    "$(rate "$bytes" "$t2")" "$(rate "$bytes" "$t1")" "$(rate "$bytes" "$trg")" "$awk_rate" \
+    "$(ratio "$t2" "$trg")" "$(ratio "$t1" "$trg")" "$(rate "$bytes" "$c1")" \
+    "$(rate "$bytes" "$crg")" "$(ratio "$c1" "$crg")" "$rss"
+}
+
+echo "migcheck logs bench: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), best of $RUNS"
+
+# ---- scaling: the same size, more and more distinct clients and users ----
+echo
+echo "Scaling with distinct clients ($MB MB log each; as many distinct users as clients;"
+echo "30% of clients IPv6). HTTPERR and HttpProxy logs below the IIS ones:"
+printf "  %-9s %-9s %8s %8s %9s %7s %8s %8s %9s %9s %8s %7s\n" log clients "mc 2thr" "mc 1thr" \
+  "rg -c -F" mawk "2thr/rg" "1thr/rg" "mc 1thr" rg "1thr/rg" "peak"
+printf "  %-9s %-9s %8s %8s %9s %7s %8s %8s %9s %9s %8s %7s\n" "" "" "MB/s" "MB/s" "-i MB/s" \
+  "MB/s" "wall" "wall" "MB/CPU s" "MB/CPU s" "CPU" "RSS MB"
+for c in $CLIENTS; do
+  row iis "$c"
 done
-echo "  (mc/rg above 1: the whole analysis is faster than rg counting one substring)"
+for kind in httperr httpproxy; do
+  for c in $KINDS_CLIENTS; do
+    row "$kind" "$c"
+  done
+done
+echo "  (x columns above 1: the whole analysis is faster than rg counting one substring;"
+echo "   the CPU columns are the least sensitive to other work on the machine)"
 
 # ---- a folder: 30 days x 4 servers, every third day compressed ----
 fdir=$OUT/folder-$FOLDER_MB

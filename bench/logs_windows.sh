@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 WIN=${2:-build-win64}
 MB=${MB:-1000}
-RUNS=${RUNS:-3}
+. bench/lib.sh
 EXE=$WIN/migcheck.exe
 if [ ! -f "$EXE" ] || ! command -v wine > /dev/null; then
   echo "logs_windows.sh: skipped: no $EXE or no wine (make windows builds it)"
@@ -50,18 +50,7 @@ for run in "$BUILD/migcheck logs $OUT/logs" "wine $EXE logs $WINLOGS"; do
   fi
 done
 
-best_of() {
-  local best="" t0 t1 t
-  for _ in $(seq "$RUNS"); do
-    t0=$(date +%s.%N)
-    "$@" > /dev/null 2>&1 || true
-    t1=$(date +%s.%N)
-    t=$(echo "$t1 $t0" | awk '{ printf "%.4f", $1 - $2 }')
-    if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$t; fi
-  done
-  echo "$best"
-}
-rate() { awk -v b="$bytes" -v t="$1" 'BEGIN { printf "%8.0f", b / 1e6 / t }'; }
+mbs() { printf "%8s" "$(rate "$bytes" "$1")"; }
 
 echo "migcheck logs, Linux build and migcheck.exe under wine: $((bytes / 1000000)) MB IIS log, $(nproc) CPUs, best of $RUNS"
 t_lin=$(best_of "$BUILD/migcheck" logs "$OUT/logs" --json)
@@ -69,8 +58,8 @@ t_lin1=$(best_of env MIGCHECK_THREADS=1 "$BUILD/migcheck" logs "$OUT/logs" --jso
 t_win=$(best_of wine "$EXE" logs "$WINLOGS" --json)
 t_win1=$(best_of env MIGCHECK_THREADS=1 wine "$EXE" logs "$WINLOGS" --json)
 t_nop=$(best_of wine "$EXE" --version)
-printf "  %-48s %7ss %s MB/s\n" "migcheck logs (Linux, all CPUs)" "$t_lin" "$(rate "$t_lin")"
-printf "  %-48s %7ss %s MB/s\n" "migcheck logs (Linux, MIGCHECK_THREADS=1)" "$t_lin1" "$(rate "$t_lin1")"
-printf "  %-48s %7ss %s MB/s\n" "migcheck.exe logs (wine, all CPUs; indicative)" "$t_win" "$(rate "$t_win")"
-printf "  %-48s %7ss %s MB/s\n" "migcheck.exe logs (wine, 1 thread; indicative)" "$t_win1" "$(rate "$t_win1")"
+printf "  %-48s %7ss %s MB/s\n" "migcheck logs (Linux, all CPUs)" "$t_lin" "$(mbs "$t_lin")"
+printf "  %-48s %7ss %s MB/s\n" "migcheck logs (Linux, MIGCHECK_THREADS=1)" "$t_lin1" "$(mbs "$t_lin1")"
+printf "  %-48s %7ss %s MB/s\n" "migcheck.exe logs (wine, all CPUs; indicative)" "$t_win" "$(mbs "$t_win")"
+printf "  %-48s %7ss %s MB/s\n" "migcheck.exe logs (wine, 1 thread; indicative)" "$t_win1" "$(mbs "$t_win1")"
 printf "  %-48s %7ss\n" "wine start-up alone (migcheck.exe --version)" "$t_nop"

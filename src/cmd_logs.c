@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "logs/classify.h"
 #include "logs/logs.h"
 #include "util/plat.h"
 #include "util/util.h"

@@ -4,6 +4,7 @@
  * KB 943891 (IIS status and substatus codes) and KB 820729 (HTTPERR reason phrases).
  */
 #include "logs/classify.h"
+#include "logs/logs.h"
 #include "model/cause_ids.h"
 
 #include <stdio.h>

@@ -83,10 +83,7 @@ bool mc_parse_w3c_time(const char *date, size_t dn, const char *time, size_t tn,
                        int64_t *out);
 /* "2024-03-12T08:20:18.123Z" (HttpProxy) -> seconds since the epoch. */
 bool mc_parse_iso_time(const char *p, size_t n, int64_t *out);
-/* A user's --since/--until: "2024-03-12", "2024-03-12 08:20[:18]",
- * "2024-03-12T08:20[:18][Z]". A bare date means its first second, or its
- * last when end_of_day. */
-bool mc_parse_user_time(const char *s, bool end_of_day, int64_t *out);
+/* mc_parse_user_time(), the CLI's --since/--until: logs.h. */
 /* "2024-03-12T08:20:18Z" into out (at least 21 bytes). */
 void mc_format_time(int64_t t, char *out, size_t outlen);
 

@@ -58,6 +58,17 @@ static inline void mc_cset_prefetch(const struct mc_cset *c, uint64_t hash)
     __builtin_prefetch(&c->slots[(uint32_t)hash & (c->cap - 1)], 1);
 }
 
+/* The second step, once the slot has come: a text key's record in the
+ * arena, when the first slot probed holds a key with the same tag. */
+static inline void mc_cset_prefetch_text(const struct mc_cset *c, uint64_t hash)
+{
+  if(!c->cap)
+    return;
+  const struct mc_cset_slot *s = &c->slots[(uint32_t)hash & (c->cap - 1)];
+  if(s->word >> 63 && s->tag == (uint32_t)hash)
+    __builtin_prefetch(c->arena + s->off - 1);
+}
+
 /* Whether key is in the table. */
 bool mc_cset_has(const struct mc_cset *c, const void *key, size_t n, uint64_t hash);
 
@@ -117,10 +128,11 @@ static inline const char *mc_cset_key(const struct mc_cset *c, const struct mc_c
 
 /* The partition of a key's hash among nparts: from the high bits, never
  * from the tag a slot index is taken from (cset.c), or each partition's
- * table would use only part of its slots. */
+ * table would use only part of its slots. A multiply and a shift, not a
+ * division (it runs for every endpoint line). */
 static inline unsigned mc_cset_part(uint64_t hash, unsigned nparts)
 {
-  return (unsigned)((hash >> 32) % nparts);
+  return (unsigned)(((hash >> 32) * nparts) >> 32);
 }
 
 /* Client key: ep, then MC_CSET_IPV4 and the 4 bytes of a dotted IPv4

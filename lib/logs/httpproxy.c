@@ -112,3 +112,30 @@ bool mc_hp_parse(const struct mc_hp_layout *l, const char *line, size_t len,
              l->col[MC_HF_URLSTEM];
   return (int)col > need;
 }
+
+bool mc_hp_parse_at(const struct mc_hp_layout *l, const char *line, size_t len,
+                    const char *const *commas, size_t ncommas, struct mc_hp_rec *rec)
+{
+  int maxcol = -1;
+  for(int f = 0; f < MC_HF_COUNT; f++) {
+    if(l->col[f] > maxcol)
+      maxcol = l->col[f];
+  }
+  size_t stop = (size_t)maxcol < ncommas ? (size_t)(commas[maxcol] - line) : len;
+  if(maxcol < 0 || memchr(line, '"', stop))
+    return mc_hp_parse(l, line, len, rec);
+  for(int f = 0; f < MC_HF_COUNT; f++) {
+    int col = l->col[f];
+    if(col < 0 || (size_t)col > ncommas) {
+      rec->f[f] = (struct mc_slice){ NULL, 0 };
+      continue;
+    }
+    const char *b = col ? commas[col - 1] + 1 : line;
+    const char *e = (size_t)col < ncommas ? commas[col] : line + len;
+    rec->f[f] = (struct mc_slice){ b, (size_t)(e - b) };
+  }
+  rec->nfields = (uint32_t)((size_t)maxcol < ncommas ? (size_t)maxcol + 1 : ncommas + 1);
+  int need = l->col[MC_HF_DATETIME] > l->col[MC_HF_URLSTEM] ? l->col[MC_HF_DATETIME] :
+             l->col[MC_HF_URLSTEM];
+  return (int)rec->nfields > need;
+}

@@ -47,4 +47,10 @@ struct mc_hp_rec {
 bool mc_hp_parse(const struct mc_hp_layout *l, const char *line, size_t len,
                  struct mc_hp_rec *rec);
 
+/* As mc_hp_parse(), with the positions of the line's nseps commas known
+ * (mc_w3c_chunk with ','): no search unless a quote comes before the last
+ * field wanted (then it parses as mc_hp_parse() does). */
+bool mc_hp_parse_at(const struct mc_hp_layout *l, const char *line, size_t len,
+                    const char *const *commas, size_t ncommas, struct mc_hp_rec *rec);
+
 #endif

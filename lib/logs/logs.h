@@ -138,4 +138,9 @@ void mc_logs_scan_release(struct mc_logs_scan *s);
  * 3) when no file could be read at all. */
 struct mc_report *mc_check_logs(const struct mc_logs_opts *o);
 
+/* A user's --since/--until: "2024-03-12", "2024-03-12 08:20[:18]",
+ * "2024-03-12T08:20[:18][Z]". A bare date means its first second, or its
+ * last when end_of_day. */
+bool mc_parse_user_time(const char *s, bool end_of_day, int64_t *out);
+
 #endif

@@ -148,14 +148,16 @@ struct ctx {
      earlier pass of the same range with the same start counted. */
   struct worker *w;
   bool undo;
-  /* The last line's client, added when the next line's comes (or the
-     buffer ends): its slot is fetched from memory meanwhile. */
-  struct {
+  /* The clients of the last two lines: each is added two clients later
+     (or when the buffer ends). The slot it lands in is fetched from memory
+     meanwhile, then the text of an address in the arena. */
+  struct pending {
     char key[MC_KEY_STR_MAX + 2];
     size_t n;
     uint64_t hash;
     struct mc_cset *cs;
-  } pend;
+  } pend[2];
+  unsigned pend_next;             /* pend[pend_next] is the older one */
 };
 
 const char *mc_log_format_name(enum mc_log_format f)
@@ -285,13 +287,21 @@ static struct mc_agg_ent *count_cached(struct ctx *c, struct key_cache *kc, cons
   return fresh ? e : NULL;
 }
 
-/* Adds the client of the line before, if any (see ctx.pend). */
+/* Adds the pending client in pend[i], if any (see ctx.pend). */
+static void client_add(struct ctx *c, unsigned i)
+{
+  struct pending *pd = &c->pend[i];
+  if(!pd->cs)
+    return;
+  mc_cset_add(pd->cs, pd->key, pd->n, pd->hash, c->undo ? (uint64_t)-1 : 1);
+  pd->cs = NULL;
+}
+
+/* Adds the pending clients, the older first. */
 static void client_flush(struct ctx *c)
 {
-  if(!c->pend.cs)
-    return;
-  mc_cset_add(c->pend.cs, c->pend.key, c->pend.n, c->pend.hash, c->undo ? (uint64_t)-1 : 1);
-  c->pend.cs = NULL;
+  client_add(c, c->pend_next);
+  client_add(c, c->pend_next ^ 1);
 }
 
 /* ---- run id ---- */
@@ -484,11 +494,16 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
     mc_agg_example(ex, c->f->index, c->line, line, len);
 
   struct mc_slice ip = rec.f[MC_WF_CIP];
-  client_flush(c);
-  c->pend.n = mc_cset_client_key(c->pend.key, ep, ip.p ? ip.p : "", ip.p ? ip.n : 0);
-  c->pend.hash = mc_agg_hash(c->pend.key, c->pend.n);
-  c->pend.cs = &c->w->clients[mc_cset_part(c->pend.hash, c->w->nparts)];
-  mc_cset_prefetch(c->pend.cs, c->pend.hash);
+  unsigned old = c->pend_next;
+  client_add(c, old);
+  struct pending *prev = &c->pend[old ^ 1], *pd = &c->pend[old];
+  if(prev->cs)
+    mc_cset_prefetch_text(prev->cs, prev->hash);
+  pd->n = mc_cset_client_key(pd->key, ep, ip.p ? ip.p : "", ip.p ? ip.n : 0);
+  pd->hash = mc_agg_hash(pd->key, pd->n);
+  pd->cs = &c->w->clients[mc_cset_part(pd->hash, c->w->nparts)];
+  mc_cset_prefetch(pd->cs, pd->hash);
+  c->pend_next = old ^ 1;
 
   struct mc_key_hour kh;
   memset(&kh, 0, sizeof kh);
@@ -500,14 +515,16 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
 
 /* ---- HttpProxy lines ---- */
 
-static void hp_line(struct ctx *c, const char *line, size_t len)
+/* w: the line's commas as a chunk listed them, or NULL. */
+static void hp_line(struct ctx *c, const char *line, size_t len, const struct mc_w3c_line *w)
 {
   struct range *rg = c->rg;
   rg->data_lines++;
   c->last_data = line;
   c->last_len = len;
   struct mc_hp_rec rec;
-  if(!mc_hp_parse(&c->hl, line, len, &rec)) {
+  if(!(w ? mc_hp_parse_at(&c->hl, line, len, (const char *const *)w->sep, w->nall, &rec) :
+           mc_hp_parse(&c->hl, line, len, &rec))) {
     malformed(c, "the CSV line is cut short or has an unclosed quote");
     return;
   }
@@ -669,26 +686,37 @@ static void scan_lines(struct ctx *c, const char *p, const char *end)
   bool first_pending = rg->data_lines == 0;
   const char *block = p;
   bool w3c = c->fmt != MC_LOGFMT_HTTPPROXY;
+  struct mc_w3c_chunk chunk;
+  mc_w3c_chunk_init(&chunk, w3c ? ' ' : ',');
   while(p < end) {
     struct mc_w3c_line w;
     const char *next;
     size_t len;
+    /* The block's lists give the end of the line and all its separators;
+       a line they cannot give is found the plain way. */
+    uint32_t nsep = !c->have_layout ? 0 : w3c ? c->wl.ncols - 1u : c->hl.ncols - 1u;
     if(w3c) {
-      /* One pass finds the end of the line and the fields up to the path. */
-      uint32_t want = c->have_layout && c->checked ? (uint32_t)c->wl.path_col + 1 : 0;
-      next = mc_w3c_next_line(&w, p, end, want);
+      next = mc_w3c_chunk_next(&chunk, &w, p, end, nsep);
+      if(!next) {
+        uint32_t want = c->have_layout && c->checked ? (uint32_t)c->wl.path_col + 1 : 0;
+        next = mc_w3c_next_line(&w, p, end, want);
+      }
       len = w.len;
     }
+    else if((next = mc_w3c_chunk_next(&chunk, &w, p, end, nsep)))
+      len = w.len;
     else {
       const char *nl = memchr(p, '\n', (size_t)(end - p));
       next = nl ? nl + 1 : end;
       len = (size_t)((nl ? nl : end) - p);
       if(len && p[len - 1] == '\r')
         len--;
+      w.line = NULL;               /* no commas listed */
+      w.nul = memchr(p, '\0', len) != NULL;
     }
     c->line++;
     rg->lines++;
-    bool nul = w3c ? w.nul : memchr(p, '\0', len) != NULL;
+    bool nul = w.nul;
     if(len == 0)
       ;
     else if(nul) {
@@ -709,7 +737,7 @@ static void scan_lines(struct ctx *c, const char *p, const char *end)
     }
     else {
       if(!w3c)
-        hp_line(c, p, len);
+        hp_line(c, p, len, w.line ? &w : NULL);
       else
         w3c_line(c, &w);
       if(first_pending && c->last_data) {
@@ -724,6 +752,7 @@ static void scan_lines(struct ctx *c, const char *p, const char *end)
       block = p;
     }
   }
+  mc_w3c_chunk_release(&chunk);
   progress(c, (size_t)(p - block));
   flush_last_time(c);
   client_flush(c);

@@ -5,10 +5,14 @@
  * the process starts if the CPU has it; else 16 with SSE2, which every
  * x86-64 CPU has; a plain loop elsewhere) and walks the set bits of the
  * mask, so its cost is one compare per 32 bytes plus one step per field,
- * whatever the line holds.
+ * whatever the line holds. The scan itself goes a block at a time
+ * (mc_w3c_chunk): one pass over 16 KiB lists its newlines and separators,
+ * and the lines take their fields from the lists; the per-line splitter is
+ * for lines a block cannot hold and for CPUs without AVX2.
  */
 #include "logs/w3c.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -72,7 +76,7 @@ mc_code mc_w3c_layout_parse(struct mc_w3c_layout *l, const char *fields, size_t 
 
 static inline bool add_sep(struct mc_w3c_line *w, const char *at, uint32_t want)
 {
-  w->sep[w->nsep++] = at;
+  w->own[w->nsep++] = at;
   if(w->nsep >= want || w->nsep >= MC_W3C_MAXCOLS) {
     w->pos = (size_t)(at - w->line) + 1;
     return true;
@@ -173,6 +177,7 @@ static const char *next_line_avx2(struct mc_w3c_line *w, const char *p, const ch
 {
   w->line = p;
   w->readable = end;
+  w->sep = w->own;
   w->nsep = 0;
   w->done = false;
   const __m256i sp = _mm256_set1_epi8(' '), lf = _mm256_set1_epi8('\n');
@@ -192,7 +197,7 @@ static const char *next_line_avx2(struct mc_w3c_line *w, const char *p, const ch
         sm &= (nm & -nm) - 1;       /* spaces before the newline only */
       while(sm) {
         size_t at = i + (unsigned)__builtin_ctz(sm);
-        w->sep[w->nsep++] = p + at;
+        w->own[w->nsep++] = p + at;
         sm &= sm - 1;
         if(w->nsep >= want || w->nsep >= MC_W3C_MAXCOLS) {
           collecting = false;
@@ -241,6 +246,151 @@ static const char *next_line_avx2(struct mc_w3c_line *w, const char *p, const ch
 }
 #endif
 
+/* ---- chunks (see w3c.h) ---- */
+
+void mc_w3c_chunk_init(struct mc_w3c_chunk *ch, char sepc)
+{
+  memset(ch, 0, sizeof *ch);
+  ch->sepc = sepc;
+}
+
+void mc_w3c_chunk_release(struct mc_w3c_chunk *ch)
+{
+  free(ch->sp);
+  free(ch->nl);
+  ch->sp = ch->nl = NULL;
+  ch->nsp = ch->nnl = ch->ksp = ch->knl = 0;
+}
+
+static bool chunk_ok;             /* the CPU has AVX2 (set with next_line_fn) */
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/* Appends base + the position of each set bit of m to list (which has
+ * room for eight more than it will hold): the first eight without a
+ * branch (a block seldom has more), then eight at a time. */
+#define MC_FLAT_TOP (UINT64_C(1) << 63)
+__attribute__((target("avx2,popcnt,bmi")))
+static inline size_t flatten(const char **list, size_t n, const char *base, uint64_t m)
+{
+  size_t cnt = (size_t)__builtin_popcountll(m);
+  const char **s = list + n;
+#pragma GCC unroll 8
+  for(int j = 0; j < 8; j++) {
+    s[j] = base + __builtin_ctzll(m | MC_FLAT_TOP);
+    m &= m - 1;
+  }
+  if(cnt > 8) {
+    s += 8;
+    while(m) {
+#pragma GCC unroll 8
+      for(int j = 0; j < 8; j++) {
+        s[j] = base + __builtin_ctzll(m | MC_FLAT_TOP);
+        m &= m - 1;
+      }
+      s += 8;
+    }
+  }
+  return n + cnt;
+}
+
+/* The same for newlines: most blocks hold at most one. */
+__attribute__((target("avx2,popcnt,bmi")))
+static inline size_t flatten1(const char **list, size_t n, const char *base, uint64_t m)
+{
+  size_t cnt = (size_t)__builtin_popcountll(m);
+  list[n] = base + __builtin_ctzll(m | MC_FLAT_TOP);
+  if(cnt > 1)
+    flatten(list, n + 1, base, m & (m - 1));
+  return n + cnt;
+}
+
+__attribute__((target("avx2,popcnt,bmi")))
+static void chunk_fill(struct mc_w3c_chunk *ch, const char *p, const char *e)
+{
+  ch->begin = p;
+  ch->end = e;
+  ch->ksp = ch->knl = 0;
+  const char **spl = ch->sp, **nll = ch->nl;
+  size_t nsp = 0, nnl = 0;
+  const __m256i sp = _mm256_set1_epi8(ch->sepc), lf = _mm256_set1_epi8('\n');
+  const __m256i zero = _mm256_setzero_si256();
+  __m256i zacc = zero;
+  size_t n = (size_t)(e - p), i = 0;
+  char tail[64];
+  for(;;) {
+    const char *b = p + i;
+    if(i + 64 > n) {
+      if(i >= n)
+        break;
+      memset(tail, 'x', sizeof tail);
+      memcpy(tail, b, n - i);
+      b = tail;
+    }
+    __builtin_prefetch(b + 4096);   /* the next page: no prefetcher crosses pages */
+    __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)b);
+    __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(b + 32));
+    uint64_t nm = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, lf)) |
+                  (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, lf)) << 32;
+    uint64_t sm = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, sp)) |
+                  (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, sp)) << 32;
+    zacc = _mm256_or_si256(zacc, _mm256_or_si256(_mm256_cmpeq_epi8(v0, zero),
+                                                 _mm256_cmpeq_epi8(v1, zero)));
+    nsp = flatten(spl, nsp, p + i, sm);
+    nnl = flatten1(nll, nnl, p + i, nm);
+    i += 64;
+  }
+  ch->nsp = nsp;
+  ch->nnl = nnl;
+  ch->nul = _mm256_movemask_epi8(zacc) != 0;
+}
+#else
+static void chunk_fill(struct mc_w3c_chunk *ch, const char *p, const char *e)
+{
+  (void)ch; (void)p; (void)e;
+}
+#endif
+
+const char *mc_w3c_chunk_next(struct mc_w3c_chunk *ch, struct mc_w3c_line *w, const char *p,
+                              const char *end, uint32_t nsep_hint)
+{
+  if(!chunk_ok)
+    return NULL;
+  /* The lists go on from p only when the line before ended just there. */
+  if(ch->knl >= ch->nnl || p < ch->begin || p != (ch->knl ? ch->nl[ch->knl - 1] + 1 : ch->begin)) {
+    if(!ch->sp) {
+      ch->sp = mc_xmalloc((MC_W3C_CHUNK + 72) * sizeof *ch->sp);
+      ch->nl = mc_xmalloc((MC_W3C_CHUNK + 72) * sizeof *ch->nl);
+    }
+    size_t room = (size_t)(end - p);
+    chunk_fill(ch, p, p + (room < MC_W3C_CHUNK ? room : MC_W3C_CHUNK));
+    if(!ch->nnl)
+      return NULL;
+  }
+  const char *nlp = ch->nl[ch->knl++];
+  size_t k = ch->ksp, k2 = k + nsep_hint;
+  /* Most lines have the layout's number of separators: two looks. */
+  if(!(nsep_hint && k2 <= ch->nsp && ch->sp[k2 - 1] < nlp && (k2 == ch->nsp || ch->sp[k2] > nlp))) {
+    k2 = k;
+    while(k2 < ch->nsp && ch->sp[k2] < nlp)
+      k2++;
+  }
+  ch->ksp = k2;
+  size_t len = (size_t)(nlp - p);
+  if(len && p[len - 1] == '\r')
+    len--;
+  w->line = p;
+  w->len = len;
+  w->readable = end;
+  w->pos = len;
+  w->sep = ch->sp + k;
+  size_t nsep = k2 - k;
+  w->nall = (uint32_t)nsep;
+  w->done = nsep <= MC_W3C_MAXCOLS;
+  w->nsep = (uint32_t)(w->done ? nsep : MC_W3C_MAXCOLS);
+  w->nul = ch->nul && memchr(p, '\0', len) != NULL;
+  return nlp + 1;
+}
+
 static const char *(*next_line_fn)(struct mc_w3c_line *, const char *, const char *,
                                    uint32_t) = next_line_plain;
 
@@ -257,8 +407,10 @@ static void pick_split(void)
 {
   split_fn = resolve_split();
 #if defined(__x86_64__) && defined(__GNUC__)
-  if(split_fn == split_avx2)
+  if(split_fn == split_avx2) {
     next_line_fn = next_line_avx2;
+    chunk_ok = true;
+  }
 #endif
 }
 

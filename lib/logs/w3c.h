@@ -60,7 +60,9 @@ struct mc_w3c_line {
   uint32_t nsep;
   bool done;                 /* the whole line has been split */
   bool nul;                  /* mc_w3c_next_line() saw a NUL byte in the line */
-  const char *sep[MC_W3C_MAXCOLS];
+  uint32_t nall;             /* mc_w3c_chunk_next(): the separators the line has, uncapped */
+  const char **sep;          /* own, or the separators a chunk found (mc_w3c_chunk) */
+  const char *own[MC_W3C_MAXCOLS];
 };
 
 /* readable: the end of the buffer the line sits in (at least line + len);
@@ -71,6 +73,7 @@ static inline void mc_w3c_line_init(struct mc_w3c_line *w, const char *line, siz
   w->line = line;
   w->len = len;
   w->readable = readable;
+  w->sep = w->own;
   w->pos = 0;
   w->nsep = 0;
   w->done = false;
@@ -89,6 +92,32 @@ void mc_w3c_split(struct mc_w3c_line *w, uint32_t want);
  * returns where the next line starts. Bytes up to end may be loaded. */
 const char *mc_w3c_next_line(struct mc_w3c_line *w, const char *p, const char *end,
                              uint32_t want);
+
+/* Many lines split at once: each block of MC_W3C_CHUNK bytes is compared
+ * with ' ', '\n' and NUL 64 bytes a step (AVX2) and the positions of its
+ * spaces and newlines are listed, eight at a time without a branch per
+ * bit; a line then takes its newline and its separators from the lists in
+ * a few steps, whatever its length. Without AVX2, or for a line that does
+ * not end inside one block, mc_w3c_chunk_next() says no and the caller
+ * falls back to mc_w3c_next_line(). */
+#define MC_W3C_CHUNK 16384u
+
+struct mc_w3c_chunk {
+  const char *begin, *end;   /* the bytes listed */
+  const char **sp, **nl;     /* their spaces and newlines, in order */
+  size_t nsp, nnl, ksp, knl; /* how many; the next one not yet taken */
+  bool nul;                  /* a NUL byte somewhere in [begin, end) */
+  char sepc;                 /* the separator: ' ' (W3C), ',' (HttpProxy CSV) */
+};
+
+void mc_w3c_chunk_init(struct mc_w3c_chunk *ch, char sepc);
+void mc_w3c_chunk_release(struct mc_w3c_chunk *ch);
+
+/* As mc_w3c_next_line() for the line at p, splitting it whole; NULL when
+ * the chunk cannot (then w is untouched). nsep_hint: the separators a line
+ * of the layout has (0: unknown). */
+const char *mc_w3c_chunk_next(struct mc_w3c_chunk *ch, struct mc_w3c_line *w, const char *p,
+                              const char *end, uint32_t nsep_hint);
 
 /* Whether field col is complete. */
 static inline bool mc_w3c_has(const struct mc_w3c_line *w, int col)

@@ -1,0 +1,42 @@
+# lib.sh - what the benches share; sourced (`. bench/lib.sh`), never run.
+# shellcheck shell=bash
+# RUNS (default 3) is the number of runs best_of takes the best of.
+# Figures only: nothing here asserts a time.
+RUNS=${RUNS:-3}
+
+# best_of CMD...: the shortest wall time of RUNS runs, in seconds.
+best_of() {
+  local best="" t0 t1 t
+  for _ in $(seq "$RUNS"); do
+    t0=$(date +%s.%N)
+    "$@" > /dev/null 2>&1 || true
+    t1=$(date +%s.%N)
+    t=$(echo "$t1 $t0" | awk '{ printf "%.4f", $1 - $2 }')
+    if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$t; fi
+  done
+  echo "$best"
+}
+
+# cpu_of CMD...: the least user + system seconds of RUNS runs. On a machine
+# shared with other work the wall time mostly measures the wait for a CPU;
+# the CPU time much less so.
+cpu_of() {
+  local best="" t
+  for _ in $(seq "$RUNS"); do
+    t=$( { /usr/bin/time -f "%U %S" "$@" 2>&1 > /dev/null | tail -n 1; } || true)
+    t=$(echo "$t" | awk '{ printf "%.3f", $1 + $2 }')
+    if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$t; fi
+  done
+  echo "$best"
+}
+
+# rate BYTES SECONDS: MB/s.  ratio A B: B / A.
+rate() { awk -v b="$1" -v t="$2" 'BEGIN { if(t > 0) printf "%.0f", b / 1e6 / t; else printf "-" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b / a }'; }
+
+# peak_mb CMD...: the peak resident memory of one run, MB.
+peak_mb() {
+  local kb
+  kb=$( { /usr/bin/time -f %M "$@" 2>&1 > /dev/null | tail -n 1; } || true)
+  echo $((kb / 1024))
+}
