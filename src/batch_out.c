@@ -5,7 +5,6 @@
  * --html FILE (one page, each row linking to its report further down).
  * Reads the finished rows; runs nothing.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -349,18 +348,6 @@ void mc_batch_csv_field(struct mc_buf *o, const char *s, bool last, bool guard)
   mc_buf_addstr(o, last ? "\"\r\n" : "\",");
 }
 
-static int write_file(const char *path, const struct mc_buf *o)
-{
-  FILE *f = fopen(path, "w");
-  if(!f || fwrite(o->ptr, 1, o->len, f) != o->len || fclose(f) != 0) {
-    int e = errno;
-    if(f)
-      fclose(f);
-    return mc_cli_cannot("cannot write '%s': %s", path, strerror(e));
-  }
-  return 0;
-}
-
 int mc_batch_csv(const struct mc_batch *b)
 {
   struct mc_buf o = MC_BUF_INIT(MC_RENDER_LIMIT);
@@ -392,7 +379,7 @@ int mc_batch_csv(const struct mc_batch *b)
     mc_batch_csv_field(&o, r->error, true, true);
     mc_buf_release(&all);
   }
-  int rc = write_file(b->cli->csv, &o);
+  int rc = mc_cli_write_file(b->cli->csv, &o);
   mc_buf_release(&o);
   return rc;
 }
@@ -562,7 +549,7 @@ int mc_batch_html(const struct mc_batch *b, const struct mc_batch_counts *c,
   }
   mc_buf_addstr(&o, "<footer><small>Made by migcheck " MC_VERSION ".</small></footer>\n"
                     "</body></html>\n");
-  int rc = write_file(b->cli->html, &o);
+  int rc = mc_cli_write_file(b->cli->html, &o);
   mc_buf_release(&o);
   return rc;
 }

@@ -935,7 +935,7 @@ int mc_batch_run(const struct mc_cli *cli, const char *file, long parallel)
   struct mc_batch_recurring *rec = mc_batch_recurring_causes(&b, &nrec);
   int wrc = batch_outputs(&b, &c, rec, nrec);
   const char *w = mc_batch_worst(&c);
-  rc = b.interrupted ? 130 : wrc ? wrc : strcmp(w, "pass") == 0 ? MC_EXIT_OK :
+  rc = b.interrupted ? MC_EXIT_INTERRUPTED : wrc ? wrc : strcmp(w, "pass") == 0 ? MC_EXIT_OK :
        strcmp(w, "unknown") == 0 ? MC_EXIT_CANNOT : MC_EXIT_PROBLEM;
   for(size_t k = 0; k < nrec; k++)
     free(rec[k].rows);

@@ -166,7 +166,7 @@ const char *mc_http_error_name(enum mc_http_error e);
  * purpose, method, URL, login scheme, every status, error, who answered. */
 void mc_http_traffic_add(struct mc_buf *out, bool *any, const struct mc_http_req *q,
                          const struct mc_http_resp *resp, const char *purpose);
-/* "Negotiate, NTLM, Basic" for a scheme mask (static storage). */
+/* "Negotiate, NTLM, Basic" for a scheme mask, written into out (returned). */
 const char *mc_http_schemes_text(unsigned mask, char *out, size_t outlen);
 
 /* For a layer that drives libcurl itself (lib/proto/rpch.c, whose

@@ -4,12 +4,13 @@
  * messages come from lib/proto/ntlm_client.c, this file carries them in
  * explicit Authorization headers over one kept-alive connection.
  *
- * States: NEW --leg1()--> NEGOTIATE SENT (the handle has a connection
- * cache of its own, so the next leg finds this connection and no other;
- * the header callback reads the server certificate off the TLS session that
- * carries the 401) --leg2()--> AUTHENTICATE SENT (bound to that
- * certificate) --done()--> whether the Type 3 went on the same connection.
- * leg2() stops (no Type 3) when no challenge came back or it is broken.
+ * States: NEW --mc_http_ntlm_leg1()--> NEGOTIATE SENT (the handle has a
+ * connection cache of its own, so the next leg finds this connection and no
+ * other; the header callback reads the server certificate off the TLS
+ * session that carries the 401) --mc_http_ntlm_leg2()--> AUTHENTICATE SENT
+ * (bound to that certificate) --mc_http_ntlm_done()--> whether the Type 3
+ * went on the same connection. mc_http_ntlm_leg2() stops (no Type 3) when
+ * no challenge came back or it is broken.
  *
  * Invariants: the password is borrowed and never copied here but into the
  * Type 3 computation, which wipes its copies; the Type 3 header line is

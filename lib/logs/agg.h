@@ -7,7 +7,7 @@
  * grows with the number of distinct keys only (servers x statuses, clients,
  * hours), never with the size of the logs, and a table stops taking new
  * keys at MC_AGG_MAX_KEYS (counted in dropped). Keys are built by scan.c
- * and read back by verdicts.c (layouts in scan.h).
+ * and read back by verdicts.c (layouts in keys.h).
  */
 #ifndef MC_LOGS_AGG_H
 #define MC_LOGS_AGG_H

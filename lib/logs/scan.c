@@ -22,7 +22,8 @@
  *  - Memory: the tables grow with distinct keys; a line longer than
  *    MC_LOGS_MAX_LINE is skipped and reported; .gz buffers are fixed.
  *
- * State to function: discover() finds files and detects formats;
+ * State to function: walk() and list_add() find the files; open_file()
+ * maps one and detect() (detect_gz() for .gz) finds its format;
  * plan_ranges() cuts them; worker() takes ranges; scan_range() and scan_gz()
  * feed scan_lines(), which calls directive(), w3c_line() or hp_line() per
  * line; finish_file() verifies, renumbers and merges.
