@@ -1560,10 +1560,8 @@ struct mc_report *mc_config_check(const struct mc_config_input *in, size_t n)
 {
   struct mc_buf target = MC_BUF_INIT(4096);
   for(size_t i = 0; i < n; i++) {
-    if(mc_buf_printf(&target, "%s%s", i ? " " : "", in[i].name) != MC_OK) {
-      mc_buf_mark_cut(&target);   /* a label of 4 KiB: the inputs are listed in full below */
-      break;
-    }
+    if(mc_buf_printf(&target, "%s%s", i ? " " : "", in[i].name) != MC_OK)
+      break;   /* a label of 4 KiB ends in "..."; the inputs are listed in full below */
   }
   struct ctx c = { 0 };
   c.r = mc_report_new("config", target.ptr ? target.ptr : "");

@@ -52,8 +52,8 @@ bool mc_kb_phrase_in(const struct mc_kb_text *t, const char *phrase, const char 
 
 static void add_evidence(struct mc_buf *ev, const char *hit, size_t n)
 {
-  if(mc_buf_printf(ev, "%s\"%.*s\"", ev->len ? ", " : "", (int)n, hit) != MC_OK)
-    mc_buf_mark_cut(ev);   /* more words matched than the evidence holds: say so */
+  /* More words matched than the evidence holds: it ends in "..." by itself. */
+  (void)mc_buf_printf(ev, "%s\"%.*s\"", ev->len ? ", " : "", (int)n, hit);
 }
 
 /* Score of one signature, or -1 when it does not match. */

@@ -173,30 +173,15 @@ char *mc_report_fill(const struct mc_report *r, const char *text)
     if(!done)
       rc = mc_buf_addch(&out, *p++);
   }
-  if(rc != MC_OK)
-    mc_buf_mark_cut(&out);   /* facts of 1 MiB: shown cut, never silently */
+  /* facts of 1 MiB: a full out ends in "..." by itself (mc_buf) */
   return mc_buf_detach(&out);
 }
 
-static char *rerun_inputs(const struct mc_report *r, char *t);
-
-char *mc_report_fill_check(const struct mc_report *r, const char *check)
+/* Whether t (a confirm line) reruns this very command: "migcheck CMD ...". */
+static bool reruns_command(const struct mc_report *r, const char *t)
 {
-  char *t = mc_report_fill(r, check);
-  if(r)
-    t = rerun_inputs(r, t);
-  const char *opts = mc_report_fact_get(r, "options");
-  if(!t || !opts || !r)
-    return t;
-  /* Only a confirm line that reruns this very command takes its options. */
-  char *same = mc_xasprintf("migcheck %s ", r->command);
-  bool rerun = strncmp(t, same, strlen(same)) == 0;
-  free(same);
-  if(!rerun)
-    return t;
-  char *u = mc_xasprintf("%s %s", t, opts);
-  free(t);
-  return u;
+  size_t n = strlen(r->command);
+  return strncmp(t, "migcheck ", 9) == 0 && strncmp(t + 9, r->command, n) == 0 && t[9 + n] == ' ';
 }
 
 /* The confirm line of a command that reads files (config, logs): the run's
@@ -204,14 +189,23 @@ char *mc_report_fill_check(const struct mc_report *r, const char *check)
 static char *rerun_inputs(const struct mc_report *r, char *t)
 {
   const char *inputs = mc_report_fact_get(r, "inputs");
-  if(!t || !inputs)
-    return t;
-  char *same = mc_xasprintf("migcheck %s ", r->command);
-  bool rerun = strncmp(t, same, strlen(same)) == 0;
-  free(same);
-  if(!rerun)
+  if(!t || !inputs || !reruns_command(r, t))
     return t;
   char *u = mc_xasprintf("migcheck %s %s", r->command, inputs);
+  free(t);
+  return u;
+}
+
+char *mc_report_fill_check(const struct mc_report *r, const char *check)
+{
+  char *t = mc_report_fill(r, check);
+  if(r)
+    t = rerun_inputs(r, t);
+  const char *opts = mc_report_fact_get(r, "options");
+  /* Only a confirm line that reruns this very command takes its options. */
+  if(!t || !opts || !r || !reruns_command(r, t))
+    return t;
+  char *u = mc_xasprintf("%s %s", t, opts);
   free(t);
   return u;
 }

@@ -98,6 +98,7 @@ void mc_buf_init(struct mc_buf *b, size_t limit)
   b->len = 0;
   b->cap = 0;
   b->limit = limit;
+  b->cut = false;
 }
 
 void mc_buf_release(struct mc_buf *b)
@@ -109,22 +110,47 @@ void mc_buf_release(struct mc_buf *b)
 void mc_buf_reset(struct mc_buf *b)
 {
   b->len = 0;
+  b->cut = false;
   if(b->ptr)
     b->ptr[0] = '\0';
 }
 
-static mc_code buf_reserve(struct mc_buf *b, size_t extra)
+static void buf_grow(struct mc_buf *b, size_t need)
 {
-  if(extra > b->limit || b->len > b->limit - extra)
-    return MC_ERR_LIMIT;
-  size_t need = b->len + extra + 1;
   if(need <= b->cap)
-    return MC_OK;
+    return;
   size_t cap = b->cap ? b->cap : 64;
   while(cap < need)
     cap = cap > SIZE_MAX / 2 ? need : cap * 2;
   b->ptr = mc_xrealloc(b->ptr, cap);
   b->cap = cap;
+}
+
+/* The first append that does not fit: "..." after the text when the limit
+ * leaves room, else in place of its last bytes (stepping back over a UTF-8
+ * sequence rather than splitting it). */
+static void buf_cut(struct mc_buf *b)
+{
+  b->cut = true;
+  size_t mark = b->limit < 3 ? b->limit : 3;
+  size_t at = b->len <= b->limit - mark ? b->len : b->limit - mark;
+  while(at > 0 && at < b->len && ((unsigned char)b->ptr[at] & 0xc0) == 0x80)
+    at--;
+  buf_grow(b, at + mark + 1);
+  memcpy(b->ptr + at, "...", mark);
+  b->len = at + mark;
+  b->ptr[b->len] = '\0';
+}
+
+static mc_code buf_reserve(struct mc_buf *b, size_t extra)
+{
+  if(b->cut)
+    return MC_ERR_LIMIT;
+  if(extra > b->limit || b->len > b->limit - extra) {
+    buf_cut(b);
+    return MC_ERR_LIMIT;
+  }
+  buf_grow(b, b->len + extra + 1);
   return MC_OK;
 }
 
@@ -182,13 +208,6 @@ void mc_buf_must(mc_code rc)
   fprintf(stderr, "migcheck: internal error: a buffer sized for its text was full (%s)\n",
           mc_code_str(rc));
   abort();
-}
-
-void mc_buf_mark_cut(struct mc_buf *b)
-{
-  size_t n = b->len < 3 ? b->len : 3;
-  if(n)
-    memcpy(b->ptr + b->len - n, "...", n);
 }
 
 char *mc_buf_detach(struct mc_buf *b)

@@ -50,13 +50,18 @@ struct mc_buf {
   size_t len;
   size_t cap;
   size_t limit;   /* the most bytes len may reach */
+  bool cut;       /* an append did not fit: the text ends in "..." */
 };
 
-#define MC_BUF_INIT(lim) { NULL, 0, 0, (lim) }
+#define MC_BUF_INIT(lim) { NULL, 0, 0, (lim), false }
 
-/* The appends below return MC_ERR_LIMIT when the buffer is full. Their results
- * are to be checked (MC_MUST_CHECK); until every caller does, the attribute is
- * switched on with -DMC_BUF_STRICT (a build that lists the unchecked calls). */
+/* The appends below return MC_ERR_LIMIT when the buffer is full. A full buffer
+ * never cuts text silently, whether the caller looks at the result or not:
+ * the first append that does not fit ends the text with "..." (in place of
+ * its last bytes when no room is left, never inside a UTF-8 sequence) and
+ * sets cut; every later append is refused, so nothing is left out from the
+ * middle either. mc_buf_reset() and mc_buf_release() clear cut. A build with
+ * -DMC_BUF_STRICT also warns on every append whose result is unused. */
 #ifdef MC_BUF_STRICT
 #define MC_BUF_RESULT MC_MUST_CHECK
 #else
@@ -76,9 +81,6 @@ MC_BUF_RESULT mc_code mc_buf_vprintf(struct mc_buf *b, const char *fmt, va_list 
 /* For a buffer sized for all it will take: a full one is a bug, not input, so
  * this prints it and aborts on any result but MC_OK. */
 void mc_buf_must(mc_code rc);
-/* Ends b with "..." in place of its last bytes (b not empty), so that a text cut
- * at the buffer's limit shows that it was cut. */
-void mc_buf_mark_cut(struct mc_buf *b);
 /* Hands the string to the caller (who frees it) and re-inits the buffer. */
 char *mc_buf_detach(struct mc_buf *b);
 /* Appends code point cp (at most U+10FFFF) encoded as UTF-8. */

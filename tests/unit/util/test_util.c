@@ -18,9 +18,11 @@ static void buf_respects_limit(void **state)
   assert_int_equal(b.len, 8);
   assert_int_equal(mc_buf_addch(&b, 'x'), MC_ERR_LIMIT);
   assert_int_equal(b.len, 8);
-  assert_string_equal(b.ptr, "12345678");
+  assert_string_equal(b.ptr, "12345...");   /* cut, and it says so */
+  assert_true(b.cut);
   assert_int_equal(mc_buf_printf(&b, "%d", 1), MC_ERR_LIMIT);
   mc_buf_reset(&b);
+  assert_false(b.cut);
   assert_int_equal(mc_buf_printf(&b, "%s-%d", "ab", 42), MC_OK);
   assert_string_equal(b.ptr, "ab-42");
   char *d = mc_buf_detach(&b);
@@ -34,8 +36,29 @@ static void buf_huge_add_is_refused(void **state)
   (void)state;
   struct mc_buf b = MC_BUF_INIT(1024);
   assert_int_equal(mc_buf_add(&b, "x", SIZE_MAX), MC_ERR_LIMIT);
-  assert_int_equal(b.len, 0);
+  assert_string_equal(b.ptr, "...");
   mc_buf_release(&b);
+}
+
+/* A caller that ignores a full buffer still cannot cut text silently: the
+ * text ends in "..." and a later, smaller append does not close the gap. */
+static void buf_cut_is_visible_and_sticky(void **state)
+{
+  (void)state;
+  struct mc_buf b = MC_BUF_INIT(10);
+  assert_int_equal(mc_buf_addstr(&b, "abc"), MC_OK);
+  assert_int_equal(mc_buf_addstr(&b, "a long word"), MC_ERR_LIMIT);
+  assert_string_equal(b.ptr, "abc...");
+  assert_int_equal(mc_buf_addstr(&b, "d"), MC_ERR_LIMIT);
+  assert_string_equal(b.ptr, "abc...");
+  mc_buf_release(&b);
+  /* No room left: "..." replaces the last whole characters, never half of
+   * a UTF-8 sequence (here the two bytes of U+00E9). */
+  struct mc_buf u = MC_BUF_INIT(6);
+  assert_int_equal(mc_buf_addstr(&u, "ab\xc3\xa9" "cd"), MC_OK);
+  assert_int_equal(mc_buf_addch(&u, 'e'), MC_ERR_LIMIT);
+  assert_string_equal(u.ptr, "ab...");
+  mc_buf_release(&u);
 }
 
 static void printable_escapes_controls_and_bad_utf8(void **state)
@@ -115,6 +138,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(buf_respects_limit),
     cmocka_unit_test(buf_huge_add_is_refused),
+    cmocka_unit_test(buf_cut_is_visible_and_sticky),
     cmocka_unit_test(printable_escapes_controls_and_bad_utf8),
     cmocka_unit_test(parse_long_checks_range_and_junk),
     cmocka_unit_test(strings),
