@@ -613,20 +613,32 @@ static void collect_clients(struct judge *j)
   }
 }
 
+/* A table entry as evidence and findings show it: its first and last
+ * time and its example line. */
+struct ent_shown {
+  char first[32], last[32];
+  char *where;                  /* "path:line: text"; free() it */
+};
+
+static void ent_show(const struct judge *j, const struct mc_agg_ent *e, struct ent_shown *out)
+{
+  fmt_time(e->first, out->first, sizeof out->first);
+  fmt_time(e->last, out->last, sizeof out->last);
+  out->where = where(j, e->ex_file, e->ex_line, e->ex_text);
+}
+
 /* A status row as evidence and findings show it. */
 struct row_shown {
-  char triple[64], first[32], last[32];
+  char triple[64];
   const char *meaning;          /* NULL when the triple has none */
-  char *where;                  /* "path:line: text" of its example; free() it */
+  struct ent_shown e;
 };
 
 static void row_show(const struct judge *j, const struct row *r, struct row_shown *out)
 {
   triple(r->status, r->sub, r->win32, out->triple, sizeof out->triple);
-  fmt_time(r->e->first, out->first, sizeof out->first);
-  fmt_time(r->e->last, out->last, sizeof out->last);
   out->meaning = mc_status_meaning(r->status, r->sub, r->win32, r->ep);
-  out->where = where(j, r->e->ex_file, r->e->ex_line, r->e->ex_text);
+  ent_show(j, r->e, &out->e);
 }
 
 static void finding_for_row(struct judge *j, struct mc_step *st, const char *id,
@@ -642,8 +654,8 @@ static void finding_for_row(struct judge *j, struct mc_step *st, const char *id,
   mc_step_find_sev(j->r, st, id, sev, "%s answered %s %llu time%s on %s%s%s (%s to %s)%s; "
                    "first at %s", r->server, w.triple, (unsigned long long)r->e->count,
                    r->e->count == 1 ? "" : "s", mc_endpoint_path(r->ep), m ? ": " : "",
-                   m ? m : "", w.first, w.last, extra, w.where);
-  free(w.where);
+                   m ? m : "", w.e.first, w.e.last, extra, w.e.where);
+  free(w.e.where);
 }
 
 /* Requests of an endpoint and the first and last time seen. */
@@ -690,8 +702,9 @@ static void status_evidence(const struct judge *j, int ep, struct mc_step *st)
     char label[MC_KEY_STR_MAX + 80];
     snprintf(label, sizeof label, "%s %s", w->server, v.triple);
     mc_step_ev(st, label, "%llu, %s to %s%s%s; e.g. %s", (unsigned long long)w->e->count,
-               v.first, v.last, v.meaning ? ", " : "", v.meaning ? v.meaning : "", v.where);
-    free(v.where);
+               v.e.first, v.e.last, v.meaning ? ", " : "", v.meaning ? v.meaning : "",
+               v.e.where);
+    free(v.e.where);
   }
 }
 
@@ -884,15 +897,14 @@ static void httperr_step(struct judge *j)
     bool on_ep = k.ep != MC_KEY_EP_OTHER;
     if(on_ep)
       endpoint_total += e->count;
-    char a[32], b[32];
-    fmt_time(e->first, a, sizeof a);
-    fmt_time(e->last, b, sizeof b);
+    struct ent_shown v;
+    ent_show(j, e, &v);
     const char *m = mc_httperr_reason_meaning(reason, k.reasonlen);
-    char *wh = where(j, e->ex_file, e->ex_line, e->ex_text);
     if(shown++ < 20)
       mc_step_ev(st, on_ep ? mc_endpoint_name(k.ep) : "other URLs", "%.*s %.*s x%llu (%s to "
                  "%s)%s%s; e.g. %s", (int)k.srvlen, server, (int)k.reasonlen, reason,
-                 (unsigned long long)e->count, a, b, m ? ": " : "", m ? m : "", wh);
+                 (unsigned long long)e->count, v.first, v.last, m ? ": " : "", m ? m : "",
+                 v.where);
     enum mc_httperr_kind kind = mc_httperr_reason_kind(reason, k.reasonlen);
     if(on_ep && kind != MC_HE_OTHER) {
       int *budget = kind == MC_HE_DROPPED ? &budget_drop : &budget_queue;
@@ -902,10 +914,10 @@ static void httperr_step(struct judge *j)
                      MC_CAUSE_HTTPERR_QUEUE_FULL, "%.*s: %.*s %llu time%s on %s (%s to %s); first "
                      "at %s", (int)k.srvlen, server, (int)k.reasonlen, reason,
                      (unsigned long long)e->count, e->count == 1 ? "" : "s",
-                     mc_endpoint_path(k.ep), a, b, wh);
+                     mc_endpoint_path(k.ep), v.first, v.last, v.where);
       }
     }
-    free(wh);
+    free(v.where);
   }
   mc_step_done(j->r, st, st->status, "%llu HTTP.sys errors, %llu of them on the five "
                "endpoints", (unsigned long long)total, (unsigned long long)endpoint_total);
@@ -933,17 +945,15 @@ static void proxy_step(struct judge *j, uint64_t *migration_lines)
     if(mc_endpoint_is_migration(k.ep))
       *migration_lines += e->count;
     bool failed = k.http >= 500 || (k.backend >= 400 && k.backend != 401) || k.generic;
-    char a[32], b[32];
-    fmt_time(e->first, a, sizeof a);
-    fmt_time(e->last, b, sizeof b);
-    char *wh = where(j, e->ex_file, e->ex_line, e->ex_text);
+    struct ent_shown v;
+    ent_show(j, e, &v);
     if(failed || shown < 10) {
       shown++;
       mc_step_ev(st, mc_endpoint_name(k.ep), "%.*s -> %.*s HttpStatus %d BackEndStatus %d%s%.*s "
                  "x%llu (%s to %s); e.g. %s", (int)k.srvlen, server, (int)k.tgtlen,
                  k.tgtlen ? target : "(no target)", k.http, k.backend,
                  k.errlen ? " ErrorCode " : "", (int)k.errlen, err,
-                 (unsigned long long)e->count, a, b, wh);
+                 (unsigned long long)e->count, v.first, v.last, v.where);
     }
     if(failed) {
       bad += e->count;
@@ -954,10 +964,11 @@ static void proxy_step(struct judge *j, uint64_t *migration_lines)
                      "%s", (int)k.srvlen, server, mc_endpoint_path(k.ep), (int)k.tgtlen,
                      k.tgtlen ? target : "(no target server)", k.http, k.backend,
                      k.errlen ? ", ErrorCode " : "", (int)k.errlen, err,
-                     (unsigned long long)e->count, e->count == 1 ? "" : "s", a, b, wh);
+                     (unsigned long long)e->count, e->count == 1 ? "" : "s", v.first, v.last,
+                     v.where);
       }
     }
-    free(wh);
+    free(v.where);
   }
   mc_step_done(j->r, st, st->status == MC_INFO && total && !bad ? MC_PASS : st->status,
                "%llu proxied requests on the five endpoints, %llu failed toward the back end",
