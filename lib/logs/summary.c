@@ -20,7 +20,9 @@
  *
  * File indices (in key and hit records) refer to the file records in
  * order; merging appends files and shifts the indices, so the earliest
- * example of a key is the same one a single run would keep. Not for judging
+ * example of a key is the same one a single run would keep. The reader
+ * takes a line at a time and hands it to the function of its record kind
+ * (the records table: which kind may come at which stage). Not for judging
  * (verdicts.c) or reading logs (scan.c).
  */
 #include "logs/logs.h"
