@@ -87,6 +87,116 @@ static int default_paths(const struct mc_cli *cli, char ***dirs, size_t *n, char
   return 0;
 }
 
+/* What the options of one run own, released together after the check. */
+struct logs_args {
+  char **defaults;              /* the standard folders read when no PATH is given */
+  size_t ndefaults;
+  char *said;                   /* those folders, as one sentence */
+  struct mc_logs_server *servers;
+  char *host;                   /* this machine's name, for its own folders */
+  struct mc_cidr_set cloud;
+  char run_id[24];
+};
+
+static void logs_args_release(struct logs_args *a)
+{
+  free(a->said);
+  free(a->host);
+  for(size_t i = 0; i < a->ndefaults; i++)
+    free(a->defaults[i]);
+  free(a->defaults);
+  mc_cidr_release(&a->cloud);
+  free(a->servers);
+}
+
+/* --since, --until and --run-id: 0, or the usage error's exit code. */
+static int window_opts(const struct mc_cli *cli, struct mc_logs_opts *o, char *run_id,
+                       size_t run_id_len)
+{
+  if(cli->since) {
+    if(!mc_parse_user_time(cli->since, false, &o->since))
+      return mc_cli_usage_error(cli, "--since '%s' is not a UTC time like 2024-03-12 or "
+                                "2024-03-12T08:00", cli->since);
+    o->has_since = true;
+  }
+  if(cli->until) {
+    if(!mc_parse_user_time(cli->until, true, &o->until))
+      return mc_cli_usage_error(cli, "--until '%s' is not a UTC time like 2024-03-12 or "
+                                "2024-03-12T18:00", cli->until);
+    o->has_until = true;
+  }
+  if(o->has_since && o->has_until && o->since > o->until)
+    return mc_cli_usage_error(cli, "--since '%s' is after --until '%s'", cli->since,
+                              cli->until);
+  if(cli->run_id) {
+    if(!run_id_ok(cli->run_id, run_id, run_id_len))
+      return mc_cli_usage_error(cli, "--run-id '%s' is not a migcheck run id (mc- and 12 hex "
+                                "digits, as a remote check prints it)", cli->run_id);
+    o->run_id = run_id;
+  }
+  return 0;
+}
+
+/* Which server each path's logs belong to: --server NAME=PATH, or, for the
+ * standard folders, this machine. 0, or the usage error's exit code. */
+static int server_opts(const struct mc_cli *cli, struct logs_args *a, struct mc_logs_opts *o)
+{
+  if(cli->nservers) {
+    a->servers = mc_xcalloc(cli->nservers, sizeof *a->servers);
+    for(size_t i = 0; i < cli->nservers; i++) {
+      char *eq = strchr(cli->servers[i], '=');
+      if(!eq || eq == cli->servers[i] || !eq[1])
+        return mc_cli_usage_error(cli, "--server '%s' is not NAME=PATH", cli->servers[i]);
+      *eq = '\0';
+      a->servers[i].name = cli->servers[i];
+      a->servers[i].path = eq + 1;
+    }
+    o->servers = a->servers;
+    o->nservers = cli->nservers;
+  }
+  else if(a->ndefaults) {
+    /* This machine's own folders: its logs are this server's, even where
+     * neither s-computername nor the path names it. */
+    a->host = mc_plat_computer_name();
+    a->servers = mc_xcalloc(a->ndefaults, sizeof *a->servers);
+    for(size_t i = 0; a->host && i < a->ndefaults; i++) {
+      a->servers[i].name = a->host;
+      a->servers[i].path = a->defaults[i];
+    }
+    o->servers = a->servers;
+    o->nservers = a->host ? a->ndefaults : 0;
+  }
+  return 0;
+}
+
+/* --cloud-ranges FILE: 0, or the exit code of a file that cannot be read
+ * or is not ranges. */
+static int cloud_opts(const struct mc_cli *cli, struct logs_args *a, struct mc_logs_opts *o)
+{
+  if(!cli->cloud_ranges)
+    return 0;
+  char err[512];
+  mc_code c = mc_cidr_load(cli->cloud_ranges, &a->cloud, err, sizeof err);
+  if(c)
+    return c == MC_ERR_IO ? mc_cli_cannot("%s", err) : mc_cli_usage_error(cli, "%s", err);
+  o->cloud = &a->cloud;
+  return 0;
+}
+
+/* MIGCHECK_THREADS and MIGCHECK_RANGE_BYTES from the environment. */
+static void env_opts(struct mc_logs_opts *o)
+{
+  const char *th = getenv("MIGCHECK_THREADS");
+  long nth;
+  if(th && mc_parse_long(th, 1, 64, &nth))
+    o->threads = (int)nth;
+  /* For tests and the bench: small ranges exercise the layout hand-over. */
+  const char *rb = getenv("MIGCHECK_RANGE_BYTES");
+  long nrb;
+  if(rb && mc_parse_long(rb, 1, 1L << 30, &nrb))
+    o->range_bytes = (uint64_t)nrb;
+}
+
 int mc_check_logs_cli(struct mc_cli *cli, struct mc_report **out)
 {
   if(cli->nargs < 1 && cli->merge)
@@ -95,88 +205,25 @@ int mc_check_logs_cli(struct mc_cli *cli, struct mc_report **out)
     return mc_cli_usage_error(cli, "--since, --until, --run-id and --server are given when "
                               "the summaries are made (logs PATH --summary FILE), not to "
                               "--merge");
-  char **defaults = NULL, *said = NULL;
-  size_t ndefaults = 0;
-  if(cli->nargs < 1) {
-    int drc = default_paths(cli, &defaults, &ndefaults, &said);
-    if(drc)
-      return drc;
-  }
+  struct logs_args a = { 0 };
   struct mc_logs_opts o = { 0 };
-  struct mc_cidr_set cloud = { 0 };
-  struct mc_logs_server *servers = NULL;
-  char *host = NULL;
-  char run_id[24];
   struct ui ui = { cli->quiet, false };
   int rc = 0;
-  o.paths = (const char *const *)(ndefaults ? defaults : cli->args);
-  o.npaths = ndefaults ? ndefaults : cli->nargs;
-  if(cli->since) {
-    if(!mc_parse_user_time(cli->since, false, &o.since))
-      return mc_cli_usage_error(cli, "--since '%s' is not a UTC time like 2024-03-12 or "
-                                "2024-03-12T08:00", cli->since);
-    o.has_since = true;
+  if(cli->nargs < 1) {
+    rc = default_paths(cli, &a.defaults, &a.ndefaults, &a.said);
+    if(rc)
+      goto out;
   }
-  if(cli->until) {
-    if(!mc_parse_user_time(cli->until, true, &o.until))
-      return mc_cli_usage_error(cli, "--until '%s' is not a UTC time like 2024-03-12 or "
-                                "2024-03-12T18:00", cli->until);
-    o.has_until = true;
-  }
-  if(o.has_since && o.has_until && o.since > o.until)
-    return mc_cli_usage_error(cli, "--since '%s' is after --until '%s'", cli->since,
-                              cli->until);
-  if(cli->run_id) {
-    if(!run_id_ok(cli->run_id, run_id, sizeof run_id))
-      return mc_cli_usage_error(cli, "--run-id '%s' is not a migcheck run id (mc- and 12 hex "
-                                "digits, as a remote check prints it)", cli->run_id);
-    o.run_id = run_id;
-  }
-  if(cli->nservers) {
-    servers = mc_xcalloc(cli->nservers, sizeof *servers);
-    for(size_t i = 0; i < cli->nservers; i++) {
-      char *eq = strchr(cli->servers[i], '=');
-      if(!eq || eq == cli->servers[i] || !eq[1]) {
-        free(servers);
-        return mc_cli_usage_error(cli, "--server '%s' is not NAME=PATH", cli->servers[i]);
-      }
-      *eq = '\0';
-      servers[i].name = cli->servers[i];
-      servers[i].path = eq + 1;
-    }
-    o.servers = servers;
-    o.nservers = cli->nservers;
-  }
-  else if(ndefaults) {
-    /* This machine's own folders: its logs are this server's, even where
-     * neither s-computername nor the path names it. */
-    host = mc_plat_computer_name();
-    servers = mc_xcalloc(ndefaults, sizeof *servers);
-    for(size_t i = 0; host && i < ndefaults; i++) {
-      servers[i].name = host;
-      servers[i].path = defaults[i];
-    }
-    o.servers = servers;
-    o.nservers = host ? ndefaults : 0;
-  }
-  if(cli->cloud_ranges) {
-    char err[512];
-    mc_code c = mc_cidr_load(cli->cloud_ranges, &cloud, err, sizeof err);
-    if(c) {
-      free(servers);
-      return c == MC_ERR_IO ? mc_cli_cannot("%s", err) : mc_cli_usage_error(cli, "%s", err);
-    }
-    o.cloud = &cloud;
-  }
-  const char *th = getenv("MIGCHECK_THREADS");
-  long nth;
-  if(th && mc_parse_long(th, 1, 64, &nth))
-    o.threads = (int)nth;
-  /* For tests and the bench: small ranges exercise the layout hand-over. */
-  const char *rb = getenv("MIGCHECK_RANGE_BYTES");
-  long nrb;
-  if(rb && mc_parse_long(rb, 1, 1L << 30, &nrb))
-    o.range_bytes = (uint64_t)nrb;
+  o.paths = (const char *const *)(a.ndefaults ? a.defaults : cli->args);
+  o.npaths = a.ndefaults ? a.ndefaults : cli->nargs;
+  rc = window_opts(cli, &o, a.run_id, sizeof a.run_id);
+  if(!rc)
+    rc = server_opts(cli, &a, &o);
+  if(!rc)
+    rc = cloud_opts(cli, &a, &o);
+  if(rc)
+    goto out;
+  env_opts(&o);
   o.summary_out = cli->summary;
   o.merge = cli->merge;
   o.warn = on_warn;
@@ -184,17 +231,12 @@ int mc_check_logs_cli(struct mc_cli *cli, struct mc_report **out)
     o.progress = on_progress;
   o.ctx = &ui;
   *out = mc_check_logs(&o);
-  if(said && *out)
+  if(a.said && *out)
     mc_report_note(*out, "no PATH was given: read the standard log folders found here: %s",
-                   said);
-  free(said);
-  free(host);
-  for(size_t i = 0; i < ndefaults; i++)
-    free(defaults[i]);
-  free(defaults);
+                   a.said);
   if(ui.progress_shown)
     fputs("\r\033[K", stderr);
-  mc_cidr_release(&cloud);
-  free(servers);
+out:
+  logs_args_release(&a);
   return rc;
 }

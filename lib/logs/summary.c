@@ -20,7 +20,9 @@
  *
  * File indices (in key and hit records) refer to the file records in
  * order; merging appends files and shifts the indices, so the earliest
- * example of a key is the same one a single run would keep. Not for judging
+ * example of a key is the same one a single run would keep. The reader
+ * takes a line at a time and hands it to the function of its record kind
+ * (the records table: which kind may come at which stage). Not for judging
  * (verdicts.c) or reading logs (scan.c).
  */
 #include "logs/logs.h"
@@ -288,6 +290,234 @@ static void hit_free(struct mc_logs_hit *h)
   free(h->text);
 }
 
+/* The parse: where it is in the file and what it fills. */
+struct parse {
+  struct mc_logs_scan *out;
+  struct mc_logs_summary_meta *meta;
+  size_t files_cap;
+  char key[MAX_KEY];
+  char *err;                    /* for a message other than "not a record" */
+  size_t errlen;
+};
+
+/* What a record did: read, not a record of the format, or failed with its
+ * own message in err. */
+enum rec { REC_OK, REC_BAD, REC_FAIL };
+
+static enum rec magic_rec(struct parse *ps, struct rd *r)
+{
+  if(num(r, 0, 1000) != VERSION || !done(r)) {
+    snprintf(ps->err, ps->errlen, "line 1: not version %d of the summary format", VERSION);
+    return REC_FAIL;
+  }
+  return REC_OK;
+}
+
+static enum rec window_rec(struct parse *ps, struct rd *r)
+{
+  struct mc_logs_summary_meta *meta = ps->meta;
+  meta->has_since = num(r, 0, 1);
+  meta->since = num(r, INT64_MIN / 2, INT64_MAX / 2);
+  meta->has_until = num(r, 0, 1);
+  meta->until = num(r, INT64_MIN / 2, INT64_MAX / 2);
+  return done(r) ? REC_OK : REC_BAD;
+}
+
+static enum rec run_rec(struct parse *ps, struct rd *r)
+{
+  struct mc_slice id = tok(r);
+  if(!done(r) || id.n >= sizeof ps->meta->run_id)
+    return REC_BAD;
+  if(!(id.n == 1 && id.p[0] == '-'))
+    memcpy(ps->meta->run_id, id.p, id.n);
+  return REC_OK;
+}
+
+static enum rec scan_rec(struct parse *ps, struct rd *r)
+{
+  struct mc_logs_scan *out = ps->out;
+  out->bytes = unum(r);
+  out->lines = unum(r);
+  out->out_of_window = unum(r);
+  out->hits_total = unum(r);
+  out->agg.dropped = unum(r);
+  out->clients[0].dropped = unum(r);
+  out->threads = (int)num(r, 0, 1024);
+  out->elapsed_ms = num(r, 0, INT64_MAX / 2);
+  return done(r) ? REC_OK : REC_BAD;
+}
+
+/* The flags field of a file record: five letters or '-'. */
+static void file_flags(struct rd *r, struct mc_logs_file *x)
+{
+  struct mc_slice fl = tok(r);
+  if(fl.n != 5) {
+    r->bad = true;
+    return;
+  }
+  x->gz = fl.p[0] == 'g';
+  x->named = fl.p[1] == 'n';
+  x->unreadable = fl.p[2] == 'u';
+  x->skipped = fl.p[3] == 's';
+  x->assumed_layout = fl.p[4] == 'a';
+}
+
+static enum rec file_rec(struct parse *ps, struct rd *r)
+{
+  struct mc_logs_scan *out = ps->out;
+  if(out->nfiles >= 1000000)
+    return REC_BAD;
+  if(out->nfiles == ps->files_cap) {
+    ps->files_cap = ps->files_cap ? ps->files_cap * 2 : 64;
+    out->files = mc_xrealloc(out->files, ps->files_cap * sizeof *out->files);
+  }
+  struct mc_logs_file *x = &out->files[out->nfiles++];
+  memset(x, 0, sizeof *x);
+  x->fmt = (enum mc_log_format)num(r, 0, MC_LOGFMT_HTTPPROXY);
+  file_flags(r, x);
+  x->bytes = unum(r);
+  x->lines = unum(r);
+  x->data_lines = unum(r);
+  x->malformed = unum(r);
+  x->first = num(r, INT64_MIN / 2, INT64_MAX / 2);
+  x->last = num(r, INT64_MIN / 2, INT64_MAX / 2);
+  int from = (int)num(r, -1, 3);
+  x->server_from = from >= 0 ? froms[from] : "file name";
+  x->path = str(r);
+  x->server = str(r);
+  x->problem = str(r);
+  return !done(r) || !x->path || !x->server ? REC_BAD : REC_OK;
+}
+
+/* A key record's example: its file and line when it has a text, "- -"
+ * when not. */
+static bool key_example(struct parse *ps, struct mc_slice ef, struct mc_slice el,
+                        const char *ex, uint64_t *exf, uint64_t *exl)
+{
+  if(!ex)
+    return mc_slice_eq(ef, "-") && mc_slice_eq(el, "-");
+  struct rd efr = { ef.p, ef.p + ef.n, false }, elr = { el.p, el.p + el.n, false };
+  *exf = (uint64_t)num(&efr, 0, UINT32_MAX);
+  *exl = unum(&elr);
+  return !efr.bad && !elr.bad && *exf < ps->out->nfiles;
+}
+
+static enum rec key_rec(struct parse *ps, struct rd *r)
+{
+  struct mc_logs_scan *out = ps->out;
+  size_t kn = hex(r, ps->key, sizeof ps->key);
+  uint64_t count = unum(r);
+  int64_t first = num(r, INT64_MIN / 2, INT64_MAX / 2);
+  int64_t last = num(r, INT64_MIN / 2, INT64_MAX / 2);
+  struct mc_slice ef = tok(r), el = tok(r);
+  char *ex = str(r);
+  uint64_t exf = 0, exl = 0;
+  if(!done(r) || !kn || !key_example(ps, ef, el, ex, &exf, &exl)) {
+    free(ex);
+    return REC_BAD;
+  }
+  bool fresh;
+  struct mc_agg_ent *e = mc_agg_get(&out->agg, ps->key, kn, mc_agg_hash(ps->key, kn), &fresh);
+  if(!e || !fresh) {
+    free(ex);
+    if(!e) {
+      out->agg.dropped += count;
+      return REC_OK;
+    }
+    return REC_BAD;              /* a key twice */
+  }
+  e->count = count;
+  e->first = first;
+  e->last = last;
+  if(ex) {
+    e->ex_text = ex;
+    e->ex_file = (uint32_t)exf;
+    e->ex_line = exl;
+  }
+  return REC_OK;
+}
+
+static enum rec client_rec(struct parse *ps, struct rd *r)
+{
+  size_t kn = hex(r, ps->key, 255);
+  uint64_t count = unum(r);
+  if(!done(r) || kn < 2 || count > MC_CSET_COUNT_MASK)
+    return REC_BAD;
+  mc_cset_add(&ps->out->clients[0], ps->key, kn, mc_agg_hash(ps->key, kn), count);
+  return REC_OK;
+}
+
+static enum rec hit_rec(struct parse *ps, struct rd *r)
+{
+  struct mc_logs_scan *out = ps->out;
+  struct mc_logs_hit h;
+  memset(&h, 0, sizeof h);
+  h.file = (uint32_t)num(r, 0, UINT32_MAX);
+  h.line = unum(r);
+  h.fmt = (enum mc_log_format)num(r, 0, MC_LOGFMT_HTTPPROXY);
+  h.ep = (int)num(r, -1, 4);
+  h.ts = num(r, INT64_MIN / 2, INT64_MAX / 2);
+  h.status = (int)num(r, -1, 999);
+  h.sub = (int)num(r, -1, 99999);
+  h.win32 = num(r, -1, 4294967295LL);
+  h.server = str(r);
+  h.method = str(r);
+  h.path = str(r);
+  h.client = str(r);
+  h.reason = str(r);
+  h.text = str(r);
+  if(!done(r) || h.file >= out->nfiles || !h.server || !h.method || !h.path ||
+     !h.client || !h.reason || !h.text || out->nhits >= MC_LOGS_MAX_HITS) {
+    hit_free(&h);
+    return REC_BAD;
+  }
+  out->hits = mc_xrealloc(out->hits, (out->nhits + 1) * sizeof *out->hits);
+  out->hits[out->nhits++] = h;
+  return REC_OK;
+}
+
+static enum rec end_rec(struct parse *ps, struct rd *r)
+{
+  (void)ps;
+  return done(r) ? REC_OK : REC_BAD;
+}
+
+/* Stages: 0 magic, 1 window, 2 run, 3 scan, 4 records, 5 end. A record is
+ * read when its kind comes at its stage; it moves the parse to next. */
+static const struct {
+  int stage;
+  const char *kind;
+  enum rec (*fn)(struct parse *ps, struct rd *r);
+  int next;
+} records[] = {
+  { 0, MAGIC, magic_rec, 1 },
+  { 1, "window", window_rec, 2 },
+  { 2, "run", run_rec, 3 },
+  { 3, "scan", scan_rec, 4 },
+  { 4, "file", file_rec, 4 },
+  { 4, "key", key_rec, 4 },
+  { 4, "client", client_rec, 4 },
+  { 4, "hit", hit_rec, 4 },
+  { 4, "end", end_rec, 5 },
+};
+
+/* One line: its record read, and *stage moved on. */
+static enum rec record(struct parse *ps, struct rd *r, int *stage)
+{
+  struct mc_slice kind = tok(r);
+  if(r->bad)
+    return REC_BAD;
+  for(size_t i = 0; i < sizeof records / sizeof records[0]; i++) {
+    if(records[i].stage != *stage || !mc_slice_eq(kind, records[i].kind))
+      continue;
+    enum rec rc = records[i].fn(ps, r);
+    if(rc == REC_OK)
+      *stage = records[i].next;
+    return rc;
+  }
+  return REC_BAD;
+}
+
 mc_code mc_logs_summary_parse(const char *text, size_t n, struct mc_logs_scan *out,
                               struct mc_logs_summary_meta *meta, char *err, size_t errlen)
 {
@@ -297,11 +527,10 @@ mc_code mc_logs_summary_parse(const char *text, size_t n, struct mc_logs_scan *o
   out->clients = mc_xcalloc(1, sizeof *out->clients);
   out->nclient_parts = 1;
   mc_cset_init(&out->clients[0]);
+  struct parse ps = { .out = out, .meta = meta, .err = err, .errlen = errlen };
   const char *p = text, *end = text + n;
   uint64_t lineno = 0;
-  size_t files_cap = 0;
-  int stage = 0;                 /* 0 magic, 1 window, 2 run, 3 scan, 4 records, 5 end */
-  char key[MAX_KEY];
+  int stage = 0;
   while(p < end && stage < 5) {
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     if(!nl)
@@ -309,164 +538,11 @@ mc_code mc_logs_summary_parse(const char *text, size_t n, struct mc_logs_scan *o
     struct rd r = { p, nl > p && nl[-1] == '\r' ? nl - 1 : nl, false };
     p = nl + 1;
     lineno++;
-    struct mc_slice kind = tok(&r);
-    if(r.bad)
+    enum rec rc = record(&ps, &r, &stage);
+    if(rc == REC_BAD)
       goto bad;
-    if(stage == 0) {
-      if(!mc_slice_eq(kind, MAGIC))
-        goto bad;
-      if(num(&r, 0, 1000) != VERSION || !done(&r)) {
-        snprintf(err, errlen, "line 1: not version %d of the summary format", VERSION);
-        goto fail;
-      }
-      stage = 1;
-    }
-    else if(stage == 1 && mc_slice_eq(kind, "window")) {
-      meta->has_since = num(&r, 0, 1);
-      meta->since = num(&r, INT64_MIN / 2, INT64_MAX / 2);
-      meta->has_until = num(&r, 0, 1);
-      meta->until = num(&r, INT64_MIN / 2, INT64_MAX / 2);
-      if(!done(&r))
-        goto bad;
-      stage = 2;
-    }
-    else if(stage == 2 && mc_slice_eq(kind, "run")) {
-      struct mc_slice id = tok(&r);
-      if(!done(&r) || id.n >= sizeof meta->run_id)
-        goto bad;
-      if(!(id.n == 1 && id.p[0] == '-'))
-        memcpy(meta->run_id, id.p, id.n);
-      stage = 3;
-    }
-    else if(stage == 3 && mc_slice_eq(kind, "scan")) {
-      out->bytes = unum(&r);
-      out->lines = unum(&r);
-      out->out_of_window = unum(&r);
-      out->hits_total = unum(&r);
-      out->agg.dropped = unum(&r);
-      out->clients[0].dropped = unum(&r);
-      out->threads = (int)num(&r, 0, 1024);
-      out->elapsed_ms = num(&r, 0, INT64_MAX / 2);
-      if(!done(&r))
-        goto bad;
-      stage = 4;
-    }
-    else if(stage == 4 && mc_slice_eq(kind, "file")) {
-      if(out->nfiles >= 1000000)
-        goto bad;
-      if(out->nfiles == files_cap) {
-        files_cap = files_cap ? files_cap * 2 : 64;
-        out->files = mc_xrealloc(out->files, files_cap * sizeof *out->files);
-      }
-      struct mc_logs_file *x = &out->files[out->nfiles++];
-      memset(x, 0, sizeof *x);
-      x->fmt = (enum mc_log_format)num(&r, 0, MC_LOGFMT_HTTPPROXY);
-      struct mc_slice fl = tok(&r);
-      if(fl.n != 5) {
-        r.bad = true;
-      }
-      else {
-        x->gz = fl.p[0] == 'g';
-        x->named = fl.p[1] == 'n';
-        x->unreadable = fl.p[2] == 'u';
-        x->skipped = fl.p[3] == 's';
-        x->assumed_layout = fl.p[4] == 'a';
-      }
-      x->bytes = unum(&r);
-      x->lines = unum(&r);
-      x->data_lines = unum(&r);
-      x->malformed = unum(&r);
-      x->first = num(&r, INT64_MIN / 2, INT64_MAX / 2);
-      x->last = num(&r, INT64_MIN / 2, INT64_MAX / 2);
-      int from = (int)num(&r, -1, 3);
-      x->server_from = from >= 0 ? froms[from] : "file name";
-      x->path = str(&r);
-      x->server = str(&r);
-      x->problem = str(&r);
-      if(!done(&r) || !x->path || !x->server)
-        goto bad;
-    }
-    else if(stage == 4 && mc_slice_eq(kind, "key")) {
-      size_t kn = hex(&r, key, sizeof key);
-      uint64_t count = unum(&r);
-      int64_t first = num(&r, INT64_MIN / 2, INT64_MAX / 2);
-      int64_t last = num(&r, INT64_MIN / 2, INT64_MAX / 2);
-      struct mc_slice ef = tok(&r), el = tok(&r);
-      char *ex = str(&r);
-      if(!done(&r) || !kn) {
-        free(ex);
-        goto bad;
-      }
-      struct rd efr = { ef.p, ef.p + ef.n, false }, elr = { el.p, el.p + el.n, false };
-      uint64_t exf = 0, exl = 0;
-      if(ex) {
-        exf = (uint64_t)num(&efr, 0, UINT32_MAX);
-        exl = unum(&elr);
-        if(efr.bad || elr.bad || exf >= out->nfiles) {
-          free(ex);
-          goto bad;
-        }
-      }
-      else if(!mc_slice_eq(ef, "-") || !mc_slice_eq(el, "-"))
-        goto bad;
-      bool fresh;
-      struct mc_agg_ent *e = mc_agg_get(&out->agg, key, kn, mc_agg_hash(key, kn), &fresh);
-      if(!e || !fresh) {
-        free(ex);
-        if(!e) {
-          out->agg.dropped += count;
-          continue;
-        }
-        goto bad;                /* a key twice */
-      }
-      e->count = count;
-      e->first = first;
-      e->last = last;
-      if(ex) {
-        e->ex_text = ex;
-        e->ex_file = (uint32_t)exf;
-        e->ex_line = exl;
-      }
-    }
-    else if(stage == 4 && mc_slice_eq(kind, "client")) {
-      size_t kn = hex(&r, key, 255);
-      uint64_t count = unum(&r);
-      if(!done(&r) || kn < 2 || count > MC_CSET_COUNT_MASK)
-        goto bad;
-      mc_cset_add(&out->clients[0], key, kn, mc_agg_hash(key, kn), count);
-    }
-    else if(stage == 4 && mc_slice_eq(kind, "hit")) {
-      struct mc_logs_hit h;
-      memset(&h, 0, sizeof h);
-      h.file = (uint32_t)num(&r, 0, UINT32_MAX);
-      h.line = unum(&r);
-      h.fmt = (enum mc_log_format)num(&r, 0, MC_LOGFMT_HTTPPROXY);
-      h.ep = (int)num(&r, -1, 4);
-      h.ts = num(&r, INT64_MIN / 2, INT64_MAX / 2);
-      h.status = (int)num(&r, -1, 999);
-      h.sub = (int)num(&r, -1, 99999);
-      h.win32 = num(&r, -1, 4294967295LL);
-      h.server = str(&r);
-      h.method = str(&r);
-      h.path = str(&r);
-      h.client = str(&r);
-      h.reason = str(&r);
-      h.text = str(&r);
-      if(!done(&r) || h.file >= out->nfiles || !h.server || !h.method || !h.path ||
-         !h.client || !h.reason || !h.text || out->nhits >= MC_LOGS_MAX_HITS) {
-        hit_free(&h);
-        goto bad;
-      }
-      out->hits = mc_xrealloc(out->hits, (out->nhits + 1) * sizeof *out->hits);
-      out->hits[out->nhits++] = h;
-    }
-    else if(stage == 4 && mc_slice_eq(kind, "end")) {
-      if(!done(&r))
-        goto bad;
-      stage = 5;
-    }
-    else
-      goto bad;
+    if(rc == REC_FAIL)
+      goto fail;
   }
   if(stage == 0) {
     snprintf(err, errlen, "it does not begin with '%s %d'", MAGIC, VERSION);

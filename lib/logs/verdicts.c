@@ -284,12 +284,12 @@ static void srv_set_release(struct srv_set *ss)
 
 /* ---- the files ---- */
 
-static void files_step(struct judge *j, bool *any_readable, bool *traffic_logs)
+/* How many files were read, whether any holds traffic (IIS or HttpProxy),
+ * and the time they span. */
+static size_t readable_files(const struct mc_logs_scan *s, bool *traffic_logs, int64_t *first,
+                             int64_t *last)
 {
-  const struct mc_logs_scan *s = j->s;
-  struct mc_report *r = j->r;
-  size_t readable = 0, skipped_quiet = 0;
-  int64_t first = 0, last = 0;
+  size_t readable = 0;
   for(size_t i = 0; i < s->nfiles; i++) {
     const struct mc_logs_file *f = &s->files[i];
     if(f->unreadable || f->skipped)
@@ -297,26 +297,25 @@ static void files_step(struct judge *j, bool *any_readable, bool *traffic_logs)
     readable++;
     if(f->fmt == MC_LOGFMT_W3C || f->fmt == MC_LOGFMT_HTTPPROXY)
       *traffic_logs = true;
-    if(f->first && (!first || f->first < first))
-      first = f->first;
-    if(f->last > last)
-      last = f->last;
+    if(f->first && (!*first || f->first < *first))
+      *first = f->first;
+    if(f->last > *last)
+      *last = f->last;
   }
-  *any_readable = readable > 0;
-  double mb = (double)s->bytes / 1e6;
-  double secs = s->elapsed_ms > 0 ? (double)s->elapsed_ms / 1000.0 : 0.001;
-  struct mc_step *st = mc_step_add(r, NULL, "Read the logs");
-  mc_step_set_duration(st, s->elapsed_ms);
-  char a[32], b[32];
-  fmt_time(first, a, sizeof a);
-  fmt_time(last, b, sizeof b);
+  return readable;
+}
 
-  /* One evidence line per server and kind of log, in the order first seen. */
-  struct group {
-    const char *server, *format, *from;
-    uint64_t files, lines, bytes;
-    int64_t first, last;
-  } *groups = NULL;
+/* The files of one server and kind of log. */
+struct log_group {
+  const char *server, *format, *from;
+  uint64_t files, lines, bytes;
+  int64_t first, last;
+};
+
+/* One evidence line per server and kind of log, in the order first seen. */
+static void group_evidence(const struct mc_logs_scan *s, struct mc_step *st)
+{
+  struct log_group *groups = NULL;
   size_t ngroups = 0;
   struct mc_agg gindex;
   mc_agg_init(&gindex);
@@ -338,7 +337,7 @@ static void files_step(struct judge *j, bool *any_readable, bool *traffic_logs)
       groups[ngroups].format = mc_log_format_name(f->fmt);
       e->ex_line = ngroups++;
     }
-    struct group *g = &groups[e->ex_line];
+    struct log_group *g = &groups[e->ex_line];
     g->files++;
     g->lines += f->lines;
     g->bytes += f->bytes;
@@ -349,7 +348,7 @@ static void files_step(struct judge *j, bool *any_readable, bool *traffic_logs)
       g->last = f->last;
   }
   for(size_t i = 0; i < ngroups; i++) {
-    const struct group *g = &groups[i];
+    const struct log_group *g = &groups[i];
     char c1[32], c2[32];
     fmt_time(g->first, c1, sizeof c1);
     fmt_time(g->last, c2, sizeof c2);
@@ -360,17 +359,29 @@ static void files_step(struct judge *j, bool *any_readable, bool *traffic_logs)
   }
   free(groups);
   mc_agg_release(&gindex);
-  if(j->o->has_since || j->o->has_until) {
-    char c1[32], c2[32];
-    fmt_time(j->o->has_since ? j->o->since : 0, c1, sizeof c1);
-    fmt_time(j->o->has_until ? j->o->until : 0, c2, sizeof c2);
-    mc_step_ev(st, "window", "%s to %s; %llu endpoint lines outside it were not counted",
-               j->o->has_since ? c1 : "the beginning", j->o->has_until ? c2 : "the end",
-               (unsigned long long)s->out_of_window);
-  }
+}
 
-  /* Problems: unreadable files and files named on the command line that are
-     not logs are warnings; files in folders that are not logs are listed. */
+/* The --since/--until window and how many lines fell outside it. */
+static void window_evidence(const struct judge *j, struct mc_step *st)
+{
+  if(!j->o->has_since && !j->o->has_until)
+    return;
+  char c1[32], c2[32];
+  fmt_time(j->o->has_since ? j->o->since : 0, c1, sizeof c1);
+  fmt_time(j->o->has_until ? j->o->until : 0, c2, sizeof c2);
+  mc_step_ev(st, "window", "%s to %s; %llu endpoint lines outside it were not counted",
+             j->o->has_since ? c1 : "the beginning", j->o->has_until ? c2 : "the end",
+             (unsigned long long)j->s->out_of_window);
+}
+
+/* Problems: unreadable files and files named on the command line that are
+ * not logs are warnings; files in folders that are not logs are counted,
+ * and the count returned. */
+static size_t problem_files(struct judge *j, struct mc_step *st)
+{
+  const struct mc_logs_scan *s = j->s;
+  struct mc_report *r = j->r;
+  size_t skipped_quiet = 0;
   struct mc_step *bad = NULL;
   for(size_t i = 0; i < s->nfiles; i++) {
     const struct mc_logs_file *f = &s->files[i];
@@ -405,6 +416,26 @@ static void files_step(struct judge *j, bool *any_readable, bool *traffic_logs)
   }
   if(bad)
     mc_step_done(r, bad, MC_UNKNOWN, "some files could not be read in full");
+  return skipped_quiet;
+}
+
+static void files_step(struct judge *j, bool *any_readable, bool *traffic_logs)
+{
+  const struct mc_logs_scan *s = j->s;
+  struct mc_report *r = j->r;
+  int64_t first = 0, last = 0;
+  size_t readable = readable_files(s, traffic_logs, &first, &last);
+  *any_readable = readable > 0;
+  double mb = (double)s->bytes / 1e6;
+  double secs = s->elapsed_ms > 0 ? (double)s->elapsed_ms / 1000.0 : 0.001;
+  struct mc_step *st = mc_step_add(r, NULL, "Read the logs");
+  mc_step_set_duration(st, s->elapsed_ms);
+  char a[32], b[32];
+  fmt_time(first, a, sizeof a);
+  fmt_time(last, b, sizeof b);
+  group_evidence(s, st);
+  window_evidence(j, st);
+  size_t skipped_quiet = problem_files(j, st);
   if(skipped_quiet)
     mc_step_ev(st, "not logs", "%zu file%s in the folders were not IIS, HTTPERR or HttpProxy "
                "logs and were passed over", skipped_quiet, skipped_quiet == 1 ? "" : "s");
@@ -582,6 +613,34 @@ static void collect_clients(struct judge *j)
   }
 }
 
+/* A table entry as evidence and findings show it: its first and last
+ * time and its example line. */
+struct ent_shown {
+  char first[32], last[32];
+  char *where;                  /* "path:line: text"; free() it */
+};
+
+static void ent_show(const struct judge *j, const struct mc_agg_ent *e, struct ent_shown *out)
+{
+  fmt_time(e->first, out->first, sizeof out->first);
+  fmt_time(e->last, out->last, sizeof out->last);
+  out->where = where(j, e->ex_file, e->ex_line, e->ex_text);
+}
+
+/* A status row as evidence and findings show it. */
+struct row_shown {
+  char triple[64];
+  const char *meaning;          /* NULL when the triple has none */
+  struct ent_shown e;
+};
+
+static void row_show(const struct judge *j, const struct row *r, struct row_shown *out)
+{
+  triple(r->status, r->sub, r->win32, out->triple, sizeof out->triple);
+  out->meaning = mc_status_meaning(r->status, r->sub, r->win32, r->ep);
+  ent_show(j, r->e, &out->e);
+}
+
 static void finding_for_row(struct judge *j, struct mc_step *st, const char *id,
                             enum mc_status sev, const struct row *r, const char *extra,
                             int *budget)
@@ -589,17 +648,14 @@ static void finding_for_row(struct judge *j, struct mc_step *st, const char *id,
   if(*budget <= 0)
     return;
   (*budget)--;
-  char t[64], a[32], b[32];
-  triple(r->status, r->sub, r->win32, t, sizeof t);
-  fmt_time(r->e->first, a, sizeof a);
-  fmt_time(r->e->last, b, sizeof b);
-  const char *m = mc_status_meaning(r->status, r->sub, r->win32, r->ep);
-  char *w = where(j, r->e->ex_file, r->e->ex_line, r->e->ex_text);
+  struct row_shown w;
+  row_show(j, r, &w);
+  const char *m = w.meaning;
   mc_step_find_sev(j->r, st, id, sev, "%s answered %s %llu time%s on %s%s%s (%s to %s)%s; "
-                   "first at %s", r->server, t, (unsigned long long)r->e->count,
+                   "first at %s", r->server, w.triple, (unsigned long long)r->e->count,
                    r->e->count == 1 ? "" : "s", mc_endpoint_path(r->ep), m ? ": " : "",
-                   m ? m : "", a, b, extra, w);
-  free(w);
+                   m ? m : "", w.e.first, w.e.last, extra, w.e.where);
+  free(w.e.where);
 }
 
 /* Requests of an endpoint and the first and last time seen. */
@@ -620,54 +676,42 @@ static uint64_t endpoint_totals(const struct judge *j, int ep, int64_t *first, i
   return total;
 }
 
-static void endpoint_step(struct judge *j, int ep, struct mc_step **out_step)
+/* Evidence: the requests each server answered. */
+static void servers_evidence(const struct srv_set *ss, struct mc_step *st)
 {
-  struct mc_report *r = j->r;
-  int64_t first, last;
-  uint64_t total = endpoint_totals(j, ep, &first, &last);
-  *out_step = NULL;
-  if(!total)
-    return;
-  struct srv_set ss;
-  servers_of(j, ep, &ss);
-  struct srv *srv = ss.v;
-  size_t nsrv = ss.n;
-  char a[32], b[32];
-  fmt_time(first, a, sizeof a);
-  fmt_time(last, b, sizeof b);
-  struct mc_step *st = mc_step_add(r, NULL, "%s requests (%s) in the IIS logs",
-                                   ep == MC_EP_MRSPROXY ? "MRSProxy" :
-                                   ep == MC_EP_RPCPROXY ? "Outlook Anywhere" :
-                                   ep == MC_EP_AUTODISCOVER ? "Autodiscover" :
-                                   ep == MC_EP_EWS ? "EWS" : "MAPI over HTTP",
-                                   mc_endpoint_path(ep));
-  *out_step = st;
   struct mc_buf sb = MC_BUF_INIT(4096);
-  for(size_t i = 0; i < nsrv; i++)
-    mc_buf_printf(&sb, "%s%s %llu", i ? ", " : "", srv[i].name,
-                  (unsigned long long)srv[i].total);
+  for(size_t i = 0; i < ss->n; i++)
+    mc_buf_printf(&sb, "%s%s %llu", i ? ", " : "", ss->v[i].name,
+                  (unsigned long long)ss->v[i].total);
   mc_step_ev(st, "servers", "%s", sb.ptr);
   mc_buf_release(&sb);
+}
 
+/* Evidence: the busiest status rows of an endpoint, each with its meaning
+ * and an example line. */
+static void status_evidence(const struct judge *j, int ep, struct mc_step *st)
+{
   int shown = 0;
   for(size_t i = 0; i < j->nrows && shown < MAX_STATUS_EV; i++) {
     const struct row *w = &j->rows[i];
     if(w->ep != ep)
       continue;
     shown++;
-    char t[64], c1[32], c2[32];
-    triple(w->status, w->sub, w->win32, t, sizeof t);
-    fmt_time(w->e->first, c1, sizeof c1);
-    fmt_time(w->e->last, c2, sizeof c2);
-    const char *m = mc_status_meaning(w->status, w->sub, w->win32, ep);
-    char *where_s = where(j, w->e->ex_file, w->e->ex_line, w->e->ex_text);
+    struct row_shown v;
+    row_show(j, w, &v);
     char label[MC_KEY_STR_MAX + 80];
-    snprintf(label, sizeof label, "%s %s", w->server, t);
-    mc_step_ev(st, label, "%llu, %s to %s%s%s; e.g. %s", (unsigned long long)w->e->count, c1,
-               c2, m ? ", " : "", m ? m : "", where_s);
-    free(where_s);
+    snprintf(label, sizeof label, "%s %s", w->server, v.triple);
+    mc_step_ev(st, label, "%llu, %s to %s%s%s; e.g. %s", (unsigned long long)w->e->count,
+               v.e.first, v.e.last, v.meaning ? ", " : "", v.meaning ? v.meaning : "",
+               v.e.where);
+    free(v.e.where);
   }
+}
 
+/* Evidence: the busiest clients of an endpoint, and how many of its total
+ * requests came from --cloud-ranges. */
+static void clients_evidence(const struct judge *j, int ep, struct mc_step *st, uint64_t total)
+{
   const struct ep_clients *cl = &j->clients[ep];
   struct mc_buf cb = MC_BUF_INIT(4096);
   for(size_t i = 0; i < cl->ntop && i < MAX_CLIENT_EV; i++)
@@ -681,26 +725,32 @@ static void endpoint_step(struct judge *j, int ep, struct mc_step **out_step)
     mc_step_ev(st, "Exchange Online", "%llu of %llu requests came from the ranges given",
                (unsigned long long)cl->cloud, (unsigned long long)total);
   mc_buf_release(&cb);
+}
 
-  /* Rules. */
+/* How many more findings each cause may add to one endpoint's step. */
+struct budgets {
+  int auth, split, err, named;
+};
+
+/* The rules on each status row of an endpoint: NTLM split, failed logons
+ * (migration endpoints), server errors (and client errors on the migration
+ * endpoints). */
+static void status_findings(struct judge *j, int ep, struct mc_step *st, struct srv_set *ss,
+                            struct budgets *bg)
+{
   bool migration = mc_endpoint_is_migration(ep);
-  int budget_auth = MAX_FINDINGS_PER_CAUSE, budget_split = MAX_FINDINGS_PER_CAUSE,
-      budget_err = MAX_FINDINGS_PER_CAUSE, budget_named = MAX_FINDINGS_PER_CAUSE;
-  bool any_ok = false;
-  for(size_t i = 0; i < nsrv; i++)
-    any_ok = any_ok || srv[i].ok;
   for(size_t i = 0; i < j->nrows; i++) {
     const struct row *w = &j->rows[i];
     if(w->ep != ep)
       continue;
     if(w->cls == MC_SC_NTLM_SPLIT)
-      finding_for_row(j, st, MC_CAUSE_LOG_NTLM_SPLIT, MC_INFO, w, "", &budget_split);
+      finding_for_row(j, st, MC_CAUSE_LOG_NTLM_SPLIT, MC_INFO, w, "", &bg->split);
     else if(w->cls == MC_SC_AUTH_FAILED && migration) {
-      const struct srv *sv = srv_find(&ss, w->server);
+      const struct srv *sv = srv_find(ss, w->server);
       bool later_ok = sv && sv->ok && sv->last_ok > w->e->last;
       finding_for_row(j, st, MC_CAUSE_LOG_AUTH_FAILURES, later_ok ? MC_WARN : MC_INFO, w,
                       later_ok ? ", with successful requests after them" :
-                      ", and no successful request after them", &budget_auth);
+                      ", and no successful request after them", &bg->auth);
     }
     else if(w->cls == MC_SC_SERVER_ERROR || (w->cls == MC_SC_CLIENT_ERROR && migration)) {
       /* A triple that names its cause on this endpoint says so (503.x.1722
@@ -708,65 +758,110 @@ static void endpoint_step(struct judge *j, int ep, struct mc_step **out_step)
       const char *also;
       const char *cause = mc_status_cause(w->status, w->sub, w->win32, ep, &also);
       if(!cause)
-        finding_for_row(j, st, MC_CAUSE_LOG_SERVER_ERRORS, MC_INFO, w, "", &budget_err);
+        finding_for_row(j, st, MC_CAUSE_LOG_SERVER_ERRORS, MC_INFO, w, "", &bg->err);
       else {
-        finding_for_row(j, st, cause, MC_INFO, w, "", &budget_named);
+        finding_for_row(j, st, cause, MC_INFO, w, "", &bg->named);
         if(also) {
           char *alt = mc_xasprintf("; the log cannot tell this from %s", cause);
-          finding_for_row(j, st, also, MC_INFO, w, alt, &budget_named);
+          finding_for_row(j, st, also, MC_INFO, w, alt, &bg->named);
           free(alt);
         }
       }
     }
   }
-  /* The NTLM sequence is 401.2.5, 401.1.2148074254, then 200: first legs with
-     no 200 and no other failure on a server mean the handshake never ended. */
-  for(size_t i = 0; i < nsrv && migration; i++) {
-    const struct srv *v = &srv[i];
+}
+
+/* The NTLM sequence is 401.2.5, 401.1.2148074254, then 200: first legs with
+ * no 200 and no other failure on a server mean the handshake never ended. */
+static void handshake_findings(struct judge *j, struct mc_step *st, const struct srv_set *ss,
+                               int *budget_auth)
+{
+  for(size_t i = 0; i < ss->n; i++) {
+    const struct srv *v = &ss->v[i];
     if(v->ok || v->failed || !v->challenges || !v->first_leg)
       continue;
     finding_for_row(j, st, MC_CAUSE_LOG_AUTH_FAILURES, MC_INFO, v->first_leg,
                     ", and never a 200 after the challenge: the NTLM handshake did not "
-                    "complete (no third leg, or it never reached this server)", &budget_auth);
+                    "complete (no third leg, or it never reached this server)", budget_auth);
   }
-  /* One server answers, another only fails: the traffic lands where it
-     should not (or the pool behind the name is inconsistent). */
-  if(any_ok && nsrv > 1) {
-    struct mc_buf okb = MC_BUF_INIT(2048);
-    for(size_t k = 0; k < nsrv && okb.len < 4000; k++) {
-      if(srv[k].ok)
-        mc_buf_printf(&okb, "%s%s", okb.len ? ", " : "", srv[k].name);
-    }
-    for(size_t i = 0; i < nsrv; i++) {
-      if(srv[i].ok || !srv[i].failed)
-        continue;
-      const struct row *worst = srv[i].worst;
-      char t[64] = "-";
-      char *wh = NULL;
-      if(worst) {
-        triple(worst->status, worst->sub, worst->win32, t, sizeof t);
-        wh = where(j, worst->e->ex_file, worst->e->ex_line, worst->e->ex_text);
-      }
-      mc_step_find(r, st, MC_CAUSE_LOG_TRAFFIC_ON_WRONG_SERVER, "%s requests reach %s, which never "
-                   "answered one successfully (%llu failed, mostly %s), while %s answered "
-                   "them%s%s", mc_endpoint_path(ep), srv[i].name,
-                   (unsigned long long)srv[i].failed, t, okb.ptr, wh ? "; e.g. " : "",
-                   wh ? wh : "");
-      free(wh);
-    }
-    mc_buf_release(&okb);
-  }
-  uint64_t ok = 0;
+}
+
+/* One server answers, another only fails: the traffic lands where it
+ * should not (or the pool behind the name is inconsistent). */
+static void wrong_server_findings(struct judge *j, int ep, struct mc_step *st,
+                                  const struct srv_set *ss)
+{
+  const struct srv *srv = ss->v;
+  size_t nsrv = ss->n;
+  bool any_ok = false;
   for(size_t i = 0; i < nsrv; i++)
-    ok += srv[i].ok;
-  if(st->status < MC_WARN && st->nfindings == 0)
-    mc_step_done(r, st, ok ? MC_PASS : MC_INFO, "%llu request%s on %zu server%s, %llu answered "
-                 "successfully, %s to %s", (unsigned long long)total, total == 1 ? "" : "s", nsrv,
-                 nsrv == 1 ? "" : "s", (unsigned long long)ok, a, b);
-  else
-    mc_step_done(r, st, st->status, "%llu request%s on %zu server%s, %llu answered "
-                 "successfully, %s to %s", (unsigned long long)total, total == 1 ? "" : "s", nsrv,
-                 nsrv == 1 ? "" : "s", (unsigned long long)ok, a, b);
+    any_ok = any_ok || srv[i].ok;
+  if(!any_ok || nsrv < 2)
+    return;
+  struct mc_buf okb = MC_BUF_INIT(2048);
+  for(size_t k = 0; k < nsrv && okb.len < 4000; k++) {
+    if(srv[k].ok)
+      mc_buf_printf(&okb, "%s%s", okb.len ? ", " : "", srv[k].name);
+  }
+  for(size_t i = 0; i < nsrv; i++) {
+    if(srv[i].ok || !srv[i].failed)
+      continue;
+    const struct row *worst = srv[i].worst;
+    char t[64] = "-";
+    char *wh = NULL;
+    if(worst) {
+      triple(worst->status, worst->sub, worst->win32, t, sizeof t);
+      wh = where(j, worst->e->ex_file, worst->e->ex_line, worst->e->ex_text);
+    }
+    mc_step_find(j->r, st, MC_CAUSE_LOG_TRAFFIC_ON_WRONG_SERVER, "%s requests reach %s, which "
+                 "never answered one successfully (%llu failed, mostly %s), while %s answered "
+                 "them%s%s", mc_endpoint_path(ep), srv[i].name,
+                 (unsigned long long)srv[i].failed, t, okb.ptr, wh ? "; e.g. " : "",
+                 wh ? wh : "");
+    free(wh);
+  }
+  mc_buf_release(&okb);
+}
+
+static void endpoint_step(struct judge *j, int ep, struct mc_step **out_step)
+{
+  struct mc_report *r = j->r;
+  int64_t first, last;
+  uint64_t total = endpoint_totals(j, ep, &first, &last);
+  *out_step = NULL;
+  if(!total)
+    return;
+  struct srv_set ss;
+  servers_of(j, ep, &ss);
+  char a[32], b[32];
+  fmt_time(first, a, sizeof a);
+  fmt_time(last, b, sizeof b);
+  struct mc_step *st = mc_step_add(r, NULL, "%s requests (%s) in the IIS logs",
+                                   ep == MC_EP_MRSPROXY ? "MRSProxy" :
+                                   ep == MC_EP_RPCPROXY ? "Outlook Anywhere" :
+                                   ep == MC_EP_AUTODISCOVER ? "Autodiscover" :
+                                   ep == MC_EP_EWS ? "EWS" : "MAPI over HTTP",
+                                   mc_endpoint_path(ep));
+  *out_step = st;
+  servers_evidence(&ss, st);
+  status_evidence(j, ep, st);
+  clients_evidence(j, ep, st, total);
+
+  struct budgets bg = { MAX_FINDINGS_PER_CAUSE, MAX_FINDINGS_PER_CAUSE, MAX_FINDINGS_PER_CAUSE,
+                        MAX_FINDINGS_PER_CAUSE };
+  status_findings(j, ep, st, &ss, &bg);
+  if(mc_endpoint_is_migration(ep))
+    handshake_findings(j, st, &ss, &bg.auth);
+  wrong_server_findings(j, ep, st, &ss);
+  uint64_t ok = 0;
+  for(size_t i = 0; i < ss.n; i++)
+    ok += ss.v[i].ok;
+  /* Passed when nothing was found and some request was answered. */
+  enum mc_status done_as = st->status < MC_WARN && st->nfindings == 0 ?
+                           (ok ? MC_PASS : MC_INFO) : st->status;
+  mc_step_done(r, st, done_as, "%llu request%s on %zu server%s, %llu answered successfully, "
+               "%s to %s", (unsigned long long)total, total == 1 ? "" : "s", ss.n,
+               ss.n == 1 ? "" : "s", (unsigned long long)ok, a, b);
   srv_set_release(&ss);
 }
 
@@ -802,15 +897,14 @@ static void httperr_step(struct judge *j)
     bool on_ep = k.ep != MC_KEY_EP_OTHER;
     if(on_ep)
       endpoint_total += e->count;
-    char a[32], b[32];
-    fmt_time(e->first, a, sizeof a);
-    fmt_time(e->last, b, sizeof b);
+    struct ent_shown v;
+    ent_show(j, e, &v);
     const char *m = mc_httperr_reason_meaning(reason, k.reasonlen);
-    char *wh = where(j, e->ex_file, e->ex_line, e->ex_text);
     if(shown++ < 20)
       mc_step_ev(st, on_ep ? mc_endpoint_name(k.ep) : "other URLs", "%.*s %.*s x%llu (%s to "
                  "%s)%s%s; e.g. %s", (int)k.srvlen, server, (int)k.reasonlen, reason,
-                 (unsigned long long)e->count, a, b, m ? ": " : "", m ? m : "", wh);
+                 (unsigned long long)e->count, v.first, v.last, m ? ": " : "", m ? m : "",
+                 v.where);
     enum mc_httperr_kind kind = mc_httperr_reason_kind(reason, k.reasonlen);
     if(on_ep && kind != MC_HE_OTHER) {
       int *budget = kind == MC_HE_DROPPED ? &budget_drop : &budget_queue;
@@ -820,10 +914,10 @@ static void httperr_step(struct judge *j)
                      MC_CAUSE_HTTPERR_QUEUE_FULL, "%.*s: %.*s %llu time%s on %s (%s to %s); first "
                      "at %s", (int)k.srvlen, server, (int)k.reasonlen, reason,
                      (unsigned long long)e->count, e->count == 1 ? "" : "s",
-                     mc_endpoint_path(k.ep), a, b, wh);
+                     mc_endpoint_path(k.ep), v.first, v.last, v.where);
       }
     }
-    free(wh);
+    free(v.where);
   }
   mc_step_done(j->r, st, st->status, "%llu HTTP.sys errors, %llu of them on the five "
                "endpoints", (unsigned long long)total, (unsigned long long)endpoint_total);
@@ -851,17 +945,15 @@ static void proxy_step(struct judge *j, uint64_t *migration_lines)
     if(mc_endpoint_is_migration(k.ep))
       *migration_lines += e->count;
     bool failed = k.http >= 500 || (k.backend >= 400 && k.backend != 401) || k.generic;
-    char a[32], b[32];
-    fmt_time(e->first, a, sizeof a);
-    fmt_time(e->last, b, sizeof b);
-    char *wh = where(j, e->ex_file, e->ex_line, e->ex_text);
+    struct ent_shown v;
+    ent_show(j, e, &v);
     if(failed || shown < 10) {
       shown++;
       mc_step_ev(st, mc_endpoint_name(k.ep), "%.*s -> %.*s HttpStatus %d BackEndStatus %d%s%.*s "
                  "x%llu (%s to %s); e.g. %s", (int)k.srvlen, server, (int)k.tgtlen,
                  k.tgtlen ? target : "(no target)", k.http, k.backend,
                  k.errlen ? " ErrorCode " : "", (int)k.errlen, err,
-                 (unsigned long long)e->count, a, b, wh);
+                 (unsigned long long)e->count, v.first, v.last, v.where);
     }
     if(failed) {
       bad += e->count;
@@ -872,10 +964,11 @@ static void proxy_step(struct judge *j, uint64_t *migration_lines)
                      "%s", (int)k.srvlen, server, mc_endpoint_path(k.ep), (int)k.tgtlen,
                      k.tgtlen ? target : "(no target server)", k.http, k.backend,
                      k.errlen ? ", ErrorCode " : "", (int)k.errlen, err,
-                     (unsigned long long)e->count, e->count == 1 ? "" : "s", a, b, wh);
+                     (unsigned long long)e->count, e->count == 1 ? "" : "s", v.first, v.last,
+                     v.where);
       }
     }
-    free(wh);
+    free(v.where);
   }
   mc_step_done(j->r, st, st->status == MC_INFO && total && !bad ? MC_PASS : st->status,
                "%llu proxied requests on the five endpoints, %llu failed toward the back end",
@@ -1102,6 +1195,22 @@ static void run_json(const struct judge *j, struct mc_buf *out)
 
 /* ---- the check ---- */
 
+/* A problem with an input: a warning (o->warn) and a note in the report. */
+static void warn_note(struct mc_report *r, const struct mc_logs_opts *o, const char *msg)
+{
+  if(o->warn)
+    o->warn(o->ctx, msg);
+  mc_report_note(r, "%s", msg);
+}
+
+/* Whether two summaries were made with the same window and run id. */
+static bool same_meta(const struct mc_logs_summary_meta *x, const struct mc_logs_summary_meta *y)
+{
+  return x->has_since == y->has_since && x->has_until == y->has_until &&
+         (!x->has_since || x->since == y->since) && (!x->has_until || x->until == y->until) &&
+         strcmp(x->run_id, y->run_id) == 0;
+}
+
 /* --merge: the paths are summaries; they become one scan, and the options
  * they were made with (window, run id) become the judge's. */
 static void merge_summaries(struct mc_report *r, struct mc_logs_opts *o,
@@ -1118,21 +1227,14 @@ static void merge_summaries(struct mc_report *r, struct mc_logs_opts *o,
     struct mc_logs_summary_meta meta;
     char err[512];
     if(mc_logs_summary_read(o->paths[i], &part, &meta, err, sizeof err) != MC_OK) {
-      if(o->warn)
-        o->warn(o->ctx, err);
-      mc_report_note(r, "%s", err);
+      warn_note(r, o, err);
       continue;
     }
-    if(have_meta && (meta.has_since != first.has_since || meta.has_until != first.has_until ||
-                     (meta.has_since && meta.since != first.since) ||
-                     (meta.has_until && meta.until != first.until) ||
-                     strcmp(meta.run_id, first.run_id) != 0)) {
+    if(have_meta && !same_meta(&meta, &first)) {
       char *msg = mc_xasprintf("'%s' was made with another --since, --until or --run-id than "
                                "'%s'; summaries merge only when made with the same ones, so "
                                "it was left out", o->paths[i], o->paths[0]);
-      if(o->warn)
-        o->warn(o->ctx, msg);
-      mc_report_note(r, "%s", msg);
+      warn_note(r, o, msg);
       free(msg);
       mc_logs_scan_release(&part);
       continue;
@@ -1154,16 +1256,112 @@ static void merge_summaries(struct mc_report *r, struct mc_logs_opts *o,
   s->elapsed_ms = mc_now_ms() - t0;
 }
 
+/* The report, titled by the paths read. */
+static struct mc_report *logs_report_new(const struct mc_logs_opts *o)
+{
+  if(o->npaths == 1)
+    return mc_report_new("logs", o->paths[0]);
+  char *t = mc_xasprintf("%s and %zu more", o->npaths ? o->paths[0] : "", o->npaths - 1);
+  struct mc_report *r = mc_report_new("logs", t);
+  free(t);
+  return r;
+}
+
+/* The servers whose logs were read, for the sentences: "EX01, EX02". */
+static void servers_read(const struct mc_logs_scan *s, struct mc_buf *names)
+{
+  for(size_t i = 0; i < s->nfiles && names->len < 2000; i++) {
+    const struct mc_logs_file *f = &s->files[i];
+    if(f->skipped || f->unreadable || (names->len && strstr(names->ptr, f->server)))
+      continue;
+    mc_buf_printf(names, "%s%s", names->len ? ", " : "", f->server);
+  }
+}
+
+/* Whether some file read overlaps the --since/--until window (true when
+ * there is none). */
+static bool window_covered(const struct mc_logs_opts *o, const struct mc_logs_scan *s)
+{
+  if(!o->has_since && !o->has_until)
+    return true;
+  bool covered = false;
+  for(size_t i = 0; i < s->nfiles; i++) {
+    const struct mc_logs_file *f = &s->files[i];
+    if(f->skipped || f->unreadable || !f->first)
+      continue;
+    if(!(o->has_since && f->last < o->since) && !(o->has_until && f->first > o->until))
+      covered = true;
+  }
+  return covered;
+}
+
+/* No migration request in logs that could hold them: a finding, or, when
+ * the logs miss the window, an incomplete report. */
+static void no_migration_traffic(struct judge *j, const char *names)
+{
+  const struct mc_logs_opts *o = j->o;
+  struct mc_report *r = j->r;
+  if(!window_covered(o, j->s)) {
+    mc_report_incomplete(r, "the logs do not cover the window asked for (--since/--until); "
+                         "collect the logs of those days");
+    return;
+  }
+  struct mc_step *st = mc_step_add(r, NULL, "Migration requests (MRSProxy, Outlook "
+                                   "Anywhere)");
+  mc_step_find(r, st, MC_CAUSE_LOG_NO_MIGRATION_TRAFFIC, "no /EWS/mrsproxy.svc or "
+               "/rpc/rpcproxy.dll request in %llu lines from %s%s",
+               (unsigned long long)j->s->lines, names,
+               o->has_since || o->has_until ? " in the window" : "");
+  mc_step_done(r, st, st->status, "none");
+}
+
+/* The steps after the files: each endpoint, HTTPERR, HttpProxy, the absence
+ * of migration traffic, and the requests of --run-id. */
+static void traffic_steps(struct judge *j, bool traffic_logs)
+{
+  uint64_t migration = 0;
+  struct mc_step *steps[MC_EP_COUNT];
+  for(int ep = 0; ep < MC_EP_COUNT; ep++) {
+    endpoint_step(j, ep, &steps[ep]);
+    for(size_t i = 0; i < j->nrows; i++) {
+      if(j->rows[i].ep == ep && mc_endpoint_is_migration(ep))
+        migration += j->rows[i].e->count;
+    }
+  }
+  httperr_step(j);
+  proxy_step(j, &migration);
+  struct mc_buf names = MC_BUF_INIT(4096);
+  servers_read(j->s, &names);
+  if(!migration && traffic_logs)
+    no_migration_traffic(j, names.ptr);
+  else if(!traffic_logs)
+    mc_report_note(j->r, "only HTTPERR logs were read: they hold errors only, so the absence "
+                   "of migration requests cannot be judged; add the W3SVC1 logs");
+  if(j->o->run_id)
+    run_step(j, names.len ? names.ptr : "none");
+  mc_buf_release(&names);
+}
+
+/* The JSON sections: traffic, log_files, and run with --run-id. */
+static void json_sections(const struct judge *j)
+{
+  struct mc_buf b = MC_BUF_INIT(64u << 20);
+  traffic_json(j, &b);
+  mc_report_section(j->r, "traffic", b.ptr);
+  mc_buf_reset(&b);
+  files_json(j, &b);
+  mc_report_section(j->r, "log_files", b.ptr);
+  if(j->o->run_id) {
+    mc_buf_reset(&b);
+    run_json(j, &b);
+    mc_report_section(j->r, "run", b.ptr);
+  }
+  mc_buf_release(&b);
+}
+
 struct mc_report *mc_check_logs(const struct mc_logs_opts *o)
 {
-  struct mc_report *r;
-  if(o->npaths == 1)
-    r = mc_report_new("logs", o->paths[0]);
-  else {
-    char *t = mc_xasprintf("%s and %zu more", o->npaths ? o->paths[0] : "", o->npaths - 1);
-    r = mc_report_new("logs", t);
-    free(t);
-  }
+  struct mc_report *r = logs_report_new(o);
   struct mc_logs_scan s;
   struct mc_logs_opts oo = *o;
   char run_id[24];
@@ -1174,84 +1372,17 @@ struct mc_report *mc_check_logs(const struct mc_logs_opts *o)
   o = &oo;
   if(o->summary_out) {
     char err[512];
-    if(mc_logs_summary_write(&s, o, o->summary_out, err, sizeof err) != MC_OK) {
-      if(o->warn)
-        o->warn(o->ctx, err);
-      mc_report_note(r, "%s", err);
-    }
+    if(mc_logs_summary_write(&s, o, o->summary_out, err, sizeof err) != MC_OK)
+      warn_note(r, o, err);
   }
   struct judge j = { .o = o, .s = &s, .r = r };
   collect_rows(&j);
   collect_clients(&j);
-
   bool readable = false, traffic_logs = false;
   files_step(&j, &readable, &traffic_logs);
-  if(readable) {
-    uint64_t migration = 0;
-    struct mc_step *steps[MC_EP_COUNT];
-    for(int ep = 0; ep < MC_EP_COUNT; ep++) {
-      endpoint_step(&j, ep, &steps[ep]);
-      for(size_t i = 0; i < j.nrows; i++) {
-        if(j.rows[i].ep == ep && mc_endpoint_is_migration(ep))
-          migration += j.rows[i].e->count;
-      }
-    }
-    httperr_step(&j);
-    proxy_step(&j, &migration);
-
-    /* Servers whose logs were read, for the sentences. */
-    struct mc_buf names = MC_BUF_INIT(4096);
-    for(size_t i = 0; i < s.nfiles && names.len < 2000; i++) {
-      const struct mc_logs_file *f = &s.files[i];
-      if(f->skipped || f->unreadable || (names.len && strstr(names.ptr, f->server)))
-        continue;
-      mc_buf_printf(&names, "%s%s", names.len ? ", " : "", f->server);
-    }
-    bool covered = true;
-    if(o->has_since || o->has_until) {
-      covered = false;
-      for(size_t i = 0; i < s.nfiles; i++) {
-        const struct mc_logs_file *f = &s.files[i];
-        if(f->skipped || f->unreadable || !f->first)
-          continue;
-        if(!(o->has_since && f->last < o->since) && !(o->has_until && f->first > o->until))
-          covered = true;
-      }
-    }
-    if(!migration && traffic_logs) {
-      if(!covered)
-        mc_report_incomplete(r, "the logs do not cover the window asked for (--since/--until); "
-                             "collect the logs of those days");
-      else {
-        struct mc_step *st = mc_step_add(r, NULL, "Migration requests (MRSProxy, Outlook "
-                                         "Anywhere)");
-        mc_step_find(r, st, MC_CAUSE_LOG_NO_MIGRATION_TRAFFIC, "no /EWS/mrsproxy.svc or "
-                     "/rpc/rpcproxy.dll request in %llu lines from %s%s", 
-                     (unsigned long long)s.lines, names.ptr,
-                     o->has_since || o->has_until ? " in the window" : "");
-        mc_step_done(r, st, st->status, "none");
-      }
-    }
-    else if(!traffic_logs)
-      mc_report_note(r, "only HTTPERR logs were read: they hold errors only, so the absence of "
-                     "migration requests cannot be judged; add the W3SVC1 logs");
-    if(o->run_id)
-      run_step(&j, names.len ? names.ptr : "none");
-    mc_buf_release(&names);
-  }
-
-  struct mc_buf b = MC_BUF_INIT(64u << 20);
-  traffic_json(&j, &b);
-  mc_report_section(r, "traffic", b.ptr);
-  mc_buf_reset(&b);
-  files_json(&j, &b);
-  mc_report_section(r, "log_files", b.ptr);
-  if(o->run_id) {
-    mc_buf_reset(&b);
-    run_json(&j, &b);
-    mc_report_section(r, "run", b.ptr);
-  }
-  mc_buf_release(&b);
+  if(readable)
+    traffic_steps(&j, traffic_logs);
+  json_sections(&j);
   free(j.rows);
   for(int ep = 0; ep < MC_EP_COUNT; ep++)
     free(j.clients[ep].top);
