@@ -153,7 +153,7 @@ struct ctx {
      (or when the buffer ends). The slot it lands in is fetched from memory
      meanwhile, then the text of an address in the arena. */
   struct pending {
-    char key[MC_KEY_STR_MAX + 2];
+    char key[MC_KEY_CLIENT_MAX];
     size_t n;
     uint64_t hash;
     struct mc_cset *cs;
@@ -233,20 +233,6 @@ static void note_data_time(struct range *rg, int64_t t)
 }
 
 /* ---- keys ---- */
-
-/* Keys and their strings are short: copy them without a call. */
-static inline void copy_small(char *d, const char *s, size_t n)
-{
-  while(n >= 8) {
-    memcpy(d, s, 8);
-    d += 8;
-    s += 8;
-    n -= 8;
-  }
-  while(n--)
-    *d++ = *s++;
-}
-
 
 static size_t cut(size_t n)
 {
@@ -458,40 +444,22 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
     rg->out_of_window++;
     return;
   }
-  char key[512];
+  char key[MC_KEY_MAX];
+  size_t klen;
   struct mc_agg_ent *ex;
   if(l->httperr) {
-    struct mc_slice reason = rec.f[MC_WF_REASON];
-    size_t rn = reason.p ? cut(reason.n) : 0;
-    struct mc_key_httperr k;
-    memset(&k, 0, sizeof k);
-    k.kind = MC_KEY_HTTPERR;
-    k.ep = ep == MC_EP_NONE ? MC_KEY_EP_OTHER : (uint8_t)ep;
-    k.srvlen = (uint8_t)server.n;
-    k.reasonlen = (uint8_t)rn;
-    k.status = status;
-    memcpy(key, &k, sizeof k);
-    memcpy(key + sizeof k, server.p, server.n);
-    if(rn)
-      memcpy(key + sizeof k + server.n, reason.p, rn);
-    if((ex = count_key(c, key, sizeof k + server.n + rn, t)))
+    struct mc_key_httperr k = { .ep = ep == MC_EP_NONE ? MC_KEY_EP_OTHER : (uint8_t)ep,
+                                .status = status };
+    klen = mc_key_httperr_put(key, sizeof key, &k, server, rec.f[MC_WF_REASON]);
+    if((ex = count_key(c, key, klen, t)))
       mc_agg_example(ex, c->f->index, c->line, line, len);
     return;
   }
   if(ep == MC_EP_NONE)
     return;
-  /* Keys are hashed as bytes: no byte may be left uninitialized. */
-  struct mc_key_status ks;
-  memset(&ks, 0, sizeof ks);
-  ks.kind = MC_KEY_STATUS;
-  ks.ep = (uint8_t)ep;
-  ks.srvlen = (uint8_t)server.n;
-  ks.status = status;
-  ks.sub = sub;
-  ks.win32 = win32;
-  memcpy(key, &ks, sizeof ks);
-  copy_small(key + sizeof ks, server.p, server.n);
-  if((ex = count_cached(c, &c->status_cache[ep], key, sizeof ks + server.n, t)))
+  struct mc_key_status ks = { .ep = (uint8_t)ep, .status = status, .sub = sub, .win32 = win32 };
+  klen = mc_key_status_put(key, sizeof key, &ks, server);
+  if((ex = count_cached(c, &c->status_cache[ep], key, klen, t)))
     mc_agg_example(ex, c->f->index, c->line, line, len);
 
   struct mc_slice ip = rec.f[MC_WF_CIP];
@@ -506,12 +474,9 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
   mc_cset_prefetch(pd->cs, pd->hash);
   c->pend_next = old ^ 1;
 
-  struct mc_key_hour kh;
-  memset(&kh, 0, sizeof kh);
-  kh.kind = MC_KEY_HOUR;
-  kh.ep = (uint8_t)ep;
-  kh.hour = t / 3600;
-  count_cached(c, &c->hour_cache[ep], &kh, sizeof kh, t);
+  struct mc_key_hour kh = { .ep = (uint8_t)ep, .hour = t / 3600 };
+  klen = mc_key_hour_put(key, sizeof key, &kh);
+  count_cached(c, &c->hour_cache[ep], key, klen, t);
 }
 
 /* ---- HttpProxy lines ---- */
@@ -557,27 +522,14 @@ static void hp_line(struct ctx *c, const char *line, size_t len, const struct mc
     return;
   struct mc_slice tgt = rec.f[MC_HF_TARGET], err = rec.f[MC_HF_ERRORCODE];
   struct mc_slice gen = rec.f[MC_HF_GENERICERRORS];
-  size_t tn = tgt.p ? cut(tgt.n) : 0, en = err.p ? cut(err.n) : 0;
+  size_t tn = mc_key_strlen(tgt), en = mc_key_strlen(err);
   bool generic = gen.p && (mc_memcasemem(gen.p, gen.n, "exception") ||
                            mc_memcasemem(gen.p, gen.n, "error"));
-  struct mc_key_proxy k;
-  memset(&k, 0, sizeof k);
-  k.kind = MC_KEY_PROXY;
-  k.ep = (uint8_t)ep;
-  k.srvlen = (uint8_t)server.n;
-  k.tgtlen = (uint8_t)tn;
-  k.errlen = (uint8_t)en;
-  k.generic = generic;
-  k.http = http;
-  k.backend = backend;
-  char key[1024];
-  memcpy(key, &k, sizeof k);
-  memcpy(key + sizeof k, server.p, server.n);
-  if(tn)
-    memcpy(key + sizeof k + server.n, tgt.p, tn);
-  if(en)
-    memcpy(key + sizeof k + server.n + tn, err.p, en);
-  struct mc_agg_ent *ex = count_key(c, key, sizeof k + server.n + tn + en, t);
+  struct mc_key_proxy k = { .ep = (uint8_t)ep, .generic = generic, .http = http,
+                            .backend = backend };
+  char key[MC_KEY_MAX];
+  size_t klen = mc_key_proxy_put(key, sizeof key, &k, server, tgt, err);
+  struct mc_agg_ent *ex = count_key(c, key, klen, t);
   if(ex) {
     /* The CSV line is long and mostly latencies: keep what says where it went. */
     char *text = mc_xasprintf("%.*s %.*s %.*s HttpStatus=%.*s BackEndStatus=%.*s "
