@@ -1,17 +1,19 @@
 /*
- * keys.h - the layout of the keys scan.c counts under and verdicts.c reads
- * back, and the one place that knows it: every key is built by a _put()
- * and read by a _get() below, none by hand. A key is a fixed header
- * (memcpy'd, never cast in place) followed by the variable strings its
- * header gives the lengths of. Keys are hashed and compared as bytes, and
- * written to summary files as they are, so a _put() zeroes the header
- * (padding included) before it sets the fields, and no layout may change
- * without the summary format's version. Internal to lib/logs.
+ * keys.h - the layout of the keys scan.c and cset.c count under and
+ * verdicts.c reads back, and the one place that knows it: every key is
+ * built by a put function and read by a get function below (one pair per
+ * kind, as mc_key_status_put() and mc_key_status_get()), none by hand. A key
+ * is a fixed header (memcpy'd, never cast in place) followed by the
+ * variable strings its header gives the lengths of. Keys are hashed and
+ * compared as bytes, and written to summary files as they are, so a put
+ * zeroes the header (padding included) before it sets the fields, and no
+ * layout may change without the summary format's version. Internal to
+ * lib/logs.
  *
- * A _put() sets the kind and the string lengths itself (the caller's header
+ * A put sets the kind and the string lengths itself (the caller's header
  * gives the other fields), keeps at most MC_KEY_STR_MAX bytes of each
  * string (a string with no p is empty) and returns the key's length, 0 when
- * it does not fit cap. A _get() returns false unless the key is of its kind
+ * it does not fit cap. A get returns false unless the key is of its kind
  * and its header's lengths add up to klen exactly; the strings it gives
  * point into the key.
  */
