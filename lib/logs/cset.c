@@ -69,7 +69,7 @@ static uint32_t store(struct mc_cset *c, const void *key, size_t n)
 
 /* Whether a key is an IPv4 one kept in its slot: its word (endpoint, not
  * text) and its address in *addr. */
-static bool inline_key(const void *key, size_t n, uint64_t *word, uint32_t *addr)
+static inline bool inline_key(const void *key, size_t n, uint64_t *word, uint32_t *addr)
 {
   struct mc_key_client h;
   struct mc_slice a;

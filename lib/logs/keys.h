@@ -78,17 +78,24 @@ static inline int mc_key_kind(const char *key, size_t klen)
 }
 
 /* Key strings are short: copied without a call (the scan builds keys for
- * every endpoint line). */
+ * every endpoint line), the last bytes by a copy that overlaps the one
+ * before it rather than one at a time. */
 static inline void mc_key_copy(char *d, const char *s, size_t n)
 {
-  while(n >= 8) {
-    memcpy(d, s, 8);
-    d += 8;
-    s += 8;
-    n -= 8;
+  if(n >= 8) {
+    for(size_t i = 0; i + 8 < n; i += 8)
+      memcpy(d + i, s + i, 8);
+    memcpy(d + n - 8, s + n - 8, 8);
   }
-  while(n--)
-    *d++ = *s++;
+  else if(n >= 4) {
+    memcpy(d, s, 4);
+    memcpy(d + n - 4, s + n - 4, 4);
+  }
+  else if(n) {
+    d[0] = s[0];
+    d[n / 2] = s[n / 2];
+    d[n - 1] = s[n - 1];
+  }
 }
 
 /* The bytes of s a key keeps. */
@@ -253,12 +260,18 @@ static inline bool mc_key_proxy_get(const char *key, size_t klen, struct mc_key_
 static inline size_t mc_key_client_put(char *out, size_t cap, const struct mc_key_client *h,
                                        struct mc_slice addr)
 {
-  bool v4 = h->addrlen == MC_KEY_CLIENT_IPV4;
-  size_t n = v4 ? 4 : mc_key_strlen(addr);
+  out[0] = (char)h->ep;
+  if(h->addrlen == MC_KEY_CLIENT_IPV4) {
+    if(cap < 6)
+      return 0;
+    out[1] = (char)MC_KEY_CLIENT_IPV4;
+    memcpy(out + 2, addr.p, 4);
+    return 6;
+  }
+  size_t n = mc_key_strlen(addr);
   if(2 + n > cap)
     return 0;
-  out[0] = (char)h->ep;
-  out[1] = (char)(v4 ? MC_KEY_CLIENT_IPV4 : n);
+  out[1] = (char)n;
   mc_key_copy(out + 2, addr.p, n);
   return 2 + n;
 }
