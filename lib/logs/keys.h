@@ -104,6 +104,19 @@ static inline size_t mc_key_strlen(struct mc_slice s)
   return !s.p ? 0 : s.n > MC_KEY_STR_MAX ? MC_KEY_STR_MAX : s.n;
 }
 
+_Static_assert(offsetof(struct mc_key_status, ep) == 1 && offsetof(struct mc_key_hour, ep) == 1 &&
+               offsetof(struct mc_key_httperr, ep) == 1 && offsetof(struct mc_key_proxy, ep) == 1,
+               "every kind starts with its kind and endpoint bytes");
+
+/* Zeroes a header of hsize bytes (its padding too: keys are hashed as bytes)
+ * and sets its kind and endpoint, the first two bytes of every kind. */
+static inline void mc_key_init_(void *hdr, size_t hsize, int kind, uint8_t ep)
+{
+  memset(hdr, 0, hsize);
+  ((unsigned char *)hdr)[0] = (unsigned char)kind;
+  ((unsigned char *)hdr)[1] = ep;
+}
+
 /* Lays out a header of hsize bytes and ns strings, s[i] cut to n[i]. */
 static inline size_t mc_key_put_(char *out, size_t cap, const void *hdr, size_t hsize,
                                  const struct mc_slice *s, const size_t *n, int ns)
@@ -154,9 +167,7 @@ static inline size_t mc_key_status_put(char *out, size_t cap, const struct mc_ke
 {
   size_t n = mc_key_strlen(server);
   struct mc_key_status k;
-  memset(&k, 0, sizeof k);
-  k.kind = MC_KEY_STATUS;
-  k.ep = h->ep;
+  mc_key_init_(&k, sizeof k, MC_KEY_STATUS, h->ep);
   k.srvlen = (uint8_t)n;
   k.status = h->status;
   k.sub = h->sub;
@@ -176,9 +187,7 @@ static inline bool mc_key_status_get(const char *key, size_t klen, struct mc_key
 static inline size_t mc_key_hour_put(char *out, size_t cap, const struct mc_key_hour *h)
 {
   struct mc_key_hour k;
-  memset(&k, 0, sizeof k);
-  k.kind = MC_KEY_HOUR;
-  k.ep = h->ep;
+  mc_key_init_(&k, sizeof k, MC_KEY_HOUR, h->ep);
   k.hour = h->hour;
   return mc_key_put_(out, cap, &k, sizeof k, NULL, NULL, 0);
 }
@@ -196,9 +205,7 @@ static inline size_t mc_key_httperr_put(char *out, size_t cap, const struct mc_k
   const struct mc_slice s[2] = { server, reason };
   const size_t n[2] = { mc_key_strlen(server), mc_key_strlen(reason) };
   struct mc_key_httperr k;
-  memset(&k, 0, sizeof k);
-  k.kind = MC_KEY_HTTPERR;
-  k.ep = h->ep;
+  mc_key_init_(&k, sizeof k, MC_KEY_HTTPERR, h->ep);
   k.srvlen = (uint8_t)n[0];
   k.reasonlen = (uint8_t)n[1];
   k.status = h->status;
@@ -226,9 +233,7 @@ static inline size_t mc_key_proxy_put(char *out, size_t cap, const struct mc_key
   const struct mc_slice s[3] = { server, target, err };
   const size_t n[3] = { mc_key_strlen(server), mc_key_strlen(target), mc_key_strlen(err) };
   struct mc_key_proxy k;
-  memset(&k, 0, sizeof k);
-  k.kind = MC_KEY_PROXY;
-  k.ep = h->ep;
+  mc_key_init_(&k, sizeof k, MC_KEY_PROXY, h->ep);
   k.srvlen = (uint8_t)n[0];
   k.tgtlen = (uint8_t)n[1];
   k.errlen = (uint8_t)n[2];
