@@ -69,13 +69,16 @@ static uint32_t store(struct mc_cset *c, const void *key, size_t n)
 
 /* Whether a key is an IPv4 one kept in its slot: its word (endpoint, not
  * text) and its address in *addr. */
-static bool inline_key(const void *key, size_t n, uint64_t *word, uint32_t *addr)
+static inline bool inline_key(const void *key, size_t n, uint64_t *word, uint32_t *addr)
 {
-  const unsigned char *k = key;
-  if(n != 6 || k[1] != MC_CSET_IPV4 || k[0] > 0x7f)
+  struct mc_key_client h;
+  struct mc_slice a;
+  if(n != 6 || !mc_key_client_get(key, n, &h, &a) || h.addrlen != MC_KEY_CLIENT_IPV4 ||
+     h.ep > 0x7f)
     return false;
-  *word = MC_CSET_USED | (uint64_t)k[0] << 56;
-  *addr = (uint32_t)k[2] << 24 | (uint32_t)k[3] << 16 | (uint32_t)k[4] << 8 | k[5];
+  const unsigned char *v = (const unsigned char *)a.p;
+  *word = MC_CSET_USED | (uint64_t)h.ep << 56;
+  *addr = (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3];
   return true;
 }
 
@@ -139,9 +142,11 @@ void mc_cset_add(struct mc_cset *c, const void *key, size_t n, uint64_t hash, ui
   else {
     /* Text: the endpoint in the word is key[0] as far as 7 bits go; the
        key itself, compared in full, is in the arena. */
+    struct mc_key_client h;
+    struct mc_slice a;
     s->off = store(c, key, n);
     word = UINT64_C(1) << 63 | MC_CSET_USED |
-           (uint64_t)(n ? (unsigned char)*(const char *)key & 0x7f : 0) << 56;
+           (uint64_t)(mc_key_client_get(key, n, &h, &a) ? h.ep & 0x7f : 0) << 56;
   }
   s->tag = (uint32_t)hash;
   s->word = word | (count & MC_CSET_COUNT_MASK);
@@ -187,7 +192,7 @@ static bool parse_ipv4(const char *p, size_t n, uint8_t out[4])
 
 size_t mc_cset_client_key(char *key, int ep, const char *addr, size_t n)
 {
-  key[0] = (char)ep;
+  struct mc_key_client h = { .ep = (uint8_t)ep };
   const char *a = addr;
   size_t an = n;
   if(an > 7 && (a[0] == ':' && a[1] == ':' && (a[2] | 0x20) == 'f' && (a[3] | 0x20) == 'f' &&
@@ -197,23 +202,23 @@ size_t mc_cset_client_key(char *key, int ep, const char *addr, size_t n)
   }
   uint8_t v4[4];
   if(an >= 7 && an <= 15 && parse_ipv4(a, an, v4)) {
-    key[1] = (char)MC_CSET_IPV4;
-    memcpy(key + 2, v4, 4);
-    return 6;
+    h.addrlen = MC_KEY_CLIENT_IPV4;
+    return mc_key_client_put(key, MC_KEY_CLIENT_MAX, &h, (struct mc_slice){ (char *)v4, 4 });
   }
-  if(n > MC_KEY_STR_MAX)
-    n = MC_KEY_STR_MAX;
-  key[1] = (char)n;
-  memcpy(key + 2, addr, n);
-  return n + 2;
+  return mc_key_client_put(key, MC_KEY_CLIENT_MAX, &h, (struct mc_slice){ addr, n });
 }
 
 void mc_cset_client_text(const char *key, size_t n, int *ep, char *out, size_t outlen)
 {
-  *ep = n ? (unsigned char)key[0] : -1;
-  if(n == 6 && (unsigned char)key[1] == MC_CSET_IPV4 && outlen >= 16) {
+  struct mc_key_client h;
+  struct mc_slice a;
+  bool ok = mc_key_client_get(key, n, &h, &a);
+  *ep = ok ? h.ep : -1;
+  if(!ok)
+    a = (struct mc_slice){ "", 0 };
+  if(ok && h.addrlen == MC_KEY_CLIENT_IPV4 && outlen >= 16) {
     /* Dotted quad by hand: the judge writes one per client it ranks. */
-    const unsigned char *v = (const unsigned char *)key + 2;
+    const unsigned char *v = (const unsigned char *)a.p;
     char *o = out;
     for(int i = 0; i < 4; i++) {
       unsigned x = v[i];
@@ -228,6 +233,5 @@ void mc_cset_client_text(const char *key, size_t n, int *ep, char *out, size_t o
     *o = '\0';
     return;
   }
-  size_t len = n >= 2 ? n - 2 : 0;
-  snprintf(out, outlen, "%.*s", (int)len, key + 2);
+  snprintf(out, outlen, "%.*s", (int)a.n, a.p);
 }

@@ -22,8 +22,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "logs/keys.h"
+
 #define MC_CSET_MAX_KEYS (1u << 24)
-#define MC_CSET_IPV4 0xff       /* key[1] of an IPv4 address stored as 4 bytes */
 
 struct mc_cset_slot {
   uint64_t word;                /* the count (bits 0-54), used (bit 55), the key's endpoint
@@ -110,11 +111,11 @@ static inline const char *mc_cset_key(const struct mc_cset *c, const struct mc_c
                                       char buf[MC_CSET_KEY_MAX], size_t *n)
 {
   if(!mc_cset_is_text(s)) {
-    buf[0] = (char)mc_cset_ep(s);
-    buf[1] = (char)MC_CSET_IPV4;
+    struct mc_key_client h = { .ep = (uint8_t)mc_cset_ep(s), .addrlen = MC_KEY_CLIENT_IPV4 };
+    char v4[4];
     for(int i = 0; i < 4; i++)
-      buf[2 + i] = (char)(s->off >> (24 - 8 * i));
-    *n = 6;
+      v4[i] = (char)(s->off >> (24 - 8 * i));
+    *n = mc_key_client_put(buf, MC_CSET_KEY_MAX, &h, (struct mc_slice){ v4, 4 });
     return buf;
   }
   const unsigned char *p = (const unsigned char *)c->arena + s->off - 1;
@@ -135,10 +136,10 @@ static inline unsigned mc_cset_part(uint64_t hash, unsigned nparts)
   return (unsigned)(((hash >> 32) * nparts) >> 32);
 }
 
-/* Client key: ep, then MC_CSET_IPV4 and the 4 bytes of a dotted IPv4
- * address as IIS writes it (no leading zeros; "::ffff:" before it dropped),
- * else the length and the text as logged. Returns the key length (at most
- * 2 + MC_KEY_STR_MAX). */
+/* The client key (keys.h) of an address: an IPv4 one as 4 bytes when it is
+ * dotted as IIS writes it (no leading zeros; "::ffff:" before it dropped),
+ * else the text as logged. Returns the key length (at most
+ * MC_KEY_CLIENT_MAX). */
 size_t mc_cset_client_key(char *key, int ep, const char *addr, size_t n);
 
 /* The address of a client key as text (IPv4 dotted, else as logged) into

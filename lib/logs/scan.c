@@ -22,11 +22,15 @@
  *  - Memory: the tables grow with distinct keys; a line longer than
  *    MC_LOGS_MAX_LINE is skipped and reported; .gz buffers are fixed.
  *
- * State to function: walk() and list_add() find the files; open_file()
- * maps one and detect() (detect_gz() for .gz) finds its format;
- * plan_ranges() cuts them; worker() takes ranges; scan_range() and scan_gz()
- * feed scan_lines(), which calls directive(), w3c_line() or hp_line() per
- * line; finish_file() verifies, renumbers and merges.
+ * State to function: mc_logs_scan() runs three steps. plan_files() finds
+ * the files (walk(), list_add()); open_file() maps one and detect()
+ * (detect_gz() for .gz) finds its format; plan_ranges() cuts them.
+ * run_workers() starts the threads and merges their tables: worker() takes
+ * ranges; scan_range() and scan_gz() feed scan_lines(), which calls
+ * directive(), w3c_line() or hp_line() per line; these count under keys
+ * keys.h builds (mc_key_status_put() and its kin), clients one line later
+ * (client_defer()); finish_file() verifies, renumbers and merges.
+ * collect_files() gathers the hits and releases the files.
  */
 #include "logs/logs.h"
 
@@ -153,7 +157,7 @@ struct ctx {
      (or when the buffer ends). The slot it lands in is fetched from memory
      meanwhile, then the text of an address in the arena. */
   struct pending {
-    char key[MC_KEY_STR_MAX + 2];
+    char key[MC_KEY_CLIENT_MAX];
     size_t n;
     uint64_t hash;
     struct mc_cset *cs;
@@ -234,20 +238,6 @@ static void note_data_time(struct range *rg, int64_t t)
 
 /* ---- keys ---- */
 
-/* Keys and their strings are short: copy them without a call. */
-static inline void copy_small(char *d, const char *s, size_t n)
-{
-  while(n >= 8) {
-    memcpy(d, s, 8);
-    d += 8;
-    s += 8;
-    n -= 8;
-  }
-  while(n--)
-    *d++ = *s++;
-}
-
-
 static size_t cut(size_t n)
 {
   return n > MC_KEY_STR_MAX ? MC_KEY_STR_MAX : n;
@@ -296,6 +286,22 @@ static void client_add(struct ctx *c, unsigned i)
     return;
   mc_cset_add(pd->cs, pd->key, pd->n, pd->hash, c->undo ? (uint64_t)-1 : 1);
   pd->cs = NULL;
+}
+
+/* Makes the client ip of endpoint ep pending in the slot of the older one,
+ * which is added first; fetches what the two pending ones will touch. */
+static inline void client_defer(struct ctx *c, int ep, struct mc_slice ip)
+{
+  unsigned old = c->pend_next;
+  client_add(c, old);
+  struct pending *prev = &c->pend[old ^ 1], *pd = &c->pend[old];
+  if(prev->cs)
+    mc_cset_prefetch_text(prev->cs, prev->hash);
+  pd->n = mc_cset_client_key(pd->key, ep, ip.p ? ip.p : "", ip.p ? ip.n : 0);
+  pd->hash = mc_agg_hash(pd->key, pd->n);
+  pd->cs = &c->w->clients[mc_cset_part(pd->hash, c->w->nparts)];
+  mc_cset_prefetch(pd->cs, pd->hash);
+  c->pend_next = old ^ 1;
 }
 
 /* Adds the pending clients, the older first. */
@@ -458,60 +464,28 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
     rg->out_of_window++;
     return;
   }
-  char key[512];
+  char key[MC_KEY_MAX];
+  size_t klen;
   struct mc_agg_ent *ex;
   if(l->httperr) {
-    struct mc_slice reason = rec.f[MC_WF_REASON];
-    size_t rn = reason.p ? cut(reason.n) : 0;
-    struct mc_key_httperr k;
-    memset(&k, 0, sizeof k);
-    k.kind = MC_KEY_HTTPERR;
-    k.ep = ep == MC_EP_NONE ? MC_KEY_EP_OTHER : (uint8_t)ep;
-    k.srvlen = (uint8_t)server.n;
-    k.reasonlen = (uint8_t)rn;
-    k.status = status;
-    memcpy(key, &k, sizeof k);
-    memcpy(key + sizeof k, server.p, server.n);
-    if(rn)
-      memcpy(key + sizeof k + server.n, reason.p, rn);
-    if((ex = count_key(c, key, sizeof k + server.n + rn, t)))
+    struct mc_key_httperr k = { .ep = ep == MC_EP_NONE ? MC_KEY_EP_OTHER : (uint8_t)ep,
+                                .status = status };
+    klen = mc_key_httperr_put(key, sizeof key, &k, server, rec.f[MC_WF_REASON]);
+    if((ex = count_key(c, key, klen, t)))
       mc_agg_example(ex, c->f->index, c->line, line, len);
     return;
   }
   if(ep == MC_EP_NONE)
     return;
-  /* Keys are hashed as bytes: no byte may be left uninitialized. */
-  struct mc_key_status ks;
-  memset(&ks, 0, sizeof ks);
-  ks.kind = MC_KEY_STATUS;
-  ks.ep = (uint8_t)ep;
-  ks.srvlen = (uint8_t)server.n;
-  ks.status = status;
-  ks.sub = sub;
-  ks.win32 = win32;
-  memcpy(key, &ks, sizeof ks);
-  copy_small(key + sizeof ks, server.p, server.n);
-  if((ex = count_cached(c, &c->status_cache[ep], key, sizeof ks + server.n, t)))
+  struct mc_key_status ks = { .ep = (uint8_t)ep, .status = status, .sub = sub, .win32 = win32 };
+  klen = mc_key_status_put(key, sizeof key, &ks, server);
+  if((ex = count_cached(c, &c->status_cache[ep], key, klen, t)))
     mc_agg_example(ex, c->f->index, c->line, line, len);
 
-  struct mc_slice ip = rec.f[MC_WF_CIP];
-  unsigned old = c->pend_next;
-  client_add(c, old);
-  struct pending *prev = &c->pend[old ^ 1], *pd = &c->pend[old];
-  if(prev->cs)
-    mc_cset_prefetch_text(prev->cs, prev->hash);
-  pd->n = mc_cset_client_key(pd->key, ep, ip.p ? ip.p : "", ip.p ? ip.n : 0);
-  pd->hash = mc_agg_hash(pd->key, pd->n);
-  pd->cs = &c->w->clients[mc_cset_part(pd->hash, c->w->nparts)];
-  mc_cset_prefetch(pd->cs, pd->hash);
-  c->pend_next = old ^ 1;
-
-  struct mc_key_hour kh;
-  memset(&kh, 0, sizeof kh);
-  kh.kind = MC_KEY_HOUR;
-  kh.ep = (uint8_t)ep;
-  kh.hour = t / 3600;
-  count_cached(c, &c->hour_cache[ep], &kh, sizeof kh, t);
+  client_defer(c, ep, rec.f[MC_WF_CIP]);
+  struct mc_key_hour kh = { .ep = (uint8_t)ep, .hour = t / 3600 };
+  klen = mc_key_hour_put(key, sizeof key, &kh);
+  count_cached(c, &c->hour_cache[ep], key, klen, t);
 }
 
 /* ---- HttpProxy lines ---- */
@@ -557,27 +531,14 @@ static void hp_line(struct ctx *c, const char *line, size_t len, const struct mc
     return;
   struct mc_slice tgt = rec.f[MC_HF_TARGET], err = rec.f[MC_HF_ERRORCODE];
   struct mc_slice gen = rec.f[MC_HF_GENERICERRORS];
-  size_t tn = tgt.p ? cut(tgt.n) : 0, en = err.p ? cut(err.n) : 0;
+  size_t tn = mc_key_strlen(tgt), en = mc_key_strlen(err);
   bool generic = gen.p && (mc_memcasemem(gen.p, gen.n, "exception") ||
                            mc_memcasemem(gen.p, gen.n, "error"));
-  struct mc_key_proxy k;
-  memset(&k, 0, sizeof k);
-  k.kind = MC_KEY_PROXY;
-  k.ep = (uint8_t)ep;
-  k.srvlen = (uint8_t)server.n;
-  k.tgtlen = (uint8_t)tn;
-  k.errlen = (uint8_t)en;
-  k.generic = generic;
-  k.http = http;
-  k.backend = backend;
-  char key[1024];
-  memcpy(key, &k, sizeof k);
-  memcpy(key + sizeof k, server.p, server.n);
-  if(tn)
-    memcpy(key + sizeof k + server.n, tgt.p, tn);
-  if(en)
-    memcpy(key + sizeof k + server.n + tn, err.p, en);
-  struct mc_agg_ent *ex = count_key(c, key, sizeof k + server.n + tn + en, t);
+  struct mc_key_proxy k = { .ep = (uint8_t)ep, .generic = generic, .http = http,
+                            .backend = backend };
+  char key[MC_KEY_MAX];
+  size_t klen = mc_key_proxy_put(key, sizeof key, &k, server, tgt, err);
+  struct mc_agg_ent *ex = count_key(c, key, klen, t);
   if(ex) {
     /* The CSV line is long and mostly latencies: keep what says where it went. */
     char *text = mc_xasprintf("%.*s %.*s %.*s HttpStatus=%.*s BackEndStatus=%.*s "
@@ -946,29 +907,94 @@ static const char *nul_head(const char *p, size_t n)
   return (odd > even ? odd : even) * 10 >= zeros * 9 ? "utf16" : "binary";
 }
 
-/* Reads the header lines: the format, the first #Fields text, or a default
- * layout when the first data line fits one. Sets out->problem when it is not
- * a log it can read. */
-static void detect(struct file_state *f, const char *head, size_t n)
+/* Refuses a file whose head is not text (see nul_head()): true if it did. */
+static bool refuse_nul(struct mc_logs_file *out, const char *head, size_t n)
 {
-  struct mc_logs_file *out = f->out;
   const char *nul = nul_head(head, n);
-  if(nul && strcmp(nul, "utf16") == 0) {
-    out->skipped = true;
+  if(!nul)
+    return false;
+  out->skipped = true;
+  if(strcmp(nul, "utf16") == 0)
     out->problem = mc_xstrdup("line 1: UTF-16 text (as PowerShell's Out-File writes); "
                               "save it as UTF-8 (Out-File -Encoding utf8) and try again");
-    return;
-  }
-  if(nul) {
-    out->skipped = true;
+  else
     out->problem = mc_xasprintf("not a log: %s", strcmp(nul, "nul") == 0 ?
                                 "it begins with nothing but NUL bytes (a file allocated and "
                                 "never written, or zeroed by a crash)" :
                                 "it begins with binary data (NUL bytes among others), not "
                                 "text");
+  return true;
+}
+
+/* The first #Fields line (text after "#Fields:", line number line): the
+ * format it names, or the problem of a file whose layout cannot be read. */
+static void detect_fields(struct file_state *f, const char *fields, size_t n, uint64_t line)
+{
+  struct mc_logs_file *out = f->out;
+  f->first_fields = mc_xstrndup(fields, n);
+  bool csv = memchr(fields, ',', n) != NULL;
+  mc_code rc;
+  if(csv) {
+    struct mc_hp_layout hl;
+    rc = mc_hp_layout_parse(&hl, fields, n);
+    out->fmt = rc == MC_OK ? MC_LOGFMT_HTTPPROXY : MC_LOGFMT_UNKNOWN;
+  }
+  else {
+    struct mc_w3c_layout wl;
+    rc = mc_w3c_layout_parse(&wl, fields, n);
+    if(rc == MC_OK) {
+      out->fmt = wl.httperr ? MC_LOGFMT_HTTPERR : MC_LOGFMT_W3C;
+      if(wl.col[MC_WF_COMPUTER] >= 0 && !f->server_fixed)
+        out->server_from = "s-computername";
+    }
+  }
+  if(out->fmt == MC_LOGFMT_UNKNOWN) {
+    out->skipped = true;
+    out->problem = mc_xasprintf("line %llu: %s", (unsigned long long)line,
+                                layout_problem(rc, csv));
+  }
+}
+
+/* A data line (number line) before any #Fields line: an IIS log with the
+ * default layout when the line fits it (and no header said HTTPERR or
+ * HttpProxy), else not a log. */
+static void detect_default(struct file_state *f, const char *p, size_t len, uint64_t line,
+                           bool hinted)
+{
+  struct mc_logs_file *out = f->out;
+  struct mc_w3c_line w;
+  mc_w3c_line_init(&w, p, len, p + len);
+  mc_w3c_split(&w, MC_W3C_MAXCOLS);
+  size_t nf = w.done ? w.nsep + 1 : 0;
+  const char *def = nf == 15 ? mc_w3c_default_fields : nf == 14 ?
+                    mc_w3c_default_fields_75 : NULL;
+  struct mc_w3c_layout wl;
+  int64_t t;
+  if(def && !hinted && mc_w3c_layout_parse(&wl, def, strlen(def)) == 0 &&
+     mc_w3c_has(&w, 1) &&
+     mc_parse_w3c_time(mc_w3c_field(&w, 0).p, mc_w3c_field(&w, 0).n,
+                       mc_w3c_field(&w, 1).p, mc_w3c_field(&w, 1).n, &t)) {
+    out->fmt = MC_LOGFMT_W3C;
+    f->first_fields = mc_xstrdup(def);
+    f->assumed = true;
+    out->assumed_layout = true;
     return;
   }
-  bool httperr_hint = false, proxy_hint = false;
+  out->skipped = true;
+  out->problem = mc_xasprintf("line %llu: no #Fields line before the first data line, "
+                              "and the line does not fit the default IIS layout; not an "
+                              "IIS, HTTPERR or HttpProxy log", (unsigned long long)line);
+}
+
+/* Reads the header lines up to the first #Fields line (detect_fields()) or
+ * data line (detect_default()). Sets out->problem when it is not a log it
+ * can read. */
+static void detect(struct file_state *f, const char *head, size_t n)
+{
+  struct mc_logs_file *out = f->out;
+  if(refuse_nul(out, head, n))
+    return;
+  bool hinted = false;              /* a header line says HTTPERR or HttpProxy */
   const char *p = head, *end = head + n;
   uint64_t line = 0;
   while(p < end) {
@@ -992,59 +1018,14 @@ static void detect(struct file_state *f, const char *head, size_t n)
       len--;
     if(len && p[0] == '#') {
       if(len > 8 && strncasecmp(p, "#Fields:", 8) == 0) {
-        f->first_fields = mc_xstrndup(p + 8, len - 8);
-        bool csv = memchr(p + 8, ',', len - 8) != NULL;
-        mc_code rc;
-        if(csv) {
-          struct mc_hp_layout hl;
-          rc = mc_hp_layout_parse(&hl, p + 8, len - 8);
-          out->fmt = rc == MC_OK ? MC_LOGFMT_HTTPPROXY : MC_LOGFMT_UNKNOWN;
-        }
-        else {
-          struct mc_w3c_layout wl;
-          rc = mc_w3c_layout_parse(&wl, p + 8, len - 8);
-          if(rc == MC_OK) {
-            out->fmt = wl.httperr ? MC_LOGFMT_HTTPERR : MC_LOGFMT_W3C;
-            if(wl.col[MC_WF_COMPUTER] >= 0 && !f->server_fixed)
-              out->server_from = "s-computername";
-          }
-        }
-        if(out->fmt == MC_LOGFMT_UNKNOWN) {
-          out->skipped = true;
-          out->problem = mc_xasprintf("line %llu: %s", (unsigned long long)line,
-                                      layout_problem(rc, csv));
-        }
+        detect_fields(f, p + 8, len - 8, line);
         return;
       }
-      if(mc_memcasemem(p, len, "HTTP API"))
-        httperr_hint = true;
-      if(mc_memcasemem(p, len, "HttpProxy"))
-        proxy_hint = true;
+      if(mc_memcasemem(p, len, "HTTP API") || mc_memcasemem(p, len, "HttpProxy"))
+        hinted = true;
     }
     else if(len) {
-      /* A data line before any #Fields: does a default layout fit it? */
-      struct mc_w3c_line w;
-      mc_w3c_line_init(&w, p, len, p + len);
-      mc_w3c_split(&w, MC_W3C_MAXCOLS);
-      size_t nf = w.done ? w.nsep + 1 : 0;
-      const char *def = nf == 15 ? mc_w3c_default_fields : nf == 14 ?
-                        mc_w3c_default_fields_75 : NULL;
-      struct mc_w3c_layout wl;
-      int64_t t;
-      if(def && !httperr_hint && !proxy_hint && mc_w3c_layout_parse(&wl, def, strlen(def)) == 0 &&
-         mc_w3c_has(&w, 1) &&
-         mc_parse_w3c_time(mc_w3c_field(&w, 0).p, mc_w3c_field(&w, 0).n,
-                           mc_w3c_field(&w, 1).p, mc_w3c_field(&w, 1).n, &t)) {
-        out->fmt = MC_LOGFMT_W3C;
-        f->first_fields = mc_xstrdup(def);
-        f->assumed = true;
-        out->assumed_layout = true;
-        return;
-      }
-      out->skipped = true;
-      out->problem = mc_xasprintf("line %llu: no #Fields line before the first data line, "
-                                  "and the line does not fit the default IIS layout; not an "
-                                  "IIS, HTTPERR or HttpProxy log", (unsigned long long)line);
+      detect_default(f, p, len, line, hinted);
       return;
     }
     p = nl ? nl + 1 : end;
@@ -1446,21 +1427,12 @@ static int cmp_work(const void *a, const void *b)
   return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-mc_code mc_logs_scan(const struct mc_logs_opts *o, struct mc_logs_scan *out)
+/* Lists the files of the paths (folders walked), opens each, detects its
+ * format and cuts it into ranges for threads threads: s->work, the most
+ * work first. */
+static void plan_files(struct scan *s, struct mc_logs_scan *out, int threads)
 {
-  memset(out, 0, sizeof *out);
-  mc_agg_init(&out->agg);
-  if(!o->npaths)
-    return MC_ERR_USAGE;
-  int64_t t0 = mc_now_ms();
-  struct scan s;
-  memset(&s, 0, sizeof s);
-  s.o = o;
-  if(o->run_id) {
-    mc_strlcpy(s.needle, o->run_id, sizeof s.needle);
-    s.needle_len = strlen(s.needle);
-  }
-
+  const struct mc_logs_opts *o = s->o;
   struct file_list l = { 0 };
   for(size_t i = 0; i < o->npaths; i++) {
     struct stat st;
@@ -1471,26 +1443,21 @@ mc_code mc_logs_scan(const struct mc_logs_opts *o, struct mc_logs_scan *out)
   }
   out->nfiles = l.n;
   out->files = mc_xcalloc(l.n ? l.n : 1, sizeof *out->files);
-  s.files = mc_xcalloc(l.n ? l.n : 1, sizeof *s.files);
-  s.nfiles = l.n;
-  int threads = o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
-  if(threads < 1)
-    threads = 1;
-  if(threads > 64)
-    threads = 64;
+  s->files = mc_xcalloc(l.n ? l.n : 1, sizeof *s->files);
+  s->nfiles = l.n;
   for(size_t i = 0; i < l.n; i++) {
-    struct file_state *f = &s.files[i];
+    struct file_state *f = &s->files[i];
     f->index = (uint32_t)i;
     f->out = &out->files[i];
     f->fd = -1;
     f->out->path = l.paths[i];
     f->out->named = l.explicit_arg[i];
     assign_server(o, f);
-    open_file(&s, f);
+    open_file(s, f);
     if(f->out->unreadable || f->out->skipped)
       continue;
     if(!f->out->gz) {
-      plan_ranges(&s, f, threads);
+      plan_ranges(s, f, threads);
       /* Detecting and cutting touched the head and the cuts; a fault may map a
          whole large folio of the page cache (2 MiB), so with every file of a
          folder mapped at once they would add up. Unmap them until scanned. */
@@ -1504,21 +1471,26 @@ mc_code mc_logs_scan(const struct mc_logs_opts *o, struct mc_logs_scan *out)
       f->ranges[k].start_fields = start ? mc_xstrdup(start) : NULL;
     }
     atomic_init(&f->remaining, f->nranges);
-    s.work = mc_xrealloc(s.work, (s.nwork + f->nranges) * sizeof *s.work);
+    s->work = mc_xrealloc(s->work, (s->nwork + f->nranges) * sizeof *s->work);
     for(uint32_t k = 0; k < f->nranges; k++)
-      s.work[s.nwork++] = &f->ranges[k];
+      s->work[s->nwork++] = &f->ranges[k];
   }
   free(l.paths);
   free(l.explicit_arg);
-  if(s.nwork > 1)
-    qsort(s.work, s.nwork, sizeof *s.work, cmp_work);
+  if(s->nwork > 1)
+    qsort(s->work, s->nwork, sizeof *s->work, cmp_work);
+}
 
-  if((size_t)threads > s.nwork)
-    threads = s.nwork ? (int)s.nwork : 1;
+/* Runs worker() on threads threads, the calling one among them (or, with a
+ * progress callback, reporting while they work), then merges their tables
+ * into out. */
+static void run_workers(struct scan *s, int threads, int64_t t0, struct mc_logs_scan *out)
+{
+  const struct mc_logs_opts *o = s->o;
   struct worker *ws = mc_xcalloc((size_t)threads, sizeof *ws);
-  atomic_init(&s.running, (unsigned)threads);
+  atomic_init(&s->running, (unsigned)threads);
   for(int i = 0; i < threads; i++) {
-    ws[i].s = &s;
+    ws[i].s = s;
     mc_agg_init(&ws[i].agg);
     ws[i].nparts = (unsigned)threads;
     ws[i].clients = mc_xcalloc((size_t)threads, sizeof *ws[i].clients);
@@ -1532,15 +1504,15 @@ mc_code mc_logs_scan(const struct mc_logs_opts *o, struct mc_logs_scan *out)
     started++;
   }
   if(started < threads)
-    atomic_fetch_sub(&s.running, (unsigned)(threads - started));
+    atomic_fetch_sub(&s->running, (unsigned)(threads - started));
   bool polled = false;
   pthread_t helper;
-  if(o->progress && s.nwork && pthread_create(&helper, NULL, worker, &ws[0]) == 0) {
+  if(o->progress && s->nwork && pthread_create(&helper, NULL, worker, &ws[0]) == 0) {
     /* The calling thread reports while the others work. */
-    while(atomic_load(&s.running) > 0) {
+    while(atomic_load(&s->running) > 0) {
       struct timespec ts = { 0, 250 * 1000000L };
       nanosleep(&ts, NULL);
-      o->progress(o->ctx, atomic_load(&s.done_bytes), s.total_bytes, mc_now_ms() - t0);
+      o->progress(o->ctx, atomic_load(&s->done_bytes), s->total_bytes, mc_now_ms() - t0);
     }
     pthread_join(helper, NULL);
     polled = true;
@@ -1555,9 +1527,14 @@ mc_code mc_logs_scan(const struct mc_logs_opts *o, struct mc_logs_scan *out)
   }
   merge_clients(ws, threads, out);
   free(ws);
+}
 
-  for(size_t i = 0; i < s.nfiles; i++) {
-    struct file_state *f = &s.files[i];
+/* Moves the ranges' hits (the first MC_LOGS_MAX_HITS) and counts into out
+ * and releases the files. */
+static void collect_files(struct scan *s, struct mc_logs_scan *out)
+{
+  for(size_t i = 0; i < s->nfiles; i++) {
+    struct file_state *f = &s->files[i];
     for(uint32_t k = 0; k < f->nranges && f->ranges; k++) {
       struct range *rg = &f->ranges[k];
       out->out_of_window += rg->out_of_window;
@@ -1591,8 +1568,34 @@ mc_code mc_logs_scan(const struct mc_logs_opts *o, struct mc_logs_scan *out)
     if(!f->out->unreadable && !f->out->skipped)
       out->bytes += f->out->bytes;
   }
-  free(s.files);
-  free(s.work);
+  free(s->files);
+  free(s->work);
+}
+
+mc_code mc_logs_scan(const struct mc_logs_opts *o, struct mc_logs_scan *out)
+{
+  memset(out, 0, sizeof *out);
+  mc_agg_init(&out->agg);
+  if(!o->npaths)
+    return MC_ERR_USAGE;
+  int64_t t0 = mc_now_ms();
+  struct scan s;
+  memset(&s, 0, sizeof s);
+  s.o = o;
+  if(o->run_id) {
+    mc_strlcpy(s.needle, o->run_id, sizeof s.needle);
+    s.needle_len = strlen(s.needle);
+  }
+  int threads = o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+  if(threads < 1)
+    threads = 1;
+  if(threads > 64)
+    threads = 64;
+  plan_files(&s, out, threads);
+  if((size_t)threads > s.nwork)
+    threads = s.nwork ? (int)s.nwork : 1;
+  run_workers(&s, threads, t0, out);
+  collect_files(&s, out);
   out->threads = threads;
   out->elapsed_ms = mc_now_ms() - t0;
   return MC_OK;

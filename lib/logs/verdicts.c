@@ -184,17 +184,17 @@ static void collect_rows(struct judge *j)
 {
   size_t n = 0;
   MC_AGG_EACH(&j->s->agg, e)
-    n += e->key[0] == MC_KEY_STATUS;
+    n += mc_key_kind(e->key, e->klen) == MC_KEY_STATUS;
   j->rows = mc_xcalloc(n ? n : 1, sizeof *j->rows);
   MC_AGG_EACH(&j->s->agg, e) {
-    if(e->key[0] != MC_KEY_STATUS)
-      continue;
     struct mc_key_status k;
-    memcpy(&k, e->key, sizeof k);
+    struct mc_slice server;
+    if(!mc_key_status_get(e->key, e->klen, &k, &server))
+      continue;
     struct row *r = &j->rows[j->nrows++];
     r->ep = k.ep;
-    memcpy(r->server, e->key + sizeof k, k.srvlen);
-    r->server[k.srvlen] = '\0';
+    memcpy(r->server, server.p, server.n);
+    r->server[server.n] = '\0';
     r->status = k.status;
     r->sub = k.sub;
     r->win32 = k.win32;
@@ -580,12 +580,17 @@ static void collect_clients(struct judge *j)
       size_t n;
       char kbuf[MC_CSET_KEY_MAX];
       const char *key = mc_cset_key(&s->clients[p], sl, kbuf, &n);
-      char norm[MC_KEY_STR_MAX + 1], nk[MC_KEY_STR_MAX + 2];
-      mc_addr_normalize(key + 2, n - 2, norm, sizeof norm);
-      size_t kn = mc_cset_client_key(nk, (unsigned char)key[0], norm, strlen(norm));
+      char norm[MC_KEY_STR_MAX + 1], nk[MC_KEY_CLIENT_MAX];
+      struct mc_key_client ck;
+      struct mc_slice addr;
+      if(!mc_key_client_get(key, n, &ck, &addr))
+        continue;
+      mc_addr_normalize(addr.p, addr.n, norm, sizeof norm);
+      size_t kn = mc_cset_client_key(nk, ck.ep, norm, strlen(norm));
       uint64_t h = mc_agg_hash(nk, kn);
       struct mc_cset *home = &s->clients[mc_cset_part(h, s->nclient_parts)];
-      if(kn == 6 && (unsigned char)nk[1] == MC_CSET_IPV4 && mc_cset_has(home, nk, kn, h))
+      if(mc_key_client_get(nk, kn, &ck, &addr) && ck.addrlen == MC_KEY_CLIENT_IPV4 &&
+         mc_cset_has(home, nk, kn, h))
         mc_cset_add(home, nk, kn, h, count);
       else
         mc_cset_add(&texts, nk, kn, h, count);
@@ -887,12 +892,11 @@ static void httperr_step(struct judge *j)
   int budget_drop = MAX_FINDINGS_PER_CAUSE, budget_queue = MAX_FINDINGS_PER_CAUSE;
   size_t shown = 0;
   MC_AGG_EACH(&j->s->agg, e) {
-    if(e->key[0] != MC_KEY_HTTPERR)
-      continue;
     struct mc_key_httperr k;
-    memcpy(&k, e->key, sizeof k);
-    const char *server = e->key + sizeof k;
-    const char *reason = server + k.srvlen;
+    struct mc_slice sv, rs;
+    if(!mc_key_httperr_get(e->key, e->klen, &k, &sv, &rs))
+      continue;
+    const char *server = sv.p, *reason = rs.p;
     total += e->count;
     bool on_ep = k.ep != MC_KEY_EP_OTHER;
     if(on_ep)
@@ -934,13 +938,11 @@ static void proxy_step(struct judge *j, uint64_t *migration_lines)
   int budget = MAX_FINDINGS_PER_CAUSE;
   size_t shown = 0;
   MC_AGG_EACH(&j->s->agg, e) {
-    if(e->key[0] != MC_KEY_PROXY)
-      continue;
     struct mc_key_proxy k;
-    memcpy(&k, e->key, sizeof k);
-    const char *server = e->key + sizeof k;
-    const char *target = server + k.srvlen;
-    const char *err = target + k.tgtlen;
+    struct mc_slice sv, tg, er;
+    if(!mc_key_proxy_get(e->key, e->klen, &k, &sv, &tg, &er))
+      continue;
+    const char *server = sv.p, *target = tg.p, *err = er.p;
     total += e->count;
     if(mc_endpoint_is_migration(k.ep))
       *migration_lines += e->count;
@@ -1095,10 +1097,9 @@ static void traffic_json(const struct judge *j, struct mc_buf *out)
     struct hour_count *hours = NULL;
     size_t nh = 0;
     MC_AGG_EACH(&j->s->agg, e) {
-      if(e->key[0] != MC_KEY_HOUR || (uint8_t)e->key[1] != ep)
-        continue;
       struct mc_key_hour k;
-      memcpy(&k, e->key, sizeof k);
+      if(!mc_key_hour_get(e->key, e->klen, &k) || k.ep != ep)
+        continue;
       hours = mc_xrealloc(hours, (nh + 1) * sizeof *hours);
       hours[nh].hour = k.hour;
       hours[nh++].count = e->count;

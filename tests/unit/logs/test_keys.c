@@ -1,0 +1,147 @@
+/* test_keys.c - the key layouts of keys.h: every put reads back through its
+ * get, strings are cut at MC_KEY_STR_MAX, equal fields give equal bytes
+ * whatever the caller's header held, and a get refuses a key of another
+ * kind or whose lengths do not add up (a hand-made summary file). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "logs/cset.h"
+#include "logs/keys.h"
+
+static struct mc_slice sl(const char *s)
+{
+  return (struct mc_slice){ s, strlen(s) };
+}
+
+static void test_status(void **state)
+{
+  (void)state;
+  char a[MC_KEY_MAX], b[MC_KEY_MAX];
+  struct mc_key_status h;
+  memset(&h, 0xaa, sizeof h);     /* padding and kind as garbage: put must not copy them */
+  h.ep = 3;
+  h.status = 503;
+  h.sub = 2;
+  h.win32 = 1236;
+  size_t na = mc_key_status_put(a, sizeof a, &h, sl("EX01"));
+  struct mc_key_status h2 = { .ep = 3, .status = 503, .sub = 2, .win32 = 1236 };
+  size_t nb = mc_key_status_put(b, sizeof b, &h2, sl("EX01"));
+  assert_int_equal(na, sizeof h + 4);
+  assert_int_equal(nb, na);
+  assert_memory_equal(a, b, na);
+  assert_int_equal(a[0], MC_KEY_STATUS);
+
+  struct mc_key_status g;
+  struct mc_slice server;
+  assert_true(mc_key_status_get(a, na, &g, &server));
+  assert_int_equal(g.ep, 3);
+  assert_int_equal(g.status, 503);
+  assert_int_equal(g.sub, 2);
+  assert_int_equal(g.win32, 1236);
+  assert_int_equal(server.n, 4);
+  assert_memory_equal(server.p, "EX01", 4);
+  /* One byte short or long, another kind. */
+  assert_false(mc_key_status_get(a, na - 1, &g, &server));
+  a[na] = 'x';
+  assert_false(mc_key_status_get(a, na + 1, &g, &server));
+  assert_false(mc_key_status_get(a, 3, &g, &server));
+  a[0] = MC_KEY_HOUR;
+  assert_false(mc_key_status_get(a, na, &g, &server));
+  /* Does not fit. */
+  assert_int_equal(mc_key_status_put(a, sizeof h + 3, &h2, sl("EX01")), 0);
+}
+
+static void test_cut_and_empty(void **state)
+{
+  (void)state;
+  char big[300], key[MC_KEY_MAX];
+  memset(big, 'x', sizeof big);
+  struct mc_key_proxy h = { .ep = 1, .generic = 1, .http = 500, .backend = 0 };
+  size_t n = mc_key_proxy_put(key, sizeof key, &h, (struct mc_slice){ big, sizeof big },
+                              (struct mc_slice){ NULL, 5 }, sl("BEServerException"));
+  assert_int_equal(n, sizeof h + MC_KEY_STR_MAX + 0 + 17);
+  struct mc_key_proxy g;
+  struct mc_slice sv, tg, er;
+  assert_true(mc_key_proxy_get(key, n, &g, &sv, &tg, &er));
+  assert_int_equal(sv.n, MC_KEY_STR_MAX);
+  assert_int_equal(tg.n, 0);
+  assert_int_equal(er.n, 17);
+  assert_memory_equal(er.p, "BEServerException", 17);
+  assert_int_equal(g.generic, 1);
+  assert_int_equal(g.http, 500);
+  /* A length byte over MC_KEY_STR_MAX is refused even when klen agrees. */
+  struct mc_key_httperr e = { .ep = MC_KEY_EP_OTHER, .status = 503 };
+  n = mc_key_httperr_put(key, sizeof key, &e, sl("EX02"), sl("Connection_Dropped"));
+  struct mc_key_httperr eg;
+  assert_true(mc_key_httperr_get(key, n, &eg, &sv, &er));
+  assert_int_equal(eg.ep, MC_KEY_EP_OTHER);
+  assert_memory_equal(er.p, "Connection_Dropped", 18);
+  memcpy(&eg, key, sizeof eg);
+  eg.srvlen = 250;
+  memcpy(key, &eg, sizeof eg);
+  assert_false(mc_key_httperr_get(key, sizeof eg + 250 + 18, &eg, &sv, &er));
+}
+
+static void test_hour(void **state)
+{
+  (void)state;
+  char key[MC_KEY_MAX];
+  struct mc_key_hour h = { .ep = 4, .hour = 476000 };
+  size_t n = mc_key_hour_put(key, sizeof key, &h);
+  assert_int_equal(n, sizeof h);
+  struct mc_key_hour g;
+  assert_true(mc_key_hour_get(key, n, &g));
+  assert_int_equal(g.ep, 4);
+  assert_int_equal(g.hour, 476000);
+  assert_false(mc_key_hour_get(key, n + 1, &g));
+  assert_int_equal(mc_key_kind(key, n), MC_KEY_HOUR);
+  assert_int_equal(mc_key_kind(key, 0), -1);
+}
+
+static void test_client(void **state)
+{
+  (void)state;
+  char k1[MC_KEY_CLIENT_MAX], k2[MC_KEY_CLIENT_MAX], k3[MC_KEY_CLIENT_MAX];
+  size_t n1 = mc_cset_client_key(k1, 2, "10.1.2.3", 8);
+  size_t n2 = mc_cset_client_key(k2, 2, "::FFFF:10.1.2.3", 15);
+  assert_int_equal(n1, 6);
+  assert_int_equal(n2, 6);
+  assert_memory_equal(k1, k2, 6);
+  struct mc_key_client h;
+  struct mc_slice a;
+  assert_true(mc_key_client_get(k1, n1, &h, &a));
+  assert_int_equal(h.ep, 2);
+  assert_int_equal(h.addrlen, MC_KEY_CLIENT_IPV4);
+  assert_memory_equal(a.p, "\x0a\x01\x02\x03", 4);
+  /* Leading zeros are not how IIS writes an address: kept as text. */
+  size_t n3 = mc_cset_client_key(k3, 0, "10.01.2.3", 9);
+  assert_int_equal(n3, 11);
+  assert_true(mc_key_client_get(k3, n3, &h, &a));
+  assert_int_equal(h.addrlen, 9);
+  assert_memory_equal(a.p, "10.01.2.3", 9);
+  assert_false(mc_key_client_get(k3, n3 - 1, &h, &a));
+  assert_false(mc_key_client_get(k1, 5, &h, &a));
+  assert_false(mc_key_client_get(k1, 1, &h, &a));
+  char name[64];
+  int ep;
+  mc_cset_client_text(k1, n1, &ep, name, sizeof name);
+  assert_int_equal(ep, 2);
+  assert_string_equal(name, "10.1.2.3");
+  mc_cset_client_text(k3, n3, &ep, name, sizeof name);
+  assert_string_equal(name, "10.01.2.3");
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_status),
+    cmocka_unit_test(test_cut_and_empty),
+    cmocka_unit_test(test_hour),
+    cmocka_unit_test(test_client),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
