@@ -115,7 +115,8 @@ struct mc_batch_recurring *mc_batch_recurring_causes(const struct mc_batch *b, s
     }
     rec[kept++] = rec[k];
   }
-  qsort(rec, kept, sizeof *rec, by_count);
+  if(kept)   /* rec is NULL when no row raised a cause */
+    qsort(rec, kept, sizeof *rec, by_count);
   *nrec = kept;
   return rec;
 }
