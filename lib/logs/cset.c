@@ -153,6 +153,17 @@ void mc_cset_add(struct mc_cset *c, const void *key, size_t n, uint64_t hash, ui
   c->n++;
 }
 
+/* Grows c until n keys fit under 7/10 full (one rehash, not one per
+ * doubling on the way). */
+static void reserve(struct mc_cset *c, size_t n)
+{
+  size_t cap = c->cap ? c->cap : 1024;
+  while(10 * n > 7 * cap)
+    cap *= 2;
+  while(c->cap < cap)
+    grow(c);
+}
+
 void mc_cset_merge(struct mc_cset *into, struct mc_cset *from)
 {
   if(from->n > into->n) {
@@ -160,11 +171,26 @@ void mc_cset_merge(struct mc_cset *into, struct mc_cset *from)
     *into = *from;
     *from = t;
   }
-  MC_CSET_EACH(from, s) {
+  size_t want = into->n + from->n;
+  reserve(into, want < MC_CSET_MAX_KEYS ? want : MC_CSET_MAX_KEYS);
+  if(into->size - into->used < from->used) {
+    into->size = into->used + from->used;
+    into->arena = mc_xrealloc(into->arena, into->size);
+  }
+  /* A slot's tag is the hash's low 32 bits, all that placing a key takes:
+     no key is hashed again. The slot a key lands in is fetched eight keys
+     ahead. */
+  enum { AHEAD = 8 };
+  for(size_t i = 0; i < from->cap; i++) {
+    if(i + AHEAD < from->cap && from->slots[i + AHEAD].word)
+      mc_cset_prefetch(into, from->slots[i + AHEAD].tag);
+    const struct mc_cset_slot *s = &from->slots[i];
+    if(!s->word)
+      continue;
     size_t n;
     char buf[MC_CSET_KEY_MAX];
     const char *key = mc_cset_key(from, s, buf, &n);
-    mc_cset_add(into, key, n, mc_agg_hash(key, n), mc_cset_count(s));
+    mc_cset_add(into, key, n, s->tag, mc_cset_count(s));
   }
   into->dropped += from->dropped;
 }

@@ -409,6 +409,12 @@ static void look_back(struct ctx *c)
   release(c, map + hi, map + rg->begin);
 }
 
+/* The fields a W3C line is counted by. */
+#define LINE_FIELDS \
+  (1u << MC_WF_DATE | 1u << MC_WF_TIME | 1u << MC_WF_METHOD | 1u << MC_WF_CIP | \
+   1u << MC_WF_STATUS | 1u << MC_WF_SUBSTATUS | 1u << MC_WF_WIN32 | 1u << MC_WF_COMPUTER | \
+   1u << MC_WF_REASON)
+
 /* A data line; w holds it, split at least up to the path (or not at all
  * when the layout came with this very line's range check). */
 static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
@@ -428,26 +434,21 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
     l = &c->wl;
     mc_w3c_line_init(w, line, len, c->buf_end);
   }
-  int pc = l->path_col;
-  mc_w3c_split(w, (uint32_t)pc + 1);
-  if(!mc_w3c_has(w, pc)) {
+  struct mc_slice path;
+  if(!mc_w3c_peek(w, l->path_col, &path)) {
     malformed(c, "the line has fewer fields than its #Fields line");
     return;
   }
-  struct mc_slice path = mc_w3c_field(w, pc);
   if(l->httperr)
     path = mc_uri_path(path);
   int ep = mc_classify_path(path.p, path.n);
   if(ep == MC_EP_NONE && !l->httperr && !hit)
     return;
-  mc_w3c_split(w, MC_W3C_MAXCOLS);
-  if(!w->done || w->nsep + 1 != l->ncols) {
+  struct mc_w3c_rec rec;
+  if(!mc_w3c_record(w, l, LINE_FIELDS, &rec)) {
     malformed(c, "the number of fields differs from the #Fields line");
     return;
   }
-  struct mc_w3c_rec rec;
-  for(int f = 0; f < MC_WF_COUNT; f++)
-    rec.f[f] = l->col[f] >= 0 ? mc_w3c_field(w, l->col[f]) : (struct mc_slice){ NULL, 0 };
   int64_t t;
   if(!line_time(c, rec.f[MC_WF_DATE], rec.f[MC_WF_TIME], &t)) {
     malformed(c, "the date or time field is not a date and time");
@@ -656,16 +657,15 @@ static void scan_lines(struct ctx *c, const char *p, const char *end)
     size_t len;
     /* The block's lists give the end of the line and all its separators;
        a line they cannot give is found the plain way. */
-    uint32_t nsep = !c->have_layout ? 0 : w3c ? c->wl.ncols - 1u : c->hl.ncols - 1u;
     if(w3c) {
-      next = mc_w3c_chunk_next(&chunk, &w, p, end, nsep);
+      next = mc_w3c_chunk_next(&chunk, &w, p, end, 0);
       if(!next) {
         uint32_t want = c->have_layout && c->checked ? (uint32_t)c->wl.path_col + 1 : 0;
         next = mc_w3c_next_line(&w, p, end, want);
       }
       len = w.len;
     }
-    else if((next = mc_w3c_chunk_next(&chunk, &w, p, end, nsep)))
+    else if((next = mc_w3c_chunk_next(&chunk, &w, p, end, 0)))
       len = w.len;
     else {
       const char *nl = memchr(p, '\n', (size_t)(end - p));

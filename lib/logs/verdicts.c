@@ -587,13 +587,15 @@ static void collect_clients(struct judge *j)
         continue;
       mc_addr_normalize(addr.p, addr.n, norm, sizeof norm);
       size_t kn = mc_cset_client_key(nk, ck.ep, norm, strlen(norm));
+      if(kn == n && memcmp(nk, key, n) == 0)
+        continue;                /* as IIS writes addresses: it stays where it is */
       uint64_t h = mc_agg_hash(nk, kn);
       struct mc_cset *home = &s->clients[mc_cset_part(h, s->nclient_parts)];
-      if(mc_key_client_get(nk, kn, &ck, &addr) && ck.addrlen == MC_KEY_CLIENT_IPV4 &&
-         mc_cset_has(home, nk, kn, h))
+      if(mc_cset_has(home, nk, kn, h))
         mc_cset_add(home, nk, kn, h, count);
       else
         mc_cset_add(&texts, nk, kn, h, count);
+      sl->word &= ~MC_CSET_COUNT_MASK;   /* moved: pass 2 skips a count of 0 */
     }
   }
   for(unsigned p = 0; p <= s->nclient_parts; p++) {
@@ -601,7 +603,7 @@ static void collect_clients(struct judge *j)
     MC_CSET_EACH(cs, sl) {
       uint64_t count = mc_cset_count(sl);
       int ep = mc_cset_ep(sl);
-      if(!count || (p < s->nclient_parts && mc_cset_is_text(sl)) || ep >= MC_EP_COUNT)
+      if(!count || ep >= MC_EP_COUNT)
         continue;
       client_counted(j, cs, sl, ep, top, count);
     }

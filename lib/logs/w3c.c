@@ -67,6 +67,13 @@ mc_code mc_w3c_layout_parse(struct mc_w3c_layout *l, const char *fields, size_t 
     }
     l->ncols++;
   }
+  l->norder = 0;
+  for(int c = 0; c < l->ncols; c++) {
+    for(int f = 0; f < MC_WF_COUNT; f++) {
+      if(l->col[f] == c)
+        l->order[l->norder++] = (int8_t)f;
+    }
+  }
   l->path_col = l->col[MC_WF_STEM] >= 0 ? l->col[MC_WF_STEM] : l->col[MC_WF_URI];
   l->httperr = l->col[MC_WF_REASON] >= 0;
   if(!l->ncols || l->path_col < 0 || l->col[MC_WF_DATE] < 0 || l->col[MC_WF_TIME] < 0)
@@ -178,6 +185,7 @@ static const char *next_line_avx2(struct mc_w3c_line *w, const char *p, const ch
   w->line = p;
   w->readable = end;
   w->sep = w->own;
+  w->spm = NULL;
   w->nsep = 0;
   w->done = false;
   const __m256i sp = _mm256_set1_epi8(' '), lf = _mm256_set1_epi8('\n');
@@ -256,52 +264,186 @@ void mc_w3c_chunk_init(struct mc_w3c_chunk *ch, char sepc)
 
 void mc_w3c_chunk_release(struct mc_w3c_chunk *ch)
 {
-  free(ch->sp);
+  free(ch->spm);
   free(ch->nl);
-  ch->sp = ch->nl = NULL;
-  ch->nsp = ch->nnl = ch->ksp = ch->knl = 0;
+  free(ch->sp);
+  ch->spm = NULL;
+  ch->nl = ch->sp = NULL;
+  ch->nnl = ch->knl = ch->spcap = 0;
 }
 
 static bool chunk_ok;             /* the CPU has AVX2 (set with next_line_fn) */
 
 #if defined(__x86_64__) && defined(__GNUC__)
-/* Appends base + the position of each set bit of m to list (which has
- * room for eight more than it will hold): the first eight without a
- * branch (a block seldom has more), then eight at a time. */
+/* Appends base + the position of each set bit of m to list (which has room
+ * for eight more than it will hold): the first without a branch (a block
+ * seldom holds more than one newline), then eight at a time. */
 #define MC_FLAT_TOP (UINT64_C(1) << 63)
+__attribute__((target("avx2,popcnt,bmi")))
+static inline size_t flatten8(const char **list, size_t n, const char *base, uint64_t m)
+{
+  size_t cnt = (size_t)__builtin_popcountll(m);
+  const char **s = list + n;
+  do {
+#pragma GCC unroll 8
+    for(int j = 0; j < 8; j++) {
+      s[j] = base + __builtin_ctzll(m | MC_FLAT_TOP);
+      m &= m - 1;
+    }
+    s += 8;
+  } while(m);
+  return n + cnt;
+}
+
 __attribute__((target("avx2,popcnt,bmi")))
 static inline size_t flatten(const char **list, size_t n, const char *base, uint64_t m)
 {
   size_t cnt = (size_t)__builtin_popcountll(m);
   const char **s = list + n;
+  s[0] = base + __builtin_ctzll(m | MC_FLAT_TOP);
+  m &= m - 1;
+  s++;
+  while(m) {
 #pragma GCC unroll 8
-  for(int j = 0; j < 8; j++) {
-    s[j] = base + __builtin_ctzll(m | MC_FLAT_TOP);
-    m &= m - 1;
-  }
-  if(cnt > 8) {
-    s += 8;
-    while(m) {
-#pragma GCC unroll 8
-      for(int j = 0; j < 8; j++) {
-        s[j] = base + __builtin_ctzll(m | MC_FLAT_TOP);
-        m &= m - 1;
-      }
-      s += 8;
+    for(int j = 0; j < 8; j++) {
+      s[j] = base + __builtin_ctzll(m | MC_FLAT_TOP);
+      m &= m - 1;
     }
+    s += 8;
   }
   return n + cnt;
 }
 
-/* The same for newlines: most blocks hold at most one. */
+/* The separators of a line from its chunk's masks, from w->pos on, a block
+ * of 64 bytes at a time (all of a block's, so nsep may pass want), until
+ * want are known or the line ends (see mc_w3c_split()). */
 __attribute__((target("avx2,popcnt,bmi")))
-static inline size_t flatten1(const char **list, size_t n, const char *base, uint64_t m)
+static void split_masks(struct mc_w3c_line *w, uint32_t want)
 {
-  size_t cnt = (size_t)__builtin_popcountll(m);
-  list[n] = base + __builtin_ctzll(m | MC_FLAT_TOP);
-  if(cnt > 1)
-    flatten(list, n + 1, base, m & (m - 1));
-  return n + cnt;
+  size_t lo = (size_t)(w->line - w->mbase);
+  size_t at = lo + w->pos, stop = lo + w->len;
+  if(at >= stop) {
+    w->pos = w->len;
+    w->done = true;
+    return;
+  }
+  size_t b = at >> 6;
+  uint64_t m = w->spm[b] & (~UINT64_C(0) << (at & 63));
+  for(;;) {
+    bool last = b * 64 + 64 >= stop;
+    if(last)
+      m &= ~(~UINT64_C(0) << (stop - b * 64 - 1) << 1);   /* bits before stop */
+    size_t n = flatten8(w->own, w->nsep, w->mbase + b * 64, m);
+    if(n >= MC_W3C_MAXCOLS) {
+      w->nsep = MC_W3C_MAXCOLS;       /* too many fields: done stays unset */
+      w->pos = (size_t)(w->own[MC_W3C_MAXCOLS - 1] - w->line) + 1;
+      return;
+    }
+    w->nsep = (uint32_t)n;
+    if(last) {
+      w->pos = w->len;
+      w->done = true;
+      return;
+    }
+    if(n >= want) {
+      w->pos = (size_t)(w->own[n - 1] - w->line) + 1;
+      return;
+    }
+    m = w->spm[++b];
+  }
+}
+
+/* The offset of the k-th separator (from 0) at or after offset at, from the
+ * masks; stop when the line (which ends at stop) has fewer. */
+__attribute__((target("avx2,popcnt,bmi")))
+static inline size_t select_sep(const uint64_t *spm, size_t at, size_t stop, unsigned k)
+{
+  size_t b = at >> 6;
+  uint64_t m = spm[b] & (~UINT64_C(0) << (at & 63));
+  for(;;) {
+    unsigned c = (unsigned)__builtin_popcountll(m);
+    if(k < c) {
+      while(k--)
+        m &= m - 1;
+      size_t i = b * 64 + (size_t)__builtin_ctzll(m);
+      return i < stop ? i : stop;
+    }
+    k -= c;
+    if(++b * 64 >= stop)
+      return stop;
+    m = spm[b];
+  }
+}
+
+__attribute__((target("avx2,popcnt,bmi")))
+static bool peek_masks(const struct mc_w3c_line *w, int col, struct mc_slice *out)
+{
+  size_t lo = (size_t)(w->line - w->mbase), stop = lo + w->len;
+  size_t b = lo;
+  if(col > 0) {
+    if(lo >= stop)
+      return false;
+    b = select_sep(w->spm, lo, stop, (unsigned)col - 1);
+    if(b >= stop)
+      return false;
+    b++;
+  }
+  size_t e = b < stop ? select_sep(w->spm, b, stop, 0) : stop;
+  *out = (struct mc_slice){ w->mbase + b, e - b };
+  return true;
+}
+
+/* The separators in [at, stop). */
+__attribute__((target("avx2,popcnt,bmi")))
+static inline size_t count_seps(const uint64_t *spm, size_t at, size_t stop)
+{
+  size_t b = at >> 6, n = 0;
+  uint64_t m = spm[b] & (~UINT64_C(0) << (at & 63));
+  for(;;) {
+    if(b * 64 + 64 >= stop)
+      return n + (size_t)__builtin_popcountll(m & ~(~UINT64_C(0) << (stop - b * 64 - 1) << 1));
+    n += (size_t)__builtin_popcountll(m);
+    m = spm[++b];
+  }
+}
+
+/* mc_w3c_record() from the masks: one walk over the line's separators in
+ * order, a field taken where its column comes (the same branches on every
+ * line of a layout, so they are foreseen), then a count of the rest. */
+__attribute__((target("avx2,popcnt,bmi")))
+static bool record_masks(const struct mc_w3c_line *w, const struct mc_w3c_layout *l,
+                         uint32_t wanted, struct mc_w3c_rec *rec)
+{
+  int8_t plan[MC_WF_COUNT];
+  int np = 0;
+  for(int i = 0; i < l->norder; i++) {
+    if(wanted >> l->order[i] & 1)
+      plan[np++] = l->order[i];
+  }
+  size_t lo = (size_t)(w->line - w->mbase), stop = lo + w->len;
+  size_t b = lo >> 6, start = lo;
+  uint64_t m = w->spm[b] & (~UINT64_C(0) << (lo & 63));
+  int col = 0, pi = 0;
+  while(pi < np) {
+    while(!m) {
+      if(++b * 64 >= stop)
+        goto last;
+      m = w->spm[b];
+    }
+    size_t e = b * 64 + (size_t)__builtin_ctzll(m);
+    if(e >= stop)
+      goto last;
+    m &= m - 1;
+    if(col == l->col[plan[pi]])
+      rec->f[plan[pi++]] = (struct mc_slice){ w->mbase + start, e - start };
+    col++;
+    start = e + 1;
+  }
+  return count_seps(w->spm, start, stop) + (size_t)col == l->ncols - 1u;
+last:                             /* field col runs to the end of the line */
+  if(pi < np && col == l->col[plan[pi]])
+    rec->f[plan[pi++]] = (struct mc_slice){ w->mbase + start, stop - start };
+  return pi == np && col + 1 == l->ncols;
 }
 
 __attribute__((target("avx2,popcnt,bmi")))
@@ -309,9 +451,10 @@ static void chunk_fill(struct mc_w3c_chunk *ch, const char *p, const char *e)
 {
   ch->begin = p;
   ch->end = e;
-  ch->ksp = ch->knl = 0;
-  const char **spl = ch->sp, **nll = ch->nl;
-  size_t nsp = 0, nnl = 0;
+  ch->knl = 0;
+  uint64_t *spm = ch->spm;
+  const char **nll = ch->nl;
+  size_t nnl = 0;
   const __m256i sp = _mm256_set1_epi8(ch->sepc), lf = _mm256_set1_epi8('\n');
   const __m256i zero = _mm256_setzero_si256();
   __m256i zacc = zero;
@@ -331,34 +474,77 @@ static void chunk_fill(struct mc_w3c_chunk *ch, const char *p, const char *e)
     __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(b + 32));
     uint64_t nm = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, lf)) |
                   (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, lf)) << 32;
-    uint64_t sm = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, sp)) |
+    spm[i / 64] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, sp)) |
                   (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, sp)) << 32;
     zacc = _mm256_or_si256(zacc, _mm256_or_si256(_mm256_cmpeq_epi8(v0, zero),
                                                  _mm256_cmpeq_epi8(v1, zero)));
-    nsp = flatten(spl, nsp, p + i, sm);
-    nnl = flatten1(nll, nnl, p + i, nm);
+    nnl = flatten(nll, nnl, p + i, nm);
     i += 64;
   }
-  ch->nsp = nsp;
   ch->nnl = nnl;
   ch->nul = _mm256_movemask_epi8(zacc) != 0;
 }
 #else
+static void split_masks(struct mc_w3c_line *w, uint32_t want)
+{
+  (void)w; (void)want;
+}
+
+static bool peek_masks(const struct mc_w3c_line *w, int col, struct mc_slice *out)
+{
+  (void)w; (void)col; (void)out;
+  return false;
+}
+
+static bool record_masks(const struct mc_w3c_line *w, const struct mc_w3c_layout *l,
+                         uint32_t wanted, struct mc_w3c_rec *rec)
+{
+  (void)w; (void)l; (void)wanted; (void)rec;
+  return false;
+}
+
 static void chunk_fill(struct mc_w3c_chunk *ch, const char *p, const char *e)
 {
   (void)ch; (void)p; (void)e;
 }
 #endif
 
+/* ',': every comma of the line into ch->sp, from the masks. */
+static void chunk_commas(struct mc_w3c_chunk *ch, struct mc_w3c_line *w)
+{
+  size_t lo = (size_t)(w->line - ch->begin), stop = lo + w->len, n = 0;
+  for(size_t b = lo >> 6; b * 64 < stop; b++) {
+    uint64_t m = ch->spm[b];
+    if(b == lo >> 6)
+      m &= ~UINT64_C(0) << (lo & 63);
+    for(; m; m &= m - 1) {
+      size_t i = b * 64 + (size_t)__builtin_ctzll(m);
+      if(i >= stop)
+        break;
+      if(n == ch->spcap) {
+        ch->spcap = ch->spcap ? ch->spcap * 2 : 256;
+        ch->sp = mc_xrealloc(ch->sp, ch->spcap * sizeof *ch->sp);
+      }
+      ch->sp[n++] = ch->begin + i;
+    }
+  }
+  w->sep = ch->sp;
+  w->spm = NULL;
+  w->nall = (uint32_t)n;
+  w->done = n <= MC_W3C_MAXCOLS;
+  w->nsep = (uint32_t)(w->done ? n : MC_W3C_MAXCOLS);
+  w->pos = w->len;
+}
+
 const char *mc_w3c_chunk_next(struct mc_w3c_chunk *ch, struct mc_w3c_line *w, const char *p,
-                              const char *end, uint32_t nsep_hint)
+                              const char *end, uint32_t want)
 {
   if(!chunk_ok)
     return NULL;
   /* The lists go on from p only when the line before ended just there. */
   if(ch->knl >= ch->nnl || p < ch->begin || p != (ch->knl ? ch->nl[ch->knl - 1] + 1 : ch->begin)) {
-    if(!ch->sp) {
-      ch->sp = mc_xmalloc((MC_W3C_CHUNK + 72) * sizeof *ch->sp);
+    if(!ch->spm) {
+      ch->spm = mc_xmalloc((MC_W3C_CHUNK / 64 + 1) * sizeof *ch->spm);
       ch->nl = mc_xmalloc((MC_W3C_CHUNK + 72) * sizeof *ch->nl);
     }
     size_t room = (size_t)(end - p);
@@ -367,27 +553,23 @@ const char *mc_w3c_chunk_next(struct mc_w3c_chunk *ch, struct mc_w3c_line *w, co
       return NULL;
   }
   const char *nlp = ch->nl[ch->knl++];
-  size_t k = ch->ksp, k2 = k + nsep_hint;
-  /* Most lines have the layout's number of separators: two looks. */
-  if(!(nsep_hint && k2 <= ch->nsp && ch->sp[k2 - 1] < nlp && (k2 == ch->nsp || ch->sp[k2] > nlp))) {
-    k2 = k;
-    while(k2 < ch->nsp && ch->sp[k2] < nlp)
-      k2++;
-  }
-  ch->ksp = k2;
   size_t len = (size_t)(nlp - p);
   if(len && p[len - 1] == '\r')
     len--;
   w->line = p;
   w->len = len;
   w->readable = end;
-  w->pos = len;
-  w->sep = ch->sp + k;
-  size_t nsep = k2 - k;
-  w->nall = (uint32_t)nsep;
-  w->done = nsep <= MC_W3C_MAXCOLS;
-  w->nsep = (uint32_t)(w->done ? nsep : MC_W3C_MAXCOLS);
+  w->pos = 0;
+  w->nsep = 0;
+  w->done = false;
+  w->sep = w->own;
+  w->spm = ch->spm;
+  w->mbase = ch->begin;
   w->nul = ch->nul && memchr(p, '\0', len) != NULL;
+  if(ch->sepc == ',')
+    chunk_commas(ch, w);
+  else if(want)
+    split_masks(w, want);
   return nlp + 1;
 }
 
@@ -418,7 +600,40 @@ void mc_w3c_split(struct mc_w3c_line *w, uint32_t want)
 {
   if(w->done || w->nsep >= want || w->nsep >= MC_W3C_MAXCOLS)
     return;
-  split_fn(w, want);
+  if(w->spm)
+    split_masks(w, want);
+  else
+    split_fn(w, want);
+}
+
+bool mc_w3c_peek(struct mc_w3c_line *w, int col, struct mc_slice *out)
+{
+  if(col < 0)
+    return false;
+  if(w->spm && w->nsep == 0 && !w->done)
+    return peek_masks(w, col, out);
+  mc_w3c_split(w, (uint32_t)col + 1);
+  if(!mc_w3c_has(w, col))
+    return false;
+  *out = mc_w3c_field(w, col);
+  return true;
+}
+
+bool mc_w3c_record(struct mc_w3c_line *w, const struct mc_w3c_layout *l, uint32_t want,
+                   struct mc_w3c_rec *rec)
+{
+  memset(rec, 0, sizeof *rec);
+  if(w->spm && w->nsep == 0 && !w->done)
+    return record_masks(w, l, want, rec);
+  mc_w3c_split(w, MC_W3C_MAXCOLS);
+  if(!w->done || w->nsep + 1 != l->ncols)
+    return false;
+  for(int i = 0; i < l->norder; i++) {
+    int f = l->order[i];
+    if(want >> f & 1)
+      rec->f[f] = mc_w3c_field(w, l->col[f]);
+  }
+  return true;
 }
 
 bool mc_w3c_parse(const struct mc_w3c_layout *l, const char *line, size_t len,
@@ -426,13 +641,5 @@ bool mc_w3c_parse(const struct mc_w3c_layout *l, const char *line, size_t len,
 {
   struct mc_w3c_line w;
   mc_w3c_line_init(&w, line, len, line + len);
-  mc_w3c_split(&w, MC_W3C_MAXCOLS);
-  memset(rec, 0, sizeof *rec);
-  if(!w.done || w.nsep + 1 != l->ncols)
-    return false;
-  for(int f = 0; f < MC_WF_COUNT; f++) {
-    if(l->col[f] >= 0)
-      rec->f[f] = mc_w3c_field(&w, l->col[f]);
-  }
-  return true;
+  return mc_w3c_record(&w, l, MC_W3C_ALL_FIELDS, rec);
 }

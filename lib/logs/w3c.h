@@ -36,6 +36,8 @@ struct mc_w3c_layout {
   uint8_t ncols;
   int8_t path_col;           /* cs-uri-stem, else cs-uri (HTTPERR) */
   bool httperr;              /* s-reason is logged: an HTTPERR log */
+  uint8_t norder;            /* how many fields are logged */
+  int8_t order[MC_WF_COUNT]; /* those fields, by column */
 };
 
 /* The IIS default Exchange writes (Microsoft Learn: "W3C Logging"), used when a
@@ -60,9 +62,13 @@ struct mc_w3c_line {
   uint32_t nsep;
   bool done;                 /* the whole line has been split */
   bool nul;                  /* mc_w3c_next_line() saw a NUL byte in the line */
-  uint32_t nall;             /* mc_w3c_chunk_next(): the separators the line has, uncapped */
-  const char **sep;          /* own, or the separators a chunk found (mc_w3c_chunk) */
-  const char *own[MC_W3C_MAXCOLS];
+  uint32_t nall;             /* mc_w3c_chunk_next() with ',': the separators the line has,
+                                uncapped */
+  const char **sep;          /* own, or the commas a chunk listed (mc_w3c_chunk with ',') */
+  const uint64_t *spm;       /* a chunk's separator masks, or NULL: mc_w3c_split() then
+                                takes the separators from them, without a load of the line */
+  const char *mbase;         /* the byte bit 0 of spm[0] stands for */
+  const char *own[MC_W3C_MAXCOLS + 72];   /* a chunk's masks add up to 64 + 8 at once */
 };
 
 /* readable: the end of the buffer the line sits in (at least line + len);
@@ -74,6 +80,7 @@ static inline void mc_w3c_line_init(struct mc_w3c_line *w, const char *line, siz
   w->len = len;
   w->readable = readable;
   w->sep = w->own;
+  w->spm = NULL;
   w->pos = 0;
   w->nsep = 0;
   w->done = false;
@@ -94,18 +101,24 @@ const char *mc_w3c_next_line(struct mc_w3c_line *w, const char *p, const char *e
                              uint32_t want);
 
 /* Many lines split at once: each block of MC_W3C_CHUNK bytes is compared
- * with ' ', '\n' and NUL 64 bytes a step (AVX2) and the positions of its
- * spaces and newlines are listed, eight at a time without a branch per
- * bit; a line then takes its newline and its separators from the lists in
- * a few steps, whatever its length. Without AVX2, or for a line that does
- * not end inside one block, mc_w3c_chunk_next() says no and the caller
- * falls back to mc_w3c_next_line(). */
+ * with the separator, '\n' and NUL 64 bytes a step (AVX2); the separators
+ * are kept as one 64-bit mask per 64 bytes and the newlines listed. A line
+ * then takes its end from the list, and its separators from the masks only
+ * as far as the caller asks (mc_w3c_split() goes on from there): a line that
+ * is not migration traffic costs its share of the compares and a select of
+ * a few bits. With ',' (HttpProxy CSV) every comma of the line is listed
+ * for mc_hp_parse_at(). Without AVX2, or for a line that does not end
+ * inside one block, mc_w3c_chunk_next() says no and the caller falls back
+ * to mc_w3c_next_line(). */
 #define MC_W3C_CHUNK 16384u
 
 struct mc_w3c_chunk {
-  const char *begin, *end;   /* the bytes listed */
-  const char **sp, **nl;     /* their spaces and newlines, in order */
-  size_t nsp, nnl, ksp, knl; /* how many; the next one not yet taken */
+  const char *begin, *end;   /* the bytes compared */
+  uint64_t *spm;             /* their separators, one mask per 64 bytes from begin */
+  const char **nl;           /* their newlines, in order */
+  size_t nnl, knl;           /* how many; the next one not yet taken */
+  const char **sp;           /* ',': the current line's commas */
+  size_t spcap;
   bool nul;                  /* a NUL byte somewhere in [begin, end) */
   char sepc;                 /* the separator: ' ' (W3C), ',' (HttpProxy CSV) */
 };
@@ -113,11 +126,17 @@ struct mc_w3c_chunk {
 void mc_w3c_chunk_init(struct mc_w3c_chunk *ch, char sepc);
 void mc_w3c_chunk_release(struct mc_w3c_chunk *ch);
 
-/* As mc_w3c_next_line() for the line at p, splitting it whole; NULL when
- * the chunk cannot (then w is untouched). nsep_hint: the separators a line
- * of the layout has (0: unknown). */
+/* As mc_w3c_next_line() for the line at p: its end, whether it holds a
+ * NUL, and its first want separators (',': all of them, in sep and nall);
+ * NULL when the chunk cannot (then w is untouched). */
 const char *mc_w3c_chunk_next(struct mc_w3c_chunk *ch, struct mc_w3c_line *w, const char *p,
-                              const char *end, uint32_t nsep_hint);
+                              const char *end, uint32_t want);
+
+/* Field col of the line into *out; false when the line has fewer fields.
+ * A line from a chunk that has not been split yet takes it from the masks
+ * and records nothing (a line that is not migration traffic is done with
+ * after its path); else as mc_w3c_split() and mc_w3c_field(). */
+bool mc_w3c_peek(struct mc_w3c_line *w, int col, struct mc_slice *out);
 
 /* Whether field col is complete. */
 static inline bool mc_w3c_has(const struct mc_w3c_line *w, int col)
@@ -137,6 +156,16 @@ static inline struct mc_slice mc_w3c_field(const struct mc_w3c_line *w, int col)
 struct mc_w3c_rec {
   struct mc_slice f[MC_WF_COUNT];
 };
+
+#define MC_W3C_ALL_FIELDS ((1u << MC_WF_COUNT) - 1)
+
+/* The layout's fields of the line that are in want (bits 1 << MC_WF_*) into
+ * rec, the others left empty; false when the number of fields differs from
+ * the layout's. A line from a chunk that has not been split yet takes them
+ * from the masks, a select per field wanted, without recording every
+ * separator. */
+bool mc_w3c_record(struct mc_w3c_line *w, const struct mc_w3c_layout *l, uint32_t want,
+                   struct mc_w3c_rec *rec);
 
 /* Splits the whole line by the layout. False when the number of fields
  * differs from the layout's (a torn, foreign or binary line). */
