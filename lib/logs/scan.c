@@ -126,6 +126,11 @@ struct worker {
 struct key_cache {
   const struct mc_agg_ent *ents;
   struct mc_agg_ent *e;
+  /* status_cache: the text of the line counted, status to win32 as one
+     span (a layout that logs them side by side, the file's server), so a
+     line with the same text is counted without parsing a code */
+  uint8_t rawn;
+  char raw[31];
 };
 
 /* What scan_lines() carries from one line (and one .gz buffer) to the next. */
@@ -147,6 +152,7 @@ struct ctx {
   const char *last_data;          /* the last data line of the current buffer */
   size_t last_len;
   struct key_cache status_cache[MC_EP_COUNT], hour_cache[MC_EP_COUNT];
+  int64_t last_hour[MC_EP_COUNT];  /* the hour hour_cache[ep] holds, when its rawn is 1 */
   const char *buf_end;            /* the end of the bytes scan_lines() was given */
   /* Clients are counted straight into the thread's tables (they are the
      big ones: never one per range). undo: this pass takes back what an
@@ -415,6 +421,52 @@ static void look_back(struct ctx *c)
    1u << MC_WF_STATUS | 1u << MC_WF_SUBSTATUS | 1u << MC_WF_WIN32 | 1u << MC_WF_COMPUTER | \
    1u << MC_WF_REASON)
 
+/* The status, substatus and win32 fields as one span of text, when the
+ * layout logs them side by side and the server is the file's (not a
+ * per-line s-computername); else an empty slice. */
+static struct mc_slice status_span(const struct ctx *c, const struct mc_w3c_rec *rec,
+                                   struct mc_slice server)
+{
+  const struct mc_w3c_layout *l = &c->wl;
+  int sc = l->col[MC_WF_STATUS];
+  if(sc < 0 || l->col[MC_WF_SUBSTATUS] != sc + 1 || l->col[MC_WF_WIN32] != sc + 2 ||
+     server.p != c->server)
+    return (struct mc_slice){ NULL, 0 };
+  const char *b = rec->f[MC_WF_STATUS].p;
+  const char *e = rec->f[MC_WF_WIN32].p + rec->f[MC_WF_WIN32].n;
+  return (struct mc_slice){ b, (size_t)(e - b) };
+}
+
+/* Counts the line under the status entry the endpoint's last line was
+ * counted under, when its span is the same text (then its key is the
+ * same); false when it is not. */
+static bool same_status(struct ctx *c, struct key_cache *kc, struct mc_slice span, int64_t t)
+{
+  if(!span.p || !kc->rawn || kc->rawn != span.n || kc->ents != c->rg->agg.ents ||
+     memcmp(kc->raw, span.p, span.n) != 0)
+    return false;
+  mc_agg_hit(kc->e, t);
+  return true;
+}
+
+/* Counts the line's hour under its endpoint; the hour is compared as a
+ * number with the last one counted before a key is built. */
+static void count_hour(struct ctx *c, int ep, int64_t t)
+{
+  struct key_cache *kc = &c->hour_cache[ep];
+  int64_t hour = t / 3600;
+  if(kc->ents && kc->ents == c->rg->agg.ents && kc->rawn == 1 && c->last_hour[ep] == hour) {
+    mc_agg_hit(kc->e, t);
+    return;
+  }
+  char key[MC_KEY_MAX];
+  struct mc_key_hour kh = { .ep = (uint8_t)ep, .hour = hour };
+  size_t klen = mc_key_hour_put(key, sizeof key, &kh);
+  count_cached(c, kc, key, klen, t);
+  kc->rawn = kc->ents != NULL;
+  c->last_hour[ep] = hour;
+}
+
 /* A data line; w holds it, split at least up to the path (or not at all
  * when the layout came with this very line's range check). */
 static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
@@ -454,10 +506,17 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
     malformed(c, "the date or time field is not a date and time");
     return;
   }
+  struct mc_slice server = w3c_server(c, &rec);
+  struct mc_slice span = status_span(c, &rec, server);
+  if(!hit && ep != MC_EP_NONE && !l->httperr && in_window(c->s->o, t) &&
+     same_status(c, &c->status_cache[ep], span, t)) {
+    client_defer(c, ep, rec.f[MC_WF_CIP]);
+    count_hour(c, ep, t);
+    return;
+  }
   int status = (int)code_of(rec.f[MC_WF_STATUS], 999);
   int sub = (int)code_of(rec.f[MC_WF_SUBSTATUS], 99999);
   int64_t win32 = code_of(rec.f[MC_WF_WIN32], 4294967295LL);
-  struct mc_slice server = w3c_server(c, &rec);
   if(hit)
     add_hit(c, line, len, ep, t, status, sub, win32, server, rec.f[MC_WF_METHOD], path,
             rec.f[MC_WF_CIP], rec.f[MC_WF_REASON]);
@@ -480,13 +539,16 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
     return;
   struct mc_key_status ks = { .ep = (uint8_t)ep, .status = status, .sub = sub, .win32 = win32 };
   klen = mc_key_status_put(key, sizeof key, &ks, server);
-  if((ex = count_cached(c, &c->status_cache[ep], key, klen, t)))
+  struct key_cache *kc = &c->status_cache[ep];
+  if((ex = count_cached(c, kc, key, klen, t)))
     mc_agg_example(ex, c->f->index, c->line, line, len);
-
+  kc->rawn = 0;
+  if(kc->ents && span.p && span.n <= sizeof kc->raw) {
+    memcpy(kc->raw, span.p, span.n);
+    kc->rawn = (uint8_t)span.n;
+  }
   client_defer(c, ep, rec.f[MC_WF_CIP]);
-  struct mc_key_hour kh = { .ep = (uint8_t)ep, .hour = t / 3600 };
-  klen = mc_key_hour_put(key, sizeof key, &kh);
-  count_cached(c, &c->hour_cache[ep], key, klen, t);
+  count_hour(c, ep, t);
 }
 
 /* ---- HttpProxy lines ---- */
