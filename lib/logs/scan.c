@@ -120,6 +120,12 @@ struct worker {
   pthread_t th;
 };
 
+/* The fields a W3C line is counted by. */
+#define LINE_FIELDS \
+  (1u << MC_WF_DATE | 1u << MC_WF_TIME | 1u << MC_WF_METHOD | 1u << MC_WF_CIP | \
+   1u << MC_WF_STATUS | 1u << MC_WF_SUBSTATUS | 1u << MC_WF_WIN32 | 1u << MC_WF_COMPUTER | \
+   1u << MC_WF_REASON)
+
 /* The last key counted under one endpoint and its entry: most lines repeat
  * the previous hour and status, so they skip the hash. Valid while the
  * table has not moved (ents unchanged). */
@@ -142,6 +148,7 @@ struct ctx {
   bool have_layout;
   bool checked;                   /* a mid-file range checked its assumption */
   struct mc_w3c_layout wl;
+  uint64_t line_cols;             /* the columns of LINE_FIELDS in wl */
   struct mc_hp_layout hl;
   uint64_t line;                  /* range-relative number of the current line */
   char date_cache[10];
@@ -404,6 +411,7 @@ static void look_back(struct ctx *c)
       struct mc_w3c_layout l;
       if(mc_w3c_layout_parse(&l, h + 8, n - 8) == MC_OK) {
         c->wl = l;
+        c->line_cols = mc_w3c_columns(&l, LINE_FIELDS);
         free(rg->start_fields);
         rg->start_fields = mc_xstrndup(h + 8, n - 8);
         free(rg->end_fields);
@@ -414,12 +422,6 @@ static void look_back(struct ctx *c)
   }
   release(c, map + hi, map + rg->begin);
 }
-
-/* The fields a W3C line is counted by. */
-#define LINE_FIELDS \
-  (1u << MC_WF_DATE | 1u << MC_WF_TIME | 1u << MC_WF_METHOD | 1u << MC_WF_CIP | \
-   1u << MC_WF_STATUS | 1u << MC_WF_SUBSTATUS | 1u << MC_WF_WIN32 | 1u << MC_WF_COMPUTER | \
-   1u << MC_WF_REASON)
 
 /* The status, substatus and win32 fields as one span of text, when the
  * layout logs them side by side and the server is the file's (not a
@@ -497,7 +499,7 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
   if(ep == MC_EP_NONE && !l->httperr && !hit)
     return;
   struct mc_w3c_rec rec;
-  if(!mc_w3c_record(w, l, LINE_FIELDS, &rec)) {
+  if(!mc_w3c_record(w, l, c->line_cols, &rec)) {
     malformed(c, "the number of fields differs from the #Fields line");
     return;
   }
@@ -642,6 +644,8 @@ static void set_layout(struct ctx *c, const char *fields, size_t n)
   mc_code rc = csv ? mc_hp_layout_parse(&c->hl, fields, n) :
                      mc_w3c_layout_parse(&c->wl, fields, n);
   c->have_layout = rc == MC_OK;
+  if(c->have_layout && !csv)
+    c->line_cols = mc_w3c_columns(&c->wl, LINE_FIELDS);
   if(!c->have_layout)
     range_problem(rg, c->line, "%s", layout_problem(rc, csv));
 }

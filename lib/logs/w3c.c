@@ -68,10 +68,13 @@ mc_code mc_w3c_layout_parse(struct mc_w3c_layout *l, const char *fields, size_t 
     l->ncols++;
   }
   l->norder = 0;
+  memset(l->field_at, -1, sizeof l->field_at);
   for(int c = 0; c < l->ncols; c++) {
     for(int f = 0; f < MC_WF_COUNT; f++) {
-      if(l->col[f] == c)
+      if(l->col[f] == c) {
         l->order[l->norder++] = (int8_t)f;
+        l->field_at[c] = (int8_t)f;
+      }
     }
   }
   l->path_col = l->col[MC_WF_STEM] >= 0 ? l->col[MC_WF_STEM] : l->col[MC_WF_URI];
@@ -397,6 +400,8 @@ static bool peek_masks(const struct mc_w3c_line *w, int col, struct mc_slice *ou
 __attribute__((target("avx2,popcnt,bmi")))
 static inline size_t count_seps(const uint64_t *spm, size_t at, size_t stop)
 {
+  if(at >= stop)
+    return 0;
   size_t b = at >> 6, n = 0;
   uint64_t m = spm[b] & (~UINT64_C(0) << (at & 63));
   for(;;) {
@@ -407,47 +412,64 @@ static inline size_t count_seps(const uint64_t *spm, size_t at, size_t stop)
   }
 }
 
-/* mc_w3c_record() from the masks: one walk over the line's separators in
- * order, a field taken where its column comes (the same branches on every
- * line of a layout, so they are foreseen), then a count of the rest. */
+/* mc_w3c_record() from the masks: the wanted columns in order, each found
+ * from where the one before ended by skipping separators a block at a time
+ * (a count of its bits) and then a bit at a time; then a count of the
+ * rest. */
 __attribute__((target("avx2,popcnt,bmi")))
 static bool record_masks(const struct mc_w3c_line *w, const struct mc_w3c_layout *l,
-                         uint32_t wanted, struct mc_w3c_rec *rec)
+                         uint64_t cols, struct mc_w3c_rec *rec)
 {
-  int8_t plan[MC_WF_COUNT];
-  int np = 0;
-  for(int i = 0; i < l->norder; i++) {
-    if(wanted >> l->order[i] & 1)
-      plan[np++] = l->order[i];
-  }
+  const uint64_t *spm = w->spm;
   size_t lo = (size_t)(w->line - w->mbase), stop = lo + w->len;
   size_t b = lo >> 6, start = lo;
-  uint64_t m = w->spm[b] & (~UINT64_C(0) << (lo & 63));
-  int col = 0, pi = 0;
-  while(pi < np) {
-    while(!m) {
+  uint64_t m = spm[b] & (~UINT64_C(0) << (lo & 63));
+  unsigned col = 0;               /* the column that starts at start */
+  while(cols) {
+    unsigned want = (unsigned)__builtin_ctzll(cols);
+    cols &= cols - 1;
+    /* Skip want - col separators: then the field starts. */
+    for(unsigned k = want - col; k;) {
+      unsigned c = (unsigned)__builtin_popcountll(m);
+      if(k <= c) {
+        while(--k)
+          m &= m - 1;
+        size_t e = b * 64 + (size_t)__builtin_ctzll(m);
+        if(e >= stop)
+          return false;
+        m &= m - 1;
+        start = e + 1;
+        break;
+      }
+      k -= c;
       if(++b * 64 >= stop)
-        goto last;
-      m = w->spm[b];
+        return false;
+      m = spm[b];
     }
-    size_t e = b * 64 + (size_t)__builtin_ctzll(m);
+    /* It ends at the next one, or with the line. */
+    size_t e = stop;
+    for(;;) {
+      if(m) {
+        size_t i = b * 64 + (size_t)__builtin_ctzll(m);
+        e = i < stop ? i : stop;
+        break;
+      }
+      if(++b * 64 >= stop)
+        break;
+      m = spm[b];
+    }
+    rec->f[l->field_at[want]] = (struct mc_slice){ w->mbase + start, e - start };
     if(e >= stop)
-      goto last;
+      return !cols && want + 1 == l->ncols;
     m &= m - 1;
-    if(col == l->col[plan[pi]])
-      rec->f[plan[pi++]] = (struct mc_slice){ w->mbase + start, e - start };
-    col++;
     start = e + 1;
+    col = want + 1;
   }
-  return count_seps(w->spm, start, stop) + (size_t)col == l->ncols - 1u;
-last:                             /* field col runs to the end of the line */
-  if(pi < np && col == l->col[plan[pi]])
-    rec->f[plan[pi++]] = (struct mc_slice){ w->mbase + start, stop - start };
-  return pi == np && col + 1 == l->ncols;
+  return count_seps(spm, start, stop) + col == l->ncols - 1u;
 }
 
 __attribute__((target("avx2,popcnt,bmi")))
-static void chunk_fill(struct mc_w3c_chunk *ch, const char *p, const char *e)
+static void chunk_fill_avx2(struct mc_w3c_chunk *ch, const char *p, const char *e)
 {
   ch->begin = p;
   ch->end = e;
@@ -484,6 +506,38 @@ static void chunk_fill(struct mc_w3c_chunk *ch, const char *p, const char *e)
   ch->nnl = nnl;
   ch->nul = _mm256_movemask_epi8(zacc) != 0;
 }
+/* The same with AVX-512BW where the CPU has it: a compare of 64 bytes gives
+ * the mask itself, and the last block is loaded masked (no copy). */
+__attribute__((target("avx512f,avx512bw,popcnt,bmi")))
+static void chunk_fill_avx512(struct mc_w3c_chunk *ch, const char *p, const char *e)
+{
+  ch->begin = p;
+  ch->end = e;
+  ch->knl = 0;
+  uint64_t *spm = ch->spm;
+  const char **nll = ch->nl;
+  size_t nnl = 0;
+  const __m512i sp = _mm512_set1_epi8(ch->sepc), lf = _mm512_set1_epi8('\n');
+  const __m512i zero = _mm512_setzero_si512();
+  uint64_t zacc = 0;
+  size_t n = (size_t)(e - p), i = 0;
+  for(; i < n; i += 64) {
+    __m512i v;
+    if(i + 64 <= n)
+      v = _mm512_loadu_si512((const void *)(p + i));
+    else   /* the bytes past e read as 'x': no separator, newline or NUL */
+      v = _mm512_mask_loadu_epi8(_mm512_set1_epi8('x'), ~UINT64_C(0) >> (64 - (n - i)),
+                                 (const void *)(p + i));
+    __builtin_prefetch(p + i + 4096);
+    spm[i / 64] = _mm512_cmpeq_epi8_mask(v, sp);
+    zacc |= _mm512_cmpeq_epi8_mask(v, zero);
+    nnl = flatten(nll, nnl, p + i, _mm512_cmpeq_epi8_mask(v, lf));
+  }
+  ch->nnl = nnl;
+  ch->nul = zacc != 0;
+}
+
+static void (*chunk_fill)(struct mc_w3c_chunk *, const char *, const char *) = chunk_fill_avx2;
 #else
 static void split_masks(struct mc_w3c_line *w, uint32_t want)
 {
@@ -497,9 +551,9 @@ static bool peek_masks(const struct mc_w3c_line *w, int col, struct mc_slice *ou
 }
 
 static bool record_masks(const struct mc_w3c_line *w, const struct mc_w3c_layout *l,
-                         uint32_t wanted, struct mc_w3c_rec *rec)
+                         uint64_t cols, struct mc_w3c_rec *rec)
 {
-  (void)w; (void)l; (void)wanted; (void)rec;
+  (void)w; (void)l; (void)cols; (void)rec;
   return false;
 }
 
@@ -592,6 +646,8 @@ static void pick_split(void)
   if(split_fn == split_avx2) {
     next_line_fn = next_line_avx2;
     chunk_ok = true;
+    if(__builtin_cpu_supports("avx512bw"))
+      chunk_fill = chunk_fill_avx512;
   }
 #endif
 }
@@ -619,19 +675,29 @@ bool mc_w3c_peek(struct mc_w3c_line *w, int col, struct mc_slice *out)
   return true;
 }
 
-bool mc_w3c_record(struct mc_w3c_line *w, const struct mc_w3c_layout *l, uint32_t want,
+uint64_t mc_w3c_columns(const struct mc_w3c_layout *l, uint32_t want)
+{
+  uint64_t cols = 0;
+  for(int f = 0; f < MC_WF_COUNT; f++) {
+    if(want >> f & 1 && l->col[f] >= 0)
+      cols |= UINT64_C(1) << l->col[f];
+  }
+  return cols;
+}
+
+bool mc_w3c_record(struct mc_w3c_line *w, const struct mc_w3c_layout *l, uint64_t cols,
                    struct mc_w3c_rec *rec)
 {
   memset(rec, 0, sizeof *rec);
   if(w->spm && w->nsep == 0 && !w->done)
-    return record_masks(w, l, want, rec);
+    return record_masks(w, l, cols, rec);
   mc_w3c_split(w, MC_W3C_MAXCOLS);
   if(!w->done || w->nsep + 1 != l->ncols)
     return false;
-  for(int i = 0; i < l->norder; i++) {
-    int f = l->order[i];
-    if(want >> f & 1)
-      rec->f[f] = mc_w3c_field(w, l->col[f]);
+  for(; cols; cols &= cols - 1) {
+    int col = __builtin_ctzll(cols);
+    if(l->field_at[col] >= 0)
+      rec->f[l->field_at[col]] = mc_w3c_field(w, col);
   }
   return true;
 }
@@ -641,5 +707,5 @@ bool mc_w3c_parse(const struct mc_w3c_layout *l, const char *line, size_t len,
 {
   struct mc_w3c_line w;
   mc_w3c_line_init(&w, line, len, line + len);
-  return mc_w3c_record(&w, l, MC_W3C_ALL_FIELDS, rec);
+  return mc_w3c_record(&w, l, mc_w3c_columns(l, MC_W3C_ALL_FIELDS), rec);
 }

@@ -38,6 +38,7 @@ struct mc_w3c_layout {
   bool httperr;              /* s-reason is logged: an HTTPERR log */
   uint8_t norder;            /* how many fields are logged */
   int8_t order[MC_WF_COUNT]; /* those fields, by column */
+  int8_t field_at[MC_W3C_MAXCOLS];   /* the field of each column, -1 for none */
 };
 
 /* The IIS default Exchange writes (Microsoft Learn: "W3C Logging"), used when a
@@ -159,12 +160,17 @@ struct mc_w3c_rec {
 
 #define MC_W3C_ALL_FIELDS ((1u << MC_WF_COUNT) - 1)
 
-/* The layout's fields of the line that are in want (bits 1 << MC_WF_*) into
- * rec, the others left empty; false when the number of fields differs from
- * the layout's. A line from a chunk that has not been split yet takes them
- * from the masks, a select per field wanted, without recording every
- * separator. */
-bool mc_w3c_record(struct mc_w3c_line *w, const struct mc_w3c_layout *l, uint32_t want,
+/* The columns (bit i: column i) that hold the fields in want (bits
+ * 1 << MC_WF_*) in layout l: what mc_w3c_record() takes, worked out once
+ * per layout. */
+uint64_t mc_w3c_columns(const struct mc_w3c_layout *l, uint32_t want);
+
+/* The layout's fields of the line in the columns cols (mc_w3c_columns())
+ * into rec, the others left empty; false when the number of fields differs
+ * from the layout's. A line from a chunk that has not been split yet takes
+ * them from the masks, skipping separators a block at a time, without
+ * recording each one. */
+bool mc_w3c_record(struct mc_w3c_line *w, const struct mc_w3c_layout *l, uint64_t cols,
                    struct mc_w3c_rec *rec);
 
 /* Splits the whole line by the layout. False when the number of fields
