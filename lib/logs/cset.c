@@ -198,22 +198,30 @@ void mc_cset_merge(struct mc_cset *into, struct mc_cset *from)
 /* A dotted IPv4 address with no leading zeros, as IIS writes it. */
 static bool parse_ipv4(const char *p, size_t n, uint8_t out[4])
 {
-  size_t i = 0;
+  const unsigned char *u = (const unsigned char *)p, *e = u + n;
   for(int part = 0; part < 4; part++) {
-    if(part) {
-      if(i >= n || p[i] != '.')
-        return false;
-      i++;
-    }
-    size_t b = i;
-    unsigned v = 0;
-    while(i < n && i - b < 3 && p[i] >= '0' && p[i] <= '9')
-      v = v * 10 + (unsigned)(p[i++] - '0');
-    if(i == b || v > 255 || (i - b > 1 && p[b] == '0'))
+    if(part && (u >= e || *u++ != '.'))
       return false;
+    unsigned v;
+    if(u >= e || (v = (unsigned)(*u - '0')) > 9)
+      return false;
+    u++;
+    unsigned d;
+    if(u < e && (d = (unsigned)(*u - '0')) <= 9) {
+      if(v == 0)
+        return false;             /* a leading zero */
+      v = v * 10 + d;
+      u++;
+      if(u < e && (d = (unsigned)(*u - '0')) <= 9) {
+        v = v * 10 + d;
+        u++;
+        if(v > 255)
+          return false;
+      }
+    }
     out[part] = (uint8_t)v;
   }
-  return i == n;
+  return u == e;
 }
 
 size_t mc_cset_client_key(char *key, int ep, const char *addr, size_t n)

@@ -2,6 +2,7 @@
  * get, strings are cut at MC_KEY_STR_MAX, equal fields give equal bytes
  * whatever the caller's header held, and a get refuses a key of another
  * kind or whose lengths do not add up (a hand-made summary file). */
+#include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -133,6 +134,25 @@ static void test_client(void **state)
   assert_string_equal(name, "10.1.2.3");
   mc_cset_client_text(k3, n3, &ep, name, sizeof name);
   assert_string_equal(name, "10.01.2.3");
+  /* Kept as 4 bytes exactly when inet_pton (glibc's parser, not ours) reads
+     the text as IPv4 and prints it back the same: the dotted form IIS writes. */
+  static const char *const forms[] = {
+    "0.0.0.0", "255.255.255.255", "256.1.1.1", "1.2.3", "1.2.3.4.", ".1.2.3.4", "1..2.3",
+    "01.2.3.4", "1.2.3.04", "1.2.3.400", "1.2.3.1234", "9.99.199.249", "1.2.3.4 ", "a.b.c.d",
+    "100.200.250.255", "1.2.3.-4", "300.2.3.4", "1.2.3.4/24", "0.1.2.3",
+  };
+  for(size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+    struct in_addr in;
+    char back[INET_ADDRSTRLEN];
+    bool v4 = inet_pton(AF_INET, forms[i], &in) == 1 &&
+              inet_ntop(AF_INET, &in, back, sizeof back) && strcmp(back, forms[i]) == 0;
+    size_t n = mc_cset_client_key(k3, 1, forms[i], strlen(forms[i]));
+    assert_true(mc_key_client_get(k3, n, &h, &a));
+    if((h.addrlen == MC_KEY_CLIENT_IPV4) != v4)
+      fail_msg("%s: kept as %s", forms[i], v4 ? "text, not IPv4" : "IPv4, not text");
+    if(v4)
+      assert_memory_equal(a.p, &in, 4);
+  }
 }
 
 int main(void)
