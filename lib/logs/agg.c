@@ -183,3 +183,39 @@ void mc_agg_merge(struct mc_agg *into, struct mc_agg *from)
   }
   into->dropped += from->dropped;
 }
+
+/* memcmp order on keys, the shorter first when one starts the other. */
+static int key_cmp(const struct mc_agg_ent *x, const struct mc_agg_ent *y)
+{
+  size_t n = x->klen < y->klen ? x->klen : y->klen;
+  int c = memcmp(x->key, y->key, n);
+  if(c)
+    return c;
+  return x->klen < y->klen ? -1 : x->klen > y->klen;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+  return key_cmp(*(struct mc_agg_ent *const *)a, *(struct mc_agg_ent *const *)b);
+}
+
+static int cmp_count(const void *a, const void *b)
+{
+  const struct mc_agg_ent *x = *(struct mc_agg_ent *const *)a;
+  const struct mc_agg_ent *y = *(struct mc_agg_ent *const *)b;
+  if(x->count != y->count)
+    return x->count > y->count ? -1 : 1;
+  return key_cmp(x, y);
+}
+
+struct mc_agg_ent **mc_agg_sorted(const struct mc_agg *a, bool by_count, size_t *n)
+{
+  struct mc_agg_ent **v = mc_xcalloc(a->n ? a->n : 1, sizeof *v);
+  size_t k = 0;
+  MC_AGG_EACH(a, e)
+    v[k++] = e;
+  if(k > 1)
+    qsort(v, k, sizeof *v, by_count ? cmp_count : cmp_key);
+  *n = k;
+  return v;
+}

@@ -113,7 +113,13 @@ void mc_agg_example(struct mc_agg_ent *e, uint32_t file, uint64_t line, const ch
  * so from may come back holding either: the caller releases it. */
 void mc_agg_merge(struct mc_agg *into, struct mc_agg *from);
 
-/* Calls fn for each entry. */
+/* The entries of a in an order that does not depend on how the table was
+ * filled (which thread counted what first): the most counted first, then by
+ * key (by_count), or by key alone. NULL-free array of *n entries, to free. */
+struct mc_agg_ent **mc_agg_sorted(const struct mc_agg *a, bool by_count, size_t *n);
+
+/* Calls fn for each entry, in table order (which can differ from run to
+ * run: mc_agg_sorted() for anything shown or written). */
 #define MC_AGG_EACH(a, e) \
   for(struct mc_agg_ent *e = (a)->ents; e && e < (a)->ents + (a)->cap; e++) \
     if(e->key)

@@ -107,7 +107,10 @@ mc_code mc_logs_summary_write(const struct mc_logs_scan *s, const struct mc_logs
     put_str(f, x->problem);
     fputc('\n', f);
   }
-  MC_AGG_EACH(&s->agg, e) {
+  size_t nents;
+  struct mc_agg_ent **ents = mc_agg_sorted(&s->agg, false, &nents);
+  for(size_t i = 0; i < nents; i++) {
+    const struct mc_agg_ent *e = ents[i];
     fputs("key", f);
     put_hex(f, e->key, e->klen);
     fprintf(f, " %llu %lld %lld", (unsigned long long)e->count, (long long)e->first,
@@ -119,6 +122,7 @@ mc_code mc_logs_summary_write(const struct mc_logs_scan *s, const struct mc_logs
     put_str(f, e->ex_text);
     fputc('\n', f);
   }
+  free(ents);
   for(unsigned p = 0; p < s->nclient_parts; p++) {
     MC_CSET_EACH(&s->clients[p], sl) {
       if(!mc_cset_count(sl))

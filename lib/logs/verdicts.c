@@ -134,40 +134,11 @@ static struct mc_agg_ent *tally(struct mc_agg *t, const char *name, size_t n, ui
   return e;
 }
 
-/* strcmp order on names that hold no NUL. */
-static int name_cmp(const struct mc_agg_ent *x, const struct mc_agg_ent *y)
-{
-  size_t n = x->klen < y->klen ? x->klen : y->klen;
-  int c = memcmp(x->key, y->key, n);
-  if(c)
-    return c;
-  return x->klen < y->klen ? -1 : x->klen > y->klen;
-}
-
-/* Whether x comes before y: more first, then by name. */
-static bool ent_before(const struct mc_agg_ent *x, const struct mc_agg_ent *y)
-{
-  if(x->count != y->count)
-    return x->count > y->count;
-  return name_cmp(x, y) < 0;
-}
-
-static int cmp_ent_ptr(const void *a, const void *b)
-{
-  const struct mc_agg_ent *x = *(const struct mc_agg_ent *const *)a;
-  const struct mc_agg_ent *y = *(const struct mc_agg_ent *const *)b;
-  return ent_before(x, y) ? -1 : ent_before(y, x) ? 1 : 0;
-}
-
 /* The names of t, most counted first, then by name. */
 static struct named_count *sorted_named(const struct mc_agg *t, size_t *nout)
 {
-  const struct mc_agg_ent **h = mc_xcalloc(t->n ? t->n : 1, sizeof *h);
-  size_t n = 0;
-  MC_AGG_EACH(t, e)
-    h[n++] = e;
-  if(n > 1)
-    qsort(h, n, sizeof *h, cmp_ent_ptr);
+  size_t n;
+  struct mc_agg_ent **h = mc_agg_sorted(t, true, &n);
   struct named_count *v = mc_xcalloc(n ? n : 1, sizeof *v);
   for(size_t i = 0; i < n; i++) {
     size_t len = h[i]->klen < MC_KEY_STR_MAX ? h[i]->klen : MC_KEY_STR_MAX;
@@ -892,8 +863,10 @@ static void httperr_step(struct judge *j)
   struct mc_step *st = mc_step_add(j->r, NULL, "HTTP.sys errors (HTTPERR logs)");
   uint64_t total = 0, endpoint_total = 0;
   int budget_drop = MAX_FINDINGS_PER_CAUSE, budget_queue = MAX_FINDINGS_PER_CAUSE;
-  size_t shown = 0;
-  MC_AGG_EACH(&j->s->agg, e) {
+  size_t shown = 0, nents;
+  struct mc_agg_ent **ents = mc_agg_sorted(&j->s->agg, true, &nents);
+  for(size_t i = 0; i < nents; i++) {
+    const struct mc_agg_ent *e = ents[i];
     struct mc_key_httperr k;
     struct mc_slice sv, rs;
     if(!mc_key_httperr_get(e->key, e->klen, &k, &sv, &rs))
@@ -925,6 +898,7 @@ static void httperr_step(struct judge *j)
     }
     free(v.where);
   }
+  free(ents);
   mc_step_done(j->r, st, st->status, "%llu HTTP.sys errors, %llu of them on the five "
                "endpoints", (unsigned long long)total, (unsigned long long)endpoint_total);
 }
@@ -938,8 +912,10 @@ static void proxy_step(struct judge *j, uint64_t *migration_lines)
   struct mc_step *st = mc_step_add(j->r, NULL, "Front end to back end (HttpProxy logs)");
   uint64_t total = 0, bad = 0;
   int budget = MAX_FINDINGS_PER_CAUSE;
-  size_t shown = 0;
-  MC_AGG_EACH(&j->s->agg, e) {
+  size_t shown = 0, nents;
+  struct mc_agg_ent **ents = mc_agg_sorted(&j->s->agg, true, &nents);
+  for(size_t i = 0; i < nents; i++) {
+    const struct mc_agg_ent *e = ents[i];
     struct mc_key_proxy k;
     struct mc_slice sv, tg, er;
     if(!mc_key_proxy_get(e->key, e->klen, &k, &sv, &tg, &er))
@@ -974,6 +950,7 @@ static void proxy_step(struct judge *j, uint64_t *migration_lines)
     }
     free(v.where);
   }
+  free(ents);
   mc_step_done(j->r, st, st->status == MC_INFO && total && !bad ? MC_PASS : st->status,
                "%llu proxied requests on the five endpoints, %llu failed toward the back end",
                (unsigned long long)total, (unsigned long long)bad);

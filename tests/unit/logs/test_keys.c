@@ -5,11 +5,14 @@
 #include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "logs/agg.h"
 #include "logs/cset.h"
 #include "logs/keys.h"
 
@@ -103,6 +106,40 @@ static void test_hour(void **state)
   assert_int_equal(mc_key_kind(key, 0), -1);
 }
 
+/* Entries come out the same whatever order they were counted in: the most
+ * counted first, then by key; or by key alone. */
+static void test_sorted(void **state)
+{
+  (void)state;
+  static const char *const keys[] = { "b", "a", "ab", "c", "aa", "" };
+  static const unsigned counts[] = { 2, 1, 2, 5, 1, 1 };
+  static const char *const by_count[] = { "c", "ab", "b", "", "a", "aa" };
+  static const char *const by_key[] = { "", "a", "aa", "ab", "b", "c" };
+  for(int rev = 0; rev < 2; rev++) {
+    struct mc_agg a;
+    mc_agg_init(&a);
+    for(size_t i = 0; i < 6; i++) {
+      size_t k = rev ? 5 - i : i;
+      size_t n = strlen(keys[k]);
+      bool fresh;
+      for(unsigned c = 0; c < counts[k]; c++)
+        mc_agg_hit(mc_agg_get(&a, keys[k], n, mc_agg_hash(keys[k], n), &fresh), 1);
+    }
+    for(int by = 0; by < 2; by++) {
+      size_t n;
+      struct mc_agg_ent **v = mc_agg_sorted(&a, by == 0, &n);
+      assert_int_equal(n, 6);
+      for(size_t i = 0; i < n; i++) {
+        const char *want = by == 0 ? by_count[i] : by_key[i];
+        assert_int_equal(v[i]->klen, strlen(want));
+        assert_memory_equal(v[i]->key, want, v[i]->klen);
+      }
+      free(v);
+    }
+    mc_agg_release(&a);
+  }
+}
+
 static void test_client(void **state)
 {
   (void)state;
@@ -158,6 +195,7 @@ static void test_client(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_sorted),
     cmocka_unit_test(test_status),
     cmocka_unit_test(test_cut_and_empty),
     cmocka_unit_test(test_hour),
