@@ -296,4 +296,32 @@ static inline bool mc_key_client_get(const char *key, size_t klen, struct mc_key
   return klen == 2 + n;
 }
 
+/* Whether an agg key is one of the kinds above, laid out as its get function
+ * reads it (a summary file's keys are checked with it before they are
+ * counted). */
+static inline bool mc_key_valid(const char *key, size_t klen)
+{
+  struct mc_slice a, b, c;
+  switch(mc_key_kind(key, klen)) {
+  case MC_KEY_STATUS: {
+    struct mc_key_status h;
+    return mc_key_status_get(key, klen, &h, &a);
+  }
+  case MC_KEY_HOUR: {
+    struct mc_key_hour h;
+    return mc_key_hour_get(key, klen, &h);
+  }
+  case MC_KEY_HTTPERR: {
+    struct mc_key_httperr h;
+    return mc_key_httperr_get(key, klen, &h, &a, &b);
+  }
+  case MC_KEY_PROXY: {
+    struct mc_key_proxy h;
+    return mc_key_proxy_get(key, klen, &h, &a, &b, &c);
+  }
+  default:
+    return false;
+  }
+}
+
 #endif

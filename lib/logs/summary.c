@@ -33,6 +33,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "logs/classify.h"
 #include "logs/summary.h"
 #include "util/input.h"
 
@@ -416,7 +417,7 @@ static enum rec key_rec(struct parse *ps, struct rd *r)
   struct mc_slice ef = tok(r), el = tok(r);
   char *ex = str(r);
   uint64_t exf = 0, exl = 0;
-  if(!done(r) || !kn || !key_example(ps, ef, el, ex, &exf, &exl)) {
+  if(!done(r) || !mc_key_valid(ps->key, kn) || !key_example(ps, ef, el, ex, &exf, &exl)) {
     free(ex);
     return REC_BAD;
   }
@@ -445,7 +446,10 @@ static enum rec client_rec(struct parse *ps, struct rd *r)
 {
   size_t kn = hex(r, ps->key, 255);
   uint64_t count = unum(r);
-  if(!done(r) || kn < 2 || count > MC_CSET_COUNT_MASK)
+  struct mc_key_client h;
+  struct mc_slice a;
+  if(!done(r) || !mc_key_client_get(ps->key, kn, &h, &a) || h.ep >= MC_EP_COUNT ||
+     count > MC_CSET_COUNT_MASK)
     return REC_BAD;
   mc_cset_add(&ps->out->clients[0], ps->key, kn, mc_agg_hash(ps->key, kn), count);
   return REC_OK;

@@ -87,6 +87,25 @@ def merge_cases(migcheck, logs, tmp):
                     [] if p.returncode == 3 and "is a folder, not a migcheck logs summary" in
                     p.stderr else
                     [f"exit {p.returncode}, stderr {p.stderr!r}"]))
+    # A record whose key does not read back as its kind is refused, with its
+    # line: a status key one byte longer than its strings, a client of an
+    # endpoint that does not exist.
+    with open(sums[0]) as f:
+        text = f.read().split("\n")
+    for what, prefix, change in (
+            ("a status key one byte too long", "key 53", lambda k: k + "00"),
+            ("a client of endpoint 9", "client ", lambda k: "09" + k[2:])):
+        at = next(i for i, line in enumerate(text) if line.startswith(prefix))
+        parts = text[at].split(" ")
+        parts[1] = change(parts[1])
+        bad = os.path.join(tmp, "bad.mcsum")
+        with open(bad, "w") as f:
+            f.write("\n".join(text[:at] + [" ".join(parts)] + text[at + 1:]))
+        p = subprocess.run([migcheck, "logs", "--merge", bad], capture_output=True, text=True,
+                           timeout=60)
+        results.append((f"--merge refuses {what}, naming line {at + 1}",
+                        [] if p.returncode == 3 and f"line {at + 1}:" in p.stderr else
+                        [f"exit {p.returncode}, stderr {p.stderr!r}"]))
     merged = run_args(migcheck, ["--merge", *sums])
     results.append(("merge of the two servers' summaries == one run",
                     same_report(merged, one)))
