@@ -801,12 +801,11 @@ static void wrong_server_findings(struct judge *j, int ep, struct mc_step *st,
   mc_buf_release(&okb);
 }
 
-static void endpoint_step(struct judge *j, int ep, struct mc_step **out_step)
+static void endpoint_step(struct judge *j, int ep)
 {
   struct mc_report *r = j->r;
   int64_t first, last;
   uint64_t total = endpoint_totals(j, ep, &first, &last);
-  *out_step = NULL;
   if(!total)
     return;
   struct srv_set ss;
@@ -820,7 +819,6 @@ static void endpoint_step(struct judge *j, int ep, struct mc_step **out_step)
                                    ep == MC_EP_AUTODISCOVER ? "Autodiscover" :
                                    ep == MC_EP_EWS ? "EWS" : "MAPI over HTTP",
                                    mc_endpoint_path(ep));
-  *out_step = st;
   servers_evidence(&ss, st);
   status_evidence(j, ep, st);
   clients_evidence(j, ep, st, total);
@@ -1300,9 +1298,8 @@ static void no_migration_traffic(struct judge *j, const char *names)
 static void traffic_steps(struct judge *j, bool traffic_logs)
 {
   uint64_t migration = 0;
-  struct mc_step *steps[MC_EP_COUNT];
   for(int ep = 0; ep < MC_EP_COUNT; ep++) {
-    endpoint_step(j, ep, &steps[ep]);
+    endpoint_step(j, ep);
     for(size_t i = 0; i < j->nrows; i++) {
       if(j->rows[i].ep == ep && mc_endpoint_is_migration(ep))
         migration += j->rows[i].e->count;
