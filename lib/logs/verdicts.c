@@ -24,6 +24,7 @@
  */
 #include "logs/logs.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -497,98 +498,170 @@ static bool top_wants(const struct top_clients *t, uint64_t count)
   return t->n < t->k || (t->k && count >= t->h[0].count);
 }
 
-static void client_counted(struct judge *j, const struct mc_cset *cs,
-                           const struct mc_cset_slot *sl, int ep, struct top_clients *top,
+/* What one thread of the judge counts on its own: per endpoint, the
+ * clients, the --cloud-ranges requests and a top list; and in the first
+ * pass the text keys of its table that are not in their normal form. */
+struct client_part {
+  const struct judge *j;
+  struct mc_cset *cs;
+  struct ep_clients cl[MC_EP_COUNT];
+  struct top_clients top[MC_EP_COUNT];
+  struct mc_cset_slot **moves;
+  size_t nmoves;
+  pthread_t th;
+};
+
+static void client_counted(struct client_part *cp, const struct mc_cset_slot *sl, int ep,
                            uint64_t count)
 {
-  struct ep_clients *c = &j->clients[ep];
+  const struct mc_logs_opts *o = cp->j->o;
+  struct ep_clients *c = &cp->cl[ep];
+  struct top_clients *top = &cp->top[ep];
   c->distinct++;
-  if(j->o->cloud && !mc_cset_is_text(sl)) {
+  if(o->cloud && !mc_cset_is_text(sl)) {
     /* An IPv4 client is matched from its slot, without text. */
     uint8_t a[16];
     mc_cset_ipv4(sl, a);
-    if(mc_cidr_match_addr(j->o->cloud, a))
+    if(mc_cidr_match_addr(o->cloud, a))
       c->cloud += count;
   }
-  bool wanted = top_wants(&top[ep], count);
-  if(!wanted && (!j->o->cloud || !mc_cset_is_text(sl)))
+  bool wanted = top_wants(top, count);
+  if(!wanted && (!o->cloud || !mc_cset_is_text(sl)))
     return;
   size_t n;
   char kbuf[MC_CSET_KEY_MAX];
-  const char *key = mc_cset_key(cs, sl, kbuf, &n);
+  const char *key = mc_cset_key(cp->cs, sl, kbuf, &n);
   int kep;
   char name[MC_KEY_STR_MAX + 1];
   mc_cset_client_text(key, n, &kep, name, sizeof name);
-  if(j->o->cloud && mc_cset_is_text(sl) && mc_cidr_match(j->o->cloud, name, strlen(name)))
+  if(o->cloud && mc_cset_is_text(sl) && mc_cidr_match(o->cloud, name, strlen(name)))
     c->cloud += count;
   if(wanted)
-    top_offer(&top[ep], name, count);
+    top_offer(top, name, count);
+}
+
+/* The normal form of a text client key (zone dropped, IPv4-mapped as IPv4,
+ * IPv6 canonical) as a key in nk; 0 when the key does not read. */
+static size_t normal_key(const struct mc_cset *cs, const struct mc_cset_slot *sl,
+                         char nk[MC_KEY_CLIENT_MAX], char kbuf[MC_CSET_KEY_MAX],
+                         const char **key, size_t *n)
+{
+  *key = mc_cset_key(cs, sl, kbuf, n);
+  struct mc_key_client ck;
+  struct mc_slice addr;
+  if(!mc_key_client_get(*key, *n, &ck, &addr))
+    return 0;
+  char norm[MC_KEY_STR_MAX + 1];
+  mc_addr_normalize(addr.p, addr.n, norm, sizeof norm);
+  return mc_cset_client_key(nk, ck.ep, norm, strlen(norm));
+}
+
+/* Pass 1, on every table at once: the text keys whose normal form is
+ * another text (most are as IIS writes them, and stay where they are). */
+static void *find_moves(void *arg)
+{
+  struct client_part *cp = arg;
+  MC_CSET_EACH(cp->cs, sl) {
+    if(!mc_cset_count(sl) || !mc_cset_is_text(sl))
+      continue;
+    char nk[MC_KEY_CLIENT_MAX], kbuf[MC_CSET_KEY_MAX];
+    const char *key;
+    size_t n, kn = normal_key(cp->cs, sl, nk, kbuf, &key, &n);
+    if(kn && !(kn == n && memcmp(nk, key, n) == 0)) {
+      if(!(cp->nmoves & (cp->nmoves + 1)))
+        cp->moves = mc_xrealloc(cp->moves, (2 * cp->nmoves + 1) * sizeof *cp->moves);
+      cp->moves[cp->nmoves++] = sl;
+    }
+  }
+  return NULL;
+}
+
+/* Pass 2, on every table at once: each client counted by its thread. */
+static void *count_part(void *arg)
+{
+  struct client_part *cp = arg;
+  MC_CSET_EACH(cp->cs, sl) {
+    uint64_t count = mc_cset_count(sl);
+    int ep = mc_cset_ep(sl);
+    if(count && ep < MC_EP_COUNT)
+      client_counted(cp, sl, ep, count);
+  }
+  return NULL;
+}
+
+/* Runs fn on every part, one thread each (the caller's thread is one). */
+static void on_parts(struct client_part *cp, unsigned n, void *(*fn)(void *))
+{
+  unsigned started = 1;
+  for(unsigned i = 1; i < n; i++) {
+    if(pthread_create(&cp[i].th, NULL, fn, &cp[i]) != 0)
+      break;
+    started++;
+  }
+  for(unsigned i = started; i < n; i++)
+    fn(&cp[i]);
+  fn(&cp[0]);
+  for(unsigned i = 1; i < started; i++)
+    pthread_join(cp[i].th, NULL);
 }
 
 /* Every endpoint's clients from the scan's client tables. IPv4 keys are
- * final; addresses kept as text are normalized (zone dropped, IPv4-mapped
- * as IPv4, IPv6 in its canonical form) and summed in a second table first,
- * folding into an IPv4 key when they turn out to be one. The first
- * MAX_JSON_CLIENTS are kept by a bounded heap: O(n log k). */
+ * final; a text key whose normal form (zone dropped, IPv4-mapped as IPv4,
+ * IPv6 canonical) is another text is moved: onto that key where it exists
+ * (an IPv4 one, or the canonical text), else into a table of its own. Both
+ * passes run on one thread per table (the scan's partitions); the threads'
+ * top lists, bounded heaps of MAX_JSON_CLIENTS, merge into one: O(n log k)
+ * in all. */
 static void collect_clients(struct judge *j)
 {
-  struct top_clients top[MC_EP_COUNT];
-  for(int ep = 0; ep < MC_EP_COUNT; ep++) {
-    top[ep].h = mc_xcalloc(MAX_JSON_CLIENTS, sizeof *top[ep].h);
-    top[ep].n = 0;
-    top[ep].k = MAX_JSON_CLIENTS;
-  }
   const struct mc_logs_scan *s = j->s;
+  unsigned np = s->nclient_parts;
   struct mc_cset texts;
   mc_cset_init(&texts);
-  /* Text keys first, normalized: into an IPv4 key that exists, or texts.
-     IPv4 keys are final: their slots say so without a look at their key. */
-  for(unsigned p = 0; p < s->nclient_parts; p++) {
-    MC_CSET_EACH(&s->clients[p], sl) {
-      uint64_t count = mc_cset_count(sl);
-      if(!count || !mc_cset_is_text(sl))
-        continue;
-      size_t n;
-      char kbuf[MC_CSET_KEY_MAX];
-      const char *key = mc_cset_key(&s->clients[p], sl, kbuf, &n);
-      char norm[MC_KEY_STR_MAX + 1], nk[MC_KEY_CLIENT_MAX];
-      struct mc_key_client ck;
-      struct mc_slice addr;
-      if(!mc_key_client_get(key, n, &ck, &addr))
-        continue;
-      mc_addr_normalize(addr.p, addr.n, norm, sizeof norm);
-      size_t kn = mc_cset_client_key(nk, ck.ep, norm, strlen(norm));
-      if(kn == n && memcmp(nk, key, n) == 0)
-        continue;                /* as IIS writes addresses: it stays where it is */
+  struct client_part *cp = mc_xcalloc(np + 1, sizeof *cp);
+  for(unsigned p = 0; p <= np; p++) {
+    cp[p].j = j;
+    cp[p].cs = p < np ? &s->clients[p] : &texts;
+    for(int ep = 0; ep < MC_EP_COUNT; ep++)
+      cp[p].top[ep] = (struct top_clients){ mc_xcalloc(MAX_JSON_CLIENTS, sizeof(struct named_count)),
+                                            0, MAX_JSON_CLIENTS };
+  }
+  on_parts(cp, np, find_moves);
+  for(unsigned p = 0; p < np; p++) {
+    for(size_t i = 0; i < cp[p].nmoves; i++) {
+      struct mc_cset_slot *sl = cp[p].moves[i];
+      char nk[MC_KEY_CLIENT_MAX], kbuf[MC_CSET_KEY_MAX];
+      const char *key;
+      size_t n, kn = normal_key(cp[p].cs, sl, nk, kbuf, &key, &n);
       uint64_t h = mc_agg_hash(nk, kn);
-      struct mc_cset *home = &s->clients[mc_cset_part(h, s->nclient_parts)];
-      if(mc_cset_has(home, nk, kn, h))
-        mc_cset_add(home, nk, kn, h, count);
-      else
-        mc_cset_add(&texts, nk, kn, h, count);
+      struct mc_cset *home = &s->clients[mc_cset_part(h, np)];
+      mc_cset_add(mc_cset_has(home, nk, kn, h) ? home : &texts, nk, kn, h, mc_cset_count(sl));
       sl->word &= ~MC_CSET_COUNT_MASK;   /* moved: pass 2 skips a count of 0 */
     }
+    free(cp[p].moves);
   }
-  for(unsigned p = 0; p <= s->nclient_parts; p++) {
-    const struct mc_cset *cs = p < s->nclient_parts ? &s->clients[p] : &texts;
-    MC_CSET_EACH(cs, sl) {
-      uint64_t count = mc_cset_count(sl);
-      int ep = mc_cset_ep(sl);
-      if(!count || ep >= MC_EP_COUNT)
-        continue;
-      client_counted(j, cs, sl, ep, top, count);
-    }
-  }
+  on_parts(cp, np, count_part);
+  count_part(&cp[np]);
   mc_cset_release(&texts);
   for(int ep = 0; ep < MC_EP_COUNT; ep++) {
     struct ep_clients *c = &j->clients[ep];
-    if(top[ep].n > 1)
-      qsort(top[ep].h, top[ep].n, sizeof *top[ep].h, cmp_named);
-    c->top = top[ep].h;
-    c->ntop = top[ep].n;
+    struct top_clients top = cp[0].top[ep];
+    *c = cp[0].cl[ep];
+    for(unsigned p = 1; p <= np; p++) {
+      c->distinct += cp[p].cl[ep].distinct;
+      c->cloud += cp[p].cl[ep].cloud;
+      for(size_t i = 0; i < cp[p].top[ep].n; i++)
+        top_offer(&top, cp[p].top[ep].h[i].name, cp[p].top[ep].h[i].count);
+      free(cp[p].top[ep].h);
+    }
+    if(top.n > 1)
+      qsort(top.h, top.n, sizeof *top.h, cmp_named);
+    c->top = top.h;
+    c->ntop = top.n;
     for(size_t i = 0; i < c->ntop; i++)
       c->top[i].cloud = mc_cidr_match(j->o->cloud, c->top[i].name, strlen(c->top[i].name));
   }
+  free(cp);
 }
 
 /* A table entry as evidence and findings show it: its first and last

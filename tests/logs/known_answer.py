@@ -136,6 +136,35 @@ def cloud_case(migcheck, logs, tmp, expected):
     return [("--cloud-ranges: requests from the ranges, per endpoint", problems)]
 
 
+def forms_case(migcheck, tmp):
+    """One client written several ways (capitals, zeros in full, IPv4-mapped,
+    a zone) in two servers' logs, read by two threads in small ranges: one
+    client each, as Python's ipaddress names it, with all its requests."""
+    forms = ["2001:DB8::1", "2001:db8:0:0:0:0:0:1", "2001:db8::1", "::ffff:10.0.0.9",
+             "10.0.0.9", "::FFFF:10.0.0.9", "10.0.0.9", "fe80::1%11", "FE80:0::1",
+             "2001:db8:0:1::", "2001:DB8:0:1:0:0:0:0"]
+    fields = ("#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port "
+              "cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus "
+              "sc-win32-status time-taken\n")
+    want = {}
+    for i, srv in enumerate(("EX01", "EX02")):
+        d = os.path.join(tmp, "forms", srv, "W3SVC1")
+        os.makedirs(d)
+        with open(os.path.join(d, "u_ex240312.log"), "w") as f:
+            f.write(fields)
+            for k, ip in enumerate(forms[i::2] * 3):
+                f.write(f"2024-03-12 08:{k:02d}:00 10.0.0.5 POST /EWS/mrsproxy.svc - 443 - "
+                        f"{ip} - - 200 0 0 15\n")
+                a = ipaddress.ip_address(ip.split("%")[0])
+                name = str(a.ipv4_mapped or a) if a.version == 6 else str(a)
+                want[name] = want.get(name, 0) + 1
+    report = run(migcheck, [os.path.join(tmp, "forms")],
+                 {"MIGCHECK_THREADS": "2", "MIGCHECK_RANGE_BYTES": "300"})
+    got = report["traffic"]["mrsproxy"]["by_client"]
+    return [("one client however it is written, on two threads",
+             [] if got == want else [f"by_client {got}, expected {want}"])]
+
+
 def diff(got, want, path="traffic"):
     problems = []
     if isinstance(want, dict):
@@ -199,6 +228,10 @@ def main():
             results += cloud_case(migcheck, logs, tmp, expected)
         except Exception as e:  # a broken case is a failed case
             results.append(("cloud", [f"{type(e).__name__}: {e}"]))
+        try:
+            results += forms_case(migcheck, tmp)
+        except Exception as e:  # a broken case is a failed case
+            results.append(("forms", [f"{type(e).__name__}: {e}"]))
         try:
             results += merge_cases(migcheck, logs, tmp)
         except Exception as e:  # a broken case is a failed case
