@@ -11,6 +11,7 @@
  */
 #include "logs/agg.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 
@@ -48,6 +49,26 @@ void mc_logs_big_free(void *p, size_t size)
     free(p);
   else
     munmap(p, size);
+}
+
+void mc_logs_on_threads(void *items, size_t stride, unsigned n, void *(*fn)(void *))
+{
+  if(!n)
+    return;
+  pthread_t *th = mc_xcalloc(n, sizeof *th);
+  char *at = items;
+  unsigned started = 1;
+  for(unsigned i = 1; i < n; i++) {
+    if(pthread_create(&th[i], NULL, fn, at + i * stride) != 0)
+      break;
+    started++;
+  }
+  for(unsigned i = started; i < n; i++)
+    fn(at + i * stride);
+  fn(at);
+  for(unsigned i = 1; i < started; i++)
+    pthread_join(th[i], NULL);
+  free(th);
 }
 
 void mc_agg_init(struct mc_agg *a)

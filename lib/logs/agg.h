@@ -46,6 +46,11 @@ void mc_agg_init(struct mc_agg *a);
  * huge pages where the kernel allows them. Freed with the same size. */
 void *mc_logs_big_alloc(size_t size);
 void mc_logs_big_free(void *p, size_t size);
+
+/* Runs fn on each of n items (stride bytes apart from items), one thread
+ * each, the caller's thread one of them; those a thread could not be made
+ * for run on the caller's thread. Returns when all are done. */
+void mc_logs_on_threads(void *items, size_t stride, unsigned n, void *(*fn)(void *));
 void mc_agg_release(struct mc_agg *a);
 
 static inline uint64_t mc_agg_hash(const void *key, size_t n)

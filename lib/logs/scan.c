@@ -1449,7 +1449,6 @@ struct part_merge {
   struct worker *ws;
   int threads;
   int p;
-  pthread_t th;
 };
 
 static void *merge_part(void *arg)
@@ -1465,20 +1464,9 @@ static void *merge_part(void *arg)
 static void merge_clients(struct worker *ws, int threads, struct mc_logs_scan *out)
 {
   struct part_merge *m = mc_xcalloc((size_t)threads, sizeof *m);
-  for(int p = 0; p < threads; p++) {
-    m[p] = (struct part_merge){ ws, threads, p, 0 };
-  }
-  int started = 1;
-  for(int p = 1; p < threads; p++) {
-    if(pthread_create(&m[p].th, NULL, merge_part, &m[p]) != 0)
-      break;
-    started++;
-  }
-  for(int p = started; p < threads; p++)
-    merge_part(&m[p]);
-  merge_part(&m[0]);
-  for(int p = 1; p < started; p++)
-    pthread_join(m[p].th, NULL);
+  for(int p = 0; p < threads; p++)
+    m[p] = (struct part_merge){ ws, threads, p };
+  mc_logs_on_threads(m, sizeof *m, (unsigned)threads, merge_part);
   free(m);
   out->clients = ws[0].clients;
   out->nclient_parts = (unsigned)threads;

@@ -24,7 +24,6 @@
  */
 #include "logs/logs.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -508,7 +507,6 @@ struct client_part {
   struct top_clients top[MC_EP_COUNT];
   struct mc_cset_slot **moves;
   size_t nmoves;
-  pthread_t th;
 };
 
 static void client_counted(struct client_part *cp, const struct mc_cset_slot *sl, int ep,
@@ -589,22 +587,6 @@ static void *count_part(void *arg)
   return NULL;
 }
 
-/* Runs fn on every part, one thread each (the caller's thread is one). */
-static void on_parts(struct client_part *cp, unsigned n, void *(*fn)(void *))
-{
-  unsigned started = 1;
-  for(unsigned i = 1; i < n; i++) {
-    if(pthread_create(&cp[i].th, NULL, fn, &cp[i]) != 0)
-      break;
-    started++;
-  }
-  for(unsigned i = started; i < n; i++)
-    fn(&cp[i]);
-  fn(&cp[0]);
-  for(unsigned i = 1; i < started; i++)
-    pthread_join(cp[i].th, NULL);
-}
-
 /* Every endpoint's clients from the scan's client tables. IPv4 keys are
  * final; a text key whose normal form (zone dropped, IPv4-mapped as IPv4,
  * IPv6 canonical) is another text is moved: onto that key where it exists
@@ -626,7 +608,7 @@ static void collect_clients(struct judge *j)
       cp[p].top[ep] = (struct top_clients){ mc_xcalloc(MAX_JSON_CLIENTS, sizeof(struct named_count)),
                                             0, MAX_JSON_CLIENTS };
   }
-  on_parts(cp, np, find_moves);
+  mc_logs_on_threads(cp, sizeof *cp, np, find_moves);
   for(unsigned p = 0; p < np; p++) {
     for(size_t i = 0; i < cp[p].nmoves; i++) {
       struct mc_cset_slot *sl = cp[p].moves[i];
@@ -640,7 +622,7 @@ static void collect_clients(struct judge *j)
     }
     free(cp[p].moves);
   }
-  on_parts(cp, np, count_part);
+  mc_logs_on_threads(cp, sizeof *cp, np, count_part);
   count_part(&cp[np]);
   mc_cset_release(&texts);
   for(int ep = 0; ep < MC_EP_COUNT; ep++) {
