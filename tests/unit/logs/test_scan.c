@@ -244,6 +244,11 @@ static void broken_inputs(void **state)
   mc_buf_addstr(&b, "\r\n" MRS("08:00:05", "200 0 0"));
   put("i/EX01/W3SVC1/big.log", b.ptr, b.len);
   mc_buf_release(&b);
+  /* A clock that is not digits, after one that is: the second line is
+     malformed, not counted at a made-up hour (the time of day read last is
+     kept, so the check must not lean on it). */
+  puts_("i/EX01/W3SVC1/clock.log", HEAD MRS("08:00:08", "200 0 0") MRS("0::00:00", "200 0 0")
+        MRS("08:0;:00", "200 0 0"));
   /* No #Fields, but the default layout fits; no #Fields and it does not. */
   puts_("i/EX01/W3SVC1/nofields.log", MRS("08:00:06", "200 0 0"));
   puts_("i/EX01/W3SVC1/junk.log", "hello world\n");
@@ -282,6 +287,9 @@ static void broken_inputs(void **state)
   }
   f = file_named(&s, "big.log");
   assert_non_null(strstr(f->problem, "line 6: the line is longer"));
+  f = file_named(&s, "clock.log");
+  assert_int_equal(f->malformed, 2);
+  assert_non_null(strstr(f->problem, "line 6: the date or time field is not a date and time"));
   f = file_named(&s, "nofields.log");
   assert_true(f->assumed_layout);
   assert_int_equal(f->malformed, 0);
