@@ -37,7 +37,7 @@ static void check_chunk(const struct mc_w3c_layout *l, const char *p, const char
   };
   for(unsigned k = 0; p < end; k++) {
     struct mc_w3c_line w, ref;
-    const char *next = mc_w3c_chunk_next(&ch, &w, p, end, 0);
+    const char *next = mc_w3c_chunk_next(&ch, &w, p, end);
     if(!next)
       break;
     const char *rnext = mc_w3c_next_line(&ref, p, end, 0);

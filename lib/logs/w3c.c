@@ -6,9 +6,10 @@
  * x86-64 CPU has; a plain loop elsewhere) and walks the set bits of the
  * mask, so its cost is one compare per 32 bytes plus one step per field,
  * whatever the line holds. The scan itself goes a block at a time
- * (mc_w3c_chunk): one pass over 16 KiB lists its newlines and separators,
- * and the lines take their fields from the lists; the per-line splitter is
- * for lines a block cannot hold and for CPUs without AVX2.
+ * (mc_w3c_chunk): one pass over 16 KiB keeps its separators as masks and
+ * lists its newlines, and the lines take the fields they need from the
+ * masks; the per-line splitter is for lines a block cannot hold and for
+ * CPUs without AVX2.
  */
 #include "logs/w3c.h"
 
@@ -67,15 +68,10 @@ mc_code mc_w3c_layout_parse(struct mc_w3c_layout *l, const char *fields, size_t 
     }
     l->ncols++;
   }
-  l->norder = 0;
   memset(l->field_at, -1, sizeof l->field_at);
-  for(int c = 0; c < l->ncols; c++) {
-    for(int f = 0; f < MC_WF_COUNT; f++) {
-      if(l->col[f] == c) {
-        l->order[l->norder++] = (int8_t)f;
-        l->field_at[c] = (int8_t)f;
-      }
-    }
+  for(int f = 0; f < MC_WF_COUNT; f++) {
+    if(l->col[f] >= 0)
+      l->field_at[l->col[f]] = (int8_t)f;
   }
   l->path_col = l->col[MC_WF_STEM] >= 0 ? l->col[MC_WF_STEM] : l->col[MC_WF_URI];
   l->httperr = l->col[MC_WF_REASON] >= 0;
@@ -283,22 +279,6 @@ static bool chunk_ok;             /* the CPU has AVX2 (set with next_line_fn) */
  * seldom holds more than one newline), then eight at a time. */
 #define MC_FLAT_TOP (UINT64_C(1) << 63)
 __attribute__((target("avx2,popcnt,bmi")))
-static inline size_t flatten8(const char **list, size_t n, const char *base, uint64_t m)
-{
-  size_t cnt = (size_t)__builtin_popcountll(m);
-  const char **s = list + n;
-  do {
-#pragma GCC unroll 8
-    for(int j = 0; j < 8; j++) {
-      s[j] = base + __builtin_ctzll(m | MC_FLAT_TOP);
-      m &= m - 1;
-    }
-    s += 8;
-  } while(m);
-  return n + cnt;
-}
-
-__attribute__((target("avx2,popcnt,bmi")))
 static inline size_t flatten(const char **list, size_t n, const char *base, uint64_t m)
 {
   size_t cnt = (size_t)__builtin_popcountll(m);
@@ -315,45 +295,6 @@ static inline size_t flatten(const char **list, size_t n, const char *base, uint
     s += 8;
   }
   return n + cnt;
-}
-
-/* The separators of a line from its chunk's masks, from w->pos on, a block
- * of 64 bytes at a time (all of a block's, so nsep may pass want), until
- * want are known or the line ends (see mc_w3c_split()). */
-__attribute__((target("avx2,popcnt,bmi")))
-static void split_masks(struct mc_w3c_line *w, uint32_t want)
-{
-  size_t lo = (size_t)(w->line - w->mbase);
-  size_t at = lo + w->pos, stop = lo + w->len;
-  if(at >= stop) {
-    w->pos = w->len;
-    w->done = true;
-    return;
-  }
-  size_t b = at >> 6;
-  uint64_t m = w->spm[b] & (~UINT64_C(0) << (at & 63));
-  for(;;) {
-    bool last = b * 64 + 64 >= stop;
-    if(last)
-      m &= ~(~UINT64_C(0) << (stop - b * 64 - 1) << 1);   /* bits before stop */
-    size_t n = flatten8(w->own, w->nsep, w->mbase + b * 64, m);
-    if(n >= MC_W3C_MAXCOLS) {
-      w->nsep = MC_W3C_MAXCOLS;       /* too many fields: done stays unset */
-      w->pos = (size_t)(w->own[MC_W3C_MAXCOLS - 1] - w->line) + 1;
-      return;
-    }
-    w->nsep = (uint32_t)n;
-    if(last) {
-      w->pos = w->len;
-      w->done = true;
-      return;
-    }
-    if(n >= want) {
-      w->pos = (size_t)(w->own[n - 1] - w->line) + 1;
-      return;
-    }
-    m = w->spm[++b];
-  }
 }
 
 /* The offset of the k-th separator (from 0) at or after offset at, from the
@@ -469,18 +410,14 @@ static bool record_masks(const struct mc_w3c_line *w, const struct mc_w3c_layout
 }
 
 __attribute__((target("avx2,popcnt,bmi")))
-static void chunk_fill_avx2(struct mc_w3c_chunk *ch, const char *p, const char *e)
+static size_t fill_avx2(const char *p, size_t n, char sepc, uint64_t *spm, const char **nll,
+                        bool *nul)
 {
-  ch->begin = p;
-  ch->end = e;
-  ch->knl = 0;
-  uint64_t *spm = ch->spm;
-  const char **nll = ch->nl;
   size_t nnl = 0;
-  const __m256i sp = _mm256_set1_epi8(ch->sepc), lf = _mm256_set1_epi8('\n');
+  const __m256i sp = _mm256_set1_epi8(sepc), lf = _mm256_set1_epi8('\n');
   const __m256i zero = _mm256_setzero_si256();
   __m256i zacc = zero;
-  size_t n = (size_t)(e - p), i = 0;
+  size_t i = 0;
   char tail[64];
   for(;;) {
     const char *b = p + i;
@@ -503,25 +440,20 @@ static void chunk_fill_avx2(struct mc_w3c_chunk *ch, const char *p, const char *
     nnl = flatten(nll, nnl, p + i, nm);
     i += 64;
   }
-  ch->nnl = nnl;
-  ch->nul = _mm256_movemask_epi8(zacc) != 0;
+  *nul = _mm256_movemask_epi8(zacc) != 0;
+  return nnl;
 }
 /* The same with AVX-512BW where the CPU has it: a compare of 64 bytes gives
  * the mask itself, and the last block is loaded masked (no copy). */
 __attribute__((target("avx512f,avx512bw,popcnt,bmi")))
-static void chunk_fill_avx512(struct mc_w3c_chunk *ch, const char *p, const char *e)
+static size_t fill_avx512(const char *p, size_t n, char sepc, uint64_t *spm, const char **nll,
+                          bool *nul)
 {
-  ch->begin = p;
-  ch->end = e;
-  ch->knl = 0;
-  uint64_t *spm = ch->spm;
-  const char **nll = ch->nl;
   size_t nnl = 0;
-  const __m512i sp = _mm512_set1_epi8(ch->sepc), lf = _mm512_set1_epi8('\n');
+  const __m512i sp = _mm512_set1_epi8(sepc), lf = _mm512_set1_epi8('\n');
   const __m512i zero = _mm512_setzero_si512();
   uint64_t zacc = 0;
-  size_t n = (size_t)(e - p), i = 0;
-  for(; i < n; i += 64) {
+  for(size_t i = 0; i < n; i += 64) {
     __m512i v;
     if(i + 64 <= n)
       v = _mm512_loadu_si512((const void *)(p + i));
@@ -533,17 +465,16 @@ static void chunk_fill_avx512(struct mc_w3c_chunk *ch, const char *p, const char
     zacc |= _mm512_cmpeq_epi8_mask(v, zero);
     nnl = flatten(nll, nnl, p + i, _mm512_cmpeq_epi8_mask(v, lf));
   }
-  ch->nnl = nnl;
-  ch->nul = zacc != 0;
+  *nul = zacc != 0;
+  return nnl;
 }
 
-static void (*chunk_fill)(struct mc_w3c_chunk *, const char *, const char *) = chunk_fill_avx2;
+/* The n bytes at p compared: their separators (sepc) into spm, one mask per
+ * 64 bytes; their newlines listed in nl, how many returned; whether one is
+ * a NUL in *nul. */
+static size_t (*fill)(const char *p, size_t n, char sepc, uint64_t *spm, const char **nl,
+                      bool *nul) = fill_avx2;
 #else
-static void split_masks(struct mc_w3c_line *w, uint32_t want)
-{
-  (void)w; (void)want;
-}
-
 static bool peek_masks(const struct mc_w3c_line *w, int col, struct mc_slice *out)
 {
   (void)w; (void)col; (void)out;
@@ -557,9 +488,12 @@ static bool record_masks(const struct mc_w3c_line *w, const struct mc_w3c_layout
   return false;
 }
 
-static void chunk_fill(struct mc_w3c_chunk *ch, const char *p, const char *e)
+static size_t fill(const char *p, size_t n, char sepc, uint64_t *spm, const char **nl,
+                   bool *nul)
 {
-  (void)ch; (void)p; (void)e;
+  (void)p; (void)n; (void)sepc; (void)spm; (void)nl;
+  *nul = false;
+  return 0;
 }
 #endif
 
@@ -591,7 +525,7 @@ static void chunk_commas(struct mc_w3c_chunk *ch, struct mc_w3c_line *w)
 }
 
 const char *mc_w3c_chunk_next(struct mc_w3c_chunk *ch, struct mc_w3c_line *w, const char *p,
-                              const char *end, uint32_t want)
+                              const char *end)
 {
   if(!chunk_ok)
     return NULL;
@@ -601,8 +535,11 @@ const char *mc_w3c_chunk_next(struct mc_w3c_chunk *ch, struct mc_w3c_line *w, co
       ch->spm = mc_xmalloc((MC_W3C_CHUNK / 64 + 1) * sizeof *ch->spm);
       ch->nl = mc_xmalloc((MC_W3C_CHUNK + 72) * sizeof *ch->nl);
     }
-    size_t room = (size_t)(end - p);
-    chunk_fill(ch, p, p + (room < MC_W3C_CHUNK ? room : MC_W3C_CHUNK));
+    size_t room = (size_t)(end - p), n = room < MC_W3C_CHUNK ? room : MC_W3C_CHUNK;
+    ch->begin = p;
+    ch->end = p + n;
+    ch->knl = 0;
+    ch->nnl = fill(p, n, ch->sepc, ch->spm, ch->nl, &ch->nul);
     if(!ch->nnl)
       return NULL;
   }
@@ -622,8 +559,6 @@ const char *mc_w3c_chunk_next(struct mc_w3c_chunk *ch, struct mc_w3c_line *w, co
   w->nul = ch->nul && memchr(p, '\0', len) != NULL;
   if(ch->sepc == ',')
     chunk_commas(ch, w);
-  else if(want)
-    split_masks(w, want);
   return nlp + 1;
 }
 
@@ -647,7 +582,7 @@ static void pick_split(void)
     next_line_fn = next_line_avx2;
     chunk_ok = true;
     if(__builtin_cpu_supports("avx512bw"))
-      chunk_fill = chunk_fill_avx512;
+      fill = fill_avx512;
   }
 #endif
 }
@@ -656,10 +591,7 @@ void mc_w3c_split(struct mc_w3c_line *w, uint32_t want)
 {
   if(w->done || w->nsep >= want || w->nsep >= MC_W3C_MAXCOLS)
     return;
-  if(w->spm)
-    split_masks(w, want);
-  else
-    split_fn(w, want);
+  split_fn(w, want);
 }
 
 bool mc_w3c_peek(struct mc_w3c_line *w, int col, struct mc_slice *out)

@@ -36,8 +36,6 @@ struct mc_w3c_layout {
   uint8_t ncols;
   int8_t path_col;           /* cs-uri-stem, else cs-uri (HTTPERR) */
   bool httperr;              /* s-reason is logged: an HTTPERR log */
-  uint8_t norder;            /* how many fields are logged */
-  int8_t order[MC_WF_COUNT]; /* those fields, by column */
   int8_t field_at[MC_W3C_MAXCOLS];   /* the field of each column, -1 for none */
 };
 
@@ -66,10 +64,10 @@ struct mc_w3c_line {
   uint32_t nall;             /* mc_w3c_chunk_next() with ',': the separators the line has,
                                 uncapped */
   const char **sep;          /* own, or the commas a chunk listed (mc_w3c_chunk with ',') */
-  const uint64_t *spm;       /* a chunk's separator masks, or NULL: mc_w3c_split() then
-                                takes the separators from them, without a load of the line */
+  const uint64_t *spm;       /* a chunk's separator masks, or NULL: mc_w3c_peek() and
+                                mc_w3c_record() take fields from them while nothing is split */
   const char *mbase;         /* the byte bit 0 of spm[0] stands for */
-  const char *own[MC_W3C_MAXCOLS + 72];   /* a chunk's masks add up to 64 + 8 at once */
+  const char *own[MC_W3C_MAXCOLS];
 };
 
 /* readable: the end of the buffer the line sits in (at least line + len);
@@ -104,10 +102,10 @@ const char *mc_w3c_next_line(struct mc_w3c_line *w, const char *p, const char *e
 /* Many lines split at once: each block of MC_W3C_CHUNK bytes is compared
  * with the separator, '\n' and NUL 64 bytes a step (AVX2); the separators
  * are kept as one 64-bit mask per 64 bytes and the newlines listed. A line
- * then takes its end from the list, and its separators from the masks only
- * as far as the caller asks (mc_w3c_split() goes on from there): a line that
- * is not migration traffic costs its share of the compares and a select of
- * a few bits. With ',' (HttpProxy CSV) every comma of the line is listed
+ * then takes its end from the list, and its path (mc_w3c_peek()) and the
+ * fields it is counted by (mc_w3c_record()) from the masks: a line that is
+ * not migration traffic costs its share of the compares and a select of a
+ * few bits. mc_w3c_split() on such a line reads it as any other. With ',' (HttpProxy CSV) every comma of the line is listed
  * for mc_hp_parse_at(). Without AVX2, or for a line that does not end
  * inside one block, mc_w3c_chunk_next() says no and the caller falls back
  * to mc_w3c_next_line(). */
@@ -127,11 +125,11 @@ struct mc_w3c_chunk {
 void mc_w3c_chunk_init(struct mc_w3c_chunk *ch, char sepc);
 void mc_w3c_chunk_release(struct mc_w3c_chunk *ch);
 
-/* As mc_w3c_next_line() for the line at p: its end, whether it holds a
- * NUL, and its first want separators (',': all of them, in sep and nall);
- * NULL when the chunk cannot (then w is untouched). */
+/* As mc_w3c_next_line() for the line at p: its end and whether it holds a
+ * NUL, nothing split yet (',': all its commas, in sep and nall); NULL when
+ * the chunk cannot (then w is untouched). */
 const char *mc_w3c_chunk_next(struct mc_w3c_chunk *ch, struct mc_w3c_line *w, const char *p,
-                              const char *end, uint32_t want);
+                              const char *end);
 
 /* Field col of the line into *out; false when the line has fewer fields.
  * A line from a chunk that has not been split yet takes it from the masks
