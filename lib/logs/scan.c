@@ -161,7 +161,7 @@ struct ctx {
   const char *last_data;          /* the last data line of the current buffer */
   size_t last_len;
   struct key_cache status_cache[MC_EP_COUNT], hour_cache[MC_EP_COUNT];
-  int64_t last_hour[MC_EP_COUNT];  /* the hour hour_cache[ep] holds, when its rawn is 1 */
+  int64_t last_hour[MC_EP_COUNT];  /* the hour hour_cache[ep] holds, while it holds one */
   const char *buf_end;            /* the end of the bytes scan_lines() was given */
   /* Clients are counted straight into the thread's tables (they are the
      big ones: never one per range). undo: this pass takes back what an
@@ -471,7 +471,7 @@ static void count_hour(struct ctx *c, int ep, int64_t t)
 {
   struct key_cache *kc = &c->hour_cache[ep];
   int64_t hour = t / 3600;
-  if(kc->ents && kc->ents == c->rg->agg.ents && kc->rawn == 1 && c->last_hour[ep] == hour) {
+  if(kc->ents && kc->ents == c->rg->agg.ents && c->last_hour[ep] == hour) {
     mc_agg_hit(kc->e, t);
     return;
   }
@@ -479,7 +479,6 @@ static void count_hour(struct ctx *c, int ep, int64_t t)
   struct mc_key_hour kh = { .ep = (uint8_t)ep, .hour = hour };
   size_t klen = mc_key_hour_put(key, sizeof key, &kh);
   count_cached(c, kc, key, klen, t);
-  kc->rawn = kc->ents != NULL;
   c->last_hour[ep] = hour;
 }
 
@@ -738,14 +737,14 @@ static void scan_lines(struct ctx *c, const char *p, const char *end)
     /* The block's lists give the end of the line and all its separators;
        a line they cannot give is found the plain way. */
     if(w3c) {
-      next = mc_w3c_chunk_next(&chunk, &w, p, end, 0);
+      next = mc_w3c_chunk_next(&chunk, &w, p, end);
       if(!next) {
         uint32_t want = c->have_layout && c->checked ? (uint32_t)c->wl.path_col + 1 : 0;
         next = mc_w3c_next_line(&w, p, end, want);
       }
       len = w.len;
     }
-    else if((next = mc_w3c_chunk_next(&chunk, &w, p, end, 0)))
+    else if((next = mc_w3c_chunk_next(&chunk, &w, p, end)))
       len = w.len;
     else {
       const char *nl = memchr(p, '\n', (size_t)(end - p));
