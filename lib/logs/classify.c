@@ -38,22 +38,6 @@ bool mc_endpoint_is_migration(int ep)
   return ep == MC_EP_MRSPROXY || ep == MC_EP_RPCPROXY;
 }
 
-/* Path prefixes in the order they are tried (the longest first where one
- * contains another). A prefix ending in '/' also matches the bare folder. */
-#define RULE(lit, ep) { lit, sizeof lit - 1, ep }
-static const struct {
-  const char *prefix;
-  size_t len;
-  int ep;
-} path_rules[] = {
-  RULE("/ews/mrsproxy.svc", MC_EP_MRSPROXY),
-  RULE("/ews/", MC_EP_EWS),
-  RULE("/rpc/rpcproxy.dll", MC_EP_RPCPROXY),
-  RULE("/rpcwithcert/rpcproxy.dll", MC_EP_RPCPROXY),
-  RULE("/autodiscover/", MC_EP_AUTODISCOVER),
-  RULE("/mapi/", MC_EP_MAPI),
-};
-
 /* x's bytes with ASCII capitals made small, all at once: a byte gains 0x20
  * when it is 'A' to 'Z', no other byte changes. */
 static inline uint64_t fold8(uint64_t x)
@@ -65,69 +49,85 @@ static inline uint64_t fold8(uint64_t x)
 }
 
 /* Whether p starts with lit (small letters), in any case: eight bytes a
- * step, then four, then one. */
+ * step, the rest as the eight (or four) bytes that end it, which overlap
+ * bytes already compared equal. */
+__attribute__((always_inline))
 static inline bool prefix_ci(const char *p, size_t n, const char *lit, size_t m)
 {
   if(n < m)
     return false;
-  size_t i = 0;
-  for(; i + 8 <= m; i += 8) {
-    uint64_t a, b;
+  if(m < 4) {
+    for(size_t i = 0; i < m; i++) {
+      unsigned char c = (unsigned char)p[i];
+      if((c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)lit[i])
+        return false;
+    }
+    return true;
+  }
+  if(m < 8) {
+    uint32_t a, b, c, d;
+    memcpy(&a, p, 4);
+    memcpy(&b, lit, 4);
+    memcpy(&c, p + m - 4, 4);
+    memcpy(&d, lit + m - 4, 4);
+    return ((uint32_t)fold8(a) ^ b) == 0 && ((uint32_t)fold8(c) ^ d) == 0;
+  }
+  uint64_t a, b;
+  for(size_t i = 0; i + 8 < m; i += 8) {
     memcpy(&a, p + i, 8);
     memcpy(&b, lit + i, 8);
     if(fold8(a) != b)
       return false;
   }
-  for(; i + 4 <= m; i += 4) {
-    uint32_t a, b;
-    memcpy(&a, p + i, 4);
-    memcpy(&b, lit + i, 4);
-    if((uint32_t)fold8(a) != b)
-      return false;
-  }
-  for(; i < m; i++) {
-    unsigned char c = (unsigned char)p[i];
-    if((c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)lit[i])
-      return false;
-  }
-  return true;
+  memcpy(&a, p + m - 8, 8);
+  memcpy(&b, lit + m - 8, 8);
+  return fold8(a) == b;
 }
 
-/* Whether the four bytes at p are one of the heads an endpoint path starts
- * with, in any case. */
-static inline bool endpoint_head(const char *p)
+/* Which of the heads an endpoint path starts with the four bytes at p
+ * are, in any case: 0 /ews, 1 /rpc, 2 /aut, 3 /map; 4 for none. */
+static inline unsigned head_of(const char *p)
 {
   static const char heads[] = "/ews/rpc/aut/map";
   uint32_t h, k[4];
   memcpy(&h, p, 4);
   memcpy(k, heads, 16);
   h = (uint32_t)fold8(h);
-  return h == k[0] || h == k[1] || h == k[2] || h == k[3];
+  return h == k[0] ? 0 : h == k[1] ? 1 : h == k[2] ? 2 : h == k[3] ? 3 : 4;
 }
+
+/* p starts with the literal lit, in any case. */
+#define STARTS(lit) prefix_ci(p, n, lit, sizeof lit - 1)
+/* ... or with the folder lit ("/mapi/") bare ("/mapi"), or followed by a
+   query glued on ("/mapi?x", "/mapi&x"). */
+#define FOLDER(lit) (STARTS(lit) || (prefix_ci(p, n, lit, sizeof lit - 2) && \
+                     (n == sizeof lit - 2 || p[sizeof lit - 2] == '?' || p[sizeof lit - 2] == '&')))
 
 int mc_classify_path(const char *p, size_t n)
 {
   /* Most lines are /owa, /Microsoft-Server-ActiveSync, /ecp ...: one look at
-     the first four bytes, all at once, sends them away. */
+     the first four bytes, all at once, sends them away; the others try
+     the paths of their head, the longest first where one holds another. */
   if(n < 4)
     return MC_EP_NONE;
-  if(!endpoint_head(p))
+  switch(head_of(p)) {
+  case 0:
+    if(STARTS("/ews/mrsproxy.svc"))
+      return MC_EP_MRSPROXY;
+    return FOLDER("/ews/") ? MC_EP_EWS : MC_EP_NONE;
+  case 1:
+    return STARTS("/rpc/rpcproxy.dll") || STARTS("/rpcwithcert/rpcproxy.dll") ?
+           MC_EP_RPCPROXY : MC_EP_NONE;
+  case 2:
+    return FOLDER("/autodiscover/") ? MC_EP_AUTODISCOVER : MC_EP_NONE;
+  case 3:
+    return FOLDER("/mapi/") ? MC_EP_MAPI : MC_EP_NONE;
+  default:
     return MC_EP_NONE;
-  char c = (char)(p[1] | 0x20);
-  for(size_t i = 0; i < sizeof path_rules / sizeof path_rules[0]; i++) {
-    const char *lit = path_rules[i].prefix;
-    size_t m = path_rules[i].len;
-    if(lit[1] != c)
-      continue;
-    if(prefix_ci(p, n, lit, m))
-      return path_rules[i].ep;
-    /* "/EWS" or "/mapi" alone, or followed by a query glued on. */
-    if(lit[m - 1] == '/' && prefix_ci(p, n, lit, m - 1) &&
-       (n == m - 1 || p[m - 1] == '?' || p[m - 1] == '&'))
-      return path_rules[i].ep;
   }
-  return MC_EP_NONE;
 }
+#undef STARTS
+#undef FOLDER
 
 struct mc_slice mc_uri_path(struct mc_slice uri)
 {

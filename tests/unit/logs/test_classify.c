@@ -31,6 +31,15 @@ static void endpoints_in_any_casing(void **state)
   assert_int_equal(ep("/RpcWithCert/rpcproxy.dll"), MC_EP_RPCPROXY);
   assert_int_equal(ep("/AutoDiscover/AutoDiscover.xml"), MC_EP_AUTODISCOVER);
   assert_int_equal(ep("/mapi/emsmdb/"), MC_EP_MAPI);
+  /* Each folder bare, or with a query glued on; each head that is no rule. */
+  assert_int_equal(ep("/MAPI"), MC_EP_MAPI);
+  assert_int_equal(ep("/autodiscover?x=1"), MC_EP_AUTODISCOVER);
+  assert_int_equal(ep("/ews&x"), MC_EP_EWS);
+  assert_int_equal(ep("/rpc"), MC_EP_NONE);
+  assert_int_equal(ep("/rpcwithcert/"), MC_EP_NONE);
+  assert_int_equal(ep("/auth/"), MC_EP_NONE);
+  assert_int_equal(ep("/mapx/"), MC_EP_NONE);
+  assert_int_equal(ep("/EWS/mrsproxy.sv"), MC_EP_EWS);
   assert_int_equal(ep("/owa/"), MC_EP_NONE);
   assert_int_equal(ep("/Microsoft-Server-ActiveSync/default.eas"), MC_EP_NONE);
   assert_int_equal(ep("/ewsx/"), MC_EP_NONE);
