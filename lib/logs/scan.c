@@ -149,6 +149,9 @@ struct ctx {
   bool checked;                   /* a mid-file range checked its assumption */
   struct mc_w3c_layout wl;
   uint64_t line_cols;             /* the columns of LINE_FIELDS in wl */
+  struct mc_w3c_rec rec;          /* the last line's fields: mc_w3c_fields() writes the
+                                     same ones each line, the rest stay empty (zeroed with
+                                     each new layout) */
   struct mc_hp_layout hl;
   uint64_t line;                  /* range-relative number of the current line */
   char date_cache[10];
@@ -426,6 +429,7 @@ static void look_back(struct ctx *c)
       if(mc_w3c_layout_parse(&l, h + 8, n - 8) == MC_OK) {
         c->wl = l;
         c->line_cols = mc_w3c_columns(&l, LINE_FIELDS);
+        memset(&c->rec, 0, sizeof c->rec);
         free(rg->start_fields);
         rg->start_fields = mc_xstrndup(h + 8, n - 8);
         free(rg->end_fields);
@@ -511,30 +515,30 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
   int ep = mc_classify_path(path.p, path.n);
   if(ep == MC_EP_NONE && !l->httperr && !hit)
     return;
-  struct mc_w3c_rec rec;
-  if(!mc_w3c_record(w, l, c->line_cols, &rec)) {
+  const struct mc_w3c_rec *rec = &c->rec;
+  if(!mc_w3c_fields(w, l, c->line_cols, &c->rec)) {
     malformed(c, "the number of fields differs from the #Fields line");
     return;
   }
   int64_t t;
-  if(!line_time(c, rec.f[MC_WF_DATE], rec.f[MC_WF_TIME], &t)) {
+  if(!line_time(c, rec->f[MC_WF_DATE], rec->f[MC_WF_TIME], &t)) {
     malformed(c, "the date or time field is not a date and time");
     return;
   }
-  struct mc_slice server = w3c_server(c, &rec);
-  struct mc_slice span = status_span(c, &rec, server);
+  struct mc_slice server = w3c_server(c, rec);
+  struct mc_slice span = status_span(c, rec, server);
   if(!hit && ep != MC_EP_NONE && !l->httperr && in_window(c->s->o, t) &&
      same_status(c, &c->status_cache[ep], span, t)) {
-    client_defer(c, ep, rec.f[MC_WF_CIP]);
+    client_defer(c, ep, rec->f[MC_WF_CIP]);
     count_hour(c, ep, t);
     return;
   }
-  int status = (int)code_of(rec.f[MC_WF_STATUS], 999);
-  int sub = (int)code_of(rec.f[MC_WF_SUBSTATUS], 99999);
-  int64_t win32 = code_of(rec.f[MC_WF_WIN32], 4294967295LL);
+  int status = (int)code_of(rec->f[MC_WF_STATUS], 999);
+  int sub = (int)code_of(rec->f[MC_WF_SUBSTATUS], 99999);
+  int64_t win32 = code_of(rec->f[MC_WF_WIN32], 4294967295LL);
   if(hit)
-    add_hit(c, line, len, ep, t, status, sub, win32, server, rec.f[MC_WF_METHOD], path,
-            rec.f[MC_WF_CIP], rec.f[MC_WF_REASON]);
+    add_hit(c, line, len, ep, t, status, sub, win32, server, rec->f[MC_WF_METHOD], path,
+            rec->f[MC_WF_CIP], rec->f[MC_WF_REASON]);
   if(!in_window(c->s->o, t)) {
     rg->out_of_window++;
     return;
@@ -545,7 +549,7 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
   if(l->httperr) {
     struct mc_key_httperr k = { .ep = ep == MC_EP_NONE ? MC_KEY_EP_OTHER : (uint8_t)ep,
                                 .status = status };
-    klen = mc_key_httperr_put(key, sizeof key, &k, server, rec.f[MC_WF_REASON]);
+    klen = mc_key_httperr_put(key, sizeof key, &k, server, rec->f[MC_WF_REASON]);
     if((ex = count_key(c, key, klen, t)))
       mc_agg_example(ex, c->f->index, c->line, line, len);
     return;
@@ -562,7 +566,7 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
     memcpy(kc->raw, span.p, span.n);
     kc->rawn = (uint8_t)span.n;
   }
-  client_defer(c, ep, rec.f[MC_WF_CIP]);
+  client_defer(c, ep, rec->f[MC_WF_CIP]);
   count_hour(c, ep, t);
 }
 
@@ -657,8 +661,10 @@ static void set_layout(struct ctx *c, const char *fields, size_t n)
   mc_code rc = csv ? mc_hp_layout_parse(&c->hl, fields, n) :
                      mc_w3c_layout_parse(&c->wl, fields, n);
   c->have_layout = rc == MC_OK;
-  if(c->have_layout && !csv)
+  if(c->have_layout && !csv) {
     c->line_cols = mc_w3c_columns(&c->wl, LINE_FIELDS);
+    memset(&c->rec, 0, sizeof c->rec);
+  }
   if(!c->have_layout)
     range_problem(rg, c->line, "%s", layout_problem(rc, csv));
 }

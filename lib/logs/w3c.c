@@ -271,35 +271,62 @@ void mc_w3c_chunk_release(struct mc_w3c_chunk *ch)
   ch->nnl = ch->knl = ch->spcap = 0;
 }
 
-static bool chunk_ok;             /* the CPU has AVX2 (set with next_line_fn) */
-
+/* The bit-counting instructions for the mask walks where the CPU has them
+ * (every CPU with AVX2, the only one the chunks run on). */
 #if defined(__x86_64__) && defined(__GNUC__)
-/* Appends base + the position of each set bit of m to list (which has room
- * for eight more than it will hold): the first without a branch (a block
- * seldom holds more than one newline), then eight at a time. */
-#define MC_FLAT_TOP (UINT64_C(1) << 63)
-__attribute__((target("avx2,popcnt,bmi")))
-static inline size_t flatten(const char **list, size_t n, const char *base, uint64_t m)
+#include <immintrin.h>
+#define MASK_TARGET __attribute__((target("avx2,popcnt,bmi")))
+#define TZCNT(m) _tzcnt_u64(m)               /* 64 for an empty mask */
+#else
+#define MASK_TARGET
+#define TZCNT(m) __builtin_ctzll((m) | LAST_BIT)
+#endif
+#define LAST_BIT (UINT64_C(1) << 63)   /* or'ed in: ctz of an empty mask is 63 */
+
+/* The separators of the line [lo, stop) from the masks, as pointers
+ * (base + offset) into out, which has room for cap + 8: eight positions a
+ * mask word, written whether or not the word has that many (a word seldom
+ * has more), so the loop runs alike for every word instead of branching
+ * once a bit; returns how many, or cap + 1 when the line has more than cap
+ * (out then holds the first cap). */
+MASK_TARGET
+static inline size_t line_seps(const uint64_t *spm, size_t lo, size_t stop, const char *base,
+                               const char **out, size_t cap)
 {
-  size_t cnt = (size_t)__builtin_popcountll(m);
-  const char **s = list + n;
-  s[0] = base + __builtin_ctzll(m | MC_FLAT_TOP);
-  m &= m - 1;
-  s++;
-  while(m) {
-#pragma GCC unroll 8
-    for(int j = 0; j < 8; j++) {
-      s[j] = base + __builtin_ctzll(m | MC_FLAT_TOP);
-      m &= m - 1;
+  size_t n = 0;
+  if(lo >= stop)
+    return 0;
+  size_t b = lo >> 6;
+  uint64_t m = spm[b] & (~UINT64_C(0) << (lo & 63));
+  for(;;) {
+    if(b == (stop - 1) >> 6)
+      m &= ~UINT64_C(0) >> (63 - ((stop - 1) & 63));     /* bits before stop */
+    size_t cnt = (size_t)__builtin_popcountll(m);
+    if(n + cnt > cap) {
+      for(; n < cap; m &= m - 1)
+        out[n++] = base + b * 64 + (size_t)__builtin_ctzll(m);
+      return cap + 1;
     }
-    s += 8;
+    const char *at = base + b * 64;
+    const char **s = out + n;
+    n += cnt;
+    do {
+#pragma GCC unroll 8
+      for(int j = 0; j < 8; j++) {
+        s[j] = at + TZCNT(m);
+        m &= m - 1;
+      }
+      s += 8;
+    } while(m);
+    if(++b * 64 >= stop)
+      return n;
+    m = spm[b];
   }
-  return n + cnt;
 }
 
 /* The offset of the k-th separator (from 0) at or after offset at, from the
  * masks; stop when the line (which ends at stop) has fewer. */
-__attribute__((target("avx2,popcnt,bmi")))
+MASK_TARGET
 static inline size_t select_sep(const uint64_t *spm, size_t at, size_t stop, unsigned k)
 {
   size_t b = at >> 6;
@@ -307,8 +334,18 @@ static inline size_t select_sep(const uint64_t *spm, size_t at, size_t stop, uns
   for(;;) {
     unsigned c = (unsigned)__builtin_popcountll(m);
     if(k < c) {
-      while(k--)
-        m &= m - 1;
+      if(k < 4) {                 /* the usual case, without a branch per bit */
+        uint64_t v[4];
+        v[0] = m;
+        v[1] = v[0] & (v[0] - 1);
+        v[2] = v[1] & (v[1] - 1);
+        v[3] = v[2] & (v[2] - 1);
+        m = v[k];
+      }
+      else {
+        while(k--)
+          m &= m - 1;
+      }
       size_t i = b * 64 + (size_t)__builtin_ctzll(m);
       return i < stop ? i : stop;
     }
@@ -319,7 +356,10 @@ static inline size_t select_sep(const uint64_t *spm, size_t at, size_t stop, uns
   }
 }
 
-__attribute__((target("avx2,popcnt,bmi")))
+/* mc_w3c_peek() on a line not split yet: its field col from the masks,
+ * nothing recorded (a line that is not migration traffic is done with
+ * after its path, two selects of a bit). */
+MASK_TARGET
 static bool peek_masks(const struct mc_w3c_line *w, int col, struct mc_slice *out)
 {
   size_t lo = (size_t)(w->line - w->mbase), stop = lo + w->len;
@@ -337,76 +377,29 @@ static bool peek_masks(const struct mc_w3c_line *w, int col, struct mc_slice *ou
   return true;
 }
 
-/* The separators in [at, stop). */
-__attribute__((target("avx2,popcnt,bmi")))
-static inline size_t count_seps(const uint64_t *spm, size_t at, size_t stop)
-{
-  if(at >= stop)
-    return 0;
-  size_t b = at >> 6, n = 0;
-  uint64_t m = spm[b] & (~UINT64_C(0) << (at & 63));
-  for(;;) {
-    if(b * 64 + 64 >= stop)
-      return n + (size_t)__builtin_popcountll(m & ~(~UINT64_C(0) << (stop - b * 64 - 1) << 1));
-    n += (size_t)__builtin_popcountll(m);
-    m = spm[++b];
-  }
-}
+static bool chunk_ok;             /* the CPU has AVX2 (set with next_line_fn) */
 
-/* mc_w3c_record() from the masks: the wanted columns in order, each found
- * from where the one before ended by skipping separators a block at a time
- * (a count of its bits) and then a bit at a time; then a count of the
- * rest. */
+#if defined(__x86_64__) && defined(__GNUC__)
+/* Appends base + the position of each set bit of m to list (which has room
+ * for eight more than it will hold): the first without a branch (a block
+ * seldom holds more than one newline), then eight at a time. */
 __attribute__((target("avx2,popcnt,bmi")))
-static bool record_masks(const struct mc_w3c_line *w, const struct mc_w3c_layout *l,
-                         uint64_t cols, struct mc_w3c_rec *rec)
+static inline size_t flatten(const char **list, size_t n, const char *base, uint64_t m)
 {
-  const uint64_t *spm = w->spm;
-  size_t lo = (size_t)(w->line - w->mbase), stop = lo + w->len;
-  size_t b = lo >> 6, start = lo;
-  uint64_t m = spm[b] & (~UINT64_C(0) << (lo & 63));
-  unsigned col = 0;               /* the column that starts at start */
-  while(cols) {
-    unsigned want = (unsigned)__builtin_ctzll(cols);
-    cols &= cols - 1;
-    /* Skip want - col separators: then the field starts. */
-    for(unsigned k = want - col; k;) {
-      unsigned c = (unsigned)__builtin_popcountll(m);
-      if(k <= c) {
-        while(--k)
-          m &= m - 1;
-        size_t e = b * 64 + (size_t)__builtin_ctzll(m);
-        if(e >= stop)
-          return false;
-        m &= m - 1;
-        start = e + 1;
-        break;
-      }
-      k -= c;
-      if(++b * 64 >= stop)
-        return false;
-      m = spm[b];
+  size_t cnt = (size_t)__builtin_popcountll(m);
+  const char **s = list + n;
+  s[0] = base + __builtin_ctzll(m | LAST_BIT);
+  m &= m - 1;
+  s++;
+  while(m) {
+#pragma GCC unroll 8
+    for(int j = 0; j < 8; j++) {
+      s[j] = base + __builtin_ctzll(m | LAST_BIT);
+      m &= m - 1;
     }
-    /* It ends at the next one, or with the line. */
-    size_t e = stop;
-    for(;;) {
-      if(m) {
-        size_t i = b * 64 + (size_t)__builtin_ctzll(m);
-        e = i < stop ? i : stop;
-        break;
-      }
-      if(++b * 64 >= stop)
-        break;
-      m = spm[b];
-    }
-    rec->f[l->field_at[want]] = (struct mc_slice){ w->mbase + start, e - start };
-    if(e >= stop)
-      return !cols && want + 1 == l->ncols;
-    m &= m - 1;
-    start = e + 1;
-    col = want + 1;
+    s += 8;
   }
-  return count_seps(spm, start, stop) + col == l->ncols - 1u;
+  return n + cnt;
 }
 
 __attribute__((target("avx2,popcnt,bmi")))
@@ -475,19 +468,6 @@ static size_t fill_avx512(const char *p, size_t n, char sepc, uint64_t *spm, con
 static size_t (*fill)(const char *p, size_t n, char sepc, uint64_t *spm, const char **nl,
                       bool *nul) = fill_avx2;
 #else
-static bool peek_masks(const struct mc_w3c_line *w, int col, struct mc_slice *out)
-{
-  (void)w; (void)col; (void)out;
-  return false;
-}
-
-static bool record_masks(const struct mc_w3c_line *w, const struct mc_w3c_layout *l,
-                         uint64_t cols, struct mc_w3c_rec *rec)
-{
-  (void)w; (void)l; (void)cols; (void)rec;
-  return false;
-}
-
 static size_t fill(const char *p, size_t n, char sepc, uint64_t *spm, const char **nl,
                    bool *nul)
 {
@@ -498,24 +478,16 @@ static size_t fill(const char *p, size_t n, char sepc, uint64_t *spm, const char
 #endif
 
 /* ',': every comma of the line into ch->sp, from the masks. */
+MASK_TARGET
 static void chunk_commas(struct mc_w3c_chunk *ch, struct mc_w3c_line *w)
 {
-  size_t lo = (size_t)(w->line - ch->begin), stop = lo + w->len, n = 0;
-  for(size_t b = lo >> 6; b * 64 < stop; b++) {
-    uint64_t m = ch->spm[b];
-    if(b == lo >> 6)
-      m &= ~UINT64_C(0) << (lo & 63);
-    for(; m; m &= m - 1) {
-      size_t i = b * 64 + (size_t)__builtin_ctzll(m);
-      if(i >= stop)
-        break;
-      if(n == ch->spcap) {
-        ch->spcap = ch->spcap ? ch->spcap * 2 : 256;
-        ch->sp = mc_xrealloc(ch->sp, ch->spcap * sizeof *ch->sp);
-      }
-      ch->sp[n++] = ch->begin + i;
-    }
+  if(ch->spcap < w->len + 8) {       /* a line has fewer commas than bytes */
+    ch->spcap = w->len + 8 > 256 ? w->len + 8 : 256;
+    free(ch->sp);
+    ch->sp = mc_xmalloc(ch->spcap * sizeof *ch->sp);
   }
+  size_t lo = (size_t)(w->line - ch->begin);
+  size_t n = line_seps(ch->spm, lo, lo + w->len, ch->begin, ch->sp, w->len);
   w->sep = ch->sp;
   w->spm = NULL;
   w->nall = (uint32_t)n;
@@ -587,18 +559,35 @@ static void pick_split(void)
 #endif
 }
 
+/* A chunk's line: all its separators from the masks at once (see
+ * line_seps(): a loop that runs alike for every line costs less than one
+ * that stops at want). */
+MASK_TARGET
+static void split_masks(struct mc_w3c_line *w)
+{
+  size_t lo = (size_t)(w->line - w->mbase);
+  size_t n = line_seps(w->spm, lo, lo + w->len, w->mbase, w->own, MC_W3C_MAXCOLS);
+  w->spm = NULL;
+  w->done = n <= MC_W3C_MAXCOLS;
+  w->nsep = (uint32_t)(w->done ? n : MC_W3C_MAXCOLS);
+  w->pos = w->done ? w->len : (size_t)(w->own[MC_W3C_MAXCOLS - 1] - w->line) + 1;
+}
+
 void mc_w3c_split(struct mc_w3c_line *w, uint32_t want)
 {
   if(w->done || w->nsep >= want || w->nsep >= MC_W3C_MAXCOLS)
     return;
-  split_fn(w, want);
+  if(w->spm)
+    split_masks(w);
+  else
+    split_fn(w, want);
 }
 
 bool mc_w3c_peek(struct mc_w3c_line *w, int col, struct mc_slice *out)
 {
   if(col < 0)
     return false;
-  if(w->spm && w->nsep == 0 && !w->done)
+  if(w->spm)
     return peek_masks(w, col, out);
   mc_w3c_split(w, (uint32_t)col + 1);
   if(!mc_w3c_has(w, col))
@@ -617,21 +606,24 @@ uint64_t mc_w3c_columns(const struct mc_w3c_layout *l, uint32_t want)
   return cols;
 }
 
-bool mc_w3c_record(struct mc_w3c_line *w, const struct mc_w3c_layout *l, uint64_t cols,
+bool mc_w3c_fields(struct mc_w3c_line *w, const struct mc_w3c_layout *l, uint64_t cols,
                    struct mc_w3c_rec *rec)
 {
-  memset(rec, 0, sizeof *rec);
-  if(w->spm && w->nsep == 0 && !w->done)
-    return record_masks(w, l, cols, rec);
   mc_w3c_split(w, MC_W3C_MAXCOLS);
   if(!w->done || w->nsep + 1 != l->ncols)
     return false;
   for(; cols; cols &= cols - 1) {
     int col = __builtin_ctzll(cols);
-    if(l->field_at[col] >= 0)
-      rec->f[l->field_at[col]] = mc_w3c_field(w, col);
+    rec->f[l->field_at[col]] = mc_w3c_field(w, col);
   }
   return true;
+}
+
+bool mc_w3c_record(struct mc_w3c_line *w, const struct mc_w3c_layout *l, uint64_t cols,
+                   struct mc_w3c_rec *rec)
+{
+  memset(rec, 0, sizeof *rec);
+  return mc_w3c_fields(w, l, cols, rec);
 }
 
 bool mc_w3c_parse(const struct mc_w3c_layout *l, const char *line, size_t len,

@@ -64,10 +64,10 @@ struct mc_w3c_line {
   uint32_t nall;             /* mc_w3c_chunk_next() with ',': the separators the line has,
                                 uncapped */
   const char **sep;          /* own, or the commas a chunk listed (mc_w3c_chunk with ',') */
-  const uint64_t *spm;       /* a chunk's separator masks, or NULL: mc_w3c_peek() and
-                                mc_w3c_record() take fields from them while nothing is split */
+  const uint64_t *spm;       /* a chunk's separator masks while the line is not split
+                                yet, else NULL: mc_w3c_split() reads them */
   const char *mbase;         /* the byte bit 0 of spm[0] stands for */
-  const char *own[MC_W3C_MAXCOLS];
+  const char *own[MC_W3C_MAXCOLS + 8];   /* 8 more: line_seps() in w3c.c */
 };
 
 /* readable: the end of the buffer the line sits in (at least line + len);
@@ -102,11 +102,11 @@ const char *mc_w3c_next_line(struct mc_w3c_line *w, const char *p, const char *e
 /* Many lines split at once: each block of MC_W3C_CHUNK bytes is compared
  * with the separator, '\n' and NUL 64 bytes a step (AVX2); the separators
  * are kept as one 64-bit mask per 64 bytes and the newlines listed. A line
- * then takes its end from the list, and its path (mc_w3c_peek()) and the
- * fields it is counted by (mc_w3c_record()) from the masks: a line that is
- * not migration traffic costs its share of the compares and a select of a
- * few bits. mc_w3c_split() on such a line reads it as any other. With ',' (HttpProxy CSV) every comma of the line is listed
- * for mc_hp_parse_at(). Without AVX2, or for a line that does not end
+ * then takes its end from the list, and the first mc_w3c_split() on it
+ * lists all its separators from the masks at once, a mask word at a time
+ * (about as cheap as finding the first few, and no line is split twice).
+ * With ',' (HttpProxy CSV) every comma of the line is listed for
+ * mc_hp_parse_at(). Without AVX2, or for a line that does not end
  * inside one block, mc_w3c_chunk_next() says no and the caller falls back
  * to mc_w3c_next_line(). */
 #define MC_W3C_CHUNK 16384u
@@ -131,10 +131,8 @@ void mc_w3c_chunk_release(struct mc_w3c_chunk *ch);
 const char *mc_w3c_chunk_next(struct mc_w3c_chunk *ch, struct mc_w3c_line *w, const char *p,
                               const char *end);
 
-/* Field col of the line into *out; false when the line has fewer fields.
- * A line from a chunk that has not been split yet takes it from the masks
- * and records nothing (a line that is not migration traffic is done with
- * after its path); else as mc_w3c_split() and mc_w3c_field(). */
+/* Field col of the line into *out (mc_w3c_split() and mc_w3c_field());
+ * false when the line has fewer fields. */
 bool mc_w3c_peek(struct mc_w3c_line *w, int col, struct mc_slice *out);
 
 /* Whether field col is complete. */
@@ -165,10 +163,14 @@ uint64_t mc_w3c_columns(const struct mc_w3c_layout *l, uint32_t want);
 
 /* The layout's fields of the line in the columns cols (mc_w3c_columns())
  * into rec, the others left empty; false when the number of fields differs
- * from the layout's. A line from a chunk that has not been split yet takes
- * them from the masks, skipping separators a block at a time, without
- * recording each one. */
+ * from the layout's. */
 bool mc_w3c_record(struct mc_w3c_line *w, const struct mc_w3c_layout *l, uint64_t cols,
+                   struct mc_w3c_rec *rec);
+/* As mc_w3c_record() without emptying rec first: it writes the fields of
+ * cols and nothing else, so a caller that passes the same rec (emptied
+ * once), layout and cols for every line finds the others empty without
+ * clearing 300 bytes a line. */
+bool mc_w3c_fields(struct mc_w3c_line *w, const struct mc_w3c_layout *l, uint64_t cols,
                    struct mc_w3c_rec *rec);
 
 /* Splits the whole line by the layout. False when the number of fields
