@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "logs/agg.h"
 #include "logs/keys.h"
 #include "util/util.h"
@@ -195,7 +199,47 @@ void mc_cset_merge(struct mc_cset *into, struct mc_cset *from)
   into->dropped += from->dropped;
 }
 
-/* A dotted IPv4 address with no leading zeros, as IIS writes it. */
+/* A dotted IPv4 address with no leading zeros, as IIS writes it: n bytes
+ * at p (7 to 15), of which 16 may be loaded. */
+#if defined(__SSE2__)
+/* All 16 bytes compared at once: the three dots' places give each part's
+ * end and length, and each part is read from its last three digit values
+ * (a dot, or the padding before the first part, reads as 0), so no branch
+ * depends on how many digits a part has: client addresses come in every
+ * length, and a branch per digit is mispredicted about twice an address. */
+static bool parse_ipv4(const char *p, size_t n, uint8_t out[4])
+{
+  __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+  __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+  __m128i isdig = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
+  unsigned in = (1u << n) - 1;
+  unsigned digits = (unsigned)_mm_movemask_epi8(isdig) & in;
+  unsigned dots = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))) & in;
+  if((digits | dots) != in || __builtin_popcount(dots) != 3)
+    return false;
+  uint8_t b[24] = { 0 };           /* b[3 + i]: the digit value of p[i], 0 for a dot */
+  _mm_storeu_si128((__m128i *)(void *)(b + 3), _mm_and_si128(d, isdig));
+  unsigned end[4], start[4];
+  end[0] = (unsigned)__builtin_ctz(dots);
+  dots &= dots - 1;
+  end[1] = (unsigned)__builtin_ctz(dots);
+  dots &= dots - 1;
+  end[2] = (unsigned)__builtin_ctz(dots);
+  end[3] = (unsigned)n;
+  start[0] = 0;
+  start[1] = end[0] + 1;
+  start[2] = end[1] + 1;
+  start[3] = end[2] + 1;
+  unsigned bad = 0;
+  for(int i = 0; i < 4; i++) {
+    unsigned len = end[i] - start[i], e = end[i] + 3;
+    unsigned x = b[e - 1] + 10u * b[e - 2] + 100u * b[e - 3] * (len >= 3);
+    bad |= (len - 1 > 2) | ((len > 1) & (b[start[i] + 3] == 0)) | (x > 255);
+    out[i] = (uint8_t)x;
+  }
+  return !bad;
+}
+#else
 static bool parse_ipv4(const char *p, size_t n, uint8_t out[4])
 {
   const unsigned char *u = (const unsigned char *)p, *e = u + n;
@@ -223,8 +267,9 @@ static bool parse_ipv4(const char *p, size_t n, uint8_t out[4])
   }
   return u == e;
 }
+#endif
 
-size_t mc_cset_client_key(char *key, int ep, const char *addr, size_t n)
+size_t mc_cset_client_key_at(char *key, int ep, const char *addr, size_t n, const char *readable)
 {
   struct mc_key_client h = { .ep = (uint8_t)ep };
   const char *a = addr;
@@ -234,12 +279,25 @@ size_t mc_cset_client_key(char *key, int ep, const char *addr, size_t n)
     a += 7;
     an -= 7;
   }
-  uint8_t v4[4];
-  if(an >= 7 && an <= 15 && parse_ipv4(a, an, v4)) {
-    h.addrlen = MC_KEY_CLIENT_IPV4;
-    return mc_key_client_put(key, MC_KEY_CLIENT_MAX, &h, (struct mc_slice){ (char *)v4, 4 });
+  if(an >= 7 && an <= 15) {
+    char copy[16];
+    if(readable - a < 16) {          /* near the end of the buffer */
+      memset(copy, 0, sizeof copy);
+      memcpy(copy, a, an);
+      a = copy;
+    }
+    uint8_t v4[4];
+    if(parse_ipv4(a, an, v4)) {
+      h.addrlen = MC_KEY_CLIENT_IPV4;
+      return mc_key_client_put(key, MC_KEY_CLIENT_MAX, &h, (struct mc_slice){ (char *)v4, 4 });
+    }
   }
   return mc_key_client_put(key, MC_KEY_CLIENT_MAX, &h, (struct mc_slice){ addr, n });
+}
+
+size_t mc_cset_client_key(char *key, int ep, const char *addr, size_t n)
+{
+  return mc_cset_client_key_at(key, ep, addr, n, addr + n);
 }
 
 void mc_cset_client_text(const char *key, size_t n, int *ep, char *out, size_t outlen)

@@ -141,6 +141,9 @@ static inline unsigned mc_cset_part(uint64_t hash, unsigned nparts)
  * else the text as logged. Returns the key length (at most
  * MC_KEY_CLIENT_MAX). */
 size_t mc_cset_client_key(char *key, int ep, const char *addr, size_t n);
+/* The same for an address in a buffer whose bytes up to readable may be
+ * loaded (16 at once, past the address: no copy). */
+size_t mc_cset_client_key_at(char *key, int ep, const char *addr, size_t n, const char *readable);
 
 /* The address of a client key as text (IPv4 dotted, else as logged) into
  * out; its endpoint in *ep. */

@@ -326,7 +326,8 @@ static inline void client_defer(struct ctx *c, int ep, struct mc_slice ip)
   struct pending *prev = &c->pend[old ^ 1], *pd = &c->pend[old];
   if(prev->cs)
     mc_cset_prefetch_text(prev->cs, prev->hash);
-  pd->n = mc_cset_client_key(pd->key, ep, ip.p ? ip.p : "", ip.p ? ip.n : 0);
+  pd->n = ip.p ? mc_cset_client_key_at(pd->key, ep, ip.p, ip.n, c->buf_end) :
+                 mc_cset_client_key(pd->key, ep, "", 0);
   /* An IPv4 key (most) hashed with its length known: no copy of a tail. */
   pd->hash = pd->n == 6 ? mc_agg_hash(pd->key, 6) : mc_agg_hash(pd->key, pd->n);
   pd->cs = &c->w->clients[mc_cset_part(pd->hash, c->w->nparts)];

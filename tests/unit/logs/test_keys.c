@@ -190,6 +190,36 @@ static void test_client(void **state)
     if(v4)
       assert_memory_equal(a.p, &in, 4);
   }
+  /* The same against glibc on random texts of digits and dots (and a few
+     other bytes), each read both from a copy and in place with the bytes
+     after it loadable (the scan's way: 16 loaded at once). */
+  unsigned seed = 12345;
+  static const char alphabet[] = "0123456789012345678901234567890123456789....x:/ ";
+  for(int i = 0; i < 200000; i++) {
+    char text[17], buf[40];
+    seed = seed * 1103515245u + 12345u;
+    size_t len = 1 + (seed >> 16) % 16;
+    for(size_t j = 0; j < len; j++) {
+      seed = seed * 1103515245u + 12345u;
+      text[j] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+    }
+    text[len] = '\0';
+    struct in_addr in;
+    char back[INET_ADDRSTRLEN];
+    bool v4 = inet_pton(AF_INET, text, &in) == 1 &&
+              inet_ntop(AF_INET, &in, back, sizeof back) && strcmp(back, text) == 0;
+    memset(buf, '9', sizeof buf);
+    memcpy(buf + 3, text, len);
+    size_t na = mc_cset_client_key(k1, 1, text, len);
+    size_t nb = mc_cset_client_key_at(k2, 1, buf + 3, len, buf + sizeof buf);
+    assert_int_equal(na, nb);
+    assert_memory_equal(k1, k2, na);
+    assert_true(mc_key_client_get(k1, na, &h, &a));
+    if((h.addrlen == MC_KEY_CLIENT_IPV4) != v4)
+      fail_msg("%s: kept as %s", text, v4 ? "text, not IPv4" : "IPv4, not text");
+    if(v4)
+      assert_memory_equal(a.p, &in, 4);
+  }
 }
 
 int main(void)
