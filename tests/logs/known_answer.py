@@ -5,9 +5,10 @@ and compare its "traffic" object with the expected one, key by key.
 
   known_answer.py MIGCHECK GEN_IISLOG
 
-Runs the same logs plain and gzip-compressed, on one and two threads, and
-with tiny scan ranges so that ranges start after the mid-file #Fields change
-(the layout hand-over between ranges). Then the mergeable summaries: each
+Runs the same logs plain and gzip-compressed, on one and two threads, with
+each set of line-reading instructions (MIGCHECK_SIMD), and with tiny scan
+ranges so that ranges start after the mid-file #Fields change (the layout
+hand-over between ranges). Then the mergeable summaries: each
 server's logs summarized on its own (--summary), merged (--merge), must give
 the very report one run over all the logs gives, but for the paths named and
 the speed; a summary of merged summaries too. Prints "N passed, N failed".
@@ -207,6 +208,8 @@ def main():
             ("plain, 64 KiB ranges", [logs], {"MIGCHECK_RANGE_BYTES": "65536"}),
             ("plain, 1 MiB ranges, one thread", [logs],
              {"MIGCHECK_RANGE_BYTES": "1048576", "MIGCHECK_THREADS": "1"}),
+            ("plain, AVX2 at most", [logs], {"MIGCHECK_SIMD": "avx2"}),
+            ("plain, SSE2 only (no blocks)", [logs], {"MIGCHECK_SIMD": "sse2"}),
             ("gzip", [gz], {}),
             ("two paths", [os.path.join(logs, "EX01"), os.path.join(logs, "EX02")], {}),
         ]
