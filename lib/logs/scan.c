@@ -132,11 +132,28 @@ struct worker {
 struct key_cache {
   const struct mc_agg_ent *ents;
   struct mc_agg_ent *e;
-  /* status_cache: the text of the line counted, status to win32 as one
-     span (a layout that logs them side by side, the file's server), so a
-     line with the same text is counted without parsing a code */
-  uint8_t rawn;
-  char raw[31];
+};
+
+/* The status entries lately counted under each endpoint by the text of
+ * their status, substatus and win32 fields as one span (a layout that logs
+ * them side by side, the file's server): a line whose span is in it is
+ * counted without parsing a code or building a key. An endpoint sees few
+ * distinct spans ("200 0 0", "401 1 2148074254", ...), so nearly every
+ * line is. A span is its length and its first 24 bytes, zero-padded (a
+ * longer one is never kept); SPAN_WAYS places an endpoint, picked by a
+ * hash of them. Valid while the table has not moved (ents). */
+#define SPAN_BYTES 24
+#define SPAN_WAYS 16
+struct span_key {
+  uint64_t w[3];
+  uint64_t n;
+};
+struct span_cache {
+  const struct mc_agg_ent *ents;
+  struct span_slot {
+    struct span_key k;
+    struct mc_agg_ent *e;
+  } slot[MC_EP_COUNT][SPAN_WAYS];
 };
 
 /* What scan_lines() carries from one line (and one .gz buffer) to the next. */
@@ -164,6 +181,7 @@ struct ctx {
   const char *last_data;          /* the last data line of the current buffer */
   size_t last_len;
   struct key_cache status_cache[MC_EP_COUNT], hour_cache[MC_EP_COUNT];
+  struct span_cache spans;
   int64_t last_hour[MC_EP_COUNT];  /* the hour hour_cache[ep] holds, while it holds one */
   const char *buf_end;            /* the end of the bytes scan_lines() was given */
   /* Clients are counted straight into the thread's tables (they are the
@@ -458,15 +476,48 @@ static struct mc_slice status_span(const struct ctx *c, const struct mc_w3c_rec 
   return (struct mc_slice){ b, (size_t)(e - b) };
 }
 
-/* Counts the line under the status entry the endpoint's last line was
- * counted under, when its span is the same text (then its key is the
- * same); false when it is not. */
-static bool same_status(struct ctx *c, struct key_cache *kc, struct mc_slice span, int64_t t)
+/* The span as a key into *k: false when it is none or too long. Its bytes
+ * are loaded a word at a time where the buffer allows, then the ones past
+ * its end cleared. */
+static bool span_key(const struct ctx *c, struct mc_slice span, struct span_key *k)
 {
-  if(!span.p || !kc->rawn || kc->rawn != span.n || kc->ents != c->rg->agg.ents ||
-     memcmp(kc->raw, span.p, span.n) != 0)
+  if(!span.p || span.n > SPAN_BYTES)
     return false;
-  mc_agg_hit(kc->e, t);
+  k->n = span.n;
+  if(span.p + SPAN_BYTES > c->buf_end) {
+    memset(k->w, 0, sizeof k->w);
+    memcpy(k->w, span.p, span.n);
+    return true;
+  }
+  memcpy(k->w, span.p, SPAN_BYTES);
+  for(size_t i = 0; i < 3; i++) {
+    size_t left = span.n > 8 * i ? span.n - 8 * i : 0;
+    k->w[i] &= left >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * left)) - 1;
+  }
+  return true;
+}
+
+static struct span_slot *span_slot(struct ctx *c, int ep, const struct span_key *k)
+{
+  uint64_t h = (k->w[0] * UINT64_C(0x9E3779B97F4A7C15)) ^ (k->w[1] * UINT64_C(0xC2B2AE3D27D4EB4F)) ^
+               k->w[2] ^ k->n;
+  return &c->spans.slot[ep][(h ^ h >> 29) * UINT64_C(0xBF58476D1CE4E5B9) >> 60];
+}
+
+/* Counts the line under the status entry a line with the same span was
+ * counted under, when the cache has it; false when not. */
+static bool same_status(struct ctx *c, int ep, const struct span_key *k, int64_t t)
+{
+  if(c->spans.ents != c->rg->agg.ents) {
+    memset(&c->spans, 0, sizeof c->spans);
+    c->spans.ents = c->rg->agg.ents;
+    return false;
+  }
+  struct span_slot *sl = span_slot(c, ep, k);
+  if(!sl->e || ((sl->k.w[0] ^ k->w[0]) | (sl->k.w[1] ^ k->w[1]) | (sl->k.w[2] ^ k->w[2]) |
+                (sl->k.n ^ k->n)))
+    return false;
+  mc_agg_hit(sl->e, t);
   return true;
 }
 
@@ -527,9 +578,9 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
     return;
   }
   struct mc_slice server = w3c_server(c, rec);
-  struct mc_slice span = status_span(c, rec, server);
-  if(!hit && ep != MC_EP_NONE && !l->httperr && in_window(c->s->o, t) &&
-     same_status(c, &c->status_cache[ep], span, t)) {
+  struct span_key sk;
+  bool spanned = ep != MC_EP_NONE && !l->httperr && span_key(c, status_span(c, rec, server), &sk);
+  if(!hit && spanned && in_window(c->s->o, t) && same_status(c, ep, &sk, t)) {
     client_defer(c, ep, rec->f[MC_WF_CIP]);
     count_hour(c, ep, t);
     return;
@@ -562,10 +613,14 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
   struct key_cache *kc = &c->status_cache[ep];
   if((ex = count_cached(c, kc, key, klen, t)))
     mc_agg_example(ex, c->f->index, c->line, line, len);
-  kc->rawn = 0;
-  if(kc->ents && span.p && span.n <= sizeof kc->raw) {
-    memcpy(kc->raw, span.p, span.n);
-    kc->rawn = (uint8_t)span.n;
+  if(spanned && kc->ents) {       /* the entry counted, in the cache of the table it is in */
+    if(c->spans.ents != kc->ents) {
+      memset(&c->spans, 0, sizeof c->spans);
+      c->spans.ents = kc->ents;
+    }
+    struct span_slot *sl = span_slot(c, ep, &sk);
+    sl->k = sk;
+    sl->e = kc->e;
   }
   client_defer(c, ep, rec->f[MC_WF_CIP]);
   count_hour(c, ep, t);
