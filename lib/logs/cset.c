@@ -6,7 +6,6 @@
  */
 #include "logs/cset.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -215,8 +214,9 @@ static bool parse_ipv4(const char *p, size_t n, uint8_t out[4])
   unsigned in = (1u << n) - 1;
   unsigned digits = (unsigned)_mm_movemask_epi8(isdig) & in;
   unsigned dots = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))) & in;
-  if((digits | dots) != in || __builtin_popcount(dots) != 3)
-    return false;
+  unsigned two = dots & (dots - 1), three = two & (two - 1);
+  if((digits | dots) != in || !three || (three & (three - 1)))
+    return false;                 /* not digits and exactly three dots */
   uint8_t b[24] = { 0 };           /* b[3 + i]: the digit value of p[i], 0 for a dot */
   _mm_storeu_si128((__m128i *)(void *)(b + 3), _mm_and_si128(d, isdig));
   unsigned end[4], start[4];
@@ -325,5 +325,9 @@ void mc_cset_client_text(const char *key, size_t n, int *ep, char *out, size_t o
     *o = '\0';
     return;
   }
-  snprintf(out, outlen, "%.*s", (int)a.n, a.p);
+  if(!outlen)
+    return;
+  size_t len = a.n < outlen - 1 ? a.n : outlen - 1;
+  memcpy(out, a.p, len);
+  out[len] = '\0';
 }

@@ -425,32 +425,56 @@ static void files_step(struct judge *j, bool *any_readable, bool *traffic_logs)
 /* ---- IIS endpoints ---- */
 
 /* A bounded heap of the first k clients (most requests first, then by
- * name), fed one at a time. */
+ * name), fed one at a time. The entries stay where they were put in h (h
+ * holds the n kept, in no order); the heap orders their indices, so a
+ * step moves 4 bytes, not a 200-byte name. */
 struct top_clients {
-  struct named_count *h;        /* h[0] comes last among those kept */
+  struct named_count *h;
+  uint32_t *ix;                 /* heap of indices into h: h[ix[0]] comes last of those kept */
   size_t n, k;
 };
 
+static struct top_clients top_new(size_t k)
+{
+  return (struct top_clients){ mc_xcalloc(k, sizeof(struct named_count)),
+                               mc_xcalloc(k, sizeof(uint32_t)), 0, k };
+}
+
+static bool before(uint64_t xc, const char *xn, uint64_t yc, const char *yn)
+{
+  if(xc != yc)
+    return xc > yc;
+  return strcmp(xn, yn) < 0;
+}
+
 static bool named_before(const struct named_count *x, const struct named_count *y)
 {
-  if(x->count != y->count)
-    return x->count > y->count;
-  return strcmp(x->name, y->name) < 0;
+  return before(x->count, x->name, y->count, y->name);
+}
+
+static bool top_before(const struct top_clients *t, size_t i, size_t j)
+{
+  return named_before(&t->h[t->ix[i]], &t->h[t->ix[j]]);
+}
+
+static void top_swap(struct top_clients *t, size_t i, size_t j)
+{
+  uint32_t x = t->ix[i];
+  t->ix[i] = t->ix[j];
+  t->ix[j] = x;
 }
 
 static void top_down(struct top_clients *t, size_t i)
 {
   for(;;) {
     size_t l = 2 * i + 1, r = l + 1, m = i;
-    if(l < t->n && named_before(&t->h[m], &t->h[l]))
+    if(l < t->n && top_before(t, m, l))
       m = l;
-    if(r < t->n && named_before(&t->h[m], &t->h[r]))
+    if(r < t->n && top_before(t, m, r))
       m = r;
     if(m == i)
       return;
-    struct named_count x = t->h[i];
-    t->h[i] = t->h[m];
-    t->h[m] = x;
+    top_swap(t, i, m);
     i = m;
   }
 }
@@ -459,27 +483,32 @@ static void top_up(struct top_clients *t, size_t i)
 {
   while(i > 0) {
     size_t p = (i - 1) / 2;
-    if(!named_before(&t->h[p], &t->h[i]))
+    if(!top_before(t, p, i))
       return;
-    struct named_count x = t->h[i];
-    t->h[i] = t->h[p];
-    t->h[p] = x;
+    top_swap(t, i, p);
     i = p;
   }
 }
 
+static void named_set(struct named_count *e, const char *name, uint64_t count)
+{
+  mc_strlcpy(e->name, name, sizeof e->name);
+  e->count = count;
+  e->cloud = false;
+}
+
+/* Keeps the client when it is among the first k so far; its name is
+ * copied only then. */
 static void top_offer(struct top_clients *t, const char *name, uint64_t count)
 {
-  struct named_count c;
-  mc_strlcpy(c.name, name, sizeof c.name);
-  c.count = count;
-  c.cloud = false;
   if(t->n < t->k) {
-    t->h[t->n++] = c;
+    named_set(&t->h[t->n], name, count);
+    t->ix[t->n] = (uint32_t)t->n;
+    t->n++;
     top_up(t, t->n - 1);
   }
-  else if(t->k && named_before(&c, &t->h[0])) {
-    t->h[0] = c;
+  else if(t->k && before(count, name, t->h[t->ix[0]].count, t->h[t->ix[0]].name)) {
+    named_set(&t->h[t->ix[0]], name, count);
     top_down(t, 0);
   }
 }
@@ -494,7 +523,7 @@ static int cmp_named(const void *a, const void *b)
  * name decides ties, so equal counts need it). */
 static bool top_wants(const struct top_clients *t, uint64_t count)
 {
-  return t->n < t->k || (t->k && count >= t->h[0].count);
+  return t->n < t->k || (t->k && count >= t->h[t->ix[0]].count);
 }
 
 /* What one thread of the judge counts on its own: per endpoint, the
@@ -605,8 +634,7 @@ static void collect_clients(struct judge *j)
     cp[p].j = j;
     cp[p].cs = p < np ? &s->clients[p] : &texts;
     for(int ep = 0; ep < MC_EP_COUNT; ep++)
-      cp[p].top[ep] = (struct top_clients){ mc_xcalloc(MAX_JSON_CLIENTS, sizeof(struct named_count)),
-                                            0, MAX_JSON_CLIENTS };
+      cp[p].top[ep] = top_new(MAX_JSON_CLIENTS);
   }
   mc_logs_on_threads(cp, sizeof *cp, np, find_moves);
   for(unsigned p = 0; p < np; p++) {
@@ -635,7 +663,9 @@ static void collect_clients(struct judge *j)
       for(size_t i = 0; i < cp[p].top[ep].n; i++)
         top_offer(&top, cp[p].top[ep].h[i].name, cp[p].top[ep].h[i].count);
       free(cp[p].top[ep].h);
+      free(cp[p].top[ep].ix);
     }
+    free(top.ix);
     if(top.n > 1)
       qsort(top.h, top.n, sizeof *top.h, cmp_named);
     c->top = top.h;
