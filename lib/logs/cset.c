@@ -1,7 +1,7 @@
 /*
  * cset.c - the client table (see cset.h): linear probing over 16-byte
- * slots, grown at 7/10 full, indexed by the hash's low 32 bits (kept in
- * the slot as its tag); keys in one arena that grows by doubling
+ * slots, grown at 7/10 full, indexed from the hash's low 32 bits (kept in
+ * the slot as its tag, see mc_cset_index()); keys in one arena that grows by doubling
  * (offsets, not pointers, so growing it moves nothing the slots hold).
  */
 #include "logs/cset.h"
@@ -33,7 +33,7 @@ void mc_cset_release(struct mc_cset *c)
  * table never reads a key back from the arena. */
 static inline size_t slot_of(uint32_t tag, size_t cap)
 {
-  return (size_t)tag & (cap - 1);
+  return mc_cset_index(tag, cap);
 }
 
 static void grow(struct mc_cset *c)
@@ -156,10 +156,10 @@ void mc_cset_add(struct mc_cset *c, const void *key, size_t n, uint64_t hash, ui
   c->n++;
 }
 
-/* Grows c until n keys fit under 7/10 full (one rehash, not one per
- * doubling on the way). */
-static void reserve(struct mc_cset *c, size_t n)
+void mc_cset_reserve(struct mc_cset *c, size_t n)
 {
+  if(n > MC_CSET_MAX_KEYS)
+    n = MC_CSET_MAX_KEYS;
   size_t cap = c->cap ? c->cap : 1024;
   while(10 * n > 7 * cap)
     cap *= 2;
@@ -175,7 +175,7 @@ void mc_cset_merge(struct mc_cset *into, struct mc_cset *from)
     *from = t;
   }
   size_t want = into->n + from->n;
-  reserve(into, want < MC_CSET_MAX_KEYS ? want : MC_CSET_MAX_KEYS);
+  mc_cset_reserve(into, want);
   if(into->size - into->used < from->used) {
     into->size = into->used + from->used;
     into->arena = mc_xrealloc(into->arena, into->size);

@@ -60,14 +60,48 @@ static void put_str(FILE *f, const char *s)
   }
 }
 
-static void put_hex(FILE *f, const char *p, size_t n)
+/* " " and the n bytes at p in hex, at out; returns the end. */
+static char *hex_at(char *out, const char *p, size_t n)
 {
   static const char hex[] = "0123456789abcdef";
-  fputc(' ', f);
+  *out++ = ' ';
   for(size_t i = 0; i < n; i++) {
-    fputc(hex[(unsigned char)p[i] >> 4], f);
-    fputc(hex[(unsigned char)p[i] & 15], f);
+    *out++ = hex[(unsigned char)p[i] >> 4];
+    *out++ = hex[(unsigned char)p[i] & 15];
   }
+  return out;
+}
+
+static void put_hex(FILE *f, const char *p, size_t n)
+{
+  char buf[1 + 2 * 128];
+  fputc(' ', f);
+  for(size_t at = 0; at < n; at += 128) {
+    size_t k = n - at < 128 ? n - at : 128;
+    char *e = hex_at(buf, p + at, k);
+    fwrite(buf + 1, 1, (size_t)(e - buf) - 1, f);   /* without hex_at()'s space */
+  }
+}
+
+/* A client record: one line built in a buffer, one write (a summary holds
+ * as many as the logs had distinct endpoint x client pairs: a million and
+ * more, where fputc() a byte cost about a second). */
+static void put_client(FILE *f, const char *key, size_t n, uint64_t count)
+{
+  char line[8 + 1 + 2 * MC_CSET_KEY_MAX + 24];
+  memcpy(line, "client", 6);
+  char *e = hex_at(line + 6, key, n);
+  *e++ = ' ';
+  char digits[24];
+  size_t k = 0;
+  do {
+    digits[k++] = (char)('0' + count % 10);
+    count /= 10;
+  } while(count);
+  while(k)
+    *e++ = digits[--k];
+  *e++ = '\n';
+  fwrite(line, 1, (size_t)(e - line), f);
 }
 
 static const char *const froms[] = { "--server", "path", "s-computername", "file name" };
@@ -131,9 +165,7 @@ mc_code mc_logs_summary_write(const struct mc_logs_scan *s, const struct mc_logs
       size_t n;
       char kbuf[MC_CSET_KEY_MAX];
       const char *key = mc_cset_key(&s->clients[p], sl, kbuf, &n);
-      fputs("client", f);
-      put_hex(f, key, n);
-      fprintf(f, " %llu\n", (unsigned long long)mc_cset_count(sl));
+      put_client(f, key, n, mc_cset_count(sl));
     }
   }
   for(size_t i = 0; i < s->nhits; i++) {
@@ -537,6 +569,12 @@ mc_code mc_logs_summary_parse(const char *text, size_t n, struct mc_logs_scan *o
   mc_cset_init(&out->clients[0]);
   struct parse ps = { .out = out, .meta = meta, .err = err, .errlen = errlen };
   const char *p = text, *end = text + n;
+  /* Room for every client record first: they come in the order of the
+     writer's table (cset.h, mc_cset_reserve()). */
+  size_t nclients = 0;
+  for(const char *q = text; (q = memmem(q, (size_t)(end - q), "\nclient ", 8)); q += 8)
+    nclients++;
+  mc_cset_reserve(&out->clients[0], nclients);
   uint64_t lineno = 0;
   int stage = 0;
   while(p < end && stage < 5) {
@@ -617,7 +655,18 @@ void mc_logs_scan_merge(struct mc_logs_scan *into, struct mc_logs_scan *from)
     into->nclient_parts = 1;
     mc_cset_init(&into->clients[0]);
   }
+  size_t from_keys = 0;
+  for(unsigned p = 0; p < from->nclient_parts; p++)
+    from_keys += from->clients[p].n;
+  for(unsigned q = 0; into->nclient_parts > 1 && q < into->nclient_parts; q++)
+    mc_cset_reserve(&into->clients[q], into->clients[q].n +
+                                         from_keys / into->nclient_parts * 5 / 4 + 1024);
   for(unsigned p = 0; p < from->nclient_parts; p++) {
+    if(into->nclient_parts == 1) {
+      /* Into the bigger of the two tables, made room in first (cset.h). */
+      mc_cset_merge(&into->clients[0], &from->clients[p]);
+      continue;
+    }
     MC_CSET_EACH(&from->clients[p], sl) {
       size_t n;
       char kbuf[MC_CSET_KEY_MAX];
