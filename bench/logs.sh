@@ -2,7 +2,8 @@
 # logs.sh - how fast `migcheck logs` reads Exchange IIS logs as the number of
 # distinct clients grows (1k to 1M on the same size of file), next to ripgrep
 # counting one substring and mawk doing the same aggregation on the same
-# file in the same run, and HTTPERR and HttpProxy logs the same way; then a
+# file in the same run, and HTTPERR and HttpProxy logs the same way; then
+# summaries of the 1M-client log written and merged (against wc -l), a
 # folder of 30 days x 4 servers (some .gz), a .gz against zcat, and
 # GoAccess. Warm page cache, best of N runs, MB/s,
 # ratios and peak resident memory. Figures only: nothing here asserts a time.
@@ -108,6 +109,36 @@ for kind in httperr httpproxy; do
 done
 echo "  (x columns above 1: the whole analysis is faster than rg counting one substring;"
 echo "   the CPU columns are the least sensitive to other work on the machine)"
+
+# ---- summaries at the largest cardinality: written, then merged ----
+# Two summaries of the same 1M-client log (as if two servers), merged; the
+# merge must count every request twice. `wc -l` reading the same summary
+# bytes is the reference.
+last=$(echo "$CLIENTS" | awk '{ print $NF }')
+sdir=$OUT/logs-$MB-c$last
+sa=$OUT/summary-a.txt
+sb=$OUT/summary-b.txt
+tsum=$(best_of env MIGCHECK_THREADS=2 "$MIGCHECK" logs "$sdir" --summary "$sa")
+trun=$(best_of env MIGCHECK_THREADS=2 "$MIGCHECK" logs "$sdir" --json)
+MIGCHECK_THREADS=1 "$MIGCHECK" logs "$sdir" --summary "$sb" > /dev/null 2>&1 || true
+sbytes=$(( $(stat -c %s "$sa") + $(stat -c %s "$sb") ))
+tmerge=$(best_of "$MIGCHECK" logs --merge "$sa" "$sb" --json)
+twc=$(best_of wc -l "$sa" "$sb")
+mrss=$(peak_mb "$MIGCHECK" logs --merge "$sa" "$sb" --json)
+{ "$MIGCHECK" logs --merge "$sa" "$sb" --json || true; } > "$OUT/merged.json"
+{ "$MIGCHECK" logs "$sdir" --json || true; } > "$OUT/single.json"
+python3 -c '
+import json, sys
+m = json.load(open(sys.argv[1]))["traffic"]; s = json.load(open(sys.argv[2]))["traffic"]
+bad = [ep for ep in s if m[ep]["requests"] != 2 * s[ep]["requests"]]
+if bad:
+    sys.exit("logs.sh: the merge of two summaries of one log does not count twice: %s" % bad)
+' "$OUT/merged.json" "$OUT/single.json"
+echo
+echo "Summaries of the $last-client log: written in ${tsum}s (the run alone ${trun}s), $((sbytes / 2000000)) MB each;"
+echo "  two merged (--merge): ${tmerge}s, $(rate "$sbytes" "$tmerge") MB/s of summary," \
+     "$(ratio "$tmerge" "$twc")x wc -l reading them ($(rate "$sbytes" "$twc") MB/s); peak RSS $mrss MB"
+rm -f "$sa" "$sb" "$OUT/merged.json" "$OUT/single.json"
 
 # ---- a folder: 30 days x 4 servers, every third day compressed ----
 fdir=$OUT/folder-$FOLDER_MB
