@@ -87,8 +87,10 @@ static inline bool inline_key(const void *key, size_t n, uint64_t *word, uint32_
 
 #define META (~MC_CSET_COUNT_MASK)
 
+/* The key's slot, or NULL; the slots looked at past the first are added
+ * to *walked. */
 static struct mc_cset_slot *find(const struct mc_cset *c, const void *key, size_t n,
-                                 uint64_t hash)
+                                 uint64_t hash, uint64_t *walked)
 {
   uint32_t tag = (uint32_t)hash;
   if(!c->cap)
@@ -113,17 +115,19 @@ static struct mc_cset_slot *find(const struct mc_cset *c, const void *key, size_
       }
     }
     k = (k + 1) & (c->cap - 1);
+    (*walked)++;
   }
 }
 
 bool mc_cset_has(const struct mc_cset *c, const void *key, size_t n, uint64_t hash)
 {
-  return find(c, key, n, hash) != NULL;
+  uint64_t walked = 0;
+  return find(c, key, n, hash, &walked) != NULL;
 }
 
 void mc_cset_add(struct mc_cset *c, const void *key, size_t n, uint64_t hash, uint64_t count)
 {
-  struct mc_cset_slot *hit = find(c, key, n, hash);
+  struct mc_cset_slot *hit = find(c, key, n, hash, &c->walked);
   if(hit) {
     hit->word = (hit->word & ~MC_CSET_COUNT_MASK) | ((hit->word + count) & MC_CSET_COUNT_MASK);
     return;
@@ -135,8 +139,10 @@ void mc_cset_add(struct mc_cset *c, const void *key, size_t n, uint64_t hash, ui
   if(10 * (c->n + 1) > 7 * c->cap)
     grow(c);
   size_t k = slot_of((uint32_t)hash, c->cap);
-  while(c->slots[k].word)
+  while(c->slots[k].word) {
     k = (k + 1) & (c->cap - 1);
+    c->walked++;
+  }
   struct mc_cset_slot *s = &c->slots[k];
   uint64_t word;
   uint32_t addr;

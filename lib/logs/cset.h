@@ -43,6 +43,8 @@ struct mc_cset {
   char *arena;                  /* records: one length byte, then the key */
   size_t used, size;
   uint64_t dropped;             /* counts whose new key found the table full */
+  uint64_t walked;              /* slots adds looked at past the one a key starts at: a
+                                   few per add in a healthy table (the tests check) */
 };
 
 void mc_cset_init(struct mc_cset *c);
