@@ -50,6 +50,10 @@
 
 #include <zlib.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "logs/classify.h"
 #include "logs/cset.h"
 #include "logs/httpproxy.h"
@@ -135,17 +139,22 @@ struct key_cache {
 };
 
 /* The status entries lately counted under each endpoint by the text of
- * their status, substatus and win32 fields as one span (a layout that logs
- * them side by side, the file's server): a line whose span is in it is
- * counted without parsing a code or building a key. An endpoint sees few
- * distinct spans ("200 0 0", "401 1 2148074254", ...), so nearly every
- * line is. A span is its length and its first 24 bytes, zero-padded (a
- * longer one is never kept); SPAN_WAYS places an endpoint, picked by a
- * hash of them. Valid while the table has not moved (ents). */
-#define SPAN_BYTES 24
+ * the fields their key is made of, as one span (a layout that logs them
+ * side by side, the file's server): status, substatus and win32 in an IIS
+ * log; status to s-reason in an HTTPERR one. A line whose span is in the
+ * cache is counted without parsing a code or building a key. An endpoint
+ * sees few distinct spans ("200 0 0", "401 1 2148074254", "503 1
+ * Timer_ConnectionIdle" ...), so nearly every line is. A span is its
+ * length and its first 48 bytes, zero-padded (a longer one is never kept);
+ * SPAN_WAYS places an endpoint (and one more for HTTPERR lines of no
+ * endpoint), picked by a hash of them. Valid while the table has not moved
+ * (ents). */
+#define SPAN_WORDS 6
+#define SPAN_BYTES (8 * SPAN_WORDS)
 #define SPAN_WAYS 16
+#define SPAN_OTHER MC_EP_COUNT
 struct span_key {
-  uint64_t w[3];
+  uint64_t w[SPAN_WORDS];
   uint64_t n;
 };
 struct span_cache {
@@ -153,7 +162,7 @@ struct span_cache {
   struct span_slot {
     struct span_key k;
     struct mc_agg_ent *e;
-  } slot[MC_EP_COUNT][SPAN_WAYS];
+  } slot[MC_EP_COUNT + 1][SPAN_WAYS];
 };
 
 /* What scan_lines() carries from one line (and one .gz buffer) to the next. */
@@ -180,7 +189,7 @@ struct ctx {
   uint64_t since_progress;
   const char *last_data;          /* the last data line of the current buffer */
   size_t last_len;
-  struct key_cache status_cache[MC_EP_COUNT], hour_cache[MC_EP_COUNT];
+  struct key_cache status_cache[MC_EP_COUNT + 1], hour_cache[MC_EP_COUNT];
   struct span_cache spans;
   int64_t last_hour[MC_EP_COUNT];  /* the hour hour_cache[ep] holds, while it holds one */
   const char *buf_end;            /* the end of the bytes scan_lines() was given */
@@ -460,19 +469,22 @@ static void look_back(struct ctx *c)
   release(c, map + hi, map + rg->begin);
 }
 
-/* The status, substatus and win32 fields as one span of text, when the
- * layout logs them side by side and the server is the file's (not a
+/* The fields a line's status key is made of (status to win32; HTTPERR:
+ * status to s-reason, with at most one field between) as one span of
+ * text, when the layout logs them so and the server is the file's (not a
  * per-line s-computername); else an empty slice. */
 static struct mc_slice status_span(const struct ctx *c, const struct mc_w3c_rec *rec,
                                    struct mc_slice server)
 {
   const struct mc_w3c_layout *l = &c->wl;
   int sc = l->col[MC_WF_STATUS];
-  if(sc < 0 || l->col[MC_WF_SUBSTATUS] != sc + 1 || l->col[MC_WF_WIN32] != sc + 2 ||
-     server.p != c->server)
+  int last = l->httperr ? MC_WF_REASON : MC_WF_WIN32;
+  bool side = l->httperr ? l->col[MC_WF_REASON] > sc && l->col[MC_WF_REASON] <= sc + 2 :
+                           l->col[MC_WF_SUBSTATUS] == sc + 1 && l->col[MC_WF_WIN32] == sc + 2;
+  if(sc < 0 || !side || server.p != c->server)
     return (struct mc_slice){ NULL, 0 };
   const char *b = rec->f[MC_WF_STATUS].p;
-  const char *e = rec->f[MC_WF_WIN32].p + rec->f[MC_WF_WIN32].n;
+  const char *e = rec->f[last].p + rec->f[last].n;
   return (struct mc_slice){ b, (size_t)(e - b) };
 }
 
@@ -489,18 +501,29 @@ static bool span_key(const struct ctx *c, struct mc_slice span, struct span_key 
     memcpy(k->w, span.p, span.n);
     return true;
   }
-  memcpy(k->w, span.p, SPAN_BYTES);
-  for(size_t i = 0; i < 3; i++) {
-    size_t left = span.n > 8 * i ? span.n - 8 * i : 0;
-    k->w[i] &= left >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * left)) - 1;
+#if defined(__SSE2__)
+  /* 16 bytes at a time, those at or past n cleared by a compare of their
+     places with n: no branch on the length. */
+  const __m128i lim = _mm_set1_epi8((char)span.n);
+  for(int i = 0; i < SPAN_BYTES / 16; i++) {
+    __m128i at = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    at = _mm_add_epi8(at, _mm_set1_epi8((char)(16 * i)));
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(span.p + 16 * i));
+    _mm_storeu_si128((__m128i *)(void *)(k->w + 2 * i), _mm_and_si128(v, _mm_cmplt_epi8(at, lim)));
   }
+#else
+  memset(k->w, 0, sizeof k->w);
+  memcpy(k->w, span.p, span.n);
+#endif
   return true;
 }
 
 static struct span_slot *span_slot(struct ctx *c, int ep, const struct span_key *k)
 {
-  uint64_t h = (k->w[0] * UINT64_C(0x9E3779B97F4A7C15)) ^ (k->w[1] * UINT64_C(0xC2B2AE3D27D4EB4F)) ^
-               k->w[2] ^ k->n;
+  uint64_t h = k->n;
+#pragma GCC unroll 8
+  for(size_t i = 0; i < SPAN_WORDS; i++)
+    h = (h ^ k->w[i]) * UINT64_C(0x9E3779B97F4A7C15);
   return &c->spans.slot[ep][(h ^ h >> 29) * UINT64_C(0xBF58476D1CE4E5B9) >> 60];
 }
 
@@ -514,11 +537,30 @@ static bool same_status(struct ctx *c, int ep, const struct span_key *k, int64_t
     return false;
   }
   struct span_slot *sl = span_slot(c, ep, k);
-  if(!sl->e || ((sl->k.w[0] ^ k->w[0]) | (sl->k.w[1] ^ k->w[1]) | (sl->k.w[2] ^ k->w[2]) |
-                (sl->k.n ^ k->n)))
+  uint64_t diff = sl->k.n ^ k->n;
+#pragma GCC unroll 8
+  for(size_t i = 0; i < SPAN_WORDS; i++)
+    diff |= sl->k.w[i] ^ k->w[i];
+  if(!sl->e || diff)
     return false;
   mc_agg_hit(sl->e, t);
   return true;
+}
+
+/* Keeps the entry kc counted last under the span, in the cache of the
+ * table it is in. */
+static void span_remember(struct ctx *c, int ep, const struct span_key *k,
+                          const struct key_cache *kc)
+{
+  if(!kc->ents)
+    return;                       /* the table was full: nothing counted */
+  if(c->spans.ents != kc->ents) {
+    memset(&c->spans, 0, sizeof c->spans);
+    c->spans.ents = kc->ents;
+  }
+  struct span_slot *sl = span_slot(c, ep, k);
+  sl->k = *k;
+  sl->e = kc->e;
 }
 
 /* Counts the line's hour under its endpoint; the hour is compared as a
@@ -579,10 +621,14 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
   }
   struct mc_slice server = w3c_server(c, rec);
   struct span_key sk;
-  bool spanned = ep != MC_EP_NONE && !l->httperr && span_key(c, status_span(c, rec, server), &sk);
-  if(!hit && spanned && in_window(c->s->o, t) && same_status(c, ep, &sk, t)) {
-    client_defer(c, ep, rec->f[MC_WF_CIP]);
-    count_hour(c, ep, t);
+  int slot = ep == MC_EP_NONE ? SPAN_OTHER : ep;   /* of the caches */
+  bool spanned = (ep != MC_EP_NONE || l->httperr) &&
+                 span_key(c, status_span(c, rec, server), &sk);
+  if(!hit && spanned && in_window(c->s->o, t) && same_status(c, slot, &sk, t)) {
+    if(!l->httperr) {
+      client_defer(c, ep, rec->f[MC_WF_CIP]);
+      count_hour(c, ep, t);
+    }
     return;
   }
   int status = (int)code_of(rec->f[MC_WF_STATUS], 999);
@@ -602,8 +648,11 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
     struct mc_key_httperr k = { .ep = ep == MC_EP_NONE ? MC_KEY_EP_OTHER : (uint8_t)ep,
                                 .status = status };
     klen = mc_key_httperr_put(key, sizeof key, &k, server, rec->f[MC_WF_REASON]);
-    if((ex = count_key(c, key, klen, t)))
+    struct key_cache *kc = &c->status_cache[slot];
+    if((ex = count_cached(c, kc, key, klen, t)))
       mc_agg_example(ex, c->f->index, c->line, line, len);
+    if(spanned)
+      span_remember(c, slot, &sk, kc);
     return;
   }
   if(ep == MC_EP_NONE)
@@ -613,15 +662,8 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
   struct key_cache *kc = &c->status_cache[ep];
   if((ex = count_cached(c, kc, key, klen, t)))
     mc_agg_example(ex, c->f->index, c->line, line, len);
-  if(spanned && kc->ents) {       /* the entry counted, in the cache of the table it is in */
-    if(c->spans.ents != kc->ents) {
-      memset(&c->spans, 0, sizeof c->spans);
-      c->spans.ents = kc->ents;
-    }
-    struct span_slot *sl = span_slot(c, ep, &sk);
-    sl->k = sk;
-    sl->e = kc->e;
-  }
+  if(spanned)
+    span_remember(c, slot, &sk, kc);
   client_defer(c, ep, rec->f[MC_WF_CIP]);
   count_hour(c, ep, t);
 }
