@@ -57,11 +57,10 @@ void mc_cset_add(struct mc_cset *c, const void *key, size_t n, uint64_t hash, ui
  * a table of cap slots (a power of two): the top bits of the tag times an
  * odd constant (Fibonacci hashing). Read in slot order, a table's keys
  * then come in the order of their slots in a table of any other size too,
- * so adding them there (a merge, a summary read back) fills it from start
- * to end. With the tag's low bits as the index, a bigger table's keys
- * added into a smaller one came as runs that each covered the whole
- * smaller table, and every run after the first piled onto one cluster:
- * merging two summaries of 1M clients took 41 s. */
+ * so adding them into one given room first (mc_cset_reserve(): a merge, a
+ * summary read back) goes through it from start to end. With the tag's
+ * low bits, a bigger table's keys came into a smaller one as runs that
+ * each covered the whole table. */
 static inline size_t mc_cset_index(uint32_t tag, size_t cap)
 {
   return cap > 1 ? (size_t)((uint32_t)(tag * UINT32_C(0x9E3779B1)) >> (32 - __builtin_ctzll(cap)))
@@ -90,9 +89,10 @@ static inline void mc_cset_prefetch_text(const struct mc_cset *c, uint64_t hash)
 /* Grows c until n keys (at most MC_CSET_MAX_KEYS) fit under 7/10 full, in
  * one step. Keys added in the order of their slots (one table read into
  * another, see mc_cset_index()) need the room made first: into a table
- * that grows as they come, the first half of them would all start in the
- * first part of a table sized for half of them, one cluster running over
- * its end that every later key walks. */
+ * that grows as they come, the first half of them all start in the first
+ * part of a table sized for half of them, one cluster running over its
+ * end that every later key walks (merging two summaries of 1M clients took
+ * 41 s so). */
 void mc_cset_reserve(struct mc_cset *c, size_t n);
 /* Whether key is in the table. */
 bool mc_cset_has(const struct mc_cset *c, const void *key, size_t n, uint64_t hash);
