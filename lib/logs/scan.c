@@ -527,15 +527,21 @@ static struct span_slot *span_slot(struct ctx *c, int ep, const struct span_key 
   return &c->spans.slot[ep][(h ^ h >> 29) * UINT64_C(0xBF58476D1CE4E5B9) >> 60];
 }
 
+/* Empties the span cache when its entries are not in the table ents (the
+ * table grew and moved them). */
+static void spans_follow(struct ctx *c, const struct mc_agg_ent *ents)
+{
+  if(c->spans.ents != ents) {
+    memset(&c->spans, 0, sizeof c->spans);
+    c->spans.ents = ents;
+  }
+}
+
 /* Counts the line under the status entry a line with the same span was
  * counted under, when the cache has it; false when not. */
 static bool same_status(struct ctx *c, int ep, const struct span_key *k, int64_t t)
 {
-  if(c->spans.ents != c->rg->agg.ents) {
-    memset(&c->spans, 0, sizeof c->spans);
-    c->spans.ents = c->rg->agg.ents;
-    return false;
-  }
+  spans_follow(c, c->rg->agg.ents);
   struct span_slot *sl = span_slot(c, ep, k);
   uint64_t diff = sl->k.n ^ k->n;
 #pragma GCC unroll 8
@@ -554,10 +560,7 @@ static void span_remember(struct ctx *c, int ep, const struct span_key *k,
 {
   if(!kc->ents)
     return;                       /* the table was full: nothing counted */
-  if(c->spans.ents != kc->ents) {
-    memset(&c->spans, 0, sizeof c->spans);
-    c->spans.ents = kc->ents;
-  }
+  spans_follow(c, kc->ents);
   struct span_slot *sl = span_slot(c, ep, k);
   sl->k = *k;
   sl->e = kc->e;
