@@ -60,11 +60,10 @@ static void put_str(FILE *f, const char *s)
   }
 }
 
-/* " " and the n bytes at p in hex, at out; returns the end. */
+/* The n bytes at p in hex, at out; returns the end. */
 static char *hex_at(char *out, const char *p, size_t n)
 {
   static const char hex[] = "0123456789abcdef";
-  *out++ = ' ';
   for(size_t i = 0; i < n; i++) {
     *out++ = hex[(unsigned char)p[i] >> 4];
     *out++ = hex[(unsigned char)p[i] & 15];
@@ -74,12 +73,11 @@ static char *hex_at(char *out, const char *p, size_t n)
 
 static void put_hex(FILE *f, const char *p, size_t n)
 {
-  char buf[1 + 2 * 128];
+  char buf[2 * 128];
   fputc(' ', f);
   for(size_t at = 0; at < n; at += 128) {
     size_t k = n - at < 128 ? n - at : 128;
-    char *e = hex_at(buf, p + at, k);
-    fwrite(buf + 1, 1, (size_t)(e - buf) - 1, f);   /* without hex_at()'s space */
+    fwrite(buf, 1, (size_t)(hex_at(buf, p + at, k) - buf), f);
   }
 }
 
@@ -89,8 +87,8 @@ static void put_hex(FILE *f, const char *p, size_t n)
 static void put_client(FILE *f, const char *key, size_t n, uint64_t count)
 {
   char line[8 + 1 + 2 * MC_CSET_KEY_MAX + 24];
-  memcpy(line, "client", 6);
-  char *e = hex_at(line + 6, key, n);
+  memcpy(line, "client ", 7);
+  char *e = hex_at(line + 7, key, n);
   *e++ = ' ';
   char digits[24];
   size_t k = 0;
@@ -655,28 +653,9 @@ void mc_logs_scan_merge(struct mc_logs_scan *into, struct mc_logs_scan *from)
     into->nclient_parts = 1;
     mc_cset_init(&into->clients[0]);
   }
-  size_t from_keys = 0;
+  /* Into the bigger of the two tables, made room in first (cset.h). */
   for(unsigned p = 0; p < from->nclient_parts; p++)
-    from_keys += from->clients[p].n;
-  for(unsigned q = 0; into->nclient_parts > 1 && q < into->nclient_parts; q++)
-    mc_cset_reserve(&into->clients[q], into->clients[q].n +
-                                         from_keys / into->nclient_parts * 5 / 4 + 1024);
-  for(unsigned p = 0; p < from->nclient_parts; p++) {
-    if(into->nclient_parts == 1) {
-      /* Into the bigger of the two tables, made room in first (cset.h). */
-      mc_cset_merge(&into->clients[0], &from->clients[p]);
-      continue;
-    }
-    MC_CSET_EACH(&from->clients[p], sl) {
-      size_t n;
-      char kbuf[MC_CSET_KEY_MAX];
-      const char *key = mc_cset_key(&from->clients[p], sl, kbuf, &n);
-      uint64_t h = mc_agg_hash(key, n);
-      mc_cset_add(&into->clients[mc_cset_part(h, into->nclient_parts)], key, n, h,
-                  mc_cset_count(sl));
-    }
-    into->clients[0].dropped += from->clients[p].dropped;
-  }
+    mc_cset_merge(&into->clients[0], &from->clients[p]);
   for(size_t i = 0; i < from->nhits; i++) {
     struct mc_logs_hit *h = &from->hits[i];
     if(into->nhits < MC_LOGS_MAX_HITS) {

@@ -26,7 +26,9 @@ mc_code mc_logs_summary_parse(const char *text, size_t n, struct mc_logs_scan *o
 mc_code mc_logs_summary_read(const char *path, struct mc_logs_scan *out,
                              struct mc_logs_summary_meta *meta, char *err, size_t errlen);
 /* Appends from's files (shifting the file indices of its examples and
- * hits) and adds its counts to into; from is released. */
+ * hits) and adds its counts to into; from is released. into is a scan
+ * this function made (zeroed, then merged into): its clients are one
+ * table, whatever parts from's are in. */
 void mc_logs_scan_merge(struct mc_logs_scan *into, struct mc_logs_scan *from);
 uint64_t mc_logs_clients_dropped(const struct mc_logs_scan *s);
 
