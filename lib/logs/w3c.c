@@ -284,14 +284,17 @@ void mc_w3c_chunk_release(struct mc_w3c_chunk *ch)
 #define LAST_BIT (UINT64_C(1) << 63)   /* or'ed in: ctz of an empty mask is 63 */
 
 /* The separators of the line [lo, stop) from the masks, as pointers
- * (base + offset) into out, which has room for cap + 8: eight places a
- * mask word, written whether or not the word has that many (a word seldom
- * has more), so the loop runs alike for every word instead of branching
- * once a bit; returns how many, or cap + 1 when the line has more than cap
- * (out then holds the first cap). */
-MASK_TARGET
-static size_t line_seps_scalar(const uint64_t *spm, size_t lo, size_t stop, const char *base,
-                               const char **out, size_t cap)
+ * (base + offset) into out, which has room for cap + 8: a mask word at a
+ * time, each word's places written by word(s, at, m, cnt), which may write
+ * up to 8 past cnt, so that it runs alike whatever the word holds instead
+ * of branching once a bit; returns how many, or cap + 1 when the line has
+ * more than cap (out then holds the first cap). Inlined into each lister
+ * below with its own word(), under that one's target. */
+typedef void seps_word_fn(const char **s, const char *at, uint64_t m, size_t cnt);
+__attribute__((always_inline))
+static inline size_t line_seps_with(const uint64_t *spm, size_t lo, size_t stop,
+                                    const char *base, const char **out, size_t cap,
+                                    seps_word_fn *word)
 {
   size_t n = 0;
   if(lo >= stop)
@@ -307,22 +310,40 @@ static size_t line_seps_scalar(const uint64_t *spm, size_t lo, size_t stop, cons
         out[n++] = base + b * 64 + (size_t)__builtin_ctzll(m);
       return cap + 1;
     }
-    const char *at = base + b * 64;
-    const char **s = out + n;
+    word(out + n, base + b * 64, m, cnt);
     n += cnt;
-    do {
-#pragma GCC unroll 8
-      for(int j = 0; j < 8; j++) {
-        s[j] = at + TZCNT(m);
-        m &= m - 1;
-      }
-      s += 8;
-    } while(m);
     if(++b * 64 >= stop)
       return n;
     m = spm[b];
   }
 }
+
+/* Eight bit scans a step. */
+MASK_TARGET
+static inline void word_scans(const char **s, const char *at, uint64_t m, size_t cnt)
+{
+  (void)cnt;
+  do {
+#pragma GCC unroll 8
+    for(int j = 0; j < 8; j++) {
+      s[j] = at + TZCNT(m);
+      m &= m - 1;
+    }
+    s += 8;
+  } while(m);
+}
+
+MASK_TARGET
+static size_t line_seps_scalar(const uint64_t *spm, size_t lo, size_t stop, const char *base,
+                               const char **out, size_t cap)
+{
+  return line_seps_with(spm, lo, stop, base, out, cap, word_scans);
+}
+
+/* The separators of a line from the masks: line_seps_scalar(), or
+ * line_seps_vbmi2() where the CPU has it (pick_split()). */
+static size_t (*line_seps)(const uint64_t *, size_t, size_t, const char *, const char **,
+                           size_t) = line_seps_scalar;
 
 /* The offset of the k-th separator (from 0) at or after offset at, from the
  * masks; stop when the line (which ends at stop) has fewer. */
@@ -468,59 +489,39 @@ static size_t fill_avx512(const char *p, size_t n, char sepc, uint64_t *spm, con
 static size_t (*fill)(const char *p, size_t n, char sepc, uint64_t *spm, const char **nl,
                       bool *nul) = fill_avx2;
 
-/* The separators of a line from the masks (line_seps_scalar()). */
-static size_t (*line_seps)(const uint64_t *, size_t, size_t, const char *, const char **,
-                           size_t) = line_seps_scalar;
-
 /* line_seps() where the CPU has AVX-512 VBMI2 (Ice Lake and later, Zen 4):
  * one compress instruction lists the places of a word's bits as bytes, one
  * widening add makes eight of them pointers, whatever the word holds. */
 __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi")))
-static size_t line_seps_vbmi2(const uint64_t *spm, size_t lo, size_t stop, const char *base,
-                              const char **out, size_t cap)
+static inline void word_compress(const char **s, const char *at, uint64_t m, size_t cnt)
 {
-  size_t n = 0;
-  if(lo >= stop)
-    return 0;
   const __m512i iota = _mm512_set_epi8(63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50,
                                        49, 48, 47, 46, 45, 44, 43, 42, 41, 40, 39, 38, 37, 36,
                                        35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22,
                                        21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7,
                                        6, 5, 4, 3, 2, 1, 0);
-  size_t b = lo >> 6;
-  uint64_t m = spm[b] & (~UINT64_C(0) << (lo & 63));
-  for(;;) {
-    if(b == (stop - 1) >> 6)
-      m &= ~UINT64_C(0) >> (63 - ((stop - 1) & 63));
-    size_t cnt = (size_t)__builtin_popcountll(m);
-    if(n + cnt > cap) {
-      for(; n < cap; m &= m - 1)
-        out[n++] = base + b * 64 + (size_t)__builtin_ctzll(m);
-      return cap + 1;
-    }
-    __m512i at = _mm512_set1_epi64((long long)(uintptr_t)(base + b * 64));
-    __m512i idx = _mm512_maskz_compress_epi8(m, iota);
-    _mm512_storeu_si512((void *)(out + n),
-                        _mm512_add_epi64(_mm512_cvtepu8_epi64(_mm512_castsi512_si128(idx)), at));
-    if(cnt > 8) {                 /* seldom: eight more at a time */
-      uint8_t pos[64];
-      _mm512_storeu_si512((void *)pos, idx);
-      for(size_t g = 8; g < cnt; g += 8)
-        _mm512_storeu_si512((void *)(out + n + g),
-                            _mm512_add_epi64(_mm512_cvtepu8_epi64(
-                                               _mm_loadl_epi64((const __m128i *)(pos + g))),
-                                             at));
-    }
-    n += cnt;
-    if(++b * 64 >= stop)
-      return n;
-    m = spm[b];
+  __m512i base = _mm512_set1_epi64((long long)(uintptr_t)at);
+  __m512i idx = _mm512_maskz_compress_epi8(m, iota);
+  _mm512_storeu_si512((void *)s,
+                      _mm512_add_epi64(_mm512_cvtepu8_epi64(_mm512_castsi512_si128(idx)), base));
+  if(cnt > 8) {                   /* seldom: eight more at a time */
+    uint8_t pos[64];
+    _mm512_storeu_si512((void *)pos, idx);
+    for(size_t g = 8; g < cnt; g += 8)
+      _mm512_storeu_si512((void *)(s + g),
+                          _mm512_add_epi64(_mm512_cvtepu8_epi64(
+                                             _mm_loadl_epi64((const __m128i *)(pos + g))),
+                                           base));
   }
 }
-#else
-static size_t (*line_seps)(const uint64_t *, size_t, size_t, const char *, const char **,
-                           size_t) = line_seps_scalar;
 
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi")))
+static size_t line_seps_vbmi2(const uint64_t *spm, size_t lo, size_t stop, const char *base,
+                              const char **out, size_t cap)
+{
+  return line_seps_with(spm, lo, stop, base, out, cap, word_compress);
+}
+#else
 static size_t fill(const char *p, size_t n, char sepc, uint64_t *spm, const char **nl,
                    bool *nul)
 {
@@ -612,10 +613,11 @@ static void pick_split(void)
   if(split_fn == split_avx2) {
     next_line_fn = next_line_avx2;
     chunk_ok = true;
-    if(!avx2 && __builtin_cpu_supports("avx512bw"))
+    if(!avx2 && __builtin_cpu_supports("avx512bw")) {
       fill = fill_avx512;
-    if(!avx2 && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi2"))
-      line_seps = line_seps_vbmi2;
+      if(__builtin_cpu_supports("avx512vbmi2"))
+        line_seps = line_seps_vbmi2;
+    }
   }
 #else
   (void)avx2;
