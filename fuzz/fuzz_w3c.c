@@ -86,7 +86,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     mc_w3c_split(&w, MC_W3C_MAXCOLS);
     struct mc_w3c_rec rec;
-    if(mc_w3c_parse(&l, w.line, w.len, &rec)) {
+    bool parsed = mc_w3c_parse(&l, w.line, w.len, &rec);
+    if(mc_w3c_fits(&l, w.line, w.len) && !parsed)
+      abort();                   /* a line that fits has the layout's fields */
+    if(parsed) {
       struct mc_slice path = rec.f[l.path_col == l.col[MC_WF_STEM] ? MC_WF_STEM : MC_WF_URI];
       if(path.p) {
         path = mc_uri_path(path);

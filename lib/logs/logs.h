@@ -122,6 +122,8 @@ struct mc_logs_scan {
   uint64_t hits_total;          /* hits found, when more than kept */
   uint64_t bytes;               /* bytes read (after decompression) */
   uint64_t lines, out_of_window;
+  uint64_t looked_back;         /* bytes ranges read back for the layout they start
+                                   with (at most about a range per change of layout) */
   int threads;
   int64_t elapsed_ms;
 };

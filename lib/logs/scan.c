@@ -10,7 +10,8 @@
  *    buffer by the thread that scans it.
  *  - A line is only meaningful with the #Fields layout above it. A range that
  *    starts mid-file assumes the file's first layout; if its first data line
- *    does not fit, it looks back for the nearest #Fields line. When the last
+ *    does not fit, the layout the range before started with; if that does
+ *    not fit either, it looks back for the nearest #Fields line. When the last
  *    range of a file is done, the thread that finished it checks every
  *    range's assumption against the layout really in effect (the one the
  *    range before ended with) and scans a range again when they differ. Then
@@ -79,6 +80,9 @@ struct range {
   struct mc_agg agg;
   char *start_fields;             /* layout assumed at the start (owned), NULL: none */
   char *end_fields;               /* layout in effect at the end (owned), NULL: none */
+  atomic_bool resolved;           /* start_fields was checked against the range's first
+                                     data line (and looked back for); set once, with
+                                     release, for a later range's look back to read */
   uint64_t lines, data_lines, malformed, out_of_window;
   int64_t first, last;
   char *problem;                  /* with a range-relative line number in problem_line */
@@ -110,6 +114,7 @@ struct scan {
   size_t nwork;
   atomic_size_t next;
   atomic_uint_fast64_t done_bytes;
+  atomic_uint_fast64_t looked_back;  /* bytes read back by look_back() */
   atomic_uint running;
   uint64_t total_bytes;
   char needle[32];                /* the run id, "" when none */
@@ -424,49 +429,102 @@ static struct mc_slice w3c_server(struct ctx *c, const struct mc_w3c_rec *rec)
 static void release(struct ctx *c, const char *from, const char *to);
 
 /* A range that starts mid-file assumed the file's first layout; if its first
- * data line has another number of fields, the nearest #Fields line before
- * the range is the one in effect. The pages the look back read are released
- * (they can be a range or more of the file). */
+ * data line does not fit it (mc_w3c_fits()), nor the layout the range before
+ * started with, the nearest #Fields line before the range is the one in
+ * effect. The pages the look back read are released. */
 static void look_back(struct ctx *c);
 
-static void check_assumption(struct ctx *c, size_t nfields)
+/* Makes the n bytes of a #Fields line's text (after "#Fields:") the
+ * layout the range starts with, when they parse and (line not NULL) the
+ * range's first data line fits them. */
+static bool start_with(struct ctx *c, const char *fields, size_t n, const char *line,
+                       size_t len)
+{
+  struct mc_w3c_layout l;
+  if(mc_w3c_layout_parse(&l, fields, n) != MC_OK || (line && !mc_w3c_fits(&l, line, len)))
+    return false;
+  struct range *rg = c->rg;
+  char *text = mc_xstrndup(fields, n);
+  c->wl = l;
+  c->line_cols = mc_w3c_columns(&l, LINE_FIELDS);
+  memset(&c->rec, 0, sizeof c->rec);
+  free(rg->start_fields);
+  rg->start_fields = text;
+  free(rg->end_fields);
+  rg->end_fields = mc_xstrdup(text);
+  return true;
+}
+
+/* The first data line of a range (line, len) against the layout it
+ * assumed. */
+static void check_assumption(struct ctx *c, const char *line, size_t len)
 {
   c->checked = true;
-  if(c->rg->idx == 0 || !c->f->map || nfields == c->wl.ncols)
+  /* A pass that takes counts back starts where the first pass ended up
+     (start_fields holds what its look back found): no look back. */
+  if(c->rg->idx == 0 || !c->f->map || c->undo)
     return;
-  look_back(c);
+  /* Else the layout the range before started with, when the line fits it
+     as it did not the file's first: after a change of layout every range
+     but the first after it starts so, and none of them reads back. A
+     wrong guess (another layout that fits the line) is caught as a wrong
+     first layout is: finish_file() compares every start with the end of
+     the range before, and scans the range again. */
+  const struct range *prev = &c->f->ranges[c->rg->idx - 1];
+  if(!mc_w3c_fits(&c->wl, line, len) &&
+     !(prev->idx > 0 && atomic_load_explicit(&prev->resolved, memory_order_acquire) &&
+       prev->start_fields &&
+       start_with(c, prev->start_fields, strlen(prev->start_fields), line, len)))
+    look_back(c);
+  atomic_store_explicit(&c->rg->resolved, true, memory_order_release);
 }
 
 static void look_back(struct ctx *c)
 {
   struct range *rg = c->rg;
-  const char *map = c->f->map;
+  const struct file_state *f = c->f;
+  const char *map = f->map;
+  const char *fields = NULL;      /* the text after "#Fields:" in effect, when known */
+  size_t n = 0;
+  /* Range by range back, each one's span searched from its end: a #Fields
+     line there is the one in effect; none, and the range before it
+     checked its start, then that start is. So each look back reads at
+     most the range before it when the ranges before it started (they
+     start first), however far back the layout changed: reading back to
+     the change from every range was quadratic (a 1 GB log with a #Fields
+     line half way, cut in 8 MB ranges, spent a third of its time in it). */
   size_t hi = rg->begin;
-  while(hi > 0) {
-    const char *h = memrchr(map, '#', hi);
-    if(!h)
-      break;
-    hi = (size_t)(h - map);
-    size_t rest = c->f->size - hi;
-    if((hi == 0 || map[hi - 1] == '\n') && rest > 8 && strncasecmp(h, "#Fields:", 8) == 0) {
-      const char *nl = memchr(h, '\n', rest);
-      size_t n = nl ? (size_t)(nl - h) : rest;
-      if(h[n - 1] == '\r')
-        n--;                     /* as directive() sees it, or the texts differ */
-      struct mc_w3c_layout l;
-      if(mc_w3c_layout_parse(&l, h + 8, n - 8) == MC_OK) {
-        c->wl = l;
-        c->line_cols = mc_w3c_columns(&l, LINE_FIELDS);
-        memset(&c->rec, 0, sizeof c->rec);
-        free(rg->start_fields);
-        rg->start_fields = mc_xstrndup(h + 8, n - 8);
-        free(rg->end_fields);
-        rg->end_fields = mc_xstrdup(rg->start_fields);
+  for(uint32_t j = rg->idx; hi > 0 && !fields; j--) {
+    size_t lo = j > 0 ? f->ranges[j - 1].begin : 0;
+    while(hi > lo) {
+      const char *h = memrchr(map + lo, '#', hi - lo);
+      if(!h)
+        break;
+      hi = (size_t)(h - map);
+      size_t rest = f->size - hi;
+      if((hi == 0 || map[hi - 1] == '\n') && rest > 8 && strncasecmp(h, "#Fields:", 8) == 0) {
+        const char *nl = memchr(h, '\n', rest);
+        n = nl ? (size_t)(nl - h) : rest;
+        if(h[n - 1] == '\r')
+          n--;                   /* as directive() sees it, or the texts differ */
+        fields = h + 8;
+        n -= 8;
+        break;
       }
-      break;
+    }
+    if(!fields)
+      hi = lo;
+    if(!fields && j > 1 &&
+       atomic_load_explicit(&f->ranges[j - 1].resolved, memory_order_acquire) &&
+       f->ranges[j - 1].start_fields) {
+      fields = f->ranges[j - 1].start_fields;
+      n = strlen(fields);
     }
   }
-  release(c, map + hi, map + rg->begin);
+  if(fields)
+    start_with(c, fields, n, NULL, 0);
+  atomic_fetch_add(&c->s->looked_back, rg->begin - hi);
+  release(c, map + hi, map + rg->begin);   /* what the look back read */
 }
 
 /* The fields a line's status key is made of (status to win32; HTTPERR:
@@ -597,8 +655,7 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
   c->last_len = len;
   bool hit = has_run_id(c, line, len);
   if(!c->checked) {
-    mc_w3c_split(w, MC_W3C_MAXCOLS);
-    check_assumption(c, w->done ? w->nsep + 1 : MC_W3C_MAXCOLS + 1);
+    check_assumption(c, line, len);
     l = &c->wl;
     mc_w3c_line_init(w, line, len, c->buf_end);
   }
@@ -1771,6 +1828,7 @@ mc_code mc_logs_scan(const struct mc_logs_opts *o, struct mc_logs_scan *out)
   run_workers(&s, threads, t0, out);
   collect_files(&s, out);
   out->threads = threads;
+  out->looked_back = atomic_load(&s.looked_back);
   out->elapsed_ms = mc_now_ms() - t0;
   return MC_OK;
 }

@@ -698,3 +698,67 @@ bool mc_w3c_parse(const struct mc_w3c_layout *l, const char *line, size_t len,
   mc_w3c_line_init(&w, line, len, line + len);
   return mc_w3c_record(&w, l, mc_w3c_columns(l, MC_W3C_ALL_FIELDS), rec);
 }
+
+/* Whether s is "-" or n bytes each in the set the function tells. */
+static bool dash_or(struct mc_slice s, bool (*in)(unsigned char))
+{
+  if(s.n == 1 && s.p[0] == '-')
+    return true;
+  if(!s.n)
+    return false;
+  for(size_t i = 0; i < s.n; i++) {
+    if(!in((unsigned char)s.p[i]))
+      return false;
+  }
+  return true;
+}
+
+static bool is_digit(unsigned char ch) { return ch >= '0' && ch <= '9'; }
+static bool is_addr(unsigned char ch)
+{
+  return is_digit(ch) || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f') || ch == '.' || ch == ':' ||
+         ch == '%' || ch == '[' || ch == ']';
+}
+static bool is_method(unsigned char ch)
+{
+  return is_digit(ch) || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z') || ch == '_' || ch == '-';
+}
+
+/* Whether s has the shape of pattern: 'd' a digit, any other byte itself. */
+static bool shaped(struct mc_slice s, const char *pattern)
+{
+  size_t n = strlen(pattern);
+  if(s.n != n)
+    return false;
+  for(size_t i = 0; i < n; i++) {
+    if(pattern[i] == 'd' ? !is_digit((unsigned char)s.p[i]) : s.p[i] != pattern[i])
+      return false;
+  }
+  return true;
+}
+
+bool mc_w3c_fits(const struct mc_w3c_layout *l, const char *line, size_t len)
+{
+  struct mc_w3c_rec r;
+  if(!mc_w3c_parse(l, line, len, &r))
+    return false;
+  const struct mc_slice *f = r.f;
+  if(l->col[MC_WF_DATE] >= 0 && !shaped(f[MC_WF_DATE], "dddd-dd-dd"))
+    return false;
+  if(l->col[MC_WF_TIME] >= 0 && !shaped(f[MC_WF_TIME], "dd:dd:dd"))
+    return false;
+  if(l->col[MC_WF_STEM] >= 0 && !(f[MC_WF_STEM].n && strchr("/-*", f[MC_WF_STEM].p[0])))
+    return false;
+  static const int digits[] = { MC_WF_STATUS, MC_WF_SUBSTATUS, MC_WF_WIN32, MC_WF_SPORT,
+                                MC_WF_TAKEN };
+  for(size_t i = 0; i < sizeof digits / sizeof *digits; i++) {
+    if(l->col[digits[i]] >= 0 && !dash_or(f[digits[i]], is_digit))
+      return false;
+  }
+  if(l->col[MC_WF_STATUS] >= 0 && f[MC_WF_STATUS].n != 3 && !shaped(f[MC_WF_STATUS], "-"))
+    return false;
+  if((l->col[MC_WF_CIP] >= 0 && !dash_or(f[MC_WF_CIP], is_addr)) ||
+     (l->col[MC_WF_SIP] >= 0 && !dash_or(f[MC_WF_SIP], is_addr)))
+    return false;
+  return l->col[MC_WF_METHOD] < 0 || dash_or(f[MC_WF_METHOD], is_method);
+}

@@ -2,6 +2,7 @@
  * finder, on lines as IIS writes them. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -125,6 +126,53 @@ static void next_line_finds_ends_and_fields(void **state)
   assert_true(mc_slice_eq(mc_w3c_field(&w, 1), "one"));
 }
 
+/* mc_w3c_fits(): a line fits a layout when it has its number of fields and
+ * each field of a known kind has that kind's shape. */
+static void fits_checks_shapes(void **state)
+{
+  (void)state;
+  struct mc_w3c_layout a, b, h;
+  const char *fa = "date time cs-method cs-uri-stem c-ip s-port sc-status sc-substatus "
+                   "sc-win32-status time-taken";
+  const char *fb = "date time cs-method cs-uri-stem sc-status c-ip s-port sc-substatus "
+                   "sc-win32-status time-taken";
+  const char *fh = "date time c-ip c-port s-ip s-port cs-version cs-method cs-uri "
+                   "sc-status s-siteid s-reason s-queuename";
+  assert_int_equal(mc_w3c_layout_parse(&a, fa, strlen(fa)), MC_OK);
+  assert_int_equal(mc_w3c_layout_parse(&b, fb, strlen(fb)), MC_OK);
+  assert_int_equal(mc_w3c_layout_parse(&h, fh, strlen(fh)), MC_OK);
+  static const struct {
+    const char *line;
+    bool a, b, h;
+  } cases[] = {
+    { "2024-03-12 08:00:00 POST /EWS/mrsproxy.svc 40.92.1.2 443 401 1 2148074254 15", 1, 0, 0 },
+    { "2024-03-12 08:00:00 RPC_IN_DATA /rpc/rpcproxy.dll 2a01:111:f400::5 443 200 0 0 3", 1, 0, 0 },
+    { "2024-03-12 08:00:00 GET /owa/ ::ffff:10.0.0.5 443 200 0 0 3", 1, 0, 0 },
+    { "2024-03-12 08:00:00 - - - - - - - -", 1, 1, 0 },
+    { "2024-03-12 08:00:00 POST /EWS/mrsproxy.svc 200 40.92.1.2 443 0 0 15", 0, 1, 0 },
+    /* the number of fields, a date, a time, a path, a method that are not */
+    { "2024-03-12 08:00:00 POST /EWS/mrsproxy.svc 40.92.1.2 443 200 0 0", 0, 0, 0 },
+    { "2024/03/12 08:00:00 POST /EWS/mrsproxy.svc 40.92.1.2 443 200 0 0 1", 0, 0, 0 },
+    { "2024-03-12 8:00:00 POST /EWS/mrsproxy.svc 40.92.1.2 443 200 0 0 1", 0, 0, 0 },
+    { "2024-03-12 08:00:00 POST EWS/mrsproxy.svc 40.92.1.2 443 200 0 0 1", 0, 0, 0 },
+    { "2024-03-12 08:00:00 PO.ST /EWS/mrsproxy.svc 40.92.1.2 443 200 0 0 1", 0, 0, 0 },
+    { "2024-03-12 08:00:00 POST /EWS/mrsproxy.svc host.invalid 443 200 0 0 1", 0, 0, 0 },
+    { "2024-03-12 08:00:00 POST /EWS/mrsproxy.svc 40.92.1.2 443 2000 0 0 1", 0, 0, 0 },
+    { "2024-03-12 08:00:00 40.92.1.2 50123 10.0.0.5 443 HTTP/1.1 GET /owa/ 503 1 "
+      "Timer_ConnectionIdle -", 0, 0, 1 },
+    { "2024-03-12 08:00:00 40.92.1.2 50123 10.0.0.5 443 - - - - - Timer_ConnectionIdle -",
+      0, 0, 1 },
+  };
+  for(size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    const char *l = cases[i].line;
+    bool fa_ = mc_w3c_fits(&a, l, strlen(l)), fb_ = mc_w3c_fits(&b, l, strlen(l)),
+         fh_ = mc_w3c_fits(&h, l, strlen(l));
+    if(fa_ != cases[i].a || fb_ != cases[i].b || fh_ != cases[i].h)
+      fail_msg("case %zu: '%s': fits %d %d %d, expected %d %d %d", i, l, fa_, fb_, fh_,
+               cases[i].a, cases[i].b, cases[i].h);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -132,6 +180,7 @@ int main(void)
     cmocka_unit_test(parse_reads_the_seed_line),
     cmocka_unit_test(split_is_lazy_and_resumes),
     cmocka_unit_test(next_line_finds_ends_and_fields),
+    cmocka_unit_test(fits_checks_shapes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
