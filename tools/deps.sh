@@ -11,7 +11,7 @@ set -eu
 build="meson ninja-build pkg-config gcc libc6-dev libcurl4-openssl-dev libssl-dev ca-certificates \
 libexpat1-dev libc-ares-dev zlib1g-dev"
 test="$build libcmocka-dev python3 curl openssl ca-certificates dnsmasq-base python3-impacket \
-python3-samba tshark python3-exchangelib dovecot-imapd python3-requests-ntlm nginx zsh chromium"
+python3-samba tshark python3-exchangelib dovecot-imapd python3-requests-ntlm nginx zsh chromium binutils"
 sanitize="$test"
 fuzz="$build clang libclang-rt-dev llvm"
 bench="$build curl hyperfine ripgrep mawk gzip python3 goaccess"

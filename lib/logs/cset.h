@@ -68,7 +68,13 @@ static inline size_t mc_cset_index(uint32_t tag, size_t cap)
 }
 
 /* Asks the CPU to fetch the slot a key with this hash starts probing at
- * (the scan adds a line's client one line later, the fetch in between). */
+ * (the scan adds a line's client one line later, the fetch in between).
+ * Always inlined: GCC finds a function whose only statement is a
+ * prefetch free of side effects and drops calls to it (the pure-const
+ * pass, before inlining); so it did to both of these until 2026-12, and
+ * the scan ran without them. tests/logs/prefetch.py checks the binary
+ * for them. */
+__attribute__((always_inline))
 static inline void mc_cset_prefetch(const struct mc_cset *c, uint64_t hash)
 {
   if(c->cap)
@@ -77,6 +83,7 @@ static inline void mc_cset_prefetch(const struct mc_cset *c, uint64_t hash)
 
 /* The second step, once the slot has come: a text key's record in the
  * arena, when the first slot probed holds a key with the same tag. */
+__attribute__((always_inline))
 static inline void mc_cset_prefetch_text(const struct mc_cset *c, uint64_t hash)
 {
   if(!c->cap)
