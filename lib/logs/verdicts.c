@@ -24,6 +24,7 @@
  */
 #include "logs/logs.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,8 @@ struct named_count {
   char name[MC_KEY_STR_MAX + 1];
   uint64_t count;
   bool cloud;
+  bool v4;                      /* name is an IPv4 address, and v4key its text order */
+  uint32_t v4key;               /* (see v4_order()) */
 };
 
 /* The clients of one endpoint, normalized and summed: the first
@@ -440,16 +443,51 @@ static struct top_clients top_new(size_t k)
                                mc_xcalloc(k, sizeof(uint32_t)), 0, k };
 }
 
-static bool before(uint64_t xc, const char *xn, uint64_t yc, const char *yn)
+/* The place of each number 0-255 among their decimal texts in strcmp()
+ * order ("0" < "1" < "10" < "100" < ... < "99"). Dotted quads compare as
+ * texts as the places of their four numbers compare, in turn: a text that
+ * is a prefix of the other sorts first, as '.' and the text's end both
+ * sort before every digit. So the top lists break ties between IPv4
+ * clients without writing out their names (at 1M clients most counts are
+ * ties). */
+static uint8_t text_place[256];
+static pthread_once_t text_place_once = PTHREAD_ONCE_INIT;
+
+static int cmp_decimal(const void *a, const void *b)
 {
-  if(xc != yc)
-    return xc > yc;
-  return strcmp(xn, yn) < 0;
+  char x[4], y[4];
+  snprintf(x, sizeof x, "%u", *(const unsigned *)a);
+  snprintf(y, sizeof y, "%u", *(const unsigned *)b);
+  return strcmp(x, y);
+}
+
+static void text_place_init(void)
+{
+  unsigned v[256];
+  for(unsigned i = 0; i < 256; i++)
+    v[i] = i;
+  qsort(v, 256, sizeof *v, cmp_decimal);
+  for(unsigned i = 0; i < 256; i++)
+    text_place[v[i]] = (uint8_t)i;
+}
+
+/* The text order of an IPv4 address held as a number (a.b.c.d as
+ * a << 24 | ...): a number that compares as its dotted text does. */
+static uint32_t v4_order(uint32_t addr)
+{
+  uint32_t k = 0;
+  for(int i = 0; i < 4; i++)
+    k = k << 8 | text_place[addr >> (24 - 8 * i) & 0xff];
+  return k;
 }
 
 static bool named_before(const struct named_count *x, const struct named_count *y)
 {
-  return before(x->count, x->name, y->count, y->name);
+  if(x->count != y->count)
+    return x->count > y->count;
+  if(x->v4 && y->v4)
+    return x->v4key < y->v4key;
+  return strcmp(x->name, y->name) < 0;
 }
 
 static bool top_before(const struct top_clients *t, size_t i, size_t j)
@@ -490,25 +528,25 @@ static void top_up(struct top_clients *t, size_t i)
   }
 }
 
-static void named_set(struct named_count *e, const char *name, uint64_t count)
+/* Whether the list, full, keeps x (x comes before the last one kept). */
+static bool top_takes(const struct top_clients *t, const struct named_count *x)
 {
-  mc_strlcpy(e->name, name, sizeof e->name);
-  e->count = count;
-  e->cloud = false;
+  return t->n < t->k || (t->k && named_before(x, &t->h[t->ix[0]]));
 }
 
-/* Keeps the client when it is among the first k so far; its name is
- * copied only then. */
-static void top_offer(struct top_clients *t, const char *name, uint64_t count)
+/* Keeps the client x when it is among the first k so far (copied then). */
+static void top_offer(struct top_clients *t, const struct named_count *x)
 {
   if(t->n < t->k) {
-    named_set(&t->h[t->n], name, count);
+    t->h[t->n] = *x;
+    t->h[t->n].cloud = false;
     t->ix[t->n] = (uint32_t)t->n;
     t->n++;
     top_up(t, t->n - 1);
   }
-  else if(t->k && before(count, name, t->h[t->ix[0]].count, t->h[t->ix[0]].name)) {
-    named_set(&t->h[t->ix[0]], name, count);
+  else if(top_takes(t, x)) {
+    t->h[t->ix[0]] = *x;
+    t->h[t->ix[0]].cloud = false;
     top_down(t, 0);
   }
 }
@@ -545,7 +583,8 @@ static void client_counted(struct client_part *cp, const struct mc_cset_slot *sl
   struct ep_clients *c = &cp->cl[ep];
   struct top_clients *top = &cp->top[ep];
   c->distinct++;
-  if(o->cloud && !mc_cset_is_text(sl)) {
+  bool text = mc_cset_is_text(sl);
+  if(o->cloud && !text) {
     /* An IPv4 client is matched from its slot, without text. */
     uint8_t a[16];
     mc_cset_ipv4(sl, a);
@@ -553,18 +592,26 @@ static void client_counted(struct client_part *cp, const struct mc_cset_slot *sl
       c->cloud += count;
   }
   bool wanted = top_wants(top, count);
-  if(!wanted && (!o->cloud || !mc_cset_is_text(sl)))
+  if(!wanted && (!o->cloud || !text))
+    return;
+  struct named_count x;
+  x.count = count;
+  x.v4 = !text;
+  x.v4key = text ? 0 : v4_order(sl->off);
+  /* An IPv4 client tied with the last one kept, itself IPv4, is compared
+     without its name; most are not kept. */
+  if(wanted && !text && top->n == top->k && top->h[top->ix[0]].v4 &&
+     !named_before(&x, &top->h[top->ix[0]]))
     return;
   size_t n;
   char kbuf[MC_CSET_KEY_MAX];
   const char *key = mc_cset_key(cp->cs, sl, kbuf, &n);
   int kep;
-  char name[MC_KEY_STR_MAX + 1];
-  mc_cset_client_text(key, n, &kep, name, sizeof name);
-  if(o->cloud && mc_cset_is_text(sl) && mc_cidr_match(o->cloud, name, strlen(name)))
+  mc_cset_client_text(key, n, &kep, x.name, sizeof x.name);
+  if(o->cloud && text && mc_cidr_match(o->cloud, x.name, strlen(x.name)))
     c->cloud += count;
   if(wanted)
-    top_offer(top, name, count);
+    top_offer(top, &x);
 }
 
 /* The normal form of a text client key (zone dropped, IPv4-mapped as IPv4,
@@ -636,6 +683,7 @@ static void collect_clients(struct judge *j)
     for(int ep = 0; ep < MC_EP_COUNT; ep++)
       cp[p].top[ep] = top_new(MAX_JSON_CLIENTS);
   }
+  pthread_once(&text_place_once, text_place_init);
   mc_logs_on_threads(cp, sizeof *cp, np, find_moves);
   for(unsigned p = 0; p < np; p++) {
     for(size_t i = 0; i < cp[p].nmoves; i++) {
@@ -661,7 +709,7 @@ static void collect_clients(struct judge *j)
       c->distinct += cp[p].cl[ep].distinct;
       c->cloud += cp[p].cl[ep].cloud;
       for(size_t i = 0; i < cp[p].top[ep].n; i++)
-        top_offer(&top, cp[p].top[ep].h[i].name, cp[p].top[ep].h[i].count);
+        top_offer(&top, &cp[p].top[ep].h[i]);
       free(cp[p].top[ep].h);
       free(cp[p].top[ep].ix);
     }

@@ -166,6 +166,52 @@ def forms_case(migcheck, tmp):
              [] if got == want else [f"by_client {got}, expected {want}"])]
 
 
+def ties_case(migcheck, tmp):
+    """More clients than the report lists (1000), most tied at one request:
+    the list is the most requests first, then the names in text order
+    ("10.0.0.1" before "9.0.0.1"), cut at 1000, on two threads and in small
+    ranges. The judge orders tied IPv4 clients by a number that sorts as
+    their text does; this holds it to the texts."""
+    import random
+    rnd = random.Random(7)
+    fields = ("#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port "
+              "cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus "
+              "sc-win32-status time-taken\n")
+    names = set()
+    while len(names) < 3000:
+        names.add("%d.%d.%d.%d" % tuple(rnd.choice((rnd.randrange(256), rnd.randrange(10),
+                                                       rnd.randrange(100)))
+                                        for _ in range(4)))
+    while len(names) < 3300:
+        names.add("2001:db8:%x::%x" % (rnd.randrange(1, 65536), rnd.randrange(1, 65536)))
+    names = sorted(names)
+    rnd.shuffle(names)
+    want = {n: 1 + (i % 97 == 0) + (i % 389 == 0) for i, n in enumerate(names)}
+    lines = [n for n, c in want.items() for _ in range(c)]
+    rnd.shuffle(lines)
+    for k, srv in enumerate(("EX01", "EX02")):
+        d = os.path.join(tmp, "ties", srv, "W3SVC1")
+        os.makedirs(d)
+        with open(os.path.join(d, "u_ex240312.log"), "w") as f:
+            f.write(fields)
+            for i, ip in enumerate(lines[k::2]):
+                f.write(f"2024-03-12 08:{i % 60:02d}:00 10.0.0.5 POST /EWS/mrsproxy.svc - 443 - "
+                        f"{ip} - - 200 0 0 15\n")
+    report = run(migcheck, [os.path.join(tmp, "ties")],
+                 {"MIGCHECK_THREADS": "2", "MIGCHECK_RANGE_BYTES": "20000"})
+    got = list(report["traffic"]["mrsproxy"]["by_client"].items())
+    top = sorted(want.items(), key=lambda kv: (-kv[1], kv[0]))[:1000]
+    problems = []
+    if got != top:
+        at = next((i for i, (g, w) in enumerate(zip(got, top)) if g != w), min(len(got), len(top)))
+        problems.append(f"{len(got)} listed; first difference at {at}: "
+                        f"{got[at:at + 3]}, expected {top[at:at + 3]}")
+    rest = report["traffic"]["mrsproxy"].get("clients_not_listed", 0)
+    if rest != len(want) - 1000:
+        problems.append(f"clients_not_listed {rest}, expected {len(want) - 1000}")
+    return [("1000 clients listed of 3300, ties in text order", problems)]
+
+
 def diff(got, want, path="traffic"):
     problems = []
     if isinstance(want, dict):
@@ -235,6 +281,10 @@ def main():
             results += forms_case(migcheck, tmp)
         except Exception as e:  # a broken case is a failed case
             results.append(("forms", [f"{type(e).__name__}: {e}"]))
+        try:
+            results += ties_case(migcheck, tmp)
+        except Exception as e:  # a broken case is a failed case
+            results.append(("ties", [f"{type(e).__name__}: {e}"]))
         try:
             results += merge_cases(migcheck, logs, tmp)
         except Exception as e:  # a broken case is a failed case
