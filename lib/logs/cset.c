@@ -187,12 +187,14 @@ void mc_cset_merge(struct mc_cset *into, struct mc_cset *from)
     into->arena = mc_xrealloc(into->arena, into->size);
   }
   /* A slot's tag is the hash's low 32 bits, all that placing a key takes:
-     no key is hashed again. The slot a key lands in is fetched eight keys
-     ahead. */
+     no key is hashed again. The slot a key lands in, and a text key's
+     record, are fetched eight keys ahead. */
   enum { AHEAD = 8 };
   for(size_t i = 0; i < from->cap; i++) {
-    if(i + AHEAD < from->cap && from->slots[i + AHEAD].word)
+    if(i + AHEAD < from->cap && from->slots[i + AHEAD].word) {
       mc_cset_prefetch(into, from->slots[i + AHEAD].tag);
+      mc_cset_prefetch_key(from, &from->slots[i + AHEAD]);
+    }
     const struct mc_cset_slot *s = &from->slots[i];
     if(!s->word)
       continue;

@@ -635,7 +635,11 @@ static size_t normal_key(const struct mc_cset *cs, const struct mc_cset_slot *sl
 static void *find_moves(void *arg)
 {
   struct client_part *cp = arg;
+  enum { AHEAD = 8 };           /* the text of the key this many slots on is fetched */
+  const struct mc_cset *cs = cp->cs;
   MC_CSET_EACH(cp->cs, sl) {
+    if((size_t)(sl - cs->slots) + AHEAD < cs->cap && sl[AHEAD].word)
+      mc_cset_prefetch_key(cs, &sl[AHEAD]);
     if(!mc_cset_count(sl) || !mc_cset_is_text(sl))
       continue;
     char nk[MC_KEY_CLIENT_MAX], kbuf[MC_CSET_KEY_MAX];
