@@ -309,6 +309,62 @@ static void test_slot_order(void **state)
   mc_cset_release(&copy);
 }
 
+/* mc_addr_normalize() against glibc on 200,000 texts shaped like IPv6
+ * addresses as logs write them (eight groups, the odd one with capitals,
+ * a leading zero, five digits, zero groups side by side, "::", a stray
+ * byte, an end cut off): the normal form is inet_ntop(inet_pton(text))
+ * when glibc reads it (a "%zone" dropped first), the text itself when not. The judge takes a text
+ * that is already so as it is (a mask test, cidr.c); a text it wrongly
+ * took so would keep its capitals or zeros here. */
+static void test_ipv6_normal(void **state)
+{
+  (void)state;
+  srand(12);
+  static const char digits[] = "0123456789abcdef";
+  size_t same = 0;
+  for(int t = 0; t < 200000; t++) {
+    char text[64];
+    size_t n = 0;
+    for(int g = 0; g < 8; g++) {
+      int kind = rand() % 16;
+      int len = kind == 0 ? 0 : kind == 1 ? 5 : kind == 5 || kind == 6 ? 1 : 1 + rand() % 4;
+      for(int k = 0; k < len; k++) {
+        char ch = digits[rand() % 16];
+        if((kind == 2 && k == 0) || kind == 5 || kind == 6)
+          ch = '0';                           /* a leading zero, or a zero group */
+        if(kind == 3)
+          ch = (char)(ch >= 'a' ? ch - 32 : ch); /* capitals */
+        text[n++] = ch;
+      }
+      if(kind == 4)
+        text[n++] = "g.%x-"[rand() % 5];    /* a byte no address holds */
+      if(g < 7)
+        text[n++] = ':';
+    }
+    if(rand() % 16 == 0 && n)
+      n -= 1 + (size_t)rand() % n;            /* cut short */
+    text[n] = '\0';
+    char want[64], got[64], base[64];
+    struct in6_addr a;
+    snprintf(base, sizeof base, "%.*s", (int)strcspn(text, "%"), text);   /* a zone goes */
+    if(inet_pton(AF_INET6, base, &a) == 1) {
+      assert_non_null(inet_ntop(AF_INET6, &a, want, sizeof want));
+      /* an IPv4-mapped one is given as IPv4 */
+      static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+      if(memcmp(a.s6_addr, mapped, 12) == 0)
+        assert_non_null(inet_ntop(AF_INET, a.s6_addr + 12, want, sizeof want));
+    }
+    else
+      snprintf(want, sizeof want, "%s", text);
+    mc_addr_normalize(text, n, got, sizeof got);
+    if(strcmp(got, want))
+      fail_msg("'%s': normalized to '%s', glibc gives '%s'", text, got, want);
+    same += strcmp(text, want) == 0;
+  }
+  /* Enough of them already normal for the quick test to matter. */
+  assert_true(same > 20000);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -318,6 +374,7 @@ int main(void)
     cmocka_unit_test(test_hour),
     cmocka_unit_test(test_client),
     cmocka_unit_test(test_slot_order),
+    cmocka_unit_test(test_ipv6_normal),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
