@@ -173,10 +173,13 @@ static bool ipv6_canonical(const char *p, size_t n)
   hex &= in;
   colon &= in;
   zero &= in;
+  uint64_t six = colon;             /* seven colons: six cleared leave exactly one */
+  for(int k = 0; k < 6; k++)
+    six &= six - 1;
   uint64_t start = (colon << 1 | 1) & in;    /* where each group starts */
   uint64_t after = colon | UINT64_C(1) << n;  /* the byte after each group */
   return (hex | colon) == in &&              /* nothing but hex digits and colons */
-         __builtin_popcountll(colon) == 7 && /* eight groups */
+         six && !(six & (six - 1)) &&        /* eight groups (no libgcc popcount call) */
          !(start & ~hex) &&                  /* none empty ("::", or a colon at an end) */
          !(colon >> (n - 1)) &&
          !(hex & hex >> 1 & hex >> 2 & hex >> 3 & hex >> 4) &&   /* at most four digits */

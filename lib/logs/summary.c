@@ -35,6 +35,10 @@
 
 #include "logs/classify.h"
 #include "logs/summary.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include "util/input.h"
 
 #define MAGIC "migcheck-logs-summary"
@@ -260,10 +264,20 @@ static uint64_t unum(struct rd *r)
   return v;
 }
 
+/* The value of each hex digit, 0x10 for any other byte: a key of a
+ * million client records is decoded without a branch per digit. */
+static const uint8_t hex_of[256] = {
+  ['0'] = 0 + 0x20, ['1'] = 1 + 0x20, ['2'] = 2 + 0x20, ['3'] = 3 + 0x20, ['4'] = 4 + 0x20,
+  ['5'] = 5 + 0x20, ['6'] = 6 + 0x20, ['7'] = 7 + 0x20, ['8'] = 8 + 0x20, ['9'] = 9 + 0x20,
+  ['a'] = 10 + 0x20, ['b'] = 11 + 0x20, ['c'] = 12 + 0x20, ['d'] = 13 + 0x20,
+  ['e'] = 14 + 0x20, ['f'] = 15 + 0x20, ['A'] = 10 + 0x20, ['B'] = 11 + 0x20,
+  ['C'] = 12 + 0x20, ['D'] = 13 + 0x20, ['E'] = 14 + 0x20, ['F'] = 15 + 0x20,
+};
+
+/* (The table holds value + 0x20 so that 0 marks a byte that is no digit.) */
 static int hexval(char c)
 {
-  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-         c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+  return (int)hex_of[(unsigned char)c] - 0x20;
 }
 
 /* A string field: NULL for "-", else the decoded text (owned). */
@@ -303,13 +317,15 @@ static size_t hex(struct rd *r, char *out, size_t max)
     r->bad = true;
     return 0;
   }
+  unsigned any = 0x20;             /* stays 0x20 while every byte is a digit */
   for(size_t i = 0; i < s.n / 2; i++) {
-    int a = hexval(s.p[2 * i]), b = hexval(s.p[2 * i + 1]);
-    if(a < 0 || b < 0) {
-      r->bad = true;
-      return 0;
-    }
-    out[i] = (char)(a * 16 + b);
+    unsigned a = hex_of[(unsigned char)s.p[2 * i]], b = hex_of[(unsigned char)s.p[2 * i + 1]];
+    any &= a & b;
+    out[i] = (char)((a & 0xf) << 4 | (b & 0xf));
+  }
+  if(!any) {
+    r->bad = true;
+    return 0;
   }
   return s.n / 2;
 }
@@ -556,6 +572,30 @@ static enum rec record(struct parse *ps, struct rd *r, int *stage)
   return REC_BAD;
 }
 
+/* How many lines of the text start with 'c' (no record but "client"
+ * does), to make room for the client records first; 16 bytes compared at
+ * a time. memmem() for "\nclient " took a tenth of reading a 1M-client
+ * summary back. */
+static size_t client_records(const char *text, size_t n)
+{
+  size_t count = 0, i = 0;
+#if defined(__SSE2__)
+  const __m128i nl = _mm_set1_epi8('\n'), c = _mm_set1_epi8('c');
+  for(; i + 17 <= n; i += 16) {
+    __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(text + i));
+    __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(text + i + 1));
+    /* seldom more than one: no popcount (a libgcc call without -mpopcnt) */
+    for(unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, nl),
+                                                                _mm_cmpeq_epi8(b, c)));
+        m; m &= m - 1)
+      count++;
+  }
+#endif
+  for(; i + 1 < n; i++)
+    count += text[i] == '\n' && text[i + 1] == 'c';
+  return count;
+}
+
 mc_code mc_logs_summary_parse(const char *text, size_t n, struct mc_logs_scan *out,
                               struct mc_logs_summary_meta *meta, char *err, size_t errlen)
 {
@@ -569,10 +609,7 @@ mc_code mc_logs_summary_parse(const char *text, size_t n, struct mc_logs_scan *o
   const char *p = text, *end = text + n;
   /* Room for every client record first: they come in the order of the
      writer's table (cset.h, mc_cset_reserve()). */
-  size_t nclients = 0;
-  for(const char *q = text; (q = memmem(q, (size_t)(end - q), "\nclient ", 8)); q += 8)
-    nclients++;
-  mc_cset_reserve(&out->clients[0], nclients);
+  mc_cset_reserve(&out->clients[0], client_records(text, n));
   uint64_t lineno = 0;
   int stage = 0;
   while(p < end && stage < 5) {
