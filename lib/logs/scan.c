@@ -962,6 +962,9 @@ static void scan_lines(struct ctx *c, const char *p, const char *end)
   progress(c, (size_t)(p - block));
   flush_last_time(c);
   client_flush(c);
+  /* The pages since the last release, or they stay mapped (and resident)
+     until the file is done: up to 8 MB a range. */
+  release(c, block, p);
 }
 
 static void ctx_init(struct ctx *c, struct scan *s, struct worker *w, struct range *rg)
