@@ -660,6 +660,11 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
     l = &c->wl;
     mc_w3c_line_init(w, line, len, c->buf_end);
   }
+  /* An HTTPERR line is read in full whatever its path: its separators all
+     listed first, the path taken from the list (selecting the path's from
+     the masks, then listing them all, did the work twice). */
+  if(l->httperr)
+    mc_w3c_split(w, MC_W3C_MAXCOLS);
   struct mc_slice path;
   if(!mc_w3c_peek(w, l->path_col, &path)) {
     malformed(c, "the line has fewer fields than its #Fields line");
