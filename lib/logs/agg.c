@@ -14,7 +14,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <time.h>
 
+#include "util/plat.h"
 #include "util/util.h"
 
 #define BLOCK_SIZE 65536
@@ -26,6 +28,30 @@ struct mc_agg_block {
   size_t used, size;
   char data[];
 };
+
+uint64_t mc_hash_key[MC_HASH_WORDS];
+
+void mc_logs_hash_set(uint64_t x)
+{
+  for(size_t i = 0; i < MC_HASH_WORDS; i++) {
+    uint64_t z = (x += UINT64_C(0x9E3779B97F4A7C15));
+    z = (z ^ z >> 30) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ z >> 27) * UINT64_C(0x94D049BB133111EB);
+    mc_hash_key[i] = z ^ z >> 31;
+  }
+}
+
+/* A random key for each run, before any table is used. Should the
+ * operating system give no random bytes, the time and where this process
+ * was loaded still vary from run to run. */
+__attribute__((constructor))
+static void hash_key_init(void)
+{
+  uint64_t x;
+  if(mc_plat_random(&x, sizeof x) != MC_OK)
+    x = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)&x ^ (uint64_t)(uintptr_t)mc_hash_key;
+  mc_logs_hash_set(x);
+}
 
 /* Zeroed memory; big sizes straight from the kernel. */
 void *mc_logs_big_alloc(size_t size)

@@ -53,25 +53,52 @@ void mc_logs_big_free(void *p, size_t size);
 void mc_logs_on_threads(void *items, size_t stride, unsigned n, void *(*fn)(void *));
 void mc_agg_release(struct mc_agg *a);
 
+/* The key of the hash below: random for each run (drawn once from the
+ * operating system; mc_logs_hash_set() for tests), so that nobody who
+ * writes a log or a summary can choose client addresses that all land in
+ * one place of a table (hash flooding: every add then walks all the ones
+ * before it, and a crafted file of a million such lines would take hours).
+ * Words 0 and 1 take the length, then two for each 8 bytes of the key. */
+#define MC_HASH_WORDS 160
+extern uint64_t mc_hash_key[MC_HASH_WORDS];
+
+/* Sets the key from x (splitmix64): the same x, the same hash. */
+void mc_logs_hash_set(uint64_t x);
+
+/* Multilinear hashing (Lemire and Kaser, "Strongly universal string
+ * hashing is fast"): the key in 32-bit pieces, each times its own random
+ * word, summed with the length's modulo 2^64; the top 32 bits of the sum
+ * are strongly universal, whatever keys are chosen, as long as the words
+ * are not known. Those 32 bits are the result's low half (the tag the
+ * client table and the counting table place a key by), and spread by a
+ * multiply into its high half (the partition, cset.h). A key longer than
+ * the words cover uses them again (keys here are at most about 620 bytes,
+ * which they cover). */
 static inline uint64_t mc_agg_hash(const void *key, size_t n)
 {
   const unsigned char *s = key;
-  uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xff51afd7ed558ccdull);
+  const uint64_t *k = mc_hash_key;
+  uint64_t h = k[0] + (uint64_t)n * k[1];
+  size_t i = 2;
   while(n >= 8) {
     uint64_t v;
     memcpy(&v, s, 8);
-    h = (h ^ v) * 0xbf58476d1ce4e5b9ull;
-    h ^= h >> 31;
+    if(i + 2 > MC_HASH_WORDS)
+      i = 2;
+    h += k[i] * (uint32_t)v + k[i + 1] * (v >> 32);
+    i += 2;
     s += 8;
     n -= 8;
   }
   if(n) {
     uint64_t v = 0;
     memcpy(&v, s, n);
-    h = (h ^ v) * 0x94d049bb133111ebull;
-    h ^= h >> 29;
+    if(i + 2 > MC_HASH_WORDS)
+      i = 2;
+    h += k[i] * (uint32_t)v + k[i + 1] * (v >> 32);
   }
-  return h ^ (h >> 32);
+  uint32_t t = (uint32_t)(h >> 32);
+  return (uint64_t)t | (uint64_t)(t * UINT32_C(0x9E3779B1)) << 32;
 }
 
 /* Keys are short: compared a word at a time, without a call. */

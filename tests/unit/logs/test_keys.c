@@ -365,6 +365,50 @@ static void test_ipv6_normal(void **state)
   assert_true(same > 20000);
 }
 
+/* Hash flooding: keys chosen to fall in the first 1/256 of the client
+ * table, as someone who knows the hash's key would choose them (8192
+ * IPv4 addresses, found among the first millions), walk the whole cluster
+ * before them on every add under that key; under another key (a run of
+ * migcheck draws its own) they spread like any others. With a hash of no
+ * key the first case is every run's. */
+static void test_flooding(void **state)
+{
+  (void)state;
+  enum { WANT = 8192, CAP = 1 << 14 };
+  static char keys[WANT][8];
+  size_t nk[WANT], n = 0;
+  mc_logs_hash_set(1);
+  for(uint32_t a = 0; n < WANT && a < (1u << 26); a++) {
+    struct mc_key_client h = { .ep = 0, .addrlen = MC_KEY_CLIENT_IPV4 };
+    char v4[4] = { (char)(a >> 24), (char)(a >> 16), (char)(a >> 8), (char)a };
+    char key[MC_KEY_CLIENT_MAX];
+    size_t kn = mc_key_client_put(key, sizeof key, &h, (struct mc_slice){ v4, 4 });
+    if(kn > sizeof keys[0] || mc_cset_index((uint32_t)mc_agg_hash(key, kn), CAP) >= CAP / 256)
+      continue;
+    memcpy(keys[n], key, kn);
+    nk[n++] = kn;
+  }
+  assert_int_equal(n, WANT);
+  uint64_t walked[2];
+  for(int run = 0; run < 2; run++) {
+    mc_logs_hash_set(run == 0 ? 1 : 2);
+    struct mc_cset c;
+    mc_cset_init(&c);
+    mc_cset_reserve(&c, WANT);
+    assert_int_equal(c.cap, CAP);
+    for(size_t i = 0; i < n; i++)
+      mc_cset_add(&c, keys[i], nk[i], mc_agg_hash(keys[i], nk[i]), 1);
+    assert_int_equal(c.n, WANT);
+    walked[run] = c.walked;
+    mc_cset_release(&c);
+  }
+  if(walked[0] < (uint64_t)WANT * 1000 || walked[1] > (uint64_t)WANT * 4)
+    fail_msg("slots walked: %llu under the key the addresses were chosen for, %llu under "
+             "another (expected over %llu, under %llu)", (unsigned long long)walked[0],
+             (unsigned long long)walked[1], (unsigned long long)WANT * 1000,
+             (unsigned long long)WANT * 4);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -375,6 +419,7 @@ int main(void)
     cmocka_unit_test(test_client),
     cmocka_unit_test(test_slot_order),
     cmocka_unit_test(test_ipv6_normal),
+    cmocka_unit_test(test_flooding),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
