@@ -94,7 +94,10 @@ static inline void mc_cset_prefetch_text(const struct mc_cset *c, uint64_t hash)
      start, which costs nothing (a prefetch never faults). */
   const struct mc_cset_slot *s = &c->slots[mc_cset_index((uint32_t)hash, c->cap)];
   uint64_t text = s->word >> 63 & (uint64_t)(s->tag == (uint32_t)hash);
-  __builtin_prefetch(c->arena + ((size_t)(s->off - 1) & (size_t)-text));
+  /* In integers: the arena may not be there yet (NULL), and NULL + 0 is
+     undefined in C (UBSan says so). */
+  __builtin_prefetch((const void *)((uintptr_t)c->arena + ((uintptr_t)(s->off - 1) &
+                                                           (uintptr_t)-text)));
 }
 
 /* Grows c until n keys (at most MC_CSET_MAX_KEYS) fit under 7/10 full, in
