@@ -119,7 +119,13 @@ static int cmp_row(const void *a, const void *b)
   int c = strcmp(x->server, y->server);
   if(c)
     return c;
-  return x->status != y->status ? x->status - y->status : x->sub - y->sub;
+  if(x->status != y->status)
+    return x->status - y->status;
+  if(x->sub != y->sub)
+    return x->sub - y->sub;
+  /* the whole key, or rows of equal counts came in the table's order,
+     which the hash's key (new each run) decides */
+  return x->win32 < y->win32 ? -1 : x->win32 > y->win32;
 }
 
 /* ---- named counts: hash tables, never a linear search ---- */
