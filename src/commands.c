@@ -42,8 +42,8 @@ const struct mc_command mc_commands[] = {
     "TLS_CERT_NAME_MISMATCH, TLS_CERT_EXPIRED and TLS_CERT_EXPIRES_SOON (within\n"
     "30 days: a warning).\n"
     "The first handshake is Exchange Online's own: TLS 1.2-1.3 with Windows Server\n"
-    "2022 Schannel's default suites and groups; refused there but accepted with\n"
-    "every suite is TLS_CLOUD_CIPHER_MISMATCH. Then which of those suites the\n"
+    "2022 Schannel's default suites and groups; refused there twice but accepted\n"
+    "with every suite is TLS_CLOUD_CIPHER_MISMATCH. Then which of those suites the\n"
     "server accepts, one handshake each. Every A/AAAA address of the name is\n"
     "walked and compared (DNS_ADDRESSES_DISAGREE).",
     "migcheck tls mail.contoso.com\n"
