@@ -456,6 +456,15 @@ static bool start_with(struct ctx *c, const char *fields, size_t n, const char *
   return true;
 }
 
+/* The layout range r started with, once it has checked it against its
+ * first data line (released by check_assumption()); NULL before that, and
+ * for a file's first range, whose start is the file's own. */
+static const char *resolved_start(const struct range *r)
+{
+  return r->idx > 0 && atomic_load_explicit(&r->resolved, memory_order_acquire) ?
+           r->start_fields : NULL;
+}
+
 /* The first data line of a range (line, len) against the layout it
  * assumed. */
 static void check_assumption(struct ctx *c, const char *line, size_t len)
@@ -471,11 +480,9 @@ static void check_assumption(struct ctx *c, const char *line, size_t len)
      wrong guess (another layout that fits the line) is caught as a wrong
      first layout is: finish_file() compares every start with the end of
      the range before, and scans the range again. */
-  const struct range *prev = &c->f->ranges[c->rg->idx - 1];
+  const char *prev = resolved_start(&c->f->ranges[c->rg->idx - 1]);
   if(!mc_w3c_fits(&c->wl, line, len) &&
-     !(prev->idx > 0 && atomic_load_explicit(&prev->resolved, memory_order_acquire) &&
-       prev->start_fields &&
-       start_with(c, prev->start_fields, strlen(prev->start_fields), line, len)))
+     !(prev && start_with(c, prev, strlen(prev), line, len)))
     look_back(c);
   atomic_store_explicit(&c->rg->resolved, true, memory_order_release);
 }
@@ -495,8 +502,8 @@ static void look_back(struct ctx *c)
      the change from every range was quadratic (a 1 GB log with a #Fields
      line half way, cut in 8 MB ranges, spent a third of its time in it). */
   size_t hi = rg->begin;
-  for(uint32_t j = rg->idx; hi > 0 && !fields; j--) {
-    size_t lo = j > 0 ? f->ranges[j - 1].begin : 0;
+  for(uint32_t j = rg->idx; hi > 0 && !fields; j--) {   /* j >= 1: hi is 0 at range 0 */
+    size_t lo = f->ranges[j - 1].begin;
     while(hi > lo) {
       const char *h = memrchr(map + lo, '#', hi - lo);
       if(!h)
@@ -513,13 +520,10 @@ static void look_back(struct ctx *c)
         break;
       }
     }
-    if(!fields)
+    if(!fields) {
       hi = lo;
-    if(!fields && j > 1 &&
-       atomic_load_explicit(&f->ranges[j - 1].resolved, memory_order_acquire) &&
-       f->ranges[j - 1].start_fields) {
-      fields = f->ranges[j - 1].start_fields;
-      n = strlen(fields);
+      if((fields = resolved_start(&f->ranges[j - 1])))
+        n = strlen(fields);
     }
   }
   if(fields)
@@ -642,8 +646,7 @@ static void count_hour(struct ctx *c, int ep, int64_t t)
   c->last_hour[ep] = hour;
 }
 
-/* A data line; w holds it, split at least up to the path (or not at all
- * when the layout came with this very line's range check). */
+/* A data line; w holds it, split at most up to the path. */
 static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
 {
   const struct mc_w3c_layout *l = &c->wl;
@@ -656,9 +659,8 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
   c->last_len = len;
   bool hit = has_run_id(c, line, len);
   if(!c->checked) {
-    check_assumption(c, line, len);
+    check_assumption(c, line, len);   /* reads the line on its own; w stays as it is */
     l = &c->wl;
-    mc_w3c_line_init(w, line, len, c->buf_end);
   }
   /* An HTTPERR line is read in full whatever its path: its separators all
      listed first, the path taken from the list (selecting the path's from

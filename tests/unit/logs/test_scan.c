@@ -431,7 +431,8 @@ static void rescan_takes_back_clients(void **state)
  * starts with the layout the range before started with, once its first
  * line does not fit the file's first: only the first range after the
  * change reads back to the #Fields line. Reading back to it from every
- * range was quadratic: here about 100 ranges x the file, 40 MB. Then a
+ * range was quadratic: here 200 ranges, each reading back half the file
+ * on average, 40 MB. Then a
  * third layout that fits the second one's lines as well (addresses
  * swapped): the ranges after it guess the second, wrongly, and are scanned
  * again (finish_file()); the counts come out right. */
