@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "logs/classify.h"
 #include "util/util.h"
 
 #if defined(__SSE2__)
@@ -724,30 +725,19 @@ static bool is_method(unsigned char ch)
   return is_digit(ch) || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z') || ch == '_' || ch == '-';
 }
 
-/* Whether s has the shape of pattern: 'd' a digit, any other byte itself. */
-static bool shaped(struct mc_slice s, const char *pattern)
-{
-  size_t n = strlen(pattern);
-  if(s.n != n)
-    return false;
-  for(size_t i = 0; i < n; i++) {
-    if(pattern[i] == 'd' ? !is_digit((unsigned char)s.p[i]) : s.p[i] != pattern[i])
-      return false;
-  }
-  return true;
-}
-
 bool mc_w3c_fits(const struct mc_w3c_layout *l, const char *line, size_t len)
 {
   struct mc_w3c_rec r;
   if(!mc_w3c_parse(l, line, len, &r))
     return false;
   const struct mc_slice *f = r.f;
-  if(l->col[MC_WF_DATE] >= 0 && !shaped(f[MC_WF_DATE], "dddd-dd-dd"))
+  /* The date and time as the scan reads them (a layout always has both),
+     the time to the second, as IIS writes it. */
+  int64_t t;
+  if(f[MC_WF_TIME].n != 8 ||
+     !mc_parse_w3c_time(f[MC_WF_DATE].p, f[MC_WF_DATE].n, f[MC_WF_TIME].p, 8, &t))
     return false;
-  if(l->col[MC_WF_TIME] >= 0 && !shaped(f[MC_WF_TIME], "dd:dd:dd"))
-    return false;
-  if(l->col[MC_WF_STEM] >= 0 && !(f[MC_WF_STEM].n && strchr("/-*", f[MC_WF_STEM].p[0])))
+  if(l->col[MC_WF_STEM] >= 0 && !(f[MC_WF_STEM].n && memchr("/-*", f[MC_WF_STEM].p[0], 3)))
     return false;
   static const int digits[] = { MC_WF_STATUS, MC_WF_SUBSTATUS, MC_WF_WIN32, MC_WF_SPORT,
                                 MC_WF_TAKEN };
@@ -755,7 +745,8 @@ bool mc_w3c_fits(const struct mc_w3c_layout *l, const char *line, size_t len)
     if(l->col[digits[i]] >= 0 && !dash_or(f[digits[i]], is_digit))
       return false;
   }
-  if(l->col[MC_WF_STATUS] >= 0 && f[MC_WF_STATUS].n != 3 && !shaped(f[MC_WF_STATUS], "-"))
+  if(l->col[MC_WF_STATUS] >= 0 && f[MC_WF_STATUS].n != 3 &&
+     !(f[MC_WF_STATUS].n == 1 && f[MC_WF_STATUS].p[0] == '-'))
     return false;
   if((l->col[MC_WF_CIP] >= 0 && !dash_or(f[MC_WF_CIP], is_addr)) ||
      (l->col[MC_WF_SIP] >= 0 && !dash_or(f[MC_WF_SIP], is_addr)))

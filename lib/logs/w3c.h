@@ -178,9 +178,9 @@ bool mc_w3c_fields(struct mc_w3c_line *w, const struct mc_w3c_layout *l, uint64_
 bool mc_w3c_parse(const struct mc_w3c_layout *l, const char *line, size_t len,
                   struct mc_w3c_rec *rec);
 
-/* Whether a data line fits layout l: as many fields, and each of the date,
- * time, path, codes, port, addresses and method that l logs has its shape
- * ("-" allowed but for the date and time). A range that starts mid-file
+/* Whether a data line fits layout l: as many fields, a date and a time
+ * (to the second) the scan reads, and each of the path, codes, port,
+ * addresses and method that l logs has its shape ("-" allowed). A range that starts mid-file
  * tries its first data line on the layouts it may start with; two layouts
  * of as many fields seldom both fit one line. */
 bool mc_w3c_fits(const struct mc_w3c_layout *l, const char *line, size_t len);
