@@ -264,8 +264,9 @@ static uint64_t unum(struct rd *r)
   return v;
 }
 
-/* The value of each hex digit, 0x10 for any other byte: a key of a
- * million client records is decoded without a branch per digit. */
+/* Each hex digit's value + 0x20, 0 for any other byte: the keys of a
+ * million client records are decoded without a branch per digit (hex()
+ * checks them all at once by the 0x20 bit). */
 static const uint8_t hex_of[256] = {
   ['0'] = 0 + 0x20, ['1'] = 1 + 0x20, ['2'] = 2 + 0x20, ['3'] = 3 + 0x20, ['4'] = 4 + 0x20,
   ['5'] = 5 + 0x20, ['6'] = 6 + 0x20, ['7'] = 7 + 0x20, ['8'] = 8 + 0x20, ['9'] = 9 + 0x20,
@@ -274,7 +275,7 @@ static const uint8_t hex_of[256] = {
   ['C'] = 12 + 0x20, ['D'] = 13 + 0x20, ['E'] = 14 + 0x20, ['F'] = 15 + 0x20,
 };
 
-/* (The table holds value + 0x20 so that 0 marks a byte that is no digit.) */
+/* A hex digit's value, or a negative number for any other byte. */
 static int hexval(char c)
 {
   return (int)hex_of[(unsigned char)c] - 0x20;
