@@ -69,9 +69,9 @@ void mc_logs_hash_set(uint64_t x);
  * hashing is fast"): the key in 32-bit pieces, each times its own random
  * word, summed with the length's modulo 2^64; the top 32 bits of the sum
  * are strongly universal, whatever keys are chosen, as long as the words
- * are not known. Those 32 bits, mixed, are the result's low half (the tag
- * the client table and the counting table place a key by), and spread by
- * a multiply into its high half (the partition, cset.h). A key longer than
+ * are not known. Those 32 bits, mixed, are the result (the tag the client
+ * table places a key by, its partition taken from them too, cset.h; the
+ * counting table's index). A key longer than
  * the words cover uses them again (keys here are at most about 620 bytes,
  * which they cover). */
 static inline uint64_t mc_agg_hash(const void *key, size_t n)
@@ -108,7 +108,7 @@ static inline uint64_t mc_agg_hash(const void *key, size_t n)
   t ^= t >> 13;
   t *= UINT32_C(0xC2B2AE35);
   t ^= t >> 16;
-  return (uint64_t)t | (uint64_t)(t * UINT32_C(0x9E3779B1)) << 32;
+  return t;
 }
 
 /* Keys are short: compared a word at a time, without a call. */

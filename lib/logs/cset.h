@@ -176,13 +176,19 @@ static inline void mc_cset_prefetch_key(const struct mc_cset *c, const struct mc
   for(struct mc_cset_slot *s = (c)->slots; s && s < (c)->slots + (c)->cap; s++) \
     if(s->word)
 
-/* The partition of a key's hash among nparts: from the high bits, never
- * from the tag a slot index is taken from (cset.c), or each partition's
- * table would use only part of its slots. A multiply and a shift, not a
+/* The partition of a key's hash among nparts: the tag's top bits, never
+ * the bits its slot index is taken from (the top bits of the tag times an
+ * odd constant, mc_cset_index()), or each partition's keys would all
+ * start in one part of its table and pile into one cluster there. So they
+ * did from 2026-12-03 (the partition came from the tag times the same
+ * constant) until a profile of two threads found every add walking that
+ * cluster: a third of the run, where one thread spent 4%. Within a
+ * partition the tags are one contiguous share of all 32-bit values, which
+ * the multiply spreads over the whole table. A multiply and a shift, not a
  * division (it runs for every endpoint line). */
 static inline unsigned mc_cset_part(uint64_t hash, unsigned nparts)
 {
-  return (unsigned)(((hash >> 32) * nparts) >> 32);
+  return (unsigned)(((uint64_t)(uint32_t)hash * nparts) >> 32);
 }
 
 /* The client key (keys.h) of an address: an IPv4 one as 4 bytes when it is

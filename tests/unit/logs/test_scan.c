@@ -493,6 +493,59 @@ static void report_text(const struct mc_step *st, struct mc_buf *b)
   }
 }
 
+/* Each thread counts clients into one table per partition of the hash,
+ * so the merge runs on all threads at once. A partition's keys must spread
+ * over its whole table: when the partition came from the same bits as the
+ * slot a key starts at, every key of partition 0 of two started in the
+ * first half of its table and every add walked one cluster there (a third
+ * of a two-thread run; one thread, one partition, never showed it). 20,000
+ * distinct clients, one to four threads: each partition holds a share,
+ * each half of each table a fair part of it, and the adds walk a few slots
+ * each. */
+static void partitions_spread_over_their_tables(void **state)
+{
+  (void)state;
+  enum { CLIENTS = 20000, LINES = 40000 };
+  struct mc_buf b = MC_BUF_INIT(1 << 22);
+  mc_buf_addstr(&b, "#Fields: date time cs-uri-stem c-ip sc-status sc-substatus "
+                "sc-win32-status\n");
+  for(unsigned i = 0; i < LINES; i++) {
+    unsigned c = i % CLIENTS;
+    if(c % 3)
+      mc_buf_printf(&b, "2024-03-12 08:00:00 /EWS/Exchange.asmx 10.%u.%u.%u 200 0 0\n",
+                    c >> 16, c >> 8 & 255, c & 255);
+    else
+      mc_buf_printf(&b, "2024-03-12 08:00:00 /EWS/Exchange.asmx 2001:db8:%x::%x 200 0 0\n",
+                    c >> 8, c & 255);
+  }
+  put("parts/EX01/W3SVC1/u_ex240312.log", b.ptr, b.len);
+  mc_buf_release(&b);
+  char *p = path_in("parts");
+  const char *paths[] = { p };
+  for(int threads = 1; threads <= 4; threads++) {
+    struct mc_logs_opts o = { .paths = paths, .npaths = 1, .threads = threads,
+                              .range_bytes = 65536 };
+    struct mc_logs_scan s;
+    assert_int_equal(mc_logs_scan(&o, &s), MC_OK);
+    size_t keys = 0;
+    for(unsigned k = 0; k < s.nclient_parts; k++) {
+      const struct mc_cset *cs = &s.clients[k];
+      size_t low = 0;
+      MC_CSET_EACH(cs, sl)
+        low += (size_t)(sl - cs->slots) < cs->cap / 2;
+      keys += cs->n;
+      if(cs->n < CLIENTS / s.nclient_parts / 2 || 10 * low < 3 * cs->n ||
+         10 * low > 7 * cs->n || cs->walked > 4 * (uint64_t)LINES)
+        fail_msg("%d threads, partition %u: %zu keys, %zu in the first half of %zu slots, "
+                 "%llu slots walked", threads, k, cs->n, low, cs->cap,
+                 (unsigned long long)cs->walked);
+    }
+    assert_int_equal(keys, CLIENTS);
+    mc_logs_scan_release(&s);
+  }
+  free(p);
+}
+
 /* The hash's key is new each run, so a table's order is too: nothing a
  * report shows may follow it. Equal counts are the test: two status rows
  * of one server and endpoint that differ only in win32 (they came out in
@@ -563,6 +616,7 @@ int main(void)
     cmocka_unit_test(nul_files_and_odd_fields),
     cmocka_unit_test(rescan_takes_back_clients),
     cmocka_unit_test(layout_change_read_back_once),
+    cmocka_unit_test(partitions_spread_over_their_tables),
     cmocka_unit_test(reports_do_not_follow_the_hash),
     cmocka_unit_test(unreadable_and_nothing_readable),
   };
