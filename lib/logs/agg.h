@@ -65,6 +65,22 @@ extern uint64_t mc_hash_key[MC_HASH_WORDS];
 /* Sets the key from x (splitmix64): the same x, the same hash. */
 void mc_logs_hash_set(uint64_t x);
 
+/* The end of mc_agg_hash(): the sum's top 32 bits mixed (MurmurHash3's
+ * finalizer, a bijection: keys that differ in the sum differ after it).
+ * The sum of keys in a row (a NAT pool's 10.0.0.1, .2, .3 ...) is a row
+ * too, which linear probing placed in long runs for one random key in
+ * six: 200,000 such addresses walked over 4 slots an add. */
+static inline uint64_t mc_agg_hash_mix(uint64_t h)
+{
+  uint32_t t = (uint32_t)(h >> 32);
+  t ^= t >> 16;
+  t *= UINT32_C(0x85EBCA6B);
+  t ^= t >> 13;
+  t *= UINT32_C(0xC2B2AE35);
+  t ^= t >> 16;
+  return t;
+}
+
 /* Multilinear hashing (Lemire and Kaser, "Strongly universal string
  * hashing is fast"): the key in 32-bit pieces, each times its own random
  * word, summed with the length's modulo 2^64; the top 32 bits of the sum
@@ -97,18 +113,20 @@ static inline uint64_t mc_agg_hash(const void *key, size_t n)
       i = 2;
     h += k[i] * (uint32_t)v + k[i + 1] * (v >> 32);
   }
-  /* Then mixed (MurmurHash3's finalizer, a bijection: keys that differ in
-     the sum differ after it). The sum of keys in a row (a NAT pool's
-     10.0.0.1, .2, .3 ...) is a row too, which linear probing placed in
-     long runs for one random key in six: 200,000 such addresses walked
-     over 4 slots an add. */
-  uint32_t t = (uint32_t)(h >> 32);
-  t ^= t >> 16;
-  t *= UINT32_C(0x85EBCA6B);
-  t ^= t >> 13;
-  t *= UINT32_C(0xC2B2AE35);
-  t ^= t >> 16;
-  return t;
+  return mc_agg_hash_mix(h);
+}
+
+/* mc_agg_hash() of a key of n <= 8 bytes given as the word they make
+ * (the first byte lowest, bytes past n zero), as the client scan builds an
+ * IPv4 key: in registers, where a key stored a byte or two at a time and
+ * read back as a word waits for the stores to reach the cache first. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "mc_agg_hash_word() builds the word mc_agg_hash() loads as a little-endian one"
+#endif
+static inline uint64_t mc_agg_hash_word(uint64_t v, size_t n)
+{
+  const uint64_t *k = mc_hash_key;
+  return mc_agg_hash_mix(k[0] + (uint64_t)n * k[1] + k[2] * (uint32_t)v + k[3] * (v >> 32));
 }
 
 /* Keys are short: compared a word at a time, without a call. */

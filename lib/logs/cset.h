@@ -200,6 +200,26 @@ size_t mc_cset_client_key(char *key, int ep, const char *addr, size_t n);
  * loaded (16 at once, past the address: no copy). */
 size_t mc_cset_client_key_at(char *key, int ep, const char *addr, size_t n, const char *readable);
 
+/* A client address as a line logged it, for mc_cset_add_clients(): addr
+ * points to at least one readable byte ("" when the layout logs none). */
+struct mc_cset_ref {
+  const char *addr;
+  uint32_t n;
+  uint8_t ep;
+};
+
+#define MC_CSET_BATCH 32
+
+/* Adds count under the client key of each of the n (at most MC_CSET_BATCH)
+ * refs, into parts[mc_cset_part(its hash, nparts)]: the counts come out as
+ * mc_cset_client_key() and mc_cset_add() one by one give them, in another
+ * order (IPv4 keys first: each step runs for many keys of one kind, not a
+ * coin toss per line of which kind comes next, and each key's slot is
+ * fetched while the others are worked out). Bytes of the addresses up to
+ * readable may be loaded. */
+void mc_cset_add_clients(struct mc_cset *parts, unsigned nparts, const struct mc_cset_ref *refs,
+                         size_t n, const char *readable, uint64_t count);
+
 /* The address of a client key as text (IPv4 dotted, else as logged) into
  * out; its endpoint in *ep. */
 void mc_cset_client_text(const char *key, size_t n, int *ep, char *out, size_t outlen);

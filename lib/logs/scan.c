@@ -29,8 +29,9 @@
  * run_workers() starts the threads and merges their tables: worker() takes
  * ranges; scan_range() and scan_gz() feed scan_lines(), which calls
  * directive(), w3c_line() or hp_line() per line; these count under keys
- * keys.h builds (mc_key_status_put() and its kin), clients one line later
- * (client_defer()); finish_file() verifies, renumbers and merges.
+ * keys.h builds (mc_key_status_put() and its kin), clients a batch at a
+ * time (client_defer(), mc_cset_add_clients()); finish_file() verifies,
+ * renumbers and merges.
  * collect_files() gathers the hits and releases the files.
  */
 #include "logs/logs.h"
@@ -204,16 +205,11 @@ struct ctx {
      earlier pass of the same range with the same start counted. */
   struct worker *w;
   bool undo;
-  /* The clients of the last two lines: each is added two clients later
-     (or when the buffer ends). The slot it lands in is fetched from memory
-     meanwhile, then the text of an address in the arena. */
-  struct pending {
-    char key[MC_KEY_CLIENT_MAX];
-    size_t n;
-    uint64_t hash;
-    struct mc_cset *cs;
-  } pend[2];
-  unsigned pend_next;             /* pend[pend_next] is the older one */
+  /* The clients of the last endpoint lines, added MC_CSET_BATCH at a time
+     (mc_cset_add_clients()) and when the buffer ends or its pages are
+     released. */
+  struct mc_cset_ref cq[MC_CSET_BATCH];
+  unsigned ncq;
 };
 
 const char *mc_log_format_name(enum mc_log_format f)
@@ -340,39 +336,22 @@ static struct mc_agg_ent *count_cached(struct ctx *c, struct key_cache *kc, cons
   return fresh ? e : NULL;
 }
 
-/* Adds the pending client in pend[i], if any (see ctx.pend). */
-static void client_add(struct ctx *c, unsigned i)
-{
-  struct pending *pd = &c->pend[i];
-  if(!pd->cs)
-    return;
-  mc_cset_add(pd->cs, pd->key, pd->n, pd->hash, c->undo ? (uint64_t)-1 : 1);
-  pd->cs = NULL;
-}
-
-/* Makes the client ip of endpoint ep pending in the slot of the older one,
- * which is added first; fetches what the two pending ones will touch. */
-static inline void client_defer(struct ctx *c, int ep, struct mc_slice ip)
-{
-  unsigned old = c->pend_next;
-  client_add(c, old);
-  struct pending *prev = &c->pend[old ^ 1], *pd = &c->pend[old];
-  if(prev->cs)
-    mc_cset_prefetch_text(prev->cs, prev->hash);
-  pd->n = ip.p ? mc_cset_client_key_at(pd->key, ep, ip.p, ip.n, c->buf_end) :
-                 mc_cset_client_key(pd->key, ep, "", 0);
-  /* An IPv4 key (most) hashed with its length known: no copy of a tail. */
-  pd->hash = pd->n == 6 ? mc_agg_hash(pd->key, 6) : mc_agg_hash(pd->key, pd->n);
-  pd->cs = &c->w->clients[mc_cset_part(pd->hash, c->w->nparts)];
-  mc_cset_prefetch(pd->cs, pd->hash);
-  c->pend_next = old ^ 1;
-}
-
-/* Adds the pending clients, the older first. */
+/* Adds the clients queued. */
 static void client_flush(struct ctx *c)
 {
-  client_add(c, c->pend_next);
-  client_add(c, c->pend_next ^ 1);
+  if(c->ncq)
+    mc_cset_add_clients(c->w->clients, c->w->nparts, c->cq, c->ncq, c->buf_end,
+                        c->undo ? (uint64_t)-1 : 1);
+  c->ncq = 0;
+}
+
+/* Queues the client ip of endpoint ep. */
+static inline void client_defer(struct ctx *c, int ep, struct mc_slice ip)
+{
+  c->cq[c->ncq++] = (struct mc_cset_ref){ ip.p ? ip.p : "", ip.p ? (uint32_t)ip.n : 0,
+                                          (uint8_t)ep };
+  if(c->ncq == MC_CSET_BATCH)
+    client_flush(c);
 }
 
 /* ---- run id ---- */
@@ -961,6 +940,7 @@ static void scan_lines(struct ctx *c, const char *p, const char *end)
     p = next;
     if(p - block >= (ptrdiff_t)PROGRESS_STEP) {
       progress(c, (size_t)(p - block));
+      client_flush(c);             /* the queue points into the pages */
       release(c, block, p);
       block = p;
     }

@@ -228,6 +228,120 @@ static void test_client(void **state)
   }
 }
 
+/* The sum of the counts of every key of a's parts as b's parts hold
+ * them: a key missing from b, or counted otherwise, fails. */
+static void same_counts(const struct mc_cset *a, const struct mc_cset *b, unsigned nparts)
+{
+  size_t na = 0, nb = 0;
+  for(unsigned p = 0; p < nparts; p++) {
+    na += a[p].n;
+    nb += b[p].n;
+    MC_CSET_EACH(&a[p], s) {
+      char kbuf[MC_CSET_KEY_MAX];
+      size_t n;
+      const char *key = mc_cset_key(&a[p], s, kbuf, &n);
+      uint64_t h = mc_agg_hash(key, n);
+      assert_int_equal(mc_cset_part(h, nparts), p);
+      bool found = false;
+      MC_CSET_EACH(&b[p], t) {
+        char kb2[MC_CSET_KEY_MAX];
+        size_t n2;
+        const char *k2 = mc_cset_key(&b[p], t, kb2, &n2);
+        if(n2 == n && !memcmp(k2, key, n)) {
+          found = true;
+          if(mc_cset_count(t) != mc_cset_count(s) || t->tag != s->tag || t->word != s->word)
+            fail_msg("part %u: a key one by one and in batches differs: count %llu and %llu, "
+                     "tag %08x and %08x", p, (unsigned long long)mc_cset_count(s),
+                     (unsigned long long)mc_cset_count(t), s->tag, t->tag);
+        }
+      }
+      assert_true(found);
+    }
+  }
+  assert_int_equal(na, nb);
+}
+
+/* mc_cset_add_clients() (the scan's batches: IPv4 keys first, hashed from
+ * a word in registers) counts as mc_cset_client_key() and mc_cset_add()
+ * one by one: every form of address, batches of every size, one to three
+ * partitions, the last address at the very end of the buffer, and counts
+ * taken back (the undo pass) leave every key at 0. */
+static void test_client_batches(void **state)
+{
+  (void)state;
+  static const char *const forms[] = {
+    "10.1.2.3", "::ffff:10.1.2.3", "::FFFF:192.168.200.1", "10.01.2.3", "2001:db8::1",
+    "2a02:1a8a:12b3:153b:130d:1886:1000:1290", "", "1.2.3.4.", "255.255.255.255",
+    "::ffff:1.2.3", "fe80::1%12", "0.0.0.0", "1.2.3.4/24", "a.b.c.d", "::1",
+    "100.200.250.255", ":", "::ffff:", "1234567890123456789012",
+  };
+  enum { N = 3000 };
+  char *buf = mc_xmalloc(N * 48);
+  struct mc_cset_ref *refs = mc_xcalloc(N, sizeof *refs);
+  size_t at = 0;
+  unsigned r = 99;
+  for(size_t i = 0; i < N; i++) {
+    r = r * 1103515245u + 12345u;
+    char text[64];
+    const char *f = forms[(r >> 16) % (sizeof forms / sizeof forms[0])];
+    if((r >> 8) % 4 == 0)           /* many distinct IPv4 addresses too */
+      snprintf(text, sizeof text, "10.%u.%u.%u", (r >> 4) % 7, (r >> 12) % 250, (unsigned)(i % 250));
+    else
+      snprintf(text, sizeof text, "%s", f);
+    size_t n = strlen(text);
+    memcpy(buf + at, text, n);
+    refs[i] = (struct mc_cset_ref){ buf + at, (uint32_t)n, (uint8_t)((r >> 20) % MC_EP_COUNT) };
+    at += n;
+  }
+  const char *end = buf + at;      /* the last address ends the buffer */
+  for(unsigned nparts = 1; nparts <= 3; nparts++) {
+    struct mc_cset one[3], many[3];
+    for(unsigned p = 0; p < nparts; p++) {
+      mc_cset_init(&one[p]);
+      mc_cset_init(&many[p]);
+    }
+    for(size_t i = 0; i < N; i++) {
+      char key[MC_KEY_CLIENT_MAX];
+      size_t n = mc_cset_client_key(key, refs[i].ep, refs[i].addr, refs[i].n);
+      uint64_t h = mc_agg_hash(key, n);
+      mc_cset_add(&one[mc_cset_part(h, nparts)], key, n, h, 1 + i % 3);
+    }
+    for(size_t i = 0, k = 1; i < N; i += k, k = k % MC_CSET_BATCH + 1) {
+      size_t n = N - i < k ? N - i : k;
+      for(size_t j = 0; j < n; j++) {   /* counts vary within a batch: one call each */
+        mc_cset_add_clients(many, nparts, &refs[i + j], 1, end, 1 + (i + j) % 3);
+      }
+    }
+    same_counts(one, many, nparts);
+    /* Whole batches, each taken back by a batch of the same refs. */
+    for(size_t i = 0; i + MC_CSET_BATCH <= N; i += MC_CSET_BATCH) {
+      mc_cset_add_clients(many, nparts, &refs[i], MC_CSET_BATCH, end, 5);
+      mc_cset_add_clients(many, nparts, &refs[i], MC_CSET_BATCH, end, (uint64_t)-5);
+    }
+    same_counts(one, many, nparts);
+    for(unsigned p = 0; p < nparts; p++) {
+      mc_cset_release(&one[p]);
+      mc_cset_release(&many[p]);
+    }
+  }
+  /* Batches as the scan gives them: many refs a call, one count. */
+  struct mc_cset one, many;
+  mc_cset_init(&one);
+  mc_cset_init(&many);
+  for(size_t i = 0; i < N; i++) {
+    char key[MC_KEY_CLIENT_MAX];
+    size_t n = mc_cset_client_key(key, refs[i].ep, refs[i].addr, refs[i].n);
+    mc_cset_add(&one, key, n, mc_agg_hash(key, n), 1);
+  }
+  for(size_t i = 0, k = 1; i < N; i += k, k = k % MC_CSET_BATCH + 1)
+    mc_cset_add_clients(&many, 1, &refs[i], N - i < k ? N - i : k, end, 1);
+  same_counts(&one, &many, 1);
+  mc_cset_release(&one);
+  mc_cset_release(&many);
+  free(refs);
+  free(buf);
+}
+
 /* The longest run of used slots: what a key that starts in it walks. */
 static size_t longest_run(const struct mc_cset *c)
 {
@@ -433,6 +547,7 @@ int main(void)
     cmocka_unit_test(test_cut_and_empty),
     cmocka_unit_test(test_hour),
     cmocka_unit_test(test_client),
+    cmocka_unit_test(test_client_batches),
     cmocka_unit_test(test_slot_order),
     cmocka_unit_test(test_ipv6_normal),
     cmocka_unit_test(test_flooding),
