@@ -149,16 +149,19 @@ bool mc_cidr_match_addr(const struct mc_cidr_set *set, const uint8_t a[16])
 /* All of it compared at once (the judge asks for every IPv6 client, 300k
  * of them at 1M clients; the byte loop took 100 ns each): masks of its hex
  * digits, colons and zeros, then each rule a few operations on them. */
-static bool ipv6_canonical(const char *p, size_t n)
+static bool ipv6_canonical(const char *p, size_t n, const char *readable)
 {
   if(n < 15 || n > 39)            /* "0:1:0:1:0:1:0:1" to eight groups of four */
     return false;
   char b[48];
-  memset(b, 0, sizeof b);
-  memcpy(b, p, n);
+  if(readable - p < 48) {         /* else loaded where it is (the bytes past n masked) */
+    memset(b, 0, sizeof b);
+    memcpy(b, p, n);
+    p = b;
+  }
   uint64_t hex = 0, colon = 0, zero = 0;
   for(int k = 0; k < 3; k++) {
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * k));
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
     __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
     __m128i a = _mm_sub_epi8(v, _mm_set1_epi8('a'));
     __m128i isd = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
@@ -187,8 +190,9 @@ static bool ipv6_canonical(const char *p, size_t n)
          !(start & zero & after >> 1 & (start & zero & after >> 1) >> 2);  /* no "0:0" */
 }
 #else
-static bool ipv6_canonical(const char *p, size_t n)
+static bool ipv6_canonical(const char *p, size_t n, const char *readable)
 {
+  (void)readable;
   int groups = 0;
   bool prev_zero = false;
   size_t i = 0;
@@ -214,9 +218,14 @@ static bool ipv6_canonical(const char *p, size_t n)
 }
 #endif
 
+bool mc_addr_is_normal(const char *addr, size_t n, const char *readable)
+{
+  return ipv6_canonical(addr, n, readable);
+}
+
 void mc_addr_normalize(const char *addr, size_t n, char *out, size_t outlen)
 {
-  if(n < outlen && ipv6_canonical(addr, n)) {
+  if(n < outlen && ipv6_canonical(addr, n, addr + n)) {
     memcpy(out, addr, n);
     out[n] = '\0';
     return;

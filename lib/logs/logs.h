@@ -53,6 +53,11 @@ bool mc_cidr_match_addr(const struct mc_cidr_set *set, const uint8_t a[16]);
 /* The address without a zone suffix and IPv4-mapped IPv6 as IPv4, into out;
  * the input unchanged when it is not an address. */
 void mc_addr_normalize(const char *addr, size_t n, char *out, size_t outlen);
+/* Whether mc_addr_normalize() gives addr back as it is, told without
+ * writing it out: an IPv6 address in the form inet_ntop() gives, as IIS
+ * logs a privacy address (false says only that it may differ). Bytes up
+ * to readable may be loaded (48 from addr at once, else it is copied). */
+bool mc_addr_is_normal(const char *addr, size_t n, const char *readable);
 
 /* --server NAME=PATH: every file under PATH belongs to NAME. */
 struct mc_logs_server {
