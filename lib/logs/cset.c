@@ -265,7 +265,7 @@ void mc_cset_merge(struct mc_cset *into, struct mc_cset *from)
  * (a dot, or the padding before the first part, reads as 0), so no branch
  * depends on how many digits a part has: client addresses come in every
  * length, and a branch per digit is mispredicted about twice an address. */
-static bool parse_ipv4(const char *p, size_t n, uint8_t out[4])
+static inline bool parse_ipv4(const char *p, size_t n, uint32_t *out)
 {
   __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
   __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
@@ -290,18 +290,22 @@ static bool parse_ipv4(const char *p, size_t n, uint8_t out[4])
   start[2] = end[1] + 1;
   start[3] = end[2] + 1;
   unsigned bad = 0;
+  uint32_t a = 0;                 /* built in a register: four byte stores read back as
+                                     one word waited for the stores (store forwarding) */
   for(int i = 0; i < 4; i++) {
     unsigned len = end[i] - start[i], e = end[i] + 3;
     unsigned x = b[e - 1] + 10u * b[e - 2] + 100u * b[e - 3] * (len >= 3);
     bad |= (len - 1 > 2) | ((len > 1) & (b[start[i] + 3] == 0)) | (x > 255);
-    out[i] = (uint8_t)x;
+    a = a << 8 | (x & 255);
   }
+  *out = a;
   return !bad;
 }
 #else
-static bool parse_ipv4(const char *p, size_t n, uint8_t out[4])
+static inline bool parse_ipv4(const char *p, size_t n, uint32_t *out)
 {
   const unsigned char *u = (const unsigned char *)p, *e = u + n;
+  *out = 0;
   for(int part = 0; part < 4; part++) {
     if(part && (u >= e || *u++ != '.'))
       return false;
@@ -322,15 +326,16 @@ static bool parse_ipv4(const char *p, size_t n, uint8_t out[4])
           return false;
       }
     }
-    out[part] = (uint8_t)v;
+    *out = *out << 8 | v;
   }
   return u == e;
 }
 #endif
 
 /* Whether a client address is an IPv4 one as IIS writes it ("::ffff:"
- * before it allowed), into v4; bytes of it up to readable may be loaded. */
-static bool client_ipv4(const char *addr, size_t n, const char *readable, uint8_t v4[4])
+ * before it allowed), into *v4 (the first part in the top byte); bytes of
+ * it up to readable may be loaded. */
+static inline bool client_ipv4(const char *addr, size_t n, const char *readable, uint32_t *v4)
 {
   const char *a = addr;
   size_t an = n;
@@ -353,10 +358,11 @@ static bool client_ipv4(const char *addr, size_t n, const char *readable, uint8_
 size_t mc_cset_client_key_at(char *key, int ep, const char *addr, size_t n, const char *readable)
 {
   struct mc_key_client h = { .ep = (uint8_t)ep };
-  uint8_t v4[4];
-  if(client_ipv4(addr, n, readable, v4)) {
+  uint32_t a;
+  if(client_ipv4(addr, n, readable, &a)) {
     h.addrlen = MC_KEY_CLIENT_IPV4;
-    return mc_key_client_put(key, MC_KEY_CLIENT_MAX, &h, (struct mc_slice){ (char *)v4, 4 });
+    char v4[4] = { (char)(a >> 24), (char)(a >> 16), (char)(a >> 8), (char)a };
+    return mc_key_client_put(key, MC_KEY_CLIENT_MAX, &h, (struct mc_slice){ v4, 4 });
   }
   return mc_key_client_put(key, MC_KEY_CLIENT_MAX, &h, (struct mc_slice){ addr, n });
 }
@@ -393,16 +399,17 @@ void mc_cset_add_clients(struct mc_cset *parts, unsigned nparts, const struct mc
      slot fetched. One that does not parse is text after all. */
   for(size_t j = 0; j < nm; j++) {
     const struct mc_cset_ref *r = &refs[maybe[j]];
-    uint8_t a[4];
-    if(!client_ipv4(r->addr, r->n, readable, a)) {
+    uint32_t a;
+    if(!client_ipv4(r->addr, r->n, readable, &a)) {
       text[nt++] = maybe[j];
       continue;
     }
-    uint64_t w = r->ep | (uint64_t)MC_KEY_CLIENT_IPV4 << 8 | (uint64_t)a[0] << 16 |
-                 (uint64_t)a[1] << 24 | (uint64_t)a[2] << 32 | (uint64_t)a[3] << 40;
+    /* The key's bytes: endpoint, IPv4 mark, the address's four in order. */
+    uint64_t w = r->ep | (uint64_t)MC_KEY_CLIENT_IPV4 << 8 |
+                 (uint64_t)__builtin_bswap32(a) << 16;
     uint64_t hash = mc_agg_hash_word(w, 6);
     v4[n4].word = MC_CSET_USED | (uint64_t)(r->ep & 0x7f) << 56;
-    v4[n4].addr = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
+    v4[n4].addr = a;
     v4[n4].tag = (uint32_t)hash;
     v4[n4].cs = &parts[mc_cset_part(hash, nparts)];
     mc_cset_prefetch(v4[n4].cs, hash);
