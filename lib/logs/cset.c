@@ -367,6 +367,36 @@ size_t mc_cset_client_key_at(char *key, int ep, const char *addr, size_t n, cons
   return mc_key_client_put(key, MC_KEY_CLIENT_MAX, &h, (struct mc_slice){ addr, n });
 }
 
+/* mc_agg_hash() of the text client key of the n-byte address addr (its
+ * endpoint, its length, its bytes: mc_key_client_put()), read from the
+ * address where it lies instead of from the key just built in key: a word
+ * loaded across stores that have not reached the cache yet waits for them.
+ * Bytes up to readable may be loaded; where they may not, key is hashed. */
+static inline uint64_t text_key_hash(const char *key, size_t kn, uint8_t ep, const char *addr,
+                                     size_t n, const char *readable)
+{
+  if(n > MC_KEY_STR_MAX)
+    n = MC_KEY_STR_MAX;
+  if(n < 8 || kn != n + 2 || readable - addr < (ptrdiff_t)n + 8)
+    return mc_agg_hash(key, kn);
+  const uint64_t *k = mc_hash_key;
+  uint64_t v;
+  memcpy(&v, addr, 8);
+  uint64_t w = ep | (uint64_t)n << 8 | v << 16;   /* the key's first word */
+  uint64_t h = k[0] + (uint64_t)kn * k[1] + k[2] * (uint32_t)w + k[3] * (w >> 32);
+  size_t i = 4;
+  for(size_t off = 6; off < n; off += 8) {          /* the key's bytes 8, 16 ... */
+    memcpy(&v, addr + off, 8);
+    if(n - off < 8)
+      v &= (UINT64_C(1) << 8 * (n - off)) - 1;
+    if(i + 2 > MC_HASH_WORDS)
+      i = 2;
+    h += k[i] * (uint32_t)v + k[i + 1] * (v >> 32);
+    i += 2;
+  }
+  return mc_agg_hash_mix(h);
+}
+
 void mc_cset_add_clients(struct mc_cset *parts, unsigned nparts, const struct mc_cset_ref *refs,
                          size_t n, const char *readable, uint64_t count)
 {
@@ -415,16 +445,13 @@ void mc_cset_add_clients(struct mc_cset *parts, unsigned nparts, const struct mc
     mc_cset_prefetch(v4[n4].cs, hash);
     n4++;
   }
-  /* Text keys: all built, then all hashed (a key read back while its
-     stores are still on their way waits for them). */
+  /* Text keys: built for the adds, hashed from the log's bytes. */
   for(size_t j = 0; j < nt; j++) {
     const struct mc_cset_ref *r = &refs[text[j]];
     struct mc_key_client h = { .ep = r->ep };
     tx[j].n = mc_key_client_put(tx[j].key, MC_KEY_CLIENT_MAX, &h,
                                 (struct mc_slice){ r->addr, r->n });
-  }
-  for(size_t j = 0; j < nt; j++) {
-    uint64_t hash = mc_agg_hash(tx[j].key, tx[j].n);
+    uint64_t hash = text_key_hash(tx[j].key, tx[j].n, r->ep, r->addr, r->n, readable);
     tx[j].tag = (uint32_t)hash;
     tx[j].cs = &parts[mc_cset_part(hash, nparts)];
     mc_cset_prefetch(tx[j].cs, hash);

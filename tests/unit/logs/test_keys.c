@@ -273,16 +273,21 @@ static void test_client_batches(void **state)
     "10.1.2.3", "::ffff:10.1.2.3", "::FFFF:192.168.200.1", "10.01.2.3", "2001:db8::1",
     "2a02:1a8a:12b3:153b:130d:1886:1000:1290", "", "1.2.3.4.", "255.255.255.255",
     "::ffff:1.2.3", "fe80::1%12", "0.0.0.0", "1.2.3.4/24", "a.b.c.d", "::1",
-    "100.200.250.255", ":", "::ffff:", "1234567890123456789012",
+    "100.200.250.255", ":", "::ffff:", "1234567890123456789012", "2001:db8::a:b",
+    "fe80::1ff:fe23:4567:890a%eth0",
+    /* longer than a key keeps (MC_KEY_STR_MAX): cut, the same either way */
+    "x123456789x123456789x123456789x123456789x123456789x123456789x123456789x123456789"
+    "x123456789x123456789x123456789x123456789x123456789x123456789x123456789x123456789"
+    "x123456789x123456789x123456789x123456789x123456789",
   };
   enum { N = 3000 };
-  char *buf = mc_xmalloc(N * 48);
+  char *buf = mc_xmalloc(N * 256);
   struct mc_cset_ref *refs = mc_xcalloc(N, sizeof *refs);
   size_t at = 0;
   unsigned r = 99;
   for(size_t i = 0; i < N; i++) {
     r = r * 1103515245u + 12345u;
-    char text[64];
+    char text[256];
     const char *f = forms[(r >> 16) % (sizeof forms / sizeof forms[0])];
     if((r >> 8) % 4 == 0)           /* many distinct IPv4 addresses too */
       snprintf(text, sizeof text, "10.%u.%u.%u", (r >> 4) % 7, (r >> 12) % 250, (unsigned)(i % 250));
