@@ -45,7 +45,7 @@ static void grow(struct mc_cset *c)
     if(!s->word)
       continue;
     size_t k = slot_of(s->tag, cap);
-    while(slots[k].off)
+    while(slots[k].word)          /* not .off: 0.0.0.0 is kept as 0 */
       k = (k + 1) & (cap - 1);
     slots[k] = *s;
   }

@@ -347,6 +347,46 @@ static void test_client_batches(void **state)
   free(buf);
 }
 
+/* 0.0.0.0 is an IPv4 key whose slot holds 0 as its address: growing the
+ * table took a slot with no address for an empty one, and the next key
+ * that came there wrote over it (the client and its count gone). Under
+ * 40 keys of the hash, 0.0.0.0 on every endpoint among 20,000 others, the
+ * table grown from empty: every count is there. */
+static void test_zero_address(void **state)
+{
+  (void)state;
+  for(uint64_t x = 1; x <= 40; x++) {
+    mc_logs_hash_set(x);
+    struct mc_cset c;
+    mc_cset_init(&c);
+    char key[MC_KEY_CLIENT_MAX];
+    for(int ep = 0; ep < MC_EP_COUNT; ep++) {
+      size_t n = mc_cset_client_key(key, ep, "0.0.0.0", 7);
+      mc_cset_add(&c, key, n, mc_agg_hash(key, n), 7);
+    }
+    for(unsigned i = 1; i <= 20000; i++) {
+      char text[32];
+      snprintf(text, sizeof text, "%u.%u.%u.%u", i >> 24, i >> 16 & 255, i >> 8 & 255, i & 255);
+      size_t n = mc_cset_client_key(key, (int)(i % MC_EP_COUNT), text, strlen(text));
+      mc_cset_add(&c, key, n, mc_agg_hash(key, n), 1);
+    }
+    size_t zeros = 0, used = 0;
+    MC_CSET_EACH(&c, sl) {
+      used++;
+      if(!mc_cset_is_text(sl) && sl->off == 0) {
+        zeros++;
+        if(mc_cset_count(sl) != 7)
+          fail_msg("hash key %llu: 0.0.0.0 counted %llu times", (unsigned long long)x,
+                   (unsigned long long)mc_cset_count(sl));
+      }
+    }
+    if(zeros != MC_EP_COUNT || used != 20000 + MC_EP_COUNT)
+      fail_msg("hash key %llu: %zu of the %d keys of 0.0.0.0 left, %zu keys in all",
+               (unsigned long long)x, zeros, MC_EP_COUNT, used);
+    mc_cset_release(&c);
+  }
+}
+
 /* The longest run of used slots: what a key that starts in it walks. */
 static size_t longest_run(const struct mc_cset *c)
 {
@@ -570,6 +610,7 @@ int main(void)
     cmocka_unit_test(test_hour),
     cmocka_unit_test(test_client),
     cmocka_unit_test(test_client_batches),
+    cmocka_unit_test(test_zero_address),
     cmocka_unit_test(test_slot_order),
     cmocka_unit_test(test_ipv6_normal),
     cmocka_unit_test(test_flooding),
