@@ -212,6 +212,58 @@ def ties_case(migcheck, tmp):
     return [("1000 clients listed of 3300, ties in text order", problems)]
 
 
+def edges_case(migcheck, tmp):
+    """Addresses at the edges (0.0.0.0, which the client table keeps as the
+    address 0; 255.255.255.255; "::"; "::1"; IPv4-mapped forms of both)
+    first in the log, each with its own number of requests, then 20,000
+    other clients, so the client table grows many times with them inside:
+    on one and two threads, each edge address counted as Python's
+    ipaddress names it, and the distinct clients as many as it finds.
+    Growing the table lost 0.0.0.0 until 2026-12-03."""
+    fields = ("#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port "
+              "cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus "
+              "sc-win32-status time-taken\n")
+    edges = ["0.0.0.0", "255.255.255.255", "0.0.0.1", "1.0.0.0", "::", "::1", "::ffff:0.0.0.0",
+             "::FFFF:255.255.255.255", "1::", "::ffff:0:0", "0:0:0:0:0:0:0:0",
+             "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"]
+    want = {}
+    lines = []
+    for i, ip in enumerate(edges):
+        lines += [ip] * (100 + 7 * i)
+    for i in range(20000):
+        lines.append("10.%d.%d.%d" % (i >> 16, i >> 8 & 255, i & 255) if i % 3 else
+                     "2001:db8:%x::%x" % (i >> 8, (i & 255) + 1))
+    for ip in lines:
+        a = ipaddress.ip_address(ip)
+        name = str(a.ipv4_mapped or a) if a.version == 6 else str(a)
+        want[name] = want.get(name, 0) + 1
+    d = os.path.join(tmp, "edges", "EX01", "W3SVC1")
+    os.makedirs(d)
+    with open(os.path.join(d, "u_ex240312.log"), "w") as f:
+        f.write(fields)
+        for k, ip in enumerate(lines):
+            f.write(f"2024-03-12 08:{k % 60:02d}:00 10.0.0.5 POST /EWS/mrsproxy.svc - 443 - "
+                    f"{ip} - - 200 0 0 15\n")
+    results = []
+    for threads in ("1", "2"):
+        report = run(migcheck, [os.path.join(tmp, "edges")],
+                     {"MIGCHECK_THREADS": threads, "MIGCHECK_RANGE_BYTES": "65536"})
+        t = report["traffic"]["mrsproxy"]
+        problems = []
+        for ip in edges:
+            a = ipaddress.ip_address(ip)
+            name = str(a.ipv4_mapped or a) if a.version == 6 else str(a)
+            if t["by_client"].get(name) != want[name]:
+                problems.append(f"{ip}: counted {t['by_client'].get(name)} as {name}, "
+                                f"expected {want[name]}")
+        distinct = len(t["by_client"]) + t.get("clients_not_listed", 0)
+        if distinct != len(want) or t["requests"] != len(lines):
+            problems.append(f"{distinct} clients, {t['requests']} requests; expected "
+                            f"{len(want)} and {len(lines)}")
+        results.append((f"edge addresses among 20,000 clients, {threads} thread(s)", problems))
+    return results
+
+
 def diff(got, want, path="traffic"):
     problems = []
     if isinstance(want, dict):
@@ -281,6 +333,10 @@ def main():
             results += forms_case(migcheck, tmp)
         except Exception as e:  # a broken case is a failed case
             results.append(("forms", [f"{type(e).__name__}: {e}"]))
+        try:
+            results += edges_case(migcheck, tmp)
+        except Exception as e:  # a broken case is a failed case
+            results.append(("edges", [f"{type(e).__name__}: {e}"]))
         try:
             results += ties_case(migcheck, tmp)
         except Exception as e:  # a broken case is a failed case
