@@ -62,7 +62,7 @@ if bad:
 # clients and as many distinct users, checks migcheck's counts against the
 # generator's, and prints the row.
 row() {
-  local kind=$1 c=$2 dir log bytes t2 t1 trg tawk awk_rate rss c1 crg
+  local kind=$1 c=$2 dir log bytes t2 t1 trg tawk awk_rate rss c1 c2 crg
   if [ "$kind" = iis ]; then dir=$OUT/logs-$MB-c$c; else dir=$OUT/$kind-$MB-c$c; fi
   if [ ! -f "$dir/expected.json" ]; then
     rm -rf "$dir"
@@ -82,11 +82,12 @@ row() {
   fi
   rss=$(peak_mb env MIGCHECK_THREADS=2 "$MIGCHECK" logs "$dir" --json)
   c1=$(cpu_of env MIGCHECK_THREADS=1 "$MIGCHECK" logs "$dir" --json)
+  c2=$(cpu_of env MIGCHECK_THREADS=2 "$MIGCHECK" logs "$dir" --json)
   crg=$(cpu_of rg -c -F -i mrsproxy.svc "$log")
-  printf "  %-9s %-9s %8s %8s %9s %7s %7sx %7sx %9s %9s %7sx %7s\n" "$kind" "$c" \
+  printf "  %-9s %-9s %8s %8s %9s %7s %7sx %7sx %9s %9s %7sx %6sx %7s\n" "$kind" "$c" \
     "$(rate "$bytes" "$t2")" "$(rate "$bytes" "$t1")" "$(rate "$bytes" "$trg")" "$awk_rate" \
     "$(ratio "$t2" "$trg")" "$(ratio "$t1" "$trg")" "$(rate "$bytes" "$c1")" \
-    "$(rate "$bytes" "$crg")" "$(ratio "$c1" "$crg")" "$rss"
+    "$(rate "$bytes" "$crg")" "$(ratio "$c1" "$crg")" "$(ratio "$c1" "$c2")" "$rss"
 }
 
 echo "migcheck logs bench: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), best of $RUNS"
@@ -95,10 +96,10 @@ echo "migcheck logs bench: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg),
 echo
 echo "Scaling with distinct clients ($MB MB log each; as many distinct users as clients;"
 echo "30% of clients IPv6). HTTPERR and HttpProxy logs below the IIS ones:"
-printf "  %-9s %-9s %8s %8s %9s %7s %8s %8s %9s %9s %8s %7s\n" log clients "mc 2thr" "mc 1thr" \
-  "rg -c -F" mawk "2thr/rg" "1thr/rg" "mc 1thr" rg "1thr/rg" "peak"
-printf "  %-9s %-9s %8s %8s %9s %7s %8s %8s %9s %9s %8s %7s\n" "" "" "MB/s" "MB/s" "-i MB/s" \
-  "MB/s" "wall" "wall" "MB/CPU s" "MB/CPU s" "CPU" "RSS MB"
+printf "  %-9s %-9s %8s %8s %9s %7s %8s %8s %9s %9s %8s %7s %7s\n" log clients "mc 2thr" \
+  "mc 1thr" "rg -c -F" mawk "2thr/rg" "1thr/rg" "mc 1thr" rg "1thr/rg" "CPU 2" "peak"
+printf "  %-9s %-9s %8s %8s %9s %7s %8s %8s %9s %9s %8s %7s %7s\n" "" "" "MB/s" "MB/s" "-i MB/s" \
+  "MB/s" "wall" "wall" "MB/CPU s" "MB/CPU s" "CPU" "thr/1" "RSS MB"
 for c in $CLIENTS; do
   row iis "$c"
 done
@@ -108,7 +109,9 @@ for kind in httperr httpproxy; do
   done
 done
 echo "  (x columns above 1: the whole analysis is faster than rg counting one substring;"
-echo "   the CPU columns are the least sensitive to other work on the machine)"
+echo "   the CPU columns are the least sensitive to other work on the machine; CPU 2 thr/1:"
+echo "   the CPU time of two threads over one thread's, near 1 when the threads split the work,"
+echo "   higher where each thread's client table holds the same clients)"
 
 # ---- summaries at the largest cardinality: written, then merged ----
 # Two summaries of the same 1M-client log (as if two servers), merged; the
