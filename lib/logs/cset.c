@@ -70,6 +70,13 @@ static uint32_t store(struct mc_cset *c, const void *key, size_t n)
   return (uint32_t)(at + 1);
 }
 
+/* The word (count 0) of the slot of an IPv4 key of endpoint ep (at most
+ * 0x7f): used, the endpoint, not text. */
+static inline uint64_t v4_word(unsigned ep)
+{
+  return MC_CSET_USED | (uint64_t)ep << 56;
+}
+
 /* Whether a key is an IPv4 one kept in its slot: its word (endpoint, not
  * text) and its address in *addr. */
 static inline bool inline_key(const void *key, size_t n, uint64_t *word, uint32_t *addr)
@@ -80,7 +87,7 @@ static inline bool inline_key(const void *key, size_t n, uint64_t *word, uint32_
      h.ep > 0x7f)
     return false;
   const unsigned char *v = (const unsigned char *)a.p;
-  *word = MC_CSET_USED | (uint64_t)h.ep << 56;
+  *word = v4_word(h.ep);
   *addr = (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3];
   return true;
 }
@@ -249,10 +256,14 @@ void mc_cset_merge(struct mc_cset *into, struct mc_cset *from)
     const struct mc_cset_slot *s = &from->slots[i];
     if(!s->word)
       continue;
-    size_t n;
-    char buf[MC_CSET_KEY_MAX];
-    const char *key = mc_cset_key(from, s, buf, &n);
-    mc_cset_add(into, key, n, s->tag, mc_cset_count(s));
+    /* Straight from the slot: an IPv4 key built from it only to be read
+       back into a word and an address was work twice. */
+    if(mc_cset_is_text(s)) {
+      const unsigned char *p = (const unsigned char *)from->arena + s->off - 1;
+      add_text(into, p + 1, p[0], s->tag, mc_cset_count(s));
+    }
+    else
+      add_v4(into, s->word & META, s->off, s->tag, mc_cset_count(s));
   }
   into->dropped += from->dropped;
 }
@@ -438,7 +449,7 @@ void mc_cset_add_clients(struct mc_cset *parts, unsigned nparts, const struct mc
     uint64_t w = r->ep | (uint64_t)MC_KEY_CLIENT_IPV4 << 8 |
                  (uint64_t)__builtin_bswap32(a) << 16;
     uint64_t hash = mc_agg_hash_word(w, 6);
-    v4[n4].word = MC_CSET_USED | (uint64_t)(r->ep & 0x7f) << 56;
+    v4[n4].word = v4_word(r->ep & 0x7fu);
     v4[n4].addr = a;
     v4[n4].tag = (uint32_t)hash;
     v4[n4].cs = &parts[mc_cset_part(hash, nparts)];
