@@ -32,6 +32,14 @@ def run(migcheck, paths, env_extra):
     return json.loads(p.stdout)
 
 
+def client_name(ip):
+    """The name a client address goes by, as Python's ipaddress (not
+    migcheck) gives it: a zone dropped, an IPv4-mapped IPv6 one as IPv4,
+    IPv6 in its short form."""
+    a = ipaddress.ip_address(ip.split("%")[0])
+    return str(a.ipv4_mapped or a) if a.version == 6 else str(a)
+
+
 def same_report(got, want, path=""):
     """Differences between two whole reports, but for what names the inputs
     (target; the facts and each cause's confirm line, which rerun the run's own
@@ -156,8 +164,7 @@ def forms_case(migcheck, tmp):
             for k, ip in enumerate(forms[i::2] * 3):
                 f.write(f"2024-03-12 08:{k:02d}:00 10.0.0.5 POST /EWS/mrsproxy.svc - 443 - "
                         f"{ip} - - 200 0 0 15\n")
-                a = ipaddress.ip_address(ip.split("%")[0])
-                name = str(a.ipv4_mapped or a) if a.version == 6 else str(a)
+                name = client_name(ip)
                 want[name] = want.get(name, 0) + 1
     report = run(migcheck, [os.path.join(tmp, "forms")],
                  {"MIGCHECK_THREADS": "2", "MIGCHECK_RANGE_BYTES": "300"})
@@ -234,8 +241,7 @@ def edges_case(migcheck, tmp):
         lines.append("10.%d.%d.%d" % (i >> 16, i >> 8 & 255, i & 255) if i % 3 else
                      "2001:db8:%x::%x" % (i >> 8, (i & 255) + 1))
     for ip in lines:
-        a = ipaddress.ip_address(ip)
-        name = str(a.ipv4_mapped or a) if a.version == 6 else str(a)
+        name = client_name(ip)
         want[name] = want.get(name, 0) + 1
     d = os.path.join(tmp, "edges", "EX01", "W3SVC1")
     os.makedirs(d)
@@ -251,8 +257,7 @@ def edges_case(migcheck, tmp):
         t = report["traffic"]["mrsproxy"]
         problems = []
         for ip in edges:
-            a = ipaddress.ip_address(ip)
-            name = str(a.ipv4_mapped or a) if a.version == 6 else str(a)
+            name = client_name(ip)
             if t["by_client"].get(name) != want[name]:
                 problems.append(f"{ip}: counted {t['by_client'].get(name)} as {name}, "
                                 f"expected {want[name]}")
