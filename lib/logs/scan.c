@@ -147,12 +147,18 @@ struct key_cache {
 
 /* The status entries lately counted under each endpoint by the text of
  * the fields their key is made of, as one span (a layout that logs them
- * side by side, the file's server): status, substatus and win32 in an IIS
- * log; status to s-reason in an HTTPERR one. A line whose span is in the
- * cache is counted without parsing a code or building a key. An endpoint
- * sees few distinct spans ("200 0 0", "401 1 2148074254", "503 1
- * Timer_ConnectionIdle" ...), so nearly every line is. A span is its
- * length and its first 48 bytes, zero-padded (a longer one is never kept);
+ * side by side): status, substatus and win32 in an IIS log; status to
+ * s-reason in an HTTPERR one; and the line's server when it logs one
+ * (s-computername). A line whose span is in the cache is counted without
+ * parsing a code or building a key. An endpoint sees few distinct spans
+ * ("200 0 0", "401 1 2148074254", "503 1 Timer_ConnectionIdle" ...), so
+ * nearly every line is. A span is its length and its first 48 bytes,
+ * zero-padded (a longer one is never kept), with the server's name the
+ * same way in 16 more bytes (none when the server is the file's; a longer
+ * name is never kept either). Until December 2026 a line that logged its
+ * server never used the cache, and a log whose layout has s-computername
+ * took the long way on every line (half the endpoint lines of the bench's
+ * IIS logs, whose layout changes at noon);
  * SPAN_WAYS places an endpoint (and one more for HTTPERR lines of no
  * endpoint), picked by a hash of them. Valid while the table has not moved
  * (ents). 256 places, not 16: a busy EWS logs 20 and more triples (200 0
@@ -160,13 +166,15 @@ struct key_cache {
  * in one place put each other out on every line (24 triples an endpoint:
  * 577M instructions with 16 places, 490M with 256; 98 KB a scan context,
  * cleared once a range and when the counting table moves). */
-#define SPAN_WORDS 6
-#define SPAN_BYTES (8 * SPAN_WORDS)
+#define SPAN_TEXT_WORDS 6
+#define SPAN_BYTES (8 * SPAN_TEXT_WORDS)
+#define SPAN_SERVER_BYTES 16
+#define SPAN_WORDS (SPAN_TEXT_WORDS + SPAN_SERVER_BYTES / 8)
 #define SPAN_WAYS 256
 #define SPAN_OTHER MC_EP_COUNT
 struct span_key {
-  uint64_t w[SPAN_WORDS];
-  uint64_t n;
+  uint64_t w[SPAN_WORDS];         /* the span, then the line's server */
+  uint64_t n;                     /* the span's length */
 };
 struct span_cache {
   const struct mc_agg_ent *ents;
@@ -517,50 +525,64 @@ static void look_back(struct ctx *c)
 
 /* The fields a line's status key is made of (status to win32; HTTPERR:
  * status to s-reason, with at most one field between) as one span of
- * text, when the layout logs them so and the server is the file's (not a
- * per-line s-computername); else an empty slice. */
-static struct mc_slice status_span(const struct ctx *c, const struct mc_w3c_rec *rec,
-                                   struct mc_slice server)
+ * text, when the layout logs them so; else an empty slice. */
+static struct mc_slice status_span(const struct ctx *c, const struct mc_w3c_rec *rec)
 {
   const struct mc_w3c_layout *l = &c->wl;
   int sc = l->col[MC_WF_STATUS];
   int last = l->httperr ? MC_WF_REASON : MC_WF_WIN32;
   bool side = l->httperr ? l->col[MC_WF_REASON] > sc && l->col[MC_WF_REASON] <= sc + 2 :
                            l->col[MC_WF_SUBSTATUS] == sc + 1 && l->col[MC_WF_WIN32] == sc + 2;
-  if(sc < 0 || !side || server.p != c->server)
+  if(sc < 0 || !side)
     return (struct mc_slice){ NULL, 0 };
   const char *b = rec->f[MC_WF_STATUS].p;
   const char *e = rec->f[last].p + rec->f[last].n;
   return (struct mc_slice){ b, (size_t)(e - b) };
 }
 
-/* The span as a key into *k: false when it is none or too long. Its bytes
- * are loaded a word at a time where the buffer allows, then the ones past
- * its end cleared. */
-static bool span_key(const struct ctx *c, struct mc_slice span, struct span_key *k)
+/* The n bytes at p into the words w (nw of them), zero-padded: 16 bytes at
+ * a time where the buffer allows, then the ones past n cleared by a
+ * compare of their places with n, no branch on the length. */
+static inline void span_load(const struct ctx *c, uint64_t *w, size_t nw, const char *p,
+                             size_t n)
+{
+  if(p + 8 * nw > c->buf_end) {
+    memset(w, 0, 8 * nw);
+    memcpy(w, p, n);
+    return;
+  }
+#if defined(__SSE2__)
+  const __m128i lim = _mm_set1_epi8((char)n);
+  for(size_t i = 0; i < nw / 2; i++) {
+    __m128i at = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    at = _mm_add_epi8(at, _mm_set1_epi8((char)(16 * i)));
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
+    _mm_storeu_si128((__m128i *)(void *)(w + 2 * i), _mm_and_si128(v, _mm_cmplt_epi8(at, lim)));
+  }
+#else
+  memset(w, 0, 8 * nw);
+  memcpy(w, p, n);
+#endif
+}
+
+/* The span and the line's server (the file's: none) as a key into *k:
+ * false when there is no span, or it or the server's name is too long. */
+static bool span_key(const struct ctx *c, struct mc_slice span, struct mc_slice server,
+                     struct span_key *k)
 {
   if(!span.p || span.n > SPAN_BYTES)
     return false;
+  span_load(c, k->w, SPAN_TEXT_WORDS, span.p, span.n);
   k->n = span.n;
-  if(span.p + SPAN_BYTES > c->buf_end) {
-    memset(k->w, 0, sizeof k->w);
-    memcpy(k->w, span.p, span.n);
+  if(server.p == c->server) {
+    k->w[SPAN_TEXT_WORDS] = k->w[SPAN_TEXT_WORDS + 1] = 0;
     return true;
   }
-#if defined(__SSE2__)
-  /* 16 bytes at a time, those at or past n cleared by a compare of their
-     places with n: no branch on the length. */
-  const __m128i lim = _mm_set1_epi8((char)span.n);
-  for(int i = 0; i < SPAN_BYTES / 16; i++) {
-    __m128i at = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    at = _mm_add_epi8(at, _mm_set1_epi8((char)(16 * i)));
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(span.p + 16 * i));
-    _mm_storeu_si128((__m128i *)(void *)(k->w + 2 * i), _mm_and_si128(v, _mm_cmplt_epi8(at, lim)));
-  }
-#else
-  memset(k->w, 0, sizeof k->w);
-  memcpy(k->w, span.p, span.n);
-#endif
+  if(server.n > SPAN_SERVER_BYTES)
+    return false;
+  /* a name is never empty and holds no NUL (such lines are skipped), so
+     its bytes, zero-padded, tell it from the file's and from each other */
+  span_load(c, k->w + SPAN_TEXT_WORDS, SPAN_SERVER_BYTES / 8, server.p, server.n);
   return true;
 }
 
@@ -674,7 +696,7 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
   struct span_key sk;
   int slot = ep == MC_EP_NONE ? SPAN_OTHER : ep;   /* of the caches */
   bool spanned = (ep != MC_EP_NONE || l->httperr) &&
-                 span_key(c, status_span(c, rec, server), &sk);
+                 span_key(c, status_span(c, rec), server, &sk);
   if(!hit && spanned && in_window(c->s->o, t) && same_status(c, slot, &sk, t)) {
     if(!l->httperr) {
       client_defer(c, ep, rec->f[MC_WF_CIP]);

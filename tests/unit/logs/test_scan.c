@@ -226,6 +226,72 @@ static void layout_change_and_servers(void **state)
   mc_logs_scan_release(&s);
 }
 
+/* The status cache knows the line's server: lines that log s-computername
+ * with the same status but another server (or "-", the file's) are counted
+ * apart, names up to the cache's 16 bytes and past them alike. */
+static void status_cache_keeps_servers_apart(void **state)
+{
+  (void)state;
+  static const char *const servers[] = { "EX01", "EX02", "-", "EX0", "EX011",
+                                         "SIXTEEN-CHARS-XY", "SEVENTEEN-CHARS-X" };
+  static const char *const named[] = { "EX01", "EX02", "EX01", "EX0", "EX011",
+                                       "SIXTEEN-CHARS-XY", "SEVENTEEN-CHARS-X" };
+  static const char *const statuses[] = { "200 0 0", "401 1 2148074254", "401 2 5" };
+  enum { NS = sizeof servers / sizeof *servers, NT = 3 };
+  uint64_t want[NS][NT] = { { 0 } };
+  struct mc_buf b = MC_BUF_INIT(1 << 22);
+  mc_buf_addstr(&b, "#Fields: date time s-computername cs-uri-stem c-ip sc-status "
+                "sc-substatus sc-win32-status\n");
+  uint32_t x = 12345;
+  for(int i = 0; i < 20000; i++) {
+    x = x * 1103515245u + 12345u;
+    unsigned sv = (x >> 8) % NS, st = (x >> 20) % NT;
+    char line[200];
+    snprintf(line, sizeof line, "2024-03-12 08:00:00 %s /EWS/mrsproxy.svc 1.1.1.1 %s\n",
+             servers[sv], statuses[st]);
+    mc_buf_addstr(&b, line);
+    /* "-" is the file's server: counted with the lines that name EX01 */
+    want[strcmp(servers[sv], "-") ? sv : 0][st]++;
+  }
+  put("sc/EX01/W3SVC1/u_ex240312.log", b.ptr, b.len);
+  mc_buf_release(&b);
+  char *p = path_in("sc");
+  const char *paths[] = { p };
+  for(int threads = 1; threads <= 2; threads++) {
+    /* ranges of 64 KiB: the threads share the file, and lines end ranges */
+    struct mc_logs_opts o = { .paths = paths, .npaths = 1, .threads = threads,
+                              .range_bytes = 65536 };
+    struct mc_logs_scan s;
+    assert_int_equal(mc_logs_scan(&o, &s), MC_OK);
+    uint64_t got[NS][NT] = { { 0 } };
+    MC_AGG_EACH(&s.agg, e) {
+      struct mc_key_status k;
+      struct mc_slice srv;
+      if(e->key[0] != 'S' || !mc_key_status_get(e->key, e->klen, &k, &srv))
+        continue;
+      int sv = -1, st = -1;
+      for(int i = 0; i < NS; i++) {
+        if(strcmp(servers[i], "-") && strlen(named[i]) == srv.n &&
+           !memcmp(named[i], srv.p, srv.n))
+          sv = i;
+      }
+      st = k.status == 200 ? 0 : k.sub == 1 ? 1 : 2;
+      if(sv < 0)
+        fail_msg("a status key of server %.*s", (int)srv.n, srv.p);
+      got[sv][st] += e->count;
+    }
+    for(int i = 0; i < NS; i++) {
+      for(int j = 0; j < NT; j++) {
+        if(got[i][j] != want[i][j])
+          fail_msg("%d threads: %s %s: %llu, expected %llu", threads, named[i], statuses[j],
+                   (unsigned long long)got[i][j], (unsigned long long)want[i][j]);
+      }
+    }
+    mc_logs_scan_release(&s);
+  }
+  free(p);
+}
+
 static void broken_inputs(void **state)
 {
   (void)state;
@@ -658,6 +724,7 @@ int main(void)
     cmocka_unit_test(run_id_found_and_missing),
     cmocka_unit_test(httperr_and_httpproxy),
     cmocka_unit_test(layout_change_and_servers),
+    cmocka_unit_test(status_cache_keeps_servers_apart),
     cmocka_unit_test(broken_inputs),
     cmocka_unit_test(nul_files_and_odd_fields),
     cmocka_unit_test(rescan_takes_back_clients),
