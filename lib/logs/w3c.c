@@ -675,12 +675,24 @@ uint64_t mc_w3c_columns(const struct mc_w3c_layout *l, uint32_t want)
 bool mc_w3c_fields(struct mc_w3c_line *w, const struct mc_w3c_layout *l, uint64_t cols,
                    struct mc_w3c_rec *rec)
 {
-  mc_w3c_split(w, MC_W3C_MAXCOLS);
+  if(!w->done)
+    mc_w3c_split(w, MC_W3C_MAXCOLS);
   if(!w->done || w->nsep + 1 != l->ncols)
     return false;
+  /* The line's end as one more separator (the list has room for it): then
+     every column but the first is the bytes between two separators, taken
+     without a branch (an HTTPERR line is all fields: these few steps a
+     column were an eighth of its run). */
+  const char **sep = w->sep;
+  sep[w->nsep] = w->line + w->len;
+  if(cols & 1) {
+    rec->f[l->field_at[0]] = (struct mc_slice){ w->line, (size_t)(sep[0] - w->line) };
+    cols &= cols - 1;
+  }
   for(; cols; cols &= cols - 1) {
-    int col = __builtin_ctzll(cols);
-    rec->f[l->field_at[col]] = mc_w3c_field(w, col);
+    unsigned col = (unsigned)__builtin_ctzll(cols);
+    const char *b = sep[col - 1] + 1;
+    rec->f[l->field_at[col]] = (struct mc_slice){ b, (size_t)(sep[col] - b) };
   }
   return true;
 }
