@@ -131,6 +131,8 @@ int mc_classify_path(const char *p, size_t n)
 
 struct mc_slice mc_uri_path(struct mc_slice uri)
 {
+  if(uri.n && uri.p[0] == '/')
+    return uri;                   /* a path already, as HTTP.sys logs nearly every one */
   size_t skip = 0;
   if(prefix_ci(uri.p, uri.n, "http://", 7))
     skip = 7;
