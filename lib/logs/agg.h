@@ -157,10 +157,11 @@ struct mc_agg_ent *mc_agg_get(struct mc_agg *a, const void *key, size_t klen, ui
 /* Counts one occurrence at time t. */
 static inline void mc_agg_hit(struct mc_agg_ent *e, int64_t t)
 {
-  if(!e->count || t < e->first)
-    e->first = t;
-  if(!e->count || t > e->last)
-    e->last = t;
+  /* stored whether they change or not: a branch on whether the time moved
+     on was mispredicted at every new second of every key */
+  int64_t first = e->count ? e->first : t, last = e->count ? e->last : t;
+  e->first = t < first ? t : first;
+  e->last = t > last ? t : last;
   e->count++;
 }
 
