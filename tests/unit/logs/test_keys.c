@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "logs/agg.h"
@@ -266,6 +267,18 @@ static void same_counts(const struct mc_cset *a, const struct mc_cset *b, unsign
  * one by one: every form of address, batches of every size, one to three
  * partitions, the last address at the very end of the buffer, and counts
  * taken back (the undo pass) leave every key at 0. */
+/* The refs' keys added one at a time, the i-th counted 1 + i % mod times. */
+static void add_one_by_one(struct mc_cset *parts, unsigned nparts,
+                           const struct mc_cset_ref *refs, size_t n, size_t mod)
+{
+  for(size_t i = 0; i < n; i++) {
+    char key[MC_KEY_CLIENT_MAX];
+    size_t kn = mc_cset_client_key(key, refs[i].ep, refs[i].addr, refs[i].n);
+    uint64_t h = mc_agg_hash(key, kn);
+    mc_cset_add(&parts[mc_cset_part(h, nparts)], key, kn, h, 1 + i % mod);
+  }
+}
+
 static void test_client_batches(void **state)
 {
   (void)state;
@@ -305,12 +318,7 @@ static void test_client_batches(void **state)
       mc_cset_init(&one[p]);
       mc_cset_init(&many[p]);
     }
-    for(size_t i = 0; i < N; i++) {
-      char key[MC_KEY_CLIENT_MAX];
-      size_t n = mc_cset_client_key(key, refs[i].ep, refs[i].addr, refs[i].n);
-      uint64_t h = mc_agg_hash(key, n);
-      mc_cset_add(&one[mc_cset_part(h, nparts)], key, n, h, 1 + i % 3);
-    }
+    add_one_by_one(one, nparts, refs, N, 3);
     for(size_t i = 0, k = 1; i < N; i += k, k = k % MC_CSET_BATCH + 1) {
       size_t n = N - i < k ? N - i : k;
       for(size_t j = 0; j < n; j++) {   /* counts vary within a batch: one call each */
@@ -352,6 +360,106 @@ static void test_client_batches(void **state)
  * that came there wrote over it (the client and its count gone). Under
  * 40 keys of the hash, 0.0.0.0 on every endpoint among 20,000 others, the
  * table grown from empty: every count is there. */
+/* The dotted quad as IIS writes it, by the book: four parts of one to
+ * three digits, no leading zero, each at most 255. */
+static bool ref_ipv4(const char *t, uint8_t out[4])
+{
+  if(!strncasecmp(t, "::ffff:", 7) && strlen(t) > 7)
+    t += 7;
+  for(int k = 0; k < 4; k++) {
+    size_t len = 0;
+    unsigned v = 0;
+    while(t[len] >= '0' && t[len] <= '9' && len < 4)
+      v = v * 10 + (unsigned)(t[len++] - '0');
+    if(len < 1 || len > 3 || (len > 1 && t[0] == '0') || v > 255)
+      return false;
+    out[k] = (uint8_t)v;
+    t += len;
+    if(k < 3 && *t++ != '.')
+      return false;
+  }
+  return *t == '\0';
+}
+
+/* Every way of cutting a quad into parts of one to three digits (81), with
+ * values at the edges (0, 9, 10, 99, 100, 255, 256, 999) and leading zeros,
+ * and broken forms (a part of four digits or none, five parts, a letter, a
+ * dot at an end, "::ffff:"): the key of each one by one against the book,
+ * and the batches (the SSSE3 parser where the CPU has it) against the keys
+ * one by one. */
+static void test_ipv4_forms(void **state)
+{
+  (void)state;
+  static const char *const vals[3][6] = {
+    { "0", "1", "5", "9", "7", "3" },
+    { "10", "99", "42", "01", "00", "80" },
+    { "100", "255", "256", "999", "010", "199" },
+  };
+  static const char *const broken[] = {
+    "1.2.3.4.", ".1.2.3.4", "1..2.3", "1.2.3.4.5", "1.2.3.4567", "1234.1.1.1", "1.2.3.a",
+    "1.2.3", "::ffff:1.2.3.04", "::FFFF:255.255.255.255", "::ffff:", "255.255.255.2555",
+    "1.2.3.-4", "1.2.3.4 ", "1.2.3.4/8", "1.2.3.:4",
+  };
+  enum { N = 6000 };
+  char *buf = mc_xmalloc(N * 32);
+  struct mc_cset_ref *refs = mc_xcalloc(N, sizeof *refs);
+  size_t at = 0, good = 0;
+  unsigned r = 7;
+  for(size_t i = 0; i < N; i++) {
+    char text[32];
+    r = r * 1103515245u + 12345u;
+    if(i % 10 == 9) {
+      snprintf(text, sizeof text, "%s", broken[(r >> 16) % (sizeof broken / sizeof *broken)]);
+    }
+    else {
+      unsigned way = (unsigned)(i % 81), x = r >> 8;
+      const char *part[4];
+      for(int k = 0; k < 4; k++) {
+        unsigned len = way / (k == 0 ? 27 : k == 1 ? 9 : k == 2 ? 3 : 1) % 3;
+        part[k] = vals[len][x % 6];
+        x /= 6;
+      }
+      snprintf(text, sizeof text, "%s%s.%s.%s.%s", i % 7 == 3 ? "::ffff:" : "", part[0],
+               part[1], part[2], part[3]);
+    }
+    size_t n = strlen(text);
+    memcpy(buf + at, text, n);
+    refs[i] = (struct mc_cset_ref){ buf + at, (uint32_t)n, (uint8_t)(i % MC_EP_COUNT) };
+    at += n;
+    /* one by one, against the book */
+    uint8_t want[4];
+    bool ok = ref_ipv4(text, want);
+    good += ok;
+    char key[MC_KEY_CLIENT_MAX];
+    size_t kn = mc_cset_client_key(key, refs[i].ep, text, n);
+    struct mc_key_client h;
+    struct mc_slice a;
+    assert_true(mc_key_client_get(key, kn, &h, &a));
+    if((h.addrlen == MC_KEY_CLIENT_IPV4) != ok ||
+       (ok && memcmp(a.p, want, 4) != 0))
+      fail_msg("\"%s\": %s, the book says %s", text,
+               h.addrlen == MC_KEY_CLIENT_IPV4 ? "an IPv4 key" : "a text key",
+               ok ? "IPv4" : "not IPv4");
+  }
+  assert_true(good > N / 10 && good < N - N / 10);   /* both kinds, many of each */
+  const char *end = buf + at;       /* the last address ends the buffer */
+  struct mc_cset one[2], many[2];
+  for(unsigned p = 0; p < 2; p++) {
+    mc_cset_init(&one[p]);
+    mc_cset_init(&many[p]);
+  }
+  add_one_by_one(one, 2, refs, N, 1);
+  for(size_t i = 0; i < N; i += MC_CSET_BATCH)
+    mc_cset_add_clients(many, 2, &refs[i], N - i < MC_CSET_BATCH ? N - i : MC_CSET_BATCH, end, 1);
+  same_counts(one, many, 2);
+  for(unsigned p = 0; p < 2; p++) {
+    mc_cset_release(&one[p]);
+    mc_cset_release(&many[p]);
+  }
+  free(refs);
+  free(buf);
+}
+
 static void test_zero_address(void **state)
 {
   (void)state;
@@ -610,6 +718,7 @@ int main(void)
     cmocka_unit_test(test_hour),
     cmocka_unit_test(test_client),
     cmocka_unit_test(test_client_batches),
+    cmocka_unit_test(test_ipv4_forms),
     cmocka_unit_test(test_zero_address),
     cmocka_unit_test(test_slot_order),
     cmocka_unit_test(test_ipv6_normal),
