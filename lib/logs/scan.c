@@ -193,7 +193,7 @@ struct ctx {
   bool have_layout;
   bool checked;                   /* a mid-file range checked its assumption */
   struct mc_w3c_layout wl;
-  uint64_t line_cols;             /* the columns of LINE_FIELDS in wl */
+  struct mc_w3c_cols line_cols;   /* the columns of LINE_FIELDS in wl */
   struct mc_w3c_rec rec;          /* the last line's fields: mc_w3c_fields() writes the
                                      same ones each line, the rest stay empty (zeroed with
                                      each new layout) */
@@ -257,7 +257,27 @@ static void malformed(struct ctx *c, const char *what)
 
 /* ---- time ---- */
 
-static bool line_time(struct ctx *c, struct mc_slice date, struct mc_slice time, int64_t *t)
+static bool line_time_read(struct ctx *c, struct mc_slice date, struct mc_slice time,
+                           int64_t *t);
+
+/* The line's time from its date and time fields: lines come many to a
+ * second, so the last date and "hh:mm:ss" read are kept, and a line with
+ * both the same takes their time without a call. */
+static inline bool line_time(struct ctx *c, struct mc_slice date, struct mc_slice time,
+                             int64_t *t)
+{
+  uint64_t hms;
+  if(date.n == 10 && time.n >= 8 && memcmp(date.p, c->date_cache, 10) == 0 &&
+     (memcpy(&hms, time.p, 8), hms == c->time_cache)) {
+    *t = c->date_days * 86400 + c->time_secs;
+    return true;
+  }
+  return line_time_read(c, date, time, t);
+}
+
+__attribute__((noinline))
+static bool line_time_read(struct ctx *c, struct mc_slice date, struct mc_slice time,
+                           int64_t *t)
 {
   int64_t days;
   if(date.n == 10 && memcmp(date.p, c->date_cache, 10) == 0)
@@ -438,7 +458,7 @@ static bool start_with(struct ctx *c, const char *fields, size_t n, const char *
   struct range *rg = c->rg;
   char *text = mc_xstrndup(fields, n);
   c->wl = l;
-  c->line_cols = mc_w3c_columns(&l, LINE_FIELDS);
+  mc_w3c_columns(&l, LINE_FIELDS, &c->line_cols);
   memset(&c->rec, 0, sizeof c->rec);
   free(rg->start_fields);
   rg->start_fields = text;
@@ -636,14 +656,23 @@ static void span_remember(struct ctx *c, int ep, const struct span_key *k,
 
 /* Counts the line's hour under its endpoint; the hour is compared as a
  * number with the last one counted before a key is built. */
-static void count_hour(struct ctx *c, int ep, int64_t t)
+static void count_new_hour(struct ctx *c, int ep, int64_t hour, int64_t t);
+
+static inline void count_hour(struct ctx *c, int ep, int64_t t)
 {
   struct key_cache *kc = &c->hour_cache[ep];
   int64_t hour = t / 3600;
-  if(kc->ents && kc->ents == c->rg->agg.ents && c->last_hour[ep] == hour) {
+  if(kc->ents && kc->ents == c->rg->agg.ents && c->last_hour[ep] == hour)
     mc_agg_hit(kc->e, t);
-    return;
-  }
+  else
+    count_new_hour(c, ep, hour, t);
+}
+
+/* count_hour() when the hour is not the one its cache holds. */
+__attribute__((noinline))
+static void count_new_hour(struct ctx *c, int ep, int64_t hour, int64_t t)
+{
+  struct key_cache *kc = &c->hour_cache[ep];
   char key[MC_KEY_MAX];
   struct mc_key_hour kh = { .ep = (uint8_t)ep, .hour = hour };
   size_t klen = mc_key_hour_put(key, sizeof key, &kh);
@@ -683,7 +712,7 @@ static void w3c_line(struct ctx *c, struct mc_w3c_line *wp)
   if(ep == MC_EP_NONE && !l->httperr && !hit)
     return;
   const struct mc_w3c_rec *rec = &c->rec;
-  if(!mc_w3c_fields(w, l, c->line_cols, &c->rec)) {
+  if(!mc_w3c_fields(w, l, &c->line_cols, &c->rec)) {
     malformed(c, "the number of fields differs from the #Fields line");
     return;
   }
@@ -833,7 +862,7 @@ static void set_layout(struct ctx *c, const char *fields, size_t n)
                      mc_w3c_layout_parse(&c->wl, fields, n);
   c->have_layout = rc == MC_OK;
   if(c->have_layout && !csv) {
-    c->line_cols = mc_w3c_columns(&c->wl, LINE_FIELDS);
+    mc_w3c_columns(&c->wl, LINE_FIELDS, &c->line_cols);
     memset(&c->rec, 0, sizeof c->rec);
   }
   if(!c->have_layout)

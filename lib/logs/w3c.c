@@ -662,18 +662,23 @@ bool mc_w3c_peek(struct mc_w3c_line *w, int col, struct mc_slice *out)
   return true;
 }
 
-uint64_t mc_w3c_columns(const struct mc_w3c_layout *l, uint32_t want)
+void mc_w3c_columns(const struct mc_w3c_layout *l, uint32_t want, struct mc_w3c_cols *out)
 {
   uint64_t cols = 0;
   for(int f = 0; f < MC_WF_COUNT; f++) {
     if(want >> f & 1 && l->col[f] >= 0)
       cols |= UINT64_C(1) << l->col[f];
   }
-  return cols;
+  out->n = 0;
+  for(; cols; cols &= cols - 1) {
+    int col = __builtin_ctzll(cols);
+    out->col[out->n] = (uint8_t)col;
+    out->field[out->n++] = (uint8_t)l->field_at[col];
+  }
 }
 
-bool mc_w3c_fields(struct mc_w3c_line *w, const struct mc_w3c_layout *l, uint64_t cols,
-                   struct mc_w3c_rec *rec)
+bool mc_w3c_fields(struct mc_w3c_line *w, const struct mc_w3c_layout *l,
+                   const struct mc_w3c_cols *cols, struct mc_w3c_rec *rec)
 {
   if(!w->done)
     mc_w3c_split(w, MC_W3C_MAXCOLS);
@@ -681,24 +686,25 @@ bool mc_w3c_fields(struct mc_w3c_line *w, const struct mc_w3c_layout *l, uint64_
     return false;
   /* The line's end as one more separator (the list has room for it): then
      every column but the first is the bytes between two separators, taken
-     without a branch (an HTTPERR line is all fields: these few steps a
-     column were an eighth of its run). */
+     without a branch, in a loop as long for every line of the layout (an
+     HTTPERR line is all fields: these few steps a column were an eighth of
+     its run). */
   const char **sep = w->sep;
   sep[w->nsep] = w->line + w->len;
-  if(cols & 1) {
-    rec->f[l->field_at[0]] = (struct mc_slice){ w->line, (size_t)(sep[0] - w->line) };
-    cols &= cols - 1;
+  size_t i = 0;
+  if(cols->n && cols->col[0] == 0) {
+    rec->f[cols->field[0]] = (struct mc_slice){ w->line, (size_t)(sep[0] - w->line) };
+    i = 1;
   }
-  for(; cols; cols &= cols - 1) {
-    unsigned col = (unsigned)__builtin_ctzll(cols);
-    const char *b = sep[col - 1] + 1;
-    rec->f[l->field_at[col]] = (struct mc_slice){ b, (size_t)(sep[col] - b) };
+  for(; i < cols->n; i++) {
+    const char *b = sep[cols->col[i] - 1] + 1;
+    rec->f[cols->field[i]] = (struct mc_slice){ b, (size_t)(sep[cols->col[i]] - b) };
   }
   return true;
 }
 
-bool mc_w3c_record(struct mc_w3c_line *w, const struct mc_w3c_layout *l, uint64_t cols,
-                   struct mc_w3c_rec *rec)
+bool mc_w3c_record(struct mc_w3c_line *w, const struct mc_w3c_layout *l,
+                   const struct mc_w3c_cols *cols, struct mc_w3c_rec *rec)
 {
   memset(rec, 0, sizeof *rec);
   return mc_w3c_fields(w, l, cols, rec);
@@ -709,7 +715,9 @@ bool mc_w3c_parse(const struct mc_w3c_layout *l, const char *line, size_t len,
 {
   struct mc_w3c_line w;
   mc_w3c_line_init(&w, line, len, line + len);
-  return mc_w3c_record(&w, l, mc_w3c_columns(l, MC_W3C_ALL_FIELDS), rec);
+  struct mc_w3c_cols cols;
+  mc_w3c_columns(l, MC_W3C_ALL_FIELDS, &cols);
+  return mc_w3c_record(&w, l, &cols, rec);
 }
 
 /* Whether s is "-" or n bytes each in the set the function tells. */

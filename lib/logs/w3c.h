@@ -156,22 +156,26 @@ struct mc_w3c_rec {
 
 #define MC_W3C_ALL_FIELDS ((1u << MC_WF_COUNT) - 1)
 
-/* The columns (bit i: column i) that hold the fields in want (bits
- * 1 << MC_WF_*) in layout l: what mc_w3c_record() takes, worked out once
- * per layout. */
-uint64_t mc_w3c_columns(const struct mc_w3c_layout *l, uint32_t want);
+/* The columns that hold the fields in want (bits 1 << MC_WF_*) in a
+ * layout, in column order, each with its field: what mc_w3c_record()
+ * takes, worked out once per layout. */
+struct mc_w3c_cols {
+  uint8_t n;
+  uint8_t col[MC_WF_COUNT], field[MC_WF_COUNT];
+};
+void mc_w3c_columns(const struct mc_w3c_layout *l, uint32_t want, struct mc_w3c_cols *out);
 
 /* The layout's fields of the line in the columns cols (mc_w3c_columns())
  * into rec, the others left empty; false when the number of fields differs
  * from the layout's. */
-bool mc_w3c_record(struct mc_w3c_line *w, const struct mc_w3c_layout *l, uint64_t cols,
-                   struct mc_w3c_rec *rec);
+bool mc_w3c_record(struct mc_w3c_line *w, const struct mc_w3c_layout *l,
+                   const struct mc_w3c_cols *cols, struct mc_w3c_rec *rec);
 /* As mc_w3c_record() without emptying rec first: it writes the fields of
  * cols and nothing else, so a caller that passes the same rec (emptied
  * once), layout and cols for every line finds the others empty without
  * clearing 300 bytes a line. */
-bool mc_w3c_fields(struct mc_w3c_line *w, const struct mc_w3c_layout *l, uint64_t cols,
-                   struct mc_w3c_rec *rec);
+bool mc_w3c_fields(struct mc_w3c_line *w, const struct mc_w3c_layout *l,
+                   const struct mc_w3c_cols *cols, struct mc_w3c_rec *rec);
 
 /* Splits the whole line by the layout. False when the number of fields
  * differs from the layout's (a torn, foreign or binary line). */
