@@ -382,7 +382,7 @@ static inline size_t select_sep(const uint64_t *spm, size_t at, size_t stop, uns
  * nothing recorded (a line that is not migration traffic is done with
  * after its path, two selects of a bit). */
 MASK_TARGET
-static bool peek_masks(const struct mc_w3c_line *w, int col, struct mc_slice *out)
+bool mc_w3c_peek_masks(const struct mc_w3c_line *w, int col, struct mc_slice *out)
 {
   size_t lo = (size_t)(w->line - w->mbase), stop = lo + w->len;
   size_t b = lo;
@@ -534,7 +534,7 @@ static size_t fill(const char *p, size_t n, char sepc, uint64_t *spm, const char
 
 /* ',': every comma of the line into ch->sp, from the masks. */
 MASK_TARGET
-static void chunk_commas(struct mc_w3c_chunk *ch, struct mc_w3c_line *w)
+void mc_w3c_chunk_commas(struct mc_w3c_chunk *ch, struct mc_w3c_line *w)
 {
   if(ch->spcap < w->len + 8) {       /* a line has fewer commas than bytes */
     ch->spcap = w->len + 8 > 256 ? w->len + 8 : 256;
@@ -551,13 +551,13 @@ static void chunk_commas(struct mc_w3c_chunk *ch, struct mc_w3c_line *w)
   w->pos = w->len;
 }
 
-const char *mc_w3c_chunk_next(struct mc_w3c_chunk *ch, struct mc_w3c_line *w, const char *p,
+const char *mc_w3c_chunk_fill(struct mc_w3c_chunk *ch, struct mc_w3c_line *w, const char *p,
                               const char *end)
 {
   if(!chunk_ok)
     return NULL;
   /* The lists go on from p only when the line before ended just there. */
-  if(ch->knl >= ch->nnl || p < ch->begin || p != (ch->knl ? ch->nl[ch->knl - 1] + 1 : ch->begin)) {
+  if(ch->knl >= ch->nnl || p != ch->at) {
     if(!ch->spm) {
       ch->spm = mc_xmalloc((MC_W3C_CHUNK / 64 + 1) * sizeof *ch->spm);
       ch->nl = mc_xmalloc((MC_W3C_CHUNK + 72) * sizeof *ch->nl);
@@ -570,23 +570,7 @@ const char *mc_w3c_chunk_next(struct mc_w3c_chunk *ch, struct mc_w3c_line *w, co
     if(!ch->nnl)
       return NULL;
   }
-  const char *nlp = ch->nl[ch->knl++];
-  size_t len = (size_t)(nlp - p);
-  if(len && p[len - 1] == '\r')
-    len--;
-  w->line = p;
-  w->len = len;
-  w->readable = end;
-  w->pos = 0;
-  w->nsep = 0;
-  w->done = false;
-  w->sep = w->own;
-  w->spm = ch->spm;
-  w->mbase = ch->begin;
-  w->nul = ch->nul && memchr(p, '\0', len) != NULL;
-  if(ch->sepc == ',')
-    chunk_commas(ch, w);
-  return nlp + 1;
+  return mc_w3c_chunk_take(ch, w, p, end);
 }
 
 static const char *(*next_line_fn)(struct mc_w3c_line *, const char *, const char *,
@@ -649,12 +633,10 @@ void mc_w3c_split(struct mc_w3c_line *w, uint32_t want)
     split_fn(w, want);
 }
 
-bool mc_w3c_peek(struct mc_w3c_line *w, int col, struct mc_slice *out)
+bool mc_w3c_peek_split(struct mc_w3c_line *w, int col, struct mc_slice *out)
 {
   if(col < 0)
     return false;
-  if(w->spm)
-    return peek_masks(w, col, out);
   mc_w3c_split(w, (uint32_t)col + 1);
   if(!mc_w3c_has(w, col))
     return false;

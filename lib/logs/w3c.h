@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "util/util.h"
 
@@ -120,20 +121,64 @@ struct mc_w3c_chunk {
   size_t spcap;
   bool nul;                  /* a NUL byte somewhere in [begin, end) */
   char sepc;                 /* the separator: ' ' (W3C), ',' (HttpProxy CSV) */
+  const char *at;            /* where the line after the last one taken begins */
 };
 
 void mc_w3c_chunk_init(struct mc_w3c_chunk *ch, char sepc);
 void mc_w3c_chunk_release(struct mc_w3c_chunk *ch);
 
+/* The parts of mc_w3c_chunk_next() and mc_w3c_peek() that are not inline. */
+const char *mc_w3c_chunk_fill(struct mc_w3c_chunk *ch, struct mc_w3c_line *w, const char *p,
+                              const char *end);
+void mc_w3c_chunk_commas(struct mc_w3c_chunk *ch, struct mc_w3c_line *w);
+bool mc_w3c_peek_masks(const struct mc_w3c_line *w, int col, struct mc_slice *out);
+bool mc_w3c_peek_split(struct mc_w3c_line *w, int col, struct mc_slice *out);
+
+/* The chunk's next line, at p (the lists hold it): w set up for it. */
+static inline const char *mc_w3c_chunk_take(struct mc_w3c_chunk *ch, struct mc_w3c_line *w,
+                                            const char *p, const char *end)
+{
+  const char *nlp = ch->nl[ch->knl++];
+  size_t len = (size_t)(nlp - p);
+  if(len && p[len - 1] == '\r')
+    len--;
+  w->line = p;
+  w->len = len;
+  w->readable = end;
+  w->pos = 0;
+  w->nsep = 0;
+  w->done = false;
+  w->sep = w->own;
+  w->spm = ch->spm;
+  w->mbase = ch->begin;
+  w->nul = ch->nul && memchr(p, '\0', len) != NULL;
+  if(ch->sepc == ',')
+    mc_w3c_chunk_commas(ch, w);
+  ch->at = nlp + 1;
+  return nlp + 1;
+}
+
 /* As mc_w3c_next_line() for the line at p: its end and whether it holds a
  * NUL, nothing split yet (',': all its commas, in sep and nall); NULL when
- * the chunk cannot (then w is untouched). */
-const char *mc_w3c_chunk_next(struct mc_w3c_chunk *ch, struct mc_w3c_line *w, const char *p,
-                              const char *end);
+ * the chunk cannot (then w is untouched). Inline while the lists go on
+ * from p (the line before ended just there), the block compared anew out
+ * of line. */
+static inline const char *mc_w3c_chunk_next(struct mc_w3c_chunk *ch, struct mc_w3c_line *w,
+                                            const char *p, const char *end)
+{
+  if(ch->knl < ch->nnl && p == ch->at)
+    return mc_w3c_chunk_take(ch, w, p, end);
+  return mc_w3c_chunk_fill(ch, w, p, end);
+}
 
 /* Field col of the line into *out (mc_w3c_split() and mc_w3c_field());
  * false when the line has fewer fields. */
-bool mc_w3c_peek(struct mc_w3c_line *w, int col, struct mc_slice *out);
+static inline bool mc_w3c_peek(struct mc_w3c_line *w, int col, struct mc_slice *out)
+{
+  if(col >= 0 && w->spm)
+    return mc_w3c_peek_masks(w, col, out);
+  return mc_w3c_peek_split(w, col, out);
+}
 
 /* Whether field col is complete. */
 static inline bool mc_w3c_has(const struct mc_w3c_line *w, int col)
