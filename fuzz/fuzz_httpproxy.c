@@ -1,7 +1,9 @@
 /*
  * fuzz_httpproxy.c - the HttpProxy CSV parser: the first line is the
- * #Fields list, the rest are lines. Slices must stay inside the line.
+ * #Fields list, the rest are lines. Slices must stay inside the line, and
+ * mc_hp_parse_at() (the commas listed) must give what mc_hp_parse() does.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +28,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   while(p < end) {
     const char *e = memchr(p, '\n', (size_t)(end - p));
     size_t n = (size_t)((e ? e : end) - p);
-    struct mc_hp_rec r;
-    if(mc_hp_parse(&l, p, n, &r)) {
+    struct mc_hp_rec r, r2;
+    /* the parser that takes the commas from a list agrees, whether it is
+       told a quote may be in the line or (when none is) not */
+    const char *commas[MC_HP_MAXCOLS + 8];
+    size_t nc = 0;
+    for(size_t i = 0; i < n && nc < MC_HP_MAXCOLS + 8; i++) {
+      if(p[i] == ',')
+        commas[nc++] = p + i;
+    }
+    bool ok = mc_hp_parse(&l, p, n, &r);
+    bool quoted = memchr(p, '"', n) != NULL;
+    if(nc < MC_HP_MAXCOLS + 8) {
+      for(int q = quoted ? 1 : 0; q < 2; q++) {
+        if(mc_hp_parse_at(&l, p, n, commas, nc, q, &r2) != ok)
+          abort();
+        for(int f = 0; ok && f < MC_HF_COUNT; f++) {
+          if(r.f[f].p != r2.f[f].p || r.f[f].n != r2.f[f].n)
+            abort();
+        }
+      }
+    }
+    if(ok) {
       for(int f = 0; f < MC_HF_COUNT; f++) {
         if(r.f[f].p && (r.f[f].p < p || r.f[f].p + r.f[f].n > p + n))
           abort();

@@ -27,6 +27,8 @@ mc_code mc_hp_layout_parse(struct mc_hp_layout *l, const char *fields, size_t n)
   for(int f = 0; f < MC_HF_COUNT; f++)
     l->col[f] = -1;
   l->ncols = 0;
+  l->maxcol = -1;
+  l->need = 0;
   size_t i = 0;
   while(n && (fields[n - 1] == '\r' || fields[n - 1] == ' '))
     n--;
@@ -51,6 +53,13 @@ mc_code mc_hp_layout_parse(struct mc_hp_layout *l, const char *fields, size_t n)
   }
   if(l->col[MC_HF_DATETIME] < 0 || l->col[MC_HF_URLSTEM] < 0)
     return MC_ERR_PARSE;
+  l->maxcol = -1;
+  for(int f = 0; f < MC_HF_COUNT; f++) {
+    if(l->col[f] > l->maxcol)
+      l->maxcol = l->col[f];
+  }
+  l->need = l->col[MC_HF_DATETIME] > l->col[MC_HF_URLSTEM] ? l->col[MC_HF_DATETIME] :
+            l->col[MC_HF_URLSTEM];
   return MC_OK;
 }
 
@@ -114,15 +123,12 @@ bool mc_hp_parse(const struct mc_hp_layout *l, const char *line, size_t len,
 }
 
 bool mc_hp_parse_at(const struct mc_hp_layout *l, const char *line, size_t len,
-                    const char *const *commas, size_t ncommas, struct mc_hp_rec *rec)
+                    const char *const *commas, size_t ncommas, bool quoted,
+                    struct mc_hp_rec *rec)
 {
-  int maxcol = -1;
-  for(int f = 0; f < MC_HF_COUNT; f++) {
-    if(l->col[f] > maxcol)
-      maxcol = l->col[f];
-  }
+  int maxcol = l->maxcol;
   size_t stop = (size_t)maxcol < ncommas ? (size_t)(commas[maxcol] - line) : len;
-  if(maxcol < 0 || memchr(line, '"', stop))
+  if(maxcol < 0 || (quoted && memchr(line, '"', stop)))
     return mc_hp_parse(l, line, len, rec);
   for(int f = 0; f < MC_HF_COUNT; f++) {
     int col = l->col[f];
@@ -135,7 +141,5 @@ bool mc_hp_parse_at(const struct mc_hp_layout *l, const char *line, size_t len,
     rec->f[f] = (struct mc_slice){ b, (size_t)(e - b) };
   }
   rec->nfields = (uint32_t)((size_t)maxcol < ncommas ? (size_t)maxcol + 1 : ncommas + 1);
-  int need = l->col[MC_HF_DATETIME] > l->col[MC_HF_URLSTEM] ? l->col[MC_HF_DATETIME] :
-             l->col[MC_HF_URLSTEM];
-  return (int)rec->nfields > need;
+  return (int)rec->nfields > l->need;
 }

@@ -28,6 +28,8 @@ enum mc_hp_field {
 struct mc_hp_layout {
   int16_t col[MC_HF_COUNT];  /* -1 when the file does not log it */
   uint16_t ncols;
+  int16_t maxcol;            /* the last column of a field read */
+  int16_t need;              /* the column a line must reach: DateTime's or UrlStem's */
 };
 
 /* Parses the text after "#Fields:" (comma separated names). MC_ERR_PARSE
@@ -49,8 +51,10 @@ bool mc_hp_parse(const struct mc_hp_layout *l, const char *line, size_t len,
 
 /* As mc_hp_parse(), with the positions of the line's nseps commas known
  * (mc_w3c_chunk with ','): no search unless a quote comes before the last
- * field wanted (then it parses as mc_hp_parse() does). */
+ * field wanted (then it parses as mc_hp_parse() does); none at all when
+ * quoted is false (the block the line is in holds no '"'). */
 bool mc_hp_parse_at(const struct mc_hp_layout *l, const char *line, size_t len,
-                    const char *const *commas, size_t ncommas, struct mc_hp_rec *rec);
+                    const char *const *commas, size_t ncommas, bool quoted,
+                    struct mc_hp_rec *rec);
 
 #endif

@@ -780,14 +780,18 @@ static void hp_line(struct ctx *c, const char *line, size_t len, const struct mc
   c->last_data = line;
   c->last_len = len;
   struct mc_hp_rec rec;
-  if(!(w ? mc_hp_parse_at(&c->hl, line, len, (const char *const *)w->sep, w->nall, &rec) :
+  if(!(w ? mc_hp_parse_at(&c->hl, line, len, (const char *const *)w->sep, w->nall,
+                                w->quoted, &rec) :
            mc_hp_parse(&c->hl, line, len, &rec))) {
     malformed(c, "the CSV line is cut short or has an unclosed quote");
     return;
   }
   int64_t t;
   struct mc_slice dt = rec.f[MC_HF_DATETIME];
-  if(!mc_parse_iso_time(dt.p, dt.n, &t)) {
+  /* mc_parse_iso_time() reads the date and the "hh:mm:ss" after it, as
+     line_time() does, which keeps the last of each */
+  if(!(dt.n >= 19 && (dt.p[10] == 'T' || dt.p[10] == ' ') &&
+       line_time(c, (struct mc_slice){ dt.p, 10 }, (struct mc_slice){ dt.p + 11, 8 }, &t))) {
     malformed(c, "DateTime is not a date and time");
     return;
   }

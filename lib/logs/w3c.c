@@ -424,14 +424,16 @@ static inline size_t flatten(const char **list, size_t n, const char *base, uint
   return n + cnt;
 }
 
-__attribute__((target("avx2,popcnt,bmi")))
-static size_t fill_avx2(const char *p, size_t n, char sepc, uint64_t *spm, const char **nll,
-                        bool *nul)
+/* The block compared: see fill below. csv: also whether a '"' is in it
+ * (*quote), a constant in each caller. */
+__attribute__((target("avx2,popcnt,bmi"), always_inline))
+static inline size_t fill_avx2_with(const char *p, size_t n, char sepc, uint64_t *spm,
+                                    const char **nll, bool *nul, bool *quote, const bool csv)
 {
   size_t nnl = 0;
   const __m256i sp = _mm256_set1_epi8(sepc), lf = _mm256_set1_epi8('\n');
-  const __m256i zero = _mm256_setzero_si256();
-  __m256i zacc = zero;
+  const __m256i zero = _mm256_setzero_si256(), dq = _mm256_set1_epi8('"');
+  __m256i zacc = zero, qacc = zero;
   size_t i = 0;
   char tail[64];
   for(;;) {
@@ -452,43 +454,68 @@ static size_t fill_avx2(const char *p, size_t n, char sepc, uint64_t *spm, const
                   (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, sp)) << 32;
     zacc = _mm256_or_si256(zacc, _mm256_or_si256(_mm256_cmpeq_epi8(v0, zero),
                                                  _mm256_cmpeq_epi8(v1, zero)));
+    if(csv)
+      qacc = _mm256_or_si256(qacc, _mm256_or_si256(_mm256_cmpeq_epi8(v0, dq),
+                                                   _mm256_cmpeq_epi8(v1, dq)));
     nnl = flatten(nll, nnl, p + i, nm);
     i += 64;
   }
   *nul = _mm256_movemask_epi8(zacc) != 0;
+  *quote = csv && _mm256_movemask_epi8(qacc) != 0;
   return nnl;
 }
+
+__attribute__((target("avx2,popcnt,bmi")))
+static size_t fill_avx2(const char *p, size_t n, char sepc, uint64_t *spm, const char **nll,
+                        bool *nul, bool *quote)
+{
+  return sepc == ',' ? fill_avx2_with(p, n, sepc, spm, nll, nul, quote, true) :
+                       fill_avx2_with(p, n, sepc, spm, nll, nul, quote, false);
+}
+
 /* The same with AVX-512BW where the CPU has it: a compare of 64 bytes gives
  * the mask itself, and the last block is loaded masked (no copy). */
-__attribute__((target("avx512f,avx512bw,popcnt,bmi")))
-static size_t fill_avx512(const char *p, size_t n, char sepc, uint64_t *spm, const char **nll,
-                          bool *nul)
+__attribute__((target("avx512f,avx512bw,popcnt,bmi"), always_inline))
+static inline size_t fill_avx512_with(const char *p, size_t n, char sepc, uint64_t *spm,
+                                      const char **nll, bool *nul, bool *quote, const bool csv)
 {
   size_t nnl = 0;
   const __m512i sp = _mm512_set1_epi8(sepc), lf = _mm512_set1_epi8('\n');
-  const __m512i zero = _mm512_setzero_si512();
-  uint64_t zacc = 0;
+  const __m512i zero = _mm512_setzero_si512(), dq = _mm512_set1_epi8('"');
+  uint64_t zacc = 0, qacc = 0;
   for(size_t i = 0; i < n; i += 64) {
     __m512i v;
     if(i + 64 <= n)
       v = _mm512_loadu_si512((const void *)(p + i));
-    else   /* the bytes past e read as 'x': no separator, newline or NUL */
+    else   /* the bytes past e read as 'x': no separator, newline, NUL or quote */
       v = _mm512_mask_loadu_epi8(_mm512_set1_epi8('x'), ~UINT64_C(0) >> (64 - (n - i)),
                                  (const void *)(p + i));
     __builtin_prefetch(p + i + 4096);
     spm[i / 64] = _mm512_cmpeq_epi8_mask(v, sp);
     zacc |= _mm512_cmpeq_epi8_mask(v, zero);
+    if(csv)
+      qacc |= _mm512_cmpeq_epi8_mask(v, dq);
     nnl = flatten(nll, nnl, p + i, _mm512_cmpeq_epi8_mask(v, lf));
   }
   *nul = zacc != 0;
+  *quote = qacc != 0;
   return nnl;
+}
+
+__attribute__((target("avx512f,avx512bw,popcnt,bmi")))
+static size_t fill_avx512(const char *p, size_t n, char sepc, uint64_t *spm, const char **nll,
+                          bool *nul, bool *quote)
+{
+  return sepc == ',' ? fill_avx512_with(p, n, sepc, spm, nll, nul, quote, true) :
+                       fill_avx512_with(p, n, sepc, spm, nll, nul, quote, false);
 }
 
 /* The n bytes at p compared: their separators (sepc) into spm, one mask per
  * 64 bytes; their newlines listed in nl, how many returned; whether one is
- * a NUL in *nul. */
+ * a NUL in *nul; with ',' (CSV) whether one is a '"' in *quote (else
+ * false). */
 static size_t (*fill)(const char *p, size_t n, char sepc, uint64_t *spm, const char **nl,
-                      bool *nul) = fill_avx2;
+                      bool *nul, bool *quote) = fill_avx2;
 
 /* line_seps() where the CPU has AVX-512 VBMI2 (Ice Lake and later, Zen 4):
  * one compress instruction lists the places of a word's bits as bytes, one
@@ -524,10 +551,10 @@ static size_t line_seps_vbmi2(const uint64_t *spm, size_t lo, size_t stop, const
 }
 #else
 static size_t fill(const char *p, size_t n, char sepc, uint64_t *spm, const char **nl,
-                   bool *nul)
+                   bool *nul, bool *quote)
 {
   (void)p; (void)n; (void)sepc; (void)spm; (void)nl;
-  *nul = false;
+  *nul = *quote = false;
   return 0;
 }
 #endif
@@ -546,6 +573,7 @@ void mc_w3c_chunk_commas(struct mc_w3c_chunk *ch, struct mc_w3c_line *w)
   w->sep = ch->sp;
   w->spm = NULL;
   w->nall = (uint32_t)n;
+  w->quoted = ch->quote;
   w->done = n <= MC_W3C_MAXCOLS;
   w->nsep = (uint32_t)(w->done ? n : MC_W3C_MAXCOLS);
   w->pos = w->len;
@@ -566,7 +594,7 @@ const char *mc_w3c_chunk_fill(struct mc_w3c_chunk *ch, struct mc_w3c_line *w, co
     ch->begin = p;
     ch->end = p + n;
     ch->knl = 0;
-    ch->nnl = fill(p, n, ch->sepc, ch->spm, ch->nl, &ch->nul);
+    ch->nnl = fill(p, n, ch->sepc, ch->spm, ch->nl, &ch->nul, &ch->quote);
     if(!ch->nnl)
       return NULL;
   }

@@ -62,6 +62,7 @@ struct mc_w3c_line {
   uint32_t nsep;
   bool done;                 /* the whole line has been split */
   bool nul;                  /* mc_w3c_next_line() saw a NUL byte in the line */
+  bool quoted;               /* mc_w3c_chunk_next() with ',': its block holds a '"' */
   uint32_t nall;             /* mc_w3c_chunk_next() with ',': the separators the line has,
                                 uncapped */
   const char **sep;          /* own, or the commas a chunk listed (mc_w3c_chunk with ',') */
@@ -120,6 +121,7 @@ struct mc_w3c_chunk {
   const char **sp;           /* ',': the current line's commas */
   size_t spcap;
   bool nul;                  /* a NUL byte somewhere in [begin, end) */
+  bool quote;                /* ',': a '"' somewhere in [begin, end) */
   char sepc;                 /* the separator: ' ' (W3C), ',' (HttpProxy CSV) */
   const char *at;            /* where the line after the last one taken begins */
 };

@@ -17,6 +17,7 @@
 
 #include "logs/agg.h"
 #include "logs/classify.h"
+#include "logs/keys.h"
 #include "logs/logs.h"
 #include "util/util.h"
 
@@ -97,6 +98,18 @@ static void scan(const char *rel, struct mc_logs_scan *s)
   char *p = path_in(rel);
   const char *paths[] = { p };
   struct mc_logs_opts o = { .paths = paths, .npaths = 1 };
+  assert_int_equal(mc_logs_scan(&o, s), MC_OK);
+  free(p);
+}
+
+/* Scans the folder rel on threads threads, in ranges of 64 KiB (the
+ * threads share a file, and ranges start mid-file). */
+static void scan_ranges(const char *rel, int threads, struct mc_logs_scan *s)
+{
+  char *p = path_in(rel);
+  const char *paths[] = { p };
+  struct mc_logs_opts o = { .paths = paths, .npaths = 1, .threads = threads,
+                            .range_bytes = 65536 };
   assert_int_equal(mc_logs_scan(&o, s), MC_OK);
   free(p);
 }
@@ -197,6 +210,57 @@ static void httperr_and_httpproxy(void **state)
   mc_report_free(r);
 }
 
+/* HttpProxy lines whose UserAgent is quoted and holds commas: the fields
+ * after it are found past the quotes, in blocks that hold a quote and in
+ * blocks that hold none (the comma lists alone), one and two threads. */
+static void httpproxy_quoted_fields(void **state)
+{
+  (void)state;
+  struct mc_buf b = MC_BUF_INIT(1 << 22);
+  mc_buf_addstr(&b, "#Software: Microsoft Exchange Server\r\n#Log-type: HttpProxy Logs\r\n"
+                "#Fields: DateTime,UrlStem,UserAgent,HttpStatus,BackEndStatus,TargetServer,"
+                "ServerHostName\r\n");
+  uint64_t want503 = 0, want200 = 0;
+  for(int i = 0; i < 3000; i++) {
+    char line[256];
+    /* a run of plain lines (blocks with no quote), then quoted ones */
+    bool quoted = (i / 400) % 2 == 1;
+    bool fail = i % 3 == 0;
+    snprintf(line, sizeof line, "2024-03-12T08:%02d:%02d.000Z,/EWS/mrsproxy.svc,%s,%s,%s,"
+             "EX02.contoso.local,EX01\r\n", i / 60 % 60, i % 60,
+             quoted ? "\"Mozilla/5.0 (Windows NT 10.0, Win64, x64), \"\"x\"\"\"" : "MSRPC",
+             fail ? "503" : "200", fail ? "503" : "200");
+    mc_buf_addstr(&b, line);
+    *(fail ? &want503 : &want200) += 1;
+  }
+  put("hq/EX01/Logging/HttpProxy/Ews/HttpProxy_2024031208-1.LOG", b.ptr, b.len);
+  mc_buf_release(&b);
+  for(int threads = 1; threads <= 2; threads++) {
+    struct mc_logs_scan s;
+    scan_ranges("hq", threads, &s);
+    uint64_t got503 = 0, got200 = 0, other = 0;
+    MC_AGG_EACH(&s.agg, e) {
+      struct mc_key_proxy k;
+      struct mc_slice srv, tgt, err;
+      if(e->key[0] != 'P' || !mc_key_proxy_get(e->key, e->klen, &k, &srv, &tgt, &err))
+        continue;
+      bool right = tgt.n == 18 && !memcmp(tgt.p, "EX02.contoso.local", 18) && k.http == k.backend;
+      if(right && k.http == 503)
+        got503 += e->count;
+      else if(right && k.http == 200)
+        got200 += e->count;
+      else
+        other += e->count;
+    }
+    if(got503 != want503 || got200 != want200 || other)
+      fail_msg("%d threads: %llu 503s and %llu 200s (expected %llu and %llu), %llu others",
+               threads, (unsigned long long)got503, (unsigned long long)got200,
+               (unsigned long long)want503, (unsigned long long)want200,
+               (unsigned long long)other);
+    mc_logs_scan_release(&s);
+  }
+}
+
 static void layout_change_and_servers(void **state)
 {
   (void)state;
@@ -255,14 +319,9 @@ static void status_cache_keeps_servers_apart(void **state)
   }
   put("sc/EX01/W3SVC1/u_ex240312.log", b.ptr, b.len);
   mc_buf_release(&b);
-  char *p = path_in("sc");
-  const char *paths[] = { p };
   for(int threads = 1; threads <= 2; threads++) {
-    /* ranges of 64 KiB: the threads share the file, and lines end ranges */
-    struct mc_logs_opts o = { .paths = paths, .npaths = 1, .threads = threads,
-                              .range_bytes = 65536 };
     struct mc_logs_scan s;
-    assert_int_equal(mc_logs_scan(&o, &s), MC_OK);
+    scan_ranges("sc", threads, &s);
     uint64_t got[NS][NT] = { { 0 } };
     MC_AGG_EACH(&s.agg, e) {
       struct mc_key_status k;
@@ -289,7 +348,6 @@ static void status_cache_keeps_servers_apart(void **state)
     }
     mc_logs_scan_release(&s);
   }
-  free(p);
 }
 
 static void broken_inputs(void **state)
@@ -723,6 +781,7 @@ int main(void)
     cmocka_unit_test(ntlm_split_and_no_traffic),
     cmocka_unit_test(run_id_found_and_missing),
     cmocka_unit_test(httperr_and_httpproxy),
+    cmocka_unit_test(httpproxy_quoted_fields),
     cmocka_unit_test(layout_change_and_servers),
     cmocka_unit_test(status_cache_keeps_servers_apart),
     cmocka_unit_test(broken_inputs),
