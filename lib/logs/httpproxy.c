@@ -29,6 +29,7 @@ mc_code mc_hp_layout_parse(struct mc_hp_layout *l, const char *fields, size_t n)
   l->ncols = 0;
   l->maxcol = -1;
   l->need = 0;
+  l->nlogged = 0;
   size_t i = 0;
   while(n && (fields[n - 1] == '\r' || fields[n - 1] == ' '))
     n--;
@@ -57,6 +58,22 @@ mc_code mc_hp_layout_parse(struct mc_hp_layout *l, const char *fields, size_t n)
   for(int f = 0; f < MC_HF_COUNT; f++) {
     if(l->col[f] > l->maxcol)
       l->maxcol = l->col[f];
+  }
+  /* the logged fields by column (a few: insertion), then the others */
+  for(int f = 0; f < MC_HF_COUNT; f++) {
+    if(l->col[f] < 0)
+      continue;
+    size_t at = l->nlogged++;
+    for(; at && l->logcol[at - 1] > l->col[f]; at--) {
+      l->logged[at] = l->logged[at - 1];
+      l->logcol[at] = l->logcol[at - 1];
+    }
+    l->logged[at] = (uint8_t)f;
+    l->logcol[at] = l->col[f];
+  }
+  for(int f = 0, k = l->nlogged; f < MC_HF_COUNT; f++) {
+    if(l->col[f] < 0)
+      l->logged[k++] = (uint8_t)f;
   }
   l->need = l->col[MC_HF_DATETIME] > l->col[MC_HF_URLSTEM] ? l->col[MC_HF_DATETIME] :
             l->col[MC_HF_URLSTEM];
@@ -130,6 +147,21 @@ bool mc_hp_parse_at(const struct mc_hp_layout *l, const char *line, size_t len,
   size_t stop = (size_t)maxcol < ncommas ? (size_t)(commas[maxcol] - line) : len;
   if(maxcol < 0 || (quoted && memchr(line, '"', stop)))
     return mc_hp_parse(l, line, len, rec);
+  if((size_t)maxcol < ncommas) {   /* every field is there: no check a field */
+    size_t i = 0;
+    if(l->nlogged && l->logcol[0] == 0) {   /* the first column (DateTime) */
+      rec->f[l->logged[0]] = (struct mc_slice){ line, (size_t)(commas[0] - line) };
+      i = 1;
+    }
+    for(; i < l->nlogged; i++) {
+      const char *b = commas[l->logcol[i] - 1] + 1;
+      rec->f[l->logged[i]] = (struct mc_slice){ b, (size_t)(commas[l->logcol[i]] - b) };
+    }
+    for(; i < MC_HF_COUNT; i++)
+      rec->f[l->logged[i]] = (struct mc_slice){ NULL, 0 };
+    rec->nfields = (uint32_t)maxcol + 1;
+    return maxcol >= l->need;
+  }
   for(int f = 0; f < MC_HF_COUNT; f++) {
     int col = l->col[f];
     if(col < 0 || (size_t)col > ncommas) {

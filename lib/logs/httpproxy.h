@@ -30,6 +30,10 @@ struct mc_hp_layout {
   uint16_t ncols;
   int16_t maxcol;            /* the last column of a field read */
   int16_t need;              /* the column a line must reach: DateTime's or UrlStem's */
+  uint8_t nlogged;           /* the fields logged: logged[i] in column logcol[i], by
+                                column; then the others, from logged[nlogged] on */
+  uint8_t logged[MC_HF_COUNT];
+  int16_t logcol[MC_HF_COUNT];
 };
 
 /* Parses the text after "#Fields:" (comma separated names). MC_ERR_PARSE
