@@ -15,6 +15,7 @@
 
 #include "logs/agg.h"
 #include "logs/keys.h"
+#include "logs/logs.h"
 #include "util/util.h"
 
 void mc_cset_init(struct mc_cset *c)
@@ -204,9 +205,10 @@ static void add_text(struct mc_cset *c, const void *key, size_t n, uint32_t tag,
      itself, compared in full, is in the arena. */
   struct mc_key_client h;
   struct mc_slice a;
+  bool ok = mc_key_client_get(key, n, &h, &a);
   s->off = store(c, key, n);
-  s->word = UINT64_C(1) << 63 | MC_CSET_USED |
-            (uint64_t)(mc_key_client_get(key, n, &h, &a) ? h.ep & 0x7f : 0) << 56 |
+  s->word = UINT64_C(1) << 63 | MC_CSET_USED | (uint64_t)(ok ? h.ep & 0x7f : 0) << 56 |
+            (ok && mc_addr_is_normal(a.p, a.n, (const char *)key + n) ? 0 : MC_CSET_ODD) |
             (count & MC_CSET_COUNT_MASK);
 }
 

@@ -650,10 +650,10 @@ static void *find_moves(void *arg)
   enum { AHEAD = 8 };           /* the text of the key this many slots on is fetched */
   const struct mc_cset *cs = cp->cs;
   MC_CSET_EACH(cp->cs, sl) {
-    if((size_t)(sl - cs->slots) + AHEAD < cs->cap && sl[AHEAD].word)
+    if((size_t)(sl - cs->slots) + AHEAD < cs->cap && sl[AHEAD].word & MC_CSET_ODD)
       mc_cset_prefetch_key(cs, &sl[AHEAD]);
-    if(!mc_cset_count(sl) || !mc_cset_is_text(sl))
-      continue;
+    if(!mc_cset_count(sl) || !(sl->word & MC_CSET_ODD))
+      continue;                   /* IPv4, or a text found normal when it was added */
     char nk[MC_KEY_CLIENT_MAX], kbuf[MC_CSET_KEY_MAX];
     size_t n;
     const char *key = mc_cset_key(cp->cs, sl, kbuf, &n);

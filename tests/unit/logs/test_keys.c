@@ -231,8 +231,30 @@ static void test_client(void **state)
 
 /* The sum of the counts of every key of a's parts as b's parts hold
  * them: a key missing from b, or counted otherwise, fails. */
+/* Every text key is marked odd (MC_CSET_ODD) exactly when its address is
+ * not found normal: the judge reads no other text to move. */
+static void odd_marks(const struct mc_cset *a, unsigned nparts)
+{
+  for(unsigned p = 0; p < nparts; p++) {
+    MC_CSET_EACH(&a[p], s) {
+      char kbuf[MC_CSET_KEY_MAX];
+      size_t n;
+      const char *key = mc_cset_key(&a[p], s, kbuf, &n);
+      struct mc_key_client h;
+      struct mc_slice addr = { "", 0 };
+      assert_true(mc_key_client_get(key, n, &h, &addr));
+      bool odd = mc_cset_is_text(s) && !mc_addr_is_normal(addr.p, addr.n, addr.p + addr.n);
+      if(odd != !!(s->word & MC_CSET_ODD))
+        fail_msg("\"%.*s\": marked %s", (int)addr.n, addr.p,
+                 s->word & MC_CSET_ODD ? "odd" : "normal");
+    }
+  }
+}
+
 static void same_counts(const struct mc_cset *a, const struct mc_cset *b, unsigned nparts)
 {
+  odd_marks(a, nparts);
+  odd_marks(b, nparts);
   size_t na = 0, nb = 0;
   for(unsigned p = 0; p < nparts; p++) {
     na += a[p].n;
