@@ -17,6 +17,37 @@ best_of() {
   echo "$best"
 }
 
+# wall_of CMD...: the wall time of one run, in seconds.
+wall_of() {
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$@" > /dev/null 2>&1 || true
+  t1=$(date +%s.%N)
+  echo "$t1 $t0" | awk '{ printf "%.4f", $1 - $2 }'
+}
+
+# best_in_turn F1 F2 ...: the shortest wall time of RUNS runs of each of
+# the shell functions F1 F2 ..., run in turn (F1, F2, ..., F1, F2, ...),
+# one line of times in that order. On a machine whose speed moves with
+# other work, each command then meets the same slow and fast moments: a
+# ratio of two commands timed one after the other (all runs of one, then
+# all of the other) moved by a third between runs of the bench.
+best_in_turn() {
+  local -a fastest=()
+  local i t
+  for _ in $(seq "$RUNS"); do
+    i=0
+    for f in "$@"; do
+      t=$(wall_of "$f")
+      if [ -z "${fastest[i]:-}" ] || awk -v a="$t" -v b="${fastest[i]}" 'BEGIN { exit !(a < b) }'; then
+        fastest[i]=$t
+      fi
+      i=$((i + 1))
+    done
+  done
+  echo "${fastest[*]}"
+}
+
 # cpu_of CMD...: the least user + system seconds of RUNS runs. On a machine
 # shared with other work the wall time mostly measures the wait for a CPU;
 # the CPU time much less so.

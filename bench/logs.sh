@@ -5,7 +5,7 @@
 # file in the same run, and HTTPERR and HttpProxy logs the same way; then
 # summaries of the 1M-client log written and merged (against wc -l), a
 # folder of 30 days x 4 servers (some .gz), a .gz against zcat, and
-# GoAccess. Warm page cache, best of N runs, MB/s,
+# GoAccess. Warm page cache, best of N runs (migcheck and rg in turn), MB/s,
 # ratios and peak resident memory. Figures only: nothing here asserts a time.
 #
 #   bench/logs.sh [BUILD]     (BUILD defaults to build)
@@ -72,9 +72,11 @@ row() {
   check "$dir"
   bytes=$(stat -c %s "$log")
   cat "$log" > /dev/null
-  t2=$(best_of env MIGCHECK_THREADS=2 "$MIGCHECK" logs "$dir" --json)
-  t1=$(best_of env MIGCHECK_THREADS=1 "$MIGCHECK" logs "$dir" --json)
-  trg=$(best_of rg -c -F -i mrsproxy.svc "$log")
+  # migcheck on two threads and on one, and rg, in turn (best_in_turn)
+  mc2() { env MIGCHECK_THREADS=2 "$MIGCHECK" logs "$dir" --json; }
+  mc1() { env MIGCHECK_THREADS=1 "$MIGCHECK" logs "$dir" --json; }
+  rgc() { rg -c -F -i mrsproxy.svc "$log"; }
+  read -r t2 t1 trg <<< "$(best_in_turn mc2 mc1 rgc)"
   awk_rate="-"
   if [ "$AWK" = 1 ] && [ "$kind" = iis ]; then
     tawk=$(RUNS=1 best_of mawk -f bench/logs.awk "$log")
