@@ -450,12 +450,9 @@ bool mc_parse_w3c_time(const char *date, size_t dn, const char *time, size_t tn,
 
 bool mc_parse_iso_time(const char *p, size_t n, int64_t *out)
 {
-  int64_t days, secs;
-  if(n < 19 || (p[10] != 'T' && p[10] != ' ') || !parse_date(p, 10, &days) ||
-     !parse_clock(p + 11, 8, true, &secs))
-    return false;
-  *out = days * 86400 + secs;
-  return true;
+  struct mc_slice date, clock;
+  return mc_iso_time_parts(p, n, &date, &clock) &&
+         mc_parse_w3c_time(date.p, date.n, clock.p, clock.n, out);
 }
 
 bool mc_parse_user_time(const char *s, bool end_of_day, int64_t *out)

@@ -83,6 +83,19 @@ bool mc_parse_w3c_time(const char *date, size_t dn, const char *time, size_t tn,
                        int64_t *out);
 /* "2024-03-12T08:20:18.123Z" (HttpProxy) -> seconds since the epoch. */
 bool mc_parse_iso_time(const char *p, size_t n, int64_t *out);
+/* The date ("2024-03-12") and the "hh:mm:ss" after it of such a time,
+ * which are all mc_parse_iso_time() reads (as mc_parse_w3c_time() reads
+ * a date and a time): false when the text is too short or the two are
+ * not joined by 'T' or ' '. */
+static inline bool mc_iso_time_parts(const char *p, size_t n, struct mc_slice *date,
+                                     struct mc_slice *clock)
+{
+  if(n < 19 || (p[10] != 'T' && p[10] != ' '))
+    return false;
+  *date = (struct mc_slice){ p, 10 };
+  *clock = (struct mc_slice){ p + 11, 8 };
+  return true;
+}
 /* mc_parse_user_time(), the CLI's --since/--until: logs.h. */
 /* "2024-03-12T08:20:18Z" into out (at least 21 bytes). */
 void mc_format_time(int64_t t, char *out, size_t outlen);

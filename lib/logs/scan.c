@@ -787,11 +787,10 @@ static void hp_line(struct ctx *c, const char *line, size_t len, const struct mc
     return;
   }
   int64_t t;
-  struct mc_slice dt = rec.f[MC_HF_DATETIME];
-  /* mc_parse_iso_time() reads the date and the "hh:mm:ss" after it, as
-     line_time() does, which keeps the last of each */
-  if(!(dt.n >= 19 && (dt.p[10] == 'T' || dt.p[10] == ' ') &&
-       line_time(c, (struct mc_slice){ dt.p, 10 }, (struct mc_slice){ dt.p + 11, 8 }, &t))) {
+  struct mc_slice dt = rec.f[MC_HF_DATETIME], date, clock;
+  /* what mc_parse_iso_time() reads, through line_time(), which keeps the
+     last date and time read */
+  if(!(mc_iso_time_parts(dt.p, dt.n, &date, &clock) && line_time(c, date, clock, &t))) {
     malformed(c, "DateTime is not a date and time");
     return;
   }
