@@ -54,11 +54,6 @@ mc_code mc_hp_layout_parse(struct mc_hp_layout *l, const char *fields, size_t n)
   }
   if(l->col[MC_HF_DATETIME] < 0 || l->col[MC_HF_URLSTEM] < 0)
     return MC_ERR_PARSE;
-  l->maxcol = -1;
-  for(int f = 0; f < MC_HF_COUNT; f++) {
-    if(l->col[f] > l->maxcol)
-      l->maxcol = l->col[f];
-  }
   /* the logged fields by column (a few: insertion), then the others */
   for(int f = 0; f < MC_HF_COUNT; f++) {
     if(l->col[f] < 0)
@@ -75,6 +70,7 @@ mc_code mc_hp_layout_parse(struct mc_hp_layout *l, const char *fields, size_t n)
     if(l->col[f] < 0)
       l->logged[k++] = (uint8_t)f;
   }
+  l->maxcol = l->logcol[l->nlogged - 1];   /* DateTime and UrlStem at least */
   l->need = l->col[MC_HF_DATETIME] > l->col[MC_HF_URLSTEM] ? l->col[MC_HF_DATETIME] :
             l->col[MC_HF_URLSTEM];
   return MC_OK;
@@ -85,15 +81,12 @@ bool mc_hp_parse(const struct mc_hp_layout *l, const char *line, size_t len,
 {
   /* Which of our fields sits in each column, looked up once per line. */
   int8_t want[MC_HP_MAXCOLS];
-  int maxcol = -1;
+  int maxcol = l->maxcol;
   memset(want, -1, sizeof want[0] * l->ncols);
   for(int f = 0; f < MC_HF_COUNT; f++) {
     rec->f[f] = (struct mc_slice){ NULL, 0 };
-    if(l->col[f] >= 0) {
+    if(l->col[f] >= 0)
       want[l->col[f]] = (int8_t)f;
-      if(l->col[f] > maxcol)
-        maxcol = l->col[f];
-    }
   }
   size_t i = 0;
   uint32_t col = 0;
@@ -134,9 +127,7 @@ bool mc_hp_parse(const struct mc_hp_layout *l, const char *line, size_t len,
     i++;  /* the comma */
   }
   rec->nfields = col;
-  int need = l->col[MC_HF_DATETIME] > l->col[MC_HF_URLSTEM] ? l->col[MC_HF_DATETIME] :
-             l->col[MC_HF_URLSTEM];
-  return (int)col > need;
+  return (int)col > l->need;
 }
 
 bool mc_hp_parse_at(const struct mc_hp_layout *l, const char *line, size_t len,

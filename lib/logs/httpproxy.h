@@ -28,7 +28,8 @@ enum mc_hp_field {
 struct mc_hp_layout {
   int16_t col[MC_HF_COUNT];  /* -1 when the file does not log it */
   uint16_t ncols;
-  int16_t maxcol;            /* the last column of a field read */
+  int16_t maxcol;            /* the last column of a field read (this and the rest below
+                                are set for a layout mc_hp_layout_parse() accepts) */
   int16_t need;              /* the column a line must reach: DateTime's or UrlStem's */
   uint8_t nlogged;           /* the fields logged: logged[i] in column logcol[i], by
                                 column; then the others, from logged[nlogged] on */
