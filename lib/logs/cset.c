@@ -191,8 +191,11 @@ static void add_v4(struct mc_cset *c, uint64_t word, uint32_t addr, uint32_t tag
   }
 }
 
+/* meta: the word of the slot the key comes from without its count (a
+ * merge: the endpoint and the mark are known), or 0: worked out from the
+ * key when it is new. */
 static void add_text(struct mc_cset *c, const void *key, size_t n, uint32_t tag,
-                     uint64_t count)
+                     uint64_t count, uint64_t meta)
 {
   struct mc_cset_slot *s = find_text(c, key, n, tag, &c->walked);
   if(s) {
@@ -201,15 +204,17 @@ static void add_text(struct mc_cset *c, const void *key, size_t n, uint32_t tag,
   }
   if(!(s = claim(c, tag, n, count)))
     return;
-  /* The endpoint in the word is key[0] as far as 7 bits go; the key
-     itself, compared in full, is in the arena. */
-  struct mc_key_client h;
-  struct mc_slice a;
-  bool ok = mc_key_client_get(key, n, &h, &a);
   s->off = store(c, key, n);
-  s->word = UINT64_C(1) << 63 | MC_CSET_USED | (uint64_t)(ok ? h.ep & 0x7f : 0) << 56 |
-            (ok && mc_addr_is_normal(a.p, a.n, (const char *)key + n) ? 0 : MC_CSET_ODD) |
-            (count & MC_CSET_COUNT_MASK);
+  if(!meta) {
+    /* The endpoint in the word is key[0] as far as 7 bits go; the key
+       itself, compared in full, is in the arena. */
+    struct mc_key_client h;
+    struct mc_slice a;
+    bool ok = mc_key_client_get(key, n, &h, &a);
+    meta = UINT64_C(1) << 63 | MC_CSET_USED | (uint64_t)(ok ? h.ep & 0x7f : 0) << 56 |
+           (ok && mc_addr_is_normal(a.p, a.n, (const char *)key + n) ? 0 : MC_CSET_ODD);
+  }
+  s->word = meta | (count & MC_CSET_COUNT_MASK);
 }
 
 void mc_cset_add(struct mc_cset *c, const void *key, size_t n, uint64_t hash, uint64_t count)
@@ -219,7 +224,7 @@ void mc_cset_add(struct mc_cset *c, const void *key, size_t n, uint64_t hash, ui
   if(inline_key(key, n, &word, &addr))
     add_v4(c, word, addr, (uint32_t)hash, count);
   else
-    add_text(c, key, n, (uint32_t)hash, count);
+    add_text(c, key, n, (uint32_t)hash, count, 0);
 }
 
 void mc_cset_reserve(struct mc_cset *c, size_t n)
@@ -258,11 +263,12 @@ void mc_cset_merge(struct mc_cset *into, struct mc_cset *from)
     const struct mc_cset_slot *s = &from->slots[i];
     if(!s->word)
       continue;
-    /* Straight from the slot: an IPv4 key built from it only to be read
-       back into a word and an address was work twice. */
+    /* Straight from the slot, its word (endpoint, mark) kept: an IPv4
+       key built from it only to be read back into a word and an address,
+       or a text asked again whether it is normal, was work twice. */
     if(mc_cset_is_text(s)) {
       const unsigned char *p = (const unsigned char *)from->arena + s->off - 1;
-      add_text(into, p + 1, p[0], s->tag, mc_cset_count(s));
+      add_text(into, p + 1, p[0], s->tag, mc_cset_count(s), s->word & META);
     }
     else
       add_v4(into, s->word & META, s->off, s->tag, mc_cset_count(s));
@@ -607,7 +613,7 @@ void mc_cset_add_clients(struct mc_cset *parts, unsigned nparts, const struct mc
   for(size_t j = 0; j < nt; j++)
     mc_cset_prefetch_text(tx[j].cs, tx[j].tag);
   for(size_t j = 0; j < nt; j++)
-    add_text(tx[j].cs, tx[j].key, tx[j].n, tx[j].tag, count);
+    add_text(tx[j].cs, tx[j].key, tx[j].n, tx[j].tag, count, 0);
 }
 
 size_t mc_cset_client_key(char *key, int ep, const char *addr, size_t n)

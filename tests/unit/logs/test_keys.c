@@ -363,14 +363,25 @@ static void test_client_batches(void **state)
   struct mc_cset one, many;
   mc_cset_init(&one);
   mc_cset_init(&many);
-  for(size_t i = 0; i < N; i++) {
-    char key[MC_KEY_CLIENT_MAX];
-    size_t n = mc_cset_client_key(key, refs[i].ep, refs[i].addr, refs[i].n);
-    mc_cset_add(&one, key, n, mc_agg_hash(key, n), 1);
-  }
+  add_one_by_one(&one, 1, refs, N, 1);
   for(size_t i = 0, k = 1; i < N; i += k, k = k % MC_CSET_BATCH + 1)
     mc_cset_add_clients(&many, 1, &refs[i], N - i < k ? N - i : k, end, 1);
   same_counts(&one, &many, 1);
+  /* Merged into a larger table that lacks them, the keys keep their
+     marks (taken from their slots, not asked again). */
+  struct mc_cset big;
+  mc_cset_init(&big);
+  for(unsigned i = 0; i < 2 * many.n; i++) {
+    char text[32], key[MC_KEY_CLIENT_MAX];
+    snprintf(text, sizeof text, "172.16.%u.%u", i >> 8 & 255, i & 255);
+    size_t n = mc_cset_client_key(key, 0, text, strlen(text));
+    mc_cset_add(&big, key, n, mc_agg_hash(key, n), 1);
+  }
+  size_t before = big.n;
+  mc_cset_merge(&big, &many);
+  assert_int_equal(big.n, before + many.n);
+  odd_marks(&big, 1);
+  mc_cset_release(&big);
   mc_cset_release(&one);
   mc_cset_release(&many);
   free(refs);
