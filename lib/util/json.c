@@ -19,11 +19,14 @@ void mc_json_init(struct mc_json *j, struct mc_buf *out, bool pretty)
 
 static void indent(struct mc_json *j)
 {
+  static const char nl_spaces[] = "\n" "                                        "
+                                  "                                        ";
   if(!j->pretty)
     return;
-  mc_buf_addch(j->out, '\n');
-  for(int i = 0; i < j->depth; i++)
-    mc_buf_add(j->out, "  ", 2);
+  size_t n = 1 + 2 * (size_t)j->depth;   /* one add (depth < MC_JSON_MAX_DEPTH) */
+  if(n > sizeof nl_spaces - 1)
+    n = sizeof nl_spaces - 1;
+  mc_buf_add(j->out, nl_spaces, n);
 }
 
 /* Called before every value or key: writes the comma and indentation. */
@@ -64,11 +67,25 @@ void mc_json_obj_end(struct mc_json *j) { close_(j, '}'); }
 void mc_json_arr_begin(struct mc_json *j) { open_scope(j, '['); }
 void mc_json_arr_end(struct mc_json *j) { close_(j, ']'); }
 
+/* The bytes written as they are: printable ASCII but '"' and '\\'. */
+static bool plain(unsigned char c)
+{
+  return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+}
+
 void mc_json_escape(struct mc_buf *b, const char *s, size_t n)
 {
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0;
   while(i < n) {
+    size_t run = i;
+    while(run < n && plain(p[run]))
+      run++;
+    if(run > i) {                 /* a run of plain bytes in one append */
+      mc_buf_add(b, s + i, run - i);
+      i = run;
+      continue;
+    }
     unsigned char c = p[i];
     if(c == '"' || c == '\\') {
       mc_buf_addch(b, '\\');
@@ -143,7 +160,15 @@ void mc_json_str(struct mc_json *j, const char *s)
 void mc_json_int(struct mc_json *j, int64_t v)
 {
   before(j);
-  mc_buf_printf(j->out, "%" PRId64, v);
+  char d[24], *e = d + sizeof d, *q = e;   /* written from the end */
+  uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  do {
+    *--q = (char)('0' + u % 10);
+    u /= 10;
+  } while(u);
+  if(v < 0)
+    *--q = '-';
+  mc_buf_add(j->out, q, (size_t)(e - q));
 }
 
 void mc_json_bool(struct mc_json *j, bool v)

@@ -156,6 +156,13 @@ static mc_code buf_reserve(struct mc_buf *b, size_t extra)
 
 mc_code mc_buf_add(struct mc_buf *b, const void *p, size_t n)
 {
+  /* The usual append: room already there, under the limit. */
+  if(!b->cut && n && n < b->cap - b->len && n <= b->limit - b->len) {
+    memcpy(b->ptr + b->len, p, n);
+    b->len += n;
+    b->ptr[b->len] = '\0';
+    return MC_OK;
+  }
   mc_code rc = buf_reserve(b, n);
   if(rc)
     return rc;
@@ -173,6 +180,11 @@ mc_code mc_buf_addstr(struct mc_buf *b, const char *s)
 
 mc_code mc_buf_addch(struct mc_buf *b, char c)
 {
+  if(!b->cut && 1 < b->cap - b->len && b->len < b->limit) {
+    b->ptr[b->len++] = c;
+    b->ptr[b->len] = '\0';
+    return MC_OK;
+  }
   return mc_buf_add(b, &c, 1);
 }
 

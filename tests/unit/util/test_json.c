@@ -57,12 +57,99 @@ static void pretty_output(void **state)
   mc_buf_release(&b);
 }
 
+/* Integers are written without printf: every edge, checked against it. */
+static void integers(void **state)
+{
+  (void)state;
+  const int64_t v[] = { 0, 1, -1, 9, 10, -10, 99, 100, 4294967295LL, -4294967296LL,
+                        INT64_MAX, INT64_MIN, INT64_MIN + 1 };
+  for(size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+    struct mc_buf b = MC_BUF_INIT(64), want = MC_BUF_INIT(64);
+    struct mc_json j;
+    mc_json_init(&j, &b, false);
+    mc_json_int(&j, v[i]);
+    mc_buf_must(mc_buf_printf(&want, "%lld", (long long)v[i]));
+    assert_string_equal(b.ptr, want.ptr);
+    mc_buf_release(&b);
+    mc_buf_release(&want);
+  }
+}
+
+/* Plain bytes go out in runs: every byte value, alone and between plain
+ * text, against the escape of that byte on its own. */
+static void escaping_runs(void **state)
+{
+  (void)state;
+  for(int c = 0; c < 256; c++) {
+    char one = (char)c, in[8] = { 'a', 'b', (char)c, 'c', 'd', 'e', 'f', 'g' };
+    struct mc_buf alone = MC_BUF_INIT(64), mixed = MC_BUF_INIT(64);
+    mc_json_escape(&alone, &one, 1);
+    mc_json_escape(&mixed, in, sizeof in);
+    struct mc_buf want = MC_BUF_INIT(64);
+    mc_buf_must(mc_buf_printf(&want, "ab%scdefg", alone.ptr));
+    assert_string_equal(mixed.ptr, want.ptr);
+    mc_buf_release(&alone);
+    mc_buf_release(&mixed);
+    mc_buf_release(&want);
+  }
+}
+
+/* Indentation at every depth the writer keeps. */
+static void pretty_deep(void **state)
+{
+  (void)state;
+  struct mc_buf b = MC_BUF_INIT(1 << 16), want = MC_BUF_INIT(1 << 16);
+  struct mc_json j;
+  mc_json_init(&j, &b, true);
+  int depth = MC_JSON_MAX_DEPTH - 1;
+  for(int d = 0; d < depth; d++)
+    mc_json_arr_begin(&j);
+  mc_json_int(&j, 7);
+  for(int d = 0; d < depth; d++)
+    mc_json_arr_end(&j);
+  for(int d = 0; d < depth; d++)
+    mc_buf_must(mc_buf_printf(&want, "%s%*s[", d ? "\n" : "", 2 * d, ""));
+  mc_buf_must(mc_buf_printf(&want, "\n%*s7", 2 * depth, ""));
+  for(int d = depth - 1; d >= 0; d--)
+    mc_buf_must(mc_buf_printf(&want, "\n%*s]", 2 * d, ""));
+  assert_string_equal(b.ptr, want.ptr);
+  mc_buf_release(&b);
+  mc_buf_release(&want);
+}
+
+/* A full buffer still ends in "..." and takes nothing more, whether the
+ * text that does not fit is a run or a single byte. */
+static void cut_when_full(void **state)
+{
+  (void)state;
+  struct mc_buf b = MC_BUF_INIT(10);
+  mc_json_escape(&b, "abcdef", 6);
+  mc_json_escape(&b, "ghijklmnop", 10);
+  assert_true(b.cut);
+  assert_true(b.len <= 10);
+  assert_string_equal(b.ptr + b.len - 3, "...");
+  size_t len = b.len;
+  mc_json_escape(&b, "q", 1);
+  assert_int_equal(b.len, len);
+  mc_buf_release(&b);
+  struct mc_buf c = MC_BUF_INIT(4);
+  for(int i = 0; i < 10; i++)
+    (void)mc_buf_addch(&c, 'x');
+  assert_true(c.cut);
+  assert_string_equal(c.ptr, "x...");
+  mc_buf_release(&c);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(nesting_and_commas),
     cmocka_unit_test(escaping),
     cmocka_unit_test(pretty_output),
+    cmocka_unit_test(integers),
+    cmocka_unit_test(escaping_runs),
+    cmocka_unit_test(pretty_deep),
+    cmocka_unit_test(cut_when_full),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
