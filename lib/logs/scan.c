@@ -929,6 +929,34 @@ static void release(struct ctx *c, const char *from, const char *to)
     madvise((void *)b, e - b, MADV_DONTNEED);
 }
 
+/* Maps in the pages of a mapped file that the scan is about to read, in
+ * one call: a page fault each 64 KiB (the kernel maps that much around a
+ * fault) was about a tenth of a one-thread scan of a file in the page
+ * cache, most of it in taking the faults (perf, a virtual machine), not in
+ * mapping. Where the kernel has no MADV_POPULATE_READ (before Linux 5.14)
+ * the call fails and the pages fault in as before. */
+static void populate(struct ctx *c, const char *from, const char *to)
+{
+#ifdef MADV_POPULATE_READ
+  if(!c->f->map || from < c->f->map || to > c->f->map + c->f->size || to <= from)
+    return;
+  uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  uintptr_t b = (uintptr_t)from & ~(page - 1);
+  uintptr_t e = ((uintptr_t)to + page - 1) & ~(page - 1);
+  madvise((void *)b, e - b, MADV_POPULATE_READ);
+#else
+  (void)c;
+  (void)from;
+  (void)to;
+#endif
+}
+
+/* The next block's pages (populate()): up to PROGRESS_STEP from p. */
+static void populate_block(struct ctx *c, const char *p, const char *end)
+{
+  populate(c, p, end - p > (ptrdiff_t)PROGRESS_STEP ? p + PROGRESS_STEP : end);
+}
+
 /* Scans the whole lines in [p, end); the last one may lack its newline. */
 static void scan_lines(struct ctx *c, const char *p, const char *end)
 {
@@ -939,6 +967,7 @@ static void scan_lines(struct ctx *c, const char *p, const char *end)
   bool w3c = c->fmt != MC_LOGFMT_HTTPPROXY;
   struct mc_w3c_chunk chunk;
   mc_w3c_chunk_init(&chunk, w3c ? ' ' : ',');
+  populate_block(c, p, end);
   while(p < end) {
     struct mc_w3c_line w;
     const char *next;
@@ -1001,6 +1030,7 @@ static void scan_lines(struct ctx *c, const char *p, const char *end)
       client_flush(c);             /* the queue points into the pages */
       release(c, block, p);
       block = p;
+      populate_block(c, p, end);
     }
   }
   mc_w3c_chunk_release(&chunk);
