@@ -85,6 +85,11 @@ struct range {
   atomic_bool resolved;           /* start_fields was checked against the range's first
                                      data line (and looked back for); set once, with
                                      release, for a later range's look back to read */
+  atomic_bool scanned;            /* end_fields is final (set with release once the
+                                     first pass is done): a later range's look back
+                                     takes it instead of reading the range, when it
+                                     is known to be true (end_known()) */
+  bool fields_seen;               /* the range holds a #Fields line */
   uint64_t lines, data_lines, malformed, out_of_window;
   int64_t first, last;
   char *problem;                  /* with a range-relative line number in problem_line */
@@ -476,6 +481,18 @@ static const char *resolved_start(const struct range *r)
            r->start_fields : NULL;
 }
 
+/* Whether range r is scanned and the layout it ends with (end_fields) is
+ * the one in effect there: it holds a #Fields line, or its first data line
+ * confirmed the layout it started with, or it is the file's first. A range
+ * of only blank lines ends with the layout it assumed, which may be wrong
+ * (finish_file() finds that out). */
+static bool end_known(const struct range *r)
+{
+  return atomic_load_explicit(&r->scanned, memory_order_acquire) &&
+         (r->idx == 0 || r->fields_seen || atomic_load_explicit(&r->resolved,
+                                                                  memory_order_acquire));
+}
+
 /* The first data line of a range (line, len) against the layout it
  * assumed. */
 static void check_assumption(struct ctx *c, const char *line, size_t len)
@@ -514,7 +531,19 @@ static void look_back(struct ctx *c)
      line half way, cut in 8 MB ranges, spent a third of its time in it). */
   size_t hi = rg->begin;
   for(uint32_t j = rg->idx; hi > 0 && !fields; j--) {   /* j >= 1: hi is 0 at range 0 */
-    size_t lo = f->ranges[j - 1].begin;
+    const struct range *before = &f->ranges[j - 1];
+    if(end_known(before)) {
+      /* Scanned already (nearly always so on one thread): the layout in
+         effect at its end is the one at this range's start, and nothing is
+         read (one thread read 37 MB back on the bench's 1 GB log, whose
+         layout changes at noon). */
+      if(before->end_fields) {
+        fields = before->end_fields;
+        n = strlen(fields);
+      }
+      break;
+    }
+    size_t lo = before->begin;
     while(hi > lo) {
       const char *h = memrchr(map + lo, '#', hi - lo);
       if(!h)
@@ -875,6 +904,7 @@ static void set_layout(struct ctx *c, const char *fields, size_t n)
 static void directive(struct ctx *c, const char *line, size_t len)
 {
   if(len > 8 && strncasecmp(line, "#Fields:", 8) == 0) {
+    c->rg->fields_seen = true;
     set_layout(c, line + 8, len - 8);
     c->checked = true;
   }
@@ -1078,6 +1108,7 @@ static void range_reset(struct range *rg)
   rg->nhits = 0;
   rg->hits_total = rg->lines = rg->data_lines = rg->malformed = rg->out_of_window = 0;
   rg->first = rg->last = 0;
+  rg->fields_seen = false;
 }
 
 static void scan_range(struct scan *s, struct worker *w, struct range *rg, bool verified,
@@ -1091,6 +1122,7 @@ static void scan_range(struct scan *s, struct worker *w, struct range *rg, bool 
   scan_lines(&c, rg->f->map + rg->begin, rg->f->map + rg->end);
   if(!rg->end_fields && rg->start_fields)
     rg->end_fields = mc_xstrdup(rg->start_fields);
+  atomic_store_explicit(&rg->scanned, true, memory_order_release);
 }
 
 /* ---- .gz ---- */
