@@ -459,19 +459,20 @@ static struct top_clients top_new(size_t k)
 static uint8_t text_place[256];
 static pthread_once_t text_place_once = PTHREAD_ONCE_INIT;
 
+static char decimal[256][4];     /* the texts, written once for the sort */
+
 static int cmp_decimal(const void *a, const void *b)
 {
-  char x[4], y[4];
-  snprintf(x, sizeof x, "%u", *(const unsigned *)a);
-  snprintf(y, sizeof y, "%u", *(const unsigned *)b);
-  return strcmp(x, y);
+  return strcmp(decimal[*(const uint8_t *)a], decimal[*(const uint8_t *)b]);
 }
 
 static void text_place_init(void)
 {
-  unsigned v[256];
-  for(unsigned i = 0; i < 256; i++)
-    v[i] = i;
+  uint8_t v[256];
+  for(unsigned i = 0; i < 256; i++) {
+    v[i] = (uint8_t)i;
+    snprintf(decimal[i], sizeof decimal[i], "%u", i);
+  }
   qsort(v, 256, sizeof *v, cmp_decimal);
   for(unsigned i = 0; i < 256; i++)
     text_place[v[i]] = (uint8_t)i;
