@@ -185,7 +185,6 @@ static const char *next_line_avx2(struct mc_w3c_line *w, const char *p, const ch
   w->line = p;
   w->readable = end;
   w->sep = w->own;
-  w->spm = NULL;
   w->nsep = 0;
   w->done = false;
   const __m256i sp = _mm256_set1_epi8(' '), lf = _mm256_set1_epi8('\n');
@@ -264,155 +263,30 @@ void mc_w3c_chunk_init(struct mc_w3c_chunk *ch, char sepc)
 
 void mc_w3c_chunk_release(struct mc_w3c_chunk *ch)
 {
-  free(ch->spm);
+  free(ch->all);
   free(ch->nl);
-  free(ch->sp);
-  ch->spm = NULL;
-  ch->nl = ch->sp = NULL;
-  ch->nnl = ch->knl = ch->spcap = 0;
-}
-
-/* The bit-counting instructions for the mask walks where the CPU has them
- * (every CPU with AVX2, the only one the chunks run on). */
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define MASK_TARGET __attribute__((target("avx2,popcnt,bmi")))
-#define TZCNT(m) _tzcnt_u64(m)               /* 64 for an empty mask */
-#else
-#define MASK_TARGET
-#define TZCNT(m) __builtin_ctzll((m) | LAST_BIT)
-#endif
-#define LAST_BIT (UINT64_C(1) << 63)   /* or'ed in: ctz of an empty mask is 63 */
-
-/* The separators of the line [lo, stop) from the masks, as pointers
- * (base + offset) into out, which has room for cap + 8: a mask word at a
- * time, each word's places written by word(s, at, m, cnt), which may write
- * up to 8 past cnt, so that it runs alike whatever the word holds instead
- * of branching once a bit; returns how many, or cap + 1 when the line has
- * more than cap (out then holds the first cap). Inlined into each lister
- * below with its own word(), under that one's target. */
-typedef void seps_word_fn(const char **s, const char *at, uint64_t m, size_t cnt);
-__attribute__((always_inline))
-static inline size_t line_seps_with(const uint64_t *spm, size_t lo, size_t stop,
-                                    const char *base, const char **out, size_t cap,
-                                    seps_word_fn *word)
-{
-  size_t n = 0;
-  if(lo >= stop)
-    return 0;
-  size_t b = lo >> 6;
-  uint64_t m = spm[b] & (~UINT64_C(0) << (lo & 63));
-  for(;;) {
-    if(b == (stop - 1) >> 6)
-      m &= ~UINT64_C(0) >> (63 - ((stop - 1) & 63));     /* bits before stop */
-    size_t cnt = (size_t)__builtin_popcountll(m);
-    if(n + cnt > cap) {
-      for(; n < cap; m &= m - 1)
-        out[n++] = base + b * 64 + (size_t)__builtin_ctzll(m);
-      return cap + 1;
-    }
-    word(out + n, base + b * 64, m, cnt);
-    n += cnt;
-    if(++b * 64 >= stop)
-      return n;
-    m = spm[b];
-  }
-}
-
-/* Eight bit scans a step. */
-MASK_TARGET
-static inline void word_scans(const char **s, const char *at, uint64_t m, size_t cnt)
-{
-  (void)cnt;
-  do {
-#pragma GCC unroll 8
-    for(int j = 0; j < 8; j++) {
-      s[j] = at + TZCNT(m);
-      m &= m - 1;
-    }
-    s += 8;
-  } while(m);
-}
-
-MASK_TARGET
-static size_t line_seps_scalar(const uint64_t *spm, size_t lo, size_t stop, const char *base,
-                               const char **out, size_t cap)
-{
-  return line_seps_with(spm, lo, stop, base, out, cap, word_scans);
-}
-
-/* The separators of a line from the masks: line_seps_scalar(), or
- * line_seps_vbmi2() where the CPU has it (pick_split()). */
-static size_t (*line_seps)(const uint64_t *, size_t, size_t, const char *, const char **,
-                           size_t) = line_seps_scalar;
-
-/* The offset of the k-th separator (from 0) at or after offset at, from the
- * masks; stop when the line (which ends at stop) has fewer. */
-MASK_TARGET
-static inline size_t select_sep(const uint64_t *spm, size_t at, size_t stop, unsigned k)
-{
-  size_t b = at >> 6;
-  uint64_t m = spm[b] & (~UINT64_C(0) << (at & 63));
-  for(;;) {
-    unsigned c = (unsigned)__builtin_popcountll(m);
-    if(k < c) {
-      if(k < 4) {                 /* the usual case, without a branch per bit */
-        uint64_t v[4];
-        v[0] = m;
-        v[1] = v[0] & (v[0] - 1);
-        v[2] = v[1] & (v[1] - 1);
-        v[3] = v[2] & (v[2] - 1);
-        m = v[k];
-      }
-      else {
-        while(k--)
-          m &= m - 1;
-      }
-      size_t i = b * 64 + (size_t)__builtin_ctzll(m);
-      return i < stop ? i : stop;
-    }
-    k -= c;
-    if(++b * 64 >= stop)
-      return stop;
-    m = spm[b];
-  }
-}
-
-/* mc_w3c_peek() on a line not split yet: its field col from the masks,
- * nothing recorded (a line that is not migration traffic is done with
- * after its path, two selects of a bit). */
-MASK_TARGET
-bool mc_w3c_peek_masks(const struct mc_w3c_line *w, int col, struct mc_slice *out)
-{
-  size_t lo = (size_t)(w->line - w->mbase), stop = lo + w->len;
-  size_t b = lo;
-  if(col > 0) {
-    if(lo >= stop)
-      return false;
-    b = select_sep(w->spm, lo, stop, (unsigned)col - 1);
-    if(b >= stop)
-      return false;
-    b++;
-  }
-  size_t e = b < stop ? select_sep(w->spm, b, stop, 0) : stop;
-  *out = (struct mc_slice){ w->mbase + b, e - b };
-  return true;
+  free(ch->before);
+  ch->all = ch->nl = NULL;
+  ch->before = NULL;
+  ch->nnl = ch->knl = 0;
 }
 
 static bool chunk_ok;             /* the CPU has AVX2 (set with next_line_fn) */
 
 #if defined(__x86_64__) && defined(__GNUC__)
-/* Appends base + the position of each set bit of m to list (which has room
- * for eight more than it will hold): the first without a branch (a block
- * seldom holds more than one newline), then eight at a time. */
-__attribute__((target("avx2,popcnt,bmi")))
-static inline size_t flatten(const char **list, size_t n, const char *base, uint64_t m)
+#include <immintrin.h>
+#define LAST_BIT (UINT64_C(1) << 63)   /* or'ed in: ctz of an empty mask is 63 */
+
+/* A lister: base + the place of each set bit of m (cnt of them), in order,
+ * into s, which has room for 8 more than cnt (a lister may write them).
+ * Inlined into each block pass below under that one's target. */
+typedef void list_word_fn(const char **s, const char *base, uint64_t m, size_t cnt);
+
+/* Eight bit scans a step. */
+__attribute__((target("avx2,popcnt,bmi"), always_inline))
+static inline void word_scans(const char **s, const char *base, uint64_t m, size_t cnt)
 {
-  size_t cnt = (size_t)__builtin_popcountll(m);
-  const char **s = list + n;
-  s[0] = base + __builtin_ctzll(m | LAST_BIT);
-  m &= m - 1;
-  s++;
+  (void)cnt;
   while(m) {
 #pragma GCC unroll 8
     for(int j = 0; j < 8; j++) {
@@ -421,16 +295,64 @@ static inline size_t flatten(const char **list, size_t n, const char *base, uint
     }
     s += 8;
   }
-  return n + cnt;
 }
 
-/* The block compared: see fill below. csv: also whether a '"' is in it
- * (*quote), a constant in each caller. */
+/* Where the CPU has AVX-512 VBMI2 (Ice Lake and later, Zen 4): one compress
+ * instruction lists the places of a word's bits as bytes, one widening add
+ * makes eight of them pointers, whatever the word holds. */
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi"), always_inline))
+static inline void word_compress(const char **s, const char *base, uint64_t m, size_t cnt)
+{
+  const __m512i iota = _mm512_set_epi8(63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50,
+                                       49, 48, 47, 46, 45, 44, 43, 42, 41, 40, 39, 38, 37, 36,
+                                       35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22,
+                                       21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7,
+                                       6, 5, 4, 3, 2, 1, 0);
+  __m512i b = _mm512_set1_epi64((long long)(uintptr_t)base);
+  __m512i idx = _mm512_maskz_compress_epi8(m, iota);
+  _mm512_storeu_si512((void *)s,
+                      _mm512_add_epi64(_mm512_cvtepu8_epi64(_mm512_castsi512_si128(idx)), b));
+  if(cnt > 8) {                   /* seldom: eight more at a time */
+    uint8_t pos[64];
+    _mm512_storeu_si512((void *)pos, idx);
+    for(size_t g = 8; g < cnt; g += 8)
+      _mm512_storeu_si512((void *)(s + g),
+                          _mm512_add_epi64(_mm512_cvtepu8_epi64(
+                                             _mm_loadl_epi64((const __m128i *)(pos + g))),
+                                           b));
+  }
+}
+
+/* The newlines of a word (m, base) into nl from n on, each with the number
+ * of separators before it in before: cnt before the word, and those of the
+ * word's separators sm that come before it. The first without a branch (a
+ * word seldom holds more than one newline); returns the new n. */
 __attribute__((target("avx2,popcnt,bmi"), always_inline))
-static inline size_t fill_avx2_with(const char *p, size_t n, char sepc, uint64_t *spm,
-                                    const char **nll, bool *nul, bool *quote, const bool csv)
+static inline size_t flatten(const char **nl, uint32_t *before, size_t n, const char *base,
+                             uint64_t m, uint64_t sm, uint32_t cnt)
+{
+  size_t k = n + (size_t)__builtin_popcountll(m);
+  do {
+    uint64_t low = m & (0 - m);   /* 0 when m is empty: n does not move then */
+    nl[n] = base + __builtin_ctzll(m | LAST_BIT);
+    before[n] = cnt + (uint32_t)__builtin_popcountll(sm & (low - 1));
+    m &= m - 1;
+    n++;
+  } while(m);
+  return k;
+}
+
+/* The block pass, 64 bytes a step, with AVX2 (two compares of 32 bytes make
+ * a word's masks) or AVX-512BW (one compare of 64, the last block loaded
+ * masked: no copy); the separators listed by list. csv: also whether a '"'
+ * is in it (*quote), a constant in each caller. Returns how many newlines. */
+__attribute__((target("avx2,popcnt,bmi"), always_inline))
+static inline size_t fill_avx2_with(const char *p, size_t n, char sepc, const char **all,
+                                    const char **nll, uint32_t *before, bool *nul, bool *quote,
+                                    const bool csv)
 {
   size_t nnl = 0;
+  uint32_t cnt = 0;
   const __m256i sp = _mm256_set1_epi8(sepc), lf = _mm256_set1_epi8('\n');
   const __m256i zero = _mm256_setzero_si256(), dq = _mm256_set1_epi8('"');
   __m256i zacc = zero, qacc = zero;
@@ -450,14 +372,17 @@ static inline size_t fill_avx2_with(const char *p, size_t n, char sepc, uint64_t
     __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(b + 32));
     uint64_t nm = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, lf)) |
                   (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, lf)) << 32;
-    spm[i / 64] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, sp)) |
+    uint64_t sm = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, sp)) |
                   (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, sp)) << 32;
     zacc = _mm256_or_si256(zacc, _mm256_or_si256(_mm256_cmpeq_epi8(v0, zero),
                                                  _mm256_cmpeq_epi8(v1, zero)));
     if(csv)
       qacc = _mm256_or_si256(qacc, _mm256_or_si256(_mm256_cmpeq_epi8(v0, dq),
                                                    _mm256_cmpeq_epi8(v1, dq)));
-    nnl = flatten(nll, nnl, p + i, nm);
+    uint32_t c = (uint32_t)__builtin_popcountll(sm);
+    word_scans(all + cnt, p + i, sm, c);
+    nnl = flatten(nll, before, nnl, p + i, nm, sm, cnt);
+    cnt += c;
     i += 64;
   }
   *nul = _mm256_movemask_epi8(zacc) != 0;
@@ -466,20 +391,20 @@ static inline size_t fill_avx2_with(const char *p, size_t n, char sepc, uint64_t
 }
 
 __attribute__((target("avx2,popcnt,bmi")))
-static size_t fill_avx2(const char *p, size_t n, char sepc, uint64_t *spm, const char **nll,
-                        bool *nul, bool *quote)
+static size_t fill_avx2(const char *p, size_t n, char sepc, const char **all, const char **nll,
+                        uint32_t *before, bool *nul, bool *quote)
 {
-  return sepc == ',' ? fill_avx2_with(p, n, sepc, spm, nll, nul, quote, true) :
-                       fill_avx2_with(p, n, sepc, spm, nll, nul, quote, false);
+  return sepc == ',' ? fill_avx2_with(p, n, sepc, all, nll, before, nul, quote, true) :
+                       fill_avx2_with(p, n, sepc, all, nll, before, nul, quote, false);
 }
 
-/* The same with AVX-512BW where the CPU has it: a compare of 64 bytes gives
- * the mask itself, and the last block is loaded masked (no copy). */
 __attribute__((target("avx512f,avx512bw,popcnt,bmi"), always_inline))
-static inline size_t fill_avx512_with(const char *p, size_t n, char sepc, uint64_t *spm,
-                                      const char **nll, bool *nul, bool *quote, const bool csv)
+static inline size_t fill_avx512_with(const char *p, size_t n, char sepc, const char **all,
+                                      const char **nll, uint32_t *before, bool *nul,
+                                      bool *quote, const bool csv, list_word_fn *list)
 {
   size_t nnl = 0;
+  uint32_t cnt = 0;
   const __m512i sp = _mm512_set1_epi8(sepc), lf = _mm512_set1_epi8('\n');
   const __m512i zero = _mm512_setzero_si512(), dq = _mm512_set1_epi8('"');
   uint64_t zacc = 0, qacc = 0;
@@ -491,11 +416,14 @@ static inline size_t fill_avx512_with(const char *p, size_t n, char sepc, uint64
       v = _mm512_mask_loadu_epi8(_mm512_set1_epi8('x'), ~UINT64_C(0) >> (64 - (n - i)),
                                  (const void *)(p + i));
     __builtin_prefetch(p + i + 4096);
-    spm[i / 64] = _mm512_cmpeq_epi8_mask(v, sp);
+    uint64_t sm = _mm512_cmpeq_epi8_mask(v, sp);
     zacc |= _mm512_cmpeq_epi8_mask(v, zero);
     if(csv)
       qacc |= _mm512_cmpeq_epi8_mask(v, dq);
-    nnl = flatten(nll, nnl, p + i, _mm512_cmpeq_epi8_mask(v, lf));
+    uint32_t c = (uint32_t)__builtin_popcountll(sm);
+    list(all + cnt, p + i, sm, c);
+    nnl = flatten(nll, before, nnl, p + i, _mm512_cmpeq_epi8_mask(v, lf), sm, cnt);
+    cnt += c;
   }
   *nul = zacc != 0;
   *quote = qacc != 0;
@@ -503,81 +431,39 @@ static inline size_t fill_avx512_with(const char *p, size_t n, char sepc, uint64
 }
 
 __attribute__((target("avx512f,avx512bw,popcnt,bmi")))
-static size_t fill_avx512(const char *p, size_t n, char sepc, uint64_t *spm, const char **nll,
-                          bool *nul, bool *quote)
+static size_t fill_avx512(const char *p, size_t n, char sepc, const char **all,
+                          const char **nll, uint32_t *before, bool *nul, bool *quote)
 {
-  return sepc == ',' ? fill_avx512_with(p, n, sepc, spm, nll, nul, quote, true) :
-                       fill_avx512_with(p, n, sepc, spm, nll, nul, quote, false);
-}
-
-/* The n bytes at p compared: their separators (sepc) into spm, one mask per
- * 64 bytes; their newlines listed in nl, how many returned; whether one is
- * a NUL in *nul; with ',' (CSV) whether one is a '"' in *quote (else
- * false). */
-static size_t (*fill)(const char *p, size_t n, char sepc, uint64_t *spm, const char **nl,
-                      bool *nul, bool *quote) = fill_avx2;
-
-/* line_seps() where the CPU has AVX-512 VBMI2 (Ice Lake and later, Zen 4):
- * one compress instruction lists the places of a word's bits as bytes, one
- * widening add makes eight of them pointers, whatever the word holds. */
-__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi")))
-static inline void word_compress(const char **s, const char *at, uint64_t m, size_t cnt)
-{
-  const __m512i iota = _mm512_set_epi8(63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50,
-                                       49, 48, 47, 46, 45, 44, 43, 42, 41, 40, 39, 38, 37, 36,
-                                       35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22,
-                                       21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7,
-                                       6, 5, 4, 3, 2, 1, 0);
-  __m512i base = _mm512_set1_epi64((long long)(uintptr_t)at);
-  __m512i idx = _mm512_maskz_compress_epi8(m, iota);
-  _mm512_storeu_si512((void *)s,
-                      _mm512_add_epi64(_mm512_cvtepu8_epi64(_mm512_castsi512_si128(idx)), base));
-  if(cnt > 8) {                   /* seldom: eight more at a time */
-    uint8_t pos[64];
-    _mm512_storeu_si512((void *)pos, idx);
-    for(size_t g = 8; g < cnt; g += 8)
-      _mm512_storeu_si512((void *)(s + g),
-                          _mm512_add_epi64(_mm512_cvtepu8_epi64(
-                                             _mm_loadl_epi64((const __m128i *)(pos + g))),
-                                           base));
-  }
+  return sepc == ',' ?
+         fill_avx512_with(p, n, sepc, all, nll, before, nul, quote, true, word_scans) :
+         fill_avx512_with(p, n, sepc, all, nll, before, nul, quote, false, word_scans);
 }
 
 __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi")))
-static size_t line_seps_vbmi2(const uint64_t *spm, size_t lo, size_t stop, const char *base,
-                              const char **out, size_t cap)
+static size_t fill_vbmi2(const char *p, size_t n, char sepc, const char **all,
+                         const char **nll, uint32_t *before, bool *nul, bool *quote)
 {
-  return line_seps_with(spm, lo, stop, base, out, cap, word_compress);
+  return sepc == ',' ?
+         fill_avx512_with(p, n, sepc, all, nll, before, nul, quote, true, word_compress) :
+         fill_avx512_with(p, n, sepc, all, nll, before, nul, quote, false, word_compress);
 }
+
+/* The n bytes at p compared: their separators (sepc) listed in all, their
+ * newlines in nl, each with the number of separators before it in before,
+ * how many newlines returned; whether one byte is a NUL in *nul; with ','
+ * (CSV) whether one is a '"' in *quote (else false). The best the CPU has
+ * (pick_split()). */
+static size_t (*fill)(const char *p, size_t n, char sepc, const char **all, const char **nl,
+                      uint32_t *before, bool *nul, bool *quote) = fill_avx2;
 #else
-static size_t fill(const char *p, size_t n, char sepc, uint64_t *spm, const char **nl,
-                   bool *nul, bool *quote)
+static size_t fill(const char *p, size_t n, char sepc, const char **all, const char **nl,
+                   uint32_t *before, bool *nul, bool *quote)
 {
-  (void)p; (void)n; (void)sepc; (void)spm; (void)nl;
+  (void)p; (void)n; (void)sepc; (void)all; (void)nl; (void)before;
   *nul = *quote = false;
   return 0;
 }
 #endif
-
-/* ',': every comma of the line into ch->sp, from the masks. */
-MASK_TARGET
-void mc_w3c_chunk_commas(struct mc_w3c_chunk *ch, struct mc_w3c_line *w)
-{
-  if(ch->spcap < w->len + 8) {       /* a line has fewer commas than bytes */
-    ch->spcap = w->len + 8 > 256 ? w->len + 8 : 256;
-    free(ch->sp);
-    ch->sp = mc_xmalloc(ch->spcap * sizeof *ch->sp);
-  }
-  size_t lo = (size_t)(w->line - ch->begin);
-  size_t n = line_seps(ch->spm, lo, lo + w->len, ch->begin, ch->sp, w->len);
-  w->sep = ch->sp;
-  w->spm = NULL;
-  w->nall = (uint32_t)n;
-  w->quoted = ch->quote;
-  w->done = n <= MC_W3C_MAXCOLS;
-  w->nsep = (uint32_t)(w->done ? n : MC_W3C_MAXCOLS);
-  w->pos = w->len;
-}
 
 const char *mc_w3c_chunk_fill(struct mc_w3c_chunk *ch, struct mc_w3c_line *w, const char *p,
                               const char *end)
@@ -586,15 +472,18 @@ const char *mc_w3c_chunk_fill(struct mc_w3c_chunk *ch, struct mc_w3c_line *w, co
     return NULL;
   /* The lists go on from p only when the line before ended just there. */
   if(ch->knl >= ch->nnl || p != ch->at) {
-    if(!ch->spm) {
-      ch->spm = mc_xmalloc((MC_W3C_CHUNK / 64 + 1) * sizeof *ch->spm);
+    if(!ch->all) {
+      /* a block has at most MC_W3C_CHUNK of each; a lister writes up to 8
+         past its word's, and flatten() one past the block's newlines */
+      ch->all = mc_xmalloc((MC_W3C_CHUNK + 72) * sizeof *ch->all);
       ch->nl = mc_xmalloc((MC_W3C_CHUNK + 72) * sizeof *ch->nl);
+      ch->before = mc_xmalloc((MC_W3C_CHUNK + 72) * sizeof *ch->before);
     }
     size_t room = (size_t)(end - p), n = room < MC_W3C_CHUNK ? room : MC_W3C_CHUNK;
     ch->begin = p;
     ch->end = p + n;
     ch->knl = 0;
-    ch->nnl = fill(p, n, ch->sepc, ch->spm, ch->nl, &ch->nul, &ch->quote);
+    ch->nnl = fill(p, n, ch->sepc, ch->all, ch->nl, ch->before, &ch->nul, &ch->quote);
     if(!ch->nnl)
       return NULL;
   }
@@ -626,39 +515,19 @@ static void pick_split(void)
   if(split_fn == split_avx2) {
     next_line_fn = next_line_avx2;
     chunk_ok = true;
-    if(!avx2 && __builtin_cpu_supports("avx512bw")) {
-      fill = fill_avx512;
-      if(__builtin_cpu_supports("avx512vbmi2"))
-        line_seps = line_seps_vbmi2;
-    }
+    if(!avx2 && __builtin_cpu_supports("avx512bw"))
+      fill = __builtin_cpu_supports("avx512vbmi2") ? fill_vbmi2 : fill_avx512;
   }
 #else
   (void)avx2;
 #endif
 }
 
-/* A chunk's line: all its separators from the masks at once (see
- * line_seps(): a loop that runs alike for every line costs less than one
- * that stops at want). */
-MASK_TARGET
-static void split_masks(struct mc_w3c_line *w)
-{
-  size_t lo = (size_t)(w->line - w->mbase);
-  size_t n = line_seps(w->spm, lo, lo + w->len, w->mbase, w->own, MC_W3C_MAXCOLS);
-  w->spm = NULL;
-  w->done = n <= MC_W3C_MAXCOLS;
-  w->nsep = (uint32_t)(w->done ? n : MC_W3C_MAXCOLS);
-  w->pos = w->done ? w->len : (size_t)(w->own[MC_W3C_MAXCOLS - 1] - w->line) + 1;
-}
-
 void mc_w3c_split(struct mc_w3c_line *w, uint32_t want)
 {
   if(w->done || w->nsep >= want || w->nsep >= MC_W3C_MAXCOLS)
     return;
-  if(w->spm)
-    split_masks(w);
-  else
-    split_fn(w, want);
+  split_fn(w, want);
 }
 
 bool mc_w3c_peek_split(struct mc_w3c_line *w, int col, struct mc_slice *out)
@@ -694,21 +563,29 @@ bool mc_w3c_fields(struct mc_w3c_line *w, const struct mc_w3c_layout *l,
     mc_w3c_split(w, MC_W3C_MAXCOLS);
   if(!w->done || w->nsep + 1 != l->ncols)
     return false;
-  /* The line's end as one more separator (the list has room for it): then
-     every column but the first is the bytes between two separators, taken
-     without a branch, in a loop as long for every line of the layout (an
-     HTTPERR line is all fields: these few steps a column were an eighth of
-     its run). */
-  const char **sep = w->sep;
-  sep[w->nsep] = w->line + w->len;
-  size_t i = 0;
-  if(cols->n && cols->col[0] == 0) {
-    rec->f[cols->field[0]] = (struct mc_slice){ w->line, (size_t)(sep[0] - w->line) };
+  /* Every column but the first and the last is the bytes between two
+     separators, taken without a branch, in a loop as long for every line
+     of the layout (an HTTPERR line is all fields: these few steps a column
+     were an eighth of its run); the last ends where the line does (the
+     list is a chunk's, read only: no end written after it). */
+  const char *const *sep = w->sep;
+  const char *end = w->line + w->len;
+  uint32_t last = w->nsep;        /* the last column: ncols - 1 */
+  size_t i = 0, n = cols->n;
+  if(n && cols->col[0] == 0) {
+    rec->f[cols->field[0]] = (struct mc_slice){ w->line,
+                                                (size_t)((last ? sep[0] : end) - w->line) };
     i = 1;
   }
-  for(; i < cols->n; i++) {
+  if(n > i && cols->col[n - 1] == last)
+    n--;                          /* the last column, below */
+  for(; i < n; i++) {
     const char *b = sep[cols->col[i] - 1] + 1;
     rec->f[cols->field[i]] = (struct mc_slice){ b, (size_t)(sep[cols->col[i]] - b) };
+  }
+  if(n < cols->n && last) {
+    const char *b = sep[last - 1] + 1;
+    rec->f[cols->field[n]] = (struct mc_slice){ b, (size_t)(end - b) };
   }
   return true;
 }

@@ -63,13 +63,10 @@ struct mc_w3c_line {
   bool done;                 /* the whole line has been split */
   bool nul;                  /* mc_w3c_next_line() saw a NUL byte in the line */
   bool quoted;               /* mc_w3c_chunk_next() with ',': its block holds a '"' */
-  uint32_t nall;             /* mc_w3c_chunk_next() with ',': the separators the line has,
+  uint32_t nall;             /* mc_w3c_chunk_next(): the separators the line has,
                                 uncapped */
-  const char **sep;          /* own, or the commas a chunk listed (mc_w3c_chunk with ',') */
-  const uint64_t *spm;       /* a chunk's separator masks while the line is not split
-                                yet, else NULL: mc_w3c_split() reads them */
-  const char *mbase;         /* the byte bit 0 of spm[0] stands for */
-  const char *own[MC_W3C_MAXCOLS + 8];   /* 8 more: line_seps() in w3c.c */
+  const char *const *sep;    /* own, or the line's part of a chunk's list (read only) */
+  const char *own[MC_W3C_MAXCOLS + 8];   /* 8 more: the splitters in w3c.c */
 };
 
 /* readable: the end of the buffer the line sits in (at least line + len);
@@ -81,7 +78,6 @@ static inline void mc_w3c_line_init(struct mc_w3c_line *w, const char *line, siz
   w->len = len;
   w->readable = readable;
   w->sep = w->own;
-  w->spm = NULL;
   w->pos = 0;
   w->nsep = 0;
   w->done = false;
@@ -102,24 +98,24 @@ const char *mc_w3c_next_line(struct mc_w3c_line *w, const char *p, const char *e
                              uint32_t want);
 
 /* Many lines split at once: each block of MC_W3C_CHUNK bytes is compared
- * with the separator, '\n' and NUL 64 bytes a step (AVX2); the separators
- * are kept as one 64-bit mask per 64 bytes and the newlines listed. A line
- * then takes its end from the list, and the first mc_w3c_split() on it
- * lists all its separators from the masks at once, a mask word at a time
- * (about as cheap as finding the first few, and no line is split twice).
- * With ',' (HttpProxy CSV) every comma of the line is listed for
- * mc_hp_parse_at(). Without AVX2, or for a line that does not end
- * inside one block, mc_w3c_chunk_next() says no and the caller falls back
- * to mc_w3c_next_line(). */
+ * with the separator, '\n' and NUL 64 bytes a step (AVX2); every
+ * separator of the block is listed in order, a 64-byte word's at once
+ * (AVX-512 VBMI2: one compress), and every newline with the number of
+ * separators before it. A line then takes its end and all its separators
+ * (a run of the block's list) from the lists, split already, whatever its
+ * fields: finding a line's path from masks and then listing the
+ * separators of the lines that are traffic did more. With ',' (HttpProxy
+ * CSV) the commas are the separators, for mc_hp_parse_at(). Without AVX2,
+ * or for a line that does not end inside one block, mc_w3c_chunk_next()
+ * says no and the caller falls back to mc_w3c_next_line(). */
 #define MC_W3C_CHUNK 16384u
 
 struct mc_w3c_chunk {
   const char *begin, *end;   /* the bytes compared */
-  uint64_t *spm;             /* their separators, one mask per 64 bytes from begin */
+  const char **all;          /* their separators, in order */
   const char **nl;           /* their newlines, in order */
+  uint32_t *before;          /* of each newline: how many separators come before it */
   size_t nnl, knl;           /* how many; the next one not yet taken */
-  const char **sp;           /* ',': the current line's commas */
-  size_t spcap;
   bool nul;                  /* a NUL byte somewhere in [begin, end) */
   bool quote;                /* ',': a '"' somewhere in [begin, end) */
   char sepc;                 /* the separator: ' ' (W3C), ',' (HttpProxy CSV) */
@@ -132,36 +128,36 @@ void mc_w3c_chunk_release(struct mc_w3c_chunk *ch);
 /* The parts of mc_w3c_chunk_next() and mc_w3c_peek() that are not inline. */
 const char *mc_w3c_chunk_fill(struct mc_w3c_chunk *ch, struct mc_w3c_line *w, const char *p,
                               const char *end);
-void mc_w3c_chunk_commas(struct mc_w3c_chunk *ch, struct mc_w3c_line *w);
-bool mc_w3c_peek_masks(const struct mc_w3c_line *w, int col, struct mc_slice *out);
 bool mc_w3c_peek_split(struct mc_w3c_line *w, int col, struct mc_slice *out);
 
 /* The chunk's next line, at p (the lists hold it): w set up for it. */
 static inline const char *mc_w3c_chunk_take(struct mc_w3c_chunk *ch, struct mc_w3c_line *w,
                                             const char *p, const char *end)
 {
-  const char *nlp = ch->nl[ch->knl++];
+  size_t k = ch->knl++;
+  const char *nlp = ch->nl[k];
+  uint32_t lo = k ? ch->before[k - 1] : 0, n = ch->before[k] - lo;
   size_t len = (size_t)(nlp - p);
   if(len && p[len - 1] == '\r')
     len--;
   w->line = p;
   w->len = len;
   w->readable = end;
-  w->pos = 0;
-  w->nsep = 0;
-  w->done = false;
-  w->sep = w->own;
-  w->spm = ch->spm;
-  w->mbase = ch->begin;
+  w->sep = ch->all + lo;
+  w->nall = n;
+  w->done = n <= MC_W3C_MAXCOLS;
+  /* a line of more fields than a layout may have: split as far as the
+     plain splitter goes (mc_w3c_split()) */
+  w->nsep = w->done ? n : MC_W3C_MAXCOLS;
+  w->pos = w->done ? len : (size_t)(w->sep[MC_W3C_MAXCOLS - 1] - p) + 1;
+  w->quoted = ch->quote;
   w->nul = ch->nul && memchr(p, '\0', len) != NULL;
-  if(ch->sepc == ',')
-    mc_w3c_chunk_commas(ch, w);
   ch->at = nlp + 1;
   return nlp + 1;
 }
 
 /* As mc_w3c_next_line() for the line at p: its end and whether it holds a
- * NUL, nothing split yet (',': all its commas, in sep and nall); NULL when
+ * NUL, and split (all its separators in sep and nall); NULL when
  * the chunk cannot (then w is untouched). Inline while the lists go on
  * from p (the line before ended just there), the block compared anew out
  * of line. */
@@ -171,15 +167,6 @@ static inline const char *mc_w3c_chunk_next(struct mc_w3c_chunk *ch, struct mc_w
   if(ch->knl < ch->nnl && p == ch->at)
     return mc_w3c_chunk_take(ch, w, p, end);
   return mc_w3c_chunk_fill(ch, w, p, end);
-}
-
-/* Field col of the line into *out (mc_w3c_split() and mc_w3c_field());
- * false when the line has fewer fields. */
-static inline bool mc_w3c_peek(struct mc_w3c_line *w, int col, struct mc_slice *out)
-{
-  if(col >= 0 && w->spm)
-    return mc_w3c_peek_masks(w, col, out);
-  return mc_w3c_peek_split(w, col, out);
 }
 
 /* Whether field col is complete. */
@@ -193,6 +180,17 @@ static inline struct mc_slice mc_w3c_field(const struct mc_w3c_line *w, int col)
   const char *b = col ? w->sep[col - 1] + 1 : w->line;
   const char *e = (uint32_t)col < w->nsep ? w->sep[col] : w->line + w->len;
   return (struct mc_slice){ b, (size_t)(e - b) };
+}
+
+/* Field col of the line into *out (mc_w3c_split() and mc_w3c_field());
+ * false when the line has fewer fields. */
+static inline bool mc_w3c_peek(struct mc_w3c_line *w, int col, struct mc_slice *out)
+{
+  if(mc_w3c_has(w, col)) {        /* a chunk's line, split already */
+    *out = mc_w3c_field(w, col);
+    return true;
+  }
+  return mc_w3c_peek_split(w, col, out);
 }
 
 /* A fully parsed line: each known field, or n == 0 and p == NULL when the
