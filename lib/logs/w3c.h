@@ -66,7 +66,7 @@ struct mc_w3c_line {
   uint32_t nall;             /* mc_w3c_chunk_next(): the separators the line has,
                                 uncapped */
   const char *const *sep;    /* own, or the line's part of a chunk's list (read only) */
-  const char *own[MC_W3C_MAXCOLS + 8];   /* 8 more: the splitters in w3c.c */
+  const char *own[MC_W3C_MAXCOLS];   /* the splitters stop at MC_W3C_MAXCOLS */
 };
 
 /* readable: the end of the buffer the line sits in (at least line + len);

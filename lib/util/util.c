@@ -180,11 +180,6 @@ mc_code mc_buf_addstr(struct mc_buf *b, const char *s)
 
 mc_code mc_buf_addch(struct mc_buf *b, char c)
 {
-  if(!b->cut && 1 < b->cap - b->len && b->len < b->limit) {
-    b->ptr[b->len++] = c;
-    b->ptr[b->len] = '\0';
-    return MC_OK;
-  }
   return mc_buf_add(b, &c, 1);
 }
 
