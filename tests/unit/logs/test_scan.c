@@ -794,6 +794,102 @@ static void unreadable_and_nothing_readable(void **state)
   free(missing);
 }
 
+/* A plain file is read a chunk at a time (256 KiB), a .gz inflated into a
+ * buffer: lines cut at every chunk's end are joined, none lost or counted
+ * twice, on one thread and two; and a line is skipped as too long at the
+ * same length either way (its content over MC_LOGS_MAX_LINE bytes, the
+ * CR LF aside): the .gz path skipped a line of exactly the limit. */
+static void chunked_reads_and_line_limits(void **state)
+{
+  (void)state;
+  /* 40,000 lines of 120 to 180 bytes (about 6 MB): the chunk boundaries
+     fall at every place in a line. Clients 10.1.0.0 to 10.1.0.199. */
+  struct mc_buf b = MC_BUF_INIT(16u << 20);
+  mc_buf_addstr(&b, HEAD);
+  enum { LINES = 40000, CLIENTS = 200 };
+  for(int i = 0; i < LINES; i++) {
+    char line[512];
+    int pad = (i * 7919) % 61;
+    snprintf(line, sizeof line, "2024-03-12 08:%02d:%02d 10.0.0.5 POST /EWS/mrsproxy.svc "
+             "q=%.*s 443 - 10.1.0.%d - - 200 0 0 15\r\n", (i / 60) % 60, i % 60, pad,
+             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+             i % CLIENTS);
+    mc_buf_addstr(&b, line);
+  }
+  assert_false(b.cut);
+  put("k/many.log", b.ptr, b.len);
+  mc_buf_release(&b);
+  for(int threads = 1; threads <= 2; threads++) {
+    struct mc_logs_scan s;
+    char *p = path_in("k/many.log");
+    const char *paths[] = { p };
+    struct mc_logs_opts o = { .paths = paths, .npaths = 1, .threads = threads,
+                              .range_bytes = threads == 2 ? (1u << 20) + 333 : 0 };
+    assert_int_equal(mc_logs_scan(&o, &s), MC_OK);
+    free(p);
+    assert_int_equal(s.files[0].data_lines, LINES);
+    assert_int_equal(s.files[0].malformed, 0);
+    uint64_t total = 0, keys = 0;
+    for(unsigned k = 0; k < s.nclient_parts; k++) {
+      MC_CSET_EACH(&s.clients[k], sl) {
+        if(!mc_cset_count(sl))
+          continue;
+        assert_int_equal(mc_cset_count(sl), LINES / CLIENTS);
+        total += mc_cset_count(sl);
+        keys++;
+      }
+    }
+    assert_int_equal(keys, CLIENTS);
+    assert_int_equal(total, LINES);
+    mc_logs_scan_release(&s);
+  }
+
+  /* Lines of 'x' of exactly the limit and one byte over, each between two
+     good lines, plain and as .gz. A comment line makes the long one start
+     at 256 KiB, so the fifth chunk of the plain file ends right after its
+     1,048,576th byte, before its CR LF: the place the limit is decided. */
+  static const size_t lens[] = { 1u << 20, (1u << 20) + 1 };
+  static const char *const names[] = { "l/exact.log", "l/over.log" };
+  for(int k = 0; k < 2; k++) {
+    struct mc_buf t = MC_BUF_INIT(lens[k] + (1u << 19));
+    mc_buf_addstr(&t, HEAD MRS("08:00:01", "200 0 0") "#Remark: ");
+    while(t.len < (256u << 10) - 2)
+      mc_buf_addch(&t, '-');
+    mc_buf_addstr(&t, "\r\n");
+    assert_int_equal(t.len, 256u << 10);
+    for(size_t i = 0; i < lens[k]; i++)
+      mc_buf_addch(&t, 'x');
+    mc_buf_addstr(&t, "\r\n" MRS("08:00:02", "200 0 0"));
+    put(names[k], t.ptr, t.len);
+    char gzname[64];
+    snprintf(gzname, sizeof gzname, "%s.gz", names[k]);
+    char *gzp = path_in(gzname);
+    gzFile gz = gzopen(gzp, "wb");
+    gzwrite(gz, t.ptr, (unsigned)t.len);
+    gzclose(gz);
+    free(gzp);
+    mc_buf_release(&t);
+  }
+  struct mc_logs_scan s;
+  scan("l", &s);
+  for(int k = 0; k < 2; k++) {
+    for(int z = 0; z < 2; z++) {
+      char name[64];
+      snprintf(name, sizeof name, "%s%s", names[k] + 2, z ? ".gz" : "");
+      const struct mc_logs_file *f = file_named(&s, name);
+      assert_int_equal(f->lines, 8);
+      assert_int_equal(f->data_lines, k == 0 ? 3 : 2);   /* the long line is not data */
+      assert_int_equal(f->malformed, 1);
+      assert_non_null(f->problem);
+      if(k == 0)
+        assert_non_null(strstr(f->problem, "line 7: the line has fewer fields"));
+      else
+        assert_non_null(strstr(f->problem, "line 7: the line is longer than 1048576 bytes"));
+    }
+  }
+  mc_logs_scan_release(&s);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -812,6 +908,7 @@ int main(void)
     cmocka_unit_test(zero_address_survives_growth),
     cmocka_unit_test(reports_do_not_follow_the_hash),
     cmocka_unit_test(unreadable_and_nothing_readable),
+    cmocka_unit_test(chunked_reads_and_line_limits),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
