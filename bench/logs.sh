@@ -62,7 +62,7 @@ if bad:
 # clients and as many distinct users, checks migcheck's counts against the
 # generator's, and prints the row.
 row() {
-  local kind=$1 c=$2 dir log bytes t2 t1 trg tawk awk_rate rss c1 c2 crg
+  local kind=$1 c=$2 dir log bytes t2 t1 trg trm trr rgmode tawk awk_rate rss c1 c2 crg
   if [ "$kind" = iis ]; then dir=$OUT/logs-$MB-c$c; else dir=$OUT/$kind-$MB-c$c; fi
   if [ ! -f "$dir/expected.json" ]; then
     rm -rf "$dir"
@@ -72,11 +72,24 @@ row() {
   check "$dir"
   bytes=$(stat -c %s "$log")
   cat "$log" > /dev/null
-  # migcheck on two threads and on one, and rg, in turn (best_in_turn)
+  # migcheck on two threads and on one, and rg reading the file both ways it
+  # can (a memory map, its choice for one file, and read()), in turn
+  # (best_in_turn); rg's faster way is the reference: on a virtual machine
+  # whose hypervisor shadows the page tables, a map of the page cache was
+  # read at a third of the speed read() copied it at, on other days the
+  # map was faster.
   mc2() { env MIGCHECK_THREADS=2 "$MIGCHECK" logs "$dir" --json; }
   mc1() { env MIGCHECK_THREADS=1 "$MIGCHECK" logs "$dir" --json; }
-  rgc() { rg -c -F -i mrsproxy.svc "$log"; }
-  read -r t2 t1 trg <<< "$(best_in_turn mc2 mc1 rgc)"
+  rgm() { rg --mmap -c -F -i mrsproxy.svc "$log"; }
+  rgr() { rg --no-mmap -c -F -i mrsproxy.svc "$log"; }
+  read -r t2 t1 trm trr <<< "$(best_in_turn mc2 mc1 rgm rgr)"
+  if awk -v a="$trm" -v b="$trr" 'BEGIN { exit !(a <= b) }'; then
+    trg=$trm rgmode=--mmap
+    RG_OTHER+=("$kind $c: rg --no-mmap $(rate "$bytes" "$trr") MB/s")
+  else
+    trg=$trr rgmode=--no-mmap
+    RG_OTHER+=("$kind $c: rg --mmap $(rate "$bytes" "$trm") MB/s")
+  fi
   awk_rate="-"
   if [ "$AWK" = 1 ] && [ "$kind" = iis ]; then
     tawk=$(RUNS=1 best_of mawk -f bench/logs.awk "$log")
@@ -85,13 +98,15 @@ row() {
   rss=$(peak_mb env MIGCHECK_THREADS=2 "$MIGCHECK" logs "$dir" --json)
   c1=$(cpu_of env MIGCHECK_THREADS=1 "$MIGCHECK" logs "$dir" --json)
   c2=$(cpu_of env MIGCHECK_THREADS=2 "$MIGCHECK" logs "$dir" --json)
-  crg=$(cpu_of rg -c -F -i mrsproxy.svc "$log")
-  printf "  %-9s %-9s %8s %8s %9s %7s %7sx %7sx %9s %9s %7sx %6sx %7s\n" "$kind" "$c" \
-    "$(rate "$bytes" "$t2")" "$(rate "$bytes" "$t1")" "$(rate "$bytes" "$trg")" "$awk_rate" \
+  crg=$(cpu_of rg "$rgmode" -c -F -i mrsproxy.svc "$log")
+  printf "  %-9s %-9s %8s %8s %7s%-2s %7s %7sx %7sx %9s %9s %7sx %6sx %7s\n" "$kind" "$c" \
+    "$(rate "$bytes" "$t2")" "$(rate "$bytes" "$t1")" "$(rate "$bytes" "$trg")" \
+    "$([ "$rgmode" = --mmap ] && echo " m" || echo " r")" "$awk_rate" \
     "$(ratio "$t2" "$trg")" "$(ratio "$t1" "$trg")" "$(rate "$bytes" "$c1")" \
     "$(rate "$bytes" "$crg")" "$(ratio "$c1" "$crg")" "$(ratio "$c1" "$c2")" "$rss"
 }
 
+RG_OTHER=()
 echo "migcheck logs bench: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), best of $RUNS"
 
 # ---- scaling: the same size, more and more distinct clients and users ----
@@ -110,10 +125,13 @@ for kind in httperr httpproxy; do
     row "$kind" "$c"
   done
 done
-echo "  (x columns above 1: the whole analysis is faster than rg counting one substring;"
+echo "  (x columns above 1: the whole analysis is faster than rg counting one substring,"
+echo "   in the faster of its two ways of reading (m: a memory map, rg's choice for one file;"
+echo "   r: read(), --no-mmap; the other way's rate is listed below);"
 echo "   the CPU columns are the least sensitive to other work on the machine; CPU 2 thr/1:"
 echo "   the CPU time of two threads over one thread's, near 1 when the threads split the work,"
 echo "   higher where each thread's client table holds the same clients)"
+echo "  rg's other way of reading, in the same runs: $(IFS=';'; echo "${RG_OTHER[*]}" | sed 's/;/; /g')" | fold -s -w 100
 
 # ---- summaries at the largest cardinality: written, then merged ----
 # Two summaries of the same 1M-client log (as if two servers), merged; the
