@@ -1,12 +1,14 @@
 /*
  * scan.c - the log scanning engine: find the files, detect their format,
- * map them, cut them into ranges at line boundaries, count every line on all
- * CPUs, merge. It judges nothing (verdicts.c does).
+ * cut them into ranges at line boundaries, count every line on all CPUs,
+ * merge. It judges nothing (verdicts.c does).
  *
  * Invariants:
- *  - A plain file is mmap'd once and cut into ranges of whole lines. Each
- *    range is scanned by one thread into its own counting table, so the hot
- *    loop takes no lock. A .gz file is one range, inflated in a bounded
+ *  - A plain file is cut into ranges of whole lines. Each range is read
+ *    with pread() a chunk at a time into its thread's buffer (never mapped:
+ *    a file that shrinks, or a share that drops, is then an error to report,
+ *    not SIGBUS) and scanned into the thread's own counting table, so the
+ *    hot loop takes no lock. A .gz file is one range, inflated in a bounded
  *    buffer by the thread that scans it.
  *  - A line is only meaningful with the #Fields layout above it. A range that
  *    starts mid-file assumes the file's first layout; if its first data line
@@ -21,10 +23,11 @@
  *    not one of the five endpoints costs no more (w3c.h). HTTPERR lines are
  *    all read in full (they are all errors, and few).
  *  - Memory: the tables grow with distinct keys; a line longer than
- *    MC_LOGS_MAX_LINE is skipped and reported; .gz buffers are fixed.
+ *    MC_LOGS_MAX_LINE is skipped and reported; read and .gz buffers are
+ *    fixed.
  *
  * State to function: mc_logs_scan() runs three steps. plan_files() finds
- * the files (walk(), list_add()); open_file() maps one and detect()
+ * the files (walk(), list_add()); open_file() reads one's head and detect()
  * (detect_gz() for .gz) finds its format; plan_ranges() cuts them.
  * run_workers() starts the threads and merges their tables: worker() takes
  * ranges; scan_range() and scan_gz() feed scan_lines(), which calls
@@ -45,7 +48,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -105,7 +107,6 @@ struct file_state {
   uint32_t index;
   struct mc_logs_file *out;
   int fd;
-  const char *map;
   size_t size;
   char *first_fields;             /* the file's first layout (owned), NULL: none */
   bool assumed;                   /* first_fields is a default, not read */
@@ -447,12 +448,10 @@ static struct mc_slice w3c_server(struct ctx *c, const struct mc_w3c_rec *rec)
   return (struct mc_slice){ c->server, c->srvlen };
 }
 
-static void release(struct ctx *c, const char *from, const char *to);
-
 /* A range that starts mid-file assumed the file's first layout; if its first
  * data line does not fit it (mc_w3c_fits()), nor the layout the range before
  * started with, the nearest #Fields line before the range is the one in
- * effect. The pages the look back read are released. */
+ * effect. */
 static void look_back(struct ctx *c);
 
 /* Makes the n bytes of a #Fields line's text (after "#Fields:") the
@@ -504,7 +503,7 @@ static void check_assumption(struct ctx *c, const char *line, size_t len)
   c->checked = true;
   /* A pass that takes counts back starts where the first pass ended up
      (start_fields holds what its look back found): no look back. */
-  if(c->rg->idx == 0 || !c->f->map || c->undo)
+  if(c->rg->idx == 0 || c->undo)
     return;
   /* Else the layout the range before started with, when the line fits it
      as it did not the file's first: after a change of layout every range
@@ -519,13 +518,53 @@ static void check_assumption(struct ctx *c, const char *line, size_t len)
   atomic_store_explicit(&c->rg->resolved, true, memory_order_release);
 }
 
+/* Up to n bytes of fd at off into buf, fewer at the file's end or on an
+ * error: how many were read. */
+static size_t read_at(int fd, char *buf, size_t n, size_t off)
+{
+  size_t got = 0;
+  while(got < n) {
+    ssize_t r = pread(fd, buf + got, n - got, (off_t)(off + got));
+    if(r < 0 && errno == EINTR)
+      continue;
+    if(r <= 0)
+      break;
+    got += (size_t)r;
+  }
+  return got;
+}
+
+/* Whether the line at off is a #Fields line: its text after "#Fields:" (the
+ * CR dropped, as directive() sees it) copied to *text, *n bytes, the first
+ * HEAD_BYTES of it at most (no layout is that long; detect() refuses one). */
+static bool fields_line_at(const struct file_state *f, size_t off, char **text, size_t *n)
+{
+  char *line = mc_xmalloc(HEAD_BYTES);
+  size_t got = read_at(f->fd, line, HEAD_BYTES, off);
+  if(got <= 8 || strncasecmp(line, "#Fields:", 8) != 0) {
+    free(line);
+    return false;
+  }
+  const char *nl = memchr(line, '\n', got);
+  size_t len = nl ? (size_t)(nl - line) : got;
+  if(line[len - 1] == '\r')
+    len--;
+  *n = len - 8;
+  *text = mc_xstrndup(line + 8, *n);
+  free(line);
+  return true;
+}
+
+#define LOOK_CHUNK (64u << 10)      /* read back at once by look_back() */
+
 static void look_back(struct ctx *c)
 {
   struct range *rg = c->rg;
   const struct file_state *f = c->f;
-  const char *map = f->map;
   const char *fields = NULL;      /* the text after "#Fields:" in effect, when known */
+  char *found = NULL;             /* fields, when read from the file */
   size_t n = 0;
+  char *buf = NULL;               /* LOOK_CHUNK bytes and the one before them */
   /* Range by range back, each one's span searched from its end: a #Fields
      line there is the one in effect; none, and the range before it
      checked its start, then that start is. So each look back reads at
@@ -548,21 +587,30 @@ static void look_back(struct ctx *c)
       break;
     }
     size_t lo = before->begin;
-    while(hi > lo) {
-      const char *h = memrchr(map + lo, '#', hi - lo);
-      if(!h)
-        break;
-      hi = (size_t)(h - map);
-      size_t rest = f->size - hi;
-      if((hi == 0 || map[hi - 1] == '\n') && rest > 8 && strncasecmp(h, "#Fields:", 8) == 0) {
-        const char *nl = memchr(h, '\n', rest);
-        n = nl ? (size_t)(nl - h) : rest;
-        if(h[n - 1] == '\r')
-          n--;                   /* as directive() sees it, or the texts differ */
-        fields = h + 8;
-        n -= 8;
+    if(!buf)
+      buf = mc_xmalloc(LOOK_CHUNK + 1);
+    /* [a, hi) a chunk at a time from the end, with the byte before a: a '#'
+       starts a line at the file's start or after a newline. */
+    while(hi > lo && !fields) {
+      size_t a = hi - lo > LOOK_CHUNK ? hi - LOOK_CHUNK : lo, from = a ? a - 1 : 0;
+      if(read_at(f->fd, buf, hi - from, from) < hi - from) {
+        hi = lo;                  /* cut short or unreadable: the scan says so */
         break;
       }
+      const char *b = buf + (a - from);
+      size_t len = hi - a;
+      const char *h;
+      while(len && (h = memrchr(b, '#', len))) {
+        len = (size_t)(h - b);
+        size_t at = a + len;
+        if((at == 0 || h[-1] == '\n') && fields_line_at(f, at, &found, &n)) {
+          fields = found;
+          hi = at;
+          break;
+        }
+      }
+      if(!fields)
+        hi = a;
     }
     if(!fields) {
       hi = lo;
@@ -573,7 +621,8 @@ static void look_back(struct ctx *c)
   if(fields)
     start_with(c, fields, n, NULL, 0);
   atomic_fetch_add(&c->s->looked_back, rg->begin - hi);
-  release(c, map + hi, map + rg->begin);   /* what the look back read */
+  free(found);
+  free(buf);
 }
 
 /* The fields a line's status key is made of (status to win32; HTTPERR:
@@ -949,20 +998,6 @@ static void progress(struct ctx *c, size_t n)
   }
 }
 
-/* Drops the pages of a mapped file that the scan has passed, so resident
- * memory stays at a few blocks per thread whatever the file's size (a later
- * look back, or a second scan of the range, faults them in again). */
-static void release(struct ctx *c, const char *from, const char *to)
-{
-  if(!c->f->map || from < c->f->map || to > c->f->map + c->f->size)
-    return;
-  uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-  uintptr_t b = ((uintptr_t)from + page - 1) & ~(page - 1);
-  uintptr_t e = (uintptr_t)to & ~(page - 1);
-  if(e > b)
-    madvise((void *)b, e - b, MADV_DONTNEED);
-}
-
 /* Scans the whole lines in [p, end); the last one may lack its newline. */
 static void scan_lines(struct ctx *c, const char *p, const char *end)
 {
@@ -1121,8 +1156,8 @@ static size_t buffered_lines(struct ctx *c, char *buf, size_t have, bool final, 
  * at a third of the speed the kernel copies it at (1 GB, 1k clients, in
  * turn with the mapped scan: two threads 0.36 to 0.22 s; 1M clients 0.56
  * to 0.35 s; on a day the mapping was fast, one thread 9% slower and two
- * the same). The file stays mapped for detection, the cuts and
- * look_back(). */
+ * the same). Since, nothing is mapped: detection, the cuts and look_back()
+ * read too. */
 static void scan_range(struct scan *s, struct worker *w, struct range *rg, bool verified,
                        bool undo)
 {
@@ -1597,18 +1632,40 @@ static void open_file(struct scan *s, struct file_state *f)
     out->problem = mc_xstrdup("the file is empty");
     return;
   }
-  f->map = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, f->fd, 0);
-  if(f->map == MAP_FAILED) {
-    f->map = NULL;
+  /* Read, never mapped: a mapped file that shrinks, or a share that drops
+     (\\EX01\c$ mounted), is SIGBUS where a read is an error to report. */
+  size_t want = f->size < HEAD_BYTES ? f->size : HEAD_BYTES;
+  char *head = mc_xmalloc(want);
+  errno = 0;
+  size_t n = read_at(f->fd, head, want, 0);
+  if(n < want && errno) {
     out->unreadable = true;
-    out->problem = mc_xasprintf("cannot map: %s", strerror(errno));
+    out->problem = mc_xasprintf("cannot read: %s", strerror(errno));
+    free(head);
     return;
   }
-  madvise((void *)f->map, f->size, MADV_SEQUENTIAL);
-  detect(f, f->map, f->size < HEAD_BYTES ? f->size : HEAD_BYTES);
+  detect(f, head, n);
+  free(head);
   if(out->skipped)
     return;
   s->total_bytes += out->bytes;
+}
+
+/* The offset just after the first newline at or after at, or size. */
+static size_t line_after(const struct file_state *f, size_t at)
+{
+  char buf[4096];
+  while(at < f->size) {
+    size_t want = f->size - at < sizeof buf ? f->size - at : sizeof buf;
+    size_t got = read_at(f->fd, buf, want, at);
+    const char *nl = memchr(buf, '\n', got);
+    if(nl)
+      return at + (size_t)(nl - buf) + 1;
+    if(got < want)
+      break;                      /* cut short: the scan says so */
+    at += got;
+  }
+  return f->size;
 }
 
 /* The size of the next range of a file with rest bytes left to cut. With
@@ -1639,10 +1696,8 @@ static void plan_ranges(struct scan *s, struct file_state *f, int threads)
     if(end >= f->size || (!s->o->range_bytes &&
                           f->size - end < range_size(s, f->size, f->size - end, threads) / 2))
       end = f->size;
-    else {
-      const char *nl = memchr(f->map + end, '\n', f->size - end);
-      end = nl ? (size_t)(nl - f->map) + 1 : f->size;
-    }
+    else
+      end = line_after(f, end);
     if(k == cap) {
       f->ranges = mc_xrealloc(f->ranges, 2 * cap * sizeof *f->ranges);
       memset(f->ranges + cap, 0, cap * sizeof *f->ranges);
@@ -1703,10 +1758,6 @@ static void finish_file(struct scan *s, struct worker *w, struct file_state *f)
     offset += rg->lines;
     mc_agg_merge(&w->agg, &rg->agg);
     mc_agg_release(&rg->agg);
-  }
-  if(f->map) {
-    munmap((void *)f->map, f->size);
-    f->map = NULL;
   }
   if(f->fd >= 0) {
     close(f->fd);
@@ -1817,13 +1868,8 @@ static void plan_files(struct scan *s, struct mc_logs_scan *out, int threads)
     open_file(s, f);
     if(f->out->unreadable || f->out->skipped)
       continue;
-    if(!f->out->gz) {
+    if(!f->out->gz)
       plan_ranges(s, f, threads);
-      /* Detecting and cutting touched the head and the cuts; a fault may map a
-         whole large folio of the page cache (2 MiB), so with every file of a
-         folder mapped at once they would add up. Unmap them until scanned. */
-      madvise((void *)f->map, f->size, MADV_DONTNEED);
-    }
     for(uint32_t k = 0; k < f->nranges; k++) {
       f->ranges[k].f = f;
       f->ranges[k].idx = k;
@@ -1920,8 +1966,6 @@ static void collect_files(struct scan *s, struct mc_logs_scan *out)
     }
     if(f->out->gz && f->out->fmt == MC_LOGFMT_UNKNOWN)
       f->out->skipped = true;
-    if(f->map)
-      munmap((void *)f->map, f->size);
     if(f->fd >= 0)
       close(f->fd);
     free(f->ranges);

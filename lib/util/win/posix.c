@@ -1,8 +1,8 @@
 /*
  * win/posix.c - the POSIX calls of win/posix.h, sys/mman.h and dirent.h on
  * top of the wide-character Windows API: UTF-8 paths in, UTF-16 to Windows,
- * the \\?\ prefix for paths longer than MAX_PATH, binary files, file
- * mappings for mmap, FindFirstFileW for directories.
+ * the \\?\ prefix for paths longer than MAX_PATH, binary files,
+ * VirtualAlloc for anonymous mmap, FindFirstFileW for directories.
  */
 #include <windows.h>
 
@@ -347,52 +347,24 @@ void *mc_win_memrchr(const void *p, int c, size_t n)
 void *mc_win_mmap(void *addr, size_t len, int prot, int flags, int fd, long long off)
 {
   (void)addr;
-  if(len == 0) {
-    errno = EINVAL;
+  (void)fd;
+  (void)off;
+  if(len == 0 || !(flags & MAP_ANONYMOUS)) {
+    errno = EINVAL;               /* files are read, never mapped (lib/logs/scan.c) */
     return MAP_FAILED;
   }
-  if(flags & MAP_ANONYMOUS) {
-    void *p = VirtualAlloc(NULL, len, MEM_COMMIT | MEM_RESERVE,
-                           (prot & PROT_WRITE) ? PAGE_READWRITE : PAGE_READONLY);
-    if(!p) {
-      errno = ENOMEM;
-      return MAP_FAILED;
-    }
-    return p;                     /* zeroed, as anonymous mappings are */
-  }
-  if(prot != PROT_READ) {
-    errno = EINVAL;
-    return MAP_FAILED;
-  }
-  HANDLE fh = (HANDLE)_get_osfhandle(fd);
-  if(fh == INVALID_HANDLE_VALUE) {
-    errno = EBADF;
-    return MAP_FAILED;
-  }
-  HANDLE m = CreateFileMappingW(fh, NULL, PAGE_READONLY, 0, 0, NULL);
-  if(!m) {
-    errno = errno_of(GetLastError());
-    return MAP_FAILED;
-  }
-  void *p = MapViewOfFile(m, FILE_MAP_READ, (DWORD)((uint64_t)off >> 32),
-                          (DWORD)((uint64_t)off & 0xffffffffu), len);
-  DWORD e = GetLastError();
-  CloseHandle(m);                 /* the view keeps the mapping alive */
+  void *p = VirtualAlloc(NULL, len, MEM_COMMIT | MEM_RESERVE,
+                         (prot & PROT_WRITE) ? PAGE_READWRITE : PAGE_READONLY);
   if(!p) {
-    errno = errno_of(e);
+    errno = ENOMEM;
     return MAP_FAILED;
   }
-  return p;
+  return p;                       /* zeroed, as anonymous mappings are */
 }
 
 int mc_win_munmap(void *addr, size_t len)
 {
   (void)len;
-  MEMORY_BASIC_INFORMATION mi;
-  if(VirtualQuery(addr, &mi, sizeof mi) == 0)
-    return -1;
-  if(mi.Type == MEM_MAPPED)
-    return UnmapViewOfFile(addr) ? 0 : -1;
   return VirtualFree(addr, 0, MEM_RELEASE) ? 0 : -1;
 }
 

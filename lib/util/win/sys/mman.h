@@ -1,8 +1,7 @@
 /*
- * win/sys/mman.h - mmap on Windows (win/posix.c): a file for reading
- * (CreateFileMapping and MapViewOfFile), or zeroed anonymous memory
- * (VirtualAlloc). madvise is accepted and does nothing: Windows pages a
- * read-only file view in and out itself.
+ * win/sys/mman.h - mmap on Windows (win/posix.c): zeroed anonymous memory
+ * (VirtualAlloc), the big tables of lib/logs; files are read, never
+ * mapped. madvise is accepted and does nothing.
  */
 #ifndef MC_UTIL_WIN_SYS_MMAN_H
 #define MC_UTIL_WIN_SYS_MMAN_H
@@ -21,8 +20,7 @@
 #define MADV_WILLNEED 3
 #define MADV_DONTNEED 4
 
-/* PROT_READ mappings of an open file (fd), and MAP_ANONYMOUS read-write
- * memory (fd -1); nothing else. */
+/* MAP_ANONYMOUS memory (fd -1); nothing else (EINVAL). */
 void *mc_win_mmap(void *addr, size_t len, int prot, int flags, int fd, long long off);
 int mc_win_munmap(void *addr, size_t len);
 int mc_win_madvise(void *addr, size_t len, int advice);
