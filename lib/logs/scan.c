@@ -519,14 +519,17 @@ static void check_assumption(struct ctx *c, const char *line, size_t len)
 }
 
 /* Up to n bytes of fd at off into buf, fewer at the file's end or on an
- * error: how many were read. */
+ * error: how many were read. errno is 0 unless an error stopped it. */
 static size_t read_at(int fd, char *buf, size_t n, size_t off)
 {
   size_t got = 0;
+  errno = 0;
   while(got < n) {
     ssize_t r = pread(fd, buf + got, n - got, (off_t)(off + got));
-    if(r < 0 && errno == EINTR)
+    if(r < 0 && errno == EINTR) {
+      errno = 0;
       continue;
+    }
     if(r <= 0)
       break;
     got += (size_t)r;
@@ -1219,13 +1222,15 @@ static void scan_gz(struct scan *s, struct worker *w, struct range *rg)
   ctx_init(&c, s, w, rg);
   while(!done) {
     if(z.avail_in == 0 && !eof) {
-      ssize_t n = read(f->fd, in, GZ_IN);
-      if(n <= 0) {
-        if(n < 0)
+      /* At an offset, as every read of a log is: on Windows pread() moves
+         the file position (mc_win_pread()), so a read() after the magic
+         bytes' would not start at 0. */
+      size_t n = read_at(f->fd, in, GZ_IN, consumed);
+      if(n == 0) {
+        if(errno)
           range_problem(rg, c.line + 1, "read error after %llu compressed bytes: %s",
                         (unsigned long long)consumed, strerror(errno));
         eof = true;
-        n = 0;
       }
       z.next_in = (Bytef *)in;
       z.avail_in = (uInt)n;

@@ -171,15 +171,29 @@ int mc_win_open(const char *path, int flags, ...)
 
 ssize_t mc_win_pread(int fd, void *buf, size_t n, int64_t offset)
 {
-  /* The file position is kept: a later read() starts where it was. */
-  int64_t at = _lseeki64(fd, 0, SEEK_CUR);
-  if(at < 0 || _lseeki64(fd, offset, SEEK_SET) < 0)
+  /* One ReadFile() at the offset: safe from several threads on one
+     descriptor, as POSIX pread() is (lib/logs reads a file's ranges so).
+     A seek, a read and a seek back raced: two threads read each other's
+     bytes. Unlike POSIX, the file position moves; nothing mixes pread()
+     with read() on one descriptor. */
+  HANDLE h = (HANDLE)_get_osfhandle(fd);
+  if(h == INVALID_HANDLE_VALUE) {
+    errno = EBADF;
     return -1;
-  int got = _read(fd, buf, n > INT32_MAX ? INT32_MAX : (unsigned)n);
-  int saved = errno;
-  _lseeki64(fd, at, SEEK_SET);
-  errno = saved;
-  return got;
+  }
+  OVERLAPPED ov;
+  memset(&ov, 0, sizeof ov);
+  ov.Offset = (DWORD)((uint64_t)offset & 0xffffffffu);
+  ov.OffsetHigh = (DWORD)((uint64_t)offset >> 32);
+  DWORD got = 0;
+  if(!ReadFile(h, buf, n > 0x7fffffffu ? 0x7fffffffu : (DWORD)n, &got, &ov)) {
+    DWORD e = GetLastError();
+    if(e == ERROR_HANDLE_EOF)
+      return 0;
+    errno = errno_of(e);
+    return -1;
+  }
+  return (ssize_t)got;
 }
 
 FILE *mc_win_fopen(const char *path, const char *mode)
