@@ -1007,7 +1007,7 @@ static void scan_lines(struct ctx *c, const char *p, const char *end)
   struct range *rg = c->rg;
   c->buf_end = end;
   bool first_pending = rg->data_lines == 0;
-  const char *block = p;
+  const char *start = p;
   bool w3c = c->fmt != MC_LOGFMT_HTTPPROXY;
   struct mc_w3c_chunk chunk;
   mc_w3c_chunk_init(&chunk, w3c ? ' ' : ',');
@@ -1070,7 +1070,7 @@ static void scan_lines(struct ctx *c, const char *p, const char *end)
     p = next;
   }
   mc_w3c_chunk_release(&chunk);
-  progress(c, (size_t)(p - block));
+  progress(c, (size_t)(p - start));
   flush_last_time(c);
   client_flush(c);                 /* the queue points into the buffer */
 }
@@ -1175,24 +1175,22 @@ static void scan_range(struct scan *s, struct worker *w, struct range *rg, bool 
   bool skipping = false;
   while(at < rg->end) {
     size_t want = rg->end - at < READ_CHUNK ? rg->end - at : READ_CHUNK;
-    ssize_t n = pread(rg->f->fd, w->buf + have, want, (off_t)at);
-    if(n < 0 && errno == EINTR)
-      continue;
-    if(n <= 0) {
+    size_t got = read_at(rg->f->fd, w->buf + have, want, at);
+    at += got;
+    if(got < want) {
       /* The file shrank since it was opened, or the disk failed: the lines
          read so far are scanned, the rest said. */
-      if(n < 0)
+      if(errno)
         range_problem(rg, c.line + 1, "read error at byte %llu: %s; the lines before were "
                       "read", (unsigned long long)at, strerror(errno));
       else
         range_problem(rg, c.line + 1, "the file ended at byte %llu while it was read (it "
                       "was cut short since); the lines before were read",
                       (unsigned long long)at);
-      buffered_lines(&c, w->buf, have, true, &skipping);
+      buffered_lines(&c, w->buf, have + got, true, &skipping);
       break;
     }
-    at += (size_t)n;
-    have = buffered_lines(&c, w->buf, have + (size_t)n, at >= rg->end, &skipping);
+    have = buffered_lines(&c, w->buf, have + got, at >= rg->end, &skipping);
   }
   if(!rg->end_fields && rg->start_fields)
     rg->end_fields = mc_xstrdup(rg->start_fields);
@@ -1641,7 +1639,6 @@ static void open_file(struct scan *s, struct file_state *f)
      (\\EX01\c$ mounted), is SIGBUS where a read is an error to report. */
   size_t want = f->size < HEAD_BYTES ? f->size : HEAD_BYTES;
   char *head = mc_xmalloc(want);
-  errno = 0;
   size_t n = read_at(f->fd, head, want, 0);
   if(n < want && errno) {
     out->unreadable = true;
