@@ -556,20 +556,124 @@ static inline uint64_t text_key_hash(const char *key, size_t kn, uint8_t ep, con
   return mc_agg_hash_mix(h);
 }
 
-void mc_cset_add_clients(struct mc_cset *parts, unsigned nparts, const struct mc_cset_ref *refs,
-                         size_t n, const char *readable, uint64_t count)
+/* A key bound for another thread's table, as a record in ship (cset.h):
+ * its length (0: an IPv4 key, whose endpoint and address follow), whether
+ * its count is taken back, its tag, then the key. */
+#define PACK_HEAD 6
+
+static inline void pack_head(char *p, uint8_t len, uint64_t count, uint32_t tag)
+{
+  p[0] = (char)len;
+  p[1] = (char)(count == (uint64_t)-1);
+  memcpy(p + 2, &tag, 4);
+}
+
+static void pack_v4(struct mc_cset_ship *sh, unsigned ep, uint32_t addr, uint32_t tag,
+                    uint64_t count)
+{
+  char *p = sh->p + sh->used;
+  pack_head(p, 0, count, tag);
+  p[PACK_HEAD] = (char)ep;
+  memcpy(p + PACK_HEAD + 1, &addr, 4);
+  sh->used += PACK_HEAD + 5;
+}
+
+static void pack_text(struct mc_cset_ship *sh, const char *key, size_t n, uint32_t tag,
+                      uint64_t count)
+{
+  char *p = sh->p + sh->used;
+  pack_head(p, (uint8_t)n, count, tag);
+  memcpy(p + PACK_HEAD, key, n);
+  sh->used += PACK_HEAD + n;
+}
+
+void mc_cset_add_packed(struct mc_cset *c, const char *p, size_t n)
+{
+  const char *end = p + n;
+  while(p < end) {
+    /* A batch's records read first and their slots fetched, then added:
+       each key is new to this thread's caches. */
+    struct {
+      const char *rec;
+      uint32_t tag;
+    } b[16];
+    size_t nb = 0;
+    for(; nb < 16 && p < end; nb++) {
+      b[nb].rec = p;
+      memcpy(&b[nb].tag, p + 2, 4);
+      mc_cset_prefetch(c, b[nb].tag);
+      p += PACK_HEAD + ((unsigned char)p[0] ? (unsigned char)p[0] : 5);
+    }
+    c->received += nb;
+    for(size_t i = 0; i < nb; i++) {
+      const char *r = b[i].rec;
+      uint64_t count = r[1] ? (uint64_t)-1 : 1;
+      size_t len = (unsigned char)r[0];
+      if(len)
+        add_text(c, r + PACK_HEAD, len, b[i].tag, count, 0);
+      else {
+        uint32_t addr;
+        memcpy(&addr, r + PACK_HEAD + 1, 4);
+        add_v4(c, v4_word((unsigned char)r[PACK_HEAD] & 0x7fu), addr, b[i].tag, count);
+      }
+    }
+  }
+}
+
+/* Adds count to a key of another thread's partition in this thread's
+ * table of it when the key is there or the table has room (fewer than max
+ * keys); false: the key is to be shipped. */
+static bool near_v4(struct mc_cset *c, size_t max, uint64_t word, uint32_t addr, uint32_t tag,
+                    uint64_t count)
+{
+  if(c->n >= max && !find_v4(c, word, addr, tag, &c->walked))
+    return false;
+  add_v4(c, word, addr, tag, count);
+  return true;
+}
+
+static bool near_text(struct mc_cset *c, size_t max, const char *key, size_t n, uint32_t tag,
+                      uint64_t count)
+{
+  if(c->n >= max && !find_text(c, key, n, tag, &c->walked))
+    return false;
+  add_text(c, key, n, tag, count, 0);
+  return true;
+}
+
+/* The indices of the n keys whose partition (part[]) is self into mine,
+ * the others into far, without a branch; how many are self's. */
+static size_t split(const unsigned *part, size_t n, unsigned self, uint8_t *mine, uint8_t *far)
+{
+  size_t nmine = 0, nfar = 0;
+  for(size_t j = 0; j < n; j++) {
+    bool m = part[j] == self;
+    mine[nmine] = far[nfar] = (uint8_t)j;
+    nmine += m;
+    nfar += !m;
+  }
+  return nmine;
+}
+
+void mc_cset_add_clients(struct mc_cset *parts, unsigned nparts, const struct mc_cset_owner *own,
+                         const struct mc_cset_ref *refs, size_t n, const char *readable,
+                         uint64_t count)
 {
   struct {
     uint64_t word;
     uint32_t addr, tag;
-    struct mc_cset *cs;
   } v4[MC_CSET_BATCH];
   struct {
     char key[MC_KEY_CLIENT_MAX];
     size_t n;
     uint32_t tag;
-    struct mc_cset *cs;
   } tx[MC_CSET_BATCH];
+  unsigned part4[MC_CSET_BATCH], partt[MC_CSET_BATCH];   /* each key's partition */
+  /* Every key goes to parts[its part]: with own, the thread's own table or
+     one of its near tables of other partitions (all in the same loops,
+     which overlap their keys' waits), or, when that is full, to a ship. */
+  unsigned self = own ? own->self : 0;
+  size_t near_max = own ? own->near_max : SIZE_MAX;
   uint8_t maybe[MC_CSET_BATCH] = { 0 }, text[MC_CSET_BATCH];
   size_t nm = 0, nt = 0, n4 = 0;
   if(n > MC_CSET_BATCH)
@@ -603,8 +707,8 @@ void mc_cset_add_clients(struct mc_cset *parts, unsigned nparts, const struct mc
     v4[n4].word = v4_word(r->ep & 0x7fu);
     v4[n4].addr = a;
     v4[n4].tag = (uint32_t)hash;
-    v4[n4].cs = &parts[mc_cset_part(hash, nparts)];
-    mc_cset_prefetch(v4[n4].cs, hash);
+    part4[n4] = mc_cset_part(hash, nparts);
+    mc_cset_prefetch(&parts[part4[n4]], hash);
     n4++;
   }
   /* Text keys: built for the adds, hashed from the log's bytes. */
@@ -615,17 +719,53 @@ void mc_cset_add_clients(struct mc_cset *parts, unsigned nparts, const struct mc
                                 (struct mc_slice){ r->addr, r->n });
     uint64_t hash = text_key_hash(tx[j].key, tx[j].n, r->ep, r->addr, r->n, readable);
     tx[j].tag = (uint32_t)hash;
-    tx[j].cs = &parts[mc_cset_part(hash, nparts)];
-    mc_cset_prefetch(tx[j].cs, hash);
+    partt[j] = mc_cset_part(hash, nparts);
+    mc_cset_prefetch(&parts[partt[j]], hash);
   }
   /* The IPv4 adds give the text keys' slots time to come; then their
-     records in the arena are fetched, and the text adds come last. */
-  for(size_t j = 0; j < n4; j++)
-    add_v4(v4[j].cs, v4[j].word, v4[j].addr, v4[j].tag, count);
+     records in the arena are fetched, and the text adds come last (a key
+     packed for its owner is read back here, well after it was written
+     byte by byte: copied at once, its first word waited on the stores). */
+  /* While every table has room, each key is added where it goes, the
+     same way. Once one is full, which partition a key is in decides what
+     is done with it, a coin toss too: the thread's own keys and the
+     others' are listed apart first, without a branch. */
+  bool full = false;
+  for(unsigned p = 0; own && p < nparts; p++)
+    full |= p != self && parts[p].n >= near_max;
+  if(!full) {
+    for(size_t j = 0; j < n4; j++)
+      add_v4(&parts[part4[j]], v4[j].word, v4[j].addr, v4[j].tag, count);
+    for(size_t j = 0; j < nt; j++)
+      mc_cset_prefetch_text(&parts[partt[j]], tx[j].tag);
+    for(size_t j = 0; j < nt; j++)
+      add_text(&parts[partt[j]], tx[j].key, tx[j].n, tx[j].tag, count, 0);
+    return;
+  }
+  uint8_t mine[MC_CSET_BATCH], far[MC_CSET_BATCH];
+  size_t nmine = split(part4, n4, self, mine, far);
+  for(size_t i = 0; i < nmine; i++) {
+    size_t j = mine[i];
+    add_v4(&parts[part4[j]], v4[j].word, v4[j].addr, v4[j].tag, count);
+  }
+  for(size_t i = 0; i < n4 - nmine; i++) {
+    size_t j = far[i];
+    if(!near_v4(&parts[part4[j]], near_max, v4[j].word, v4[j].addr, v4[j].tag, count))
+      pack_v4(&own->ship[part4[j]], (unsigned)(v4[j].word >> 56 & 0x7f), v4[j].addr,
+              v4[j].tag, count);
+  }
   for(size_t j = 0; j < nt; j++)
-    mc_cset_prefetch_text(tx[j].cs, tx[j].tag);
-  for(size_t j = 0; j < nt; j++)
-    add_text(tx[j].cs, tx[j].key, tx[j].n, tx[j].tag, count, 0);
+    mc_cset_prefetch_text(&parts[partt[j]], tx[j].tag);
+  nmine = split(partt, nt, self, mine, far);
+  for(size_t i = 0; i < nmine; i++) {
+    size_t j = mine[i];
+    add_text(&parts[partt[j]], tx[j].key, tx[j].n, tx[j].tag, count, 0);
+  }
+  for(size_t i = 0; i < nt - nmine; i++) {
+    size_t j = far[i];
+    if(!near_text(&parts[partt[j]], near_max, tx[j].key, tx[j].n, tx[j].tag, count))
+      pack_text(&own->ship[partt[j]], tx[j].key, tx[j].n, tx[j].tag, count);
+  }
 }
 
 size_t mc_cset_client_key(char *key, int ep, const char *addr, size_t n)

@@ -9,10 +9,12 @@
  * key in one arena the slot points into. The agg table (agg.h) keeps the rest: few keys, each
  * with its first and last time and an example line.
  *
- * Each scan thread counts into its own tables, one per partition of the hash
- * space, so that the final merge runs on all threads at once (partition p of
- * every thread into one). Counts add; merging is symmetric. Internal to
- * lib/logs.
+ * The hash space is cut into one partition per scan thread, and each
+ * thread owns one table: the keys of its own lines that fall in its
+ * partition it adds itself, the others it packs and ships to their owner
+ * (mc_cset_ship), who adds them between its own lines. Every key is held
+ * once, in one table, and nothing is merged at the end. Counts add;
+ * merging (summaries) is symmetric. Internal to lib/logs.
  */
 #ifndef MC_LOGS_CSET_H
 #define MC_LOGS_CSET_H
@@ -46,6 +48,8 @@ struct mc_cset {
   uint64_t dropped;             /* counts whose new key found the table full */
   uint64_t walked;              /* slots adds looked at past the one a key starts at: a
                                    few per add in a healthy table (the tests check) */
+  uint64_t received;            /* counts added from records another thread packed
+                                   (mc_cset_add_packed()) */
 };
 
 void mc_cset_init(struct mc_cset *c);
@@ -216,15 +220,44 @@ struct mc_cset_ref {
 
 #define MC_CSET_BATCH 32
 
+/* Keys bound for a table another thread owns, packed as records (a few
+ * bytes of head, then the key: 11 bytes for an IPv4 one) at p + used; the
+ * caller leaves room for MC_CSET_SHIP_ROOM more before each call of
+ * mc_cset_add_clients(), and hands the bytes to the owner, who adds them
+ * with mc_cset_add_packed(). */
+struct mc_cset_ship {
+  char *p;
+  size_t used;
+};
+
+#define MC_CSET_SHIP_ROOM (MC_CSET_BATCH * (6 + MC_KEY_CLIENT_MAX))
+
+/* A scan thread's place among nparts: parts[self] is the table it owns; in
+ * its table parts[p] of another partition it counts the keys it has seen
+ * first, up to near_max of them (cheap while that table stays in the CPU's
+ * cache, and nothing to ship for a log of few clients); any other key of p
+ * it packs into ship[p]. */
+struct mc_cset_owner {
+  unsigned self;
+  size_t near_max;
+  struct mc_cset_ship *ship;
+};
+
 /* Adds count under the client key of each of the n (at most MC_CSET_BATCH)
- * refs, into parts[mc_cset_part(its hash, nparts)]: the counts come out as
- * mc_cset_client_key() and mc_cset_add() one by one give them, in another
- * order (IPv4 keys first: each step runs for many keys of one kind, not a
- * coin toss per line of which kind comes next, and each key's slot is
- * fetched while the others are worked out). Bytes of the addresses up to
- * readable may be loaded. */
-void mc_cset_add_clients(struct mc_cset *parts, unsigned nparts, const struct mc_cset_ref *refs,
-                         size_t n, const char *readable, uint64_t count);
+ * refs, into parts[p], p = mc_cset_part(its hash, nparts); with own, a key
+ * of another partition than own->self as struct mc_cset_owner says (count
+ * is 1 or (uint64_t)-1 then, to take one back: the records carry no
+ * other). The counts come out as mc_cset_client_key() and mc_cset_add()
+ * one by one give them, in another order (IPv4 keys first: each step runs
+ * for many keys of one kind, not a coin toss per line of which kind comes
+ * next, and each key's slot is fetched while the others are worked out).
+ * Bytes of the addresses up to readable may be loaded. */
+void mc_cset_add_clients(struct mc_cset *parts, unsigned nparts, const struct mc_cset_owner *own,
+                         const struct mc_cset_ref *refs, size_t n, const char *readable,
+                         uint64_t count);
+
+/* Adds the n bytes of records mc_cset_add_clients() packed into a ship. */
+void mc_cset_add_packed(struct mc_cset *c, const char *p, size_t n);
 
 /* The address of a client key as text (IPv4 dotted, else as logged) into
  * out; its endpoint in *ep. */

@@ -19,6 +19,12 @@
  *    range before ended with) and scans a range again when they differ. Then
  *    line numbers become absolute and the file's tables are merged into that
  *    thread's table; the threads' tables are merged at the end.
+ *  - Client keys (the one table that grows with the data) are never held
+ *    twice past a few thousand: each thread owns the table of one partition
+ *    of the hash space and ships the keys of the others to their owners in
+ *    blocks (struct inbox, a lock a block of about 3,000 keys); nothing of
+ *    them is merged at the end but the small tables each thread keeps of
+ *    the other partitions' first keys.
  *  - Per line, only the fields up to the URL path are split; a line that is
  *    not one of the five endpoints costs no more (w3c.h). HTTPERR lines are
  *    all read in full (they are all errors, and few).
@@ -43,6 +49,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,15 +136,57 @@ struct scan {
   uint64_t total_bytes;
   char needle[32];                /* the run id, "" when none */
   size_t needle_len;
+  /* The hash space of client keys is cut into nparts partitions, one for
+     each thread that runs: thread i owns the table of partition i
+     (workers[i].tables[i]) and alone adds to it (struct mc_cset_owner). */
+  struct worker *workers;
+  unsigned nparts;
+  struct inbox *inbox;
+  atomic_uint producing;          /* threads that may still ship keys */
+  pthread_mutex_t gate_mu;        /* the threads start once nparts is known */
+  pthread_cond_t gate_cv;
+  bool go;
+};
+
+/* Client keys on their way to their table's owner: a thread counts the
+ * first keys it sees of the other partitions in tables of its own, up to
+ * NEAR_KEYS in all (a log of few clients ships nothing; 32k keys are
+ * about 1 MB of slots, in the CPU's cache; and the memory they take grows
+ * with the threads, not with their square), and packs any other into a
+ * block per partition
+ * (mc_cset_ship), handed over once SHIP_BLOCK bytes are in it (about
+ * 3,000 keys). The owner adds what its inbox holds each time it adds its
+ * own (every MC_CSET_BATCH endpoint lines), and at the end until every
+ * thread is done; then it merges the other threads' tables of its
+ * partition into its own. A sender whose owner has SHIP_PENDING blocks
+ * waiting adds its own inbox's until the owner has caught up: at most 2 MB
+ * a thread in flight. */
+#define NEAR_KEYS 32768u
+#define SHIP_BLOCK (32u << 10)
+#define SHIP_PENDING 64u
+
+struct ship_block {
+  struct ship_block *next;
+  size_t used;
+  char data[];                    /* SHIP_BLOCK + MC_CSET_SHIP_ROOM bytes */
+};
+
+struct inbox {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;              /* a block came, or the last thread stopped shipping */
+  struct ship_block *head, *tail;
+  atomic_uint pending;            /* blocks in the list */
 };
 
 struct worker {
   struct scan *s;
+  unsigned id;                    /* the partition this thread owns */
   char *buf;                      /* READ_BUF bytes: a plain file's range, read a chunk at a
                                      time (scan_range()); NULL until the first range */
   struct mc_agg agg;
-  struct mc_cset *clients;        /* one table per partition (nparts) */
-  unsigned nparts;
+  struct mc_cset *tables;         /* one per partition (nparts): tables[id] the one owned */
+  struct mc_cset_owner own;       /* id, keys kept near, ship */
+  struct ship_block **blk;        /* the block being filled for each other partition */
   pthread_t th;
 };
 
@@ -222,9 +271,10 @@ struct ctx {
   struct span_cache spans;
   int64_t last_hour[MC_EP_COUNT];  /* the hour hour_cache[ep] holds, while it holds one */
   const char *buf_end;            /* the end of the bytes scan_lines() was given */
-  /* Clients are counted straight into the thread's tables (they are the
-     big ones: never one per range). undo: this pass takes back what an
-     earlier pass of the same range with the same start counted. */
+  /* Clients are counted straight into the thread's tables, or shipped to
+     the thread that owns their partition (they are the big ones: never
+     one per range). undo: this pass takes back what an earlier pass of the
+     same range with the same start counted. */
   struct worker *w;
   bool undo;
   /* The clients of the last endpoint lines, added MC_CSET_BATCH at a time
@@ -378,13 +428,124 @@ static struct mc_agg_ent *count_cached(struct ctx *c, struct key_cache *kc, cons
   return fresh ? e : NULL;
 }
 
-/* Adds the clients queued. */
+/* ---- clients: each key to the thread that owns its partition ---- */
+
+static struct ship_block *ship_block_new(void)
+{
+  struct ship_block *b = mc_xmalloc(sizeof *b + SHIP_BLOCK + MC_CSET_SHIP_ROOM);
+  b->next = NULL;
+  b->used = 0;
+  return b;
+}
+
+/* Adds the blocks in the thread's inbox to its table; whether there were
+ * any. */
+static bool ship_take(struct scan *s, struct worker *w)
+{
+  struct inbox *in = &s->inbox[w->id];
+  if(!atomic_load_explicit(&in->pending, memory_order_relaxed))
+    return false;
+  pthread_mutex_lock(&in->mu);
+  struct ship_block *b = in->head;
+  in->head = in->tail = NULL;
+  atomic_store_explicit(&in->pending, 0, memory_order_relaxed);
+  pthread_mutex_unlock(&in->mu);
+  while(b) {
+    struct ship_block *next = b->next;
+    mc_cset_add_packed(&w->tables[w->id], b->data, b->used);
+    free(b);
+    b = next;
+  }
+  return true;
+}
+
+/* Hands the block being filled for partition p to its owner. */
+static void ship_send(struct scan *s, struct worker *w, unsigned p)
+{
+  struct ship_block *b = w->blk[p];
+  b->used = w->own.ship[p].used;
+  struct inbox *in = &s->inbox[p];
+  pthread_mutex_lock(&in->mu);
+  if(in->tail)
+    in->tail->next = b;
+  else
+    in->head = b;
+  in->tail = b;
+  unsigned pending = atomic_fetch_add_explicit(&in->pending, 1, memory_order_relaxed) + 1;
+  pthread_cond_signal(&in->cv);
+  pthread_mutex_unlock(&in->mu);
+  w->blk[p] = ship_block_new();
+  w->own.ship[p] = (struct mc_cset_ship){ w->blk[p]->data, 0 };
+  /* The owner adds its inbox between its own lines, or waits on it once
+     it is done: either way it catches up. */
+  while(pending > SHIP_PENDING) {
+    if(!ship_take(s, w))
+      sched_yield();
+    pending = atomic_load_explicit(&in->pending, memory_order_relaxed);
+  }
+}
+
+/* Adds the clients queued: this thread's partition into its table, the
+ * rest packed for their owners; full blocks handed over, and the thread's
+ * inbox added. */
 static void client_flush(struct ctx *c)
 {
+  struct scan *s = c->s;
+  struct worker *w = c->w;
+  bool shipping = s->nparts > 1;
   if(c->ncq)
-    mc_cset_add_clients(c->w->clients, c->w->nparts, c->cq, c->ncq, c->buf_end,
-                        c->undo ? (uint64_t)-1 : 1);
+    mc_cset_add_clients(w->tables, s->nparts, shipping ? &w->own : NULL, c->cq, c->ncq,
+                        c->buf_end, c->undo ? (uint64_t)-1 : 1);
   c->ncq = 0;
+  if(!shipping)
+    return;
+  for(unsigned p = 0; p < s->nparts; p++) {
+    if(w->own.ship[p].used >= SHIP_BLOCK)
+      ship_send(s, w, p);
+  }
+  ship_take(s, w);
+}
+
+/* A thread that has no more lines to scan: its last blocks handed over,
+ * then its inbox added until no thread is left that could ship to it;
+ * then the other threads' tables of its partition merged into its own. */
+static void ship_done(struct scan *s, struct worker *w)
+{
+  for(unsigned p = 0; p < s->nparts; p++) {
+    if(p == w->id)
+      continue;
+    if(w->own.ship[p].used)
+      ship_send(s, w, p);
+    free(w->blk[p]);
+  }
+  if(atomic_fetch_sub(&s->producing, 1) == 1) {
+    for(unsigned p = 0; p < s->nparts; p++) {
+      pthread_mutex_lock(&s->inbox[p].mu);
+      pthread_cond_broadcast(&s->inbox[p].cv);
+      pthread_mutex_unlock(&s->inbox[p].mu);
+    }
+  }
+  struct inbox *in = &s->inbox[w->id];
+  pthread_mutex_lock(&in->mu);
+  for(;;) {
+    if(in->head) {
+      pthread_mutex_unlock(&in->mu);
+      ship_take(s, w);
+      pthread_mutex_lock(&in->mu);
+      continue;
+    }
+    if(!atomic_load(&s->producing))
+      break;
+    pthread_cond_wait(&in->cv, &in->mu);
+  }
+  pthread_mutex_unlock(&in->mu);
+  /* Every thread is done with its tables (producing is 0). */
+  for(unsigned i = 0; i < s->nparts; i++) {
+    if(i == w->id)
+      continue;
+    mc_cset_merge(&w->tables[w->id], &s->workers[i].tables[w->id]);
+    mc_cset_release(&s->workers[i].tables[w->id]);
+  }
 }
 
 /* Queues the client ip of endpoint ep. */
@@ -1730,8 +1891,9 @@ static void finish_file(struct scan *s, struct worker *w, struct file_state *f)
     if(same(rg->start_fields, actual))
       continue;
     /* The first pass counted clients under the wrong layout: the same pass
-       again takes them back (counts are modular: what another thread's
-       table got is cancelled when the tables are merged). */
+       again takes them back (counts are modular: whichever table of a
+       key's partition got the count, this thread's or another's, all of
+       them are summed into the owner's at the end). */
     scan_range(s, w, rg, false, true);
     range_reset(rg);
     free(rg->start_fields);
@@ -1773,6 +1935,10 @@ static void *worker(void *arg)
 {
   struct worker *w = arg;
   struct scan *s = w->s;
+  pthread_mutex_lock(&s->gate_mu);
+  while(!s->go)
+    pthread_cond_wait(&s->gate_cv, &s->gate_mu);
+  pthread_mutex_unlock(&s->gate_mu);
   for(;;) {
     size_t i = atomic_fetch_add(&s->next, 1);
     if(i >= s->nwork)
@@ -1785,39 +1951,10 @@ static void *worker(void *arg)
     if(atomic_fetch_sub(&rg->f->remaining, 1) == 1)
       finish_file(s, w, rg->f);
   }
+  if(s->nparts > 1)
+    ship_done(s, w);
   atomic_fetch_sub(&s->running, 1);
   return NULL;
-}
-
-/* Partition p of every thread's client tables into one, on all threads at
- * once (partitions hold disjoint keys). */
-struct part_merge {
-  struct worker *ws;
-  int threads;
-  int p;
-};
-
-static void *merge_part(void *arg)
-{
-  struct part_merge *m = arg;
-  for(int i = 1; i < m->threads; i++) {
-    mc_cset_merge(&m->ws[0].clients[m->p], &m->ws[i].clients[m->p]);
-    mc_cset_release(&m->ws[i].clients[m->p]);
-  }
-  return NULL;
-}
-
-static void merge_clients(struct worker *ws, int threads, struct mc_logs_scan *out)
-{
-  struct part_merge *m = mc_xcalloc((size_t)threads, sizeof *m);
-  for(int p = 0; p < threads; p++)
-    m[p] = (struct part_merge){ ws, threads, p };
-  mc_logs_on_threads(m, sizeof *m, (unsigned)threads, merge_part);
-  free(m);
-  out->clients = ws[0].clients;
-  out->nclient_parts = (unsigned)threads;
-  for(int i = 1; i < threads; i++)
-    free(ws[i].clients);
 }
 
 /* The work a file is, in bytes to read: a .gz inflates to about five times
@@ -1890,6 +2027,60 @@ static void plan_files(struct scan *s, struct mc_logs_scan *out, int threads)
     qsort(s->work, s->nwork, sizeof *s->work, cmp_work);
 }
 
+/* The client tables and inboxes of the n threads that run, and their ship
+ * blocks; the threads may go then. */
+static void ship_open(struct scan *s, struct worker *ws, unsigned n)
+{
+  s->workers = ws;
+  s->nparts = n;
+  s->inbox = mc_xcalloc(n, sizeof *s->inbox);
+  atomic_init(&s->producing, n);
+  for(unsigned p = 0; p < n; p++) {
+    pthread_mutex_init(&s->inbox[p].mu, NULL);
+    pthread_cond_init(&s->inbox[p].cv, NULL);
+    atomic_init(&s->inbox[p].pending, 0);
+  }
+  for(unsigned i = 0; i < n; i++) {
+    ws[i].tables = mc_xcalloc(n, sizeof *ws[i].tables);
+    for(unsigned p = 0; p < n; p++)
+      mc_cset_init(&ws[i].tables[p]);
+    if(n == 1)
+      continue;
+    ws[i].blk = mc_xcalloc(n, sizeof *ws[i].blk);
+    ws[i].own = (struct mc_cset_owner){ i, NEAR_KEYS / (n - 1),
+                                        mc_xcalloc(n, sizeof *ws[i].own.ship) };
+    for(unsigned p = 0; p < n; p++) {
+      if(p == i)
+        continue;
+      ws[i].blk[p] = ship_block_new();
+      ws[i].own.ship[p] = (struct mc_cset_ship){ ws[i].blk[p]->data, 0 };
+    }
+  }
+  pthread_mutex_lock(&s->gate_mu);
+  s->go = true;
+  pthread_cond_broadcast(&s->gate_cv);
+  pthread_mutex_unlock(&s->gate_mu);
+}
+
+/* The tables the threads own into out->clients; the rest released. */
+static void ship_close(struct scan *s, struct mc_logs_scan *out)
+{
+  struct worker *ws = s->workers;
+  out->clients = mc_xcalloc(s->nparts, sizeof *out->clients);
+  out->nclient_parts = s->nparts;
+  for(unsigned p = 0; p < s->nparts; p++) {
+    out->clients[p] = ws[p].tables[p];
+    free(ws[p].tables);
+    pthread_mutex_destroy(&s->inbox[p].mu);
+    pthread_cond_destroy(&s->inbox[p].cv);
+    free(ws[p].blk);
+    free(ws[p].own.ship);
+  }
+  free(s->inbox);
+  pthread_mutex_destroy(&s->gate_mu);
+  pthread_cond_destroy(&s->gate_cv);
+}
+
 /* Runs worker() on threads threads, the calling one among them (or, with a
  * progress callback, reporting while they work), then merges their tables
  * into out. */
@@ -1898,14 +2089,15 @@ static void run_workers(struct scan *s, int threads, int64_t t0, struct mc_logs_
   const struct mc_logs_opts *o = s->o;
   struct worker *ws = mc_xcalloc((size_t)threads, sizeof *ws);
   atomic_init(&s->running, (unsigned)threads);
+  pthread_mutex_init(&s->gate_mu, NULL);
+  pthread_cond_init(&s->gate_cv, NULL);
   for(int i = 0; i < threads; i++) {
     ws[i].s = s;
+    ws[i].id = (unsigned)i;
     mc_agg_init(&ws[i].agg);
-    ws[i].nparts = (unsigned)threads;
-    ws[i].clients = mc_xcalloc((size_t)threads, sizeof *ws[i].clients);
-    for(int p = 0; p < threads; p++)
-      mc_cset_init(&ws[i].clients[p]);
   }
+  /* The threads wait at the gate until the partitions are known: one for
+     each thread that could be started. */
   int started = 0;
   for(int i = 0; i < threads; i++) {
     if(i > 0 && pthread_create(&ws[i].th, NULL, worker, &ws[i]) != 0)
@@ -1914,6 +2106,7 @@ static void run_workers(struct scan *s, int threads, int64_t t0, struct mc_logs_
   }
   if(started < threads)
     atomic_fetch_sub(&s->running, (unsigned)(threads - started));
+  ship_open(s, ws, (unsigned)started);
   bool polled = false;
   pthread_t helper;
   if(o->progress && s->nwork && pthread_create(&helper, NULL, worker, &ws[0]) == 0) {
@@ -1935,7 +2128,7 @@ static void run_workers(struct scan *s, int threads, int64_t t0, struct mc_logs_
     mc_agg_release(&ws[i].agg);
     free(ws[i].buf);
   }
-  merge_clients(ws, threads, out);
+  ship_close(s, out);
   free(ws);
 }
 

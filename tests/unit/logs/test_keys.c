@@ -287,8 +287,9 @@ static void same_counts(const struct mc_cset *a, const struct mc_cset *b, unsign
 /* mc_cset_add_clients() (the scan's batches: IPv4 keys first, hashed from
  * a word in registers) counts as mc_cset_client_key() and mc_cset_add()
  * one by one: every form of address, batches of every size, one to three
- * partitions, the last address at the very end of the buffer, and counts
- * taken back (the undo pass) leave every key at 0. */
+ * partitions, the last address at the very end of the buffer, counts
+ * taken back (the undo pass) leave every key at 0, and keys shipped to the
+ * thread that owns their partition count the same. */
 /* The refs' keys added one at a time, the i-th counted 1 + i % mod times. */
 static void add_one_by_one(struct mc_cset *parts, unsigned nparts,
                            const struct mc_cset_ref *refs, size_t n, size_t mod)
@@ -344,19 +345,76 @@ static void test_client_batches(void **state)
     for(size_t i = 0, k = 1; i < N; i += k, k = k % MC_CSET_BATCH + 1) {
       size_t n = N - i < k ? N - i : k;
       for(size_t j = 0; j < n; j++) {   /* counts vary within a batch: one call each */
-        mc_cset_add_clients(many, nparts, &refs[i + j], 1, end, 1 + (i + j) % 3);
+        mc_cset_add_clients(many, nparts, NULL, &refs[i + j], 1, end, 1 + (i + j) % 3);
       }
     }
     same_counts(one, many, nparts);
     /* Whole batches, each taken back by a batch of the same refs. */
     for(size_t i = 0; i + MC_CSET_BATCH <= N; i += MC_CSET_BATCH) {
-      mc_cset_add_clients(many, nparts, &refs[i], MC_CSET_BATCH, end, 5);
-      mc_cset_add_clients(many, nparts, &refs[i], MC_CSET_BATCH, end, (uint64_t)-5);
+      mc_cset_add_clients(many, nparts, NULL, &refs[i], MC_CSET_BATCH, end, 5);
+      mc_cset_add_clients(many, nparts, NULL, &refs[i], MC_CSET_BATCH, end, (uint64_t)-5);
     }
     same_counts(one, many, nparts);
     for(unsigned p = 0; p < nparts; p++) {
       mc_cset_release(&one[p]);
       mc_cset_release(&many[p]);
+    }
+  }
+  /* Counted as the scan's threads do: nparts threads, each batch added by
+     one of them in turn; a key of another partition than the thread's own
+     counted in the thread's table of it while that holds fewer than
+     near_max keys (or holds the key), else packed for its owner; in the
+     end each owner adds the records and merges the other threads' tables
+     of its partition. Counts of 1, and whole batches taken back (-1) by
+     another thread than the one that counted them; near_max 0 (every key
+     shipped), a few (both ways) and more than there are keys (none). */
+  static const size_t nears[] = { 0, 40, 100000 };
+  for(unsigned nparts = 2; nparts <= 3; nparts++) {
+    for(size_t ni = 0; ni < sizeof nears / sizeof *nears; ni++) {
+      struct mc_cset one[3], t[3][3];
+      struct mc_cset_ship ship[3][3];
+      struct mc_cset_owner own[3];
+      for(unsigned p = 0; p < nparts; p++) {
+        mc_cset_init(&one[p]);
+        for(unsigned q = 0; q < nparts; q++) {
+          mc_cset_init(&t[p][q]);
+          ship[p][q] = (struct mc_cset_ship){ mc_xmalloc(3 * N * (6 + MC_KEY_CLIENT_MAX)), 0 };
+        }
+        own[p] = (struct mc_cset_owner){ p, nears[ni], ship[p] };
+      }
+      add_one_by_one(one, nparts, refs, N, 1);
+      unsigned self = 0;
+      for(size_t i = 0, k = 1; i < N; i += k, k = k % MC_CSET_BATCH + 1, self = (self + 1) % nparts)
+        mc_cset_add_clients(t[self], nparts, &own[self], &refs[i], N - i < k ? N - i : k, end, 1);
+      for(size_t i = 0; i + MC_CSET_BATCH <= N; i += MC_CSET_BATCH, self = (self + 1) % nparts) {
+        unsigned other = (self + 1) % nparts;
+        mc_cset_add_clients(t[self], nparts, &own[self], &refs[i], MC_CSET_BATCH, end, 1);
+        mc_cset_add_clients(t[other], nparts, &own[other], &refs[i], MC_CSET_BATCH, end,
+                            (uint64_t)-1);
+      }
+      size_t shipped = 0;
+      struct mc_cset owned[3];
+      for(unsigned p = 0; p < nparts; p++) {
+        for(unsigned q = 0; q < nparts; q++) {
+          shipped += ship[q][p].used;
+          mc_cset_add_packed(&t[p][p], ship[q][p].p, ship[q][p].used);
+          free(ship[q][p].p);
+          if(q != p) {
+            mc_cset_merge(&t[p][p], &t[q][p]);
+            mc_cset_release(&t[q][p]);
+          }
+        }
+        owned[p] = t[p][p];
+      }
+      if(nears[ni] < 1000)
+        assert_true(shipped > 0);
+      else
+        assert_int_equal(shipped, 0);
+      same_counts(one, owned, nparts);
+      for(unsigned p = 0; p < nparts; p++) {
+        mc_cset_release(&one[p]);
+        mc_cset_release(&owned[p]);
+      }
     }
   }
   /* Batches as the scan gives them: many refs a call, one count. */
@@ -365,7 +423,7 @@ static void test_client_batches(void **state)
   mc_cset_init(&many);
   add_one_by_one(&one, 1, refs, N, 1);
   for(size_t i = 0, k = 1; i < N; i += k, k = k % MC_CSET_BATCH + 1)
-    mc_cset_add_clients(&many, 1, &refs[i], N - i < k ? N - i : k, end, 1);
+    mc_cset_add_clients(&many, 1, NULL, &refs[i], N - i < k ? N - i : k, end, 1);
   same_counts(&one, &many, 1);
   /* Merged into a larger table that lacks them, the keys keep their
      marks (taken from their slots, not asked again). */
@@ -483,7 +541,7 @@ static void test_ipv4_forms(void **state)
   }
   add_one_by_one(one, 2, refs, N, 1);
   for(size_t i = 0; i < N; i += MC_CSET_BATCH)
-    mc_cset_add_clients(many, 2, &refs[i], N - i < MC_CSET_BATCH ? N - i : MC_CSET_BATCH, end, 1);
+    mc_cset_add_clients(many, 2, NULL, &refs[i], N - i < MC_CSET_BATCH ? N - i : MC_CSET_BATCH, end, 1);
   same_counts(one, many, 2);
   for(unsigned p = 0; p < 2; p++) {
     mc_cset_release(&one[p]);
