@@ -168,6 +168,13 @@ void mc_cli_facts(const struct mc_cli *cli, struct mc_report *r);
  * prints the error and returns MC_EXIT_USAGE when one is malformed. */
 int mc_cli_net_opts(const struct mc_cli *cli, struct mc_net_opts *net);
 
+/* 0 when the libraries cmd needs are there; else says which could not be
+ * loaded, and why, on stderr and returns MC_EXIT_CANNOT. libcurl is loaded
+ * when a command needs it (lib/http/curl_dl.h): the offline commands, and
+ * ports and tls, run without it. Always 0 in a build without the network
+ * checks. */
+int mc_cli_libs_ready(const struct mc_command *cmd);
+
 /* Splits a target "HOST[:PORT]" (IPv6 in brackets) for the report's facts:
  * *host is malloc'ed, *port is 0 when none is given. False when it is not a
  * target, and always in a build without the network checks. */

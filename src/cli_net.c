@@ -6,17 +6,38 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "checks/checks.h"
+#include "http/curl_dl.h"
 #include "util/input.h"
 #include "util/util.h"
 
 bool mc_cli_split_target(const char *s, char **host, int *port)
 {
   return mc_net_split_host_port(s, host, port, 0);
+}
+
+int mc_cli_libs_ready(const struct mc_command *cmd)
+{
+  /* The commands that never make an HTTP or IMAP request. */
+  static const char *const without_curl[] = {
+    "ports", "tls", "logs", "config", "explain", "causes", "version", "lab",
+  };
+  for(size_t i = 0; i < sizeof without_curl / sizeof *without_curl; i++) {
+    if(strcmp(cmd->name, without_curl[i]) == 0)
+      return 0;
+  }
+  const char *why;
+  if(mc_curl_load(&why))
+    return 0;
+  fprintf(stderr, "migcheck: '%s' needs libcurl, which could not be loaded (%s); install "
+          "libcurl 7.66 or later (Debian and Ubuntu: the libcurl4 package), or name the "
+          "library's file in MIGCHECK_LIBCURL\n", cmd->name, why);
+  return MC_EXIT_CANNOT;
 }
 
 int mc_cli_net_opts(const struct mc_cli *cli, struct mc_net_opts *net)

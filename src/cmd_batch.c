@@ -21,7 +21,7 @@
  * Ctrl-C stops starting rows, ends the running ones and prints what
  * finished.
  */
-#include <curl/curl.h>
+#include "http/curl_dl.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/ssl.h>

@@ -56,7 +56,7 @@ int main(int argc, char **argv)
     mc_cli_print_command_help(cmd, stdout);
     rc = MC_EXIT_OK;
   }
-  else if(rc == 0)
+  else if(rc == 0 && (rc = mc_cli_libs_ready(cmd)) == 0)
     rc = cmd->fn(&cli);
   mc_cli_release(&cli);
   return rc;

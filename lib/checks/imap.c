@@ -34,7 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
+#include "http/curl_dl.h"
 
 #include "proto/imap.h"
 #include "version.h"

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
+#include "http/curl_dl.h"
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 

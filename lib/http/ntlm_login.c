@@ -24,7 +24,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <curl/curl.h>
+#include "http/curl_dl.h"
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>

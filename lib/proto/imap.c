@@ -26,7 +26,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include <curl/curl.h>
+#include "http/curl_dl.h"
 
 #include "http/http.h"
 

@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
+#include "http/curl_dl.h"
 #include <openssl/rand.h>
 
 #include "util/base64.h"

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 
 MIGCHECK = sys.argv[1]
 passed = failed = 0
@@ -253,6 +254,38 @@ check("config: the fix names the server that needs it, confirm reruns its file",
 p = run("explain", "hello", "--json-file", "/dev/full")
 check("--json-file on a full disk: could not run, said once", p.returncode == 3 and
       p.stderr.count("cannot write '/dev/full'") == 1, f"exit {p.returncode} {p.stderr!r}")
+
+# libcurl is loaded when a command needs it (lib/http/curl_dl.h): without
+# it the offline commands and ports run; a command that needs it says so
+# before it sends anything, exit 3; a file that is not libcurl is refused
+# by name.
+nocurl = {"MIGCHECK_LIBCURL": "/nonexistent/libcurl.so.4"}
+p = run("config", cfg, env=nocurl)
+check("without libcurl: config runs", p.returncode == 1 and "Set-WebServicesVirtualDirectory"
+      in p.stdout, p.stderr)
+p = run("explain", "The remote server returned an error: (503) Server Unavailable.",
+        env=nocurl)
+check("without libcurl: explain runs", p.returncode == 1 and "HTTP_SERVICE_UNAVAILABLE"
+      in p.stdout, f"exit {p.returncode} {p.stdout[-400:]!r}")
+p = run("ports", "127.0.0.1", "1", "--json", env=nocurl)
+check("without libcurl: ports runs", p.returncode == 1 and "TCP_REFUSED" in p.stdout, p.stderr)
+for args in (["remote-move", "--server", "127.0.0.1:1"],
+             ["autodiscover", "--email", "a@contoso.test", "--resolve",
+              "autodiscover.contoso.test:443:127.0.0.1"],
+             ["imap", "127.0.0.1:1"]):
+    p = run(*args, env=nocurl)
+    check(f"without libcurl: {args[0]} says so, exit 3", p.returncode == 3 and p.stdout == ""
+          and "needs libcurl" in p.stderr and "/nonexistent/libcurl.so.4" in p.stderr,
+          f"exit {p.returncode} {p.stderr!r}")
+p = run("remote-move", "--server", "127.0.0.1:1", env={"MIGCHECK_LIBCURL": "libz.so.1"})
+check("a library that is not libcurl is refused by name", p.returncode == 3 and
+      "libz.so.1 has no curl_global_init" in p.stderr, p.stderr)
+# The loader's own account (LD_DEBUG=files) of what a run loaded.
+p = run("logs", os.path.join(data, "logs", "healthy"), env={"LD_DEBUG": "files"})
+q = run("remote-move", "--server", "127.0.0.1:1", env={"LD_DEBUG": "files"})
+check("logs runs without loading libcurl, remote-move loads it",
+      "file=libc.so.6" in p.stderr and "libcurl" not in p.stderr and
+      "file=libcurl.so.4" in q.stderr, p.stderr[-300:])
 
 # Exit codes: one table prints them in --help and the man page; README agrees.
 readme = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
