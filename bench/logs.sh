@@ -130,7 +130,8 @@ echo "   in the faster of its two ways of reading (m: a memory map, rg's choice 
 echo "   r: read(), --no-mmap; the other way's rate is listed below);"
 echo "   the CPU columns are the least sensitive to other work on the machine; CPU 2 thr/1:"
 echo "   the CPU time of two threads over one thread's, near 1 when the threads split the work,"
-echo "   higher where each thread's client table holds the same clients)"
+echo "   higher with many clients: keys shipped to the thread that owns their table, and"
+echo "   memory touched for the first time)"
 echo "  rg's other way of reading, in the same runs: $(IFS=';'; echo "${RG_OTHER[*]}" | sed 's/;/; /g')" | fold -s -w 100
 
 # ---- summaries at the largest cardinality: written, then merged ----
