@@ -19,8 +19,9 @@
  *    range before ended with) and scans a range again when they differ. Then
  *    line numbers become absolute and the file's tables are merged into that
  *    thread's table; the threads' tables are merged at the end.
- *  - Client keys (the one table that grows with the data) are never held
- *    twice past a few thousand: each thread owns the table of one partition
+ *  - Client keys (the one table that grows with the data) are held once,
+ *    but for the first 32k a thread sees of other partitions: each thread
+ *    owns the table of one partition
  *    of the hash space and ships the keys of the others to their owners in
  *    blocks (struct inbox, a lock a block of about 3,000 keys); nothing of
  *    them is merged at the end but the small tables each thread keeps of
@@ -459,8 +460,9 @@ static bool ship_take(struct scan *s, struct worker *w)
   return true;
 }
 
-/* Hands the block being filled for partition p to its owner. */
-static void ship_send(struct scan *s, struct worker *w, unsigned p)
+/* Hands the block being filled for partition p to its owner, and (more)
+ * starts another. */
+static void ship_send(struct scan *s, struct worker *w, unsigned p, bool more)
 {
   struct ship_block *b = w->blk[p];
   b->used = w->own.ship[p].used;
@@ -474,8 +476,8 @@ static void ship_send(struct scan *s, struct worker *w, unsigned p)
   unsigned pending = atomic_fetch_add_explicit(&in->pending, 1, memory_order_relaxed) + 1;
   pthread_cond_signal(&in->cv);
   pthread_mutex_unlock(&in->mu);
-  w->blk[p] = ship_block_new();
-  w->own.ship[p] = (struct mc_cset_ship){ w->blk[p]->data, 0 };
+  w->blk[p] = more ? ship_block_new() : NULL;
+  w->own.ship[p] = (struct mc_cset_ship){ more ? w->blk[p]->data : NULL, 0 };
   /* The owner adds its inbox between its own lines, or waits on it once
      it is done: either way it catches up. */
   while(pending > SHIP_PENDING) {
@@ -501,7 +503,7 @@ static void client_flush(struct ctx *c)
     return;
   for(unsigned p = 0; p < s->nparts; p++) {
     if(w->own.ship[p].used >= SHIP_BLOCK)
-      ship_send(s, w, p);
+      ship_send(s, w, p, true);
   }
   ship_take(s, w);
 }
@@ -515,8 +517,9 @@ static void ship_done(struct scan *s, struct worker *w)
     if(p == w->id)
       continue;
     if(w->own.ship[p].used)
-      ship_send(s, w, p);
-    free(w->blk[p]);
+      ship_send(s, w, p, false);
+    else
+      free(w->blk[p]);
   }
   if(atomic_fetch_sub(&s->producing, 1) == 1) {
     for(unsigned p = 0; p < s->nparts; p++) {
