@@ -98,22 +98,22 @@ static const struct mc_curl_api none = {
 
 /* ---- loading ---- */
 
-/* The address of symbol name in lib into *slot (a function pointer's
- * bytes: ISO C has no cast from void * to one); false when it is not
- * there. */
-static bool sym(void *lib, const char *name, void *slot, size_t size)
+/* The address of symbol name in lib (loaded from file) into *slot (a
+ * function pointer's bytes: ISO C has no cast from void * to one); false
+ * when it is not there. */
+static bool sym(void *lib, const char *file, const char *name, void *slot, size_t size)
 {
   void *p = dlsym(lib, name);
   if(!p) {
-    snprintf(why_not, sizeof why_not, "%s has no %s (libcurl 7.66 or later is needed)",
-             getenv("MIGCHECK_LIBCURL") ? getenv("MIGCHECK_LIBCURL") : MC_LIBCURL, name);
+    snprintf(why_not, sizeof why_not, "%s has no %s (libcurl 7.66 or later is needed)", file,
+             name);
     return false;
   }
   memcpy(slot, &p, size);
   return true;
 }
 
-#define SYM(field) sym(lib, "curl_" #field, &api.field, sizeof api.field)
+#define SYM(field) sym(lib, file, "curl_" #field, &api.field, sizeof api.field)
 
 static void load(void)
 {

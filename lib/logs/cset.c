@@ -559,7 +559,7 @@ static inline uint64_t text_key_hash(const char *key, size_t kn, uint8_t ep, con
 /* A key bound for another thread's table, as a record in ship (cset.h):
  * its length (0: an IPv4 key, whose endpoint and address follow), whether
  * its count is taken back, its tag, then the key. */
-#define PACK_HEAD 6
+#define PACK_HEAD MC_CSET_PACK_HEAD
 
 static inline void pack_head(char *p, uint8_t len, uint64_t count, uint32_t tag)
 {
@@ -641,13 +641,15 @@ static bool near_text(struct mc_cset *c, size_t max, const char *key, size_t n, 
   return true;
 }
 
-/* The indices of the n keys whose partition (part[]) is self into mine,
- * the others into far, without a branch; how many are self's. */
-static size_t split(const unsigned *part, size_t n, unsigned self, uint8_t *mine, uint8_t *far)
+/* The indices of the n keys to be added where they go into mine (all of
+ * them unless full, else those whose partition, part[], is self), the
+ * others into far, without a branch; how many are in mine. */
+static size_t split(const unsigned *part, size_t n, bool full, unsigned self, uint8_t *mine,
+                    uint8_t *far)
 {
   size_t nmine = 0, nfar = 0;
   for(size_t j = 0; j < n; j++) {
-    bool m = part[j] == self;
+    bool m = !full || part[j] == self;
     mine[nmine] = far[nfar] = (uint8_t)j;
     nmine += m;
     nfar += !m;
@@ -669,11 +671,6 @@ void mc_cset_add_clients(struct mc_cset *parts, unsigned nparts, const struct mc
     uint32_t tag;
   } tx[MC_CSET_BATCH];
   unsigned part4[MC_CSET_BATCH], partt[MC_CSET_BATCH];   /* each key's partition */
-  /* Every key goes to parts[its part]: with own, the thread's own table or
-     one of its near tables of other partitions (all in the same loops,
-     which overlap their keys' waits), or, when that is full, to a ship. */
-  unsigned self = own ? own->self : 0;
-  size_t near_max = own ? own->near_max : SIZE_MAX;
   uint8_t maybe[MC_CSET_BATCH] = { 0 }, text[MC_CSET_BATCH];
   size_t nm = 0, nt = 0, n4 = 0;
   if(n > MC_CSET_BATCH)
@@ -722,48 +719,42 @@ void mc_cset_add_clients(struct mc_cset *parts, unsigned nparts, const struct mc
     partt[j] = mc_cset_part(hash, nparts);
     mc_cset_prefetch(&parts[partt[j]], hash);
   }
-  /* The IPv4 adds give the text keys' slots time to come; then their
+  /* Each key goes to parts[its part]: the table the thread owns, or with
+     own, while it has room, the thread's near table of another partition.
+     Once one of those is full, which partition a key is in decides what is
+     done with it, a coin toss too: the thread's own keys and the others'
+     are listed apart first, without a branch; the others are added near
+     when they are there, else shipped.
+     The IPv4 adds give the text keys' slots time to come; then their
      records in the arena are fetched, and the text adds come last (a key
      packed for its owner is read back here, well after it was written
      byte by byte: copied at once, its first word waited on the stores). */
-  /* While every table has room, each key is added where it goes, the
-     same way. Once one is full, which partition a key is in decides what
-     is done with it, a coin toss too: the thread's own keys and the
-     others' are listed apart first, without a branch. */
   bool full = false;
   for(unsigned p = 0; own && p < nparts; p++)
-    full |= p != self && parts[p].n >= near_max;
-  if(!full) {
-    for(size_t j = 0; j < n4; j++)
-      add_v4(&parts[part4[j]], v4[j].word, v4[j].addr, v4[j].tag, count);
-    for(size_t j = 0; j < nt; j++)
-      mc_cset_prefetch_text(&parts[partt[j]], tx[j].tag);
-    for(size_t j = 0; j < nt; j++)
-      add_text(&parts[partt[j]], tx[j].key, tx[j].n, tx[j].tag, count, 0);
-    return;
-  }
+    full |= p != own->self && parts[p].n >= own->near_max;
+  unsigned self = own ? own->self : 0;
   uint8_t mine[MC_CSET_BATCH], far[MC_CSET_BATCH];
-  size_t nmine = split(part4, n4, self, mine, far);
+  size_t nmine = split(part4, n4, full, self, mine, far);
   for(size_t i = 0; i < nmine; i++) {
     size_t j = mine[i];
     add_v4(&parts[part4[j]], v4[j].word, v4[j].addr, v4[j].tag, count);
   }
   for(size_t i = 0; i < n4 - nmine; i++) {
     size_t j = far[i];
-    if(!near_v4(&parts[part4[j]], near_max, v4[j].word, v4[j].addr, v4[j].tag, count))
+    if(!near_v4(&parts[part4[j]], own->near_max, v4[j].word, v4[j].addr, v4[j].tag, count))
       pack_v4(&own->ship[part4[j]], (unsigned)(v4[j].word >> 56 & 0x7f), v4[j].addr,
               v4[j].tag, count);
   }
   for(size_t j = 0; j < nt; j++)
     mc_cset_prefetch_text(&parts[partt[j]], tx[j].tag);
-  nmine = split(partt, nt, self, mine, far);
+  nmine = split(partt, nt, full, self, mine, far);
   for(size_t i = 0; i < nmine; i++) {
     size_t j = mine[i];
     add_text(&parts[partt[j]], tx[j].key, tx[j].n, tx[j].tag, count, 0);
   }
   for(size_t i = 0; i < nt - nmine; i++) {
     size_t j = far[i];
-    if(!near_text(&parts[partt[j]], near_max, tx[j].key, tx[j].n, tx[j].tag, count))
+    if(!near_text(&parts[partt[j]], own->near_max, tx[j].key, tx[j].n, tx[j].tag, count))
       pack_text(&own->ship[partt[j]], tx[j].key, tx[j].n, tx[j].tag, count);
   }
 }

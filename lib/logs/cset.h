@@ -230,7 +230,8 @@ struct mc_cset_ship {
   size_t used;
 };
 
-#define MC_CSET_SHIP_ROOM (MC_CSET_BATCH * (6 + MC_KEY_CLIENT_MAX))
+#define MC_CSET_PACK_HEAD 6     /* bytes of a record before its key */
+#define MC_CSET_SHIP_ROOM (MC_CSET_BATCH * (MC_CSET_PACK_HEAD + MC_KEY_CLIENT_MAX))
 
 /* A scan thread's place among nparts: parts[self] is the table it owns; in
  * its table parts[p] of another partition it counts the keys it has seen
