@@ -44,8 +44,10 @@ const struct mc_command mc_commands[] = {
     "The first handshake is Exchange Online's own: TLS 1.2-1.3 with Windows Server\n"
     "2022 Schannel's default suites and groups; refused there twice but accepted\n"
     "with every suite is TLS_CLOUD_CIPHER_MISMATCH. Then which of those suites the\n"
-    "server accepts, one handshake each. Every A/AAAA address of the name is\n"
-    "walked and compared (DNS_ADDRESSES_DISAGREE).",
+    "server accepts, one handshake each, all at once; a suite with no answer in\n"
+    "time is tried again alone, and one still unanswered is not known (no answer\n"
+    "is never a refusal). Every A/AAAA address of the name is walked and compared\n"
+    "(DNS_ADDRESSES_DISAGREE).",
     "migcheck tls mail.contoso.com\n"
     "migcheck tls mail.contoso.com:443 --sni autodiscover.contoso.com\n"
     "migcheck tls 203.0.113.10 --sni mail.contoso.com --json" },

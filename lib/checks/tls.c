@@ -226,23 +226,40 @@ static void judge_no_handshake(struct mc_report *r, struct mc_step *s, const str
   }
 }
 
-/* Whether Exchange Online's profile, refused once (refused says how) while
- * every suite was accepted, passes a second time. Then the refusal was not
- * the suites but the connection (cut under load, a server restarting):
- * CI's batch run under ASan once saw a handshake of the lab's 201
- * certificates closed, and a cipher mismatch named for a server whose
- * suites are fine. */
-static bool cloud_again(struct mc_step *s, struct mc_tls_opts *cloud, const struct mc_target *t,
-                        const char *refused)
+/* A handshake the server answered with a refusal (an alert, a close, a
+ * TLS error), as against one that could not be judged: no answer before
+ * the deadline, a connect that failed, this side's OpenSSL. Only a
+ * refusal says anything about the cipher suites. */
+static bool tls_refused(enum mc_tls_outcome o)
+{
+  return o == MC_TLS_ALERT || o == MC_TLS_CLOSED || o == MC_TLS_ERROR;
+}
+
+enum again { AGAIN_ACCEPTED, AGAIN_REFUSED, AGAIN_UNTOLD };
+
+/* Exchange Online's profile, refused once (refused says how) while every
+ * suite was accepted, tried a second time. Accepted: the refusal was the
+ * connection (cut under load, a server restarting), not the suites: CI's
+ * batch run under ASan once saw a handshake of the lab's 201 certificates
+ * closed, and a cipher mismatch named for a server whose suites are fine.
+ * No answer in time tells nothing either way. */
+static enum again cloud_again(struct mc_step *s, struct mc_tls_opts *cloud,
+                              const struct mc_target *t, const char *refused)
 {
   struct mc_tls_result again;
   cloud->deadline_ms = mc_now_ms() + t->timeout_ms;
   mc_tls_probe(cloud, &again);
-  bool ok = again.outcome == MC_TLS_OK;
-  mc_step_ev(s, "that profile again", ok ? "accepted: the first refusal (%s) was not the cipher "
-             "suites" : "refused again (%s)", ok ? refused : mc_tls_outcome_name(again.outcome));
+  enum again how = again.outcome == MC_TLS_OK ? AGAIN_ACCEPTED :
+                   tls_refused(again.outcome) ? AGAIN_REFUSED : AGAIN_UNTOLD;
+  if(how == AGAIN_ACCEPTED)
+    mc_step_ev(s, "that profile again", "accepted: the first refusal (%s) was not the cipher "
+               "suites", refused);
+  else
+    mc_step_ev(s, "that profile again", "%s (%s%s%s)", how == AGAIN_REFUSED ? "refused again" :
+               "no verdict", mc_tls_outcome_name(again.outcome), again.detail[0] ? ": " : "",
+               again.detail);
   mc_tls_result_release(&again);
-  return ok;
+  return how;
 }
 
 /* The handshake step: TLS_NOT_TLS or TLS_HANDSHAKE_FAILED, or the chain.
@@ -267,8 +284,7 @@ static bool walk_tls(struct mc_report *r, struct mc_step *parent, const struct m
   mc_tls_probe(&cloud, res);
   *mismatch = false;
   bool local = res->outcome == MC_TLS_LOCAL;
-  bool second = res->outcome == MC_TLS_ALERT || res->outcome == MC_TLS_CLOSED ||
-                res->outcome == MC_TLS_ERROR || local;
+  bool second = tls_refused(res->outcome) || local;
   mc_step_ev(s, "client profile", "Exchange Online's: Windows Server 2022 Schannel defaults, "
              "TLS 1.2-1.3, %zu suites, groups %s (%s)", mc_tls_schannel_nsuites,
              mc_tls_schannel_groups, mc_tls_schannel_source);
@@ -292,11 +308,12 @@ static bool walk_tls(struct mc_report *r, struct mc_step *parent, const struct m
     return false;
   }
   mc_step_ev(s, "negotiated", "%s, %s", res->version, res->cipher);
+  enum again again = AGAIN_ACCEPTED;
   /* Every version up to 1.3 was offered: a server that can do 1.2 picks it. */
   if(res->version_num && res->version_num < TLS1_2_VERSION)
     mc_step_find(r, s, MC_CAUSE_TLS_PROTOCOL_TOO_OLD, "offered TLS 1.0 to 1.3, the server chose %s; "
                  "Exchange Online needs TLS 1.2 or later", mc_tls_version_name(res->version_num));
-  else if(second && !local && !cloud_again(s, &cloud, t, refused)) {
+  else if(second && !local && (again = cloud_again(s, &cloud, t, refused)) == AGAIN_REFUSED) {
     *mismatch = true;
     mc_step_find(r, s, MC_CAUSE_TLS_CLOUD_CIPHER_MISMATCH, "the server refused the handshake "
                  "Exchange Online's client makes (TLS 1.2-1.3 with Windows Server 2022 "
@@ -304,8 +321,14 @@ static bool walk_tls(struct mc_report *r, struct mc_step *parent, const struct m
                  "suite: it shares no cipher suite with the cloud", mc_tls_schannel_nsuites,
                  refused, res->version, res->cipher);
   }
-  mc_step_done(r, s, *mismatch ? MC_FAIL : MC_PASS, "%s, %s%s", res->version, res->cipher,
-               *mismatch ? " (not a suite Exchange Online offers)" : "");
+  if(again == AGAIN_UNTOLD)
+    mc_report_incomplete(r, "the server refused Exchange Online's TLS profile once and did "
+                         "not answer it in time the second time: whether it shares a cipher "
+                         "suite with the cloud is not known (a longer --timeout may tell)");
+  mc_step_done(r, s, *mismatch ? MC_FAIL : again == AGAIN_UNTOLD ? MC_UNKNOWN : MC_PASS,
+               "%s, %s%s", res->version, res->cipher, *mismatch ?
+               " (not a suite Exchange Online offers)" : again == AGAIN_UNTOLD ?
+               " (whether Exchange Online's suites are accepted is not known)" : "");
   struct mc_step *c = mc_step_add(r, parent, "Certificate of %s", mc_target_tls_name(t));
   if(res->nchain)
     cert_evidence(c, &res->chain[0]);
@@ -411,8 +434,7 @@ static unsigned probe_versions(struct mc_report *r, struct mc_step *parent,
       mc_step_done(r, s, MC_PASS, "accepted (%s)", res.cipher);
       mc_buf_printf(&summary, "%s%s", summary.len ? ", " : "", mc_tls_version_name(versions[i]));
     }
-    else if(res.outcome == MC_TLS_ALERT || res.outcome == MC_TLS_CLOSED ||
-            res.outcome == MC_TLS_ERROR) {
+    else if(tls_refused(res.outcome)) {
       mc_step_done(r, s, MC_INFO, "refused (%s)", res.detail[0] ? res.detail :
                    mc_tls_outcome_name(res.outcome));
     }
@@ -423,7 +445,10 @@ static unsigned probe_versions(struct mc_report *r, struct mc_step *parent,
     }
     mc_tls_result_release(&res);
   }
-  mc_step_done(r, all, accepted ? MC_PASS : MC_FAIL, "accepted: %s",
+  if(!accepted && *unknown)
+    mc_report_incomplete(r, "no protocol version was accepted and some got no answer in "
+                         "time: which versions the server takes is not known");
+  mc_step_done(r, all, accepted ? MC_PASS : *unknown ? MC_UNKNOWN : MC_FAIL, "accepted: %s",
                summary.len ? summary.ptr : "none");
   mc_buf_release(&summary);
   return accepted;
@@ -445,7 +470,11 @@ static void *suite_main(void *arg)
 }
 
 /* Which of Exchange Online's suites the server accepts: one handshake per
- * suite of the profile, all at once. */
+ * suite of the profile, all at once. A burst of handshakes can overload a
+ * slow server (one under load, a long chain to send), so a suite that got
+ * no answer in time is tried again alone, one after another, within one
+ * more --timeout in all; a suite still unanswered is not known, and none
+ * accepted with some not known names no cause. */
 static void probe_cloud_suites(struct mc_report *r, const struct mc_target *t,
                                const struct mc_addr *addr, int port)
 {
@@ -470,26 +499,55 @@ static void probe_cloud_suites(struct mc_report *r, const struct mc_target *t,
     if(!jobs[i].started)
       suite_main(&jobs[i]);
   }
-  struct mc_buf ok = MC_BUF_INIT(4096);
-  size_t nok = 0;
-  for(size_t i = 0; i < n; i++) {
+  for(size_t i = 0; i < n; i++)
     if(jobs[i].started)
       pthread_join(jobs[i].th, NULL);
-    bool accepted = jobs[i].res.outcome == MC_TLS_OK;
-    mc_step_ev(s, accepted ? "accepted" : "refused", "%s (%s)%s%s", jobs[i].suite->iana,
-               jobs[i].suite->tls13 ? "TLS 1.3" : "TLS 1.2", accepted ? "" : ": ",
-               accepted ? "" : mc_tls_outcome_name(jobs[i].res.outcome));
+  /* The ones without an answer, again, alone. */
+  int64_t budget_end = mc_now_ms() + t->timeout_ms;
+  size_t nagain = 0;
+  for(size_t i = 0; i < n; i++) {
+    enum mc_tls_outcome o = jobs[i].res.outcome;
+    if(o == MC_TLS_OK || tls_refused(o) || o == MC_TLS_LOCAL || mc_now_ms() >= budget_end)
+      continue;
+    mc_tls_result_release(&jobs[i].res);
+    jobs[i].o.deadline_ms = budget_end;
+    suite_main(&jobs[i]);
+    nagain++;
+  }
+  if(nagain)
+    mc_step_ev(s, "tried again", "%zu suite%s that got no answer in the burst, one at a time",
+               nagain, nagain == 1 ? "" : "s");
+  struct mc_buf ok = MC_BUF_INIT(4096);
+  size_t nok = 0, nuntold = 0;
+  for(size_t i = 0; i < n; i++) {
+    enum mc_tls_outcome o = jobs[i].res.outcome;
+    bool accepted = o == MC_TLS_OK, untold = !accepted && !tls_refused(o);
+    mc_step_ev(s, accepted ? "accepted" : untold ? "not known" : "refused", "%s (%s)%s%s",
+               jobs[i].suite->iana, jobs[i].suite->tls13 ? "TLS 1.3" : "TLS 1.2",
+               accepted ? "" : ": ", accepted ? "" : mc_tls_outcome_name(o));
     if(accepted) {
       mc_buf_printf(&ok, "%s%s", nok ? ", " : "", jobs[i].suite->iana);
       nok++;
     }
+    nuntold += untold;
     mc_tls_result_release(&jobs[i].res);
   }
-  mc_step_done(r, s, nok ? MC_PASS : MC_FAIL, "%zu of %zu accepted%s%s", nok, n,
-               nok ? ": " : "", nok ? ok.ptr : "");
-  if(!nok && !mc_report_has(r, MC_CAUSE_TLS_CLOUD_CIPHER_MISMATCH))
-    mc_step_find(r, s, MC_CAUSE_TLS_CLOUD_CIPHER_MISMATCH, "the server accepts none of the %zu "
-                 "suites Exchange Online's client offers", n);
+  if(nok)
+    mc_step_done(r, s, MC_PASS, "%zu of %zu accepted: %s%s", nok, n, ok.ptr,
+                 nuntold ? " (some not known)" : "");
+  else if(nuntold) {
+    mc_step_done(r, s, MC_UNKNOWN, "none accepted, %zu of %zu without an answer in time",
+                 nuntold, n);
+    mc_report_incomplete(r, "%zu of Exchange Online's %zu cipher suites got no answer in time "
+                         "and none was accepted: whether the server shares one with the "
+                         "cloud is not known (a longer --timeout may tell)", nuntold, n);
+  }
+  else {
+    mc_step_done(r, s, MC_FAIL, "none of %zu accepted", n);
+    if(!mc_report_has(r, MC_CAUSE_TLS_CLOUD_CIPHER_MISMATCH))
+      mc_step_find(r, s, MC_CAUSE_TLS_CLOUD_CIPHER_MISMATCH, "the server refuses every one of "
+                   "the %zu suites Exchange Online's client offers", n);
+  }
   mc_buf_release(&ok);
   free(jobs);
 }

@@ -9,11 +9,22 @@
 - A chain of 201 certificates is told as 201, not as the 10 kept.
 - An IMAP session that breaks off before any login says so, not "after the
   login".
+- A TLS server that stalls when handshakes come in a burst (Python's ssl
+  module, OpenSSL underneath): the suites that got no answer are tried
+  again alone and accepted; when it stays stalled they are "not known",
+  never TLS_CLOUD_CIPHER_MISMATCH (CI once saw that cause under load); a
+  cloud profile closed once and unanswered the second time is no verdict.
 """
 import json
 import os
+import select
+import socket
+import ssl
 import subprocess
 import sys
+import tempfile
+import threading
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "peer"))
 from labutil import Checks, Lab  # noqa: E402
@@ -75,11 +86,151 @@ def imap_before_login(migcheck):
         lab.stop()
 
 
+class SlowTls:
+    """A TLS 1.2-1.3 server on 127.0.0.1 (Python's ssl, one thread a
+    connection) that waits `pause` seconds after each accept, then asks
+    plan(n, crowded) what to do with handshake n (0, 1, ...; a connect
+    closed within the pause, the walk's TCP step, is no handshake), crowded
+    when another connection was open meanwhile: "serve", "stall" (read and
+    answer nothing until the client goes) or "close" (read the ClientHello,
+    then close)."""
+
+    def __init__(self, d, plan, pause):
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:P-256", "-nodes", "-days", "365", "-subj",
+                        "/CN=mail.test", "-addext", "subjectAltName=DNS:mail.test",
+                        "-keyout", f"{d}/key.pem", "-out", f"{d}/cert.pem"],
+                       check=True, capture_output=True, timeout=60)
+        self.ca = f"{d}/cert.pem"
+        self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        self.ctx.load_cert_chain(self.ca, f"{d}/key.pem")
+        self.plan, self.pause = plan, pause
+        self.lock = threading.Lock()
+        self.active = self.handshakes = self.stalled = 0
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.open = True
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while self.open:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.handle, args=(c,), daemon=True).start()
+
+    def gone(self, c):
+        """Wait `pause` seconds; whether the client closed meanwhile."""
+        end = time.monotonic() + self.pause
+        while (left := end - time.monotonic()) > 0:
+            if select.select([c], [], [], left)[0]:
+                if not c.recv(1, socket.MSG_PEEK):
+                    return True
+                time.sleep(max(0, end - time.monotonic()))
+        return False
+
+    def handle(self, c):
+        with self.lock:
+            self.active += 1
+        try:
+            if self.gone(c):
+                return
+            with self.lock:
+                what = self.plan(self.handshakes, self.active > 1)
+                self.handshakes += 1
+                self.stalled += what == "stall"
+            c.settimeout(60)
+            if what == "close":
+                c.recv(4096)
+            elif what == "stall":
+                while c.recv(4096):
+                    pass
+            else:
+                with self.ctx.wrap_socket(c, server_side=True) as t:
+                    t.recv(1)
+        except (OSError, ssl.SSLError):
+            pass
+        finally:
+            with self.lock:
+                self.active -= 1
+            c.close()
+
+    def stop(self):
+        self.open = False
+        self.sock.close()
+
+
+def tls_run(migcheck, srv, timeout):
+    cmd = [migcheck, "tls", f"mail.test:{srv.port}", "--resolve",
+           f"mail.test:{srv.port}:127.0.0.1", "--ca-file", srv.ca, "--timeout", str(timeout),
+           "--json"]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
+                       stdin=subprocess.DEVNULL)
+    report = json.loads(p.stdout) if p.stdout.startswith("{") else {}
+    return report, [c["id"] for c in report.get("causes", [])], p.stdout[-600:]
+
+
+def step(report, title):
+    found = [s for s in report.get("steps", []) if s.get("title", "").startswith(title)]
+    return found[0] if found else {}
+
+
+def slow_tls(migcheck):
+    """No answer in time is never a refusal: not for the burst of one
+    handshake a suite, not for the cloud profile's second try."""
+    overloaded = []
+
+    def bursts(n, crowded):
+        return "stall" if crowded else "serve"
+
+    def stays(n, crowded):
+        if crowded:
+            overloaded.append(n)
+        return "stall" if overloaded else "serve"
+
+    def profile_untold(n, crowded):     # cloud profile closed, every suite taken, then silence
+        return ["close", "serve"][n] if n < 2 else "stall"
+
+    for name, plan, pause, timeout in (("stalls on bursts", bursts, 0.1, 6),
+                                       ("stays stalled after a burst", stays, 0.5, 3),
+                                       ("refuses the cloud profile, then stalls",
+                                        profile_untold, 0.3, 2)):
+        with tempfile.TemporaryDirectory() as d:
+            srv = SlowTls(d, plan, pause)
+            try:
+                report, causes, tail = tls_run(migcheck, srv, timeout)
+            finally:
+                srv.stop()
+        check(f"tls, a server that {name}: a handshake met a stall", srv.stalled > 0,
+              str(srv.stalled))
+        check(f"tls, a server that {name}: no TLS_CLOUD_CIPHER_MISMATCH", causes == [],
+              f"{causes} {tail}")
+        suites = json.dumps(step(report, "Exchange Online's cipher suites"))
+        hand = step(report, "TLS handshake")
+        if plan is bursts:
+            check(f"tls, a server that {name}: suites tried again alone, accepted",
+                  '"status": "pass"' in suites and "one at a time" in suites, suites[:600])
+        elif plan is stays:
+            check(f"tls, a server that {name}: suites not known, verdict unknown",
+                  '"status": "unknown"' in suites and '"not known"' in suites and
+                  '"refused"' not in suites and report.get("verdict") == "unknown",
+                  suites[:600])
+        else:
+            check(f"tls, a server that {name}: the handshake step unknown, verdict unknown",
+                  hand.get("status") == "unknown" and "no verdict" in json.dumps(hand) and
+                  report.get("verdict") == "unknown", json.dumps(hand)[:600])
+
+
 def main():
     migcheck = sys.argv[1]
     blocked_logins(migcheck)
     long_chain(migcheck)
     imap_before_login(migcheck)
+    slow_tls(migcheck)
     return check.finish()
 
 
