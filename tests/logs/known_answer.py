@@ -3,12 +3,13 @@
 bench/gen_iislog (which also writes the exact counts), run migcheck on them
 and compare its "traffic" object with the expected one, key by key.
 
-  known_answer.py MIGCHECK GEN_IISLOG
+  known_answer.py MIGCHECK GEN_IISLOG FAIL_THREADS_SO
 
 Runs the same logs plain and gzip-compressed, on one and two threads, with
 each set of line-reading instructions (MIGCHECK_SIMD), and with tiny scan
 ranges so that ranges start after the mid-file #Fields change (the layout
-hand-over between ranges). Then the mergeable summaries: each
+hand-over between ranges), and with pthread_create() failing after a few
+threads (FAIL_THREADS_SO, tests/logs/fail_threads.c). Then the mergeable summaries: each
 server's logs summarized on its own (--summary), merged (--merge), must give
 the very report one run over all the logs gives, but for the paths named and
 the speed; a summary of merged summaries too. Prints "N passed, N failed".
@@ -23,10 +24,10 @@ import sys
 import tempfile
 
 
-def run(migcheck, paths, env_extra):
+def run(migcheck, paths, env_extra, timeout=120):
     env = dict(os.environ, **env_extra)
     p = subprocess.run([migcheck, "logs", *paths, "--json"], capture_output=True, text=True,
-                       env=env, timeout=120)
+                       env=env, timeout=timeout)
     if p.returncode not in (0, 1):
         raise RuntimeError(f"exit {p.returncode}: {p.stderr.strip()}")
     return json.loads(p.stdout)
@@ -269,6 +270,27 @@ def edges_case(migcheck, tmp):
     return results
 
 
+def fewer_threads_case(migcheck, logs, expected, preload):
+    """Four threads asked for, pthread_create() failing after 0, 1 or 2 of
+    them (tests/logs/fail_threads.c under LD_PRELOAD): the threads that did
+    start own the client table's parts among themselves and count every
+    line once, in small ranges so that keys are shipped between them."""
+    results = []
+    asan = os.environ.get("ASAN_OPTIONS", "")
+    for start in ("0", "1", "2"):
+        env = {"MIGCHECK_THREADS": "4", "MIGCHECK_RANGE_BYTES": "65536",
+               "LD_PRELOAD": preload, "MC_THREADS_THAT_START": start,
+               # the sanitizers' runtime wants to be the first library loaded
+               "ASAN_OPTIONS": (asan + ":" if asan else "") + "verify_asan_link_order=0"}
+        try:
+            report = run(migcheck, [logs], env, timeout=30)   # a lost owner hangs
+            problems = diff(report["traffic"], expected["traffic"])
+        except Exception as e:  # a broken case is a failed case
+            problems = [f"{type(e).__name__}: {e}"]
+        results.append((f"4 threads asked, {start} more could start", problems))
+    return results
+
+
 def diff(got, want, path="traffic"):
     problems = []
     if isinstance(want, dict):
@@ -287,7 +309,7 @@ def diff(got, want, path="traffic"):
 
 
 def main():
-    migcheck, gen = sys.argv[1], sys.argv[2]
+    migcheck, gen, preload = sys.argv[1], sys.argv[2], os.path.abspath(sys.argv[3])
     tmp = tempfile.mkdtemp(prefix="mc-known-")
     passed = failed = 0
     try:
@@ -346,6 +368,10 @@ def main():
             results += ties_case(migcheck, tmp)
         except Exception as e:  # a broken case is a failed case
             results.append(("ties", [f"{type(e).__name__}: {e}"]))
+        try:
+            results += fewer_threads_case(migcheck, logs, expected, preload)
+        except Exception as e:  # a broken case is a failed case
+            results.append(("fewer threads", [f"{type(e).__name__}: {e}"]))
         try:
             results += merge_cases(migcheck, logs, tmp)
         except Exception as e:  # a broken case is a failed case
