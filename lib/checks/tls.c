@@ -370,6 +370,7 @@ bool mc_walk_tls(struct mc_report *r, struct mc_step *parent, const struct mc_ta
 void mc_walk_tls_hunt(struct mc_report *r, struct mc_step *parent, const struct mc_target *t,
                       const struct mc_addr *addr, int port, int tries)
 {
+  int completed = 0;
   for(int i = 0; i < tries; i++) {
     struct mc_tls_opts o = {
       .addr = addr, .port = port, .sni = mc_target_tls_name(t),
@@ -379,6 +380,7 @@ void mc_walk_tls_hunt(struct mc_report *r, struct mc_step *parent, const struct 
     };
     struct mc_tls_result res;
     mc_tls_probe(&o, &res);
+    completed += res.outcome == MC_TLS_OK;
     bool bad = res.outcome == MC_TLS_OK && res.nchain && (!res.verified || !res.name_ok);
     if(bad) {
       struct mc_step *c = mc_step_add(r, parent, "Certificate of %s from another server "
@@ -395,8 +397,14 @@ void mc_walk_tls_hunt(struct mc_report *r, struct mc_step *parent, const struct 
   }
   struct mc_step *s = mc_step_add(r, parent, "Certificates behind %s port %d", addr->text,
                                   port);
-  mc_step_done(r, s, MC_UNKNOWN, "a request failed TLS, but %d more handshakes all showed a "
-               "good certificate", tries);
+  /* A handshake that did not complete showed no certificate: only the
+     completed ones speak for the servers behind the address. */
+  if(completed == tries)
+    mc_step_done(r, s, MC_UNKNOWN, "a request failed TLS, but %d more handshakes all showed a "
+                 "good certificate", tries);
+  else
+    mc_step_done(r, s, MC_UNKNOWN, "a request failed TLS; of %d more handshakes %d completed%s",
+                 tries, completed, completed ? ", each with a good certificate" : "");
   mc_report_incomplete(r, "a request to %s failed TLS and the cause did not show again",
                        addr->text);
 }
