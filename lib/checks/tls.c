@@ -526,7 +526,7 @@ static void probe_cloud_suites(struct mc_report *r, const struct mc_target *t,
     mc_step_ev(s, "tried again", "%zu suite%s that got no answer in the burst, one at a time",
                nagain, nagain == 1 ? "" : "s");
   struct mc_buf ok = MC_BUF_INIT(4096);
-  size_t nok = 0, nuntold = 0;
+  size_t nok = 0, nuntold = 0, nlocal = 0;
   for(size_t i = 0; i < n; i++) {
     enum mc_tls_outcome o = jobs[i].res.outcome;
     bool accepted = o == MC_TLS_OK, untold = !accepted && !tls_refused(o);
@@ -538,17 +538,21 @@ static void probe_cloud_suites(struct mc_report *r, const struct mc_target *t,
       nok++;
     }
     nuntold += untold;
+    nlocal += o == MC_TLS_LOCAL;
     mc_tls_result_release(&jobs[i].res);
   }
   if(nok)
     mc_step_done(r, s, MC_PASS, "%zu of %zu accepted: %s%s", nok, n, ok.ptr,
                  nuntold ? " (some not known)" : "");
   else if(nuntold) {
-    mc_step_done(r, s, MC_UNKNOWN, "none accepted, %zu of %zu without an answer in time",
-                 nuntold, n);
-    mc_report_incomplete(r, "%zu of Exchange Online's %zu cipher suites got no answer in time "
-                         "and none was accepted: whether the server shares one with the "
-                         "cloud is not known (a longer --timeout may tell)", nuntold, n);
+    /* Not known: no answer in time, or a suite this machine's OpenSSL
+       cannot offer (MC_TLS_LOCAL). */
+    mc_step_done(r, s, MC_UNKNOWN, "none accepted, %zu of %zu not known", nuntold, n);
+    mc_report_incomplete(r, "none of Exchange Online's %zu cipher suites was accepted, and %zu "
+                         "could not be told (%zu without an answer in time: a longer --timeout "
+                         "may tell; %zu that this machine's OpenSSL cannot offer): whether the "
+                         "server shares one with the cloud is not known", n, nuntold,
+                         nuntold - nlocal, nlocal);
   }
   else {
     mc_step_done(r, s, MC_FAIL, "none of %zu accepted", n);
