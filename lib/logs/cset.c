@@ -228,6 +228,7 @@ static void add_text(struct mc_cset *c, const void *key, size_t n, uint32_t tag,
     meta = UINT64_C(1) << 63 | MC_CSET_USED | (uint64_t)(ok ? h.ep & 0x7f : 0) << 56 |
            (ok && mc_addr_is_normal(a.p, a.n, (const char *)key + n) ? 0 : MC_CSET_ODD);
   }
+  c->odd += !!(meta & MC_CSET_ODD);
   s->word = meta | (count & MC_CSET_COUNT_MASK);
 }
 

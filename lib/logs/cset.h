@@ -50,6 +50,9 @@ struct mc_cset {
                                    few per add in a healthy table (the tests check) */
   uint64_t received;            /* counts added from records another thread packed
                                    (mc_cset_add_packed()) */
+  size_t odd;                   /* text keys marked MC_CSET_ODD (their normal form may
+                                   be another text): none, and the judge skips its pass
+                                   over the slots looking for them */
 };
 
 void mc_cset_init(struct mc_cset *c);

@@ -667,6 +667,8 @@ static void *find_moves(void *arg)
   struct client_part *cp = arg;
   enum { AHEAD = 8 };           /* the text of the key this many slots on is fetched */
   const struct mc_cset *cs = cp->cs;
+  if(!cs->odd)
+    return NULL;                  /* nothing marked: every key is in its normal form */
   MC_CSET_EACH(cp->cs, sl) {
     if((size_t)(sl - cs->slots) + AHEAD < cs->cap && sl[AHEAD].word & MC_CSET_ODD)
       mc_cset_prefetch_key(cs, &sl[AHEAD]);
