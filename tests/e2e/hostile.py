@@ -27,7 +27,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "peer"))
-from labutil import Checks, Lab  # noqa: E402
+from labutil import Checks, Lab, make_pki  # noqa: E402
 
 check = Checks()
 
@@ -96,15 +96,10 @@ class SlowTls:
     then close)."""
 
     def __init__(self, d, plan, pause):
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                        "ec_paramgen_curve:P-256", "-nodes", "-days", "365", "-subj",
-                        "/CN=mail.test", "-addext", "subjectAltName=DNS:mail.test",
-                        "-keyout", f"{d}/key.pem", "-out", f"{d}/cert.pem"],
-                       check=True, capture_output=True, timeout=60)
-        self.ca = f"{d}/cert.pem"
+        self.ca, crt, key = make_pki(d, "mail.test")
         self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-        self.ctx.load_cert_chain(self.ca, f"{d}/key.pem")
+        self.ctx.load_cert_chain(crt, key)
         self.plan, self.pause = plan, pause
         self.lock = threading.Lock()
         self.active = self.handshakes = self.stalled = 0

@@ -27,7 +27,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from labutil import Checks  # noqa: E402
+from labutil import Checks, make_pki  # noqa: E402
 
 MIGCHECK = sys.argv[1]
 DOVECOT = "/usr/sbin/dovecot"
@@ -47,24 +47,6 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
-
-
-def openssl(*args, cwd):
-    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True, timeout=60)
-
-
-def make_pki(d):
-    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-            "-keyout", "ca.key", "-out", "ca.pem", "-days", "365", "-subj", "/CN=Peer Test CA",
-            "-addext", "basicConstraints=critical,CA:TRUE",
-            "-addext", "keyUsage=critical,keyCertSign,cRLSign", cwd=d)
-    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-            "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", f"/CN={HOST}", cwd=d)
-    with open(os.path.join(d, "leaf.ext"), "w") as f:
-        f.write(f"subjectAltName=DNS:{HOST}\nextendedKeyUsage=serverAuth\n"
-                "basicConstraints=CA:FALSE\n")
-    openssl("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-            "-CAcreateserial", "-out", "leaf.pem", "-days", "365", "-extfile", "leaf.ext", cwd=d)
 
 
 def write_conf(d, p_ssl, p_plain):
@@ -148,7 +130,7 @@ def main():
     os.chmod(d, 0o755)   # Dovecot's login processes run as dovenull
     proc = None
     try:
-        make_pki(d)
+        make_pki(d, HOST)
         # The mail store belongs to the account's system user (nobody).
         nobody = pwd.getpwnam("nobody")
         os.mkdir(os.path.join(d, "mail"))

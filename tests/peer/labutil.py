@@ -1,6 +1,8 @@
 """Helpers for the lab tests: start one lab scenario (migcheck lab --scenario
-NAME --json), and count named checks."""
+NAME --json), make a CA and a server certificate with openssl(1), and count
+named checks."""
 import json
+import os
 import subprocess
 import time
 
@@ -10,6 +12,26 @@ MRS_ENVELOPE = ('<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" '
                 'http://schemas.microsoft.com/exchange/services/2006/messages/'
                 'IMailboxReplicationProxyService/ExchangeVersionInformation</a:Action>'
                 '</s:Header><s:Body/></s:Envelope>')
+
+
+def make_pki(d, name):
+    """A CA and a leaf certificate for the DNS name `name` (P-256, 365 days),
+    made with openssl(1) in folder d: the paths of ca.pem, leaf.pem and
+    leaf.key there."""
+    def run(*a):
+        subprocess.run(["openssl", *a], cwd=d, check=True, capture_output=True, timeout=60)
+    run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", "ca.key", "-out", "ca.pem", "-days", "365", "-subj", "/CN=Peer Test CA",
+        "-addext", "basicConstraints=critical,CA:TRUE",
+        "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+    run("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", f"/CN={name}")
+    with open(os.path.join(d, "leaf.ext"), "w") as f:
+        f.write(f"subjectAltName=DNS:{name}\nextendedKeyUsage=serverAuth\n"
+                "basicConstraints=CA:FALSE\n")
+    run("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+        "-CAcreateserial", "-out", "leaf.pem", "-days", "365", "-extfile", "leaf.ext")
+    return tuple(os.path.join(d, n) for n in ("ca.pem", "leaf.pem", "leaf.key"))
 
 
 class Lab:

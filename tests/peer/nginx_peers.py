@@ -32,31 +32,10 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from labutil import Checks, Lab  # noqa: E402
+from labutil import Checks, Lab, make_pki  # noqa: E402
 
 NGINX = "/usr/sbin/nginx"
 NAME = "mail.nginx.test"
-
-
-def make_pki(d):
-    """A CA and a leaf for NAME, with openssl(1)."""
-    def run(*a):
-        subprocess.run(["openssl"] + list(a), check=True, capture_output=True)
-    ca_key, ca, key, csr, crt = (os.path.join(d, n) for n in
-                                 ("ca.key", "ca.pem", "leaf.key", "leaf.csr", "leaf.pem"))
-    run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-        "-keyout", ca_key, "-out", ca, "-days", "90", "-subj", "/CN=nginx peer test CA",
-        "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
-        "keyUsage=critical,keyCertSign,cRLSign")
-    run("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-        "-keyout", key, "-out", csr, "-subj", "/CN=" + NAME)
-    ext = os.path.join(d, "leaf.ext")
-    with open(ext, "w") as f:
-        f.write(f"subjectAltName=DNS:{NAME}\nextendedKeyUsage=serverAuth\n"
-                "basicConstraints=CA:FALSE\n")
-    run("x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial",
-        "-out", crt, "-days", "90", "-extfile", ext)
-    return ca, crt, key
 
 
 def free_port():
@@ -154,7 +133,7 @@ def main():
     labs, proxies = [], []
     try:
         with tempfile.TemporaryDirectory(prefix="migcheck-nginx-") as d:
-            ca, crt, key = make_pki(d)
+            ca, crt, key = make_pki(d, NAME)
             healthy = Lab(migcheck, "exchange2016-healthy")
             labs.append(healthy)
             broken = Lab(migcheck, "service-unavailable")
