@@ -559,9 +559,8 @@ static inline uint64_t text_key_hash(const char *key, size_t kn, uint8_t ep, con
 
 /* A key bound for another thread's table, as a record in ship (cset.h):
  * its length (0: an IPv4 key, whose endpoint and address follow), whether
- * its count is taken back, its tag, then the key. */
-#define PACK_HEAD MC_CSET_PACK_HEAD
-
+ * its count is taken back, its tag (MC_CSET_PACK_HEAD bytes so far), then
+ * the key. */
 static inline void pack_head(char *p, uint8_t len, uint64_t count, uint32_t tag)
 {
   p[0] = (char)len;
@@ -574,9 +573,9 @@ static void pack_v4(struct mc_cset_ship *sh, unsigned ep, uint32_t addr, uint32_
 {
   char *p = sh->p + sh->used;
   pack_head(p, 0, count, tag);
-  p[PACK_HEAD] = (char)ep;
-  memcpy(p + PACK_HEAD + 1, &addr, 4);
-  sh->used += PACK_HEAD + 5;
+  p[MC_CSET_PACK_HEAD] = (char)ep;
+  memcpy(p + MC_CSET_PACK_HEAD + 1, &addr, 4);
+  sh->used += MC_CSET_PACK_HEAD + 5;
 }
 
 static void pack_text(struct mc_cset_ship *sh, const char *key, size_t n, uint32_t tag,
@@ -584,8 +583,8 @@ static void pack_text(struct mc_cset_ship *sh, const char *key, size_t n, uint32
 {
   char *p = sh->p + sh->used;
   pack_head(p, (uint8_t)n, count, tag);
-  memcpy(p + PACK_HEAD, key, n);
-  sh->used += PACK_HEAD + n;
+  memcpy(p + MC_CSET_PACK_HEAD, key, n);
+  sh->used += MC_CSET_PACK_HEAD + n;
 }
 
 void mc_cset_add_packed(struct mc_cset *c, const char *p, size_t n)
@@ -603,7 +602,7 @@ void mc_cset_add_packed(struct mc_cset *c, const char *p, size_t n)
       b[nb].rec = p;
       memcpy(&b[nb].tag, p + 2, 4);
       mc_cset_prefetch(c, b[nb].tag);
-      p += PACK_HEAD + ((unsigned char)p[0] ? (unsigned char)p[0] : 5);
+      p += MC_CSET_PACK_HEAD + ((unsigned char)p[0] ? (unsigned char)p[0] : 5);
     }
     c->received += nb;
     for(size_t i = 0; i < nb; i++) {
@@ -611,11 +610,11 @@ void mc_cset_add_packed(struct mc_cset *c, const char *p, size_t n)
       uint64_t count = r[1] ? (uint64_t)-1 : 1;
       size_t len = (unsigned char)r[0];
       if(len)
-        add_text(c, r + PACK_HEAD, len, b[i].tag, count, 0);
+        add_text(c, r + MC_CSET_PACK_HEAD, len, b[i].tag, count, 0);
       else {
         uint32_t addr;
-        memcpy(&addr, r + PACK_HEAD + 1, 4);
-        add_v4(c, v4_word((unsigned char)r[PACK_HEAD] & 0x7fu), addr, b[i].tag, count);
+        memcpy(&addr, r + MC_CSET_PACK_HEAD + 1, 4);
+        add_v4(c, v4_word((unsigned char)r[MC_CSET_PACK_HEAD] & 0x7fu), addr, b[i].tag, count);
       }
     }
   }
