@@ -680,7 +680,7 @@ void mc_cset_add_clients(struct mc_cset *parts, unsigned nparts, const struct mc
      the bench), and every step below branches on it. */
   for(size_t i = 0; i < n; i++) {
     const char *a = refs[i].addr;
-    bool v = refs[i].n - 7 <= 22 - 7 && ((unsigned)(a[0] - '0') <= 9 || a[0] == ':');
+    bool v = (refs[i].n - 7 <= 22 - 7) & (((unsigned)(a[0] - '0') <= 9) | (a[0] == ':'));
     maybe[nm] = text[nt] = (uint8_t)i;
     nm += v;
     nt += !v;
