@@ -487,6 +487,7 @@ static int front_door(struct oa *w)
   mc_http_schemes_text(schemes, text, sizeof text);
   int st = resp[0].status;
   int result = (int)schemes;
+  bool unknown = false;           /* the request could not be made: nothing failed */
   if(resp[0].error == MC_HTTP_ERR_TIMEOUT) {
     mc_step_find(r, s, MC_CAUSE_HTTP_TIMEOUT, "%s was not answered within %d ms", MC_RPCH_PATH,
                  w->t->timeout_ms);
@@ -497,6 +498,7 @@ static int front_door(struct oa *w)
     mc_step_done(r, s, MC_UNKNOWN, "%s", resp[0].error_text);
     mc_report_incomplete(r, "%s could not be reached: %s", MC_RPCH_PATH, resp[0].error_text);
     result = -1;
+    unknown = true;
   }
   else if(st >= 300 && st < 400) {
     const char *loc = mc_http_header(resp[0].final, "Location");
@@ -540,8 +542,12 @@ static int front_door(struct oa *w)
     else
       mc_step_done(r, m, MC_INFO, "not published (%d)", ms);
   }
-  mc_step_done(r, front, result < 0 ? MC_FAIL : (schemes & MC_HTTP_SCHEME_BASIC) ? MC_PASS :
-               MC_FAIL, "%s", result < 0 ? "the RPC proxy is not usable" : text);
+  if(unknown)
+    mc_step_done(r, front, MC_UNKNOWN, "the RPC proxy could not be asked: %s",
+                 resp[0].error_text);
+  else
+    mc_step_done(r, front, result < 0 ? MC_FAIL : (schemes & MC_HTTP_SCHEME_BASIC) ? MC_PASS :
+                 MC_FAIL, "%s", result < 0 ? "the RPC proxy is not usable" : text);
   for(int i = 0; i < 3; i++) {
     w->tls_failed = w->tls_failed || resp[i].error == MC_HTTP_ERR_TLS;
     mc_http_resp_release(&resp[i]);

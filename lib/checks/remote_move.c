@@ -98,6 +98,7 @@ struct walk {
   struct mc_http_client *http;
   bool traffic_any;
   bool tls_failed;        /* a request failed TLS after the walk's handshake passed */
+  bool front_unknown;     /* the front door's requests could not be made: no verdict */
   bool creds;             /* a user and a password were given */
   size_t nrep;            /* --repeat, at most MAX_REPEAT */
   /* 2: the front door (GET, POST, and the MRS-sized POST sent with them). */
@@ -515,6 +516,7 @@ static bool front_fault(struct walk *w, struct mc_step *const steps[2])
     const struct obs *o = a->kind == K_NO_CONNECT ? a : b;
     mc_report_incomplete(r, "the HTTPS request could not be made although the handshake "
                          "worked: %s", o->resp->error_text);
+    w->front_unknown = true;
     return true;
   }
   return false;
@@ -596,7 +598,8 @@ static enum mc_status front_status(const struct obs *o)
 {
   if(o->kind == K_CHALLENGE || o->kind == K_SERVICE)
     return o->exchange ? MC_PASS : MC_WARN;
-  return MC_FAIL;
+  /* A request that could not be made saw nothing to fail. */
+  return o->kind == K_NO_CONNECT ? MC_UNKNOWN : MC_FAIL;
 }
 
 /* What a device does to a request it will not let through: with the same
@@ -976,11 +979,16 @@ static bool front_door(struct walk *w)
                (!obs[0].product || strcmp(obs[0].product, "Exchange 2010") == 0 ||
                 strcmp(obs[0].product, "Exchange 2007") == 0);
   char who[256];
-  mc_step_done(r, front, go ? MC_PASS : MC_FAIL, "%s; offers %s",
-               who_answered(&obs[0], who, sizeof who), w->stext);
+  if(w->front_unknown)
+    mc_step_done(r, front, MC_UNKNOWN, "%s: the requests could not be made although the "
+                 "handshake worked", who_answered(&obs[0], who, sizeof who));
+  else
+    mc_step_done(r, front, go ? MC_PASS : MC_FAIL, "%s; offers %s",
+                 who_answered(&obs[0], who, sizeof who), w->stext);
   if(!go) {
     struct mc_step *s = mc_step_add(r, NULL, "Sign in to MRSProxy");
-    mc_step_done(r, s, MC_SKIP, "not reached: the front door failed");
+    mc_step_done(r, s, MC_SKIP, "not reached: the front door %s",
+                 w->front_unknown ? "could not be asked" : "failed");
     return false;
   }
   if(w->do_large && !w->creds) {
