@@ -19,7 +19,13 @@ if [ ! -f "$build/build.ninja" ]; then
   CC=clang meson setup "$build" -Dfuzzing=true -Dtests=disabled \
     -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 fi
-ninja -C "$build" >/dev/null
+# The build's own words only when it fails (CI once showed nothing but
+# make's "Error 1" for a file clang would not compile).
+if ! ninja -C "$build" >"$build/ninja.log" 2>&1; then
+  grep -E "error|FAILED" "$build/ninja.log" | head -n 20
+  echo "fuzz-smoke: the build failed (see $build/ninja.log)"
+  exit 1
+fi
 export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:allocator_may_return_null=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 mkdir -p "$build/artifacts" "$build/fuzz-logs"

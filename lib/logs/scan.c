@@ -239,12 +239,13 @@ struct key_cache {
 struct span_key {
   uint64_t w[SPAN_WORDS];         /* the span, then the line's server */
 };
+struct span_slot {
+  struct span_key k;
+  struct mc_agg_ent *e;
+};
 struct span_cache {
   const struct mc_agg_ent *ents;
-  struct span_slot {
-    struct span_key k;
-    struct mc_agg_ent *e;
-  } _Alignas(64) slot[MC_EP_COUNT + 1][SPAN_WAYS];
+  _Alignas(64) struct span_slot slot[MC_EP_COUNT + 1][SPAN_WAYS];
 };
 
 /* What scan_lines() carries from one line (and one .gz buffer) to the next. */
