@@ -89,6 +89,14 @@ static bool tls_good(const struct seen *s, const struct mc_target *t)
   return s->tls.outcome == MC_TLS_OK && (t->insecure || (s->tls.verified && s->tls.name_ok));
 }
 
+/* Whether this machine could not reach the address at all (no route, an
+ * error of its own): nothing was seen there, what Exchange Online meets
+ * there is not known, and it is compared with nothing (as ports says). */
+static bool unseen(const struct seen *s)
+{
+  return s->tcp.outcome == MC_TCP_UNREACHABLE || s->tcp.outcome == MC_TCP_ERROR;
+}
+
 static bool healthy(const struct seen *s, const struct mc_target *t, bool tls)
 {
   if(s->tcp.outcome != MC_TCP_OPEN)
@@ -226,7 +234,11 @@ static void json_section(struct mc_report *r, const struct mc_target *t,
     mc_json_kstr(&j, "family", v[i].addr->family == AF_INET6 ? "ipv6" : "ipv4");
     mc_json_kstr(&j, "tcp", n > 1 ? mc_tcp_outcome_name(v[i].tcp.outcome) : NULL);
     mc_json_kstr(&j, "observed", n > 1 ? what : NULL);
-    mc_json_kbool(&j, "agrees", !bad[i]);
+    mc_json_key(&j, "agrees");
+    if(n > 1 && unseen(&v[i]))
+      mc_json_null(&j);
+    else
+      mc_json_bool(&j, !bad[i]);
     mc_json_obj_end(&j);
   }
   mc_json_arr_end(&j);
@@ -290,6 +302,9 @@ static void address_step(struct mc_report *r, struct mc_step *all, struct seen *
     own_cause(r, s, v, t, port);
     mc_step_done(r, s, MC_FAIL, "%s", diff);
   }
+  else if(unseen(v))
+    mc_step_done(r, s, MC_UNKNOWN, "%s: not reachable from this machine, so not compared",
+                 what);
   else
     mc_step_done(r, s, healthy(v, t, tls) ? MC_PASS : MC_INFO, "%s%s", what,
                  picked ? " (the walk goes on here)" : "");
@@ -333,8 +348,16 @@ size_t mc_walk_every_address(struct mc_report *r, struct mc_step *parent,
   /* Compare with the chosen address; name every one that differs. */
   char diff[MC_MAX_ADDRS][600];
   struct mc_buf list = MC_BUF_INIT(8192);
-  size_t nbad = 0;
+  size_t nbad = 0, nunseen = 0;
+  struct mc_buf away = MC_BUF_INIT(256);
   for(size_t i = 0; i < n; i++) {
+    if(unseen(&v[i]) && !unseen(&v[pick])) {
+      diff[i][0] = '\0';
+      mc_buf_printf(&away, "%s%s (%s)", nunseen++ ? ", " : "", v[i].addr->text,
+                    v[i].tcp.err ? strerror(v[i].tcp.err) :
+                                   mc_tcp_outcome_name(v[i].tcp.outcome));
+      continue;
+    }
     difference(&v[i], &v[pick], diff[i], sizeof diff[i]);
     bad[i] = diff[i][0] != '\0';
     if(bad[i]) {
@@ -347,12 +370,21 @@ size_t mc_walk_every_address(struct mc_report *r, struct mc_step *parent,
                  "answer like %s: %s", nbad, n, t->host, v[pick].addr->text, list.ptr);
   for(size_t i = 0; i < n; i++)
     address_step(r, all, &v[i], t, port, fp, tls, bad[i] ? diff[i] : NULL, i == pick);
+  if(nunseen)
+    mc_report_incomplete(r, "this machine could not reach %s, an address of %s (IPv6 not set "
+                         "up here, or no route): what Exchange Online meets there is not "
+                         "known; check from a machine that reaches it", away.ptr, t->host);
   if(nbad)
     mc_step_done(r, all, MC_FAIL, "%zu of %zu addresses differ; the walk goes on with %s",
                  nbad, n, v[pick].addr->text);
+  else if(nunseen)
+    mc_step_done(r, all, MC_UNKNOWN, "%zu of %zu addresses could not be reached from this "
+                 "machine%s; the walk goes on with %s", nunseen, n,
+                 n - nunseen > 1 ? ", the others answered alike" : "", v[pick].addr->text);
   else
     mc_step_done(r, all, MC_PASS, "%zu addresses answered alike; the walk goes on with %s", n,
                  v[pick].addr->text);
+  mc_buf_release(&away);
   mc_report_note(r, "walked %zu addresses of %s; the deeper steps used %s", n, t->host,
                  v[pick].addr->text);
   json_section(r, t, v, n, pick, bad);

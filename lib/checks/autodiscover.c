@@ -1087,7 +1087,11 @@ bool mc_autodiscover_find(struct mc_report *r, struct mc_step *parent,
     size_t before = r->nfindings;
     for(size_t i = 0; i < a.ntls_failed; i++)
       tls_look(&a, top, a.tls_failed[i].host, a.tls_failed[i].port, a.tls_failed[i].addr);
-    bool named = r->nfindings > before;
+    /* Only a failing finding explains a failed request: a warning (a
+       certificate that expires soon, any finding under --insecure) does not. */
+    bool named = false;
+    for(size_t i = before; i < r->nfindings; i++)
+      named = named || r->findings[i]->severity == MC_FAIL;
     mc_step_done(r, top, named ? MC_FAIL : MC_UNKNOWN, "no settings: TLS failed at %zu "
                  "place%s", a.ntls_failed, a.ntls_failed == 1 ? "" : "s");
     if(!named)

@@ -517,6 +517,13 @@ static bool front_fault(struct walk *w, struct mc_step *const steps[2])
     mc_report_incomplete(r, "the HTTPS request could not be made although the handshake "
                          "worked: %s", o->resp->error_text);
     w->front_unknown = true;
+    /* The other answer is not judged without this one (no rule names a
+       cause from one of the two): its step says what it got, and is no
+       fail or warning by itself. */
+    for(int i = 0; i < 2; i++) {
+      if(!steps[i]->nfindings && (steps[i]->status == MC_FAIL || steps[i]->status == MC_WARN))
+        mc_step_done(r, steps[i], MC_UNKNOWN, NULL);
+    }
     return true;
   }
   return false;

@@ -419,7 +419,7 @@ bool mc_walk_tls_imap_starttls(struct mc_report *r, struct mc_step *parent,
  * (1 << 0 TLS 1.0 ... 1 << 3 TLS 1.3) and marks unknown ones. */
 static unsigned probe_versions(struct mc_report *r, struct mc_step *parent,
                                const struct mc_target *t, const struct mc_addr *addr,
-                               int port, unsigned *unknown)
+                               int port, bool shook, unsigned *unknown)
 {
   static const int versions[] = { TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION,
                                   TLS1_3_VERSION };
@@ -456,8 +456,16 @@ static unsigned probe_versions(struct mc_report *r, struct mc_step *parent,
   if(!accepted && *unknown)
     mc_report_incomplete(r, "no protocol version was accepted and some got no answer in "
                          "time: which versions the server takes is not known");
-  mc_step_done(r, all, accepted ? MC_PASS : *unknown ? MC_UNKNOWN : MC_FAIL, "accepted: %s",
-               summary.len ? summary.ptr : "none");
+  /* Every version refused after a handshake that completed: the server (or
+     a device that limits handshakes) changed between them; no cause. */
+  bool changed = !accepted && !*unknown && shook;
+  if(changed)
+    mc_report_incomplete(r, "the first handshake completed, then each protocol version was "
+                         "refused: a device that limits handshakes, or a server that "
+                         "changed meanwhile; run the check again");
+  mc_step_done(r, all, accepted ? MC_PASS : *unknown || changed ? MC_UNKNOWN : MC_FAIL,
+               "accepted: %s%s", summary.len ? summary.ptr : "none",
+               changed ? " (the first handshake completed)" : "");
   mc_buf_release(&summary);
   return accepted;
 }
@@ -591,7 +599,7 @@ struct mc_report *mc_check_tls(const struct mc_target *t)
   if(not_tls || timed_out || (!shook && !mc_report_has(r, MC_CAUSE_TLS_HANDSHAKE_FAILED)))
     return r;
   unsigned unknown = 0;
-  unsigned accepted = probe_versions(r, NULL, t, addr, port, &unknown);
+  unsigned accepted = probe_versions(r, NULL, t, addr, port, shook, &unknown);
   if(accepted & (1u << 2 | 1u << 3))
     probe_cloud_suites(r, t, addr, port);
   bool modern = accepted & (1u << 2 | 1u << 3);

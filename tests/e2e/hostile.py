@@ -17,7 +17,13 @@
 - A server whose handshakes fail only for the requests (libcurl's, told by
   their ALPN): remote-move and outlook-anywhere give no verdict and name no
   cause, no step fails, and the certificate hunt after it says how many of
-  its handshakes completed.
+  its handshakes completed; one front-door request so and the other
+  answered 404 is no fail either. A server that completes one handshake and
+  closes every one after it leaves the versions, and the verdict, unknown.
+  Autodiscover whose requests fail TLS where the certificate only expires
+  soon: a warning, not a fail.
+- An address of the name that this machine cannot reach is not compared
+  (no DNS_ADDRESSES_DISAGREE): unknown.
 """
 import json
 import os
@@ -99,8 +105,8 @@ class SlowTls:
     answer nothing until the client goes) or "close" (read the ClientHello,
     then close)."""
 
-    def __init__(self, d, plan, pause, hello=False):
-        self.ca, crt, key = make_pki(d, "mail.test")
+    def __init__(self, d, plan, pause, hello=False, names=("mail.test",), days=365):
+        self.ca, crt, key = make_pki(d, names[0], days, names[1:])
         self.hello = hello          # plan(n, crowded, http): http when the ClientHello offers
         self.http = 0               # ALPN http/1.1, as libcurl's does (migcheck's probes offer none)
         self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -155,6 +161,9 @@ class SlowTls:
             elif what == "stall":
                 while c.recv(4096):
                     pass
+            elif isinstance(what, bytes):   # an HTTP answer to the request that comes
+                with self.ctx.wrap_socket(c, server_side=True) as t:
+                    self.answer(t, what)
             else:
                 with self.ctx.wrap_socket(c, server_side=True) as t:
                     t.recv(1)
@@ -164,6 +173,29 @@ class SlowTls:
             with self.lock:
                 self.active -= 1
             c.close()
+
+    @staticmethod
+    def answer(t, response):
+        """Reads one request (its head and a Content-Length body), sends
+        response, closes."""
+        data = b""
+        while b"\r\n\r\n" not in data:
+            more = t.recv(65536)
+            if not more:
+                return
+            data += more
+        head, body = data.split(b"\r\n\r\n", 1)
+        size = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                size = int(value.strip() or 0)
+        while len(body) < size:
+            more = t.recv(65536)
+            if not more:
+                return
+            body += more
+        t.sendall(response)
 
     @staticmethod
     def offers_http(c):
@@ -214,18 +246,24 @@ def slow_tls(migcheck):
     def profile_untold(n, crowded):     # cloud profile closed, every suite taken, then silence
         return ["close", "serve"][n] if n < 2 else "stall"
 
+    def first_only(n, crowded):         # one handshake, then every one closed
+        return "serve" if n == 0 else "close"
+
     for name, plan, pause, timeout in (("stalls on bursts", bursts, 0.1, 6),
                                        ("stays stalled after a burst", stays, 0.5, 3),
                                        ("refuses the cloud profile, then stalls",
-                                        profile_untold, 0.3, 2)):
+                                        profile_untold, 0.3, 2),
+                                       ("completes one handshake, then closes each",
+                                        first_only, 0.05, 3)):
         with tempfile.TemporaryDirectory() as d:
             srv = SlowTls(d, plan, pause)
             try:
                 report, causes, tail = tls_run(migcheck, srv, timeout)
             finally:
                 srv.stop()
-        check(f"tls, a server that {name}: a handshake met a stall", srv.stalled > 0,
-              str(srv.stalled))
+        if plan is not first_only:
+            check(f"tls, a server that {name}: a handshake met a stall", srv.stalled > 0,
+                  str(srv.stalled))
         check(f"tls, a server that {name}: no TLS_CLOUD_CIPHER_MISMATCH", causes == [],
               f"{causes} {tail}")
         suites = json.dumps(step(report, "Exchange Online's cipher suites"))
@@ -238,6 +276,11 @@ def slow_tls(migcheck):
                   '"status": "unknown"' in suites and '"not known"' in suites and
                   '"refused"' not in suites and report.get("verdict") == "unknown",
                   suites[:600])
+        elif plan is first_only:
+            versions = step(report, "Protocol versions")
+            check(f"tls, a server that {name}: versions unknown, verdict unknown, no cause",
+                  versions.get("status") == "unknown" and report.get("verdict") == "unknown"
+                  and causes == [], json.dumps(versions)[:600])
         else:
             check(f"tls, a server that {name}: the handshake step unknown, verdict unknown",
                   hand.get("status") == "unknown" and "no verdict" in json.dumps(hand) and
@@ -250,30 +293,41 @@ def all_steps(steps):
         yield from all_steps(st.get("steps", []))
 
 
+NOT_FOUND = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+
+
 def hunt(migcheck):
-    """A request that fails TLS after the walk's handshake passed (a server
-    behind the address that does so now and then): libcurl's handshakes,
-    told by their ALPN, are closed; migcheck's own are served until then.
+    """A request that fails TLS although the walk's handshake passed (a
+    server behind the address that does so now and then): libcurl's
+    handshakes, told by their ALPN, are closed (all of them, or the first
+    only, the others answered 404); migcheck's own are served until then.
     The walk cannot say what the request would have met: no step fails, the
     verdict is unknown with no cause (it was "fail" with none named); then
     six more handshakes look for another server's certificate, and the
     report says how many completed."""
-    for command, extra, after, done in (
-            ("remote-move", ["mail.test:PORT"], "stall", "stalled"),
-            ("outlook-anywhere", ["--rpc-proxy", "mail.test:PORT",
-                                  "--exchange-server", "ex01.mail.test"], "serve", "served")):
+    rm = ["remote-move", "mail.test:PORT"]
+    oa = ["outlook-anywhere", "--rpc-proxy", "mail.test:PORT", "--exchange-server",
+          "ex01.mail.test"]
+    for name, words, http_plan, after, want in (
+            ("remote-move, its requests' handshakes closed, then the hunt's stalled", rm,
+             lambda k: "close", "stall", "of 6 more handshakes 0 completed"),
+            ("outlook-anywhere, its requests' handshakes closed, then the hunt's served", oa,
+             lambda k: "close", "serve", "6 more handshakes all showed a good certificate"),
+            ("remote-move, one front-door request's handshake closed, the other answered 404",
+             rm, lambda k: "close" if k == 0 else NOT_FOUND, "serve",
+             "6 more handshakes all showed a good certificate")):
         failed = []
 
         def plan(n, crowded, http):
             if http:
                 failed.append(n)
-                return "close"
+                return http_plan(len(failed) - 1)
             return after if failed else "serve"
 
         with tempfile.TemporaryDirectory() as d:
             srv = SlowTls(d, plan, 0.05, hello=True)
             try:
-                cmd = [migcheck, command] + [a.replace("PORT", str(srv.port)) for a in extra] + [
+                cmd = [migcheck] + [a.replace("PORT", str(srv.port)) for a in words] + [
                     "--resolve", f"mail.test:{srv.port}:127.0.0.1", "--ca-file", srv.ca,
                     "--user", "CONTOSO\\migadmin", "--timeout", "2", "--json"]
                 p = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
@@ -282,18 +336,74 @@ def hunt(migcheck):
             finally:
                 srv.stop()
         report = json.loads(p.stdout) if p.stdout.startswith("{") else {}
-        name = f"{command}, its requests' handshakes closed, then the hunt's handshakes {done}"
         check(f"{name}: libcurl's handshakes told and closed", srv.http > 0 and failed,
               f"{srv.http} {failed}")
         steps = list(all_steps(report.get("steps", [])))
-        failing = [st["title"] for st in steps if st.get("status") == "fail"]
+        failing = [st["title"] for st in steps if st.get("status") in ("fail", "warn")]
         check(f"{name}: no step fails, verdict unknown, no cause",
               not failing and report.get("verdict") == "unknown" and not report.get("causes"),
               f"{failing} {report.get('verdict')} {report.get('causes')} {p.stdout[-400:]}")
         hunted = step(report, "Certificates behind").get("summary", "")
-        want = ("of 6 more handshakes 0 completed" if after == "stall"
-                else "6 more handshakes all showed a good certificate")
         check(f"{name}: the hunt says what its handshakes showed", want in hunted, hunted)
+
+
+def autodiscover_warned(migcheck):
+    """Autodiscover's requests fail TLS (libcurl's handshakes closed) and a
+    strict client's look at the places finds only a warning, a certificate
+    that expires in 10 days: that does not explain the failure. The verdict
+    is the warning, not a fail (it was "fail" with only the warning named)."""
+    def plan(n, crowded, http):
+        return "close" if http else "serve"
+
+    with tempfile.TemporaryDirectory() as d:
+        srv = SlowTls(d, plan, 0.05, hello=True,
+                      names=("adtest.test", "autodiscover.adtest.test"), days=10)
+        try:
+            cmd = [migcheck, "autodiscover", "--email", "alice@adtest.test",
+                   "--resolve", "adtest.test:*:127.0.0.1",
+                   "--resolve", "autodiscover.adtest.test:*:127.0.0.1",
+                   "--port-map", f"443={srv.port},80=9", "--dns-server", "127.0.0.1:9",
+                   "--ca-file", srv.ca, "--timeout", "2", "--json"]
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
+                               stdin=subprocess.DEVNULL)
+        finally:
+            srv.stop()
+    report = json.loads(p.stdout) if p.stdout.startswith("{") else {}
+    failing = [st["title"] for st in all_steps(report.get("steps", []))
+               if st.get("status") == "fail"]
+    causes = [c["id"] for c in report.get("causes", [])]
+    check("autodiscover, requests failing TLS, a certificate that expires soon: a warning, "
+          "no step fails", srv.http > 0 and not failing and report.get("verdict") == "warn"
+          and causes == ["TLS_CERT_EXPIRES_SOON"],
+          f"{srv.http} {failing} {report.get('verdict')} {causes}")
+
+
+def unreachable_address(migcheck):
+    """A name whose second address this machine cannot reach (224.0.0.1: the
+    kernel refuses a TCP connect to a multicast address at once, and no
+    packet leaves; as an IPv6 address does on a machine without IPv6): not
+    compared, so not DNS_ADDRESSES_DISAGREE (the server did nothing), but not
+    known either: the address and the verdict are unknown."""
+    with tempfile.TemporaryDirectory() as d:
+        srv = SlowTls(d, lambda n, crowded: "serve", 0.0)
+        try:
+            cmd = [migcheck, "tls", f"mail.test:{srv.port}", "--resolve",
+                   f"mail.test:{srv.port}:127.0.0.1,224.0.0.1", "--ca-file", srv.ca,
+                   "--timeout", "3", "--json"]
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
+                               stdin=subprocess.DEVNULL)
+        finally:
+            srv.stop()
+    report = json.loads(p.stdout) if p.stdout.startswith("{") else {}
+    causes = [c["id"] for c in report.get("causes", [])]
+    each = {a["address"]: a for x in report.get("addresses", []) for a in x.get("each", [])}
+    check("tls, an address this machine cannot reach: not a disagreement, verdict unknown",
+          causes == [] and report.get("verdict") == "unknown" and p.returncode == 3 and
+          step(report, "Every address").get("status") == "unknown",
+          f"{causes} {report.get('verdict')} {p.returncode} {step(report, 'Every address')}")
+    check("tls, an address this machine cannot reach: its 'agrees' is null in the JSON",
+          "224.0.0.1" in each and each["224.0.0.1"].get("agrees", False) is None and
+          each.get("127.0.0.1", {}).get("agrees") is True, json.dumps(each)[:400])
 
 
 def main():
@@ -303,6 +413,8 @@ def main():
     imap_before_login(migcheck)
     slow_tls(migcheck)
     hunt(migcheck)
+    autodiscover_warned(migcheck)
+    unreachable_address(migcheck)
     return check.finish()
 
 

@@ -14,10 +14,10 @@ MRS_ENVELOPE = ('<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" '
                 '</s:Header><s:Body/></s:Envelope>')
 
 
-def make_pki(d, name):
-    """A CA and a leaf certificate for the DNS name `name` (P-256, 365 days),
-    made with openssl(1) in folder d: the paths of ca.pem, leaf.pem and
-    leaf.key there."""
+def make_pki(d, name, days=365, also=()):
+    """A CA and a leaf certificate for the DNS name `name` and the names in
+    `also` (P-256, the leaf valid for `days` days), made with openssl(1) in
+    folder d: the paths of ca.pem, leaf.pem and leaf.key there."""
     def run(*a):
         subprocess.run(["openssl", *a], cwd=d, check=True, capture_output=True, timeout=60)
     run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
@@ -27,10 +27,11 @@ def make_pki(d, name):
     run("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
         "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", f"/CN={name}")
     with open(os.path.join(d, "leaf.ext"), "w") as f:
-        f.write(f"subjectAltName=DNS:{name}\nextendedKeyUsage=serverAuth\n"
+        names = ",".join(f"DNS:{n}" for n in (name, *also))
+        f.write(f"subjectAltName={names}\nextendedKeyUsage=serverAuth\n"
                 "basicConstraints=CA:FALSE\n")
     run("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-        "-CAcreateserial", "-out", "leaf.pem", "-days", "365", "-extfile", "leaf.ext")
+        "-CAcreateserial", "-out", "leaf.pem", "-days", str(days), "-extfile", "leaf.ext")
     return tuple(os.path.join(d, n) for n in ("ca.pem", "leaf.pem", "leaf.key"))
 
 
