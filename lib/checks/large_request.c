@@ -144,6 +144,15 @@ void mc_large_request_finish(struct mc_report *r, struct mc_step *parent,
     mc_step_done(r, s, MC_PASS, "%s passed (%s)", big, first.what);
     return;
   }
+  if(answer->error == MC_HTTP_ERR_CONNECT || answer->error == MC_HTTP_ERR_TLS) {
+    /* No connection, nothing uploaded: what the size meets is not known
+       (a smaller request that then passes on another connection would
+       blame the size for a server behind the address that fails TLS). */
+    mc_step_done(r, s, MC_UNKNOWN, "%s could not be sent: %s", big, first.what);
+    mc_report_incomplete(r, "the MRS-sized request got no connection (%s): whether a size "
+                         "limit is in the path is not known", first.what);
+    return;
+  }
   if(first.out == OTHER) {
     mc_step_done(r, s, MC_INFO, "%s got %s, not a size limit's answer (the small request got "
                  "%d): left to the other steps", big, first.what, p->good_status);

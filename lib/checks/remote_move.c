@@ -668,7 +668,11 @@ static void auth_finding(struct walk *w, struct mc_step *s, const struct obs *o,
   case AV_UNEXPLAINED:
     /* A generic cause with the evidence, never nothing. */
     if(!o->resp->status) {
+      /* No answer to judge: the walk cannot pass on it either. */
       mc_step_done(w->r, s, MC_UNKNOWN, "%s", kind_text(o->kind));
+      mc_report_incomplete(w->r, "the %s login to %s got no HTTP answer (%s)", scheme,
+                           MRS_PATH, o->resp->error_text[0] ? o->resp->error_text :
+                                                              kind_text(o->kind));
       return;
     }
     failure_detail(o, detail, sizeof detail);
@@ -1001,6 +1005,7 @@ static bool front_door(struct walk *w)
   if(w->do_large && !w->creds) {
     if(obs[1].kind == K_CHALLENGE) {
       w->large.good_status = w->front_resp[1].status;
+      w->tls_failed = w->tls_failed || w->front_resp[2].error == MC_HTTP_ERR_TLS;
       mc_large_request_finish(r, NULL, w->http, &w->large, &w->large_run, &w->front_resp[2],
                               &w->traffic, &w->traffic_any);
     }
@@ -1153,14 +1158,18 @@ static void basic_and_repeats(struct walk *w)
   size_t nrepq = nq;              /* Basic and the repeats; the large POST after them */
   if(w->do_large)
     q[nq++] = w->large_run.q;
-  if(!nq)
-    goto out;
-  if(mc_http_perform(w->http, q, resp, nq)) {
-    mc_report_incomplete(w->r, "this machine's libcurl could not make the requests");
+  if(!nq || mc_http_perform(w->http, q, resp, nq)) {
+    if(nq)
+      mc_report_incomplete(w->r, "this machine's libcurl could not make the requests");
     nq = 0;
+    /* Nothing more to judge it with (no Basic offered, --repeat 0): the
+       NTLM login's answer is judged alone, or its cause was never named. */
+    if(w->have_auth)
+      auth_finding(w, w->auth_step, &w->auth_obs, "NTLM");
     goto out;
   }
   if(w->do_large) {
+    w->tls_failed = w->tls_failed || resp[nrepq].error == MC_HTTP_ERR_TLS;
     mc_large_request_finish(w->r, NULL, w->http, &w->large, &w->large_run, &resp[nrepq],
                             &w->traffic, &w->traffic_any);
     w->do_large = false;

@@ -24,12 +24,17 @@
   soon: a warning, not a fail.
 - An address of the name that this machine cannot reach is not compared
   (no DNS_ADDRESSES_DISAGREE): unknown.
+- remote-move --repeat 0 against an NTLM-only front door that answers the
+  login with MRSProxy's 403 names MRSPROXY_DISABLED; one whose 6 MiB POST
+  gets no connection (its handshake closed) names no size limit.
 """
+import base64
 import json
 import os
 import select
 import socket
 import ssl
+import struct
 import subprocess
 import sys
 import tempfile
@@ -406,6 +411,156 @@ def unreachable_address(migcheck):
           each.get("127.0.0.1", {}).get("agrees") is True, json.dumps(each)[:400])
 
 
+class NtlmOnly:
+    """An Exchange front door in Python's ssl: IIS headers, 401 offering
+    Negotiate and NTLM (no Basic), an NTLM challenge to the negotiate
+    message, and to the authenticate message `after` (the status line and
+    body); the handshakes of libcurl's connections (told by their ALPN)
+    numbered in `close` (0, 1, ... in the order they come) are closed."""
+
+    def __init__(self, d, after, close=()):
+        self.close, self.http = close, 0
+        self.ca, crt, key = make_pki(d, "mail.test")
+        self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.ctx.load_cert_chain(crt, key)
+        self.after = after
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.handle, args=(c,), daemon=True).start()
+
+    @staticmethod
+    def challenge():
+        def utf16(x):
+            return x.encode("utf-16-le")
+
+        def av(kind, value):
+            return struct.pack("<HH", kind, len(value)) + value
+        target = utf16("CONTOSO")
+        info = (av(2, utf16("CONTOSO")) + av(1, utf16("EX01")) + av(4, utf16("contoso.test")) +
+                av(3, utf16("ex01.contoso.test")) + av(7, struct.pack("<Q", 133000000000000000)) +
+                av(0, b""))
+        head = (b"NTLMSSP\0" + struct.pack("<I", 2) +
+                struct.pack("<HHI", len(target), len(target), 56) +
+                struct.pack("<I", 0xE2898215) + os.urandom(8) + b"\0" * 8 +
+                struct.pack("<HHI", len(info), len(info), 56 + len(target)) +
+                bytes([10, 0, 0x61, 0x4A, 0, 0, 0, 15]))
+        return base64.b64encode(head + target + info).decode()
+
+    def handle(self, c):
+        def send(t, status, headers, body=b""):
+            h = "".join(f"{k}: {v}\r\n" for k, v in headers)
+            t.sendall(f"HTTP/1.1 {status}\r\n{h}Content-Length: {len(body)}\r\n\r\n".encode()
+                      + body)
+        try:
+            c.settimeout(20)
+            if self.close and SlowTls.offers_http(c):
+                self.http += 1
+                if self.http - 1 in self.close:
+                    c.recv(16384)
+                    return
+            t = self.ctx.wrap_socket(c, server_side=True)
+            buf = b""
+            while True:
+                while b"\r\n\r\n" not in buf:
+                    more = t.recv(65536)
+                    if not more:
+                        return
+                    buf += more
+                head, buf = buf.split(b"\r\n\r\n", 1)
+                lines = head.decode("latin1").split("\r\n")
+                fields = {k.lower(): v.strip() for k, _, v in
+                          (line.partition(":") for line in lines[1:])}
+                size = int(fields.get("content-length", "0"))
+                while len(buf) < size:
+                    more = t.recv(65536)
+                    if not more:
+                        return
+                    buf += more
+                buf = buf[size:]
+                auth = fields.get("authorization", "")
+                iis = [("Server", "Microsoft-IIS/10.0"), ("X-FEServer", "EX01")]
+                if auth.startswith("NTLM ") and base64.b64decode(auth[5:])[8] == 1:
+                    send(t, "401 Unauthorized", iis + [("WWW-Authenticate",
+                                                        "NTLM " + self.challenge())])
+                elif auth:
+                    status, body = self.after
+                    send(t, status, iis + [("Content-Type", "text/html")], body)
+                    return
+                else:
+                    send(t, "401 Unauthorized", iis + [("WWW-Authenticate", "Negotiate"),
+                                                       ("WWW-Authenticate", "NTLM")])
+        except (OSError, ssl.SSLError, ValueError, IndexError):
+            pass
+        finally:
+            c.close()
+
+    def stop(self):
+        self.sock.close()
+
+
+def ntlm_only_no_repeats(migcheck):
+    """MRSProxy off (403 "MRS proxy service is disabled" after the NTLM
+    login) where EWS offers no Basic, with --repeat 0: the login's answer is
+    the only one there is, and it names MRSPROXY_DISABLED (the cause was
+    lost: the verdict failed on EWS_BASIC_AUTH_DISABLED, a warning, alone)."""
+    with tempfile.TemporaryDirectory() as d:
+        srv = NtlmOnly(d, ("403 Forbidden", b"<html><title>403 - Forbidden</title>"
+                           b"MRS proxy service is disabled</html>"))
+        try:
+            cmd = [migcheck, "remote-move", f"mail.test:{srv.port}", "--resolve",
+                   f"mail.test:{srv.port}:127.0.0.1", "--ca-file", srv.ca, "--user",
+                   "CONTOSO\\migadmin", "--repeat", "0", "--timeout", "3", "--json"]
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
+                               stdin=subprocess.DEVNULL,
+                               env=dict(os.environ, MIGCHECK_PASSWORD=LAB_PASSWORD))
+        finally:
+            srv.stop()
+    report = json.loads(p.stdout) if p.stdout.startswith("{") else {}
+    causes = [c["id"] for c in report.get("causes", [])]
+    check("remote-move --repeat 0, NTLM only, 403 after the login: MRSPROXY_DISABLED",
+          "MRSPROXY_DISABLED" in causes and report.get("verdict") == "fail",
+          f"{causes} {report.get('verdict')} {p.stdout[-300:]}")
+
+
+def large_request_no_connection(migcheck):
+    """Signed in with NTLM (--repeat 0: libcurl's connections are the front
+    door's two, the login, the 6 MiB POST), the 6 MiB POST's handshake
+    closed: nothing was uploaded, so no size limit is named (a 64 KiB POST
+    that then passed on a new connection made it HTTP_REQUEST_TOO_LARGE);
+    the step is unknown and the certificate hunt runs."""
+    soap = (b'<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope">'
+            b'<s:Body/></s:Envelope>')
+    with tempfile.TemporaryDirectory() as d:
+        srv = NtlmOnly(d, ("200 OK", soap), close=(3,))
+        try:
+            cmd = [migcheck, "remote-move", f"mail.test:{srv.port}", "--resolve",
+                   f"mail.test:{srv.port}:127.0.0.1", "--ca-file", srv.ca, "--user",
+                   "CONTOSO\\migadmin", "--repeat", "0", "--timeout", "3", "--json"]
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
+                               stdin=subprocess.DEVNULL,
+                               env=dict(os.environ, MIGCHECK_PASSWORD=LAB_PASSWORD))
+        finally:
+            srv.stop()
+    report = json.loads(p.stdout) if p.stdout.startswith("{") else {}
+    causes = [c["id"] for c in report.get("causes", [])]
+    large = step(report, "An MRS-sized request")
+    check("remote-move, the 6 MiB POST's handshake closed: no size limit named, unknown, "
+          "hunted", "HTTP_REQUEST_TOO_LARGE" not in causes and large.get("status") == "unknown"
+          and "could not be sent" in large.get("summary", "") and
+          step(report, "Certificates behind").get("status") == "unknown",
+          f"{causes} {json.dumps(large)[:300]}")
+
+
 def main():
     migcheck = sys.argv[1]
     blocked_logins(migcheck)
@@ -415,6 +570,8 @@ def main():
     hunt(migcheck)
     autodiscover_warned(migcheck)
     unreachable_address(migcheck)
+    ntlm_only_no_repeats(migcheck)
+    large_request_no_connection(migcheck)
     return check.finish()
 
 
