@@ -48,6 +48,8 @@ check = Checks()
 
 
 LAB_PASSWORD = "Lab-Secret-7f3a9q"   # the lab's public migration account password
+USER = ["--user", "CONTOSO\\migadmin"]
+RM_NO_REPEATS = ["remote-move", "mail.test:PORT"] + USER + ["--repeat", "0"]
 
 
 def run(migcheck, lab, extra=(), user=False):
@@ -230,6 +232,20 @@ def tls_run(migcheck, srv, timeout):
     return report, [c["id"] for c in report.get("causes", [])], p.stdout[-600:]
 
 
+def against(migcheck, srv, words, timeout=3):
+    """Runs migcheck WORDS against srv as mail.test (PORT in a word is the
+    server's port), with the lab's password: the process, its JSON report
+    and the report's cause ids."""
+    cmd = [migcheck] + [w.replace("PORT", str(srv.port)) for w in words] + [
+        "--resolve", f"mail.test:{srv.port}:127.0.0.1", "--ca-file", srv.ca,
+        "--timeout", str(timeout), "--json"]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
+                       stdin=subprocess.DEVNULL,
+                       env=dict(os.environ, MIGCHECK_PASSWORD=LAB_PASSWORD))
+    report = json.loads(p.stdout) if p.stdout.startswith("{") else {}
+    return p, report, [c["id"] for c in report.get("causes", [])]
+
+
 def step(report, title):
     found = [s for s in report.get("steps", []) if s.get("title", "").startswith(title)]
     return found[0] if found else {}
@@ -332,15 +348,9 @@ def hunt(migcheck):
         with tempfile.TemporaryDirectory() as d:
             srv = SlowTls(d, plan, 0.05, hello=True)
             try:
-                cmd = [migcheck] + [a.replace("PORT", str(srv.port)) for a in words] + [
-                    "--resolve", f"mail.test:{srv.port}:127.0.0.1", "--ca-file", srv.ca,
-                    "--user", "CONTOSO\\migadmin", "--timeout", "2", "--json"]
-                p = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
-                                   stdin=subprocess.DEVNULL,
-                                   env=dict(os.environ, MIGCHECK_PASSWORD=LAB_PASSWORD))
+                p, report, _ = against(migcheck, srv, words + USER, timeout=2)
             finally:
                 srv.stop()
-        report = json.loads(p.stdout) if p.stdout.startswith("{") else {}
         check(f"{name}: libcurl's handshakes told and closed", srv.http > 0 and failed,
               f"{srv.http} {failed}")
         steps = list(all_steps(report.get("steps", [])))
@@ -517,16 +527,9 @@ def ntlm_only_no_repeats(migcheck):
         srv = NtlmOnly(d, ("403 Forbidden", b"<html><title>403 - Forbidden</title>"
                            b"MRS proxy service is disabled</html>"))
         try:
-            cmd = [migcheck, "remote-move", f"mail.test:{srv.port}", "--resolve",
-                   f"mail.test:{srv.port}:127.0.0.1", "--ca-file", srv.ca, "--user",
-                   "CONTOSO\\migadmin", "--repeat", "0", "--timeout", "3", "--json"]
-            p = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
-                               stdin=subprocess.DEVNULL,
-                               env=dict(os.environ, MIGCHECK_PASSWORD=LAB_PASSWORD))
+            p, report, causes = against(migcheck, srv, RM_NO_REPEATS)
         finally:
             srv.stop()
-    report = json.loads(p.stdout) if p.stdout.startswith("{") else {}
-    causes = [c["id"] for c in report.get("causes", [])]
     check("remote-move --repeat 0, NTLM only, 403 after the login: MRSPROXY_DISABLED",
           "MRSPROXY_DISABLED" in causes and report.get("verdict") == "fail",
           f"{causes} {report.get('verdict')} {p.stdout[-300:]}")
@@ -543,16 +546,9 @@ def large_request_no_connection(migcheck):
     with tempfile.TemporaryDirectory() as d:
         srv = NtlmOnly(d, ("200 OK", soap), close=(3,))
         try:
-            cmd = [migcheck, "remote-move", f"mail.test:{srv.port}", "--resolve",
-                   f"mail.test:{srv.port}:127.0.0.1", "--ca-file", srv.ca, "--user",
-                   "CONTOSO\\migadmin", "--repeat", "0", "--timeout", "3", "--json"]
-            p = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
-                               stdin=subprocess.DEVNULL,
-                               env=dict(os.environ, MIGCHECK_PASSWORD=LAB_PASSWORD))
+            p, report, causes = against(migcheck, srv, RM_NO_REPEATS)
         finally:
             srv.stop()
-    report = json.loads(p.stdout) if p.stdout.startswith("{") else {}
-    causes = [c["id"] for c in report.get("causes", [])]
     large = step(report, "An MRS-sized request")
     check("remote-move, the 6 MiB POST's handshake closed: no size limit named, unknown, "
           "hunted", "HTTP_REQUEST_TOO_LARGE" not in causes and large.get("status") == "unknown"
