@@ -60,7 +60,7 @@
 /* What one response was, as far as the rules care. */
 enum kind {
   K_CHALLENGE,      /* 401 with a challenge from Exchange */
-  K_SERVICE,        /* a SOAP answer or fault from the service, or a 2xx */
+  K_SERVICE,        /* a SOAP answer or fault from the service, or Exchange's 2xx */
   K_REDIRECT,       /* 3xx */
   K_FOREIGN_BASIC,  /* 401 Basic with a realm that is not the host's, no Exchange header */
   K_DEVICE_403,     /* 403 from something that is not Exchange */
@@ -198,10 +198,11 @@ static void classify(struct obs *o, struct mc_http_resp *resp, const char *host)
     o->kind = K_UNAVAILABLE;
   else if((st == 500 || st == 502) && !soap)
     o->kind = K_SERVER_ERROR;
-  else if((st >= 200 && st < 300) || soap)
+  else if(soap || (st >= 200 && st < 300 && o->exchange))
     o->kind = K_SERVICE;
   else
-    o->kind = K_OTHER;
+    o->kind = K_OTHER;          /* a 2xx page that is neither SOAP nor Exchange's: a WAF's
+                                   block page ("Request Rejected") is served with 200 */
 }
 
 /* "<title>" of an HTML body, or its first bytes, printable. */

@@ -475,8 +475,9 @@ const struct mc_cause mc_cause_table[] = {
   { .id = "MRSPROXY_URL_BLOCKED", .severity = MC_FAIL, .area = "ews",
     .title = "MRSProxy URL blocked while the rest of EWS gets through",
     .why = "/EWS/Exchange.asmx reaches Exchange, but /EWS/mrsproxy.svc is answered or dropped "
-           "by something else (404, 403, reset or timeout). A URL filter or WAF rule that "
-           "allows the familiar EWS paths but not mrsproxy.svc does exactly this, which is why "
+           "by something else (404, 403, a block page served with 200, reset or timeout). "
+           "A URL filter or WAF rule that allows the familiar EWS paths but not mrsproxy.svc "
+           "does exactly this, which is why "
            "the hybrid wizard can succeed while endpoint creation fails.",
     .fix = (const char *const[]){
       "Allow the path /EWS/mrsproxy.svc (POST) in the firewall or WAF URL filter, or allow "

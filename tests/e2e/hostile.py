@@ -26,7 +26,8 @@
   (no DNS_ADDRESSES_DISAGREE): unknown.
 - remote-move --repeat 0 against an NTLM-only front door that answers the
   login with MRSProxy's 403 names MRSPROXY_DISABLED; one whose 6 MiB POST
-  gets no connection (its handshake closed) names no size limit.
+  gets no connection (its handshake closed) names no size limit; a WAF's
+  200 block page on mrsproxy.svc is MRSPROXY_URL_BLOCKED, not a sign-in.
 """
 import base64
 import json
@@ -426,10 +427,12 @@ class NtlmOnly:
     Negotiate and NTLM (no Basic), an NTLM challenge to the negotiate
     message, and to the authenticate message `after` (the status line and
     body); the handshakes of libcurl's connections (told by their ALPN)
-    numbered in `close` (0, 1, ... in the order they come) are closed."""
+    numbered in `close` (0, 1, ... in the order they come) are closed. With
+    `waf`, every request for mrsproxy.svc gets a WAF's block page with 200
+    instead, no Exchange header."""
 
-    def __init__(self, d, after, close=()):
-        self.close, self.http = close, 0
+    def __init__(self, d, after, close=(), waf=False):
+        self.close, self.http, self.waf = close, 0, waf
         self.ca, crt, key = make_pki(d, "mail.test")
         self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.ctx.load_cert_chain(crt, key)
@@ -499,6 +502,12 @@ class NtlmOnly:
                 buf = buf[size:]
                 auth = fields.get("authorization", "")
                 iis = [("Server", "Microsoft-IIS/10.0"), ("X-FEServer", "EX01")]
+                if self.waf and "mrsproxy" in lines[0].lower():
+                    send(t, "200 OK", [("Content-Type", "text/html")],
+                         b"<html><head><title>Request Rejected</title></head><body>The "
+                         b"requested URL was rejected. Please consult with your "
+                         b"administrator.</body></html>")
+                    return
                 if auth.startswith("NTLM ") and base64.b64decode(auth[5:])[8] == 1:
                     send(t, "401 Unauthorized", iis + [("WWW-Authenticate",
                                                         "NTLM " + self.challenge())])
@@ -557,6 +566,24 @@ def large_request_no_connection(migcheck):
           f"{causes} {json.dumps(large)[:300]}")
 
 
+def waf_block_page(migcheck):
+    """A WAF in front that answers every mrsproxy.svc request with its block
+    page and 200 (no SOAP, no Exchange header), while Exchange.asmx reaches
+    Exchange: MRSPROXY_URL_BLOCKED. Until the audit a 2xx of any kind was
+    the service: 'signed in; MRSProxy answered 200', the 6 MiB POST passed,
+    and the verdict was a warning with no cause."""
+    with tempfile.TemporaryDirectory() as d:
+        srv = NtlmOnly(d, ("403 Forbidden", b""), waf=True)
+        try:
+            p, report, causes = against(migcheck, srv, ["remote-move", "mail.test:PORT"] + USER)
+        finally:
+            srv.stop()
+    signed = step(report, "Sign in to MRSProxy")
+    check("remote-move, a WAF's 200 block page on mrsproxy.svc: MRSPROXY_URL_BLOCKED, "
+          "not signed in", "MRSPROXY_URL_BLOCKED" in causes and report.get("verdict") == "fail"
+          and signed.get("status") != "pass", f"{causes} {report.get('verdict')} {signed}")
+
+
 def main():
     migcheck = sys.argv[1]
     blocked_logins(migcheck)
@@ -568,6 +595,7 @@ def main():
     unreachable_address(migcheck)
     ntlm_only_no_repeats(migcheck)
     large_request_no_connection(migcheck)
+    waf_block_page(migcheck)
     return check.finish()
 
 
