@@ -992,7 +992,7 @@ static bool front_door(struct walk *w)
                 strcmp(obs[0].product, "Exchange 2007") == 0);
   char who[256];
   if(w->front_unknown)
-    mc_step_done(r, front, MC_UNKNOWN, "%s: the requests could not be made although the "
+    mc_step_done(r, front, MC_UNKNOWN, "%s; a request could not be made although the "
                  "handshake worked", who_answered(&obs[0], who, sizeof who));
   else
     mc_step_done(r, front, go ? MC_PASS : MC_FAIL, "%s; offers %s",
