@@ -249,8 +249,9 @@ struct mc_large_run {
 };
 void mc_large_request_begin(struct mc_large_run *run, const struct mc_large_probe *p);
 /* answer: the response to run->q. One step under parent; every request
- * goes into traffic; releases run. */
-void mc_large_request_finish(struct mc_report *r, struct mc_step *parent,
+ * goes into traffic; releases run. Returns whether one of its requests
+ * failed TLS (the caller's certificate hunt looks for the server behind). */
+bool mc_large_request_finish(struct mc_report *r, struct mc_step *parent,
                              struct mc_http_client *http, const struct mc_large_probe *p,
                              struct mc_large_run *run, const struct mc_http_resp *answer,
                              struct mc_buf *traffic, bool *traffic_any);

@@ -38,6 +38,7 @@ struct try {
   size_t size;
   enum outcome out;
   int status;
+  bool tls_failed;                /* the request failed TLS */
   char what[200];
 };
 
@@ -78,6 +79,7 @@ static void record(const struct mc_large_probe *p, const struct mc_http_req *q,
 {
   t->size = q->body_len;
   t->out = judge(p, resp);
+  t->tls_failed = resp->error == MC_HTTP_ERR_TLS;
   t->status = resp->status;
   const struct mc_http_msg *m = resp->final;
   const char *server = m ? mc_http_header(m, "Server") : NULL;
@@ -107,6 +109,7 @@ static void send_one(struct mc_http_client *http, const struct mc_large_probe *p
   t->size = size;
   if(mc_http_perform(http, &q, &resp, 1) != MC_OK) {
     t->out = OTHER;
+    t->tls_failed = false;
     snprintf(t->what, sizeof t->what, "libcurl could not be set up");
     mc_buf_release(&body);
     return;
@@ -126,7 +129,7 @@ void mc_large_request_begin(struct mc_large_run *run, const struct mc_large_prob
   run->t0 = mc_now_ms();
 }
 
-void mc_large_request_finish(struct mc_report *r, struct mc_step *parent,
+bool mc_large_request_finish(struct mc_report *r, struct mc_step *parent,
                              struct mc_http_client *http, const struct mc_large_probe *p,
                              struct mc_large_run *run, const struct mc_http_resp *answer,
                              struct mc_buf *traffic, bool *traffic_any)
@@ -142,7 +145,7 @@ void mc_large_request_finish(struct mc_report *r, struct mc_step *parent,
   mc_buf_release(&run->body);
   if(first.out == PASSED) {
     mc_step_done(r, s, MC_PASS, "%s passed (%s)", big, first.what);
-    return;
+    return false;
   }
   if(answer->error == MC_HTTP_ERR_CONNECT || answer->error == MC_HTTP_ERR_TLS) {
     /* No connection, nothing uploaded: what the size meets is not known
@@ -151,17 +154,18 @@ void mc_large_request_finish(struct mc_report *r, struct mc_step *parent,
     mc_step_done(r, s, MC_UNKNOWN, "%s could not be sent: %s", big, first.what);
     mc_report_incomplete(r, "the MRS-sized request got no connection (%s): whether a size "
                          "limit is in the path is not known", first.what);
-    return;
+    return first.tls_failed;
   }
   if(first.out == OTHER) {
     mc_step_done(r, s, MC_INFO, "%s got %s, not a size limit's answer (the small request got "
                  "%d): left to the other steps", big, first.what, p->good_status);
-    return;
+    return first.tls_failed;
   }
   /* Failed: is it the size? The smallest, then a few sizes in between. */
   struct try t;
   size_t passed = 0, failed = LARGE_MAX;
   send_one(http, p, LARGE_MIN, &t, s, traffic, traffic_any);
+  bool tls = first.tls_failed || t.tls_failed;
   if(t.out == PASSED) {
     passed = LARGE_MIN;
     for(int i = 0; i < BISECT_ROUNDS && mc_now_ms() - t0 < 2 * (int64_t)p->tmpl->timeout_ms;
@@ -170,6 +174,7 @@ void mc_large_request_finish(struct mc_report *r, struct mc_step *parent,
       if(mid <= passed || mid >= failed)
         break;
       send_one(http, p, mid, &t, s, traffic, traffic_any);
+      tls = tls || t.tls_failed;
       if(t.out == PASSED)
         passed = mid;
       else
@@ -207,4 +212,5 @@ void mc_large_request_finish(struct mc_report *r, struct mc_step *parent,
     break;
   }
   mc_step_done(r, s, MC_FAIL, "%s failed: %s", big, range);
+  return tls;
 }

@@ -1006,9 +1006,9 @@ static bool front_door(struct walk *w)
   if(w->do_large && !w->creds) {
     if(obs[1].kind == K_CHALLENGE) {
       w->large.good_status = w->front_resp[1].status;
-      w->tls_failed = w->tls_failed || w->front_resp[2].error == MC_HTTP_ERR_TLS;
-      mc_large_request_finish(r, NULL, w->http, &w->large, &w->large_run, &w->front_resp[2],
-                              &w->traffic, &w->traffic_any);
+      w->tls_failed |= mc_large_request_finish(r, NULL, w->http, &w->large, &w->large_run,
+                                               &w->front_resp[2], &w->traffic,
+                                               &w->traffic_any);
     }
     else
       mc_buf_release(&w->large_run.body);
@@ -1170,9 +1170,8 @@ static void basic_and_repeats(struct walk *w)
     goto out;
   }
   if(w->do_large) {
-    w->tls_failed = w->tls_failed || resp[nrepq].error == MC_HTTP_ERR_TLS;
-    mc_large_request_finish(w->r, NULL, w->http, &w->large, &w->large_run, &resp[nrepq],
-                            &w->traffic, &w->traffic_any);
+    w->tls_failed |= mc_large_request_finish(w->r, NULL, w->http, &w->large, &w->large_run,
+                                             &resp[nrepq], &w->traffic, &w->traffic_any);
     w->do_large = false;
   }
   size_t first_rep = do_basic ? 1 : 0;
