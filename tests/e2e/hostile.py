@@ -104,6 +104,28 @@ def imap_before_login(migcheck):
         lab.stop()
 
 
+def read_request(t, buf=b""):
+    """One HTTP request from t (buf: bytes already read): its head's lines,
+    its header fields (names in small letters) and what was read past its
+    Content-Length body; None when the peer closes first."""
+    while b"\r\n\r\n" not in buf:
+        more = t.recv(65536)
+        if not more:
+            return None
+        buf += more
+    head, buf = buf.split(b"\r\n\r\n", 1)
+    lines = head.decode("latin1").split("\r\n")
+    fields = {k.strip().lower(): v.strip() for k, _, v in
+              (line.partition(":") for line in lines[1:])}
+    size = int(fields.get("content-length", "0") or 0)
+    while len(buf) < size:
+        more = t.recv(65536)
+        if not more:
+            return None
+        buf += more
+    return lines, fields, buf[size:]
+
+
 class SlowTls:
     """A TLS 1.2-1.3 server on 127.0.0.1 (Python's ssl, one thread a
     connection) that waits `pause` seconds after each accept, then asks
@@ -184,26 +206,9 @@ class SlowTls:
 
     @staticmethod
     def answer(t, response):
-        """Reads one request (its head and a Content-Length body), sends
-        response, closes."""
-        data = b""
-        while b"\r\n\r\n" not in data:
-            more = t.recv(65536)
-            if not more:
-                return
-            data += more
-        head, body = data.split(b"\r\n\r\n", 1)
-        size = 0
-        for line in head.split(b"\r\n")[1:]:
-            name, _, value = line.partition(b":")
-            if name.strip().lower() == b"content-length":
-                size = int(value.strip() or 0)
-        while len(body) < size:
-            more = t.recv(65536)
-            if not more:
-                return
-            body += more
-        t.sendall(response)
+        """Reads one request, sends response, closes."""
+        if read_request(t):
+            t.sendall(response)
 
     @staticmethod
     def offers_http(c):
@@ -484,22 +489,10 @@ class NtlmOnly:
             t = self.ctx.wrap_socket(c, server_side=True)
             buf = b""
             while True:
-                while b"\r\n\r\n" not in buf:
-                    more = t.recv(65536)
-                    if not more:
-                        return
-                    buf += more
-                head, buf = buf.split(b"\r\n\r\n", 1)
-                lines = head.decode("latin1").split("\r\n")
-                fields = {k.lower(): v.strip() for k, _, v in
-                          (line.partition(":") for line in lines[1:])}
-                size = int(fields.get("content-length", "0"))
-                while len(buf) < size:
-                    more = t.recv(65536)
-                    if not more:
-                        return
-                    buf += more
-                buf = buf[size:]
+                request = read_request(t, buf)
+                if not request:
+                    return
+                lines, fields, buf = request
                 auth = fields.get("authorization", "")
                 iis = [("Server", "Microsoft-IIS/10.0"), ("X-FEServer", "EX01")]
                 if self.waf and "mrsproxy" in lines[0].lower():
